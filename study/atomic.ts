@@ -1,0 +1,79 @@
+// Atomic output: every file and cell folder appears complete or not at all, so an interrupted
+// run (Ctrl-C, SIGTERM, a runtime failure) never leaves a half-written output behind. Temporary
+// names live in the target's own folder (a rename across file systems would not be atomic) and
+// carry TEMP_MARK so a later run can sweep up what a killed process left.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const TEMP_MARK = '.gtv-tmp-';
+
+function tempName(target: string): string {
+  return path.join(path.dirname(target), `${path.basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+function fsyncPath(p: string): void {
+  const fd = fs.openSync(p, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Writes to a temporary file beside `target`, fsyncs it, then renames it over `target`. */
+export function writeFileAtomic(target: string, data: string | Uint8Array): void {
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const tmp = tempName(target);
+  try {
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, target);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+export function writeJsonAtomic(target: string, value: unknown): void {
+  writeFileAtomic(target, JSON.stringify(value, null, 2) + '\n');
+}
+
+/**
+ * Builds a folder under a temporary name with `fill`, then swaps it in for `target` (replacing
+ * an older one). Readers see the old folder or the new one, never a partly filled one; the only
+ * gap is the instant between removing the old folder and the rename.
+ */
+export function writeDirAtomic(target: string, fill: (dir: string) => void): void {
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const tmp = tempName(target);
+  try {
+    fs.mkdirSync(tmp);
+    fill(tmp);
+    for (const f of fs.readdirSync(tmp)) fsyncPath(path.join(tmp, f));
+    if (fs.existsSync(target)) {
+      const old = tempName(target);
+      fs.renameSync(target, old);
+      fs.renameSync(tmp, target);
+      fs.rmSync(old, { recursive: true, force: true });
+    } else {
+      fs.renameSync(tmp, target);
+    }
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Removes temporaries that a killed process left in `dir` (non-recursive). */
+export function sweepTemporaries(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  for (const name of fs.readdirSync(dir)) {
+    if (name.includes(TEMP_MARK)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+  }
+}

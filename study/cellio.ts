@@ -1,0 +1,100 @@
+// The on-disk form of one cell's results, shared by the cache and the run folder:
+//   <node>.<array>.npy   every array (NumPy-loadable)
+//   metrics.json         { node: { scalar: value } } for nodes that have scalars
+//   metrics.csv          the same as a long table: node,name,value
+//   result.json          everything else needed to rebuild the CellResult (shapes, docs, notes,
+//                        timings, backend) plus the cell's IR, so a folder is self-describing
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { IrCell } from '../compiler/ir/types.js';
+import type { CellResult, NodeResult, ResultArray } from '../runtime/results.js';
+import { toCsv } from './csv.js';
+import { decodeNpy, encodeNpy } from './npy.js';
+
+export const RESULT_FILE = 'result.json';
+
+interface ArrayEntry {
+  node: string;
+  array: string;
+  file: string;
+  shape: number[];
+  dtype: ResultArray['dtype'];
+  doc: string;
+}
+
+interface ResultMeta {
+  cell_id: string;
+  backend: string;
+  timings: Record<string, number>;
+  arrays: ArrayEntry[];
+  scalars: Record<string, Record<string, number | null>>;
+  notes: Record<string, string[]>;
+  cell: IrCell;
+}
+
+/** Folder-safe form of a cell id (`eps=0.0001,P=64` stays readable). */
+export function cellDirName(cellId: string): string {
+  return cellId.replace(/[^A-Za-z0-9._=,+-]/g, '_');
+}
+
+export function arrayFileName(node: string, array: string): string {
+  return `${node}.${array}.npy`;
+}
+
+/** Writes every file of a cell into `dir` (which the caller makes atomic). */
+export function writeCellFiles(dir: string, cell: IrCell, result: CellResult): void {
+  const arrays: ArrayEntry[] = [];
+  const scalars: ResultMeta['scalars'] = {};
+  const notes: ResultMeta['notes'] = {};
+  const metricRows: (string | number)[][] = [];
+  for (const [node, res] of Object.entries(result.nodes)) {
+    for (const [name, arr] of Object.entries(res.arrays)) {
+      const file = arrayFileName(node, name);
+      fs.writeFileSync(path.join(dir, file), encodeNpy(arr));
+      arrays.push({ node, array: name, file, shape: arr.shape, dtype: arr.dtype, doc: arr.doc });
+    }
+    if (Object.keys(res.scalars).length > 0) {
+      // JSON has no NaN/Infinity: those become null and are read back as NaN.
+      scalars[node] = Object.fromEntries(Object.entries(res.scalars).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
+      for (const [k, v] of Object.entries(res.scalars)) metricRows.push([node, k, v]);
+    }
+    if (res.notes.length > 0) notes[node] = res.notes;
+  }
+  fs.writeFileSync(path.join(dir, 'metrics.json'), JSON.stringify(scalars, null, 2) + '\n');
+  fs.writeFileSync(path.join(dir, 'metrics.csv'), toCsv(['node', 'name', 'value'], metricRows));
+  const meta: ResultMeta = { cell_id: result.cellId, backend: result.backend, timings: result.timings, arrays, scalars, notes, cell };
+  // result.json last: its presence marks a complete folder even where no atomic rename is used.
+  fs.writeFileSync(path.join(dir, RESULT_FILE), JSON.stringify(meta, null, 2) + '\n');
+}
+
+export function isCompleteCellDir(dir: string): boolean {
+  return fs.existsSync(path.join(dir, RESULT_FILE));
+}
+
+/** Rebuilds the CellResult a cell folder was written from. */
+export function readCellFiles(dir: string): CellResult {
+  const meta = JSON.parse(fs.readFileSync(path.join(dir, RESULT_FILE), 'utf8')) as ResultMeta;
+  const nodes: Record<string, NodeResult> = {};
+  const nodeOf = (name: string): NodeResult => (nodes[name] ??= { arrays: {}, scalars: {}, notes: [] });
+  for (const e of meta.arrays) {
+    const npy = decodeNpy(fs.readFileSync(path.join(dir, e.file)));
+    nodeOf(e.node).arrays[e.array] = { shape: npy.shape, dtype: npy.dtype, data: npy.data, doc: e.doc };
+  }
+  for (const [node, s] of Object.entries(meta.scalars)) {
+    nodeOf(node).scalars = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v ?? NaN]));
+  }
+  for (const [node, n] of Object.entries(meta.notes)) nodeOf(node).notes = n;
+  return { cellId: meta.cell_id, nodes, timings: meta.timings, backend: meta.backend };
+}
+
+/** Fills `dst` with the files of `src`: hard links where possible (files are never rewritten in
+ * place, so sharing them with the cache is safe), copies otherwise. */
+export function linkCellFiles(src: string, dst: string): void {
+  for (const f of fs.readdirSync(src)) {
+    try {
+      fs.linkSync(path.join(src, f), path.join(dst, f));
+    } catch {
+      fs.copyFileSync(path.join(src, f), path.join(dst, f));
+    }
+  }
+}
