@@ -1,0 +1,64 @@
+// Density histograms of sample sets.
+//
+// API
+//   histogram(samples, n, dim, spec: IrHistogram): Histogram
+//     1D: density [bins]; 2D: density [bins_x, bins_y] (row index = x bin, column = y bin).
+//     density = count / (n * bin volume) with n the TOTAL sample count, so it integrates to the
+//     fraction of samples inside the range (`inside`), not to 1: mass that left the range is
+//     reported, not silently renormalized away. Bins are half-open [lo, hi) except the last,
+//     which is closed (numpy's convention).
+//   binProbabilities(h): Float64Array  probability mass per bin (density * volume)
+//   Histograms of 3D+ data are not supported (returns an error): the IR checker limits them.
+
+import type { IrHistogram } from '../compiler/ir/types.js';
+
+export interface Histogram {
+  shape: number[];
+  density: Float64Array;
+  edges: Float64Array[];
+  /** Fraction of samples inside the range. */
+  inside: number;
+  /** Bin volume (uniform bins). */
+  volume: number;
+}
+
+export function edgesOf(range: [number, number], bins: number): Float64Array {
+  const e = new Float64Array(bins + 1);
+  for (let i = 0; i <= bins; i++) e[i] = range[0] + ((range[1] - range[0]) * i) / bins;
+  return e;
+}
+
+function binIndex(v: number, lo: number, hi: number, bins: number): number {
+  if (!(v >= lo && v <= hi)) return -1;
+  const i = Math.floor(((v - lo) / (hi - lo)) * bins);
+  return i >= bins ? bins - 1 : i;
+}
+
+export function histogram(samples: ArrayLike<number>, n: number, dim: number, spec: IrHistogram): Histogram {
+  if (dim > 2) throw new Error(`histograms of ${dim}D samples are not supported`);
+  const bins = spec.bins;
+  const edges = spec.range.slice(0, dim).map((r) => edgesOf(r, bins));
+  const counts = new Float64Array(dim === 1 ? bins : bins * bins);
+  let inside = 0;
+  for (let i = 0; i < n; i++) {
+    const ix = binIndex(samples[i * dim], spec.range[0][0], spec.range[0][1], bins);
+    if (ix < 0) continue;
+    if (dim === 1) {
+      counts[ix]++;
+      inside++;
+      continue;
+    }
+    const iy = binIndex(samples[i * dim + 1], spec.range[1][0], spec.range[1][1], bins);
+    if (iy < 0) continue;
+    counts[ix * bins + iy]++;
+    inside++;
+  }
+  let volume = 1;
+  for (let a = 0; a < dim; a++) volume *= (spec.range[a][1] - spec.range[a][0]) / bins;
+  const density = counts.map((c) => (n > 0 ? c / (n * volume) : 0));
+  return { shape: dim === 1 ? [bins] : [bins, bins], density, edges, inside: n > 0 ? inside / n : 0, volume };
+}
+
+export function binProbabilities(h: Histogram): Float64Array {
+  return h.density.map((d) => d * h.volume);
+}

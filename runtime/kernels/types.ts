@@ -1,0 +1,102 @@
+// Types shared by every kernel: the values nodes hand to later nodes, and the kernel signature.
+//
+// A kernel turns one IR node into (a) a NodeValue that later nodes of the same cell read by
+// name and (b) a NodeResult (plain arrays and scalars) that the study writer persists. Kernels
+// run inside a tfjs scope opened by execute.ts: tensors a kernel leaves behind are disposed when
+// the node ends, so a NodeValue that must keep tensors for later nodes calls tf.keep on them and
+// frees them in dispose(), which execute.ts calls when the cell ends.
+
+import type { IrCell, IrDocument, IrNode } from '../../compiler/ir/types.js';
+import type { NodeResult, Progress } from '../results.js';
+import type { Schedule } from '../schedule.js';
+import type { PointSet } from '../posterior.js';
+import type { ScoreFn } from '../integrate.js';
+
+export interface DataValue {
+  kind: 'data';
+  set: PointSet;
+}
+
+export interface ForwardValue {
+  kind: 'forward';
+  schedule: Schedule;
+}
+
+/** Features are defined by runtime/features.ts; the fields are theirs. */
+export interface FeaturesValue {
+  kind: 'features';
+  count: number;
+  dispose?(): void;
+  [key: string]: unknown;
+}
+
+export interface ModelValue {
+  kind: 'model';
+  type: 'true' | 'naive' | 'linear' | 'ntk';
+  data: PointSet;
+  schedule: Schedule;
+  /** Score of the (one) model at particles [n, dim]; for trained models, of a single draw. */
+  score: ScoreFn;
+  /** naive: the noise-strength constant kappa. */
+  kappa?: number;
+  /** Model-specific state (trained weights, training design), owned by the model's kernel. */
+  extra?: unknown;
+  dispose?(): void;
+}
+
+export interface SampleValue {
+  kind: 'sample';
+  dim: number;
+  /** Number of samples (all of them, not the capped subset written out). */
+  n: number;
+  /** Row-major [n, dim]. */
+  samples: Float32Array;
+  /** The time the samples belong to (the grid's t_min). */
+  t: number;
+}
+
+export interface MapValue {
+  kind: 'map';
+}
+
+export interface MetricValue {
+  kind: 'metric';
+  value: number;
+}
+
+export type NodeValue = DataValue | ForwardValue | FeaturesValue | ModelValue | SampleValue | MapValue | MetricValue;
+
+export interface KernelContext {
+  doc: IrDocument;
+  cell: IrCell;
+  /** Values of the nodes already run in this cell, by name. */
+  values: Map<string, NodeValue>;
+  /** Memory budget in bytes for one chunk of work (see memory.ts). */
+  memoryBudget: number;
+  progress?: Progress;
+  /** Throws RuntimeInterrupted when the caller asked to stop; call between chunks. */
+  checkInterrupted(): void;
+  backend: string;
+}
+
+export interface KernelOutput {
+  value: NodeValue;
+  result: NodeResult;
+}
+
+export type Kernel<N extends IrNode = IrNode> = (node: N, ctx: KernelContext) => Promise<KernelOutput> | KernelOutput;
+
+/** Typed lookups of earlier nodes (the IR validator guarantees the names and kinds). */
+export function lookup<K extends NodeValue['kind']>(
+  ctx: KernelContext,
+  name: string,
+  kind: K,
+): Extract<NodeValue, { kind: K }> {
+  const v = ctx.values.get(name);
+  if (!v || v.kind !== kind) throw new Error(`internal: node '${name}' is not a computed ${kind}`);
+  return v as Extract<NodeValue, { kind: K }>;
+}
+
+export function emptyResult(): NodeResult {
+  return { arrays: {}, scalars: {}, notes: [] };
+}

@@ -1,0 +1,129 @@
+// Seeded, counter-based random numbers (float64, plain JS, backend independent).
+//
+// API
+//   deriveSeed(seed, ...labels): number        32-bit sub-seed for a named sub-computation
+//                                              (e.g. deriveSeed(node.seed, 'member', 3)).
+//   uniforms(seed, count, offset = 0): Float64Array   U(0,1), never exactly 0 or 1
+//   normals(seed, count, offset = 0): Float64Array    N(0,1)
+//   categorical(seed, probs, n, k, offset = 0, rowStride = k): Int32Array
+//                                              n draws; draw i samples an index in [0,k) from
+//                                              probs[i*rowStride ..][0..k) (unnormalized rows;
+//                                              rowStride 0 = one shared row)
+//   mixtureSamples(seed, points, weights, dim, stddevs | covChol, n): Float64Array   (see below)
+//
+// Why counter-based: the value at index i of a stream depends only on (seed, i), never on how
+// the stream was consumed. So chunked work (particles split to fit memory) draws exactly the same
+// numbers as unchunked work, and results are byte-identical whatever the memory budget. The
+// generator is a strong 32-bit integer hash (Wellons' lowbias32, two rounds with the seed mixed
+// in), fast in JS and independent of the tfjs backend, so a seed gives the same draws on every
+// backend.
+
+function hash32(x: number): number {
+  x = (x ^ (x >>> 16)) >>> 0;
+  x = Math.imul(x, 0x7feb352d) >>> 0;
+  x = (x ^ (x >>> 15)) >>> 0;
+  x = Math.imul(x, 0x846ca68b) >>> 0;
+  x = (x ^ (x >>> 16)) >>> 0;
+  return x;
+}
+
+/** Two independent 32-bit words for counter i, combined into one 53-bit uniform in (0, 1). */
+function uniformAt(seed: number, i: number): number {
+  const lo = i >>> 0;
+  const hi = Math.floor(i / 4294967296) >>> 0;
+  const k = hash32(seed ^ hash32(hi + 0x9e3779b9));
+  const a = hash32(hash32(lo ^ k) + k);
+  const b = hash32(a ^ 0x68e31da4 ^ k);
+  // 32 + 21 bits; +0.5 keeps the value strictly inside (0, 1) so log(u) is finite.
+  return ((a * 2097152 + (b >>> 11)) + 0.5) / 9007199254740992;
+}
+
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/** A 32-bit sub-seed: a function of the parent seed and the labels, order-sensitive. */
+export function deriveSeed(seed: number, ...labels: (string | number)[]): number {
+  // Seeds may be any finite number (IR seeds are integers up to 2^53): fold both halves.
+  let h = hash32((seed >>> 0) ^ hash32(Math.floor(seed / 4294967296) >>> 0));
+  for (const l of labels) {
+    const v = typeof l === 'number' ? hash32((l >>> 0) ^ 0x27d4eb2d) : hashString(l);
+    h = hash32(h ^ v ^ 0x165667b1);
+  }
+  return h;
+}
+
+export function uniforms(seed: number, count: number, offset = 0): Float64Array {
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) out[i] = uniformAt(seed, offset + i);
+  return out;
+}
+
+/** Box-Muller on uniform pairs (2j, 2j+1): normal 2j uses cos, 2j+1 uses sin. */
+export function normals(seed: number, count: number, offset = 0): Float64Array {
+  const out = new Float64Array(count);
+  const s = seed ^ 0x5bd1e995;
+  for (let i = 0; i < count; i++) {
+    const idx = offset + i;
+    const j = Math.floor(idx / 2);
+    const r = Math.sqrt(-2 * Math.log(uniformAt(s, 2 * j)));
+    const th = 2 * Math.PI * uniformAt(s, 2 * j + 1);
+    out[i] = idx % 2 === 0 ? r * Math.cos(th) : r * Math.sin(th);
+  }
+  return out;
+}
+
+/** n categorical draws, row i from the unnormalized probabilities probs[i*k .. i*k+k). */
+export function categorical(
+  seed: number,
+  probs: ArrayLike<number>,
+  n: number,
+  k: number,
+  offset = 0,
+  rowStride = k,
+): Int32Array {
+  const out = new Int32Array(n);
+  const s = seed ^ 0x1b873593;
+  for (let i = 0; i < n; i++) {
+    const row = i * rowStride;
+    let total = 0;
+    for (let m = 0; m < k; m++) total += probs[row + m];
+    let u = uniformAt(s, offset + i) * total;
+    let m = 0;
+    for (; m < k - 1; m++) {
+      u -= probs[row + m];
+      if (u < 0) break;
+    }
+    out[i] = m;
+  }
+  return out;
+}
+
+/**
+ * n draws [n, dim] from sum_m weights[m] N(mean_m, L L^T): `means` is [M, dim] row-major and
+ * `chol` the lower Cholesky factor [dim, dim] of the shared covariance.
+ */
+export function mixtureSamples(
+  seed: number,
+  means: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  dim: number,
+  chol: ArrayLike<number>,
+  n: number,
+): Float64Array {
+  const M = weights.length;
+  const comp = categorical(deriveSeed(seed, 'component'), weights, n, M, 0, 0);
+  const z = normals(deriveSeed(seed, 'noise'), n * dim);
+  const out = new Float64Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const m = comp[i];
+    for (let a = 0; a < dim; a++) {
+      let v = means[m * dim + a];
+      for (let b = 0; b <= a; b++) v += chol[a * dim + b] * z[i * dim + b];
+      out[i * dim + a] = v;
+    }
+  }
+  return out;
+}
