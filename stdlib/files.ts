@@ -1,0 +1,73 @@
+// Parsers for data files (csv, npy). They return an error string instead of throwing, so the
+// checker can turn a bad file into a diagnostic at the declaration.
+
+export type Parsed = { ok: true; points: number[][] } | { ok: false; error: string };
+
+/** Comma, semicolon, tab or whitespace separated numbers, one point per row; a header row is skipped. */
+export function parseCsv(text: string): Parsed {
+  const rows = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+  const out: number[][] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const cells = rows[i].split(/[,;\t]|\s+/).filter((c) => c !== '');
+    const values = cells.map(Number);
+    if (values.some((v) => !Number.isFinite(v))) {
+      if (i === 0 && out.length === 0) continue;
+      return { ok: false, error: `row ${i + 1} holds a value that is not a finite number` };
+    }
+    if (out.length > 0 && values.length !== out[0].length) {
+      return { ok: false, error: `row ${i + 1} has ${values.length} columns, the first row has ${out[0].length}` };
+    }
+    out.push(values);
+  }
+  if (out.length === 0) return { ok: false, error: 'the file holds no data rows' };
+  return { ok: true, points: out };
+}
+
+const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+
+/** NumPy .npy version 1-3, little-endian float64/float32/int32/int64, C order, shape (M,) or (M, D). */
+export function parseNpy(bytes: Uint8Array): Parsed {
+  if (bytes.length < 10 || NPY_MAGIC.some((b, i) => bytes[i] !== b)) return { ok: false, error: 'not a .npy file (bad magic bytes)' };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const major = bytes[6];
+  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const start = major === 1 ? 10 : 12;
+  if (start + headerLen > bytes.length) return { ok: false, error: 'truncated .npy header' };
+  const header = new TextDecoder('latin1').decode(bytes.subarray(start, start + headerLen));
+  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
+  const fortran = /'fortran_order':\s*True/.test(header);
+  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (!descr || shapeText === undefined) return { ok: false, error: 'unreadable .npy header' };
+  if (fortran) return { ok: false, error: 'Fortran-ordered arrays are not supported; save with C order' };
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
+  if (shape.length < 1 || shape.length > 2) return { ok: false, error: `shape (${shape.join(', ')}) is not (M,) or (M, D)` };
+  const readers: Record<string, [number, (o: number) => number]> = {
+    '<f8': [8, (o) => view.getFloat64(o, true)],
+    '<f4': [4, (o) => view.getFloat32(o, true)],
+    '<i4': [4, (o) => view.getInt32(o, true)],
+    '<i8': [8, (o) => Number(view.getBigInt64(o, true))],
+  };
+  const reader = readers[descr];
+  if (!reader) return { ok: false, error: `dtype ${descr} is not supported (use float64, float32, int32 or int64)` };
+  const [size, read] = reader;
+  const m = shape[0];
+  const d = shape.length === 2 ? shape[1] : 1;
+  const dataStart = start + headerLen;
+  if (dataStart + m * d * size > bytes.length) return { ok: false, error: 'the file is shorter than its shape says' };
+  if (m === 0 || d === 0) return { ok: false, error: 'the array is empty' };
+  const out: number[][] = [];
+  for (let i = 0; i < m; i++) {
+    const row: number[] = [];
+    for (let k = 0; k < d; k++) row.push(read(dataStart + (i * d + k) * size));
+    if (row.some((v) => !Number.isFinite(v))) return { ok: false, error: `row ${i} holds a non-finite value` };
+    out.push(row);
+  }
+  return { ok: true, points: out };
+}
