@@ -1,0 +1,385 @@
+// CST (grammar/cst.d.ts) to AST (compiler/ast.ts). Recovery leaves partial CSTs behind: any child
+// may be missing and recovery-inserted tokens have no position. A missing value becomes an
+// ErrorExpr; a statement without its name is dropped (the parser has already reported why).
+// Nothing here throws, and the only recursion follows brackets, whose depth parse.ts bounds.
+import type { IToken } from 'chevrotain';
+import type {
+  Arg, BinaryOp, Comment, Decl, DeclKind, Expr, Ident, ImportStmt, LetStmt, PlotStmt, Setting,
+  SourceFile, Span, Stmt, StringLit, StudyBlock, SweepStmt, TopLevel,
+} from './ast.js';
+import { DECL_KINDS } from './ast.js';
+import type {
+  ArgCstNode, AtomCstNode, DeclCstNode, ExprCstNode, FileCstNode, ImportStmtCstNode,
+  ItemCstNode, LetStmtCstNode, NameOrCallCstNode, PlotCstNode, PowerCstNode, ProductCstNode,
+  SettingCstNode, SignCstNode, StmtCstNode, StudyCstNode, SumCstNode, SweepCstNode,
+} from '../grammar/cst.js';
+import { decodeString, splitNumber } from '../grammar/literals.js';
+import type { LineIndex } from './line-index.js';
+
+/** Expressions deeper than this become one ErrorExpr, so later recursive passes stay safe. */
+export const MAX_EXPR_DEPTH = 500;
+
+export interface AstReport {
+  (code: string, message: string, start: number, end: number, hint?: string): void;
+}
+
+export interface CstToAstInput {
+  cst: FileCstNode | undefined;
+  comments: IToken[];
+  lines: LineIndex;
+  /** Stand-in tokens for bracket groups parse.ts cut out for nesting too deeply. */
+  tooDeep: ReadonlySet<IToken>;
+  report: AstReport;
+}
+
+type RealToken = IToken & { endOffset: number };
+
+const isReal = (t: IToken | undefined): t is RealToken =>
+  !!t && !t.isInsertedInRecovery && Number.isFinite(t.startOffset) && Number.isFinite(t.endOffset);
+
+export function cstToAst(input: CstToAstInput): SourceFile {
+  return new Builder(input).file();
+}
+
+class Builder {
+  private readonly depth = new WeakMap<Expr, number>();
+  /** ErrorExprs standing for a too-deep expression: their parents become errors too. */
+  private readonly poisoned = new WeakSet<Expr>();
+
+  constructor(private readonly input: CstToAstInput) {}
+
+  private span(start: number, end: number): Span {
+    return this.input.lines.span(start, end);
+  }
+
+  private tokSpan(t: IToken): Span {
+    return this.span(t.startOffset, (t.endOffset ?? t.startOffset) + 1);
+  }
+
+  /** Span from the first to the last of the given pieces that exist; empty at `at` if none does. */
+  private cover(at: number, ...parts: (IToken | Span | undefined)[]): Span {
+    let start = Infinity;
+    let end = -Infinity;
+    for (const p of parts) {
+      if (!p) continue;
+      if ('start' in p) {
+        start = Math.min(start, p.start.offset);
+        end = Math.max(end, p.end.offset);
+      } else if (isReal(p)) {
+        start = Math.min(start, p.startOffset);
+        end = Math.max(end, p.endOffset + 1);
+      }
+    }
+    return start === Infinity ? this.span(at, at) : this.span(start, end);
+  }
+
+  private ident(t: IToken | undefined): Ident | undefined {
+    return isReal(t) && !this.input.tooDeep.has(t) ? { kind: 'ident', name: t.image, span: this.tokSpan(t) } : undefined;
+  }
+
+  private errorAt(at: number): Expr {
+    return { kind: 'error', span: this.span(at, at) };
+  }
+
+  file(): SourceFile {
+    const { cst, comments, lines } = this.input;
+    const items: TopLevel[] = [];
+    for (const item of cst?.children.item ?? []) {
+      const built = this.item(item);
+      if (built) items.push(built);
+    }
+    const commentNodes: Comment[] = comments.filter(isReal).map((t) => ({
+      kind: 'comment',
+      text: t.image,
+      span: this.tokSpan(t),
+    }));
+    return { kind: 'file', path: lines.file, items, comments: commentNodes, span: this.span(0, lines.text.length) };
+  }
+
+  private item(n: ItemCstNode): TopLevel | undefined {
+    const c = n.children;
+    if (c.importStmt) return this.importStmt(c.importStmt[0]);
+    if (c.study) return this.study(c.study[0]);
+    if (c.letStmt) return this.named('let', c.letStmt[0]);
+    if (c.decl) return this.decl(c.decl[0]);
+    return undefined;
+  }
+
+  private importStmt(n: ImportStmtCstNode): ImportStmt | undefined {
+    const tok = n.children.path?.[0];
+    if (!isReal(tok)) return undefined;
+    const path = this.stringLit(tok);
+    return { kind: 'import', path, span: this.cover(tok.startOffset, n.children.Import?.[0], tok) };
+  }
+
+  private study(n: StudyCstNode): StudyBlock | undefined {
+    const c = n.children;
+    const name = this.ident(c.name?.[0]);
+    if (!name) return undefined;
+    const body: Stmt[] = [];
+    for (const s of c.stmt ?? []) {
+      const built = this.stmt(s);
+      if (built) body.push(built);
+    }
+    const last = body.length ? body[body.length - 1].span : undefined;
+    return { kind: 'study', name, body, span: this.cover(name.span.start.offset, c.Study?.[0], name.span, c.LCurly?.[0], last, c.RCurly?.[0]) };
+  }
+
+  private stmt(n: StmtCstNode): Stmt | undefined {
+    const c = n.children;
+    if (c.setting) return this.setting(c.setting[0]);
+    if (c.letStmt) return this.named('let', c.letStmt[0]);
+    if (c.sweep) return this.named('sweep', c.sweep[0]);
+    if (c.decl) return this.decl(c.decl[0]);
+    if (c.plot) return this.plot(c.plot[0]);
+    return undefined;
+  }
+
+  /** The value of `name = value`, or an ErrorExpr just after `=` (or the name) if it is missing. */
+  private valueAfter(value: ExprCstNode | undefined, fallback: number, ...before: (IToken | undefined)[]): Expr {
+    const anchor = before.filter(isReal).at(-1);
+    const at = anchor ? anchor.endOffset + 1 : fallback;
+    return value ? this.expr(value, at) : this.errorAt(at);
+  }
+
+  private setting(n: SettingCstNode): Setting | undefined {
+    const c = n.children;
+    const name = this.ident(c.name?.[0]);
+    if (!name) return undefined;
+    const value = this.valueAfter(c.value?.[0], name.span.end.offset, c.name?.[0], c.Equals?.[0]);
+    return { kind: 'setting', name, value, span: this.cover(0, name.span, value.span) };
+  }
+
+  private named(kind: 'let', n: LetStmtCstNode): LetStmt | undefined;
+  private named(kind: 'sweep', n: SweepCstNode): SweepStmt | undefined;
+  private named(kind: 'let' | 'sweep', n: LetStmtCstNode | SweepCstNode): LetStmt | SweepStmt | undefined {
+    const c = n.children;
+    const keyword = 'Let' in c ? c.Let?.[0] : c.Sweep?.[0];
+    const name = this.ident(c.name?.[0]);
+    if (!name) return undefined;
+    const value = this.valueAfter(c.value?.[0], name.span.end.offset, c.Equals?.[0]);
+    return { kind, name, value, span: this.cover(0, keyword, name.span, value.span) };
+  }
+
+  private decl(n: DeclCstNode): Decl | undefined {
+    const c = n.children;
+    const kw = c.keyword?.[0];
+    const name = this.ident(c.name?.[0]);
+    if (!isReal(kw) || !name || !(DECL_KINDS as readonly string[]).includes(kw.image)) return undefined;
+    const value = this.valueAfter(c.value?.[0], name.span.end.offset, c.Equals?.[0]);
+    return {
+      kind: 'decl',
+      declKind: kw.image as DeclKind,
+      keyword: this.tokSpan(kw),
+      name,
+      value,
+      span: this.cover(0, kw, value.span),
+    };
+  }
+
+  private plot(n: PlotCstNode): PlotStmt | undefined {
+    const c = n.children;
+    const kw = c.Plot?.[0];
+    if (!isReal(kw)) return undefined;
+    const name = this.ident(c.name?.[0]);
+    const value = this.valueAfter(c.value?.[0], kw.endOffset + 1, c.name?.[0], c.Equals?.[0]);
+    const by = (c.axes ?? []).map((t) => this.ident(t)).filter((i): i is Ident => !!i);
+    const target = c.target?.[0];
+    const to = isReal(target) ? this.stringLit(target) : undefined;
+    const stmt: PlotStmt = {
+      kind: 'plot',
+      value,
+      by,
+      span: this.cover(0, kw, value.span, c.RParen?.[0], ...by.map((b) => b.span), to?.span),
+    };
+    if (name) stmt.name = name;
+    if (to) stmt.to = to;
+    return stmt;
+  }
+
+  private stringLit(t: IToken): StringLit {
+    return { kind: 'string', value: decodeString(t.image).value, raw: t.image, span: this.tokSpan(t) };
+  }
+
+  // ---- expressions ------------------------------------------------------------------------
+
+  /**
+   * Records the depth of a new node; a node too deep (or built on one) becomes an ErrorExpr,
+   * reported once where the limit was first crossed.
+   */
+  private checked(node: Expr, children: Expr[]): Expr {
+    for (const ch of children) if (this.poisoned.has(ch)) return this.poison(node.span);
+    let deepest = 0;
+    for (const ch of children) deepest = Math.max(deepest, this.depth.get(ch) ?? 1);
+    const d = deepest + 1;
+    if (d > MAX_EXPR_DEPTH) {
+      this.input.report(
+        'GTV0107',
+        `expression nested too deeply (more than ${MAX_EXPR_DEPTH} levels)`,
+        node.span.start.offset,
+        node.span.end.offset,
+        'split it into several `let` definitions',
+      );
+      return this.poison(node.span);
+    }
+    this.depth.set(node, d);
+    return node;
+  }
+
+  private poison(span: Span): Expr {
+    const e: Expr = { kind: 'error', span };
+    this.poisoned.add(e);
+    return e;
+  }
+
+  private expr(n: ExprCstNode, at: number): Expr {
+    const c = n.children;
+    const from = c.from?.[0] ? this.sum(c.from[0], at) : this.errorAt(at);
+    if (!c.DotDot) return from;
+    const dots = c.DotDot[0];
+    const toAt = isReal(dots) ? dots.endOffset + 1 : from.span.end.offset;
+    const to = c.to?.[0] ? this.sum(c.to[0], toAt) : this.errorAt(toAt);
+    return this.checked({ kind: 'range', from, to, span: this.cover(at, from.span, to.span) }, [from, to]);
+  }
+
+  /** Left-associative chains (`a + b - c`, `a * b / c`), built iteratively. */
+  private chain<T extends SumCstNode | ProductCstNode>(
+    operands: T extends SumCstNode ? ProductCstNode[] : PowerCstNode[],
+    operators: IToken[],
+    at: number,
+    operand: (n: any, at: number) => Expr,
+  ): Expr {
+    let left = operands[0] ? operand(operands[0], at) : this.errorAt(at);
+    for (let i = 0; i < operators.length; i++) {
+      const op = operators[i];
+      const rightAt = isReal(op) ? op.endOffset + 1 : left.span.end.offset;
+      const right = operands[i + 1] ? operand(operands[i + 1], rightAt) : this.errorAt(rightAt);
+      const node: Expr = {
+        kind: 'binary',
+        op: op.image as BinaryOp,
+        left,
+        right,
+        span: this.cover(at, left.span, right.span),
+      };
+      left = this.checked(node, [left, right]);
+    }
+    return left;
+  }
+
+  private sum(n: SumCstNode, at: number): Expr {
+    return this.chain<SumCstNode>(n.children.operands ?? [], n.children.operators ?? [], at, (p, a) => this.product(p, a));
+  }
+
+  private product(n: ProductCstNode, at: number): Expr {
+    return this.chain<ProductCstNode>(n.children.operands ?? [], n.children.operators ?? [], at, (p, a) => this.power(p, a));
+  }
+
+  /** `-a ^ -b ^ c` = -(a ^ (-(b ^ c))): folded from the right. */
+  private power(n: PowerCstNode, at: number): Expr {
+    const segments = [
+      { signs: n.children.signs ?? [], base: n.children.base?.[0], caret: undefined as IToken | undefined },
+      ...(n.children.exponents ?? []).map((e) => ({
+        signs: e.children.signs ?? [],
+        base: e.children.base?.[0],
+        caret: e.children.Caret?.[0],
+      })),
+    ];
+    const baseAt = (i: number) => {
+      const s = segments[i];
+      const anchor = [s.caret, ...s.signs.map((g) => g.children.op?.[0])].filter(isReal).at(-1);
+      return anchor ? anchor.endOffset + 1 : at;
+    };
+    let result: Expr | undefined;
+    for (let i = segments.length - 1; i >= 0; i--) {
+      const s = segments[i];
+      const base = s.base ? this.atom(s.base, baseAt(i)) : this.errorAt(baseAt(i));
+      let value = base;
+      if (result) {
+        value = this.checked({ kind: 'binary', op: '^', left: base, right: result, span: this.cover(at, base.span, result.span) }, [base, result]);
+      }
+      result = this.applySigns(s.signs, value);
+    }
+    return result!;
+  }
+
+  private applySigns(signs: SignCstNode[], operand: Expr): Expr {
+    let result = operand;
+    for (let i = signs.length - 1; i >= 0; i--) {
+      const tok = signs[i].children.op?.[0];
+      if (!isReal(tok)) continue;
+      const node: Expr = {
+        kind: 'unary',
+        op: tok.image as '-' | '+',
+        operand: result,
+        span: this.cover(tok.startOffset, tok, result.span),
+      };
+      result = this.checked(node, [result]);
+    }
+    return result;
+  }
+
+  private atom(n: AtomCstNode, at: number): Expr {
+    const c = n.children;
+    const tok = c.number?.[0] ?? c.string?.[0] ?? c.bool?.[0];
+    if (tok) {
+      if (!isReal(tok)) return this.errorAt(at);
+      if (c.number) {
+        const parts = splitNumber(tok.image);
+        return {
+          kind: 'number',
+          value: parts.value,
+          raw: tok.image,
+          ...(parts.unit ? { unit: parts.unit } : {}),
+          span: this.tokSpan(tok),
+        };
+      }
+      if (c.string) return this.stringLit(tok);
+      return { kind: 'bool', value: tok.image === 'true', span: this.tokSpan(tok) };
+    }
+    if (c.nameOrCall) return this.nameOrCall(c.nameOrCall[0], at);
+    if (c.list) {
+      const l = c.list[0].children;
+      const open = l.LBracket?.[0];
+      const itemAt = isReal(open) ? open.endOffset + 1 : at;
+      const exprs = l.items?.[0]?.children.items ?? [];
+      const items = exprs.map((e) => this.expr(e, itemAt));
+      const node: Expr = { kind: 'list', items, span: this.cover(at, open, ...items.map((i) => i.span), l.RBracket?.[0]) };
+      return this.checked(node, items);
+    }
+    if (c.paren) {
+      const p = c.paren[0].children;
+      const open = p.LParen?.[0];
+      const innerAt = isReal(open) ? open.endOffset + 1 : at;
+      const inner = p.inner?.[0] ? this.expr(p.inner[0], innerAt) : this.errorAt(innerAt);
+      return this.checked({ kind: 'paren', inner, span: this.cover(at, open, inner.span, p.RParen?.[0]) }, [inner]);
+    }
+    return this.errorAt(at);
+  }
+
+  private nameOrCall(n: NameOrCallCstNode, at: number): Expr {
+    const c = n.children;
+    const tok = c.name?.[0];
+    if (tok && this.input.tooDeep.has(tok)) return this.poison(this.tokSpan(tok));
+    const callee = this.ident(tok);
+    if (!callee) return this.errorAt(at);
+    if (!c.LParen) return { kind: 'name', name: callee.name, span: callee.span };
+    const argAt = isReal(c.LParen[0]) ? c.LParen[0].endOffset + 1 : callee.span.end.offset;
+    const args = (c.args?.[0]?.children.items ?? []).map((a) => this.arg(a, argAt));
+    const node: Expr = {
+      kind: 'call',
+      callee,
+      args,
+      span: this.cover(at, callee.span, ...args.map((a) => a.span), c.RParen?.[0]),
+    };
+    return this.checked(node, args.map((a) => a.value));
+  }
+
+  private arg(n: ArgCstNode, at: number): Arg {
+    const c = n.children;
+    const name = c.Equals ? this.ident(c.name?.[0]) : undefined;
+    const value = this.valueAfter(c.value?.[0], at, c.Equals?.[0]);
+    const arg: Arg = { kind: 'arg', value, span: this.cover(at, name?.span, value.span) };
+    if (name) arg.name = name;
+    return arg;
+  }
+}
