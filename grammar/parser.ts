@@ -9,7 +9,7 @@
 // parse.ts bounds their depth before parsing.
 import { CstParser, type CstNode, type IParserErrorMessageProvider } from 'chevrotain';
 import {
-  ALL_TOKENS, Caret, Comma, DeclKeyword, DotDot, Equals, False, Ident, Import, LBracket, LCurly,
+  ALL_TOKENS, ArgName, Caret, Comma, DeclKeyword, DotDot, Equals, False, Ident, Import, LBracket, LCurly,
   Let, LParen, Minus, NumberLit, Plot, Plus, RBracket, RCurly, RParen, Slash, Star, StringLit,
   Study, Sweep, To, True, By,
 } from './tokens.js';
@@ -193,7 +193,7 @@ export class GtvParser extends CstParser {
 
   arg = this.RULE('arg', () => {
     this.OPTION(() => {
-      this.CONSUME(Ident, { LABEL: 'name' });
+      this.CONSUME(ArgName, { LABEL: 'name' });
       this.CONSUME(Equals);
     });
     this.SUBRULE(this.expr, { LABEL: 'value' });

@@ -76,13 +76,24 @@ export const NumberLit = createToken({
   start_chars_hint: ['.', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
 });
 
-export const Ident = createToken({ name: 'Ident', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+/**
+ * Category for argument names: an Ident or any keyword, because built-in parameters are named
+ * `data`, `forward`, `by`, ... (`linear(phi, data = train)`); `name =` makes them unambiguous.
+ */
+export const ArgName = createToken({ name: 'ArgName', pattern: Lexer.NA });
 
-const keyword = (word: string, extra: Partial<Parameters<typeof createToken>[0]> = {}) =>
-  createToken({ name: word[0].toUpperCase() + word.slice(1), pattern: word, longer_alt: Ident, ...extra });
+export const Ident = createToken({ name: 'Ident', pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: ArgName });
 
 /** Category matched by `decl`: any of the seven declaration keywords. */
 export const DeclKeyword = createToken({ name: 'DeclKeyword', pattern: Lexer.NA });
+
+const keyword = (word: string, decl = false) =>
+  createToken({
+    name: word[0].toUpperCase() + word.slice(1),
+    pattern: word,
+    longer_alt: Ident,
+    categories: decl ? [DeclKeyword, ArgName] : [ArgName],
+  });
 
 export const Import = keyword('import');
 export const Study = keyword('study');
@@ -93,13 +104,13 @@ export const By = keyword('by');
 export const To = keyword('to');
 export const True = keyword('true');
 export const False = keyword('false');
-export const Data = keyword('data', { categories: DeclKeyword });
-export const Forward = keyword('forward', { categories: DeclKeyword });
-export const Features = keyword('features', { categories: DeclKeyword });
-export const Model = keyword('model', { categories: DeclKeyword });
-export const Sample = keyword('sample', { categories: DeclKeyword });
-export const Map = keyword('map', { categories: DeclKeyword });
-export const Metric = keyword('metric', { categories: DeclKeyword });
+export const Data = keyword('data', true);
+export const Forward = keyword('forward', true);
+export const Features = keyword('features', true);
+export const Model = keyword('model', true);
+export const Sample = keyword('sample', true);
+export const Map = keyword('map', true);
+export const Metric = keyword('metric', true);
 
 export const KEYWORDS: readonly TokenType[] = [
   Import, Study, Let, Sweep, Plot, By, To, True, False,
@@ -128,7 +139,7 @@ export const PUNCTUATION: readonly TokenType[] = [
 
 export const ALL_TOKENS: TokenType[] = [
   WhiteSpace, Comment, StringLit, UnterminatedString, DotDot, NumberLit,
-  ...KEYWORDS, Ident, ...PUNCTUATION.filter((t) => t !== DotDot), DeclKeyword,
+  ...KEYWORDS, Ident, ...PUNCTUATION.filter((t) => t !== DotDot), DeclKeyword, ArgName,
 ];
 
 export const GtvLexer = new Lexer(ALL_TOKENS, {
