@@ -1,0 +1,129 @@
+// How comments find their place. Prettier's own algorithm attaches each comment to the nearest
+// node before or after it (style.md, after prettier-java); these hooks only say which nodes can
+// hold comments and fix the one case the algorithm gets wrong for gtv: a comment on the same line
+// as a study's `{`, which belongs after the brace rather than on the first statement.
+import type { AstPath, Doc, ParserOptions } from 'prettier';
+import { doc, util } from 'prettier';
+import type { Comment, Node } from '../../compiler/ast.js';
+import { isNextLineEmpty, openBraceOffset } from './source-text.js';
+
+const { hardline } = doc.builders;
+
+/** A comment as Prettier sees it once attached. */
+export interface AttachedComment extends Comment {
+  /** Prettier's error messages read `value`. */
+  value: string;
+  leading?: boolean;
+  trailing?: boolean;
+  printed?: boolean;
+  marker?: string;
+  enclosingNode?: GtvNode;
+  precedingNode?: GtvNode;
+  followingNode?: GtvNode;
+}
+
+export type GtvNode = Node & { comments?: AttachedComment[] };
+
+/** Marks a dangling comment that stood on the same line as a study's `{`. */
+export const BRACE_LINE = 'brace-line';
+
+const IGNORE = /^#\s*prettier-ignore\s*$/;
+
+export function canAttachComment(node: GtvNode): boolean {
+  return node.kind !== undefined && node.kind !== 'comment';
+}
+
+/**
+ * The nodes a comment may attach to, inside `node`. Names (`model lin`, `n = 16`, `study s`,
+ * callees) are left out: a comment attached to a name would be printed between the name and its
+ * `=` or `{`, where a `#` comment would swallow the rest of the line. `by (...)` axes stay in.
+ */
+export function getCommentChildNodes(node: GtvNode): GtvNode[] {
+  switch (node.kind) {
+    case 'file':
+      return node.items;
+    case 'import':
+      return [node.path];
+    case 'study':
+      return node.body;
+    case 'setting':
+    case 'let':
+    case 'sweep':
+    case 'decl':
+    case 'arg':
+      return [node.value];
+    case 'plot':
+      return [node.value, ...node.by, ...(node.to ? [node.to] : [])];
+    case 'call':
+      return node.args;
+    case 'list':
+      return node.items;
+    case 'binary':
+      return [node.left, node.right];
+    case 'unary':
+      return [node.operand];
+    case 'range':
+      return [node.from, node.to];
+    case 'paren':
+      return [node.inner];
+    default:
+      return [];
+  }
+}
+
+export const handleComments = {
+  endOfLine(comment: AttachedComment, text: string): boolean {
+    const study = comment.enclosingNode;
+    if (study?.kind !== 'study' || comment.precedingNode) return false;
+    const brace = openBraceOffset(text, study.name.span.end.offset);
+    const start = comment.span.start.offset;
+    if (brace < 0 || brace > start || text.slice(brace, start).includes('\n')) return false;
+    util.addDanglingComment(study, comment, BRACE_LINE);
+    return true;
+  },
+};
+
+export function printComment(path: AstPath<GtvNode>): string {
+  return (path.node as AttachedComment).text.trimEnd();
+}
+
+export function hasPrettierIgnore(path: AstPath<GtvNode>): boolean {
+  return path.node?.comments?.some((c) => c.leading && IGNORE.test(c.text.trimEnd())) ?? false;
+}
+
+export function hasLeadingComment(node: GtvNode): boolean {
+  return node.comments?.some((c) => c.leading) ?? false;
+}
+
+export function hasComments(node: GtvNode): boolean {
+  return (node.comments?.length ?? 0) > 0;
+}
+
+export function danglingComments(node: GtvNode): AttachedComment[] {
+  return node.comments?.filter((c) => !c.leading && !c.trailing) ?? [];
+}
+
+/**
+ * Prints the node's dangling comments (those matching `keep`) one per line, keeping at most one
+ * blank line where the source had blank lines. Marks them printed, as Prettier requires.
+ */
+export function printDanglingLines(
+  path: AstPath<GtvNode>,
+  options: ParserOptions<GtvNode>,
+  keep: (c: AttachedComment) => boolean,
+): Doc[] {
+  const comments = danglingComments(path.node).filter(keep);
+  const parts: Doc[] = [];
+  comments.forEach((c, i) => {
+    c.printed = true;
+    parts.push(c.text.trimEnd());
+    if (i < comments.length - 1) {
+      parts.push(hardline);
+      if (isNextLineEmpty(options.originalText, c.span.end.offset)) parts.push(hardline);
+    }
+  });
+  return parts;
+}
+
+/** For the study printer: is this dangling comment the one after `{`? */
+export const onBraceLine = (c: AttachedComment) => c.marker === BRACE_LINE;
