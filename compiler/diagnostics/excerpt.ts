@@ -1,6 +1,7 @@
 // Turning spans into what a terminal shows: line lookup from offsets, display columns (tabs,
 // wide and zero-width characters) and sanitised source lines. Renderers use offsets, not the
-// span's line/column, so CRLF files and spans past the last newline come out right.
+// span's line/column, so CRLF files and spans past the last newline come out right. Line breaks
+// are `\n`, `\r\n` and a lone `\r`, as in the lexer, so line numbers agree with the spans'.
 import type { Span } from '../ast.js';
 
 /** Tab stops are fixed at 4 columns so carets line up whatever the terminal's tab width is. */
@@ -15,7 +16,11 @@ export interface LineTable {
 export function lineTable(text: string): LineTable {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) starts.push(i + 1);
+    const c = text.charCodeAt(i);
+    if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    } else if (c === 10) starts.push(i + 1);
   }
   return { text, starts };
 }
@@ -33,10 +38,11 @@ export function lineIndexAt(table: LineTable, offset: number): number {
   return lo;
 }
 
-/** The line's text without its terminator (`\n` or `\r\n`). */
+/** The line's text without its terminator. */
 export function lineText(table: LineTable, index: number): string {
   const start = table.starts[index];
-  let end = index + 1 < table.starts.length ? table.starts[index + 1] - 1 : table.text.length;
+  let end = index + 1 < table.starts.length ? table.starts[index + 1] : table.text.length;
+  if (end > start && table.text.charCodeAt(end - 1) === 10) end--;
   if (end > start && table.text.charCodeAt(end - 1) === 13) end--;
   return table.text.slice(start, end);
 }

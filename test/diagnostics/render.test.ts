@@ -90,6 +90,12 @@ describe('human renderer', () => {
     expect(out).to.contain(' 2 |   seed = oops\n   |          ^^^^\n');
   });
 
+  it('counts a lone carriage return as a line break, as the lexer does', () => {
+    const text = 'a\rbad\n';
+    const d: Diagnostic = { severity: 'error', code: 'GTV0105', message: 'm', span: { file: 'r.gtv', start: { offset: 2, line: 2, column: 1 }, end: { offset: 5, line: 2, column: 4 } } };
+    expect(renderHuman([d], new Map([['r.gtv', text]]))).to.contain(' 2 | bad\n   | ^^^\n');
+  });
+
   it('points one past the last character for a span at end of file', () => {
     const text = 'study s {\n  seed = 1';
     const d: Diagnostic = {
