@@ -1,0 +1,63 @@
+// Denoising-score-matching samples (math.md 4.2): P iid triples (t, x0, x) with t ~ U(t_range),
+// x0 ~ p_data (the weighted training points) and x ~ N(alpha_t x0, S_t), S_t = s2(t) M.
+//
+// API
+//   dsmSamples(data, schedule, P, tRange, seed): DsmSamples
+//   interface DsmSamples { P, dim, t [P], x0 [P, dim], x [P, dim] }   (float64, row-major)
+//   cholShape(schedule, dim): lower Cholesky factor of M (identity for isotropic processes)
+
+import { categorical, deriveSeed, normals, uniforms } from '../rng.js';
+import type { Schedule } from '../schedule.js';
+import type { PointSet } from '../posterior.js';
+import { choleskyInPlace } from './cholesky.js';
+
+export interface DsmSamples {
+  P: number;
+  dim: number;
+  t: Float64Array;
+  x0: Float64Array;
+  x: Float64Array;
+}
+
+export function cholShape(schedule: Schedule, dim: number): Float64Array {
+  const L = new Float64Array(dim * dim);
+  if (!schedule.shape) {
+    for (let a = 0; a < dim; a++) L[a * dim + a] = 1;
+    return L;
+  }
+  for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) L[a * dim + b] = schedule.shape[a][b];
+  if (!choleskyInPlace(L, dim)) throw new Error('the diffusion matrix M is not positive definite');
+  for (let a = 0; a < dim; a++) for (let b = a + 1; b < dim; b++) L[a * dim + b] = 0;
+  return L;
+}
+
+export function dsmSamples(
+  data: PointSet,
+  schedule: Schedule,
+  P: number,
+  tRange: [number, number],
+  seed: number,
+): DsmSamples {
+  const dim = data.dim;
+  const u = uniforms(deriveSeed(seed, 'dsm', 't'), P);
+  const comp = categorical(deriveSeed(seed, 'dsm', 'x0'), data.weights, P, data.M, 0, 0);
+  const xi = normals(deriveSeed(seed, 'dsm', 'noise'), P * dim);
+  const L = cholShape(schedule, dim);
+  const t = new Float64Array(P);
+  const x0 = new Float64Array(P * dim);
+  const x = new Float64Array(P * dim);
+  for (let i = 0; i < P; i++) {
+    const ti = tRange[0] + (tRange[1] - tRange[0]) * u[i];
+    t[i] = ti;
+    const al = schedule.alpha(ti);
+    const sd = Math.sqrt(schedule.s2(ti));
+    const m = comp[i] * dim;
+    for (let a = 0; a < dim; a++) {
+      let noise = 0;
+      for (let b = 0; b <= a; b++) noise += L[a * dim + b] * xi[i * dim + b];
+      x0[i * dim + a] = data.points[m + a];
+      x[i * dim + a] = al * data.points[m + a] + sd * noise;
+    }
+  }
+  return { P, dim, t, x0, x };
+}

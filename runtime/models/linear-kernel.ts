@@ -1,0 +1,120 @@
+// Kernels for `features` and `model.linear`.
+//
+// API
+//   featuresKernel         value { kind: 'features', count, tree } (compiled per model, where the
+//                          data dimension is known)
+//   linearModelKernel      value.extra: LinearState; value.score is the score of member 0
+//   linearState(value)     the LinearState of a linear model value (throws for other models)
+//   interface LinearState {
+//     spec, features, evaluator, data, schedule, dim
+//     train(member): LinearModel   member m of the ensemble: fresh DSM samples from
+//                                  deriveSeed(model seed, 'member', m), closed-form ridge fit
+//   }
+
+import * as tf from '@tensorflow/tfjs';
+import type { IrFeatureTree, IrFeatures, IrModel } from '../../compiler/ir/types.js';
+import type { PointSet } from '../posterior.js';
+import type { Schedule } from '../schedule.js';
+import { compileFeatures, type FeatureMap } from '../features.js';
+import { deriveSeed } from '../rng.js';
+import { emptyResult, lookup, type Kernel, type ModelValue } from '../kernels/types.js';
+import { dsmSamples } from './dsm.js';
+import { trainLinear, type LinearModel } from './linear.js';
+import { linearEvaluator, type LinearEvaluator } from './linear-eval.js';
+
+export type LinearNode = Extract<IrModel, { type: 'linear' }>;
+
+export interface LinearState {
+  spec: LinearNode;
+  features: FeatureMap;
+  evaluator: LinearEvaluator;
+  data: PointSet;
+  schedule: Schedule;
+  dim: number;
+  train(member: number): LinearModel;
+}
+
+export const featuresKernel: Kernel<IrFeatures> = (node) => ({
+  value: { kind: 'features', count: node.count, tree: node.tree },
+  result: emptyResult(),
+});
+
+export function makeLinearState(spec: LinearNode, tree: IrFeatureTree, data: PointSet, schedule: Schedule): LinearState {
+  const dim = data.dim;
+  const features = compileFeatures(tree, dim);
+  return {
+    spec,
+    features,
+    evaluator: linearEvaluator(features, dim),
+    data,
+    schedule,
+    dim,
+    train: (member) => {
+      const s = dsmSamples(data, schedule, spec.samples, spec.t_range, deriveSeed(spec.seed, 'member', member));
+      return trainLinear({ ridge: spec.ridge, parametrization: spec.parametrization }, features, s, schedule);
+    },
+  };
+}
+
+export const linearModelKernel: Kernel<IrModel> = (node, ctx) => {
+  if (node.type !== 'linear') throw new Error(`internal: model type '${node.type}' routed to the linear kernel`);
+  const data = lookup(ctx, node.data, 'data').set;
+  const schedule = lookup(ctx, node.forward, 'forward').schedule;
+  const fv = lookup(ctx, node.features, 'features');
+  const state = makeLinearState(node, fv.tree as IrFeatureTree, data, schedule);
+  if (state.features.F !== fv.count)
+    throw new Error(`internal: features '${node.features}' declare ${fv.count} features but evaluate to ${state.features.F}`);
+  let first: LinearModel | null = null;
+  const value: ModelValue = {
+    kind: 'model',
+    type: 'linear',
+    data,
+    schedule,
+    extra: state,
+    score: (x, t) => {
+      first ??= state.train(0);
+      const n = x.shape[0];
+      const xs = Float64Array.from(x.dataSync());
+      const out = new Float64Array(n * state.dim);
+      state.evaluator.atTime(first.W, t)(xs, n, out);
+      if (node.parametrization === 'denoiser') {
+        // s = S_t^{-1}(alpha mu_hat - x); the anisotropic M^{-1} is applied by the caller's
+        // scoreFromDenoiser convention only for denoisers, so apply it here.
+        const al = schedule.alpha(t);
+        const s2 = schedule.s2(t);
+        for (let i = 0; i < out.length; i++) out[i] = (al * out[i] - xs[i]) / s2;
+        if (schedule.shape) applyInverse(schedule.shape, out, state.dim);
+      }
+      return tf.tensor2d(Float32Array.from(out), [n, state.dim]);
+    },
+  };
+  const result = emptyResult();
+  result.scalars.features = state.features.F;
+  result.scalars.samples = node.samples;
+  return { value, result };
+};
+
+export function linearState(v: ModelValue): LinearState {
+  if (v.type !== 'linear') throw new Error(`internal: expected a linear model, got '${v.type}'`);
+  return v.extra as LinearState;
+}
+
+function applyInverse(M: number[][], v: Float64Array, dim: number): void {
+  const A = M.map((r) => r.slice());
+  for (let p = 0; p < v.length / dim; p++) {
+    const b = Array.from(v.subarray(p * dim, (p + 1) * dim));
+    // Gaussian elimination on a copy: dim is 1-3.
+    const m = A.map((r, i) => [...r, b[i]]);
+    for (let c = 0; c < dim; c++) {
+      for (let r = c + 1; r < dim; r++) {
+        const f = m[r][c] / m[c][c];
+        for (let j = c; j <= dim; j++) m[r][j] -= f * m[c][j];
+      }
+    }
+    for (let c = dim - 1; c >= 0; c--) {
+      let s = m[c][dim];
+      for (let j = c + 1; j < dim; j++) s -= m[c][j] * v[p * dim + j];
+      v[p * dim + c] = s / m[c][c];
+    }
+  }
+}

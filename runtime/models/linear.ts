@@ -1,0 +1,233 @@
+// Linear feature models trained in closed form by ridge-regularized DSM (math.md 9.1, 9.4).
+//
+// API
+//   targets(samples, schedule, parametrization): { lambda [P], Y [P, D] }
+//     denoiser (default, math.md 9.4): Y = x0, lambda = alpha^2 / s2 (the code's lamb_tilde).
+//     score (math.md 9.1): Y = S_t^{-1} (alpha x0 - x), lambda = s2 (the code's lambda_t = sigma^2).
+//     For an anisotropic S_t = s2 M the denoiser weight keeps the isotropic form alpha^2/s2.
+//   ridgeFit(Phi, P, F, lambda, Y, D, gamma, opts?): W [D, F] row-major, float64
+//     minimizes (1/P) sum_i lambda_i |W phi_i - y_i|^2 + gamma |W|^2:
+//       primal  W^T = (Phi^T Lambda Phi / P + gamma I)^{-1} Phi^T Lambda Y / P        (F <= P)
+//       dual    W = Y^T L^(1/2) (L^(1/2) Phi Phi^T L^(1/2) + P gamma I)^{-1} L^(1/2) Phi (F > P)
+//     opts.form forces one; opts.gram supplies Phi Phi^T (the dual's Gram) when cheaper to build
+//     (tensor-product features: the Hadamard product of per-factor Grams, O(P^2 sum F_a)).
+//   trainLinear(spec, features, samples, schedule): LinearModel  (one member)
+//   interface LinearModel { W [D, F], D, F, parametrization }
+//
+// All of it is float64: the normal matrix has condition numbers well over 1e6 at small t_min
+// (lambda = alpha^2/sigma^2 reaches 5e4 at t = 1e-4), where float32 solves lose every digit.
+
+import type { Schedule } from '../schedule.js';
+import type { FeatureMap } from '../features.js';
+import type { DsmSamples } from './dsm.js';
+import { cholShape } from './dsm.js';
+import { choleskyInPlace, choleskySolve } from './cholesky.js';
+
+export type Parametrization = 'denoiser' | 'score';
+
+export interface LinearModel {
+  W: Float64Array;
+  D: number;
+  F: number;
+  parametrization: Parametrization;
+}
+
+export function targets(
+  s: DsmSamples,
+  schedule: Schedule,
+  parametrization: Parametrization,
+): { lambda: Float64Array; Y: Float64Array } {
+  const { P, dim } = s;
+  const lambda = new Float64Array(P);
+  const Y = new Float64Array(P * dim);
+  const L = parametrization === 'score' ? cholShape(schedule, dim) : null;
+  for (let i = 0; i < P; i++) {
+    const al = schedule.alpha(s.t[i]);
+    const s2 = schedule.s2(s.t[i]);
+    if (!L) {
+      lambda[i] = (al * al) / s2;
+      for (let a = 0; a < dim; a++) Y[i * dim + a] = s.x0[i * dim + a];
+      continue;
+    }
+    lambda[i] = s2;
+    // y = M^{-1} (alpha x0 - x) / s2 via the two triangular solves with chol(M).
+    const r = new Float64Array(dim);
+    for (let a = 0; a < dim; a++) r[a] = (al * s.x0[i * dim + a] - s.x[i * dim + a]) / s2;
+    lowerSolve(L, dim, r);
+    upperSolveT(L, dim, r);
+    Y.set(r, i * dim);
+  }
+  return { lambda, Y };
+}
+
+function lowerSolve(L: Float64Array, n: number, r: Float64Array): void {
+  for (let a = 0; a < n; a++) {
+    let v = r[a];
+    for (let b = 0; b < a; b++) v -= L[a * n + b] * r[b];
+    r[a] = v / L[a * n + a];
+  }
+}
+
+function upperSolveT(L: Float64Array, n: number, r: Float64Array): void {
+  for (let a = n - 1; a >= 0; a--) {
+    let v = r[a];
+    for (let b = a + 1; b < n; b++) v -= L[b * n + a] * r[b];
+    r[a] = v / L[a * n + a];
+  }
+}
+
+export interface RidgeOptions {
+  form?: 'primal' | 'dual';
+  /** Phi Phi^T [P, P] (without lambda), if the caller can build it more cheaply. */
+  gram?: Float64Array;
+}
+
+export function ridgeFit(
+  Phi: Float64Array,
+  P: number,
+  F: number,
+  lambda: Float64Array,
+  Y: Float64Array,
+  D: number,
+  gamma: number,
+  opts: RidgeOptions = {},
+): Float64Array {
+  const form = opts.form ?? (F <= P ? 'primal' : 'dual');
+  return form === 'primal'
+    ? primal(Phi, P, F, lambda, Y, D, gamma)
+    : dual(Phi, P, F, lambda, Y, D, gamma, opts.gram);
+}
+
+function primal(
+  Phi: Float64Array,
+  P: number,
+  F: number,
+  lambda: Float64Array,
+  Y: Float64Array,
+  D: number,
+  gamma: number,
+): Float64Array {
+  // Upper triangle of Phi^T Lambda Phi by rank-1 updates (contiguous inner loop).
+  const G = new Float64Array(F * F);
+  const B = new Float64Array(F * D);
+  const v = new Float64Array(F);
+  for (let i = 0; i < P; i++) {
+    const li = lambda[i];
+    const row = i * F;
+    for (let a = 0; a < F; a++) v[a] = Phi[row + a];
+    for (let a = 0; a < F; a++) {
+      const va = li * v[a];
+      if (va === 0) continue;
+      const ga = a * F;
+      for (let b = a; b < F; b++) G[ga + b] += va * v[b];
+      for (let d = 0; d < D; d++) B[a * D + d] += va * Y[i * D + d];
+    }
+  }
+  for (let a = 0; a < F; a++) {
+    for (let b = a; b < F; b++) {
+      const g = G[a * F + b] / P;
+      G[a * F + b] = g;
+      G[b * F + a] = g;
+    }
+    G[a * F + a] += gamma;
+  }
+  for (let k = 0; k < F * D; k++) B[k] /= P;
+  if (!choleskyInPlace(G, F)) throw singular('primal', F, gamma);
+  choleskySolve(G, F, B, D);
+  return transpose(B, F, D);
+}
+
+function dual(
+  Phi: Float64Array,
+  P: number,
+  F: number,
+  lambda: Float64Array,
+  Y: Float64Array,
+  D: number,
+  gamma: number,
+  gram?: Float64Array,
+): Float64Array {
+  const sl = lambda.map(Math.sqrt);
+  const K = new Float64Array(P * P);
+  for (let i = 0; i < P; i++) {
+    for (let j = 0; j <= i; j++) {
+      let g: number;
+      if (gram) g = gram[i * P + j];
+      else {
+        g = 0;
+        for (let f = 0; f < F; f++) g += Phi[i * F + f] * Phi[j * F + f];
+      }
+      const k = sl[i] * sl[j] * g;
+      K[i * P + j] = k;
+      K[j * P + i] = k;
+    }
+    K[i * P + i] += P * gamma;
+  }
+  const R = new Float64Array(P * D);
+  for (let i = 0; i < P; i++) for (let d = 0; d < D; d++) R[i * D + d] = sl[i] * Y[i * D + d];
+  if (!choleskyInPlace(K, P)) throw singular('dual', P, gamma);
+  choleskySolve(K, P, R, D);
+  const W = new Float64Array(D * F);
+  for (let i = 0; i < P; i++) {
+    for (let d = 0; d < D; d++) {
+      const c = R[i * D + d] * sl[i];
+      if (c === 0) continue;
+      for (let f = 0; f < F; f++) W[d * F + f] += c * Phi[i * F + f];
+    }
+  }
+  return W;
+}
+
+function singular(form: string, n: number, gamma: number): Error {
+  return new Error(
+    `ridge solve (${form}, ${n} x ${n}) is not positive definite in float64: ` +
+      (gamma === 0 ? 'ridge = 0 with fewer samples than features; set ridge > 0' : 'features are degenerate'),
+  );
+}
+
+function transpose(a: Float64Array, r: number, c: number): Float64Array {
+  const out = new Float64Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = a[i * c + j];
+  return out;
+}
+
+export interface LinearSpec {
+  ridge: number;
+  parametrization: Parametrization;
+}
+
+export function trainLinear(
+  spec: LinearSpec,
+  features: FeatureMap,
+  samples: DsmSamples,
+  schedule: Schedule,
+): LinearModel {
+  const { P, dim } = samples;
+  const F = features.F;
+  const Phi = features.evaluate(samples.x, samples.t, P);
+  const { lambda, Y } = targets(samples, schedule, spec.parametrization);
+  const gram = F > P ? factoredGram(features, samples) : undefined;
+  const W = ridgeFit(Phi, P, F, lambda, Y, dim, spec.ridge, { gram });
+  return { W, D: dim, F, parametrization: spec.parametrization };
+}
+
+/** Phi Phi^T for a product of factors: the Hadamard product of the per-factor Grams. */
+function factoredGram(features: FeatureMap, s: DsmSamples): Float64Array | undefined {
+  const fac = features.factored;
+  if (!fac) return undefined;
+  const { P } = s;
+  const G = new Float64Array(P * P).fill(1);
+  for (const f of fac.all) {
+    const buf = new Float64Array(P * f.size);
+    f.evaluate(s.x, s.t, P, buf);
+    for (let i = 0; i < P; i++) {
+      for (let j = 0; j <= i; j++) {
+        let g = 0;
+        for (let k = 0; k < f.size; k++) g += buf[i * f.size + k] * buf[j * f.size + k];
+        G[i * P + j] *= g;
+      }
+    }
+  }
+  for (let i = 0; i < P; i++) for (let j = 0; j < i; j++) G[j * P + i] = G[i * P + j];
+  return G;
+}
