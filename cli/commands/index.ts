@@ -1,0 +1,11 @@
+// Every `gtv` subcommand, in the order `gtv --help` lists them. A new command is a file in
+// this folder exporting a Command, plus one line here.
+import type { Command } from './command.js';
+import { checkCommand } from './check.js';
+import { irCommand } from './ir.js';
+import { explainCommand } from './explain.js';
+import { initCommand } from './init.js';
+import { lspCommand } from './lsp.js';
+import { fmtCommand } from './fmt.js';
+
+export const COMMANDS: readonly Command[] = [checkCommand, irCommand, explainCommand, initCommand, lspCommand, fmtCommand];
