@@ -14,6 +14,10 @@
 import type { IrNode } from '../../compiler/ir/types.js';
 import type { Kernel } from './types.js';
 import { dataKernel, forwardKernel, modelKernel } from './basic.js';
+import { featuresKernel, linearModelKernel } from '../models/linear-kernel.js';
+import { ensembleKernel } from '../samplers/ensemble.js';
+import { effectiveSdeKernel } from '../samplers/effective-sde.js';
+import { vkernelMapKernel } from '../vkernel/maps.js';
 
 export function kernelKey(node: IrNode): string {
   switch (node.kind) {
@@ -40,4 +44,10 @@ export const KERNELS: Record<string, Kernel> = {
   forward: k(forwardKernel),
   'model.true': k(modelKernel),
   'model.naive': k(modelKernel),
+  features: k(featuresKernel),
+  'model.linear': k(linearModelKernel),
+  'sample.ensemble': k(ensembleKernel),
+  'sample.effective_sde': k(effectiveSdeKernel),
+  'map.vkernel': k(vkernelMapKernel),
+  'map.vkernel_time_correlation': k(vkernelMapKernel),
 };

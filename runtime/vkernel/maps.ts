@@ -1,0 +1,76 @@
+// V-kernel maps of linear models (math.md 9.2, 9.4) on grids.
+//
+// API
+//   vkernelMapKernel   map.vkernel: V(z, z) at every grid point and time
+//   vkernelTimeCorrelationKernel   map.vkernel_time_correlation: V(z, z') with z' = node.ref
+// Arrays: V [n_t, ...grid, D, D] and V_se (its Monte-Carlo standard error), grid_x (grid_y),
+// t. V = c_t c_t' Cov[W phi(z), W phi(z')] (denoiser: c = d alpha / s2) or d d' M Cov M (score).
+
+import type { IrMap } from '../../compiler/ir/types.js';
+import { lookup, emptyResult, type Kernel } from '../kernels/types.js';
+import { linearState } from '../models/linear-kernel.js';
+import { muCov, population, vFactor } from './population.js';
+
+export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
+  if (!node.model) throw new Error('internal: a vkernel map needs a model');
+  const model = lookup(ctx, node.model, 'model');
+  if (model.type !== 'linear') throw new Error(`V-kernel maps support linear models; '${node.model}' is a ${model.type} model`);
+  const state = linearState(model);
+  const D = state.dim;
+  const pop = population(state, node.mc_samples, node.seed);
+  const axes = node.grid.axes;
+  const coords = axes.map((a) => Array.from({ length: a.n }, (_, i) => (a.n === 1 ? a.lo : a.lo + ((a.hi - a.lo) * i) / (a.n - 1))));
+  const G = axes.reduce((s, a) => s * a.n, 1);
+  const nt = node.t.length;
+  const V = new Float64Array(nt * G * D * D);
+  const se = new Float64Array(nt * G * D * D);
+  const ref = node.quantity === 'vkernel_time_correlation' ? node.ref : null;
+  if (node.quantity === 'vkernel_time_correlation' && !ref) throw new Error('internal: time correlation without ref');
+  const shape = state.schedule.shape;
+  const param = state.spec.parametrization;
+  for (let k = 0; k < nt; k++) {
+    const t = node.t[k];
+    for (let g = 0; g < G; g++) {
+      const x = new Float64Array(D);
+      let r = g;
+      for (let a = D - 1; a >= 0; a--) {
+        x[a] = coords[a][r % axes[a].n];
+        r = Math.floor(r / axes[a].n);
+      }
+      const xb = ref ? Float64Array.from(ref.x) : x;
+      const tb = ref ? ref.t : t;
+      const est = muCov(pop, x, t, xb, tb);
+      const c = vFactor(state.schedule, param, t) * vFactor(state.schedule, param, tb);
+      const o = (k * G + g) * D * D;
+      for (let i = 0; i < D * D; i++) {
+        V[o + i] = c * est.cov[i];
+        se[o + i] = Math.abs(c) * est.se[i];
+      }
+      if (param === 'score' && shape) sandwich(shape, V, se, o, D);
+    }
+  }
+  const result = emptyResult();
+  const gshape = [nt, ...axes.map((a) => a.n), D, D];
+  result.arrays.V = { shape: gshape, dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]' };
+  result.arrays.V_se = { shape: gshape, dtype: 'float64', data: se, doc: 'Monte-Carlo standard error of V [n_t, ...grid, D, D]' };
+  result.arrays.t = { shape: [nt], dtype: 'float64', data: Float64Array.from(node.t), doc: 'times [n_t]' };
+  ['x', 'y', 'z'].slice(0, D).forEach((name, a) => {
+    result.arrays[`grid_${name}`] = { shape: [axes[a].n], dtype: 'float64', data: Float64Array.from(coords[a]), doc: `${name} grid [n]` };
+  });
+  result.scalars.mc_samples = node.mc_samples;
+  result.notes.push('first order in 1/P (math.md 9.2), ridge-bias terms included');
+  return { value: { kind: 'map' }, result };
+};
+
+/** V <- M V M for the score parametrization of an anisotropic process (SE scaled alike). */
+function sandwich(M: number[][], V: Float64Array, se: Float64Array, o: number, D: number): void {
+  for (const arr of [V, se]) {
+    const A = arr.slice(o, o + D * D);
+    for (let a = 0; a < D; a++)
+      for (let b = 0; b < D; b++) {
+        let s = 0;
+        for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) s += M[a][i] * A[i * D + j] * M[j][b];
+        arr[o + a * D + b] = arr === se ? Math.abs(s) : s;
+      }
+  }
+}
