@@ -1,0 +1,34 @@
+// `gtv lsp --stdio`: the language server over stdin/stdout (the transport flag editor clients
+// pass). The LSP connection owns the process from here on: after `shutdown` + `exit` it exits
+// with 0, and when the client goes away without them, with 1, as the protocol asks.
+import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { startServer } from '../../editor/lsp/server.js';
+import { parseCommandArgs } from '../args.js';
+import { UsageError } from '../exit.js';
+import type { Command } from './command.js';
+
+export const lspCommand: Command = {
+  name: 'lsp',
+  synopsis: '--stdio',
+  summary: 'Run the language server (diagnostics, hover, completion, definition, rename, formatting) on stdio.',
+  options: [
+    '--stdio               talk LSP over stdin/stdout (the only transport)',
+    '--clientProcessId=ID  exit when that process is gone (passed by some clients)',
+  ],
+  async run(args, io) {
+    const parsed = parseCommandArgs(this, args, { stdio: { type: 'boolean' }, clientProcessId: { type: 'string' } }, io);
+    if (!parsed) return 0;
+    if (!parsed.values.stdio) throw new UsageError('`gtv lsp` needs `--stdio` (the only transport it speaks)', this.name);
+    if (parsed.positionals.length > 0) throw new UsageError('`gtv lsp` takes no file arguments', this.name);
+    // stdout carries the protocol: anything logged by accident must go to stderr instead.
+    console.log = console.error;
+    console.info = console.error;
+    const connection = createConnection(
+      ProposedFeatures.all,
+      new StreamMessageReader(process.stdin),
+      new StreamMessageWriter(process.stdout),
+    );
+    startServer(connection);
+    return new Promise<number>(() => {});
+  },
+};

@@ -1,0 +1,67 @@
+// One analysis per open document version, produced by the same front end as `gtv check`
+// (compiler/driver.ts). Unsaved editor buffers are served to the driver through its CompilerHost,
+// so an import of a file that is open and modified sees the buffer, not the disk.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { SourceFile } from '../../compiler/ast.js';
+import type { Diagnostic } from '../../compiler/diagnostics/types.js';
+import { compileSource } from '../../compiler/driver.js';
+
+export interface Analysis {
+  /** Absolute path of the document (the driver's `path`). */
+  path: string;
+  text: string;
+  /** This document's AST; absent only if the driver produced none. */
+  ast: SourceFile | undefined;
+  /** Every parsed file (the document and its imports), keyed as the driver keys them. */
+  asts: Map<string, SourceFile>;
+  /** Source text of every loaded file, keyed as `asts`. */
+  files: Map<string, string>;
+  diagnostics: Diagnostic[];
+}
+
+/** Text of open documents by absolute path; anything else is read from disk. */
+export type OpenBuffers = (absPath: string) => string | undefined;
+
+export function analyze(absPath: string, text: string, openBuffers: OpenBuffers): Analysis {
+  const host = {
+    readFile(file: string): string | undefined {
+      const abs = path.resolve(file);
+      if (abs === absPath) return text;
+      const open = openBuffers(abs);
+      if (open !== undefined) return open;
+      try {
+        return fs.readFileSync(abs, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  };
+  const result = compileSource(text, absPath, host);
+  return {
+    path: absPath,
+    text,
+    ast: findAst(result.asts, absPath),
+    asts: result.asts,
+    files: result.files,
+    diagnostics: result.diagnostics,
+  };
+}
+
+function findAst(asts: Map<string, SourceFile>, absPath: string): SourceFile | undefined {
+  for (const [key, ast] of asts) if (path.resolve(key) === absPath) return ast;
+  return undefined;
+}
+
+/** Whether a diagnostic belongs to this document (rather than to a file it imports). */
+export function isInDocument(d: Diagnostic, absPath: string): boolean {
+  return !d.span || path.resolve(d.span.file) === absPath;
+}
+
+/** Source text of a loaded file, whatever form of its path the caller holds. */
+export function fileText(analysis: Analysis, file: string): string | undefined {
+  const abs = path.resolve(file);
+  if (abs === analysis.path) return analysis.text;
+  for (const [key, text] of analysis.files) if (path.resolve(key) === abs) return text;
+  return undefined;
+}
