@@ -1,0 +1,151 @@
+// `plot density(...)`: 1D sample densities as curves in the style of the paper's Figure 2 (true
+// density black, PF-ODE with the true score gray, trained ensemble mean red with its quartile
+// band, effective-SDE theory blue), one panel per cell; 2D sample densities as heatmaps with the
+// training points on top (Figure 3).
+import type { IrCell, IrDocument, IrPlot, IrSample } from '../../compiler/ir/types.js';
+import type { CellResult } from '../../runtime/results.js';
+import { facetted } from './facet.js';
+import { colorScaleFor, heatmapGridSpec, type HeatPanel } from './heatmap-grid.js';
+import { bandOf, centers, nodeOf, requireArray, trainingPoints } from './inputs.js';
+import { facetOrder, panelKey, splitAxes, type PanelKey } from './panels.js';
+import type { VlSpec } from './render.js';
+
+interface Style {
+  label: string;
+  color: string;
+}
+
+const TRUE_DENSITY: Style = { label: 'true density', color: 'black' };
+
+function styleOf(node: IrSample | undefined, name: string): Style {
+  if (!node) return { label: name, color: '#7f7f7f' };
+  switch (node.method) {
+    case 'pf_ode':
+      return node.model === 'true'
+        ? { label: `${name}: PF-ODE, true score`, color: '#9a9a9a' }
+        : { label: `${name}: PF-ODE, ${node.model}`, color: '#ff7f0e' };
+    case 'ensemble':
+      return { label: `${name}: ensemble mean (${node.members} models)`, color: '#d62728' };
+    case 'effective_sde':
+      return { label: `${name}: effective-SDE theory`, color: '#1f77b4' };
+    case 'naive':
+      return { label: `${name}: naive estimator`, color: '#2ca02c' };
+  }
+}
+
+function sampleDim(doc: IrDocument, plot: IrPlot, results: Map<string, CellResult>): number {
+  for (const cell of doc.cells) {
+    for (const input of plot.inputs) {
+      const density = results.get(cell.id)?.nodes[input]?.arrays.density;
+      if (density) return density.shape.length;
+    }
+  }
+  throw new Error(`plot '${plot.name}': no input has a density`);
+}
+
+export function densitySpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellResult>): VlSpec {
+  return sampleDim(doc, plot, results) === 2 ? density2dSpec(doc, plot, results) : density1dSpec(doc, plot, results);
+}
+
+function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellResult>): VlSpec {
+  const { rowAxes, colAxes } = splitAxes(doc, plot.by);
+  const keys: PanelKey[] = [];
+  const data: Record<string, unknown>[] = [];
+  const styles: Style[] = [];
+  const use = (s: Style): string => {
+    if (!styles.some((x) => x.label === s.label)) styles.push(s);
+    return s.label;
+  };
+  let banded = false;
+  for (const cell of doc.cells) {
+    const res = results.get(cell.id);
+    if (!res) continue;
+    const key = panelKey(doc, cell, { rowAxes, colAxes });
+    keys.push(key);
+    const at = { row: key.row, col: key.col };
+    let trueDone = false;
+    for (const input of plot.inputs) {
+      const nr = res.nodes[input];
+      const density = requireArray(nr, 'density', input);
+      const xs = centers(requireArray(nr, 'edges_x', input).data);
+      const series = use(styleOf(nodeOf(cell, input) as IrSample | undefined, input));
+      xs.forEach((x, i) => data.push({ kind: 'line', ...at, series, x, y: density.data[i] }));
+      const band = bandOf(nr);
+      if (band) {
+        banded = true;
+        xs.forEach((x, i) => data.push({ kind: 'band', ...at, series, x, lo: band.lo.data[i], hi: band.hi.data[i] }));
+      }
+      const truth = nr.arrays.true_density;
+      if (truth && !trueDone) {
+        trueDone = true;
+        const label = use(TRUE_DENSITY);
+        xs.forEach((x, i) => data.push({ kind: 'line', ...at, series: label, x, y: truth.data[i] }));
+      }
+    }
+    for (const p of trainingPoints(cell, plot.points)) data.push({ kind: 'pt', ...at, px: p[0] });
+  }
+  // The true density underneath, the theory and trained curves on top.
+  styles.sort((a, b) => (a === TRUE_DENSITY ? -1 : b === TRUE_DENSITY ? 1 : 0));
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: { domain: styles.map((s) => s.label), range: styles.map((s) => s.color) },
+    // Stroke symbols at full opacity: the band layer would otherwise fade the legend swatches.
+    legend: { orient: 'bottom', direction: 'vertical', symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 },
+  };
+  const x = { field: 'x', type: 'quantitative', title: 'x (data units)', scale: { nice: false, zero: false } };
+  const layer = [
+    {
+      transform: [{ filter: "datum.kind == 'band'" }],
+      mark: { type: 'area', opacity: 0.25 },
+      encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color },
+    },
+    {
+      transform: [{ filter: "datum.kind == 'line'" }],
+      mark: { type: 'line', strokeWidth: 1.4, interpolate: 'linear' },
+      encoding: { x, y: { field: 'y', type: 'quantitative', title: 'density (per unit x)' }, color },
+    },
+    {
+      transform: [{ filter: "datum.kind == 'pt'" }],
+      mark: { type: 'tick', color: '#e41a1c', thickness: 2, size: 10 },
+      encoding: { x: { field: 'px', type: 'quantitative' }, y: { datum: 0, type: 'quantitative' } },
+    },
+  ];
+  const { rows, cols } = facetOrder(keys);
+  const title = banded ? `${plot.name} (shaded: quartile band across ensemble members)` : plot.name;
+  return facetted({ title, rows, cols, data, layer, width: 170, height: 110 });
+}
+
+function density2dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellResult>): VlSpec {
+  const { rowAxes, colAxes } = splitAxes(doc, plot.by);
+  const panels: HeatPanel[] = [];
+  for (const cell of doc.cells as IrCell[]) {
+    const res = results.get(cell.id);
+    if (!res) continue;
+    plot.inputs.forEach((input, order) => {
+      const nr = res.nodes[input];
+      const density = requireArray(nr, 'density', input);
+      const ex = requireArray(nr, 'edges_x', input).data;
+      const ey = requireArray(nr, 'edges_y', input).data;
+      const prefix = plot.inputs.length > 1 ? { label: styleOf(nodeOf(cell, input) as IrSample | undefined, input).label, order } : undefined;
+      panels.push({
+        key: panelKey(doc, cell, { rowPrefix: prefix, rowAxes, colAxes }),
+        values: density.data,
+        nx: density.shape[0],
+        ny: density.shape[1],
+        x: [ex[0], ex[ex.length - 1]],
+        y: [ey[0], ey[ey.length - 1]],
+        points: trainingPoints(cell, plot.points),
+      });
+    });
+  }
+  return heatmapGridSpec({
+    title: plot.name,
+    panels,
+    scale: colorScaleFor(panels, 'viridis', 0),
+    colorTitle: 'density (per unit area)',
+    xTitle: 'x (data units)',
+    yTitle: 'y (data units)',
+  });
+}

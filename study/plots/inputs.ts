@@ -1,0 +1,83 @@
+// Reading plot inputs out of cell results, by the array names of docs/outputs.md: samples give
+// `density` with `edges_x` (and `edges_y`), ensembles also a quartile band; maps give `values`
+// [n_t, grid..., tail?] with `grid_x` (`grid_y`) and `t`.
+import type { IrCell, IrData, IrNode } from '../../compiler/ir/types.js';
+import type { NodeResult, ResultArray } from '../../runtime/results.js';
+
+/** Names the lower and upper edge of an ensemble's quantile band may have. */
+const BAND_NAMES: [string, string][] = [
+  ['density_q25', 'density_q75'],
+  ['q25', 'q75'],
+  ['density_lo', 'density_hi'],
+];
+
+export function bandOf(res: NodeResult): { lo: ResultArray; hi: ResultArray } | null {
+  for (const [lo, hi] of BAND_NAMES) {
+    if (res.arrays[lo] && res.arrays[hi]) return { lo: res.arrays[lo], hi: res.arrays[hi] };
+  }
+  return null;
+}
+
+export function centers(edges: ArrayLike<number>): number[] {
+  return Array.from({ length: edges.length - 1 }, (_, i) => (edges[i] + edges[i + 1]) / 2);
+}
+
+export function nodeOf(cell: IrCell, name: string): IrNode | undefined {
+  return cell.nodes.find((n) => n.name === name);
+}
+
+/** Training points of a data node, from the IR (they are materialized there). */
+export function trainingPoints(cell: IrCell, name: string | null): number[][] {
+  if (!name) return [];
+  const node = nodeOf(cell, name);
+  return node && node.kind === 'data' ? (node as IrData).points : [];
+}
+
+export function requireArray(res: NodeResult | undefined, name: string, node: string): ResultArray {
+  const a = res?.arrays[name];
+  if (!a) throw new Error(`node '${node}' has no '${name}' array`);
+  return a;
+}
+
+/** One time slice of a map as a scalar field over its grid (vector tails reduced). */
+export interface MapSlice {
+  t: number;
+  /** Grid-shaped values, C order (x slowest). */
+  values: Float64Array;
+  gridX: Float64Array;
+  gridY: Float64Array | null;
+}
+
+/**
+ * Splits a map's `values` into time slices. A trailing vector axis (score: dim, posterior
+ * weights: M) is reduced to one number per point: the Euclidean norm for vectors, the largest
+ * weight for posterior weights; `reduced` says which, for the colour-scale title.
+ */
+export function mapSlices(res: NodeResult, node: string, quantity: string): { slices: MapSlice[]; reduced: string | null } {
+  const values = requireArray(res, 'values', node);
+  const gridX = Float64Array.from(requireArray(res, 'grid_x', node).data);
+  const gridY = res.arrays.grid_y ? Float64Array.from(res.arrays.grid_y.data) : null;
+  const ts = Array.from(requireArray(res, 't', node).data);
+  const points = gridX.length * (gridY ? gridY.length : 1);
+  const gridRank = gridY ? 2 : 1;
+  const tail = values.shape.slice(1 + gridRank).reduce((a, b) => a * b, 1);
+  const reduced = tail > 1 ? (quantity === 'posterior_weights' ? 'max over points' : 'norm') : null;
+  const slices = ts.map((t, k) => {
+    const out = new Float64Array(points);
+    for (let p = 0; p < points; p++) {
+      const base = (k * points + p) * tail;
+      if (tail === 1) out[p] = values.data[base];
+      else if (quantity === 'posterior_weights') {
+        let m = -Infinity;
+        for (let j = 0; j < tail; j++) m = Math.max(m, values.data[base + j]);
+        out[p] = m;
+      } else {
+        let s = 0;
+        for (let j = 0; j < tail; j++) s += values.data[base + j] ** 2;
+        out[p] = Math.sqrt(s);
+      }
+    }
+    return { t, values: out, gridX, gridY };
+  });
+  return { slices, reduced };
+}

@@ -1,0 +1,42 @@
+// Vega-Lite spec -> SVG with vega's headless View (no browser, no canvas), SVG -> PNG with resvg.
+// Text is set in DejaVu Sans, which Debian ships and resvg finds among the system fonts; the
+// generic fallbacks keep the SVG readable where it is missing.
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+
+export type VlSpec = vl.TopLevelSpec;
+
+const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
+
+export const BASE_CONFIG = {
+  font: FONT,
+  background: 'white',
+  padding: 8,
+  axis: { labelFontSize: 10, titleFontSize: 11, grid: false },
+  header: { labelFontSize: 11, titleFontSize: 12, labelFont: FONT, titleFont: FONT },
+  legend: { labelFontSize: 10, titleFontSize: 11, titleLimit: 400, labelLimit: 400 },
+  title: { fontSize: 13, anchor: 'start' as const },
+  view: { stroke: '#888' },
+};
+
+export async function vegaLiteToSvg(spec: VlSpec): Promise<string> {
+  const withConfig = { ...spec, config: { ...BASE_CONFIG, ...(spec.config ?? {}) } } as VlSpec;
+  const compiled = vl.compile(withConfig).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** PNG at `zoom` times the SVG's pixel size (2 gives crisp text on high-density screens). */
+export function svgToPng(svg: string, zoom = 2): Buffer {
+  const r = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: zoom },
+    background: 'white',
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+  });
+  return r.render().asPng();
+}

@@ -1,0 +1,52 @@
+// `plot table(...)`: the scalars of metric nodes, one row per cell, as a rendered text table
+// (SVG/PNG, for the report and slides) and as CSV (for analysis).
+import type { IrDocument, IrPlot } from '../../compiler/ir/types.js';
+import type { CellResult } from '../../runtime/results.js';
+import type { CsvValue } from '../csv.js';
+import { formatValue } from './panels.js';
+import type { VlSpec } from './render.js';
+
+export interface MetricTable {
+  header: string[];
+  rows: CsvValue[][];
+}
+
+export function metricTable(doc: IrDocument, plot: IrPlot, results: Map<string, CellResult>): MetricTable {
+  const columns: string[] = [];
+  for (const cell of doc.cells) {
+    for (const input of plot.inputs) {
+      for (const k of Object.keys(results.get(cell.id)?.nodes[input]?.scalars ?? {})) {
+        const col = k === 'value' ? input : `${input}.${k}`;
+        if (!columns.includes(col)) columns.push(col);
+      }
+    }
+  }
+  const axes = doc.axes.map((a) => a.name);
+  const rows = doc.cells.map((cell) => {
+    const res = results.get(cell.id);
+    const values: Record<string, number> = {};
+    for (const input of plot.inputs) {
+      for (const [k, v] of Object.entries(res?.nodes[input]?.scalars ?? {})) values[k === 'value' ? input : `${input}.${k}`] = v;
+    }
+    return [cell.id, ...axes.map((a) => cell.values[a]), ...columns.map((c) => values[c] ?? null)];
+  });
+  return { header: ['cell', ...axes, ...columns], rows };
+}
+
+export function tableSpec(plot: IrPlot, table: MetricTable): VlSpec {
+  const data = table.rows.flatMap((r, i) =>
+    r.map((v, j) => ({ row: i, col: table.header[j], text: typeof v === 'number' ? formatValue(Number(v.toPrecision(4))) : (v ?? '')})),
+  );
+  return {
+    title: plot.name,
+    data: { values: data },
+    width: { step: 110 },
+    height: { step: 20 },
+    mark: { type: 'text', align: 'center', fontSize: 11 },
+    encoding: {
+      x: { field: 'col', type: 'nominal', sort: table.header, axis: { orient: 'top', title: null, labelAngle: 0, domain: false, ticks: false } },
+      y: { field: 'row', type: 'ordinal', axis: null },
+      text: { field: 'text', type: 'nominal' },
+    },
+  } as unknown as VlSpec;
+}

@@ -1,0 +1,175 @@
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { decodeNpy } from '../../study/npy.js';
+import { createReporter } from '../../study/progress.js';
+import { runStudy, type RunOptions, type RunOutcome } from '../../study/run.js';
+import type { Manifest } from '../../study/manifest.js';
+import { TEMP_MARK } from '../../study/atomic.js';
+import { FakeExecutor, fakeDeps, gapStudy } from './fixtures.js';
+
+function walk(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+function readManifest(runDir: string): Manifest {
+  return JSON.parse(fs.readFileSync(path.join(runDir, 'manifest.json'), 'utf8')) as Manifest;
+}
+
+function done(o: RunOutcome) {
+  if (o.status === 'compile-errors' || o.status === 'usage') throw new Error(`run did not start: ${o.status}`);
+  return o;
+}
+
+describe('study/run (gtv run orchestration, fake executor)', function () {
+  this.timeout(60000);
+  let tmp: string;
+  let base: RunOptions;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gtv-run-'));
+    const file = path.join(tmp, 'gap.gtv');
+    fs.writeFileSync(file, 'study gap {\n  # hand-made IR in the test\n}\n');
+    base = { file, outRoot: path.join(tmp, 'gtv-out'), reporter: createReporter({ quiet: true }) };
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('writes the documented run folder: manifest, per-cell npy/json/csv, plots, report', async () => {
+    const exec = new FakeExecutor();
+    const o = done(await runStudy(base, fakeDeps(gapStudy(), exec)));
+    expect(o.status).to.equal('complete');
+    expect(path.dirname(o.runDir)).to.equal(path.join(tmp, 'gtv-out', 'gap'));
+    const m = readManifest(o.runDir);
+    expect(m.status).to.equal('complete');
+    expect(m.cells.map((c) => c.status)).to.deep.equal(['done', 'done', 'done', 'done']);
+    expect(m.backend).to.equal('cpu');
+    expect(m.seed).to.equal(2025);
+    expect(m.study_hash).to.match(/^[0-9a-f]{64}$/);
+    expect(m.ir.study).to.equal('gap');
+    expect(m.cells[0].timings).to.have.property('trained');
+    const cellDir = path.join(o.runDir, 'cells', 'eps=0.001,P=64');
+    const density = decodeNpy(fs.readFileSync(path.join(cellDir, 'trained.density.npy')));
+    expect(density.shape).to.deep.equal([60]);
+    expect(JSON.parse(fs.readFileSync(path.join(cellDir, 'metrics.json'), 'utf8')).gap.stderr).to.equal(0.01);
+    expect(fs.readFileSync(path.join(cellDir, 'metrics.csv'), 'utf8')).to.contain('gap,value,');
+    const runCsv = fs.readFileSync(path.join(o.runDir, 'metrics.csv'), 'utf8').split('\n');
+    expect(runCsv[0]).to.equal('cell,eps,P,exact.n,trained.n,theory.n,gap.value,gap.stderr');
+    expect(runCsv).to.have.length(6); // header, 4 cells, final newline
+    for (const f of ['gap_filling.svg', 'gap_filling.png', 'tables/gap.svg', 'tables/gap.png', 'tables/gap.csv', 'report.html', 'study.gtv']) {
+      expect(fs.existsSync(path.join(o.runDir, f)), f).to.equal(true);
+    }
+    expect(m.plots.map((p) => p.name)).to.deep.equal(['gap_density', 'gap_table']);
+    expect(walk(tmp).filter((f) => f.includes(TEMP_MARK))).to.deep.equal([]);
+  });
+
+  it('takes every cell from the cache on the second run, and --fresh recomputes them', async () => {
+    const doc = gapStudy();
+    const first = new FakeExecutor();
+    done(await runStudy(base, fakeDeps(doc, first)));
+    expect(first.calls).to.have.length(4);
+
+    const second = new FakeExecutor();
+    const o2 = done(await runStudy(base, fakeDeps(doc, second)));
+    expect(second.calls).to.deep.equal([]);
+    expect(o2.executed).to.deep.equal([]);
+    expect(o2.cached).to.have.length(4);
+    expect(readManifest(o2.runDir).cells.every((c) => c.from === 'cache')).to.equal(true);
+    // The cached cell folder holds the same arrays as a computed one.
+    const a = fs.readFileSync(path.join(o2.runDir, 'cells', 'eps=0.01,P=128', 'exact.density.npy'));
+    expect(decodeNpy(a).shape).to.deep.equal([60]);
+
+    const third = new FakeExecutor();
+    const o3 = done(await runStudy({ ...base, fresh: true }, fakeDeps(doc, third)));
+    expect(third.calls).to.have.length(4);
+    expect(readManifest(o3.runDir).fresh).to.equal(true);
+  });
+
+  it('recomputes only the cells whose IR changed', async () => {
+    const doc = gapStudy();
+    done(await runStudy(base, fakeDeps(doc, new FakeExecutor())));
+    const changed = gapStudy();
+    const node = changed.cells[3].nodes.find((n) => n.name === 'lin');
+    if (node?.kind === 'model' && node.type === 'linear') node.ridge = 0.2;
+    const exec = new FakeExecutor();
+    done(await runStudy(base, fakeDeps(changed, exec)));
+    expect(exec.calls).to.deep.equal([changed.cells[3].id]);
+  });
+
+  it('after a failure leaves a manifest listing the finished cells and no partial files; a re-run resumes', async () => {
+    const doc = gapStudy();
+    const failing = new FakeExecutor();
+    failing.failAfter = 1;
+    const o = done(await runStudy(base, fakeDeps(doc, failing)));
+    expect(o.status).to.equal('failed');
+    const m = readManifest(o.runDir);
+    expect(m.status).to.equal('failed');
+    expect(m.error).to.contain('simulated runtime failure');
+    expect(m.cells.map((c) => c.status)).to.deep.equal(['done', 'failed', 'pending', 'pending']);
+    expect(fs.readdirSync(path.join(o.runDir, 'cells'))).to.deep.equal(['eps=0.001,P=64']);
+    expect(fs.existsSync(path.join(o.runDir, 'report.html'))).to.equal(false);
+    expect(walk(tmp).filter((f) => f.includes(TEMP_MARK))).to.deep.equal([]);
+
+    const resumed = new FakeExecutor();
+    const o2 = done(await runStudy(base, fakeDeps(doc, resumed)));
+    expect(o2.status).to.equal('complete');
+    expect(o2.cached).to.deep.equal(['eps=0.001,P=64']);
+    expect(resumed.calls).to.deep.equal(doc.cells.slice(1).map((c) => c.id));
+  });
+
+  it('stops at an interruption with status interrupted and resumes from the cache', async () => {
+    const doc = gapStudy();
+    const exec = new FakeExecutor();
+    exec.interruptAfter = 2;
+    const o = done(await runStudy({ ...base, interrupted: () => exec.interrupted }, fakeDeps(doc, exec)));
+    expect(o.status).to.equal('interrupted');
+    const m = readManifest(o.runDir);
+    expect(m.status).to.equal('interrupted');
+    expect(m.cells.filter((c) => c.status === 'done').map((c) => c.id)).to.deep.equal(doc.cells.slice(0, 2).map((c) => c.id));
+    expect(walk(tmp).filter((f) => f.includes(TEMP_MARK))).to.deep.equal([]);
+
+    const again = new FakeExecutor();
+    const o2 = done(await runStudy(base, fakeDeps(doc, again)));
+    expect(again.calls).to.deep.equal(doc.cells.slice(2).map((c) => c.id));
+    expect(o2.cached).to.have.length(2);
+  });
+
+  it('--scale multiplies draw, member and mc counts (at least 1), records it, and keys the cache on it', async () => {
+    const doc = gapStudy();
+    const exec = new FakeExecutor();
+    const o = done(await runStudy({ ...base, scale: 0.01 }, fakeDeps(doc, exec)));
+    const m = readManifest(o.runDir);
+    expect(m.scale).to.equal(0.01);
+    const trained = m.ir.cells[0].nodes.find((n) => n.name === 'trained');
+    const theory = m.ir.cells[0].nodes.find((n) => n.name === 'theory');
+    if (trained?.kind !== 'sample' || trained.method !== 'ensemble') throw new Error('fixture');
+    if (theory?.kind !== 'sample' || theory.method !== 'effective_sde') throw new Error('fixture');
+    expect([trained.draws, trained.members]).to.deep.equal([10, 1]);
+    expect([theory.draws, theory.members, theory.mc_samples]).to.deep.equal([10, 1, 40]);
+    expect(m.scaled_counts).to.deep.include({ cell: 'eps=0.001,P=64', node: 'exact', field: 'draws', from: 100000, to: 1000 });
+    // Training-set size P is part of the experiment, not of its statistics: unchanged.
+    const lin = m.ir.cells[0].nodes.find((n) => n.name === 'lin');
+    expect(lin && lin.kind === 'model' && lin.type === 'linear' && lin.samples).to.equal(64);
+    expect(exec.seenDraws.slice(0, 3)).to.deep.equal([1000, 10, 10]);
+    // A full-scale run does not reuse the reduced-statistics results.
+    const full = new FakeExecutor();
+    done(await runStudy(base, fakeDeps(doc, full)));
+    expect(full.calls).to.have.length(4);
+  });
+
+  it('refuses to start without a clear study, with a bad --scale or an unknown backend', async () => {
+    const exec = new FakeExecutor();
+    const two = { compile: () => ({ diagnostics: [], studies: [gapStudy(), { ...gapStudy(), study: 'other' }] }), executor: exec };
+    const a = await runStudy(base, two);
+    expect(a.status).to.equal('usage');
+    expect(a.status === 'usage' && a.message).to.contain('--study');
+    const b = done(await runStudy({ ...base, study: 'other', out: path.join(tmp, 'o') }, two));
+    expect(b.manifest.study).to.equal('other');
+    expect(b.runDir).to.equal(path.join(tmp, 'o'));
+    const idle = new FakeExecutor();
+    expect((await runStudy({ ...base, scale: 0 }, fakeDeps(gapStudy(), idle))).status).to.equal('usage');
+    expect((await runStudy({ ...base, backend: 'quantum' }, fakeDeps(gapStudy(), idle))).status).to.equal('usage');
+    const withErrors = { compile: () => ({ diagnostics: [{ severity: 'error' as const, code: 'GTV0001', message: 'bad' }], studies: [] }), executor: idle };
+    expect((await runStudy(base, withErrors)).status).to.equal('compile-errors');
+    expect(idle.calls).to.deep.equal([]);
+  });
+});
