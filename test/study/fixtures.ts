@@ -1,6 +1,6 @@
 // Hand-made IR documents and a fake executor for the study tests: they exercise the run folder,
 // cache, interruption, plots and report without the real runtime (which has its own tests).
-import type { IrCell, IrDocument, IrNode } from '../../compiler/ir/types.js';
+import type { IrCell, IrDocument, IrForward, IrNode } from '../../compiler/ir/types.js';
 import type { CellResult, ExecuteOptions, NodeResult, ResultArray } from '../../runtime/results.js';
 import type { Executor, RunDeps } from '../../study/run.js';
 
@@ -47,7 +47,7 @@ export function gapStudy(): IrDocument {
 /** A 2D study without sweeps: a Figure-1 style ratio map at three times and a 2D sample density. */
 export function mapStudy(): IrDocument {
   const polygon = Array.from({ length: 6 }, (_, m) => [Math.cos((2 * Math.PI * m) / 6), Math.sin((2 * Math.PI * m) / 6)]);
-  const fwd = { kind: 'forward', name: 'simple', T: 1, process: 'alpha_sigma', alpha: { op: 'sqrt', args: [{ op: 'sub', args: [{ op: 'const', value: 1 }, { op: 't' }] }] }, sigma2: { op: 't' } } as const;
+  const fwd: IrForward = { kind: 'forward', name: 'simple', T: 1, process: 'alpha_sigma', alpha: { op: 'sqrt', args: [{ op: 'sub', args: [{ op: 'const', value: 1 }, { op: 't' }] }] }, sigma2: { op: 't' } };
   const nodes: IrNode[] = [
     { kind: 'data', name: 'polygon', dim: 2, points: polygon, weights: polygon.map(() => 1 / 6) },
     fwd,
