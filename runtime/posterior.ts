@@ -64,8 +64,9 @@ export function posterior(
   const needScore = need.has('score') || need.has('ratio');
   const needC = need.has('C') || need.has('trC') || need.has('ratio');
 
+  const keepWeights = need.has('weights');
   const out: PosteriorOut = {};
-  const weights = new Float64Array(need.has('weights') ? N * M : M);
+  const weights = new Float64Array(keepWeights ? N * M : M);
   const mean = needMean ? new Float64Array(N * dim) : null;
   const cov = needCov ? new Float64Array(N * dim * dim) : null;
   const score = needScore ? new Float64Array(N * dim) : null;
@@ -94,10 +95,15 @@ export function posterior(
       logits[m] = l;
       if (l > maxLogit) maxLogit = l;
     }
+    const wOff = keepWeights ? i * M : 0;
     let z = 0;
-    for (let m = 0; m < M; m++) z += Math.exp(logits[m] - maxLogit);
-    const wOff = need.has('weights') ? i * M : 0;
-    for (let m = 0; m < M; m++) weights[wOff + m] = Math.exp(logits[m] - maxLogit) / z;
+    for (let m = 0; m < M; m++) {
+      const e = Math.exp(logits[m] - maxLogit);
+      weights[wOff + m] = e;
+      z += e;
+    }
+    const invZ = 1 / z;
+    for (let m = 0; m < M; m++) weights[wOff + m] *= invZ;
 
     if (!mean) continue;
     const mo = i * dim;
@@ -150,7 +156,7 @@ export function posterior(
       ratio[i] = den > 0 ? trC[i] / den : 0;
     }
   }
-  if (need.has('weights')) out.weights = weights;
+  if (keepWeights) out.weights = weights;
   if (need.has('mean') && mean) out.mean = mean;
   if (need.has('cov') && cov) out.cov = cov;
   if (need.has('score') && score) out.score = score;

@@ -18,6 +18,9 @@ import { featuresKernel, linearModelKernel } from '../models/linear-kernel.js';
 import { ensembleKernel } from '../samplers/ensemble.js';
 import { effectiveSdeKernel } from '../samplers/effective-sde.js';
 import { vkernelMapKernel } from '../vkernel/maps.js';
+import { naiveKernel, pfOdeKernel } from './samples.js';
+import { posteriorMapKernel } from './maps.js';
+import { metricKernel } from './metrics.js';
 
 export function kernelKey(node: IrNode): string {
   switch (node.kind) {
@@ -44,6 +47,19 @@ export const KERNELS: Record<string, Kernel> = {
   forward: k(forwardKernel),
   'model.true': k(modelKernel),
   'model.naive': k(modelKernel),
+  'sample.pf_ode': k(pfOdeKernel),
+  'sample.naive': k(naiveKernel),
+  'map.posterior_weights': k(posteriorMapKernel),
+  'map.score': k(posteriorMapKernel),
+  'map.proxy_covariance': k(posteriorMapKernel),
+  'map.score_variance_ratio': k(posteriorMapKernel),
+  'metric.memorized_fraction': k(metricKernel),
+  'metric.gap_mass': k(metricKernel),
+  'metric.nearest_distance': k(metricKernel),
+  'metric.total_variation': k(metricKernel),
+  'metric.kl': k(metricKernel),
+  'metric.mmd': k(metricKernel),
+  'metric.effective_dimension': k(metricKernel),
   features: k(featuresKernel),
   'model.linear': k(linearModelKernel),
   'sample.ensemble': k(ensembleKernel),

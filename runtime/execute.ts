@@ -1,0 +1,171 @@
+// Runs one cell of a valid IR document.
+//
+// API
+//   executeCell(doc, cell, opts?: ExecuteOptions & { backend?: string }): Promise<CellResult>
+//     1. selects the tfjs backend (backend.ts; opts.backend forces one),
+//     2. validates the document (compiler/ir/validate.ts when present, plus the runtime's own
+//        checks: references point to earlier nodes of the right kind, a kernel exists for
+//        every node) and throws RuntimeError listing every problem before anything runs,
+//     3. runs the nodes in order through the kernel table (kernels/index.ts), each inside its
+//        own tfjs scope so no tensor outlives its node unless a value keeps it (and then the
+//        value's dispose() frees it at the end of the cell),
+//     4. returns plain arrays and scalars per node, timings and the backend name.
+//   Errors thrown by a node carry the node name (RuntimeError.node).
+
+import * as tf from '@tensorflow/tfjs';
+import type { IrCell, IrDocument, IrNode } from '../compiler/ir/types.js';
+import type { CellResult, ExecuteOptions } from './results.js';
+import { selectBackend } from './backend.js';
+import { KERNELS, kernelKey } from './kernels/index.js';
+import type { KernelContext, NodeValue } from './kernels/types.js';
+import { RuntimeError, RuntimeInterrupted } from './errors.js';
+import { defaultBudget } from './memory.js';
+
+export type RunOptions = ExecuteOptions & { backend?: string };
+
+export async function executeCell(doc: IrDocument, cell: IrCell, opts: RunOptions = {}): Promise<CellResult> {
+  const backend = await selectBackend(opts.backend);
+  const problems = [...(await schemaProblems(doc)), ...referenceProblems(cell)];
+  if (problems.length > 0) throw new RuntimeError(`invalid IR for cell '${cell.id}':\n  ${problems.join('\n  ')}`);
+
+  const values = new Map<string, NodeValue>();
+  const ctx: KernelContext = {
+    doc,
+    cell,
+    values,
+    memoryBudget: opts.memoryBudget ?? defaultBudget(),
+    progress: opts.progress,
+    checkInterrupted: () => {
+      if (opts.interrupted?.()) throw new RuntimeInterrupted();
+    },
+    backend,
+  };
+  const result: CellResult = { cellId: cell.id, nodes: {}, timings: {}, backend };
+  try {
+    for (const node of cell.nodes) {
+      ctx.checkInterrupted();
+      const start = performance.now();
+      tf.engine().startScope();
+      try {
+        const out = await KERNELS[kernelKey(node)](node, ctx);
+        values.set(node.name, out.value);
+        result.nodes[node.name] = out.result;
+      } catch (e) {
+        throw attachNode(e, node);
+      } finally {
+        tf.engine().endScope();
+      }
+      result.timings[node.name] = performance.now() - start;
+    }
+  } finally {
+    for (const v of values.values()) if ('dispose' in v && typeof v.dispose === 'function') v.dispose();
+  }
+  return result;
+}
+
+function attachNode(e: unknown, node: IrNode): Error {
+  if (e instanceof RuntimeError) {
+    e.node ??= node.name;
+    if (!e.message.startsWith(`node '`)) e.message = `node '${node.name}': ${e.message}`;
+    return e;
+  }
+  const err = new RuntimeError(`node '${node.name}': ${e instanceof Error ? e.message : String(e)}`);
+  err.node = node.name;
+  if (e instanceof Error) err.stack = e.stack;
+  return err;
+}
+
+/**
+ * The compiler's IR validator, when it exists in this checkout. It is loaded by path so the
+ * runtime does not depend on the rest of the front end; an absent validator means only the
+ * runtime's own reference checks run.
+ */
+async function schemaProblems(doc: IrDocument): Promise<string[]> {
+  let mod: { validateIr?: (doc: unknown) => unknown };
+  try {
+    const spec = '../compiler/ir/validate.js';
+    mod = await import(spec);
+  } catch {
+    return [];
+  }
+  if (typeof mod.validateIr !== 'function') return [];
+  return describe(mod.validateIr(doc));
+}
+
+/** Accepts the common validator result shapes: an array of problems, or { ok, errors }. */
+function describe(r: unknown): string[] {
+  if (r === true || r === undefined || r === null) return [];
+  if (Array.isArray(r))
+    return r
+      .filter((d) => !(d && typeof d === 'object' && 'severity' in d && d.severity !== 'error'))
+      .map((d) => (d && typeof d === 'object' && 'message' in d ? String(d.message) : String(d)));
+  if (typeof r === 'object') {
+    const o = r as { ok?: boolean; valid?: boolean; errors?: unknown; diagnostics?: unknown };
+    if (o.ok === true || o.valid === true) return [];
+    const list = o.errors ?? o.diagnostics;
+    if (Array.isArray(list)) return describe(list);
+    if (o.ok === false || o.valid === false) return ['the IR failed validation'];
+  }
+  return [];
+}
+
+const REFS: Record<string, (n: IrNode) => [string, IrNode['kind'] | 'sample-or-true' | 'model-or-true'][]> = {
+  data: () => [],
+  forward: () => [],
+  features: () => [],
+  model: (n) => {
+    const m = n as Extract<IrNode, { kind: 'model' }>;
+    const refs: [string, IrNode['kind']][] = [
+      [m.data, 'data'],
+      [m.forward, 'forward'],
+    ];
+    if (m.type === 'linear') refs.push([m.features, 'features']);
+    return refs;
+  },
+  sample: (n) => {
+    const s = n as Extract<IrNode, { kind: 'sample' }>;
+    return [
+      [s.data, 'data'],
+      [s.forward, 'forward'],
+      [s.model, 'model-or-true'],
+    ];
+  },
+  map: (n) => {
+    const m = n as Extract<IrNode, { kind: 'map' }>;
+    const refs: [string, IrNode['kind']][] = [
+      [m.data, 'data'],
+      [m.forward, 'forward'],
+    ];
+    if (m.model !== null) refs.push([m.model, 'model']);
+    return refs;
+  },
+  metric: (n) => {
+    const m = n as Extract<IrNode, { kind: 'metric' }>;
+    const refs: [string, IrNode['kind'] | 'sample-or-true'][] = [
+      [m.of, 'sample'],
+      [m.data, 'data'],
+      [m.forward, 'forward'],
+    ];
+    if (m.against !== null) refs.push([m.against, 'sample-or-true']);
+    return refs;
+  },
+};
+
+/** Every reference names an EARLIER node of the expected kind, and every node has a kernel. */
+function referenceProblems(cell: IrCell): string[] {
+  const seen = new Map<string, IrNode['kind']>();
+  const problems: string[] = [];
+  for (const node of cell.nodes) {
+    const key = kernelKey(node);
+    if (!KERNELS[key]) problems.push(`node '${node.name}': no kernel for ${key}`);
+    for (const [ref, kind] of REFS[node.kind](node)) {
+      if ((kind === 'model-or-true' && ref === 'true') || (kind === 'sample-or-true' && ref === 'true_density')) continue;
+      const want = kind === 'model-or-true' ? 'model' : kind === 'sample-or-true' ? 'sample' : kind;
+      const got = seen.get(ref);
+      if (got !== want) problems.push(`node '${node.name}': '${ref}' is not an earlier ${want} node${got ? ` (it is a ${got})` : ''}`);
+    }
+    if (seen.has(node.name)) problems.push(`node '${node.name}' is defined twice`);
+    seen.set(node.name, node.kind);
+  }
+  return problems;
+}

@@ -1,0 +1,8 @@
+// Public API of the gtv runtime. study/ and cli/ import from here only.
+
+export { executeCell, type RunOptions } from './execute.js';
+export { selectBackend, BACKEND_NAMES } from './backend.js';
+export { RuntimeError, NonFiniteError, MemoryLimitError, RuntimeInterrupted } from './errors.js';
+export { defaultBudget, formatBytes } from './memory.js';
+export type { CellResult, NodeResult, ResultArray, ExecuteOptions, Progress } from './results.js';
+export { KERNELS, kernelKey } from './kernels/index.js';

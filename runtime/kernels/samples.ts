@@ -1,0 +1,70 @@
+// Kernels for `sample.pf_ode` and `sample.naive`.
+
+import type { IrSample } from '../../compiler/ir/types.js';
+import { timeGrid } from '../timegrid.js';
+import { samplePfOde } from '../samplers/pf-ode.js';
+import { sampleNaive } from '../samplers/naive.js';
+import { sampleOutput } from '../samplers/common.js';
+import { exactScore } from './basic.js';
+import { lookup, type Kernel, type KernelContext } from './types.js';
+
+type PfOdeNode = Extract<IrSample, { method: 'pf_ode' }>;
+type NaiveNode = Extract<IrSample, { method: 'naive' }>;
+
+function stepProgress(ctx: KernelContext, name: string, draws: number, steps: number, chunkHint: number) {
+  let done = 0;
+  ctx.progress?.start(`${name}: ${draws} draws x ${steps} steps`, steps * chunkHint);
+  return () => ctx.progress?.tick(++done);
+}
+
+export const pfOdeKernel: Kernel<PfOdeNode> = (node, ctx) => {
+  const data = lookup(ctx, node.data, 'data').set;
+  const schedule = lookup(ctx, node.forward, 'forward').schedule;
+  const score = node.model === 'true' ? exactScore(data, schedule) : lookup(ctx, node.model, 'model').score;
+  const times = timeGrid(node.grid, schedule.T);
+  const onStep = stepProgress(ctx, node.name, node.draws, node.grid.steps, 1);
+  const samples = samplePfOde({
+    schedule,
+    dim: data.dim,
+    draws: node.draws,
+    times,
+    solver: node.solver,
+    seed: node.seed,
+    score,
+    compat: node.compat_grid_lookup,
+    budget: ctx.memoryBudget,
+    M: data.M,
+    check: () => ctx.checkInterrupted(),
+    onStep,
+  });
+  ctx.progress?.end();
+  const notes = node.compat_grid_lookup
+    ? [`compatibility: denoiser looked up on a ${node.compat_grid_lookup.n}-point grid (reference-code quirk)`]
+    : [];
+  return sampleOutput(samples, node.draws, data.dim, node.histogram, node.grid.t_min, notes);
+};
+
+export const naiveKernel: Kernel<NaiveNode> = (node, ctx) => {
+  const data = lookup(ctx, node.data, 'data').set;
+  const schedule = lookup(ctx, node.forward, 'forward').schedule;
+  const model = lookup(ctx, node.model, 'model');
+  if (model.kappa === undefined) throw new Error(`internal: sample '${node.name}' needs a naive model`);
+  const times = timeGrid(node.grid, schedule.T);
+  const onStep = stepProgress(ctx, node.name, node.draws, node.grid.steps, 1);
+  const samples = sampleNaive({
+    data,
+    schedule,
+    score: exactScore(data, schedule),
+    kappa: model.kappa,
+    form: node.form,
+    draws: node.draws,
+    times,
+    seed: node.seed,
+    budget: ctx.memoryBudget,
+    check: () => ctx.checkInterrupted(),
+    onStep,
+  });
+  ctx.progress?.end();
+  const notes = node.solver === 'heun' ? ['the naive estimator is stochastic: integrated with euler (heun ignored)'] : [];
+  return sampleOutput(samples, node.draws, data.dim, node.histogram, node.grid.t_min, notes);
+};

@@ -1,0 +1,248 @@
+// Metrics on sample sets (design.md 2), in float64. Definitions (n samples x_i, training points
+// mu_m, radius r):
+//
+//   memorizedFraction  fraction of samples with min_m |x_i - mu_m| <= r (Euclidean).
+//   gapMass            fraction of samples with min_m |x_i - mu_m| > r that lie inside the
+//                      axis-aligned bounding box of the training points: mass that moved into the
+//                      gaps between points, as opposed to mass spread outside the data's extent.
+//   nearestDistances   d_i = min_m |x_i - mu_m| for every sample (summarized by mean and median).
+//   totalVariation     TV(p, q) = (1/2) sum_b |p_b - q_b| over histogram bins plus one extra
+//                      "outside the range" bin, p and q bin probabilities (each sums to 1).
+//   klDivergence       KL(p || q) = sum_b p_b log(p_b / q_b) over the same bins; terms with
+//                      p_b = 0 are 0, and p_b > 0 = q_b gives +Infinity (returned as is).
+//   mmd2               unbiased squared maximum mean discrepancy with the Gaussian kernel
+//                      k(x, y) = exp(-|x - y|^2 / (2 h^2)); h <= 0 selects the median pairwise
+//                      distance of the pooled sets (median heuristic). Uses at most `cap` rows of
+//                      each set (the draws are iid, so a prefix is a uniform subsample).
+//   effectiveDimension participation ratio (sum lambda)^2 / sum lambda^2 of the eigenvalues of
+//                      the sample covariance: 1 for samples on a line, dim for isotropic spread.
+//   mixtureBinProbabilities  exact bin probabilities of p(x | t) = sum_m pi_m N(alpha mu_m, S_t):
+//                      products of normal CDF differences when S_t is diagonal; otherwise the
+//                      density at 3x3 Gauss-Legendre nodes per bin times the bin area. The
+//                      outside-the-range mass is appended as the last entry.
+
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import type { IrHistogram } from '../compiler/ir/types.js';
+import type { PointSet } from './posterior.js';
+import type { Schedule } from './schedule.js';
+import { edgesOf, binProbabilities, histogram } from './histogram.js';
+import { cholesky, forwardSubstitute } from './linalg.js';
+
+export function nearestDistances(samples: ArrayLike<number>, n: number, dim: number, data: PointSet): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = Infinity;
+    for (let m = 0; m < data.M; m++) {
+      let d2 = 0;
+      for (let a = 0; a < dim; a++) {
+        const v = samples[i * dim + a] - data.points[m * dim + a];
+        d2 += v * v;
+      }
+      if (d2 < best) best = d2;
+    }
+    out[i] = Math.sqrt(best);
+  }
+  return out;
+}
+
+export function memorizedFraction(samples: ArrayLike<number>, n: number, dim: number, data: PointSet, r: number): number {
+  const d = nearestDistances(samples, n, dim, data);
+  let k = 0;
+  for (let i = 0; i < n; i++) if (d[i] <= r) k++;
+  return k / n;
+}
+
+export function gapMass(samples: ArrayLike<number>, n: number, dim: number, data: PointSet, r: number): number {
+  const lo = new Float64Array(dim).fill(Infinity);
+  const hi = new Float64Array(dim).fill(-Infinity);
+  for (let m = 0; m < data.M; m++)
+    for (let a = 0; a < dim; a++) {
+      lo[a] = Math.min(lo[a], data.points[m * dim + a]);
+      hi[a] = Math.max(hi[a], data.points[m * dim + a]);
+    }
+  const d = nearestDistances(samples, n, dim, data);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if (d[i] <= r) continue;
+    let inside = true;
+    for (let a = 0; a < dim; a++) {
+      const v = samples[i * dim + a];
+      if (v < lo[a] || v > hi[a]) inside = false;
+    }
+    if (inside) k++;
+  }
+  return k / n;
+}
+
+/** Bin probabilities of a sample histogram with the outside mass appended. */
+export function sampleBinProbabilities(samples: ArrayLike<number>, n: number, dim: number, spec: IrHistogram): Float64Array {
+  const h = histogram(samples, n, dim, spec);
+  const p = binProbabilities(h);
+  const out = new Float64Array(p.length + 1);
+  out.set(p);
+  out[p.length] = 1 - h.inside;
+  return out;
+}
+
+export function totalVariation(p: ArrayLike<number>, q: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < p.length; i++) s += Math.abs(p[i] - q[i]);
+  return 0.5 * s;
+}
+
+export function klDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] <= 0) continue;
+    if (q[i] <= 0) return Infinity;
+    s += p[i] * Math.log(p[i] / q[i]);
+  }
+  return s;
+}
+
+export function mmd2(
+  X: ArrayLike<number>,
+  nx: number,
+  Y: ArrayLike<number>,
+  ny: number,
+  dim: number,
+  bandwidth: number,
+  cap = 2000,
+): { value: number; bandwidth: number } {
+  const n = Math.min(nx, cap);
+  const m = Math.min(ny, cap);
+  const d2 = (A: ArrayLike<number>, i: number, B: ArrayLike<number>, j: number) => {
+    let s = 0;
+    for (let a = 0; a < dim; a++) {
+      const v = A[i * dim + a] - B[j * dim + a];
+      s += v * v;
+    }
+    return s;
+  };
+  let h = bandwidth;
+  if (!(h > 0)) {
+    // Median heuristic on a deterministic pooled subsample (first 200 of each).
+    const k = Math.min(200, n);
+    const l = Math.min(200, m);
+    const ds: number[] = [];
+    for (let i = 0; i < k; i++) for (let j = 0; j < l; j++) ds.push(Math.sqrt(d2(X, i, Y, j)));
+    ds.sort((a, b) => a - b);
+    h = ds[Math.floor(ds.length / 2)] || 1;
+  }
+  const g = -0.5 / (h * h);
+  let xx = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) xx += Math.exp(g * d2(X, i, X, j));
+  let yy = 0;
+  for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) yy += Math.exp(g * d2(Y, i, Y, j));
+  let xy = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) xy += Math.exp(g * d2(X, i, Y, j));
+  const value = (2 * xx) / (n * (n - 1)) + (2 * yy) / (m * (m - 1)) - (2 * xy) / (n * m);
+  return { value, bandwidth: h };
+}
+
+export function effectiveDimension(samples: ArrayLike<number>, n: number, dim: number): number {
+  const mean = new Float64Array(dim);
+  for (let i = 0; i < n; i++) for (let a = 0; a < dim; a++) mean[a] += samples[i * dim + a] / n;
+  const cov = Matrix.zeros(dim, dim);
+  for (let i = 0; i < n; i++)
+    for (let a = 0; a < dim; a++)
+      for (let b = 0; b < dim; b++)
+        cov.set(a, b, cov.get(a, b) + ((samples[i * dim + a] - mean[a]) * (samples[i * dim + b] - mean[b])) / (n - 1));
+  const ev = new EigenvalueDecomposition(cov, { assumeSymmetric: true }).realEigenvalues.map((v) => Math.max(0, v));
+  const s = ev.reduce((p, v) => p + v, 0);
+  const s2 = ev.reduce((p, v) => p + v * v, 0);
+  return s2 > 0 ? (s * s) / s2 : 0;
+}
+
+// ---- exact bin probabilities of the Gaussian mixture p(x | t) ------------------------------
+
+/** erfc to ~1e-15 relative: Taylor series of erf for |x| < 2.5, Lentz continued fraction beyond. */
+export function erfc(x: number): number {
+  if (x < 0) return 2 - erfc(-x);
+  if (x < 2.5) {
+    let term = x;
+    let sum = x;
+    const x2 = x * x;
+    for (let k = 1; k < 200; k++) {
+      term *= -x2 / k;
+      const add = term / (2 * k + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    }
+    return 1 - (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  // erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + 1/2/(x + 1/(x + 3/2/(x + ...))))
+  const tiny = 1e-300;
+  let f = x;
+  let C = x;
+  let D = 0;
+  for (let k = 1; k < 500; k++) {
+    const a = k / 2;
+    D = x + a * D;
+    D = D === 0 ? tiny : 1 / D;
+    C = x + a / C;
+    if (C === 0) C = tiny;
+    const delta = C * D;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
+}
+
+/** P(lo <= X < hi) for X ~ N(mu, sd^2), accurate in both tails. */
+function normalInterval(lo: number, hi: number, mu: number, sd: number): number {
+  const a = (lo - mu) / (sd * Math.SQRT2);
+  const b = (hi - mu) / (sd * Math.SQRT2);
+  if (a >= 0) return 0.5 * (erfc(a) - erfc(b));
+  if (b <= 0) return 0.5 * (erfc(-b) - erfc(-a));
+  return 1 - 0.5 * (erfc(-a) + erfc(b));
+}
+
+const GL3_X = [-Math.sqrt(0.6), 0, Math.sqrt(0.6)];
+const GL3_W = [5 / 9, 8 / 9, 5 / 9];
+
+export function mixtureBinProbabilities(data: PointSet, schedule: Schedule, t: number, spec: IrHistogram): Float64Array {
+  const dim = data.dim;
+  if (dim > 2) throw new Error(`bin probabilities of ${dim}D densities are not supported`);
+  const alpha = schedule.alpha(t);
+  const S = schedule.S(t, dim);
+  const bins = spec.bins;
+  const edges = spec.range.slice(0, dim).map((r) => edgesOf(r, bins));
+  const nb = dim === 1 ? bins : bins * bins;
+  const out = new Float64Array(nb + 1);
+  const diagonal = dim === 1 || (S[0][1] === 0 && S[1][0] === 0);
+  for (let m = 0; m < data.M; m++) {
+    const w = data.weights[m];
+    const mu = Array.from({ length: dim }, (_, a) => alpha * data.points[m * dim + a]);
+    if (diagonal) {
+      const px = Array.from({ length: bins }, (_, i) => normalInterval(edges[0][i], edges[0][i + 1], mu[0], Math.sqrt(S[0][0])));
+      if (dim === 1) px.forEach((p, i) => (out[i] += w * p));
+      else {
+        const py = Array.from({ length: bins }, (_, j) => normalInterval(edges[1][j], edges[1][j + 1], mu[1], Math.sqrt(S[1][1])));
+        for (let i = 0; i < bins; i++) for (let j = 0; j < bins; j++) out[i * bins + j] += w * px[i] * py[j];
+      }
+    } else {
+      const L = cholesky(S);
+      const norm = 1 / (2 * Math.PI * L[0] * L[3]);
+      const hx = edges[0][1] - edges[0][0];
+      const hy = edges[1][1] - edges[1][0];
+      const v = new Float64Array(2);
+      for (let i = 0; i < bins; i++)
+        for (let j = 0; j < bins; j++) {
+          let s = 0;
+          for (let a = 0; a < 3; a++)
+            for (let b = 0; b < 3; b++) {
+              v[0] = edges[0][i] + 0.5 * hx * (1 + GL3_X[a]) - mu[0];
+              v[1] = edges[1][j] + 0.5 * hy * (1 + GL3_X[b]) - mu[1];
+              forwardSubstitute(L, 2, v);
+              s += GL3_W[a] * GL3_W[b] * Math.exp(-0.5 * (v[0] * v[0] + v[1] * v[1]));
+            }
+          out[i * bins + j] += w * norm * s * 0.25 * hx * hy;
+        }
+    }
+  }
+  let inside = 0;
+  for (let i = 0; i < nb; i++) inside += out[i];
+  out[nb] = Math.max(0, 1 - inside);
+  return out;
+}

@@ -1,0 +1,88 @@
+// Pieces every sampler shares: the initial state x_T ~ N(0, S_T), chunked execution over
+// particles, and the standard sample-node result (docs/outputs.md).
+//
+// API
+//   initialState(schedule, dim, seed, start, count): tf.Tensor2D
+//       rows start..start+count of the initial draws; row i depends only on (seed, i), so chunked
+//       and unchunked runs start from identical states.
+//   runChunked(total, perChunk, run(start, count) -> Float32Array [count*dim], dim, check): Float32Array
+//   sampleOutput(samples, n, dim, spec, t, notes?): KernelOutput
+//       arrays density ([bins] | [bins, bins]), edges_x, edges_y (2D), samples (first <= 10,000
+//       rows; the draws are iid so a prefix is a uniform subset); scalars n, inside_fraction.
+
+import * as tf from '@tensorflow/tfjs';
+import type { IrHistogram } from '../../compiler/ir/types.js';
+import type { Schedule } from '../schedule.js';
+import { cholesky } from '../linalg.js';
+import { normals } from '../rng.js';
+import { histogram } from '../histogram.js';
+import { emptyResult, type KernelOutput } from '../kernels/types.js';
+import { chunks } from '../memory.js';
+
+export const SAMPLE_CAP = 10_000;
+
+export function initialState(schedule: Schedule, dim: number, seed: number, start: number, count: number): tf.Tensor2D {
+  const T = schedule.T;
+  const z = normals(seed, count * dim, start * dim);
+  const sd = Math.sqrt(schedule.s2(T));
+  const out = new Float32Array(count * dim);
+  if (schedule.shape) {
+    const L = cholesky(schedule.shape);
+    for (let i = 0; i < count; i++)
+      for (let a = 0; a < dim; a++) {
+        let v = 0;
+        for (let b = 0; b <= a; b++) v += L[a * dim + b] * z[i * dim + b];
+        out[i * dim + a] = sd * v;
+      }
+  } else for (let i = 0; i < out.length; i++) out[i] = sd * z[i];
+  return tf.tensor2d(out, [count, dim]);
+}
+
+export function runChunked(
+  total: number,
+  perChunk: number,
+  dim: number,
+  run: (start: number, count: number) => Float32Array,
+  check: () => void,
+): Float32Array {
+  const out = new Float32Array(total * dim);
+  for (const [s, e] of chunks(total, perChunk)) {
+    check();
+    out.set(run(s, e - s), s * dim);
+  }
+  return out;
+}
+
+export function sampleOutput(
+  samples: Float32Array,
+  n: number,
+  dim: number,
+  spec: IrHistogram,
+  t: number,
+  notes: string[] = [],
+): KernelOutput {
+  const result = emptyResult();
+  result.notes.push(...notes);
+  if (dim <= 2) {
+    const h = histogram(samples, n, dim, spec);
+    result.arrays.density = {
+      shape: h.shape,
+      dtype: 'float64',
+      data: h.density,
+      doc: dim === 1 ? 'density per bin [bins]' : 'density per bin [bins_x, bins_y] (row = x bin)',
+    };
+    result.arrays.edges_x = { shape: [spec.bins + 1], dtype: 'float64', data: h.edges[0], doc: 'x bin edges [bins+1]' };
+    if (dim === 2)
+      result.arrays.edges_y = { shape: [spec.bins + 1], dtype: 'float64', data: h.edges[1], doc: 'y bin edges [bins+1]' };
+    result.scalars.inside_fraction = h.inside;
+  } else result.notes.push(`no histogram for ${dim}D samples`);
+  const kept = Math.min(n, SAMPLE_CAP);
+  result.arrays.samples = {
+    shape: [kept, dim],
+    dtype: 'float32',
+    data: samples.slice(0, kept * dim),
+    doc: `first ${kept} of ${n} samples [n, dim]`,
+  };
+  result.scalars.n = n;
+  return { value: { kind: 'sample', dim, n, samples, t }, result };
+}

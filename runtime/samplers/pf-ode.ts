@@ -1,0 +1,112 @@
+// PF-ODE sampling (math.md 5): x_T ~ N(0, S_T), integrated down to t_min with any score.
+//
+// API
+//   samplePfOde(opts: PfOdeOptions): Float32Array   [draws, dim] samples at t_min
+//     opts.score    any batched ScoreFn (the exact score from kernels/basic.ts, or a model's)
+//     opts.compat   the reference code's grid lookup (math.md 5.2), only when the IR asks for it
+//     opts.budget   bytes; particles are chunked to fit, with identical results for any budget
+//   gridLookupScore(score, schedule, dim, n, range): ScoreFn
+//     The code's quirk: the denoiser mu_hat = (x + S_t s)/alpha_t is evaluated on a grid of n
+//     points per axis over `range`, and every particle uses the value at the first grid node >= x
+//     per coordinate (right neighbour, clipped to the grid) rather than its own position.
+
+import * as tf from '@tensorflow/tfjs';
+import type { Schedule } from '../schedule.js';
+import { integrate, pfOdeVelocity, type ScoreFn } from '../integrate.js';
+import { chunkSize, pfOdeBytesPerParticle } from '../memory.js';
+import { initialState, runChunked } from './common.js';
+
+export interface PfOdeOptions {
+  schedule: Schedule;
+  dim: number;
+  draws: number;
+  times: Float64Array;
+  solver: 'euler' | 'heun';
+  seed: number;
+  score: ScoreFn;
+  compat?: { n: number; range: [number, number] } | null;
+  budget: number;
+  /** Data-set size, for the memory estimate of the exact score. */
+  M?: number;
+  /** Called between chunks (interruption). */
+  check?: () => void;
+  onStep?: (step: number) => void;
+}
+
+export function samplePfOde(o: PfOdeOptions): Float32Array {
+  const score = o.compat ? gridLookupScore(o.score, o.schedule, o.dim, o.compat.n, o.compat.range) : o.score;
+  const velocity = pfOdeVelocity(o.schedule, score);
+  const per = chunkSize(o.draws, pfOdeBytesPerParticle(o.dim, o.M ?? 1, o.solver), o.budget, 'PF-ODE particles');
+  return runChunked(
+    o.draws,
+    per,
+    o.dim,
+    (start, count) => {
+      const x0 = initialState(o.schedule, o.dim, o.seed, start, count);
+      try {
+        const x = integrate(x0, o.times, velocity, {
+          solver: o.solver,
+          schedule: o.schedule,
+          quantity: 'PF-ODE state',
+          onStep: o.onStep,
+        });
+        const out = x.dataSync() as Float32Array;
+        x.dispose();
+        return out;
+      } finally {
+        x0.dispose();
+      }
+    },
+    o.check ?? (() => {}),
+  );
+}
+
+export function gridLookupScore(
+  score: ScoreFn,
+  schedule: Schedule,
+  dim: number,
+  n: number,
+  range: [number, number],
+): ScoreFn {
+  const [lo, hi] = range;
+  const dx = (hi - lo) / (n - 1);
+  const axis = Array.from({ length: n }, (_, i) => lo + i * dx);
+  // All grid points in C order (first axis slowest).
+  const total = n ** dim;
+  const pts = new Float32Array(total * dim);
+  for (let g = 0; g < total; g++) {
+    let r = g;
+    for (let a = dim - 1; a >= 0; a--) {
+      pts[g * dim + a] = axis[r % n];
+      r = Math.floor(r / n);
+    }
+  }
+  return (x, t) =>
+    tf.tidy(() => {
+      const grid = tf.tensor2d(pts, [total, dim]);
+      const sGrid = score(grid, t);
+      // mu_hat on the grid: (x + S_t s) / alpha_t
+      const S = schedule.S(t, dim);
+      const muGrid = tf.div(tf.add(grid, tf.matMul(sGrid, tf.tensor2d(S))), schedule.alpha(t));
+      // searchsorted(side='left') on a uniform grid: ceil((x - lo)/dx), clipped to [0, n-1].
+      const idx = tf.clipByValue(tf.ceil(tf.div(tf.sub(x, lo), dx)), 0, n - 1);
+      const strides = tf.tensor1d(Array.from({ length: dim }, (_, a) => n ** (dim - 1 - a)));
+      const flat = tf.cast(tf.sum(tf.mul(idx, strides), 1), 'int32');
+      const mu = tf.gather(muGrid, flat) as tf.Tensor2D;
+      const Sinv = tf.tensor2d(invert(S));
+      return tf.matMul(tf.sub(tf.mul(mu, schedule.alpha(t)), x), Sinv) as tf.Tensor2D;
+    });
+}
+
+function invert(S: number[][]): number[][] {
+  if (S.length === 1) return [[1 / S[0][0]]];
+  if (S.length === 2) {
+    const [[a, b], [c, d]] = S;
+    const det = a * d - b * c;
+    return [
+      [d / det, -b / det],
+      [-c / det, a / det],
+    ];
+  }
+  throw new Error('the grid-lookup compatibility option supports 1D and 2D data only');
+}
