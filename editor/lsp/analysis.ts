@@ -1,11 +1,11 @@
 // One analysis per open document version, produced by the same front end as `gtv check`
 // (compiler/driver.ts). Unsaved editor buffers are served to the driver through its CompilerHost,
 // so an import of a file that is open and modified sees the buffer, not the disk.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SourceFile } from '../../compiler/ast.js';
 import type { Diagnostic } from '../../compiler/diagnostics/types.js';
 import { compileSource } from '../../compiler/driver.js';
+import { nodeHost, type CompilerHost } from '../../compiler/host.js';
 
 export interface Analysis {
   /** Absolute path of the document (the driver's `path`). */
@@ -24,18 +24,13 @@ export interface Analysis {
 export type OpenBuffers = (absPath: string) => string | undefined;
 
 export function analyze(absPath: string, text: string, openBuffers: OpenBuffers): Analysis {
-  const host = {
-    readFile(file: string): string | undefined {
+  const host: CompilerHost = {
+    readFile(file) {
       const abs = path.resolve(file);
       if (abs === absPath) return text;
-      const open = openBuffers(abs);
-      if (open !== undefined) return open;
-      try {
-        return fs.readFileSync(abs, 'utf8');
-      } catch {
-        return undefined;
-      }
+      return openBuffers(abs) ?? nodeHost.readFile(abs);
     },
+    readBinary: (file) => nodeHost.readBinary!(path.resolve(file)),
   };
   const result = compileSource(text, absPath, host);
   return {
@@ -51,11 +46,6 @@ export function analyze(absPath: string, text: string, openBuffers: OpenBuffers)
 function findAst(asts: Map<string, SourceFile>, absPath: string): SourceFile | undefined {
   for (const [key, ast] of asts) if (path.resolve(key) === absPath) return ast;
   return undefined;
-}
-
-/** Whether a diagnostic belongs to this document (rather than to a file it imports). */
-export function isInDocument(d: Diagnostic, absPath: string): boolean {
-  return !d.span || path.resolve(d.span.file) === absPath;
 }
 
 /** Source text of a loaded file, whatever form of its path the caller holds. */
