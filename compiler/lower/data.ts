@@ -1,0 +1,152 @@
+// Data declarations are materialized at compile time: the stdlib generators run here and the IR
+// holds the points and normalized weights.
+import type { Call, Decl, Expr } from '../ast.js';
+import { SEM } from '../codes/semantic.js';
+import { resolveFrom } from '../host.js';
+import type { IrData } from '../ir/types.js';
+import * as gen from '../../stdlib/data.js';
+import { parseCsv, parseNpy } from '../../stdlib/files.js';
+import type { BuiltinSpec } from '../../stdlib/signatures.js';
+import type { CellLowering } from './cell.js';
+
+export type DataValue = Pick<IrData, 'dim' | 'points' | 'weights'>;
+
+export function lowerData(cx: CellLowering, decl: Decl | undefined, inline?: { call: Call; spec: BuiltinSpec }): IrData | undefined {
+  const name = decl?.name.name ?? '';
+  if (decl) {
+    const inner = decl.value.kind === 'paren' ? decl.value.inner : decl.value;
+    if (inner.kind === 'name') {
+      const src = cx.ev.ref(inner, 'data', undefined, '') as IrData | undefined;
+      return src && { kind: 'data', name, dim: src.dim, points: src.points, weights: src.weights };
+    }
+  }
+  const c = inline ?? (decl && cx.builtinCall(decl.value, 'data'));
+  if (!c) return undefined;
+  const { v, ok, bound } = cx.evaluate(c.call, c.spec);
+  if (!ok) return undefined;
+  const set = build(cx, c.call, c.spec, v, (p) => bound.args.get(p) as Expr | Expr[]);
+  if (!set) return undefined;
+  if (set.points.length === 0) {
+    cx.r.report(SEM.outOfRange, 'the data set has no points', c.call);
+    return undefined;
+  }
+  const total = set.weights.reduce((a, b) => a + b, 0);
+  if (!(total > 0) || set.weights.some((w) => w < 0)) {
+    cx.r.report(SEM.outOfRange, 'weights must be >= 0 and not all 0', bound.args.get('weights') as Expr ?? c.call);
+    return undefined;
+  }
+  const dim = set.points[0].length;
+  return { kind: 'data', name, dim, points: set.points, weights: gen.normalize(set.weights) };
+}
+
+function build(
+  cx: CellLowering,
+  call: Call,
+  spec: BuiltinSpec,
+  v: Record<string, any>,
+  arg: (name: string) => Expr | Expr[] | undefined,
+): gen.PointSet | undefined {
+  const r = cx.r;
+  const at = (name: string) => (arg(name) as Expr | undefined) ?? call;
+  const dimOf = (d: DataValue) => d.points[0]?.length ?? 0;
+  const needLength = (name: string, p: number[], dim: number, what: string) => {
+    if (p.length === dim) return true;
+    r.report(SEM.dimensionMismatch, `\`${name}\` has ${p.length} coordinate${p.length === 1 ? '' : 's'}, but ${what} is ${dim}D`, at(name));
+    return false;
+  };
+  switch (spec.name) {
+    case 'points': {
+      const pts = v.points as number[][];
+      const nodes = arg('points') as Expr[];
+      const bad = pts.findIndex((p) => p.length !== pts[0].length);
+      if (bad >= 0) {
+        r.report(SEM.dimensionMismatch, `this point has ${pts[bad].length} coordinate${pts[bad].length === 1 ? '' : 's'}, the first has ${pts[0].length}`, nodes[bad], 'all points of a data set have the same dimension');
+        return undefined;
+      }
+      const w = v.weights as number[] | null;
+      if (w && w.length !== pts.length) {
+        r.report(SEM.lengthMismatch, `${w.length} weights for ${pts.length} points`, at('weights'), 'give one weight per point');
+        return undefined;
+      }
+      return gen.points(pts, w ?? undefined);
+    }
+    case 'polygon':
+      return gen.polygon(v.n, v.radius, v.angle);
+    case 'ring': {
+      const center = (v.center as number[] | undefined) ?? [0, 0];
+      if (!needLength('center', center, 2, 'a ring')) return undefined;
+      return gen.ring(v.n, v.radius, center);
+    }
+    case 'line':
+      if (!needLength('to', v.to, v.from.length, '`from`')) return undefined;
+      return gen.line(v.from, v.to, v.n);
+    case 'grid':
+      if (!(v.lo < v.hi)) {
+        r.report(SEM.emptyInterval, `the grid is empty: lo = ${v.lo} must be < hi = ${v.hi}`, call);
+        return undefined;
+      }
+      return gen.grid(v.lo, v.hi, v.n, v.dim);
+    case 'mixture':
+      return gen.mixture(v.means, v.std, v.n, v.seed);
+    case 'csv':
+    case 'npy':
+      return readFile(cx, spec.name, v.path, at('path'));
+    case 'rotate': {
+      const d = v.d as DataValue;
+      if (dimOf(d) !== 2) {
+        r.report(SEM.fixedDimension, `\`rotate\` needs 2D data, this data set is ${dimOf(d)}D`, at('d'));
+        return undefined;
+      }
+      const center = (v.center as number[] | undefined) ?? [0, 0];
+      if (!needLength('center', center, 2, 'the data')) return undefined;
+      return gen.rotate(d, v.angle, center);
+    }
+    case 'scale':
+      return gen.scale(v.d, v.factor);
+    case 'shift':
+      if (!needLength('by', v.by, dimOf(v.d), 'the data')) return undefined;
+      return gen.shift(v.d, v.by);
+    case 'duplicate':
+      if (v.index >= v.d.points.length) {
+        r.report(SEM.indexOutOfRange, `index ${v.index} is out of range: the data set has ${v.d.points.length} points (indices 0 to ${v.d.points.length - 1})`, at('index'));
+        return undefined;
+      }
+      return gen.duplicate(v.d, v.index, v.k);
+    case 'outlier':
+      if (!needLength('at', v.at, dimOf(v.d), 'the data')) return undefined;
+      return gen.outlier(v.d, v.at, v.weight);
+    case 'concat': {
+      const sets = v.sets as DataValue[];
+      const nodes = arg('sets') as Expr[];
+      const bad = sets.findIndex((s) => dimOf(s) !== dimOf(sets[0]));
+      if (bad >= 0) {
+        r.report(SEM.dimensionMismatch, `this data set is ${dimOf(sets[bad])}D, the first is ${dimOf(sets[0])}D`, nodes[bad]);
+        return undefined;
+      }
+      return gen.concat(sets);
+    }
+  }
+  return undefined;
+}
+
+function readFile(cx: CellLowering, kind: 'csv' | 'npy', rel: string, at: Expr | Call): gen.PointSet | undefined {
+  const path = resolveFrom(at.span.file, rel);
+  let entry = cx.shared.fileCache.get(path);
+  if (!entry) {
+    const host = cx.shared.host;
+    if (kind === 'csv') {
+      const text = host.readFile(path);
+      const parsed = text === undefined ? undefined : parseCsv(text);
+      entry = !parsed ? { error: '', missing: true } : parsed.ok ? { points: parsed.points } : { error: parsed.error, missing: false };
+    } else {
+      const bytes = host.readBinary?.(path);
+      const parsed = bytes === undefined ? undefined : parseNpy(bytes);
+      entry = !parsed ? { error: '', missing: true } : parsed.ok ? { points: parsed.points } : { error: parsed.error, missing: false };
+    }
+    cx.shared.fileCache.set(path, entry);
+  }
+  if ('points' in entry) return gen.points(entry.points);
+  if (entry.missing) cx.r.report(SEM.dataFileNotFound, `cannot read data file \`${path}\``, at, 'paths are relative to the file that declares the data');
+  else cx.r.report(SEM.badDataFile, `cannot read \`${path}\` as ${kind} data: ${entry.error}`, at);
+  return undefined;
+}

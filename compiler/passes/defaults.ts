@@ -1,0 +1,34 @@
+// Defaults computed from other values (the signature table's `computed` defaults).
+import type { IrFeatureTree } from '../ir/types.js';
+
+/** Histogram range per data axis: the data's bounding box padded by max(0.5, extent / 4). */
+export function defaultRange(points: number[][], dim: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let k = 0; k < dim; k++) {
+    const vals = points.map((p) => p[k]);
+    const lo = Math.min(...vals);
+    const hi = Math.max(...vals);
+    const pad = Math.max(0.5, (hi - lo) / 4);
+    out.push([lo - pad, hi + pad]);
+  }
+  return out;
+}
+
+/** Gaussian bump width: half the spacing of the centres (the reference code's choice). */
+export function defaultGaussWidth(n: number, over: [number, number]): number {
+  return n > 1 ? (over[1] - over[0]) / (n - 1) / 2 : (over[1] - over[0]) / 2;
+}
+
+export const RFF_DEFAULT_OVER: [number, number] = [-1, 1];
+
+export function featureCount(tree: IrFeatureTree): number {
+  if (tree.op === 'basis') return tree.n;
+  if (tree.op === 'product') return tree.factors.reduce((a, f) => a * featureCount(f), 1);
+  return tree.parts.reduce((a, f) => a + featureCount(f), 0);
+}
+
+export function featureAxes(tree: IrFeatureTree, out = new Set<string>()): Set<string> {
+  if (tree.op === 'basis') tree.axes.forEach((a) => out.add(a));
+  else (tree.op === 'product' ? tree.factors : tree.parts).forEach((f) => featureAxes(f, out));
+  return out;
+}
