@@ -1,11 +1,9 @@
-// How comments find their place. Prettier's own algorithm attaches each comment to the nearest
-// node before or after it (style.md, after prettier-java); these hooks only say which nodes can
-// hold comments and fix the one case the algorithm gets wrong for gtv: a comment on the same line
-// as a study's `{`, which belongs after the brace rather than on the first statement.
+// Comments as Prettier sees them: which nodes can hold one, how they print, `# prettier-ignore`.
+// Where each comment goes is decided in comment-placement.ts.
 import type { AstPath, Doc, ParserOptions } from 'prettier';
-import { doc, util } from 'prettier';
+import { doc } from 'prettier';
 import type { Comment, Node } from '../../compiler/ast.js';
-import { isNextLineEmpty, openBraceOffset } from './source-text.js';
+import { isNextLineEmpty } from './source-text.js';
 
 const { hardline } = doc.builders;
 
@@ -70,18 +68,6 @@ export function getCommentChildNodes(node: GtvNode): GtvNode[] {
       return [];
   }
 }
-
-export const handleComments = {
-  endOfLine(comment: AttachedComment, text: string): boolean {
-    const study = comment.enclosingNode;
-    if (study?.kind !== 'study' || comment.precedingNode) return false;
-    const brace = openBraceOffset(text, study.name.span.end.offset);
-    const start = comment.span.start.offset;
-    if (brace < 0 || brace > start || text.slice(brace, start).includes('\n')) return false;
-    util.addDanglingComment(study, comment, BRACE_LINE);
-    return true;
-  },
-};
 
 export function printComment(path: AstPath<GtvNode>): string {
   return (path.node as AttachedComment).text.trimEnd();

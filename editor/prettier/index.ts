@@ -4,9 +4,8 @@
 // format is checked by re-parsing the output (same-meaning.ts) before Prettier writes it.
 import type { AstPath, Doc, ParserOptions, Plugin, Printer } from 'prettier';
 import { doc } from 'prettier';
-import {
-  canAttachComment, getCommentChildNodes, handleComments, hasPrettierIgnore, printComment, type GtvNode,
-} from './comments.js';
+import { handleComments } from './comment-placement.js';
+import { canAttachComment, getCommentChildNodes, hasPrettierIgnore, printComment, type GtvNode } from './comments.js';
 import { ANONYMOUS, locEnd, locStart, parse } from './parse.js';
 import { printNode } from './print.js';
 import { assertSameMeaning } from './same-meaning.js';

@@ -26,11 +26,13 @@ export function assertSameMeaning(before: string, after: string, file: string): 
   }
   const diff = firstDifference(a.ast, b.ast, 'file');
   if (diff) throw new FormatterInternalError(file, `formatting changed ${diff}`);
-  const before_ = a.ast.comments.map((c) => c.text.trimEnd());
-  const after_ = b.ast.comments.map((c) => c.text.trimEnd());
-  const lost = before_.findIndex((c, i) => after_[i] !== c);
-  if (lost >= 0 || before_.length !== after_.length) {
-    const which = lost >= 0 ? `comment \`${before_[lost]}\`` : 'the number of comments';
+  // Compared as multisets: a comment in an odd spot (inside `lo .. hi`) may move to the end of
+  // its line, past another comment, but none may be lost or merged into another.
+  const before_ = a.ast.comments.map((c) => c.text.trimEnd()).sort();
+  const after_ = b.ast.comments.map((c) => c.text.trimEnd()).sort();
+  const lost = before_.find((c, i) => after_[i] !== c);
+  if (lost !== undefined || before_.length !== after_.length) {
+    const which = lost !== undefined ? `comment \`${lost}\`` : 'the number of comments';
     throw new FormatterInternalError(file, `${which} did not survive formatting`);
   }
 }
