@@ -11,6 +11,16 @@ import { enclosingStudy, nodesAt } from './locate.js';
 import { spanToRange } from './positions.js';
 import { resolve, type Defining, type Definition } from './scope.js';
 
+/** Names the language gives a meaning to (compiler/resolve.ts RESERVED). */
+const RESERVED_DOCS: Record<string, string> = {
+  x: 'The first data axis (features over `x`, grids along `x`).',
+  y: 'The second data axis.',
+  z: 'The third data axis.',
+  t: 'The diffusion time, in (0, T]; kept symbolic inside `alpha_sigma`.',
+  pi: 'The constant \u03c0 = 3.14159...',
+  true_density: 'The exact density p(x | t_min) of the training data diffused to `t_min`; a metric\'s second set may be `true_density` instead of a sample.',
+};
+
 export function hover(analysis: Analysis, offset: number): Hover | null {
   if (!analysis.ast) return null;
   const chain = nodesAt(analysis.ast, offset);
@@ -35,7 +45,8 @@ export function hover(analysis: Analysis, offset: number): Hover | null {
     return setting ? markdown(settingMarkdown(setting)) : null;
   }
   const def = definitionAt(analysis, chain);
-  return def ? markdown(declarationMarkdown(analysis, def)) : null;
+  if (def) return markdown(declarationMarkdown(analysis, def));
+  return node.kind === 'name' && RESERVED_DOCS[node.name] ? markdown(RESERVED_DOCS[node.name]) : null;
 }
 
 /** The definition named by the innermost node of `chain`: a reference, a `by` axis, or the defining name itself. */

@@ -1,7 +1,7 @@
 // Finds what the cursor is on: the chain of AST nodes whose spans contain an offset, outermost
 // first. Handlers read the chain (e.g. "an Ident that is the name of an Arg inside a Call inside a
 // `features` Decl") instead of re-deriving structure from text.
-import type { Expr, Node, SourceFile, Stmt, StudyBlock, TopLevel } from '../../compiler/ast.js';
+import type { Node, SourceFile, Stmt, StudyBlock, TopLevel } from '../../compiler/ast.js';
 import { spanContains } from './positions.js';
 
 export function children(node: Node): Node[] {
@@ -63,14 +63,8 @@ export function enclosingStatement(chain: Node[]): Statement | undefined {
     .find((n): n is Statement => ['import', 'let', 'decl', 'setting', 'sweep', 'plot'].includes(n.kind));
 }
 
-/** Every expression node below `node`, depth first, for reference scans. */
+/** `node` and every node below it, depth first. */
 export function* walk(node: Node): Generator<Node> {
   yield node;
   for (const c of children(node)) yield* walk(c);
-}
-
-export function isExpr(node: Node): node is Expr {
-  return ['number', 'string', 'bool', 'name', 'call', 'list', 'binary', 'unary', 'range', 'paren', 'error'].includes(
-    node.kind,
-  );
 }

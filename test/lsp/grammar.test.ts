@@ -37,10 +37,19 @@ describe('TextMate grammar (editor/vscode/syntaxes/gtv.tmLanguage.json)', () => 
     grammar = loaded;
   });
 
-  it('is valid JSON naming the scope the extension contributes', () => {
-    const pkg = JSON.parse(fs.readFileSync(new URL('../../editor/vscode/package.json', import.meta.url), 'utf8'));
-    const raw = JSON.parse(fs.readFileSync(GRAMMAR, 'utf8'));
-    expect(pkg.contributes.grammars[0].scopeName).to.equal(raw.scopeName);
+  it('is the grammar the extension manifest contributes, next to a valid language configuration', () => {
+    const ext = (rel: string) => new URL(`../../editor/vscode/${rel}`, import.meta.url);
+    const pkg = JSON.parse(fs.readFileSync(ext('package.json'), 'utf8'));
+    const [language] = pkg.contributes.languages;
+    const [contributed] = pkg.contributes.grammars;
+    expect(language.extensions).to.deep.equal(['.gtv']);
+    expect(contributed.language).to.equal(language.id);
+    expect(fs.realpathSync(ext(contributed.path))).to.equal(fs.realpathSync(GRAMMAR));
+    expect(JSON.parse(fs.readFileSync(GRAMMAR, 'utf8')).scopeName).to.equal(contributed.scopeName);
+    expect(fs.existsSync(ext(pkg.main))).to.equal(true);
+    const config = JSON.parse(fs.readFileSync(ext(language.configuration), 'utf8'));
+    expect(config.comments.lineComment).to.equal('#');
+    expect(config.brackets).to.deep.include.members([['{', '}'], ['(', ')'], ['[', ']']]);
   });
 
   it('scopes a whole comment line, and a trailing comment after code', () => {

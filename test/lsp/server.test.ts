@@ -73,7 +73,8 @@ function applyEdits(text: string, edits: TextEdit[]): string {
 }
 
 describe('gtv lsp --stdio (end to end)', function () {
-  this.timeout(20000);
+  // The first request waits for the server process to load the whole CLI through tsx.
+  this.timeout(60000);
   let dir: string;
   let client: LspClient;
   let mainUri: string;
@@ -140,6 +141,8 @@ describe('gtv lsp --stdio (end to end)', function () {
     expect(hover.contents.kind).to.equal('markdown');
     expect(hover.contents.value).to.contain('gauss(').and.contain(lookupBuiltin('features', 'gauss')!.doc);
     expect(hover.range).to.deep.equal(rangeOf(MAIN, 'gauss'));
+    const axis = await client.request<Hover>('textDocument/hover', { ...td(mainUri), position: pos(MAIN, 'gauss(t', 6) });
+    expect(axis.contents.value).to.contain('diffusion time');
   });
 
   it('hovers a named argument with the parameter type, range, default and doc', async () => {
@@ -168,6 +171,12 @@ describe('gtv lsp --stdio (end to end)', function () {
     const inCall = await labels(pos(typing, 'samples = P,', 'samples = P, '.length));
     expect(inCall).to.include.members(['ridge', 't_min', 'data', 'forward']);
     expect(inCall).not.to.include('samples');
+
+    const solver = typing.replace('draws = 1000)', 'draws = 1000, solver = )');
+    await change(mainUri, solver);
+    const choices = await labels(pos(solver, 'solver = ', 'solver = '.length));
+    expect(choices).to.include.members(['"euler"', '"heun"']);
+    await change(mainUri, typing);
 
     const atStatement = await labels({ line: pos(typing, '  metric gap').line, character: 0 });
     expect(atStatement).to.include.members(['sweep', 'model', 'plot', 'seed', 't_min']);
