@@ -1,7 +1,8 @@
 // Progress for `gtv run`, implementing the runtime's Progress. On a terminal: one bar per long
 // computation with rate and ETA, redrawn in place on stderr. Elsewhere (CI logs, pipes): plain
-// lines at every 10% of the work or every 5 s, whichever comes first, so logs stay short but a
-// stalled run is still visible. `quiet` silences everything.
+// lines at every 10% of the work (at most one a second, so quick tasks only log start and end)
+// and at least every 5 s, so logs stay short but a stalled run is still visible. `quiet`
+// silences everything.
 import type { Progress } from '../runtime/results.js';
 
 export interface Reporter extends Progress {
@@ -10,16 +11,20 @@ export interface Reporter extends Progress {
 }
 
 export interface ReporterOptions {
-  stream?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  quiet?: boolean;
-  /** Overrides the stream's isTTY (tests). */
+  /** Where progress goes; default stderr. */
+  write?: (text: string) => void;
+  /** Whether `write` reaches a terminal (bar) or a log (plain lines); default stderr's isTTY. */
   tty?: boolean;
+  /** Terminal width, to keep the bar on one line. */
+  columns?: number;
+  quiet?: boolean;
   /** Clock in milliseconds (tests). */
   now?: () => number;
 }
 
 const PLAIN_INTERVAL_MS = 5000;
 const PLAIN_STEP = 0.1;
+const PLAIN_MIN_GAP_MS = 1000;
 const TTY_REDRAW_MS = 100;
 const BAR_WIDTH = 24;
 
@@ -56,8 +61,9 @@ class StreamReporter implements Reporter {
   private task: Task | null = null;
 
   constructor(
-    private readonly out: NodeJS.WritableStream & { columns?: number },
+    private readonly write: (text: string) => void,
     private readonly tty: boolean,
+    private readonly columns: number,
     private readonly now: () => number,
   ) {}
 
@@ -66,7 +72,7 @@ class StreamReporter implements Reporter {
     const t = this.now();
     this.task = { name, total: Math.max(0, total), done: 0, started: t, lastDraw: t, lastFraction: 0 };
     if (this.tty) this.draw();
-    else this.out.write(`${name}: started, ${total} units\n`);
+    else this.write(`${name}: started, ${total} units\n`);
   }
 
   tick(done: number): void {
@@ -82,10 +88,11 @@ class StreamReporter implements Reporter {
       return;
     }
     const fraction = task.total > 0 ? task.done / task.total : 0;
-    if (fraction - task.lastFraction >= PLAIN_STEP - 1e-12 || t - task.lastDraw >= PLAIN_INTERVAL_MS) {
+    const gap = t - task.lastDraw;
+    if ((fraction - task.lastFraction >= PLAIN_STEP - 1e-12 && gap >= PLAIN_MIN_GAP_MS) || gap >= PLAIN_INTERVAL_MS) {
       task.lastDraw = t;
       task.lastFraction = fraction;
-      this.out.write(`${task.name}: ${this.status(task, t)}\n`);
+      this.write(`${task.name}: ${this.status(task, t)}\n`);
     }
   }
 
@@ -95,16 +102,16 @@ class StreamReporter implements Reporter {
     this.task = null;
     const elapsed = this.now() - task.started;
     const summary = `${task.name}: done, ${task.done}/${task.total} in ${formatDuration(elapsed)}`;
-    if (this.tty) this.out.write(`\r\x1b[K${summary}\n`);
-    else this.out.write(`${summary}\n`);
+    if (this.tty) this.write(`\r\x1b[K${summary}\n`);
+    else this.write(`${summary}\n`);
   }
 
   info(line: string): void {
     if (this.tty && this.task) {
-      this.out.write(`\r\x1b[K${line}\n`);
+      this.write(`\r\x1b[K${line}\n`);
       this.draw();
     } else {
-      this.out.write(`${line}\n`);
+      this.write(`${line}\n`);
     }
   }
 
@@ -123,15 +130,15 @@ class StreamReporter implements Reporter {
     const filled = Math.round(fraction * BAR_WIDTH);
     const bar = '#'.repeat(filled) + '-'.repeat(BAR_WIDTH - filled);
     let line = `${task.name} [${bar}] ${this.status(task, this.now())}`;
-    const columns = this.out.columns ?? 0;
-    if (columns > 0 && line.length >= columns) line = line.slice(0, columns - 1);
-    this.out.write(`\r\x1b[K${line}`);
+    if (this.columns > 0 && line.length >= this.columns) line = line.slice(0, this.columns - 1);
+    this.write(`\r\x1b[K${line}`);
   }
 }
 
 export function createReporter(opts: ReporterOptions = {}): Reporter {
   if (opts.quiet) return new Silent();
-  const stream = opts.stream ?? process.stderr;
-  const tty = opts.tty ?? Boolean(stream.isTTY);
-  return new StreamReporter(stream, tty, opts.now ?? (() => Date.now()));
+  const write = opts.write ?? ((t: string) => void process.stderr.write(t));
+  const tty = opts.tty ?? Boolean(process.stderr.isTTY);
+  const columns = opts.columns ?? (opts.write ? 0 : (process.stderr.columns ?? 0));
+  return new StreamReporter(write, tty, columns, opts.now ?? (() => Date.now()));
 }

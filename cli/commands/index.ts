@@ -7,5 +7,6 @@ import { explainCommand } from './explain.js';
 import { initCommand } from './init.js';
 import { lspCommand } from './lsp.js';
 import { fmtCommand } from './fmt.js';
+import { runCommand } from './run.js';
 
-export const COMMANDS: readonly Command[] = [checkCommand, irCommand, explainCommand, initCommand, lspCommand, fmtCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, runCommand, irCommand, explainCommand, initCommand, lspCommand, fmtCommand];

@@ -1,0 +1,144 @@
+// `gtv run FILE`: compile a study, execute its cells (cached ones are reused), write the run
+// folder with arrays, metrics, plots and report.html. The orchestration lives in study/run.ts;
+// this file wires the real compiler and runtime into it, handles Ctrl-C, and maps the outcome to
+// an exit code: 0 complete, 1 errors in the study, 2 usage error or failed run, 130 interrupted.
+import { compileFile } from '../../compiler/driver.js';
+import { executeCell, selectBackend } from '../../runtime/index.js';
+import { createReporter } from '../../study/progress.js';
+import { runStudy, type Executor } from '../../study/run.js';
+import { parseCommandArgs } from '../args.js';
+import { EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
+import { assertReadable } from '../files.js';
+import { FORMAT_HELP, FORMAT_OPTION, formatOf, reportDiagnostics } from '../report.js';
+import type { Command } from './command.js';
+
+/** The shell's convention for a process stopped by SIGINT (128 + 2). */
+const EXIT_INTERRUPTED = 130;
+
+/** The real runtime; cells run on the backend resolved once for the whole run. */
+function runtimeExecutor(): Executor {
+  let backend: string | undefined;
+  return {
+    async resolveBackend(requested) {
+      backend = await selectBackend(requested);
+      return backend;
+    },
+    executeCell: (doc, cell, opts) => executeCell(doc, cell, { ...opts, backend }),
+  };
+}
+
+function parseScale(value: unknown): number {
+  if (value === undefined) return 1;
+  const f = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(f) || f <= 0) {
+    throw new UsageError(`\`--scale\` must be a positive number (got \`${String(value)}\`)`, 'run');
+  }
+  return f;
+}
+
+/** Ctrl-C / SIGTERM ask the run to stop between chunks; a second Ctrl-C stops at once. */
+function watchSignals(onFirst: () => void): { stop(): void; raised(): boolean } {
+  let count = 0;
+  const handler = (): void => {
+    count++;
+    if (count === 1) onFirst();
+    else process.exit(EXIT_INTERRUPTED);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    stop: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+    raised: () => count > 0,
+  };
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  synopsis: '[options] FILE',
+  summary: 'Run a study: every cell, its plots and report.html, into a run folder.',
+  options: [
+    '-o, --out DIR         run folder (default gtv-out/<study>/<run-id>/)',
+    '    --fresh           recompute every cell, ignoring the cache',
+    '-q, --quiet           no progress output',
+    '    --scale F         multiply every draw/member/Monte-Carlo count by F (e.g. 0.01)',
+    '    --backend NAME    tensorflow (tfjs-node), wasm or cpu (default: the fastest available)',
+    '-s, --study NAME      the study to run when the file holds several',
+    '    --cache DIR       result cache (default gtv-out/.cache)',
+    FORMAT_HELP,
+  ],
+  async run(args, io) {
+    const parsed = parseCommandArgs(
+      this,
+      args,
+      {
+        out: { type: 'string', short: 'o' },
+        fresh: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        scale: { type: 'string' },
+        backend: { type: 'string' },
+        study: { type: 'string', short: 's' },
+        cache: { type: 'string' },
+        format: FORMAT_OPTION,
+      },
+      io,
+    );
+    if (!parsed) return EXIT_OK;
+    const v = parsed.values;
+    const format = formatOf(v.format);
+    const [file, ...extra] = parsed.positionals;
+    if (file === undefined) throw new UsageError('missing FILE argument', this.name);
+    if (extra.length > 0) throw new UsageError('`gtv run` takes one file', this.name);
+    assertReadable(file, this.name);
+    const scale = parseScale(v.scale);
+    const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
+
+    const reporter = createReporter({ quiet: Boolean(v.quiet), write: io.stderr, tty: io.stderrIsTTY, columns: process.stderr.columns });
+    let sources = new Map<string, string>();
+    const signals = watchSignals(() => io.stderr('\ngtv run: interrupting after the current chunk (Ctrl-C again to stop at once)\n'));
+    let outcome;
+    try {
+      outcome = await runStudy(
+        {
+          file,
+          study: str(v.study),
+          out: str(v.out),
+          cacheDir: str(v.cache),
+          fresh: Boolean(v.fresh),
+          scale,
+          backend: str(v.backend),
+          reporter,
+          interrupted: signals.raised,
+        },
+        {
+          compile: (f) => {
+            const out = compileFile(f);
+            sources = out.files;
+            return out;
+          },
+          executor: runtimeExecutor(),
+        },
+      );
+    } finally {
+      signals.stop();
+    }
+    const diagCode = reportDiagnostics(outcome.diagnostics, sources, format, io, 'stderr', null);
+    switch (outcome.status) {
+      case 'compile-errors':
+        return diagCode;
+      case 'usage':
+        throw new UsageError(outcome.message, this.name);
+      case 'interrupted':
+        io.stderr(`gtv run: interrupted; finished cells are cached, run again to resume (${outcome.runDir})\n`);
+        return EXIT_INTERRUPTED;
+      case 'failed':
+        io.stderr(`gtv run: ${outcome.error}\nFinished cells are cached; run again to resume. Manifest: ${outcome.runDir}/manifest.json\n`);
+        return EXIT_USAGE;
+      case 'complete':
+        io.stdout(`${outcome.runDir}\n`);
+        return EXIT_OK;
+    }
+  },
+};
