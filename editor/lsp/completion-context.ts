@@ -11,6 +11,8 @@ export type CompletionContext =
   | { kind: 'none' }
   /** Where a statement starts. */
   | { kind: 'statement'; inStudy: boolean }
+  /** Inside a plot's `by (...)`: sweep axes. */
+  | { kind: 'axes' }
   /** Inside an expression; `call` is the innermost call whose argument list holds the cursor. */
   | {
       kind: 'expression';
@@ -22,6 +24,7 @@ export type CompletionContext =
 interface Frame {
   open: '(' | '[';
   callee?: string;
+  afterBy: boolean;
   usedNames: string[];
 }
 
@@ -56,7 +59,7 @@ export function completionContext(text: string, offset: number): CompletionConte
     const next = tokens[i + 1]?.image;
     if (image === '(' || image === '[') {
       const callee = image === '(' && tokens[i - 1]?.tokenType.name === 'Ident' ? prev : undefined;
-      frames.push({ open: image, callee, usedNames: [] });
+      frames.push({ open: image, callee, afterBy: prev === 'by', usedNames: [] });
     } else if (image === ')' || image === ']') {
       frames.pop();
     } else if (frames.length > 0) {
@@ -83,6 +86,7 @@ export function completionContext(text: string, offset: number): CompletionConte
   if (frames.length === 0 && (prev === undefined || !OPERATORS.has(prev))) return { kind: 'statement', inStudy };
 
   const top = frames[frames.length - 1];
+  if (top?.afterBy) return { kind: 'axes' };
   if (!top?.callee) return { kind: 'expression', inStudy, context };
   const atArgumentStart = prev === '(' || prev === ',';
   const currentArg = prev === '=' && tokens[tokens.length - 3]?.image.match(/^[(,]$/) ? tokens[tokens.length - 2].image : undefined;

@@ -31,6 +31,13 @@ export function complete(analysis: Analysis, offset: number): CompletionItem[] {
     return [...keywords, ...settings];
   }
 
+  if (ctx.kind === 'axes') {
+    const study = analysis.ast && studyAt(analysis.ast, offset);
+    return (study?.body ?? [])
+      .filter((s) => s.kind === 'sweep')
+      .map((s) => ({ label: s.name.name, kind: CompletionItemKind.Variable, detail: 'sweep' }));
+  }
+
   const items: CompletionItem[] = [];
   const call = ctx.call;
   const spec = call && findBuiltin(call.callee, ctx.context);
@@ -67,7 +74,9 @@ export function complete(analysis: Analysis, offset: number): CompletionItem[] {
       if (seen.has(d.name.name)) continue;
       seen.add(d.name.name);
       const what = d.stmt.kind === 'decl' ? d.stmt.declKind : d.stmt.kind;
-      items.push({ label: d.name.name, kind: CompletionItemKind.Variable, detail: what, sortText: `1${d.name.name}` });
+      // After `model =` (a parameter that names a declaration), names of that kind come first.
+      const fits = param?.type === what;
+      items.push({ label: d.name.name, kind: CompletionItemKind.Variable, detail: what, sortText: `${fits ? 0 : 1}${d.name.name}` });
     }
   }
   for (const c of CONSTANTS) items.push({ label: c, kind: CompletionItemKind.Constant, sortText: `3${c}` });

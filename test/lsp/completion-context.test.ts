@@ -47,6 +47,11 @@ describe('lsp completion context', () => {
     expect(closed.kind === 'expression' && closed.call).to.equal(undefined);
   });
 
+  it('offers sweep axes inside a plot\'s `by (...)`', () => {
+    expect(at('study s {\n  plot density(a) by (eps, |')).to.deep.equal({ kind: 'axes' });
+    expect(at('study s {\n  plot density(|')).to.deep.include({ context: 'plot' });
+  });
+
   it('offers nothing in comments, open strings, or where a new name is being written', () => {
     expect(at('# a comment mo|')).to.deep.equal({ kind: 'none' });
     expect(at('data d = csv("da|')).to.deep.equal({ kind: 'none' });

@@ -178,6 +178,8 @@ describe('gtv lsp --stdio (end to end)', function () {
     expect(choices).to.include.members(['"euler"', '"heun"']);
     await change(mainUri, typing);
 
+    expect(await labels(pos(typing, 'by (', 'by ('.length))).to.deep.equal(['P']);
+
     const atStatement = await labels({ line: pos(typing, '  metric gap').line, character: 0 });
     expect(atStatement).to.include.members(['sweep', 'model', 'plot', 'seed', 't_min']);
     expect(atStatement).not.to.include('import');
