@@ -42,9 +42,11 @@ export function cstToAst(input: CstToAstInput): SourceFile {
 }
 
 class Builder {
-  private readonly depth = new WeakMap<Expr, number>();
+  // Plain Map/Set rather than Weak ones: they die with the builder, and large weak tables are
+  // costly for the garbage collector.
+  private readonly depth = new Map<Expr, number>();
   /** ErrorExprs standing for a too-deep expression: their parents become errors too. */
-  private readonly poisoned = new WeakSet<Expr>();
+  private readonly poisoned = new Set<Expr>();
 
   constructor(private readonly input: CstToAstInput) {}
 

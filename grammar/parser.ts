@@ -7,7 +7,7 @@
 // `power := sign* atom exponent*` with `exponent := '^' sign* atom`, so sign and `^` chains never recurse in the
 // parser (cst-to-ast rebuilds the right-associative tree). Brackets are the only recursion, and
 // parse.ts bounds their depth before parsing.
-import { CstParser, type CstNode, type IParserErrorMessageProvider } from 'chevrotain';
+import { CstParser, type CstNode, type IOrAlt, type IParserErrorMessageProvider } from 'chevrotain';
 import {
   ALL_TOKENS, ArgName, Caret, Comma, DeclKeyword, DotDot, Equals, False, Ident, Import, LBracket, LCurly,
   Let, LParen, Minus, NumberLit, Plot, Plus, RBracket, RCurly, RParen, Slash, Star, StringLit,
@@ -16,6 +16,12 @@ import {
 import { gtvErrorMessages } from './messages.js';
 
 export class GtvParser extends CstParser {
+  /**
+   * Each OR's alternatives, built once: creating the closures on every call (and tsx/esbuild
+   * naming each `ALT` function) made parsing several times slower. Chevrotain documents this cache.
+   */
+  private readonly alts: Record<string, IOrAlt<unknown>[]> = {};
+
   constructor(errorMessageProvider: IParserErrorMessageProvider) {
     super(ALL_TOKENS, {
       recoveryEnabled: true,
@@ -31,12 +37,12 @@ export class GtvParser extends CstParser {
   });
 
   item = this.RULE('item', () => {
-    this.OR([
+    this.OR((this.alts.item ??= [
       { ALT: () => this.SUBRULE(this.importStmt) },
       { ALT: () => this.SUBRULE(this.study) },
       { ALT: () => this.SUBRULE(this.letStmt) },
       { ALT: () => this.SUBRULE(this.decl) },
-    ]);
+    ]));
   });
 
   importStmt = this.RULE('importStmt', () => {
@@ -53,13 +59,13 @@ export class GtvParser extends CstParser {
   });
 
   stmt = this.RULE('stmt', () => {
-    this.OR([
+    this.OR((this.alts.stmt ??= [
       { ALT: () => this.SUBRULE(this.setting) },
       { ALT: () => this.SUBRULE(this.letStmt) },
       { ALT: () => this.SUBRULE(this.sweep) },
       { ALT: () => this.SUBRULE(this.decl) },
       { ALT: () => this.SUBRULE(this.plot) },
-    ]);
+    ]));
   });
 
   setting = this.RULE('setting', () => {
@@ -123,10 +129,10 @@ export class GtvParser extends CstParser {
   sum = this.RULE('sum', () => {
     this.SUBRULE(this.product, { LABEL: 'operands' });
     this.MANY(() => {
-      this.OR([
+      this.OR((this.alts.sum ??= [
         { ALT: () => this.CONSUME(Plus, { LABEL: 'operators' }) },
         { ALT: () => this.CONSUME(Minus, { LABEL: 'operators' }) },
-      ]);
+      ]));
       this.SUBRULE2(this.product, { LABEL: 'operands' });
     });
   });
@@ -134,10 +140,10 @@ export class GtvParser extends CstParser {
   product = this.RULE('product', () => {
     this.SUBRULE(this.power, { LABEL: 'operands' });
     this.MANY(() => {
-      this.OR([
+      this.OR((this.alts.product ??= [
         { ALT: () => this.CONSUME(Star, { LABEL: 'operators' }) },
         { ALT: () => this.CONSUME(Slash, { LABEL: 'operators' }) },
-      ]);
+      ]));
       this.SUBRULE2(this.power, { LABEL: 'operands' });
     });
   });
@@ -155,14 +161,14 @@ export class GtvParser extends CstParser {
   });
 
   sign = this.RULE('sign', () => {
-    this.OR([
+    this.OR((this.alts.sign ??= [
       { ALT: () => this.CONSUME(Minus, { LABEL: 'op' }) },
       { ALT: () => this.CONSUME(Plus, { LABEL: 'op' }) },
-    ]);
+    ]));
   });
 
   atom = this.RULE('atom', () => {
-    this.OR([
+    this.OR((this.alts.atom ??= [
       { ALT: () => this.CONSUME(NumberLit, { LABEL: 'number' }) },
       { ALT: () => this.CONSUME(StringLit, { LABEL: 'string' }) },
       { ALT: () => this.CONSUME(True, { LABEL: 'bool' }) },
@@ -170,7 +176,7 @@ export class GtvParser extends CstParser {
       { ALT: () => this.SUBRULE(this.nameOrCall) },
       { ALT: () => this.SUBRULE(this.list) },
       { ALT: () => this.SUBRULE(this.paren) },
-    ]);
+    ]));
   });
 
   nameOrCall = this.RULE('nameOrCall', () => {

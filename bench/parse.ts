@@ -1,0 +1,51 @@
+// Parser throughput: generated files of 1k, 10k and 100k lines of realistic declarations, each
+// parsed several times; reports ms per parse, microseconds per line, and the per-line ratio of
+// the largest file against the 1k-line baseline measured in the same run (goal: flat, ~1).
+// Run: npx tsx bench/parse.ts
+import { parseSource } from '../compiler/parse.js';
+
+const STATEMENTS = [
+  (i: number) => `  data d${i} = points([-1], [0], [${i % 7}.5])   # training set ${i}`,
+  (i: number) => `  forward f${i} = vp(beta_min = 0.1, beta_d = 19.9, T = 1)`,
+  (i: number) => `  sweep s${i} = [1e-4, 1e-3, 1e-2]`,
+  (i: number) => `  features phi${i} = gauss(x, n = 16, over = -1.5 .. 1.5) * gauss(t, n = 16, over = s${i} .. 1)`,
+  (i: number) => `  model m${i} = linear(phi${i}, samples = 2 ^ 8, ridge = 0.1, data = d${i})`,
+  (i: number) => `  sample e${i} = ensemble(m${i}, members = 100, draws = 1e5, range = -1.5 .. 1.5)`,
+  (i: number) => `  metric g${i} = gap_mass(e${i}, radius = 0.2 * (1 + s${i}))`,
+  (i: number) => `  plot density(e${i}) by (s${i}) to "out/${i}.svg"`,
+];
+
+/** A study file of exactly `lines` lines: one statement per line, a new study every 200 lines. */
+export function generateStudy(lines: number): string {
+  const out: string[] = [];
+  for (let i = 0; out.length < lines; i++) {
+    if (i % 200 === 0) out.push(`study s${i} {`);
+    else if (i % 200 === 199 || out.length === lines - 1) out.push('}');
+    else out.push(STATEMENTS[i % STATEMENTS.length](i));
+  }
+  return out.join('\n') + '\n';
+}
+
+function timeParse(text: string, runs: number): number {
+  parseSource(text, 'warmup.gtv');
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    const { diagnostics } = parseSource(text, 'bench.gtv');
+    times.push(performance.now() - t0);
+    if (diagnostics.length) throw new Error(`generated file has errors: ${diagnostics[0].message}`);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]; // median: robust to a GC pause in one run
+}
+
+const sizes: [number, number][] = [[1_000, 15], [10_000, 7], [100_000, 3]];
+const rows = sizes.map(([lines, runs]) => {
+  const ms = timeParse(generateStudy(lines), runs);
+  return { lines, runs, ms, usPerLine: (ms * 1000) / lines };
+});
+for (const r of rows) {
+  console.log(`${String(r.lines).padStart(7)} lines  ${r.ms.toFixed(1).padStart(8)} ms (median of ${r.runs})  ${r.usPerLine.toFixed(2).padStart(6)} us/line`);
+}
+const ratio = rows[rows.length - 1].usPerLine / rows[0].usPerLine;
+console.log(`per-line time 100k vs 1k: ${ratio.toFixed(2)}x`);
