@@ -9,6 +9,7 @@ import { colorScaleFor, heatmapGridSpec, type HeatPanel } from './heatmap-grid.j
 import { bandOf, centers, nodeOf, requireArray, trainingPoints } from './inputs.js';
 import { facetOrder, panelKey, splitAxes, type PanelKey } from './panels.js';
 import type { VlSpec } from './render.js';
+import { trueDensity } from './truth.js';
 
 interface Style {
   label: string;
@@ -63,7 +64,13 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
     const key = panelKey(doc, cell, { rowAxes, colAxes });
     keys.push(key);
     const at = { row: key.row, col: key.col };
-    let trueDone = false;
+    const first = plot.inputs.map((i) => nodeOf(cell, i)).find((n): n is IrSample => n?.kind === 'sample');
+    const truth = first ? trueDensity(cell, first) : null;
+    if (truth && first) {
+      const label = use(TRUE_DENSITY);
+      const xs = centers(requireArray(res.nodes[first.name], 'edges_x', first.name).data);
+      xs.forEach((x, i) => data.push({ kind: 'line', ...at, series: label, x, y: truth[i] }));
+    }
     for (const input of plot.inputs) {
       const nr = res.nodes[input];
       const density = requireArray(nr, 'density', input);
@@ -74,12 +81,6 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
       if (band) {
         banded = true;
         xs.forEach((x, i) => data.push({ kind: 'band', ...at, series, x, lo: band.lo.data[i], hi: band.hi.data[i] }));
-      }
-      const truth = nr.arrays.true_density;
-      if (truth && !trueDone) {
-        trueDone = true;
-        const label = use(TRUE_DENSITY);
-        xs.forEach((x, i) => data.push({ kind: 'line', ...at, series: label, x, y: truth.data[i] }));
       }
     }
     for (const p of trainingPoints(cell, plot.points)) data.push({ kind: 'pt', ...at, px: p[0] });

@@ -4,18 +4,11 @@
 import type { IrCell, IrData, IrNode } from '../../compiler/ir/types.js';
 import type { NodeResult, ResultArray } from '../../runtime/results.js';
 
-/** Names the lower and upper edge of an ensemble's quantile band may have. */
-const BAND_NAMES: [string, string][] = [
-  ['density_q25', 'density_q75'],
-  ['q25', 'q75'],
-  ['density_lo', 'density_hi'],
-];
-
+/** An ensemble's quartile band across members (runtime/samplers/ensemble.ts). */
 export function bandOf(res: NodeResult): { lo: ResultArray; hi: ResultArray } | null {
-  for (const [lo, hi] of BAND_NAMES) {
-    if (res.arrays[lo] && res.arrays[hi]) return { lo: res.arrays[lo], hi: res.arrays[hi] };
-  }
-  return null;
+  const lo = res.arrays.density_q25;
+  const hi = res.arrays.density_q75;
+  return lo && hi ? { lo, hi } : null;
 }
 
 export function centers(edges: ArrayLike<number>): number[] {

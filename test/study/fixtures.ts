@@ -95,7 +95,6 @@ function fakeNode(node: IrNode, cell: IrCell): NodeResult {
         res.arrays.density_q25 = arr([bins], d.map((v) => v * 0.8), 'lower quartile across members [bins]');
         res.arrays.density_q75 = arr([bins], d.map((v) => v * 1.25), 'upper quartile across members [bins]');
       }
-      if (node.method === 'pf_ode') res.arrays.true_density = arr([bins], d.map((v) => v * 1.05), 'p(x | t_min) [bins]');
     } else {
       const d = new Float64Array(bins * bins);
       for (let i = 0; i < bins; i++)
