@@ -19,6 +19,8 @@ import { offsetAt, samePath, uriToPath } from './positions.js';
 import { prepareRename, rename } from './rename.js';
 import { documentSymbols } from './symbols.js';
 
+const CHECK_DELAY_MS = 150;
+
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const cache = new Map<string, { version: number; analysis: Analysis }>();
@@ -37,7 +39,8 @@ export function startServer(connection: Connection): void {
 
   const publish = (uri: string) => {
     const analysis = analysisOf(uri);
-    if (analysis) void connection.sendDiagnostics({ uri, diagnostics: toLspDiagnostics(analysis) });
+    const version = documents.get(uri)?.version;
+    if (analysis) void connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics(analysis) });
   };
 
   /** An edit to one file can change the diagnostics of every open file that imports it. */
@@ -48,14 +51,28 @@ export function startServer(connection: Connection): void {
       return analysis !== undefined && [...analysis.asts.keys()].some((k) => samePath(k, uriToPath(changed)));
     });
 
-  documents.onDidChangeContent(({ document }) => {
-    publish(document.uri);
-    for (const dep of dependents(document.uri)) {
-      cache.delete(dep.uri);
-      publish(dep.uri);
-    }
-  });
+  // A check compiles every sweep cell (~0.1 s for the examples), so a burst of keystrokes is
+  // checked once, when typing pauses; requests in between still analyse the current text.
+  const pending = new Map<string, NodeJS.Timeout>();
+  const schedule = (uri: string) => {
+    clearTimeout(pending.get(uri));
+    pending.set(
+      uri,
+      setTimeout(() => {
+        pending.delete(uri);
+        publish(uri);
+        for (const dep of dependents(uri)) {
+          cache.delete(dep.uri);
+          publish(dep.uri);
+        }
+      }, CHECK_DELAY_MS),
+    );
+  };
+
+  documents.onDidChangeContent(({ document }) => schedule(document.uri));
   documents.onDidClose(({ document }) => {
+    clearTimeout(pending.get(document.uri));
+    pending.delete(document.uri);
     cache.delete(document.uri);
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   });

@@ -136,6 +136,14 @@ describe('gtv lsp --stdio (end to end)', function () {
     expect(fixed.diagnostics.filter((d) => d.severity === 1), JSON.stringify(fixed.diagnostics)).to.deep.equal([]);
   });
 
+  it('checks a burst of edits once, at the last version', async () => {
+    const published = client.nextDiagnostics(mainUri);
+    for (const text of [MAIN.replace('lin,', 'l,'), MAIN.replace('lin,', 'li,'), MAIN]) {
+      await client.notify('textDocument/didChange', { textDocument: { uri: mainUri, version: ++version }, contentChanges: [{ text }] });
+    }
+    expect((await published).version).to.equal(version);
+  });
+
   it('hovers a built-in with its stdlib signature and doc', async () => {
     const hover = await client.request<Hover>('textDocument/hover', { ...td(mainUri), position: pos(MAIN, 'gauss', 2) });
     expect(hover.contents.kind).to.equal('markdown');
