@@ -3,8 +3,8 @@
 // kind, and the names defined in scope.
 import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver';
 import { DECL_KINDS, type SourceFile, type StudyBlock } from '../../compiler/ast.js';
-import type { Analysis } from './analysis.js';
 import { SETTINGS } from '../../stdlib/signatures.js';
+import type { Analysis } from './analysis.js';
 import { builtinMarkdown, builtinsFor, findBuiltin, paramMarkdown, settingMarkdown, signatureLine } from './builtins.js';
 import { completionContext } from './completion-context.js';
 import { spanContains } from './positions.js';
