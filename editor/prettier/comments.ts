@@ -34,7 +34,8 @@ export function canAttachComment(node: GtvNode): boolean {
 /**
  * The nodes a comment may attach to, inside `node`. Names (`model lin`, `n = 16`, `study s`,
  * callees) are left out: a comment attached to a name would be printed between the name and its
- * `=` or `{`, where a `#` comment would swallow the rest of the line. `by (...)` axes stay in.
+ * `=` or `{`, where a `#` comment would swallow the rest of the line. (`by (...)` axes stay in;
+ * comment-placement.ts moves comments off them to the end of the plot's line.)
  */
 export function getCommentChildNodes(node: GtvNode): GtvNode[] {
   switch (node.kind) {

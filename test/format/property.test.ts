@@ -3,7 +3,8 @@
 // inside the plugin found the same study and every comment), and be idempotent.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { formatGtv } from '../../editor/prettier/format.js';
+import * as prettier from 'prettier';
+import plugin from '../../editor/prettier/index.js';
 
 type Tokens = string[];
 
@@ -74,12 +75,16 @@ const source = program.chain((tokens) =>
   ),
 );
 
+/** Narrow widths make every call, list and operator chain break, with comments in between. */
+const printWidth = fc.constantFrom(16, 40, 100);
+
 describe('formatter on random programs with comments anywhere', () => {
   it('keeps the study and every comment, and is idempotent', async () => {
     await fc.assert(
-      fc.asyncProperty(source, async (text) => {
-        const once = await formatGtv(text);
-        expect(await formatGtv(once), `formatting this twice differs:\n${once}`).to.equal(once);
+      fc.asyncProperty(source, printWidth, async (text, width) => {
+        const format = (t: string) => prettier.format(t, { parser: 'gtv', plugins: [plugin], printWidth: width });
+        const once = await format(text);
+        expect(await format(once), `formatting this twice differs:\n${once}`).to.equal(once);
       }),
       { numRuns: Number(process.env.FMT_RUNS ?? 300) },
     );
