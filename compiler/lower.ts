@@ -11,7 +11,7 @@ import type { IrAxis, IrCell, IrDocument, IrPlot } from './ir/types.js';
 import { CellLowering, type CellSettings, type Shared } from './lower/cell.js';
 import { cellSeed } from './passes/seeds.js';
 import { expandCells } from './passes/sweep.js';
-import type { StudyScope } from './resolve.js';
+import { RESERVED, type StudyScope } from './resolve.js';
 import { linspace, geomspace } from '../stdlib/data.js';
 import { lookupBuiltin, SETTINGS } from '../stdlib/signatures.js';
 import { lowerPlots } from './lower/plot.js';
@@ -24,6 +24,7 @@ export function lowerStudy(scope: StudyScope & { study: StudyBlock }, r: Reporte
       r.report(SEM.unknownSetting, `unknown study setting \`${name}\``, s.name, didYouMean(name, SETTINGS.map((p) => p.name)) ?? `settings: ${SETTINGS.map((p) => p.name).join(', ')}; use \`let\` for constants`);
     }
   }
+  checkLetNames(scope, r);
   const fixed = new Evaluator(scope, null, r, noNodes, 'in the seed setting');
   const seedSetting = scope.settings.get('seed');
   const seedSpec = SETTINGS.find((p) => p.name === 'seed')!;
@@ -127,4 +128,24 @@ function sweepValues(ev: Evaluator, s: SweepStmt, r: Reporter): number[] | undef
     values[i] = v;
   }
   return values;
+}
+
+/** `let` values are evaluated where they are used, in the type needed there; their names are
+ * checked here so that a misspelling in an unused constant is still reported. */
+function checkLetNames(scope: StudyScope, r: Reporter): void {
+  const ev = new Evaluator(scope, null, r, noNodes);
+  for (const d of scope.defs.values()) {
+    if (d.kind !== 'let' || d.where === 'import') continue;
+    const walk = (e: Expr): void => {
+      if (e.kind === 'name') {
+        if (!scope.defs.has(e.name) && !RESERVED.has(e.name)) ev.unknownName(e);
+      } else if (e.kind === 'call') e.args.forEach((a) => walk(a.value));
+      else if (e.kind === 'list') e.items.forEach(walk);
+      else if (e.kind === 'binary') [e.left, e.right].forEach(walk);
+      else if (e.kind === 'unary') walk(e.operand);
+      else if (e.kind === 'range') [e.from, e.to].forEach(walk);
+      else if (e.kind === 'paren') walk(e.inner);
+    };
+    walk(d.node.value);
+  }
 }

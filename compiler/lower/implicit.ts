@@ -73,6 +73,8 @@ export class Implicit {
       r.report(SEM.missingDefault, `no ${noun} is declared for this study`, site, `declare one, e.g. \`${kind === 'data' ? 'data train = points([-1], [1])' : 'forward vp = vp()'}\``);
       return undefined;
     }
+    // Every candidate counts as used, so the ambiguity is the only thing reported about them.
+    c.forEach((d) => this.used.add(d));
     r.report(
       SEM.ambiguousDefault,
       `several ${kind === 'data' ? 'data sets' : 'forward processes'} are declared; say which with \`${kind} = ...\``,

@@ -1,0 +1,34 @@
+import { expect } from 'chai';
+import { compile, codesOf, study1d } from './helpers.js';
+
+describe('compiler driver', () => {
+  it('compiles a small valid study to one IR document with no diagnostics', () => {
+    const out = compile(study1d());
+    expect(out.diagnostics).to.deep.equal([]);
+    expect(out.studies).to.have.length(1);
+    expect(out.studies[0].cells.map((c) => c.id)).to.deep.equal(['main']);
+    expect(out.files.get('study.gtv')).to.be.a('string');
+    expect(out.asts.get('study.gtv')?.kind).to.equal('file');
+  });
+
+  it('returns no IR when there are errors, and sorts diagnostics by position', () => {
+    const out = compile(study1d('  metric m = gap_mass(lin)\n  let q = nope'));
+    expect(out.studies).to.deep.equal([]);
+    const lines = out.diagnostics.map((d) => d.span!.start.line);
+    expect(lines).to.deep.equal([...lines].sort((a, b) => a - b));
+    expect(codesOf(out)).to.include.members(['GTV0205', 'GTV0201']);
+  });
+
+  it('turns syntax errors into diagnostics and never throws on garbage', () => {
+    for (const text of ['', 'study {', '\u0000\u0001\uffff', 'study s { data d = points([1]', 'let x = ((((1'.repeat(50)]) {
+      const out = compile(text);
+      expect(out.diagnostics.every((d) => typeof d.code === 'string')).to.equal(true);
+    }
+  });
+
+  it('checks a library file (no study) on its own', () => {
+    const out = compile('data a = points([0, 0])\ndata b = rotate(a, angle = 1deg)\nforward f = vp(beta_min = -1)');
+    expect(codesOf(out)).to.deep.equal(['GTV0401']);
+    expect(out.studies).to.deep.equal([]);
+  });
+});
