@@ -19,23 +19,26 @@
 // backend.
 
 function hash32(x: number): number {
-  x = (x ^ (x >>> 16)) >>> 0;
-  x = Math.imul(x, 0x7feb352d) >>> 0;
-  x = (x ^ (x >>> 15)) >>> 0;
-  x = Math.imul(x, 0x846ca68b) >>> 0;
-  x = (x ^ (x >>> 16)) >>> 0;
-  return x;
+  // int32 arithmetic throughout (V8 keeps it in registers); one unsigned conversion at the end
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x >>> 0;
 }
 
-/** Two independent 32-bit words for counter i, combined into one 53-bit uniform in (0, 1). */
-function uniformAt(seed: number, i: number): number {
-  const lo = i >>> 0;
-  const hi = Math.floor(i / 4294967296) >>> 0;
-  const k = hash32(seed ^ hash32(hi + 0x9e3779b9));
+/** Per-seed key for the counters in [hi * 2^32, (hi + 1) * 2^32). */
+function streamKey(seed: number, hi: number): number {
+  return hash32(seed ^ hash32(hi + 0x9e3779b9));
+}
+
+/** Two 32-bit words for counter lo under key k, combined into one 53-bit uniform in (0, 1). */
+function uniformWithKey(k: number, lo: number): number {
   const a = hash32(hash32(lo ^ k) + k);
   const b = hash32(a ^ 0x68e31da4 ^ k);
   // 32 + 21 bits; +0.5 keeps the value strictly inside (0, 1) so log(u) is finite.
-  return ((a * 2097152 + (b >>> 11)) + 0.5) / 9007199254740992;
+  return (a * 2097152 + (b >>> 11) + 0.5) / 9007199254740992;
 }
 
 function hashString(s: string): number {
@@ -57,20 +60,33 @@ export function deriveSeed(seed: number, ...labels: (string | number)[]): number
 
 export function uniforms(seed: number, count: number, offset = 0): Float64Array {
   const out = new Float64Array(count);
-  for (let i = 0; i < count; i++) out[i] = uniformAt(seed, offset + i);
+  let hi = -1;
+  let k = 0;
+  for (let i = 0; i < count; i++) {
+    const idx = offset + i;
+    const h = Math.floor(idx / 4294967296);
+    if (h !== hi) {
+      hi = h;
+      k = streamKey(seed, h >>> 0);
+    }
+    out[i] = uniformWithKey(k, idx >>> 0);
+  }
   return out;
 }
 
 /** Box-Muller on uniform pairs (2j, 2j+1): normal 2j uses cos, 2j+1 uses sin. */
 export function normals(seed: number, count: number, offset = 0): Float64Array {
   const out = new Float64Array(count);
-  const s = seed ^ 0x5bd1e995;
-  for (let i = 0; i < count; i++) {
-    const idx = offset + i;
-    const j = Math.floor(idx / 2);
-    const r = Math.sqrt(-2 * Math.log(uniformAt(s, 2 * j)));
-    const th = 2 * Math.PI * uniformAt(s, 2 * j + 1);
-    out[i] = idx % 2 === 0 ? r * Math.cos(th) : r * Math.sin(th);
+  if (count === 0) return out;
+  const first = Math.floor(offset / 2);
+  const last = Math.floor((offset + count - 1) / 2);
+  const u = uniforms(seed ^ 0x5bd1e995, 2 * (last - first + 1), 2 * first);
+  for (let j = first; j <= last; j++) {
+    const r = Math.sqrt(-2 * Math.log(u[2 * (j - first)]));
+    const th = 2 * Math.PI * u[2 * (j - first) + 1];
+    const i0 = 2 * j - offset;
+    if (i0 >= 0) out[i0] = r * Math.cos(th);
+    if (i0 + 1 < count) out[i0 + 1] = r * Math.sin(th);
   }
   return out;
 }
@@ -85,12 +101,12 @@ export function categorical(
   rowStride = k,
 ): Int32Array {
   const out = new Int32Array(n);
-  const s = seed ^ 0x1b873593;
+  const us = uniforms(seed ^ 0x1b873593, n, offset);
   for (let i = 0; i < n; i++) {
     const row = i * rowStride;
     let total = 0;
     for (let m = 0; m < k; m++) total += probs[row + m];
-    let u = uniformAt(s, offset + i) * total;
+    let u = us[i] * total;
     let m = 0;
     for (; m < k - 1; m++) {
       u -= probs[row + m];

@@ -1,0 +1,114 @@
+import { expect } from 'chai';
+import * as tf from '@tensorflow/tfjs';
+import { makeSchedule } from '../../runtime/schedule.js';
+import { timeGrid } from '../../runtime/timegrid.js';
+import { samplePfOde } from '../../runtime/samplers/pf-ode.js';
+import { exactScore } from '../../runtime/kernels/basic.js';
+import { mixtureBinProbabilities, sampleBinProbabilities, totalVariation } from '../../runtime/metrics.js';
+import { executeCell } from '../../runtime/execute.js';
+import { NonFiniteError } from '../../runtime/errors.js';
+import { dataNode, docOf, pfOdeNode, useWasm, VP } from './helpers.js';
+
+const vp = makeSchedule({ kind: 'forward', name: 'f', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
+const data = { points: Float64Array.from([-1, 0, 1]), weights: Float64Array.from([1, 1, 1].map((w) => w / 3)), M: 3, dim: 1 };
+
+/**
+ * Monte-Carlo tolerance for the total variation between an n-sample histogram (B bins, plus the
+ * outside bin) and its true bin probabilities: E[TV] <= (1/2) sum_b sqrt(p_b/n) <= (1/2) sqrt((B+1)/n)
+ * by Cauchy-Schwarz, and TV moves by at most 1/n per sample, so by McDiarmid it exceeds its mean by
+ * u with probability <= exp(-2 n u^2); u = sqrt(ln(1e4)/(2n)) makes a false failure < 1e-4.
+ */
+function tvTolerance(n: number, bins: number): number {
+  return 0.5 * Math.sqrt((bins + 1) / n) + Math.sqrt(Math.log(1e4) / (2 * n));
+}
+
+describe('runtime/pf-ode', () => {
+  useWasm();
+
+  it('with the exact score lands on p(x | eps): peaks at alpha_eps mu_m, spread sigma_eps, TV within MC error', () => {
+    const n = 20000;
+    const eps = 0.01;
+    // Heun on a Karras grid: 30 steps resolve the small-t end well enough that the integration
+    // bias (measured ~0.005 TV) is far below the Monte-Carlo tolerance.
+    const times = timeGrid({ steps: 30, t_min: eps, spacing: 'karras', rho: 7 }, 1);
+    const x = samplePfOde({ schedule: vp, dim: 1, draws: n, times, solver: 'heun', seed: 11, score: exactScore(data, vp), budget: 1e9, M: 3 });
+    const spec = { bins: 60, range: [[-1.5, 1.5]] as [number, number][] };
+    const tv = totalVariation(sampleBinProbabilities(x, n, 1, spec), mixtureBinProbabilities(data, vp, eps, spec));
+    expect(tv).to.be.below(tvTolerance(n, 60));
+    const a = vp.alpha(eps);
+    const sd = Math.sqrt(vp.s2(eps));
+    for (const mu of [-1, 0, 1]) {
+      const near = Array.from(x).filter((v) => Math.abs(v - a * mu) < 0.4);
+      const k = near.length;
+      // each mode holds 1/3 of the draws: binomial, 5 standard errors
+      expect(k / n).to.be.closeTo(1 / 3, 5 * Math.sqrt(2 / 9 / n));
+      const mean = near.reduce((p, v) => p + v, 0) / k;
+      const std = Math.sqrt(near.reduce((p, v) => p + (v - mean) ** 2, 0) / (k - 1));
+      // mean: 5 standard errors sd/sqrt(k); std: 5 standard errors sd/sqrt(2k) plus 2% for the
+      // residual integration bias
+      expect(mean).to.be.closeTo(a * mu, (5 * sd) / Math.sqrt(k));
+      expect(std).to.be.closeTo(sd, (5 * sd) / Math.sqrt(2 * k) + 0.02 * sd);
+    }
+  });
+
+  it('the reference grid lookup is used only when asked, and converges to the exact score on a fine grid', async () => {
+    const base = pfOdeNode({ draws: 4000, histogram: { bins: 30, range: [[-1.5, 1.5]] } });
+    const withLookup = (n: number) => pfOdeNode({ draws: 4000, histogram: { bins: 30, range: [[-1.5, 1.5]] }, compat_grid_lookup: { n, range: [-1.5, 1.5] } });
+    const run = async (node: ReturnType<typeof pfOdeNode>) => {
+      const { doc, cell } = docOf([dataNode('data', [[-1], [0], [1]]), VP, node]);
+      return (await executeCell(doc, cell, { backend: 'wasm' })).nodes.samples;
+    };
+    const exact = await run(base);
+    const coarse = await run(withLookup(11));
+    const fine = await run(withLookup(4001));
+    const diff = (a: typeof exact, b: typeof exact) => {
+      const p = a.arrays.samples.data;
+      const q = b.arrays.samples.data;
+      let m = 0;
+      for (let i = 0; i < p.length; i++) m += Math.abs(p[i] - q[i]);
+      return m / p.length;
+    };
+    expect(coarse.notes.join(' ')).to.match(/compatibility/);
+    expect(exact.notes).to.have.length(0);
+    // Mean absolute displacement of the same draws (same seed). An 11-point grid (spacing 0.3)
+    // moves samples visibly (measured 0.14) ...
+    expect(diff(exact, coarse)).to.be.above(0.05);
+    // ... a 4001-point grid (spacing 7.5e-4) by a few spacings on average (measured 1.4e-3;
+    // trajectories near decision boundaries amplify the lookup error, so not the max)
+    expect(diff(exact, fine)).to.be.below(5e-3);
+  });
+
+  it('is deterministic (same seed, same bytes) and chunking does not change a byte', async () => {
+    const nodes = () => [dataNode('data', [[-1], [0], [1]]), VP, pfOdeNode({ draws: 3000 })];
+    const a = docOf(nodes());
+    const r1 = await executeCell(a.doc, a.cell, { backend: 'wasm' });
+    const r2 = await executeCell(a.doc, a.cell, { backend: 'wasm' });
+    // ~200 bytes per particle: a 40 kB budget forces 15+ chunks
+    const r3 = await executeCell(a.doc, a.cell, { backend: 'wasm', memoryBudget: 40_000 });
+    const bytes = (r: typeof r1) => Buffer.from(r.nodes.samples.arrays.samples.data.buffer);
+    expect(bytes(r1).equals(bytes(r2))).to.equal(true);
+    expect(bytes(r1).equals(bytes(r3))).to.equal(true);
+    const other = docOf([dataNode('data', [[-1], [0], [1]]), VP, pfOdeNode({ draws: 3000, seed: 8 })]);
+    const r4 = await executeCell(other.doc, other.cell, { backend: 'wasm' });
+    expect(bytes(r1).equals(bytes(r4))).to.equal(false);
+  });
+
+  it('stops on a non-finite state with the step, time and cause, and leaks no tensors', async () => {
+    const before = tf.memory().numTensors;
+    // beta_d = 1e39 overflows float32 in the first drift step.
+    const { doc, cell } = docOf([
+      dataNode('data', [[-1], [1]]),
+      { ...VP, beta_d: 1e39 },
+      pfOdeNode({ draws: 100 }),
+    ]);
+    let err: unknown;
+    try {
+      await executeCell(doc, cell, { backend: 'wasm' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(NonFiniteError);
+    expect((err as Error).message).to.match(/node 'samples': non-finite PF-ODE state at step 0 \(t = 1\.000\): .*time step/);
+    expect(tf.memory().numTensors).to.equal(before);
+  });
+});
