@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { IrForward } from '../../compiler/ir/types.js';
 import * as tf from '@tensorflow/tfjs';
 import { makeSchedule } from '../../runtime/schedule.js';
 import { timeGrid } from '../../runtime/timegrid.js';
@@ -98,7 +99,7 @@ describe('runtime/pf-ode', () => {
     // beta_d = 1e39 overflows float32 in the first drift step.
     const { doc, cell } = docOf([
       dataNode('data', [[-1], [1]]),
-      { ...VP, beta_d: 1e39 },
+      { ...VP, beta_d: 1e39 } as IrForward,
       pfOdeNode({ draws: 100 }),
     ]);
     let err: unknown;
