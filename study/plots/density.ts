@@ -26,7 +26,7 @@ function styleOf(node: IrSample | undefined, name: string): Style {
         ? { label: `${name}: PF-ODE, true score`, color: '#9a9a9a' }
         : { label: `${name}: PF-ODE, ${node.model}`, color: '#ff7f0e' };
     case 'ensemble':
-      return { label: `${name}: ensemble mean (${node.members} models)`, color: '#d62728' };
+      return { label: `${name}: ensemble mean (${node.members} model${node.members === 1 ? '' : 's'})`, color: '#d62728' };
     case 'effective_sde':
       return { label: `${name}: effective-SDE theory`, color: '#1f77b4' };
     case 'naive':
@@ -118,8 +118,19 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
   return facetted({ title, rows, cols, data, layer, width: 170, height: 110 });
 }
 
+/** Short row label of a 2D input: its name and what it is. */
+function shortLabel(node: IrSample | undefined, name: string): string {
+  const what = { pf_ode: 'PF-ODE', ensemble: 'ensemble', effective_sde: 'theory', naive: 'naive' } as const;
+  return node ? `${name} (${what[node.method]})` : name;
+}
+
 function density2dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellResult>): VlSpec {
-  const { rowAxes, colAxes } = splitAxes(doc, plot.by);
+  // Several inputs (trained, theory, ...) take the rows and every sweep axis the columns, as in
+  // Figure 3; a single input uses the plot's `by` layout.
+  const several = plot.inputs.length > 1;
+  const { rowAxes, colAxes } = several
+    ? { rowAxes: [], colAxes: [...plot.by, ...doc.axes.map((a) => a.name).filter((a) => !plot.by.includes(a))] }
+    : splitAxes(doc, plot.by);
   const panels: HeatPanel[] = [];
   for (const cell of doc.cells as IrCell[]) {
     const res = results.get(cell.id);
@@ -129,7 +140,7 @@ function density2dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
       const density = requireArray(nr, 'density', input);
       const ex = requireArray(nr, 'edges_x', input).data;
       const ey = requireArray(nr, 'edges_y', input).data;
-      const prefix = plot.inputs.length > 1 ? { label: styleOf(nodeOf(cell, input) as IrSample | undefined, input).label, order } : undefined;
+      const prefix = several ? { label: shortLabel(nodeOf(cell, input) as IrSample | undefined, input), order } : undefined;
       panels.push({
         key: panelKey(doc, cell, { rowPrefix: prefix, rowAxes, colAxes }),
         values: density.data,
@@ -141,12 +152,26 @@ function density2dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
       });
     });
   }
+  // Sample densities of near-memorizing models are a few tall spikes; a colour scale up to the
+  // tallest would hide everything else, so it stops at the 99.5th percentile (brighter = clipped).
+  const full = colorScaleFor(panels, 'viridis', 0);
+  const top = percentile(panels.map((p) => p.values), 0.995);
+  const clipped = top > 0 && top < full.domain[1];
+  const scale = clipped ? { ...full, domain: [0, top] as [number, number] } : full;
   return heatmapGridSpec({
     title: plot.name,
     panels,
-    scale: colorScaleFor(panels, 'viridis', 0),
-    colorTitle: 'density (per unit area)',
+    scale,
+    colorTitle: clipped ? 'density (per unit area, clipped)' : 'density (per unit area)',
     xTitle: 'x (data units)',
     yTitle: 'y (data units)',
   });
+}
+
+function percentile(arrays: ArrayLike<number>[], q: number): number {
+  const all: number[] = [];
+  for (const a of arrays) for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) all.push(a[i]);
+  if (all.length === 0) return 0;
+  all.sort((x, y) => x - y);
+  return all[Math.min(all.length - 1, Math.floor(q * all.length))];
 }

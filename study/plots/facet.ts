@@ -15,6 +15,8 @@ export function facetted(opts: {
   const header = { title: null, labelAngle: 0, labelOrient: 'top' as const };
   const facet: Record<string, unknown> = {};
   if (opts.rows.length > 1 || (opts.rows.length === 1 && opts.rows[0] !== '')) {
+    // Vertical row labels: vega's headless text-width estimate makes horizontal ones reserve
+    // far too much room.
     facet.row = { field: 'row', type: 'nominal', sort: opts.rows, header: { ...header, labelOrient: 'left', labelAngle: -90 } };
   }
   if (opts.cols.length > 1 || (opts.cols.length === 1 && opts.cols[0] !== '')) {
