@@ -1,0 +1,87 @@
+// The `gtv` entry point (bin/gtv.js calls main). Dispatches to cli/commands/, and is the one
+// place that turns failures into exit codes: usage errors and internal errors exit 2, with a
+// short message; a stack trace only with GTV_DEBUG=1.
+import { COMMANDS } from './commands/index.js';
+import { EXIT_OK, EXIT_USAGE, UsageError } from './exit.js';
+import { processIo, type CliIo } from './io.js';
+import { gtvVersion } from './version.js';
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  return guarded(io, () => dispatch(argv, io));
+}
+
+/** Runs a command body, turning what it throws into a message and exit code 2. */
+export async function guarded(io: CliIo, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    if (e instanceof UsageError) {
+      const help = e.command ? `gtv ${e.command} --help` : 'gtv --help';
+      io.stderr(`gtv: ${e.message}\n(see \`${help}\`)\n`);
+      return EXIT_USAGE;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    io.stderr(
+      `gtv: internal error: ${err.message}\n` +
+        'This is a bug in gtv, not in your study; please report it with the input that triggered it.\n' +
+        (io.env.GTV_DEBUG === '1' ? `${err.stack ?? ''}\n` : 'Set GTV_DEBUG=1 to print the stack trace.\n'),
+    );
+    return EXIT_USAGE;
+  }
+}
+
+async function dispatch(argv: string[], io: CliIo): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    io.stderr(globalHelp());
+    return EXIT_USAGE;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    io.stdout(globalHelp());
+    return EXIT_OK;
+  }
+  if (first === '--version' || first === '-V') {
+    io.stdout(`gtv ${gtvVersion()}\n`);
+    return EXIT_OK;
+  }
+  const cmd = COMMANDS.find((c) => c.name === first);
+  if (!cmd) {
+    if (first.startsWith('-')) throw new UsageError(`unknown option \`${first}\``);
+    const near = COMMANDS.find((c) => editDistance(c.name, first) <= 2);
+    throw new UsageError(`unknown command \`${first}\`${near ? `; did you mean \`${near.name}\`?` : ''}`);
+  }
+  return cmd.run(rest, io);
+}
+
+function globalHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.synopsis}`.length));
+  return [
+    'gtv: declarative studies of how diffusion models generalize through variance',
+    '',
+    'Usage: gtv <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${`${c.name} ${c.synopsis}`.padEnd(width)}   ${c.summary}`),
+    '',
+    'Options:',
+    '  -h, --help      show this help (`gtv <command> --help` for one command)',
+    '  -V, --version   print the version',
+    '',
+    'Exit codes: 0 ok or warnings only, 1 errors in the input, 2 usage or internal error.',
+    '',
+  ].join('\n');
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return row[b.length];
+}
