@@ -31,7 +31,7 @@ const article = (kind: string) => (/^[aeiou]/.test(kind) ? 'an' : 'a');
 const KIND_NOUN: Record<string, string> = {
   data: 'data set',
   forward: 'forward process',
-  features: 'features',
+  features: 'feature map',
   model: 'model',
   sample: 'sample set',
   map: 'map',

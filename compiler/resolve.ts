@@ -103,7 +103,7 @@ function addDef(defs: Map<string, Definition>, d: Definition, r: Reporter): void
   if (prev) {
     if (prev.node === d.node) return;
     r.report(SEM.duplicateDefinition, `\`${d.name}\` is already defined`, ident, 'rename one of the definitions', [
-      { message: `first defined here (in ${prev.file})`, span: prev.node.name.span },
+      { message: 'first defined here', span: prev.node.name.span },
     ]);
     return;
   }

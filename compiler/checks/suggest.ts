@@ -14,9 +14,10 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/** The closest candidate within a distance that grows with the name's length, if any. */
+/** The closest candidate within a distance that grows with the name's length, if any (names of
+ * one or two letters only match up to case: any one-letter name is one edit from any other). */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.max(1, Math.floor(name.length / 3));
+  const limit = name.length <= 2 ? 0 : Math.max(1, Math.floor(name.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {

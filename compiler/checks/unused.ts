@@ -4,8 +4,9 @@
 import type { Expr, SourceFile } from '../ast.js';
 import { SEM } from '../codes/semantic.js';
 import { namesIn } from '../lower/implicit.js';
-import type { Definition, StudyScope } from '../resolve.js';
+import { RESERVED, type Definition, type StudyScope } from '../resolve.js';
 import type { Reporter } from './report.js';
+import { closest } from './suggest.js';
 
 const OUTPUTS = new Set(['sample', 'map', 'metric']);
 
@@ -19,6 +20,12 @@ export function reportUnused(root: SourceFile, scopes: StudyScope[], implicit: S
     for (const e of exprsOf(scope)) namesIn(e, uses);
     for (const d of scope.defs.values()) if (d.where !== 'study') namesIn(d.node.value, uses);
     for (const d of implicit) if (scope.defs.get(d.name) === d) uses.add(d.name);
+    // A misspelled reference already gets "did you mean `phi`?"; `phi` is not also unused.
+    for (const u of [...uses]) {
+      if (scope.defs.has(u) || RESERVED.has(u)) continue;
+      const near = closest(u, scope.defs.keys());
+      if (near) uses.add(near);
+    }
     uses.forEach((u) => fileUses.add(u));
     for (const d of scope.defs.values()) {
       if (d.where !== 'study' || uses.has(d.name) || OUTPUTS.has(d.kind)) continue;

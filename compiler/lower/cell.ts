@@ -21,6 +21,18 @@ import { lowerModel } from './model.js';
 import { lowerSample } from './sample.js';
 import type { Implicit } from './implicit.js';
 
+/** How an unknown built-in of each kind is named in messages ("unknown sampler `pf_od`"). */
+const BUILTIN_NOUN: Partial<Record<BuiltinKind, string>> = {
+  data: 'data built-in',
+  forward: 'forward process',
+  features: 'feature built-in',
+  model: 'model type',
+  sample: 'sampler',
+  map: 'map',
+  metric: 'metric',
+  plot: 'plot type',
+};
+
 export interface CellSettings {
   seed: number;
   t_min: number | undefined;
@@ -123,12 +135,13 @@ export class CellLowering implements NodeSource {
   }
 
   /** The value must be a call to a built-in of `kind`; reports otherwise. */
-  builtinCall(e: Expr, kind: BuiltinKind, noun = kindNoun(kind)): { call: Call; spec: BuiltinSpec } | undefined {
+  builtinCall(e: Expr, kind: BuiltinKind, noun = BUILTIN_NOUN[kind] ?? kindNoun(kind)): { call: Call; spec: BuiltinSpec } | undefined {
     const inner = e.kind === 'paren' ? e.inner : e;
     if (inner.kind === 'error') return undefined;
     if (inner.kind !== 'call') {
       const example = listBuiltins(kind)[0]?.name ?? kind;
-      this.r.report(SEM.expectedCall, `expected ${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun} such as ${example}(...), found ${this.ev.describe(inner)}`, inner);
+      const what = kindNoun(kind);
+      this.r.report(SEM.expectedCall, `expected ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} such as ${example}(...), found ${this.ev.describe(inner)}`, inner);
       return undefined;
     }
     const spec = lookupBuiltin(kind, inner.callee.name);
@@ -137,7 +150,7 @@ export class CellLowering implements NodeSource {
       const other = kindsOfBuiltin(inner.callee.name).filter((k) => k !== 'function');
       const hint =
         didYouMean(inner.callee.name, names) ??
-        (other.length ? `\`${inner.callee.name}\` is ${other.length === 1 ? `a ${other[0]}` : 'another kind of'} built-in, not a ${kind} built-in` : `${noun} built-ins: ${names.join(', ')}`);
+        (other.length ? `\`${inner.callee.name}\` is ${other.length === 1 ? `a ${other[0]}` : 'another kind of'} built-in, not a ${kind} built-in` : `${kind} built-ins: ${names.join(', ')}`);
       this.r.report(SEM.unknownBuiltin, `unknown ${noun} \`${inner.callee.name}\``, inner.callee, hint);
       return undefined;
     }

@@ -27,7 +27,7 @@ export function lowerSample(cx: CellLowering, d: Decl): IrSample | undefined {
   const type = model === 'true' ? 'true' : (model as IrModel).type;
   if (!ACCEPTS[method].includes(type)) {
     const what = type === 'true' ? 'the exact score `true`' : `the ${type} model \`${(model as IrModel).name}\``;
-    cx.r.report(SEM.incompatibleModel, `\`${method}\` cannot sample ${what}`, at('model'), `\`${method}\` takes ${ACCEPTS[method].map((t) => (t === 'true' ? '`true`' : `a ${t} model`)).join(', ')}`);
+    cx.r.report(SEM.incompatibleModel, `\`${method}\` cannot sample ${what}`, at('model'), `\`${method}\` takes ${acceptsText(ACCEPTS[method])}`);
     return undefined;
   }
   const inherit = model === 'true' ? undefined : (model as IrModel);
@@ -80,4 +80,11 @@ export function histogramOf(cx: CellLowering, bins: number | undefined, range: I
     return undefined;
   }
   return { bins, range: range.axes };
+}
+
+/** "`true` or a linear or ntk model". */
+function acceptsText(types: string[]): string {
+  const models = types.filter((t) => t !== 'true');
+  const m = models.length ? `${/^[aeiou]/.test(models[0]) ? 'an' : 'a'} ${models.join(' or ')} model` : '';
+  return types.includes('true') ? (m ? `\`true\` or ${m}` : '`true`') : m;
 }

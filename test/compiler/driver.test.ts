@@ -19,6 +19,11 @@ describe('compiler driver', () => {
     expect(codesOf(out)).to.include.members(['GTV0205', 'GTV0201']);
   });
 
+  it('does not call a definition unused when a misspelled reference to it is reported', () => {
+    const out = compile(study1d().replace('linear(phi', 'linear(phj'));
+    expect(codesOf(out)).to.deep.equal(['GTV0201']);
+  });
+
   it('turns syntax errors into diagnostics and never throws on garbage', () => {
     for (const text of ['', 'study {', '\u0000\u0001\uffff', 'study s { data d = points([1]', 'let x = ((((1'.repeat(50)]) {
       const out = compile(text);
