@@ -3,9 +3,9 @@
 // API
 //   executeCell(doc, cell, opts?: ExecuteOptions & { backend?: string }): Promise<CellResult>
 //     1. selects the tfjs backend (backend.ts; opts.backend forces one),
-//     2. validates the document (compiler/ir/validate.ts when present, plus the runtime's own
-//        checks: references point to earlier nodes of the right kind, a kernel exists for
-//        every node) and throws RuntimeError listing every problem before anything runs,
+//     2. validates the document (compiler/ir/validate.ts: JSON Schema and finiteness; plus the
+//        runtime's own checks: references point to earlier nodes of the right kind, a kernel
+//        exists for every node) and throws RuntimeError listing every problem before anything runs,
 //     3. runs the nodes in order through the kernel table (kernels/index.ts), each inside its
 //        own tfjs scope so no tensor outlives its node unless a value keeps it (and then the
 //        value's dispose() frees it at the end of the cell),
@@ -14,6 +14,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { IrCell, IrDocument, IrNode } from '../compiler/ir/types.js';
+import { validateIr } from '../compiler/ir/validate.js';
 import type { CellResult, ExecuteOptions } from './results.js';
 import { selectBackend } from './backend.js';
 import { KERNELS, kernelKey } from './kernels/index.js';
@@ -25,7 +26,7 @@ export type RunOptions = ExecuteOptions & { backend?: string };
 
 export async function executeCell(doc: IrDocument, cell: IrCell, opts: RunOptions = {}): Promise<CellResult> {
   const backend = await selectBackend(opts.backend);
-  const problems = [...(await schemaProblems(doc)), ...referenceProblems(cell)];
+  const problems = [...schemaProblems(doc), ...referenceProblems(cell)];
   if (problems.length > 0) throw new RuntimeError(`invalid IR for cell '${cell.id}':\n  ${problems.join('\n  ')}`);
 
   const values = new Map<string, NodeValue>();
@@ -75,38 +76,11 @@ function attachNode(e: unknown, node: IrNode): Error {
   return err;
 }
 
-/**
- * The compiler's IR validator, when it exists in this checkout. It is loaded by path so the
- * runtime does not depend on the rest of the front end; an absent validator means only the
- * runtime's own reference checks run.
- */
-async function schemaProblems(doc: IrDocument): Promise<string[]> {
-  let mod: { validateIr?: (doc: unknown) => unknown };
-  try {
-    const spec = '../compiler/ir/validate.js';
-    mod = await import(spec);
-  } catch {
-    return [];
-  }
-  if (typeof mod.validateIr !== 'function') return [];
-  return describe(mod.validateIr(doc));
-}
-
-/** Accepts the common validator result shapes: an array of problems, or { ok, errors }. */
-function describe(r: unknown): string[] {
-  if (r === true || r === undefined || r === null) return [];
-  if (Array.isArray(r))
-    return r
-      .filter((d) => !(d && typeof d === 'object' && 'severity' in d && d.severity !== 'error'))
-      .map((d) => (d && typeof d === 'object' && 'message' in d ? String(d.message) : String(d)));
-  if (typeof r === 'object') {
-    const o = r as { ok?: boolean; valid?: boolean; errors?: unknown; diagnostics?: unknown };
-    if (o.ok === true || o.valid === true) return [];
-    const list = o.errors ?? o.diagnostics;
-    if (Array.isArray(list)) return describe(list);
-    if (o.ok === false || o.valid === false) return ['the IR failed validation'];
-  }
-  return [];
+/** The compiler's schema validation (ajv + finiteness), the same check as at compiler output. */
+function schemaProblems(doc: IrDocument): string[] {
+  return validateIr(doc)
+    .filter((d) => d.severity === 'error')
+    .map((d) => d.message);
 }
 
 const REFS: Record<string, (n: IrNode) => [string, IrNode['kind'] | 'sample-or-true' | 'model-or-true'][]> = {

@@ -101,6 +101,18 @@ describe('runtime/execute', () => {
     expect((err as Error).message).to.include("node 'm': 'fwd' is not an earlier forward node");
   });
 
+  it('runs the compiler schema validation first (a NaN coordinate is refused)', async () => {
+    const { doc, cell } = docOf([dataNode('data', [[0, NaN]]), FIG1, map('m', 'score')]);
+    let err: unknown;
+    try {
+      await executeCell(doc, cell, { backend: 'wasm' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(RuntimeError);
+    expect((err as Error).message).to.match(/invalid IR for cell 'main'/);
+  });
+
   it('names step, time and cause when a map overflows at tiny noise', async () => {
     // EDM at t = 1e-200: S_t = 1e-400 underflows to 0 and the score divides by it.
     const { doc, cell } = docOf([dataNode('data', square), { kind: 'forward', name: 'fwd', T: 80, process: 'edm' }, map('s', 'score', [1, 1e-200])]);
