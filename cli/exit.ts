@@ -15,3 +15,5 @@ export class UsageError extends Error {
     super(message);
   }
 }
+
+export const BUG_HINT = 'This is a bug in gtv, not in your study; please report it with the input that triggered it.\n';

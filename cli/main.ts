@@ -2,7 +2,7 @@
 // place that turns failures into exit codes: usage errors and internal errors exit 2, with a
 // short message; a stack trace only with GTV_DEBUG=1.
 import { COMMANDS } from './commands/index.js';
-import { EXIT_OK, EXIT_USAGE, UsageError } from './exit.js';
+import { BUG_HINT, EXIT_OK, EXIT_USAGE, UsageError } from './exit.js';
 import { processIo, type CliIo } from './io.js';
 import { gtvVersion } from './version.js';
 
@@ -23,7 +23,7 @@ export async function guarded(io: CliIo, body: () => Promise<number>): Promise<n
     const err = e instanceof Error ? e : new Error(String(e));
     io.stderr(
       `gtv: internal error: ${err.message}\n` +
-        'This is a bug in gtv, not in your study; please report it with the input that triggered it.\n' +
+        BUG_HINT +
         (io.env.GTV_DEBUG === '1' ? `${err.stack ?? ''}\n` : 'Set GTV_DEBUG=1 to print the stack trace.\n'),
     );
     return EXIT_USAGE;

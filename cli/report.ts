@@ -4,8 +4,9 @@ import { renderHuman, renderSummary } from '../compiler/diagnostics/render-human
 import { renderCompact } from '../compiler/diagnostics/render-compact.js';
 import { renderJson } from '../compiler/diagnostics/render-json.js';
 import { countBySeverity, sortDiagnostics } from '../compiler/diagnostics/order.js';
+import { codeInfo } from '../compiler/codes/index.js';
 import { choice } from './args.js';
-import { EXIT_INPUT, EXIT_OK } from './exit.js';
+import { BUG_HINT, EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './exit.js';
 import { useColor, type CliIo } from './io.js';
 
 export const FORMATS = ['human', 'compact', 'json'] as const;
@@ -29,8 +30,19 @@ export function dedupe(diags: readonly Diagnostic[]): Diagnostic[] {
   });
 }
 
+/** A compiler failure reported as a diagnostic (GTV0900, GTV0110, ...): a bug, not bad input. */
+export function isInternal(d: Diagnostic): boolean {
+  return codeInfo(d.code)?.name.startsWith('internal-') ?? false;
+}
+
+/** Internal errors keep only their first line (stack frames go) unless GTV_DEBUG=1. */
+function withoutStack(d: Diagnostic, debug: boolean): Diagnostic {
+  return debug || !isInternal(d) ? d : { ...d, message: d.message.split('\n')[0] };
+}
+
 /**
- * Writes the diagnostics to `stream` and returns the exit code they imply.
+ * Writes the diagnostics to `stream` and returns the exit code they imply: 2 when one is an
+ * internal error, 1 for errors in the input, else 0.
  * `okLine` is the human-format line printed when there is nothing to report (null: silent).
  */
 export function reportDiagnostics(
@@ -41,7 +53,8 @@ export function reportDiagnostics(
   stream: 'stdout' | 'stderr',
   okLine: string | null,
 ): number {
-  const diags = sortDiagnostics(dedupe(raw));
+  const debug = io.env.GTV_DEBUG === '1';
+  const diags = sortDiagnostics(dedupe(raw)).map((d) => withoutStack(d, debug));
   const write = (t: string) => (stream === 'stdout' ? io.stdout(t) : io.stderr(t));
   if (format === 'json') {
     write(renderJson(diags));
@@ -52,6 +65,10 @@ export function reportDiagnostics(
     write(renderHuman(diags, sources, { color }) + '\n' + renderSummary(diags, { color }));
   } else if (okLine !== null) {
     write(okLine + '\n');
+  }
+  if (diags.some(isInternal)) {
+    io.stderr(`gtv: internal error\n${BUG_HINT}${debug ? '' : 'Set GTV_DEBUG=1 to see the details.\n'}`);
+    return EXIT_USAGE;
   }
   return countBySeverity(diags).errors > 0 ? EXIT_INPUT : EXIT_OK;
 }

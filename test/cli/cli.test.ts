@@ -9,6 +9,8 @@ import { useColor } from '../../cli/io.js';
 import { ALL_CODES, codeInfo } from '../../compiler/codes/index.js';
 import { compileFile } from '../../compiler/driver.js';
 import { STARTER_STUDY } from '../../cli/commands/init.js';
+import { isInternal, reportDiagnostics } from '../../cli/report.js';
+import type { Diagnostic } from '../../compiler/diagnostics/types.js';
 
 const EXAMPLE = 'examples/fig2-gap-filling.gtv';
 const tmp = () => mkdtempSync(join(tmpdir(), 'gtv-cli-'));
@@ -93,6 +95,28 @@ describe('gtv command line', () => {
       const io = captureIo({ GTV_DEBUG: '1' });
       await guarded(io, boom);
       expect(io.err.join('')).to.match(/\n\s+at /);
+    });
+  });
+
+  describe('internal-error diagnostics', () => {
+    const internal: Diagnostic = {
+      severity: 'error',
+      code: 'GTV0900',
+      message: 'internal compiler error: boom\n    at lower (compiler/lower.ts:1:1)',
+    };
+
+    it('exit 2 with a bug hint, the stack frames dropped', () => {
+      const io = captureIo();
+      expect(isInternal(internal)).to.equal(true);
+      expect(reportDiagnostics([internal], new Map(), 'human', io, 'stdout', null)).to.equal(2);
+      expect(io.out.join('')).to.contain('internal compiler error: boom').and.not.contain(' at lower');
+      expect(io.err.join('')).to.contain('This is a bug in gtv');
+    });
+
+    it('keep the stack frames with GTV_DEBUG=1', () => {
+      const io = captureIo({ GTV_DEBUG: '1' });
+      reportDiagnostics([internal], new Map(), 'compact', io, 'stdout', null);
+      expect(io.out.join('')).to.contain('at lower');
     });
   });
 
