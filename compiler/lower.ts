@@ -17,6 +17,9 @@ import { lookupBuiltin, SETTINGS } from '../stdlib/signatures.js';
 import { lowerPlots } from './lower/plot.js';
 
 const noNodes = { node: () => undefined };
+/** Limits that keep a typo (`1 .. 100000000`) from hanging the compiler. */
+const MAX_AXIS_VALUES = 10_000;
+const MAX_CELLS = 10_000;
 
 export function lowerStudy(scope: StudyScope & { study: StudyBlock }, r: Reporter, shared: Shared): IrDocument | undefined {
   for (const [name, s] of scope.settings) {
@@ -34,6 +37,11 @@ export function lowerStudy(scope: StudyScope & { study: StudyBlock }, r: Reporte
   for (const d of scope.sweeps) {
     const values = sweepValues(new Evaluator(scope, null, r, noNodes, 'in the values of a sweep axis'), d.node as SweepStmt, r);
     if (values) axes.push({ name: d.name, values });
+  }
+  const count = axes.reduce((n, a) => n * a.values.length, 1);
+  if (count > MAX_CELLS) {
+    r.report(SEM.outOfRange, `the sweep axes make ${count} cells; a study holds at most ${MAX_CELLS}`, scope.sweeps[scope.sweeps.length - 1].node.value, 'split the study, or sweep fewer values');
+    return undefined;
   }
   const coords = expandCells(axes);
   const roots = scope.study.body.filter((s) => s.kind === 'decl' && ['sample', 'map', 'metric'].includes(s.declKind)).map((s) => (s as { name: { name: string } }).name.name);
@@ -81,8 +89,8 @@ function sweepValues(ev: Evaluator, s: SweepStmt, r: Reporter): number[] | undef
       r.report(SEM.notInteger, 'an integer range `lo .. hi` needs whole numbers; use linspace(a, b, n) for others', e);
       return undefined;
     }
-    if (hi - lo > 100000) {
-      r.report(SEM.outOfRange, `the range ${lo} .. ${hi} has more than 100000 values`, e);
+    if (hi - lo >= MAX_AXIS_VALUES) {
+      r.report(SEM.outOfRange, `the range ${lo} .. ${hi} has more than ${MAX_AXIS_VALUES} values`, e);
       return undefined;
     }
     values = [];
@@ -102,6 +110,10 @@ function sweepValues(ev: Evaluator, s: SweepStmt, r: Reporter): number[] | undef
     const vb = ev.number(eb, true);
     const vn = ev.checkedNumber(en, spec.params[2], spec.name);
     if (va === undefined || vb === undefined || vn === undefined) return undefined;
+    if (vn > MAX_AXIS_VALUES) {
+      r.report(SEM.outOfRange, `n = ${vn} values; a sweep axis holds at most ${MAX_AXIS_VALUES}`, en);
+      return undefined;
+    }
     if (spec.name === 'geomspace' && !(va * vb > 0)) {
       r.report(SEM.outOfRange, 'geomspace needs a and b non-zero and of the same sign', e);
       return undefined;

@@ -11,6 +11,9 @@ import type { CellLowering } from './cell.js';
 
 export type DataValue = Pick<IrData, 'dim' | 'points' | 'weights'>;
 
+/** Data is materialized into the IR of every cell; beyond this a study file is surely a mistake. */
+export const MAX_POINTS = 1_000_000;
+
 export function lowerData(cx: CellLowering, decl: Decl | undefined, inline?: { call: Call; spec: BuiltinSpec }): IrData | undefined {
   const name = decl?.name.name ?? '';
   if (decl) {
@@ -54,6 +57,11 @@ function build(
     r.report(SEM.dimensionMismatch, `\`${name}\` has ${p.length} coordinate${p.length === 1 ? '' : 's'}, but ${what} is ${dim}D`, at(name));
     return false;
   };
+  const generated = spec.name === 'grid' ? (v.n as number) ** (v.dim as number) : ['polygon', 'ring', 'line', 'mixture'].includes(spec.name) ? (v.n as number) : 0;
+  if (generated > MAX_POINTS) {
+    r.report(SEM.outOfRange, `this would generate ${generated} points; data sets hold at most ${MAX_POINTS}`, at('n'));
+    return undefined;
+  }
   switch (spec.name) {
     case 'points': {
       const pts = v.points as number[][];

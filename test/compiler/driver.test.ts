@@ -24,6 +24,15 @@ describe('compiler driver', () => {
     expect(codesOf(out)).to.deep.equal(['GTV0201']);
   });
 
+  it('refuses sweeps and data sets too large to materialize, quickly', () => {
+    const start = Date.now();
+    const cells = compile(study1d('  sweep a = 1 .. 200\n  sweep b = 1 .. 200').replace('members = 2', 'members = a * b'));
+    expect(codesOf(cells)).to.deep.equal(['GTV0401']);
+    const pts = compile(study1d().replace('points([-1], [0], [1])', 'grid(0, 1, 1000, dim = 3)'));
+    expect(codesOf(pts)).to.deep.equal(['GTV0401']);
+    expect(Date.now() - start).to.be.below(5000);
+  });
+
   it('turns syntax errors into diagnostics and never throws on garbage', () => {
     for (const text of ['', 'study {', '\u0000\u0001\uffff', 'study s { data d = points([1]', 'let x = ((((1'.repeat(50)]) {
       const out = compile(text);
