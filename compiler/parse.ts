@@ -1,7 +1,7 @@
 // Source text to AST plus syntax diagnostics: lex, check literals, bound bracket depth, parse
 // with recovery, build the AST. Never throws; every problem becomes a GTV01xx diagnostic.
 import { createTokenInstance, EOF, type ILexingError, type IRecognitionException, type IToken } from 'chevrotain';
-import type { SourceFile } from './ast.js';
+import type { SourceFile, Span } from './ast.js';
 import type { Diagnostic } from './diagnostics/types.js';
 import { cstToAst } from './cst-to-ast.js';
 import { LineIndex } from './line-index.js';
@@ -14,8 +14,12 @@ import {
   StringLit, Study, Sweep, UnterminatedString, NumberLit,
 } from '../grammar/tokens.js';
 
-/** Brackets nested deeper than this are cut out before parsing (the parser recurses on them). */
-export const MAX_BRACKET_DEPTH = 100;
+/**
+ * Brackets nested deeper than this are cut out before parsing: the parser recurses on them, and
+ * Chevrotain's error recovery needs about 13 KB of stack per level (32 levels use half of Node's
+ * default stack; real studies nest fewer than 6).
+ */
+export const MAX_BRACKET_DEPTH = 32;
 /** Syntax diagnostics listed per file; a note says when more were dropped. */
 export const MAX_SYNTAX_ERRORS = 100;
 
@@ -68,7 +72,16 @@ export function parseSource(text: string, file: string): ParseResult {
     gtvErrorMessages.reset(bounded);
     parser.input = bounded;
     const cst = parser.file() as FileCstNode | undefined;
-    for (const err of parser.errors) reportParseError(err, text.length, report, (s, e) => lines.span(s, e), diagnostics);
+    // After a syntax error, recovery often trips again a few tokens later on the same line (a
+    // missing `=` makes the rest of the line look wrong): only the first parser error per line is kept.
+    const errorLines = new Set<number>();
+    for (const err of parser.errors) {
+      const { start, end } = errorRange(err, text.length);
+      const line = lines.position(start).line;
+      if (errorLines.has(line)) continue;
+      errorLines.add(line);
+      reportParseError(err, start, end, report, (s, e) => lines.span(s, e), diagnostics);
+    }
 
     const ast = cstToAst({ cst, comments: lexed.groups.comments ?? [], lines, tooDeep, report });
     return { ast, diagnostics: finish(diagnostics, lines) };
@@ -169,27 +182,33 @@ function boundBracketDepth(tokens: IToken[], report: Report): { tokens: IToken[]
   return { tokens: out ?? tokens, tooDeep };
 }
 
+const isPlaced = (t: IToken | undefined): t is IToken =>
+  !!t && t.tokenType !== EOF && Number.isFinite(t.startOffset);
+
+/** Where a parser error is shown: on the found token, or just after the previous one. */
+function errorRange(err: IRecognitionException, textLength: number): { start: number; end: number } {
+  const info = gtvErrorMessages.info(err.message);
+  const tok = err.token;
+  const prev = (err as { previousToken?: IToken }).previousToken;
+  if (isPlaced(tok) && !(info.missing && isPlaced(prev) && tok.startLine! > prev.endLine!)) {
+    return { start: tok.startOffset, end: endOf(tok) };
+  }
+  // Missing at the end of a line (or of the file): point just after what came before.
+  const at = isPlaced(prev) ? endOf(prev) : textLength;
+  return { start: at, end: at };
+}
+
 function reportParseError(
   err: IRecognitionException,
-  textLength: number,
+  start: number,
+  end: number,
   report: Report,
-  span: (s: number, e: number) => import('./ast.js').Span,
+  span: (s: number, e: number) => Span,
   diagnostics: Diagnostic[],
 ): void {
   const info = gtvErrorMessages.info(err.message);
-  const tok = err.token;
-  const real = (t: IToken | undefined): t is IToken => !!t && t.tokenType !== EOF && Number.isFinite(t.startOffset);
-  let start: number;
-  let end: number;
-  if (real(tok)) {
-    start = tok.startOffset;
-    end = endOf(tok);
-  } else {
-    const prev = (err as { previousToken?: IToken }).previousToken;
-    start = end = real(prev) ? endOf(prev) : textLength;
-  }
   report(info.code, err.message, start, end, info.hint);
-  if (info.opener && real(info.opener)) {
+  if (info.opener && isPlaced(info.opener)) {
     diagnostics[diagnostics.length - 1].related = [
       { message: `\`${info.opener.image}\` opened here`, span: span(info.opener.startOffset, endOf(info.opener)) },
     ];

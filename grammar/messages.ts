@@ -22,6 +22,11 @@ export interface MessageInfo {
   hint?: string;
   /** The bracket a "missing closing bracket" error refers to. */
   opener?: IToken;
+  /**
+   * Something is missing before the found token (rather than the token being wrong): when the
+   * found token is on a later line, the error is better shown right after the previous token.
+   */
+  missing?: boolean;
 }
 
 const PUNCT_TEXT = new Map<TokenType, string>([
@@ -225,7 +230,7 @@ export class GtvErrorMessages implements IParserErrorMessageProvider {
       } else if (opener) {
         hint = `the \`${opener.image}\` at line ${opener.startLine} is never closed`;
       }
-      return this.record(msg, { code: UNCLOSED_BRACKET, opener }, hint);
+      return this.record(msg, { code: UNCLOSED_BRACKET, opener, missing: true }, hint);
     }
     const where = this.where(ruleName, previous);
     if (expected === StringLit) {
@@ -233,10 +238,10 @@ export class GtvErrorMessages implements IParserErrorMessageProvider {
       const what = kw === Import ? 'a quoted file path' : kw === To ? 'a quoted file name' : 'a string';
       const hint =
         kw === Import ? 'write `import "lib/datasets.gtv"`' : kw === To ? 'write `to "figure.svg"`' : undefined;
-      return this.record(`expected ${what}${this.after(previous)}, found ${found}`, { code: MISSING_TOKEN }, hint);
+      return this.record(`expected ${what}${this.after(previous)}, found ${found}`, { code: MISSING_TOKEN, missing: true }, hint);
     }
     const msg = `expected ${describeType(expected)}${this.after(previous)} ${where}, found ${found}`;
-    return this.record(msg, { code: MISSING_TOKEN }, this.mismatchHint(expected, actual, ruleName, previous));
+    return this.record(msg, { code: MISSING_TOKEN, missing: true }, this.mismatchHint(expected, actual, ruleName, previous));
   }
 
   private mismatchHint(expected: TokenType, actual: IToken, ruleName: string, previous: IToken): string | undefined {
@@ -244,10 +249,17 @@ export class GtvErrorMessages implements IParserErrorMessageProvider {
       return `\`${actual.image}\` is a keyword and cannot be used as a name; try \`${actual.image}_\``;
     }
     if (expected === Ident && actual.tokenType === NumberLit) return 'names start with a letter or `_`';
+    if (expected === Ident && previous?.tokenType === Study) return 'a study needs a name: `study my_study { ... }`';
     if (expected === Equals) {
       const kw = this.statementKeyword(previous);
       const name = previous?.tokenType === Ident ? previous.image : 'name';
-      if (ruleName === 'setting') return `a setting is written \`${name} = value\``;
+      if (ruleName === 'setting') {
+        const before = this.tokenBefore(previous);
+        if (before && before.endLine === previous.startLine && before.tokenType !== LCurly) {
+          return `\`${name}\` follows a complete statement on its line; is an operator or \`,\` missing before it?`;
+        }
+        return `a setting is written \`${name} = value\``;
+      }
       if (kw) return `write \`${kw.image} ${name} = ...\``;
     }
     if (expected === LParen && ruleName === 'plot') return 'write `by (axis1, axis2)`';
@@ -280,6 +292,8 @@ export class GtvErrorMessages implements IParserErrorMessageProvider {
       hint = `this \`${actual.image}\` has no matching opening bracket`;
     } else if (t === Slash && next?.tokenType === Slash) {
       hint = 'comments start with `#`';
+    } else if (this.tokenBefore(actual)?.endLine === actual.startLine) {
+      hint = 'is an operator or `,` missing before it?';
     }
     return this.record(msg, { code: UNEXPECTED_TOKEN }, hint);
   }
@@ -321,9 +335,11 @@ export class GtvErrorMessages implements IParserErrorMessageProvider {
     const actual = o.actual[0];
     const msg = `expected ${describeAlternatives(firsts)}${this.after(o.previous)} ${this.where(o.ruleName, o.previous)}, found ${describeToken(actual)}`;
     let hint: string | undefined;
+    let missing = false;
     if (o.ruleName === 'atom') {
       if (isEof(actual) || [RParen, RBracket, RCurly, Comma].includes(actual.tokenType) || isKeyword(actual.tokenType)) {
         hint = 'the value is missing';
+        missing = true;
       } else if (actual.tokenType === Star && this.tokenBefore(actual)?.tokenType === Star) {
         hint = 'powers are written with `^`, e.g. `2^3`';
       }
@@ -331,7 +347,7 @@ export class GtvErrorMessages implements IParserErrorMessageProvider {
         hint = 'comments start with `#`';
       }
     }
-    return this.record(msg, { code: UNEXPECTED_TOKEN }, hint);
+    return this.record(msg, { code: UNEXPECTED_TOKEN, missing }, hint);
   }
 
   buildEarlyExitMessage(o: {

@@ -101,12 +101,13 @@ Fix: complete or shorten the number as the hint suggests.`,
     name: 'nesting-too-deep',
     severity: 'error',
     title: 'an expression is nested too deeply',
-    explain: `To keep the compiler and the editor responsive on any input, brackets may nest at most 100
-deep and an expression at most 500 levels (each operator, sign or bracket is one level). Deeper
-input is almost always generated or corrupted; the whole expression is treated as an error.
+    explain: `To keep the compiler and the editor responsive on any input, brackets (calls, lists,
+parentheses) may nest at most 32 deep and an expression at most 500 levels (each operator, sign or
+bracket is one level). Deeper input is almost always generated or corrupted; the too-deep part is
+treated as an error and parsing continues after it.
 
 Example:
-  let x = ((((((((((((((( ... 1 ... )))))))))))))))    # 101 or more levels
+  let x = f(f(f(f( ... f(1) ... ))))    # 33 or more nested calls
 
 Fix: split the expression into several \`let\` definitions.`,
   },
