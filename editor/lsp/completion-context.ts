@@ -64,7 +64,8 @@ export function completionContext(text: string, offset: number): CompletionConte
       frames.pop();
     } else if (frames.length > 0) {
       const top = frames[frames.length - 1];
-      if (tok.tokenType.name === 'Ident' && next === '=' && (prev === '(' || prev === ',')) top.usedNames.push(image);
+      // Keywords may name arguments too (`data = train`), so match on the word, not the token type.
+      if (/^[A-Za-z_]\w*$/.test(image) && next === '=' && (prev === '(' || prev === ',')) top.usedNames.push(image);
     } else if (image === '{' && tokens[i - 2]?.image === 'study') {
       inStudy = true;
     } else if (image === '}') {

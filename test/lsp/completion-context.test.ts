@@ -33,6 +33,8 @@ describe('lsp completion context', () => {
       context: 'model',
       call: { callee: 'linear', usedNames: ['samples'], atArgumentStart: true, currentArg: undefined },
     });
+    const keywordNamed = at('model m = linear(phi, data = train, forward = vp, |');
+    expect(keywordNamed.kind === 'expression' && keywordNamed.call?.usedNames).to.deep.equal(['data', 'forward']);
     const nested = at('features f = gauss(x, over = [a, b|');
     expect(nested).to.deep.include({ context: 'features' });
     expect(nested.kind === 'expression' && nested.call).to.equal(undefined);
