@@ -1,0 +1,136 @@
+// Runtime-core benchmark: the Fig. 1 maps (4 data sets x 5 times x 100 x 100 grid, math.md 13.1)
+// and PF-ODE throughput with the exact score, against the backend's own float32 matmul peak
+// measured in the same run (so the ratio is comparable across machines).
+// Run: npx tsx bench/runtime-core.ts [--backend wasm|cpu]
+//
+// FLOP model of one PF-ODE particle-step with the exact score (M points, dim D), counting exp as
+// one operation: M (3D + 2 + 2D) for distances, weights and the posterior mean, plus 8D for the
+// score and the Euler update. It is an accounting convention, stated so the GFLOP/s figure can be
+// read; the posterior runs in float64 JS (see runtime/posterior.ts for why), so the comparison
+// with a float32 matmul peak shows how far that choice is from the hardware, not a bug.
+
+import * as tf from '@tensorflow/tfjs';
+import type { IrNode } from '../compiler/ir/types.js';
+import { executeCell } from '../runtime/execute.js';
+import { selectBackend } from '../runtime/backend.js';
+
+const arg = process.argv.indexOf('--backend');
+const backend = await selectBackend(arg > 0 ? process.argv[arg + 1] : undefined);
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+
+function matmulPeak(): number {
+  const n = 1024;
+  const a = tf.randomNormal([n, n]);
+  const b = tf.randomNormal([n, n]);
+  tf.matMul(a, b).dispose(); // warm-up
+  const reps = 5;
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) {
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    c.dispose();
+  }
+  const s = (performance.now() - t0) / 1000;
+  a.dispose();
+  b.dispose();
+  return (2 * n ** 3 * reps) / s / 1e9;
+}
+
+const c = (v: number) => ({ op: 'const' as const, value: v });
+const FIG1: IrNode = {
+  kind: 'forward',
+  name: 'fwd',
+  T: 0.99,
+  process: 'alpha_sigma',
+  alpha: { op: 'sqrt', args: [{ op: 'sub', args: [c(1), { op: 't' }] }] },
+  sigma2: { op: 't' },
+};
+const lin = Array.from({ length: 6 }, (_, i) => -1 + (2 * i) / 5);
+const DATASETS: Record<string, number[][]> = {
+  polygon: Array.from({ length: 6 }, (_, m) => [Math.cos((2 * Math.PI * m) / 6), Math.sin((2 * Math.PI * m) / 6)]),
+  line: lin.map((v) => [v, v]),
+  blend: [[-1, -1], [-1, 0], [-1, 1], [0, -1], [0.5, -1], [1, -1]],
+  random: [[-1, -1], [-0.9, 1], [-0.3, 0.2], [0.1, -0.1], [0.2, -0.1], [0.9, 0.7]],
+};
+
+function cell(nodes: IrNode[]) {
+  const c = { id: 'main', index: 0, values: {}, seed: 0, nodes };
+  return { doc: { ir_version: 1 as const, study: 'bench', source: 'bench.gtv', seed: 0, axes: [], cells: [c], plots: [] }, cell: c };
+}
+
+const peak = matmulPeak();
+console.log(`backend ${backend}; float32 matmul 1024^3 peak: ${peak.toFixed(2)} GFLOP/s`);
+
+// ---- Fig. 1 maps ---------------------------------------------------------------------------
+const fig1Nodes: IrNode[] = [FIG1];
+for (const [name, pts] of Object.entries(DATASETS)) {
+  fig1Nodes.push({ kind: 'data', name, dim: 2, points: pts, weights: pts.map(() => 1 / 6) });
+  fig1Nodes.push({
+    kind: 'map',
+    name: `ratio_${name}`,
+    quantity: 'score_variance_ratio',
+    data: name,
+    forward: 'fwd',
+    model: null,
+    grid: { axes: [{ lo: -2, hi: 2, n: 100 }, { lo: -2, hi: 2, n: 100 }] },
+    t: [0.05, 0.1, 0.2, 0.5, 0.75],
+    ref: null,
+    mc_samples: 0,
+    seed: 0,
+  });
+}
+{
+  const { doc, cell: cl } = cell(fig1Nodes);
+  await executeCell(doc, cl, { backend }); // warm-up (JIT)
+  const t0 = performance.now();
+  const r = await executeCell(doc, cl, { backend });
+  const ms = performance.now() - t0;
+  const evals = 4 * 5 * 100 * 100;
+  console.log(`Fig. 1 maps (4 data sets x 5 times x 100x100): ${ms.toFixed(0)} ms, ${(evals / ms / 1e3).toFixed(2)} M point-evaluations/s`);
+  for (const [k, v] of Object.entries(r.timings)) if (k.startsWith('ratio_')) console.log(`  ${k}: ${v.toFixed(0)} ms`);
+}
+
+// ---- PF-ODE throughput ------------------------------------------------------------------------
+for (const [label, points, draws] of [
+  ['1D, M = 3 (Fig. 2 data)', [[-1], [0], [1]], 100_000],
+  ['2D, M = 4 (Fig. 3 data)', [[1, 0], [0, 1], [-1, 0], [0, -1]], 100_000],
+] as const) {
+  const dim = points[0].length;
+  const M = points.length;
+  const steps = 30;
+  const nodes: IrNode[] = [
+    { kind: 'data', name: 'data', dim, points: points.map((p) => [...p]), weights: points.map(() => 1 / M) },
+    { kind: 'forward', name: 'fwd', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 },
+    {
+      kind: 'sample',
+      name: 's',
+      data: 'data',
+      forward: 'fwd',
+      draws,
+      grid: { steps, t_min: 0.01, spacing: 'uniform', rho: 7 },
+      solver: 'euler',
+      seed: 1,
+      histogram: { bins: 200, range: Array.from({ length: dim }, () => [-1.5, 1.5] as [number, number]) },
+      method: 'pf_ode',
+      model: 'true',
+      compat_grid_lookup: null,
+    },
+  ];
+  const { doc, cell: cl } = cell(nodes);
+  const t0 = performance.now();
+  const r = await executeCell(doc, cl, { backend });
+  const ms = performance.now() - t0;
+  const ps = draws * steps;
+  const flops = ps * (M * (5 * dim + 2) + 8 * dim);
+  const gflops = flops / (ms / 1000) / 1e9;
+  console.log(
+    `PF-ODE exact score, ${label}, ${draws} draws x ${steps} euler steps: ${ms.toFixed(0)} ms ` +
+      `(sampling node ${r.timings.s.toFixed(0)} ms), ${(ps / ms / 1e3).toFixed(2)} M particle-steps/s, ` +
+      `${gflops.toFixed(3)} GFLOP/s = ${((100 * gflops) / peak).toFixed(1)}% of the matmul peak`,
+  );
+}
+
+clearInterval(sampler);
+console.log(`peak RSS: ${(peakRss / 1024 ** 2).toFixed(0)} MiB`);
