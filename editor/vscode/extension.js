@@ -31,12 +31,16 @@ async function start() {
   }
 }
 
+async function restart() {
+  await client?.stop();
+  await start();
+}
+
 async function activate(context) {
   context.subscriptions.push(
+    vscode.commands.registerCommand('gtv.restartServer', restart),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
-      if (!event.affectsConfiguration('gtv.server')) return;
-      await client?.stop();
-      await start();
+      if (event.affectsConfiguration('gtv.server')) await restart();
     }),
   );
   await start();
