@@ -39,11 +39,12 @@ export function lowerStudy(scope: StudyScope & { study: StudyBlock }, r: Reporte
     if (values) axes.push({ name: d.name, values });
   }
   const count = axes.reduce((n, a) => n * a.values.length, 1);
-  if (count > MAX_CELLS) {
+  const tooMany = count > MAX_CELLS;
+  if (tooMany) {
     r.report(SEM.outOfRange, `the sweep axes make ${count} cells; a study holds at most ${MAX_CELLS}`, scope.sweeps[scope.sweeps.length - 1].node.value, 'split the study, or sweep fewer values');
-    return undefined;
   }
-  const coords = expandCells(axes);
+  // Too many cells: still check the declarations, in the first cell only.
+  const coords = expandCells(tooMany ? axes.map((a) => ({ name: a.name, values: a.values.slice(0, 1) })) : axes);
   const roots = scope.study.body.filter((s) => s.kind === 'decl' && ['sample', 'map', 'metric'].includes(s.declKind)).map((s) => (s as { name: { name: string } }).name.name);
   const toCheck = [...scope.defs.values()].filter((d) => d.where !== 'import' && d.kind !== 'let' && d.kind !== 'sweep');
   const cells: IrCell[] = [];
@@ -58,7 +59,7 @@ export function lowerStudy(scope: StudyScope & { study: StudyBlock }, r: Reporte
     const plotPoints = plots.map((p) => p.points).filter((p): p is string => p !== null);
     cells.push({ id: cc.id, index: cc.index, values: cc.values, seed: cs, nodes: cx.emit([...roots, ...plotPoints]) });
   });
-  if (seed === undefined) return undefined;
+  if (seed === undefined || tooMany) return undefined;
   return { ir_version: 1, study: scope.study.name.name, source: portablePath(scope.file), seed, axes, cells, plots };
 }
 
