@@ -12,7 +12,7 @@ import type { Diagnostic } from './diagnostics/types.js';
 import { nodeHost, normalizePath, type CompilerHost } from './host.js';
 import type { IrDocument } from './ir/types.js';
 import { validateIr } from './ir/validate.js';
-import { lowerStudy } from './lower.js';
+import { checkLetNames, lowerStudy } from './lower.js';
 import { CellLowering, type Shared } from './lower/cell.js';
 import { Implicit } from './lower/implicit.js';
 import { fileScope, loadProgram, studyScope, type Definition, type StudyScope } from './resolve.js';
@@ -90,6 +90,7 @@ function compile(path: string, text: string | undefined, host: CompilerHost): Co
 function checkLibrary(root: string, defs: Map<string, Definition>, r: Reporter, shared: Shared): void {
   const scope: StudyScope = { file: root, study: null, defs, settings: new Map(), sweeps: [], plots: [] };
   const value = (name: string) => (SETTINGS.find((p) => p.name === name)!.default as { value: number }).value;
+  checkLetNames(scope, r);
   const cx = new CellLowering(scope, r, new Map(), 0, { seed: value('seed'), t_min: value('t_min'), steps: value('steps') }, shared);
   for (const d of defs.values()) if (d.where === 'file' && d.kind !== 'let' && d.kind !== 'sweep') cx.node(d, d.node.name);
 }

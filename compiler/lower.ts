@@ -145,7 +145,7 @@ function sweepValues(ev: Evaluator, s: SweepStmt, r: Reporter): number[] | undef
 
 /** `let` values are evaluated where they are used, in the type needed there; their names are
  * checked here so that a misspelling in an unused constant is still reported. */
-function checkLetNames(scope: StudyScope, r: Reporter): void {
+export function checkLetNames(scope: StudyScope, r: Reporter): void {
   const ev = new Evaluator(scope, null, r, noNodes);
   for (const d of scope.defs.values()) {
     if (d.kind !== 'let' || d.where === 'import') continue;

@@ -8,6 +8,8 @@ export { BUILTIN_KINDS } from './types.js';
 
 const positive = { min: 0, minExclusive: true } as const;
 const nonNegative = { min: 0 } as const;
+/** Seeds are unsigned 32-bit integers (what the PRNGs take). */
+const seedRange = { min: 0, max: 4294967295 } as const;
 
 // ---- shared parameter groups ---------------------------------------------------------------
 
@@ -151,7 +153,7 @@ export const BUILTINS: readonly BuiltinSpec[] = [
       { name: 'means', type: 'matrix', doc: 'Component means, one point per component.' },
       { name: 'std', type: 'number', range: positive, doc: 'Standard deviation of every component (isotropic).' },
       { name: 'n', type: 'count', doc: 'Number of points drawn.' },
-      { name: 'seed', type: 'integer', range: nonNegative, default: { setting: 'seed' }, doc: 'Seed of the draw.' },
+      { name: 'seed', type: 'integer', range: seedRange, default: { setting: 'seed' }, doc: 'Seed of the draw.' },
     ],
   },
   {
@@ -309,7 +311,7 @@ export const BUILTINS: readonly BuiltinSpec[] = [
       { name: 'axis', type: 'axes', doc: 'An axis or a list of axes, e.g. [x, y].' },
       { name: 'n', type: 'count', doc: 'Number of features.' },
       { name: 'width', type: 'number', range: positive, default: { value: 1 }, doc: 'Length scale.' },
-      { name: 'seed', type: 'integer', range: nonNegative, default: { setting: 'seed' }, doc: 'Seed of the random frequencies.' },
+      { name: 'seed', type: 'integer', range: seedRange, default: { setting: 'seed' }, doc: 'Seed of the random frequencies.' },
       { name: 'over', type: 'interval', default: { computed: '-1 .. 1' }, doc: 'Range of the inputs (documentation and plotting).' },
     ],
   },
@@ -621,7 +623,7 @@ export function lookupParam(spec: BuiltinSpec, name: string): ParamSpec | undefi
 
 /** Study settings: each is also the default of every built-in parameter of the same name. */
 export const SETTINGS: readonly ParamSpec[] = [
-  { name: 'seed', type: 'integer', range: nonNegative, default: { value: 0 }, doc: 'Study seed: cell, model and data seeds derive from it.' },
+  { name: 'seed', type: 'integer', range: seedRange, default: { value: 0 }, doc: 'Study seed: cell, model and data seeds derive from it.' },
   { name: 't_min', type: 'number', range: positive, default: { value: 1e-3 }, doc: 'Default cutoff time for training and sampling.' },
   { name: 'steps', type: 'count', default: { value: 30 }, doc: 'Default number of sampling steps.' },
 ];
