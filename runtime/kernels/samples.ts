@@ -2,8 +2,8 @@
 
 import type { IrSample } from '../../compiler/ir/types.js';
 import { timeGrid } from '../timegrid.js';
-import { samplePfOde } from '../samplers/pf-ode.js';
-import { sampleNaive } from '../samplers/naive.js';
+import { pfOdeChunk, samplePfOde } from '../samplers/pf-ode.js';
+import { naiveChunk, sampleNaive } from '../samplers/naive.js';
 import { sampleOutput } from '../samplers/common.js';
 import { exactScore } from './basic.js';
 import { lookup, type Kernel, type KernelContext } from './types.js';
@@ -11,10 +11,14 @@ import { lookup, type Kernel, type KernelContext } from './types.js';
 type PfOdeNode = Extract<IrSample, { method: 'pf_ode' }>;
 type NaiveNode = Extract<IrSample, { method: 'naive' }>;
 
-function stepProgress(ctx: KernelContext, name: string, draws: number, steps: number, chunkHint: number) {
+/** Progress in steps over all chunks; also the per-step interruption check. */
+function stepProgress(ctx: KernelContext, name: string, draws: number, steps: number, perChunk: number) {
   let done = 0;
-  ctx.progress?.start(`${name}: ${draws} draws x ${steps} steps`, steps * chunkHint);
-  return () => ctx.progress?.tick(++done);
+  ctx.progress?.start(`${name}: ${draws} draws x ${steps} steps`, steps * Math.ceil(draws / perChunk));
+  return () => {
+    ctx.progress?.tick(++done);
+    ctx.checkInterrupted();
+  };
 }
 
 export const pfOdeKernel: Kernel<PfOdeNode> = (node, ctx) => {
@@ -22,8 +26,7 @@ export const pfOdeKernel: Kernel<PfOdeNode> = (node, ctx) => {
   const schedule = lookup(ctx, node.forward, 'forward').schedule;
   const score = node.model === 'true' ? exactScore(data, schedule) : lookup(ctx, node.model, 'model').score;
   const times = timeGrid(node.grid, schedule.T);
-  const onStep = stepProgress(ctx, node.name, node.draws, node.grid.steps, 1);
-  const samples = samplePfOde({
+  const opts = {
     schedule,
     dim: data.dim,
     draws: node.draws,
@@ -35,8 +38,9 @@ export const pfOdeKernel: Kernel<PfOdeNode> = (node, ctx) => {
     budget: ctx.memoryBudget,
     M: data.M,
     check: () => ctx.checkInterrupted(),
-    onStep,
-  });
+  };
+  const onStep = stepProgress(ctx, node.name, node.draws, node.grid.steps, pfOdeChunk(opts));
+  const samples = samplePfOde({ ...opts, onStep });
   ctx.progress?.end();
   const notes = node.compat_grid_lookup
     ? [`compatibility: denoiser looked up on a ${node.compat_grid_lookup.n}-point grid (reference-code quirk)`]
@@ -50,8 +54,7 @@ export const naiveKernel: Kernel<NaiveNode> = (node, ctx) => {
   const model = lookup(ctx, node.model, 'model');
   if (model.kappa === undefined) throw new Error(`internal: sample '${node.name}' needs a naive model`);
   const times = timeGrid(node.grid, schedule.T);
-  const onStep = stepProgress(ctx, node.name, node.draws, node.grid.steps, 1);
-  const samples = sampleNaive({
+  const opts = {
     data,
     schedule,
     score: exactScore(data, schedule),
@@ -62,8 +65,9 @@ export const naiveKernel: Kernel<NaiveNode> = (node, ctx) => {
     seed: node.seed,
     budget: ctx.memoryBudget,
     check: () => ctx.checkInterrupted(),
-    onStep,
-  });
+  };
+  const onStep = stepProgress(ctx, node.name, node.draws, node.grid.steps, naiveChunk(opts));
+  const samples = sampleNaive({ ...opts, onStep });
   ctx.progress?.end();
   const notes = node.solver === 'heun' ? ['the naive estimator is stochastic: integrated with euler (heun ignored)'] : [];
   return sampleOutput(samples, node.draws, data.dim, node.histogram, node.grid.t_min, notes);

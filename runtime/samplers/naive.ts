@@ -9,6 +9,7 @@
 //        x <- x + h (beta x + D s) + sqrt(h) chol(Q) xi,  xi ~ N(0, I)
 //   Both increments have mean 0 and covariance kappa h D C D given x, so the two forms agree in
 //   distribution as h -> 0 (checked in test/runtime/naive.test.ts).
+//   naiveChunk(opts): particles per chunk.
 //   Only the euler solver is defined for these (a noisy step has no Heun analogue here).
 //
 // The posterior (weights, C) is evaluated in float64 (posterior.ts); draws are indexed by
@@ -37,11 +38,17 @@ export interface NaiveOptions {
   onStep?: (step: number) => void;
 }
 
+/** Particles per chunk for these options. */
+export function naiveChunk(o: Pick<NaiveOptions, 'data' | 'draws' | 'budget'>): number {
+  const dim = o.data.dim;
+  const bytes = pfOdeBytesPerParticle(dim, o.data.M, 'euler') + 8 * (o.data.M + 2 * dim * dim);
+  return chunkSize(o.draws, bytes, o.budget, 'naive-estimator particles');
+}
+
 export function sampleNaive(o: NaiveOptions): Float32Array {
   const dim = o.data.dim;
   const velocity = pfOdeVelocity(o.schedule, o.score);
-  const bytes = pfOdeBytesPerParticle(dim, o.data.M, 'euler') + 8 * (o.data.M + 2 * dim * dim);
-  const per = chunkSize(o.draws, bytes, o.budget, 'naive-estimator particles');
+  const per = naiveChunk(o);
   return runChunked(
     o.draws,
     per,

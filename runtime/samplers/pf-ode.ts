@@ -5,6 +5,7 @@
 //     opts.score    any batched ScoreFn (the exact score from kernels/basic.ts, or a model's)
 //     opts.compat   the reference code's grid lookup (math.md 5.2), only when the IR asks for it
 //     opts.budget   bytes; particles are chunked to fit, with identical results for any budget
+//   pfOdeChunk(opts): particles per chunk (the number of chunks is ceil(draws / chunk))
 //   gridLookupScore(score, schedule, dim, n, range): ScoreFn
 //     The code's quirk: the denoiser mu_hat = (x + S_t s)/alpha_t is evaluated on a grid of n
 //     points per axis over `range`, and every particle uses the value at the first grid node >= x
@@ -30,13 +31,19 @@ export interface PfOdeOptions {
   M?: number;
   /** Called between chunks (interruption). */
   check?: () => void;
+  /** Called after every step of every chunk; may throw to stop (the caller's tfjs scope frees the state). */
   onStep?: (step: number) => void;
+}
+
+/** Particles per chunk for these options (exported so callers can size progress bars). */
+export function pfOdeChunk(o: Pick<PfOdeOptions, 'draws' | 'dim' | 'M' | 'solver' | 'budget'>): number {
+  return chunkSize(o.draws, pfOdeBytesPerParticle(o.dim, o.M ?? 1, o.solver), o.budget, 'PF-ODE particles');
 }
 
 export function samplePfOde(o: PfOdeOptions): Float32Array {
   const score = o.compat ? gridLookupScore(o.score, o.schedule, o.dim, o.compat.n, o.compat.range) : o.score;
   const velocity = pfOdeVelocity(o.schedule, score);
-  const per = chunkSize(o.draws, pfOdeBytesPerParticle(o.dim, o.M ?? 1, o.solver), o.budget, 'PF-ODE particles');
+  const per = pfOdeChunk(o);
   return runChunked(
     o.draws,
     per,

@@ -126,6 +126,31 @@ describe('runtime/execute', () => {
     expect((err as Error).message).to.match(/node 's': non-finite map 's' \(score\) at step 1 \(t = 1\.000e-200\): the noise variance S_t = 0\.00e\+0/);
   });
 
+  it('reports progress over every chunk and stops mid-sampling when interrupted, freeing tensors', async () => {
+    const { doc, cell } = docOf([dataNode('data', square), FIG1, pfOdeNode({ draws: 1000, grid: { steps: 10, t_min: 0.05, spacing: 'uniform', rho: 7 }, histogram: hist2 })]);
+    const events: [string, number][] = [];
+    const progress = { start: (_: string, total: number) => events.push(['start', total]), tick: (d: number) => events.push(['tick', d]), end: () => events.push(['end', 0]) };
+    // ~250 bytes per 2D particle: a 50 kB budget gives 5 chunks of 200 -> 50 step ticks
+    await executeCell(doc, cell, { backend: 'wasm', memoryBudget: 50_000, progress });
+    const start = events.find((e) => e[0] === 'start')!;
+    const ticks = events.filter((e) => e[0] === 'tick');
+    expect(ticks.length).to.equal(start[1]);
+    expect(ticks.at(-1)![1]).to.equal(start[1]);
+    expect(start[1] % 10).to.equal(0);
+    expect(start[1]).to.be.above(10);
+    const before = tf.memory().numTensors;
+    let steps = 0;
+    let err: unknown;
+    try {
+      await executeCell(doc, cell, { backend: 'wasm', progress: { ...progress, tick: () => steps++ }, interrupted: () => steps >= 3 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(RuntimeInterrupted);
+    expect(steps).to.equal(3);
+    expect(tf.memory().numTensors).to.equal(before);
+  });
+
   it('gives identical maps with and without chunking, and stops when interrupted', async () => {
     const { doc, cell } = docOf([dataNode('data', square), FIG1, map('cov', 'proxy_covariance')]);
     const a = await executeCell(doc, cell, { backend: 'wasm' });

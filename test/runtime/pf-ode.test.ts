@@ -52,6 +52,47 @@ describe('runtime/pf-ode', () => {
     }
   });
 
+  it('anisotropic process (full M, S_t by quadrature): each mode has mean alpha mu and covariance S_eps', () => {
+    // Two far-apart points so the modes separate; D_t = M constant in time, so S_t comes from
+    // quadratureS2 and the drift uses D = M (full matrix). Per mode (n_m ~ 3000): mean within 5
+    // SE, each covariance entry within 5 SE (SE of a sample variance ~ sqrt(2/n) relative) plus 3%
+    // integration bias (Heun, 40 Karras steps).
+    const aniso = makeSchedule({
+      kind: 'forward',
+      name: 'f',
+      T: 1,
+      process: 'anisotropic',
+      beta_min: 1,
+      beta_d: 4,
+      diffusion: [
+        [1, 0.7],
+        [0.7, 0.6],
+      ],
+      diffusion_time: 'constant',
+    });
+    const pts = { points: Float64Array.from([-2, 1, 2, -1]), weights: Float64Array.from([0.5, 0.5]), M: 2, dim: 2 };
+    const eps = 0.02;
+    const n = 6000;
+    const times = timeGrid({ steps: 40, t_min: eps, spacing: 'karras', rho: 7 }, 1);
+    const x = samplePfOde({ schedule: aniso, dim: 2, draws: n, times, solver: 'heun', seed: 2, score: exactScore(pts, aniso), budget: 1e9, M: 2 });
+    const S = aniso.S(eps, 2);
+    const a = aniso.alpha(eps);
+    for (const m of [0, 1]) {
+      const mu = [a * pts.points[2 * m], a * pts.points[2 * m + 1]];
+      const rows: number[][] = [];
+      for (let i = 0; i < n; i++) if (Math.hypot(x[2 * i] - mu[0], x[2 * i + 1] - mu[1]) < 1) rows.push([x[2 * i], x[2 * i + 1]]);
+      const k = rows.length;
+      expect(k / n).to.be.closeTo(0.5, 5 * Math.sqrt(0.25 / n));
+      const mean = [0, 1].map((c) => rows.reduce((p, r) => p + r[c], 0) / k);
+      for (const c of [0, 1]) expect(mean[c]).to.be.closeTo(mu[c], 5 * Math.sqrt(S[c][c] / k));
+      for (const [i, j] of [[0, 0], [1, 1], [0, 1]]) {
+        const cov = rows.reduce((p, r) => p + (r[i] - mean[i]) * (r[j] - mean[j]), 0) / (k - 1);
+        const scale = Math.sqrt(S[i][i] * S[j][j]);
+        expect(cov, `cov[${i}][${j}] of mode ${m}`).to.be.closeTo(S[i][j], (5 * Math.sqrt(2 / k) + 0.03) * scale);
+      }
+    }
+  });
+
   it('the reference grid lookup is used only when asked, and converges to the exact score on a fine grid', async () => {
     const base = pfOdeNode({ draws: 4000, histogram: { bins: 30, range: [[-1.5, 1.5]] } });
     const withLookup = (n: number) => pfOdeNode({ draws: 4000, histogram: { bins: 30, range: [[-1.5, 1.5]] }, compat_grid_lookup: { n, range: [-1.5, 1.5] } });
