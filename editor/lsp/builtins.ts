@@ -50,16 +50,26 @@ export function builtinMarkdown(spec: BuiltinSpec): string {
 }
 
 export function paramMarkdown(spec: BuiltinSpec, param: ParamSpec): string {
-  return [`parameter of \`${spec.name}\`: ${paramSummary(param)}`, '', param.doc].join('\n');
+  return [`\`${param.name}\` (parameter of \`${spec.name}\`): ${paramFacts(param)}`, '', param.doc].join('\n');
 }
 
 export function settingMarkdown(setting: ParamSpec): string {
-  return [`study setting ${paramSummary(setting)}`, '', setting.doc, '', 'Also the default of every built-in parameter of the same name.'].join('\n');
+  return [
+    `\`${setting.name}\` (study setting): ${paramFacts(setting)}`,
+    '',
+    setting.doc,
+    '',
+    'Also the default of every built-in parameter of the same name.',
+  ].join('\n');
 }
 
-/** `n: count, range >= 1, default 16`: the facts a user needs before typing a value. */
-export function paramSummary(p: ParamSpec): string {
-  const facts = [`\`${p.name}\`: ${p.type}${p.values ? ` (${p.values.map((v) => `"${v}"`).join(' | ')})` : ''}`];
+function paramSummary(p: ParamSpec): string {
+  return `\`${p.name}\`: ${paramFacts(p)}`;
+}
+
+/** `count, range >= 1, default 16`: the facts a user needs before typing a value. */
+function paramFacts(p: ParamSpec): string {
+  const facts = [`${p.type}${p.values ? ` (${p.values.map((v) => `"${v}"`).join(' | ')})` : ''}`];
   if (p.unit) facts.push(`unit ${p.unit}`);
   const range = p.range && rangeText(p.range);
   if (range) facts.push(`range ${range}`);

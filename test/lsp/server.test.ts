@@ -156,7 +156,8 @@ describe('gtv lsp --stdio (end to end)', function () {
   it('hovers a named argument with the parameter type, range, default and doc', async () => {
     const hover = await client.request<Hover>('textDocument/hover', { ...td(mainUri), position: pos(MAIN, 'ridge', 1) });
     const ridge = lookupBuiltin('model', 'linear')!.params.find((p) => p.name === 'ridge')!;
-    expect(hover.contents.value).to.contain(`\`ridge\`: ${ridge.type}`).and.contain(ridge.doc);
+    expect(hover.contents.value).to.contain(`\`ridge\` (parameter of \`linear\`): ${ridge.type}`).and.contain(ridge.doc);
+    expect(hover.range).to.deep.equal(rangeOf(MAIN, 'ridge'));
   });
 
   it('hovers a name with its declaration, also from an imported file', async () => {
