@@ -6,8 +6,11 @@ import type { SourceFile } from '../../compiler/ast.js';
 import type { Diagnostic } from '../../compiler/diagnostics/types.js';
 import { compileSource } from '../../compiler/driver.js';
 import { nodeHost, type CompilerHost } from '../../compiler/host.js';
+import { pathToUri, uriToPath } from './positions.js';
 
 export interface Analysis {
+  /** The document's URI as the editor names it (`untitled:` documents have no file path). */
+  uri: string;
   /** Absolute path of the document (the driver's `path`). */
   path: string;
   text: string;
@@ -23,7 +26,8 @@ export interface Analysis {
 /** Text of open documents by absolute path; anything else is read from disk. */
 export type OpenBuffers = (absPath: string) => string | undefined;
 
-export function analyze(absPath: string, text: string, openBuffers: OpenBuffers): Analysis {
+export function analyze(uri: string, text: string, openBuffers: OpenBuffers): Analysis {
+  const absPath = path.resolve(uriToPath(uri));
   const host: CompilerHost = {
     readFile(file) {
       const abs = path.resolve(file);
@@ -34,6 +38,7 @@ export function analyze(absPath: string, text: string, openBuffers: OpenBuffers)
   };
   const result = compileSource(text, absPath, host);
   return {
+    uri,
     path: absPath,
     text,
     ast: findAst(result.asts, absPath),
@@ -54,4 +59,9 @@ export function fileText(analysis: Analysis, file: string): string | undefined {
   if (abs === analysis.path) return analysis.text;
   for (const [key, text] of analysis.files) if (path.resolve(key) === abs) return text;
   return undefined;
+}
+
+/** The URI of a file the analysis mentions: the document's own URI for the document itself. */
+export function uriOf(analysis: Analysis, file: string): string {
+  return path.resolve(file) === analysis.path ? analysis.uri : pathToUri(file);
 }

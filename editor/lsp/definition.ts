@@ -1,7 +1,7 @@
 // Go to definition: from a name to where it is defined (in this file or an imported one), and
 // from an import's path to the imported file.
 import type { Location } from 'vscode-languageserver';
-import type { Analysis } from './analysis.js';
+import { uriOf, type Analysis } from './analysis.js';
 import { definitionAt } from './hover.js';
 import { nodesAt } from './locate.js';
 import { pathToUri, spanToRange } from './positions.js';
@@ -17,5 +17,5 @@ export function definition(analysis: Analysis, offset: number): Location | null 
     return { uri: pathToUri(importTargetPath(analysis.ast, node.value)), range: { start, end: start } };
   }
   const def = definitionAt(analysis, chain);
-  return def ? { uri: pathToUri(def.file), range: spanToRange(def.name.span) } : null;
+  return def ? { uri: uriOf(analysis, def.file), range: spanToRange(def.name.span) } : null;
 }

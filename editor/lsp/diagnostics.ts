@@ -3,8 +3,8 @@
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import type { Diagnostic, Severity } from '../../compiler/diagnostics/types.js';
-import type { Analysis } from './analysis.js';
-import { pathToUri, spanToRange } from './positions.js';
+import { uriOf, type Analysis } from './analysis.js';
+import { spanToRange } from './positions.js';
 import { importTargetPath } from './scope.js';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -24,7 +24,7 @@ export function toLspDiagnostics(analysis: Analysis): LspDiagnostic[] {
       source: 'gtv',
       relatedInformation: d.related?.map((r) => ({
         message: r.message,
-        location: { uri: pathToUri(r.span.file), range: spanToRange(r.span) },
+        location: { uri: uriOf(analysis, r.span.file), range: spanToRange(r.span) },
       })),
     };
     if (!d.span) return { ...base, message, range: START };

@@ -32,7 +32,7 @@ export function startServer(connection: Connection): void {
     if (!doc) return undefined;
     const hit = cache.get(uri);
     if (hit && hit.version === doc.version) return hit.analysis;
-    const analysis = analyze(uriToPath(uri), doc.getText(), openBuffer);
+    const analysis = analyze(uri, doc.getText(), openBuffer);
     cache.set(uri, { version: doc.version, analysis });
     return analysis;
   };

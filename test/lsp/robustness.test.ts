@@ -11,7 +11,7 @@ import { complete } from '../../editor/lsp/completion.js';
 import { definition } from '../../editor/lsp/definition.js';
 import { toLspDiagnostics } from '../../editor/lsp/diagnostics.js';
 import { hover } from '../../editor/lsp/hover.js';
-import { positionAt, pathToUri } from '../../editor/lsp/positions.js';
+import { pathToUri, positionAt } from '../../editor/lsp/positions.js';
 import { prepareRename, rename } from '../../editor/lsp/rename.js';
 import { documentSymbols } from '../../editor/lsp/symbols.js';
 
@@ -38,7 +38,7 @@ function exercise(analysis: Analysis, step: number): void {
     if (h?.range) expectInside(text, h.range, `hover at ${at}`);
     if (offset % (3 * step) === 0) expect(complete(analysis, offset), at).to.be.an('array');
     const def = definition(analysis, offset);
-    if (def && def.uri === pathToUri(analysis.path)) expectInside(text, def.range, `definition at ${at}`);
+    if (def && def.uri === analysis.uri) expectInside(text, def.range, `definition at ${at}`);
     const renameRange = prepareRename(analysis, offset);
     if (renameRange) {
       expectInside(text, renameRange, `prepareRename at ${at}`);
@@ -48,12 +48,14 @@ function exercise(analysis: Analysis, step: number): void {
   }
 }
 
-describe('lsp features on every example, whole and cut off', () => {
+describe('lsp features on every example, whole and cut off', function () {
+  // Each example is a full compile plus thousands of feature calls: about a second apiece.
+  this.timeout(30000);
   for (const file of examples) {
     it(file, () => {
       const abs = path.join(EXAMPLES, file);
       const text = fs.readFileSync(abs, 'utf8');
-      const whole = analyze(abs, text, () => undefined);
+      const whole = analyze(pathToUri(abs), text, () => undefined);
       expect(whole.diagnostics.filter((d) => d.severity === 'error'), file).to.deep.equal([]);
       exercise(whole, 1);
     });
@@ -61,14 +63,13 @@ describe('lsp features on every example, whole and cut off', () => {
 
   // Mid-edit text: cut in the middle of every third line (each cut is a full compile, ~0.1 s).
   for (const file of ['fig2-gap-filling.gtv', 'duplicates-and-outliers.gtv']) {
-    it(`${file}, cut off while typing`, function () {
-      this.timeout(30000);
+    it(`${file}, cut off while typing`, () => {
       const abs = path.join(EXAMPLES, file);
       const text = fs.readFileSync(abs, 'utf8');
       const lines = text.split('\n');
       let lineStart = 0;
       lines.forEach((line, i) => {
-        if (i % 3 === 1) exercise(analyze(abs, text.slice(0, lineStart + Math.ceil(line.length / 2)), () => undefined), 5);
+        if (i % 3 === 1) exercise(analyze(pathToUri(abs), text.slice(0, lineStart + Math.ceil(line.length / 2)), () => undefined), 5);
         lineStart += line.length + 1;
       });
     });

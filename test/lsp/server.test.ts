@@ -203,6 +203,12 @@ describe('gtv lsp --stdio (end to end)', function () {
     expect(imported).to.deep.equal({ uri: libUri, range: rangeOf(LIB, 'three') });
     const file = await client.request<Location>('textDocument/definition', { ...td(mainUri), position: pos(MAIN, 'shared.gtv', 1) });
     expect(file.uri).to.equal(libUri);
+    // An unsaved, never-named buffer has no file path; its own definitions keep its URI.
+    const untitled = 'untitled:Untitled-1';
+    const scratch = 'let width = 0.1\nlet twice = 2 * width\n';
+    await client.open(untitled, scratch);
+    const inScratch = await client.request<Location>('textDocument/definition', { ...td(untitled), position: pos(scratch, 'width', 1, 1) });
+    expect(inScratch).to.deep.equal({ uri: untitled, range: rangeOf(scratch, 'width') });
   });
 
   it('lists the study with its declarations as document symbols', async () => {
