@@ -13,8 +13,8 @@ const KEY_ORDER = [
   'T', 'beta_min', 'beta_d', 'sigma_min', 'sigma_max', 'alpha', 'sigma2', 'diffusion', 'diffusion_time',
   'count', 'tree', 'factors', 'parts', 'axes', 'lo', 'hi', 'n', 'over', 'width',
   'kappa', 'samples', 'ridge', 'parametrization', 'depth', 'tau', 'lr', 'design', 't_range',
-  'draws', 'grid', 'steps', 't_min', 'spacing', 'rho', 'solver', 'form', 'members', 'variant', 'mc_samples',
-  'compat_grid_lookup', 'bins', 'range', 'x', 't', 'ref', 'radius', 'histogram',
+  'draws', 'grid', 'steps', 't_min', 'spacing', 'rho', 'solver', 'form', 'members', 'variant',
+  'compat_grid_lookup', 'bins', 'range', 'x', 't', 'ref', 'mc_samples', 'radius', 'histogram',
   'inputs', 'by', 'file', 'args', 'value', 'seed', 'nodes',
 ];
 const RANK = new Map(KEY_ORDER.map((k, i) => [k, i]));

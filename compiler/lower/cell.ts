@@ -78,7 +78,10 @@ export class CellLowering implements NodeSource {
 
   node(def: Definition, at: Spanned): IrNode | undefined {
     const current = this.stack[this.stack.length - 1];
-    if (current) {
+    // Data built from data is materialized and features built from features are inlined, so
+    // those inputs are not dependencies of the cell (the runtime never looks them up).
+    const inlined = current && (current.kind === 'data' || (current.kind === 'features' && def.kind === 'features'));
+    if (current && !inlined) {
       const set = this.deps.get(current.name) ?? new Set();
       set.add(def.name);
       this.deps.set(current.name, set);

@@ -124,6 +124,23 @@ study s {
     expect(w.weights).to.deep.equal([0.25, 0.75]);
   });
 
+  it('does not emit the inputs of materialized data or inlined features', () => {
+    const o = compile(`
+study s {
+  data base = points([0, 0], [1, 1])
+  data moved = shift(base, by = [1, 0])
+  forward f = vp()
+  features fx = gauss(x, n = 4, over = -1 .. 2) * gauss(y, n = 4, over = -1 .. 2)
+  features phi = fx * gauss(t, n = 3, over = 0.01 .. 1)
+  model lin = linear(phi, samples = 8)
+  sample a = ensemble(lin, members = 2)
+}`);
+    expect(o.diagnostics).to.deep.equal([]);
+    expect(o.studies[0].cells[0].nodes.map((n) => n.name)).to.deep.equal(['phi', 'moved', 'f', 'lin', 'a']);
+    const moved = byName(o.studies[0].cells[0].nodes, 'moved') as Extract<IrNode, { kind: 'data' }>;
+    expect(moved.points).to.deep.equal([[1, 0], [2, 1]]);
+  });
+
   it('keeps alpha_sigma schedules symbolic in t, with constants folded', () => {
     const o = compile(`
 study s {
