@@ -180,6 +180,9 @@ export async function runStudy(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   reporter.info(`gtv run ${doc.study}: ${doc.cells.length} cell(s), backend ${backend}, scale ${scale} -> ${runDir}`);
   for (const [i, cell] of doc.cells.entries()) {
     const entry = cells[i];
+    // A macrotask turn lets a pending SIGINT handler run: execution and writes are mostly
+    // synchronous, so without it a Ctrl-C would only be seen after the last cell.
+    await new Promise((resolve) => setImmediate(resolve));
     if (interrupted()) return finish('interrupted', 'interrupted before all cells finished');
     const t0 = Date.now();
     const label = `[${i + 1}/${doc.cells.length}] ${cell.id}`;

@@ -153,9 +153,10 @@ function density2dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
     });
   }
   // Sample densities of near-memorizing models are a few tall spikes; a colour scale up to the
-  // tallest would hide everything else, so it stops at the 99.5th percentile (brighter = clipped).
+  // tallest would hide everything else, so it stops at the 99.5th percentile of the non-empty
+  // bins (brighter = clipped).
   const full = colorScaleFor(panels, 'viridis', 0);
-  const top = percentile(panels.map((p) => p.values), 0.995);
+  const top = positivePercentile(panels.map((p) => p.values), 0.995);
   const clipped = top > 0 && top < full.domain[1];
   const scale = clipped ? { ...full, domain: [0, top] as [number, number] } : full;
   return heatmapGridSpec({
@@ -168,9 +169,9 @@ function density2dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
   });
 }
 
-function percentile(arrays: ArrayLike<number>[], q: number): number {
+function positivePercentile(arrays: ArrayLike<number>[], q: number): number {
   const all: number[] = [];
-  for (const a of arrays) for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) all.push(a[i]);
+  for (const a of arrays) for (let i = 0; i < a.length; i++) if (a[i] > 0 && Number.isFinite(a[i])) all.push(a[i]);
   if (all.length === 0) return 0;
   all.sort((x, y) => x - y);
   return all[Math.min(all.length - 1, Math.floor(q * all.length))];

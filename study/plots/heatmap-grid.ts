@@ -69,8 +69,10 @@ export function heatmapGridSpec(opts: {
   const xDomain = [Math.min(...xs), Math.max(...xs)];
   const yDomain = [Math.min(...ys), Math.max(...ys)];
   const aspect = (yDomain[1] - yDomain[0]) / (xDomain[1] - xDomain[0] || 1);
-  const width = 150;
-  const height = Math.round(Math.max(60, Math.min(300, width * aspect)));
+  // About 150 px on the short side; wide or tall domains get up to 240 px on the long side, and
+  // never less than 100 px on the short one (room for the row labels), even if that stretches.
+  const width = Math.round(Math.max(100, Math.min(240, aspect < 1 ? 150 / aspect : 150 / Math.min(aspect, 2))));
+  const height = Math.round(Math.max(100, Math.min(240, width * aspect)));
   const xEnc = { type: 'quantitative', scale: { domain: xDomain, nice: false, zero: false }, title: opts.xTitle };
   const yEnc = { type: 'quantitative', scale: { domain: yDomain, nice: false, zero: false }, title: opts.yTitle };
   const layer = [
@@ -81,7 +83,8 @@ export function heatmapGridSpec(opts: {
     },
     {
       transform: [{ filter: "datum.kind == 'pt'" }],
-      mark: { type: 'point', filled: true, color: '#e41a1c', stroke: 'white', strokeWidth: 0.8, size: 36, opacity: 1 },
+      // Hollow rings: samples that sit on a training point (memorization) stay visible.
+      mark: { type: 'point', filled: false, stroke: '#e41a1c', strokeWidth: 1.5, size: 40, opacity: 1 },
       encoding: { x: { field: 'px', ...xEnc }, y: { field: 'py', ...yEnc } },
     },
     {

@@ -7,7 +7,10 @@ import { formatValue } from './panels.js';
 import type { VlSpec } from './render.js';
 
 export interface MetricTable {
+  /** `cell`, the axis names, then one column per metric scalar. */
   header: string[];
+  /** How many axis columns follow `cell`. */
+  axes: number;
   rows: CsvValue[][];
 }
 
@@ -30,21 +33,25 @@ export function metricTable(doc: IrDocument, plot: IrPlot, results: Map<string, 
     }
     return [cell.id, ...axes.map((a) => cell.values[a]), ...columns.map((c) => values[c] ?? null)];
   });
-  return { header: ['cell', ...axes, ...columns], rows };
+  return { header: ['cell', ...axes, ...columns], axes: axes.length, rows };
 }
 
 export function tableSpec(plot: IrPlot, table: MetricTable): VlSpec {
+  // The cell id repeats the axis values at full precision; the image shows the values only
+  // (rounded), unless there are no axes.
+  const skip = table.axes > 0 ? 1 : 0;
+  const header = table.header.slice(skip);
   const data = table.rows.flatMap((r, i) =>
-    r.map((v, j) => ({ row: i, col: table.header[j], text: typeof v === 'number' ? formatValue(Number(v.toPrecision(4))) : (v ?? '')})),
+    r.slice(skip).map((v, j) => ({ row: i, col: header[j], text: typeof v === 'number' ? formatValue(Number(v.toPrecision(4))) : (v ?? '') })),
   );
   return {
     title: plot.name,
     data: { values: data },
-    width: { step: 110 },
+    width: { step: 140 },
     height: { step: 20 },
     mark: { type: 'text', align: 'center', fontSize: 11 },
     encoding: {
-      x: { field: 'col', type: 'nominal', sort: table.header, axis: { orient: 'top', title: null, labelAngle: 0, domain: false, ticks: false } },
+      x: { field: 'col', type: 'nominal', sort: header, axis: { orient: 'top', title: null, labelAngle: 0, labelLimit: 0, domain: false, ticks: false } },
       y: { field: 'row', type: 'ordinal', axis: null },
       text: { field: 'text', type: 'nominal' },
     },

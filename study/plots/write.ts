@@ -37,19 +37,30 @@ export async function writePlots(
   log: (line: string) => void,
 ): Promise<WrittenPlot[]> {
   const out: WrittenPlot[] = [];
+  // Two plots may share a stem (`to "a.svg"` and `to "a.csv"`): a later plot whose files would
+  // overwrite an earlier one's gets its name appended instead.
+  const taken = new Set<string>();
+  const claim = (base: string, exts: string[], plot: IrPlot): string => {
+    const free = (b: string) => exts.every((e) => !taken.has(b + e));
+    const chosen = free(base) ? base : `${base}-${plot.name}`;
+    for (const e of exts) taken.add(chosen + e);
+    return chosen;
+  };
   for (const plot of doc.plots) {
     const t0 = Date.now();
-    const base = stem(safeRelative(plot.file));
+    const declared = stem(safeRelative(plot.file));
     const files: string[] = [];
     let spec: VlSpec;
     if (plot.type === 'density') spec = densitySpec(doc, plot, results);
     else if (plot.type === 'heatmap' || plot.type === 'vkernel') spec = mapSpec(doc, plot, results);
     else {
       const table = metricTable(doc, plot, results);
-      writeFileAtomic(path.join(runDir, `${base}.csv`), toCsv(table.header, table.rows));
-      files.push(`${base}.csv`);
+      const csv = `${claim(declared, ['.csv'], plot)}.csv`;
+      writeFileAtomic(path.join(runDir, csv), toCsv(table.header, table.rows));
+      files.push(csv);
       spec = tableSpec(plot, table);
     }
+    const base = claim(declared, ['.svg', '.png'], plot);
     const svg = await vegaLiteToSvg(spec);
     writeFileAtomic(path.join(runDir, `${base}.svg`), svg);
     writeFileAtomic(path.join(runDir, `${base}.png`), svgToPng(svg));

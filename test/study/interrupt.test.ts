@@ -14,7 +14,7 @@ const STUDY = `study slow {
   data train = points([-1], [0], [1])
   forward vp = vp(beta_min = 0.1, beta_d = 19.9, T = 1)
   sweep eps = [1e-2, 2e-2, 3e-2, 4e-2]
-  sample exact = pf_ode(true, draws = 100000, bins = 50, range = -1.5 .. 1.5, t_min = eps)
+  sample exact = pf_ode(true, draws = 40000, bins = 50, range = -1.5 .. 1.5, t_min = eps)
 }
 `;
 const here = path.dirname(fileURLToPath(import.meta.url));

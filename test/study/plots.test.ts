@@ -104,4 +104,18 @@ describe('study/plots', function () {
     expect(inkedPixels(heat, { x: 70, y: 80, w: 100, h: 100 })).to.be.greaterThan(9000);
     expect(fs.readFileSync(path.join(dir, 'tables/gap.csv'), 'utf8').split('\n')[0]).to.equal('cell,eps,P,gap,gap.stderr');
   });
+
+  it('never lets one plot overwrite another that shares its file stem', async () => {
+    const doc = gapStudy();
+    doc.plots = [
+      { ...doc.plots[0], file: 'same.svg' },
+      { ...doc.plots[1], file: 'same.csv' },
+    ];
+    const written = await writePlots(dir, doc, await resultsOf(doc), () => {});
+    expect(written.map((w) => w.files)).to.deep.equal([
+      ['same.svg', 'same.png'],
+      ['same.csv', 'same-gap_table.svg', 'same-gap_table.png'],
+    ]);
+    expect(fs.readFileSync(path.join(dir, 'same.svg'), 'utf8')).to.contain('density (per unit x)');
+  });
 });
