@@ -89,6 +89,50 @@ export function sanitize(s: string): string {
   return out;
 }
 
+/** Lines wider than this are cut to a window around the span (generated or garbage input). */
+export const MAX_LINE_CELLS = 160;
+/** Cells of context kept before the span in a cut line. */
+const CONTEXT_CELLS = 40;
+const ELLIPSIS = '...';
+
+/** The printed line and the underline's cells, cut to MAX_LINE_CELLS around [a, b) if needed. */
+function windowed(text: string, a: number, b: number): { text: string; from: number; width: number } {
+  if (displayWidth(text) <= MAX_LINE_CELLS) {
+    return { text: sanitize(text), from: displayWidth(text.slice(0, a)), width: Math.max(1, displayWidth(text.slice(a, b))) };
+  }
+  // Code points with their offsets, so the cut never splits a surrogate pair.
+  const starts: number[] = [];
+  for (let i = 0; i < text.length; i += text.codePointAt(i)! > 0xffff ? 2 : 1) starts.push(i);
+  let lo = starts.findIndex((i) => i >= a);
+  if (lo < 0) lo = starts.length;
+  let before = 0;
+  while (lo > 0 && before + displayWidth(text.slice(starts[lo - 1], starts[lo])) <= CONTEXT_CELLS) {
+    before += displayWidth(text.slice(starts[lo - 1], starts[lo]));
+    lo--;
+  }
+  const budget = MAX_LINE_CELLS - 2 * ELLIPSIS.length;
+  let hi = lo;
+  let cells = 0;
+  while (hi < starts.length) {
+    const next = hi + 1 < starts.length ? starts[hi + 1] : text.length;
+    const w = displayWidth(text.slice(starts[hi], next));
+    if (cells + w > budget) break;
+    cells += w;
+    hi++;
+  }
+  const ws = lo < starts.length ? starts[lo] : text.length;
+  const we = hi < starts.length ? starts[hi] : text.length;
+  const head = ws > 0 ? ELLIPSIS : '';
+  const tail = we < text.length ? ELLIPSIS : '';
+  const from = head.length + displayWidth(text.slice(ws, Math.max(a, ws)));
+  const visibleEnd = Math.min(b, we);
+  return {
+    text: head + sanitize(text.slice(ws, we)) + tail,
+    from,
+    width: Math.max(1, displayWidth(text.slice(Math.max(a, ws), Math.max(visibleEnd, a)))),
+  };
+}
+
 /** One source line of an excerpt, with the underlined cell range on it. */
 export interface ExcerptLine {
   /** 1-based line number. */
@@ -120,13 +164,7 @@ export function excerpt(
     const lineStart = table.starts[index];
     const a = Math.min(Math.max(from - lineStart, 0), text.length);
     const b = Math.min(Math.max(to - lineStart, a), text.length);
-    const fromCells = displayWidth(text.slice(0, a));
-    return {
-      number: index + 1,
-      text: sanitize(text),
-      from: fromCells,
-      width: Math.max(1, displayWidth(text.slice(a, b))),
-    };
+    return { number: index + 1, ...windowed(text, a, b) };
   };
   if (first === last) return { lines: [make(first, startOff, endOff)], skipped: false };
   const lastText = lineText(table, last);

@@ -100,8 +100,12 @@ function snippet(
     out.push(`${num} ${bar}${line.text ? ' ' + line.text : ''}`);
     const isLast = i === ex.lines.length - 1;
     const underline = markStyle(mark.repeat(line.width));
-    const tail = isLast && label ? ` ${markStyle(label)}` : '';
+    // A multi-line label continues aligned with its first line, right of the underline.
+    const [first, ...more] = isLast && label ? label.split(/\r?\n/) : [];
+    const tail = first !== undefined ? ` ${markStyle(first)}` : '';
     out.push(`${pad} ${bar} ${' '.repeat(line.from)}${underline}${tail}`);
+    const indent = ' '.repeat(line.from + line.width + 1);
+    for (const l of more) out.push(`${pad} ${bar} ${indent}${markStyle(l)}`);
   });
   return out;
 }

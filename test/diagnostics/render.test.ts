@@ -5,7 +5,7 @@ import { renderHuman, renderSummary } from '../../compiler/diagnostics/render-hu
 import { renderCompact } from '../../compiler/diagnostics/render-compact.js';
 import { renderJson } from '../../compiler/diagnostics/render-json.js';
 import { sortDiagnostics } from '../../compiler/diagnostics/order.js';
-import { displayWidth } from '../../compiler/diagnostics/excerpt.js';
+import { displayWidth, MAX_LINE_CELLS } from '../../compiler/diagnostics/excerpt.js';
 
 /** A span over `text` from `start` to `end` (offsets), with line/column as the parser makes them. */
 function spanOf(file: string, text: string, start: number, end: number): Span {
@@ -121,6 +121,41 @@ describe('human renderer', () => {
     const d: Diagnostic = { severity: 'error', code: 'GTV0301', message: 'm', span: spanOf('m.gtv', text, 4, text.indexOf('4)') + 2), hint: 'h' };
     const out = renderHuman([d], new Map([['m.gtv', text]]));
     expect(out).to.contain(' 1 | a = f(1,\n   |     ^^^^\n...\n 4 |   4)\n   |   ^^ h\n');
+  });
+
+  it('cuts a very long line to a window around the span', () => {
+    const text = 'let w = ' + '1 + '.repeat(500) + 'oops + 1\n';
+    const d: Diagnostic = { severity: 'error', code: 'GTV0201', message: 'm', span: spanAt('w.gtv', text, 'oops') };
+    const lines = renderHuman([d], new Map([['w.gtv', text]])).split('\n');
+    const src = lines[3];
+    const caret = lines[4];
+    expect(src.length).to.be.at.most(' 1 | '.length + MAX_LINE_CELLS);
+    expect(src).to.match(/^ 1 \| \.\.\.1 \+ .*oops \+ 1$/);
+    // The caret sits under `oops` in the cut line.
+    expect(caret.indexOf('^')).to.equal(src.indexOf('oops'));
+    expect(caret).to.match(/\^{4}$/);
+  });
+
+  it('cuts a long span at the window edge and keeps wide characters whole', () => {
+    const text = '数'.repeat(300) + '\n';
+    const d: Diagnostic = { severity: 'error', code: 'GTV0105', message: 'm', span: spanOf('u.gtv', text, 100, 300) };
+    const [, , , src, caret] = renderHuman([d], new Map([['u.gtv', text]])).split('\n');
+    const body = src.slice(' 1 | '.length);
+    expect(body.startsWith('...数')).to.equal(true);
+    expect(body.endsWith('数...')).to.equal(true);
+    expect(displayWidth(body)).to.be.at.most(MAX_LINE_CELLS);
+    const carets = caret.slice(caret.indexOf('^'));
+    expect(carets).to.match(/^\^+$/);
+    // Underline from the span start (after "..." and 40 cells of context) to the window's end.
+    expect(caret.indexOf('^') - '   | '.length).to.equal(3 + 40);
+    expect(3 + 40 + carets.length).to.equal(displayWidth(body) - 3);
+  });
+
+  it('aligns the continuation lines of a multi-line hint', () => {
+    const d: Diagnostic = { severity: 'error', code: 'GTV0204', message: 'm', span: spanAt(FILE, SRC, 'vp_cosin'), hint: 'first\nsecond' };
+    expect(renderHuman([d], new Map([[FILE, SRC]]))).to.contain(
+      '   |                ^^^^^^^^ first\n   |                         second\n',
+    );
   });
 
   it('replaces control characters so binary input cannot drive the terminal', () => {
