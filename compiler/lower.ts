@@ -51,6 +51,7 @@ export function lowerStudy(scope: StudyScope & { study: StudyBlock }, r: Reporte
   let plots: IrPlot[] = [];
   coords.forEach((cc, i) => {
     const values = new Map(Object.entries(cc.values));
+    r.cell = axes.length ? cc.id : undefined;
     const settings = cellSettings(scope, values, r, seed ?? 0);
     const cs = cellSeed(seed ?? 0, cc.id);
     const cx = new CellLowering(scope, r, values, cs, settings, shared);
@@ -59,6 +60,7 @@ export function lowerStudy(scope: StudyScope & { study: StudyBlock }, r: Reporte
     const plotPoints = plots.map((p) => p.points).filter((p): p is string => p !== null);
     cells.push({ id: cc.id, index: cc.index, values: cc.values, seed: cs, nodes: cx.emit([...roots, ...plotPoints]) });
   });
+  r.cell = undefined;
   if (seed === undefined || tooMany) return undefined;
   return { ir_version: 1, study: scope.study.name.name, source: portablePath(scope.file), seed, axes, cells, plots };
 }

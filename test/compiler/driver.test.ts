@@ -33,6 +33,13 @@ describe('compiler driver', () => {
     expect(Date.now() - start).to.be.below(5000);
   });
 
+  it('reports a problem that depends on the sweep value once, naming the first cell', () => {
+    const out = compile(study1d('  sweep P = [63, 64.5, 65.5, 66.5]').replace('samples = 64', 'samples = P'));
+    expect(out.diagnostics.map((d) => d.message)).to.deep.equal([
+      '`samples` of `linear` must be a whole number, found 64.5 (in cell `P=64.5`; 2 other cells too)',
+    ]);
+  });
+
   it('turns syntax errors into diagnostics and never throws on garbage', () => {
     for (const text of ['', 'study {', '\u0000\u0001\uffff', 'study s { data d = points([1]', 'let x = ((((1'.repeat(50)]) {
       const out = compile(text);
