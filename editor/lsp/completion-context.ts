@@ -18,14 +18,28 @@ export type CompletionContext =
       kind: 'expression';
       inStudy: boolean;
       context: ExprContext | undefined;
-      call?: { callee: string; usedNames: string[]; atArgumentStart: boolean; currentArg?: string };
+      call?: CallContext;
     };
+
+export interface CallContext {
+  callee: string;
+  /** Argument names given so far (before the cursor). */
+  usedNames: string[];
+  /** The cursor is where an argument begins (right after `(` or `,`). */
+  atArgumentStart: boolean;
+  /** Name of the argument the cursor is in, once it is written as `name = ...`. */
+  argName?: string;
+  /** How many positional (unnamed) arguments come before the one the cursor is in. */
+  positional: number;
+}
 
 interface Frame {
   open: '(' | '[';
   callee?: string;
   afterBy: boolean;
   usedNames: string[];
+  argName?: string;
+  positional: number;
 }
 
 const OPERATORS = new Set(['=', '+', '-', '*', '/', '^', '..', ',', '(', '[']);
@@ -59,13 +73,19 @@ export function completionContext(text: string, offset: number): CompletionConte
     const next = tokens[i + 1]?.image;
     if (image === '(' || image === '[') {
       const callee = image === '(' && tokens[i - 1]?.tokenType.name === 'Ident' ? prev : undefined;
-      frames.push({ open: image, callee, afterBy: prev === 'by', usedNames: [] });
+      frames.push({ open: image, callee, afterBy: prev === 'by', usedNames: [], positional: 0 });
     } else if (image === ')' || image === ']') {
       frames.pop();
     } else if (frames.length > 0) {
       const top = frames[frames.length - 1];
       // Keywords may name arguments too (`data = train`), so match on the word, not the token type.
-      if (/^[A-Za-z_]\w*$/.test(image) && next === '=' && (prev === '(' || prev === ',')) top.usedNames.push(image);
+      if (image === ',') {
+        if (!top.argName) top.positional++;
+        top.argName = undefined;
+      } else if (/^[A-Za-z_]\w*$/.test(image) && next === '=' && (prev === '(' || prev === ',')) {
+        top.usedNames.push(image);
+        top.argName = image;
+      }
     } else if (image === '{' && tokens[i - 2]?.image === 'study') {
       inStudy = true;
     } else if (image === '}') {
@@ -90,11 +110,10 @@ export function completionContext(text: string, offset: number): CompletionConte
   if (top?.afterBy) return { kind: 'axes' };
   if (!top?.callee) return { kind: 'expression', inStudy, context };
   const atArgumentStart = prev === '(' || prev === ',';
-  const currentArg = prev === '=' && tokens[tokens.length - 3]?.image.match(/^[(,]$/) ? tokens[tokens.length - 2].image : undefined;
   return {
     kind: 'expression',
     inStudy,
     context,
-    call: { callee: top.callee, usedNames: top.usedNames, atArgumentStart, currentArg },
+    call: { callee: top.callee, usedNames: top.usedNames, atArgumentStart, argName: top.argName, positional: top.positional },
   };
 }

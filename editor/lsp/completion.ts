@@ -54,7 +54,7 @@ export function complete(analysis: Analysis, offset: number): CompletionItem[] {
       });
     }
   }
-  const param = spec && call.currentArg ? spec.params.find((p) => p.name === call.currentArg) : undefined;
+  const param = spec && call.argName ? spec.params.find((p) => p.name === call.argName) : undefined;
   for (const value of param?.values ?? []) {
     items.push({ label: `"${value}"`, kind: CompletionItemKind.EnumMember, sortText: `0${value}` });
   }

@@ -17,6 +17,7 @@ import { formatDocument } from './formatting.js';
 import { hover } from './hover.js';
 import { offsetAt, samePath, uriToPath } from './positions.js';
 import { prepareRename, rename } from './rename.js';
+import { signatureHelp } from './signature.js';
 import { documentSymbols } from './symbols.js';
 
 const CHECK_DELAY_MS = 150;
@@ -83,6 +84,7 @@ export function startServer(connection: Connection): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['(', ','] },
+        signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: ['='] },
         definitionProvider: true,
         documentSymbolProvider: true,
         renameProvider: { prepareProvider: true },
@@ -103,6 +105,7 @@ export function startServer(connection: Connection): void {
 
   connection.onHover((params) => at(params, hover));
   connection.onCompletion((params) => at(params, complete) ?? []);
+  connection.onSignatureHelp((params) => at(params, signatureHelp));
   connection.onDefinition((params) => at(params, definition));
   connection.onDocumentSymbol((params) => {
     const ast = analysisOf(params.textDocument.uri)?.ast;

@@ -31,7 +31,7 @@ describe('lsp completion context', () => {
     expect(ctx).to.deep.include({
       kind: 'expression',
       context: 'model',
-      call: { callee: 'linear', usedNames: ['samples'], atArgumentStart: true, currentArg: undefined },
+      call: { callee: 'linear', usedNames: ['samples'], atArgumentStart: true, argName: undefined, positional: 1 },
     });
     const keywordNamed = at('model m = linear(phi, data = train, forward = vp, |');
     expect(keywordNamed.kind === 'expression' && keywordNamed.call?.usedNames).to.deep.equal(['data', 'forward']);
@@ -43,8 +43,15 @@ describe('lsp completion context', () => {
       callee: 'pf_ode',
       usedNames: ['solver'],
       atArgumentStart: false,
-      currentArg: 'solver',
+      argName: 'solver',
+      positional: 1,
     });
+    const afterList = at('features f = gauss(x, over = [a, b], n = 1|');
+    expect(afterList.kind === 'expression' && afterList.call).to.deep.include({ argName: 'n', positional: 1 });
+    const secondPositional = at('data d = line([0, 0], [1, |');
+    expect(secondPositional.kind === 'expression' && secondPositional.call).to.equal(undefined);
+    const third = at('data d = line([0, 0], [1, 1], |');
+    expect(third.kind === 'expression' && third.call).to.deep.include({ callee: 'line', positional: 2, argName: undefined });
     const closed = at('sample s = pf_ode(true, solver = "heun") * |');
     expect(closed.kind === 'expression' && closed.call).to.equal(undefined);
   });

@@ -13,6 +13,7 @@ import { toLspDiagnostics } from '../../editor/lsp/diagnostics.js';
 import { hover } from '../../editor/lsp/hover.js';
 import { pathToUri, positionAt } from '../../editor/lsp/positions.js';
 import { prepareRename, rename } from '../../editor/lsp/rename.js';
+import { signatureHelp } from '../../editor/lsp/signature.js';
 import { documentSymbols } from '../../editor/lsp/symbols.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -36,7 +37,11 @@ function exercise(analysis: Analysis, step: number): void {
     const at = `offset ${offset} of ${path.basename(analysis.path)}`;
     const h = hover(analysis, offset);
     if (h?.range) expectInside(text, h.range, `hover at ${at}`);
-    if (offset % (3 * step) === 0) expect(complete(analysis, offset), at).to.be.an('array');
+    if (offset % (3 * step) === 0) {
+      expect(complete(analysis, offset), at).to.be.an('array');
+      const help = signatureHelp(analysis, offset);
+      if (help?.activeParameter !== undefined) expect(help.activeParameter, at).to.be.below(help.signatures[0].parameters!.length);
+    }
     const def = definition(analysis, offset);
     if (def && def.uri === analysis.uri) expectInside(text, def.range, `definition at ${at}`);
     const renameRange = prepareRename(analysis, offset);

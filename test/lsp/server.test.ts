@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import * as prettier from 'prettier';
 import gtvPrettier from '../../editor/prettier/index.js';
 import { offsetAt } from '../../editor/lsp/positions.js';
-import { lookupBuiltin } from '../../stdlib/signatures.js';
+import { formatSignature, lookupBuiltin } from '../../stdlib/signatures.js';
 import { LspClient } from './client.js';
 
 const LIB = `# Shared definitions.
@@ -117,6 +117,7 @@ describe('gtv lsp --stdio (end to end)', function () {
       'textDocumentSync',
       'hoverProvider',
       'completionProvider',
+      'signatureHelpProvider',
       'definitionProvider',
       'documentSymbolProvider',
       'renameProvider',
@@ -193,6 +194,26 @@ describe('gtv lsp --stdio (end to end)', function () {
     expect(atStatement).to.include.members(['sweep', 'model', 'plot', 'seed', 't_min']);
     expect(atStatement).not.to.include('import');
     await change(mainUri, MAIN);
+  });
+
+  it('shows the signature with the parameter being written, named or positional', async () => {
+    type Help = { signatures: { label: string; parameters: { label: [number, number] }[] }[]; activeParameter?: number };
+    const help = (needle: string, delta: number) =>
+      client.request<Help>('textDocument/signatureHelp', { ...td(mainUri), position: pos(MAIN, needle, delta) });
+    const activeName = (h: Help) => {
+      const [start, end] = h.signatures[0].parameters[h.activeParameter!].label;
+      return h.signatures[0].label.slice(start, end);
+    };
+    const linear = lookupBuiltin('model', 'linear')!;
+    const named = await help('ridge = 0.1', 'ridge = 0'.length);
+    expect(named.signatures[0].label).to.equal(formatSignature(linear));
+    expect(named.signatures[0].parameters.map((p) => named.signatures[0].label.slice(...p.label))).to.deep.equal(
+      linear.params.map((p) => p.name),
+    );
+    expect(activeName(named)).to.equal('ridge');
+    expect(activeName(await help('gauss(t, n', 'gauss(t'.length))).to.equal('axis');
+    expect(activeName(await help('gauss(t, n', 'gauss(t, n'.length))).to.equal('n');
+    expect(await help('study demo', 0)).to.equal(null);
   });
 
   it('goes to a definition in the same file, in an imported file, and into an import', async () => {
