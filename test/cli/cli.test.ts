@@ -127,6 +127,13 @@ describe('gtv command line', () => {
       expect(r.code).to.equal(0);
     });
 
+    it('accepts an empty file and a library file', async () => {
+      const empty = join(tmp(), 'empty.gtv');
+      writeFileSync(empty, '');
+      const r = await runCli(['check', empty, 'examples/lib/datasets-2d.gtv']);
+      expect([r.code, r.stdout]).to.deep.equal([0, 'checked 2 files: no problems\n']);
+    });
+
     it('exits 1 on an error, rendering it with a caret and a summary', async () => {
       const r = await runCli(['check', badFile(tmp())]);
       expect(r.code).to.equal(1);
@@ -188,6 +195,12 @@ describe('gtv command line', () => {
       const none = await runCli(['ir', '--study', 'third', path]);
       expect(none.code).to.equal(2);
       expect(none.stderr).to.contain('no study `third`').and.contain('`first`, `second`');
+    });
+
+    it('exits 1 for a library file, which has no study and so no IR', async () => {
+      const r = await runCli(['ir', 'examples/lib/processes.gtv']);
+      expect([r.code, r.stdout]).to.deep.equal([1, '']);
+      expect(r.stderr).to.contain('holds no study block');
     });
 
     it('exits 1 on errors with diagnostics on stderr and nothing on stdout', async () => {
