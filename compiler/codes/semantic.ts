@@ -101,7 +101,8 @@ For a named constant use \`let name = value\`.`,
     code: 'GTV0209',
     severity: 'error',
     title: 'setting given twice',
-    explain: `A study sets the same setting twice; only one value can hold. Remove one line.`,
+    explain: `A study sets the same setting twice, e.g. two \`seed = ...\` lines; only one value can
+hold, and gtv does not pick one silently. Remove one of the lines.`,
   },
   duplicateStudy: {
     code: 'GTV0210',
@@ -330,7 +331,10 @@ square(...) for 2D, box(...) with one interval per axis in general.`,
     code: 'GTV0505',
     severity: 'error',
     title: 'built-in needs another dimension',
-    explain: `The built-in only works in a fixed dimension, e.g. \`rotate\` needs 2D data.`,
+    explain: `The built-in only works in a fixed dimension: \`rotate\` turns points in a plane, so it
+needs 2D data; \`polygon\` and \`ring\` always make 2D data.
+
+    data d = rotate(points([-1], [1]), angle = 10deg)   # error: the data is 1D`,
   },
   importNotFound: {
     code: 'GTV0601',

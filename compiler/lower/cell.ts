@@ -8,7 +8,7 @@ import type { Reporter, Spanned } from '../checks/report.js';
 import { didYouMean } from '../checks/suggest.js';
 import { Evaluator, kindNoun, type NodeSource } from '../evaluate.js';
 import type { CompilerHost } from '../host.js';
-import type { IrData, IrForward, IrModel, IrNode } from '../ir/types.js';
+import type { IrData, IrForward, IrNode } from '../ir/types.js';
 import { nodeSeed } from '../passes/seeds.js';
 import type { Definition, StudyScope } from '../resolve.js';
 import { kindsOfBuiltin, listBuiltins, lookupBuiltin, type BuiltinKind, type BuiltinSpec, type ParamSpec } from '../../stdlib/signatures.js';
@@ -257,10 +257,5 @@ export class CellLowering implements NodeSource {
   private implicitNode(kind: 'data' | 'forward', site: Spanned): IrNode | undefined {
     const def = this.shared.implicit.choose(this.scope, kind, site, this.r);
     return def && this.node(def, site);
-  }
-
-  modelNode(name: string): IrModel | undefined {
-    const n = this.byName.get(name);
-    return n?.kind === 'model' ? n : undefined;
   }
 }

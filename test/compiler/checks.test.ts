@@ -1,6 +1,7 @@
 // Every semantic check fires on a minimal bad input and stays silent on the corrected one.
 import { expect } from 'chai';
 import { SEMANTIC_CODES } from '../../compiler/codes/semantic.js';
+import { CHECKS } from '../../compiler/checks/registry.js';
 import { compile, study1d } from './helpers.js';
 
 interface Case {
@@ -118,5 +119,23 @@ describe('semantic checks', () => {
     const covered = new Set(CASES.map((c) => c.code));
     const missing = SEMANTIC_CODES.map((c) => c.code).filter((code) => code !== 'GTV0900' && !covered.has(code));
     expect(missing).to.deep.equal([]);
+  });
+});
+
+describe('check registry', () => {
+  it('names a check for every semantic code, and only registered codes', () => {
+    const listed = new Set(CHECKS.flatMap((c) => c.codes));
+    const known = new Set(SEMANTIC_CODES.map((c) => c.code));
+    expect([...known].filter((c) => !listed.has(c))).to.deep.equal([]);
+    expect([...listed].filter((c) => !known.has(c))).to.deep.equal([]);
+  });
+
+  it('gives every semantic code a name, a title and a long explanation', () => {
+    for (const c of SEMANTIC_CODES) {
+      expect(c.code).to.match(/^GTV0[2-9]\d\d$/);
+      expect(c.name).to.match(/^[a-z]+(-[a-z]+)*$/);
+      expect(c.explain.length, c.code).to.be.greaterThan(80);
+    }
+    expect(new Set(SEMANTIC_CODES.map((c) => c.code)).size).to.equal(SEMANTIC_CODES.length);
   });
 });
