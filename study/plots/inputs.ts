@@ -41,34 +41,36 @@ export interface MapSlice {
   gridY: Float64Array | null;
 }
 
+export type Reduction = 'trace' | 'max' | 'norm' | null;
+
 /**
- * Splits a map's `values` into time slices. A trailing vector axis (score: dim, posterior
- * weights: M) is reduced to one number per point: the Euclidean norm for vectors, the largest
- * weight for posterior weights; `reduced` says which, for the colour-scale title.
+ * Splits a map's field (`values`, or `V` [n_t, grid..., D, D] for V-kernel maps) into time
+ * slices. A trailing axis is reduced to one number per point: the trace of a V-kernel matrix,
+ * the largest posterior weight, the Euclidean norm of a vector (score, score error).
  */
-export function mapSlices(res: NodeResult, node: string, quantity: string): { slices: MapSlice[]; reduced: string | null } {
-  const values = requireArray(res, 'values', node);
+export function mapSlices(res: NodeResult, node: string, quantity: string): { slices: MapSlice[]; reduced: Reduction } {
+  const values = res.arrays.values ?? requireArray(res, 'V', node);
   const gridX = Float64Array.from(requireArray(res, 'grid_x', node).data);
   const gridY = res.arrays.grid_y ? Float64Array.from(res.arrays.grid_y.data) : null;
   const ts = Array.from(requireArray(res, 't', node).data);
   const points = gridX.length * (gridY ? gridY.length : 1);
-  const gridRank = gridY ? 2 : 1;
-  const tail = values.shape.slice(1 + gridRank).reduce((a, b) => a * b, 1);
-  const reduced = tail > 1 ? (quantity === 'posterior_weights' ? 'max over points' : 'norm') : null;
+  const tail = values.shape.slice(1 + (gridY ? 2 : 1)).reduce((a, b) => a * b, 1);
+  const reduced: Reduction =
+    tail === 1 ? null : quantity.startsWith('vkernel') ? 'trace' : quantity === 'posterior_weights' ? 'max' : 'norm';
+  const side = Math.round(Math.sqrt(tail));
   const slices = ts.map((t, k) => {
     const out = new Float64Array(points);
     for (let p = 0; p < points; p++) {
       const base = (k * points + p) * tail;
-      if (tail === 1) out[p] = values.data[base];
-      else if (quantity === 'posterior_weights') {
-        let m = -Infinity;
-        for (let j = 0; j < tail; j++) m = Math.max(m, values.data[base + j]);
-        out[p] = m;
-      } else {
-        let s = 0;
-        for (let j = 0; j < tail; j++) s += values.data[base + j] ** 2;
-        out[p] = Math.sqrt(s);
+      let v = reduced === 'max' ? -Infinity : 0;
+      for (let j = 0; j < tail; j++) {
+        const x = values.data[base + j];
+        if (reduced === null) v = x;
+        else if (reduced === 'max') v = Math.max(v, x);
+        else if (reduced === 'norm') v += x * x;
+        else if (j % (side + 1) === 0) v += x; // diagonal of a side x side matrix
       }
+      out[p] = reduced === 'norm' ? Math.sqrt(v) : v;
     }
     return { t, values: out, gridX, gridY };
   });

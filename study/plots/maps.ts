@@ -11,12 +11,12 @@ import type { VlSpec } from './render.js';
 
 const QUANTITY_TITLE: Record<IrMap['quantity'], string> = {
   posterior_weights: 'posterior weight w_m',
-  score: 'score |s(x, t)| (1/data unit)',
+  score: 'score s(x, t) (1/data unit)',
   proxy_covariance: 'tr C(x, t) (1/data unit²)',
   score_variance_ratio: 'tr C / (tr C + |s|²)',
   vkernel: 'V-kernel V(x, x; t)',
   vkernel_time_correlation: "V-kernel V(x, t; x', t')",
-  score_error: 'learned − true score',
+  score_error: 'learned − true score (1/data unit)',
 };
 
 function quantityOf(doc: IrDocument, input: string): IrMap['quantity'] {
@@ -37,8 +37,9 @@ export function mapSpec(doc: IrDocument, plot: IrPlot, results: Map<string, Cell
     return plot.inputs.map((input, order) => ({ cell, input, order, ...mapSlices(res.nodes[input], input, quantityOf(doc, input)) }));
   });
   const reduced = sliced.find((s) => s.reduced)?.reduced;
-  if (reduced === 'norm') colorTitle = `|${colorTitle}|`;
-  if (reduced === 'max over points') colorTitle = `max_m ${colorTitle}`;
+  if (reduced === 'norm') colorTitle = `norm of ${colorTitle}`;
+  if (reduced === 'max') colorTitle = `max over m of ${colorTitle}`;
+  if (reduced === 'trace') colorTitle = `trace of ${colorTitle}`;
   const is2d = sliced.some((s) => s.slices[0]?.gridY);
   const singleTime = sliced.every((s) => s.slices.length === 1);
   const layout = singleTime ? splitAxes(doc, plot.by) : { rowAxes: allAxes, colAxes: [] as string[] };
@@ -105,5 +106,8 @@ export function mapSpec(doc: IrDocument, plot: IrPlot, results: Map<string, Cell
   }
   const bounded = quantities.every((q) => q === 'score_variance_ratio' || q === 'posterior_weights');
   const scale = colorScaleFor(panels, plot.type === 'vkernel' ? 'magma' : 'viridis', bounded ? 0 : undefined);
-  return heatmapGridSpec({ title: plot.name, panels, scale, colorTitle, xTitle: 'x (data units)', yTitle: 'y (data units)' });
+  // With one map time the panels carry no `t = ...` header, so the title says it.
+  const times = [...new Set(sliced.flatMap((s) => s.slices.map((x) => x.t)))];
+  const title = singleTime && times.length === 1 ? `${plot.name} (t = ${formatValue(times[0])})` : plot.name;
+  return heatmapGridSpec({ title, panels, scale, colorTitle, xTitle: 'x (data units)', yTitle: 'y (data units)' });
 }

@@ -68,6 +68,25 @@ export function mapStudy(): IrDocument {
   };
 }
 
+/** Map fields of other shapes: a 1D V-kernel map (as `V`) and a 2D score map (vector tail). */
+export function fieldStudy(): IrDocument {
+  const doc = mapStudy();
+  const cell = doc.cells[0];
+  const line: IrNode = { kind: 'data', name: 'line', dim: 1, points: [[-1], [1]], weights: [0.5, 0.5] };
+  const map = cell.nodes.find((n) => n.kind === 'map');
+  if (map?.kind !== 'map') throw new Error('fixture');
+  cell.nodes.push(
+    line,
+    { ...map, name: 'vk', quantity: 'vkernel', data: 'line', grid: { axes: [{ lo: -2, hi: 2, n: 80 }] }, t: [0.1, 0.5] },
+    { ...map, name: 'sc', quantity: 'score', t: [0.3] },
+  );
+  doc.plots = [
+    { name: 'vk_plot', type: 'vkernel', inputs: ['vk'], points: 'line', by: [], file: 'vk.svg' },
+    { name: 'score_plot', type: 'heatmap', inputs: ['sc'], points: 'polygon', by: [], file: 'score.svg' },
+  ];
+  return doc;
+}
+
 function arr(shape: number[], data: Float64Array, doc: string): ResultArray {
   return { shape, dtype: 'float64', data, doc };
 }
@@ -105,20 +124,25 @@ function fakeNode(node: IrNode, cell: IrCell): NodeResult {
     }
     res.scalars.n = node.draws;
   } else if (node.kind === 'map') {
-    const [ax, ay] = node.grid.axes;
-    const gx = Float64Array.from({ length: ax.n }, (_, i) => ax.lo + ((ax.hi - ax.lo) * i) / (ax.n - 1));
-    const gy = Float64Array.from({ length: ay.n }, (_, i) => ay.lo + ((ay.hi - ay.lo) * i) / (ay.n - 1));
-    const v = new Float64Array(node.t.length * ax.n * ay.n);
+    // Grid values from the distance to the nearest training point; V-kernel maps come as `V`
+    // with a D x D tail, score maps with a dim tail, like the runtime's.
+    const axes = node.grid.axes.map((a) => Float64Array.from({ length: a.n }, (_, i) => a.lo + ((a.hi - a.lo) * i) / (a.n - 1)));
+    const G = axes.reduce((n, a) => n * a.length, 1);
+    const D = axes.length;
+    const tail = node.quantity.startsWith('vkernel') ? D * D : node.quantity === 'score' ? D : 1;
+    const own = cell.nodes.find((n) => n.kind === 'data' && n.name === node.data);
+    const mp = own?.kind === 'data' ? own.points : pts;
+    const v = new Float64Array(node.t.length * G * tail);
     node.t.forEach((t, k) => {
-      for (let i = 0; i < ax.n; i++)
-        for (let j = 0; j < ay.n; j++) {
-          const near = Math.min(...pts.map((p) => Math.hypot(gx[i] - p[0], gy[j] - p[1])));
-          v[(k * ax.n + i) * ay.n + j] = Math.exp(-near / (0.2 + t)) * (1 - Math.exp(-near * 10));
-        }
+      for (let g = 0; g < G; g++) {
+        const x = D === 1 ? [axes[0][g]] : [axes[0][Math.floor(g / axes[1].length)], axes[1][g % axes[1].length]];
+        const near = Math.min(...mp.map((p) => Math.hypot(...x.map((xi, a) => xi - p[a]))));
+        for (let j = 0; j < tail; j++) v[(k * G + g) * tail + j] = Math.exp(-near / (0.2 + t)) * (1 - Math.exp(-near * 10)) * (j + 1);
+      }
     });
-    res.arrays.values = arr([node.t.length, ax.n, ay.n], v, 'ratio [n_t, n_x, n_y]');
-    res.arrays.grid_x = arr([ax.n], gx, 'x');
-    res.arrays.grid_y = arr([ay.n], gy, 'y');
+    const shape = [node.t.length, ...axes.map((a) => a.length), ...(tail > 1 ? (node.quantity.startsWith('vkernel') ? [D, D] : [tail]) : [])];
+    res.arrays[node.quantity.startsWith('vkernel') ? 'V' : 'values'] = arr(shape, v, 'field [n_t, grid..., tail]');
+    axes.forEach((a, i) => (res.arrays[['grid_x', 'grid_y'][i]] = arr([a.length], a, 'grid')));
     res.arrays.t = arr([node.t.length], Float64Array.from(node.t), 't');
   } else if (node.kind === 'metric') {
     res.scalars.value = cell.values.eps !== undefined ? cell.values.eps * 10 + 64 / cell.values.P / 10 : 0.1;

@@ -3,11 +3,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
+import { mapSlices } from '../../study/plots/inputs.js';
 import { encodePng, heatmapDataUri } from '../../study/plots/raster.js';
 import { axisLabel, formatValue } from '../../study/plots/panels.js';
 import { writePlots } from '../../study/plots/write.js';
 import type { CellResult } from '../../runtime/results.js';
-import { FakeExecutor, gapStudy, mapStudy } from './fixtures.js';
+import { FakeExecutor, fieldStudy, gapStudy, mapStudy } from './fixtures.js';
 import type { IrDocument } from '../../compiler/ir/types.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -103,6 +104,35 @@ describe('study/plots', function () {
     // The rasters are drawn, not just referenced: the first panel's inside is almost all ink.
     expect(inkedPixels(heat, { x: 70, y: 80, w: 100, h: 100 })).to.be.greaterThan(9000);
     expect(fs.readFileSync(path.join(dir, 'tables/gap.csv'), 'utf8').split('\n')[0]).to.equal('cell,eps,P,gap,gap.stderr');
+  });
+
+  it('draws 1D maps as curves per time and reduces vector and matrix tails to one number', async () => {
+    const doc = fieldStudy();
+    const written = await writePlots(dir, doc, await resultsOf(doc), () => {});
+    expect(written.map((w) => w.name)).to.deep.equal(['vk_plot', 'score_plot']);
+    const vk = fs.readFileSync(path.join(dir, 'vk.svg'), 'utf8');
+    expect(vk).to.not.contain('<image'); // curves, not a raster
+    for (const label of ['t = 0.1', 't = 0.5', 'V-kernel V(x, x; t)', 'x (data units)']) expect(vk, label).to.contain(label);
+    const score = fs.readFileSync(path.join(dir, 'score.svg'), 'utf8');
+    expect(score.match(/<image /g)).to.have.length(1);
+    expect(score).to.contain('norm of score s(x, t) (1/data unit)');
+  });
+
+  it('takes the trace of a V-kernel matrix tail', () => {
+    // One time, a grid of 2 points, a 2 x 2 matrix per point.
+    const V = Float64Array.from([1, 2, 3, 4, 10, 20, 30, 40]);
+    const res = {
+      arrays: {
+        V: { shape: [1, 2, 2, 2], dtype: 'float64' as const, data: V, doc: '' },
+        grid_x: { shape: [2], dtype: 'float64' as const, data: Float64Array.from([0, 1]), doc: '' },
+        t: { shape: [1], dtype: 'float64' as const, data: Float64Array.from([0.5]), doc: '' },
+      },
+      scalars: {},
+      notes: [],
+    };
+    const { slices, reduced } = mapSlices(res, 'vk', 'vkernel');
+    expect(reduced).to.equal('trace');
+    expect(Array.from(slices[0].values)).to.deep.equal([5, 50]);
   });
 
   it('never lets one plot overwrite another that shares its file stem', async () => {
