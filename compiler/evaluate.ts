@@ -43,6 +43,8 @@ export const kindNoun = (k: string) => KIND_NOUN[k] ?? k;
 
 export class Evaluator {
   private readonly letStack = new Set<Definition>();
+  /** Numeric values of constants, once computed in this cell. */
+  private readonly letNumbers = new Map<Definition, number>();
 
   constructor(
     readonly scope: StudyScope,
@@ -96,6 +98,7 @@ export class Evaluator {
       this.r.report(SEM.circularDefinition, `\`${d.name}\` is defined in terms of itself`, e);
       return undefined;
     }
+    if (this.letStack.size >= MAX_DEPTH) return tooDeep(this.r, e);
     this.letStack.add(d);
     try {
       return this.withLet(d.node.value, (inner) => f(inner, true));
@@ -183,7 +186,12 @@ export class Evaluator {
     }
     const d = this.scope.defs.get(e.name);
     if (!d) return this.unknownName(e);
-    if (d.kind === 'let') return this.withLet(e, (inner) => this.number(inner, true, what));
+    if (d.kind === 'let') {
+      if (this.letNumbers.has(d)) return this.letNumbers.get(d);
+      const v = this.withLet(e, (inner) => this.number(inner, true, what));
+      if (v !== undefined) this.letNumbers.set(d, v);
+      return v;
+    }
     if (d.kind === 'sweep') {
       if (!this.cell) {
         this.r.report(SEM.sweepNotAllowed, `the sweep variable \`${e.name}\` cannot be used ${this.noSweepReason}`, e);
@@ -474,6 +482,43 @@ export class Evaluator {
       return undefined;
     }
     return this.nodes.node(d, inner);
+  }
+}
+
+/** How deep definitions may refer to definitions (each level costs several stack frames). */
+export const MAX_DEPTH = 400;
+
+export function tooDeep(r: Reporter, at: Spanned): undefined {
+  r.report(SEM.tooDeep, `definitions refer to definitions more than ${MAX_DEPTH} levels deep here`, at, 'define things before they are used, or shorten the chain');
+  return undefined;
+}
+
+/**
+ * Constants that are plain arithmetic, computed in declaration order, so a long chain
+ * (`let a2 = a1 + 1`, `let a3 = a2 + 1`, ...) never recurses deeper than one level.
+ */
+export function warmConstants(ev: Evaluator): void {
+  for (const d of ev.scope.defs.values()) {
+    if (d.kind === 'let' && isArithmetic(d.node.value)) ev.number({ kind: 'name', name: d.name, span: d.node.name.span }, true);
+  }
+}
+
+function isArithmetic(e: Expr): boolean {
+  switch (e.kind) {
+    case 'number':
+      return true;
+    case 'name':
+      return !AXES.includes(e.name as IrAxisName);
+    case 'paren':
+      return isArithmetic(e.inner);
+    case 'unary':
+      return isArithmetic(e.operand);
+    case 'binary':
+      return isArithmetic(e.left) && isArithmetic(e.right);
+    case 'call':
+      return lookupBuiltin('function', e.callee.name) !== undefined && e.args.every((a) => isArithmetic(a.value));
+    default:
+      return false;
   }
 }
 

@@ -18,7 +18,7 @@ export const CHECKS: readonly CheckInfo[] = [
   {
     name: 'values',
     module: 'compiler/evaluate.ts',
-    codes: [SEM.unknownName, SEM.unknownBuiltin, SEM.typeMismatch, SEM.unitNotAllowed, SEM.unknownUnit, SEM.outOfRange, SEM.notInteger, SEM.emptyInterval, SEM.nonFinite, SEM.lengthMismatch, SEM.wrongKind, SEM.circularDefinition],
+    codes: [SEM.unknownName, SEM.unknownBuiltin, SEM.typeMismatch, SEM.unitNotAllowed, SEM.unknownUnit, SEM.outOfRange, SEM.notInteger, SEM.emptyInterval, SEM.nonFinite, SEM.lengthMismatch, SEM.wrongKind, SEM.circularDefinition, SEM.tooDeep],
   },
   { name: 'declarations', module: 'compiler/lower/cell.ts', codes: [SEM.expectedCall, SEM.unknownBuiltin, SEM.ambiguousDefault, SEM.missingDefault] },
   { name: 'data', module: 'compiler/lower/data.ts', codes: [SEM.dimensionMismatch, SEM.fixedDimension, SEM.indexOutOfRange, SEM.dataFileNotFound, SEM.badDataFile] },

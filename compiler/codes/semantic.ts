@@ -121,6 +121,15 @@ value.
     let a = b + 1
     let b = a * 2   # error: \`a\` and \`b\` depend on each other`,
   },
+  tooDeep: {
+    code: 'GTV0212',
+    severity: 'error',
+    title: 'definitions nested too deeply',
+    explain: `A definition refers to another, which refers to another, and so on, more than 400
+levels deep before reaching a value (for example a chain of data transforms written from the
+last to the first). Define each thing before it is used (top to bottom), which the compiler
+follows without nesting, or shorten the chain.`,
+  },
   unknownArgument: {
     code: 'GTV0301',
     severity: 'error',

@@ -6,7 +6,7 @@ import { SEM } from '../codes/semantic.js';
 import { bindArguments, type Bound } from '../checks/args.js';
 import type { Reporter, Spanned } from '../checks/report.js';
 import { didYouMean } from '../checks/suggest.js';
-import { Evaluator, kindNoun, type NodeSource } from '../evaluate.js';
+import { Evaluator, kindNoun, MAX_DEPTH, tooDeep, warmConstants, type NodeSource } from '../evaluate.js';
 import type { CompilerHost } from '../host.js';
 import type { IrData, IrForward, IrNode } from '../ir/types.js';
 import { nodeSeed } from '../passes/seeds.js';
@@ -70,6 +70,7 @@ export class CellLowering implements NodeSource {
     readonly shared: Shared,
   ) {
     this.ev = new Evaluator(scope, cell, r, this);
+    warmConstants(this.ev);
   }
 
   seedFor(name: string): number {
@@ -91,6 +92,7 @@ export class CellLowering implements NodeSource {
       this.r.report(SEM.circularDefinition, `\`${def.name}\` is defined in terms of itself`, at);
       return undefined;
     }
+    if (this.stack.length >= MAX_DEPTH) return tooDeep(this.r, at);
     this.stack.push(def);
     let out: IrNode | undefined;
     try {

@@ -45,6 +45,15 @@ const CASES: Case[] = [
   { code: 'GTV0209', what: 'setting twice', ...add('  seed = 1\n  seed = 2', '  seed = 1') },
   { code: 'GTV0210', what: 'duplicate study', bad: base + base, good: base + base.replace('study s', 'study s2') },
   { code: 'GTV0211', what: 'circular let', ...add('  let a = b\n  let b = a\n  sample s1 = pf_ode(true, draws = a)', '  let a = 2\n  let b = a\n  sample s1 = pf_ode(true, draws = b)') },
+  {
+    code: 'GTV0212',
+    what: 'a chain of 500 data transforms written last to first',
+    ...swap(
+      'data train = points([-1], [0], [1])',
+      `data train = shift(c1, by = [1])\n${Array.from({ length: 499 }, (_, i) => `  data c${i + 1} = shift(c${i + 2}, by = [1])`).join('\n')}\n  data c500 = points([-1], [0], [1])`,
+      `data c500 = points([-1], [0], [1])\n${Array.from({ length: 499 }, (_, i) => `  data c${499 - i} = shift(c${500 - i}, by = [1])`).join('\n')}\n  data train = shift(c1, by = [1])`,
+    ),
+  },
   { code: 'GTV0301', what: 'unknown argument', ...swap('vp()', 'vp(beta_mn = 0.1)', 'vp(beta_min = 0.1)'), hint: 'did you mean `beta_min`?' },
   { code: 'GTV0302', what: 'missing argument', ...swap('linear(phi, samples = 64)', 'linear(phi)') },
   { code: 'GTV0303', what: 'argument twice', ...swap('gauss(x, n = 8', 'gauss(x, axis = x, n = 8') },

@@ -40,6 +40,13 @@ describe('compiler driver', () => {
     ]);
   });
 
+  it('follows a chain of 5000 constants without exhausting the stack', () => {
+    const lets = Array.from({ length: 5000 }, (_, i) => `  let a${i + 1} = a${i} + 1`).join('\n');
+    const out = compile(study1d(`  let a0 = 1\n${lets}`).replace('members = 2', 'members = a5000'));
+    expect(out.diagnostics).to.deep.equal([]);
+    expect(out.studies[0].cells[0].nodes.find((n) => n.name === 'trained')).to.deep.include({ members: 5001 });
+  });
+
   it('turns syntax errors into diagnostics and never throws on garbage', () => {
     for (const text of ['', 'study {', '\u0000\u0001\uffff', 'study s { data d = points([1]', 'let x = ((((1'.repeat(50)]) {
       const out = compile(text);
