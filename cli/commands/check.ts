@@ -1,5 +1,7 @@
-// `gtv check FILE...`: parse and check every file, report every diagnostic, exit 1 on errors.
-import { compileFile } from '../../compiler/driver.js';
+// `gtv check FILE...`: parse, check and lint every file, report every diagnostic, exit 1 on errors.
+// `--fix` first applies the linter's safe fixes and rewrites the file (compiler/lint/fix.ts).
+import { checkFile } from '../../compiler/lint/check-file.js';
+import { writeFileAtomic } from '../../study/atomic.js';
 import type { Diagnostic } from '../../compiler/diagnostics/types.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError } from '../exit.js';
@@ -11,9 +13,9 @@ export const checkCommand: Command = {
   name: 'check',
   synopsis: '[options] FILE...',
   summary: 'Parse and check study files without running them.',
-  options: [FORMAT_HELP],
+  options: [FORMAT_HELP, '--fix                 apply the safe lint fixes (remove unused names and sweep axes) in place'],
   async run(args, io) {
-    const parsed = parseCommandArgs(this, args, { format: FORMAT_OPTION }, io);
+    const parsed = parseCommandArgs(this, args, { format: FORMAT_OPTION, fix: { type: 'boolean' } }, io);
     if (!parsed) return 0;
     const format = formatOf(parsed.values.format);
     const files = parsed.positionals;
@@ -23,7 +25,9 @@ export const checkCommand: Command = {
     const diagnostics: Diagnostic[] = [];
     const sources = new Map<string, string>();
     for (const f of files) {
-      const out = compileFile(f);
+      const out = checkFile(f, { fix: parsed.values.fix === true });
+      if (out.fix && out.fix.applied.length > 0) writeFileAtomic(f, out.fix.text);
+      for (const line of [...(out.fix?.applied ?? []), ...(out.fix?.skipped ?? [])]) io.stderr(`${f}: ${line}\n`);
       diagnostics.push(...out.diagnostics);
       for (const [path, text] of out.files) sources.set(path, text);
     }

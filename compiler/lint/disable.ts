@@ -1,0 +1,62 @@
+// Disable comments, read from the comments the parser keeps:
+//   # gtv-disable-next-line [rule, ...]   the next line that is not blank or only a comment
+//   stmt  # gtv-disable-line [rule, ...]  its own line
+// Rules are named by name or code, separated by commas or spaces; no rule means every rule.
+// A reason may follow after ` -- ` (as in ESLint).
+// Naming an unknown rule is a GTV0800 error, so a typo never silently disables nothing.
+import type { SourceFile } from '../ast.js';
+import { closest } from '../checks/suggest.js';
+import { LINT } from '../codes/lint.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { CONFIGURABLE, ruleCode } from './registry.js';
+
+const DIRECTIVE = /^#\s*gtv-disable-(next-line|line)\b(.*)$/;
+
+export interface Disables {
+  /** line -> codes disabled on it ('*' for all). */
+  byLine: Map<number, Set<string>>;
+  diagnostics: Diagnostic[];
+}
+
+export function readDisables(file: SourceFile, text: string): Disables {
+  const out: Disables = { byLine: new Map(), diagnostics: [] };
+  const lines = text.split(/\r\n|\r|\n/);
+  const codeOnly = (line: number) => {
+    const l = lines[line - 1]?.trim() ?? '';
+    return l !== '' && !l.startsWith('#');
+  };
+  for (const c of file.comments) {
+    const m = DIRECTIVE.exec(c.text);
+    if (!m) continue;
+    let line = c.span.start.line;
+    if (m[1] === 'next-line') {
+      line++;
+      while (line <= lines.length && !codeOnly(line)) line++;
+    }
+    const names = m[2].split(/\s--(\s|$)/)[0].split(/[\s,]+/).filter((s) => s !== '');
+    const set = out.byLine.get(line) ?? new Set<string>();
+    if (names.length === 0) set.add('*');
+    for (const name of names) {
+      const code = ruleCode(name);
+      if (code) set.add(code);
+      else {
+        const near = closest(name, CONFIGURABLE.map((r) => r.name));
+        out.diagnostics.push({
+          severity: 'error',
+          code: LINT.lintConfig,
+          message: `unknown lint rule \`${name}\` in a disable comment`,
+          span: c.span,
+          hint: near ? `did you mean \`${near}\`?` : 'run `gtv explain` for the rule names',
+        });
+      }
+    }
+    out.byLine.set(line, set);
+  }
+  return out;
+}
+
+export function isDisabled(d: Diagnostic, byFile: ReadonlyMap<string, Disables>): boolean {
+  if (!d.span) return false;
+  const set = byFile.get(d.span.file)?.byLine.get(d.span.start.line);
+  return !!set && (set.has('*') || set.has(d.code));
+}
