@@ -1,9 +1,10 @@
 // AST to IR for one study: settings, sweep axes, one lowering per cell, plots. Every cell is
-// lowered (values may be out of range in some cells only); identical diagnostics from several
-// cells are reported once.
+// lowered, because a value may be out of range in some cells only (the reporter merges what
+// several cells report at one place).
 import type { Expr, StudyBlock, SweepStmt } from './ast.js';
 import { SEM } from './codes/semantic.js';
 import type { Reporter } from './checks/report.js';
+import { bindArguments } from './checks/args.js';
 import { didYouMean } from './checks/suggest.js';
 import { Evaluator, fmt } from './evaluate.js';
 import { portablePath } from './host.js';
@@ -48,6 +49,7 @@ export function lowerStudy(scope: StudyScope & { study: StudyBlock }, r: Reporte
   const roots = scope.study.body.filter((s) => s.kind === 'decl' && ['sample', 'map', 'metric'].includes(s.declKind)).map((s) => (s as { name: { name: string } }).name.name);
   const toCheck = [...scope.defs.values()].filter((d) => d.where !== 'import' && d.kind !== 'let' && d.kind !== 'sweep');
   const cells: IrCell[] = [];
+  r.totalCells = axes.length ? coords.length : 0;
   let plots: IrPlot[] = [];
   coords.forEach((cc, i) => {
     const values = new Map(Object.entries(cc.values));
@@ -100,15 +102,9 @@ function sweepValues(ev: Evaluator, s: SweepStmt, r: Reporter): number[] | undef
     for (let v = lo; v <= hi; v++) values.push(v);
   } else if (e.kind === 'call' && (e.callee.name === 'linspace' || e.callee.name === 'geomspace')) {
     const spec = lookupBuiltin('sweep', e.callee.name)!;
-    const a = e.args;
-    const get = (i: number, name: string) => a.find((x) => x.name?.name === name)?.value ?? a.filter((x) => !x.name)[i]?.value;
-    const ea = get(0, 'a');
-    const eb = get(1, 'b');
-    const en = get(2, 'n');
-    if (!ea || !eb || !en || a.length > 3) {
-      r.report(SEM.missingArgument, `\`${spec.name}\` takes exactly a, b and n`, e.callee);
-      return undefined;
-    }
+    const b = bindArguments(e, spec, r);
+    if (!b.ok) return undefined;
+    const [ea, eb, en] = ['a', 'b', 'n'].map((n) => b.args.get(n) as Expr);
     const va = ev.number(ea, true);
     const vb = ev.number(eb, true);
     const vn = ev.checkedNumber(en, spec.params[2], spec.name);

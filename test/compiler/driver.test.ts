@@ -36,7 +36,7 @@ describe('compiler driver', () => {
   it('reports a problem that depends on the sweep value once, naming the first cell', () => {
     const out = compile(study1d('  sweep P = [63, 64.5, 65.5, 66.5]').replace('samples = 64', 'samples = P'));
     expect(out.diagnostics.map((d) => d.message)).to.deep.equal([
-      '`samples` of `linear` must be a whole number, found 64.5 (in cell `P=64.5`; 2 other cells too)',
+      '`samples` of `linear` must be a whole number, found 64.5 (in cell `P=64.5` and 2 others)',
     ]);
   });
 
