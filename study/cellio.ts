@@ -71,14 +71,24 @@ export function isCompleteCellDir(dir: string): boolean {
   return fs.existsSync(path.join(dir, RESULT_FILE));
 }
 
-/** Rebuilds the CellResult a cell folder was written from. */
+/** Rebuilds the CellResult a cell folder was written from. Arrays are read from disk on first
+ * access: plots use a few of them, and per-member arrays can be tens of megabytes. */
 export function readCellFiles(dir: string): CellResult {
   const meta = JSON.parse(fs.readFileSync(path.join(dir, RESULT_FILE), 'utf8')) as ResultMeta;
   const nodes: Record<string, NodeResult> = {};
   const nodeOf = (name: string): NodeResult => (nodes[name] ??= { arrays: {}, scalars: {}, notes: [] });
   for (const e of meta.arrays) {
-    const npy = decodeNpy(fs.readFileSync(path.join(dir, e.file)));
-    nodeOf(e.node).arrays[e.array] = { shape: npy.shape, dtype: npy.dtype, data: npy.data, doc: e.doc };
+    let loaded: ResultArray | undefined;
+    Object.defineProperty(nodeOf(e.node).arrays, e.array, {
+      enumerable: true,
+      get: (): ResultArray => {
+        if (!loaded) {
+          const npy = decodeNpy(fs.readFileSync(path.join(dir, e.file)));
+          loaded = { shape: npy.shape, dtype: npy.dtype, data: npy.data, doc: e.doc };
+        }
+        return loaded;
+      },
+    });
   }
   for (const [node, s] of Object.entries(meta.scalars)) {
     nodeOf(node).scalars = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v ?? NaN]));

@@ -1,0 +1,47 @@
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readCellFiles, writeCellFiles } from '../../study/cellio.js';
+import type { CellResult } from '../../runtime/results.js';
+import { gapStudy } from './fixtures.js';
+
+describe('study/cellio (cell folder round trip)', () => {
+  it('reads back the arrays, scalars (NaN kept), notes and timings it wrote', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gtv-cellio-'));
+    try {
+      const cell = gapStudy().cells[0];
+      const result: CellResult = {
+        cellId: cell.id,
+        backend: 'wasm',
+        timings: { exact: 12.5 },
+        nodes: {
+          exact: {
+            arrays: {
+              density: { shape: [2, 2], dtype: 'float32', data: Float32Array.from([1, 2, 3, 4.5]), doc: 'd [2, 2]' },
+              edges_x: { shape: [3], dtype: 'float64', data: Float64Array.from([0, 0.1, 0.2]), doc: 'e' },
+            },
+            scalars: { n: 100, broken: NaN },
+            notes: ['a note'],
+          },
+        },
+      };
+      writeCellFiles(dir, cell, result);
+      expect(fs.readdirSync(dir).sort()).to.deep.equal(['exact.density.npy', 'exact.edges_x.npy', 'metrics.csv', 'metrics.json', 'result.json']);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'metrics.json'), 'utf8'))).to.deep.equal({ exact: { n: 100, broken: null } });
+      const back = readCellFiles(dir);
+      expect(back.cellId).to.equal(cell.id);
+      expect(back.backend).to.equal('wasm');
+      expect(back.timings).to.deep.equal({ exact: 12.5 });
+      expect(back.nodes.exact.notes).to.deep.equal(['a note']);
+      expect(back.nodes.exact.scalars.n).to.equal(100);
+      expect(Number.isNaN(back.nodes.exact.scalars.broken)).to.equal(true);
+      expect(Object.keys(back.nodes.exact.arrays)).to.deep.equal(['density', 'edges_x']);
+      const d = back.nodes.exact.arrays.density;
+      expect([d.shape, d.dtype, Array.from(d.data), d.doc]).to.deep.equal([[2, 2], 'float32', [1, 2, 3, 4.5], 'd [2, 2]']);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'result.json'), 'utf8')).cell.id).to.equal(cell.id);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
