@@ -18,6 +18,7 @@ import { featuresKernel, linearModelKernel } from '../models/linear-kernel.js';
 import { ensembleKernel } from '../samplers/ensemble.js';
 import { effectiveSdeKernel } from '../samplers/effective-sde.js';
 import { vkernelMapKernel } from '../vkernel/maps.js';
+import { ntkModelKernel } from '../models/ntk.js';
 import { naiveKernel, pfOdeKernel } from './samples.js';
 import { posteriorMapKernel } from './maps.js';
 import { metricKernel } from './metrics.js';
@@ -66,4 +67,5 @@ export const KERNELS: Record<string, Kernel> = {
   'sample.effective_sde': k(effectiveSdeKernel),
   'map.vkernel': k(vkernelMapKernel),
   'map.vkernel_time_correlation': k(vkernelMapKernel),
+  'model.ntk': k(ntkModelKernel),
 };

@@ -5,7 +5,7 @@
 //
 // API
 //   runMembers(o, W(m), members): MembersOut   shared with effective-sde.ts (virtual members)
-//   ensembleKernel                             kernel for sample.ensemble
+//   ensembleKernel                             kernel for sample.ensemble (NTK models: models/ntk.ts)
 //   quantile(sorted, q)                        numpy's default (linear) quantile of a sorted array
 //
 // Arrays: density (mean over members = the pooled samples' histogram, equal draws per member),
@@ -19,6 +19,7 @@ import { timeGrid } from '../timegrid.js';
 import { lookup, type Kernel, type KernelContext } from '../kernels/types.js';
 import { linearState, type LinearState } from '../models/linear-kernel.js';
 import { sampleLinear } from './linear-pfode.js';
+import { ntkEnsemble, ntkState } from '../models/ntk.js';
 import { sampleOutput } from './common.js';
 import type { KernelOutput } from '../kernels/types.js';
 
@@ -103,8 +104,9 @@ export function membersOutput(node: SampleNode, dim: number, members: number, ou
 export const ensembleKernel: Kernel<IrSample> = (node, ctx) => {
   if (node.method !== 'ensemble') throw new Error(`internal: sample method '${node.method}' routed to ensemble`);
   const model = lookup(ctx, node.model, 'model');
+  if (model.type === 'ntk') return ntkEnsemble(node, ntkState(model), ctx);
   if (model.type !== 'linear')
-    throw new Error(`ensemble sampling supports linear models; '${node.model}' is a ${model.type} model`);
+    throw new Error(`ensemble sampling supports linear and NTK models; '${node.model}' is a ${model.type} model`);
   const state = linearState(model);
   const out = runMembers(node, state, node.members, (m) => state.train(m).W, ctx);
   return membersOutput(node, state.dim, node.members, out, []);

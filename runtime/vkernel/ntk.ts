@@ -1,0 +1,147 @@
+// V-kernel of an NTK model in the continuum (large-P) form of math.md 10, by Nystrom on a
+// Monte-Carlo design of N points z_j drawn like DSM samples (stratified times, as population.ts):
+//   operator (T f)(z) = <lambda Theta(z, .) f(.)>  ->  K_N = (1/N) Lambda^{1/2} Theta_NN Lambda^{1/2}
+//   = sum_k nu_k v_k v_k^T;  e_k(z_j) = sqrt(N) lambda_j^{-1/2} v_kj  (so <lambda e_k e_l> = delta_kl),
+//   e_k(z) = (nu_k sqrt N)^{-1} sum_j lambda_j^{1/2} Theta(z, z_j) v_kj   (Nystrom extension),
+//   k_tau(z, z') = sum_k (1 - exp(-lr nu_k tau)) e_k(z) e_k(z'),
+//   Cov[mu_hat(z), mu_hat(z')] = (1/P) <lambda^2 k_tau(z, .) Cov[x0 | .] k_tau(., z')>,
+// the target-noise term only (centred initialization; the design term is of higher order for an
+// expressive kernel, math.md 10). Denoiser parametrization as in models/ntk.ts, so
+// V = c_t c_t' Cov with c = d alpha / s2. Eigenvalues below 1e-12 nu_max are dropped (the design
+// cannot resolve them); as tau -> infinity k_tau tends to the projector on their span.
+//
+// API
+//   ntkPopulation(state, N, seed): NtkPopulation
+//   ntkMuCov(pop, xa, ta, xb, tb): Float64Array [D, D]
+//   ntkVkernelMap                kernel branch of map.vkernel / map.vkernel_time_correlation
+
+import type { IrMap } from '../../compiler/ir/types.js';
+import { posterior } from '../posterior.js';
+import { deriveSeed } from '../rng.js';
+import { targets } from '../models/linear.js';
+import { embed, ntkTheta, symEig, type NtkState } from '../models/ntk.js';
+import { design, vFactor } from './population.js';
+import { emptyResult, type KernelOutput } from '../kernels/types.js';
+
+export interface NtkPopulation {
+  N: number;
+  D: number;
+  P: number;
+  /** Embedded design inputs [N, dim+2]. */
+  Z: Float64Array;
+  lambda: Float64Array;
+  /** Cov[x0 | z_j] [N, D, D]. */
+  noise: Float64Array;
+  /** Kept eigenpairs: nu [K], v [N, K] (column k = eigenvector k). */
+  nu: Float64Array;
+  v: Float64Array;
+  state: NtkState;
+}
+
+export function ntkPopulation(state: NtkState, N: number, seed: number): NtkPopulation {
+  const { data, schedule, spec } = state;
+  const D = state.dim;
+  const e = D + 2;
+  const s = design(data, schedule, N, spec.t_range, deriveSeed(seed, 'ntk-population'));
+  const { lambda } = targets(s, schedule, 'denoiser');
+  const Z = new Float64Array(N * e);
+  const noise = new Float64Array(N * D * D);
+  for (let j = 0; j < N; j++) {
+    embed(s.x, s.t[j], D, spec.t_range, Z, j * e, j * D);
+    noise.set(posterior(data, schedule, s.t[j], s.x.subarray(j * D, (j + 1) * D), ['cov']).cov!, j * D * D);
+  }
+  const sl = lambda.map(Math.sqrt);
+  const K = new Float64Array(N * N);
+  for (let i = 0; i < N; i++)
+    for (let j = 0; j <= i; j++) {
+      const k = (sl[i] * sl[j] * ntkTheta(Z, i * e, Z, j * e, e, spec.depth)) / N;
+      K[i * N + j] = k;
+      K[j * N + i] = k;
+    }
+  const { values, vectors } = symEig(K, N);
+  const nuMax = values.reduce((a, b) => Math.max(a, b), 0);
+  const keep = [...values.keys()].filter((k) => values[k] > 1e-12 * nuMax);
+  const nu = Float64Array.from(keep.map((k) => values[k]));
+  const v = new Float64Array(N * keep.length);
+  for (let j = 0; j < N; j++) keep.forEach((k, c) => (v[j * keep.length + c] = vectors[j * N + k]));
+  return { N, D, P: spec.samples, Z, lambda, noise, nu, v, state };
+}
+
+/** lambda_j k_tau(z, z_j) for every design point (the lambda folds in the operator weight). */
+function weightedKernelRow(pop: NtkPopulation, x: Float64Array, t: number): Float64Array {
+  const { N, D, nu, v, state } = pop;
+  const { spec } = state;
+  const e = D + 2;
+  const Kk = nu.length;
+  const u = new Float64Array(e);
+  embed(x, t, D, spec.t_range, u, 0);
+  // a_k(z) = sum_j lambda_j^{1/2} Theta(z, z_j) v_jk;  lambda_j k(z, z_j) = lambda_j^{1/2} sum_k f_k/nu_k a_k v_jk
+  const th = new Float64Array(N);
+  for (let j = 0; j < N; j++) th[j] = Math.sqrt(pop.lambda[j]) * ntkTheta(u, 0, pop.Z, j * e, e, spec.depth);
+  const coef = new Float64Array(Kk);
+  for (let k = 0; k < Kk; k++) {
+    let a = 0;
+    for (let j = 0; j < N; j++) a += th[j] * v[j * Kk + k];
+    const filter = -Math.expm1(-spec.lr * nu[k] * spec.tau);
+    coef[k] = (filter / nu[k]) * a;
+  }
+  const row = new Float64Array(N);
+  for (let j = 0; j < N; j++) {
+    let s = 0;
+    for (let k = 0; k < Kk; k++) s += coef[k] * v[j * Kk + k];
+    // (nu_k sqrt N)^{-1} e_k(z) sqrt(N) lambda_j^{-1/2} v_jk, times lambda_j; e_k(z) = a_k / (nu_k sqrt N)
+    row[j] = (Math.sqrt(pop.lambda[j]) * s) / N;
+  }
+  return row;
+}
+
+export function ntkMuCov(pop: NtkPopulation, xa: Float64Array, ta: number, xb: Float64Array, tb: number): Float64Array {
+  const { N, D, P } = pop;
+  const ra = weightedKernelRow(pop, xa, ta);
+  const rb = xa === xb && ta === tb ? ra : weightedKernelRow(pop, xb, tb);
+  const cov = new Float64Array(D * D);
+  // (1/P) <lambda^2 k(za,.) Cov k(.,zb)> = (1/P) (1/N) sum_j (lambda_j k_a,j)(lambda_j k_b,j) Cov_j, with rows scaled by N.
+  for (let j = 0; j < N; j++) {
+    const w = ra[j] * rb[j] * N;
+    for (let i = 0; i < D * D; i++) cov[i] += (w * pop.noise[j * D * D + i]) / P;
+  }
+  return cov;
+}
+
+export function ntkVkernelMap(node: IrMap, state: NtkState): KernelOutput {
+  const D = state.dim;
+  const pop = ntkPopulation(state, state.spec.design, node.seed);
+  const axes = node.grid.axes;
+  const coords = axes.map((a) => Array.from({ length: a.n }, (_, i) => (a.n === 1 ? a.lo : a.lo + ((a.hi - a.lo) * i) / (a.n - 1))));
+  const G = axes.reduce((s, a) => s * a.n, 1);
+  const nt = node.t.length;
+  const V = new Float64Array(nt * G * D * D);
+  const ref = node.quantity === 'vkernel_time_correlation' ? node.ref : null;
+  for (let k = 0; k < nt; k++) {
+    const t = node.t[k];
+    for (let g = 0; g < G; g++) {
+      const x = new Float64Array(D);
+      let r = g;
+      for (let a = D - 1; a >= 0; a--) {
+        x[a] = coords[a][r % axes[a].n];
+        r = Math.floor(r / axes[a].n);
+      }
+      const xb = ref ? Float64Array.from(ref.x) : x;
+      const tb = ref ? ref.t : t;
+      const cov = ntkMuCov(pop, x, t, xb, tb);
+      const c = vFactor(state.schedule, 'denoiser', t) * vFactor(state.schedule, 'denoiser', tb);
+      for (let i = 0; i < D * D; i++) V[(k * G + g) * D * D + i] = c * cov[i];
+    }
+  }
+  const result = emptyResult();
+  result.arrays.V = { shape: [nt, ...axes.map((a) => a.n), D, D], dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]' };
+  result.arrays.t = { shape: [nt], dtype: 'float64', data: Float64Array.from(node.t), doc: 'times [n_t]' };
+  result.arrays.nu = { shape: [pop.nu.length], dtype: 'float64', data: pop.nu, doc: 'Nystrom eigenvalues of the lambda-weighted NTK operator (ascending)' };
+  ['x', 'y', 'z'].slice(0, D).forEach((name, a) => {
+    result.arrays[`grid_${name}`] = { shape: [axes[a].n], dtype: 'float64', data: Float64Array.from(coords[a]), doc: `${name} grid [n]` };
+  });
+  result.scalars.design = pop.N;
+  result.scalars.eigenpairs = pop.nu.length;
+  result.notes.push(`NTK V-kernel, continuum form (math.md 10) on a ${pop.N}-point Nystrom design, target-noise term only`);
+  return { value: { kind: 'map' }, result };
+}
