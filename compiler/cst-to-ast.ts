@@ -245,12 +245,7 @@ class Builder {
   }
 
   /** Left-associative chains (`a + b - c`, `a * b / c`), built iteratively. */
-  private chain<T extends SumCstNode | ProductCstNode>(
-    operands: T extends SumCstNode ? ProductCstNode[] : PowerCstNode[],
-    operators: IToken[],
-    at: number,
-    operand: (n: any, at: number) => Expr,
-  ): Expr {
+  private chain<N>(operands: N[], operators: IToken[], at: number, operand: (n: N, at: number) => Expr): Expr {
     let left = operands[0] ? operand(operands[0], at) : this.errorAt(at);
     for (let i = 0; i < operators.length; i++) {
       const op = operators[i];
@@ -269,11 +264,11 @@ class Builder {
   }
 
   private sum(n: SumCstNode, at: number): Expr {
-    return this.chain<SumCstNode>(n.children.operands ?? [], n.children.operators ?? [], at, (p, a) => this.product(p, a));
+    return this.chain(n.children.operands ?? [], n.children.operators ?? [], at, (p, a) => this.product(p, a));
   }
 
   private product(n: ProductCstNode, at: number): Expr {
-    return this.chain<ProductCstNode>(n.children.operands ?? [], n.children.operators ?? [], at, (p, a) => this.power(p, a));
+    return this.chain(n.children.operands ?? [], n.children.operators ?? [], at, (p, a) => this.power(p, a));
   }
 
   /** `-a ^ -b ^ c` = -(a ^ (-(b ^ c))): folded from the right. */

@@ -7,7 +7,7 @@ import {
   type IParserErrorMessageProvider, type IToken, type TokenType,
 } from 'chevrotain';
 import {
-  By, Caret, Comma, DeclKeyword, DotDot, Equals, Ident, Import, KEYWORDS, LBracket, LCurly,
+  ArgName, By, Caret, Comma, DeclKeyword, DotDot, Equals, Ident, Import, KEYWORDS, LBracket, LCurly,
   LParen, Minus, NumberLit, Plot, Plus, RBracket, RCurly, RParen, Slash, Star, StringLit, Study,
   Sweep, To, Let,
 } from './tokens.js';
@@ -58,7 +58,7 @@ export function describeToken(tok: IToken | undefined): string {
 /** An expected token type, in words: "a name", "`=`", "the end of the file". */
 export function describeType(t: TokenType): string {
   if (t === EOF) return 'the end of the file';
-  if (t === Ident) return 'a name';
+  if (t === Ident || t === ArgName) return 'a name';
   if (t === NumberLit) return 'a number';
   if (t === StringLit) return 'a string';
   if (t === DeclKeyword) return 'a declaration keyword';
