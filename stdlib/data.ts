@@ -31,11 +31,17 @@ export function polygon(n: number, radius: number, angle: number): PointSet {
   return ring(n, radius, [0, 0], angle);
 }
 
+/** cos and sin with rounding noise at the zeros removed: cos(pi / 2) is 0, not 6.1e-17. */
+function cosSin(a: number): [number, number] {
+  const snap = (v: number) => (Math.abs(v) < 1e-15 ? 0 : v);
+  return [snap(Math.cos(a)), snap(Math.sin(a))];
+}
+
 export function ring(n: number, radius: number, center: number[], angle = 0): PointSet {
   return equal(
     Array.from({ length: n }, (_, m) => {
-      const a = angle + (2 * Math.PI * m) / n;
-      return [center[0] + radius * Math.cos(a), center[1] + radius * Math.sin(a)];
+      const [c, s] = cosSin(angle + (2 * Math.PI * m) / n);
+      return [center[0] + radius * c, center[1] + radius * s];
     }),
   );
 }
@@ -65,8 +71,7 @@ export function mixture(means: number[][], std: number, n: number, seed: number)
 }
 
 export function rotate(d: PointSet, angle: number, center: number[]): PointSet {
-  const c = Math.cos(angle);
-  const s = Math.sin(angle);
+  const [c, s] = cosSin(angle);
   return {
     points: d.points.map(([x, y]) => {
       const u = x - center[0];

@@ -55,6 +55,7 @@ describe('stdlib data generators', () => {
     expect(hex).to.have.length(6);
     // cos/sin of multiples of pi/3: exact to a few ulps.
     expect(hex[1][0]).to.be.closeTo(0.5, 1e-15);
+    expect(gen.polygon(4, 1, 0).points).to.deep.equal([[1, 0], [0, 1], [-1, 0], [0, -1]]);
     expect(gen.line([-1, -1], [1, 1], 6).points[1]).to.deep.equal([-0.6, -0.6]);
     expect(gen.grid(0, 1, 2, 2).points).to.deep.equal([[0, 0], [0, 1], [1, 0], [1, 1]]);
     expect(gen.linspace(0, 1, 1)).to.deep.equal([0]);
