@@ -139,6 +139,9 @@ export async function runStudy(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     timings: {},
     error: null,
   }));
+  // A reused --out folder keeps only this study's cells, so the folder matches its manifest.
+  const current = new Set(cells.map((c) => path.basename(c.dir)));
+  for (const name of fs.readdirSync(cellsDir)) if (!current.has(name)) fs.rmSync(path.join(cellsDir, name), { recursive: true, force: true });
   const manifest: Manifest = {
     manifest_version: 1,
     gtv_version: version,

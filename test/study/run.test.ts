@@ -156,6 +156,16 @@ describe('study/run (gtv run orchestration, fake executor)', function () {
     expect(full.calls).to.have.length(4);
   });
 
+  it('reusing an --out folder leaves only the current cells in it', async () => {
+    const out = path.join(tmp, 'fixed');
+    done(await runStudy({ ...base, out }, fakeDeps(gapStudy(), new FakeExecutor())));
+    const smaller = gapStudy();
+    smaller.cells = smaller.cells.slice(0, 1);
+    done(await runStudy({ ...base, out }, fakeDeps(smaller, new FakeExecutor())));
+    expect(fs.readdirSync(path.join(out, 'cells'))).to.deep.equal(['eps=0.001,P=64']);
+    expect(readManifest(out).cells).to.have.length(1);
+  });
+
   it('refuses to start without a clear study, with a bad --scale or an unknown backend', async () => {
     const exec = new FakeExecutor();
     const two = { compile: () => ({ diagnostics: [], studies: [gapStudy(), { ...gapStudy(), study: 'other' }] }), executor: exec };
