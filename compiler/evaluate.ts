@@ -84,6 +84,8 @@ export class Evaluator {
   }
 
   mismatch(expected: string, e: Expr, hint?: string): undefined {
+    // The parser has already reported why this expression is broken.
+    if (e.kind === 'error') return undefined;
     this.r.report(SEM.typeMismatch, `expected ${expected}, found ${this.describe(e)}`, e, hint);
     return undefined;
   }
