@@ -177,6 +177,25 @@ describe('IR determinism', () => {
     expect(serializeIr(shuffled)).to.equal(serializeIr(doc));
   });
 
+  it('writes 2-space JSON with a fixed key order and numeric arrays on one line', () => {
+    const text = serializeIr(compile(FIG2).studies[0]);
+    expect(text.split('\n').slice(0, 10).join('\n')).to.equal(
+      [
+        '{',
+        '  "ir_version": 1,',
+        '  "study": "gap_filling",',
+        '  "source": "study.gtv",',
+        '  "seed": 2025,',
+        '  "axes": [',
+        '    {',
+        '      "name": "eps",',
+        '      "values": [0.0001, 0.001, 0.01]',
+        '    },',
+      ].join('\n'),
+    );
+    expect(text).to.contain('"id": "eps=0.0001,P=64",\n      "index": 0,\n      "values": {\n        "eps": 0.0001,\n        "P": 64\n      },');
+  });
+
   it('holds no absolute paths', () => {
     const text = serializeIr(compile(FIG2).studies[0]);
     expect(text).to.not.match(/"\/(work|home|tmp)/);
