@@ -146,6 +146,25 @@ describe('runtime/posterior', () => {
     }
   });
 
+  it('the score-only fast path agrees with the general loop', () => {
+    // Same formulas, different summation order (normalize-then-sum vs sum-then-normalize):
+    // agreement to float64 rounding, 1e-12 relative to the score scale 1/s2.
+    const d = set(
+      [
+        [1, 0],
+        [0, 1],
+        [-1, 0.3],
+      ],
+      [0.2, 0.3, 0.5],
+    );
+    const x = Float64Array.from({ length: 400 }, (_, i) => Math.cos(i * 0.77) * 1.5);
+    for (const tt of [1e-3, 0.1, 0.9]) {
+      const fast = posterior(d, vp, tt, x, ['score']).score!;
+      const general = posterior(d, vp, tt, x, ['score', 'mean']).score!;
+      fast.forEach((v, i) => expect(v).to.be.closeTo(general[i], 1e-12 / vp.s2(tt)));
+    }
+  });
+
   it('keeps boundary weights exact at tiny t (float64 log-sum-exp)', () => {
     // At t = 1e-4 (S_t ~ 2e-5) just off the midpoint of {-1, 1}: the weight ratio is
     // exp(2 alpha x / s2), a logit difference of order 1 from distances of order 1/s2 ~ 5e4, which
