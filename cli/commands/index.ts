@@ -8,5 +8,6 @@ import { initCommand } from './init.js';
 import { lspCommand } from './lsp.js';
 import { fmtCommand } from './fmt.js';
 import { runCommand } from './run.js';
+import { diffCommand } from './diff.js';
 
-export const COMMANDS: readonly Command[] = [checkCommand, runCommand, irCommand, explainCommand, initCommand, lspCommand, fmtCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, runCommand, irCommand, explainCommand, initCommand, lspCommand, fmtCommand, diffCommand];
