@@ -113,11 +113,11 @@ function addDef(defs: Map<string, Definition>, d: Definition, r: Reporter): void
 /** Definitions visible at the top level of the root file (also used for library files). */
 export function fileScope(prog: Program, r: Reporter): Map<string, Definition> {
   const defs = new Map<string, Definition>();
-  for (const file of prog.imported) for (const d of topLevelDefs(prog.asts.get(file)!, 'import')) addDef(defs, d, r);
   const root = prog.asts.get(prog.root);
-  if (root) for (const d of topLevelDefs(root, 'file')) addDef(defs, d, r);
-  for (const d of defs.values()) {
+  const all = [...prog.imported.flatMap((f) => topLevelDefs(prog.asts.get(f)!, 'import')), ...(root ? topLevelDefs(root, 'file') : [])];
+  for (const d of all) {
     if (RESERVED.has(d.name)) r.report(SEM.reservedName, `\`${d.name}\` is reserved and cannot be redefined`, d.node.name, reservedHint(d.name));
+    else addDef(defs, d, r);
   }
   return defs;
 }
