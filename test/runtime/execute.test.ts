@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import type { IrMap, IrMetric, IrNode } from '../../compiler/ir/types.js';
 import { executeCell } from '../../runtime/execute.js';
-import { NonFiniteError, RuntimeError, RuntimeInterrupted } from '../../runtime/errors.js';
+import { MemoryLimitError, NonFiniteError, RuntimeError, RuntimeInterrupted } from '../../runtime/errors.js';
 import { dataNode, docOf, pfOdeNode, useWasm } from './helpers.js';
 
 const t = { op: 't' } as const;
@@ -149,6 +149,18 @@ describe('runtime/execute', () => {
     expect(err).to.be.instanceOf(RuntimeInterrupted);
     expect(steps).to.equal(3);
     expect(tf.memory().numTensors).to.equal(before);
+  });
+
+  it('refuses, with a clear message, only work whose smallest unit exceeds the budget', async () => {
+    const { doc, cell } = docOf([dataNode('data', square), FIG1, pfOdeNode({ draws: 100, histogram: hist2 })]);
+    let err: unknown;
+    try {
+      await executeCell(doc, cell, { backend: 'wasm', memoryBudget: 16 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(MemoryLimitError);
+    expect((err as Error).message).to.match(/node 'samples': PF-ODE particles: one unit of work needs \d+ B but the memory budget is 16 B/);
   });
 
   it('gives identical maps with and without chunking, and stops when interrupted', async () => {
