@@ -22,6 +22,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Schedule } from './schedule.js';
 import { NonFiniteError } from './errors.js';
+import { spdInverse } from './linalg.js';
 
 export type ScoreFn = (x: tf.Tensor2D, t: number) => tf.Tensor2D;
 export type DenoiserFn = ScoreFn;
@@ -34,6 +35,10 @@ export interface IntegrateOptions {
   schedule?: Schedule;
   quantity?: string;
   onStep?: (step: number) => void;
+}
+
+function toRows(flat: Float64Array, n: number): number[][] {
+  return Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * n, (i + 1) * n)));
 }
 
 /** Multiplies the rows of x by c M (M symmetric, or the identity when null). */
@@ -50,27 +55,8 @@ export function scoreFromDenoiser(schedule: Schedule, denoiser: DenoiserFn): Sco
   return (x, t) =>
     tf.tidy(() => {
       const r = tf.sub(tf.mul(denoiser(x, t), schedule.alpha(t)), x) as tf.Tensor2D;
-      const inv = schedule.shape ? invertSym(schedule.shape) : null;
-      return timesShape(r, 1 / schedule.s2(t), inv);
+      return timesShape(r, 1 / schedule.s2(t), schedule.shape ? toRows(spdInverse(schedule.shape), schedule.shape.length) : null);
     });
-}
-
-function invertSym(a: number[][]): number[][] {
-  const n = a.length;
-  const m = a.map((r, i) => [...r, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[p][c])) p = r;
-    [m[c], m[p]] = [m[p], m[c]];
-    const piv = m[c][c];
-    for (let j = 0; j < 2 * n; j++) m[c][j] /= piv;
-    for (let r = 0; r < n; r++)
-      if (r !== c) {
-        const f = m[r][c];
-        for (let j = 0; j < 2 * n; j++) m[r][j] -= f * m[c][j];
-      }
-  }
-  return m.map((r) => r.slice(n));
 }
 
 export function integrate(

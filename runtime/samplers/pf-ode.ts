@@ -16,6 +16,7 @@ import type { Schedule } from '../schedule.js';
 import { integrate, pfOdeVelocity, type ScoreFn } from '../integrate.js';
 import { chunkSize, pfOdeBytesPerParticle } from '../memory.js';
 import { initialState, runChunked } from './common.js';
+import { spdInverse } from '../linalg.js';
 
 export interface PfOdeOptions {
   schedule: Schedule;
@@ -100,20 +101,7 @@ export function gridLookupScore(
       const strides = tf.tensor1d(Array.from({ length: dim }, (_, a) => n ** (dim - 1 - a)));
       const flat = tf.cast(tf.sum(tf.mul(idx, strides), 1), 'int32');
       const mu = tf.gather(muGrid, flat) as tf.Tensor2D;
-      const Sinv = tf.tensor2d(invert(S));
+      const Sinv = tf.tensor2d(Float32Array.from(spdInverse(S)), [dim, dim]);
       return tf.matMul(tf.sub(tf.mul(mu, schedule.alpha(t)), x), Sinv) as tf.Tensor2D;
     });
-}
-
-function invert(S: number[][]): number[][] {
-  if (S.length === 1) return [[1 / S[0][0]]];
-  if (S.length === 2) {
-    const [[a, b], [c, d]] = S;
-    const det = a * d - b * c;
-    return [
-      [d / det, -b / det],
-      [-c / det, a / det],
-    ];
-  }
-  throw new Error('the grid-lookup compatibility option supports 1D and 2D data only');
 }
