@@ -82,6 +82,15 @@ describe('human renderer', () => {
     expect(displayWidth('数据')).to.equal(4);
   });
 
+  it('counts emoji as two cells and combining marks as none', () => {
+    // "e\u0301" is one visible é; the emoji is a surrogate pair two cells wide.
+    const text = 'let e\u0301 = "\u{1F600}" + bad\n';
+    const d: Diagnostic = { severity: 'error', code: 'GTV0201', message: 'm', span: spanAt('e.gtv', text, 'bad') };
+    const caret = renderHuman([d], new Map([['e.gtv', text]])).split('\n')[4];
+    // `let é = "😀" + ` is 4 + 1 + 4 + 2 + 4 = 15 cells.
+    expect(caret).to.equal('   | ' + ' '.repeat(15) + '^^^');
+  });
+
   it('handles CRLF line endings without printing carriage returns', () => {
     const text = 'study s {\r\n  seed = oops\r\n}\r\n';
     const d: Diagnostic = { severity: 'error', code: 'GTV0301', message: 'm', span: spanAt('c.gtv', text, 'oops') };
