@@ -24,6 +24,7 @@ describe('gtv diff A.gtv B.gtv', () => {
     ['axis-added', 'sweep n: added axis [4, 8]\n'],
     ['node-added', 'sample exact: added pf_ode\n'],
     ['data', 'data train: added point [2]\n'],
+    ['plot', 'plot gap: by [P] -> []\nplot gap: file gap.svg -> gap.png\n'],
     ['per-cell', 'model lin: samples 64 -> 128 (in cell P=64)\nmodel lin: samples 128 -> 256 (in cell P=128)\n'],
   ];
   for (const [name, expected] of cases) {
