@@ -1,10 +1,11 @@
-// Every study in examples/ checks with no diagnostics at all, compiles deterministically, and
-// its IR equals test/snapshots/NAME.ir.json byte for byte (UPDATE_GOLDEN=1 rewrites them).
+// Every study in examples/ passes `gtv check` (checker and linter) with no diagnostics at all,
+// compiles deterministically, and its IR equals test/snapshots/NAME.ir.json byte for byte
+// (UPDATE_GOLDEN=1 rewrites them).
 import { expect } from 'chai';
 import { readdirSync } from 'node:fs';
 import { compileFile } from '../../compiler/driver.js';
 import { serializeIr } from '../../compiler/ir/serialize.js';
-import { renderCompact } from '../../compiler/diagnostics/render-compact.js';
+import { runCli } from '../cli/capture.js';
 import { expectFile } from '../golden/expect-file.js';
 
 const examples = readdirSync('examples')
@@ -24,10 +25,11 @@ describe('examples', () => {
     describe(file, () => {
       const path = `examples/${file}`;
 
-      it('checks with no diagnostics and holds one study', () => {
-        const out = compileFile(path);
-        expect(renderCompact(out.diagnostics)).to.equal('');
-        expect(out.studies).to.have.length(1);
+      it('passes gtv check with no diagnostics and holds one study', async () => {
+        const r = await runCli(['check', '--format', 'compact', path]);
+        expect(r.stdout + r.stderr).to.equal('');
+        expect(r.code).to.equal(0);
+        expect(compileFile(path).studies).to.have.length(1);
       });
 
       it('compiles to the same bytes twice, with no absolute path', () => {
