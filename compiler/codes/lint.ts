@@ -42,9 +42,10 @@ Raise t_min to at least the value in the hint (not fixed automatically: it chang
     code: 'GTV0802',
     severity: 'warning',
     title: 'grid too coarse for the data spacing',
-    explain: `A map's grid step or a histogram's bin width is wider than half the smallest distance
-between two distinct training points, so the boundary region between those points (where the
-proxy-score covariance lives, math.md 3.3) falls between two grid points or into one bin.
+    explain: `A map's grid step or a histogram's bin width is wider than half the data's spacing (the
+median distance from a training point to its nearest neighbour), so the boundary regions between
+neighbouring points (where the proxy-score covariance lives, math.md 3.3) fall between two grid
+points or into one bin.
 
     data d = points([0], [0.01])
     map w = posterior_weights(grid = grid(x = -1 .. 1, n = 11), t = [0.01])   # warning

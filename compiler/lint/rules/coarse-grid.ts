@@ -1,7 +1,8 @@
 // GTV0802 coarse-grid: a map's grid step, or a histogram's bin width, is wider than half the
-// smallest distance between two distinct training points. The boundary region between the two
-// closest points is where the proxy-score covariance lives (math.md 3.3); with fewer than two
-// grid points or bins across the gap it falls between them.
+// data's spacing: the median distance from a training point to its nearest neighbour (the
+// median, not the minimum, so one chance close pair in a sampled data set does not decide). The
+// boundary regions between neighbouring points are where the proxy-score covariance lives
+// (math.md 3.3); with fewer than two grid points or bins across a typical gap they fall between.
 import { LINT } from '../../codes/lint.js';
 import type { IrHistogram } from '../../ir/types.js';
 import { fmt, nearestDistances, nodeNamed, nodesOf } from '../geometry.js';
@@ -13,8 +14,8 @@ export const coarseGrid: LintRule = {
     const out: Finding[] = [];
     const gapOf = (dataName: string) => {
       const data = nodeNamed(cell, dataName, 'data');
-      const d = data ? nearestDistances(data) : [];
-      return d.length ? Math.min(...d) : undefined;
+      const d = data ? nearestDistances(data).sort((x, y) => x - y) : [];
+      return d.length ? d[Math.floor((d.length - 1) / 2)] : undefined;
     };
     for (const m of nodesOf(cell, 'map')) {
       const gap = gapOf(m.data);
@@ -22,7 +23,7 @@ export const coarseGrid: LintRule = {
       const step = Math.max(...m.grid.axes.map((a) => (a.n > 1 ? (a.hi - a.lo) / (a.n - 1) : Infinity)));
       if (step > gap / 2) {
         out.push({
-          message: `the grid step ${fmt(step)} of \`${m.name}\` is wider than half the smallest distance between training points (${fmt(gap)})`,
+          message: `the grid step ${fmt(step)} of \`${m.name}\` is wider than half the spacing of the training points (${fmt(gap)}, the median nearest-neighbour distance)`,
           span: src.argSpan(m.name, 'grid'),
           hint: `use at least ${pointsNeeded(m.grid.axes, gap)} grid points per axis, or a narrower range`,
         });
@@ -39,7 +40,7 @@ export const coarseGrid: LintRule = {
       if (width > gap / 2) {
         const bins = Math.max(...h.histogram.range.map(([lo, hi]) => Math.ceil((2 * (hi - lo)) / gap)));
         out.push({
-          message: `the histogram bins of \`${h.name}\` (width ${fmt(width)}) are wider than half the smallest distance between training points (${fmt(gap)})`,
+          message: `the histogram bins of \`${h.name}\` (width ${fmt(width)}) are wider than half the spacing of the training points (${fmt(gap)}, the median nearest-neighbour distance)`,
           span: src.argSpan(h.name, 'bins', 'range'),
           hint: `use at least ${bins} bins, or a narrower range`,
         });

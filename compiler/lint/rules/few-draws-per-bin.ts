@@ -21,7 +21,7 @@ export const fewDrawsPerBin: LintRule = {
       out.push({
         message: `\`${name}\` histograms ${fmt(draws)} draws into ${shape}: ${fmt(perBin)} per bin on average (fewer than ${MIN_DRAWS_PER_BIN})`,
         span: binsArg ? src.argSpan(name, 'bins', 'draws') : src.argSpan(name, 'draws', 'bins'),
-        hint: `raise draws to at least ${fmt(Math.ceil((MIN_DRAWS_PER_BIN * cellsCount) / (draws / sample.draws)))} or lower bins`,
+        hint: `raise draws to at least ${fmt(Math.ceil((MIN_DRAWS_PER_BIN * cellsCount) / (draws / sample.draws)))}, or lower bins to ${Math.max(1, Math.floor((draws / MIN_DRAWS_PER_BIN) ** (1 / dim)))}`,
       });
     };
     for (const s of nodesOf(cell, 'sample')) {
