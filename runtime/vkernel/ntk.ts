@@ -4,9 +4,12 @@
 //   = sum_k nu_k v_k v_k^T;  e_k(z_j) = sqrt(N) lambda_j^{-1/2} v_kj  (so <lambda e_k e_l> = delta_kl),
 //   e_k(z) = (nu_k sqrt N)^{-1} sum_j lambda_j^{1/2} Theta(z, z_j) v_kj   (Nystrom extension),
 //   k_tau(z, z') = sum_k (1 - exp(-lr nu_k tau)) e_k(z) e_k(z'),
-//   Cov[mu_hat(z), mu_hat(z')] = (1/P) <lambda^2 k_tau(z, .) Cov[x0 | .] k_tau(., z')>,
-// the target-noise term only (centred initialization; the design term is of higher order for an
-// expressive kernel, math.md 10). Denoiser parametrization as in models/ntk.ts, so
+//   Cov[mu_hat(z), mu_hat(z')] = (1/P) { <lambda^2 k_tau(z, .) (Cov[x0 | .] + r r^T) k_tau(., z')>
+//                                        - g(z) g(z')^T },
+// r = E[x0 | .] - mubar_tau(.) the residual of the continuum mean mubar_tau(z) = <lambda k_tau(z, .) E[x0 | .]>,
+// g(z) = <lambda r k_tau(., z)>: the target-noise term plus the random-design term, as for linear
+// models (math.md 8, 9.2; centred initialization, so no init term). At finite tau the residual is
+// large and the design term dominates (docs/theory-checks.md). Denoiser parametrization as in models/ntk.ts, so
 // V = c_t c_t' Cov with c = d alpha / s2. Eigenvalues below 1e-12 nu_max are dropped (the design
 // cannot resolve them); as tau -> infinity k_tau tends to the projector on their span.
 //
@@ -32,6 +35,8 @@ export interface NtkPopulation {
   lambda: Float64Array;
   /** Cov[x0 | z_j] [N, D, D]. */
   noise: Float64Array;
+  /** r_j = E[x0 | z_j] - mubar_tau(z_j) [N, D]. */
+  resid: Float64Array;
   /** Kept eigenpairs: nu [K], v [N, K] (column k = eigenvector k). */
   nu: Float64Array;
   v: Float64Array;
@@ -46,9 +51,12 @@ export function ntkPopulation(state: NtkState, N: number, seed: number): NtkPopu
   const { lambda } = targets(s, schedule, 'denoiser');
   const Z = new Float64Array(N * e);
   const noise = new Float64Array(N * D * D);
+  const ybar = new Float64Array(N * D);
   for (let j = 0; j < N; j++) {
     embed(s.x, s.t[j], D, spec.t_range, Z, j * e, j * D);
-    noise.set(posterior(data, schedule, s.t[j], s.x.subarray(j * D, (j + 1) * D), ['cov']).cov!, j * D * D);
+    const post = posterior(data, schedule, s.t[j], s.x.subarray(j * D, (j + 1) * D), ['mean', 'cov']);
+    noise.set(post.cov!, j * D * D);
+    ybar.set(post.mean!, j * D);
   }
   const sl = lambda.map(Math.sqrt);
   const K = new Float64Array(N * N);
@@ -63,8 +71,24 @@ export function ntkPopulation(state: NtkState, N: number, seed: number): NtkPopu
   const keep = [...values.keys()].filter((k) => values[k] > 1e-12 * nuMax);
   const nu = Float64Array.from(keep.map((k) => values[k]));
   const v = new Float64Array(N * keep.length);
-  for (let j = 0; j < N; j++) keep.forEach((k, c) => (v[j * keep.length + c] = vectors[j * N + k]));
-  return { N, D, P: spec.samples, Z, lambda, noise, nu, v, state };
+  const Kk = keep.length;
+  for (let j = 0; j < N; j++) keep.forEach((k, c) => (v[j * Kk + c] = vectors[j * N + k]));
+  // mubar(z_j) = lambda_j^{-1/2} sum_k f_k v_jk b_k,  b_k = sum_l lambda_l^{1/2} v_lk ybar_l.
+  const resid = Float64Array.from(ybar);
+  for (let d = 0; d < D; d++) {
+    const b = new Float64Array(Kk);
+    for (let k = 0; k < Kk; k++) {
+      let sum = 0;
+      for (let l = 0; l < N; l++) sum += sl[l] * v[l * Kk + k] * ybar[l * D + d];
+      b[k] = -Math.expm1(-spec.lr * nu[k] * spec.tau) * sum;
+    }
+    for (let j = 0; j < N; j++) {
+      let m = 0;
+      for (let k = 0; k < Kk; k++) m += v[j * Kk + k] * b[k];
+      resid[j * D + d] -= m / sl[j];
+    }
+  }
+  return { N, D, P: spec.samples, Z, lambda, noise, resid, nu, v, state };
 }
 
 /** lambda_j k_tau(z, z_j) for every design point (the lambda folds in the operator weight). */
@@ -100,11 +124,19 @@ export function ntkMuCov(pop: NtkPopulation, xa: Float64Array, ta: number, xb: F
   const ra = weightedKernelRow(pop, xa, ta);
   const rb = xa === xb && ta === tb ? ra : weightedKernelRow(pop, xb, tb);
   const cov = new Float64Array(D * D);
-  // (1/P) <lambda^2 k(za,.) Cov k(.,zb)> = (1/P) (1/N) sum_j (lambda_j k_a,j)(lambda_j k_b,j) Cov_j, with rows scaled by N.
+  const ga = new Float64Array(D);
+  const gb = new Float64Array(D);
+  // Rows hold lambda_j k(z, z_j) / N, so (1/N) sum_j (lambda_j k_a)(lambda_j k_b) X_j = N sum_j ra_j rb_j X_j.
   for (let j = 0; j < N; j++) {
     const w = ra[j] * rb[j] * N;
-    for (let i = 0; i < D * D; i++) cov[i] += (w * pop.noise[j * D * D + i]) / P;
+    for (let a = 0; a < D; a++) {
+      const r = pop.resid[j * D + a];
+      ga[a] += ra[j] * r;
+      gb[a] += rb[j] * r;
+      for (let b = 0; b < D; b++) cov[a * D + b] += w * (pop.noise[j * D * D + a * D + b] + r * pop.resid[j * D + b]);
+    }
   }
+  for (let a = 0; a < D; a++) for (let b = 0; b < D; b++) cov[a * D + b] = (cov[a * D + b] - ga[a] * gb[b]) / P;
   return cov;
 }
 
@@ -142,6 +174,6 @@ export function ntkVkernelMap(node: IrMap, state: NtkState): KernelOutput {
   });
   result.scalars.design = pop.N;
   result.scalars.eigenpairs = pop.nu.length;
-  result.notes.push(`NTK V-kernel, continuum form (math.md 10) on a ${pop.N}-point Nystrom design, target-noise term only`);
+  result.notes.push(`NTK V-kernel, continuum form (math.md 10) on a ${pop.N}-point Nystrom design, target-noise and random-design terms`);
   return { value: { kind: 'map' }, result };
 }
