@@ -4,7 +4,7 @@
 // Rules are named by name or code, separated by commas or spaces; no rule means every rule.
 // A reason may follow after ` -- ` (as in ESLint).
 // Naming an unknown rule is a GTV0800 error, so a typo never silently disables nothing.
-import type { SourceFile } from '../ast.js';
+import type { SourceFile, Span } from '../ast.js';
 import { closest } from '../checks/suggest.js';
 import { LINT } from '../codes/lint.js';
 import type { Diagnostic } from '../diagnostics/types.js';
@@ -15,11 +15,14 @@ const DIRECTIVE = /^#\s*gtv-disable-(next-line|line)\b(.*)$/;
 export interface Disables {
   /** line -> codes disabled on it ('*' for all). */
   byLine: Map<number, Set<string>>;
+  /** [first line, last line] of every statement, to match a finding inside a broken statement. */
+  statements: [number, number][];
   diagnostics: Diagnostic[];
 }
 
 export function readDisables(file: SourceFile, text: string): Disables {
-  const out: Disables = { byLine: new Map(), diagnostics: [] };
+  const statements = file.items.flatMap((i): { span: Span }[] => (i.kind === 'study' ? i.body : [i]));
+  const out: Disables = { byLine: new Map(), statements: statements.map((st) => [st.span.start.line, st.span.end.line]), diagnostics: [] };
   const lines = text.split(/\r\n|\r|\n/);
   const codeOnly = (line: number) => {
     const l = lines[line - 1]?.trim() ?? '';
@@ -55,8 +58,20 @@ export function readDisables(file: SourceFile, text: string): Disables {
   return out;
 }
 
+/**
+ * A finding is disabled by a directive on its own line, or on the first or last line of the
+ * statement it lies in: `gtv fmt` may break a long statement over lines, and a comment above it
+ * (or after it) must keep covering every argument.
+ */
 export function isDisabled(d: Diagnostic, byFile: ReadonlyMap<string, Disables>): boolean {
   if (!d.span) return false;
-  const set = byFile.get(d.span.file)?.byLine.get(d.span.start.line);
-  return !!set && (set.has('*') || set.has(d.code));
+  const file = byFile.get(d.span.file);
+  if (!file) return false;
+  const line = d.span.start.line;
+  const stmt = file.statements.find(([a, b]) => a <= line && line <= b);
+  const lines = stmt ? [line, stmt[0], stmt[1]] : [line];
+  return lines.some((l) => {
+    const set = file.byLine.get(l);
+    return !!set && (set.has('*') || set.has(d.code));
+  });
 }

@@ -57,7 +57,12 @@ function statementLines(ast: SourceFile, text: string, name: Span): [number, num
   const before = text.slice(lineStart, start);
   // A trailing comment on the statement's own line is about the statement: it goes too.
   const after = text.slice(end, lineEnd).replace(/^[ \t]*#.*/, '');
-  if (before.trim() === '' && after.trim() === '') return [lineStart, lineEnd];
+  if (before.trim() === '' && after.trim() === '') {
+    // Between two blank lines, take one of them too, so no double blank line is left behind.
+    const prevBlank = lineStart >= 2 && /\n[ \t]*\n$/.test(text.slice(0, lineStart));
+    const next = /^[ \t]*\r?\n/.exec(text.slice(lineEnd));
+    return prevBlank && next ? [lineStart, lineEnd + next[0].length] : [lineStart, lineEnd];
+  }
   // Shares its line with other code (a `;`-free language has none, but keep the rest intact).
   return [start, end];
 }

@@ -81,6 +81,12 @@ describe('disable comments', () => {
     expect((await check(project({ 'study.gtv': all }))).stdout).to.equal('');
   });
 
+  it('a comment above a statement broken over lines covers its later lines', async () => {
+    const broken = FEW_DRAWS.replace('  sample a = pf_ode(true, draws = 1000, bins = 200,', '  # gtv-disable-next-line few-draws-per-bin\n  sample a = pf_ode(\n    true,\n    draws = 1000,\n    bins = 200,\n   ');
+    const r = await check(project({ 'study.gtv': broken }));
+    expect([r.code, r.stdout]).to.deep.equal([0, '']);
+  });
+
   it('disables only the rules it names', async () => {
     const other = FEW_DRAWS.replace('  sample a', '  # gtv-disable-next-line coarse-grid\n  sample a');
     expect((await check(project({ 'study.gtv': other }))).stdout).to.match(/GTV0804/);
@@ -115,6 +121,15 @@ describe('gtv check --fix', () => {
     expect(checkFile(join(dir, 'study.gtv')).diagnostics.filter((d) => FIXABLE.includes(d.code))).to.deep.equal([]);
     await check(dir, 'study.gtv', '--fix');
     expect(readFileSync(join(dir, 'study.gtv'), 'utf8')).to.equal(expected);
+  });
+
+  it('keeps an unused axis a plot lays out by: removing it would not compile', async () => {
+    const src = FEW_DRAWS.replace('  sample a', '  sweep k = [1, 2]\n  sample a').replace('plot density(a) to', 'plot density(a) by (k) to');
+    const dir = project({ 'study.gtv': src });
+    const r = await check(dir, 'study.gtv', '--fix');
+    expect(r.stdout).to.contain('GTV0702');
+    expect(readFileSync(join(dir, 'study.gtv'), 'utf8')).to.equal(src);
+    expect(r.stderr).to.match(/kept the unused sweep axis `k` \(line 5\): removing it would not compile/);
   });
 
   it('keeps a removal after which the file would not compile', () => {
