@@ -10,6 +10,8 @@
 //   Both increments have mean 0 and covariance kappa h D C D given x, so the two forms agree in
 //   distribution as h -> 0 (checked in test/runtime/naive.test.ts).
 //   naiveChunk(opts): particles per chunk.
+//   resampleNoise(opts, start) / sdeNoise(opts, start): the two forms' increments as NoiseFns for
+//     particles start.. (exported for tests that compare their moments directly).
 //   Only the euler solver is defined for these (a noisy step has no Heun analogue here).
 //
 // The posterior (weights, C) is evaluated in float64 (posterior.ts); draws are indexed by
@@ -76,7 +78,7 @@ export function sampleNaive(o: NaiveOptions): Float32Array {
 }
 
 /** sqrt(kappa h) D (s_tilde - s) with s_tilde - s = alpha S^{-1}(mu_m - mu_bar). */
-function resampleNoise(o: NaiveOptions, start: number): NoiseFn {
+export function resampleNoise(o: NaiveOptions, start: number): NoiseFn {
   const { data, schedule } = o;
   const dim = data.dim;
   return (x, step, t, h) => {
@@ -94,7 +96,7 @@ function resampleNoise(o: NaiveOptions, start: number): NoiseFn {
 }
 
 /** sqrt(h) chol(Q) xi with Q = kappa D C D = kappa d^2 M C M. */
-function sdeNoise(o: NaiveOptions, start: number): NoiseFn {
+export function sdeNoise(o: NaiveOptions, start: number): NoiseFn {
   const { data, schedule } = o;
   const dim = data.dim;
   return (x, step, t, h) => {
