@@ -54,6 +54,37 @@ describe('runtime/pf-ode', () => {
     }
   });
 
+  it('transports N(0, S_T) to p(x | t_min) under EDM, VE and the Fig. 1 alpha_sigma schedule', () => {
+    // A wrong D_t (VE's sigma sigma', the AD-derived beta and D of alpha_sigma) would transport
+    // to the wrong marginal, so this checks each schedule's (alpha, beta, D, S) as a whole.
+    // Heun, 40 Karras steps; TV within the derived MC bound.
+    const n = 8000;
+    const spec = { bins: 40, range: [[-1.6, 1.6]] as [number, number][] };
+    const cases: [string, IrForward, number][] = [
+      ['edm', { kind: 'forward', name: 'f', T: 80, process: 'edm' }, 0.05],
+      ['ve', { kind: 'forward', name: 'f', T: 1, process: 've', sigma_min: 0.01, sigma_max: 50 }, 0.2],
+      [
+        'alpha_sigma',
+        {
+          kind: 'forward',
+          name: 'f',
+          T: 0.99,
+          process: 'alpha_sigma',
+          alpha: { op: 'sqrt', args: [{ op: 'sub', args: [{ op: 'const', value: 1 }, { op: 't' }] }] },
+          sigma2: { op: 't' },
+        },
+        0.005,
+      ],
+    ];
+    for (const [label, node, tMin] of cases) {
+      const s = makeSchedule(node);
+      const times = timeGrid({ steps: 40, t_min: tMin, spacing: 'karras', rho: 7 }, s.T);
+      const x = samplePfOde({ schedule: s, dim: 1, draws: n, times, solver: 'heun', seed: 21, score: exactScore(data, s), budget: 1e9, M: 3 });
+      const tv = totalVariation(sampleBinProbabilities(x, n, 1, spec), mixtureBinProbabilities(data, s, tMin, spec));
+      expect(tv, `${label} (sigma at t_min ${Math.sqrt(s.s2(tMin)).toFixed(3)})`).to.be.below(tvTolerance(n, spec.bins));
+    }
+  });
+
   it('anisotropic process (full M, S_t by quadrature): each mode has mean alpha mu and covariance S_eps', () => {
     // Two far-apart points so the modes separate; D_t = M constant in time, so S_t comes from
     // quadratureS2 and the drift uses D = M (full matrix). Per mode (n_m ~ 3000): mean within 5
