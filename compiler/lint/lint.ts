@@ -6,6 +6,7 @@ import { totalmem } from 'node:os';
 import { codeInfo } from '../codes/index.js';
 import type { CompileOutput } from '../driver.js';
 import type { Diagnostic } from '../diagnostics/types.js';
+import { normalizePath } from '../host.js';
 import { loadConfigFor, type Level, type LoadedConfig } from './config.js';
 import { isDisabled, readDisables, type Disables } from './disable.js';
 import { SourceLookup } from './lookup.js';
@@ -37,7 +38,7 @@ export function lintCompiled(path: string, out: CompileOutput, opts: LintOptions
 
   const findings: Diagnostic[] = [];
   const enabled = RULES.filter((r) => level(r.code) !== 'off');
-  const root = [...out.asts.values()].find((f) => f.items.some((i) => i.kind === 'study')) ?? out.asts.values().next().value;
+  const root = out.asts.get(normalizePath(path));
   for (const doc of out.studies) {
     const study = root?.items.find((i) => i.kind === 'study' && i.name.name === doc.study);
     const src = new SourceLookup(study?.kind === 'study' ? study : undefined, root, out.asts);
@@ -72,14 +73,14 @@ function merge(rule: LintRule, perCell: Finding[][], cellIds: string[]): Diagnos
   const groups = new Map<string, { f: Finding; cells: string[] }>();
   perCell.forEach((fs, i) => {
     for (const f of fs) {
-      const key = `${f.span?.file}|${f.span?.start.offset}|${f.message}`;
+      const key = `${f.span?.file}|${f.span?.start.offset}|${rule.mergeBySpan ? '' : f.message}`;
       const g = groups.get(key) ?? { f, cells: [] };
       g.cells.push(cellIds[i]);
       groups.set(key, g);
     }
   });
   return [...groups.values()].map(({ f, cells }) => {
-    const some = cellIds.length > 1 && cells.length < cellIds.length && !f.message.includes(cells[0]);
+    const some = cellIds.length > 1 && (cells.length < cellIds.length || rule.mergeBySpan === true);
     const named = cells.slice(0, CELLS_NAMED).map((c) => `\`${c}\``).join(', ');
     const more = cells.length > CELLS_NAMED ? ` and ${cells.length - CELLS_NAMED} more` : '';
     const d: Diagnostic = {

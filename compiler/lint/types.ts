@@ -24,5 +24,10 @@ export interface RuleContext {
 export interface LintRule {
   /** The GTV08xx code; its registry entry holds the name, default severity and explain text. */
   code: string;
+  /**
+   * Merge findings across cells by where they point alone (keeping the first cell's message)
+   * rather than by span and message: for findings whose numbers differ in every cell.
+   */
+  mergeBySpan?: boolean;
   check(cx: RuleContext): Finding[];
 }

@@ -16,6 +16,7 @@ const KEPT_SAMPLES = 1e5;
 
 export const cellMemory: LintRule = {
   code: LINT.cellMemory,
+  mergeBySpan: true,
   check({ cell, src, totalMemory }) {
     let kept = 0;
     let peak = 0;
@@ -35,10 +36,10 @@ export const cellMemory: LintRule = {
     if (total <= totalMemory) return [];
     return [
       {
-        message: `cell \`${cell.id}\` needs about ${bytes(total)} at once (${peakWhat ? `${peakWhat}, plus ` : ''}${bytes(kept)} of results), more than this machine's memory`,
+        message: `a cell needs about ${bytes(total)} at once (${peakWhat ? `${peakWhat}, plus ` : ''}${bytes(kept)} of results), more than this machine's memory`,
         span: src.studySpan,
         // The machine's size stays out of the text so that output does not depend on where it runs.
-        hint: 'reduce features, samples, members, grid points or bins in this cell',
+        hint: 'reduce features, samples, members, grid points or bins',
       },
     ];
   },
