@@ -157,6 +157,17 @@ describe('gtv command line', () => {
       expect(r.stdout).to.match(/bad\.gtv:4:35: error GTV0401: .+/);
     });
 
+    it('reports an error in a library imported by two checked files once', async () => {
+      const dir = tmp();
+      writeFileSync(join(dir, 'lib.gtv'), 'let w = 1 / 0\n');
+      for (const f of ['a.gtv', 'b.gtv']) writeFileSync(join(dir, f), `import "lib.gtv"\n${study('s', 'pf_ode(true, rho = w)')}`);
+      const r = await runCli(['check', '--format', 'compact', join(dir, 'a.gtv'), join(dir, 'b.gtv')]);
+      expect(r.code).to.equal(1);
+      const lines = r.stdout.trim().split('\n');
+      expect(lines).to.have.length(1);
+      expect(lines[0].startsWith(`${join(dir, 'lib.gtv')}:1:9: error GTV0406: `)).to.equal(true);
+    });
+
     it('--format json is a parseable array, [] when clean', async () => {
       const clean = await runCli(['check', '-f', 'json', EXAMPLE]);
       expect(clean.stdout).to.equal('[]\n');
