@@ -6,3 +6,8 @@ export { RuntimeError, NonFiniteError, MemoryLimitError, RuntimeInterrupted } fr
 export { defaultBudget, formatBytes } from './memory.js';
 export type { CellResult, NodeResult, ResultArray, ExecuteOptions, Progress } from './results.js';
 export { KERNELS, kernelKey } from './kernels/index.js';
+export { makeSchedule, type Schedule } from './schedule.js';
+export { timeGrid } from './timegrid.js';
+export { posterior, type PointSet, type PosteriorField } from './posterior.js';
+export { histogram } from './histogram.js';
+export { mixtureBinProbabilities } from './metrics.js';
