@@ -52,6 +52,13 @@ describe('lint rules', () => {
     expect(tiny.map((d) => d.code)).to.deep.equal(['GTV0806']);
   });
 
+  it('cell-memory gives one diagnostic per study, naming the cells over the limit', () => {
+    const src = `study s {\n  sweep n = [4, 8]\n  data d = points([-1], [1])\n  forward vp = vp()\n  features phi = gauss(x, n = n, over = -2 .. 2)\n  model lin = linear(phi, samples = 64)\n  sample a = ensemble(lin, members = 2, draws = 1e4, bins = 100, range = -2 .. 2)\n  plot density(a) by (n) to "a.svg"\n}\n`;
+    const diags = lintCompiled('x.gtv', compileSourceOf(src), { totalMemory: 1024, ...NO_CONFIG }).diagnostics.filter((d) => d.code === 'GTV0806');
+    expect(diags).to.have.length(1);
+    expect(diags[0].message).to.match(/\(in cells `n=4`, `n=8`\)$/);
+  });
+
   it('merges a finding shared by some cells into one diagnostic naming them', () => {
     const src = `study s {\n  sweep eps = [1e-9, 1e-8, 1e-3]\n  t_min = eps\n  data d = points([-1], [1])\n  forward vp = vp()\n  sample a = pf_ode(true, draws = 1e4, bins = 100, range = -2 .. 2)\n  plot density(a) by (eps) to "a.svg"\n}\n`;
     const diags = lintCompiled('x.gtv', compileSourceOf(src), { totalMemory: MEMORY, ...NO_CONFIG }).diagnostics.filter((d) => d.code === 'GTV0801');
