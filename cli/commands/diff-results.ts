@@ -44,7 +44,7 @@ export function readManifest(dir: string, command: string): Manifest {
 export function diffResults(dirA: string, dirB: string, command: string): ResultsDiff {
   const [ma, mb] = [readManifest(dirA, command), readManifest(dirB, command)];
   const done = (m: Manifest, dir: string) =>
-    new Map(m.cells.filter((c) => c.status === 'done' && isCompleteCellDir(join(dir, 'cells', c.dir))).map((c) => [c.id, join(dir, 'cells', c.dir)]));
+    new Map(m.cells.filter((c) => c.status === 'done' && isCompleteCellDir(join(dir, c.dir))).map((c) => [c.id, join(dir, c.dir)]));
   const [ca, cb] = [done(ma, dirA), done(mb, dirB)];
   const out: ResultsDiff = { metrics: [], densities: [], onlyA: [], onlyB: [], equal: true };
   out.onlyA = [...ca.keys()].filter((k) => !cb.has(k));

@@ -84,7 +84,7 @@ describe('gtv diff --results', () => {
       const cellDir = join(dir, 'cells', cellDirName(cell.id));
       mkdirSync(cellDir, { recursive: true });
       writeCellFiles(cellDir, cell, result);
-      return { id: cell.id, index: cell.index, values: cell.values, key: '', dir: cellDirName(cell.id), status: 'done', from: 'computed', ms: 1, timings: {}, error: null };
+      return { id: cell.id, index: cell.index, values: cell.values, key: '', dir: `cells/${cellDirName(cell.id)}`, status: 'done', from: 'computed', ms: 1, timings: {}, error: null };
     });
     writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify({ manifest_version: 1, study: doc.study, cells, ir: doc }));
     return dir;
@@ -105,6 +105,25 @@ describe('gtv diff --results', () => {
     expect(r.stdout).to.contain('trained density: total variation 0.25');
     const json = JSON.parse((await runCli(['diff', '--results', '-f', 'json', runFolder([1], 1), runFolder([1], 2)])).stdout);
     expect(json.metrics[0]).to.deep.include({ a: 1, b: 2, diff: 1 });
+  });
+
+  it('on real runs of a tiny study (gtv run): same study equal, more draws different', async function () {
+    this.timeout(60000);
+    const dir = mkdtempSync(join(tmpdir(), 'gtv-real-'));
+    const study = (draws: number) => `study tiny {\n  data d = points([-1], [1])\n  forward vp = vp()\n  sample a = pf_ode(true, draws = ${draws}, bins = 20, range = -2 .. 2, steps = 8)\n  metric m = nearest_distance(a)\n  plot density(a) to "a.svg"\n}\n`;
+    const run = async (name: string, draws: number) => {
+      writeFileSync(join(dir, `${name}.gtv`), study(draws));
+      const r = await runCli(['run', '-q', '--backend', 'cpu', '--fresh', '-o', join(dir, name), '--cache', join(dir, `cache-${name}`), join(dir, `${name}.gtv`)]);
+      expect(r.code, r.stderr).to.equal(0);
+      return join(dir, name);
+    };
+    const [a, b, c] = [await run('a', 2000), await run('b', 2000), await run('c', 3000)];
+    const same = await runCli(['diff', '--results', a, b]);
+    expect([same.code, same.stdout.trimEnd().split('\n').pop()]).to.deep.equal([0, 'results are equal']);
+    const other = await runCli(['diff', '--results', a, c]);
+    expect(other.code).to.equal(1);
+    expect(other.stdout).to.match(/a\.n\s+2000\s+3000\s+\+1000/);
+    expect(other.stdout).to.match(/a density: total variation 0\.\d+/);
   });
 
   it('a folder without a manifest is a usage error', async () => {
