@@ -5,6 +5,8 @@
 import { compileFile } from '../../compiler/driver.js';
 import { changeLine } from '../../compiler/diff/changes.js';
 import { diffStudies } from '../../compiler/diff/ir-diff.js';
+import { diffSettings } from '../../compiler/diff/settings.js';
+import { normalizePath } from '../../compiler/host.js';
 import { parseCommandArgs, choice } from '../args.js';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 import { assertReadable } from '../files.js';
@@ -37,7 +39,8 @@ export const diffCommand: Command = {
       reportDiagnostics(errors, new Map([...oa.files, ...ob.files]), 'human', io, 'stderr', null);
       return EXIT_USAGE;
     }
-    const changes = diffStudies(oa.studies, ob.studies);
+    const single = oa.studies.length === 1 && ob.studies.length === 1;
+    const changes = [...diffSettings(oa.asts.get(normalizePath(a)), ob.asts.get(normalizePath(b)), single), ...diffStudies(oa.studies, ob.studies)];
     if (format === 'json') io.stdout(JSON.stringify({ equal: changes.length === 0, changes }, null, 2) + '\n');
     else io.stdout(changes.length === 0 ? 'no differences\n' : changes.map((c) => changeLine(c) + '\n').join(''));
     return changes.length === 0 ? EXIT_OK : EXIT_INPUT;

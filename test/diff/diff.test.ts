@@ -17,6 +17,7 @@ const diff = (b: string, ...flags: string[]) => runCli(['diff', ...flags, `${F}/
 describe('gtv diff A.gtv B.gtv', () => {
   const cases: [string, string][] = [
     ['setting', 'seed: 1 -> 2\n'],
+    ['t-min', 't_min: 0.01 -> 0.001\nmodel lin: t_range [0.01, 1] -> [0.001, 1]\nsample trained: grid.t_min 0.01 -> 0.001\n'],
     ['parameter', 'forward vp: beta_d 19.9 -> 10\n'],
     ['ridge', 'model lin: ridge 0.1 -> 0.01\n'],
     ['sweep-added', 'sweep P: added 2048\n'],
