@@ -3,13 +3,15 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
-import * as oniguruma from 'vscode-oniguruma';
-import * as vsctm from 'vscode-textmate';
+import type * as Vsctm from 'vscode-textmate';
 
 const require = createRequire(import.meta.url);
+// CommonJS packages whose exports ESM's static analysis cannot see: load them through require.
+const oniguruma = require('vscode-oniguruma') as typeof import('vscode-oniguruma');
+const vsctm = require('vscode-textmate') as typeof Vsctm;
 const GRAMMAR = new URL('../../editor/vscode/syntaxes/gtv.tmLanguage.json', import.meta.url);
 
-let grammar: vsctm.IGrammar;
+let grammar: Vsctm.IGrammar;
 
 /** [text, innermost scope] for each token of one line. */
 function tokens(line: string): [string, string][] {
