@@ -6,7 +6,7 @@
 //   linearModelKernel      value.extra: LinearState; value.score is the score of member 0
 //   linearState(value)     the LinearState of a linear model value (throws for other models)
 //   interface LinearState {
-//     spec, features, evaluator, data, schedule, dim
+//     spec, tree (the features' IR tree), features, evaluator, data, schedule, dim
 //     train(member): LinearModel   member m of the ensemble: fresh DSM samples from
 //                                  deriveSeed(model seed, 'member', m), closed-form ridge fit
 //   }
@@ -26,6 +26,7 @@ export type LinearNode = Extract<IrModel, { type: 'linear' }>;
 
 export interface LinearState {
   spec: LinearNode;
+  tree: IrFeatureTree;
   features: FeatureMap;
   evaluator: LinearEvaluator;
   data: PointSet;
@@ -44,6 +45,7 @@ export function makeLinearState(spec: LinearNode, tree: IrFeatureTree, data: Poi
   const features = compileFeatures(tree, dim);
   return {
     spec,
+    tree,
     features,
     evaluator: linearEvaluator(features, dim),
     data,

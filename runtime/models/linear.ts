@@ -12,6 +12,7 @@
 //     opts.form forces one; opts.gram supplies Phi Phi^T (the dual's Gram) when cheaper to build
 //     (tensor-product features: the Hadamard product of per-factor Grams, O(P^2 sum F_a)).
 //   trainLinear(spec, features, samples, schedule): LinearModel  (one member)
+//   factoredGram(features, samples): Phi Phi^T by per-factor Grams, or undefined (not a product)
 //   interface LinearModel { W [D, F], D, F, parametrization }
 //
 // All of it is float64: the normal matrix has condition numbers well over 1e6 at small t_min
@@ -212,7 +213,7 @@ export function trainLinear(
 }
 
 /** Phi Phi^T for a product of factors: the Hadamard product of the per-factor Grams. */
-function factoredGram(features: FeatureMap, s: DsmSamples): Float64Array | undefined {
+export function factoredGram(features: FeatureMap, s: DsmSamples): Float64Array | undefined {
   const fac = features.factored;
   if (!fac) return undefined;
   const { P } = s;

@@ -4,7 +4,9 @@
 // the fix of the reference code's per-column normalization (math.md 13.3).
 //
 // API
-//   runMembers(o, W(m), members): MembersOut   shared with effective-sde.ts (virtual members)
+//   runMembers(node, state, members, W(m) | 'train', ctx): MembersOut
+//                                              shared with effective-sde.ts (virtual members);
+//                                              runs on every core (runtime/fast/pool.ts)
 //   ensembleKernel                             kernel for sample.ensemble (NTK models: models/ntk.ts)
 //   quantile(sorted, q)                        numpy's default (linear) quantile of a sorted array
 //
@@ -13,12 +15,17 @@
 // (member-major).
 
 import type { IrSample } from '../../compiler/ir/types.js';
-import { histogram } from '../histogram.js';
 import { deriveSeed } from '../rng.js';
 import { timeGrid } from '../timegrid.js';
 import { lookup, type Kernel, type KernelContext } from '../kernels/types.js';
 import { linearState, type LinearState } from '../models/linear-kernel.js';
-import { sampleLinear } from './linear-pfode.js';
+import { stepPlan } from '../fast/steps.js';
+import { runMembersParallel } from '../fast/pool.js';
+import type { MemberJob, TrainInputs } from '../fast/member.js';
+import { dsmSamples } from '../models/dsm.js';
+import { targets } from '../models/linear.js';
+import { cholesky } from '../linalg.js';
+import { NonFiniteError } from '../errors.js';
 import { ntkEnsemble, ntkState } from '../models/ntk.js';
 import { sampleOutput } from './common.js';
 import type { KernelOutput } from '../kernels/types.js';
@@ -31,39 +38,77 @@ export interface MembersOut {
   binCount: number;
 }
 
+/**
+ * Members 0..members-1 of a linear-model ensemble: `weights` gives member m's W [D, F] (computed
+ * here, before sampling starts), or 'train' trains member m like state.train(m), inside the
+ * thread that samples it. Execution: runtime/fast (threads, fused per-particle loop).
+ */
 export function runMembers(
   node: SampleNode,
   state: LinearState,
   members: number,
-  weightsOf: (m: number) => Float64Array,
+  weights: ((m: number) => Float64Array) | 'train',
   ctx?: KernelContext,
 ): MembersOut {
   const dim = state.dim;
-  const times = timeGrid(node.grid, state.schedule.T);
-  const samples = new Float32Array(members * node.draws * dim);
+  const sc = state.schedule;
+  const times = timeGrid(node.grid, sc.T);
+  const plan = stepPlan(sc, times, node.solver, state.spec.parametrization, dim);
   const binCount = dim === 1 ? node.histogram.bins : node.histogram.bins ** 2;
-  const memberDensity = new Float64Array(dim <= 2 ? members * binCount : 0);
+  const samples = new Float32Array(new SharedArrayBuffer(4 * members * node.draws * dim));
+  const density = new Float64Array(new SharedArrayBuffer(dim <= 2 ? 8 * members * binCount : 0));
+  const seeds = Float64Array.from({ length: members }, (_, m) => deriveSeed(node.seed, 'member', m));
+  const job: MemberJob = {
+    tree: state.tree,
+    dim,
+    draws: node.draws,
+    plan,
+    init: { sd: Math.sqrt(sc.s2(sc.T)), L: sc.shape ? cholesky(sc.shape) : null },
+    seeds,
+    histogram: dim <= 2 ? node.histogram : null,
+    binCount,
+    weights: weights === 'train' ? trainInputs(state, members) : { kind: 'given', W: givenWeights(weights, members) },
+    samples,
+    density,
+  };
   ctx?.progress?.start(`${node.name}: ${members} members`, members);
-  for (let m = 0; m < members; m++) {
-    ctx?.checkInterrupted();
-    const W = weightsOf(m);
-    const xs = sampleLinear({
-      schedule: state.schedule,
-      dim,
-      draws: node.draws,
-      times,
-      solver: node.solver,
-      seed: deriveSeed(node.seed, 'member', m),
-      parametrization: state.spec.parametrization,
-      evaluator: state.evaluator,
-      W,
-    });
-    samples.set(xs, m * node.draws * dim);
-    if (dim <= 2) memberDensity.set(histogram(xs, node.draws, dim, node.histogram).density, m * binCount);
-    ctx?.progress?.tick(m + 1);
-  }
+  runMembersParallel(job, members, {
+    check: () => ctx?.checkInterrupted(),
+    done: (n) => ctx?.progress?.tick(n),
+    nonFinite: (m, step) => {
+      throw new NonFiniteError({ quantity: `linear-model PF-ODE state (member ${m})`, step, t: times[step], s2: plan.s2[step] });
+    },
+  });
   ctx?.progress?.end();
-  return { samples, memberDensity, binCount };
+  // Plain (unshared) copies for the results.
+  return { samples: samples.slice(), memberDensity: density.slice(), binCount };
+}
+
+function givenWeights(weightsOf: (m: number) => Float64Array, members: number): Float64Array {
+  const first = weightsOf(0);
+  const W = new Float64Array(new SharedArrayBuffer(8 * members * first.length));
+  W.set(first);
+  for (let m = 1; m < members; m++) W.set(weightsOf(m), m * first.length);
+  return W;
+}
+
+/** Member m's DSM samples and targets, drawn exactly as state.train(m) draws them. */
+function trainInputs(state: LinearState, members: number): TrainInputs {
+  const { spec, data, schedule, dim } = state;
+  const P = spec.samples;
+  const x = new Float64Array(new SharedArrayBuffer(8 * members * P * dim));
+  const t = new Float64Array(new SharedArrayBuffer(8 * members * P));
+  const lambda = new Float64Array(new SharedArrayBuffer(8 * members * P));
+  const Y = new Float64Array(new SharedArrayBuffer(8 * members * P * dim));
+  for (let m = 0; m < members; m++) {
+    const s = dsmSamples(data, schedule, P, spec.t_range, deriveSeed(spec.seed, 'member', m));
+    const tg = targets(s, schedule, spec.parametrization);
+    x.set(s.x, m * P * dim);
+    t.set(s.t, m * P);
+    lambda.set(tg.lambda, m * P);
+    Y.set(tg.Y, m * P * dim);
+  }
+  return { kind: 'train', P, ridge: spec.ridge, x, t, lambda, Y };
 }
 
 export function quantile(sorted: ArrayLike<number>, q: number): number {
@@ -108,6 +153,6 @@ export const ensembleKernel: Kernel<IrSample> = (node, ctx) => {
   if (model.type !== 'linear')
     throw new Error(`ensemble sampling supports linear and NTK models; '${node.model}' is a ${model.type} model`);
   const state = linearState(model);
-  const out = runMembers(node, state, node.members, (m) => state.train(m).W, ctx);
+  const out = runMembers(node, state, node.members, 'train', ctx);
   return membersOutput(node, state.dim, node.members, out, []);
 };

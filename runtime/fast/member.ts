@@ -1,0 +1,205 @@
+// One ensemble member end to end, from plain data only (so a worker thread can run it): its
+// weights (given, or trained in closed form here), the PF-ODE from its own initial draws, its
+// samples and histogram written into the shared output arrays. The result depends only on the
+// job and the member index, never on the thread that runs it.
+//
+// API
+//   interface MemberJob   everything a member needs (typed arrays may live in SharedArrayBuffers)
+//   prepareJob(job): Prepared       per-thread compiled state (features, fast-path factors)
+//   runMember(job, prep, m): number -1, or the step at which the state became non-finite (the
+//                                   caller turns it into a NonFiniteError)
+//   memberWeights(job, prep, m): W [D, F]
+//   initialDraws(job, m): the initial state x_T of member m, equal to samplers/common.ts
+//                         initialState (float32-rounded, then float64)
+//
+// Fast path: features that are a product of time factors and at most two one-axis space factors
+// (fast/particles.ts). Anything else is integrated through models/linear-eval.ts in blocks.
+
+import type { IrFeatureTree, IrHistogram } from '../../compiler/ir/types.js';
+import { compileFeatures, type FeatureMap } from '../features.js';
+import { linearEvaluator, type LinearEvaluator } from '../models/linear-eval.js';
+import { factoredGram, ridgeFit } from '../models/linear.js';
+import { histogram } from '../histogram.js';
+import { normals } from '../rng.js';
+import { axisBasis, type AxisBasis } from './axis.js';
+import { integrateParticles } from './particles.js';
+import { productTrainer, type ProductTrainer } from './train.js';
+import type { StepPlan } from './steps.js';
+
+/**
+ * Gaussian bumps more than e^-TAU below a row's largest are dropped in sampling: e^-24 = 4e-11,
+ * over three orders below the float32 resolution of the samples (test/runtime-models/
+ * speed-equivalence.test.ts holds the result to a direct, untruncated evaluation).
+ */
+const SAMPLE_TAU = 24;
+
+export interface TrainInputs {
+  kind: 'train';
+  P: number;
+  ridge: number;
+  /** Per member, member-major: x [P, dim], t [P], lambda [P], Y [P, dim]. */
+  x: Float64Array;
+  t: Float64Array;
+  lambda: Float64Array;
+  Y: Float64Array;
+}
+
+export interface MemberJob {
+  tree: IrFeatureTree;
+  dim: number;
+  draws: number;
+  plan: StepPlan;
+  /** x_T = sd L z (L = chol M, or null for M = I). */
+  init: { sd: number; L: Float64Array | null };
+  /** Initial-state seed per member. */
+  seeds: Float64Array;
+  histogram: IrHistogram | null;
+  binCount: number;
+  weights: { kind: 'given'; W: Float64Array } | TrainInputs;
+  samples: Float32Array;
+  density: Float64Array;
+}
+
+export interface Prepared {
+  features: FeatureMap;
+  evaluator: LinearEvaluator;
+  /** The space factors for the fused loop, or null (generic path). */
+  space: AxisBasis[] | null;
+  /** Structured training (fast/train.ts), or null (models/linear.ts ridgeFit). */
+  trainer: ProductTrainer | null;
+}
+
+export function prepareJob(job: MemberJob): Prepared {
+  const features = compileFeatures(job.tree, job.dim);
+  return {
+    features,
+    evaluator: linearEvaluator(features, job.dim),
+    space: fastFactors(job.tree, job.dim, features),
+    trainer: productTrainer(job.tree, job.dim),
+  };
+}
+
+function fastFactors(tree: IrFeatureTree, dim: number, features: FeatureMap): AxisBasis[] | null {
+  if (!features.factored) return null;
+  const leaves: Extract<IrFeatureTree, { op: 'basis' }>[] = [];
+  const walk = (n: IrFeatureTree) => (n.op === 'basis' ? leaves.push(n) : n.op === 'product' && n.factors.forEach(walk));
+  walk(tree);
+  const space = leaves.filter((b) => !b.axes.every((a) => a === 't')).map((b) => axisBasis(b, dim, SAMPLE_TAU));
+  if (space.length > 2 || space.some((b) => b === null)) return null;
+  return space as AxisBasis[];
+}
+
+export function memberWeights(job: MemberJob, prep: Prepared, m: number): Float64Array {
+  const D = job.dim;
+  const F = prep.features.F;
+  const w = job.weights;
+  if (w.kind === 'given') return w.W.subarray(m * D * F, (m + 1) * D * F);
+  const P = w.P;
+  const x = w.x.subarray(m * P * D, (m + 1) * P * D);
+  const t = w.t.subarray(m * P, (m + 1) * P);
+  const lambda = w.lambda.subarray(m * P, (m + 1) * P);
+  const Y = w.Y.subarray(m * P * D, (m + 1) * P * D);
+  if (prep.trainer) return prep.trainer.fit(x, t, P, lambda, Y, D, w.ridge);
+  const s = {
+    P,
+    dim: D,
+    x,
+    t,
+    x0: new Float64Array(0),
+  };
+  // Same steps as models/linear.ts trainLinear, with the targets computed by the caller.
+  const Phi = prep.features.evaluate(s.x, s.t, P);
+  const gram = F > P ? factoredGram(prep.features, s) : undefined;
+  return ridgeFit(Phi, P, F, lambda, Y, D, w.ridge, { gram });
+}
+
+export function initialDraws(job: MemberJob, m: number): Float64Array {
+  const { dim, draws } = job;
+  const { sd, L } = job.init;
+  const z = normals(job.seeds[m], draws * dim);
+  const x = new Float64Array(draws * dim);
+  if (!L) {
+    for (let i = 0; i < x.length; i++) x[i] = Math.fround(sd * z[i]);
+    return x;
+  }
+  for (let i = 0; i < draws; i++)
+    for (let a = 0; a < dim; a++) {
+      let v = 0;
+      for (let b = 0; b <= a; b++) v += L[a * dim + b] * z[i * dim + b];
+      x[i * dim + a] = Math.fround(sd * v);
+    }
+  return x;
+}
+
+export function runMember(job: MemberJob, prep: Prepared, m: number): number {
+  const W = memberWeights(job, prep, m);
+  const x = initialDraws(job, m);
+  const bad = prep.space ? fused(job, prep, W, x) : blocked(job, prep, W, x);
+  if (bad >= 0) return bad;
+  const { dim, draws } = job;
+  const out = job.samples.subarray(m * draws * dim, (m + 1) * draws * dim);
+  for (let i = 0; i < out.length; i++) out[i] = x[i];
+  if (job.histogram) job.density.set(histogram(out, draws, dim, job.histogram).density, m * job.binCount);
+  return -1;
+}
+
+/** Wv_e = G_e (W contracted with the time factors at t_e), then the fused loop. */
+function fused(job: MemberJob, prep: Prepared, W: Float64Array, x: Float64Array): number {
+  const D = job.dim;
+  const fac = prep.features.factored!;
+  const Fs = fac.spaceSize;
+  const { plan } = job;
+  const E = plan.t.length;
+  const Wv = new Float64Array(E * D * Fs);
+  for (let e = 0; e < E; e++) {
+    const Wt = fac.contractTime(W, D, plan.t[e]);
+    for (let i = 0; i < D; i++) {
+      const o = (e * D + i) * Fs;
+      for (let j = 0; j < D; j++) {
+        const g = plan.G[(e * D + i) * D + j];
+        if (g === 0) continue;
+        for (let f = 0; f < Fs; f++) Wv[o + f] += g * Wt[j * Fs + f];
+      }
+    }
+  }
+  return integrateParticles(x, job.draws, D, prep.space!, Wv, plan);
+}
+
+const BLOCK = 2048;
+
+/** Generic features: mu = W phi(x, t_e) by the evaluator, a block of particles at a time. */
+function blocked(job: MemberJob, prep: Prepared, W: Float64Array, x: Float64Array): number {
+  const { dim: D, draws, plan } = job;
+  const mu = new Float64Array(BLOCK * D);
+  const u = new Float64Array(BLOCK * D);
+  const y = new Float64Array(BLOCK * D);
+  const evals = Array.from(plan.t, (t) => prep.evaluator.atTime(W, t));
+  const velocity = (e: number, xb: Float64Array, n: number, out: Float64Array) => {
+    evals[e](xb, n, mu);
+    const a = plan.a[e];
+    for (let p = 0; p < n; p++)
+      for (let i = 0; i < D; i++) {
+        let s = a * xb[p * D + i];
+        for (let j = 0; j < D; j++) s += plan.G[(e * D + i) * D + j] * mu[p * D + j];
+        out[p * D + i] = s;
+      }
+  };
+  for (let k = 0; k < plan.steps; k++) {
+    const h = plan.h[k];
+    for (let start = 0; start < draws; start += BLOCK) {
+      const n = Math.min(BLOCK, draws - start);
+      const xb = x.subarray(start * D, (start + n) * D);
+      if (!plan.heun) {
+        velocity(k, xb, n, u);
+        for (let i = 0; i < n * D; i++) xb[i] += h * u[i];
+      } else {
+        velocity(2 * k, xb, n, u);
+        for (let i = 0; i < n * D; i++) y[i] = xb[i] + h * u[i];
+        velocity(2 * k + 1, y, n, y);
+        for (let i = 0; i < n * D; i++) xb[i] += (h / 2) * (u[i] + y[i]);
+      }
+      for (let i = 0; i < n * D; i++) if (!Number.isFinite(xb[i])) return k;
+    }
+  }
+  return -1;
+}

@@ -1,0 +1,157 @@
+// Ensemble members spread over threads (worker_threads), synchronously from the caller's view.
+// Members are handed out one at a time through an atomic counter in shared memory; the calling
+// thread works too and then blocks (Atomics.wait) until every member is done. A member's result
+// depends only on its index (fast/member.ts), so any thread count gives the same bytes.
+//
+// API
+//   runMembersParallel(job, members, hooks): void
+//     runs fast/member.ts runMember for m = 0..members-1; hooks.check() between members (may
+//     throw: no new member is started after that), hooks.done(count) as members finish. Throws
+//     what a failed member throws (a worker's failure is re-run here to raise the real error);
+//     a non-finite state is reported through hooks.nonFinite(member, step), which must throw.
+//   setThreads(n) / threadCount(): threads used (default os.availableParallelism(), or the
+//     GTV_THREADS environment variable); 1 = no workers.
+//   awaitWorkers(timeoutMs): number    starts the workers if needed and blocks until they have
+//     loaded (or the timeout passes); returns how many are ready (tests, benches)
+//   lastRunStats(): { members, onCaller }   how many members the calling thread ran last time
+//   shareArray(a): a copy of a typed array in a SharedArrayBuffer
+//
+// Workers are started on first use, kept for later calls and unref'd (they never keep the
+// process alive). Under tsx (tests, benches) the worker loads the TypeScript source through tsx's
+// register API; from dist/ it loads the compiled worker.js.
+
+import os from 'node:os';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { prepareJob, runMember, type MemberJob } from './member.js';
+
+export interface PoolHooks {
+  check(): void;
+  done(count: number): void;
+  nonFinite(member: number, step: number): never;
+}
+
+/** ctl layout: next member to hand out, members done. */
+const NEXT = 0;
+const DONE = 1;
+/** status per member: 0 pending, 1 done, 2 non-finite (step in steps[]), 3 threw in a worker. */
+export const OK = 1;
+export const NON_FINITE = 2;
+export const THREW = 3;
+
+let threads = Number(process.env.GTV_THREADS) || os.availableParallelism();
+const workers: Worker[] = [];
+/** Workers that have loaded, counted by the workers themselves. */
+const ready = new Int32Array(new SharedArrayBuffer(4));
+let stats = { members: 0, onCaller: 0 };
+
+export function lastRunStats(): { members: number; onCaller: number } {
+  return { ...stats };
+}
+
+export function awaitWorkers(timeoutMs: number): number {
+  while (workers.length < threads - 1) workers.push(startWorker());
+  const end = performance.now() + timeoutMs;
+  for (let r = Atomics.load(ready, 0); r < workers.length && performance.now() < end; r = Atomics.load(ready, 0)) {
+    Atomics.wait(ready, 0, r, Math.max(1, end - performance.now()));
+  }
+  return Atomics.load(ready, 0);
+}
+
+export function setThreads(n: number): void {
+  threads = Math.max(1, Math.floor(n));
+}
+
+export function threadCount(): number {
+  return threads;
+}
+
+export function shareArray<T extends Float64Array | Float32Array | Int32Array>(a: T): T {
+  const Ctor = a.constructor as new (b: SharedArrayBuffer) => T;
+  const out = new Ctor(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+function startWorker(): Worker {
+  const here = import.meta.url;
+  let w: Worker;
+  if (here.endsWith('.ts')) {
+    // import.meta.resolve is missing where tsx compiles this file to CommonJS (mocha); the ESM
+    // entry of the api is taken from its own package (the CommonJS one cannot register ESM hooks).
+    const pkg = createRequire(here).resolve('tsx/package.json');
+    const api = pathToFileURL(pkg.replace(/package\.json$/, 'dist/esm/api/index.mjs')).href;
+    const entry = new URL('./worker.ts', here).href;
+    const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+    w = new Worker(boot, { eval: true, workerData: { ready } });
+  } else w = new Worker(new URL('./worker.js', here), { workerData: { ready } });
+  // A worker that fails to start simply never takes a member: the caller's thread does them all.
+  w.on('error', () => undefined);
+  w.unref();
+  return w;
+}
+
+export function runMembersParallel(job: MemberJob, members: number, hooks: PoolHooks): void {
+  const ctl = new Int32Array(new SharedArrayBuffer(8));
+  const status = new Int32Array(new SharedArrayBuffer(4 * members));
+  const steps = new Int32Array(new SharedArrayBuffer(4 * members));
+  const helpers = Math.min(threads, members) - 1;
+  while (workers.length < helpers) workers.push(startWorker());
+  for (let i = 0; i < helpers; i++) workers[i].postMessage({ job, ctl, status, steps, members });
+  const prep = prepareJob(job);
+  stats = { members, onCaller: 0 };
+  try {
+    for (;;) {
+      hooks.check();
+      const m = Atomics.add(ctl, NEXT, 1);
+      if (m >= members) break;
+      stats.onCaller++;
+      const bad = runMember(job, prep, m);
+      if (bad >= 0) hooks.nonFinite(m, bad);
+      Atomics.store(status, m, OK);
+      hooks.done(Atomics.add(ctl, DONE, 1) + 1);
+    }
+    for (let d = Atomics.load(ctl, DONE); d < members; d = Atomics.load(ctl, DONE)) {
+      Atomics.wait(ctl, DONE, d, 500);
+      hooks.done(Atomics.load(ctl, DONE));
+    }
+  } finally {
+    Atomics.store(ctl, NEXT, members);
+  }
+  for (let m = 0; m < members; m++) {
+    const s = Atomics.load(status, m);
+    if (s === NON_FINITE) hooks.nonFinite(m, steps[m]);
+    if (s === THREW) runMember(job, prep, m); // raises the worker's error here
+    if (s !== OK) throw new Error(`internal: ensemble member ${m} finished with status ${s}`);
+  }
+}
+
+/** The loop a worker runs for one job (worker.ts). */
+export function workerLoop(msg: {
+  job: MemberJob;
+  ctl: Int32Array;
+  status: Int32Array;
+  steps: Int32Array;
+  members: number;
+}): void {
+  const { job, ctl, status, steps, members } = msg;
+  const prep = prepareJob(job);
+  for (;;) {
+    const m = Atomics.add(ctl, NEXT, 1);
+    if (m >= members) break;
+    let s = OK;
+    try {
+      const bad = runMember(job, prep, m);
+      if (bad >= 0) {
+        steps[m] = bad;
+        s = NON_FINITE;
+      }
+    } catch {
+      s = THREW;
+    }
+    Atomics.store(status, m, s);
+    Atomics.add(ctl, DONE, 1);
+    Atomics.notify(ctl, DONE);
+  }
+}

@@ -1,0 +1,162 @@
+// The optimized ensemble execution (runtime/fast: structured training, fused per-particle loops,
+// worker threads) against straightforward references, and across thread counts.
+import { expect } from 'chai';
+import type { IrFeatureTree, IrSample } from '../../compiler/ir/types.js';
+import { compileFeatures } from '../../runtime/features.js';
+import { makeLinearState } from '../../runtime/models/linear-kernel.js';
+import { runMembers } from '../../runtime/samplers/ensemble.js';
+import { initialState } from '../../runtime/samplers/common.js';
+import { deriveSeed } from '../../runtime/rng.js';
+import { timeGrid } from '../../runtime/timegrid.js';
+import { selectBackend } from '../../runtime/backend.js';
+import { productTrainer } from '../../runtime/fast/train.js';
+import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/fast/pool.js';
+import { dsmSamples } from '../../runtime/models/dsm.js';
+import { targets } from '../../runtime/models/linear.js';
+import type { PointSet } from '../../runtime/posterior.js';
+import { fig2Tree, linearNode, three, vp } from './setup.js';
+
+const basis = (
+  basis: 'gauss' | 'fourier' | 'rff',
+  axes: ('x' | 'y' | 't')[],
+  n: number,
+  over: [number, number],
+  width = 0,
+): IrFeatureTree => ({ op: 'basis', basis, axes, n, over, width, seed: 4 });
+
+const square: PointSet = { points: Float64Array.from([1, 0, 0, 1, -1, 0, 0, -1]), weights: new Float64Array(4).fill(0.25), M: 4, dim: 2 };
+const gauss2d = (nt: number): IrFeatureTree => ({
+  op: 'product',
+  factors: [basis('gauss', ['x'], 8, [-1.5, 1.5], 3 / 14), basis('gauss', ['y'], 8, [-1.5, 1.5], 3 / 14), basis('gauss', ['t'], nt, [0.01, 1], 0.06)],
+});
+const fourier2d: IrFeatureTree = {
+  op: 'product',
+  factors: [basis('fourier', ['x'], 5, [-1.5, 1.5]), basis('fourier', ['y'], 5, [-1.5, 1.5]), basis('gauss', ['t'], 4, [0.01, 1], 0.2)],
+};
+const rff2d: IrFeatureTree = { op: 'product', factors: [basis('rff', ['x', 'y'], 40, [-1.5, 1.5], 0.5), basis('gauss', ['t'], 4, [0.01, 1], 0.2)] };
+
+function sampleNode(dim: number, solver: 'euler' | 'heun', draws = 400, members = 2): IrSample {
+  return {
+    kind: 'sample', name: 's', data: 'd', forward: 'f', draws, seed: 5, solver,
+    grid: { steps: 12, t_min: 1e-2, spacing: 'uniform', rho: 7 },
+    histogram: { bins: 30, range: [[-1.5, 1.5], [-1.5, 1.5]].slice(0, dim) as [number, number][] },
+    method: 'ensemble', model: 'lin', members,
+  };
+}
+
+/** math.md 5.2 with mu = W phi(x, t) from features.ts `evaluate`, one particle at a time, float64. */
+function reference(tree: IrFeatureTree, data: PointSet, W: Float64Array, node: IrSample, member: number): Float64Array {
+  const dim = data.dim;
+  const fm = compileFeatures(tree, dim);
+  const times = timeGrid(node.grid, vp.T);
+  const init = initialState(vp, dim, deriveSeed(node.seed, 'member', member), 0, node.draws);
+  const xs = Float64Array.from(init.dataSync());
+  init.dispose();
+  const velocity = (x: Float64Array, t: number): Float64Array => {
+    const phi = fm.evaluate(x, Float64Array.of(t), 1);
+    const v = new Float64Array(dim);
+    for (let a = 0; a < dim; a++) {
+      let mu = 0;
+      for (let f = 0; f < fm.F; f++) mu += W[a * fm.F + f] * phi[f];
+      v[a] = vp.beta(t) * x[a] + (vp.d(t) / vp.s2(t)) * (vp.alpha(t) * mu - x[a]);
+    }
+    return v;
+  };
+  for (let p = 0; p < node.draws; p++) {
+    const x = xs.slice(p * dim, (p + 1) * dim);
+    for (let k = 0; k + 1 < times.length; k++) {
+      const h = times[k] - times[k + 1];
+      const v0 = velocity(x, times[k]);
+      if (node.solver === 'euler') for (let a = 0; a < dim; a++) x[a] += h * v0[a];
+      else {
+        const y = x.map((xa, a) => xa + h * v0[a]);
+        const v1 = velocity(y, times[k + 1]);
+        for (let a = 0; a < dim; a++) x[a] += (h / 2) * (v0[a] + v1[a]);
+      }
+    }
+    xs.set(x, p * dim);
+  }
+  return xs;
+}
+
+// Tolerance: the outputs are float32 (|x| < 4 here, so one rounding is up to 2.4e-7); the fused
+// loops sum in another order and drop Gaussian bumps below e^-24 of a row's largest (< 1e-9 in
+// mu for these weights); the PF-ODE is contracting, so those differences do not grow. 2e-6 is a
+// few float32 ulps, and any real slip (a wrong index, step or coefficient) moves samples by 1e-3
+// or more.
+const TOL = 2e-6;
+
+describe('runtime/fast: optimized ensemble sampling', function () {
+  this.timeout(120_000);
+  let saved = 1;
+  before(async () => {
+    await selectBackend('wasm');
+    saved = threadCount();
+  });
+  after(() => setThreads(saved));
+
+  const cases: [string, IrFeatureTree, PointSet, 'euler' | 'heun'][] = [
+    ['1D Gaussian x-t product (Fig. 2 layout), euler', fig2Tree(12, 8, 1e-2), three, 'euler'],
+    ['1D Gaussian, heun', fig2Tree(12, 8, 1e-2), three, 'heun'],
+    ['2D Gaussian x-y-t product (Fig. 3 layout), euler', gauss2d(6), square, 'euler'],
+    ['2D Gaussian, heun', gauss2d(6), square, 'heun'],
+    ['2D Fourier x-y with Gaussian t', fourier2d, square, 'euler'],
+    ['2D random Fourier features (generic path)', rff2d, square, 'euler'],
+  ];
+  for (const [label, tree, data, solver] of cases) {
+    it(`equals the direct per-particle evaluation within ${TOL}: ${label}`, () => {
+      const st = makeLinearState(linearNode(200, 1e-2, 3), tree, data, vp);
+      const node = sampleNode(data.dim, solver, 300);
+      const Ws = [st.train(0).W, st.train(1).W];
+      const out = runMembers(node, st, 2, (m) => Ws[m]);
+      for (let m = 0; m < 2; m++) {
+        const ref = reference(tree, data, Ws[m], node, m);
+        const got = out.samples.subarray(m * ref.length, (m + 1) * ref.length);
+        let worst = 0;
+        for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(got[i] - ref[i]));
+        expect(worst, `member ${m}`).to.be.below(TOL);
+      }
+    });
+  }
+
+  it('structured training equals models/linear.ts ridgeFit (primal and dual) to 1e-12 of max |W|', () => {
+    // float64 throughout; the two differ only in summation order and in dropping bumps below
+    // e^-40 of their row, both at float64 rounding level (conditioning ~1e4 here).
+    for (const [tree, data, P] of [
+      [fig2Tree(16, 16, 1e-2), three, 600],
+      [fig2Tree(16, 16, 1e-2), three, 200],
+      [gauss2d(10), square, 300],
+    ] as [IrFeatureTree, PointSet, number][]) {
+      const st = makeLinearState(linearNode(P, 1e-2, 2), tree, data, vp);
+      const s = dsmSamples(data, vp, P, [1e-2, 1], deriveSeed(2, 'member', 0));
+      const { lambda, Y } = targets(s, vp, 'denoiser');
+      const fast = productTrainer(tree, data.dim)!.fit(s.x, s.t, P, lambda, Y, data.dim, 0.1);
+      const ref = st.train(0).W;
+      const scale = Math.max(...ref.map(Math.abs));
+      let worst = 0;
+      for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(fast[i] - ref[i]));
+      expect(worst / scale, `F = ${st.features.F}, P = ${P}`).to.be.below(1e-12);
+    }
+  });
+
+  it('gives the same bytes on 1 and 2 threads (trained members and given weights)', () => {
+    const st = makeLinearState(linearNode(150, 1e-2, 6), gauss2d(5), square, vp);
+    const node = sampleNode(2, 'euler', 2000, 5);
+    const run = (threads: number, given: boolean) => {
+      setThreads(threads);
+      const out = runMembers(node, st, 5, given ? (m) => st.train(m).W : 'train');
+      return { ...out, onCaller: lastRunStats().onCaller };
+    };
+    setThreads(2);
+    expect(awaitWorkers(60_000)).to.be.at.least(1);
+    for (const given of [false, true]) {
+      const one = run(1, given);
+      const two = run(2, given);
+      expect(one.onCaller).to.equal(5);
+      // the worker really ran members (else this would compare the caller with itself)
+      expect(two.onCaller).to.be.below(5);
+      expect(Buffer.from(two.samples.buffer).equals(Buffer.from(one.samples.buffer))).to.equal(true);
+      expect(Buffer.from(two.memberDensity.buffer).equals(Buffer.from(one.memberDensity.buffer))).to.equal(true);
+    }
+  });
+});
