@@ -13,6 +13,10 @@
 
 import * as tf from '@tensorflow/tfjs';
 
+// Production mode silences tfjs' console advice (e.g. "install tfjs-node" on first use of the cpu
+// backend), which would land in users' terminals and logs; gtv reports the backend it used itself.
+tf.env().set('PROD', true);
+
 export const BACKEND_NAMES = ['tensorflow', 'node', 'wasm', 'cpu'] as const;
 
 const NODE_PACKAGE = '@tensorflow/tfjs-node';
