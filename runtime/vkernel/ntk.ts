@@ -15,15 +15,17 @@
 //
 // API
 //   ntkPopulation(state, N, seed): NtkPopulation
-//   ntkMuCov(pop, xa, ta, xb, tb): Float64Array [D, D]
-//   ntkVkernelMap                kernel branch of map.vkernel / map.vkernel_time_correlation
+//   ntkMuCov(pop, xa, ta, xb, tb): CovEstimate   Cov[mu_hat(za), mu_hat(zb)] [D, D] and its SE
+//   ntkVkernelMap                kernel branch of map.vkernel / map.vkernel_time_correlation; the
+//                                design is the model's `design` points (reported as mc_samples),
+//                                not the map's mc_samples
 
 import type { IrMap } from '../../compiler/ir/types.js';
 import { posterior } from '../posterior.js';
 import { deriveSeed } from '../rng.js';
 import { targets } from '../models/linear.js';
 import { embed, ntkTheta, symEig, type NtkState } from '../models/ntk.js';
-import { design, vFactor } from './population.js';
+import { design, vFactor, type CovEstimate } from './population.js';
 import { emptyResult, type KernelOutput } from '../kernels/types.js';
 
 export interface NtkPopulation {
@@ -119,25 +121,35 @@ function weightedKernelRow(pop: NtkPopulation, x: Float64Array, t: number): Floa
   return row;
 }
 
-export function ntkMuCov(pop: NtkPopulation, xa: Float64Array, ta: number, xb: Float64Array, tb: number): Float64Array {
+export function ntkMuCov(pop: NtkPopulation, xa: Float64Array, ta: number, xb: Float64Array, tb: number): CovEstimate {
   const { N, D, P } = pop;
   const ra = weightedKernelRow(pop, xa, ta);
   const rb = xa === xb && ta === tb ? ra : weightedKernelRow(pop, xb, tb);
   const cov = new Float64Array(D * D);
+  const sq = new Float64Array(D * D);
   const ga = new Float64Array(D);
   const gb = new Float64Array(D);
-  // Rows hold lambda_j k(z, z_j) / N, so (1/N) sum_j (lambda_j k_a)(lambda_j k_b) X_j = N sum_j ra_j rb_j X_j.
+  // Rows hold lambda_j k(z, z_j) / N, so the design average (1/N) sum_j (lambda_j k_a)(lambda_j k_b) X_j
+  // has per-point terms N^2 ra_j rb_j X_j.
   for (let j = 0; j < N; j++) {
-    const w = ra[j] * rb[j] * N;
+    const w = ra[j] * rb[j] * N * N;
     for (let a = 0; a < D; a++) {
       const r = pop.resid[j * D + a];
       ga[a] += ra[j] * r;
       gb[a] += rb[j] * r;
-      for (let b = 0; b < D; b++) cov[a * D + b] += w * (pop.noise[j * D * D + a * D + b] + r * pop.resid[j * D + b]);
+      for (let b = 0; b < D; b++) {
+        const term = w * (pop.noise[j * D * D + a * D + b] + r * pop.resid[j * D + b]);
+        cov[a * D + b] += term / N;
+        sq[a * D + b] += (term * term) / N;
+      }
     }
   }
+  // SE as in population.ts: the spread of the per-point terms over sqrt(N) (the eigenbasis's own
+  // Monte-Carlo error is not included).
+  const se = new Float64Array(D * D);
+  for (let i = 0; i < D * D; i++) se[i] = Math.sqrt(Math.max(0, sq[i] - cov[i] * cov[i]) / N) / P;
   for (let a = 0; a < D; a++) for (let b = 0; b < D; b++) cov[a * D + b] = (cov[a * D + b] - ga[a] * gb[b]) / P;
-  return cov;
+  return { cov, se };
 }
 
 export function ntkVkernelMap(node: IrMap, state: NtkState): KernelOutput {
@@ -148,6 +160,7 @@ export function ntkVkernelMap(node: IrMap, state: NtkState): KernelOutput {
   const G = axes.reduce((s, a) => s * a.n, 1);
   const nt = node.t.length;
   const V = new Float64Array(nt * G * D * D);
+  const se = new Float64Array(nt * G * D * D);
   const ref = node.quantity === 'vkernel_time_correlation' ? node.ref : null;
   for (let k = 0; k < nt; k++) {
     const t = node.t[k];
@@ -160,19 +173,24 @@ export function ntkVkernelMap(node: IrMap, state: NtkState): KernelOutput {
       }
       const xb = ref ? Float64Array.from(ref.x) : x;
       const tb = ref ? ref.t : t;
-      const cov = ntkMuCov(pop, x, t, xb, tb);
+      const est = ntkMuCov(pop, x, t, xb, tb);
       const c = vFactor(state.schedule, 'denoiser', t) * vFactor(state.schedule, 'denoiser', tb);
-      for (let i = 0; i < D * D; i++) V[(k * G + g) * D * D + i] = c * cov[i];
+      for (let i = 0; i < D * D; i++) {
+        V[(k * G + g) * D * D + i] = c * est.cov[i];
+        se[(k * G + g) * D * D + i] = Math.abs(c) * est.se[i];
+      }
     }
   }
   const result = emptyResult();
-  result.arrays.V = { shape: [nt, ...axes.map((a) => a.n), D, D], dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]' };
+  const gshape = [nt, ...axes.map((a) => a.n), D, D];
+  result.arrays.V = { shape: gshape, dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]' };
+  result.arrays.V_se = { shape: gshape, dtype: 'float64', data: se, doc: 'Monte-Carlo standard error of V [n_t, ...grid, D, D]' };
   result.arrays.t = { shape: [nt], dtype: 'float64', data: Float64Array.from(node.t), doc: 'times [n_t]' };
   result.arrays.nu = { shape: [pop.nu.length], dtype: 'float64', data: pop.nu, doc: 'Nystrom eigenvalues of the lambda-weighted NTK operator (ascending)' };
   ['x', 'y', 'z'].slice(0, D).forEach((name, a) => {
     result.arrays[`grid_${name}`] = { shape: [axes[a].n], dtype: 'float64', data: Float64Array.from(coords[a]), doc: `${name} grid [n]` };
   });
-  result.scalars.design = pop.N;
+  result.scalars.mc_samples = pop.N;
   result.scalars.eigenpairs = pop.nu.length;
   result.notes.push(`NTK V-kernel, continuum form (math.md 10) on a ${pop.N}-point Nystrom design, target-noise and random-design terms`);
   return { value: { kind: 'map' }, result };

@@ -67,7 +67,7 @@ describe('runtime NTK models (math.md 10)', function () {
     const pop = ntkPopulation(makeNtkState(ntkNode(1, 64), two, vp), 200, 1);
     const V = (tau: number) => {
       const p = { ...pop, state: makeNtkState(ntkNode(tau, 64), two, vp) };
-      return ntkMuCov(p, Float64Array.from([0]), 0.05, Float64Array.from([0]), 0.05)[0];
+      return ntkMuCov(p, Float64Array.from([0]), 0.05, Float64Array.from([0]), 0.05).cov[0];
     };
     // k_tau ~ lr tau Theta for lr tau nu_max << 1 (nu_max ~ 10 here): V ratio 1e-2 within 1%.
     expect(V(1e-4) / V(1e-3)).to.be.closeTo(1e-2, 1e-4);
