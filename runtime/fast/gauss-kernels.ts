@@ -1,20 +1,41 @@
-// Fused per-particle PF-ODE loops specialized to Gaussian space factors (Fig. 2: one factor in
-// 1D; Fig. 3: two factors in 2D), Euler only: the general loops of fast/particles.ts with the
-// row recurrences of fast/axis.ts inlined and the 1D dot product accumulated while the row is
-// generated (no row buffer). Measured about 2x faster than calling fillAxis per row.
+// Fused per-particle PF-ODE loops specialized to Gaussian space factors, Euler only (Fig. 2: one
+// factor in 1D; Fig. 3: two factors in 2D). With the nearest centre i0, f = d - i0 and
+// E = e^{2 a f}, bump i0 + k is g0 E^k e^{-a k^2} (fast/axis.ts), and only |k| <= K matter. The
+// weights are laid out per step with K zero entries padded on each side of every axis, so the
+// window never needs clipping at the edges: every row is a fixed-length loop.
+//   1D: m = g0 sum_k (W[i0 + k] e^{-a k^2}) E^k, two Horner chains (E and 1/E) over a table
+//       Wc [steps, n, 2K + 1] made once per member: 2 exps, 1 division, 2K multiply-adds.
+//   2D: the row of factor 2 (2K + 1 values) by recurrence, then the padded (2K+1)^2 block of each
+//       output contracted with it and with factor 1's row generated on the fly.
+// Overflow: a row is only built when g0 = e^{-a f^2} > 0, so |2 a f| < 2 sqrt(745 a) and the
+// largest power E^K stays finite for a < 100; wider-than-that bumps go to fast/particles.ts.
 //
 // API
-//   gauss1(x, n, b, Wv, plan): number        1D, returns -1 or the first non-finite step
-//   gauss2(x, n, b1, b2, Wv, plan): number   2D, b1 on x[.., b1.axis], b2 on x[.., b2.axis]
+//   gaussKernelFits(b): boolean               this file handles the factor (a < 100)
+//   gauss1(x, n, b, W [steps, n], plan): number        -1 or the first non-finite step
+//   gauss2(x, n, b1, b2, W [steps, 2, n1, n2], plan): number
 
 import type { AxisBasis } from './axis.js';
+import { fexp } from './exp.js';
 import type { StepPlan } from './steps.js';
+
+export function gaussKernelFits(b: AxisBasis): boolean {
+  return b.a < 100;
+}
 
 export function gauss1(x: Float64Array, n: number, b: AxisBasis, Wv: Float64Array, plan: StepPlan): number {
   const nb = b.n;
   const last = nb - 1;
-  const { lo, invH, a, ea, q, K, norm } = b;
+  const { lo, invH, a, K, norm } = b;
   const { steps, h, a: av } = plan;
+  const L = 2 * K + 1;
+  const Wc = new Float64Array(steps * nb * L);
+  for (let k = 0; k < steps; k++)
+    for (let i = 0; i < nb; i++)
+      for (let o = -K; o <= K; o++) {
+        const j = i + o;
+        if (j >= 0 && j < nb) Wc[(k * nb + i) * L + K + o] = Wv[k * nb + j] * Math.exp(-a * o * o);
+      }
   let bad = steps;
   for (let p = 0; p < n; p++) {
     let xp = x[p];
@@ -22,26 +43,21 @@ export function gauss1(x: Float64Array, n: number, b: AxisBasis, Wv: Float64Arra
       const d = (xp - lo) * invH;
       const i0 = d <= 0 ? 0 : d >= last ? last : (d + 0.5) | 0;
       const f = d - i0;
-      const base = k * nb + i0;
-      let m = Wv[base];
-      const top = i0 + K < last ? K : last - i0;
-      const bot = i0 - K > 0 ? K : i0;
-      const E = Math.exp(2 * a * f);
-      let g = 1;
-      let r = ea * E;
-      for (let j = 1; j <= top; j++) {
-        g *= r;
-        r *= q;
-        m += Wv[base + j] * g;
+      const g0 = fexp(-a * f * f);
+      let m = 0;
+      if (g0 > 0) {
+        const E = fexp(2 * a * f);
+        const Ei = 1 / E;
+        const c = (k * nb + i0) * L + K;
+        let up = 0;
+        let dn = 0;
+        for (let o = K; o >= 1; o--) {
+          up = (up + Wc[c + o]) * E;
+          dn = (dn + Wc[c - o]) * Ei;
+        }
+        m = norm * g0 * (Wc[c] + up + dn);
       }
-      g = 1;
-      r = ea / E;
-      for (let j = 1; j <= bot; j++) {
-        g *= r;
-        r *= q;
-        m += Wv[base - j] * g;
-      }
-      xp += h[k] * (av[k] * xp + norm * Math.exp(-a * f * f) * m);
+      xp += h[k] * (av[k] * xp + m);
       if (!(Math.abs(xp) < Infinity)) {
         if (k < bad) bad = k;
         break;
@@ -62,87 +78,82 @@ export function gauss2(
 ): number {
   const n1 = b1.n;
   const n2 = b2.n;
-  const Fs = n1 * n2;
+  const K1 = b1.K;
+  const K2 = b2.K;
+  const L1 = 2 * K1 + 1;
+  const L2 = 2 * K2 + 1;
+  const s1 = n2 + 2 * K2; // padded row stride
+  const blk = (n1 + 2 * K1) * s1; // one padded output block
+  const { steps, h, a: av } = plan;
+  const Wp = new Float64Array(steps * 2 * blk);
+  for (let e = 0; e < steps; e++)
+    for (let d = 0; d < 2; d++)
+      for (let i = 0; i < n1; i++)
+        for (let j = 0; j < n2; j++) Wp[(e * 2 + d) * blk + (i + K1) * s1 + j + K2] = Wv[((e * 2 + d) * n1 + i) * n2 + j];
   const ax1 = b1.axis;
   const norm = b1.norm * b2.norm;
-  const row2 = new Float64Array(n2);
-  const { steps, h, a: av } = plan;
+  const r1 = new Float64Array(L1);
+  const r2 = new Float64Array(L2);
   let bad = steps;
   for (let p = 0; p < n; p++) {
     let x0 = x[2 * p];
     let x1 = x[2 * p + 1];
     for (let k = 0; k < steps; k++) {
-      // factor 2: the row into row2[lo2..hi2]
-      const u2 = ax1 === 0 ? x1 : x0;
-      const d2 = (u2 - b2.lo) * b2.invH;
-      const j0 = d2 <= 0 ? 0 : d2 >= n2 - 1 ? n2 - 1 : (d2 + 0.5) | 0;
-      const f2 = d2 - j0;
-      const hi2 = j0 + b2.K < n2 - 1 ? j0 + b2.K : n2 - 1;
-      const lo2 = j0 - b2.K > 0 ? j0 - b2.K : 0;
-      const E2 = Math.exp(2 * b2.a * f2);
-      row2[j0] = 1;
-      let g = 1;
-      let r = b2.ea * E2;
-      for (let j = j0 + 1; j <= hi2; j++) {
-        g *= r;
-        r *= b2.q;
-        row2[j] = g;
-      }
-      g = 1;
-      r = b2.ea / E2;
-      for (let j = j0 - 1; j >= lo2; j--) {
-        g *= r;
-        r *= b2.q;
-        row2[j] = g;
-      }
-      // factor 1, generated on the fly, times the contraction of each weight row with row2
       const u1 = ax1 === 0 ? x0 : x1;
+      const u2 = ax1 === 0 ? x1 : x0;
       const d1 = (u1 - b1.lo) * b1.invH;
       const i0 = d1 <= 0 ? 0 : d1 >= n1 - 1 ? n1 - 1 : (d1 + 0.5) | 0;
       const f1 = d1 - i0;
-      const hi1 = i0 + b1.K < n1 - 1 ? i0 + b1.K : n1 - 1;
-      const lo1 = i0 - b1.K > 0 ? i0 - b1.K : 0;
-      const E1 = Math.exp(2 * b1.a * f1);
-      const base = k * 2 * Fs;
+      const d2 = (u2 - b2.lo) * b2.invH;
+      const j0 = d2 <= 0 ? 0 : d2 >= n2 - 1 ? n2 - 1 : (d2 + 0.5) | 0;
+      const f2 = d2 - j0;
+      const g0 = fexp(-(b1.a * f1 * f1 + b2.a * f2 * f2));
       let m0 = 0;
       let m1 = 0;
-      let g1 = 1;
-      let r1 = b1.ea * E1;
-      for (let i = i0; i <= hi1; i++) {
-        const o0 = base + i * n2;
-        const o1 = o0 + Fs;
-        let s0 = 0;
-        let s1 = 0;
-        for (let j = lo2; j <= hi2; j++) {
-          s0 += Wv[o0 + j] * row2[j];
-          s1 += Wv[o1 + j] * row2[j];
+      if (g0 > 0) {
+        fillRel(r1, K1, b1.ea, b1.q, fexp(2 * b1.a * f1));
+        fillRel(r2, K2, b2.ea, b2.q, fexp(2 * b2.a * f2));
+        // padded (i0 - K1, j0 - K2) is the block's (i0, j0) corner
+        let o0 = k * 2 * blk + i0 * s1 + j0;
+        let o1 = o0 + blk;
+        if (L2 === 7) {
+          // the common width = spacing / 2 (K = 3): the row of factor 2 held in registers
+          const g0_ = r2[0], g1_ = r2[1], g2_ = r2[2], g3_ = r2[3], g4_ = r2[4], g5_ = r2[5], g6_ = r2[6];
+          for (let i = 0; i < L1; i++) {
+            const t0 =
+              Wp[o0] * g0_ + Wp[o0 + 1] * g1_ + Wp[o0 + 2] * g2_ + Wp[o0 + 3] * g3_ +
+              (Wp[o0 + 4] * g4_ + Wp[o0 + 5] * g5_ + Wp[o0 + 6] * g6_);
+            const t1 =
+              Wp[o1] * g0_ + Wp[o1 + 1] * g1_ + Wp[o1 + 2] * g2_ + Wp[o1 + 3] * g3_ +
+              (Wp[o1 + 4] * g4_ + Wp[o1 + 5] * g5_ + Wp[o1 + 6] * g6_);
+            m0 += r1[i] * t0;
+            m1 += r1[i] * t1;
+            o0 += s1;
+            o1 += s1;
+          }
+        } else {
+          for (let i = 0; i < L1; i++) {
+            let t0 = 0;
+            let t1 = 0;
+            for (let j = 0; j < L2; j++) {
+              const g = r2[j];
+              t0 += Wp[o0 + j] * g;
+              t1 += Wp[o1 + j] * g;
+            }
+            m0 += r1[i] * t0;
+            m1 += r1[i] * t1;
+            o0 += s1;
+            o1 += s1;
+          }
         }
-        m0 += g1 * s0;
-        m1 += g1 * s1;
-        g1 *= r1;
-        r1 *= b1.q;
+        const sc = norm * g0;
+        m0 *= sc;
+        m1 *= sc;
       }
-      g1 = b1.ea / E1;
-      r1 = g1 * b1.q;
-      for (let i = i0 - 1; i >= lo1; i--) {
-        const o0 = base + i * n2;
-        const o1 = o0 + Fs;
-        let s0 = 0;
-        let s1 = 0;
-        for (let j = lo2; j <= hi2; j++) {
-          s0 += Wv[o0 + j] * row2[j];
-          s1 += Wv[o1 + j] * row2[j];
-        }
-        m0 += g1 * s0;
-        m1 += g1 * s1;
-        g1 *= r1;
-        r1 *= b1.q;
-      }
-      const sc = norm * Math.exp(-(b1.a * f1 * f1 + b2.a * f2 * f2));
       const hk = h[k];
       const ak = av[k];
-      x0 += hk * (ak * x0 + sc * m0);
-      x1 += hk * (ak * x1 + sc * m1);
+      x0 += hk * (ak * x0 + m0);
+      x1 += hk * (ak * x1 + m1);
       if (!(Math.abs(x0) + Math.abs(x1) < Infinity)) {
         if (k < bad) bad = k;
         break;
@@ -152,4 +163,23 @@ export function gauss2(
     x[2 * p + 1] = x1;
   }
   return bad < steps ? bad : -1;
+}
+
+/** r[K + k] = E^k e^{-a k^2} for |k| <= K (ea = e^{-a}, q = e^{-2a}), outwards from r[K] = 1. */
+function fillRel(r: Float64Array, K: number, ea: number, q: number, E: number): void {
+  r[K] = 1;
+  let g = 1;
+  let s = ea * E;
+  for (let k = 1; k <= K; k++) {
+    g *= s;
+    s *= q;
+    r[K + k] = g;
+  }
+  g = 1;
+  s = ea / E;
+  for (let k = 1; k <= K; k++) {
+    g *= s;
+    s *= q;
+    r[K - k] = g;
+  }
 }

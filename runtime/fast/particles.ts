@@ -11,7 +11,7 @@
 //     which some particle's state became non-finite (the caller reports it).
 
 import { fillAxis, GAUSS, type AxisBasis } from './axis.js';
-import { gauss1, gauss2 } from './gauss-kernels.js';
+import { gauss1, gauss2, gaussKernelFits } from './gauss-kernels.js';
 import type { StepPlan } from './steps.js';
 
 export function integrateParticles(
@@ -22,7 +22,7 @@ export function integrateParticles(
   Wv: Float64Array,
   plan: StepPlan,
 ): number {
-  const gauss = space.every((b) => b.kind === GAUSS);
+  const gauss = space.every((b) => b.kind === GAUSS && gaussKernelFits(b));
   if (space.length === 2 && dim === 2) {
     return gauss && !plan.heun ? gauss2(x, n, space[0], space[1], Wv, plan) : run2x2(x, n, space[0], space[1], Wv, plan);
   }
