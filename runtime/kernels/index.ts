@@ -22,6 +22,7 @@ import { ntkModelKernel } from '../models/ntk.js';
 import { naiveKernel, pfOdeKernel } from './samples.js';
 import { posteriorMapKernel } from './maps.js';
 import { metricKernel } from './metrics.js';
+import { scoreErrorKernel } from '../maps/score-error.js';
 
 export function kernelKey(node: IrNode): string {
   switch (node.kind) {
@@ -68,4 +69,5 @@ export const KERNELS: Record<string, Kernel> = {
   'map.vkernel': k(vkernelMapKernel),
   'map.vkernel_time_correlation': k(vkernelMapKernel),
   'model.ntk': k(ntkModelKernel),
+  'map.score_error': k(scoreErrorKernel),
 };
