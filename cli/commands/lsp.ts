@@ -1,8 +1,6 @@
 // `gtv lsp --stdio`: the language server over stdin/stdout (the transport flag editor clients
 // pass). The LSP connection owns the process from here on: after `shutdown` + `exit` it exits
 // with 0, and when the client goes away without them, with 1, as the protocol asks.
-import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
-import { startServer } from '../../editor/lsp/server.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError } from '../exit.js';
 import type { Command } from './command.js';
@@ -23,6 +21,9 @@ export const lspCommand: Command = {
     // stdout carries the protocol: anything logged by accident must go to stderr instead.
     console.log = console.error;
     console.info = console.error;
+    // Loaded here so other commands never pay for the server's imports.
+    const { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } = await import('vscode-languageserver/node');
+    const { startServer } = await import('../../editor/lsp/server.js');
     const connection = createConnection(
       ProposedFeatures.all,
       new StreamMessageReader(process.stdin),

@@ -3,9 +3,8 @@
 // this file wires the real compiler and runtime into it, handles Ctrl-C, and maps the outcome to
 // an exit code: 0 complete, 1 errors in the study, 2 usage error or failed run, 130 interrupted.
 import { compileFile } from '../../compiler/driver.js';
-import { executeCell, selectBackend } from '../../runtime/index.js';
 import { createReporter } from '../../study/progress.js';
-import { runStudy, type Executor } from '../../study/run.js';
+import type { Executor } from '../../study/run.js';
 import { parseCommandArgs } from '../args.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 import { assertReadable } from '../files.js';
@@ -15,8 +14,12 @@ import type { Command } from './command.js';
 /** The shell's convention for a process stopped by SIGINT (128 + 2). */
 const EXIT_INTERRUPTED = 130;
 
-/** The real runtime; cells run on the backend resolved once for the whole run. */
-function runtimeExecutor(): Executor {
+/**
+ * The real runtime; cells run on the backend resolved once for the whole run. Loaded on demand:
+ * tfjs and the plotting stack take about a second to import, which no other command should pay.
+ */
+async function runtimeExecutor(): Promise<Executor> {
+  const { executeCell, selectBackend } = await import('../../runtime/index.js');
   let backend: string | undefined;
   return {
     async resolveBackend(requested) {
@@ -100,6 +103,7 @@ export const runCommand: Command = {
     const signals = watchSignals(() => io.stderr('\ngtv run: interrupting after the current chunk (Ctrl-C again to stop at once)\n'));
     let outcome;
     try {
+      const { runStudy } = await import('../../study/run.js');
       outcome = await runStudy(
         {
           file,
@@ -118,7 +122,7 @@ export const runCommand: Command = {
             sources = out.files;
             return out;
           },
-          executor: runtimeExecutor(),
+          executor: await runtimeExecutor(),
         },
       );
     } finally {
