@@ -1,11 +1,14 @@
 // One analysis per open document version, produced by the same front end as `gtv check`
 // (compiler/driver.ts). Unsaved editor buffers are served to the driver through its CompilerHost,
-// so an import of a file that is open and modified sees the buffer, not the disk.
+// so an import of a file that is open and modified sees the buffer, not the disk. The linter then
+// runs on the compile output exactly as in `gtv check` (compiler/lint/check-file.ts): the same
+// configuration discovery from the document's folder, disable comments read from the buffers.
 import * as path from 'node:path';
 import type { SourceFile } from '../../compiler/ast.js';
 import type { Diagnostic } from '../../compiler/diagnostics/types.js';
 import { compileSource } from '../../compiler/driver.js';
 import { nodeHost, type CompilerHost } from '../../compiler/host.js';
+import { lintCompiled } from '../../compiler/lint/lint.js';
 import { pathToUri, uriToPath } from './positions.js';
 
 export interface Analysis {
@@ -18,8 +21,9 @@ export interface Analysis {
   ast: SourceFile | undefined;
   /** Every parsed file (the document and its imports), keyed as the driver keys them. */
   asts: Map<string, SourceFile>;
-  /** Source text of every loaded file, keyed as `asts`. */
+  /** Source text of every loaded file, keyed as `asts`, plus the lint configuration file if any. */
   files: Map<string, string>;
+  /** Compiler diagnostics as graded by the lint configuration, then the linter's findings. */
   diagnostics: Diagnostic[];
 }
 
@@ -37,14 +41,15 @@ export function analyze(uri: string, text: string, openBuffers: OpenBuffers): An
     readBinary: (file) => nodeHost.readBinary!(path.resolve(file)),
   };
   const result = compileSource(text, absPath, host);
+  const linted = lintCompiled(absPath, result);
   return {
     uri,
     path: absPath,
     text,
     ast: findAst(result.asts, absPath),
     asts: result.asts,
-    files: result.files,
-    diagnostics: result.diagnostics,
+    files: new Map([...result.files, ...linted.files]),
+    diagnostics: linted.diagnostics,
   };
 }
 
