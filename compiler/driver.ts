@@ -65,8 +65,12 @@ function compile(path: string, text: string | undefined, host: CompilerHost): Co
         if (doc) docs.push(doc);
       }
       if (studies.length === 0) checkLibrary(prog.root, defs, r, shared);
-      reportUnused(root, scopes, shared.implicit.used, r);
-      const diagnostics = [...prog.syntax, ...r.diagnostics];
+      const syntaxBroken = prog.syntax.some((d) => d.severity === 'error');
+      // Errors leave definitions unparsed or unreferenced, so "never used" and "nothing declared"
+      // would only be echoes of them: report those once the file is otherwise sound.
+      if (!syntaxBroken && !r.diagnostics.some((d) => d.severity === 'error')) reportUnused(root, scopes, shared.implicit.used, r);
+      const echoes = new Set<string>(syntaxBroken ? [SEM.missingDefault] : []);
+      const diagnostics = [...prog.syntax, ...r.diagnostics.filter((d) => !echoes.has(d.code))];
       if (!diagnostics.some((d) => d.severity === 'error')) {
         for (const doc of docs) {
           const problems = validateIr(doc);
