@@ -19,7 +19,9 @@ export function geomspace(a: number, b: number, n: number): number[] {
   const sign = a < 0 ? -1 : 1;
   const la = Math.log(Math.abs(a));
   const lb = Math.log(Math.abs(b));
-  return linspace(la, lb, n).map((l, i) => (i === 0 ? a : i === n - 1 ? b : sign * Math.exp(l)));
+  // exp(log) is off in the last bits (1e-2 comes back as 0.010000000000000005); 15 significant
+  // digits give back the values a user means, and the cell ids derived from them stay readable.
+  return linspace(la, lb, n).map((l, i) => (i === 0 ? a : i === n - 1 ? b : sign * Number(Math.exp(l).toPrecision(15))));
 }
 
 export function points(list: number[][], weights?: number[]): PointSet {

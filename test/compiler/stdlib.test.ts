@@ -60,9 +60,9 @@ describe('stdlib data generators', () => {
     expect(gen.grid(0, 1, 2, 2).points).to.deep.equal([[0, 0], [0, 1], [1, 0], [1, 1]]);
     expect(gen.linspace(0, 1, 1)).to.deep.equal([0]);
     const g = gen.geomspace(0.001, 0.1, 3);
-    // The ends are exact (they are ids of sweep cells); the middle is exp(log(...)), to 1 ulp-ish.
-    expect([g[0], g[2]]).to.deep.equal([0.001, 0.1]);
-    expect(g[1]).to.be.closeTo(0.01, 1e-15);
+    // Values name sweep cells, so decades come out exact, not exp(log(...)) with ulp noise.
+    expect(g).to.deep.equal([0.001, 0.01, 0.1]);
+    expect(gen.geomspace(1e-3, 10, 5)).to.deep.equal([0.001, 0.01, 0.1, 1, 10]);
   });
 
   it('draws the same seeded mixture every time, and a different one for another seed', () => {
