@@ -6,8 +6,8 @@ import type { Command } from './command.js';
 
 export const explainCommand: Command = {
   name: 'explain',
-  synopsis: '[CODE]',
-  summary: 'Describe a diagnostic code (e.g. GTV0204); without CODE, list every code.',
+  synopsis: '[CODE|RULE]',
+  summary: 'Describe a diagnostic code (GTV0204) or lint rule (unused-sweep); without one, list them all.',
   async run(args, io) {
     const parsed = parseCommandArgs(this, args, {}, io);
     if (!parsed) return 0;
@@ -18,9 +18,9 @@ export const explainCommand: Command = {
       io.stdout(rows.join('\n') + (rows.length ? '\n' : ''));
       return EXIT_OK;
     }
-    // `0204` and `gtv0204` are accepted as well as `GTV0204`.
+    // `0204` and `gtv0204` are accepted as well as `GTV0204`; so is the name a config file uses.
     const code = /^\d+$/.test(raw) ? `GTV${raw}` : raw;
-    const info = codeInfo(code);
+    const info = codeInfo(code) ?? ALL_CODES.find((c) => c.name === raw.toLowerCase());
     if (!info) {
       throw new UsageError(`unknown diagnostic code \`${raw}\` (run \`gtv explain\` to list them)`);
     }

@@ -231,6 +231,13 @@ describe('gtv command line', () => {
       }
     });
 
+    it('accepts a lint rule name as gtv.json spells it', async () => {
+      const info = ALL_CODES.find((c) => c.name === 'unused-sweep')!;
+      const r = await runCli(['explain', 'unused-sweep']);
+      expect(r.code).to.equal(0);
+      expect(r.stdout).to.contain(`${info.code} unused-sweep`);
+    });
+
     it('lists every code without an argument', async () => {
       const r = await runCli(['explain']);
       expect(r.code).to.equal(0);
