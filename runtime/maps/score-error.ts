@@ -14,8 +14,8 @@
 //             score:    s_hat = W phi,                       Cov = Cov[W phi]
 //           Both are Monte-Carlo estimates of the infinite-ensemble quantities, so no member count
 //           is needed.
-// NTK models have no continuum mean at arbitrary points exported yet (vkernel/ntk.ts keeps only
-// design-point residuals), so they are refused with a runtime error naming the gap.
+//   ntk     as linear, with the continuum (large-P) mean denoiser mubar_tau (ntk-mean.ts) and the
+//           NTK population variance (vkernel/ntk.ts), both on the model's Nystrom design.
 // Output layout in docs/outputs.md.
 
 import type { IrMap } from '../../compiler/ir/types.js';
@@ -27,6 +27,9 @@ import { gridArrays, gridPoints } from '../kernels/maps.js';
 import { emptyResult, lookup, type Kernel, type ModelValue } from '../kernels/types.js';
 import { linearState } from '../models/linear-kernel.js';
 import { muCov, population } from '../vkernel/population.js';
+import { ntkState } from '../models/ntk.js';
+import { ntkMuCov, ntkPopulation } from '../vkernel/ntk.js';
+import { ntkMean } from './ntk-mean.js';
 
 interface ErrorFields {
   /** Mean error [n_t * count * dim]. */
@@ -102,9 +105,12 @@ function errorFields(
         notes: ['linear: population theory, first order in 1/P (math.md 9.2), Monte Carlo over mc_samples design points'],
       };
     case 'ntk':
-      throw new RuntimeError(
-        `score_error is not implemented for NTK models yet ('${node.model}'): use a linear, naive or true model`,
-      );
+      ntkFields(node, model, points, count, mean, spread, check, tick);
+      return {
+        mean,
+        spread: { name: 'rms', data: spread, doc: RMS_DOC },
+        notes: ['ntk: continuum (large-P) mean and first-order variance on the Nystrom design of `design` points (math.md 10)'],
+      };
   }
 }
 
@@ -144,6 +150,43 @@ function linearFields(
       }
       const cov = muCov(pop, x, t, x, t).cov;
       spread[k * count + g] = Math.sqrt(sq + traceOfScoreCov(cov, denoiser ? al / s2 : 1, denoiser ? Minv : null, D));
+    }
+    tick(k + 1);
+  });
+}
+
+function ntkFields(
+  node: IrMap,
+  model: ModelValue,
+  points: Float64Array,
+  count: number,
+  mean: Float64Array,
+  spread: Float64Array,
+  check: () => void,
+  tick: (k: number) => void,
+): void {
+  const state = ntkState(model);
+  if (state.schedule.shape) throw new RuntimeError('NTK models support isotropic forward processes only');
+  const D = state.dim;
+  // The design size of the NTK V-kernel map, so both maps of one model share one population.
+  const pop = ntkPopulation(state, state.spec.design, node.seed);
+  const mu = ntkMean(state, pop, node.seed);
+  node.t.forEach((t, k) => {
+    check();
+    const s = posterior(state.data, state.schedule, t, points, ['score']).score!;
+    const al = state.schedule.alpha(t);
+    const s2 = state.schedule.s2(t);
+    for (let g = 0; g < count; g++) {
+      const x = points.subarray(g * D, (g + 1) * D);
+      const m = mu.at(x, t);
+      let sq = 0;
+      for (let a = 0; a < D; a++) {
+        const e = (al * m[a] - x[a]) / s2 - s[g * D + a];
+        mean[(k * count + g) * D + a] = e;
+        sq += e * e;
+      }
+      const cov = ntkMuCov(pop, x, t, x, t).cov;
+      spread[k * count + g] = Math.sqrt(sq + traceOfScoreCov(cov, al / s2, null, D));
     }
     tick(k + 1);
   });

@@ -5,6 +5,11 @@ import { executeCell } from '../../runtime/execute.js';
 import { KERNELS } from '../../runtime/kernels/index.js';
 import { posterior } from '../../runtime/posterior.js';
 import { makeSchedule } from '../../runtime/schedule.js';
+import { makeNtkState, type NtkNode } from '../../runtime/models/ntk.js';
+import { ntkPopulation } from '../../runtime/vkernel/ntk.js';
+import { design } from '../../runtime/vkernel/population.js';
+import { deriveSeed } from '../../runtime/rng.js';
+import { ntkMean } from '../../runtime/maps/ntk-mean.js';
 import { dataNode, docOf, useWasm, VP } from './helpers.js';
 
 const POINTS = [[-1], [0], [1]];
@@ -109,6 +114,38 @@ describe('runtime map.score_error', function () {
         }
       });
     }
+  });
+
+  it('NTK: the continuum mean at a design point is E[x0|z_j] - r_j of the V-kernel population', () => {
+    const spec: NtkNode = { kind: 'model', name: 'n', data: 'data', forward: 'fwd', type: 'ntk', depth: 1, samples: 64, tau: 3, lr: 1, design: 150, t_range: [0.01, 1], seed: 3 };
+    const state = makeNtkState(spec, set, schedule);
+    const pop = ntkPopulation(state, 150, 9);
+    const mu = ntkMean(state, pop, 9);
+    const s = design(set, schedule, 150, spec.t_range, deriveSeed(9, 'ntk-population'));
+    for (const j of [0, 40, 149]) {
+      const x = s.x.subarray(j, j + 1);
+      const ybar = posterior(set, schedule, s.t[j], x, ['mean']).mean![0];
+      // Two float64 routes to the same Nystrom sum (ntk-mean.ts extends, vkernel/ntk.ts projects):
+      // they differ by rounding in the N = 150 eigenvectors only.
+      expect(mu.at(x, s.t[j])[0], `design point ${j}`).to.be.closeTo(ybar - pop.resid[j], 1e-8);
+    }
+  });
+
+  it('NTK: an untrained network (tau -> 0) predicts mu_hat = 0, so the error is -alpha mu_bar / s2', async () => {
+    const { doc, cell } = docOf([
+      dataNode('data', POINTS),
+      VP,
+      { kind: 'model', name: 'net', data: 'data', forward: 'fwd', type: 'ntk', depth: 1, samples: 64, tau: 1e-9, lr: 1, design: 120, t_range: [0.01, 1], seed: 3 },
+      { kind: 'map', name: 'err', quantity: 'score_error', data: 'data', forward: 'fwd', model: 'net', grid: GRID, t: T, ref: null, mc_samples: 10, seed: 5 },
+    ]);
+    const r = await executeCell(doc, cell, { backend: 'wasm' });
+    const v = r.nodes.err.arrays.values.data as Float64Array;
+    T.forEach((t, k) => {
+      const m = posterior(set, schedule, t, xs, ['mean']).mean!;
+      const c = schedule.alpha(t) / schedule.s2(t);
+      // The gradient-flow filter is lr tau nu ~ 1e-9 nu_max: mu_hat ~ 1e-8 of the targets.
+      for (let g = 0; g < 9; g++) expect(v[k * 9 + g]).to.be.closeTo(-c * m[g], 1e-6);
+    });
   });
 
   // The checker admits only trained models in score_error (GTV0310); true and naive are runtime-only.
