@@ -2,7 +2,10 @@
 // may be missing and recovery-inserted tokens have no position. A missing value becomes an
 // ErrorExpr; a statement without its name is dropped (the parser has already reported why).
 // Nothing here throws, and the only recursion follows brackets, whose depth parse.ts bounds.
-import type { IToken } from 'chevrotain';
+//
+// Statements and top-level items are built while the parser runs (the builder is its CstSink), so
+// the CST of a large file never piles up; the result is the same as building it all at the end.
+import type { CstNode, IToken } from 'chevrotain';
 import type {
   Arg, BinaryOp, Comment, Decl, DeclKind, Expr, Ident, ImportStmt, LetStmt, PlotStmt, Setting,
   SourceFile, Span, Stmt, StringLit, StudyBlock, SweepStmt, TopLevel,
@@ -13,6 +16,7 @@ import type {
   ItemCstNode, LetStmtCstNode, NameOrCallCstNode, PlotCstNode, PowerCstNode, ProductCstNode,
   SettingCstNode, SignCstNode, StmtCstNode, StudyCstNode, SumCstNode, SweepCstNode,
 } from '../grammar/cst.js';
+import type { CstSink } from '../grammar/parser.js';
 import { decodeString, splitNumber } from '../grammar/literals.js';
 import type { LineIndex } from './line-index.js';
 
@@ -23,8 +27,7 @@ export interface AstReport {
   (code: string, message: string, start: number, end: number, hint?: string): void;
 }
 
-export interface CstToAstInput {
-  cst: FileCstNode | undefined;
+export interface AstBuilderInput {
   comments: IToken[];
   lines: LineIndex;
   /** Stand-in tokens for bracket groups parse.ts cut out for nesting too deeply. */
@@ -37,18 +40,55 @@ type RealToken = IToken & { endOffset: number };
 const isReal = (t: IToken | undefined): t is RealToken =>
   !!t && !t.isInsertedInRecovery && Number.isFinite(t.startOffset) && Number.isFinite(t.endOffset);
 
-export function cstToAst(input: CstToAstInput): SourceFile {
-  return new Builder(input).file();
-}
+type ReportArgs = Parameters<AstReport>;
 
-class Builder {
-  // Plain Map/Set rather than Weak ones: they die with the builder, and large weak tables are
-  // costly for the garbage collector.
+export class AstBuilder {
+  // Plain Map/Set rather than Weak ones: they are cleared after each statement, and large weak
+  // tables are costly for the garbage collector.
   private readonly depth = new Map<Expr, number>();
   /** ErrorExprs standing for a too-deep expression: their parents become errors too. */
   private readonly poisoned = new Set<Expr>();
+  /** Statements and items built while the parser ran, with the reports their building made. */
+  private readonly early = new Map<CstNode, { built: unknown; reports: ReportArgs[] }>();
+  /**
+   * Reports of the early build under way. They are replayed when file() takes up its node, so
+   * the reports and their order are those of building the whole tree at the end (a statement
+   * whose study recovery drops is never taken up, and never reports).
+   */
+  private held: ReportArgs[] | undefined;
 
-  constructor(private readonly input: CstToAstInput) {}
+  /** Hand this to the parser for the parse whose CST file() then receives. */
+  readonly sink: CstSink = {
+    stmt: (n) => this.buildEarly(n, () => this.stmt(n)),
+    item: (n) => this.buildEarly(n, () => this.item(n)),
+  };
+
+  constructor(private readonly input: AstBuilderInput) {}
+
+  private report(...args: ReportArgs): void {
+    if (this.held) this.held.push(args);
+    else this.input.report(...args);
+  }
+
+  private buildEarly(n: CstNode, build: () => unknown): void {
+    this.held = [];
+    this.early.set(n, { built: build(), reports: this.held });
+    this.held = undefined;
+    // Depths only matter within one statement's expressions.
+    this.depth.clear();
+    this.poisoned.clear();
+    // Built nodes are only looked up, never read again: drop their subtrees now.
+    (n as { children: CstNode['children'] }).children = {};
+  }
+
+  /** The early-built result for `n` (its reports replayed), else `build()`. */
+  private taken<T>(n: CstNode, build: () => T): T {
+    const e = this.early.get(n);
+    if (!e) return build();
+    this.early.delete(n);
+    for (const r of e.reports) this.report(...r);
+    return e.built as T;
+  }
 
   private span(start: number, end: number): Span {
     return this.input.lines.span(start, end);
@@ -83,11 +123,11 @@ class Builder {
     return { kind: 'error', span: this.span(at, at) };
   }
 
-  file(): SourceFile {
-    const { cst, comments, lines } = this.input;
+  file(cst: FileCstNode | undefined): SourceFile {
+    const { comments, lines } = this.input;
     const items: TopLevel[] = [];
     for (const item of cst?.children.item ?? []) {
-      const built = this.item(item);
+      const built = this.taken(item, () => this.item(item));
       if (built) items.push(built);
     }
     const commentNodes: Comment[] = comments.filter(isReal).map((t) => ({
@@ -120,7 +160,7 @@ class Builder {
     if (!name) return undefined;
     const body: Stmt[] = [];
     for (const s of c.stmt ?? []) {
-      const built = this.stmt(s);
+      const built = this.taken(s, () => this.stmt(s));
       if (built) body.push(built);
     }
     const last = body.length ? body[body.length - 1].span : undefined;
@@ -215,7 +255,7 @@ class Builder {
     for (const ch of children) deepest = Math.max(deepest, this.depth.get(ch) ?? 1);
     const d = deepest + 1;
     if (d > MAX_EXPR_DEPTH) {
-      this.input.report(
+      this.report(
         'GTV0107',
         `expression nested too deeply (more than ${MAX_EXPR_DEPTH} levels)`,
         node.span.start.offset,

@@ -3,7 +3,7 @@
 import { createTokenInstance, EOF, type ILexingError, type IRecognitionException, type IToken } from 'chevrotain';
 import type { SourceFile, Span } from './ast.js';
 import type { Diagnostic } from './diagnostics/types.js';
-import { cstToAst } from './cst-to-ast.js';
+import { AstBuilder } from './cst-to-ast.js';
 import { LineIndex } from './line-index.js';
 import { gtvErrorMessages } from '../grammar/messages.js';
 import { parser } from '../grammar/parser.js';
@@ -69,8 +69,10 @@ export function parseSource(text: string, file: string): ParseResult {
     const tokens = checkLiterals(lexed.tokens, report);
     const { tokens: bounded, tooDeep } = boundBracketDepth(tokens, report);
 
+    const builder = new AstBuilder({ comments: lexed.groups.comments ?? [], lines, tooDeep, report });
     gtvErrorMessages.reset(bounded);
     parser.input = bounded;
+    parser.sink = builder.sink;
     const cst = parser.file() as FileCstNode | undefined;
     // After a syntax error, recovery often trips again a few tokens later on the same line (a
     // missing `=` makes the rest of the line look wrong): only the first parser error per line is kept.
@@ -83,7 +85,7 @@ export function parseSource(text: string, file: string): ParseResult {
       reportParseError(err, start, end, report, (s, e) => lines.span(s, e), diagnostics);
     }
 
-    const ast = cstToAst({ cst, comments: lexed.groups.comments ?? [], lines, tooDeep, report });
+    const ast = builder.file(cst);
     return { ast, diagnostics: finish(diagnostics, lines) };
   } catch (e) {
     // A bug, not a user error; still reported as a diagnostic because parsing must never throw.
@@ -92,6 +94,7 @@ export function parseSource(text: string, file: string): ParseResult {
     return { ast: emptyAst(), diagnostics: finish(diagnostics, lines) };
   } finally {
     parser.input = [];
+    parser.sink = undefined;
     gtvErrorMessages.reset([]);
   }
 }

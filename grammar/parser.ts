@@ -15,6 +15,17 @@ import {
   Study, Sweep, To, True, By,
 } from './tokens.js';
 import { gtvErrorMessages } from './messages.js';
+import type { ItemCstNode, StmtCstNode } from './cst.js';
+
+/**
+ * Takes each statement and top-level item the moment it is parsed. Turning them into AST there and
+ * letting their CST go keeps the live heap small: holding the CST of a whole large file until the
+ * end made the garbage collector (copying it from young to old space) most of the parse time.
+ */
+export interface CstSink {
+  stmt(node: StmtCstNode): void;
+  item(node: ItemCstNode): void;
+}
 
 export class GtvParser extends CstParser {
   /**
@@ -22,6 +33,8 @@ export class GtvParser extends CstParser {
    * naming each `ALT` function) made parsing several times slower. Chevrotain documents this cache.
    */
   private readonly alts: Record<string, IOrAlt<unknown>[]> = {};
+  /** Set by the caller for one parse (parse.ts), cleared after it. */
+  sink: CstSink | undefined;
 
   constructor(errorMessageProvider: IParserErrorMessageProvider) {
     super(ALL_TOKENS, {
@@ -34,7 +47,10 @@ export class GtvParser extends CstParser {
   }
 
   file = this.RULE('file', () => {
-    this.MANY(() => this.SUBRULE(this.item));
+    this.MANY(() => {
+      const node = this.SUBRULE(this.item);
+      this.ACTION(() => this.sink?.item(node as ItemCstNode));
+    });
   });
 
   item = this.RULE('item', () => {
@@ -55,7 +71,10 @@ export class GtvParser extends CstParser {
     this.CONSUME(Study);
     this.CONSUME(Ident, { LABEL: 'name' });
     this.CONSUME(LCurly);
-    this.MANY(() => this.SUBRULE(this.stmt));
+    this.MANY(() => {
+      const node = this.SUBRULE(this.stmt);
+      this.ACTION(() => this.sink?.stmt(node as StmtCstNode));
+    });
     this.CONSUME(RCurly);
   });
 
