@@ -109,7 +109,8 @@ describe('runtime/fast: optimized ensemble sampling', function () {
   for (const [label, tree, data, solver] of cases) {
     it(`equals the direct per-particle evaluation within ${TOL}: ${label}`, () => {
       const st = makeLinearState(linearNode(200, 1e-2, 3), tree, data, vp);
-      const node = sampleNode(data.dim, solver, 300);
+      // an odd draw count exercises the 1D loop's unpaired last particle
+      const node = sampleNode(data.dim, solver, 301);
       const Ws = [st.train(0).W, st.train(1).W];
       const out = runMembers(node, st, 2, (m) => Ws[m]);
       for (let m = 0; m < 2; m++) {
