@@ -43,12 +43,14 @@ function kernelRow(pop: NtkPopulation, x: Float64Array, t: number): Float64Array
   embed(x, t, D, spec.t_range, u, 0);
   const th = new Float64Array(N);
   for (let j = 0; j < N; j++) th[j] = Math.sqrt(pop.lambda[j]) * ntkTheta(u, 0, pop.Z, j * e, e, spec.depth);
+  // Row-major v [N, K]: accumulate over j in the outer loop so the inner loop is contiguous.
   const coef = new Float64Array(Kk);
-  for (let k = 0; k < Kk; k++) {
-    let a = 0;
-    for (let j = 0; j < N; j++) a += th[j] * v[j * Kk + k];
-    coef[k] = (-Math.expm1(-spec.lr * nu[k] * spec.tau) / nu[k]) * a;
+  for (let j = 0; j < N; j++) {
+    const tj = th[j];
+    if (tj === 0) continue;
+    for (let k = 0; k < Kk; k++) coef[k] += tj * v[j * Kk + k];
   }
+  for (let k = 0; k < Kk; k++) coef[k] *= -Math.expm1(-spec.lr * nu[k] * spec.tau) / nu[k];
   const row = new Float64Array(N);
   for (let j = 0; j < N; j++) {
     let acc = 0;

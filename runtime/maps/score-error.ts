@@ -21,6 +21,7 @@
 import type { IrMap } from '../../compiler/ir/types.js';
 import type { ResultArray } from '../results.js';
 import { posterior } from '../posterior.js';
+import { deriveSeed } from '../rng.js';
 import { spdInverse } from '../linalg.js';
 import { checkFinite, RuntimeError } from '../errors.js';
 import { gridArrays, gridPoints } from '../kernels/maps.js';
@@ -168,9 +169,11 @@ function ntkFields(
   const state = ntkState(model);
   if (state.schedule.shape) throw new RuntimeError('NTK models support isotropic forward processes only');
   const D = state.dim;
-  // The design size of the NTK V-kernel map, so both maps of one model share one population.
-  const pop = ntkPopulation(state, state.spec.design, node.seed);
-  const mu = ntkMean(state, pop, node.seed);
+  // The NTK V-kernel map's design: the model's `design` points seeded by the model, so every map
+  // of one model sees the same Nystrom basis.
+  const seed = deriveSeed(state.spec.seed, 'design');
+  const pop = ntkPopulation(state, state.spec.design, seed);
+  const mu = ntkMean(state, pop, seed);
   node.t.forEach((t, k) => {
     check();
     const s = posterior(state.data, state.schedule, t, points, ['score']).score!;
