@@ -18,7 +18,7 @@
 //   ntkMuCov(pop, xa, ta, xb, tb): CovEstimate   Cov[mu_hat(za), mu_hat(zb)] [D, D] and its SE
 //   ntkVkernelMap                kernel branch of map.vkernel / map.vkernel_time_correlation; the
 //                                design is the model's `design` points (reported as mc_samples),
-//                                not the map's mc_samples
+//                                not the map's mc_samples, drawn once per model from its seed
 
 import type { IrMap } from '../../compiler/ir/types.js';
 import { posterior } from '../posterior.js';
@@ -104,13 +104,15 @@ function weightedKernelRow(pop: NtkPopulation, x: Float64Array, t: number): Floa
   // a_k(z) = sum_j lambda_j^{1/2} Theta(z, z_j) v_jk;  lambda_j k(z, z_j) = lambda_j^{1/2} sum_k f_k/nu_k a_k v_jk
   const th = new Float64Array(N);
   for (let j = 0; j < N; j++) th[j] = Math.sqrt(pop.lambda[j]) * ntkTheta(u, 0, pop.Z, j * e, e, spec.depth);
+  // Row-major v [N, K]: accumulate over j in the outer loop so the inner loop is contiguous.
   const coef = new Float64Array(Kk);
-  for (let k = 0; k < Kk; k++) {
-    let a = 0;
-    for (let j = 0; j < N; j++) a += th[j] * v[j * Kk + k];
-    const filter = -Math.expm1(-spec.lr * nu[k] * spec.tau);
-    coef[k] = (filter / nu[k]) * a;
+  for (let j = 0; j < N; j++) {
+    const tj = th[j];
+    if (tj === 0) continue;
+    const row = j * Kk;
+    for (let k = 0; k < Kk; k++) coef[k] += tj * v[row + k];
   }
+  for (let k = 0; k < Kk; k++) coef[k] *= -Math.expm1(-spec.lr * nu[k] * spec.tau) / nu[k];
   const row = new Float64Array(N);
   for (let j = 0; j < N; j++) {
     let s = 0;
@@ -152,9 +154,16 @@ export function ntkMuCov(pop: NtkPopulation, xa: Float64Array, ta: number, xb: F
   return { cov, se };
 }
 
+/** One eigendecomposition per model, shared by all its maps (seeded by the model, not the map). */
+const populations = new WeakMap<NtkState, NtkPopulation>();
+
 export function ntkVkernelMap(node: IrMap, state: NtkState): KernelOutput {
   const D = state.dim;
-  const pop = ntkPopulation(state, state.spec.design, node.seed);
+  let pop = populations.get(state);
+  if (!pop) {
+    pop = ntkPopulation(state, state.spec.design, deriveSeed(state.spec.seed, 'design'));
+    populations.set(state, pop);
+  }
   const axes = node.grid.axes;
   const coords = axes.map((a) => Array.from({ length: a.n }, (_, i) => (a.n === 1 ? a.lo : a.lo + ((a.hi - a.lo) * i) / (a.n - 1))));
   const G = axes.reduce((s, a) => s * a.n, 1);
