@@ -56,6 +56,8 @@ describe('gtv lsp --stdio: lint diagnostics', function () {
     fs.mkdirSync(path.join(dir, 'strict'));
     fs.writeFileSync(path.join(dir, 'strict', 'gtv.json'), JSON.stringify({ rules: { 'coarse-grid': 'error', 'unused-sweep': 'off' } }));
     fs.writeFileSync(path.join(dir, 'strict', 'main.gtv'), STUDY);
+    fs.mkdirSync(path.join(dir, 'broken'));
+    fs.writeFileSync(path.join(dir, 'broken', 'gtv.json'), JSON.stringify({ rules: { 'coarse-grid': 'loud' } }));
     client = new LspClient(dir);
     await client.request('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {} });
     await client.notify('initialized', {});
@@ -100,5 +102,13 @@ describe('gtv lsp --stdio: lint diagnostics', function () {
     expect(coarse, JSON.stringify(published.diagnostics)).to.have.length(1);
     expect(coarse[0].severity).to.equal(1);
     expect(byCode(published, 'GTV0702')).to.have.length(0);
+  });
+
+  it('shows a problem in the gtv.json on the document, naming the file', async () => {
+    const published = await open(path.join('broken', 'main.gtv'), STUDY);
+    const bad = byCode(published, 'GTV0800');
+    expect(bad, JSON.stringify(published.diagnostics)).to.have.length(1);
+    expect(bad[0].message).to.contain('gtv.json');
+    expect(bad[0].range.start).to.deep.equal({ line: 0, character: 0 });
   });
 });
