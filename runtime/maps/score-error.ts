@@ -38,6 +38,8 @@ interface ErrorFields {
   /** Second field [n_t * count] (rms or noise_scale), with its output name and doc. */
   spread: { name: string; data: Float64Array; doc: string };
   notes: string[];
+  /** Design points of the population estimate (linear: the map's mc_samples; ntk: the model's design). */
+  mcSamples?: number;
 }
 
 export const scoreErrorKernel: Kernel<IrMap> = (node, ctx) => {
@@ -62,7 +64,7 @@ export const scoreErrorKernel: Kernel<IrMap> = (node, ctx) => {
     [fields.spread.name]: { shape: [node.t.length, ...gridShape], dtype: 'float64', data: fields.spread.data, doc: fields.spread.doc },
   };
   Object.assign(result.arrays, arrays, gridArrays(axes, node.t));
-  result.scalars.mc_samples = node.mc_samples;
+  if (fields.mcSamples !== undefined) result.scalars.mc_samples = fields.mcSamples;
   result.notes.push(...fields.notes);
   return { value: { kind: 'map' }, result };
 };
@@ -104,6 +106,7 @@ function errorFields(
         mean,
         spread: { name: 'rms', data: spread, doc: RMS_DOC },
         notes: ['linear: population theory, first order in 1/P (math.md 9.2), Monte Carlo over mc_samples design points'],
+        mcSamples: node.mc_samples,
       };
     case 'ntk':
       ntkFields(node, model, points, count, mean, spread, check, tick);
@@ -111,6 +114,7 @@ function errorFields(
         mean,
         spread: { name: 'rms', data: spread, doc: RMS_DOC },
         notes: ['ntk: continuum (large-P) mean and first-order variance on the Nystrom design of `design` points (math.md 10)'],
+        mcSamples: ntkState(model).spec.design,
       };
   }
 }

@@ -139,6 +139,7 @@ describe('runtime map.score_error', function () {
       { kind: 'map', name: 'err', quantity: 'score_error', data: 'data', forward: 'fwd', model: 'net', grid: GRID, t: T, ref: null, mc_samples: 10, seed: 5 },
     ]);
     const r = await executeCell(doc, cell, { backend: 'wasm' });
+    expect(r.nodes.err.scalars.mc_samples).to.equal(120);
     const v = r.nodes.err.arrays.values.data as Float64Array;
     T.forEach((t, k) => {
       const m = posterior(set, schedule, t, xs, ['mean']).mean!;
@@ -166,6 +167,7 @@ describe('runtime map.score_error', function () {
     expect(lin.values.shape).to.deep.equal([2, 7, 1]);
     expect(lin.rms.shape).to.deep.equal([2, 7]);
     expect(lin.t.data.length).to.equal(2);
+    expect(r.nodes.e_lin.scalars.mc_samples).to.equal(2000);
     // P = 256 samples and a ridge of 0.1: a trained model is off by a finite, nonzero amount.
     expect(Math.max(...Array.from(lin.rms.data as Float64Array))).to.be.above(0);
     expect(Array.from(lin.rms.data as Float64Array).every(Number.isFinite)).to.equal(true);
