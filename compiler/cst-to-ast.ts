@@ -179,8 +179,14 @@ export class AstBuilder {
 
   /** The value of `name = value`, or an ErrorExpr just after `=` (or the name) if it is missing. */
   private valueAfter(value: ExprCstNode | undefined, fallback: number, ...before: (IToken | undefined)[]): Expr {
-    const anchor = before.filter(isReal).at(-1);
-    const at = anchor ? anchor.endOffset + 1 : fallback;
+    let at = fallback;
+    for (let i = before.length - 1; i >= 0; i--) {
+      const t = before[i];
+      if (isReal(t)) {
+        at = t.endOffset + 1;
+        break;
+      }
+    }
     return value ? this.expr(value, at) : this.errorAt(at);
   }
 
@@ -313,6 +319,8 @@ export class AstBuilder {
 
   /** `-a ^ -b ^ c` = -(a ^ (-(b ^ c))): folded from the right. */
   private power(n: PowerCstNode, at: number): Expr {
+    const { signs, exponents, base } = n.children;
+    if (!signs?.length && !exponents?.length) return base?.[0] ? this.atom(base[0], at) : this.errorAt(at);
     const segments = [
       { signs: n.children.signs ?? [], base: n.children.base?.[0], caret: undefined as IToken | undefined },
       ...(n.children.exponents ?? []).map((e) => ({
@@ -362,13 +370,10 @@ export class AstBuilder {
       if (!isReal(tok)) return this.errorAt(at);
       if (c.number) {
         const parts = splitNumber(tok.image);
-        return {
-          kind: 'number',
-          value: parts.value,
-          raw: tok.image,
-          ...(parts.unit ? { unit: parts.unit } : {}),
-          span: this.tokSpan(tok),
-        };
+        const span = this.tokSpan(tok);
+        return parts.unit
+          ? { kind: 'number', value: parts.value, raw: tok.image, unit: parts.unit, span }
+          : { kind: 'number', value: parts.value, raw: tok.image, span };
       }
       if (c.string) return this.stringLit(tok);
       return { kind: 'bool', value: tok.image === 'true', span: this.tokSpan(tok) };

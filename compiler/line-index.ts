@@ -4,6 +4,8 @@ import type { Position, Span } from './ast.js';
 
 export class LineIndex {
   private readonly starts: number[] = [0];
+  /** Line (0-based) of the last lookup: callers mostly ask in source order, so it is the next answer. */
+  private last = 0;
 
   constructor(
     readonly text: string,
@@ -20,6 +22,19 @@ export class LineIndex {
 
   position(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.starts;
+    const n = starts.length;
+    let k = this.last;
+    if (!(starts[k] <= o && (k + 1 === n || o < starts[k + 1]))) {
+      if (k + 1 < n && starts[k + 1] <= o && (k + 2 === n || o < starts[k + 2])) k++;
+      else k = this.search(o);
+      this.last = k;
+    }
+    return { offset: o, line: k + 1, column: o - starts[k] + 1 };
+  }
+
+  /** The last line starting at or before `o`. */
+  private search(o: number): number {
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -27,7 +42,7 @@ export class LineIndex {
       if (this.starts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { offset: o, line: lo + 1, column: o - this.starts[lo] + 1 };
+    return lo;
   }
 
   /** Span of [start, end) offsets; `end` is clamped to be at least `start`. */

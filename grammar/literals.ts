@@ -20,7 +20,8 @@ export function splitNumber(raw: string): NumberParts {
   if (!m) return { numeric: raw, value: Number.NaN, problem: 'it is not a number' };
   const [, mantissa, exponent = '', unit] = m;
   const numeric = mantissa + exponent;
-  const parts: NumberParts = { numeric, value: parseFloat(numeric), ...(unit ? { unit } : {}) };
+  const parts: NumberParts = { numeric, value: parseFloat(numeric) };
+  if (unit) parts.unit = unit;
   if (mantissa.endsWith('.')) {
     parts.problem = `a decimal point must be followed by digits: write \`${mantissa}0\` or \`${mantissa.slice(0, -1)}\``;
   } else if (/^[eE][+-]$/.test(exponent)) {
