@@ -1,8 +1,14 @@
 // Parser throughput: generated files of 1k, 10k and 100k lines of realistic declarations, each
 // parsed several times; reports ms per parse, microseconds per line, and the per-line ratio of
 // the largest file against the 1k-line baseline measured in the same run (goal: flat, ~1).
+// The source (run through tsx) and, when `npm run build` has made it, the compiled dist/ are both
+// measured: tsx's transform is not free, and the CLI runs dist/.
 // Run: npx tsx bench/parse.ts
-import { parseSource } from '../compiler/parse.js';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { parseSource, type ParseResult } from '../compiler/parse.js';
+
+type Parse = (text: string, file: string) => ParseResult;
 
 const STATEMENTS = [
   (i: number) => `  data d${i} = points([-1], [0], [${i % 7}.5])   # training set ${i}`,
@@ -32,14 +38,14 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * Median wall-clock and CPU milliseconds per parse. CPU time (this process only) is the figure to
  * compare when the machine is shared: wall time then also counts waiting for a core.
  */
-function timeParse(text: string, runs: number): { wall: number; cpu: number } {
-  parseSource(text, 'warmup.gtv');
+function timeParse(parse: Parse, text: string, runs: number): { wall: number; cpu: number } {
+  parse(text, 'warmup.gtv');
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let r = 0; r < runs; r++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const { diagnostics } = parseSource(text, 'bench.gtv');
+    const { diagnostics } = parse(text, 'bench.gtv');
     wall.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
@@ -49,18 +55,29 @@ function timeParse(text: string, runs: number): { wall: number; cpu: number } {
 }
 
 const sizes: [number, number][] = [[1_000, 15], [10_000, 7], [100_000, 3]];
-const rows = sizes.map(([lines, runs]) => {
-  const { wall, cpu } = timeParse(generateStudy(lines), runs);
-  return { lines, runs, wall, cpu, usPerLine: (wall * 1000) / lines, cpuUsPerLine: (cpu * 1000) / lines };
-});
-for (const r of rows) {
+
+function report(label: string, parse: Parse): void {
+  console.log(`${label}:`);
+  const rows = sizes.map(([lines, runs]) => {
+    const { wall, cpu } = timeParse(parse, generateStudy(lines), runs);
+    return { lines, runs, wall, cpu, usPerLine: (wall * 1000) / lines, cpuUsPerLine: (cpu * 1000) / lines };
+  });
+  for (const r of rows) {
+    console.log(
+      `${String(r.lines).padStart(7)} lines  wall ${r.wall.toFixed(1).padStart(8)} ms = ${r.usPerLine.toFixed(1).padStart(6)} us/line` +
+        `  cpu ${r.cpu.toFixed(1).padStart(8)} ms = ${r.cpuUsPerLine.toFixed(1).padStart(6)} us/line  (median of ${r.runs})`,
+    );
+  }
+  const first = rows[0];
+  const last = rows[rows.length - 1];
   console.log(
-    `${String(r.lines).padStart(7)} lines  wall ${r.wall.toFixed(1).padStart(8)} ms = ${r.usPerLine.toFixed(1).padStart(6)} us/line` +
-      `  cpu ${r.cpu.toFixed(1).padStart(8)} ms = ${r.cpuUsPerLine.toFixed(1).padStart(6)} us/line  (median of ${r.runs})`,
+    `per-line time 100k vs 1k: wall ${(last.usPerLine / first.usPerLine).toFixed(2)}x, cpu ${(last.cpuUsPerLine / first.cpuUsPerLine).toFixed(2)}x`,
   );
 }
-const first = rows[0];
-const last = rows[rows.length - 1];
-console.log(
-  `per-line time 100k vs 1k: wall ${(last.usPerLine / first.usPerLine).toFixed(2)}x, cpu ${(last.cpuUsPerLine / first.cpuUsPerLine).toFixed(2)}x`,
-);
+
+// CPU time is this process's own, but on a loaded machine it still grows (shared caches, cores).
+console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(', ')} on this machine`);
+report('source (tsx)', parseSource);
+const dist = new URL('../dist/compiler/parse.js', import.meta.url);
+if (existsSync(dist)) report('dist/ (npm run build)', ((await import(dist.href)) as { parseSource: Parse }).parseSource);
+else console.log('dist/ not built: run `npm run build` to measure it too');
