@@ -35,10 +35,14 @@ export interface AstBuilderInput {
   report: AstReport;
 }
 
-type RealToken = IToken & { endOffset: number };
+/**
+ * Exclusive end offset. Tokens from the offset-only lexer have no endOffset (they end after their
+ * image); parse.ts's stand-ins for cut-out brackets and recovery's inserted tokens have one.
+ */
+const tokenEnd = (t: IToken): number => (t.endOffset === undefined ? t.startOffset + t.image.length : t.endOffset + 1);
 
-const isReal = (t: IToken | undefined): t is RealToken =>
-  !!t && !t.isInsertedInRecovery && Number.isFinite(t.startOffset) && Number.isFinite(t.endOffset);
+const isReal = (t: IToken | undefined): t is IToken =>
+  !!t && !t.isInsertedInRecovery && Number.isFinite(t.startOffset) && Number.isFinite(tokenEnd(t));
 
 type ReportArgs = Parameters<AstReport>;
 
@@ -95,7 +99,7 @@ export class AstBuilder {
   }
 
   private tokSpan(t: IToken): Span {
-    return this.span(t.startOffset, (t.endOffset ?? t.startOffset) + 1);
+    return this.span(t.startOffset, tokenEnd(t));
   }
 
   /** Span from the first to the last of the given pieces that exist; empty at `at` if none does. */
@@ -109,7 +113,7 @@ export class AstBuilder {
         end = Math.max(end, p.end.offset);
       } else if (isReal(p)) {
         start = Math.min(start, p.startOffset);
-        end = Math.max(end, p.endOffset + 1);
+        end = Math.max(end, tokenEnd(p));
       }
     }
     return start === Infinity ? this.span(at, at) : this.span(start, end);
@@ -183,7 +187,7 @@ export class AstBuilder {
     for (let i = before.length - 1; i >= 0; i--) {
       const t = before[i];
       if (isReal(t)) {
-        at = t.endOffset + 1;
+        at = tokenEnd(t);
         break;
       }
     }
@@ -230,7 +234,7 @@ export class AstBuilder {
     const kw = c.Plot?.[0];
     if (!isReal(kw)) return undefined;
     const name = this.ident(c.name?.[0]);
-    const value = this.valueAfter(c.value?.[0], kw.endOffset + 1, c.name?.[0], c.Equals?.[0]);
+    const value = this.valueAfter(c.value?.[0], tokenEnd(kw), c.name?.[0], c.Equals?.[0]);
     const by = (c.axes ?? []).map((t) => this.ident(t)).filter((i): i is Ident => !!i);
     const target = c.target?.[0];
     const to = isReal(target) ? this.stringLit(target) : undefined;
@@ -285,7 +289,7 @@ export class AstBuilder {
     const from = c.from?.[0] ? this.sum(c.from[0], at) : this.errorAt(at);
     if (!c.DotDot) return from;
     const dots = c.DotDot[0];
-    const toAt = isReal(dots) ? dots.endOffset + 1 : from.span.end.offset;
+    const toAt = isReal(dots) ? tokenEnd(dots) : from.span.end.offset;
     const to = c.to?.[0] ? this.sum(c.to[0], toAt) : this.errorAt(toAt);
     return this.checked({ kind: 'range', from, to, span: this.cover(at, from.span, to.span) }, [from, to]);
   }
@@ -295,7 +299,7 @@ export class AstBuilder {
     let left = operands[0] ? operand(operands[0], at) : this.errorAt(at);
     for (let i = 0; i < operators.length; i++) {
       const op = operators[i];
-      const rightAt = isReal(op) ? op.endOffset + 1 : left.span.end.offset;
+      const rightAt = isReal(op) ? tokenEnd(op) : left.span.end.offset;
       const right = operands[i + 1] ? operand(operands[i + 1], rightAt) : this.errorAt(rightAt);
       const node: Expr = {
         kind: 'binary',
@@ -332,7 +336,7 @@ export class AstBuilder {
     const baseAt = (i: number) => {
       const s = segments[i];
       const anchor = [s.caret, ...s.signs.map((g) => g.children.op?.[0])].filter(isReal).at(-1);
-      return anchor ? anchor.endOffset + 1 : at;
+      return anchor ? tokenEnd(anchor) : at;
     };
     let result: Expr | undefined;
     for (let i = segments.length - 1; i >= 0; i--) {
@@ -382,7 +386,7 @@ export class AstBuilder {
     if (c.list) {
       const l = c.list[0].children;
       const open = l.LBracket?.[0];
-      const itemAt = isReal(open) ? open.endOffset + 1 : at;
+      const itemAt = isReal(open) ? tokenEnd(open) : at;
       const exprs = l.items?.[0]?.children.items ?? [];
       const items = exprs.map((e) => this.expr(e, itemAt));
       const node: Expr = { kind: 'list', items, span: this.cover(at, open, ...items.map((i) => i.span), l.RBracket?.[0]) };
@@ -391,7 +395,7 @@ export class AstBuilder {
     if (c.paren) {
       const p = c.paren[0].children;
       const open = p.LParen?.[0];
-      const innerAt = isReal(open) ? open.endOffset + 1 : at;
+      const innerAt = isReal(open) ? tokenEnd(open) : at;
       const inner = p.inner?.[0] ? this.expr(p.inner[0], innerAt) : this.errorAt(innerAt);
       return this.checked({ kind: 'paren', inner, span: this.cover(at, open, inner.span, p.RParen?.[0]) }, [inner]);
     }
@@ -405,7 +409,7 @@ export class AstBuilder {
     const callee = this.ident(tok);
     if (!callee) return this.errorAt(at);
     if (!c.LParen) return { kind: 'name', name: callee.name, span: callee.span };
-    const argAt = isReal(c.LParen[0]) ? c.LParen[0].endOffset + 1 : callee.span.end.offset;
+    const argAt = isReal(c.LParen[0]) ? tokenEnd(c.LParen[0]) : callee.span.end.offset;
     const args = (c.args?.[0]?.children.items ?? []).map((a) => this.arg(a, argAt));
     const node: Expr = {
       kind: 'call',

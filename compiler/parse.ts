@@ -10,7 +10,7 @@ import { parser } from '../grammar/parser.js';
 import type { FileCstNode } from '../grammar/cst.js';
 import { decodeString, splitNumber } from '../grammar/literals.js';
 import {
-  DeclKeyword, GtvLexer, Ident, Import, LBracket, Let, LParen, Plot, RBracket, RCurly, RParen,
+  DeclKeyword, GtvOffsetLexer, Ident, Import, LBracket, Let, LParen, Plot, RBracket, RCurly, RParen,
   StringLit, Study, Sweep, UnterminatedString, NumberLit,
 } from '../grammar/tokens.js';
 
@@ -64,13 +64,13 @@ export function parseSource(text: string, file: string): ParseResult {
   const emptyAst = (): SourceFile => ({ kind: 'file', path: file, items: [], comments: [], span: lines.span(0, text.length) });
 
   try {
-    const lexed = GtvLexer.tokenize(text);
+    const lexed = GtvOffsetLexer.tokenize(text);
     reportLexErrors(text, lexed.errors, report);
     const tokens = checkLiterals(lexed.tokens, report);
     const { tokens: bounded, tooDeep } = boundBracketDepth(tokens, report);
 
     const builder = new AstBuilder({ comments: lexed.groups.comments ?? [], lines, tooDeep, report });
-    gtvErrorMessages.reset(bounded);
+    gtvErrorMessages.reset(bounded, (o) => (Number.isFinite(o) ? lines.position(o).line : Number.NaN));
     parser.input = bounded;
     parser.sink = builder.sink;
     const cst = parser.file() as FileCstNode | undefined;
@@ -78,7 +78,7 @@ export function parseSource(text: string, file: string): ParseResult {
     // missing `=` makes the rest of the line look wrong): only the first parser error per line is kept.
     const errorLines = new Set<number>();
     for (const err of parser.errors) {
-      const { start, end } = errorRange(err, text.length);
+      const { start, end } = errorRange(err, lines);
       const line = lines.position(start).line;
       if (errorLines.has(line)) continue;
       errorLines.add(line);
@@ -99,7 +99,7 @@ export function parseSource(text: string, file: string): ParseResult {
   }
 }
 
-/** Exclusive end offset (Chevrotain's endOffset is inclusive). */
+/** Exclusive end offset (Chevrotain's endOffset is inclusive; the offset-only lexer sets none). */
 const endOf = (t: IToken) => (t.endOffset ?? t.startOffset + t.image.length - 1) + 1;
 
 type Report = (code: string, message: string, start: number, end: number, hint?: string) => void;
@@ -172,7 +172,8 @@ function boundBracketDepth(tokens: IToken[], report: Report): { tokens: IToken[]
         }
         const last = tokens[Math.min(j, tokens.length - 1) - (j < tokens.length && inner === 0 ? 0 : 1)] ?? tok;
         report('GTV0107', `brackets nested too deeply (more than ${MAX_BRACKET_DEPTH} levels)`, tok.startOffset, endOf(last), 'split the expression into several `let` definitions');
-        const stand = createTokenInstance(Ident, '', tok.startOffset, endOf(last) - 1, tok.startLine ?? 1, last.endLine ?? 1, tok.startColumn ?? 1, last.endColumn ?? 1);
+        // No lines or columns: the lexer tracks offsets only, and lines are looked up from those.
+        const stand = createTokenInstance(Ident, '', tok.startOffset, endOf(last) - 1, Number.NaN, Number.NaN, Number.NaN, Number.NaN);
         tooDeep.add(stand);
         out.push(stand);
         i = inner === 0 ? j : j - 1;
@@ -189,15 +190,15 @@ const isPlaced = (t: IToken | undefined): t is IToken =>
   !!t && t.tokenType !== EOF && Number.isFinite(t.startOffset);
 
 /** Where a parser error is shown: on the found token, or just after the previous one. */
-function errorRange(err: IRecognitionException, textLength: number): { start: number; end: number } {
+function errorRange(err: IRecognitionException, lines: LineIndex): { start: number; end: number } {
   const info = gtvErrorMessages.info(err.message);
   const tok = err.token;
   const prev = (err as { previousToken?: IToken }).previousToken;
-  if (isPlaced(tok) && !(info.missing && isPlaced(prev) && tok.startLine! > prev.endLine!)) {
+  if (isPlaced(tok) && !(info.missing && isPlaced(prev) && lines.position(tok.startOffset).line > lines.position(endOf(prev) - 1).line)) {
     return { start: tok.startOffset, end: endOf(tok) };
   }
   // Missing at the end of a line (or of the file): point just after what came before.
-  const at = isPlaced(prev) ? endOf(prev) : textLength;
+  const at = isPlaced(prev) ? endOf(prev) : lines.text.length;
   return { start: at, end: at };
 }
 

@@ -84,14 +84,27 @@ const TOP_LEVEL = '`import`, `study`, `let` or a declaration (`data`, `forward`,
 const STATEMENT =
   'a statement (a setting `name = value`, `let`, `sweep`, a declaration or `plot`)';
 
+/** The 1-based line of a character offset; NaN for the unplaced tokens recovery inserts. */
+export type LineOf = (offset: number) => number;
+
 export class GtvErrorMessages implements IParserErrorMessageProvider {
   private tokens: IToken[] = [];
   private infos = new Map<string, MessageInfo>();
+  private lineOf: LineOf = () => Number.NaN;
 
-  /** Called before each parse with the tokens the parser will see. */
-  reset(tokens: IToken[]): void {
+  /** Called before each parse with the tokens the parser will see (the lexer tracks no lines). */
+  reset(tokens: IToken[], lineOf: LineOf = () => Number.NaN): void {
     this.tokens = tokens;
+    this.lineOf = lineOf;
     this.infos.clear();
+  }
+
+  private startLine(tok: IToken): number {
+    return this.lineOf(tok.startOffset);
+  }
+
+  private endLine(tok: IToken): number {
+    return this.lineOf(tok.endOffset ?? tok.startOffset + tok.image.length - 1);
   }
 
   /** The code, hint and opener recorded for a message this provider built. */
@@ -228,7 +241,7 @@ export class GtvErrorMessages implements IParserErrorMessageProvider {
       if (VALUE_STARTS.includes(actual.tokenType) && expected !== RCurly) {
         hint = expected === RBracket ? 'separate list items with `,`' : 'separate arguments with `,`';
       } else if (opener) {
-        hint = `the \`${opener.image}\` at line ${opener.startLine} is never closed`;
+        hint = `the \`${opener.image}\` at line ${this.startLine(opener)} is never closed`;
       }
       return this.record(msg, { code: UNCLOSED_BRACKET, opener, missing: true }, hint);
     }
@@ -255,7 +268,7 @@ export class GtvErrorMessages implements IParserErrorMessageProvider {
       const name = previous?.tokenType === Ident ? previous.image : 'name';
       if (ruleName === 'setting') {
         const before = this.tokenBefore(previous);
-        if (before && before.endLine === previous.startLine && before.tokenType !== LCurly) {
+        if (before && this.endLine(before) === this.startLine(previous) && before.tokenType !== LCurly) {
           return `\`${name}\` follows a complete statement on its line; is an operator or \`,\` missing before it?`;
         }
         return `a setting is written \`${name} = value\``;
@@ -268,15 +281,19 @@ export class GtvErrorMessages implements IParserErrorMessageProvider {
 
   /** What a bracket opens, in words, for "expected `)` to close ...". */
   private bracketPurpose(opener: IToken): string {
-    if (opener.tokenType === LBracket) return `the list opened at line ${opener.startLine}`;
+    if (opener.tokenType === LBracket) return `the list opened at line ${this.startLine(opener)}`;
     const before = this.tokenBefore(opener);
     if (opener.tokenType === LCurly) {
       const study = before?.tokenType === Ident ? ` \`${before.image}\`` : '';
-      return `study${study} (opened at line ${opener.startLine})`;
+      return `study${study} (opened at line ${this.startLine(opener)})`;
     }
     if (before?.tokenType === Ident) return `the arguments of \`${before.image}\``;
     if (before?.tokenType === By) return 'the `by (...)` axes';
-    return `the parenthesis opened at line ${opener.startLine}`;
+    return `the parenthesis opened at line ${this.startLine(opener)}`;
+  }
+
+  private onSameLine(before: IToken | undefined, tok: IToken): boolean {
+    return !!before && this.endLine(before) === this.startLine(tok);
   }
 
   private topLevelJunk(actual: IToken): string {
@@ -292,7 +309,7 @@ export class GtvErrorMessages implements IParserErrorMessageProvider {
       hint = `this \`${actual.image}\` has no matching opening bracket`;
     } else if (t === Slash && next?.tokenType === Slash) {
       hint = 'comments start with `#`';
-    } else if (this.tokenBefore(actual)?.endLine === actual.startLine) {
+    } else if (this.onSameLine(this.tokenBefore(actual), actual)) {
       hint = 'is an operator or `,` missing before it?';
     }
     return this.record(msg, { code: UNEXPECTED_TOKEN }, hint);
