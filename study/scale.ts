@@ -2,6 +2,14 @@
 // per model, ensemble / virtual members, mc_samples of samplers and maps) is multiplied by F and
 // rounded, never below 1. Training-set sizes (P), feature counts and grids are left alone: they
 // define the experiment, not its statistical precision.
+// Two counts have a higher floor, because below it the result is wrong rather than noisy:
+// - members: an ensemble's mean and quartile band are taken across members, and per-member
+//   quantities are heavy-tailed (the Fig. 2 gap mass ranges from 0 to 0.9 between members of one
+//   cell), so one member says nothing about the ensemble. At least MIN_MEMBERS (or all of them).
+// - mc_samples: the population design estimates an F x F feature covariance; with fewer design
+//   points than features it is rank-deficient and the effective SDE collapses (Fig. 3, F = 1000:
+//   at 100 points the theory put 55-80% of its mass at the centre, at 1000 it matched the trained
+//   ensembles' pattern). At least MIN_MC_SAMPLES (or all of them).
 import type { IrDocument, IrNode } from '../compiler/ir/types.js';
 
 export interface ScaledCount {
@@ -12,15 +20,21 @@ export interface ScaledCount {
   to: number;
 }
 
-export function scaleCount(n: number, factor: number): number {
+export const MIN_MEMBERS = 10;
+export const MIN_MC_SAMPLES = 1000;
+
+/** n scaled by factor and rounded, never below min(n, floor) nor below 1. */
+export function scaleCount(n: number, factor: number, floor = 1): number {
   // 0 marks a count the node does not use (e.g. mc_samples of a closed-form map): keep it.
   if (n <= 0) return n;
-  return Math.max(1, Math.round(n * factor));
+  return Math.max(1, Math.min(n, floor), Math.round(n * factor));
 }
+
+const FLOORS: Record<ScaledCount['field'], number> = { draws: 1, members: MIN_MEMBERS, mc_samples: MIN_MC_SAMPLES };
 
 function scaleNode(node: IrNode, factor: number, record: (field: ScaledCount['field'], from: number, to: number) => void): IrNode {
   const scaled = (field: ScaledCount['field'], n: number): number => {
-    const to = scaleCount(n, factor);
+    const to = scaleCount(n, factor, FLOORS[field]);
     if (to !== n) record(field, n, to);
     return to;
   };

@@ -133,7 +133,7 @@ describe('study/run (gtv run orchestration, fake executor)', function () {
     expect(o2.cached).to.have.length(2);
   });
 
-  it('--scale multiplies draw, member and mc counts (at least 1), records it, and keys the cache on it', async () => {
+  it('--scale multiplies draw, member and mc counts (draws at least 1, members 10, mc 1000), records it, and keys the cache on it', async () => {
     const doc = gapStudy();
     const exec = new FakeExecutor();
     const o = done(await runStudy({ ...base, scale: 0.01 }, fakeDeps(doc, exec)));
@@ -143,8 +143,9 @@ describe('study/run (gtv run orchestration, fake executor)', function () {
     const theory = m.ir.cells[0].nodes.find((n) => n.name === 'theory');
     if (trained?.kind !== 'sample' || trained.method !== 'ensemble') throw new Error('fixture');
     if (theory?.kind !== 'sample' || theory.method !== 'effective_sde') throw new Error('fixture');
-    expect([trained.draws, trained.members]).to.deep.equal([10, 1]);
-    expect([theory.draws, theory.members, theory.mc_samples]).to.deep.equal([10, 1, 40]);
+    // Members and mc_samples keep their floors (study/scale.ts): 100 -> 10, 50 -> 10, 4000 -> 1000.
+    expect([trained.draws, trained.members]).to.deep.equal([10, 10]);
+    expect([theory.draws, theory.members, theory.mc_samples]).to.deep.equal([10, 10, 1000]);
     expect(m.scaled_counts).to.deep.include({ cell: 'eps=0.001,P=64', node: 'exact', field: 'draws', from: 100000, to: 1000 });
     // Training-set size P is part of the experiment, not of its statistics: unchanged.
     const lin = m.ir.cells[0].nodes.find((n) => n.name === 'lin');
