@@ -122,8 +122,12 @@ export function runMembersParallel(job: MemberJob, members: number, hooks: PoolH
   for (let m = 0; m < members; m++) {
     const s = Atomics.load(status, m);
     if (s === NON_FINITE) hooks.nonFinite(m, steps[m]);
-    if (s === THREW) runMember(job, prep, m); // raises the worker's error here
-    if (s !== OK) throw new Error(`internal: ensemble member ${m} finished with status ${s}`);
+    if (s === THREW) {
+      // Re-run here: raises the worker's error in this thread (or completes the member if the
+      // failure was the worker's own, e.g. out of memory).
+      const bad = runMember(job, prep, m);
+      if (bad >= 0) hooks.nonFinite(m, bad);
+    } else if (s !== OK) throw new Error(`internal: ensemble member ${m} finished with status ${s}`);
   }
 }
 
