@@ -15,6 +15,7 @@ import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runti
 import { dsmSamples } from '../../runtime/models/dsm.js';
 import { targets } from '../../runtime/models/linear.js';
 import type { PointSet } from '../../runtime/posterior.js';
+import { NonFiniteError } from '../../runtime/errors.js';
 import { fig2Tree, linearNode, three, vp } from './setup.js';
 
 const basis = (
@@ -155,6 +156,24 @@ describe('runtime/fast: optimized ensemble sampling', function () {
       let worst = 0;
       for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(fast[i] - ref[i]));
       expect(worst / scale, `F = ${st.features.F}, P = ${P}`).to.be.below(1e-12);
+    }
+  });
+
+  it('stops with a NonFiniteError naming the member and step when the state overflows', () => {
+    for (const [tree, data] of [
+      [fig2Tree(12, 8, 1e-2), three],
+      [gauss2d(5), square],
+    ] as [IrFeatureTree, PointSet][]) {
+      const st = makeLinearState(linearNode(100, 1e-2, 3), tree, data, vp);
+      const huge = new Float64Array(data.dim * st.features.F).fill(Number.MAX_VALUE);
+      let err: unknown = null;
+      try {
+        runMembers(sampleNode(data.dim, 'euler', 50), st, 1, () => huge);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).to.be.instanceOf(NonFiniteError);
+      expect((err as Error).message).to.match(/member 0.*at step \d+/);
     }
   });
 
