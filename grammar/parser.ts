@@ -1,4 +1,4 @@
-// The .gtv parser: the grammar of docs/syntax-plan.md, LL(2), no backtracking. One instance is
+// The .gtv parser: the grammar of docs/language.md (Grammar), LL(2), no backtracking. One instance is
 // reused (set `parser.input`, call `parser.file()`); recovery is on so a file reports all its
 // syntax errors in one pass. CST nodes carry no locations: cst-to-ast computes every span from
 // token offsets, and tracking them cost a third of the parse time.

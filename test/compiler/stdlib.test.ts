@@ -4,7 +4,7 @@ import { parseCsv, parseNpy } from '../../stdlib/files.js';
 import { mulberry32 } from '../../stdlib/prng.js';
 import { BUILTINS, formatSignature, kindsOfBuiltin, listBuiltins, lookupBuiltin, lookupParam } from '../../stdlib/signatures.js';
 
-// Every built-in named in docs/syntax-plan.md, by kind.
+// Every built-in of the language reference (docs/language.md), by kind.
 const PLANNED: Record<string, string[]> = {
   data: ['points', 'polygon', 'line', 'grid', 'ring', 'mixture', 'csv', 'npy', 'rotate', 'scale', 'shift', 'duplicate', 'outlier', 'concat'],
   forward: ['vp', 'alpha_sigma', 'edm', 've', 'anisotropic'],
