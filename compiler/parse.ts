@@ -231,11 +231,12 @@ function finish(diagnostics: Diagnostic[], lines: LineIndex): Diagnostic[] {
   unique.sort((a, b) => (a.span?.start.offset ?? 0) - (b.span?.start.offset ?? 0));
   if (unique.length <= MAX_SYNTAX_ERRORS) return unique;
   const kept = unique.slice(0, MAX_SYNTAX_ERRORS);
+  const hidden = unique.length - MAX_SYNTAX_ERRORS;
   const at = kept[kept.length - 1].span?.end.offset ?? 0;
   kept.push({
     severity: 'info',
     code: 'GTV0109',
-    message: `${unique.length - MAX_SYNTAX_ERRORS} more syntax errors not shown`,
+    message: `${hidden} more syntax ${hidden === 1 ? 'error' : 'errors'} not shown`,
     span: lines.span(at, at),
   });
   return kept;
