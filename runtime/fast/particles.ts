@@ -13,6 +13,7 @@
 import { fillAxis, GAUSS, type AxisBasis } from './axis.js';
 import { gauss1, gauss2, gaussKernelFits } from './gauss-kernels.js';
 import type { StepPlan } from './steps.js';
+import { integrateSimd, simdKernelFits } from './wasm/simd.js';
 
 export function integrateParticles(
   x: Float64Array,
@@ -22,6 +23,7 @@ export function integrateParticles(
   Wv: Float64Array,
   plan: StepPlan,
 ): number {
+  if (simdKernelFits(space, dim)) return integrateSimd(x, n, dim, space, Wv, plan);
   const gauss = space.every((b) => b.kind === GAUSS && gaussKernelFits(b));
   if (space.length === 2 && dim === 2) {
     return gauss && !plan.heun ? gauss2(x, n, space[0], space[1], Wv, plan) : run2x2(x, n, space[0], space[1], Wv, plan);

@@ -16,6 +16,9 @@ import { dsmSamples } from '../../runtime/models/dsm.js';
 import { targets } from '../../runtime/models/linear.js';
 import type { PointSet } from '../../runtime/posterior.js';
 import { NonFiniteError } from '../../runtime/errors.js';
+import { setSimd, simdCalls, simdEnabled, simdExp } from '../../runtime/fast/wasm/simd.js';
+import { KERNEL_WASM_BASE64 } from '../../runtime/fast/wasm/kernel-bytes.js';
+import { assembleKernel } from '../../runtime/fast/wasm/build.js';
 import { fig2Tree, linearNode, three, vp } from './setup.js';
 
 const basis = (
@@ -88,6 +91,13 @@ function reference(tree: IrFeatureTree, data: PointSet, W: Float64Array, node: I
 // few float32 ulps, and any real slip (a wrong index, step or coefficient) moves samples by 1e-3
 // or more.
 const TOL = 2e-6;
+// The WebAssembly SIMD kernel (runtime/fast/wasm) rounds the bumps and the weights to float32 and
+// sums each window in float32: relative 6e-8 per term of mu, on weights that already carry the
+// velocity coefficient d alpha / s2 (~1e2 at t = 0.01 with the VP schedule, where Heun's last
+// evaluation sits); 49 such roundings of random sign move a late step by about
+// h * 1e2 * 7 * 6e-8 ~ 3e-6 (h = 0.08 here). Measured worst 5.5e-6 (2D Heun); 2e-5 leaves room
+// for other weights and is still 50x below the 1e-3 that any real slip (index, step) causes.
+const TOL_SIMD = 2e-5;
 
 describe('runtime/fast: optimized ensemble sampling', function () {
   this.timeout(120_000);
@@ -107,22 +117,58 @@ describe('runtime/fast: optimized ensemble sampling', function () {
     ['2D Fourier x-y with Gaussian t', fourier2d, square, 'euler'],
     ['2D random Fourier features (generic path)', rff2d, square, 'euler'],
   ];
-  for (const [label, tree, data, solver] of cases) {
-    it(`equals the direct per-particle evaluation within ${TOL}: ${label}`, () => {
-      const st = makeLinearState(linearNode(200, 1e-2, 3), tree, data, vp);
-      // an odd draw count exercises the 1D loop's unpaired last particle
-      const node = sampleNode(data.dim, solver, 301);
-      const Ws = [st.train(0).W, st.train(1).W];
-      const out = runMembers(node, st, 2, (m) => Ws[m]);
-      for (let m = 0; m < 2; m++) {
-        const ref = reference(tree, data, Ws[m], node, m);
-        const got = out.samples.subarray(m * ref.length, (m + 1) * ref.length);
-        let worst = 0;
-        for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(got[i] - ref[i]));
-        expect(worst, `member ${m}`).to.be.below(TOL);
-      }
-    });
+  // Gaussian cases with the 7-centre window run through the SIMD kernel (when this runtime has
+  // WebAssembly SIMD, as Node 20 does); the rest, and all cases with SIMD forced off, through the
+  // JS loops. One thread, so that the switch (per thread) covers every member.
+  const simdCases = new Set([0, 1, 2, 3]);
+  for (const simd of [false, true]) {
+    for (const [index, [label, tree, data, solver]] of cases.entries()) {
+      const tol = simd && simdCases.has(index) ? TOL_SIMD : TOL;
+      it(`equals the direct per-particle evaluation within ${tol} (${simd ? 'SIMD on' : 'SIMD off'}): ${label}`, () => {
+        setThreads(1);
+        setSimd(simd);
+        try {
+          const st = makeLinearState(linearNode(200, 1e-2, 3), tree, data, vp);
+          // an odd draw count exercises the unpaired last particle (JS 1D loop and the kernel)
+          const node = sampleNode(data.dim, solver, 301);
+          const Ws = [st.train(0).W, st.train(1).W];
+          const before = simdCalls();
+          const out = runMembers(node, st, 2, (m) => Ws[m]);
+          expect(simdCalls() - before, 'members run by the kernel').to.equal(simd && simdCases.has(index) ? 2 : 0);
+          for (let m = 0; m < 2; m++) {
+            const ref = reference(tree, data, Ws[m], node, m);
+            const got = out.samples.subarray(m * ref.length, (m + 1) * ref.length);
+            let worst = 0;
+            for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(got[i] - ref[i]));
+            expect(worst, `member ${m}`).to.be.below(tol);
+          }
+        } finally {
+          setSimd(true);
+        }
+      });
+    }
   }
+
+  it('has WebAssembly SIMD on this runtime, and kernel-bytes.ts is kernel.wat assembled', async () => {
+    expect(simdEnabled()).to.equal(process.env.GTV_SIMD !== '0');
+    const built = await assembleKernel();
+    expect(Buffer.from(built).equals(Buffer.from(KERNEL_WASM_BASE64, 'base64'))).to.equal(true);
+  });
+
+  it("the kernel's exp matches Math.exp to 1e-11 relative on [-708, 709], clamps below and keeps NaN", () => {
+    // Degree-9 Taylor on |r| <= ln2/2: truncation 7e-12 relative, four orders below the float32
+    // resolution (6e-8) of the rows it feeds; rounding adds a few 1e-16.
+    const u = uniforms(12, 100_000);
+    const x = Float64Array.from(u, (v, i) => (i % 2 ? -708 + 1417 * v : -30 + 32 * v));
+    const got = simdExp(x);
+    let worst = 0;
+    for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(got[i] - Math.exp(x[i])) / Math.exp(x[i]));
+    expect(worst).to.be.below(1e-11);
+    const [lo, zero, nan] = simdExp(Float64Array.of(-800, 0, NaN));
+    expect(lo / Math.exp(-708)).to.be.closeTo(1, 1e-11);
+    expect(zero).to.equal(1);
+    expect(nan).to.be.NaN;
+  });
 
   it('fexp matches Math.exp to 1e-13 relative on [-740, 709] and handles the ends', () => {
     // 1e-13: the table-driven exp is accurate to a few 1e-16 for |x| < 10 and loses ~k * 1e-18
@@ -159,25 +205,32 @@ describe('runtime/fast: optimized ensemble sampling', function () {
     }
   });
 
-  it('stops with a NonFiniteError naming the member and step when the state overflows', () => {
-    for (const [tree, data] of [
+  it('stops with a NonFiniteError naming the member and step when the state overflows (JS loops and kernel)', () => {
+    for (const [tree, data, simd] of [
+      [fig2Tree(12, 8, 1e-2), three, false],
+      [gauss2d(5), square, false],
       [fig2Tree(12, 8, 1e-2), three],
-      [gauss2d(5), square],
-    ] as [IrFeatureTree, PointSet][]) {
+      [fig2Tree(12, 8, 1e-2), three, true],
+      [gauss2d(5), square, true],
+    ] as [IrFeatureTree, PointSet, boolean][]) {
+      setThreads(1);
+      setSimd(simd);
       const st = makeLinearState(linearNode(100, 1e-2, 3), tree, data, vp);
       const huge = new Float64Array(data.dim * st.features.F).fill(Number.MAX_VALUE);
       let err: unknown = null;
       try {
-        runMembers(sampleNode(data.dim, 'euler', 50), st, 1, () => huge);
+        runMembers(sampleNode(data.dim, 'euler', 51), st, 1, () => huge);
       } catch (e) {
         err = e;
+      } finally {
+        setSimd(true);
       }
       expect(err).to.be.instanceOf(NonFiniteError);
       expect((err as Error).message).to.match(/member 0.*at step \d+/);
     }
   });
 
-  it('gives the same bytes on 1 and 2 threads (trained members and given weights)', () => {
+  it('gives the same bytes on 1 and 2 threads and across runs (trained members and given weights)', () => {
     const st = makeLinearState(linearNode(150, 1e-2, 6), gauss2d(5), square, vp);
     const node = sampleNode(2, 'euler', 2000, 5);
     const run = (threads: number, given: boolean) => {
@@ -188,7 +241,12 @@ describe('runtime/fast: optimized ensemble sampling', function () {
     setThreads(2);
     expect(awaitWorkers(60_000)).to.be.at.least(1);
     for (const given of [false, true]) {
+      const calls = simdCalls();
       const one = run(1, given);
+      // the kernel ran every member on the caller (unless SIMD is off for this run)
+      expect(simdCalls() - calls).to.equal(simdEnabled() ? 5 : 0);
+      const again = run(1, given);
+      expect(Buffer.from(again.samples.buffer).equals(Buffer.from(one.samples.buffer))).to.equal(true);
       const two = run(2, given);
       expect(one.onCaller).to.equal(5);
       // the worker really ran members (else this would compare the caller with itself)

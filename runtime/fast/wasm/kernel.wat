@@ -1,0 +1,374 @@
+;; The per-particle PF-ODE loops of fast/gauss-kernels.ts in WebAssembly SIMD128 (runtime/fast/
+;; wasm/simd.ts loads it; `npm run build:wasm` turns this text into kernel-bytes.ts).
+;; Gaussian space factors with a window of K = 3 centres each side (width = spacing / 2, as in
+;; Figs. 2-3). Vectorized over the window: a factor's 7 bumps (plus one zero lane) are two f32x4
+;; vectors and the weights of a window row are two unaligned v128 loads, so the 2D step's
+;; 2 x 7 x 7 multiply-adds are 28 f32x4 operations. The bumps come from one f64x2 exp pair per
+;; evaluation ($vexp, float64, relative error < 1e-14) and two-term float64 recurrences, and are
+;; rounded to float32 only for the contraction; the particle state and the update stay float64.
+;;
+;; Bump i0 + k of a factor is exp(-a (f - k)^2) = G E^k e^{-a k^2} with G = e^{-a f^2} and
+;; E = e^{2 a f} (fast/axis.ts); G is folded into each factor's row so no value exceeds 1. f is
+;; clamped to +-fc (fc = K + sqrt(110 / a), set by the caller): beyond it every bump of the row is
+;; below e^-110, which is 0 in float32, so the clamp changes nothing and keeps E finite (a < 100).
+;;
+;; Memory (byte offsets chosen by the caller): scratch [0, 32) holds a row as float32; the
+;; weights are float32, per evaluation e and output d a block of (n1 + 6) rows of n2 + 8 floats
+;; (3 zero columns/rows before, 5 columns / 3 rows after), so every window is in bounds; h [steps]
+;; and a [E] float64; the state x [n, dim] float64, advanced in place.
+(module
+  (memory (export "memory") 1)
+
+  (global $lo1 (mut f64) (f64.const 0))
+  (global $invH1 (mut f64) (f64.const 0))
+  (global $a1 (mut f64) (f64.const 0))
+  (global $last1 (mut f64) (f64.const 0))
+  (global $ea1 (mut f64) (f64.const 0))
+  (global $q1 (mut f64) (f64.const 0))
+  (global $fc1 (mut f64) (f64.const 0))
+  (global $lo2 (mut f64) (f64.const 0))
+  (global $invH2 (mut f64) (f64.const 0))
+  (global $a2 (mut f64) (f64.const 0))
+  (global $last2 (mut f64) (f64.const 0))
+  (global $ea2 (mut f64) (f64.const 0))
+  (global $q2 (mut f64) (f64.const 0))
+  (global $fc2 (mut f64) (f64.const 0))
+  (global $norm (mut f64) (f64.const 0))
+  ;; bytes between window rows, between the two outputs' blocks
+  (global $rowB (mut i32) (i32.const 0))
+  (global $blkB (mut i32) (i32.const 0))
+
+  ;; a, ea = e^-a, q = e^-2a, last = n - 1, fc (see above) per factor; norm = product of the pdf
+  ;; normalizations; rowB, blkB as above (1D: rowB unused, blkB = one evaluation's row)
+  (func (export "setup")
+    (param $lo1 f64) (param $invH1 f64) (param $a1 f64) (param $last1 f64) (param $ea1 f64) (param $q1 f64) (param $fc1 f64)
+    (param $lo2 f64) (param $invH2 f64) (param $a2 f64) (param $last2 f64) (param $ea2 f64) (param $q2 f64) (param $fc2 f64)
+    (param $norm f64) (param $rowB i32) (param $blkB i32)
+    (global.set $lo1 (local.get $lo1)) (global.set $invH1 (local.get $invH1)) (global.set $a1 (local.get $a1))
+    (global.set $last1 (local.get $last1)) (global.set $ea1 (local.get $ea1)) (global.set $q1 (local.get $q1))
+    (global.set $fc1 (local.get $fc1))
+    (global.set $lo2 (local.get $lo2)) (global.set $invH2 (local.get $invH2)) (global.set $a2 (local.get $a2))
+    (global.set $last2 (local.get $last2)) (global.set $ea2 (local.get $ea2)) (global.set $q2 (local.get $q2))
+    (global.set $fc2 (local.get $fc2))
+    (global.set $norm (local.get $norm))
+    (global.set $rowB (local.get $rowB))
+    (global.set $blkB (local.get $blkB)))
+
+  ;; exp of both lanes: v = k ln2 + r, |r| <= ln2 / 2, exp(v) = 2^k p(r) with p the degree-9
+  ;; Taylor polynomial (truncation (ln2/2)^10 / 10! = 7e-12 relative, four orders below float32
+  ;; resolution; ln2 split as in fdlibm so k ln2_hi is exact).
+  ;; Arguments are clamped to [-708, 709]: below, the result is 3e-308 instead of 0 (0 in the
+  ;; float32 rows all the same); NaN stays NaN.
+  (func $vexp (param $v v128) (result v128)
+    (local $k v128) (local $r v128) (local $r2 v128) (local $r4 v128) (local $p v128)
+    (local.set $v (f64x2.pmin (f64x2.pmax (local.get $v) (v128.const f64x2 -708 -708)) (v128.const f64x2 709 709)))
+    (local.set $k (f64x2.nearest (f64x2.mul (local.get $v) (v128.const f64x2 1.4426950408889634 1.4426950408889634))))
+    (local.set $r (f64x2.sub
+      (f64x2.sub (local.get $v) (f64x2.mul (local.get $k) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
+      (f64x2.mul (local.get $k) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
+    ;; Estrin's scheme (a short dependency chain: the loops are latency-bound)
+    (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+    (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+    (local.set $p (f64x2.add
+      (f64x2.add
+        (f64x2.add (v128.const f64x2 1 1) (local.get $r))
+        (f64x2.mul (local.get $r2)
+          (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r) (v128.const f64x2 0.16666666666666666 0.16666666666666666)))))
+      (f64x2.mul (local.get $r4)
+        (f64x2.add
+          (f64x2.add
+            (f64x2.add (v128.const f64x2 4.1666666666666664e-02 4.1666666666666664e-02)
+              (f64x2.mul (local.get $r) (v128.const f64x2 8.333333333333333e-03 8.333333333333333e-03)))
+            (f64x2.mul (local.get $r2)
+              (f64x2.add (v128.const f64x2 1.388888888888889e-03 1.388888888888889e-03)
+                (f64x2.mul (local.get $r) (v128.const f64x2 1.984126984126984e-04 1.984126984126984e-04)))))
+          (f64x2.mul (local.get $r4)
+            (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05)
+              (f64x2.mul (local.get $r) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))))))))
+    ;; 2^k from its exponent bits (k in [-1022, 1023] after the clamp)
+    (f64x2.mul (local.get $p)
+      (i64x2.shl
+        (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k))) (v128.const i64x2 1023 1023))
+        (i32.const 52))))
+
+  ;; test hook: exp of n float64 values (n even) at ptr, in place
+  (func (export "expv") (param $ptr i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $ptr) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $ptr) (local.get $end)))
+        (v128.store (local.get $ptr) (call $vexp (v128.load (local.get $ptr))))
+        (local.set $ptr (i32.add (local.get $ptr) (i32.const 16)))
+        (br $next))))
+
+  ;; pmin/pmax (one instruction each; a NaN first operand passes through) clamp the arguments.
+
+  ;; The float32 rows of two particles (lanes A, B) from the float64 bumps: centre c, up u_k,
+  ;; down d_k. Returns [d3 d2 d1 c] and [u1 u2 u3 0] of A, then of B.
+  (func $rows (param $c v128) (param $u1 v128) (param $u2 v128) (param $u3 v128)
+    (param $d1 v128) (param $d2 v128) (param $d3 v128) (result v128 v128 v128 v128)
+    (local $d32 v128) (local $d1c v128) (local $u12 v128) (local $u30 v128)
+    ;; [d3A d3B d2A d2B], [d1A d1B cA cB], [u1A u1B u2A u2B], [u3A u3B 0 0]
+    (local.set $d32 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (local.get $d3)) (f32x4.demote_f64x2_zero (local.get $d2))))
+    (local.set $d1c (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (local.get $d1)) (f32x4.demote_f64x2_zero (local.get $c))))
+    (local.set $u12 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (local.get $u1)) (f32x4.demote_f64x2_zero (local.get $u2))))
+    (local.set $u30 (f32x4.demote_f64x2_zero (local.get $u3)))
+    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $d32) (local.get $d1c))
+    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $u12) (local.get $u30))
+    (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $d32) (local.get $d1c))
+    (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $u12) (local.get $u30)))
+
+  ;; the lane sums of vA and vB as float64 lanes A, B (fixed order: (0 + 2) + (1 + 3))
+  (func $hsum2 (param $vA v128) (param $vB v128) (result v128)
+    (local $x v128)
+    (local.set $x (f32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $vA) (local.get $vB))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $vA) (local.get $vB))))
+    (f64x2.promote_low_f32x4 (f32x4.add
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 0 1 2 3 (local.get $x) (local.get $x))
+      (i8x16.shuffle 4 5 6 7 12 13 14 15 0 1 2 3 0 1 2 3 (local.get $x) (local.get $x)))))
+
+  ;; window positions of two particles' coordinates u on one factor: i0 (i32 lanes 0, 1) and f,
+  ;; f clamped to +-fc
+  (func $locate (param $u v128) (param $lo f64) (param $invH f64) (param $last f64) (param $fc f64) (result v128 v128)
+    (local $d v128) (local $c v128)
+    (local.set $d (f64x2.mul (f64x2.sub (local.get $u) (f64x2.splat (local.get $lo))) (f64x2.splat (local.get $invH))))
+    (local.set $c (f64x2.pmin (f64x2.pmax (f64x2.nearest (local.get $d)) (v128.const f64x2 0 0)) (f64x2.splat (local.get $last))))
+    (i32x4.trunc_sat_f64x2_s_zero (local.get $c))
+    (f64x2.pmin (f64x2.pmax (f64x2.sub (local.get $d) (local.get $c)) (f64x2.splat (f64.neg (local.get $fc))))
+      (f64x2.splat (local.get $fc))))
+
+  ;; The bumps of one factor for two particles (lanes): G = e^{-a f^2} at the nearest centre, then
+  ;; outwards by the recurrences s <- s q (up: s = ea E, down: s = ea / E). Returns G, up 1..3,
+  ;; down 1..3.
+  (func $bumps (param $F v128) (param $a f64) (param $ea f64) (param $q f64) (result v128 v128 v128 v128 v128 v128 v128)
+    (local $A v128) (local $G v128) (local $E v128) (local $sU v128) (local $sD v128) (local $Q v128)
+    (local $u1 v128) (local $u2 v128) (local $d1 v128) (local $d2 v128)
+    (local.set $A (f64x2.splat (local.get $a)))
+    (local.set $Q (f64x2.splat (local.get $q)))
+    (local.set $G (call $vexp (f64x2.neg (f64x2.mul (local.get $A) (f64x2.mul (local.get $F) (local.get $F))))))
+    (local.set $E (call $vexp (f64x2.mul (f64x2.add (local.get $A) (local.get $A)) (local.get $F))))
+    (local.set $sU (f64x2.mul (f64x2.splat (local.get $ea)) (local.get $E)))
+    (local.set $sD (f64x2.div (f64x2.splat (local.get $ea)) (local.get $E)))
+    (local.set $u1 (f64x2.mul (local.get $G) (local.get $sU)))
+    (local.set $d1 (f64x2.mul (local.get $G) (local.get $sD)))
+    (local.set $sU (f64x2.mul (local.get $sU) (local.get $Q)))
+    (local.set $sD (f64x2.mul (local.get $sD) (local.get $Q)))
+    (local.set $u2 (f64x2.mul (local.get $u1) (local.get $sU)))
+    (local.set $d2 (f64x2.mul (local.get $d1) (local.get $sD)))
+    (local.get $G)
+    (local.get $u1)
+    (local.get $u2)
+    (f64x2.mul (local.get $u2) (f64x2.mul (local.get $sU) (local.get $Q)))
+    (local.get $d1)
+    (local.get $d2)
+    (f64x2.mul (local.get $d2) (f64x2.mul (local.get $sD) (local.get $Q))))
+
+  ;; 1D: mu of two particles (lanes) at U from the weights of one evaluation at wb
+  (func $vel1 (param $U v128) (param $wb i32) (result v128)
+    (local $I v128) (local $loA v128) (local $hiA v128) (local $loB v128) (local $hiB v128)
+    (local $pA i32) (local $pB i32)
+    (call $locate (local.get $U) (global.get $lo1) (global.get $invH1) (global.get $last1) (global.get $fc1))
+    (call $bumps (global.get $a1) (global.get $ea1) (global.get $q1))
+    (call $rows)
+    (local.set $hiB) (local.set $loB) (local.set $hiA) (local.set $loA)
+    (local.set $I)
+    (local.set $pA (i32.add (local.get $wb) (i32.shl (i32x4.extract_lane 0 (local.get $I)) (i32.const 2))))
+    (local.set $pB (i32.add (local.get $wb) (i32.shl (i32x4.extract_lane 1 (local.get $I)) (i32.const 2))))
+    (f64x2.mul (f64x2.splat (global.get $norm)) (call $hsum2
+      (f32x4.add (f32x4.mul (v128.load (local.get $pA)) (local.get $loA))
+        (f32x4.mul (v128.load offset=16 (local.get $pA)) (local.get $hiA)))
+      (f32x4.add (f32x4.mul (v128.load (local.get $pB)) (local.get $loB))
+        (f32x4.mul (v128.load offset=16 (local.get $pB)) (local.get $hiB))))))
+
+  ;; 2D: mu (outputs 0 and 1, each with the two particles in its lanes) at coordinates U1, U2 of
+  ;; factors 1 and 2 from the weights of one evaluation at wb
+  (func $vel2 (param $U1 v128) (param $U2 v128) (param $wb i32) (result v128 v128)
+    (local $I1 v128) (local $I2 v128)
+    (local $loA v128) (local $hiA v128) (local $loB v128) (local $hiB v128)
+    (local $s v128) (local $pl v128) (local $ph v128)
+    (local $a0 v128) (local $b0 v128) (local $a1 v128) (local $b1 v128)
+    (local $c0 v128) (local $e0 v128) (local $c1 v128) (local $e1 v128)
+    (local $pA i32) (local $pB i32) (local $sc i32)
+    (call $locate (local.get $U2) (global.get $lo2) (global.get $invH2) (global.get $last2) (global.get $fc2))
+    (call $bumps (global.get $a2) (global.get $ea2) (global.get $q2))
+    ;; factor 2's rows as float32 vectors, one pair per particle
+    (call $rows)
+    (local.set $hiB) (local.set $loB) (local.set $hiA) (local.set $loA)
+    (local.set $I2)
+    (call $locate (local.get $U1) (global.get $lo1) (global.get $invH1) (global.get $last1) (global.get $fc1))
+    (call $bumps (global.get $a1) (global.get $ea1) (global.get $q1))
+    (call $rows)
+    ;; factor 1's rows into scratch (A at 0, B at 32): one splat load per window row
+    (local.set $s) (local.set $pl) (local.set $ph) (local.set $a0)
+    (v128.store (i32.const 0) (local.get $a0))
+    (v128.store (i32.const 16) (local.get $ph))
+    (v128.store (i32.const 32) (local.get $pl))
+    (v128.store (i32.const 48) (local.get $s))
+    (local.set $a0 (v128.const i64x2 0 0))
+    (local.set $I1)
+    (local.set $pA (i32.add (local.get $wb) (i32.add
+      (i32.mul (i32x4.extract_lane 0 (local.get $I1)) (global.get $rowB))
+      (i32.shl (i32x4.extract_lane 0 (local.get $I2)) (i32.const 2)))))
+    (local.set $pB (i32.add (local.get $wb) (i32.add
+      (i32.mul (i32x4.extract_lane 1 (local.get $I1)) (global.get $rowB))
+      (i32.shl (i32x4.extract_lane 1 (local.get $I2)) (i32.const 2)))))
+    (local.set $sc (i32.const 0))
+    (loop $row
+      (local.set $s (v128.load32_splat (local.get $sc)))
+      (local.set $pl (f32x4.mul (local.get $loA) (local.get $s)))
+      (local.set $ph (f32x4.mul (local.get $hiA) (local.get $s)))
+      (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (local.get $pA)) (local.get $pl))))
+      (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (v128.load offset=16 (local.get $pA)) (local.get $ph))))
+      (local.set $a1 (f32x4.add (local.get $a1)
+        (f32x4.mul (v128.load (i32.add (local.get $pA) (global.get $blkB))) (local.get $pl))))
+      (local.set $b1 (f32x4.add (local.get $b1)
+        (f32x4.mul (v128.load offset=16 (i32.add (local.get $pA) (global.get $blkB))) (local.get $ph))))
+      (local.set $s (v128.load32_splat offset=32 (local.get $sc)))
+      (local.set $pl (f32x4.mul (local.get $loB) (local.get $s)))
+      (local.set $ph (f32x4.mul (local.get $hiB) (local.get $s)))
+      (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (v128.load (local.get $pB)) (local.get $pl))))
+      (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (v128.load offset=16 (local.get $pB)) (local.get $ph))))
+      (local.set $c1 (f32x4.add (local.get $c1)
+        (f32x4.mul (v128.load (i32.add (local.get $pB) (global.get $blkB))) (local.get $pl))))
+      (local.set $e1 (f32x4.add (local.get $e1)
+        (f32x4.mul (v128.load offset=16 (i32.add (local.get $pB) (global.get $blkB))) (local.get $ph))))
+      (local.set $pA (i32.add (local.get $pA) (global.get $rowB)))
+      (local.set $pB (i32.add (local.get $pB) (global.get $rowB)))
+      (local.set $sc (i32.add (local.get $sc) (i32.const 4)))
+      (br_if $row (i32.lt_u (local.get $sc) (i32.const 28))))
+    (f64x2.mul (f64x2.splat (global.get $norm))
+      (call $hsum2 (f32x4.add (local.get $a0) (local.get $b0)) (f32x4.add (local.get $c0) (local.get $e0))))
+    (f64x2.mul (f64x2.splat (global.get $norm))
+      (call $hsum2 (f32x4.add (local.get $a1) (local.get $b1)) (f32x4.add (local.get $c1) (local.get $e1)))))
+
+  (func $finite (param $X0 v128) (param $X1 v128) (result i32)
+    (i64x2.all_true (f64x2.lt (f64x2.add (f64x2.abs (local.get $X0)) (f64x2.abs (local.get $X1))) (v128.const f64x2 inf inf))))
+
+  ;; Loop order: particles go two at a time (the lanes of a pair), and a block of 64 pairs takes
+  ;; each step in turn. A particle's steps are one serial dependency chain some 200 cycles long
+  ;; per step (locate, exp, recurrences, contraction, update), so the pairs of a block, which do
+  ;; not depend on each other, are what lets the CPU overlap work; the block stays in L1.
+  ;; A non-finite state is recorded as the first step it was seen (the block then stops); other
+  ;; blocks still run so the smallest such step over all particles is returned (-1: none).
+
+  ;; Euler (heun = 0) or Heun over all steps for `pairs` pairs of 1D particles at xp; the weights
+  ;; of evaluation e start at wp + e * blkB.
+  (func (export "gauss1") (param $xp i32) (param $pairs i32) (param $steps i32) (param $heun i32)
+    (param $hp i32) (param $ap i32) (param $wp i32) (result i32)
+    (local $b i32) (local $bEnd i32) (local $j i32) (local $ptr i32) (local $k i32) (local $e i32)
+    (local $bad i32) (local $wb i32)
+    (local $X v128) (local $Y v128) (local $U v128) (local $H v128) (local $H2 v128) (local $Ae v128) (local $An v128)
+    (local.set $bad (local.get $steps))
+    (block $blocksDone
+      (loop $block
+        (br_if $blocksDone (i32.ge_u (local.get $b) (local.get $pairs)))
+        (local.set $bEnd (select (i32.add (local.get $b) (i32.const 64)) (local.get $pairs)
+          (i32.lt_u (i32.add (local.get $b) (i32.const 64)) (local.get $pairs))))
+        (local.set $k (i32.const 0))
+        (block $stepsDone
+          (loop $step
+            (br_if $stepsDone (i32.ge_u (local.get $k) (local.get $steps)))
+            (local.set $e (select (i32.shl (local.get $k) (i32.const 1)) (local.get $k) (local.get $heun)))
+            (local.set $wb (i32.add (local.get $wp) (i32.mul (local.get $e) (global.get $blkB))))
+            (local.set $H (v128.load64_splat (i32.add (local.get $hp) (i32.shl (local.get $k) (i32.const 3)))))
+            (local.set $H2 (f64x2.mul (local.get $H) (v128.const f64x2 0.5 0.5)))
+            (local.set $Ae (v128.load64_splat (i32.add (local.get $ap) (i32.shl (local.get $e) (i32.const 3)))))
+            (local.set $An (v128.load64_splat offset=8 (i32.add (local.get $ap) (i32.shl (local.get $e) (i32.const 3)))))
+            (local.set $j (local.get $b))
+            (loop $pair
+              (local.set $ptr (i32.add (local.get $xp) (i32.shl (local.get $j) (i32.const 4))))
+              (local.set $X (v128.load (local.get $ptr)))
+              (local.set $U (f64x2.add (f64x2.mul (local.get $Ae) (local.get $X)) (call $vel1 (local.get $X) (local.get $wb))))
+              (if (local.get $heun)
+                (then
+                  (local.set $Y (f64x2.add (local.get $X) (f64x2.mul (local.get $H) (local.get $U))))
+                  (local.set $X (f64x2.add (local.get $X) (f64x2.mul (local.get $H2)
+                    (f64x2.add (local.get $U) (f64x2.add (f64x2.mul (local.get $An) (local.get $Y))
+                      (call $vel1 (local.get $Y) (i32.add (local.get $wb) (global.get $blkB)))))))))
+                (else (local.set $X (f64x2.add (local.get $X) (f64x2.mul (local.get $H) (local.get $U))))))
+              (v128.store (local.get $ptr) (local.get $X))
+              (if (i32.eqz (call $finite (local.get $X) (v128.const f64x2 0 0)))
+                (then (local.set $bad (select (local.get $k) (local.get $bad) (i32.lt_s (local.get $k) (local.get $bad))))))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br_if $pair (i32.lt_u (local.get $j) (local.get $bEnd))))
+            (br_if $stepsDone (i32.le_s (local.get $bad) (local.get $k)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $step)))
+        (local.set $b (local.get $bEnd))
+        (br $block)))
+    (select (i32.const -1) (local.get $bad) (i32.ge_s (local.get $bad) (local.get $steps))))
+
+  ;; 2D (two outputs, blocks blkB apart; evaluation e at wp + 2 e blkB) for `pairs` pairs of
+  ;; particles at xp ([x, y] each); swap = 1 when factor 1 reads y.
+  (func (export "gauss2") (param $xp i32) (param $pairs i32) (param $steps i32) (param $heun i32)
+    (param $hp i32) (param $ap i32) (param $wp i32) (param $swap i32) (result i32)
+    (local $b i32) (local $bEnd i32) (local $j i32) (local $ptr i32) (local $k i32) (local $e i32)
+    (local $bad i32) (local $wb i32) (local $wn i32)
+    (local $va v128) (local $vb v128)
+    (local $X0 v128) (local $X1 v128) (local $Y0 v128) (local $Y1 v128) (local $U0 v128) (local $U1 v128)
+    (local $M0 v128) (local $M1 v128) (local $H v128) (local $H2 v128) (local $Ae v128) (local $An v128)
+    (local.set $bad (local.get $steps))
+    (block $blocksDone
+      (loop $block
+        (br_if $blocksDone (i32.ge_u (local.get $b) (local.get $pairs)))
+        (local.set $bEnd (select (i32.add (local.get $b) (i32.const 64)) (local.get $pairs)
+          (i32.lt_u (i32.add (local.get $b) (i32.const 64)) (local.get $pairs))))
+        (local.set $k (i32.const 0))
+        (block $stepsDone
+          (loop $step
+            (br_if $stepsDone (i32.ge_u (local.get $k) (local.get $steps)))
+            (local.set $e (select (i32.shl (local.get $k) (i32.const 1)) (local.get $k) (local.get $heun)))
+            (local.set $wb (i32.add (local.get $wp) (i32.mul (i32.shl (local.get $e) (i32.const 1)) (global.get $blkB))))
+            (local.set $wn (i32.add (local.get $wb) (i32.shl (global.get $blkB) (i32.const 1))))
+            (local.set $H (v128.load64_splat (i32.add (local.get $hp) (i32.shl (local.get $k) (i32.const 3)))))
+            (local.set $H2 (f64x2.mul (local.get $H) (v128.const f64x2 0.5 0.5)))
+            (local.set $Ae (v128.load64_splat (i32.add (local.get $ap) (i32.shl (local.get $e) (i32.const 3)))))
+            (local.set $An (v128.load64_splat offset=8 (i32.add (local.get $ap) (i32.shl (local.get $e) (i32.const 3)))))
+            (local.set $j (local.get $b))
+            (loop $pair
+              (local.set $ptr (i32.add (local.get $xp) (i32.shl (local.get $j) (i32.const 5))))
+              ;; [x_A y_A], [x_B y_B] -> X0 = [x_A x_B], X1 = [y_A y_B] (and back on store)
+              (local.set $va (v128.load (local.get $ptr)))
+              (local.set $vb (v128.load offset=16 (local.get $ptr)))
+              (local.set $X0 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $va) (local.get $vb)))
+              (local.set $X1 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $va) (local.get $vb)))
+              (call $vel2
+                (select (local.get $X1) (local.get $X0) (local.get $swap))
+                (select (local.get $X0) (local.get $X1) (local.get $swap))
+                (local.get $wb))
+              (local.set $M1) (local.set $M0)
+              (local.set $U0 (f64x2.add (f64x2.mul (local.get $Ae) (local.get $X0)) (local.get $M0)))
+              (local.set $U1 (f64x2.add (f64x2.mul (local.get $Ae) (local.get $X1)) (local.get $M1)))
+              (if (local.get $heun)
+                (then
+                  (local.set $Y0 (f64x2.add (local.get $X0) (f64x2.mul (local.get $H) (local.get $U0))))
+                  (local.set $Y1 (f64x2.add (local.get $X1) (f64x2.mul (local.get $H) (local.get $U1))))
+                  (call $vel2
+                    (select (local.get $Y1) (local.get $Y0) (local.get $swap))
+                    (select (local.get $Y0) (local.get $Y1) (local.get $swap))
+                    (local.get $wn))
+                  (local.set $M1) (local.set $M0)
+                  (local.set $X0 (f64x2.add (local.get $X0) (f64x2.mul (local.get $H2)
+                    (f64x2.add (local.get $U0) (f64x2.add (f64x2.mul (local.get $An) (local.get $Y0)) (local.get $M0))))))
+                  (local.set $X1 (f64x2.add (local.get $X1) (f64x2.mul (local.get $H2)
+                    (f64x2.add (local.get $U1) (f64x2.add (f64x2.mul (local.get $An) (local.get $Y1)) (local.get $M1)))))))
+                (else
+                  (local.set $X0 (f64x2.add (local.get $X0) (f64x2.mul (local.get $H) (local.get $U0))))
+                  (local.set $X1 (f64x2.add (local.get $X1) (f64x2.mul (local.get $H) (local.get $U1))))))
+              (v128.store (local.get $ptr) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $X0) (local.get $X1)))
+              (v128.store offset=16 (local.get $ptr) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $X0) (local.get $X1)))
+              (if (i32.eqz (call $finite (local.get $X0) (local.get $X1)))
+                (then (local.set $bad (select (local.get $k) (local.get $bad) (i32.lt_s (local.get $k) (local.get $bad))))))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br_if $pair (i32.lt_u (local.get $j) (local.get $bEnd))))
+            (br_if $stepsDone (i32.le_s (local.get $bad) (local.get $k)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $step)))
+        (local.set $b (local.get $bEnd))
+        (br $block)))
+    (select (i32.const -1) (local.get $bad) (i32.ge_s (local.get $bad) (local.get $steps)))))
