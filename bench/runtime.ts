@@ -8,7 +8,10 @@
 // the threads scaled perfectly), peak RSS, tf.memory(), achieved GFLOP/s against both baselines,
 // and PASS/MISS (on the measured wall time) against the issue's targets (Fig. 2 cell < 5 s,
 // Fig. 3 cell < 10 s, RSS < 2 GiB). The effective-SDE line also splits its CPU time into the
-// population statistics, the virtual weights and the sampling.
+// population statistics, the virtual weights and the sampling. Last, the per-particle loop alone
+// (fast/particles.ts on 2e4 particles, 30 Euler steps, the cells' bases, one thread): CPU ns per
+// particle-step through the WebAssembly SIMD kernel and through the JS loops (GTV_SIMD=0 runs
+// the cells themselves on the JS loops).
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { IrFeatureTree, IrSample } from '../compiler/ir/types.js';
@@ -19,6 +22,9 @@ import { makeLinearState, type LinearNode } from '../runtime/models/linear-kerne
 import { runMembers } from '../runtime/samplers/ensemble.js';
 import { drawOmegaWeights, population } from '../runtime/vkernel/population.js';
 import { setThreads, threadCount } from '../runtime/fast/pool.js';
+import { axisBasis } from '../runtime/fast/axis.js';
+import { integrateParticles } from '../runtime/fast/particles.js';
+import { setSimd, simdEnabled } from '../runtime/fast/wasm/simd.js';
 
 const argv = process.argv.slice(2);
 const ti = argv.indexOf('--threads');
@@ -132,6 +138,34 @@ for (const c of cells) {
     return ` (CPU s: population ${(c1 - c0).toFixed(2)}, virtual weights ${(c2 - c1).toFixed(2)}, sampling ${(c3 - c2).toFixed(2)})`;
   });
 }
+/** CPU ns per particle-step of the fused loop alone, weights and coefficients of plausible size. */
+function loopNs(tree: IrFeatureTree, dim: number): number {
+  const space = (tree as Extract<IrFeatureTree, { op: 'product' }>).factors
+    .filter((f) => f.op === 'basis' && f.axes[0] !== 't')
+    .map((f) => axisBasis(f as Extract<IrFeatureTree, { op: 'basis' }>, dim, 24)!);
+  const n = 20_000;
+  const steps = 30;
+  const Fs = space.reduce((p, b) => p * b.n, 1);
+  const Wv = Float64Array.from({ length: steps * dim * Fs }, (_, i) => 3 * Math.sin(i));
+  const plan = { steps, heun: false, h: new Float64Array(steps).fill(0.033), t: new Float64Array(steps), a: new Float64Array(steps).fill(-3), G: new Float64Array(steps), s2: new Float64Array(steps) };
+  let best = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const x = Float64Array.from({ length: n * dim }, (_, i) => Math.sin(0.7 * i));
+    const c0 = cpuNow();
+    integrateParticles(x, n, dim, space, Wv, plan);
+    best = Math.min(best, ((cpuNow() - c0) * 1e9) / (n * steps));
+  }
+  return best;
+}
+const loops = cells.map((c) => {
+  const simdOn = simdEnabled();
+  const simd = simdOn ? loopNs(c.tree, c.dim) : NaN;
+  setSimd(false);
+  const js = loopNs(c.tree, c.dim);
+  setSimd(simdOn);
+  return `${c.name}: ${simdOn ? simd.toFixed(1) : 'n/a'} ns SIMD kernel, ${js.toFixed(1)} ns JS loops`;
+});
+console.log(`per particle-step, CPU, one thread: ${loops.join('; ')}`);
 clearInterval(rssTimer);
 rss();
 const mem = tf.memory();

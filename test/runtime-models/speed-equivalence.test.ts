@@ -98,6 +98,8 @@ const TOL = 2e-6;
 // h * 1e2 * 7 * 6e-8 ~ 3e-6 (h = 0.08 here). Measured worst 5.5e-6 (2D Heun); 2e-5 leaves room
 // for other weights and is still 50x below the 1e-3 that any real slip (index, step) causes.
 const TOL_SIMD = 2e-5;
+/** The kernel's switch as the environment sets it (GTV_SIMD=0: JS loops by default). */
+const SIMD_DEFAULT = process.env.GTV_SIMD !== '0';
 
 describe('runtime/fast: optimized ensemble sampling', function () {
   this.timeout(120_000);
@@ -143,14 +145,14 @@ describe('runtime/fast: optimized ensemble sampling', function () {
             expect(worst, `member ${m}`).to.be.below(tol);
           }
         } finally {
-          setSimd(true);
+          setSimd(SIMD_DEFAULT);
         }
       });
     }
   }
 
   it('has WebAssembly SIMD on this runtime, and kernel-bytes.ts is kernel.wat assembled', async () => {
-    expect(simdEnabled()).to.equal(process.env.GTV_SIMD !== '0');
+    expect(simdEnabled()).to.equal(SIMD_DEFAULT);
     const built = await assembleKernel();
     expect(Buffer.from(built).equals(Buffer.from(KERNEL_WASM_BASE64, 'base64'))).to.equal(true);
   });
@@ -223,7 +225,7 @@ describe('runtime/fast: optimized ensemble sampling', function () {
       } catch (e) {
         err = e;
       } finally {
-        setSimd(true);
+        setSimd(SIMD_DEFAULT);
       }
       expect(err).to.be.instanceOf(NonFiniteError);
       expect((err as Error).message).to.match(/member 0.*at step \d+/);
