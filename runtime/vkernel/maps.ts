@@ -9,7 +9,8 @@
 import type { IrMap } from '../../compiler/ir/types.js';
 import { lookup, emptyResult, type Kernel } from '../kernels/types.js';
 import { linearState } from '../models/linear-kernel.js';
-import { muCov, population, vFactor } from './population.js';
+import { covFromRows, kernelRow, population, vFactor } from './population.js';
+import { gridKernel } from './grid-kernel.js';
 import { ntkVkernelMap } from './ntk.js';
 import { ntkState } from '../models/ntk.js';
 
@@ -31,25 +32,36 @@ export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
   if (node.quantity === 'vkernel_time_correlation' && !ref) throw new Error('internal: time correlation without ref');
   const shape = state.schedule.shape;
   const param = state.spec.parametrization;
+  const xs = new Float64Array(G * D);
+  for (let g = 0; g < G; g++) {
+    let r = g;
+    for (let a = D - 1; a >= 0; a--) {
+      xs[g * D + a] = coords[a][r % axes[a].n];
+      r = Math.floor(r / axes[a].n);
+    }
+  }
+  const N = pop.N;
+  // Kernel rows for CHUNK grid points at a time ([CHUNK, N] floats: 20 MB at N = 1e4).
+  const CHUNK = Math.max(1, Math.min(G, Math.floor(2.5e6 / N)));
+  const refRow = ref ? kernelRow(pop, Float64Array.from(ref.x), ref.t) : null;
   for (let k = 0; k < nt; k++) {
     const t = node.t[k];
-    for (let g = 0; g < G; g++) {
-      const x = new Float64Array(D);
-      let r = g;
-      for (let a = D - 1; a >= 0; a--) {
-        x[a] = coords[a][r % axes[a].n];
-        r = Math.floor(r / axes[a].n);
+    const tb = ref ? ref.t : t;
+    const c = vFactor(state.schedule, param, t) * vFactor(state.schedule, param, tb);
+    const rows = gridKernel(pop, xs, G, t);
+    for (let g0 = 0; g0 < G; g0 += CHUNK) {
+      ctx.checkInterrupted?.();
+      const C = Math.min(CHUNK, G - g0);
+      const K = rows(g0, C);
+      for (let g = 0; g < C; g++) {
+        const est = refRow ? covFromRows(pop, K, g * N, refRow, 0, 1) : covFromRows(pop, K, g * N, K, g * N, 1);
+        const o = (k * G + g0 + g) * D * D;
+        for (let i = 0; i < D * D; i++) {
+          V[o + i] = c * est.cov[i];
+          se[o + i] = Math.abs(c) * est.se[i];
+        }
+        if (param === 'score' && shape) sandwich(shape, V, se, o, D);
       }
-      const xb = ref ? Float64Array.from(ref.x) : x;
-      const tb = ref ? ref.t : t;
-      const est = muCov(pop, x, t, xb, tb);
-      const c = vFactor(state.schedule, param, t) * vFactor(state.schedule, param, tb);
-      const o = (k * G + g) * D * D;
-      for (let i = 0; i < D * D; i++) {
-        V[o + i] = c * est.cov[i];
-        se[o + i] = Math.abs(c) * est.se[i];
-      }
-      if (param === 'score' && shape) sandwich(shape, V, se, o, D);
     }
   }
   const result = emptyResult();

@@ -8,17 +8,21 @@
 // API
 //   design(data, schedule, N, tRange, seed): DsmSamples   the stratified design (also ntk.ts)
 //   population(state, N, seed): Population
-//     SigmaG   Sigma + gamma I [F, F], Sigma = <lambda phi phi^T>; cholSigmaG its Cholesky factor
+//     SigmaG   Sigma + gamma I [F, F], Sigma = <lambda phi phi^T>; cholSigmaG its Cholesky factor,
+//              SigmaGinv its inverse; Sigma by the Kronecker Gram of product features, over each
+//              point's sparse feature window (vkernel/design-rows.ts; rows: the design's features)
 //     Wbar     P -> infinity ensemble-mean weights [D, F] = <lambda ybar phi^T> SigmaG^{-1}
 //     Wavg     the ensemble mean to first order in 1/P (the finite-P ridge bias of the trained
 //              models, same order as V; docs/theory-checks.md):
 //                Wavg = Wbar - (1/P) [<lambda^2 h r phi^T> - gamma Wbar SigmaG^{-1} Sigma] SigmaG^{-1},
-//              h = phi^T SigmaG^{-1} phi (leverage), from expanding E[A_hat (Sigma_hat + gamma)^{-1}]
+//              h = phi^T SigmaG^{-1} phi (leverage, over phi's nonzeros), from expanding E[A_hat (Sigma_hat + gamma)^{-1}]
 //              to second order in the fluctuations of A_hat and Sigma_hat.
 //     per design point j: lambda_j, phi_j, the target-noise covariance N_j [D, D] and the mean
 //       residual r_j = ybar_j - Wbar phi_j, with
 //         denoiser: ybar = E[x0 | x, t] (posterior mean), N = Cov[x0 | x, t]
 //         score:    ybar = s(x, t),                        N = C(x, t)
+//   kernelRow(pop, x, t): k(z, z_j) for every design point [N]
+//   covFromRows(pop, ka, oa, kb, ob, stride): muCov from kernel rows already computed
 //   muCov(pop, za, zb): Cov[W phi(za), W phi(zb)] over the ensemble [D, D] and its Monte-Carlo
 //     standard error: (1/P) { <lambda^2 k(za,.) k(.,zb) (N + r r^T)> - g(za) g(zb)^T },
 //     k(z, z') = phi(z)^T SigmaG^{-1} phi(z'), g(z) = <lambda r k(., z)>   (first order in 1/P,
@@ -28,7 +32,8 @@
 //     denoiser (c = d alpha / s2: D_t S_t^{-1} = (d/s2) I because S and D share M), or d_t for the
 //     score (V = d d' M Cov M, applied by the caller).
 //   drawOmegaWeights(pop, seed, mean?): one Gaussian-field virtual model W = mean + Omega SigmaG^{-1}
-//     (mean defaults to Wavg)
+//     (mean defaults to Wavg); drawOmegaBatch(pop, seeds, mean?) the same for many seeds in one
+//     pass over the design (each model's result depends only on its seed)
 //     with Cov[Omega] = Xi / P, Xi = <lambda^2 (N + r r^T) phi phi^T> - G G^T, drawn as
 //     Omega = (PN)^{-1/2} sum_j [lambda_j (L_j zeta_j) phi_j^T + eps_j (lambda_j r_j phi_j^T - G)]
 //     (L_j = chol N_j; zeta, eps standard normal): exactly the Monte-Carlo Xi, without ever
@@ -42,6 +47,8 @@ import { cholShape, type DsmSamples } from '../models/dsm.js';
 import { targets, type Parametrization } from '../models/linear.js';
 import { choleskyInPlace, choleskySolve } from '../models/cholesky.js';
 import { NonFiniteError } from '../errors.js';
+import { designRows, rowDot, weightedGram, type DesignRows } from './design-rows.js';
+import { inverseFromCholesky } from './spd-inverse.js';
 
 export interface Population {
   F: number;
@@ -52,9 +59,14 @@ export interface Population {
   cholSigmaG: Float64Array;
   Wbar: Float64Array;
   Wavg: Float64Array;
+  /** (Sigma + gamma I)^{-1} [F, F]. */
+  SigmaGinv: Float64Array;
   lambda: Float64Array;
-  phi: Float64Array;
+  /** The design's feature rows, sparse (vkernel/design-rows.ts). */
+  rows: DesignRows;
   noise: Float64Array;
+  /** Cholesky factors of the noise [N, D, D] (zero where N_j is singular to float64). */
+  noiseChol: Float64Array;
   resid: Float64Array;
   /** G = <lambda r phi^T> [D, F]. */
   G: Float64Array;
@@ -103,7 +115,7 @@ export function population(state: LinearState, N: number, seed: number): Populat
   const gamma = spec.ridge;
   const s = design(data, schedule, N, spec.t_range, deriveSeed(seed, 'population'));
   const { lambda } = targets(s, schedule, spec.parametrization);
-  const phi = features.evaluate(s.x, s.t, N);
+  const rows = designRows(features, s.x, s.t, N);
   const ybar = new Float64Array(N * D);
   const noise = new Float64Array(N * D * D);
   for (let j = 0; j < N; j++) {
@@ -112,51 +124,44 @@ export function population(state: LinearState, N: number, seed: number): Populat
     ybar.set(spec.parametrization === 'denoiser' ? out.mean! : out.score!, j * D);
     noise.set(spec.parametrization === 'denoiser' ? out.cov! : out.C!, j * D * D);
   }
-  const SigmaG = new Float64Array(F * F);
+  const SigmaG = weightedGram(rows, lambda.map((l) => l / N));
   const A = new Float64Array(D * F);
+  const { start, col, val } = rows;
   for (let j = 0; j < N; j++) {
     const lj = lambda[j] / N;
-    const row = j * F;
-    for (let a = 0; a < F; a++) {
-      const va = lj * phi[row + a];
-      if (va === 0) continue;
-      for (let b = a; b < F; b++) SigmaG[a * F + b] += va * phi[row + b];
-      for (let d = 0; d < D; d++) A[d * F + a] += va * ybar[j * D + d];
+    for (let q = start[j]; q < start[j + 1]; q++) {
+      const va = lj * val[q];
+      for (let d = 0; d < D; d++) A[d * F + col[q]] += va * ybar[j * D + d];
     }
   }
-  for (let a = 0; a < F; a++) {
-    for (let b = 0; b < a; b++) SigmaG[a * F + b] = SigmaG[b * F + a];
-    SigmaG[a * F + a] += gamma;
-  }
+  for (let a = 0; a < F; a++) SigmaG[a * F + a] += gamma;
   if (!choleskyInPlace(SigmaG, F)) {
     throw new NonFiniteError({ quantity: 'population ridge solve (Sigma + gamma I)', step: null, t: null });
   }
+  const SigmaGinv = inverseFromCholesky(SigmaG, F);
   const Wbar = rightSolve(SigmaG, F, A, D);
   const resid = new Float64Array(N * D);
   const G = new Float64Array(D * F);
-  // E = <lambda^2 h r phi^T>, with h_j = |L^{-1} phi_j|^2 (one forward substitution per point).
+  // E = <lambda^2 h r phi^T>, h_j = phi_j^T SigmaG^{-1} phi_j over the row's nonzeros (symmetric:
+  // each pair once).
   const E = new Float64Array(D * F);
-  const y = new Float64Array(F);
   for (let j = 0; j < N; j++) {
-    const row = j * F;
-    for (let a = 0; a < F; a++) {
-      let v = phi[row + a];
-      const la = a * F;
-      for (let b = 0; b < a; b++) v -= SigmaG[la + b] * y[b];
-      y[a] = v / SigmaG[la + a];
-    }
     let h = 0;
-    for (let a = 0; a < F; a++) h += y[a] * y[a];
+    const e0 = start[j + 1];
+    for (let p = start[j]; p < e0; p++) {
+      const rp = col[p] * F;
+      let s2 = 0;
+      for (let q = p + 1; q < e0; q++) s2 += SigmaGinv[rp + col[q]] * val[q];
+      h += val[p] * (SigmaGinv[rp + col[p]] * val[p] + 2 * s2);
+    }
     for (let d = 0; d < D; d++) {
-      let m = 0;
-      for (let f = 0; f < F; f++) m += Wbar[d * F + f] * phi[row + f];
-      const r = ybar[j * D + d] - m;
+      const r = ybar[j * D + d] - rowDot(rows, j, Wbar, d * F);
       resid[j * D + d] = r;
       const c = (lambda[j] * r) / N;
       const e = c * lambda[j] * h;
-      for (let f = 0; f < F; f++) {
-        G[d * F + f] += c * phi[row + f];
-        E[d * F + f] += e * phi[row + f];
+      for (let q = start[j]; q < e0; q++) {
+        G[d * F + col[q]] += c * val[q];
+        E[d * F + col[q]] += e * val[q];
       }
     }
   }
@@ -165,19 +170,28 @@ export function population(state: LinearState, N: number, seed: number): Populat
   const corr = rightSolve(SigmaG, F, E, D);
   const P = spec.samples;
   const Wavg = Wbar.map((w, i) => w - corr[i] / P);
-  return { F, D, N, P, cholSigmaG: SigmaG, Wbar, Wavg, lambda, phi, noise, resid, G, state };
+  return { F, D, N, P, cholSigmaG: SigmaG, SigmaGinv, Wbar, Wavg, lambda, rows, noise, noiseChol: noiseFactors(noise, N, D), resid, G, state };
 }
 
-/** k(z, z_j) for every design point: (SigmaG^{-1} phi(z))^T phi_j. */
-function kernelRow(pop: Population, x: Float64Array, t: number): Float64Array {
-  const u = pop.state.features.evaluate(x, new Float64Array([t]), 1);
-  choleskySolve(pop.cholSigmaG, pop.F, u, 1);
-  const k = new Float64Array(pop.N);
-  for (let j = 0; j < pop.N; j++) {
-    let s = 0;
-    for (let f = 0; f < pop.F; f++) s += u[f] * pop.phi[j * pop.F + f];
-    k[j] = s;
+/** u = SigmaG^{-1} phi(z) [F] (phi(z) dense, its zeros skipped). */
+export function solvedFeatures(pop: Population, x: Float64Array, t: number): Float64Array {
+  const { F, SigmaGinv } = pop;
+  const phi = pop.state.features.evaluate(x, new Float64Array([t]), 1);
+  const u = new Float64Array(F);
+  for (let f = 0; f < F; f++) {
+    const v = phi[f];
+    if (v === 0) continue;
+    const r = f * F;
+    for (let g = 0; g < F; g++) u[g] += v * SigmaGinv[r + g];
   }
+  return u;
+}
+
+/** k(z, z_j) = u(z)^T phi_j for every design point [N]. */
+export function kernelRow(pop: Population, x: Float64Array, t: number): Float64Array {
+  const u = solvedFeatures(pop, x, t);
+  const k = new Float64Array(pop.N);
+  for (let j = 0; j < pop.N; j++) k[j] = rowDot(pop.rows, j, u, 0);
   return k;
 }
 
@@ -189,20 +203,30 @@ export interface CovEstimate {
 }
 
 export function muCov(pop: Population, xa: Float64Array, ta: number, xb: Float64Array, tb: number): CovEstimate {
-  const { N, D, P } = pop;
   const ka = kernelRow(pop, xa, ta);
   const kb = xa === xb && ta === tb ? ka : kernelRow(pop, xb, tb);
+  return covFromRows(pop, ka, 0, kb, 0, 1);
+}
+
+/**
+ * muCov from kernel rows already computed: k(za, z_j) = ka[oa + j * stride], k(zb, z_j) =
+ * kb[ob + j * stride] (the maps compute them for a block of grid points at once).
+ */
+export function covFromRows(pop: Population, ka: Float64Array, oa: number, kb: Float64Array, ob: number, stride: number): CovEstimate {
+  const { N, D, P } = pop;
   const cov = new Float64Array(D * D);
   const sq = new Float64Array(D * D);
   const ga = new Float64Array(D);
   const gb = new Float64Array(D);
   for (let j = 0; j < N; j++) {
     const l = pop.lambda[j];
-    const w = l * l * ka[j] * kb[j];
+    const kaj = ka[oa + j * stride];
+    const kbj = kb[ob + j * stride];
+    const w = l * l * kaj * kbj;
     for (let a = 0; a < D; a++) {
       const ra = pop.resid[j * D + a];
-      ga[a] += (l * ra * ka[j]) / N;
-      gb[a] += (l * ra * kb[j]) / N;
+      ga[a] += (l * ra * kaj) / N;
+      gb[a] += (l * ra * kbj) / N;
       for (let b = 0; b < D; b++) {
         const term = w * (pop.noise[j * D * D + a * D + b] + ra * pop.resid[j * D + b]);
         cov[a * D + b] += term / N;
@@ -226,35 +250,74 @@ export function vFactor(schedule: Schedule, parametrization: Parametrization, t:
 }
 
 export function drawOmegaWeights(pop: Population, seed: number, mean: Float64Array = pop.Wavg): Float64Array {
-  const { N, D, F, P } = pop;
-  const zeta = normals(deriveSeed(seed, 'omega', 'zeta'), N * D);
-  const eps = normals(deriveSeed(seed, 'omega', 'eps'), N);
-  const omega = new Float64Array(D * F);
-  const L = new Float64Array(D * D);
-  const c = new Float64Array(D);
-  let epsSum = 0;
+  return drawOmegaBatch(pop, [seed], mean)[0];
+}
+
+/**
+ * drawOmegaWeights for several seeds in one pass over the design rows (the rows are read once for
+ * all models; each model's draws come from its own seed, so the result per seed is the same).
+ */
+export function drawOmegaBatch(pop: Population, seeds: number[], mean: Float64Array = pop.Wavg): Float64Array[] {
+  const { N, D, F, P, noiseChol: L } = pop;
+  const { start, col, val } = pop.rows;
+  const M = seeds.length;
+  const MD = M * D;
+  const zeta = seeds.map((sd) => normals(deriveSeed(sd, 'omega', 'zeta'), N * D));
+  const eps = seeds.map((sd) => normals(deriveSeed(sd, 'omega', 'eps'), N));
+  // omegaT [F, M D]: model m's Omega^T in columns m D .. m D + D.
+  const omegaT = new Float64Array(F * MD);
+  const c = new Float64Array(MD);
+  const epsSum = new Float64Array(M);
   for (let j = 0; j < N; j++) {
-    L.set(pop.noise.subarray(j * D * D, (j + 1) * D * D));
+    const l = pop.lambda[j];
+    const o = j * D * D;
+    for (let m = 0; m < M; m++) {
+      const z = zeta[m];
+      const e = eps[m][j];
+      for (let a = 0; a < D; a++) {
+        let v = 0;
+        for (let b = 0; b <= a; b++) v += L[o + a * D + b] * z[j * D + b];
+        c[m * D + a] = l * (v + e * pop.resid[j * D + a]);
+      }
+      epsSum[m] += e;
+    }
+    for (let q = start[j]; q < start[j + 1]; q++) {
+      const v = val[q];
+      const r = col[q] * MD;
+      for (let i = 0; i < MD; i++) omegaT[r + i] += c[i] * v;
+    }
+  }
+  const scale = 1 / Math.sqrt(P * N);
+  for (let f = 0; f < F; f++)
+    for (let m = 0; m < M; m++)
+      for (let a = 0; a < D; a++) omegaT[f * MD + m * D + a] = (omegaT[f * MD + m * D + a] - epsSum[m] * pop.G[a * F + f]) * scale;
+  // W = mean + Omega SigmaG^{-1}, by rows of the explicit inverse (contiguous; the same product
+  // as the triangular solves up to rounding).
+  const Ws = seeds.map(() => Float64Array.from(mean));
+  for (let f = 0; f < F; f++) {
+    const r = f * F;
+    for (let i = 0; i < MD; i++) {
+      const v = omegaT[f * MD + i];
+      if (v === 0) continue;
+      const W = Ws[(i / D) | 0];
+      const oa = (i % D) * F;
+      for (let g = 0; g < F; g++) W[oa + g] += v * pop.SigmaGinv[r + g];
+    }
+  }
+  return Ws;
+}
+
+/** Cholesky factors of every N_j [N, D, D]; all zero where N_j is not positive definite. */
+function noiseFactors(noise: Float64Array, N: number, D: number): Float64Array {
+  const out = new Float64Array(N * D * D);
+  const L = new Float64Array(D * D);
+  for (let j = 0; j < N; j++) {
+    L.set(noise.subarray(j * D * D, (j + 1) * D * D));
     // The posterior covariance may be exactly singular (far from the data): a small jitter keeps
     // the factor defined without changing anything at float64 resolution.
     for (let a = 0; a < D; a++) L[a * D + a] += 1e-300;
-    const ok = choleskyInPlace(L, D);
-    const l = pop.lambda[j];
-    for (let a = 0; a < D; a++) {
-      let v = 0;
-      if (ok) for (let b = 0; b <= a; b++) v += L[a * D + b] * zeta[j * D + b];
-      c[a] = l * (v + eps[j] * pop.resid[j * D + a]);
-    }
-    epsSum += eps[j];
-    for (let a = 0; a < D; a++) {
-      const ca = c[a];
-      if (ca === 0) continue;
-      for (let f = 0; f < F; f++) omega[a * F + f] += ca * pop.phi[j * F + f];
-    }
+    if (!choleskyInPlace(L, D)) continue;
+    for (let a = 0; a < D; a++) for (let b = 0; b <= a; b++) out[j * D * D + a * D + b] = L[a * D + b];
   }
-  for (let i = 0; i < D * F; i++) omega[i] -= epsSum * pop.G[i];
-  const scale = 1 / Math.sqrt(P * N);
-  for (let i = 0; i < D * F; i++) omega[i] *= scale;
-  const dW = rightSolve(pop.cholSigmaG, F, omega, D);
-  return mean.map((w, i) => w + dW[i]);
+  return out;
 }

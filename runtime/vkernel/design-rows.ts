@@ -1,0 +1,210 @@
+// Feature rows of a Monte-Carlo design, kept sparse, and weighted Grams built from them.
+// A product of one-axis bases (features.ts `factored`) gives each design point the outer product
+// of its per-factor rows; a Gaussian factor row is negligible outside a window of nearby centres
+// (entries below e^-40 = 4e-18 of the row's largest are dropped, as runtime/fast/train.ts does:
+// under float64 rounding of the sums they would join). Other trees keep every entry.
+//
+// Gram: Sigma = sum_j w_j phi_j phi_j^T with phi_j = a_j (x) b_j (x) ... is sum_j w_j A_j (x) B_j
+// (x) ..., A_j = a_j a_j^T symmetric, so an entry depends only on the unordered index pair of each
+// factor: it is accumulated over the packed upper triangles of the factors (Fig. 3: 45^3 products
+// per point within the windows, against 1000^2 / 2 for the dense rank-1 update) and unpacked once.
+//
+// API
+//   designRows(features, x, t, N): DesignRows   CSR rows [N, F] (columns increasing)
+//   productRows(factors, x, t, N): DesignRows   the same for the C-order product of some factors
+//                                              (e.g. only the space factors at grid points)
+//   weightedGram(rows, w): Float64Array         sum_j w_j phi_j phi_j^T [F, F]
+//   rowDot(rows, j, v, off): number             phi_j . v[off .. off + F)
+
+import type { Factor, FeatureMap } from '../features.js';
+
+const DROP = Math.exp(-40);
+
+export interface DesignRows {
+  N: number;
+  F: number;
+  start: Int32Array;
+  col: Int32Array;
+  val: Float64Array;
+  /** Per-factor rows and windows for the Kronecker Gram; null when the tree is not a product. */
+  factors: FactorRows[] | null;
+}
+
+interface FactorRows {
+  n: number;
+  /** [N, n] full rows. */
+  row: Float64Array;
+  /** [N, 2] inclusive window. */
+  win: Int32Array;
+}
+
+export function designRows(features: FeatureMap, x: Float64Array, t: Float64Array, N: number): DesignRows {
+  const F = features.F;
+  const fac = features.factored;
+  if (!fac) {
+    const phi = features.evaluate(x, t, N);
+    const start = new Int32Array(N + 1);
+    for (let j = 0; j < N; j++) start[j + 1] = start[j] + F;
+    const col = new Int32Array(N * F);
+    for (let i = 0; i < N * F; i++) col[i] = i % F;
+    return { N, F, start, col, val: phi, factors: null };
+  }
+  return productRows(fac.all, x, t, N);
+}
+
+export function productRows(all: Factor[], x: Float64Array, t: Float64Array, N: number): DesignRows {
+  const F = all.reduce((s, f) => s * f.size, 1);
+  const factors = all.map((f): FactorRows => {
+    const row = new Float64Array(N * f.size);
+    f.evaluate(x, t, N, row);
+    const win = new Int32Array(2 * N);
+    for (let j = 0; j < N; j++) {
+      const o = j * f.size;
+      let big = 0;
+      for (let i = 0; i < f.size; i++) big = Math.max(big, Math.abs(row[o + i]));
+      let lo = 0;
+      let hi = f.size - 1;
+      while (lo < hi && Math.abs(row[o + lo]) < DROP * big) lo++;
+      while (hi > lo && Math.abs(row[o + hi]) < DROP * big) hi--;
+      win[2 * j] = lo;
+      win[2 * j + 1] = hi;
+    }
+    return { n: f.size, row, win };
+  });
+  const start = new Int32Array(N + 1);
+  for (let j = 0; j < N; j++) {
+    let c = 1;
+    for (const f of factors) c *= f.win[2 * j + 1] - f.win[2 * j] + 1;
+    start[j + 1] = start[j] + c;
+  }
+  const col = new Int32Array(start[N]);
+  const val = new Float64Array(start[N]);
+  for (let j = 0; j < N; j++) {
+    // C-order expansion of the windows, the first factor slowest (as features.ts productOf).
+    let o = start[j];
+    col[o] = 0;
+    val[o] = 1;
+    let len = 1;
+    for (const f of factors) {
+      const lo = f.win[2 * j];
+      const w = f.win[2 * j + 1] - lo + 1;
+      const ro = j * f.n;
+      for (let a = len - 1; a >= 0; a--) {
+        const ca = col[o + a] * f.n;
+        const va = val[o + a];
+        for (let b = w - 1; b >= 0; b--) {
+          col[o + a * w + b] = ca + lo + b;
+          val[o + a * w + b] = va * f.row[ro + lo + b];
+        }
+      }
+      len *= w;
+    }
+  }
+  return { N, F, start, col, val, factors };
+}
+
+export function rowDot(rows: DesignRows, j: number, v: Float64Array, off: number): number {
+  let s = 0;
+  for (let q = rows.start[j]; q < rows.start[j + 1]; q++) s += rows.val[q] * v[off + rows.col[q]];
+  return s;
+}
+
+export function weightedGram(rows: DesignRows, w: Float64Array): Float64Array {
+  return rows.factors ? kroneckerGram(rows.factors, rows.N, rows.F, w) : denseGram(rows, w);
+}
+
+function denseGram(rows: DesignRows, w: Float64Array): Float64Array {
+  const { N, F, start, col, val } = rows;
+  const S = new Float64Array(F * F);
+  for (let j = 0; j < N; j++) {
+    if (w[j] === 0) continue;
+    for (let p = start[j]; p < start[j + 1]; p++) {
+      const va = w[j] * val[p];
+      const ra = col[p] * F;
+      for (let q = p; q < start[j + 1]; q++) S[ra + col[q]] += va * val[q];
+    }
+  }
+  for (let a = 0; a < F; a++) for (let b = 0; b < a; b++) S[a * F + b] = S[b * F + a];
+  return S;
+}
+
+/** Packed index of the pair (i <= k) in an n x n upper triangle, row by row. */
+const packed = (n: number, i: number, k: number) => i * n - (i * (i - 1)) / 2 + (k - i);
+
+function kroneckerGram(factors: FactorRows[], N: number, F: number, w: Float64Array): Float64Array {
+  const K = factors.length;
+  const m = factors.map((f) => (f.n * (f.n + 1)) / 2);
+  // T is C-order over the factors' packed triangles: index ((p_0 m_1 + p_1) m_2 + p_2) ...
+  const T = new Float64Array(m.reduce((s, v) => s * v, 1));
+  // Per factor, at the current point: its nonzero packed pairs (index, value).
+  const pIdx = m.map((v) => new Int32Array(v));
+  const pVal = m.map((v) => new Float64Array(v));
+  const pLen = new Int32Array(K);
+  const last = K - 1;
+  const rec = (a: number, off: number, s: number): void => {
+    const idx = pIdx[a];
+    const val = pVal[a];
+    const len = pLen[a];
+    if (a === last) {
+      const o = off * m[a];
+      for (let q = 0; q < len; q++) T[o + idx[q]] += s * val[q];
+      return;
+    }
+    for (let q = 0; q < len; q++) rec(a + 1, off * m[a] + idx[q], s * val[q]);
+  };
+  for (let j = 0; j < N; j++) {
+    if (w[j] === 0) continue;
+    for (let a = 0; a < K; a++) {
+      const f = factors[a];
+      const lo = f.win[2 * j];
+      const hi = f.win[2 * j + 1];
+      const ro = j * f.n;
+      let c = 0;
+      for (let i = lo; i <= hi; i++) {
+        const vi = f.row[ro + i];
+        const base = packed(f.n, i, i) - i;
+        for (let k = i; k <= hi; k++) {
+          pIdx[a][c] = base + k;
+          pVal[a][c++] = vi * f.row[ro + k];
+        }
+      }
+      pLen[a] = c;
+    }
+    rec(0, 0, w[j]);
+  }
+  return unpack(factors, m, T, F);
+}
+
+/** Sigma[f, f'] = T[pair(i_0, i'_0), pair(i_1, i'_1), ...] over the C-order digits of f and f'. */
+function unpack(factors: FactorRows[], m: number[], T: Float64Array, F: number): Float64Array {
+  const K = factors.length;
+  // pairOff[a][i * n + k]: factor a's packed pair of (i, k) times its radix weight in T.
+  const weight = new Array<number>(K);
+  let acc = 1;
+  for (let a = K - 1; a >= 0; a--) {
+    weight[a] = acc;
+    acc *= m[a];
+  }
+  const pairOff = factors.map((f, a) => {
+    const o = new Float64Array(f.n * f.n);
+    for (let i = 0; i < f.n; i++)
+      for (let k = 0; k < f.n; k++) o[i * f.n + k] = packed(f.n, Math.min(i, k), Math.max(i, k)) * weight[a];
+    return o;
+  });
+  const digits = factors.map(() => new Int32Array(F));
+  for (let f = 0; f < F; f++) {
+    let r = f;
+    for (let a = K - 1; a >= 0; a--) {
+      digits[a][f] = r % factors[a].n;
+      r = (r - digits[a][f]) / factors[a].n;
+    }
+  }
+  const S = new Float64Array(F * F);
+  for (let f = 0; f < F; f++)
+    for (let g = 0; g < F; g++) {
+      let o = 0;
+      for (let a = 0; a < K; a++) o += pairOff[a][digits[a][f] * factors[a].n + digits[a][g]];
+      S[f * F + g] = T[o];
+    }
+  return S;
+}

@@ -1,0 +1,104 @@
+// The structured population algebra (vkernel/design-rows.ts, spd-inverse.ts, grid-kernel.ts)
+// against the plain dense formulas it replaces.
+import { expect } from 'chai';
+import type { IrFeatureTree } from '../../compiler/ir/types.js';
+import { compileFeatures } from '../../runtime/features.js';
+import { designRows, weightedGram } from '../../runtime/vkernel/design-rows.js';
+import { inverseFromCholesky } from '../../runtime/vkernel/spd-inverse.js';
+import { choleskyInPlace } from '../../runtime/models/cholesky.js';
+import { gridKernel } from '../../runtime/vkernel/grid-kernel.js';
+import { drawOmegaBatch, kernelRow, population } from '../../runtime/vkernel/population.js';
+import { makeLinearState } from '../../runtime/models/linear-kernel.js';
+import { normals, uniforms } from '../../runtime/rng.js';
+import { linearNode, vp } from './setup.js';
+
+const gauss = (axis: 'x' | 'y' | 't', n: number, over: [number, number], width: number): IrFeatureTree => ({
+  op: 'basis', basis: 'gauss', axes: [axis], n, over, width, seed: 0,
+});
+// Fig. 3 shapes (windows narrower than the factor) times a Fourier factor (no window at all).
+const product: IrFeatureTree = {
+  op: 'product',
+  factors: [gauss('x', 12, [-1.5, 1.5], 0.12), gauss('y', 6, [-1.5, 1.5], 0.25), { op: 'basis', basis: 'fourier', axes: ['t'], n: 3, over: [0, 1], width: 0, seed: 0 }],
+};
+const concat: IrFeatureTree = { op: 'concat', parts: [gauss('x', 5, [-1, 1], 0.3), { op: 'basis', basis: 'poly', axes: ['t'], n: 3, over: [0, 1], width: 0, seed: 0 }] };
+
+function points(N: number) {
+  const x = normals(11, 2 * N).map((v) => 1.2 * v);
+  const t = uniforms(12, N);
+  const w = uniforms(13, N).map((v) => 0.1 + v);
+  return { x, t, w };
+}
+
+describe('runtime V-kernel population structure', () => {
+  for (const [name, tree] of [['product (Kronecker Gram)', product], ['concat (dense fallback)', concat]] as const) {
+    it(`sparse rows and the weighted Gram equal the dense formulas: ${name}`, () => {
+      const N = 300;
+      const fm = compileFeatures(tree, 2);
+      const { x, t, w } = points(N);
+      const phi = fm.evaluate(x, t, N);
+      const rows = designRows(fm, x, t, N);
+      const F = fm.F;
+      const dense = new Float64Array(N * F);
+      for (let j = 0; j < N; j++) for (let q = rows.start[j]; q < rows.start[j + 1]; q++) dense[j * F + rows.col[q]] = rows.val[q];
+      // Dropped entries are below e^-40 of their factor row's largest, so of the full row's.
+      for (let j = 0; j < N; j++) {
+        const big = Math.max(...phi.subarray(j * F, (j + 1) * F).map(Math.abs));
+        for (let f = 0; f < F; f++) expect(Math.abs(dense[j * F + f] - phi[j * F + f])).to.be.at.most(1e-15 * big);
+      }
+      const S = weightedGram(rows, w);
+      let top = 0;
+      let err = 0;
+      for (let a = 0; a < F; a++)
+        for (let b = 0; b < F; b++) {
+          let s = 0;
+          for (let j = 0; j < N; j++) s += w[j] * phi[j * F + a] * phi[j * F + b];
+          top = Math.max(top, Math.abs(s));
+          err = Math.max(err, Math.abs(S[a * F + b] - s));
+        }
+      // Sums of 300 positive-weight products in another order: rounding ~ 300 * 1e-16 of the largest.
+      expect(err / top).to.be.below(1e-13);
+    });
+  }
+
+  it('inverseFromCholesky inverts an SPD matrix', () => {
+    const n = 40;
+    const B = normals(3, n * n);
+    const A = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      let s = i === j ? n : 0;
+      for (let k = 0; k < n; k++) s += B[i * n + k] * B[j * n + k];
+      A[i * n + j] = s;
+    }
+    const L = A.slice();
+    expect(choleskyInPlace(L, n)).to.equal(true);
+    const X = inverseFromCholesky(L, n);
+    // cond(A) is a few hundred here: residual ~ cond * 1e-16.
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += A[i * n + k] * X[k * n + j];
+      expect(Math.abs(s - (i === j ? 1 : 0))).to.be.below(1e-11);
+    }
+  });
+
+  it('grid kernel rows (product structure) equal one-point kernel rows; batched virtual weights equal single draws', () => {
+    const data = { points: Float64Array.from([1, 0, -1, 0, 0, 1]), weights: new Float64Array(3).fill(1 / 3), M: 3, dim: 2 };
+    const tree: IrFeatureTree = { op: 'product', factors: [gauss('x', 6, [-1.5, 1.5], 0.3), gauss('y', 6, [-1.5, 1.5], 0.3), gauss('t', 5, [0.01, 1], 0.12)] };
+    const state = makeLinearState(linearNode(200, 0.01), tree, data, vp);
+    const pop = population(state, 1500, 4);
+    const G = 7;
+    const xs = normals(5, 2 * G);
+    const t = 0.3;
+    const K = gridKernel(pop, xs, G, t)(2, 4);
+    for (let g = 0; g < 4; g++) {
+      const k = kernelRow(pop, xs.subarray((2 + g) * 2, (3 + g) * 2), t);
+      const top = Math.max(...k.map(Math.abs));
+      // Same sums regrouped (time factor contracted first): rounding relative to the largest term.
+      for (let j = 0; j < pop.N; j++) expect(Math.abs(K[g * pop.N + j] - k[j])).to.be.below(1e-11 * top);
+    }
+    // A model's draw depends only on its own seed, not on the batch it is drawn in.
+    const [, b] = drawOmegaBatch(pop, [21, 22]);
+    const alone = drawOmegaBatch(pop, [22])[0];
+    expect(Array.from(b)).to.deep.equal(Array.from(alone));
+    expect(b.some((v, i) => v !== pop.Wavg[i])).to.equal(true);
+  });
+});
