@@ -49,6 +49,7 @@ import { choleskyInPlace, choleskySolve } from '../models/cholesky.js';
 import { NonFiniteError } from '../errors.js';
 import { designRows, rowDot, weightedGram, type DesignRows } from './design-rows.js';
 import { inverseFromCholesky } from './spd-inverse.js';
+import { leverages } from './leverage.js';
 
 export interface Population {
   F: number;
@@ -142,18 +143,12 @@ export function population(state: LinearState, N: number, seed: number): Populat
   const Wbar = rightSolve(SigmaG, F, A, D);
   const resid = new Float64Array(N * D);
   const G = new Float64Array(D * F);
-  // E = <lambda^2 h r phi^T>, h_j = phi_j^T SigmaG^{-1} phi_j over the row's nonzeros (symmetric:
-  // each pair once).
+  // E = <lambda^2 h r phi^T>, h_j = phi_j^T SigmaG^{-1} phi_j (vkernel/leverage.ts).
   const E = new Float64Array(D * F);
+  const lev = leverages(rows, SigmaGinv);
   for (let j = 0; j < N; j++) {
-    let h = 0;
+    const h = lev[j];
     const e0 = start[j + 1];
-    for (let p = start[j]; p < e0; p++) {
-      const rp = col[p] * F;
-      let s2 = 0;
-      for (let q = p + 1; q < e0; q++) s2 += SigmaGinv[rp + col[q]] * val[q];
-      h += val[p] * (SigmaGinv[rp + col[p]] * val[p] + 2 * s2);
-    }
     for (let d = 0; d < D; d++) {
       const r = ybar[j * D + d] - rowDot(rows, j, Wbar, d * F);
       resid[j * D + d] = r;
