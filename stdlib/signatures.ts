@@ -486,6 +486,13 @@ export const BUILTINS: readonly BuiltinSpec[] = [
     params: [
       { name: 'samples', type: 'sample', variadic: true, doc: 'Sample sets drawn together.' },
       { name: 'points', type: 'data', optional: true, doc: 'Training points drawn on top.' },
+      {
+        name: 'y_max',
+        type: 'number',
+        range: positive,
+        optional: true,
+        doc: 'Top of the density axis of 1D panels (the paper\'s Fig. 2 uses 2.5, so the gaps stay visible under tall peaks); default: fit the data.',
+      },
     ],
   },
   {

@@ -264,4 +264,6 @@ export interface IrPlot {
   by: string[];
   /** Output file name relative to the run folder. */
   file: string;
+  /** density: top of the 1D density axis (curves above it are clipped); null: fit the data. */
+  y_max: number | null;
 }

@@ -76,7 +76,8 @@ export function lowerPlots(cx: CellLowering, scope: StudyScope, r: Reporter, roo
     names.set(name, p.name ?? p.value);
     files.set(file, p.to ?? p.value);
     const points = v.points as IrData | null | undefined;
-    out.push({ name, type, inputs, points: points ? points.name : null, by, file });
+    const yMax = type === 'density' && typeof v.y_max === 'number' ? v.y_max : null;
+    out.push({ name, type, inputs, points: points ? points.name : null, by, file, y_max: yMax });
     for (const input of inputs) if (!roots.includes(input)) roots.push(input);
   }
   return out;

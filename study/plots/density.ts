@@ -96,16 +96,18 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
     legend: { orient: 'bottom', direction: 'vertical', symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 },
   };
   const x = { field: 'x', type: 'quantitative', title: 'x (data units)', scale: { nice: false, zero: false } };
+  // A fixed top (y_max) clips tall memorization peaks so the mass between them stays readable.
+  const yScale = plot.y_max === null ? {} : { scale: { domain: [0, plot.y_max], clamp: true } };
   const layer = [
     {
       transform: [{ filter: "datum.kind == 'band'" }],
       mark: { type: 'area', opacity: 0.25 },
-      encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color },
+      encoding: { x, y: { field: 'lo', type: 'quantitative', ...yScale }, y2: { field: 'hi' }, color },
     },
     {
       transform: [{ filter: "datum.kind == 'line'" }],
       mark: { type: 'line', strokeWidth: 1.4, interpolate: 'linear' },
-      encoding: { x, y: { field: 'y', type: 'quantitative', title: 'density (per unit x)' }, color },
+      encoding: { x, y: { field: 'y', type: 'quantitative', title: 'density (per unit x)', ...yScale }, color },
     },
     {
       transform: [{ filter: "datum.kind == 'pt'" }],

@@ -18,7 +18,7 @@ study gap_filling {
   sample exact = pf_ode(true, draws = 1e6, data = train)
   sample trained = ensemble(lin, members = 100, draws = 1e5, range = -1.5 .. 1.5)
   sample theory = effective_sde(lin, draws = 1e5)
-  plot density(exact, trained, theory, points = train) by (eps, P) to "gap_filling.svg"
+  plot density(exact, trained, theory, points = train, y_max = 2.5) by (eps, P) to "gap_filling.svg"
 }
 `;
 
@@ -99,7 +99,7 @@ describe('lowering (Fig. 2-like study)', () => {
 
   it('lowers the plot with panel axes and the training points', () => {
     expect(doc.plots).to.deep.equal([
-      { name: 'gap_filling', type: 'density', inputs: ['exact', 'trained', 'theory'], points: 'train', by: ['eps', 'P'], file: 'gap_filling.svg' },
+      { name: 'gap_filling', type: 'density', inputs: ['exact', 'trained', 'theory'], points: 'train', by: ['eps', 'P'], file: 'gap_filling.svg', y_max: 2.5 },
     ]);
   });
 
