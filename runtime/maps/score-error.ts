@@ -27,7 +27,8 @@ import { checkFinite, RuntimeError } from '../errors.js';
 import { gridArrays, gridPoints } from '../kernels/maps.js';
 import { emptyResult, lookup, type Kernel, type ModelValue } from '../kernels/types.js';
 import { linearState } from '../models/linear-kernel.js';
-import { muCov, population } from '../vkernel/population.js';
+import { covFromRows, population } from '../vkernel/population.js';
+import { gridKernel } from '../vkernel/grid-kernel.js';
 import { ntkState } from '../models/ntk.js';
 import { ntkMuCov, ntkPopulation } from '../vkernel/ntk.js';
 import { ntkMean } from './ntk-mean.js';
@@ -145,16 +146,23 @@ function linearFields(
     const al = schedule.alpha(t);
     const s2 = schedule.s2(t);
     const avg = denoiser ? denoiserScore(out, points, al, s2, Minv, D) : out;
-    for (let g = 0; g < count; g++) {
-      const x = points.subarray(g * D, (g + 1) * D);
-      let sq = 0;
-      for (let a = 0; a < D; a++) {
-        const e = avg[g * D + a] - s[g * D + a];
-        mean[(k * count + g) * D + a] = e;
-        sq += e * e;
+    // Kernel rows for a block of grid points at a time ([block, N] floats, 20 MB at N = 1e4).
+    const rows = gridKernel(pop, points, count, t);
+    const block = Math.max(1, Math.min(count, Math.floor(2.5e6 / pop.N)));
+    for (let g0 = 0; g0 < count; g0 += block) {
+      const C = Math.min(block, count - g0);
+      const K = rows(g0, C);
+      for (let g = g0; g < g0 + C; g++) {
+        let sq = 0;
+        for (let a = 0; a < D; a++) {
+          const e = avg[g * D + a] - s[g * D + a];
+          mean[(k * count + g) * D + a] = e;
+          sq += e * e;
+        }
+        const o = (g - g0) * pop.N;
+        const cov = covFromRows(pop, K, o, K, o, 1).cov;
+        spread[k * count + g] = Math.sqrt(sq + traceOfScoreCov(cov, denoiser ? al / s2 : 1, denoiser ? Minv : null, D));
       }
-      const cov = muCov(pop, x, t, x, t).cov;
-      spread[k * count + g] = Math.sqrt(sq + traceOfScoreCov(cov, denoiser ? al / s2 : 1, denoiser ? Minv : null, D));
     }
     tick(k + 1);
   });
