@@ -7,7 +7,7 @@
 //
 // API
 //   design(data, schedule, N, tRange, seed): DsmSamples   the stratified design (also ntk.ts)
-//   population(state, N, seed): Population
+//   population(state, N, seed): Population   (the last one per state is kept and reused)
 //     SigmaG   Sigma + gamma I [F, F], Sigma = <lambda phi phi^T>; cholSigmaG its Cholesky factor,
 //              SigmaGinv its inverse; Sigma by the Kronecker Gram of product features, over each
 //              point's sparse feature window (vkernel/design-rows.ts; rows: the design's features)
@@ -109,7 +109,21 @@ function rightSolve(chol: Float64Array, F: number, B: Float64Array, D: number): 
   return X;
 }
 
+/**
+ * The last population built per model state, by (N, seed): the maps of one cell (vkernel,
+ * vkernel_time_correlation, score_error) usually share it, and it is read-only once built.
+ */
+const lastPopulation = new WeakMap<LinearState, { N: number; seed: number; pop: Population }>();
+
 export function population(state: LinearState, N: number, seed: number): Population {
+  const hit = lastPopulation.get(state);
+  if (hit && hit.N === N && hit.seed === seed) return hit.pop;
+  const pop = buildPopulation(state, N, seed);
+  lastPopulation.set(state, { N, seed, pop });
+  return pop;
+}
+
+function buildPopulation(state: LinearState, N: number, seed: number): Population {
   const { schedule, data, features, spec } = state;
   const D = state.dim;
   const F = features.F;
