@@ -3,19 +3,21 @@
 ;; Gaussian space factors with a window of K = 3 centres each side (width = spacing / 2, as in
 ;; Figs. 2-3). Vectorized over the window: a factor's 7 bumps (plus one zero lane) are two f32x4
 ;; vectors and the weights of a window row are two unaligned v128 loads, so the 2D step's
-;; 2 x 7 x 7 multiply-adds are 28 f32x4 operations. The bumps come from one f64x2 exp pair per
-;; evaluation ($vexp, float64, relative error < 1e-14) and two-term float64 recurrences, and are
-;; rounded to float32 only for the contraction; the particle state and the update stay float64.
+;; 2 x 7 x 7 multiply-adds are 28 f32x4 multiply-adds per particle. Particles go in pairs, one
+;; per f64x2 lane, for everything else: window location, the exps ($vexp2, float64, relative
+;; error 7e-12), the float64 bump recurrences, the update; the bumps are rounded to float32 only
+;; for the contraction, and the particle state stays float64.
 ;;
 ;; Bump i0 + k of a factor is exp(-a (f - k)^2) = G E^k e^{-a k^2} with G = e^{-a f^2} and
 ;; E = e^{2 a f} (fast/axis.ts); G is folded into each factor's row so no value exceeds 1. f is
 ;; clamped to +-fc (fc = K + sqrt(110 / a), set by the caller): beyond it every bump of the row is
 ;; below e^-110, which is 0 in float32, so the clamp changes nothing and keeps E finite (a < 100).
 ;;
-;; Memory (byte offsets chosen by the caller): scratch [0, 32) holds a row as float32; the
+;; Memory (byte offsets chosen by the caller): scratch [0, 64) holds a pair's rows of factor 1
+;; as float32 (2D); the
 ;; weights are float32, per evaluation e and output d a block of (n1 + 6) rows of n2 + 8 floats
 ;; (3 zero columns/rows before, 5 columns / 3 rows after), so every window is in bounds; h [steps]
-;; and a [E] float64; the state x [n, dim] float64, advanced in place.
+;; and a [E] float64; the state x [n, dim] float64 (n even: the caller pads), advanced in place.
 (module
   (memory (export "memory") 1)
 
@@ -54,73 +56,86 @@
     (global.set $rowB (local.get $rowB))
     (global.set $blkB (local.get $blkB)))
 
-  ;; exp of both lanes: v = k ln2 + r, |r| <= ln2 / 2, exp(v) = 2^k p(r) with p the degree-9
+  ;; exp of the lanes of two vectors (one body for both, interleaved: independent work for the CPU,
+  ;; one call): v = k ln2 + r, |r| <= ln2 / 2, exp(v) = 2^k p(r) with p the degree-9
   ;; Taylor polynomial (truncation (ln2/2)^10 / 10! = 7e-12 relative, four orders below float32
   ;; resolution; ln2 split as in fdlibm so k ln2_hi is exact).
   ;; Arguments are clamped to [-708, 709]: below, the result is 3e-308 instead of 0 (0 in the
-  ;; float32 rows all the same); NaN stays NaN.
-  (func $vexp (param $v v128) (result v128)
-    (local $k v128) (local $r v128) (local $r2 v128) (local $r4 v128) (local $p v128)
-    (local.set $v (f64x2.pmin (f64x2.pmax (local.get $v) (v128.const f64x2 -708 -708)) (v128.const f64x2 709 709)))
-    (local.set $k (f64x2.nearest (f64x2.mul (local.get $v) (v128.const f64x2 1.4426950408889634 1.4426950408889634))))
-    (local.set $r (f64x2.sub
-      (f64x2.sub (local.get $v) (f64x2.mul (local.get $k) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
-      (f64x2.mul (local.get $k) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
+  ;; float32 rows all the same); NaN stays NaN. Clamps here and in $factor use pmin/pmax: one
+  ;; instruction each, and a NaN first operand passes through.
+  (func $vexp2 (param $va v128) (param $vb v128) (result v128 v128)
+    (local $ka v128) (local $ra v128) (local $r2a v128) (local $r4a v128) (local $pa v128)
+    (local $kb v128) (local $rb v128) (local $r2b v128) (local $r4b v128) (local $pb v128)
+    (local.set $va (f64x2.pmin (f64x2.pmax (local.get $va) (v128.const f64x2 -708 -708)) (v128.const f64x2 709 709)))
+    (local.set $vb (f64x2.pmin (f64x2.pmax (local.get $vb) (v128.const f64x2 -708 -708)) (v128.const f64x2 709 709)))
+    (local.set $ka (f64x2.nearest (f64x2.mul (local.get $va) (v128.const f64x2 1.4426950408889634 1.4426950408889634))))
+    (local.set $kb (f64x2.nearest (f64x2.mul (local.get $vb) (v128.const f64x2 1.4426950408889634 1.4426950408889634))))
+    (local.set $ra (f64x2.sub
+      (f64x2.sub (local.get $va) (f64x2.mul (local.get $ka) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
+      (f64x2.mul (local.get $ka) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
+    (local.set $rb (f64x2.sub
+      (f64x2.sub (local.get $vb) (f64x2.mul (local.get $kb) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
+      (f64x2.mul (local.get $kb) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
     ;; Estrin's scheme (a short dependency chain: the loops are latency-bound)
-    (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
-    (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
-    (local.set $p (f64x2.add
+    (local.set $r2a (f64x2.mul (local.get $ra) (local.get $ra)))
+    (local.set $r2b (f64x2.mul (local.get $rb) (local.get $rb)))
+    (local.set $r4a (f64x2.mul (local.get $r2a) (local.get $r2a)))
+    (local.set $r4b (f64x2.mul (local.get $r2b) (local.get $r2b)))
+    (local.set $pa (f64x2.add
       (f64x2.add
-        (f64x2.add (v128.const f64x2 1 1) (local.get $r))
-        (f64x2.mul (local.get $r2)
-          (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r) (v128.const f64x2 0.16666666666666666 0.16666666666666666)))))
-      (f64x2.mul (local.get $r4)
+        (f64x2.add (v128.const f64x2 1 1) (local.get $ra))
+        (f64x2.mul (local.get $r2a)
+          (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $ra) (v128.const f64x2 0.16666666666666666 0.16666666666666666)))))
+      (f64x2.mul (local.get $r4a)
         (f64x2.add
           (f64x2.add
             (f64x2.add (v128.const f64x2 4.1666666666666664e-02 4.1666666666666664e-02)
-              (f64x2.mul (local.get $r) (v128.const f64x2 8.333333333333333e-03 8.333333333333333e-03)))
-            (f64x2.mul (local.get $r2)
+              (f64x2.mul (local.get $ra) (v128.const f64x2 8.333333333333333e-03 8.333333333333333e-03)))
+            (f64x2.mul (local.get $r2a)
               (f64x2.add (v128.const f64x2 1.388888888888889e-03 1.388888888888889e-03)
-                (f64x2.mul (local.get $r) (v128.const f64x2 1.984126984126984e-04 1.984126984126984e-04)))))
-          (f64x2.mul (local.get $r4)
+                (f64x2.mul (local.get $ra) (v128.const f64x2 1.984126984126984e-04 1.984126984126984e-04)))))
+          (f64x2.mul (local.get $r4a)
             (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05)
-              (f64x2.mul (local.get $r) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))))))))
+              (f64x2.mul (local.get $ra) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))))))))
+    (local.set $pb (f64x2.add
+      (f64x2.add
+        (f64x2.add (v128.const f64x2 1 1) (local.get $rb))
+        (f64x2.mul (local.get $r2b)
+          (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $rb) (v128.const f64x2 0.16666666666666666 0.16666666666666666)))))
+      (f64x2.mul (local.get $r4b)
+        (f64x2.add
+          (f64x2.add
+            (f64x2.add (v128.const f64x2 4.1666666666666664e-02 4.1666666666666664e-02)
+              (f64x2.mul (local.get $rb) (v128.const f64x2 8.333333333333333e-03 8.333333333333333e-03)))
+            (f64x2.mul (local.get $r2b)
+              (f64x2.add (v128.const f64x2 1.388888888888889e-03 1.388888888888889e-03)
+                (f64x2.mul (local.get $rb) (v128.const f64x2 1.984126984126984e-04 1.984126984126984e-04)))))
+          (f64x2.mul (local.get $r4b)
+            (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05)
+              (f64x2.mul (local.get $rb) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))))))))
     ;; 2^k from its exponent bits (k in [-1022, 1023] after the clamp)
-    (f64x2.mul (local.get $p)
+    (f64x2.mul (local.get $pa)
       (i64x2.shl
-        (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k))) (v128.const i64x2 1023 1023))
+        (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $ka))) (v128.const i64x2 1023 1023))
+        (i32.const 52)))
+    (f64x2.mul (local.get $pb)
+      (i64x2.shl
+        (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $kb))) (v128.const i64x2 1023 1023))
         (i32.const 52))))
 
-  ;; test hook: exp of n float64 values (n even) at ptr, in place
+  ;; test hook: exp of n float64 values (n a multiple of 4) at ptr, in place
   (func (export "expv") (param $ptr i32) (param $n i32)
-    (local $end i32)
+    (local $end i32) (local $ea v128) (local $eb v128)
     (local.set $end (i32.add (local.get $ptr) (i32.shl (local.get $n) (i32.const 3))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $ptr) (local.get $end)))
-        (v128.store (local.get $ptr) (call $vexp (v128.load (local.get $ptr))))
-        (local.set $ptr (i32.add (local.get $ptr) (i32.const 16)))
+        (call $vexp2 (v128.load (local.get $ptr)) (v128.load offset=16 (local.get $ptr)))
+        (local.set $eb) (local.set $ea)
+        (v128.store (local.get $ptr) (local.get $ea))
+        (v128.store offset=16 (local.get $ptr) (local.get $eb))
+        (local.set $ptr (i32.add (local.get $ptr) (i32.const 32)))
         (br $next))))
-
-  ;; pmin/pmax (one instruction each; a NaN first operand passes through) clamp the arguments.
-
-  ;; The float32 rows of two particles (lanes A, B) from the float64 bumps: centre c, up u_k,
-  ;; down d_k. Returns [d3 d2 d1 c] and [u1 u2 u3 0] of A, then of B.
-  (func $rows (param $c v128) (param $u1 v128) (param $u2 v128) (param $u3 v128)
-    (param $d1 v128) (param $d2 v128) (param $d3 v128) (result v128 v128 v128 v128)
-    (local $d32 v128) (local $d1c v128) (local $u12 v128) (local $u30 v128)
-    ;; [d3A d3B d2A d2B], [d1A d1B cA cB], [u1A u1B u2A u2B], [u3A u3B 0 0]
-    (local.set $d32 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (local.get $d3)) (f32x4.demote_f64x2_zero (local.get $d2))))
-    (local.set $d1c (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (local.get $d1)) (f32x4.demote_f64x2_zero (local.get $c))))
-    (local.set $u12 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (local.get $u1)) (f32x4.demote_f64x2_zero (local.get $u2))))
-    (local.set $u30 (f32x4.demote_f64x2_zero (local.get $u3)))
-    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $d32) (local.get $d1c))
-    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $u12) (local.get $u30))
-    (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $d32) (local.get $d1c))
-    (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $u12) (local.get $u30)))
 
   ;; the lane sums of vA and vB as float64 lanes A, B (fixed order: (0 + 2) + (1 + 3))
   (func $hsum2 (param $vA v128) (param $vB v128) (result v128)
@@ -132,26 +147,28 @@
       (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 0 1 2 3 (local.get $x) (local.get $x))
       (i8x16.shuffle 4 5 6 7 12 13 14 15 0 1 2 3 0 1 2 3 (local.get $x) (local.get $x)))))
 
-  ;; window positions of two particles' coordinates u on one factor: i0 (i32 lanes 0, 1) and f,
-  ;; f clamped to +-fc
-  (func $locate (param $u v128) (param $lo f64) (param $invH f64) (param $last f64) (param $fc f64) (result v128 v128)
-    (local $d v128) (local $c v128)
-    (local.set $d (f64x2.mul (f64x2.sub (local.get $u) (f64x2.splat (local.get $lo))) (f64x2.splat (local.get $invH))))
-    (local.set $c (f64x2.pmin (f64x2.pmax (f64x2.nearest (local.get $d)) (v128.const f64x2 0 0)) (f64x2.splat (local.get $last))))
-    (i32x4.trunc_sat_f64x2_s_zero (local.get $c))
-    (f64x2.pmin (f64x2.pmax (f64x2.sub (local.get $d) (local.get $c)) (f64x2.splat (f64.neg (local.get $fc))))
-      (f64x2.splat (local.get $fc))))
-
-  ;; The bumps of one factor for two particles (lanes): G = e^{-a f^2} at the nearest centre, then
-  ;; outwards by the recurrences s <- s q (up: s = ea E, down: s = ea / E). Returns G, up 1..3,
-  ;; down 1..3.
-  (func $bumps (param $F v128) (param $a f64) (param $ea f64) (param $q f64) (result v128 v128 v128 v128 v128 v128 v128)
-    (local $A v128) (local $G v128) (local $E v128) (local $sU v128) (local $sD v128) (local $Q v128)
+  ;; One factor for two particles (lanes A, B) at coordinates U: the window position i0 (i32
+  ;; lanes 0, 1) and the float32 rows [d3 d2 d1 c] and [u1 u2 u3 0] of A, then of B. With d the
+  ;; coordinate in centre spacings, i0 = nearest centre (clamped to the grid) and f = d - i0
+  ;; (clamped to +-fc), the centre bump is c = e^{-a f^2} and the others follow outwards by the
+  ;; recurrences s <- s q (up: s = ea E, down: s = ea / E, E = e^{2 a f}). One function, not
+  ;; several: V8 does not inline wasm calls.
+  (func $factor (param $U v128) (param $lo f64) (param $invH f64) (param $last f64) (param $fc f64)
+    (param $a f64) (param $ea f64) (param $q f64) (result v128 v128 v128 v128 v128)
+    (local $d v128) (local $c v128) (local $F v128) (local $A v128) (local $Q v128)
+    (local $G v128) (local $E v128) (local $sU v128) (local $sD v128)
     (local $u1 v128) (local $u2 v128) (local $d1 v128) (local $d2 v128)
+    (local $d32 v128) (local $d1c v128) (local $u12 v128) (local $u30 v128)
+    (local.set $d (f64x2.mul (f64x2.sub (local.get $U) (f64x2.splat (local.get $lo))) (f64x2.splat (local.get $invH))))
+    (local.set $c (f64x2.pmin (f64x2.pmax (f64x2.nearest (local.get $d)) (v128.const f64x2 0 0)) (f64x2.splat (local.get $last))))
+    (local.set $F (f64x2.pmin (f64x2.pmax (f64x2.sub (local.get $d) (local.get $c)) (f64x2.splat (f64.neg (local.get $fc))))
+      (f64x2.splat (local.get $fc))))
     (local.set $A (f64x2.splat (local.get $a)))
     (local.set $Q (f64x2.splat (local.get $q)))
-    (local.set $G (call $vexp (f64x2.neg (f64x2.mul (local.get $A) (f64x2.mul (local.get $F) (local.get $F))))))
-    (local.set $E (call $vexp (f64x2.mul (f64x2.add (local.get $A) (local.get $A)) (local.get $F))))
+    (call $vexp2
+      (f64x2.neg (f64x2.mul (local.get $A) (f64x2.mul (local.get $F) (local.get $F))))
+      (f64x2.mul (f64x2.add (local.get $A) (local.get $A)) (local.get $F)))
+    (local.set $E) (local.set $G)
     (local.set $sU (f64x2.mul (f64x2.splat (local.get $ea)) (local.get $E)))
     (local.set $sD (f64x2.div (f64x2.splat (local.get $ea)) (local.get $E)))
     (local.set $u1 (f64x2.mul (local.get $G) (local.get $sU)))
@@ -160,21 +177,27 @@
     (local.set $sD (f64x2.mul (local.get $sD) (local.get $Q)))
     (local.set $u2 (f64x2.mul (local.get $u1) (local.get $sU)))
     (local.set $d2 (f64x2.mul (local.get $d1) (local.get $sD)))
-    (local.get $G)
-    (local.get $u1)
-    (local.get $u2)
-    (f64x2.mul (local.get $u2) (f64x2.mul (local.get $sU) (local.get $Q)))
-    (local.get $d1)
-    (local.get $d2)
-    (f64x2.mul (local.get $d2) (f64x2.mul (local.get $sD) (local.get $Q))))
+    ;; to float32: [d3A d3B d2A d2B], [d1A d1B cA cB], [u1A u1B u2A u2B], [u3A u3B 0 0]
+    (local.set $d32 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.mul (local.get $d2) (f64x2.mul (local.get $sD) (local.get $Q))))
+      (f32x4.demote_f64x2_zero (local.get $d2))))
+    (local.set $d1c (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (local.get $d1)) (f32x4.demote_f64x2_zero (local.get $G))))
+    (local.set $u12 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (local.get $u1)) (f32x4.demote_f64x2_zero (local.get $u2))))
+    (local.set $u30 (f32x4.demote_f64x2_zero (f64x2.mul (local.get $u2) (f64x2.mul (local.get $sU) (local.get $Q)))))
+    (i32x4.trunc_sat_f64x2_s_zero (local.get $c))
+    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $d32) (local.get $d1c))
+    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $u12) (local.get $u30))
+    (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $d32) (local.get $d1c))
+    (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $u12) (local.get $u30)))
 
   ;; 1D: mu of two particles (lanes) at U from the weights of one evaluation at wb
   (func $vel1 (param $U v128) (param $wb i32) (result v128)
     (local $I v128) (local $loA v128) (local $hiA v128) (local $loB v128) (local $hiB v128)
     (local $pA i32) (local $pB i32)
-    (call $locate (local.get $U) (global.get $lo1) (global.get $invH1) (global.get $last1) (global.get $fc1))
-    (call $bumps (global.get $a1) (global.get $ea1) (global.get $q1))
-    (call $rows)
+    (call $factor (local.get $U) (global.get $lo1) (global.get $invH1) (global.get $last1) (global.get $fc1)
+      (global.get $a1) (global.get $ea1) (global.get $q1))
     (local.set $hiB) (local.set $loB) (local.set $hiA) (local.set $loA)
     (local.set $I)
     (local.set $pA (i32.add (local.get $wb) (i32.shl (i32x4.extract_lane 0 (local.get $I)) (i32.const 2))))
@@ -193,15 +216,13 @@
     (local $s v128) (local $pl v128) (local $ph v128)
     (local $a0 v128) (local $b0 v128) (local $a1 v128) (local $b1 v128)
     (local $pA i32) (local $pB i32) (local $pA1 i32) (local $pB1 i32) (local $sc i32)
-    (call $locate (local.get $U2) (global.get $lo2) (global.get $invH2) (global.get $last2) (global.get $fc2))
-    (call $bumps (global.get $a2) (global.get $ea2) (global.get $q2))
     ;; factor 2's rows as float32 vectors, one pair per particle
-    (call $rows)
+    (call $factor (local.get $U2) (global.get $lo2) (global.get $invH2) (global.get $last2) (global.get $fc2)
+      (global.get $a2) (global.get $ea2) (global.get $q2))
     (local.set $hiB) (local.set $loB) (local.set $hiA) (local.set $loA)
     (local.set $I2)
-    (call $locate (local.get $U1) (global.get $lo1) (global.get $invH1) (global.get $last1) (global.get $fc1))
-    (call $bumps (global.get $a1) (global.get $ea1) (global.get $q1))
-    (call $rows)
+    (call $factor (local.get $U1) (global.get $lo1) (global.get $invH1) (global.get $last1) (global.get $fc1)
+      (global.get $a1) (global.get $ea1) (global.get $q1))
     ;; factor 1's rows into scratch (A at 0, B at 32): one splat load per window row
     (local.set $s) (local.set $pl) (local.set $ph) (local.set $a0)
     (v128.store (i32.const 0) (local.get $a0))

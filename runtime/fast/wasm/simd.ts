@@ -78,7 +78,7 @@ function withMemory(bytes: number): Exports {
 }
 
 export function simdExp(v: Float64Array): Float64Array {
-  const n = v.length + (v.length % 2);
+  const n = Math.ceil(v.length / 4) * 4;
   const k = withMemory(FIRST + 8 * n);
   new Float64Array(k.memory.buffer, FIRST, v.length).set(v);
   k.expv(FIRST, n);
