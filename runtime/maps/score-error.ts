@@ -137,6 +137,7 @@ function linearFields(
   const schedule = state.schedule;
   const denoiser = state.spec.parametrization === 'denoiser';
   const pop = population(state, node.mc_samples, node.seed);
+  const gridAxes = gridPoints(node.grid).axes;
   const Minv = schedule.shape ? spdInverse(schedule.shape) : null;
   const out = new Float64Array(count * D);
   node.t.forEach((t, k) => {
@@ -147,7 +148,7 @@ function linearFields(
     const s2 = schedule.s2(t);
     const avg = denoiser ? denoiserScore(out, points, al, s2, Minv, D) : out;
     // Kernel rows for a block of grid points at a time ([block, N] floats, 20 MB at N = 1e4).
-    const rows = gridKernel(pop, points, count, t);
+    const rows = gridKernel(pop, points, count, t, gridAxes);
     const block = Math.max(1, Math.min(count, Math.floor(2.5e6 / pop.N)));
     for (let g0 = 0; g0 < count; g0 += block) {
       const C = Math.min(block, count - g0);

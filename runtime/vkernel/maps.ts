@@ -43,12 +43,13 @@ export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
   const N = pop.N;
   // Kernel rows for CHUNK grid points at a time ([CHUNK, N] floats: 20 MB at N = 1e4).
   const CHUNK = Math.max(1, Math.min(G, Math.floor(2.5e6 / N)));
+  const coordArrays = coords.map((c) => Float64Array.from(c));
   const refRow = ref ? kernelRow(pop, Float64Array.from(ref.x), ref.t) : null;
   for (let k = 0; k < nt; k++) {
     const t = node.t[k];
     const tb = ref ? ref.t : t;
     const c = vFactor(state.schedule, param, t) * vFactor(state.schedule, param, tb);
-    const rows = gridKernel(pop, xs, G, t);
+    const rows = gridKernel(pop, xs, G, t, coordArrays);
     for (let g0 = 0; g0 < G; g0 += CHUNK) {
       ctx.checkInterrupted?.();
       const C = Math.min(CHUNK, G - g0);

@@ -10,7 +10,7 @@ import { gridKernel } from '../../runtime/vkernel/grid-kernel.js';
 import { drawOmegaBatch, kernelRow, population } from '../../runtime/vkernel/population.js';
 import { makeLinearState } from '../../runtime/models/linear-kernel.js';
 import { normals, uniforms } from '../../runtime/rng.js';
-import { linearNode, vp } from './setup.js';
+import { fig2Tree, linearNode, three, vp } from './setup.js';
 
 const gauss = (axis: 'x' | 'y' | 't', n: number, over: [number, number], width: number): IrFeatureTree => ({
   op: 'basis', basis: 'gauss', axes: [axis], n, over, width, seed: 0,
@@ -60,6 +60,18 @@ describe('runtime V-kernel population structure', () => {
     });
   }
 
+  it('1D tensor-grid kernel rows equal one-point kernel rows', () => {
+    const state = makeLinearState(linearNode(200, 0.01), fig2Tree(10, 8, 0.01), three, vp);
+    const pop = population(state, 1000, 3);
+    const cx = Float64Array.from([-1.4, -0.2, 0.05, 0.9, 1.6]);
+    const K = gridKernel(pop, cx, 5, 0.07, [cx])(1, 4);
+    for (let g = 0; g < 4; g++) {
+      const k = kernelRow(pop, cx.subarray(1 + g, 2 + g), 0.07);
+      const top = Math.max(...k.map(Math.abs));
+      for (let j = 0; j < pop.N; j++) expect(Math.abs(K[g * pop.N + j] - k[j])).to.be.below(1e-11 * top);
+    }
+  });
+
   it('inverseFromCholesky inverts an SPD matrix', () => {
     const n = 40;
     const B = normals(3, n * n);
@@ -94,6 +106,20 @@ describe('runtime V-kernel population structure', () => {
       const top = Math.max(...k.map(Math.abs));
       // Same sums regrouped (time factor contracted first): rounding relative to the largest term.
       for (let j = 0; j < pop.N; j++) expect(Math.abs(K[g * pop.N + j] - k[j])).to.be.below(1e-11 * top);
+    }
+    // A tensor grid (per-axis contraction, chunk boundaries inside grid rows) against the same.
+    const cx = Float64Array.from([-1.2, -0.3, 0.4, 1.1]);
+    const cy = Float64Array.from([-0.8, 0.1, 0.9]);
+    const grid = new Float64Array(24);
+    for (let g = 0; g < 12; g++) grid.set([cx[Math.floor(g / 3)], cy[g % 3]], 2 * g);
+    const rowsOf = gridKernel(pop, grid, 12, t, [cx, cy]);
+    for (const [g0, C] of [[0, 12], [4, 5]]) {
+      const Kt = rowsOf(g0, C);
+      for (let g = 0; g < C; g++) {
+        const k = kernelRow(pop, grid.subarray((g0 + g) * 2, (g0 + g + 1) * 2), t);
+        const top = Math.max(...k.map(Math.abs));
+        for (let j = 0; j < pop.N; j++) expect(Math.abs(Kt[g * pop.N + j] - k[j])).to.be.below(1e-11 * top);
+      }
     }
     // A model's draw depends only on its own seed, not on the batch it is drawn in.
     const [, b] = drawOmegaBatch(pop, [21, 22]);
