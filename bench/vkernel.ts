@@ -1,7 +1,8 @@
 // Population / V-kernel benchmark (not a test): `npx tsx bench/vkernel.ts [--dump file] [--compare file]`.
 // One thread, in one process run: the effective-SDE population statistics (Sigma_gamma, Wbar,
 // Wavg, Xi's ingredients; vkernel/population.ts) and 100 virtual weights for the Fig. 2 cell
-// (F = 16 x 16, 1D) and the Fig. 3 cell (F = 10 x 10 x 10, 2D) at mc_samples = 1e4, then a
+// (F = 16 x 16, 1D) and the Fig. 3 cell (F = 10 x 10 x 10, 2D) at mc_samples = 1e4, the
+// white-noise variant's intensity table (vkernel/white.ts, as effective_sde sizes it), then a
 // 48 x 48 V-kernel map and a 48 x 48 time-correlation map of the Fig. 3 model at mc_samples = 1e4
 // (one time each). Prints wall and process CPU time per step and the load average.
 // --dump writes the results (Wbar, Wavg, one virtual model, V, V_se) to a JSON file; --compare
@@ -15,6 +16,7 @@ import { deriveSeed } from '../runtime/rng.js';
 import { makeLinearState, type LinearNode } from '../runtime/models/linear-kernel.js';
 import { drawOmegaBatch, population } from '../runtime/vkernel/population.js';
 import { vkernelMapKernel } from '../runtime/vkernel/maps.js';
+import { whiteIntensity } from '../runtime/vkernel/white.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
@@ -67,6 +69,12 @@ for (const c of cells) {
   const Ws = measure(`${c.name} ${MEMBERS} virtual weights`, () =>
     drawOmegaBatch(pop, Array.from({ length: MEMBERS }, (_, m) => deriveSeed(5, 'virtual', m))),
   );
+  const times = Float64Array.from({ length: 31 }, (_, i) => 1 - (0.99 * i) / 30);
+  const range = (n: number) => ({ lo: -4, hi: 4, n });
+  const white = measure(`${c.name} white-noise intensity table (${c.dim === 1 ? 241 : '49 x 49'} points, 31 times)`, () =>
+    whiteIntensity(pop, c.dim === 1 ? [range(241)] : [range(49), range(49)], times),
+  );
+  out[`${c.name} white q`] = Array.from(white.q);
   out[`${c.name} Wbar`] = Array.from(pop.Wbar);
   out[`${c.name} Wavg`] = Array.from(pop.Wavg);
   out[`${c.name} W[7]`] = Array.from(Ws[7]);
@@ -92,6 +100,7 @@ if (cmp) {
   const old = JSON.parse(fs.readFileSync(cmp, 'utf8')) as Record<string, number[]>;
   for (const [k, v] of Object.entries(out)) {
     const o = old[k];
+    if (!o) continue;
     const scale = o.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
     const diff = v.reduce((m, x, i) => Math.max(m, Math.abs(x - o[i])), 0);
     console.log(`${k}: max |new - old| / max |old| = ${(diff / scale).toExponential(2)}`);
