@@ -267,6 +267,15 @@ export function drawOmegaWeights(pop: Population, seed: number, mean: Float64Arr
  * all models; each model's draws come from its own seed, so the result per seed is the same).
  */
 export function drawOmegaBatch(pop: Population, seeds: number[], mean: Float64Array = pop.Wavg): Float64Array[] {
+  // Chunks bound the per-seed normal draws held at once (OMEGA_CHUNK x 8 (D + 1) N bytes).
+  const out: Float64Array[] = [];
+  for (let i = 0; i < seeds.length; i += OMEGA_CHUNK) out.push(...omegaChunk(pop, seeds.slice(i, i + OMEGA_CHUNK), mean));
+  return out;
+}
+
+const OMEGA_CHUNK = 32;
+
+function omegaChunk(pop: Population, seeds: number[], mean: Float64Array): Float64Array[] {
   const { N, D, F, P, noiseChol: L } = pop;
   const { start, col, val } = pop.rows;
   const M = seeds.length;
