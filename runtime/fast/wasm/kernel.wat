@@ -59,23 +59,25 @@
   ;; exp of the lanes of two vectors (one body for both, interleaved: independent work for the CPU,
   ;; one call): v = k ln2 + r, |r| <= ln2 / 2, exp(v) = 2^k p(r) with p the degree-9
   ;; Taylor polynomial (truncation (ln2/2)^10 / 10! = 7e-12 relative, four orders below float32
-  ;; resolution; ln2 split as in fdlibm so k ln2_hi is exact).
+  ;; resolution). k = round(v / ln2) by adding and subtracting 1.5 * 2^52 (round to nearest, as
+  ;; f64x2.nearest, but m also carries k as an integer in its low bits); r = v - k ln2 in one
+  ;; product: its rounding (up to 1.1e-13 for |v| ~ 700) stays far below float32 resolution.
   ;; Arguments are clamped to [-708, 709]: below, the result is 3e-308 instead of 0 (0 in the
   ;; float32 rows all the same); NaN stays NaN. Clamps here and in $factor use pmin/pmax: one
   ;; instruction each, and a NaN first operand passes through.
   (func $vexp2 (param $va v128) (param $vb v128) (result v128 v128)
-    (local $ka v128) (local $ra v128) (local $r2a v128) (local $r4a v128) (local $pa v128)
+    (local $ma v128) (local $mb v128) (local $ka v128) (local $ra v128) (local $r2a v128) (local $r4a v128) (local $pa v128)
     (local $kb v128) (local $rb v128) (local $r2b v128) (local $r4b v128) (local $pb v128)
     (local.set $va (f64x2.pmin (f64x2.pmax (local.get $va) (v128.const f64x2 -708 -708)) (v128.const f64x2 709 709)))
     (local.set $vb (f64x2.pmin (f64x2.pmax (local.get $vb) (v128.const f64x2 -708 -708)) (v128.const f64x2 709 709)))
-    (local.set $ka (f64x2.nearest (f64x2.mul (local.get $va) (v128.const f64x2 1.4426950408889634 1.4426950408889634))))
-    (local.set $kb (f64x2.nearest (f64x2.mul (local.get $vb) (v128.const f64x2 1.4426950408889634 1.4426950408889634))))
-    (local.set $ra (f64x2.sub
-      (f64x2.sub (local.get $va) (f64x2.mul (local.get $ka) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
-      (f64x2.mul (local.get $ka) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
-    (local.set $rb (f64x2.sub
-      (f64x2.sub (local.get $vb) (f64x2.mul (local.get $kb) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
-      (f64x2.mul (local.get $kb) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
+    (local.set $ma (f64x2.add (f64x2.mul (local.get $va) (v128.const f64x2 1.4426950408889634 1.4426950408889634))
+      (v128.const f64x2 6755399441055744 6755399441055744)))
+    (local.set $ka (f64x2.sub (local.get $ma) (v128.const f64x2 6755399441055744 6755399441055744)))
+    (local.set $mb (f64x2.add (f64x2.mul (local.get $vb) (v128.const f64x2 1.4426950408889634 1.4426950408889634))
+      (v128.const f64x2 6755399441055744 6755399441055744)))
+    (local.set $kb (f64x2.sub (local.get $mb) (v128.const f64x2 6755399441055744 6755399441055744)))
+    (local.set $ra (f64x2.sub (local.get $va) (f64x2.mul (local.get $ka) (v128.const f64x2 0.6931471805599453 0.6931471805599453))))
+    (local.set $rb (f64x2.sub (local.get $vb) (f64x2.mul (local.get $kb) (v128.const f64x2 0.6931471805599453 0.6931471805599453))))
     ;; Estrin's scheme (a short dependency chain: the loops are latency-bound)
     (local.set $r2a (f64x2.mul (local.get $ra) (local.get $ra)))
     (local.set $r2b (f64x2.mul (local.get $rb) (local.get $rb)))
@@ -113,14 +115,15 @@
           (f64x2.mul (local.get $r4b)
             (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05)
               (f64x2.mul (local.get $rb) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))))))))
-    ;; 2^k from its exponent bits (k in [-1022, 1023] after the clamp)
+    ;; 2^k from its exponent bits: the low bits of m hold k (k in [-1022, 1023] after the clamp),
+    ;; and the shift drops everything above the 11-bit exponent field
     (f64x2.mul (local.get $pa)
       (i64x2.shl
-        (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $ka))) (v128.const i64x2 1023 1023))
+        (i64x2.add (local.get $ma) (v128.const i64x2 1023 1023))
         (i32.const 52)))
     (f64x2.mul (local.get $pb)
       (i64x2.shl
-        (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $kb))) (v128.const i64x2 1023 1023))
+        (i64x2.add (local.get $mb) (v128.const i64x2 1023 1023))
         (i32.const 52))))
 
   ;; test hook: exp of n float64 values (n a multiple of 4) at ptr, in place
@@ -148,19 +151,24 @@
       (i8x16.shuffle 4 5 6 7 12 13 14 15 0 1 2 3 0 1 2 3 (local.get $x) (local.get $x)))))
 
   ;; One factor for two particles (lanes A, B) at coordinates U: the window position i0 (i32
-  ;; lanes 0, 1) and the float32 rows [d3 d2 d1 c] and [u1 u2 u3 0] of A, then of B. With d the
+  ;; lanes 0, 2) and the float32 rows [d3 d2 d1 c] and [u1 u2 u3 0] of A, then of B. With d the
   ;; coordinate in centre spacings, i0 = nearest centre (clamped to the grid) and f = d - i0
   ;; (clamped to +-fc), the centre bump is c = e^{-a f^2} and the others follow outwards by the
   ;; recurrences s <- s q (up: s = ea E, down: s = ea / E, E = e^{2 a f}). One function, not
   ;; several: V8 does not inline wasm calls.
   (func $factor (param $U v128) (param $lo f64) (param $invH f64) (param $last f64) (param $fc f64)
     (param $a f64) (param $ea f64) (param $q f64) (result v128 v128 v128 v128 v128)
-    (local $d v128) (local $c v128) (local $F v128) (local $A v128) (local $Q v128)
+    (local $d v128) (local $m v128) (local $c v128) (local $F v128) (local $A v128) (local $Q v128)
     (local $G v128) (local $E v128) (local $sU v128) (local $sD v128)
     (local $u1 v128) (local $u2 v128) (local $d1 v128) (local $d2 v128)
     (local $d32 v128) (local $d1c v128) (local $u12 v128) (local $u30 v128)
     (local.set $d (f64x2.mul (f64x2.sub (local.get $U) (f64x2.splat (local.get $lo))) (f64x2.splat (local.get $invH))))
-    (local.set $c (f64x2.pmin (f64x2.pmax (f64x2.nearest (local.get $d)) (v128.const f64x2 0 0)) (f64x2.splat (local.get $last))))
+    ;; clamp first (constant as first operand: NaN -> 0, so the index stays in bounds), then
+    ;; round by adding 1.5 * 2^52, which leaves i0 in the low 32 bits of each lane
+    (local.set $m (f64x2.add
+      (f64x2.pmin (f64x2.splat (local.get $last)) (f64x2.pmax (v128.const f64x2 0 0) (local.get $d)))
+      (v128.const f64x2 6755399441055744 6755399441055744)))
+    (local.set $c (f64x2.sub (local.get $m) (v128.const f64x2 6755399441055744 6755399441055744)))
     (local.set $F (f64x2.pmin (f64x2.pmax (f64x2.sub (local.get $d) (local.get $c)) (f64x2.splat (f64.neg (local.get $fc))))
       (f64x2.splat (local.get $fc))))
     (local.set $A (f64x2.splat (local.get $a)))
@@ -186,7 +194,7 @@
     (local.set $u12 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (local.get $u1)) (f32x4.demote_f64x2_zero (local.get $u2))))
     (local.set $u30 (f32x4.demote_f64x2_zero (f64x2.mul (local.get $u2) (f64x2.mul (local.get $sU) (local.get $Q)))))
-    (i32x4.trunc_sat_f64x2_s_zero (local.get $c))
+    (local.get $m)
     (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $d32) (local.get $d1c))
     (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $u12) (local.get $u30))
     (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $d32) (local.get $d1c))
@@ -201,7 +209,7 @@
     (local.set $hiB) (local.set $loB) (local.set $hiA) (local.set $loA)
     (local.set $I)
     (local.set $pA (i32.add (local.get $wb) (i32.shl (i32x4.extract_lane 0 (local.get $I)) (i32.const 2))))
-    (local.set $pB (i32.add (local.get $wb) (i32.shl (i32x4.extract_lane 1 (local.get $I)) (i32.const 2))))
+    (local.set $pB (i32.add (local.get $wb) (i32.shl (i32x4.extract_lane 2 (local.get $I)) (i32.const 2))))
     (f64x2.mul (f64x2.splat (global.get $norm)) (call $hsum2
       (f32x4.add (f32x4.mul (v128.load (local.get $pA)) (local.get $loA))
         (f32x4.mul (v128.load offset=16 (local.get $pA)) (local.get $hiA)))
@@ -235,8 +243,8 @@
       (i32.mul (i32x4.extract_lane 0 (local.get $I1)) (global.get $rowB))
       (i32.shl (i32x4.extract_lane 0 (local.get $I2)) (i32.const 2)))))
     (local.set $pB (i32.add (local.get $wb) (i32.add
-      (i32.mul (i32x4.extract_lane 1 (local.get $I1)) (global.get $rowB))
-      (i32.shl (i32x4.extract_lane 1 (local.get $I2)) (i32.const 2)))))
+      (i32.mul (i32x4.extract_lane 2 (local.get $I1)) (global.get $rowB))
+      (i32.shl (i32x4.extract_lane 2 (local.get $I2)) (i32.const 2)))))
     (local.set $pA1 (i32.add (local.get $pA) (global.get $blkB)))
     (local.set $pB1 (i32.add (local.get $pB) (global.get $blkB)))
     (local.set $sc (i32.const 0))
@@ -270,14 +278,11 @@
     (f64x2.mul (f64x2.splat (global.get $norm)) (call $hsum2 (local.get $a0) (local.get $b0)))
     (f64x2.mul (f64x2.splat (global.get $norm)) (call $hsum2 (local.get $a1) (local.get $b1))))
 
-  (func $finite (param $X0 v128) (param $X1 v128) (result i32)
-    (i64x2.all_true (f64x2.lt (f64x2.add (f64x2.abs (local.get $X0)) (f64x2.abs (local.get $X1))) (v128.const f64x2 inf inf))))
-
   ;; Loop order: particles go two at a time (the lanes of a pair), and a block of 64 pairs takes
   ;; each step in turn. A particle's steps are one serial dependency chain some 200 cycles long
   ;; per step (locate, exp, recurrences, contraction, update), so the pairs of a block, which do
   ;; not depend on each other, are what lets the CPU overlap work; the block stays in L1.
-  ;; A non-finite state is recorded as the first step it was seen (the block then stops); other
+  ;; A non-finite state (NaN and infinity fail the `lt inf` test) is recorded as the first step it was seen (the block then stops); other
   ;; blocks still run so the smallest such step over all particles is returned (-1: none).
 
   ;; Euler (heun = 0) or Heun over all steps for `pairs` pairs of 1D particles at xp; the weights
@@ -316,7 +321,7 @@
                       (call $vel1 (local.get $Y) (i32.add (local.get $wb) (global.get $blkB)))))))))
                 (else (local.set $X (f64x2.add (local.get $X) (f64x2.mul (local.get $H) (local.get $U))))))
               (v128.store (local.get $ptr) (local.get $X))
-              (if (i32.eqz (call $finite (local.get $X) (v128.const f64x2 0 0)))
+              (if (i32.eqz (i64x2.all_true (f64x2.lt (f64x2.abs (local.get $X)) (v128.const f64x2 inf inf))))
                 (then (local.set $bad (select (local.get $k) (local.get $bad) (i32.lt_s (local.get $k) (local.get $bad))))))
               (local.set $j (i32.add (local.get $j) (i32.const 1)))
               (br_if $pair (i32.lt_u (local.get $j) (local.get $bEnd))))
@@ -386,7 +391,7 @@
                   (local.set $X1 (f64x2.add (local.get $X1) (f64x2.mul (local.get $H) (local.get $U1))))))
               (v128.store (local.get $ptr) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $X0) (local.get $X1)))
               (v128.store offset=16 (local.get $ptr) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $X0) (local.get $X1)))
-              (if (i32.eqz (call $finite (local.get $X0) (local.get $X1)))
+              (if (i32.eqz (i64x2.all_true (f64x2.lt (f64x2.add (f64x2.abs (local.get $X0)) (f64x2.abs (local.get $X1))) (v128.const f64x2 inf inf))))
                 (then (local.set $bad (select (local.get $k) (local.get $bad) (i32.lt_s (local.get $k) (local.get $bad))))))
               (local.set $j (i32.add (local.get $j) (i32.const 1)))
               (br_if $pair (i32.lt_u (local.get $j) (local.get $bEnd))))
