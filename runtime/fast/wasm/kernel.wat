@@ -140,16 +140,6 @@
         (local.set $ptr (i32.add (local.get $ptr) (i32.const 32)))
         (br $next))))
 
-  ;; the lane sums of vA and vB as float64 lanes A, B (fixed order: (0 + 2) + (1 + 3))
-  (func $hsum2 (param $vA v128) (param $vB v128) (result v128)
-    (local $x v128)
-    (local.set $x (f32x4.add
-      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $vA) (local.get $vB))
-      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $vA) (local.get $vB))))
-    (f64x2.promote_low_f32x4 (f32x4.add
-      (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 0 1 2 3 (local.get $x) (local.get $x))
-      (i8x16.shuffle 4 5 6 7 12 13 14 15 0 1 2 3 0 1 2 3 (local.get $x) (local.get $x)))))
-
   ;; One factor for two particles (lanes A, B) at coordinates U: the window position i0 (i32
   ;; lanes 0, 2) and the float32 rows [d3 d2 d1 c] and [u1 u2 u3 0] of A, then of B. With d the
   ;; coordinate in centre spacings, i0 = nearest centre (clamped to the grid) and f = d - i0
@@ -203,18 +193,21 @@
   ;; 1D: mu of two particles (lanes) at U from the weights of one evaluation at wb
   (func $vel1 (param $U v128) (param $wb i32) (result v128)
     (local $I v128) (local $loA v128) (local $hiA v128) (local $loB v128) (local $hiB v128)
-    (local $pA i32) (local $pB i32)
+    (local $vA v128) (local $vB v128) (local $pA i32) (local $pB i32)
     (call $factor (local.get $U) (global.get $lo1) (global.get $invH1) (global.get $last1) (global.get $fc1)
       (global.get $a1) (global.get $ea1) (global.get $q1))
     (local.set $hiB) (local.set $loB) (local.set $hiA) (local.set $loA)
     (local.set $I)
     (local.set $pA (i32.add (local.get $wb) (i32.shl (i32x4.extract_lane 0 (local.get $I)) (i32.const 2))))
     (local.set $pB (i32.add (local.get $wb) (i32.shl (i32x4.extract_lane 2 (local.get $I)) (i32.const 2))))
-    (f64x2.mul (f64x2.splat (global.get $norm)) (call $hsum2
-      (f32x4.add (f32x4.mul (v128.load (local.get $pA)) (local.get $loA))
-        (f32x4.mul (v128.load offset=16 (local.get $pA)) (local.get $hiA)))
-      (f32x4.add (f32x4.mul (v128.load (local.get $pB)) (local.get $loB))
-        (f32x4.mul (v128.load offset=16 (local.get $pB)) (local.get $hiB))))))
+    (local.set $vA (f32x4.add (f32x4.mul (v128.load (local.get $pA)) (local.get $loA))
+      (f32x4.mul (v128.load offset=16 (local.get $pA)) (local.get $hiA))))
+    (local.set $vB (f32x4.add (f32x4.mul (v128.load (local.get $pB)) (local.get $loB))
+      (f32x4.mul (v128.load offset=16 (local.get $pB)) (local.get $hiB))))
+    ;; lane sums in a fixed order, (0 + 2) + (1 + 3)
+    (local.set $vA (f32x4.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $vA) (local.get $vB)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $vA) (local.get $vB))))
+    (f64x2.mul (f64x2.splat (global.get $norm)) (f64x2.promote_low_f32x4
+      (f32x4.add (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $vA) (local.get $vA)) (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $vA) (local.get $vA))))))
 
   ;; 2D: mu (outputs 0 and 1, each with the two particles in its lanes) at coordinates U1, U2 of
   ;; factors 1 and 2 from the weights of one evaluation at wb
@@ -275,8 +268,13 @@
       (local.set $pB1 (i32.add (local.get $pB1) (global.get $rowB)))
       (local.set $sc (i32.add (local.get $sc) (i32.const 4)))
       (br_if $row (i32.lt_u (local.get $sc) (i32.const 28))))
-    (f64x2.mul (f64x2.splat (global.get $norm)) (call $hsum2 (local.get $a0) (local.get $b0)))
-    (f64x2.mul (f64x2.splat (global.get $norm)) (call $hsum2 (local.get $a1) (local.get $b1))))
+    ;; lane sums in a fixed order, (0 + 2) + (1 + 3): s = [A0 B0 A1 B1] (particle, output)
+    (local.set $pl (f32x4.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a0) (local.get $b0)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a0) (local.get $b0))))
+    (local.set $ph (f32x4.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a1) (local.get $b1)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a1) (local.get $b1))))
+    (local.set $s (f32x4.add (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $pl) (local.get $ph)) (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $pl) (local.get $ph))))
+    (f64x2.mul (f64x2.splat (global.get $norm)) (f64x2.promote_low_f32x4 (local.get $s)))
+    (f64x2.mul (f64x2.splat (global.get $norm)) (f64x2.promote_low_f32x4
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $s) (local.get $s)))))
 
   ;; Loop order: particles go two at a time (the lanes of a pair), and a block of 64 pairs takes
   ;; each step in turn. A particle's steps are one serial dependency chain some 200 cycles long
