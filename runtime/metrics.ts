@@ -13,7 +13,8 @@
 //   mmd2               unbiased squared maximum mean discrepancy with the Gaussian kernel
 //                      k(x, y) = exp(-|x - y|^2 / (2 h^2)); h <= 0 selects the median pairwise
 //                      distance of the pooled sets (median heuristic). Uses at most `cap` rows of
-//                      each set (the draws are iid, so a prefix is a uniform subsample).
+//                      each set, evenly strided: ensembles store their draws member by member,
+//                      so a prefix would be the first member alone.
 //   effectiveDimension participation ratio (sum lambda)^2 / sum lambda^2 of the eigenvalues of
 //                      the sample covariance: 1 for samples on a line, dim for isotropic spread.
 //   mixtureBinProbabilities  exact bin probabilities of p(x | t) = sum_m pi_m N(alpha mu_m, S_t):
@@ -111,10 +112,15 @@ export function mmd2(
 ): { value: number; bandwidth: number } {
   const n = Math.min(nx, cap);
   const m = Math.min(ny, cap);
+  // Row k of a capped set is row floor(k * total / kept) of the full one.
+  const rowX = (k: number) => Math.floor((k * nx) / n);
+  const rowY = (k: number) => Math.floor((k * ny) / m);
   const d2 = (A: ArrayLike<number>, i: number, B: ArrayLike<number>, j: number) => {
+    const ri = A === X ? rowX(i) : rowY(i);
+    const rj = B === X ? rowX(j) : rowY(j);
     let s = 0;
     for (let a = 0; a < dim; a++) {
-      const v = A[i * dim + a] - B[j * dim + a];
+      const v = A[ri * dim + a] - B[rj * dim + a];
       s += v * v;
     }
     return s;

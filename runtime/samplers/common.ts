@@ -76,12 +76,19 @@ export function sampleOutput(
       result.arrays.edges_y = { shape: [spec.bins + 1], dtype: 'float64', data: h.edges[1], doc: 'y bin edges [bins+1]' };
     result.scalars.inside_fraction = h.inside;
   } else result.notes.push(`no histogram for ${dim}D samples`);
+  // Evenly strided rather than a prefix: ensembles store their draws member by member, and a
+  // prefix would show the first member alone.
   const kept = Math.min(n, SAMPLE_CAP);
+  const subset = new Float32Array(kept * dim);
+  for (let k = 0; k < kept; k++) {
+    const row = Math.floor((k * n) / kept);
+    for (let a = 0; a < dim; a++) subset[k * dim + a] = samples[row * dim + a];
+  }
   result.arrays.samples = {
     shape: [kept, dim],
     dtype: 'float32',
-    data: samples.slice(0, kept * dim),
-    doc: `first ${kept} of ${n} samples [n, dim]`,
+    data: subset,
+    doc: `${kept} of ${n} samples, evenly strided [n, dim]`,
   };
   result.scalars.n = n;
   return { value: { kind: 'sample', dim, n, samples, t }, result };

@@ -89,6 +89,17 @@ describe('runtime/metrics', () => {
     expect(mmd2(x, 1000, y, 1000, 1, 0).bandwidth).to.be.closeTo(0.954, 0.08);
   });
 
+  it('MMD over capped sets strides through all draws (ensembles store them member by member)', () => {
+    // Two "members" of 2000 draws each, one per distribution; a 2000-row prefix would see only the
+    // first member and report a large MMD against the same pooled set in reverse member order.
+    const a = normals(3, 2000);
+    const b = normals(4, 2000).map((v) => v + 3);
+    const ab = Float64Array.from([...a, ...b]);
+    const ba = Float64Array.from([...b, ...a]);
+    // Both strided subsets hold half of each member: the population MMD is 0; sd ~2e-3 at n = 2000.
+    expect(Math.abs(mmd2(ab, 4000, ba, 4000, 1, 1, 2000).value)).to.be.below(0.02);
+  });
+
   it('histograms normalize to the in-range fraction', () => {
     const h = histogram(Float64Array.from([0, 0.1, 0.99, 1, 5]), 5, 1, { bins: 2, range: [[0, 1]] });
     // [0, 0.5) holds 0 and 0.1; [0.5, 1] holds 0.99 and 1 (last bin closed); 5 is outside
