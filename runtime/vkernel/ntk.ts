@@ -26,6 +26,7 @@ import { deriveSeed } from '../rng.js';
 import { targets } from '../models/linear.js';
 import { embed, ntkTheta, symEig, type NtkState } from '../models/ntk.js';
 import { design, vFactor, type CovEstimate } from './population.js';
+import type { DsmSamples } from '../models/dsm.js';
 import { emptyResult, type KernelOutput } from '../kernels/types.js';
 
 export interface NtkPopulation {
@@ -49,7 +50,7 @@ export function ntkPopulation(state: NtkState, N: number, seed: number): NtkPopu
   const { data, schedule, spec } = state;
   const D = state.dim;
   const e = D + 2;
-  const s = design(data, schedule, N, spec.t_range, deriveSeed(seed, 'ntk-population'));
+  const s = ntkDesign(state, N, seed);
   const { lambda } = targets(s, schedule, 'denoiser');
   const Z = new Float64Array(N * e);
   const noise = new Float64Array(N * D * D);
@@ -93,8 +94,13 @@ export function ntkPopulation(state: NtkState, N: number, seed: number): NtkPopu
   return { N, D, P: spec.samples, Z, lambda, noise, resid, nu, v, state };
 }
 
-/** lambda_j k_tau(z, z_j) for every design point (the lambda folds in the operator weight). */
-function weightedKernelRow(pop: NtkPopulation, x: Float64Array, t: number): Float64Array {
+/** The Monte-Carlo design of ntkPopulation(state, N, seed); redrawing it gives the same points. */
+export function ntkDesign(state: NtkState, N: number, seed: number): DsmSamples {
+  return design(state.data, state.schedule, N, state.spec.t_range, deriveSeed(seed, 'ntk-population'));
+}
+
+/** lambda_j k_tau(z, z_j) / N for every design point (the lambda folds in the operator weight). */
+export function weightedKernelRow(pop: NtkPopulation, x: Float64Array, t: number): Float64Array {
   const { N, D, nu, v, state } = pop;
   const { spec } = state;
   const e = D + 2;
