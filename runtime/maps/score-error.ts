@@ -102,7 +102,7 @@ function errorFields(
         notes: ['naive: unbiased estimator, so the mean error is 0'],
       };
     case 'linear':
-      linearFields(node, model, points, count, mean, spread, check, tick);
+      linearFields(model, { node, points, count, mean, spread, check, tick });
       return {
         mean,
         spread: { name: 'rms', data: spread, doc: RMS_DOC },
@@ -110,7 +110,7 @@ function errorFields(
         mcSamples: node.mc_samples,
       };
     case 'ntk':
-      ntkFields(node, model, points, count, mean, spread, check, tick);
+      ntkFields(model, { node, points, count, mean, spread, check, tick });
       return {
         mean,
         spread: { name: 'rms', data: spread, doc: RMS_DOC },
@@ -122,16 +122,18 @@ function errorFields(
 
 const RMS_DOC = 'RMS error of one trained model sqrt(|s_avg - s|^2 + tr Cov[s_hat]) [n_t, grid...]';
 
-function linearFields(
-  node: IrMap,
-  model: ModelValue,
-  points: Float64Array,
-  count: number,
-  mean: Float64Array,
-  spread: Float64Array,
-  check: () => void,
-  tick: (k: number) => void,
-): void {
+/** One score_error evaluation: the grid, the output fields to fill and the progress hooks. */
+interface FieldsJob {
+  node: IrMap;
+  points: Float64Array;
+  count: number;
+  mean: Float64Array;
+  spread: Float64Array;
+  check: () => void;
+  tick: (k: number) => void;
+}
+
+function linearFields(model: ModelValue, { node, points, count, mean, spread, check, tick }: FieldsJob): void {
   const state = linearState(model);
   const D = state.dim;
   const schedule = state.schedule;
@@ -154,12 +156,7 @@ function linearFields(
       const C = Math.min(block, count - g0);
       const K = rows(g0, C);
       for (let g = g0; g < g0 + C; g++) {
-        let sq = 0;
-        for (let a = 0; a < D; a++) {
-          const e = avg[g * D + a] - s[g * D + a];
-          mean[(k * count + g) * D + a] = e;
-          sq += e * e;
-        }
+        const sq = storeError(mean, (k * count + g) * D, D, (a) => avg[g * D + a] - s[g * D + a]);
         const o = (g - g0) * pop.N;
         const cov = covFromRows(pop, K, o, K, o, 1).cov;
         spread[k * count + g] = Math.sqrt(sq + traceOfScoreCov(cov, denoiser ? al / s2 : 1, denoiser ? Minv : null, D));
@@ -169,16 +166,7 @@ function linearFields(
   });
 }
 
-function ntkFields(
-  node: IrMap,
-  model: ModelValue,
-  points: Float64Array,
-  count: number,
-  mean: Float64Array,
-  spread: Float64Array,
-  check: () => void,
-  tick: (k: number) => void,
-): void {
+function ntkFields(model: ModelValue, { node, points, count, mean, spread, check, tick }: FieldsJob): void {
   const state = ntkState(model);
   if (state.schedule.shape) throw new RuntimeError('NTK models support isotropic forward processes only');
   const D = state.dim;
@@ -195,17 +183,23 @@ function ntkFields(
     for (let g = 0; g < count; g++) {
       const x = points.subarray(g * D, (g + 1) * D);
       const m = mu.at(x, t);
-      let sq = 0;
-      for (let a = 0; a < D; a++) {
-        const e = (al * m[a] - x[a]) / s2 - s[g * D + a];
-        mean[(k * count + g) * D + a] = e;
-        sq += e * e;
-      }
+      const sq = storeError(mean, (k * count + g) * D, D, (a) => (al * m[a] - x[a]) / s2 - s[g * D + a]);
       const cov = ntkMuCov(pop, x, t, x, t).cov;
       spread[k * count + g] = Math.sqrt(sq + traceOfScoreCov(cov, al / s2, null, D));
     }
     tick(k + 1);
   });
+}
+
+/** Writes error(a) for a < D at mean[at..] and returns its squared norm. */
+function storeError(mean: Float64Array, at: number, D: number, error: (a: number) => number): number {
+  let sq = 0;
+  for (let a = 0; a < D; a++) {
+    const e = error(a);
+    mean[at + a] = e;
+    sq += e * e;
+  }
+  return sq;
 }
 
 /** M^{-1}(alpha mu - x)/s2 for every point (M = I when Minv is null). */
