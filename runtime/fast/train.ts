@@ -15,6 +15,7 @@
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { axisBasis, fillAxis, type AxisBasis } from './axis.js';
 import { cholesky4, choleskySolve4 } from './cholesky.js';
+import { scaleDual, scalePrimal, singular, type RidgeTargets } from '../models/ridge-system.js';
 
 const TRAIN_TAU = 40;
 
@@ -35,8 +36,10 @@ export function productTrainer(tree: IrFeatureTree, dim: number): ProductTrainer
   const rows = new Rows(fs, dim, F);
   return {
     F,
-    fit: (x, t, P, lambda, Y, D, gamma) =>
-      F <= P ? primal(rows, x, t, P, lambda, Y, D, gamma) : dual(rows, x, t, P, lambda, Y, D, gamma),
+    fit: (x, t, P, lambda, Y, D, gamma) => {
+      const r = { P, lambda, Y, D, gamma };
+      return F <= P ? primal(rows, x, t, r) : dual(rows, x, t, r);
+    },
   };
 }
 
@@ -97,16 +100,8 @@ class Rows {
   }
 }
 
-function primal(
-  rows: Rows,
-  x: Float64Array,
-  t: Float64Array,
-  P: number,
-  lambda: Float64Array,
-  Y: Float64Array,
-  D: number,
-  gamma: number,
-): Float64Array {
+function primal(rows: Rows, x: Float64Array, t: Float64Array, r: RidgeTargets): Float64Array {
+  const { P, lambda, Y, D, gamma } = r;
   const F = rows.F;
   const G = new Float64Array(F * F);
   const B = new Float64Array(F * D);
@@ -122,15 +117,7 @@ function primal(
       for (let d = 0; d < D; d++) B[idx[a] * D + d] += va * Y[p * D + d];
     }
   }
-  for (let a = 0; a < F; a++) {
-    for (let b = a; b < F; b++) {
-      const g = G[a * F + b] / P;
-      G[a * F + b] = g;
-      G[b * F + a] = g;
-    }
-    G[a * F + a] += gamma;
-  }
-  for (let k = 0; k < F * D; k++) B[k] /= P;
+  scalePrimal(G, B, F, r);
   if (!cholesky4(G, F)) throw singular('primal', F, gamma);
   choleskySolve4(G, F, B, D);
   const W = new Float64Array(D * F);
@@ -138,16 +125,8 @@ function primal(
   return W;
 }
 
-function dual(
-  rows: Rows,
-  x: Float64Array,
-  t: Float64Array,
-  P: number,
-  lambda: Float64Array,
-  Y: Float64Array,
-  D: number,
-  gamma: number,
-): Float64Array {
+function dual(rows: Rows, x: Float64Array, t: Float64Array, r: RidgeTargets): Float64Array {
+  const { P, D, gamma } = r;
   const F = rows.F;
   const K = new Float64Array(P * P).fill(1);
   rows.factors.forEach((f, j) => {
@@ -162,17 +141,7 @@ function dual(
       }
     }
   });
-  const sl = lambda.map(Math.sqrt);
-  for (let i = 0; i < P; i++) {
-    for (let k = 0; k <= i; k++) {
-      const v = sl[i] * sl[k] * K[i * P + k];
-      K[i * P + k] = v;
-      K[k * P + i] = v;
-    }
-    K[i * P + i] += P * gamma;
-  }
-  const R = new Float64Array(P * D);
-  for (let i = 0; i < P; i++) for (let d = 0; d < D; d++) R[i * D + d] = sl[i] * Y[i * D + d];
+  const { sl, R } = scaleDual(K, r);
   if (!cholesky4(K, P)) throw singular('dual', P, gamma);
   choleskySolve4(K, P, R, D);
   const W = new Float64Array(D * F);
@@ -186,11 +155,4 @@ function dual(
     }
   }
   return W;
-}
-
-function singular(form: string, n: number, gamma: number): Error {
-  return new Error(
-    `ridge solve (${form}, ${n} x ${n}) is not positive definite in float64: ` +
-      (gamma === 0 ? 'ridge = 0 with fewer samples than features; set ridge > 0' : 'features are degenerate'),
-  );
 }

@@ -23,6 +23,7 @@ import type { FeatureMap } from '../features.js';
 import type { DsmSamples } from './dsm.js';
 import { cholShape } from './dsm.js';
 import { choleskyInPlace, choleskySolve } from './cholesky.js';
+import { scaleDual, scalePrimal, singular, type RidgeTargets } from './ridge-system.js';
 
 export type Parametrization = 'denoiser' | 'score';
 
@@ -94,20 +95,12 @@ export function ridgeFit(
   opts: RidgeOptions = {},
 ): Float64Array {
   const form = opts.form ?? (F <= P ? 'primal' : 'dual');
-  return form === 'primal'
-    ? primal(Phi, P, F, lambda, Y, D, gamma)
-    : dual(Phi, P, F, lambda, Y, D, gamma, opts.gram);
+  const targets = { P, lambda, Y, D, gamma };
+  return form === 'primal' ? primal(Phi, F, targets) : dual(Phi, F, targets, opts.gram);
 }
 
-function primal(
-  Phi: Float64Array,
-  P: number,
-  F: number,
-  lambda: Float64Array,
-  Y: Float64Array,
-  D: number,
-  gamma: number,
-): Float64Array {
+function primal(Phi: Float64Array, F: number, r: RidgeTargets): Float64Array {
+  const { P, lambda, Y, D, gamma } = r;
   // Upper triangle of Phi^T Lambda Phi by rank-1 updates (contiguous inner loop).
   const G = new Float64Array(F * F);
   const B = new Float64Array(F * D);
@@ -124,31 +117,14 @@ function primal(
       for (let d = 0; d < D; d++) B[a * D + d] += va * Y[i * D + d];
     }
   }
-  for (let a = 0; a < F; a++) {
-    for (let b = a; b < F; b++) {
-      const g = G[a * F + b] / P;
-      G[a * F + b] = g;
-      G[b * F + a] = g;
-    }
-    G[a * F + a] += gamma;
-  }
-  for (let k = 0; k < F * D; k++) B[k] /= P;
+  scalePrimal(G, B, F, r);
   if (!choleskyInPlace(G, F)) throw singular('primal', F, gamma);
   choleskySolve(G, F, B, D);
   return transpose(B, F, D);
 }
 
-function dual(
-  Phi: Float64Array,
-  P: number,
-  F: number,
-  lambda: Float64Array,
-  Y: Float64Array,
-  D: number,
-  gamma: number,
-  gram?: Float64Array,
-): Float64Array {
-  const sl = lambda.map(Math.sqrt);
+function dual(Phi: Float64Array, F: number, r: RidgeTargets, gram?: Float64Array): Float64Array {
+  const { P, D, gamma } = r;
   const K = new Float64Array(P * P);
   for (let i = 0; i < P; i++) {
     for (let j = 0; j <= i; j++) {
@@ -158,14 +134,10 @@ function dual(
         g = 0;
         for (let f = 0; f < F; f++) g += Phi[i * F + f] * Phi[j * F + f];
       }
-      const k = sl[i] * sl[j] * g;
-      K[i * P + j] = k;
-      K[j * P + i] = k;
+      K[i * P + j] = g;
     }
-    K[i * P + i] += P * gamma;
   }
-  const R = new Float64Array(P * D);
-  for (let i = 0; i < P; i++) for (let d = 0; d < D; d++) R[i * D + d] = sl[i] * Y[i * D + d];
+  const { sl, R } = scaleDual(K, r);
   if (!choleskyInPlace(K, P)) throw singular('dual', P, gamma);
   choleskySolve(K, P, R, D);
   const W = new Float64Array(D * F);
@@ -177,13 +149,6 @@ function dual(
     }
   }
   return W;
-}
-
-function singular(form: string, n: number, gamma: number): Error {
-  return new Error(
-    `ridge solve (${form}, ${n} x ${n}) is not positive definite in float64: ` +
-      (gamma === 0 ? 'ridge = 0 with fewer samples than features; set ridge > 0' : 'features are degenerate'),
-  );
 }
 
 function transpose(a: Float64Array, r: number, c: number): Float64Array {
