@@ -3,40 +3,7 @@
 // `features` Decl") instead of re-deriving structure from text.
 import type { Node, SourceFile, Stmt, StudyBlock, TopLevel } from '../../compiler/ast.js';
 import { spanContains } from './positions.js';
-
-export function children(node: Node): Node[] {
-  switch (node.kind) {
-    case 'file':
-      return node.items;
-    case 'study':
-      return [node.name, ...node.body];
-    case 'import':
-      return [node.path];
-    case 'setting':
-    case 'let':
-    case 'sweep':
-    case 'decl':
-      return [node.name, node.value];
-    case 'plot':
-      return [...(node.name ? [node.name] : []), node.value, ...node.by, ...(node.to ? [node.to] : [])];
-    case 'call':
-      return [node.callee, ...node.args];
-    case 'arg':
-      return [...(node.name ? [node.name] : []), node.value];
-    case 'list':
-      return node.items;
-    case 'binary':
-      return [node.left, node.right];
-    case 'unary':
-      return [node.operand];
-    case 'range':
-      return [node.from, node.to];
-    case 'paren':
-      return [node.inner];
-    default:
-      return [];
-  }
-}
+import { children } from '../ast-children.js';
 
 /** Nodes containing `offset`, outermost first; empty when the offset is outside every item. */
 export function nodesAt(file: SourceFile, offset: number): Node[] {

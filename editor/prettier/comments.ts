@@ -4,6 +4,7 @@ import type { AstPath, Doc, ParserOptions } from 'prettier';
 import { doc } from 'prettier';
 import type { Comment, Node } from '../../compiler/ast.js';
 import { isNextLineEmpty } from './source-text.js';
+import { children, nameChild } from '../ast-children.js';
 
 const { hardline } = doc.builders;
 
@@ -38,36 +39,8 @@ export function canAttachComment(node: GtvNode): boolean {
  * comment-placement.ts moves comments off them to the end of the plot's line.)
  */
 export function getCommentChildNodes(node: GtvNode): GtvNode[] {
-  switch (node.kind) {
-    case 'file':
-      return node.items;
-    case 'import':
-      return [node.path];
-    case 'study':
-      return node.body;
-    case 'setting':
-    case 'let':
-    case 'sweep':
-    case 'decl':
-    case 'arg':
-      return [node.value];
-    case 'plot':
-      return [node.value, ...node.by, ...(node.to ? [node.to] : [])];
-    case 'call':
-      return node.args;
-    case 'list':
-      return node.items;
-    case 'binary':
-      return [node.left, node.right];
-    case 'unary':
-      return [node.operand];
-    case 'range':
-      return [node.from, node.to];
-    case 'paren':
-      return [node.inner];
-    default:
-      return [];
-  }
+  const name = nameChild(node);
+  return children(node).filter((c) => c !== name) as GtvNode[];
 }
 
 export function printComment(path: AstPath<GtvNode>): string {
