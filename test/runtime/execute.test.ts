@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { IrMap, IrMetric, IrNode } from '../../compiler/ir/types.js';
 import { executeCell } from '../../runtime/execute.js';
 import { MemoryLimitError, NonFiniteError, RuntimeError, RuntimeInterrupted } from '../../runtime/errors.js';
-import { dataNode, docOf, pfOdeNode, useWasm } from './helpers.js';
+import { dataNode, docOf, pfOdeNode, useWasm, executeError } from './helpers.js';
 
 const t = { op: 't' } as const;
 const FIG1: IrNode = {
@@ -90,12 +90,7 @@ describe('runtime/execute', () => {
 
   it('refuses invalid references before running anything', async () => {
     const { doc, cell } = docOf([dataNode('data', square), pfOdeNode({ forward: 'nope' }), map('m', 'score')]);
-    let err: unknown;
-    try {
-      await executeCell(doc, cell, { backend: 'wasm' });
-    } catch (e) {
-      err = e;
-    }
+    const err = await executeError(doc, cell, { backend: 'wasm' });
     expect(err).to.be.instanceOf(RuntimeError);
     expect((err as Error).message).to.include("node 'samples': 'nope' is not an earlier forward node");
     expect((err as Error).message).to.include("node 'm': 'fwd' is not an earlier forward node");
@@ -103,12 +98,7 @@ describe('runtime/execute', () => {
 
   it('runs the compiler schema validation first (a NaN coordinate is refused)', async () => {
     const { doc, cell } = docOf([dataNode('data', [[0, NaN]]), FIG1, map('m', 'score')]);
-    let err: unknown;
-    try {
-      await executeCell(doc, cell, { backend: 'wasm' });
-    } catch (e) {
-      err = e;
-    }
+    const err = await executeError(doc, cell, { backend: 'wasm' });
     expect(err).to.be.instanceOf(RuntimeError);
     expect((err as Error).message).to.match(/invalid IR for cell 'main'/);
   });
@@ -116,12 +106,7 @@ describe('runtime/execute', () => {
   it('names step, time and cause when a map overflows at tiny noise', async () => {
     // EDM at t = 1e-200: S_t = 1e-400 underflows to 0 and the score divides by it.
     const { doc, cell } = docOf([dataNode('data', square), { kind: 'forward', name: 'fwd', T: 80, process: 'edm' }, map('s', 'score', [1, 1e-200])]);
-    let err: unknown;
-    try {
-      await executeCell(doc, cell, { backend: 'wasm' });
-    } catch (e) {
-      err = e;
-    }
+    const err = await executeError(doc, cell, { backend: 'wasm' });
     expect(err).to.be.instanceOf(NonFiniteError);
     expect((err as Error).message).to.match(/node 's': non-finite map 's' \(score\) at step 1 \(t = 1\.000e-200\): the noise variance S_t = 0\.00e\+0/);
   });
@@ -140,12 +125,7 @@ describe('runtime/execute', () => {
     expect(start[1]).to.be.above(10);
     const before = tf.memory().numTensors;
     let steps = 0;
-    let err: unknown;
-    try {
-      await executeCell(doc, cell, { backend: 'wasm', progress: { ...progress, tick: () => steps++ }, interrupted: () => steps >= 3 });
-    } catch (e) {
-      err = e;
-    }
+    const err = await executeError(doc, cell, { backend: 'wasm', progress: { ...progress, tick: () => steps++ }, interrupted: () => steps >= 3 });
     expect(err).to.be.instanceOf(RuntimeInterrupted);
     expect(steps).to.equal(3);
     expect(tf.memory().numTensors).to.equal(before);
@@ -153,12 +133,7 @@ describe('runtime/execute', () => {
 
   it('refuses, with a clear message, only work whose smallest unit exceeds the budget', async () => {
     const { doc, cell } = docOf([dataNode('data', square), FIG1, pfOdeNode({ draws: 100, histogram: hist2 })]);
-    let err: unknown;
-    try {
-      await executeCell(doc, cell, { backend: 'wasm', memoryBudget: 16 });
-    } catch (e) {
-      err = e;
-    }
+    const err = await executeError(doc, cell, { backend: 'wasm', memoryBudget: 16 });
     expect(err).to.be.instanceOf(MemoryLimitError);
     expect((err as Error).message).to.match(/node 'samples': PF-ODE particles: one unit of work needs \d+ B but the memory budget is 16 B/);
   });
@@ -169,12 +144,7 @@ describe('runtime/execute', () => {
     const b = await executeCell(doc, cell, { backend: 'wasm', memoryBudget: 1000 });
     expect(Buffer.from(a.nodes.cov.arrays.matrix.data.buffer).equals(Buffer.from(b.nodes.cov.arrays.matrix.data.buffer))).to.equal(true);
     let calls = 0;
-    let err: unknown;
-    try {
-      await executeCell(doc, cell, { backend: 'wasm', interrupted: () => ++calls > 2 });
-    } catch (e) {
-      err = e;
-    }
+    const err = await executeError(doc, cell, { backend: 'wasm', interrupted: () => ++calls > 2 });
     expect(err).to.be.instanceOf(RuntimeInterrupted);
   });
 });

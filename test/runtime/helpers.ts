@@ -2,6 +2,7 @@
 
 import type { IrCell, IrDocument, IrForward, IrNode, IrSample, IrTimeGrid } from '../../compiler/ir/types.js';
 import { selectBackend } from '../../runtime/backend.js';
+import { executeCell } from '../../runtime/execute.js';
 
 export function useWasm(): void {
   before(async function () {
@@ -47,4 +48,14 @@ export function pfOdeNode(over: Partial<Extract<IrSample, { method: 'pf_ode' }>>
 export function docOf(nodes: IrNode[], seed = 1): { doc: IrDocument; cell: IrCell } {
   const cell: IrCell = { id: 'main', index: 0, values: {}, seed, nodes };
   return { doc: { ir_version: 1, study: 'test', source: 'test.gtv', seed, axes: [], cells: [cell], plots: [] }, cell };
+}
+
+/** What executeCell threw, or undefined when it did not throw (the caller's expect then fails). */
+export async function executeError(...args: Parameters<typeof executeCell>): Promise<unknown> {
+  try {
+    await executeCell(...args);
+  } catch (e) {
+    return e;
+  }
+  return undefined;
 }

@@ -10,7 +10,7 @@ import { posterior } from '../../runtime/posterior.js';
 import { mixtureBinProbabilities, sampleBinProbabilities, totalVariation } from '../../runtime/metrics.js';
 import { executeCell } from '../../runtime/execute.js';
 import { NonFiniteError } from '../../runtime/errors.js';
-import { dataNode, docOf, pfOdeNode, useWasm, VP } from './helpers.js';
+import { dataNode, docOf, pfOdeNode, useWasm, VP, executeError } from './helpers.js';
 
 const vp = makeSchedule({ kind: 'forward', name: 'f', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
 const data = { points: Float64Array.from([-1, 0, 1]), weights: Float64Array.from([1, 1, 1].map((w) => w / 3)), M: 3, dim: 1 };
@@ -190,12 +190,7 @@ describe('runtime/pf-ode', () => {
       { ...VP, beta_d: 1e39 } as IrForward,
       pfOdeNode({ draws: 100 }),
     ]);
-    let err: unknown;
-    try {
-      await executeCell(doc, cell, { backend: 'wasm' });
-    } catch (e) {
-      err = e;
-    }
+    const err = await executeError(doc, cell, { backend: 'wasm' });
     expect(err).to.be.instanceOf(NonFiniteError);
     expect((err as Error).message).to.match(/node 'samples': non-finite PF-ODE state at step 0 \(t = 1\.000\): .*time step/);
     expect(tf.memory().numTensors).to.equal(before);
