@@ -11,7 +11,6 @@
 //                                  deriveSeed(model seed, 'member', m), closed-form ridge fit
 //   }
 
-import * as tf from '@tensorflow/tfjs';
 import type { IrFeatureTree, IrFeatures, IrModel } from '../../compiler/ir/types.js';
 import type { PointSet } from '../posterior.js';
 import type { Schedule } from '../schedule.js';
@@ -21,6 +20,7 @@ import { emptyResult, lookup, type Kernel, type ModelValue } from '../kernels/ty
 import { dsmSamples } from './dsm.js';
 import { trainLinear, type LinearModel } from './linear.js';
 import { linearEvaluator, type LinearEvaluator } from './linear-eval.js';
+import { evaluatorScore } from './evaluator-score.js';
 
 export type LinearNode = Extract<IrModel, { type: 'linear' }>;
 
@@ -74,20 +74,8 @@ export const linearModelKernel: Kernel<IrModel> = (node, ctx) => {
     schedule,
     extra: state,
     score: (x, t) => {
-      first ??= state.train(0);
-      const n = x.shape[0];
-      const xs = Float64Array.from(x.dataSync());
-      const out = new Float64Array(n * state.dim);
-      state.evaluator.atTime(first.W, t)(xs, n, out);
-      if (node.parametrization === 'denoiser') {
-        // s = S_t^{-1}(alpha mu_hat - x); the anisotropic M^{-1} is applied by the caller's
-        // scoreFromDenoiser convention only for denoisers, so apply it here.
-        const al = schedule.alpha(t);
-        const s2 = schedule.s2(t);
-        for (let i = 0; i < out.length; i++) out[i] = (al * out[i] - xs[i]) / s2;
-        if (schedule.shape) applyInverse(schedule.shape, out, state.dim);
-      }
-      return tf.tensor2d(Float32Array.from(out), [n, state.dim]);
+      const W = (first ??= state.train(0)).W;
+      return evaluatorScore(x, t, schedule, node.parametrization === 'denoiser', state.evaluator.atTime(W, t));
     },
   };
   const result = emptyResult();
@@ -99,24 +87,4 @@ export const linearModelKernel: Kernel<IrModel> = (node, ctx) => {
 export function linearState(v: ModelValue): LinearState {
   if (v.type !== 'linear') throw new Error(`internal: expected a linear model, got '${v.type}'`);
   return v.extra as LinearState;
-}
-
-function applyInverse(M: number[][], v: Float64Array, dim: number): void {
-  const A = M.map((r) => r.slice());
-  for (let p = 0; p < v.length / dim; p++) {
-    const b = Array.from(v.subarray(p * dim, (p + 1) * dim));
-    // Gaussian elimination on a copy: dim is 1-3.
-    const m = A.map((r, i) => [...r, b[i]]);
-    for (let c = 0; c < dim; c++) {
-      for (let r = c + 1; r < dim; r++) {
-        const f = m[r][c] / m[c][c];
-        for (let j = c; j <= dim; j++) m[r][j] -= f * m[c][j];
-      }
-    }
-    for (let c = dim - 1; c >= 0; c--) {
-      let s = m[c][dim];
-      for (let j = c + 1; j < dim; j++) s -= m[c][j] * v[p * dim + j];
-      v[p * dim + c] = s / m[c][c];
-    }
-  }
 }

@@ -34,7 +34,6 @@
 //   ntkModelKernel                         kernel for model.ntk (score = member 0)
 //   ntkEnsemble(node, state, ctx)          sample.ensemble for NTK models (same outputs as linear)
 
-import * as tf from '@tensorflow/tfjs';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { IrModel, IrSample } from '../../compiler/ir/types.js';
 import type { PointSet } from '../posterior.js';
@@ -44,6 +43,7 @@ import { histogram } from '../histogram.js';
 import { timeGrid } from '../timegrid.js';
 import { emptyResult, lookup, type Kernel, type KernelContext, type KernelOutput, type ModelValue } from '../kernels/types.js';
 import { dsmSamples } from './dsm.js';
+import { evaluatorScore } from './evaluator-score.js';
 import { targets } from './linear.js';
 import type { LinearEvaluator } from './linear-eval.js';
 import { sampleLinear } from '../samplers/linear-pfode.js';
@@ -189,16 +189,9 @@ export const ntkModelKernel: Kernel<IrModel> = (node, ctx) => {
     schedule,
     extra: state,
     score: (x, t) => {
-      first ??= state.train(0);
-      const n = x.shape[0];
-      const xs = Float64Array.from(x.dataSync());
-      const out = new Float64Array(n * state.dim);
-      first.evaluator.atTime(new Float64Array(0), t)(xs, n, out);
-      const al = schedule.alpha(t);
-      const s2 = schedule.s2(t);
-      for (let i = 0; i < out.length; i++) out[i] = (al * out[i] - xs[i]) / s2;
       if (schedule.shape) throw new Error('NTK models support isotropic forward processes only');
-      return tf.tensor2d(Float32Array.from(out), [n, state.dim]);
+      first ??= state.train(0);
+      return evaluatorScore(x, t, schedule, true, first.evaluator.atTime(new Float64Array(0), t));
     },
   };
   const result = emptyResult();
