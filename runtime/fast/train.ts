@@ -4,7 +4,7 @@
 //     a Gaussian row is negligible outside a window of nearby centres, so the rank-1 update of
 //     Phi^T Lambda Phi touches only the product of the windows (Fig. 2: 81 of 256 features).
 //   dual (F > P): Phi Phi^T is the Hadamard product of the per-factor Grams (O(P^2 sum F_a)).
-//   Both: Cholesky with split dot products (fast/cholesky.ts).
+//   Both: Cholesky with split dot products (models/cholesky.ts).
 // Dropped bumps are below e^-40 = 4e-18 of their row's largest: under float64 rounding of the
 // sums they would join, so the solve sees the same matrix up to rounding (conditioning allowing).
 //
@@ -14,7 +14,7 @@
 
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { axisBasis, fillAxis, type AxisBasis } from './axis.js';
-import { cholesky4, choleskySolve4 } from './cholesky.js';
+import { choleskyInPlace, choleskySolve } from '../models/cholesky.js';
 import { scaleDual, scalePrimal, singular, type RidgeTargets } from '../models/ridge-system.js';
 
 const TRAIN_TAU = 40;
@@ -118,8 +118,8 @@ function primal(rows: Rows, x: Float64Array, t: Float64Array, r: RidgeTargets): 
     }
   }
   scalePrimal(G, B, F, r);
-  if (!cholesky4(G, F)) throw singular('primal', F, gamma);
-  choleskySolve4(G, F, B, D);
+  if (!choleskyInPlace(G, F)) throw singular('primal', F, gamma);
+  choleskySolve(G, F, B, D);
   const W = new Float64Array(D * F);
   for (let a = 0; a < F; a++) for (let d = 0; d < D; d++) W[d * F + a] = B[a * D + d];
   return W;
@@ -142,8 +142,8 @@ function dual(rows: Rows, x: Float64Array, t: Float64Array, r: RidgeTargets): Fl
     }
   });
   const { sl, R } = scaleDual(K, r);
-  if (!cholesky4(K, P)) throw singular('dual', P, gamma);
-  choleskySolve4(K, P, R, D);
+  if (!choleskyInPlace(K, P)) throw singular('dual', P, gamma);
+  choleskySolve(K, P, R, D);
   const W = new Float64Array(D * F);
   const { idx, val } = rows;
   for (let i = 0; i < P; i++) {
