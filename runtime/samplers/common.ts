@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { IrHistogram } from '../../compiler/ir/types.js';
 import type { Schedule } from '../schedule.js';
+import { integrate, type IntegrateOptions, type VelocityFn } from '../integrate.js';
 import { cholesky } from '../linalg.js';
 import { normals } from '../rng.js';
 import { histogram } from '../histogram.js';
@@ -36,6 +37,28 @@ export function initialState(schedule: Schedule, dim: number, seed: number, star
       }
   } else for (let i = 0; i < out.length; i++) out[i] = sd * z[i];
   return tf.tensor2d(out, [count, dim]);
+}
+
+/** One chunk of particles: draw x_T (counter-based, so chunks match an unchunked run), integrate to t_min, read back. */
+export function integrateChunk(
+  schedule: Schedule,
+  dim: number,
+  seed: number,
+  start: number,
+  count: number,
+  times: Float64Array,
+  velocity: VelocityFn,
+  opts: IntegrateOptions,
+): Float32Array {
+  const x0 = initialState(schedule, dim, seed, start, count);
+  try {
+    const x = integrate(x0, times, velocity, opts);
+    const out = x.dataSync() as Float32Array;
+    x.dispose();
+    return out;
+  } finally {
+    x0.dispose();
+  }
 }
 
 export function runChunked(

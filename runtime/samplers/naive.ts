@@ -21,10 +21,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { PointSet } from '../posterior.js';
 import { posterior } from '../posterior.js';
 import type { Schedule } from '../schedule.js';
-import { integrate, pfOdeVelocity, type NoiseFn, type ScoreFn } from '../integrate.js';
+import { pfOdeVelocity, type NoiseFn, type ScoreFn } from '../integrate.js';
 import { categorical, deriveSeed, normals } from '../rng.js';
 import { chunkSize, pfOdeBytesPerParticle } from '../memory.js';
-import { initialState, runChunked } from './common.js';
+import { integrateChunk, runChunked } from './common.js';
 
 export interface NaiveOptions {
   data: PointSet;
@@ -55,24 +55,14 @@ export function sampleNaive(o: NaiveOptions): Float32Array {
     o.draws,
     per,
     dim,
-    (start, count) => {
-      const x0 = initialState(o.schedule, dim, deriveSeed(o.seed, 'init'), start, count);
-      try {
-        const noise = o.form === 'resample' ? resampleNoise(o, start) : sdeNoise(o, start);
-        const x = integrate(x0, o.times, velocity, {
-          solver: 'euler',
-          noise,
-          schedule: o.schedule,
-          quantity: `naive-estimator state (${o.form})`,
-          onStep: o.onStep,
-        });
-        const out = x.dataSync() as Float32Array;
-        x.dispose();
-        return out;
-      } finally {
-        x0.dispose();
-      }
-    },
+    (start, count) =>
+      integrateChunk(o.schedule, dim, deriveSeed(o.seed, 'init'), start, count, o.times, velocity, {
+        solver: 'euler',
+        noise: o.form === 'resample' ? resampleNoise(o, start) : sdeNoise(o, start),
+        schedule: o.schedule,
+        quantity: `naive-estimator state (${o.form})`,
+        onStep: o.onStep,
+      }),
     o.check ?? (() => {}),
   );
 }

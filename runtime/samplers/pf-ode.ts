@@ -13,9 +13,9 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { Schedule } from '../schedule.js';
-import { integrate, pfOdeVelocity, type ScoreFn } from '../integrate.js';
+import { pfOdeVelocity, type ScoreFn } from '../integrate.js';
 import { chunkSize, pfOdeBytesPerParticle } from '../memory.js';
-import { initialState, runChunked } from './common.js';
+import { integrateChunk, runChunked } from './common.js';
 import { spdInverse } from '../linalg.js';
 
 export interface PfOdeOptions {
@@ -49,22 +49,13 @@ export function samplePfOde(o: PfOdeOptions): Float32Array {
     o.draws,
     per,
     o.dim,
-    (start, count) => {
-      const x0 = initialState(o.schedule, o.dim, o.seed, start, count);
-      try {
-        const x = integrate(x0, o.times, velocity, {
-          solver: o.solver,
-          schedule: o.schedule,
-          quantity: 'PF-ODE state',
-          onStep: o.onStep,
-        });
-        const out = x.dataSync() as Float32Array;
-        x.dispose();
-        return out;
-      } finally {
-        x0.dispose();
-      }
-    },
+    (start, count) =>
+      integrateChunk(o.schedule, o.dim, o.seed, start, count, o.times, velocity, {
+        solver: o.solver,
+        schedule: o.schedule,
+        quantity: 'PF-ODE state',
+        onStep: o.onStep,
+      }),
     o.check ?? (() => {}),
   );
 }
