@@ -13,6 +13,7 @@ import { covFromRows, kernelRow, population, vFactor } from './population.js';
 import { gridKernel } from './grid-kernel.js';
 import { ntkVkernelMap } from './ntk.js';
 import { ntkState } from '../models/ntk.js';
+import { gridArrays, gridPoints } from '../kernels/maps.js';
 
 export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
   if (!node.model) throw new Error('internal: a vkernel map needs a model');
@@ -22,9 +23,8 @@ export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
   const state = linearState(model);
   const D = state.dim;
   const pop = population(state, node.mc_samples, node.seed);
-  const axes = node.grid.axes;
-  const coords = axes.map((a) => Array.from({ length: a.n }, (_, i) => (a.n === 1 ? a.lo : a.lo + ((a.hi - a.lo) * i) / (a.n - 1))));
-  const G = axes.reduce((s, a) => s * a.n, 1);
+  // Grid points in C order and the per-axis coordinates (the posterior maps' layout).
+  const { axes: coordArrays, points: xs, count: G } = gridPoints(node.grid);
   const nt = node.t.length;
   const V = new Float64Array(nt * G * D * D);
   const se = new Float64Array(nt * G * D * D);
@@ -32,18 +32,9 @@ export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
   if (node.quantity === 'vkernel_time_correlation' && !ref) throw new Error('internal: time correlation without ref');
   const shape = state.schedule.shape;
   const param = state.spec.parametrization;
-  const xs = new Float64Array(G * D);
-  for (let g = 0; g < G; g++) {
-    let r = g;
-    for (let a = D - 1; a >= 0; a--) {
-      xs[g * D + a] = coords[a][r % axes[a].n];
-      r = Math.floor(r / axes[a].n);
-    }
-  }
   const N = pop.N;
   // Kernel rows for CHUNK grid points at a time ([CHUNK, N] floats: 20 MB at N = 1e4).
   const CHUNK = Math.max(1, Math.min(G, Math.floor(2.5e6 / N)));
-  const coordArrays = coords.map((c) => Float64Array.from(c));
   const refRow = ref ? kernelRow(pop, Float64Array.from(ref.x), ref.t) : null;
   for (let k = 0; k < nt; k++) {
     const t = node.t[k];
@@ -66,13 +57,10 @@ export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
     }
   }
   const result = emptyResult();
-  const gshape = [nt, ...axes.map((a) => a.n), D, D];
+  const gshape = [nt, ...coordArrays.map((a) => a.length), D, D];
   result.arrays.V = { shape: gshape, dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]' };
   result.arrays.V_se = { shape: gshape, dtype: 'float64', data: se, doc: 'Monte-Carlo standard error of V [n_t, ...grid, D, D]' };
-  result.arrays.t = { shape: [nt], dtype: 'float64', data: Float64Array.from(node.t), doc: 'times [n_t]' };
-  ['x', 'y', 'z'].slice(0, D).forEach((name, a) => {
-    result.arrays[`grid_${name}`] = { shape: [axes[a].n], dtype: 'float64', data: Float64Array.from(coords[a]), doc: `${name} grid [n]` };
-  });
+  Object.assign(result.arrays, gridArrays(coordArrays, node.t));
   result.scalars.mc_samples = node.mc_samples;
   result.notes.push('first order in 1/P (math.md 9.2), ridge-bias terms included');
   return { value: { kind: 'map' }, result };

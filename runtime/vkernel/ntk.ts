@@ -28,6 +28,7 @@ import { embed, ntkTheta, symEig, type NtkState } from '../models/ntk.js';
 import { design, vFactor, type CovEstimate } from './population.js';
 import type { DsmSamples } from '../models/dsm.js';
 import { emptyResult, type KernelOutput } from '../kernels/types.js';
+import { gridArrays, gridPoints } from '../kernels/maps.js';
 
 export interface NtkPopulation {
   N: number;
@@ -129,10 +130,18 @@ export function weightedKernelRow(pop: NtkPopulation, x: Float64Array, t: number
   return row;
 }
 
-export function ntkMuCov(pop: NtkPopulation, xa: Float64Array, ta: number, xb: Float64Array, tb: number): CovEstimate {
+export function ntkMuCov(
+  pop: NtkPopulation,
+  xa: Float64Array,
+  ta: number,
+  xb: Float64Array,
+  tb: number,
+  /** weightedKernelRow(pop, xb, tb), when the caller reuses one reference point. */
+  rowB?: Float64Array,
+): CovEstimate {
   const { N, D, P } = pop;
   const ra = weightedKernelRow(pop, xa, ta);
-  const rb = xa === xb && ta === tb ? ra : weightedKernelRow(pop, xb, tb);
+  const rb = rowB ?? (xa === xb && ta === tb ? ra : weightedKernelRow(pop, xb, tb));
   const cov = new Float64Array(D * D);
   const sq = new Float64Array(D * D);
   const ga = new Float64Array(D);
@@ -170,25 +179,21 @@ export function ntkVkernelMap(node: IrMap, state: NtkState): KernelOutput {
     pop = ntkPopulation(state, state.spec.design, deriveSeed(state.spec.seed, 'design'));
     populations.set(state, pop);
   }
-  const axes = node.grid.axes;
-  const coords = axes.map((a) => Array.from({ length: a.n }, (_, i) => (a.n === 1 ? a.lo : a.lo + ((a.hi - a.lo) * i) / (a.n - 1))));
-  const G = axes.reduce((s, a) => s * a.n, 1);
+  const { axes, points, count: G } = gridPoints(node.grid);
   const nt = node.t.length;
   const V = new Float64Array(nt * G * D * D);
   const se = new Float64Array(nt * G * D * D);
   const ref = node.quantity === 'vkernel_time_correlation' ? node.ref : null;
+  // The time-correlation map pairs every grid point with one reference point: its row once.
+  const refX = ref ? Float64Array.from(ref.x) : null;
+  const refRow = ref && refX ? weightedKernelRow(pop, refX, ref.t) : undefined;
   for (let k = 0; k < nt; k++) {
     const t = node.t[k];
     for (let g = 0; g < G; g++) {
-      const x = new Float64Array(D);
-      let r = g;
-      for (let a = D - 1; a >= 0; a--) {
-        x[a] = coords[a][r % axes[a].n];
-        r = Math.floor(r / axes[a].n);
-      }
-      const xb = ref ? Float64Array.from(ref.x) : x;
+      const x = points.subarray(g * D, (g + 1) * D);
+      const xb = refX ?? x;
       const tb = ref ? ref.t : t;
-      const est = ntkMuCov(pop, x, t, xb, tb);
+      const est = ntkMuCov(pop, x, t, xb, tb, refRow);
       const c = vFactor(state.schedule, 'denoiser', t) * vFactor(state.schedule, 'denoiser', tb);
       for (let i = 0; i < D * D; i++) {
         V[(k * G + g) * D * D + i] = c * est.cov[i];
@@ -197,14 +202,11 @@ export function ntkVkernelMap(node: IrMap, state: NtkState): KernelOutput {
     }
   }
   const result = emptyResult();
-  const gshape = [nt, ...axes.map((a) => a.n), D, D];
+  const gshape = [nt, ...axes.map((a) => a.length), D, D];
   result.arrays.V = { shape: gshape, dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]' };
   result.arrays.V_se = { shape: gshape, dtype: 'float64', data: se, doc: 'Monte-Carlo standard error of V [n_t, ...grid, D, D]' };
-  result.arrays.t = { shape: [nt], dtype: 'float64', data: Float64Array.from(node.t), doc: 'times [n_t]' };
+  Object.assign(result.arrays, gridArrays(axes, node.t));
   result.arrays.nu = { shape: [pop.nu.length], dtype: 'float64', data: pop.nu, doc: 'Nystrom eigenvalues of the lambda-weighted NTK operator (ascending)' };
-  ['x', 'y', 'z'].slice(0, D).forEach((name, a) => {
-    result.arrays[`grid_${name}`] = { shape: [axes[a].n], dtype: 'float64', data: Float64Array.from(coords[a]), doc: `${name} grid [n]` };
-  });
   result.scalars.mc_samples = pop.N;
   result.scalars.eigenpairs = pop.nu.length;
   result.notes.push(`NTK V-kernel, continuum form (math.md 10) on a ${pop.N}-point Nystrom design, target-noise and random-design terms`);
