@@ -2,7 +2,10 @@
 // x0 ~ p_data (the weighted training points) and x ~ N(alpha_t x0, S_t), S_t = s2(t) M.
 //
 // API
-//   dsmSamples(data, schedule, P, tRange, seed): DsmSamples
+//   dsmSamples(data, schedule, P, tRange, seed, draw?): DsmSamples
+//     draw.stratified: time j in the j-th of P equal strata of t_range (Monte-Carlo designs, whose
+//     lambda-weighted averages are dominated by the few draws near t_min); draw.label names the
+//     random streams (default 'dsm').
 //   interface DsmSamples { P, dim, t [P], x0 [P, dim], x [P, dim] }   (float64, row-major)
 //   cholShape(schedule, dim): lower Cholesky factor of M (identity for isotropic processes)
 
@@ -37,17 +40,19 @@ export function dsmSamples(
   P: number,
   tRange: [number, number],
   seed: number,
+  draw: { stratified?: boolean; label?: string } = {},
 ): DsmSamples {
   const dim = data.dim;
-  const u = uniforms(deriveSeed(seed, 'dsm', 't'), P);
-  const comp = categorical(deriveSeed(seed, 'dsm', 'x0'), data.weights, P, data.M, 0, 0);
-  const xi = normals(deriveSeed(seed, 'dsm', 'noise'), P * dim);
+  const label = draw.label ?? 'dsm';
+  const u = uniforms(deriveSeed(seed, label, 't'), P);
+  const comp = categorical(deriveSeed(seed, label, 'x0'), data.weights, P, data.M, 0, 0);
+  const xi = normals(deriveSeed(seed, label, 'noise'), P * dim);
   const L = cholShape(schedule, dim);
   const t = new Float64Array(P);
   const x0 = new Float64Array(P * dim);
   const x = new Float64Array(P * dim);
   for (let i = 0; i < P; i++) {
-    const ti = tRange[0] + (tRange[1] - tRange[0]) * u[i];
+    const ti = draw.stratified ? tRange[0] + ((tRange[1] - tRange[0]) * (i + u[i])) / P : tRange[0] + (tRange[1] - tRange[0]) * u[i];
     t[i] = ti;
     const al = schedule.alpha(ti);
     const sd = Math.sqrt(schedule.s2(ti));

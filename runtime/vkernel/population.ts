@@ -41,9 +41,9 @@
 
 import type { Schedule } from '../schedule.js';
 import { posterior, type PointSet } from '../posterior.js';
-import { categorical, deriveSeed, normals, uniforms } from '../rng.js';
+import { deriveSeed, normals } from '../rng.js';
 import type { LinearState } from '../models/linear-kernel.js';
-import { cholShape, type DsmSamples } from '../models/dsm.js';
+import { dsmSamples, type DsmSamples } from '../models/dsm.js';
 import { targets, type Parametrization } from '../models/linear.js';
 import { choleskyInPlace, choleskySolve } from '../models/cholesky.js';
 import { NonFiniteError } from '../errors.js';
@@ -76,27 +76,7 @@ export interface Population {
 
 /** N design points like DSM samples, with stratified times. */
 export function design(data: PointSet, schedule: Schedule, N: number, tRange: [number, number], seed: number): DsmSamples {
-  const dim = data.dim;
-  const u = uniforms(deriveSeed(seed, 'design', 't'), N);
-  const comp = categorical(deriveSeed(seed, 'design', 'x0'), data.weights, N, data.M, 0, 0);
-  const xi = normals(deriveSeed(seed, 'design', 'noise'), N * dim);
-  const L = cholShape(schedule, dim);
-  const t = new Float64Array(N);
-  const x0 = new Float64Array(N * dim);
-  const x = new Float64Array(N * dim);
-  for (let j = 0; j < N; j++) {
-    const tj = tRange[0] + ((tRange[1] - tRange[0]) * (j + u[j])) / N;
-    t[j] = tj;
-    const al = schedule.alpha(tj);
-    const sd = Math.sqrt(schedule.s2(tj));
-    for (let a = 0; a < dim; a++) {
-      let z = 0;
-      for (let b = 0; b <= a; b++) z += L[a * dim + b] * xi[j * dim + b];
-      x0[j * dim + a] = data.points[comp[j] * dim + a];
-      x[j * dim + a] = al * x0[j * dim + a] + sd * z;
-    }
-  }
-  return { P: N, dim, t, x0, x };
+  return dsmSamples(data, schedule, N, tRange, seed, { stratified: true, label: 'design' });
 }
 
 /** Solves SigmaG X^T = B^T for a [D, F] row-major B (X = B SigmaG^{-1}). */
