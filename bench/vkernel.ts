@@ -14,7 +14,8 @@ import type { KernelContext, NodeValue } from '../runtime/kernels/types.js';
 import { makeSchedule } from '../runtime/schedule.js';
 import { deriveSeed } from '../runtime/rng.js';
 import { makeLinearState, type LinearNode } from '../runtime/models/linear-kernel.js';
-import { drawOmegaBatch, population } from '../runtime/vkernel/population.js';
+import { population } from '../runtime/vkernel/population.js';
+import { drawOmegaWeights } from '../runtime/vkernel/omega.js';
 import { vkernelMapKernel } from '../runtime/vkernel/maps.js';
 import { whiteIntensity } from '../runtime/vkernel/white.js';
 
@@ -67,7 +68,7 @@ for (const c of cells) {
   const st = makeLinearState(spec, c.tree, data, vp);
   const pop = measure(`${c.name} population (F = ${st.features.F}, mc_samples ${MC})`, () => population(st, MC, deriveSeed(5, 'population')));
   const Ws = measure(`${c.name} ${MEMBERS} virtual weights`, () =>
-    drawOmegaBatch(pop, Array.from({ length: MEMBERS }, (_, m) => deriveSeed(5, 'virtual', m))),
+    Array.from({ length: MEMBERS }, (_, m) => drawOmegaWeights(pop, deriveSeed(5, 'virtual', m), pop.Wavg)),
   );
   const times = Float64Array.from({ length: 31 }, (_, i) => 1 - (0.99 * i) / 30);
   const range = (n: number) => ({ lo: -4, hi: 4, n });

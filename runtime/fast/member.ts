@@ -1,6 +1,7 @@
 // One ensemble member end to end, from plain data only (so a worker thread can run it): its
-// weights (given, or trained in closed form here), the PF-ODE from its own initial draws, its
-// samples and histogram written into the shared output arrays. The result depends only on the
+// weights (given, trained in closed form here, or drawn here as a Gaussian-field virtual model),
+// the PF-ODE from its own initial draws, its samples and histogram written into the shared output
+// arrays. The result depends only on the
 // job and the member index, never on the thread that runs it.
 //
 // API
@@ -20,6 +21,7 @@ import { compileFeatures, type FeatureMap } from '../features.js';
 import { linearEvaluator, type LinearEvaluator } from '../models/linear-eval.js';
 import { factoredGram, ridgeFit } from '../models/linear.js';
 import { histogram } from '../histogram.js';
+import { drawOmegaWeights, type OmegaField } from '../vkernel/omega.js';
 import { normals } from '../rng.js';
 import { axisBasis, type AxisBasis } from './axis.js';
 import { integrateParticles } from './particles.js';
@@ -44,6 +46,15 @@ export interface TrainInputs {
   Y: Float64Array;
 }
 
+/** Gaussian-field virtual models (vkernel/omega.ts), drawn in the thread that samples them. */
+export interface OmegaInputs {
+  kind: 'omega';
+  field: OmegaField;
+  mean: Float64Array;
+  /** Virtual-model seed per member. */
+  seeds: Float64Array;
+}
+
 export interface MemberJob {
   tree: IrFeatureTree;
   dim: number;
@@ -55,7 +66,7 @@ export interface MemberJob {
   seeds: Float64Array;
   histogram: IrHistogram | null;
   binCount: number;
-  weights: { kind: 'given'; W: Float64Array } | TrainInputs;
+  weights: { kind: 'given'; W: Float64Array } | TrainInputs | OmegaInputs;
   samples: Float32Array;
   density: Float64Array;
 }
@@ -94,6 +105,7 @@ export function memberWeights(job: MemberJob, prep: Prepared, m: number): Float6
   const F = prep.features.F;
   const w = job.weights;
   if (w.kind === 'given') return w.W.subarray(m * D * F, (m + 1) * D * F);
+  if (w.kind === 'omega') return drawOmegaWeights(w.field, w.seeds[m], w.mean);
   const P = w.P;
   const x = w.x.subarray(m * P * D, (m + 1) * P * D);
   const t = w.t.subarray(m * P, (m + 1) * P);

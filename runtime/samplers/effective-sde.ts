@@ -16,7 +16,7 @@ import { deriveSeed } from '../rng.js';
 import { timeGrid } from '../timegrid.js';
 import { lookup, type Kernel } from '../kernels/types.js';
 import { linearState, type LinearState } from '../models/linear-kernel.js';
-import { drawOmegaBatch, population } from '../vkernel/population.js';
+import { population } from '../vkernel/population.js';
 import type { GridAxis } from '../vkernel/white.js';
 import { membersOutput, runMembers } from './ensemble.js';
 import { sampleWhiteNoise } from './white-noise.js';
@@ -50,10 +50,9 @@ export const effectiveSdeKernel: Kernel<IrSample> = (node, ctx) => {
     res.result.scalars.mc_samples = node.mc_samples;
     return res;
   }
-  // All virtual models in one pass over the design rows ([members, D, F] floats: 16 KB a model at F = 1000).
+  // Each thread draws the virtual models it samples (vkernel/omega.ts).
   const seeds = Array.from({ length: node.members }, (_, m) => deriveSeed(node.seed, 'virtual', m));
-  const Ws = drawOmegaBatch(pop, seeds);
-  const out = runMembers(node, state, node.members, (m) => Ws[m], ctx);
+  const out = runMembers(node, state, node.members, { field: pop, mean: pop.Wavg, seeds }, ctx);
   const res = membersOutput(node, state.dim, node.members, out, [
     `Gaussian-field effective SDE: ${node.members} virtual models, Sigma_gamma, the mean and Xi from ${node.mc_samples} Monte-Carlo design points`,
   ]);

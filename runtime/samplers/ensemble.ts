@@ -4,7 +4,7 @@
 // the fix of the reference code's per-column normalization (math.md 13.3).
 //
 // API
-//   runMembers(node, state, members, W(m) | 'train', ctx): MembersOut
+//   runMembers(node, state, members, W(m) | 'train' | VirtualModels, ctx): MembersOut
 //                                              shared with effective-sde.ts (virtual members);
 //                                              runs on every core (runtime/fast/pool.ts)
 //   ensembleKernel                             kernel for sample.ensemble (NTK models: models/ntk.ts)
@@ -20,8 +20,9 @@ import { timeGrid } from '../timegrid.js';
 import { lookup, type Kernel, type KernelContext } from '../kernels/types.js';
 import { linearState, type LinearState } from '../models/linear-kernel.js';
 import { stepPlan } from '../fast/steps.js';
-import { runMembersParallel } from '../fast/pool.js';
-import type { MemberJob, TrainInputs } from '../fast/member.js';
+import { runMembersParallel, shareArray } from '../fast/pool.js';
+import type { MemberJob, OmegaInputs, TrainInputs } from '../fast/member.js';
+import type { OmegaField } from '../vkernel/omega.js';
 import { dsmSamples } from '../models/dsm.js';
 import { targets } from '../models/linear.js';
 import { cholesky } from '../linalg.js';
@@ -38,16 +39,24 @@ export interface MembersOut {
   binCount: number;
 }
 
+/** Gaussian-field virtual models: member m is drawOmegaWeights(field, seeds[m], mean). */
+export interface VirtualModels {
+  field: OmegaField;
+  mean: Float64Array;
+  seeds: number[];
+}
+
 /**
  * Members 0..members-1 of a linear-model ensemble: `weights` gives member m's W [D, F] (computed
- * here, before sampling starts), or 'train' trains member m like state.train(m), inside the
- * thread that samples it. Execution: runtime/fast (threads, fused per-particle loop).
+ * here, before sampling starts); 'train' trains member m like state.train(m), and VirtualModels
+ * draws virtual model m, inside the thread that samples it. Execution: runtime/fast (threads,
+ * fused per-particle loop).
  */
 export function runMembers(
   node: SampleNode,
   state: LinearState,
   members: number,
-  weights: ((m: number) => Float64Array) | 'train',
+  weights: ((m: number) => Float64Array) | 'train' | VirtualModels,
   ctx?: KernelContext,
 ): MembersOut {
   const dim = state.dim;
@@ -67,7 +76,12 @@ export function runMembers(
     seeds,
     histogram: dim <= 2 ? node.histogram : null,
     binCount,
-    weights: weights === 'train' ? trainInputs(state, members) : { kind: 'given', W: givenWeights(weights, members) },
+    weights:
+      weights === 'train'
+        ? trainInputs(state, members)
+        : typeof weights === 'function'
+          ? { kind: 'given', W: givenWeights(weights, members) }
+          : virtualInputs(weights),
     samples,
     density,
   };
@@ -90,6 +104,24 @@ function givenWeights(weightsOf: (m: number) => Float64Array, members: number): 
   W.set(first);
   for (let m = 1; m < members; m++) W.set(weightsOf(m), m * first.length);
   return W;
+}
+
+/** The field's arrays in shared memory (read by every thread, copied once). */
+function virtualInputs(v: VirtualModels): OmegaInputs {
+  const f = v.field;
+  const field: OmegaField = {
+    N: f.N,
+    D: f.D,
+    F: f.F,
+    P: f.P,
+    lambda: shareArray(f.lambda),
+    rows: { start: shareArray(f.rows.start), col: shareArray(f.rows.col), val: shareArray(f.rows.val) },
+    noiseChol: shareArray(f.noiseChol),
+    resid: shareArray(f.resid),
+    G: shareArray(f.G),
+    SigmaGinv: shareArray(f.SigmaGinv),
+  };
+  return { kind: 'omega', field, mean: shareArray(v.mean), seeds: Float64Array.from(v.seeds) };
 }
 
 /** Member m's DSM samples and targets, drawn exactly as state.train(m) draws them. */

@@ -31,17 +31,11 @@
 //   vFactor(schedule, parametrization, t): the scalar c_t with V = c_t c_t' Cov[W phi] for the
 //     denoiser (c = d alpha / s2: D_t S_t^{-1} = (d/s2) I because S and D share M), or d_t for the
 //     score (V = d d' M Cov M, applied by the caller).
-//   drawOmegaWeights(pop, seed, mean?): one Gaussian-field virtual model W = mean + Omega SigmaG^{-1}
-//     (mean defaults to Wavg); drawOmegaBatch(pop, seeds, mean?) the same for many seeds in one
-//     pass over the design (each model's result depends only on its seed)
-//     with Cov[Omega] = Xi / P, Xi = <lambda^2 (N + r r^T) phi phi^T> - G G^T, drawn as
-//     Omega = (PN)^{-1/2} sum_j [lambda_j (L_j zeta_j) phi_j^T + eps_j (lambda_j r_j phi_j^T - G)]
-//     (L_j = chol N_j; zeta, eps standard normal): exactly the Monte-Carlo Xi, without ever
-//     forming or factoring the (D F) x (D F) matrix.
+//   Gaussian-field virtual models from a population: vkernel/omega.ts.
 
 import type { Schedule } from '../schedule.js';
 import { posterior, type PointSet } from '../posterior.js';
-import { deriveSeed, normals } from '../rng.js';
+import { deriveSeed } from '../rng.js';
 import type { LinearState } from '../models/linear-kernel.js';
 import { dsmSamples, type DsmSamples } from '../models/dsm.js';
 import { targets, type Parametrization } from '../models/linear.js';
@@ -236,73 +230,6 @@ export function vFactor(schedule: Schedule, parametrization: Parametrization, t:
   return parametrization === 'denoiser'
     ? (schedule.d(t) * schedule.alpha(t)) / schedule.s2(t)
     : schedule.d(t);
-}
-
-export function drawOmegaWeights(pop: Population, seed: number, mean: Float64Array = pop.Wavg): Float64Array {
-  return drawOmegaBatch(pop, [seed], mean)[0];
-}
-
-/**
- * drawOmegaWeights for several seeds in one pass over the design rows (the rows are read once for
- * all models; each model's draws come from its own seed, so the result per seed is the same).
- */
-export function drawOmegaBatch(pop: Population, seeds: number[], mean: Float64Array = pop.Wavg): Float64Array[] {
-  // Chunks bound the per-seed normal draws held at once (OMEGA_CHUNK x 8 (D + 1) N bytes).
-  const out: Float64Array[] = [];
-  for (let i = 0; i < seeds.length; i += OMEGA_CHUNK) out.push(...omegaChunk(pop, seeds.slice(i, i + OMEGA_CHUNK), mean));
-  return out;
-}
-
-const OMEGA_CHUNK = 32;
-
-function omegaChunk(pop: Population, seeds: number[], mean: Float64Array): Float64Array[] {
-  const { N, D, F, P, noiseChol: L } = pop;
-  const { start, col, val } = pop.rows;
-  const M = seeds.length;
-  const MD = M * D;
-  const zeta = seeds.map((sd) => normals(deriveSeed(sd, 'omega', 'zeta'), N * D));
-  const eps = seeds.map((sd) => normals(deriveSeed(sd, 'omega', 'eps'), N));
-  // omegaT [F, M D]: model m's Omega^T in columns m D .. m D + D.
-  const omegaT = new Float64Array(F * MD);
-  const c = new Float64Array(MD);
-  const epsSum = new Float64Array(M);
-  for (let j = 0; j < N; j++) {
-    const l = pop.lambda[j];
-    const o = j * D * D;
-    for (let m = 0; m < M; m++) {
-      const z = zeta[m];
-      const e = eps[m][j];
-      for (let a = 0; a < D; a++) {
-        let v = 0;
-        for (let b = 0; b <= a; b++) v += L[o + a * D + b] * z[j * D + b];
-        c[m * D + a] = l * (v + e * pop.resid[j * D + a]);
-      }
-      epsSum[m] += e;
-    }
-    for (let q = start[j]; q < start[j + 1]; q++) {
-      const v = val[q];
-      const r = col[q] * MD;
-      for (let i = 0; i < MD; i++) omegaT[r + i] += c[i] * v;
-    }
-  }
-  const scale = 1 / Math.sqrt(P * N);
-  for (let f = 0; f < F; f++)
-    for (let m = 0; m < M; m++)
-      for (let a = 0; a < D; a++) omegaT[f * MD + m * D + a] = (omegaT[f * MD + m * D + a] - epsSum[m] * pop.G[a * F + f]) * scale;
-  // W = mean + Omega SigmaG^{-1}, by rows of the explicit inverse (contiguous; the same product
-  // as the triangular solves up to rounding).
-  const Ws = seeds.map(() => Float64Array.from(mean));
-  for (let f = 0; f < F; f++) {
-    const r = f * F;
-    for (let i = 0; i < MD; i++) {
-      const v = omegaT[f * MD + i];
-      if (v === 0) continue;
-      const W = Ws[(i / D) | 0];
-      const oa = (i % D) * F;
-      for (let g = 0; g < F; g++) W[oa + g] += v * pop.SigmaGinv[r + g];
-    }
-  }
-  return Ws;
 }
 
 /** Cholesky factors of every N_j [N, D, D]; all zero where N_j is not positive definite. */

@@ -4,7 +4,9 @@ import { expect } from 'chai';
 import type { IrFeatureTree, IrSample } from '../../compiler/ir/types.js';
 import { compileFeatures } from '../../runtime/features.js';
 import { makeLinearState } from '../../runtime/models/linear-kernel.js';
-import { runMembers } from '../../runtime/samplers/ensemble.js';
+import { runMembers, type VirtualModels } from '../../runtime/samplers/ensemble.js';
+import { population } from '../../runtime/vkernel/population.js';
+import { drawOmegaWeights } from '../../runtime/vkernel/omega.js';
 import { initialState } from '../../runtime/samplers/common.js';
 import { deriveSeed, uniforms } from '../../runtime/rng.js';
 import { fexp } from '../../runtime/fast/exp.js';
@@ -232,29 +234,40 @@ describe('runtime/fast: optimized ensemble sampling', function () {
     }
   });
 
-  it('gives the same bytes on 1 and 2 threads and across runs (trained members and given weights)', () => {
+  it('gives the same bytes on 1 and 2 threads and across runs (trained members, virtual models, given weights)', () => {
     const st = makeLinearState(linearNode(150, 1e-2, 6), gauss2d(5), square, vp);
     const node = sampleNode(2, 'euler', 2000, 5);
-    const run = (threads: number, given: boolean) => {
+    const pop = population(st, 400, 7);
+    const virtual: VirtualModels = { field: pop, mean: pop.Wavg, seeds: [11, 12, 13, 14, 15] };
+    // Each mode in the threads, and the same weights computed here first and handed over.
+    const modes = [
+      { name: 'trained', inThread: 'train' as const, given: (m: number) => st.train(m).W },
+      { name: 'virtual', inThread: virtual, given: (m: number) => drawOmegaWeights(pop, virtual.seeds[m], pop.Wavg) },
+    ];
+    const run = (threads: number, weights: Parameters<typeof runMembers>[3]) => {
       setThreads(threads);
-      const out = runMembers(node, st, 5, given ? (m) => st.train(m).W : 'train');
+      const out = runMembers(node, st, 5, weights);
       return { ...out, onCaller: lastRunStats().onCaller };
     };
     setThreads(2);
     expect(awaitWorkers(60_000)).to.be.at.least(1);
-    for (const given of [false, true]) {
-      const calls = simdCalls();
-      const one = run(1, given);
-      // the kernel ran every member on the caller (unless SIMD is off for this run)
-      expect(simdCalls() - calls).to.equal(simdEnabled() ? 5 : 0);
-      const again = run(1, given);
-      expect(Buffer.from(again.samples.buffer).equals(Buffer.from(one.samples.buffer))).to.equal(true);
-      const two = run(2, given);
-      expect(one.onCaller).to.equal(5);
-      // the worker really ran members (else this would compare the caller with itself)
-      expect(two.onCaller).to.be.below(5);
-      expect(Buffer.from(two.samples.buffer).equals(Buffer.from(one.samples.buffer))).to.equal(true);
-      expect(Buffer.from(two.memberDensity.buffer).equals(Buffer.from(one.memberDensity.buffer))).to.equal(true);
+    for (const mode of modes) {
+      const reference = run(1, mode.given);
+      for (const weights of [mode.inThread, mode.given]) {
+        const calls = simdCalls();
+        const one = run(1, weights);
+        // the kernel ran every member on the caller (unless SIMD is off for this run)
+        expect(simdCalls() - calls).to.equal(simdEnabled() ? 5 : 0);
+        const again = run(1, weights);
+        expect(Buffer.from(again.samples.buffer).equals(Buffer.from(one.samples.buffer)), mode.name).to.equal(true);
+        expect(Buffer.from(one.samples.buffer).equals(Buffer.from(reference.samples.buffer)), mode.name).to.equal(true);
+        const two = run(2, weights);
+        expect(one.onCaller).to.equal(5);
+        // the worker really ran members (else this would compare the caller with itself)
+        expect(two.onCaller).to.be.below(5);
+        expect(Buffer.from(two.samples.buffer).equals(Buffer.from(one.samples.buffer)), mode.name).to.equal(true);
+        expect(Buffer.from(two.memberDensity.buffer).equals(Buffer.from(one.memberDensity.buffer)), mode.name).to.equal(true);
+      }
     }
   });
 });
