@@ -3,12 +3,22 @@
 // Why not ml-matrix: its CholeskyDecomposition goes through get/set per element; a 500 x 500
 // factor (one per Fig. 3 member) took 92 ms there against 63 ms with a textbook loop, and the
 // inner dot products split over four accumulators (below) make it 3x faster again: a single
-// running sum waits on every add.
+// running sum waits on every add. From n = 32 up the factor runs in WebAssembly SIMD instead
+// (linalg-wasm/: register-blocked, 8x faster at n = 500; bench/linalg.ts), unless SIMD is missing
+// or switched off (GTV_SIMD=0); below that the copy into wasm memory costs more than it saves.
+// Both give the same factor up to float64 rounding and stop at the first pivot that is not > 0.
 //
 // API
 //   choleskyInPlace(a, n): boolean      a [n, n] -> lower factor L in the lower triangle; false if
-//                                       a pivot is not positive (matrix not numerically SPD)
+//                                       a pivot is not positive (matrix not numerically SPD);
+//                                       the upper triangle is not touched; after false, the
+//                                       lower triangle's contents are unspecified
 //   choleskySolve(L, n, b, m)           solves (L L^T) X = B in place, B [n, m] row-major
+
+import { choleskyWasm, linalgSimdEnabled } from '../linalg-wasm/linalg.js';
+
+/** Smallest n factored in wasm (measured crossover: equal at n ~ 30, 2.7x faster at n = 64). */
+const WASM_FROM = 32;
 
 function dot(a: Float64Array, i0: number, j0: number, len: number): number {
   let s0 = 0;
@@ -27,6 +37,7 @@ function dot(a: Float64Array, i0: number, j0: number, len: number): number {
 }
 
 export function choleskyInPlace(a: Float64Array, n: number): boolean {
+  if (n >= WASM_FROM && linalgSimdEnabled()) return choleskyWasm(a, n);
   for (let j = 0; j < n; j++) {
     const rj = j * n;
     for (let k = 0; k < j; k++) {

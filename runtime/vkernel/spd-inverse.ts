@@ -1,11 +1,20 @@
 // The inverse of an SPD matrix from its Cholesky factor, float64: A^{-1} = L^{-T} L^{-1}.
 // The V-kernel needs quadratic forms phi^T A^{-1} phi at many sparse phi (vkernel/population.ts):
 // with the inverse at hand each costs nnz^2 / 2 instead of a dense triangular solve (n^2).
+// From n = 16 up it runs in WebAssembly SIMD (linalg-wasm/: 11x faster at n = 1000;
+// bench/linalg.ts) unless SIMD is missing or switched off (GTV_SIMD=0); the same result up to
+// float64 rounding.
 //
 // API
 //   inverseFromCholesky(L, n): Float64Array   L [n, n] lower factor (upper triangle ignored)
 
+import { inverseWasm, linalgSimdEnabled } from '../linalg-wasm/linalg.js';
+
+/** Smallest n inverted in wasm (measured crossover: equal at n ~ 13, 1.4x faster at n = 16). */
+const WASM_FROM = 16;
+
 export function inverseFromCholesky(L: Float64Array, n: number): Float64Array {
+  if (n >= WASM_FROM && linalgSimdEnabled()) return inverseWasm(L, n);
   // R = L^{-1}, lower triangular, row by row: R[i, :i] = -(sum_k L[i, k] R[k, :]) / L[i, i].
   const R = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {

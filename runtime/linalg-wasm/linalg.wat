@@ -1,0 +1,297 @@
+;; Dense float64 Cholesky factor and SPD inverse in WebAssembly SIMD128 (runtime/linalg-wasm/
+;; linalg.ts loads it; `npm run build:wasm` turns this text into linalg-bytes.ts).
+;;
+;; Both work on an s x s row-major matrix, s a multiple of 4 (the caller pads with the identity),
+;; rows 32-byte aligned (row stride $sb = 8 s bytes). All the O(n^3) work is one kernel, $blk:
+;; the 4 x 2 dot products of four consecutive rows with two consecutive rows over a contiguous
+;; range, 8 f64x2 accumulators. Each pair of loaded vectors feeds 8 multiply-adds (instead of one
+;; for a single dot product), so the loop is bound by the floating-point units, not by loads, and
+;; the streamed rows are read once per four rows instead of once per row. Plain f64x2 mul and add
+;; (no relaxed SIMD, no fused multiply-add): the same bits on every machine and thread.
+;;
+;; Scratch [0, 128): $blk's 4 x 4 block of sums, row r at byte 32 r.
+(module
+  (memory (export "memory") 1)
+
+  (global $sb (mut i32) (i32.const 0))
+
+  ;; out[r][c] (c = 0, 1; row r at out + 32 r) = sum_{m < len} P[r][m] Q[c][m] for the rows
+  ;; P[r] = pj + r sb and Q[c] = pk + c sb; len even. Each accumulator holds the even-index and the
+  ;; odd-index partial sums; they are added at the end (a fixed order).
+  (func $blk (param $pj i32) (param $pk i32) (param $len i32) (param $out i32)
+    (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $q0 i32) (local $q1 i32)
+    (local $end i32)
+    (local $a v128) (local $b0 v128) (local $b1 v128)
+    (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
+    (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
+    (local.set $p0 (local.get $pj))
+    (local.set $p1 (i32.add (local.get $p0) (global.get $sb)))
+    (local.set $p2 (i32.add (local.get $p1) (global.get $sb)))
+    (local.set $p3 (i32.add (local.get $p2) (global.get $sb)))
+    (local.set $q0 (local.get $pk))
+    (local.set $q1 (i32.add (local.get $q0) (global.get $sb)))
+    ;; four columns per pass, then the remaining two
+    (local.set $end (i32.add (local.get $pj) (i32.shl (i32.and (local.get $len) (i32.const -4)) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p0) (local.get $end)))
+        (local.set $b0 (v128.load (local.get $q0)))
+        (local.set $b1 (v128.load (local.get $q1)))
+        (local.set $a (v128.load (local.get $p0)))
+        (local.set $s00 (f64x2.add (local.get $s00) (f64x2.mul (local.get $a) (local.get $b0))))
+        (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $a) (local.get $b1))))
+        (local.set $a (v128.load (local.get $p1)))
+        (local.set $s10 (f64x2.add (local.get $s10) (f64x2.mul (local.get $a) (local.get $b0))))
+        (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $a) (local.get $b1))))
+        (local.set $a (v128.load (local.get $p2)))
+        (local.set $s20 (f64x2.add (local.get $s20) (f64x2.mul (local.get $a) (local.get $b0))))
+        (local.set $s21 (f64x2.add (local.get $s21) (f64x2.mul (local.get $a) (local.get $b1))))
+        (local.set $a (v128.load (local.get $p3)))
+        (local.set $s30 (f64x2.add (local.get $s30) (f64x2.mul (local.get $a) (local.get $b0))))
+        (local.set $s31 (f64x2.add (local.get $s31) (f64x2.mul (local.get $a) (local.get $b1))))
+        (local.set $b0 (v128.load offset=16 (local.get $q0)))
+        (local.set $b1 (v128.load offset=16 (local.get $q1)))
+        (local.set $a (v128.load offset=16 (local.get $p0)))
+        (local.set $s00 (f64x2.add (local.get $s00) (f64x2.mul (local.get $a) (local.get $b0))))
+        (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $a) (local.get $b1))))
+        (local.set $a (v128.load offset=16 (local.get $p1)))
+        (local.set $s10 (f64x2.add (local.get $s10) (f64x2.mul (local.get $a) (local.get $b0))))
+        (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $a) (local.get $b1))))
+        (local.set $a (v128.load offset=16 (local.get $p2)))
+        (local.set $s20 (f64x2.add (local.get $s20) (f64x2.mul (local.get $a) (local.get $b0))))
+        (local.set $s21 (f64x2.add (local.get $s21) (f64x2.mul (local.get $a) (local.get $b1))))
+        (local.set $a (v128.load offset=16 (local.get $p3)))
+        (local.set $s30 (f64x2.add (local.get $s30) (f64x2.mul (local.get $a) (local.get $b0))))
+        (local.set $s31 (f64x2.add (local.get $s31) (f64x2.mul (local.get $a) (local.get $b1))))
+        (local.set $p0 (i32.add (local.get $p0) (i32.const 32)))
+        (local.set $p1 (i32.add (local.get $p1) (i32.const 32)))
+        (local.set $p2 (i32.add (local.get $p2) (i32.const 32)))
+        (local.set $p3 (i32.add (local.get $p3) (i32.const 32)))
+        (local.set $q0 (i32.add (local.get $q0) (i32.const 32)))
+        (local.set $q1 (i32.add (local.get $q1) (i32.const 32)))
+        (br $next)))
+    (if (i32.and (local.get $len) (i32.const 2))
+      (then
+        (local.set $b0 (v128.load (local.get $q0)))
+        (local.set $b1 (v128.load (local.get $q1)))
+        (local.set $a (v128.load (local.get $p0)))
+        (local.set $s00 (f64x2.add (local.get $s00) (f64x2.mul (local.get $a) (local.get $b0))))
+        (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $a) (local.get $b1))))
+        (local.set $a (v128.load (local.get $p1)))
+        (local.set $s10 (f64x2.add (local.get $s10) (f64x2.mul (local.get $a) (local.get $b0))))
+        (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $a) (local.get $b1))))
+        (local.set $a (v128.load (local.get $p2)))
+        (local.set $s20 (f64x2.add (local.get $s20) (f64x2.mul (local.get $a) (local.get $b0))))
+        (local.set $s21 (f64x2.add (local.get $s21) (f64x2.mul (local.get $a) (local.get $b1))))
+        (local.set $a (v128.load (local.get $p3)))
+        (local.set $s30 (f64x2.add (local.get $s30) (f64x2.mul (local.get $a) (local.get $b0))))
+        (local.set $s31 (f64x2.add (local.get $s31) (f64x2.mul (local.get $a) (local.get $b1))))))
+    (f64.store (local.get $out)
+      (f64.add (f64x2.extract_lane 0 (local.get $s00)) (f64x2.extract_lane 1 (local.get $s00))))
+    (f64.store offset=8 (local.get $out)
+      (f64.add (f64x2.extract_lane 0 (local.get $s01)) (f64x2.extract_lane 1 (local.get $s01))))
+    (f64.store offset=32 (local.get $out)
+      (f64.add (f64x2.extract_lane 0 (local.get $s10)) (f64x2.extract_lane 1 (local.get $s10))))
+    (f64.store offset=40 (local.get $out)
+      (f64.add (f64x2.extract_lane 0 (local.get $s11)) (f64x2.extract_lane 1 (local.get $s11))))
+    (f64.store offset=64 (local.get $out)
+      (f64.add (f64x2.extract_lane 0 (local.get $s20)) (f64x2.extract_lane 1 (local.get $s20))))
+    (f64.store offset=72 (local.get $out)
+      (f64.add (f64x2.extract_lane 0 (local.get $s21)) (f64x2.extract_lane 1 (local.get $s21))))
+    (f64.store offset=96 (local.get $out)
+      (f64.add (f64x2.extract_lane 0 (local.get $s30)) (f64x2.extract_lane 1 (local.get $s30))))
+    (f64.store offset=104 (local.get $out)
+      (f64.add (f64x2.extract_lane 0 (local.get $s31)) (f64x2.extract_lane 1 (local.get $s31)))))
+
+  ;; Cholesky A = L L^T in place (lower triangle of the s x s matrix at $base; the upper triangle
+  ;; is neither read nor written). Rows in blocks of four, left-looking (Crout): a block's entries
+  ;; left of its diagonal block, two columns at a time, from $blk's sums over the columns before
+  ;; (dots of finished rows), then the 4 x 4 diagonal block by scalar Crout. Returns 0 at the first
+  ;; pivot that is not > 0 (NaN included), rows in order as models/cholesky.ts; 1 on success.
+  (func (export "chol") (param $base i32) (param $s i32) (result i32)
+    (local $j0 i32) (local $kb i32) (local $pj i32) (local $pk i32) (local $p i32)
+    (local $r i32) (local $c i32) (local $m i32) (local $prow i32) (local $pc i32)
+    (local $lkk f64) (local $l1k f64) (local $l11 f64) (local $x f64) (local $t f64)
+    (global.set $sb (i32.shl (local.get $s) (i32.const 3)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $j0) (local.get $s)))
+        (local.set $pj (i32.add (local.get $base) (i32.mul (local.get $j0) (global.get $sb))))
+        ;; columns [kb, kb + 2) of the block's four rows, kb < j0
+        (local.set $kb (i32.const 0))
+        (block $colsDone
+          (loop $cols
+            (br_if $colsDone (i32.ge_u (local.get $kb) (local.get $j0)))
+            (local.set $pk (i32.add (local.get $base) (i32.mul (local.get $kb) (global.get $sb))))
+            (call $blk (local.get $pj) (local.get $pk) (local.get $kb) (i32.const 0))
+            (local.set $p (i32.add (local.get $pk) (i32.shl (local.get $kb) (i32.const 3))))
+            (local.set $lkk (f64.load (local.get $p)))
+            (local.set $l1k (f64.load (i32.add (local.get $p) (global.get $sb))))
+            (local.set $l11 (f64.load offset=8 (i32.add (local.get $p) (global.get $sb))))
+            (local.set $r (i32.const 0))
+            (loop $blockRows
+              (local.set $p (i32.add (i32.add (local.get $pj) (i32.mul (local.get $r) (global.get $sb)))
+                (i32.shl (local.get $kb) (i32.const 3))))
+              (local.set $x (f64.div
+                (f64.sub (f64.load (local.get $p)) (f64.load (i32.shl (local.get $r) (i32.const 5))))
+                (local.get $lkk)))
+              (f64.store (local.get $p) (local.get $x))
+              (f64.store offset=8 (local.get $p) (f64.div
+                (f64.sub
+                  (f64.sub (f64.load offset=8 (local.get $p)) (f64.load offset=8 (i32.shl (local.get $r) (i32.const 5))))
+                  (f64.mul (local.get $x) (local.get $l1k)))
+                (local.get $l11)))
+              (local.set $r (i32.add (local.get $r) (i32.const 1)))
+              (br_if $blockRows (i32.lt_u (local.get $r) (i32.const 4))))
+            (local.set $kb (i32.add (local.get $kb) (i32.const 2)))
+            (br $cols)))
+        ;; the diagonal block: sums over the columns before it, then Crout within it
+        (call $blk (local.get $pj) (local.get $pj) (local.get $j0) (i32.const 0))
+        (call $blk (local.get $pj) (i32.add (local.get $pj) (i32.shl (global.get $sb) (i32.const 1)))
+          (local.get $j0) (i32.const 16))
+        (local.set $r (i32.const 0))
+        (loop $diagRows
+          (local.set $prow (i32.add (i32.add (local.get $pj) (i32.mul (local.get $r) (global.get $sb)))
+            (i32.shl (local.get $j0) (i32.const 3))))
+          (local.set $c (i32.const 0))
+          (loop $diagCols
+            (local.set $pc (i32.add (i32.add (local.get $pj) (i32.mul (local.get $c) (global.get $sb)))
+              (i32.shl (local.get $j0) (i32.const 3))))
+            (local.set $t (f64.sub
+              (f64.load (i32.add (local.get $prow) (i32.shl (local.get $c) (i32.const 3))))
+              (f64.load (i32.add (i32.shl (local.get $r) (i32.const 5)) (i32.shl (local.get $c) (i32.const 3))))))
+            (local.set $m (i32.const 0))
+            (block $dotDone
+              (loop $dot
+                (br_if $dotDone (i32.ge_u (local.get $m) (local.get $c)))
+                (local.set $t (f64.sub (local.get $t) (f64.mul
+                  (f64.load (i32.add (local.get $prow) (i32.shl (local.get $m) (i32.const 3))))
+                  (f64.load (i32.add (local.get $pc) (i32.shl (local.get $m) (i32.const 3)))))))
+                (local.set $m (i32.add (local.get $m) (i32.const 1)))
+                (br $dot)))
+            (if (i32.lt_u (local.get $c) (local.get $r))
+              (then
+                (f64.store (i32.add (local.get $prow) (i32.shl (local.get $c) (i32.const 3)))
+                  (f64.div (local.get $t) (f64.load (i32.add (local.get $pc) (i32.shl (local.get $c) (i32.const 3)))))))
+              (else
+                (if (i32.eqz (f64.gt (local.get $t) (f64.const 0))) (then (return (i32.const 0))))
+                (f64.store (i32.add (local.get $prow) (i32.shl (local.get $c) (i32.const 3))) (f64.sqrt (local.get $t)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br_if $diagCols (i32.le_u (local.get $c) (local.get $r))))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br_if $diagRows (i32.lt_u (local.get $r) (i32.const 4))))
+        (local.set $j0 (i32.add (local.get $j0) (i32.const 4)))
+        (br $rows)))
+    (i32.const 1))
+
+  ;; A^{-1} = L^{-T} L^{-1} from the lower factor L at $lb (upper triangle not read). First
+  ;; U = L^{-T} (upper triangular, at $ub; its strictly lower part is zero inside the diagonal
+  ;; blocks, never read elsewhere): row c of U is row c of L^{-1}'s transpose, so
+  ;; U[c, i] = -(sum_{c <= k < i} U[c, k] L[i, k]) / L[i, i] is a dot of two rows. Then
+  ;; A^{-1}[a, b] = sum_{k >= max(a, b)} U[a, k] U[b, k], again dots of rows, written to both
+  ;; triangles of the matrix at $lb (L is no longer needed). U rows in blocks of four, the other
+  ;; rows two at a time, all through $blk.
+  (func (export "inv") (param $lb i32) (param $ub i32) (param $s i32)
+    (local $c0 i32) (local $i i32) (local $uc i32) (local $li i32) (local $p i32) (local $pl i32)
+    (local $r i32) (local $q i32) (local $k i32) (local $b i32)
+    (local $lii f64) (local $l1 f64) (local $l11 f64) (local $x f64) (local $t f64)
+    (global.set $sb (i32.shl (local.get $s) (i32.const 3)))
+    (block $blocksDone
+      (loop $blocks
+        (br_if $blocksDone (i32.ge_u (local.get $c0) (local.get $s)))
+        (local.set $uc (i32.add (local.get $ub) (i32.mul (local.get $c0) (global.get $sb))))
+        ;; diagonal block of U: rows c = c0 + r, columns i = c0 + q
+        (local.set $r (i32.const 0))
+        (loop $diagRows
+          (local.set $p (i32.add (i32.add (local.get $uc) (i32.mul (local.get $r) (global.get $sb)))
+            (i32.shl (local.get $c0) (i32.const 3))))
+          (local.set $q (i32.const 0))
+          (loop $diagCols
+            (local.set $pl (i32.add (i32.add (local.get $lb) (i32.mul (i32.add (local.get $c0) (local.get $q)) (global.get $sb)))
+              (i32.shl (local.get $c0) (i32.const 3))))
+            (if (i32.lt_u (local.get $q) (local.get $r))
+              (then (f64.store (i32.add (local.get $p) (i32.shl (local.get $q) (i32.const 3))) (f64.const 0)))
+              (else
+                (local.set $t (f64.const 0))
+                (local.set $k (local.get $r))
+                (block $dotDone
+                  (loop $dot
+                    (br_if $dotDone (i32.ge_u (local.get $k) (local.get $q)))
+                    (local.set $t (f64.add (local.get $t) (f64.mul
+                      (f64.load (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 3))))
+                      (f64.load (i32.add (local.get $pl) (i32.shl (local.get $k) (i32.const 3)))))))
+                    (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                    (br $dot)))
+                (f64.store (i32.add (local.get $p) (i32.shl (local.get $q) (i32.const 3)))
+                  (select
+                    (f64.div (f64.const 1) (f64.load (i32.add (local.get $pl) (i32.shl (local.get $q) (i32.const 3)))))
+                    (f64.div (f64.neg (local.get $t)) (f64.load (i32.add (local.get $pl) (i32.shl (local.get $q) (i32.const 3)))))
+                    (i32.eq (local.get $q) (local.get $r))))))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br_if $diagCols (i32.lt_u (local.get $q) (i32.const 4))))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br_if $diagRows (i32.lt_u (local.get $r) (i32.const 4))))
+        ;; columns [i, i + 2) right of the diagonal block
+        (local.set $i (i32.add (local.get $c0) (i32.const 4)))
+        (block $colsDone
+          (loop $cols
+            (br_if $colsDone (i32.ge_u (local.get $i) (local.get $s)))
+            (local.set $li (i32.add (local.get $lb) (i32.mul (local.get $i) (global.get $sb))))
+            (call $blk
+              (i32.add (local.get $uc) (i32.shl (local.get $c0) (i32.const 3)))
+              (i32.add (local.get $li) (i32.shl (local.get $c0) (i32.const 3)))
+              (i32.sub (local.get $i) (local.get $c0))
+              (i32.const 0))
+            (local.set $p (i32.add (local.get $li) (i32.shl (local.get $i) (i32.const 3))))
+            (local.set $lii (f64.load (local.get $p)))
+            (local.set $l1 (f64.load (i32.add (local.get $p) (global.get $sb))))
+            (local.set $l11 (f64.load offset=8 (i32.add (local.get $p) (global.get $sb))))
+            (local.set $r (i32.const 0))
+            (loop $blockRows
+              (local.set $p (i32.add (i32.add (local.get $uc) (i32.mul (local.get $r) (global.get $sb)))
+                (i32.shl (local.get $i) (i32.const 3))))
+              (local.set $x (f64.div (f64.neg (f64.load (i32.shl (local.get $r) (i32.const 5)))) (local.get $lii)))
+              (f64.store (local.get $p) (local.get $x))
+              (f64.store offset=8 (local.get $p) (f64.div
+                (f64.neg (f64.add (f64.load offset=8 (i32.shl (local.get $r) (i32.const 5)))
+                  (f64.mul (local.get $x) (local.get $l1))))
+                (local.get $l11)))
+              (local.set $r (i32.add (local.get $r) (i32.const 1)))
+              (br_if $blockRows (i32.lt_u (local.get $r) (i32.const 4))))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (br $cols)))
+        (local.set $c0 (i32.add (local.get $c0) (i32.const 4)))
+        (br $blocks)))
+    ;; A^{-1} rows a0 + r against rows b, b + 1 (b <= a0 + 2) over the columns [a0, s)
+    (local.set $c0 (i32.const 0))
+    (block $outDone
+      (loop $out
+        (br_if $outDone (i32.ge_u (local.get $c0) (local.get $s)))
+        (local.set $uc (i32.add (i32.add (local.get $ub) (i32.mul (local.get $c0) (global.get $sb)))
+          (i32.shl (local.get $c0) (i32.const 3))))
+        (local.set $b (i32.const 0))
+        (block $pairsDone
+          (loop $pairs
+            (br_if $pairsDone (i32.ge_u (local.get $b) (i32.add (local.get $c0) (i32.const 4))))
+            (call $blk (local.get $uc)
+              (i32.add (i32.add (local.get $ub) (i32.mul (local.get $b) (global.get $sb))) (i32.shl (local.get $c0) (i32.const 3)))
+              (i32.sub (local.get $s) (local.get $c0))
+              (i32.const 0))
+            (local.set $r (i32.const 0))
+            (loop $write
+              ;; X[a0 + r, b + q] and X[b + q, a0 + r]
+              (local.set $q (i32.const 0))
+              (loop $writeCols
+                (local.set $t (f64.load (i32.add (i32.shl (local.get $r) (i32.const 5)) (i32.shl (local.get $q) (i32.const 3)))))
+                (f64.store (i32.add (i32.add (local.get $lb) (i32.mul (i32.add (local.get $c0) (local.get $r)) (global.get $sb)))
+                  (i32.shl (i32.add (local.get $b) (local.get $q)) (i32.const 3))) (local.get $t))
+                (f64.store (i32.add (i32.add (local.get $lb) (i32.mul (i32.add (local.get $b) (local.get $q)) (global.get $sb)))
+                  (i32.shl (i32.add (local.get $c0) (local.get $r)) (i32.const 3))) (local.get $t))
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br_if $writeCols (i32.lt_u (local.get $q) (i32.const 2))))
+              (local.set $r (i32.add (local.get $r) (i32.const 1)))
+              (br_if $write (i32.lt_u (local.get $r) (i32.const 4))))
+            (local.set $b (i32.add (local.get $b) (i32.const 2)))
+            (br $pairs)))
+        (local.set $c0 (i32.add (local.get $c0) (i32.const 4)))
+        (br $out)))))
