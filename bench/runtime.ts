@@ -8,10 +8,10 @@
 // the threads scaled perfectly), peak RSS, tf.memory(), achieved GFLOP/s against both baselines,
 // and PASS/MISS (on the measured wall time) against the issue's targets (Fig. 2 cell < 5 s,
 // Fig. 3 cell < 10 s, RSS < 2 GiB). The effective-SDE line also splits its CPU time into the
-// population statistics, the virtual weights and the sampling. Last, the per-particle loop alone
-// (fast/particles.ts on 2e4 particles, 30 Euler steps, the cells' bases, one thread): CPU ns per
-// particle-step through the WebAssembly SIMD kernel and through the JS loops (GTV_SIMD=0 runs
-// the cells themselves on the JS loops).
+// population statistics (one thread) and the virtual models' draws and sampling (all threads).
+// Last, the per-particle loop alone (fast/particles.ts on 2e4 particles from N(0, 1), 30 Euler
+// steps, the cells' bases, one thread): CPU ns per particle-step through the WebAssembly SIMD
+// kernel and through the JS loops (GTV_SIMD=0 runs the cells themselves on the JS loops).
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { IrFeatureTree, IrSample } from '../compiler/ir/types.js';
