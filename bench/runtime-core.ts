@@ -13,10 +13,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { IrNode } from '../compiler/ir/types.js';
 import { executeCell } from '../runtime/execute.js';
 import { selectBackend } from '../runtime/backend.js';
+import { benchCell, fig1Maps } from './fig1-maps.js';
 
 const arg = process.argv.indexOf('--backend');
 const backend = await selectBackend(arg > 0 ? process.argv[arg + 1] : undefined);
-
 
 function matmulPeak(): number {
   const n = 1024;
@@ -36,58 +36,14 @@ function matmulPeak(): number {
   return (2 * n ** 3 * reps) / s / 1e9;
 }
 
-const c = (v: number) => ({ op: 'const' as const, value: v });
-const FIG1: IrNode = {
-  kind: 'forward',
-  name: 'fwd',
-  T: 0.99,
-  process: 'alpha_sigma',
-  alpha: { op: 'sqrt', args: [{ op: 'sub', args: [c(1), { op: 't' }] }] },
-  sigma2: { op: 't' },
-};
-const lin = Array.from({ length: 6 }, (_, i) => -1 + (2 * i) / 5);
-const DATASETS: Record<string, number[][]> = {
-  polygon: Array.from({ length: 6 }, (_, m) => [Math.cos((2 * Math.PI * m) / 6), Math.sin((2 * Math.PI * m) / 6)]),
-  line: lin.map((v) => [v, v]),
-  blend: [[-1, -1], [-1, 0], [-1, 1], [0, -1], [0.5, -1], [1, -1]],
-  random: [[-1, -1], [-0.9, 1], [-0.3, 0.2], [0.1, -0.1], [0.2, -0.1], [0.9, 0.7]],
-};
-
-function cell(nodes: IrNode[]) {
-  const c = { id: 'main', index: 0, values: {}, seed: 0, nodes };
-  return { doc: { ir_version: 1 as const, study: 'bench', source: 'bench.gtv', seed: 0, axes: [], cells: [c], plots: [] }, cell: c };
-}
-
 const peak = matmulPeak();
 console.log(`backend ${backend}; float32 matmul 1024^3 peak: ${peak.toFixed(2)} GFLOP/s`);
 
 // ---- Fig. 1 maps ---------------------------------------------------------------------------
-const fig1Nodes: IrNode[] = [FIG1];
-for (const [name, pts] of Object.entries(DATASETS)) {
-  fig1Nodes.push({ kind: 'data', name, dim: 2, points: pts, weights: pts.map(() => 1 / 6) });
-  fig1Nodes.push({
-    kind: 'map',
-    name: `ratio_${name}`,
-    quantity: 'score_variance_ratio',
-    data: name,
-    forward: 'fwd',
-    model: null,
-    grid: { axes: [{ lo: -2, hi: 2, n: 100 }, { lo: -2, hi: 2, n: 100 }] },
-    t: [0.05, 0.1, 0.2, 0.5, 0.75],
-    ref: null,
-    mc_samples: 0,
-    seed: 0,
-  });
-}
 {
-  const { doc, cell: cl } = cell(fig1Nodes);
-  await executeCell(doc, cl, { backend }); // warm-up (JIT)
-  const t0 = performance.now();
-  const r = await executeCell(doc, cl, { backend });
-  const ms = performance.now() - t0;
-  const evals = 4 * 5 * 100 * 100;
+  const { ms, evals, perMap } = await fig1Maps(backend);
   console.log(`Fig. 1 maps (4 data sets x 5 times x 100x100): ${ms.toFixed(0)} ms, ${(evals / ms / 1e3).toFixed(2)} M point-evaluations/s`);
-  for (const [k, v] of Object.entries(r.timings)) if (k.startsWith('ratio_')) console.log(`  ${k}: ${v.toFixed(0)} ms`);
+  for (const [k, v] of Object.entries(perMap)) console.log(`  ${k}: ${v.toFixed(0)} ms`);
 }
 
 // ---- PF-ODE throughput ------------------------------------------------------------------------
@@ -116,7 +72,7 @@ for (const [label, points, draws] of [
       compat_grid_lookup: null,
     },
   ];
-  const { doc, cell: cl } = cell(nodes);
+  const { doc, cell: cl } = benchCell(nodes);
   const t0 = performance.now();
   const r = await executeCell(doc, cl, { backend });
   const ms = performance.now() - t0;
