@@ -1,4 +1,5 @@
-// Population / V-kernel benchmark (not a test): `npx tsx bench/vkernel.ts [--dump file] [--compare file]`.
+// Population / V-kernel benchmark (not a test):
+// `npx tsx bench/vkernel.ts [--dump file] [--compare file] [--steps]`.
 // One thread, in one process run: the effective-SDE population statistics (Sigma_gamma, Wbar,
 // Wavg, Xi's ingredients; vkernel/population.ts) and 100 virtual weights for the Fig. 2 cell
 // (F = 16 x 16, 1D) and the Fig. 3 cell (F = 10 x 10 x 10, 2D) at mc_samples = 1e4, the
@@ -7,6 +8,9 @@
 // (one time each). Prints wall and process CPU time per step and the load average.
 // --dump writes the results (Wbar, Wavg, one virtual model, V, V_se) to a JSON file; --compare
 // reads such a file and prints the largest relative difference per array (old code vs new).
+// --steps first times the Fig. 3 population's heavy steps one by one (rows, Gram, Cholesky,
+// inverse, leverages; median CPU of 3 runs), with the WebAssembly SIMD kernels and with the JS
+// loops (GTV_SIMD=0), and prints the largest difference between the two per step.
 import fs from 'node:fs';
 import os from 'node:os';
 import type { IrFeatureTree, IrMap } from '../compiler/ir/types.js';
@@ -18,6 +22,7 @@ import { population } from '../runtime/vkernel/population.js';
 import { drawOmegaWeights } from '../runtime/vkernel/omega.js';
 import { vkernelMapKernel } from '../runtime/vkernel/maps.js';
 import { whiteIntensity } from '../runtime/vkernel/white.js';
+import { stepTimes } from './vkernel-steps.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
@@ -57,6 +62,8 @@ const cells = [
     tree: { op: 'product', factors: [g('x', 10, [-1.5, 1.5], 1 / 6), g('y', 10, [-1.5, 1.5], 1 / 6), g('t', 10, [0.01, 1], 0.055)] } as IrFeatureTree,
   },
 ];
+
+if (argv.includes('--steps')) stepTimes(cells[1].tree, cells[1].points, cells[1].dim, MC, vp);
 
 for (const c of cells) {
   const M = c.points.length / c.dim;

@@ -15,6 +15,11 @@
 //   linalgSimdCalls(): number             factors and inverses this thread ran in wasm (tests)
 //   choleskyWasm(a, n): boolean           as models/cholesky.ts choleskyInPlace (upper untouched)
 //   inverseWasm(L, n): Float64Array       as vkernel/spd-inverse.ts inverseFromCholesky
+//   leveragesWasm(A, F, rows, order, bounds, h)
+//                                         h_j = phi_j^T A phi_j for CSR rows (start, col, val)
+//                                         visited in `order`, whose runs order[bounds[g] ..
+//                                         bounds[g + 1]) are points with identical columns
+//                                         (vkernel/leverage.ts; A [F, F] symmetric, copied in once)
 
 import { LINALG_WASM_BASE64 } from './linalg-bytes.js';
 
@@ -22,6 +27,7 @@ interface Exports {
   memory: WebAssembly.Memory;
   chol(base: number, s: number): number;
   inv(lb: number, ub: number, s: number): void;
+  lev(a: number, F: number, cols: number, n: number, build: number, v: number, gs: number, w: number, h: number): void;
 }
 
 /** [0, 128) is the module's scratch; matrices start after it. */
@@ -94,4 +100,51 @@ export function inverseWasm(L: Float64Array, n: number): Float64Array {
   const X = new Float64Array(n * n);
   for (let i = 0; i < n; i++) X.set(mem.subarray(at + i * s, at + i * s + n), i * n);
   return X;
+}
+
+/** Points per call of `lev`: its values block [n4, LEV_POINTS] stays within L2 for n <= 343. */
+const LEV_POINTS = 32;
+
+interface SparseRows {
+  start: Int32Array;
+  col: Int32Array;
+  val: Float64Array;
+}
+
+export function leveragesWasm(A: Float64Array, F: number, rows: SparseRows, order: Int32Array, bounds: Int32Array, h: Float64Array): void {
+  calls++;
+  const { start, col, val } = rows;
+  let nMax = 0;
+  for (let g = 0; g + 1 < bounds.length; g++) {
+    const j = order[bounds[g]];
+    nMax = Math.max(nMax, start[j + 1] - start[j]);
+  }
+  const n4Max = Math.ceil(nMax / 4) * 4;
+  // byte offsets: A, the group's columns, its values V [n4, LEV_POINTS], W [n, n4], h
+  const aAt = FIRST;
+  const colsAt = aAt + 8 * F * F;
+  const vAt = colsAt + 8 * Math.ceil(nMax / 2);
+  const wAt = vAt + 8 * n4Max * LEV_POINTS;
+  const hAt = wAt + 8 * nMax * n4Max;
+  const { k, mem } = withMemory(hAt + 8 * LEV_POINTS);
+  const cols = new Int32Array(k.memory.buffer, colsAt, nMax);
+  mem.set(A.subarray(0, F * F), aAt / 8);
+  for (let g = 0; g + 1 < bounds.length; g++) {
+    const first = order[bounds[g]];
+    const n = start[first + 1] - start[first];
+    const n4 = Math.ceil(n / 4) * 4;
+    cols.set(col.subarray(start[first], start[first] + n));
+    for (let c0 = bounds[g]; c0 < bounds[g + 1]; c0 += LEV_POINTS) {
+      const c1 = Math.min(bounds[g + 1], c0 + LEV_POINTS);
+      const gs = Math.ceil((c1 - c0) / 4) * 4;
+      const v = vAt / 8;
+      mem.fill(0, v, v + n4 * gs);
+      for (let c = c0; c < c1; c++) {
+        const s0 = start[order[c]];
+        for (let q = 0; q < n; q++) mem[v + q * gs + (c - c0)] = val[s0 + q];
+      }
+      k.lev(aAt, F, colsAt, n, c0 === bounds[g] ? 1 : 0, vAt, gs, wAt, hAt);
+      for (let c = c0; c < c1; c++) h[order[c]] = mem[hAt / 8 + (c - c0)];
+    }
+  }
 }

@@ -294,4 +294,128 @@
             (local.set $b (i32.add (local.get $b) (i32.const 2)))
             (br $pairs)))
         (local.set $c0 (i32.add (local.get $c0) (i32.const 4)))
-        (br $out)))))
+        (br $out))))
+
+  ;; Leverages h_k = v_k^T B v_k of a group of points sharing n columns c_q (vkernel/leverage.ts),
+  ;; B = A[c, c] from the dense symmetric A [F, F] at $a. Four points at a time (two f64x2 per
+  ;; row) against four rows of B: each loaded entry of B feeds four points, each loaded vector of
+  ;; values four rows (8 accumulators), where one point at a time loaded an entry per multiply-add.
+  ;; Only the triangle is used: h = 2 sum_p v_p (B_pp / 2 v_p + sum_{q > p} B_pq v_q) (the halving
+  ;; and doubling are exact). $v: the values V [n4, gs] (row q: column c_q of every point; gs and
+  ;; n4 = n rounded up, multiples of 4; padding zero). $w: scratch for W [n, n4], W[q, p] =
+  ;; B_pq (p < q), B_qq / 2 (p = q), 0 up to the end of q's block of four; rebuilt only when $build
+  ;; is not 0 (a caller passing more points with the same columns keeps it). Out: h [gs] at $h.
+  (func (export "lev") (param $a i32) (param $F i32) (param $cols i32) (param $n i32) (param $build i32)
+    (param $v i32) (param $gs i32) (param $w i32) (param $h i32)
+    (local $n4 i32) (local $wb i32) (local $gb i32) (local $q i32) (local $p i32) (local $end i32)
+    (local $rowA i32) (local $pw i32) (local $p0 i32) (local $k0 i32) (local $pq i32) (local $pv i32)
+    (local $b v128) (local $v0 v128) (local $v1 v128)
+    (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
+    (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
+    (local.set $n4 (i32.and (i32.add (local.get $n) (i32.const 3)) (i32.const -4)))
+    (local.set $wb (i32.shl (local.get $n4) (i32.const 3)))
+    (local.set $gb (i32.shl (local.get $gs) (i32.const 3)))
+    (if (local.get $build)
+      (then
+        (local.set $q (i32.const 0))
+        (block $wDone
+          (loop $wRows
+            (br_if $wDone (i32.ge_u (local.get $q) (local.get $n)))
+            (local.set $rowA (i32.add (local.get $a) (i32.shl
+              (i32.mul (i32.load (i32.add (local.get $cols) (i32.shl (local.get $q) (i32.const 2)))) (local.get $F))
+              (i32.const 3))))
+            (local.set $pw (i32.add (local.get $w) (i32.mul (local.get $q) (local.get $wb))))
+            (local.set $p (i32.const 0))
+            (block $pDone
+              (loop $pLoop
+                (br_if $pDone (i32.ge_u (local.get $p) (local.get $q)))
+                (f64.store (i32.add (local.get $pw) (i32.shl (local.get $p) (i32.const 3)))
+                  (f64.load (i32.add (local.get $rowA)
+                    (i32.shl (i32.load (i32.add (local.get $cols) (i32.shl (local.get $p) (i32.const 2)))) (i32.const 3)))))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $pLoop)))
+            (f64.store (i32.add (local.get $pw) (i32.shl (local.get $q) (i32.const 3)))
+              (f64.mul (f64.const 0.5) (f64.load (i32.add (local.get $rowA)
+                (i32.shl (i32.load (i32.add (local.get $cols) (i32.shl (local.get $q) (i32.const 2)))) (i32.const 3))))))
+            (local.set $p (i32.add (local.get $q) (i32.const 1)))
+            (local.set $end (i32.add (i32.and (local.get $q) (i32.const -4)) (i32.const 4)))
+            (block $zDone
+              (loop $zLoop
+                (br_if $zDone (i32.ge_u (local.get $p) (local.get $end)))
+                (f64.store (i32.add (local.get $pw) (i32.shl (local.get $p) (i32.const 3))) (f64.const 0))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $zLoop)))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $wRows)))))
+    (memory.fill (local.get $h) (i32.const 0) (local.get $gb))
+    ;; h[k0 .. k0 + 4) += sum_i V[p0 + i, k] sum_{q >= p0} W[q, p0 + i] V[q, k], blocks p0 in order
+    (local.set $p0 (i32.const 0))
+    (block $pbDone
+      (loop $pBlocks
+        (br_if $pbDone (i32.ge_u (local.get $p0) (local.get $n)))
+        (local.set $k0 (i32.const 0))
+        (block $kDone
+          (loop $kBlocks
+            (br_if $kDone (i32.ge_u (local.get $k0) (local.get $gs)))
+            (local.set $s00 (v128.const i64x2 0 0)) (local.set $s01 (v128.const i64x2 0 0))
+            (local.set $s10 (v128.const i64x2 0 0)) (local.set $s11 (v128.const i64x2 0 0))
+            (local.set $s20 (v128.const i64x2 0 0)) (local.set $s21 (v128.const i64x2 0 0))
+            (local.set $s30 (v128.const i64x2 0 0)) (local.set $s31 (v128.const i64x2 0 0))
+            (local.set $pq (i32.add (local.get $w)
+              (i32.add (i32.mul (local.get $p0) (local.get $wb)) (i32.shl (local.get $p0) (i32.const 3)))))
+            (local.set $pv (i32.add (local.get $v)
+              (i32.add (i32.mul (local.get $p0) (local.get $gb)) (i32.shl (local.get $k0) (i32.const 3)))))
+            (local.set $end (i32.add (local.get $v)
+              (i32.add (i32.mul (local.get $n) (local.get $gb)) (i32.shl (local.get $k0) (i32.const 3)))))
+            (block $qDone
+              (loop $qLoop
+                (br_if $qDone (i32.ge_u (local.get $pv) (local.get $end)))
+                (local.set $v0 (v128.load (local.get $pv)))
+                (local.set $v1 (v128.load offset=16 (local.get $pv)))
+                (local.set $b (v128.load64_splat (local.get $pq)))
+                (local.set $s00 (f64x2.add (local.get $s00) (f64x2.mul (local.get $b) (local.get $v0))))
+                (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $b) (local.get $v1))))
+                (local.set $b (v128.load64_splat offset=8 (local.get $pq)))
+                (local.set $s10 (f64x2.add (local.get $s10) (f64x2.mul (local.get $b) (local.get $v0))))
+                (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $b) (local.get $v1))))
+                (local.set $b (v128.load64_splat offset=16 (local.get $pq)))
+                (local.set $s20 (f64x2.add (local.get $s20) (f64x2.mul (local.get $b) (local.get $v0))))
+                (local.set $s21 (f64x2.add (local.get $s21) (f64x2.mul (local.get $b) (local.get $v1))))
+                (local.set $b (v128.load64_splat offset=24 (local.get $pq)))
+                (local.set $s30 (f64x2.add (local.get $s30) (f64x2.mul (local.get $b) (local.get $v0))))
+                (local.set $s31 (f64x2.add (local.get $s31) (f64x2.mul (local.get $b) (local.get $v1))))
+                (local.set $pq (i32.add (local.get $pq) (local.get $wb)))
+                (local.set $pv (i32.add (local.get $pv) (local.get $gb)))
+                (br $qLoop)))
+            ;; the block's four rows of V (zero beyond n), row i against sums s_i
+            (local.set $pv (i32.add (local.get $v)
+              (i32.add (i32.mul (local.get $p0) (local.get $gb)) (i32.shl (local.get $k0) (i32.const 3)))))
+            (local.set $pq (i32.add (local.get $h) (i32.shl (local.get $k0) (i32.const 3))))
+            (local.set $v0 (v128.load (local.get $pq)))
+            (local.set $v1 (v128.load offset=16 (local.get $pq)))
+            (local.set $v0 (f64x2.add (local.get $v0) (f64x2.mul (v128.load (local.get $pv)) (local.get $s00))))
+            (local.set $v1 (f64x2.add (local.get $v1) (f64x2.mul (v128.load offset=16 (local.get $pv)) (local.get $s01))))
+            (local.set $pv (i32.add (local.get $pv) (local.get $gb)))
+            (local.set $v0 (f64x2.add (local.get $v0) (f64x2.mul (v128.load (local.get $pv)) (local.get $s10))))
+            (local.set $v1 (f64x2.add (local.get $v1) (f64x2.mul (v128.load offset=16 (local.get $pv)) (local.get $s11))))
+            (local.set $pv (i32.add (local.get $pv) (local.get $gb)))
+            (local.set $v0 (f64x2.add (local.get $v0) (f64x2.mul (v128.load (local.get $pv)) (local.get $s20))))
+            (local.set $v1 (f64x2.add (local.get $v1) (f64x2.mul (v128.load offset=16 (local.get $pv)) (local.get $s21))))
+            (local.set $pv (i32.add (local.get $pv) (local.get $gb)))
+            (local.set $v0 (f64x2.add (local.get $v0) (f64x2.mul (v128.load (local.get $pv)) (local.get $s30))))
+            (local.set $v1 (f64x2.add (local.get $v1) (f64x2.mul (v128.load offset=16 (local.get $pv)) (local.get $s31))))
+            (v128.store (local.get $pq) (local.get $v0))
+            (v128.store offset=16 (local.get $pq) (local.get $v1))
+            (local.set $k0 (i32.add (local.get $k0) (i32.const 4)))
+            (br $kBlocks)))
+        (local.set $p0 (i32.add (local.get $p0) (i32.const 4)))
+        (br $pBlocks)))
+    (local.set $k0 (i32.const 0))
+    (block $dDone
+      (loop $double
+        (br_if $dDone (i32.ge_u (local.get $k0) (local.get $gb)))
+        (local.set $pq (i32.add (local.get $h) (local.get $k0)))
+        (v128.store (local.get $pq) (f64x2.add (v128.load (local.get $pq)) (v128.load (local.get $pq))))
+        (local.set $k0 (i32.add (local.get $k0) (i32.const 16)))
+        (br $double))))
+)

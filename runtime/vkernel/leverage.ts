@@ -1,32 +1,46 @@
 // Leverages h_j = phi_j^T A phi_j of sparse design rows under a dense symmetric A [F, F]
 // (A = SigmaG^{-1}, vkernel/population.ts), over each row's nonzeros, each pair once.
 // Rows of product features have one nonzero block per window combination, and many design points
-// share one: points are visited grouped by their columns and A's block for the group is copied
-// once into a contiguous buffer (gathering it from the whole of A per point was bound by cache
-// misses); h does not depend on the visiting order.
+// share one (Fig. 3: 1481 column sets for 10,000 points): points are visited grouped by their
+// columns and A's block for the group is gathered once (gathering it from the whole of A per point
+// was bound by cache misses). With WebAssembly SIMD (runtime/linalg-wasm, unless GTV_SIMD=0) the
+// group's quadratic forms are evaluated together, four points against four rows of the block, so
+// each loaded entry feeds several multiply-adds; the JS loop below evaluates one point at a time.
+// Both sum the same products as sums of at most n terms over at most n rows, in different orders:
+// each h_j is within (2n + 2) eps sum_pq |phi_p A_pq phi_q| of the exact form (n nonzeros;
+// test/runtime-models/leverage.test.ts). h does not depend on the visiting order.
 //
 // API
 //   leverages(rows, A): Float64Array [N]
 
 import type { DesignRows } from './design-rows.js';
+import { leveragesWasm, linalgSimdEnabled } from '../linalg-wasm/linalg.js';
 
 export function leverages(rows: DesignRows, A: Float64Array): Float64Array {
   const { N, F, start, col, val } = rows;
   const h = new Float64Array(N);
   const order = groupOrder(rows);
+  const bounds = [0];
+  for (let c = 1; c < N; c++) if (!sameColumns(rows, order[c - 1], order[c])) bounds.push(c);
+  if (N > 0) bounds.push(N);
+  if (linalgSimdEnabled()) {
+    leveragesWasm(A, F, rows, order, Int32Array.from(bounds), h);
+    return h;
+  }
   let block = new Float64Array(0);
-  let prev = -1;
-  for (const j of order) {
+  let g = 0;
+  for (let c = 0; c < N; c++) {
+    const j = order[c];
     const s0 = start[j];
     const n = start[j + 1] - s0;
-    if (prev < 0 || !sameColumns(rows, prev, j)) {
+    if (c === bounds[g]) {
+      g++;
       if (block.length < n * n) block = new Float64Array(n * n);
       for (let p = 0; p < n; p++) {
         const rp = col[s0 + p] * F;
         for (let q = p; q < n; q++) block[p * n + q] = A[rp + col[s0 + q]];
       }
     }
-    prev = j;
     let acc = 0;
     for (let p = 0; p < n; p++) {
       const bp = p * n;

@@ -1,0 +1,110 @@
+// Leverages h_j = phi_j^T A phi_j (vkernel/leverage.ts) against the direct dense quadratic form,
+// for product rows (windows: many points share a column set, groups of up to dozens of points,
+// split across the wasm kernel's chunks of 32) and for the dense fallback (every point one group),
+// on the WebAssembly SIMD path and on the JS loop; and the GTV_SIMD switch honoured.
+//
+// Tolerance: both paths and the direct form sum the products phi_p A_pq phi_q as sums over q of
+// at most n terms (three roundings in each product) summed over at most n rows p, so each is
+// within (2n + 2) eps sum_pq |phi_p A_pq phi_q| of the exact value (the recursive-sum bound; the
+// halving of the diagonal and the final doubling are exact), and any two within twice that. The
+// bound is computed per point from |phi|^T |A| |phi|; a wrong entry or a dropped point is O(|h|).
+import { expect } from 'chai';
+import type { IrFeatureTree } from '../../compiler/ir/types.js';
+import { compileFeatures } from '../../runtime/features.js';
+import { designRows } from '../../runtime/vkernel/design-rows.js';
+import { leverages } from '../../runtime/vkernel/leverage.js';
+import { linalgSimdCalls, linalgSimdEnabled, setLinalgSimd } from '../../runtime/linalg-wasm/linalg.js';
+import { normals, uniforms } from '../../runtime/rng.js';
+
+const EPS = 2 ** -52;
+const SIMD_DEFAULT = process.env.GTV_SIMD !== '0';
+
+const gauss = (axis: 'x' | 'y' | 't', n: number, over: [number, number], width: number): IrFeatureTree => ({
+  op: 'basis', basis: 'gauss', axes: [axis], n, over, width, seed: 0,
+});
+// Fig. 3 shapes: narrow windows in x, y and t (F = 8 * 7 * 9 = 504).
+const product: IrFeatureTree = {
+  op: 'product',
+  factors: [gauss('x', 8, [-1.5, 1.5], 0.2), gauss('y', 7, [-1.5, 1.5], 0.25), gauss('t', 9, [0.01, 1], 0.06)],
+};
+const concat: IrFeatureTree = { op: 'concat', parts: [gauss('x', 5, [-1, 1], 0.3), { op: 'basis', basis: 'poly', axes: ['t'], n: 3, over: [0, 1], width: 0, seed: 0 }] };
+
+/** A dense symmetric (not definite: the form must not rely on it) [F, F]. */
+function symmetric(F: number, seed: number): Float64Array {
+  const u = normals(seed, F * F);
+  const A = new Float64Array(F * F);
+  for (let i = 0; i < F; i++) for (let j = 0; j <= i; j++) A[i * F + j] = A[j * F + i] = u[i * F + j];
+  return A;
+}
+
+function withSimd<T>(on: boolean, f: () => T): T {
+  setLinalgSimd(on);
+  try {
+    return f();
+  } finally {
+    setLinalgSimd(SIMD_DEFAULT);
+  }
+}
+
+describe('runtime/vkernel leverages', () => {
+  for (const [name, tree, N] of [['product rows', product, 3000], ['dense fallback', concat, 200]] as const) {
+    it(`equal phi^T A phi within the summation bound, SIMD and JS: ${name}`, () => {
+      const fm = compileFeatures(tree, 2);
+      // clustered points, so that many share their windows (as the Fig. 3 design does)
+      const x = normals(21, 2 * N).map((v) => 0.3 * v);
+      const t = uniforms(22, N).map((v) => 0.3 + 0.1 * v);
+      const rows = designRows(fm, x, t, N);
+      const F = fm.F;
+      const A = symmetric(F, 23);
+      const simd = withSimd(true, () => leverages(rows, A));
+      const js = withSimd(false, () => leverages(rows, A));
+      for (let j = 0; j < N; j++) {
+        const s0 = rows.start[j];
+        const n = rows.start[j + 1] - s0;
+        let h = 0;
+        let mag = 0;
+        for (let p = 0; p < n; p++) {
+          let s = 0;
+          for (let q = 0; q < n; q++) {
+            const a = A[rows.col[s0 + p] * F + rows.col[s0 + q]] * rows.val[s0 + q];
+            s += a;
+            mag += Math.abs(rows.val[s0 + p] * a);
+          }
+          h += rows.val[s0 + p] * s;
+        }
+        const bound = 2 * (2 * n + 2) * EPS * mag;
+        expect(Math.abs(js[j] - h), `JS, point ${j}`).to.be.at.most(bound);
+        expect(Math.abs(simd[j] - h), `SIMD, point ${j}`).to.be.at.most(bound);
+      }
+      if (!linalgSimdEnabled()) return;
+      // the two paths do differ in order (so the comparison above tests the SIMD kernel itself)
+      expect(simd.some((v, j) => v !== js[j])).to.equal(true);
+    });
+  }
+
+  it('product rows put more than 32 points in one column set (the kernel chunks them)', () => {
+    const fm = compileFeatures(product, 2);
+    const N = 3000;
+    const x = normals(21, 2 * N).map((v) => 0.3 * v);
+    const t = uniforms(22, N).map((v) => 0.3 + 0.1 * v);
+    const rows = designRows(fm, x, t, N);
+    const count = new Map<string, number>();
+    for (let j = 0; j < N; j++) {
+      const key = rows.col.subarray(rows.start[j], rows.start[j + 1]).join(',');
+      count.set(key, (count.get(key) ?? 0) + 1);
+    }
+    expect(Math.max(...count.values())).to.be.above(32);
+  });
+
+  it('runs in wasm unless switched off', () => {
+    const fm = compileFeatures(concat, 2);
+    const N = 10;
+    const rows = designRows(fm, normals(1, 2 * N), uniforms(2, N), N);
+    const A = symmetric(fm.F, 3);
+    const before = linalgSimdCalls();
+    withSimd(false, () => leverages(rows, A));
+    expect(linalgSimdCalls()).to.equal(before);
+    withSimd(true, () => leverages(rows, A));
+    expect(linalgSimdCalls()).to.equal(before + (linalgSimdEnabled() ? 1 : 0));
+  });
+});
