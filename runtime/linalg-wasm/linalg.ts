@@ -20,6 +20,10 @@
 //                                         visited in `order`, whose runs order[bounds[g] ..
 //                                         bounds[g + 1]) are points with identical columns
 //                                         (vkernel/leverage.ts; A [F, F] symmetric, copied in once)
+//   gramWasm(tLen): WasmGram              T [tLen] = 0 in wasm memory, then per group of points
+//     .add(X, nr, Y, nc, g, ro, co)       T[ro[r] + co[c]] += sum_k X[k, r] Y[k, c] (X [g, nr],
+//                                         Y [g, nc] row-major; vkernel/design-rows.ts kroneckerGram)
+//     .result(): Float64Array             a copy of T
 
 import { LINALG_WASM_BASE64 } from './linalg-bytes.js';
 
@@ -27,6 +31,7 @@ interface Exports {
   memory: WebAssembly.Memory;
   chol(base: number, s: number): number;
   inv(lb: number, ub: number, s: number): void;
+  gram(x: number, nr: number, y: number, nc: number, g: number, ro: number, co: number, t: number): void;
   lev(a: number, F: number, cols: number, n: number, build: number, v: number, gs: number, w: number, h: number): void;
 }
 
@@ -146,5 +151,45 @@ export function leveragesWasm(A: Float64Array, F: number, rows: SparseRows, orde
       k.lev(aAt, F, colsAt, n, c0 === bounds[g] ? 1 : 0, vAt, gs, wAt, hAt);
       for (let c = c0; c < c1; c++) h[order[c]] = mem[hAt / 8 + (c - c0)];
     }
+  }
+}
+
+export interface WasmGram {
+  add(X: Float64Array, nr: number, Y: Float64Array, nc: number, g: number, ro: Int32Array, co: Int32Array): void;
+  result(): Float64Array;
+}
+
+export function gramWasm(tLen: number): WasmGram {
+  calls++;
+  const tAt = FIRST;
+  const after = tAt + 8 * tLen;
+  withMemory(after).mem.fill(0, tAt / 8, tAt / 8 + tLen);
+  return {
+    add(X, nr, Y, nc, g, ro, co) {
+      const nr4 = Math.ceil(nr / 4) * 4;
+      const nc4 = Math.ceil(nc / 4) * 4;
+      // byte offsets after T: ro, co (int32), X [g, nr4], Y [g, nc4]
+      const roAt = after;
+      const coAt = roAt + 8 * Math.ceil(nr / 2);
+      const xAt = coAt + 8 * Math.ceil(nc / 2);
+      const yAt = xAt + 8 * g * nr4;
+      const { k, mem } = withMemory(yAt + 8 * g * nc4);
+      new Int32Array(k.memory.buffer, roAt, nr).set(ro.subarray(0, nr));
+      new Int32Array(k.memory.buffer, coAt, nc).set(co.subarray(0, nc));
+      padRows(mem, xAt / 8, X, g, nr, nr4);
+      padRows(mem, yAt / 8, Y, g, nc, nc4);
+      k.gram(xAt, nr, yAt, nc, g, roAt, coAt, tAt);
+    },
+    result() {
+      return withMemory(after).mem.slice(tAt / 8, tAt / 8 + tLen);
+    },
+  };
+}
+
+/** a [g, n] row-major into memory at float64 offset `at` as [g, s], zero beyond column n. */
+function padRows(mem: Float64Array, at: number, a: Float64Array, g: number, n: number, s: number): void {
+  for (let k = 0; k < g; k++) {
+    mem.set(a.subarray(k * n, k * n + n), at + k * s);
+    mem.fill(0, at + k * s + n, at + k * s + s);
   }
 }

@@ -418,4 +418,87 @@
         (v128.store (local.get $pq) (f64x2.add (v128.load (local.get $pq)) (v128.load (local.get $pq))))
         (local.set $k0 (i32.add (local.get $k0) (i32.const 16)))
         (br $double))))
+
+  ;; One group's share of a Kronecker Gram (vkernel/design-rows.ts): T[ro[r] + co[c]] +=
+  ;; sum_{k < g} X[k, r] Y[k, c] for r < nr, c < nc, a small matrix product over the group's points
+  ;; k. X [g, nr4] at $x and Y [g, nc4] at $y (nr4, nc4: nr, nc rounded up to multiples of 4,
+  ;; padding zero); ro, co int32 float64 indices into T at $t. Blocks of four r (two f64x2 of X)
+  ;; by four c (splats of Y), 8 accumulators, summed over k in order, then added to T through the
+  ;; scratch (c at byte 32 c).
+  (func (export "gram") (param $x i32) (param $nr i32) (param $y i32) (param $nc i32) (param $g i32)
+    (param $ro i32) (param $co i32) (param $t i32)
+    (local $xb i32) (local $yb i32) (local $r0 i32) (local $c0 i32) (local $px i32) (local $py i32)
+    (local $end i32) (local $r i32) (local $c i32) (local $rn i32) (local $cn i32) (local $pt i32) (local $tc i32)
+    (local $a0 v128) (local $a1 v128) (local $b v128)
+    (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
+    (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
+    (local.set $xb (i32.shl (i32.and (i32.add (local.get $nr) (i32.const 3)) (i32.const -4)) (i32.const 3)))
+    (local.set $yb (i32.shl (i32.and (i32.add (local.get $nc) (i32.const 3)) (i32.const -4)) (i32.const 3)))
+    (local.set $r0 (i32.const 0))
+    (block $rDone
+      (loop $rBlocks
+        (br_if $rDone (i32.ge_u (local.get $r0) (local.get $nr)))
+        (local.set $c0 (i32.const 0))
+        (block $cDone
+          (loop $cBlocks
+            (br_if $cDone (i32.ge_u (local.get $c0) (local.get $nc)))
+            (local.set $s00 (v128.const i64x2 0 0)) (local.set $s01 (v128.const i64x2 0 0))
+            (local.set $s10 (v128.const i64x2 0 0)) (local.set $s11 (v128.const i64x2 0 0))
+            (local.set $s20 (v128.const i64x2 0 0)) (local.set $s21 (v128.const i64x2 0 0))
+            (local.set $s30 (v128.const i64x2 0 0)) (local.set $s31 (v128.const i64x2 0 0))
+            (local.set $px (i32.add (local.get $x) (i32.shl (local.get $r0) (i32.const 3))))
+            (local.set $py (i32.add (local.get $y) (i32.shl (local.get $c0) (i32.const 3))))
+            (local.set $end (i32.add (local.get $px) (i32.mul (local.get $g) (local.get $xb))))
+            (block $kDone
+              (loop $kLoop
+                (br_if $kDone (i32.ge_u (local.get $px) (local.get $end)))
+                (local.set $a0 (v128.load (local.get $px)))
+                (local.set $a1 (v128.load offset=16 (local.get $px)))
+                (local.set $b (v128.load64_splat (local.get $py)))
+                (local.set $s00 (f64x2.add (local.get $s00) (f64x2.mul (local.get $a0) (local.get $b))))
+                (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $a1) (local.get $b))))
+                (local.set $b (v128.load64_splat offset=8 (local.get $py)))
+                (local.set $s10 (f64x2.add (local.get $s10) (f64x2.mul (local.get $a0) (local.get $b))))
+                (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $a1) (local.get $b))))
+                (local.set $b (v128.load64_splat offset=16 (local.get $py)))
+                (local.set $s20 (f64x2.add (local.get $s20) (f64x2.mul (local.get $a0) (local.get $b))))
+                (local.set $s21 (f64x2.add (local.get $s21) (f64x2.mul (local.get $a1) (local.get $b))))
+                (local.set $b (v128.load64_splat offset=24 (local.get $py)))
+                (local.set $s30 (f64x2.add (local.get $s30) (f64x2.mul (local.get $a0) (local.get $b))))
+                (local.set $s31 (f64x2.add (local.get $s31) (f64x2.mul (local.get $a1) (local.get $b))))
+                (local.set $px (i32.add (local.get $px) (local.get $xb)))
+                (local.set $py (i32.add (local.get $py) (local.get $yb)))
+                (br $kLoop)))
+            (v128.store (i32.const 0) (local.get $s00))
+            (v128.store (i32.const 16) (local.get $s01))
+            (v128.store (i32.const 32) (local.get $s10))
+            (v128.store (i32.const 48) (local.get $s11))
+            (v128.store (i32.const 64) (local.get $s20))
+            (v128.store (i32.const 80) (local.get $s21))
+            (v128.store (i32.const 96) (local.get $s30))
+            (v128.store (i32.const 112) (local.get $s31))
+            (local.set $rn (i32.sub (local.get $nr) (local.get $r0)))
+            (if (i32.gt_u (local.get $rn) (i32.const 4)) (then (local.set $rn (i32.const 4))))
+            (local.set $cn (i32.sub (local.get $nc) (local.get $c0)))
+            (if (i32.gt_u (local.get $cn) (i32.const 4)) (then (local.set $cn (i32.const 4))))
+            (local.set $c (i32.const 0))
+            (loop $scatterC
+              (local.set $tc (i32.add (local.get $t) (i32.shl
+                (i32.load (i32.add (local.get $co) (i32.shl (i32.add (local.get $c0) (local.get $c)) (i32.const 2))))
+                (i32.const 3))))
+              (local.set $r (i32.const 0))
+              (loop $scatterR
+                (local.set $pt (i32.add (local.get $tc) (i32.shl
+                  (i32.load (i32.add (local.get $ro) (i32.shl (i32.add (local.get $r0) (local.get $r)) (i32.const 2))))
+                  (i32.const 3))))
+                (f64.store (local.get $pt) (f64.add (f64.load (local.get $pt))
+                  (f64.load (i32.shl (i32.add (i32.shl (local.get $c) (i32.const 2)) (local.get $r)) (i32.const 3)))))
+                (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                (br_if $scatterR (i32.lt_u (local.get $r) (local.get $rn))))
+              (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (br_if $scatterC (i32.lt_u (local.get $c) (local.get $cn))))
+            (local.set $c0 (i32.add (local.get $c0) (i32.const 4)))
+            (br $cBlocks)))
+        (local.set $r0 (i32.add (local.get $r0) (i32.const 4)))
+        (br $rBlocks))))
 )

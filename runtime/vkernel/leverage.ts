@@ -13,7 +13,7 @@
 // API
 //   leverages(rows, A): Float64Array [N]
 
-import type { DesignRows } from './design-rows.js';
+import { groupOrder, type DesignRows } from './design-rows.js';
 import { leveragesWasm, linalgSimdEnabled } from '../linalg-wasm/linalg.js';
 
 export function leverages(rows: DesignRows, A: Float64Array): Float64Array {
@@ -70,18 +70,4 @@ function sameColumns(rows: DesignRows, a: number, b: number): boolean {
   if (n !== start[b + 1] - start[b]) return false;
   for (let q = 0; q < n; q++) if (col[start[a] + q] !== col[start[b] + q]) return false;
   return true;
-}
-
-/** Points sorted by their per-factor windows (identity order when the rows are not a product). */
-function groupOrder(rows: DesignRows): Int32Array {
-  const order = Int32Array.from({ length: rows.N }, (_, j) => j);
-  const fac = rows.factors;
-  if (!fac) return order;
-  const key = new Float64Array(rows.N);
-  for (let j = 0; j < rows.N; j++) {
-    let k = 0;
-    for (const f of fac) k = (k * f.n + f.win[2 * j]) * f.n + f.win[2 * j + 1];
-    key[j] = k;
-  }
-  return order.sort((a, b) => key[a] - key[b] || a - b);
 }
