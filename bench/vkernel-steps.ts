@@ -1,4 +1,4 @@
-// The Fig. 3 population's heavy steps timed one by one (bench/vkernel.ts --steps): the design's
+// A population's heavy steps timed one by one (bench/vkernel.ts --steps): the design's
 // sparse rows, the Kronecker Gram, the Cholesky factor, the inverse and the leverages, as
 // vkernel/population.ts runs them, with the WebAssembly SIMD kernels and with the JS loops
 // (setLinalgSimd(false), as GTV_SIMD=0), median process CPU time of 3 runs each, and the largest
@@ -42,7 +42,7 @@ const relDiff = (a: Float64Array, b: Float64Array) => {
   return d / m;
 };
 
-export function stepTimes(tree: IrFeatureTree, points: number[], dim: number, N: number, schedule: Schedule): void {
+export function stepTimes(name: string, tree: IrFeatureTree, points: number[], dim: number, N: number, schedule: Schedule): void {
   const M = points.length / dim;
   const data = { points: Float64Array.from(points), weights: new Float64Array(M).fill(1 / M), M, dim };
   const spec: LinearNode = {
@@ -78,7 +78,7 @@ export function stepTimes(tree: IrFeatureTree, points: number[], dim: number, N:
     );
   }
   setLinalgSimd(process.env.GTV_SIMD !== '0');
-  console.log(`Fig. 3 population steps (F = ${F}, N = ${N}), median CPU s of 3, load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+  console.log(`${name} population steps (F = ${F}, N = ${N}), median CPU s of 3, load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
   console.log('| path | rows | Gram | Cholesky | inverse | leverages | sum |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   console.log(lines.join('\n'));
   for (const k of Object.keys(results[0])) console.log(`${k}: max |simd - js| / max |js| = ${relDiff(results[0][k], results[1][k]).toExponential(2)}`);

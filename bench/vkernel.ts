@@ -8,7 +8,7 @@
 // (one time each). Prints wall and process CPU time per step and the load average.
 // --dump writes the results (Wbar, Wavg, one virtual model, V, V_se) to a JSON file; --compare
 // reads such a file and prints the largest relative difference per array (old code vs new).
-// --steps first times the Fig. 3 population's heavy steps one by one (rows, Gram, Cholesky,
+// --steps first times each cell's population's heavy steps one by one (rows, Gram, Cholesky,
 // inverse, leverages; median CPU of 3 runs), with the WebAssembly SIMD kernels and with the JS
 // loops (GTV_SIMD=0), and prints the largest difference between the two per step.
 import fs from 'node:fs';
@@ -63,7 +63,7 @@ const cells = [
   },
 ];
 
-if (argv.includes('--steps')) stepTimes(cells[1].tree, cells[1].points, cells[1].dim, MC, vp);
+if (argv.includes('--steps')) for (const c of cells) stepTimes(c.name, c.tree, c.points, c.dim, MC, vp);
 
 for (const c of cells) {
   const M = c.points.length / c.dim;
