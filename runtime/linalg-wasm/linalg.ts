@@ -1,5 +1,7 @@
 // The WebAssembly SIMD float64 Cholesky factor and SPD inverse (linalg.wat) behind plain-array
-// calls, one instance per thread (worker threads train members and build populations too).
+// calls, one instance per thread (worker threads train members and build populations too); also
+// the population's leverages and Kronecker Gram kernels (vkernel/leverage.ts, design-rows.ts),
+// which call them whenever the switch is on.
 // models/cholesky.ts and vkernel/spd-inverse.ts call these above a size where the copy into wasm
 // memory pays (bench/linalg.ts) and keep their JS loops otherwise. GTV_SIMD=0 in the environment
 // (or setLinalgSimd(false)) forces the JS loops, as for runtime/fast/wasm.
@@ -7,7 +9,7 @@
 // The matrix is copied into wasm memory padded to a multiple of 4 with the identity (rows 32-byte
 // aligned), which leaves the factor and the inverse of the leading n x n block unchanged. Memory
 // grows to the largest problem seen on the thread and stays (8 s^2 bytes for a factor, twice that
-// for an inverse: 16 MB at n = 1000).
+// for an inverse: 16 MB at n = 1000; the leverages hold A, 8 F^2 bytes, plus a block per group).
 //
 // API
 //   linalgSimdEnabled(): boolean          the module is loaded and not switched off

@@ -1,5 +1,7 @@
 ;; Dense float64 Cholesky factor and SPD inverse in WebAssembly SIMD128 (runtime/linalg-wasm/
-;; linalg.ts loads it; `npm run build:wasm` turns this text into linalg-bytes.ts).
+;; linalg.ts loads it; `npm run build:wasm` turns this text into linalg-bytes.ts), and two kernels
+;; of the V-kernel population at the end: leverages of a group of points ($lev) and a group's
+;; share of the Kronecker Gram ($gram), register-blocked the same way.
 ;;
 ;; Both work on an s x s row-major matrix, s a multiple of 4 (the caller pads with the identity),
 ;; rows 32-byte aligned (row stride $sb = 8 s bytes). All the O(n^3) work is one kernel, $blk:
@@ -9,7 +11,7 @@
 ;; the streamed rows are read once per four rows instead of once per row. Plain f64x2 mul and add
 ;; (no relaxed SIMD, no fused multiply-add): the same bits on every machine and thread.
 ;;
-;; Scratch [0, 128): $blk's 4 x 4 block of sums, row r at byte 32 r.
+;; Scratch [0, 128): $blk's 4 x 4 block of sums, row r at byte 32 r ($gram's too).
 (module
   (memory (export "memory") 1)
 
