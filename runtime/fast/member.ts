@@ -1,8 +1,8 @@
 // One ensemble member end to end, from plain data only (so a worker thread can run it): its
 // weights (given, trained in closed form here, or drawn here as a Gaussian-field virtual model),
 // the PF-ODE from its own initial draws, its samples and histogram written into the shared output
-// arrays. The result depends only on the
-// job and the member index, never on the thread that runs it.
+// arrays. The result depends only on the job and the member index, never on the thread that runs
+// it.
 //
 // API
 //   interface MemberJob   everything a member needs (typed arrays may live in SharedArrayBuffers)
