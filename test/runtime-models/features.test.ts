@@ -2,10 +2,8 @@ import { expect } from 'chai';
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { compileFeatures } from '../../runtime/features.js';
 import { linearEvaluator } from '../../runtime/models/linear-eval.js';
+import { gauss } from './setup.js';
 
-const gauss = (axis: 'x' | 'y' | 't', n: number, over: [number, number], width: number): IrFeatureTree => ({
-  op: 'basis', basis: 'gauss', axes: [axis], n, over, width, seed: 0,
-});
 const fourier = (axis: 'x' | 'y' | 't', n: number, over: [number, number]): IrFeatureTree => ({
   op: 'basis', basis: 'fourier', axes: [axis], n, over, width: 0, seed: 0,
 });

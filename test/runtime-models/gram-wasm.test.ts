@@ -10,22 +10,12 @@ import { expect } from 'chai';
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { compileFeatures } from '../../runtime/features.js';
 import { designRows, weightedGram } from '../../runtime/vkernel/design-rows.js';
-import { linalgSimdCalls, linalgSimdEnabled, setLinalgSimd } from '../../runtime/linalg-wasm/linalg.js';
+import { linalgSimdCalls, setLinalgSimd } from '../../runtime/linalg-wasm/linalg.js';
 import { normals, uniforms } from '../../runtime/rng.js';
+import { gauss, LINALG_SIMD_DEFAULT, linalgWasmHere } from './setup.js';
 
 const EPS = 2 ** -52;
-const SIMD_DEFAULT = process.env.GTV_SIMD !== '0';
-/** The kernels are available on this runtime (whatever GTV_SIMD says). */
-const wasmHere = () => {
-  setLinalgSimd(true);
-  const on = linalgSimdEnabled();
-  setLinalgSimd(SIMD_DEFAULT);
-  return on;
-};
 
-const gauss = (axis: 'x' | 'y' | 't', n: number, over: [number, number], width: number): IrFeatureTree => ({
-  op: 'basis', basis: 'gauss', axes: [axis], n, over, width, seed: 0,
-});
 const fourier: IrFeatureTree = { op: 'basis', basis: 'fourier', axes: ['t'], n: 3, over: [0, 1], width: 0, seed: 0 };
 const trees: [string, IrFeatureTree][] = [
   ['one factor', { op: 'product', factors: [gauss('x', 9, [-1.5, 1.5], 0.2)] }],
@@ -39,7 +29,7 @@ function withSimd<T>(on: boolean, f: () => T): T {
   try {
     return f();
   } finally {
-    setLinalgSimd(SIMD_DEFAULT);
+    setLinalgSimd(LINALG_SIMD_DEFAULT);
   }
 }
 
@@ -56,9 +46,9 @@ describe('runtime/vkernel Kronecker Gram in WebAssembly SIMD', () => {
       const F = fm.F;
       const before = linalgSimdCalls();
       const simd = withSimd(true, () => weightedGram(rows, w));
-      expect(linalgSimdCalls() - before).to.equal(wasmHere() ? 1 : 0);
+      expect(linalgSimdCalls() - before).to.equal(linalgWasmHere() ? 1 : 0);
       const js = withSimd(false, () => weightedGram(rows, w));
-      expect(linalgSimdCalls() - before, 'switched off: no wasm call').to.equal(wasmHere() ? 1 : 0);
+      expect(linalgSimdCalls() - before, 'switched off: no wasm call').to.equal(linalgWasmHere() ? 1 : 0);
       const mag = new Float64Array(F * F);
       for (let j = 0; j < N; j++)
         for (let p = rows.start[j]; p < rows.start[j + 1]; p++)

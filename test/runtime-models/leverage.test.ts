@@ -13,22 +13,12 @@ import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { compileFeatures } from '../../runtime/features.js';
 import { designRows } from '../../runtime/vkernel/design-rows.js';
 import { leverages } from '../../runtime/vkernel/leverage.js';
-import { linalgSimdCalls, linalgSimdEnabled, setLinalgSimd } from '../../runtime/linalg-wasm/linalg.js';
+import { linalgSimdCalls, setLinalgSimd } from '../../runtime/linalg-wasm/linalg.js';
 import { normals, uniforms } from '../../runtime/rng.js';
+import { gauss, LINALG_SIMD_DEFAULT, linalgWasmHere } from './setup.js';
 
 const EPS = 2 ** -52;
-const SIMD_DEFAULT = process.env.GTV_SIMD !== '0';
-/** The kernels are available on this runtime (whatever GTV_SIMD says). */
-const wasmHere = () => {
-  setLinalgSimd(true);
-  const on = linalgSimdEnabled();
-  setLinalgSimd(SIMD_DEFAULT);
-  return on;
-};
 
-const gauss = (axis: 'x' | 'y' | 't', n: number, over: [number, number], width: number): IrFeatureTree => ({
-  op: 'basis', basis: 'gauss', axes: [axis], n, over, width, seed: 0,
-});
 // Fig. 3 shapes: narrow windows in x, y and t (F = 8 * 7 * 9 = 504).
 const product: IrFeatureTree = {
   op: 'product',
@@ -49,7 +39,7 @@ function withSimd<T>(on: boolean, f: () => T): T {
   try {
     return f();
   } finally {
-    setLinalgSimd(SIMD_DEFAULT);
+    setLinalgSimd(LINALG_SIMD_DEFAULT);
   }
 }
 
@@ -83,7 +73,7 @@ describe('runtime/vkernel leverages', () => {
         expect(Math.abs(js[j] - h), `JS, point ${j}`).to.be.at.most(bound);
         expect(Math.abs(simd[j] - h), `SIMD, point ${j}`).to.be.at.most(bound);
       }
-      if (!wasmHere()) return;
+      if (!linalgWasmHere()) return;
       // the two paths do differ in order (so the comparison above tests the SIMD kernel itself)
       expect(simd.some((v, j) => v !== js[j])).to.equal(true);
     });
@@ -112,6 +102,6 @@ describe('runtime/vkernel leverages', () => {
     withSimd(false, () => leverages(rows, A));
     expect(linalgSimdCalls()).to.equal(before);
     withSimd(true, () => leverages(rows, A));
-    expect(linalgSimdCalls()).to.equal(before + (wasmHere() ? 1 : 0));
+    expect(linalgSimdCalls()).to.equal(before + (linalgWasmHere() ? 1 : 0));
   });
 });

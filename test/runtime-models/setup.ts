@@ -2,6 +2,7 @@
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { makeSchedule } from '../../runtime/schedule.js';
 import { makeLinearState, type LinearNode } from '../../runtime/models/linear-kernel.js';
+import { linalgSimdEnabled, setLinalgSimd } from '../../runtime/linalg-wasm/linalg.js';
 
 export const vp = makeSchedule({ kind: 'forward', name: 'vp', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
 export const three = { points: Float64Array.from([-1, 0, 1]), weights: Float64Array.from([1, 1, 1].map((v) => v / 3)), M: 3, dim: 1 };
@@ -27,4 +28,20 @@ export function linearNode(P: number, eps: number, seed = 1, parametrization: 'd
 
 export function fig2State(nx: number, nt: number, P: number, eps: number, seed = 1) {
   return makeLinearState(linearNode(P, eps, seed), fig2Tree(nx, nt, eps), three, vp);
+}
+
+/** One Gaussian-bump factor on one axis. */
+export const gauss = (axis: 'x' | 'y' | 't', n: number, over: [number, number], width: number): IrFeatureTree => ({
+  op: 'basis', basis: 'gauss', axes: [axis], n, over, width, seed: 0,
+});
+
+/** The linear-algebra SIMD switch's setting from the environment (GTV_SIMD=0 turns it off). */
+export const LINALG_SIMD_DEFAULT = process.env.GTV_SIMD !== '0';
+
+/** The WebAssembly linear-algebra kernels can run here (whatever GTV_SIMD says). */
+export function linalgWasmHere(): boolean {
+  setLinalgSimd(true);
+  const on = linalgSimdEnabled();
+  setLinalgSimd(LINALG_SIMD_DEFAULT);
+  return on;
 }

@@ -12,11 +12,8 @@ import { kernelRow, population } from '../../runtime/vkernel/population.js';
 import { drawOmegaWeights } from '../../runtime/vkernel/omega.js';
 import { makeLinearState } from '../../runtime/models/linear-kernel.js';
 import { normals, uniforms } from '../../runtime/rng.js';
-import { fig2Tree, linearNode, three, vp } from './setup.js';
+import { fig2Tree, gauss, linearNode, three, vp } from './setup.js';
 
-const gauss = (axis: 'x' | 'y' | 't', n: number, over: [number, number], width: number): IrFeatureTree => ({
-  op: 'basis', basis: 'gauss', axes: [axis], n, over, width, seed: 0,
-});
 // Fig. 3 shapes (windows narrower than the factor) times a Fourier factor (no window at all).
 const product: IrFeatureTree = {
   op: 'product',
