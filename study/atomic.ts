@@ -70,10 +70,20 @@ export function writeDirAtomic(target: string, fill: (dir: string) => void): voi
   }
 }
 
-/** Removes temporaries that a killed process left in `dir` (non-recursive). */
-export function sweepTemporaries(dir: string): void {
+/** Removes temporaries that a killed process left in `dir` (non-recursive). With `olderThanMs`,
+ * only those last modified that long ago: a folder shared by concurrent processes (the result
+ * cache under `--jobs` or a Slurm array) holds other processes' live temporaries. */
+export function sweepTemporaries(dir: string, olderThanMs = 0): void {
   if (!fs.existsSync(dir)) return;
+  const cutoff = Date.now() - olderThanMs;
   for (const name of fs.readdirSync(dir)) {
-    if (name.includes(TEMP_MARK)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+    if (!name.includes(TEMP_MARK)) continue;
+    const p = path.join(dir, name);
+    try {
+      if (olderThanMs > 0 && fs.statSync(p).mtimeMs > cutoff) continue;
+    } catch {
+      continue; // renamed or removed by its owner meanwhile
+    }
+    fs.rmSync(p, { recursive: true, force: true });
   }
 }

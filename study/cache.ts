@@ -7,13 +7,18 @@ import { sweepTemporaries, writeDirAtomic } from './atomic.js';
 import { isCompleteCellDir } from './cellio.js';
 import { canonicalJson, sha256 } from './hash.js';
 
+/** A cell folder is filled in seconds; a temporary this old was left by a killed process. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
 export function cellCacheKey(cell: IrCell, gtvVersion: string, backend: string): string {
   return sha256(canonicalJson({ cell, gtv_version: gtvVersion, backend }));
 }
 
 export class ResultCache {
   constructor(readonly root: string) {
-    sweepTemporaries(root);
+    // Several processes share one cache (`--jobs`, Slurm array tasks on other nodes), so only
+    // temporaries old enough that no live writer can own them are swept.
+    sweepTemporaries(root, STALE_TEMP_MS);
   }
 
   dir(key: string): string {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { IrDocument } from '../compiler/ir/types.js';
 import { writeJsonAtomic } from './atomic.js';
 import type { ScaledCount } from './scale.js';
+import type { SliceSpec } from './slices.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -17,7 +18,8 @@ export interface ManifestCell {
   key: string;
   /** Folder under cells/ holding its outputs. */
   dir: string;
-  status: 'pending' | 'done' | 'failed';
+  /** `other_slice`: a `--cells i/n` run left the cell to another slice. */
+  status: 'pending' | 'done' | 'failed' | 'other_slice';
   /** Where the results came from in this run. */
   from: 'computed' | 'cache' | null;
   /** Wall-clock ms this run spent on the cell (execution, or copying from the cache). */
@@ -46,6 +48,9 @@ export interface Manifest {
   /** Every count --scale changed. */
   scaled_counts: ScaledCount[];
   fresh: boolean;
+  /** Set for a `gtv run --cells i/n` run, which computes only the cells with index % n == i - 1
+   * and writes no plots, metrics table or report (they span every cell). */
+  slice: SliceSpec | null;
   status: RunStatus;
   error: string | null;
   started: string;

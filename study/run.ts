@@ -2,6 +2,8 @@
 // plots -> report.html, keeping manifest.json current after every step. The compiler and the
 // runtime come in as dependencies (cli/commands/run.ts passes the real ones, tests pass fakes),
 // so this file never imports tfjs and tests can exercise caching and interruption quickly.
+// The same driver runs one slice of the cells (`--cells i/n`, no plots or report) and, with
+// `cacheOnly`, assembles a run from cells that slices put in the cache (`gtv collect`).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../compiler/diagnostics/types.js';
@@ -16,7 +18,8 @@ import { writeMetricsTable } from './metrics-table.js';
 import { writePlots } from './plots/write.js';
 import { createReporter, formatDuration, type Reporter } from './progress.js';
 import { writeReport } from './report.js';
-import { applyScale } from './scale.js';
+import { applyScale, type ScaledCount } from './scale.js';
+import { formatSlice, inSlice, type SliceSpec } from './slices.js';
 import { gtvVersion } from './version.js';
 
 export interface CompileOutput {
@@ -54,30 +57,54 @@ export interface RunOptions {
   reporter?: Reporter;
   /** Polled between cells and passed to the runtime, which stops between chunks. */
   interrupted?: () => boolean;
+  /** Compute only this slice of the cells (`--cells i/n`); no plots, metrics table or report. */
+  slice?: SliceSpec;
+  /** Take every cell from the cache and execute none (`gtv collect`): a cell missing from the
+   * cache ends the run with status `missing` before anything is written but the manifest. */
+  cacheOnly?: boolean;
+  /** Refuse to run (status `usage`) unless the compiled study has this hash: `gtv collect`
+   * checks that the study file has not changed since its plan was written. */
+  expectStudyHash?: string;
 }
 
+/** A study compiled, chosen, scaled and bound to a backend: everything a run needs to start. */
+export interface PreparedStudy {
+  diagnostics: Diagnostic[];
+  /** The IR as compiled (before --scale). */
+  compiled: IrDocument;
+  /** The IR that runs (after --scale). */
+  doc: IrDocument;
+  changes: ScaledCount[];
+  scale: number;
+  backend: string;
+  studyHash: string;
+}
+
+export type EarlyOutcome = { status: 'compile-errors'; diagnostics: Diagnostic[] } | { status: 'usage'; diagnostics: Diagnostic[]; message: string };
+
 export type RunOutcome =
-  | { status: 'compile-errors'; diagnostics: Diagnostic[] }
-  /** The run could not start: no or ambiguous study, unknown backend, bad --scale. */
-  | { status: 'usage'; diagnostics: Diagnostic[]; message: string }
+  /** `usage`: the run could not start (no or ambiguous study, unknown backend, bad --scale). */
+  | EarlyOutcome
   | {
-      status: 'complete' | 'interrupted' | 'failed';
+      /** `missing`: a cacheOnly run found cells not in the cache (listed in `missing`). */
+      status: 'complete' | 'interrupted' | 'failed' | 'missing';
       diagnostics: Diagnostic[];
       runDir: string;
       manifest: Manifest;
       /** Cell ids executed in this run, and those taken from the cache. */
       executed: string[];
       cached: string[];
+      missing: { id: string; index: number }[];
       error: string | null;
     };
 
-function runId(now: Date): string {
+export function runId(now: Date): string {
   const iso = now.toISOString(); // 2026-11-29T17:45:12.345Z
   return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
 }
 
 /** A fresh folder name under `parent` (a second run within the same second gets a suffix). */
-function uniqueRunDir(parent: string, id: string): string {
+export function uniqueRunDir(parent: string, id: string): string {
   let dir = path.join(parent, id);
   for (let n = 2; fs.existsSync(dir); n++) dir = path.join(parent, `${id}-${n}`);
   return dir;
@@ -96,9 +123,8 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export async function runStudy(opts: RunOptions, deps: RunDeps): Promise<RunOutcome> {
-  const reporter = opts.reporter ?? createReporter();
-  const interrupted = opts.interrupted ?? (() => false);
+/** Compile, pick the study, apply --scale and resolve the backend; shared by runs and plans. */
+export async function prepareStudy(opts: RunOptions, deps: RunDeps): Promise<PreparedStudy | EarlyOutcome> {
   const compiled = await deps.compile(opts.file);
   const diagnostics = compiled.diagnostics;
   if (diagnostics.some((d) => d.severity === 'error')) return { status: 'compile-errors', diagnostics };
@@ -114,6 +140,19 @@ export async function runStudy(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   } catch (err) {
     return { status: 'usage', diagnostics, message: errorText(err) };
   }
+  return { diagnostics, compiled: picked, doc, changes, scale, backend, studyHash: sha256(canonicalJson(picked)) };
+}
+
+export async function runStudy(opts: RunOptions, deps: RunDeps): Promise<RunOutcome> {
+  const reporter = opts.reporter ?? createReporter();
+  const interrupted = opts.interrupted ?? (() => false);
+  const prepared = await prepareStudy(opts, deps);
+  if ('status' in prepared) return prepared;
+  const { diagnostics, doc, changes, scale, backend, studyHash } = prepared;
+  if (opts.expectStudyHash !== undefined && opts.expectStudyHash !== studyHash) {
+    return { status: 'usage', diagnostics, message: `study \`${doc.study}\` in ${opts.file} changed since the plan was written; run it again (the unchanged cells come from the cache)` };
+  }
+  const slice = opts.slice ?? null;
 
   const version = gtvVersion();
   const outRoot = opts.outRoot ?? 'gtv-out';
@@ -133,26 +172,27 @@ export async function runStudy(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     values: c.values,
     key: cellCacheKey(c, version, backend),
     dir: `cells/${cellDirName(c.id)}`,
-    status: 'pending',
+    status: inSlice(c.index, slice) ? 'pending' : 'other_slice',
     from: null,
     ms: null,
     timings: {},
     error: null,
   }));
   // A reused --out folder keeps only this study's cells, so the folder matches its manifest.
-  const current = new Set(cells.map((c) => path.basename(c.dir)));
+  const current = new Set(cells.filter((c) => c.status !== 'other_slice').map((c) => path.basename(c.dir)));
   for (const name of fs.readdirSync(cellsDir)) if (!current.has(name)) fs.rmSync(path.join(cellsDir, name), { recursive: true, force: true });
   const manifest: Manifest = {
     manifest_version: 1,
     gtv_version: version,
     study: doc.study,
     source: doc.source,
-    study_hash: sha256(canonicalJson(picked)),
+    study_hash: studyHash,
     backend,
     seed: doc.seed,
     scale,
     scaled_counts: changes,
     fresh: Boolean(opts.fresh),
+    slice,
     status: 'running',
     error: null,
     started: started.toISOString(),
@@ -169,30 +209,45 @@ export async function runStudy(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     manifest.elapsed_ms = now.getTime() - started.getTime();
     writeManifest(runDir, manifest);
   };
-  const finish = (status: 'complete' | 'interrupted' | 'failed', error: string | null): RunOutcome => {
-    manifest.status = status;
+  const executed: string[] = [];
+  const cached: string[] = [];
+  const missing: { id: string; index: number }[] = [];
+  const finish = (status: 'complete' | 'interrupted' | 'failed' | 'missing', error: string | null): RunOutcome => {
+    manifest.status = status === 'missing' ? 'failed' : status;
     manifest.error = error;
     save();
-    return { status, diagnostics, runDir, manifest, executed, cached, error };
+    return { status, diagnostics, runDir, manifest, executed, cached, missing, error };
   };
   save();
 
-  const executed: string[] = [];
-  const cached: string[] = [];
+  if (opts.cacheOnly) {
+    for (const entry of cells) {
+      if (entry.status === 'other_slice' || cache.lookup(entry.key)) continue;
+      entry.status = 'failed';
+      entry.error = 'not in the cache';
+      missing.push({ id: entry.id, index: entry.index });
+    }
+    if (missing.length > 0) return finish('missing', `${missing.length} of ${cells.length} cell(s) not in the cache: ${missing.map((m) => m.id).join('; ')}`);
+  }
+
   const results = new Map<string, CellResult>();
-  reporter.info(`gtv run ${doc.study}: ${doc.cells.length} cell(s), backend ${backend}, scale ${scale} -> ${runDir}`);
-  for (const [i, cell] of doc.cells.entries()) {
-    const entry = cells[i];
+  const todo = doc.cells.filter((c) => inSlice(c.index, slice));
+  const what = slice ? `slice ${formatSlice(slice)}: ${todo.length} of ${doc.cells.length} cell(s)` : `${doc.cells.length} cell(s)`;
+  reporter.info(`gtv run ${doc.study}: ${what}, backend ${backend}, scale ${scale} -> ${runDir}`);
+  for (const [i, cell] of todo.entries()) {
+    const entry = cells[doc.cells.indexOf(cell)];
     // A macrotask turn lets a pending SIGINT handler run: execution and writes are mostly
     // synchronous, so without it a Ctrl-C would only be seen after the last cell.
     await new Promise((resolve) => setImmediate(resolve));
     if (interrupted()) return finish('interrupted', 'interrupted before all cells finished');
     const t0 = Date.now();
-    const label = `[${i + 1}/${doc.cells.length}] ${cell.id}`;
+    const label = `[${i + 1}/${todo.length}] ${cell.id}`;
     try {
       let cacheDir = opts.fresh ? null : cache.lookup(entry.key);
       entry.from = cacheDir ? 'cache' : 'computed';
       if (!cacheDir) {
+        // Guards the cacheOnly promise against a cache emptied since the check above.
+        if (opts.cacheOnly) throw new Error('not in the cache (a cache-only run executes nothing)');
         reporter.info(`${label}: running`);
         const result = await deps.executor.executeCell(doc, cell, { progress: reporter, interrupted });
         cacheDir = cache.store(entry.key, (dir) => writeCellFiles(dir, cell, result));
@@ -216,6 +271,15 @@ export async function runStudy(opts: RunOptions, deps: RunDeps): Promise<RunOutc
       entry.error = errorText(err);
       return finish('failed', `cell ${cell.id} failed: ${entry.error}`);
     }
+  }
+
+  if (slice) {
+    const outcome = finish('complete', null);
+    reporter.info(
+      `gtv run ${doc.study}: slice ${formatSlice(slice)} done, ${executed.length} cell(s) computed, ${cached.length} from cache; ` +
+        '`gtv collect` on the plan\'s run folder, or a full `gtv run` (every cell from the cache), assembles the report',
+    );
+    return outcome;
   }
 
   try {

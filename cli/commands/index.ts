@@ -9,5 +9,6 @@ import { lspCommand } from './lsp.js';
 import { fmtCommand } from './fmt.js';
 import { runCommand } from './run.js';
 import { diffCommand } from './diff.js';
+import { collectCommand } from './collect.js';
 
-export const COMMANDS: readonly Command[] = [checkCommand, runCommand, irCommand, explainCommand, initCommand, lspCommand, fmtCommand, diffCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, runCommand, collectCommand, irCommand, explainCommand, initCommand, lspCommand, fmtCommand, diffCommand];

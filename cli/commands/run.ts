@@ -2,23 +2,27 @@
 // folder with arrays, metrics, plots and report.html. The orchestration lives in study/run.ts;
 // this file wires the real compiler and runtime into it, handles Ctrl-C, and maps the outcome to
 // an exit code: 0 complete, 1 errors in the study, 2 usage error or failed run, 130 interrupted.
+// `--cells i/n` runs one slice; `--jobs N` and `--emit slurm` write a plan and run the slices in
+// child processes or leave them to Slurm (run-sliced.ts).
 import { compileFile } from '../../compiler/driver.js';
 import { createReporter } from '../../study/progress.js';
 import type { Executor } from '../../study/run.js';
+import { parseSlice, type SliceSpec } from '../../study/slices.js';
 import { parseCommandArgs } from '../args.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 import { assertReadable } from '../files.js';
 import { FORMAT_HELP, FORMAT_OPTION, formatOf, reportDiagnostics } from '../report.js';
 import type { Command } from './command.js';
+import { runSliced } from './run-sliced.js';
 
 /** The shell's convention for a process stopped by SIGINT (128 + 2). */
-const EXIT_INTERRUPTED = 130;
+export const EXIT_INTERRUPTED = 130;
 
 /**
  * The real runtime; cells run on the backend resolved once for the whole run. Loaded on demand:
  * tfjs and the plotting stack take about a second to import, which no other command should pay.
  */
-async function runtimeExecutor(): Promise<Executor> {
+export async function runtimeExecutor(): Promise<Executor> {
   const { executeCell, selectBackend } = await import('../../runtime/index.js');
   let backend: string | undefined;
   return {
@@ -39,8 +43,25 @@ function parseScale(value: unknown): number {
   return f;
 }
 
+/** A whole number >= 1 for `--flag`, or undefined when the flag is absent. */
+export function parseCount(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || !/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`\`--${flag}\` must be a whole number >= 1 (got \`${String(value)}\`)`, 'run');
+  }
+  return n;
+}
+
+function parseCells(value: unknown): SliceSpec | undefined {
+  if (typeof value !== 'string') return undefined;
+  const slice = parseSlice(value);
+  if (typeof slice === 'string') throw new UsageError(slice, 'run');
+  return slice;
+}
+
 /** Ctrl-C / SIGTERM ask the run to stop between chunks; a second Ctrl-C stops at once. */
-function watchSignals(onFirst: () => void): { stop(): void; raised(): boolean } {
+export function watchSignals(onFirst: () => void): { stop(): void; raised(): boolean } {
   let count = 0;
   const handler = (): void => {
     count++;
@@ -71,6 +92,14 @@ export const runCommand: Command = {
     '    --backend NAME    tensorflow (tfjs-node), wasm or cpu (default: the fastest available)',
     '-s, --study NAME      the study to run when the file holds several',
     '    --cache DIR       result cache (default gtv-out/.cache)',
+    '    --cells i/n       compute only slice i of n (the cells whose index % n == i - 1) into the',
+    '                      cache and run folder; no plots or report (`gtv collect` assembles them)',
+    '-j, --jobs N          run the cells in N processes on this machine, then write plots and report',
+    '    --emit slurm      run nothing: write plan.json and slurm.sh, a Slurm job array of slices',
+    '    --tasks N         array tasks for --emit slurm (default: one per cell)',
+    '    --slurm-time T    #SBATCH --time for each task (e.g. 2:00:00)',
+    '    --slurm-cpus N    #SBATCH --cpus-per-task (the task uses them for its ensemble threads)',
+    '    --slurm-mem M     #SBATCH --mem for each task (e.g. 4G)',
     FORMAT_HELP,
   ],
   async run(args, io) {
@@ -85,6 +114,13 @@ export const runCommand: Command = {
         backend: { type: 'string' },
         study: { type: 'string', short: 's' },
         cache: { type: 'string' },
+        cells: { type: 'string' },
+        jobs: { type: 'string', short: 'j' },
+        emit: { type: 'string' },
+        tasks: { type: 'string' },
+        'slurm-time': { type: 'string' },
+        'slurm-cpus': { type: 'string' },
+        'slurm-mem': { type: 'string' },
         format: FORMAT_OPTION,
       },
       io,
@@ -98,6 +134,34 @@ export const runCommand: Command = {
     assertReadable(file, this.name);
     const scale = parseScale(v.scale);
     const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
+    const slice = parseCells(v.cells);
+    const jobs = parseCount(v.jobs, 'jobs');
+    const tasks = parseCount(v.tasks, 'tasks');
+    const slurmCpus = parseCount(v['slurm-cpus'], 'slurm-cpus');
+    if (v.emit !== undefined && v.emit !== 'slurm') throw new UsageError(`\`--emit\` must be \`slurm\` (got \`${String(v.emit)}\`)`, this.name);
+    const emit = v.emit === 'slurm';
+    const slurmOnly = (['tasks', 'slurm-time', 'slurm-cpus', 'slurm-mem'] as const).filter((k) => v[k] !== undefined);
+    if (!emit && slurmOnly.length > 0) throw new UsageError(`\`--${slurmOnly[0]}\` needs \`--emit slurm\``, this.name);
+    const modes = [slice && '--cells', jobs !== undefined && '--jobs', emit && '--emit'].filter(Boolean);
+    if (modes.length > 1) throw new UsageError(`${modes.join(' and ')} cannot be combined`, this.name);
+    if (emit || (jobs !== undefined && jobs > 1)) {
+      return runSliced(
+        {
+          file,
+          study: str(v.study),
+          out: str(v.out),
+          cacheDir: str(v.cache),
+          fresh: Boolean(v.fresh),
+          scale,
+          backend: str(v.backend),
+          quiet: Boolean(v.quiet),
+          format,
+          emit: emit ? { tasks, time: str(v['slurm-time']), cpus: slurmCpus, mem: str(v['slurm-mem']) } : null,
+          jobs: jobs ?? 1,
+        },
+        io,
+      );
+    }
 
     const reporter = createReporter({ quiet: Boolean(v.quiet), write: io.stderr, tty: io.stderrIsTTY, columns: process.stderr.columns });
     let sources = new Map<string, string>();
@@ -114,6 +178,7 @@ export const runCommand: Command = {
           fresh: Boolean(v.fresh),
           scale,
           backend: str(v.backend),
+          slice,
           reporter,
           interrupted: signals.raised,
         },
@@ -139,6 +204,7 @@ export const runCommand: Command = {
         io.stderr(`gtv run: interrupted; finished cells are cached, run again to resume (${outcome.runDir})\n`);
         return EXIT_INTERRUPTED;
       case 'failed':
+      case 'missing': // only cache-only runs (gtv collect) report missing cells
         io.stderr(`gtv run: ${outcome.error}\nFinished cells are cached; run again to resume. Manifest: ${outcome.runDir}/manifest.json\n`);
         return EXIT_USAGE;
       case 'complete':
