@@ -1,0 +1,147 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Manifest } from '../../study/manifest.js';
+import type { Plan } from '../../study/plan.js';
+import { runCli } from './capture.js';
+
+// `gtv run --jobs`, `--emit slurm` + `gtv collect`, end to end with the real compiler and
+// runtime. The parent gtv is a real process (run-cli.ts through tsx) because it spawns children
+// the way it was itself started; Slurm is a shim that runs the array's tasks one after another.
+const STUDY = `study tiny {
+  seed = 3
+  data train = points([-1], [0], [1])
+  forward vp = vp(beta_min = 0.1, beta_d = 19.9, T = 1)
+  sweep eps = [1e-2, 3e-2, 1e-1]
+  sample exact = pf_ode(true, draws = 300, bins = 40, range = -1.5 .. 1.5, t_min = eps)
+  metric gap = gap_mass(exact, radius = 0.2)
+  plot density(exact, points = train) by (eps) to "tiny.svg"
+}
+`;
+const CELLS = ['eps=0.01', 'eps=0.03', 'eps=0.1'];
+const here = path.dirname(fileURLToPath(import.meta.url));
+const RUN_CLI = path.join(here, 'run-cli.ts');
+
+/** A stand-in for `sbatch`: runs each task of the script's --array with SLURM_ARRAY_TASK_ID set,
+ * its output to the script's --output pattern, and exits with the highest task exit code. */
+const SBATCH_SHIM = `#!/bin/bash
+set -u
+script="$1"
+range=$(sed -n 's/^#SBATCH --array=//p' "$script")
+pattern=$(sed -n 's/^#SBATCH --output=//p' "$script")
+worst=0
+for i in $(seq "\${range%-*}" "\${range#*-}"); do
+  SLURM_ARRAY_TASK_ID=$i bash "$script" > "\${pattern//%a/$i}" 2>&1 || { rc=$?; [ $rc -gt $worst ] && worst=$rc; }
+done
+exit $worst
+`;
+
+function gtvProcess(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  // cwd: the repository, where `--import tsx` resolves (the children inherit it).
+  const r = spawnSync(process.execPath, ['--import', 'tsx', RUN_CLI, ...args], { encoding: 'utf8', cwd: process.cwd() });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const manifest = (dir: string): Manifest => JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+
+describe('gtv run --jobs / --emit slurm and gtv collect (end to end)', function () {
+  this.timeout(120000);
+  let tmp: string;
+  let file: string;
+  let seq: string;
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gtv-sliced-'));
+    file = path.join(tmp, 'tiny.gtv');
+    fs.writeFileSync(file, STUDY);
+    seq = path.join(tmp, 'seq');
+    const r = await runCli(['run', file, '--out', seq, '--cache', path.join(tmp, 'cache-seq'), '--quiet', '--backend', 'cpu']);
+    expect(r.code, r.stderr).to.equal(0);
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  /** The run folder's cells are byte-identical to the sequential run's. */
+  function expectSameCells(runDir: string): void {
+    expect(fs.readdirSync(path.join(runDir, 'cells')).sort()).to.deep.equal(CELLS);
+    for (const cell of CELLS) {
+      for (const f of fs.readdirSync(path.join(seq, 'cells', cell)).filter((n) => n.endsWith('.npy') || n === 'metrics.json')) {
+        expect(fs.readFileSync(path.join(runDir, 'cells', cell, f)).equals(fs.readFileSync(path.join(seq, 'cells', cell, f))), `${cell}/${f}`).to.equal(true);
+      }
+    }
+  }
+
+  it('--jobs 2 runs two slice processes and writes the same cells plus the report', () => {
+    const out = path.join(tmp, 'jobs');
+    const r = gtvProcess(['run', file, '--jobs', '2', '--out', out, '--cache', path.join(tmp, 'cache-jobs'), '--backend', 'cpu']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout.trim()).to.equal(out);
+    expect(r.stderr).to.match(/slice 1\/2: done \(2 computed, 0 from cache\)/);
+    expect(r.stderr).to.match(/slice 2\/2: done \(1 computed, 0 from cache\)/);
+    expectSameCells(out);
+    for (const f of ['report.html', 'tiny.svg', 'metrics.csv', 'plan.json', 'slices/1/log.txt', 'slices/2/manifest.json']) expect(fs.existsSync(path.join(out, f)), f).to.equal(true);
+    const m = manifest(out);
+    expect([m.status, m.slice, m.backend]).to.deep.equal(['complete', null, 'cpu']);
+    expect(m.cells.map((c) => c.from)).to.deep.equal(['cache', 'cache', 'cache']);
+    expect(manifest(path.join(out, 'slices', '2')).slice).to.deep.equal({ index: 2, count: 2 });
+    expect(fs.readFileSync(path.join(out, 'slices', '1', 'log.txt'), 'utf8')).to.contain('slice 1/2 done, 2 cell(s) computed');
+  });
+
+  it('--emit slurm writes plan and job array; collect fails until the tasks ran, then assembles the report', async () => {
+    const out = path.join(tmp, 'slurm');
+    const r = gtvProcess(['run', file, '--emit', 'slurm', '--tasks', '2', '--slurm-mem', '1G', '--out', out, '--cache', path.join(tmp, 'cache-slurm'), '--backend', 'cpu']);
+    expect(r.code, r.stderr).to.equal(0);
+    const script = path.join(out, 'slurm.sh');
+    expect(r.stdout).to.contain(`sbatch ${script}`);
+    expect(r.stdout).to.contain(`gtv collect ${out}`);
+    expect(fs.existsSync(path.join(out, 'cells'))).to.equal(false); // nothing ran
+    const plan = JSON.parse(fs.readFileSync(path.join(out, 'plan.json'), 'utf8')) as Plan;
+    expect([plan.slices, plan.cells, plan.backend, plan.study_file]).to.deep.equal([2, 3, 'cpu', file]);
+    expect(fs.readFileSync(script, 'utf8')).to.match(/^#SBATCH --array=1-2$/m).and.match(/^#SBATCH --mem=1G$/m);
+
+    const early = await runCli(['collect', out, '--quiet']);
+    expect(early.code).to.equal(2);
+    expect(early.stderr).to.contain('3 of 3 cell(s) are not in the cache');
+    expect(early.stderr).to.contain('eps=0.03 (--cells 2/2)');
+    expect(early.stderr).to.contain('eps=0.1 (--cells 1/2)');
+
+    const shim = path.join(tmp, 'sbatch');
+    fs.writeFileSync(shim, SBATCH_SHIM, { mode: 0o755 });
+    const sb = spawnSync(shim, [script], { encoding: 'utf8' });
+    expect(sb.status, `${sb.stderr}\n${fs.readFileSync(path.join(out, 'slices', '1', 'log.txt'), 'utf8')}`).to.equal(0);
+    expect(manifest(path.join(out, 'slices', '1')).cells.map((c) => c.status)).to.deep.equal(['done', 'other_slice', 'done']);
+
+    const c = await runCli(['collect', out, '--quiet']);
+    expect(c.code, c.stderr).to.equal(0);
+    expect(c.stdout.trim()).to.equal(out);
+    expectSameCells(out);
+    expect(fs.existsSync(path.join(out, 'report.html'))).to.equal(true);
+    expect(manifest(out).status).to.equal('complete');
+  });
+
+  it('names the flag in usage errors for bad --cells, --jobs, --emit and their combinations', async () => {
+    const cases: [string[], string][] = [
+      [['--cells', '0/3'], '`--cells 0/3`: need 1 <= i <= n'],
+      [['--cells', '4/3'], '`--cells 4/3`: need 1 <= i <= n'],
+      [['--cells', 'x/y'], '`--cells` must be i/n'],
+      [['--jobs', '0'], '`--jobs` must be a whole number >= 1'],
+      [['--jobs', 'two'], '`--jobs` must be a whole number >= 1'],
+      [['--emit', 'pbs'], '`--emit` must be `slurm`'],
+      [['--emit', 'slurm', '--tasks', '0'], '`--tasks` must be a whole number >= 1'],
+      [['--tasks', '3'], '`--tasks` needs `--emit slurm`'],
+      [['--jobs', '2', '--cells', '1/2'], '--cells and --jobs cannot be combined'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(['run', file, ...args]);
+      expect(r.code, args.join(' ')).to.equal(2);
+      expect(r.stderr.startsWith(`gtv: ${message}`), r.stderr).to.equal(true);
+      expect(r.stderr, args.join(' ')).to.contain('(see `gtv run --help`)');
+    }
+    const noPlan = await runCli(['collect', tmp]);
+    expect(noPlan.code).to.equal(2);
+    expect(noPlan.stderr).to.contain('has no plan.json');
+    const help = await runCli(['--help']);
+    expect(help.stdout).to.match(/^ {2}collect \[options\] RUN_DIR/m);
+  });
+});
