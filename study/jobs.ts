@@ -102,6 +102,7 @@ export async function runSliceProcesses(opts: SliceJobsOptions): Promise<SliceJo
             running.delete(child);
             fs.closeSync(fd);
             if (exit === 0) reporter.info(`slice ${i}/${plan.slices}: done (${countsOf(dir)}) after ${formatDuration(Date.now() - started)}`);
+            else if (forwarded) reporter.info(`slice ${i}/${plan.slices}: interrupted (${countsOf(dir)})`);
             else {
               failures.push({ slice: i, exit, log, tail: tailOf(log) });
               reporter.info(`slice ${i}/${plan.slices}: failed (exit ${exit}); log: ${log}`);
