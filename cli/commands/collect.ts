@@ -20,8 +20,9 @@ function cacheOnlyExecutor(): Executor {
   };
 }
 
-/** Runs the cache-only step into `runDir`; returns the exit code. Shared with `gtv run --jobs`. */
-export async function collectRun(runDir: string, plan: Plan, quiet: boolean, format: Format, io: CliIo, command: string): Promise<number> {
+/** Runs the cache-only step into `runDir`; returns the exit code. Shared with `gtv run --jobs`,
+ * which has shown the study's warnings already (`warned`). */
+export async function collectRun(runDir: string, plan: Plan, quiet: boolean, format: Format, io: CliIo, command: string, warned = false): Promise<number> {
   const { runStudy } = await import('../../study/run.js');
   const { describeMissing } = await import('../../study/plan.js');
   let sources = new Map<string, string>();
@@ -46,7 +47,8 @@ export async function collectRun(runDir: string, plan: Plan, quiet: boolean, for
       executor: cacheOnlyExecutor(),
     },
   );
-  const diagCode = reportDiagnostics(outcome.diagnostics, sources, format, io, 'stderr', null);
+  const repeat = warned && !outcome.diagnostics.some((d) => d.severity === 'error');
+  const diagCode = repeat ? EXIT_OK : reportDiagnostics(outcome.diagnostics, sources, format, io, 'stderr', null);
   switch (outcome.status) {
     case 'compile-errors':
       return diagCode;

@@ -104,5 +104,5 @@ export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<numb
     io.stderr(`Finished cells are cached; run again to resume, or rerun a slice with \`--cells i/${slices}\` and \`gtv collect ${runDir}\`.\n`);
     return EXIT_USAGE;
   }
-  return collectRun(runDir, plan, opts.quiet, opts.format, io, 'run');
+  return collectRun(runDir, plan, opts.quiet, opts.format, io, 'run', true);
 }
