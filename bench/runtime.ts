@@ -21,6 +21,7 @@ import { deriveSeed, normals } from '../runtime/rng.js';
 import { makeLinearState, type LinearNode } from '../runtime/models/linear-kernel.js';
 import { runMembers } from '../runtime/samplers/ensemble.js';
 import { population } from '../runtime/vkernel/population.js';
+import { omegaField } from '../runtime/vkernel/omega.js';
 import { setThreads, threadCount } from '../runtime/fast/pool.js';
 import { axisBasis, type AxisBasis } from '../runtime/fast/axis.js';
 import { integrateParticles } from '../runtime/fast/particles.js';
@@ -153,7 +154,7 @@ for (const c of cells) {
     const pop = population(st, MC, deriveSeed(5, 'population'));
     const c1 = cpuNow();
     const seeds = Array.from({ length: members }, (_, m) => deriveSeed(5, 'virtual', m));
-    runMembers(node, st, members, { field: pop, mean: pop.Wavg, seeds });
+    runMembers(node, st, members, { field: omegaField(pop), mean: pop.Wavg, seeds });
     const c2 = cpuNow();
     return ` (CPU s: population ${(c1 - c0).toFixed(2)}, virtual models and sampling ${(c2 - c1).toFixed(2)})`;
   });

@@ -19,7 +19,7 @@ import { makeSchedule } from '../runtime/schedule.js';
 import { deriveSeed } from '../runtime/rng.js';
 import { makeLinearState, type LinearNode } from '../runtime/models/linear-kernel.js';
 import { population } from '../runtime/vkernel/population.js';
-import { drawOmegaWeights } from '../runtime/vkernel/omega.js';
+import { drawOmegaWeights, omegaField } from '../runtime/vkernel/omega.js';
 import { vkernelMapKernel } from '../runtime/vkernel/maps.js';
 import { whiteIntensity } from '../runtime/vkernel/white.js';
 import { stepTimes } from './vkernel-steps.js';
@@ -74,9 +74,10 @@ for (const c of cells) {
   };
   const st = makeLinearState(spec, c.tree, data, vp);
   const pop = measure(`${c.name} population (F = ${st.features.F}, mc_samples ${MC})`, () => population(st, MC, deriveSeed(5, 'population')));
-  const Ws = measure(`${c.name} ${MEMBERS} virtual weights`, () =>
-    Array.from({ length: MEMBERS }, (_, m) => drawOmegaWeights(pop, deriveSeed(5, 'virtual', m), pop.Wavg)),
-  );
+  const Ws = measure(`${c.name} ${MEMBERS} virtual weights`, () => {
+    const field = omegaField(pop);
+    return Array.from({ length: MEMBERS }, (_, m) => drawOmegaWeights(field, deriveSeed(5, 'virtual', m), pop.Wavg));
+  });
   const times = Float64Array.from({ length: 31 }, (_, i) => 1 - (0.99 * i) / 30);
   const range = (n: number) => ({ lo: -4, hi: 4, n });
   const white = measure(`${c.name} white-noise intensity table (${c.dim === 1 ? 241 : '49 x 49'} points, 31 times)`, () =>

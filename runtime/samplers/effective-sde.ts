@@ -17,6 +17,7 @@ import { timeGrid } from '../timegrid.js';
 import { lookup, type Kernel } from '../kernels/types.js';
 import { linearState, type LinearState } from '../models/linear-kernel.js';
 import { population } from '../vkernel/population.js';
+import { omegaField } from '../vkernel/omega.js';
 import type { GridAxis } from '../vkernel/white.js';
 import { membersOutput, runMembers } from './ensemble.js';
 import { sampleWhiteNoise } from './white-noise.js';
@@ -52,7 +53,7 @@ export const effectiveSdeKernel: Kernel<IrSample> = (node, ctx) => {
   }
   // Each thread draws the virtual models it samples (vkernel/omega.ts).
   const seeds = Array.from({ length: node.members }, (_, m) => deriveSeed(node.seed, 'virtual', m));
-  const out = runMembers(node, state, node.members, { field: pop, mean: pop.Wavg, seeds }, ctx);
+  const out = runMembers(node, state, node.members, { field: omegaField(pop), mean: pop.Wavg, seeds }, ctx);
   const res = membersOutput(node, state.dim, node.members, out, [
     `Gaussian-field effective SDE: ${node.members} virtual models, Sigma_gamma, the mean and Xi from ${node.mc_samples} Monte-Carlo design points`,
   ]);

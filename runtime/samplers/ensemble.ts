@@ -115,11 +115,15 @@ function virtualInputs(v: VirtualModels): OmegaInputs {
     F: f.F,
     P: f.P,
     lambda: shareArray(f.lambda),
-    rows: { start: shareArray(f.rows.start), col: shareArray(f.rows.col), val: shareArray(f.rows.val) },
     noiseChol: shareArray(f.noiseChol),
     resid: shareArray(f.resid),
     G: shareArray(f.G),
     SigmaGinv: shareArray(f.SigmaGinv),
+    product: f.product && {
+      factors: f.product.factors.map(({ n, row, win }) => ({ n, row: shareArray(row), win: shareArray(win) })),
+      order: shareArray(f.product.order),
+    },
+    rows: f.rows && { start: shareArray(f.rows.start), col: shareArray(f.rows.col), val: shareArray(f.rows.val) },
   };
   return { kind: 'omega', field, mean: shareArray(v.mean), seeds: Float64Array.from(v.seeds) };
 }

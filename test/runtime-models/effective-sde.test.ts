@@ -4,6 +4,7 @@ import { fig2State } from './setup.js';
 import { runMembers } from '../../runtime/samplers/ensemble.js';
 import { effectiveSdeKernel } from '../../runtime/samplers/effective-sde.js';
 import { population } from '../../runtime/vkernel/population.js';
+import { omegaField } from '../../runtime/vkernel/omega.js';
 import { selectBackend } from '../../runtime/backend.js';
 import { deriveSeed } from '../../runtime/rng.js';
 import { sampleLinear } from '../../runtime/samplers/linear-pfode.js';
@@ -47,7 +48,7 @@ describe('runtime effective SDE vs trained ensemble (Fig. 2 setup)', function ()
     const ens = runMembers(sampleNode(3, K, draws), state, K, (m) => state.train(m).W);
     const pop = population(state, 20000, 5);
     const seeds = Array.from({ length: K }, (_, m) => 100 + m);
-    const eff = runMembers(sampleNode(4, K, draws), state, K, { field: pop, mean: pop.Wavg, seeds });
+    const eff = runMembers(sampleNode(4, K, draws), state, K, { field: omegaField(pop), mean: pop.Wavg, seeds });
     const meanOnly = runMembers(sampleNode(4, 1, K * draws), state, 1, () => pop.Wbar);
     const hE = meanDensity(ens.memberDensity, 0, K);
     const hS = meanDensity(eff.memberDensity, 0, K);

@@ -9,10 +9,11 @@ import { choleskyInPlace } from '../../runtime/models/cholesky.js';
 import { gridKernel } from '../../runtime/vkernel/grid-kernel.js';
 import { whiteIntensity } from '../../runtime/vkernel/white.js';
 import { kernelRow, population } from '../../runtime/vkernel/population.js';
-import { drawOmegaWeights } from '../../runtime/vkernel/omega.js';
+import { drawOmegaWeights, omegaField } from '../../runtime/vkernel/omega.js';
 import { makeLinearState } from '../../runtime/models/linear-kernel.js';
 import { normals, uniforms } from '../../runtime/rng.js';
-import { fig2Tree, gauss, linearNode, three, vp } from './setup.js';
+import { fig2Tree, gauss, LINALG_SIMD_DEFAULT, linalgWasmHere, linearNode, three, vp } from './setup.js';
+import { linalgSimdCalls, setLinalgSimd } from '../../runtime/linalg-wasm/linalg.js';
 
 // Fig. 3 shapes (windows narrower than the factor) times a Fourier factor (no window at all).
 const product: IrFeatureTree = {
@@ -93,12 +94,32 @@ describe('runtime V-kernel population structure', () => {
       u.forEach((x, i) => expect(Math.abs(x - v[i]), what).to.be.below(4e-7 * top));
     };
     close(a.Wavg, b.Wavg, 'Wavg');
-    close(drawOmegaWeights(a, 4, a.Wavg), drawOmegaWeights(b, 4, b.Wavg), 'virtual weights');
+    close(drawOmegaWeights(omegaField(a), 4, a.Wavg), drawOmegaWeights(omegaField(b), 4, b.Wavg), 'virtual weights');
     const cx = Float64Array.from([-1.3, 0, 0.7]);
     close(gridKernel(a, cx, 3, 0.2, [cx])(0, 3), gridKernel(b, cx, 3, 0.2, [cx])(0, 3), 'kernel rows');
     const times = Float64Array.from([0.9, 0.3, 0.05]);
     const axes = [{ lo: -2, hi: 2, n: 21 }];
     close(whiteIntensity(a, axes, times).q, whiteIntensity(b, axes, times).q, 'white-noise intensity');
+  });
+
+  it('virtual models from product rows (grouped X^T Y, WebAssembly and JS) equal the sparse-row sum', () => {
+    const data = { points: Float64Array.from([1, 0, -1, 0, 0, 1]), weights: new Float64Array(3).fill(1 / 3), M: 3, dim: 2 };
+    const pop = population(makeLinearState(linearNode(200, 0.01), product, data, vp), 1500, 9);
+    const grouped = omegaField(pop);
+    expect(grouped.product).to.not.equal(null);
+    const sparse = { ...grouped, product: null, rows: { start: pop.rows.start, col: pop.rows.col, val: pop.rows.val } };
+    const ref = drawOmegaWeights(sparse, 6, pop.Wavg);
+    const top = Math.max(...ref.map((v, i) => Math.abs(v - pop.Wavg[i])));
+    for (const simd of [true, false]) {
+      setLinalgSimd(simd);
+      const calls = linalgSimdCalls();
+      const w = drawOmegaWeights(grouped, 6, pop.Wavg);
+      expect(linalgSimdCalls() > calls, `wasm used: ${simd}`).to.equal(simd && linalgWasmHere());
+      // The same products summed in another order (N = 1500 terms per entry), then the same
+      // solve: rounding ~ N eps of the largest term; 1e-10 of the deviation from the mean.
+      w.forEach((v, i) => expect(Math.abs(v - ref[i])).to.be.below(1e-10 * top));
+    }
+    setLinalgSimd(LINALG_SIMD_DEFAULT);
   });
 
   it('inverseFromCholesky inverts an SPD matrix', () => {
