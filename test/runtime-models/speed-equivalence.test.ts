@@ -6,7 +6,7 @@ import { compileFeatures } from '../../runtime/features.js';
 import { makeLinearState } from '../../runtime/models/linear-kernel.js';
 import { runMembers, type VirtualModels } from '../../runtime/samplers/ensemble.js';
 import { population } from '../../runtime/vkernel/population.js';
-import { drawOmegaWeights } from '../../runtime/vkernel/omega.js';
+import { drawOmegaWeights, omegaField } from '../../runtime/vkernel/omega.js';
 import { initialState } from '../../runtime/samplers/common.js';
 import { deriveSeed, uniforms } from '../../runtime/rng.js';
 import { fexp } from '../../runtime/fast/exp.js';
@@ -238,11 +238,11 @@ describe('runtime/fast: optimized ensemble sampling', function () {
     const st = makeLinearState(linearNode(150, 1e-2, 6), gauss2d(5), square, vp);
     const node = sampleNode(2, 'euler', 2000, 5);
     const pop = population(st, 400, 7);
-    const virtual: VirtualModels = { field: pop, mean: pop.Wavg, seeds: [11, 12, 13, 14, 15] };
+    const virtual: VirtualModels = { field: omegaField(pop), mean: pop.Wavg, seeds: [11, 12, 13, 14, 15] };
     // Each mode in the threads, and the same weights computed here first and handed over.
     const modes = [
       { name: 'trained', inThread: 'train' as const, given: (m: number) => st.train(m).W },
-      { name: 'virtual', inThread: virtual, given: (m: number) => drawOmegaWeights(pop, virtual.seeds[m], pop.Wavg) },
+      { name: 'virtual', inThread: virtual, given: (m: number) => drawOmegaWeights(virtual.field, virtual.seeds[m], pop.Wavg) },
     ];
     const run = (threads: number, weights: Parameters<typeof runMembers>[3]) => {
       setThreads(threads);
