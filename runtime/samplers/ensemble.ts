@@ -23,6 +23,7 @@ import { stepPlan } from '../fast/steps.js';
 import { runMembersParallel, shareArray } from '../fast/pool.js';
 import type { MemberJob, OmegaInputs, TrainInputs } from '../fast/member.js';
 import type { OmegaField } from '../vkernel/omega.js';
+import type { TransposeSource } from '../vkernel/design-rows.js';
 import { dsmSamples } from '../models/dsm.js';
 import { targets } from '../models/linear.js';
 import { cholesky } from '../linalg.js';
@@ -119,13 +120,15 @@ function virtualInputs(v: VirtualModels): OmegaInputs {
     resid: shareArray(f.resid),
     G: shareArray(f.G),
     SigmaGinv: shareArray(f.SigmaGinv),
-    product: f.product && {
-      factors: f.product.factors.map(({ n, row, win }) => ({ n, row: shareArray(row), win: shareArray(win) })),
-      order: shareArray(f.product.order),
-    },
-    rows: f.rows && { start: shareArray(f.rows.start), col: shareArray(f.rows.col), val: shareArray(f.rows.val) },
+    design: shareSource(f.design),
   };
   return { kind: 'omega', field, mean: shareArray(v.mean), seeds: Float64Array.from(v.seeds) };
+}
+
+function shareSource(d: TransposeSource): TransposeSource {
+  return d.kind === 'product'
+    ? { kind: 'product', factors: d.factors.map(({ n, row, win }) => ({ n, row: shareArray(row), win: shareArray(win) })), order: shareArray(d.order) }
+    : { kind: 'sparse', start: shareArray(d.start), col: shareArray(d.col), val: shareArray(d.val) };
 }
 
 /** Member m's DSM samples and targets, drawn exactly as state.train(m) draws them. */

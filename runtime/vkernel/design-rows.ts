@@ -42,7 +42,7 @@ export interface DesignRows {
   factors: FactorRows[] | null;
 }
 
-interface FactorRows {
+export interface FactorRows {
   n: number;
   /** [N, n] full rows. */
   row: Float64Array;
@@ -332,4 +332,118 @@ function unpack(factors: FactorRows[], m: number[], T: Float64Array, F: number):
     for (let g = 0; g < F; g++) S[so + g] = T[off[g]];
   }
   return S;
+}
+
+/**
+ * The rows as Phi^T C reads them: per-factor rows with the points grouped by equal windows for
+ * product features (no sparse rows needed), else the sparse rows. Plain typed arrays, so worker
+ * threads can share them (vkernel/omega.ts).
+ */
+export type TransposeSource =
+  | { kind: 'product'; factors: FactorRows[]; order: Int32Array }
+  | { kind: 'sparse'; start: Int32Array; col: Int32Array; val: Float64Array };
+
+export function transposeSource(rows: DesignRows): TransposeSource {
+  return rows.factors
+    ? { kind: 'product', factors: rows.factors.map(({ n, row, win }) => ({ n, row, win })), order: groupOrder(rows) }
+    : { kind: 'sparse', start: rows.start, col: rows.col, val: rows.val };
+}
+
+/**
+ * Phi^T C [K, F] (row k = sum_j C[j, k] phi_j) for C [N, K]. For product features each phi_j is
+ * (leading factors' window rows) (x) (last factor's window row), so the points sharing all their
+ * windows contribute one small product X^T Y, X [g, leading window] and Y [g, last window x K]
+ * (the last row times C[j, :]): in WebAssembly SIMD (linalg-wasm gramWasm) or JS loops. A loop
+ * over sparse rows streamed Fig. 3's 1e7 dense Fourier entries (120 MB) per call.
+ */
+export function transposeTimes(src: TransposeSource, N: number, F: number, C: Float64Array, K: number): Float64Array {
+  return src.kind === 'product' ? groupedTransposeTimes(src, N, F, C, K) : sparseTransposeTimes(src, N, F, C, K);
+}
+
+/** Phi^T C over sparse rows; columns of C in pairs, so each row entry is read once for both. */
+function sparseTransposeTimes(rows: { start: Int32Array; col: Int32Array; val: Float64Array }, N: number, F: number, c: Float64Array, D: number): Float64Array {
+  const { start, col, val } = rows;
+  const om = new Float64Array(D * F);
+  for (let j = 0; j < N; j++) {
+    const q0 = start[j];
+    const q1 = start[j + 1];
+    for (let a = 0; a < D; a += 2) {
+      const c0 = c[j * D + a];
+      const r0 = a * F;
+      if (a + 1 < D) {
+        const c1 = c[j * D + a + 1];
+        for (let q = q0; q < q1; q++) (om[r0 + col[q]] += c0 * val[q]), (om[r0 + F + col[q]] += c1 * val[q]);
+      } else for (let q = q0; q < q1; q++) om[r0 + col[q]] += c0 * val[q];
+    }
+  }
+  return om;
+}
+
+/** Phi^T C for product features, one X^T Y per group of points with equal windows. */
+function groupedTransposeTimes(pr: { factors: FactorRows[]; order: Int32Array }, N: number, F: number, c: Float64Array, D: number): Float64Array {
+  const { factors, order } = pr;
+  const K = factors.length;
+  const last = factors[K - 1];
+  const wasm = linalgSimdEnabled() ? gramWasm(D * F) : null;
+  const om = wasm ? null : new Float64Array(D * F);
+  const lead = factors.slice(0, K - 1).reduce((s, f) => s * f.n, 1);
+  const X = new Float64Array(GROUP_POINTS * lead);
+  const Y = new Float64Array(GROUP_POINTS * last.n * D);
+  const ro = new Int32Array(lead);
+  const co = new Int32Array(last.n * D);
+  let e = 0;
+  while (e < N) {
+    const first = order[e];
+    let end = e + 1;
+    while (end < N && end - e < GROUP_POINTS && sameWindows(factors, first, order[end])) end++;
+    // ro: the leading factors' window combinations in C order, as flat offsets (times last.n)
+    ro[0] = 0;
+    let nr = 1;
+    for (let a = 0; a < K - 1; a++) {
+      const f = factors[a];
+      const lo = f.win[2 * first];
+      const w = f.win[2 * first + 1] - lo + 1;
+      for (let r = nr - 1; r >= 0; r--) for (let q = w - 1; q >= 0; q--) ro[r * w + q] = ro[r] * f.n + lo + q;
+      nr *= w;
+    }
+    for (let r = 0; r < nr; r++) ro[r] *= last.n;
+    const loL = last.win[2 * first];
+    const wL = last.win[2 * first + 1] - loL + 1;
+    const nc = wL * D;
+    for (let a = 0; a < D; a++) for (let l = 0; l < wL; l++) co[a * wL + l] = a * F + loL + l;
+    const g = end - e;
+    for (let k = 0; k < g; k++) {
+      const j = order[e + k];
+      // X[k, :] = the leading window rows' products, C order; Y[k, :] = c_j (x) last window row
+      const xo = k * nr;
+      X[xo] = 1;
+      let len = 1;
+      for (let a = 0; a < K - 1; a++) {
+        const f = factors[a];
+        const lo = f.win[2 * j];
+        const w = f.win[2 * j + 1] - lo + 1;
+        const r0 = j * f.n + lo;
+        for (let r = len - 1; r >= 0; r--) {
+          const v = X[xo + r];
+          for (let q = w - 1; q >= 0; q--) X[xo + r * w + q] = v * f.row[r0 + q];
+        }
+        len *= w;
+      }
+      const r0 = j * last.n + loL;
+      for (let a = 0; a < D; a++) {
+        const cj = c[j * D + a];
+        for (let l = 0; l < wL; l++) Y[k * nc + a * wL + l] = cj * last.row[r0 + l];
+      }
+    }
+    if (wasm) wasm.add(X, nr, Y, nc, g, ro, co);
+    else
+      for (let k = 0; k < g; k++)
+        for (let r = 0; r < nr; r++) {
+          const x = X[k * nr + r];
+          const o = ro[r];
+          for (let q = 0; q < nc; q++) om![o + co[q]] += x * Y[k * nc + q];
+        }
+    e = end;
+  }
+  return wasm ? wasm.result() : om!;
 }

@@ -41,7 +41,7 @@ import { dsmSamples, type DsmSamples } from '../models/dsm.js';
 import { targets, type Parametrization } from '../models/linear.js';
 import { choleskyInPlace, choleskySolve } from '../models/cholesky.js';
 import { NonFiniteError } from '../errors.js';
-import { designRows, rowDot, weightedGram, type DesignRows } from './design-rows.js';
+import { designRows, rowDot, transposeSource, transposeTimes, weightedGram, type DesignRows } from './design-rows.js';
 import { inverseFromCholesky } from './spd-inverse.js';
 import { leverages } from './leverage.js';
 
@@ -114,15 +114,8 @@ function buildPopulation(state: LinearState, N: number, seed: number): Populatio
     noise.set(spec.parametrization === 'denoiser' ? out.cov! : out.C!, j * D * D);
   }
   const SigmaG = weightedGram(rows, lambda.map((l) => l / N));
-  const A = new Float64Array(D * F);
-  const { start, col, val } = rows;
-  for (let j = 0; j < N; j++) {
-    const lj = lambda[j] / N;
-    for (let q = start[j]; q < start[j + 1]; q++) {
-      const va = lj * val[q];
-      for (let d = 0; d < D; d++) A[d * F + col[q]] += va * ybar[j * D + d];
-    }
-  }
+  const src = transposeSource(rows);
+  const A = transposeTimes(src, N, F, ybar.map((y, i) => (lambda[Math.floor(i / D)] * y) / N), D);
   for (let a = 0; a < F; a++) SigmaG[a * F + a] += gamma;
   if (!choleskyInPlace(SigmaG, F)) {
     throw new NonFiniteError({ quantity: 'population ridge solve (Sigma + gamma I)', step: null, t: null });
@@ -130,24 +123,22 @@ function buildPopulation(state: LinearState, N: number, seed: number): Populatio
   const SigmaGinv = inverseFromCholesky(SigmaG, F);
   const Wbar = rightSolve(SigmaG, F, A, D);
   const resid = new Float64Array(N * D);
-  const G = new Float64Array(D * F);
-  // E = <lambda^2 h r phi^T>, h_j = phi_j^T SigmaG^{-1} phi_j (vkernel/leverage.ts).
-  const E = new Float64Array(D * F);
+  // G = <lambda r phi^T> and E = <lambda^2 h r phi^T>, h_j = phi_j^T SigmaG^{-1} phi_j
+  // (vkernel/leverage.ts), as one Phi^T C with C = [G's coefficients | E's] [N, 2D].
   const lev = leverages(rows, SigmaGinv);
+  const coef = new Float64Array(N * 2 * D);
   for (let j = 0; j < N; j++) {
-    const h = lev[j];
-    const e0 = start[j + 1];
     for (let d = 0; d < D; d++) {
       const r = ybar[j * D + d] - rowDot(rows, j, Wbar, d * F);
       resid[j * D + d] = r;
       const c = (lambda[j] * r) / N;
-      const e = c * lambda[j] * h;
-      for (let q = start[j]; q < e0; q++) {
-        G[d * F + col[q]] += c * val[q];
-        E[d * F + col[q]] += e * val[q];
-      }
+      coef[j * 2 * D + d] = c;
+      coef[j * 2 * D + D + d] = c * lambda[j] * lev[j];
     }
   }
+  const GE = transposeTimes(src, N, F, coef, 2 * D);
+  const G = GE.slice(0, D * F);
+  const E = GE.slice(D * F);
   const X = rightSolve(SigmaG, F, Wbar, D);
   for (let i = 0; i < D * F; i++) E[i] += -gamma * Wbar[i] + gamma * gamma * X[i];
   const corr = rightSolve(SigmaG, F, E, D);

@@ -106,8 +106,8 @@ describe('runtime V-kernel population structure', () => {
     const data = { points: Float64Array.from([1, 0, -1, 0, 0, 1]), weights: new Float64Array(3).fill(1 / 3), M: 3, dim: 2 };
     const pop = population(makeLinearState(linearNode(200, 0.01), product, data, vp), 1500, 9);
     const grouped = omegaField(pop);
-    expect(grouped.product).to.not.equal(null);
-    const sparse = { ...grouped, product: null, rows: { start: pop.rows.start, col: pop.rows.col, val: pop.rows.val } };
+    expect(grouped.design.kind).to.equal('product');
+    const sparse = { ...grouped, design: { kind: 'sparse' as const, start: pop.rows.start, col: pop.rows.col, val: pop.rows.val } };
     const ref = drawOmegaWeights(sparse, 6, pop.Wavg);
     const top = Math.max(...ref.map((v, i) => Math.abs(v - pop.Wavg[i])));
     for (const simd of [true, false]) {
