@@ -12,7 +12,7 @@ import { UsageError, EXIT_USAGE } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { reportDiagnostics, type Format } from '../report.js';
 import { collectRun } from './collect.js';
-import { EXIT_INTERRUPTED, runtimeExecutor, watchSignals } from './run.js';
+import { EXIT_INTERRUPTED, runtimeExecutor, watchSignals } from '../run-process.js';
 
 export interface SlicedRunOptions {
   file: string;

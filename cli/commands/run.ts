@@ -6,7 +6,6 @@
 // child processes or leave them to Slurm (run-sliced.ts).
 import { compileFile } from '../../compiler/driver.js';
 import { createReporter } from '../../study/progress.js';
-import type { Executor } from '../../study/run.js';
 import { parseSlice, type SliceSpec } from '../../study/slices.js';
 import { parseCommandArgs } from '../args.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
@@ -14,25 +13,7 @@ import { assertReadable } from '../files.js';
 import { FORMAT_HELP, FORMAT_OPTION, formatOf, reportDiagnostics } from '../report.js';
 import type { Command } from './command.js';
 import { runSliced } from './run-sliced.js';
-
-/** The shell's convention for a process stopped by SIGINT (128 + 2). */
-export const EXIT_INTERRUPTED = 130;
-
-/**
- * The real runtime; cells run on the backend resolved once for the whole run. Loaded on demand:
- * tfjs and the plotting stack take about a second to import, which no other command should pay.
- */
-export async function runtimeExecutor(): Promise<Executor> {
-  const { executeCell, selectBackend } = await import('../../runtime/index.js');
-  let backend: string | undefined;
-  return {
-    async resolveBackend(requested) {
-      backend = await selectBackend(requested);
-      return backend;
-    },
-    executeCell: (doc, cell, opts) => executeCell(doc, cell, { ...opts, backend }),
-  };
-}
+import { EXIT_INTERRUPTED, runtimeExecutor, watchSignals } from '../run-process.js';
 
 function parseScale(value: unknown): number {
   if (value === undefined) return 1;
@@ -58,25 +39,6 @@ function parseCells(value: unknown): SliceSpec | undefined {
   const slice = parseSlice(value);
   if (typeof slice === 'string') throw new UsageError(slice, 'run');
   return slice;
-}
-
-/** Ctrl-C / SIGTERM ask the run to stop between chunks; a second Ctrl-C stops at once. */
-export function watchSignals(onFirst: () => void): { stop(): void; raised(): boolean } {
-  let count = 0;
-  const handler = (): void => {
-    count++;
-    if (count === 1) onFirst();
-    else process.exit(EXIT_INTERRUPTED);
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return {
-    stop: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
-    raised: () => count > 0,
-  };
 }
 
 export const runCommand: Command = {
