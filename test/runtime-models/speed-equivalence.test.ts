@@ -18,7 +18,7 @@ import { dsmSamples } from '../../runtime/models/dsm.js';
 import { targets } from '../../runtime/models/linear.js';
 import type { PointSet } from '../../runtime/posterior.js';
 import { NonFiniteError } from '../../runtime/errors.js';
-import { setSimd, simdCalls, simdEnabled, simdExp } from '../../runtime/fast/wasm/simd.js';
+import { setSimd, simdCalls, simdEnabled, simdExp, simdSinCos } from '../../runtime/fast/wasm/simd.js';
 import { KERNEL_WASM_BASE64 } from '../../runtime/fast/wasm/kernel-bytes.js';
 import { assembleKernel } from '../../runtime/fast/wasm/build.js';
 import { fig2Tree, linearNode, three, vp } from './setup.js';
@@ -40,6 +40,16 @@ const gauss2d = (nt: number, width = 3 / 14): IrFeatureTree => ({
 const fourier2d: IrFeatureTree = {
   op: 'product',
   factors: [basis('fourier', ['x'], 5, [-1.5, 1.5]), basis('fourier', ['y'], 5, [-1.5, 1.5]), basis('gauss', ['t'], 4, [0.01, 1], 0.2)],
+};
+// Fig. 3's Fourier panel layout (Fourier in x, y and t), and 1D Fourier (n even: one more
+// cosine than sines) with a Gaussian time factor
+const fourier2dt: IrFeatureTree = {
+  op: 'product',
+  factors: [basis('fourier', ['x'], 6, [-1.5, 1.5]), basis('fourier', ['y'], 7, [-1.5, 1.5]), basis('fourier', ['t'], 5, [0.01, 1])],
+};
+const fourier1d: IrFeatureTree = {
+  op: 'product',
+  factors: [basis('fourier', ['x'], 10, [-1.5, 1.5]), basis('gauss', ['t'], 6, [0.01, 1], 0.1)],
 };
 const rff2d: IrFeatureTree = { op: 'product', factors: [basis('rff', ['x', 'y'], 40, [-1.5, 1.5], 0.5), basis('gauss', ['t'], 4, [0.01, 1], 0.2)] };
 
@@ -100,6 +110,13 @@ const TOL = 2e-6;
 // h * 1e2 * 7 * 6e-8 ~ 3e-6 (h = 0.08 here). Measured worst 5.5e-6 (2D Heun); 2e-5 leaves room
 // for other weights and is still 50x below the 1e-3 that any real slip (index, step) causes.
 const TOL_SIMD = 2e-5;
+// Fourier rows in the kernel: the same float32 roundings of rows, weights and sums (the sincos
+// itself is 1e-11 relative), but over whole rows, not windows: all n1 n2 = 42 terms of mu (6 x 7,
+// the Fig. 3 Fourier case) are O(|W|) where a window's far bumps are small, so about
+// h * 1e2 * sqrt(42) * 6e-8 ~ 3e-6 at a late Heun step. Measured worst 3.1e-6 (2D Heun), 1.1e-6
+// (1D Heun); 2e-5 leaves the same room, 50x below what a slip (a sine for a cosine, a wrong
+// weight column) causes.
+const TOL_FOURIER = 2e-5;
 /** The kernel's switch as the environment sets it (GTV_SIMD=0: JS loops by default). */
 const SIMD_DEFAULT = process.env.GTV_SIMD !== '0';
 
@@ -120,14 +137,19 @@ describe('runtime/fast: optimized ensemble sampling', function () {
     ['2D wide Gaussian bumps, euler', gauss2d(6, 3 / 7), square, 'euler'],
     ['2D Fourier x-y with Gaussian t', fourier2d, square, 'euler'],
     ['2D random Fourier features (generic path)', rff2d, square, 'euler'],
+    ['2D Fourier x-y-t (Fig. 3 Fourier layout), heun', fourier2dt, square, 'heun'],
+    ['1D Fourier x with Gaussian t, euler', fourier1d, three, 'euler'],
+    ['1D Fourier, heun', fourier1d, three, 'heun'],
   ];
-  // Gaussian cases with the 7-centre window run through the SIMD kernel (when this runtime has
-  // WebAssembly SIMD, as Node 20 does); the rest, and all cases with SIMD forced off, through the
-  // JS loops. One thread, so that the switch (per thread) covers every member.
-  const simdCases = new Set([0, 1, 2, 3]);
+  // Gaussian cases with the 7-centre window and the Fourier cases run through the SIMD kernel
+  // (when this runtime has WebAssembly SIMD, as Node 20 does); the rest, and all cases with SIMD
+  // forced off, through the JS loops. One thread, so that the switch (per thread) covers every
+  // member.
+  const simdCases = new Set([0, 1, 2, 3, 5, 7, 8, 9]);
+  const fourierCases = new Set([5, 7, 8, 9]);
   for (const simd of [false, true]) {
     for (const [index, [label, tree, data, solver]] of cases.entries()) {
-      const tol = simd && simdCases.has(index) ? TOL_SIMD : TOL;
+      const tol = simd && simdCases.has(index) ? (fourierCases.has(index) ? TOL_FOURIER : TOL_SIMD) : TOL;
       it(`equals the direct per-particle evaluation within ${tol} (${simd ? 'SIMD on' : 'SIMD off'}): ${label}`, () => {
         setThreads(1);
         setSimd(simd);
@@ -174,6 +196,35 @@ describe('runtime/fast: optimized ensemble sampling', function () {
     expect(nan).to.be.NaN;
   });
 
+  it("the kernel's sincos matches Math.sin and Math.cos to 2e-11 relative for |theta| < 1.6e6, stays bounded beyond and keeps NaN", () => {
+    // Degree-11 (sin) and 12 (cos) Taylor on |r| <= pi/4: truncation 9e-12 relative, over three
+    // orders below the float32 resolution (6e-8) of the rows it feeds; the three-part Cody-Waite
+    // reduction is exact to float64 rounding while k (pi/2) is below 2^20 (|theta| < 1.6e6). The
+    // kernel sees theta = 2 pi u / L, a few units for any particle in or near the data's range.
+    const u = uniforms(13, 100_000);
+    const x = Float64Array.from(u, (v, i) => (i % 2 ? -1.6e6 + 3.2e6 * v : -30 + 60 * v));
+    const { sin, cos } = simdSinCos(x);
+    let worst = 0;
+    for (let i = 0; i < x.length; i++) {
+      worst = Math.max(worst, Math.abs(sin[i] / Math.sin(x[i]) - 1), Math.abs(cos[i] / Math.cos(x[i]) - 1));
+    }
+    expect(worst).to.be.below(2e-11);
+    // quadrant boundaries and exact values
+    const at = simdSinCos(Float64Array.of(0, Math.PI / 2, Math.PI, -Math.PI / 2, 1e-30));
+    expect(Array.from(at.sin)).to.deep.equal([0, 1, Math.sin(Math.PI), -1, 1e-30]);
+    expect(at.cos[0]).to.equal(1);
+    expect(at.cos[2]).to.equal(-1);
+    // runaway states (theta clamped to 2^40): finite and bounded, so the step stays finite
+    // unless the state itself is not; NaN passes through
+    const far = simdSinCos(Float64Array.of(3e6, -1e12, 1e300, -Infinity, NaN));
+    for (let i = 0; i < 4; i++) {
+      expect(Math.abs(far.sin[i])).to.be.at.most(1 + 1e-9);
+      expect(Math.abs(far.cos[i])).to.be.at.most(1 + 1e-9);
+    }
+    expect(far.sin[4]).to.be.NaN;
+    expect(far.cos[4]).to.be.NaN;
+  });
+
   it('fexp matches Math.exp to 1e-13 relative on [-740, 709] and handles the ends', () => {
     // 1e-13: the table-driven exp is accurate to a few 1e-16 for |x| < 10 and loses ~k * 1e-18
     // in the argument reduction for large |x| (k up to 6.5e4); the loops only need float32 here.
@@ -216,6 +267,8 @@ describe('runtime/fast: optimized ensemble sampling', function () {
       [fig2Tree(12, 8, 1e-2), three],
       [fig2Tree(12, 8, 1e-2), three, true],
       [gauss2d(5), square, true],
+      [fourier2dt, square, true],
+      [fourier1d, three, true],
     ] as [IrFeatureTree, PointSet, boolean][]) {
       setThreads(1);
       setSimd(simd);
@@ -234,40 +287,44 @@ describe('runtime/fast: optimized ensemble sampling', function () {
     }
   });
 
-  it('gives the same bytes on 1 and 2 threads and across runs (trained members, virtual models, given weights)', () => {
-    const st = makeLinearState(linearNode(150, 1e-2, 6), gauss2d(5), square, vp);
-    const node = sampleNode(2, 'euler', 2000, 5);
-    const pop = population(st, 400, 7);
-    const virtual: VirtualModels = { field: omegaField(pop), mean: pop.Wavg, seeds: [11, 12, 13, 14, 15] };
-    // Each mode in the threads, and the same weights computed here first and handed over.
-    const modes = [
-      { name: 'trained', inThread: 'train' as const, given: (m: number) => st.train(m).W },
-      { name: 'virtual', inThread: virtual, given: (m: number) => drawOmegaWeights(virtual.field, virtual.seeds[m], pop.Wavg) },
-    ];
-    const run = (threads: number, weights: Parameters<typeof runMembers>[3]) => {
-      setThreads(threads);
-      const out = runMembers(node, st, 5, weights);
-      return { ...out, onCaller: lastRunStats().onCaller };
-    };
-    setThreads(2);
-    expect(awaitWorkers(60_000)).to.be.at.least(1);
-    for (const mode of modes) {
-      const reference = run(1, mode.given);
-      for (const weights of [mode.inThread, mode.given]) {
-        const calls = simdCalls();
-        const one = run(1, weights);
-        // the kernel ran every member on the caller (unless SIMD is off for this run)
-        expect(simdCalls() - calls).to.equal(simdEnabled() ? 5 : 0);
-        const again = run(1, weights);
-        expect(Buffer.from(again.samples.buffer).equals(Buffer.from(one.samples.buffer)), mode.name).to.equal(true);
-        expect(Buffer.from(one.samples.buffer).equals(Buffer.from(reference.samples.buffer)), mode.name).to.equal(true);
-        const two = run(2, weights);
-        expect(one.onCaller).to.equal(5);
-        // the worker really ran members (else this would compare the caller with itself)
-        expect(two.onCaller).to.be.below(5);
-        expect(Buffer.from(two.samples.buffer).equals(Buffer.from(one.samples.buffer)), mode.name).to.equal(true);
-        expect(Buffer.from(two.memberDensity.buffer).equals(Buffer.from(one.memberDensity.buffer)), mode.name).to.equal(true);
+  for (const [label, tree] of [
+    ['Gaussian', gauss2d(5)],
+    ['Fourier', fourier2dt],
+  ] as [string, IrFeatureTree][])
+    it(`gives the same bytes on 1 and 2 threads and across runs (trained members, virtual models, given weights; ${label})`, () => {
+      const st = makeLinearState(linearNode(150, 1e-2, 6), tree, square, vp);
+      const node = sampleNode(2, 'euler', 2000, 5);
+      const pop = population(st, 400, 7);
+      const virtual: VirtualModels = { field: omegaField(pop), mean: pop.Wavg, seeds: [11, 12, 13, 14, 15] };
+      // Each mode in the threads, and the same weights computed here first and handed over.
+      const modes = [
+        { name: 'trained', inThread: 'train' as const, given: (m: number) => st.train(m).W },
+        { name: 'virtual', inThread: virtual, given: (m: number) => drawOmegaWeights(virtual.field, virtual.seeds[m], pop.Wavg) },
+      ];
+      const run = (threads: number, weights: Parameters<typeof runMembers>[3]) => {
+        setThreads(threads);
+        const out = runMembers(node, st, 5, weights);
+        return { ...out, onCaller: lastRunStats().onCaller };
+      };
+      setThreads(2);
+      expect(awaitWorkers(60_000)).to.be.at.least(1);
+      for (const mode of modes) {
+        const reference = run(1, mode.given);
+        for (const weights of [mode.inThread, mode.given]) {
+          const calls = simdCalls();
+          const one = run(1, weights);
+          // the kernel ran every member on the caller (unless SIMD is off for this run)
+          expect(simdCalls() - calls).to.equal(simdEnabled() ? 5 : 0);
+          const again = run(1, weights);
+          expect(Buffer.from(again.samples.buffer).equals(Buffer.from(one.samples.buffer)), mode.name).to.equal(true);
+          expect(Buffer.from(one.samples.buffer).equals(Buffer.from(reference.samples.buffer)), mode.name).to.equal(true);
+          const two = run(2, weights);
+          expect(one.onCaller).to.equal(5);
+          // the worker really ran members (else this would compare the caller with itself)
+          expect(two.onCaller).to.be.below(5);
+          expect(Buffer.from(two.samples.buffer).equals(Buffer.from(one.samples.buffer)), mode.name).to.equal(true);
+          expect(Buffer.from(two.memberDensity.buffer).equals(Buffer.from(one.memberDensity.buffer)), mode.name).to.equal(true);
+        }
       }
-    }
-  });
+    });
 });

@@ -1,5 +1,6 @@
-;; The per-particle PF-ODE loops of fast/gauss-kernels.ts in WebAssembly SIMD128 (runtime/fast/
-;; wasm/simd.ts loads it; `npm run build:wasm` turns this text into kernel-bytes.ts).
+;; The per-particle PF-ODE loops of fast/gauss-kernels.ts and fast/particles.ts in WebAssembly
+;; SIMD128 (runtime/fast/wasm/simd.ts loads it; `npm run build:wasm` turns this text into
+;; kernel-bytes.ts), for Gaussian space factors (below) or Fourier ones (section "Fourier").
 ;; Gaussian space factors with a window of K = 3 centres each side (width = spacing / 2, as in
 ;; Figs. 2-3). Vectorized over the window: a factor's 7 bumps (plus one zero lane) are two f32x4
 ;; vectors and the weights of a window row are two unaligned v128 loads, so the 2D step's
@@ -18,6 +19,18 @@
 ;; weights are float32, per evaluation e and output d a block of (n1 + 6) rows of n2 + 8 floats
 ;; (3 zero columns/rows before, 5 columns / 3 rows after), so every window is in bounds; h [steps]
 ;; and a [E] float64; the state x [n, dim] float64 (n even: the caller pads), advanced in place.
+;;
+;; Fourier space factors (math.md 13.3): a row [1, cos k theta (k = 1..nc), sin k theta (k = 1..ns)]
+;; with theta = w u, whole (no window: every feature is O(1) everywhere). Per pair of particles:
+;; one f64x2 sincos ($sincos) of theta, the angle-addition recurrences in float64, the row rounded
+;; to float32 into scratch, then the whole row (2D: the bilinear form over both rows) contracted
+;; with f32x4 multiply-adds. Scratch rows R1 = [64, 320) (factor 1) and R2 = [320, 576) (factor
+;; 2): slot k (feature k) at 8 k holds [A_k B_k] as float32, up to 32 slots; slot 0 (the constant
+;; 1) and the slots past n are written by fsetup, never by the loops. Weights per evaluation (the
+;; caller pads columns to a multiple of 4 with zeros, so the padding slots' values never count):
+;; 1D a row of n4 floats; 2D, for each column vector jv (4 features of factor 2) and row i of
+;; factor 1, the 4 weights of output 0 then those of output 1 (8 floats): the contraction walks
+;; the block once, front to back, with every load in bounds.
 (module
   (memory (export "memory") 1)
 
@@ -39,6 +52,18 @@
   ;; bytes between window rows, between the two outputs' blocks
   (global $rowB (mut i32) (i32.const 0))
   (global $blkB (mut i32) (i32.const 0))
+  ;; Fourier (fsetup): 1 when the loops evaluate Fourier factors; per factor w = 2 pi / L and the
+  ;; cosine and sine counts; end1 = R1 + 8 n1 (2D rows) or R1 + 8 n4 (1D), end2 = R2 + 8 n4 of
+  ;; factor 2: where the contraction loops stop
+  (global $fourier (mut i32) (i32.const 0))
+  (global $fw1 (mut f64) (f64.const 0))
+  (global $nc1 (mut i32) (i32.const 0))
+  (global $ns1 (mut i32) (i32.const 0))
+  (global $fw2 (mut f64) (f64.const 0))
+  (global $nc2 (mut i32) (i32.const 0))
+  (global $ns2 (mut i32) (i32.const 0))
+  (global $end1 (mut i32) (i32.const 0))
+  (global $end2 (mut i32) (i32.const 0))
 
   ;; a, ea = e^-a, q = e^-2a, last = n - 1, fc (see above) per factor; norm = product of the pdf
   ;; normalizations; rowB, blkB as above (1D: rowB unused, blkB = one evaluation's row)
@@ -54,7 +79,8 @@
     (global.set $fc2 (local.get $fc2))
     (global.set $norm (local.get $norm))
     (global.set $rowB (local.get $rowB))
-    (global.set $blkB (local.get $blkB)))
+    (global.set $blkB (local.get $blkB))
+    (global.set $fourier (i32.const 0)))
 
   ;; exp of the lanes of two vectors (one body for both, interleaved: independent work for the CPU,
   ;; one call): v = k ln2 + r, |r| <= ln2 / 2, exp(v) = 2^k p(r) with p the degree-9
@@ -288,6 +314,203 @@
     (f64x2.mul (f64x2.splat (global.get $norm)) (f64x2.promote_low_f32x4
       (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $s) (local.get $s)))))
 
+  ;; ---- Fourier ----
+
+  ;; blkB as in setup (2D: half an evaluation's block, as there); the rest as the globals above.
+  ;; Clears both scratch rows and writes the constant feature 1 of both particles into slot 0:
+  ;; the loops write only slots 1..n-1, so padding slots stay 0 (finite; their weights are 0).
+  (func (export "fsetup") (param $w1 f64) (param $nc1 i32) (param $ns1 i32)
+    (param $w2 f64) (param $nc2 i32) (param $ns2 i32) (param $end1 i32) (param $end2 i32) (param $blkB i32)
+    (local $p i32)
+    (global.set $fw1 (local.get $w1)) (global.set $nc1 (local.get $nc1)) (global.set $ns1 (local.get $ns1))
+    (global.set $fw2 (local.get $w2)) (global.set $nc2 (local.get $nc2)) (global.set $ns2 (local.get $ns2))
+    (global.set $end1 (local.get $end1)) (global.set $end2 (local.get $end2))
+    (global.set $blkB (local.get $blkB))
+    (global.set $fourier (i32.const 1))
+    (local.set $p (i32.const 64))
+    (loop $zero
+      (v128.store (local.get $p) (v128.const i64x2 0 0))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br_if $zero (i32.lt_u (local.get $p) (i32.const 576))))
+    (v128.store64_lane 0 (i32.const 64) (v128.const f32x4 1 1 0 0))
+    (v128.store64_lane 0 (i32.const 320) (v128.const f32x4 1 1 0 0)))
+
+  ;; sin and cos of both lanes. Cody-Waite: k = round(T 2/pi) (the 1.5 * 2^52 trick, so m also
+  ;; carries k's low bits), r = T - k pi/2 with pi/2 split in three (P1, P2: 33 significant bits,
+  ;; so k P1 and k P2 are exact for |k| < 2^20, i.e. |T| < 1.6e6; P3 the rest, fdlibm's pio2_1,
+  ;; pio2_2, pio2_2t), which leaves |r| <= pi/4 accurate to float64 rounding. On [-pi/4, pi/4] the
+  ;; Taylor polynomials of degree 11 (sin, truncation r^13 / 13! <= 9e-12 relative) and 12 (cos,
+  ;; 4e-13), by Estrin's scheme (short chains: the loops are latency-bound); with the quadrant
+  ;; (k mod 4 = the low bits of m) the two swap (k odd) and change sign. Relative error ~1e-11,
+  ;; over 3 orders below float32 resolution (6e-8), as the rows are rounded to float32. T is
+  ;; clamped to +-2^40 (pmin/pmax, NaN passes): beyond 1.6e6 accuracy fades, but k stays an exact
+  ;; integer in m and |r| stays about pi/4, so the results stay bounded even for runaway states.
+  (func $sincos (param $T v128) (result v128 v128)
+    (local $m v128) (local $k v128) (local $r v128) (local $z v128) (local $z2 v128)
+    (local $s v128) (local $c v128) (local $odd v128) (local $hi v128)
+    (local.set $T (f64x2.pmin (f64x2.pmax (local.get $T) (v128.const f64x2 -0x1p40 -0x1p40)) (v128.const f64x2 0x1p40 0x1p40)))
+    (local.set $m (f64x2.add (f64x2.mul (local.get $T) (v128.const f64x2 0.6366197723675814 0.6366197723675814))
+      (v128.const f64x2 6755399441055744 6755399441055744)))
+    (local.set $k (f64x2.sub (local.get $m) (v128.const f64x2 6755399441055744 6755399441055744)))
+    (local.set $r (f64x2.sub
+      (f64x2.sub
+        (f64x2.sub (local.get $T) (f64x2.mul (local.get $k) (v128.const f64x2 1.57079632673412561417 1.57079632673412561417)))
+        (f64x2.mul (local.get $k) (v128.const f64x2 6.07710050630396597660e-11 6.07710050630396597660e-11)))
+      (f64x2.mul (local.get $k) (v128.const f64x2 2.02226624879595063154e-21 2.02226624879595063154e-21))))
+    (local.set $z (f64x2.mul (local.get $r) (local.get $r)))
+    (local.set $z2 (f64x2.mul (local.get $z) (local.get $z)))
+    ;; sin r = r + r z (S1 + z S2 + z^2 (S3 + z S4 + z^2 S5)), S_j = (-1)^j / (2j + 1)!
+    (local.set $s (f64x2.add (local.get $r) (f64x2.mul (f64x2.mul (local.get $r) (local.get $z))
+      (f64x2.add
+        (f64x2.add (v128.const f64x2 -0.16666666666666666 -0.16666666666666666)
+          (f64x2.mul (local.get $z) (v128.const f64x2 8.3333333333333332e-03 8.3333333333333332e-03)))
+        (f64x2.mul (local.get $z2)
+          (f64x2.add
+            (f64x2.add (v128.const f64x2 -1.9841269841269841e-04 -1.9841269841269841e-04)
+              (f64x2.mul (local.get $z) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06)))
+            (f64x2.mul (local.get $z2) (v128.const f64x2 -2.5052108385441720e-08 -2.5052108385441720e-08))))))))
+    ;; cos r = (1 - z / 2) + z^2 (C1 + z C2 + z^2 (C3 + z C4 + z^2 C5)), C_j = (-1)^(j+1) / (2j + 2)!
+    (local.set $c (f64x2.add
+      (f64x2.sub (v128.const f64x2 1 1) (f64x2.mul (local.get $z) (v128.const f64x2 0.5 0.5)))
+      (f64x2.mul (local.get $z2)
+        (f64x2.add
+          (f64x2.add (v128.const f64x2 4.1666666666666664e-02 4.1666666666666664e-02)
+            (f64x2.mul (local.get $z) (v128.const f64x2 -1.3888888888888889e-03 -1.3888888888888889e-03)))
+          (f64x2.mul (local.get $z2)
+            (f64x2.add
+              (f64x2.add (v128.const f64x2 2.4801587301587302e-05 2.4801587301587302e-05)
+                (f64x2.mul (local.get $z) (v128.const f64x2 -2.7557319223985888e-07 -2.7557319223985888e-07)))
+              (f64x2.mul (local.get $z2) (v128.const f64x2 2.0876756987868100e-09 2.0876756987868100e-09))))))))
+    ;; quadrant k mod 4 (bits 0 and 1 of m): sin = [s, c, -s, -c], cos = [c, -s, -c, s]; bit 0
+    ;; shifted to the top and spread over the lane is the swap mask, bit 1 (bit 1 xor bit 0) in
+    ;; the sign position is sin's (cos's) sign flip
+    (local.set $odd (i64x2.shr_s (i64x2.shl (local.get $m) (i32.const 63)) (i32.const 63)))
+    (local.set $hi (i64x2.shl (local.get $m) (i32.const 62)))
+    (v128.xor (v128.bitselect (local.get $c) (local.get $s) (local.get $odd))
+      (v128.and (local.get $hi) (v128.const f64x2 -0 -0)))
+    (v128.xor (v128.bitselect (local.get $s) (local.get $c) (local.get $odd))
+      (v128.and (v128.xor (local.get $hi) (i64x2.shl (local.get $m) (i32.const 63))) (v128.const f64x2 -0 -0))))
+
+  ;; test hook: sin and cos of n float64 values (n even) at ptr, to out (sines) and out + 8 n
+  ;; (cosines)
+  (func (export "sincosv") (param $ptr i32) (param $n i32) (param $out i32)
+    (local $end i32) (local $co i32) (local $s v128) (local $c v128)
+    (local.set $end (i32.add (local.get $ptr) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $co (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $ptr) (local.get $end)))
+        (call $sincos (v128.load (local.get $ptr)))
+        (local.set $c) (local.set $s)
+        (v128.store (local.get $out) (local.get $s))
+        (v128.store (local.get $co) (local.get $c))
+        (local.set $ptr (i32.add (local.get $ptr) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $co (i32.add (local.get $co) (i32.const 16)))
+        (br $next))))
+
+  ;; One Fourier row of two particles at coordinates U into the scratch row at p (slots 1..n-1):
+  ;; cos k theta and sin k theta by the angle-addition recurrences in float64 (error grows like
+  ;; k 1e-16), each pair [cos, sin] of both particles rounded to float32 in one vector. Values
+  ;; below 2^-50 in magnitude become exact zeros, as in $factor: a theta near a multiple of pi
+  ;; can give sines of 1e-20, whose products with the other row and the weights would be float32
+  ;; subnormals (several times slower on x86); dropping them moves the velocity by under
+  ;; n^2 |W| 2^-50, below float32 resolution.
+  (func $frow (param $U v128) (param $w f64) (param $nc i32) (param $ns i32) (param $p i32)
+    (local $c1 v128) (local $s1 v128) (local $c v128) (local $s v128) (local $t v128) (local $v v128)
+    (local $off i32) (local $end i32)
+    (call $sincos (f64x2.mul (local.get $U) (f64x2.splat (local.get $w))))
+    (local.set $c1) (local.set $s1)
+    (local.set $c (local.get $c1))
+    (local.set $s (local.get $s1))
+    ;; from cosine k's slot to sine k's; the last slot holding both
+    (local.set $off (i32.shl (local.get $nc) (i32.const 3)))
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $ns) (i32.const 3))))
+    (local.set $p (i32.add (local.get $p) (i32.const 8)))
+    (block $done
+      (loop $k
+        (br_if $done (i32.gt_u (local.get $p) (local.get $end)))
+        ;; [cA cB sA sB]
+        (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (local.get $c)) (f32x4.demote_f64x2_zero (local.get $s))))
+        (local.set $v (v128.and (local.get $v)
+          (f32x4.ge (f32x4.abs (local.get $v)) (v128.const f32x4 0x1p-50 0x1p-50 0x1p-50 0x1p-50))))
+        (v128.store64_lane 0 (local.get $p) (local.get $v))
+        (v128.store64_lane 1 (i32.add (local.get $p) (local.get $off)) (local.get $v))
+        (local.set $t (f64x2.sub (f64x2.mul (local.get $c) (local.get $c1)) (f64x2.mul (local.get $s) (local.get $s1))))
+        (local.set $s (f64x2.add (f64x2.mul (local.get $s) (local.get $c1)) (f64x2.mul (local.get $c) (local.get $s1))))
+        (local.set $c (local.get $t))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (br $k)))
+    ;; n even: one more cosine than sines
+    (if (i32.gt_u (local.get $nc) (local.get $ns))
+      (then
+        (local.set $v (f32x4.demote_f64x2_zero (local.get $c)))
+        (v128.store64_lane 0 (local.get $p) (v128.and (local.get $v)
+          (f32x4.ge (f32x4.abs (local.get $v)) (v128.const f32x4 0x1p-50 0x1p-50 0x1p-50 0x1p-50)))))))
+
+  ;; 1D Fourier: mu of two particles (lanes) at U from the weights of one evaluation at wb
+  (func $fvel1 (param $U v128) (param $wb i32) (result v128)
+    (local $r i32) (local $v0 v128) (local $v1 v128) (local $w v128) (local $a v128) (local $b v128)
+    (call $frow (local.get $U) (global.get $fw1) (global.get $nc1) (global.get $ns1) (i32.const 64))
+    (local.set $r (i32.const 64))
+    (loop $col
+      ;; slots [A0 B0 A1 B1], [A2 B2 A3 B3] -> [A0 A1 A2 A3], [B0 B1 B2 B3]
+      (local.set $v0 (v128.load (local.get $r)))
+      (local.set $v1 (v128.load offset=16 (local.get $r)))
+      (local.set $w (v128.load (local.get $wb)))
+      (local.set $a (f32x4.add (local.get $a) (f32x4.mul (local.get $w)
+        (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $v0) (local.get $v1)))))
+      (local.set $b (f32x4.add (local.get $b) (f32x4.mul (local.get $w)
+        (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $v0) (local.get $v1)))))
+      (local.set $wb (i32.add (local.get $wb) (i32.const 16)))
+      (local.set $r (i32.add (local.get $r) (i32.const 32)))
+      (br_if $col (i32.lt_u (local.get $r) (global.get $end1))))
+    ;; lane sums in a fixed order, (0 + 2) + (1 + 3)
+    (local.set $a (f32x4.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a) (local.get $b)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $b))))
+    (f64x2.promote_low_f32x4
+      (f32x4.add (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a) (local.get $a)) (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $a)))))
+
+  ;; 2D Fourier: mu (outputs 0 and 1, the two particles in the lanes of each) at coordinates U1,
+  ;; U2 of factors 1 and 2 from the weights of one evaluation at wb. Columns outside, rows
+  ;; inside: a column vector of factor 2 per particle stays in a register while the rows of
+  ;; factor 1 come as splat loads, and each row's two weight vectors serve both particles. Live
+  ;; in the row loop: 2 column vectors, 4 accumulators (particle x output), 2 splats, 2
+  ;; products, 2 weight vectors: 12 of the 16 vector registers, so nothing spills, for any n.
+  (func $fvel2 (param $U1 v128) (param $U2 v128) (param $wb i32) (result v128 v128)
+    (local $r i32) (local $q i32)
+    (local $rA v128) (local $rB v128) (local $pA v128) (local $pB v128) (local $w0 v128) (local $w1 v128)
+    (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128)
+    (call $frow (local.get $U1) (global.get $fw1) (global.get $nc1) (global.get $ns1) (i32.const 64))
+    (call $frow (local.get $U2) (global.get $fw2) (global.get $nc2) (global.get $ns2) (i32.const 320))
+    (local.set $r (i32.const 320))
+    (loop $col
+      (local.set $pA (v128.load (local.get $r)))
+      (local.set $pB (v128.load offset=16 (local.get $r)))
+      (local.set $rA (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $pA) (local.get $pB)))
+      (local.set $rB (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $pA) (local.get $pB)))
+      (local.set $q (i32.const 64))
+      (loop $row
+        (local.set $pA (f32x4.mul (local.get $rA) (v128.load32_splat (local.get $q))))
+        (local.set $pB (f32x4.mul (local.get $rB) (v128.load32_splat offset=4 (local.get $q))))
+        (local.set $w0 (v128.load (local.get $wb)))
+        (local.set $w1 (v128.load offset=16 (local.get $wb)))
+        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $w0) (local.get $pA))))
+        (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $w1) (local.get $pA))))
+        (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $w0) (local.get $pB))))
+        (local.set $b1 (f32x4.add (local.get $b1) (f32x4.mul (local.get $w1) (local.get $pB))))
+        (local.set $wb (i32.add (local.get $wb) (i32.const 32)))
+        (local.set $q (i32.add (local.get $q) (i32.const 8)))
+        (br_if $row (i32.lt_u (local.get $q) (global.get $end1))))
+      (local.set $r (i32.add (local.get $r) (i32.const 32)))
+      (br_if $col (i32.lt_u (local.get $r) (global.get $end2))))
+    ;; lane sums in a fixed order, (0 + 2) + (1 + 3): w0 = [A0 B0 A1 B1] (particle, output)
+    (local.set $pA (f32x4.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a0) (local.get $b0)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a0) (local.get $b0))))
+    (local.set $pB (f32x4.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a1) (local.get $b1)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a1) (local.get $b1))))
+    (local.set $w0 (f32x4.add (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $pA) (local.get $pB)) (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $pA) (local.get $pB))))
+    (f64x2.promote_low_f32x4 (local.get $w0))
+    (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $w0) (local.get $w0))))
+
   ;; Loop order: particles go two at a time (the lanes of a pair), and a block of 64 pairs takes
   ;; each step in turn. A particle's steps are one serial dependency chain some 200 cycles long
   ;; per step (locate, exp, recurrences, contraction, update), so the pairs of a block, which do
@@ -296,8 +519,9 @@
   ;; blocks still run so the smallest such step over all particles is returned (-1: none).
 
   ;; Euler (heun = 0) or Heun over all steps for `pairs` pairs of 1D particles at xp; the weights
-  ;; of evaluation e start at wp + e * blkB.
-  (func (export "gauss1") (param $xp i32) (param $pairs i32) (param $steps i32) (param $heun i32)
+  ;; of evaluation e start at wp + e * blkB. Gaussian or Fourier rows as the last setup or fsetup
+  ;; call chose (one branch per evaluation, always the same way: free next to the work).
+  (func (export "run1") (param $xp i32) (param $pairs i32) (param $steps i32) (param $heun i32)
     (param $hp i32) (param $ap i32) (param $wp i32) (result i32)
     (local $b i32) (local $bEnd i32) (local $j i32) (local $ptr i32) (local $k i32) (local $e i32)
     (local $bad i32) (local $wb i32)
@@ -322,13 +546,17 @@
             (loop $pair
               (local.set $ptr (i32.add (local.get $xp) (i32.shl (local.get $j) (i32.const 4))))
               (local.set $X (v128.load (local.get $ptr)))
-              (local.set $U (f64x2.add (f64x2.mul (local.get $Ae) (local.get $X)) (call $vel1 (local.get $X) (local.get $wb))))
+              (local.set $U (f64x2.add (f64x2.mul (local.get $Ae) (local.get $X)) (if (result v128) (global.get $fourier)
+                (then (call $fvel1 (local.get $X) (local.get $wb)))
+                (else (call $vel1 (local.get $X) (local.get $wb))))))
               (if (local.get $heun)
                 (then
                   (local.set $Y (f64x2.add (local.get $X) (f64x2.mul (local.get $H) (local.get $U))))
                   (local.set $X (f64x2.add (local.get $X) (f64x2.mul (local.get $H2)
                     (f64x2.add (local.get $U) (f64x2.add (f64x2.mul (local.get $An) (local.get $Y))
-                      (call $vel1 (local.get $Y) (i32.add (local.get $wb) (global.get $blkB)))))))))
+                      (if (result v128) (global.get $fourier)
+                        (then (call $fvel1 (local.get $Y) (i32.add (local.get $wb) (global.get $blkB))))
+                        (else (call $vel1 (local.get $Y) (i32.add (local.get $wb) (global.get $blkB)))))))))))
                 (else (local.set $X (f64x2.add (local.get $X) (f64x2.mul (local.get $H) (local.get $U))))))
               (v128.store (local.get $ptr) (local.get $X))
               (if (i32.eqz (i64x2.all_true (f64x2.lt (f64x2.abs (local.get $X)) (v128.const f64x2 inf inf))))
@@ -343,8 +571,8 @@
     (select (i32.const -1) (local.get $bad) (i32.ge_s (local.get $bad) (local.get $steps))))
 
   ;; 2D (two outputs, blocks blkB apart; evaluation e at wp + 2 e blkB) for `pairs` pairs of
-  ;; particles at xp ([x, y] each); swap = 1 when factor 1 reads y.
-  (func (export "gauss2") (param $xp i32) (param $pairs i32) (param $steps i32) (param $heun i32)
+  ;; particles at xp ([x, y] each); swap = 1 when factor 1 reads y. Gaussian or Fourier as run1.
+  (func (export "run2") (param $xp i32) (param $pairs i32) (param $steps i32) (param $heun i32)
     (param $hp i32) (param $ap i32) (param $wp i32) (param $swap i32) (result i32)
     (local $b i32) (local $bEnd i32) (local $j i32) (local $ptr i32) (local $k i32) (local $e i32)
     (local $bad i32) (local $wb i32) (local $wn i32)
@@ -376,10 +604,11 @@
               (local.set $vb (v128.load offset=16 (local.get $ptr)))
               (local.set $X0 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $va) (local.get $vb)))
               (local.set $X1 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $va) (local.get $vb)))
-              (call $vel2
-                (select (local.get $X1) (local.get $X0) (local.get $swap))
-                (select (local.get $X0) (local.get $X1) (local.get $swap))
-                (local.get $wb))
+              (local.set $va (select (local.get $X1) (local.get $X0) (local.get $swap)))
+              (local.set $vb (select (local.get $X0) (local.get $X1) (local.get $swap)))
+              (if (result v128 v128) (global.get $fourier)
+                (then (call $fvel2 (local.get $va) (local.get $vb) (local.get $wb)))
+                (else (call $vel2 (local.get $va) (local.get $vb) (local.get $wb))))
               (local.set $M1) (local.set $M0)
               (local.set $U0 (f64x2.add (f64x2.mul (local.get $Ae) (local.get $X0)) (local.get $M0)))
               (local.set $U1 (f64x2.add (f64x2.mul (local.get $Ae) (local.get $X1)) (local.get $M1)))
@@ -387,10 +616,11 @@
                 (then
                   (local.set $Y0 (f64x2.add (local.get $X0) (f64x2.mul (local.get $H) (local.get $U0))))
                   (local.set $Y1 (f64x2.add (local.get $X1) (f64x2.mul (local.get $H) (local.get $U1))))
-                  (call $vel2
-                    (select (local.get $Y1) (local.get $Y0) (local.get $swap))
-                    (select (local.get $Y0) (local.get $Y1) (local.get $swap))
-                    (local.get $wn))
+                  (local.set $va (select (local.get $Y1) (local.get $Y0) (local.get $swap)))
+                  (local.set $vb (select (local.get $Y0) (local.get $Y1) (local.get $swap)))
+                  (if (result v128 v128) (global.get $fourier)
+                    (then (call $fvel2 (local.get $va) (local.get $vb) (local.get $wn)))
+                    (else (call $vel2 (local.get $va) (local.get $vb) (local.get $wn))))
                   (local.set $M1) (local.set $M0)
                   (local.set $X0 (f64x2.add (local.get $X0) (f64x2.mul (local.get $H2)
                     (f64x2.add (local.get $U0) (f64x2.add (f64x2.mul (local.get $An) (local.get $Y0)) (local.get $M0))))))
