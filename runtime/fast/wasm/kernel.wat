@@ -29,8 +29,8 @@
 ;; 1) and the slots past n are written by fsetup, never by the loops. Weights per evaluation (the
 ;; caller pads columns to a multiple of 4 with zeros, so the padding slots' values never count):
 ;; 1D a row of n4 floats; 2D, for each column vector jv (4 features of factor 2) and row i of
-;; factor 1, the 4 weights of output 0 then those of output 1 (8 floats): the contraction walks
-;; the block once, front to back, with every load in bounds.
+;; factor 1 (rows padded to an even count with zeros), the 4 weights of output 0 then those of
+;; output 1 (8 floats): the contraction walks the block once, front to back, every load in bounds.
 (module
   (memory (export "memory") 1)
 
@@ -472,42 +472,75 @@
       (f32x4.add (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a) (local.get $a)) (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $a)))))
 
   ;; 2D Fourier: mu (outputs 0 and 1, the two particles in the lanes of each) at coordinates U1,
-  ;; U2 of factors 1 and 2 from the weights of one evaluation at wb. Columns outside, rows
-  ;; inside: a column vector of factor 2 per particle stays in a register while the rows of
-  ;; factor 1 come as splat loads, and each row's two weight vectors serve both particles. Live
-  ;; in the row loop: 2 column vectors, 4 accumulators (particle x output), 2 splats, 2
-  ;; products, 2 weight vectors: 12 of the 16 vector registers, so nothing spills, for any n.
+  ;; U2 of factors 1 and 2 from the weights of one evaluation at wb. For each column vector jv
+  ;; (4 features of factor 2), the rows of factor 1 first: t = sum_i s_i W[i, jv] for both
+  ;; particles and outputs (s_i a splat load; each weight vector serves both particles), then t
+  ;; times the particle's column vector into its sum. That is 8 f32x4 operations per row and pair
+  ;; (10 if each row's products with the column vector were formed first). Two rows per
+  ;; iteration, summed before they join t, so that each accumulator waits on one add per two
+  ;; rows (the caller pads factor 1 to an even row count with a zero row). Live in the row loop:
+  ;; 4 accumulators, 4 splats, 4 weight vectors and a product or two, within the 16 vector
+  ;; registers; the 4 running sums over jv go through scratch [0, 64) (the Gaussian rows' place,
+  ;; unused here) once per column vector rather than taking 4 more registers.
   (func $fvel2 (param $U1 v128) (param $U2 v128) (param $wb i32) (result v128 v128)
     (local $r i32) (local $q i32)
-    (local $rA v128) (local $rB v128) (local $pA v128) (local $pB v128) (local $w0 v128) (local $w1 v128)
-    (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128)
-    (call $frow (local.get $U1) (global.get $fw1) (global.get $nc1) (global.get $ns1) (i32.const 64))
+    (local $sA v128) (local $sB v128) (local $sA2 v128) (local $sB2 v128)
+    (local $w0 v128) (local $w1 v128) (local $w02 v128) (local $w12 v128)
+    (local $tA0 v128) (local $tA1 v128) (local $tB0 v128) (local $tB1 v128)
+    ;; factor 2 first: its row's 8-byte stores have long reached the cache when the column loads
+    ;; (16 bytes over two stores, which store forwarding cannot serve) read them
     (call $frow (local.get $U2) (global.get $fw2) (global.get $nc2) (global.get $ns2) (i32.const 320))
+    (call $frow (local.get $U1) (global.get $fw1) (global.get $nc1) (global.get $ns1) (i32.const 64))
+    (v128.store (i32.const 0) (v128.const i64x2 0 0))
+    (v128.store (i32.const 16) (v128.const i64x2 0 0))
+    (v128.store (i32.const 32) (v128.const i64x2 0 0))
+    (v128.store (i32.const 48) (v128.const i64x2 0 0))
     (local.set $r (i32.const 320))
     (loop $col
-      (local.set $pA (v128.load (local.get $r)))
-      (local.set $pB (v128.load offset=16 (local.get $r)))
-      (local.set $rA (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $pA) (local.get $pB)))
-      (local.set $rB (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $pA) (local.get $pB)))
+      (local.set $tA0 (v128.const i64x2 0 0))
+      (local.set $tA1 (v128.const i64x2 0 0))
+      (local.set $tB0 (v128.const i64x2 0 0))
+      (local.set $tB1 (v128.const i64x2 0 0))
       (local.set $q (i32.const 64))
       (loop $row
-        (local.set $pA (f32x4.mul (local.get $rA) (v128.load32_splat (local.get $q))))
-        (local.set $pB (f32x4.mul (local.get $rB) (v128.load32_splat offset=4 (local.get $q))))
+        (local.set $sA (v128.load32_splat (local.get $q)))
+        (local.set $sB (v128.load32_splat offset=4 (local.get $q)))
+        (local.set $sA2 (v128.load32_splat offset=8 (local.get $q)))
+        (local.set $sB2 (v128.load32_splat offset=12 (local.get $q)))
         (local.set $w0 (v128.load (local.get $wb)))
         (local.set $w1 (v128.load offset=16 (local.get $wb)))
-        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $w0) (local.get $pA))))
-        (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $w1) (local.get $pA))))
-        (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $w0) (local.get $pB))))
-        (local.set $b1 (f32x4.add (local.get $b1) (f32x4.mul (local.get $w1) (local.get $pB))))
-        (local.set $wb (i32.add (local.get $wb) (i32.const 32)))
-        (local.set $q (i32.add (local.get $q) (i32.const 8)))
+        (local.set $w02 (v128.load offset=32 (local.get $wb)))
+        (local.set $w12 (v128.load offset=48 (local.get $wb)))
+        (local.set $tA0 (f32x4.add (local.get $tA0)
+          (f32x4.add (f32x4.mul (local.get $sA) (local.get $w0)) (f32x4.mul (local.get $sA2) (local.get $w02)))))
+        (local.set $tA1 (f32x4.add (local.get $tA1)
+          (f32x4.add (f32x4.mul (local.get $sA) (local.get $w1)) (f32x4.mul (local.get $sA2) (local.get $w12)))))
+        (local.set $tB0 (f32x4.add (local.get $tB0)
+          (f32x4.add (f32x4.mul (local.get $sB) (local.get $w0)) (f32x4.mul (local.get $sB2) (local.get $w02)))))
+        (local.set $tB1 (f32x4.add (local.get $tB1)
+          (f32x4.add (f32x4.mul (local.get $sB) (local.get $w1)) (f32x4.mul (local.get $sB2) (local.get $w12)))))
+        (local.set $wb (i32.add (local.get $wb) (i32.const 64)))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))
         (br_if $row (i32.lt_u (local.get $q) (global.get $end1))))
+      ;; column vectors: slots [A0 B0 A1 B1], [A2 B2 A3 B3] -> [A0 A1 A2 A3] (w0), [B0 B1 B2 B3] (w1)
+      (local.set $sA (v128.load (local.get $r)))
+      (local.set $sB (v128.load offset=16 (local.get $r)))
+      (local.set $w0 (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sA) (local.get $sB)))
+      (local.set $w1 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $sA) (local.get $sB)))
+      (v128.store (i32.const 0) (f32x4.add (v128.load (i32.const 0)) (f32x4.mul (local.get $tA0) (local.get $w0))))
+      (v128.store (i32.const 16) (f32x4.add (v128.load (i32.const 16)) (f32x4.mul (local.get $tA1) (local.get $w0))))
+      (v128.store (i32.const 32) (f32x4.add (v128.load (i32.const 32)) (f32x4.mul (local.get $tB0) (local.get $w1))))
+      (v128.store (i32.const 48) (f32x4.add (v128.load (i32.const 48)) (f32x4.mul (local.get $tB1) (local.get $w1))))
       (local.set $r (i32.add (local.get $r) (i32.const 32)))
       (br_if $col (i32.lt_u (local.get $r) (global.get $end2))))
+    (local.set $tA0 (v128.load (i32.const 0)))
+    (local.set $tA1 (v128.load (i32.const 16)))
+    (local.set $tB0 (v128.load (i32.const 32)))
+    (local.set $tB1 (v128.load (i32.const 48)))
     ;; lane sums in a fixed order, (0 + 2) + (1 + 3): w0 = [A0 B0 A1 B1] (particle, output)
-    (local.set $pA (f32x4.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a0) (local.get $b0)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a0) (local.get $b0))))
-    (local.set $pB (f32x4.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a1) (local.get $b1)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a1) (local.get $b1))))
-    (local.set $w0 (f32x4.add (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $pA) (local.get $pB)) (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $pA) (local.get $pB))))
+    (local.set $sA (f32x4.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $tA0) (local.get $tB0)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $tA0) (local.get $tB0))))
+    (local.set $sB (f32x4.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $tA1) (local.get $tB1)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $tA1) (local.get $tB1))))
+    (local.set $w0 (f32x4.add (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sA) (local.get $sB)) (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $sA) (local.get $sB))))
     (f64x2.promote_low_f32x4 (local.get $w0))
     (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $w0) (local.get $w0))))
 

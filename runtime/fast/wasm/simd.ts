@@ -192,10 +192,12 @@ function fourierWeights(b1: AxisBasis, b2: AxisBasis | null, Wv: Float64Array, p
   const E = plan.a.length;
   const dim = b2 ? 2 : 1;
   const n1 = b1.n;
+  // 2D: rows of factor 1 padded to an even count (the kernel takes two per iteration)
+  const rows = n1 + (n1 % 2);
   const n2 = b2 ? b2.n : 0;
   const nv = up4(b2 ? n2 : n1) / 4;
   // floats per evaluation (both outputs in 2D)
-  const blk = b2 ? 8 * n1 * nv : 4 * nv;
+  const blk = b2 ? 8 * rows * nv : 4 * nv;
   const lay = layout(plan.steps, E, E * blk, pairs, dim);
   const k = stepsInto(lay, plan);
   const W = new Float32Array(k.memory.buffer, lay.wp, E * blk).fill(0);
@@ -204,13 +206,13 @@ function fourierWeights(b1: AxisBasis, b2: AxisBasis | null, Wv: Float64Array, p
       for (let d = 0; d < 2; d++)
         for (let i = 0; i < n1; i++)
           for (let j = 0; j < n2; j++)
-            W[e * blk + ((j >> 2) * n1 + i) * 8 + d * 4 + (j & 3)] = Wv[((e * 2 + d) * n1 + i) * n2 + j];
+            W[e * blk + ((j >> 2) * rows + i) * 8 + d * 4 + (j & 3)] = Wv[((e * 2 + d) * n1 + i) * n2 + j];
   } else {
     for (let e = 0; e < E; e++) for (let j = 0; j < n1; j++) W[e * blk + j] = Wv[e * n1 + j];
   }
   const f2 = b2 ? [b2.w, b2.nc, b2.ns] : [0, 0, 0];
   // run2 steps 2 blkB per evaluation (two Gaussian output blocks), run1 one
   const blkB = b2 ? 2 * blk : 4 * blk;
-  k.fsetup(b1.w, b1.nc, b1.ns, ...f2, R1 + 8 * (b2 ? n1 : 4 * nv), R2 + 32 * nv, blkB);
+  k.fsetup(b1.w, b1.nc, b1.ns, ...f2, R1 + 8 * (b2 ? rows : 4 * nv), R2 + 32 * nv, blkB);
   return lay;
 }
