@@ -53,8 +53,9 @@
   (global $rowB (mut i32) (i32.const 0))
   (global $blkB (mut i32) (i32.const 0))
   ;; Fourier (fsetup): 1 when the loops evaluate Fourier factors; per factor w = 2 pi / L and the
-  ;; cosine and sine counts; end1 = R1 + 8 n1 (2D rows) or R1 + 8 n4 (1D), end2 = R2 + 8 n4 of
-  ;; factor 2: where the contraction loops stop
+  ;; cosine and sine counts; end1 = R1 + 8 n1 (2D rows, n1 padded to even) or R1 + 8 n4 (1D),
+  ;; end2 = R2 + 8 n4 of factor 2: where the contraction loops stop; same = 1 when both factors
+  ;; have the same counts ($frow2)
   (global $fourier (mut i32) (i32.const 0))
   (global $fw1 (mut f64) (f64.const 0))
   (global $nc1 (mut i32) (i32.const 0))
@@ -64,6 +65,7 @@
   (global $ns2 (mut i32) (i32.const 0))
   (global $end1 (mut i32) (i32.const 0))
   (global $end2 (mut i32) (i32.const 0))
+  (global $same (mut i32) (i32.const 0))
 
   ;; a, ea = e^-a, q = e^-2a, last = n - 1, fc (see above) per factor; norm = product of the pdf
   ;; normalizations; rowB, blkB as above (1D: rowB unused, blkB = one evaluation's row)
@@ -327,6 +329,7 @@
     (global.set $end1 (local.get $end1)) (global.set $end2 (local.get $end2))
     (global.set $blkB (local.get $blkB))
     (global.set $fourier (i32.const 1))
+    (global.set $same (i32.and (i32.eq (local.get $nc1) (local.get $nc2)) (i32.eq (local.get $ns1) (local.get $ns2))))
     (local.set $p (i32.const 64))
     (loop $zero
       (v128.store (local.get $p) (v128.const i64x2 0 0))
@@ -449,6 +452,57 @@
         (v128.store64_lane 0 (local.get $p) (v128.and (local.get $v)
           (f32x4.ge (f32x4.abs (local.get $v)) (v128.const f32x4 0x1p-50 0x1p-50 0x1p-50 0x1p-50)))))))
 
+  ;; Both rows of the 2D case when the factors have the same cosine and sine counts (Fig. 3): the
+  ;; two factors' recurrences in one loop, so that their chains (a multiply and an add deep per
+  ;; k, which make a row's latency its cost) run side by side rather than one after the other.
+  ;; Otherwise as $frow, into R1 and R2.
+  (func $frow2 (param $U1 v128) (param $U2 v128)
+    (local $c1a v128) (local $s1a v128) (local $c1b v128) (local $s1b v128)
+    (local $ca v128) (local $sa v128) (local $cb v128) (local $sb v128) (local $t v128) (local $v v128)
+    (local $p i32) (local $off i32) (local $end i32)
+    (call $sincos (f64x2.mul (local.get $U1) (f64x2.splat (global.get $fw1))))
+    (local.set $c1a) (local.set $s1a)
+    (call $sincos (f64x2.mul (local.get $U2) (f64x2.splat (global.get $fw2))))
+    (local.set $c1b) (local.set $s1b)
+    (local.set $ca (local.get $c1a))
+    (local.set $sa (local.get $s1a))
+    (local.set $cb (local.get $c1b))
+    (local.set $sb (local.get $s1b))
+    (local.set $off (i32.shl (global.get $nc1) (i32.const 3)))
+    (local.set $end (i32.add (i32.const 64) (i32.shl (global.get $ns1) (i32.const 3))))
+    (local.set $p (i32.const 72))
+    (block $done
+      (loop $k
+        (br_if $done (i32.gt_u (local.get $p) (local.get $end)))
+        (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (local.get $ca)) (f32x4.demote_f64x2_zero (local.get $sa))))
+        (local.set $v (v128.and (local.get $v)
+          (f32x4.ge (f32x4.abs (local.get $v)) (v128.const f32x4 0x1p-50 0x1p-50 0x1p-50 0x1p-50))))
+        (v128.store64_lane 0 (local.get $p) (local.get $v))
+        (v128.store64_lane 1 (i32.add (local.get $p) (local.get $off)) (local.get $v))
+        (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (local.get $cb)) (f32x4.demote_f64x2_zero (local.get $sb))))
+        (local.set $v (v128.and (local.get $v)
+          (f32x4.ge (f32x4.abs (local.get $v)) (v128.const f32x4 0x1p-50 0x1p-50 0x1p-50 0x1p-50))))
+        (v128.store64_lane offset=256 0 (local.get $p) (local.get $v))
+        (v128.store64_lane offset=256 1 (i32.add (local.get $p) (local.get $off)) (local.get $v))
+        (local.set $t (f64x2.sub (f64x2.mul (local.get $ca) (local.get $c1a)) (f64x2.mul (local.get $sa) (local.get $s1a))))
+        (local.set $sa (f64x2.add (f64x2.mul (local.get $sa) (local.get $c1a)) (f64x2.mul (local.get $ca) (local.get $s1a))))
+        (local.set $ca (local.get $t))
+        (local.set $t (f64x2.sub (f64x2.mul (local.get $cb) (local.get $c1b)) (f64x2.mul (local.get $sb) (local.get $s1b))))
+        (local.set $sb (f64x2.add (f64x2.mul (local.get $sb) (local.get $c1b)) (f64x2.mul (local.get $cb) (local.get $s1b))))
+        (local.set $cb (local.get $t))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (br $k)))
+    (if (i32.gt_u (global.get $nc1) (global.get $ns1))
+      (then
+        (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (local.get $ca)) (f32x4.demote_f64x2_zero (local.get $cb))))
+        (local.set $v (v128.and (local.get $v)
+          (f32x4.ge (f32x4.abs (local.get $v)) (v128.const f32x4 0x1p-50 0x1p-50 0x1p-50 0x1p-50))))
+        (v128.store64_lane 0 (local.get $p) (local.get $v))
+        (v128.store64_lane offset=256 1 (local.get $p) (local.get $v)))))
+
   ;; 1D Fourier: mu of two particles (lanes) at U from the weights of one evaluation at wb
   (func $fvel1 (param $U v128) (param $wb i32) (result v128)
     (local $r i32) (local $v0 v128) (local $v1 v128) (local $w v128) (local $a v128) (local $b v128)
@@ -487,10 +541,15 @@
     (local $sA v128) (local $sB v128) (local $sA2 v128) (local $sB2 v128)
     (local $w0 v128) (local $w1 v128) (local $w02 v128) (local $w12 v128)
     (local $tA0 v128) (local $tA1 v128) (local $tB0 v128) (local $tB1 v128)
-    ;; factor 2 first: its row's 8-byte stores have long reached the cache when the column loads
-    ;; (16 bytes over two stores, which store forwarding cannot serve) read them
-    (call $frow (local.get $U2) (global.get $fw2) (global.get $nc2) (global.get $ns2) (i32.const 320))
-    (call $frow (local.get $U1) (global.get $fw1) (global.get $nc1) (global.get $ns1) (i32.const 64))
+    ;; the rows: together when the counts agree; else factor 2 first, so its row's 8-byte stores
+    ;; have long reached the cache when the column loads (16 bytes over two stores, which store
+    ;; forwarding cannot serve) read them. (Either way the first column load comes after a
+    ;; column's row loop.)
+    (if (global.get $same)
+      (then (call $frow2 (local.get $U1) (local.get $U2)))
+      (else
+        (call $frow (local.get $U2) (global.get $fw2) (global.get $nc2) (global.get $ns2) (i32.const 320))
+        (call $frow (local.get $U1) (global.get $fw1) (global.get $nc1) (global.get $ns1) (i32.const 64))))
     (v128.store (i32.const 0) (v128.const i64x2 0 0))
     (v128.store (i32.const 16) (v128.const i64x2 0 0))
     (v128.store (i32.const 32) (v128.const i64x2 0 0))
