@@ -21,6 +21,8 @@ import { NonFiniteError } from '../../runtime/errors.js';
 import { setSimd, simdCalls, simdEnabled, simdExp, simdSinCos } from '../../runtime/fast/wasm/simd.js';
 import { KERNEL_WASM_BASE64 } from '../../runtime/fast/wasm/kernel-bytes.js';
 import { assembleKernel } from '../../runtime/fast/wasm/build.js';
+import { axisBasis } from '../../runtime/fast/axis.js';
+import { integrateParticles } from '../../runtime/fast/particles.js';
 import { fig2Tree, linearNode, three, vp } from './setup.js';
 
 const basis = (
@@ -223,6 +225,44 @@ describe('runtime/fast: optimized ensemble sampling', function () {
     }
     expect(far.sin[4]).to.be.NaN;
     expect(far.cos[4]).to.be.NaN;
+  });
+
+  it('Fourier rows of up to 32 features (1D; 2D with equal, unequal and odd counts) give the JS loops\' velocity within float32 rounding', () => {
+    // Two Euler steps with h = [0, 1] and a = 0: x_2 = x_0 + mu_1(x_0), so the difference is the
+    // velocity error of evaluation 1 alone (the offset of a later evaluation's weights included).
+    // The kernel rounds rows and weights to float32 and sums in float32: each of the n1 n2 terms
+    // is off by a few 6e-8 relative, so |error| <= ~1e-6 of S = sum |W| (the bound on |mu|) even
+    // if all errors aligned (measured at most 6.5e-8 S); a wrong slot or column moves mu by
+    // O(|W|) = O(S / n1 n2) >= 1e-3 S.
+    const fourier = (axis: 'x' | 'y', n: number, dim: number) =>
+      axisBasis({ op: 'basis', basis: 'fourier', axes: [axis], n, over: [-1.5, 1.5], width: 0, seed: 0 }, dim, 24)!;
+    const plan = { steps: 2, heun: false, h: Float64Array.of(0, 1), t: new Float64Array(2), a: new Float64Array(2), G: new Float64Array(2), s2: new Float64Array(2) };
+    for (const ns of [[32], [17], [16, 16], [32, 31], [31, 32], [3, 17]]) {
+      const dim = ns.length;
+      const space = ns.map((n, i) => fourier(i ? 'y' : 'x', n, dim));
+      const Fs = ns.reduce((p, n) => p * n, 1);
+      const Wv = Float64Array.from(uniforms(21, 2 * dim * Fs), (v) => 2 * v - 1);
+      const S = Math.max(...Array.from({ length: dim }, (_, d) => Wv.subarray((dim + d) * Fs, (dim + d + 1) * Fs).reduce((t, w) => t + Math.abs(w), 0)));
+      // particles across and beyond the basis range [-1.5, 1.5]
+      const x0 = Float64Array.from(uniforms(22, 301 * dim), (v) => 8 * v - 4);
+      const run = (simd: boolean) => {
+        setSimd(simd);
+        const x = x0.slice();
+        const before = simdCalls();
+        try {
+          integrateParticles(x, 301, dim, space, Wv, plan);
+        } finally {
+          setSimd(SIMD_DEFAULT);
+        }
+        return { x, kernel: simdCalls() - before };
+      };
+      const js = run(false);
+      const simd = run(true);
+      expect(simd.kernel, `${ns} through the kernel`).to.equal(SIMD_DEFAULT ? 1 : 0);
+      let worst = 0;
+      for (let i = 0; i < x0.length; i++) worst = Math.max(worst, Math.abs(simd.x[i] - js.x[i]));
+      expect(worst / S, `${ns}`).to.be.below(1e-6);
+    }
   });
 
   it('fexp matches Math.exp to 1e-13 relative on [-740, 709] and handles the ends', () => {
