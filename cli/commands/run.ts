@@ -106,16 +106,20 @@ export const runCommand: Command = {
     if (!emit && slurmOnly.length > 0) throw new UsageError(`\`--${slurmOnly[0]}\` needs \`--emit slurm\``, this.name);
     const modes = [slice && '--cells', jobs !== undefined && '--jobs', emit && '--emit'].filter(Boolean);
     if (modes.length > 1) throw new UsageError(`${modes.join(' and ')} cannot be combined`, this.name);
+    // What a run, a sliced run and each slice share.
+    const common = {
+      file,
+      study: str(v.study),
+      out: str(v.out),
+      cacheDir: str(v.cache),
+      fresh: Boolean(v.fresh),
+      scale,
+      backend: str(v.backend),
+    };
     if (emit || (jobs !== undefined && jobs > 1)) {
       return runSliced(
         {
-          file,
-          study: str(v.study),
-          out: str(v.out),
-          cacheDir: str(v.cache),
-          fresh: Boolean(v.fresh),
-          scale,
-          backend: str(v.backend),
+          ...common,
           quiet: Boolean(v.quiet),
           format,
           emit: emit ? { tasks, time: str(v['slurm-time']), cpus: slurmCpus, mem: str(v['slurm-mem']) } : null,
@@ -133,13 +137,7 @@ export const runCommand: Command = {
       const { runStudy } = await import('../../study/run.js');
       outcome = await runStudy(
         {
-          file,
-          study: str(v.study),
-          out: str(v.out),
-          cacheDir: str(v.cache),
-          fresh: Boolean(v.fresh),
-          scale,
-          backend: str(v.backend),
+          ...common,
           slice,
           reporter,
           interrupted: signals.raised,
