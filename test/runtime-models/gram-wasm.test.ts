@@ -10,9 +10,9 @@ import { expect } from 'chai';
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { compileFeatures } from '../../runtime/features.js';
 import { designRows, weightedGram } from '../../runtime/vkernel/design-rows.js';
-import { linalgSimdCalls, setLinalgSimd } from '../../runtime/linalg-wasm/linalg.js';
+import { linalgSimdCalls } from '../../runtime/linalg-wasm/linalg.js';
 import { normals, uniforms } from '../../runtime/rng.js';
-import { gauss, LINALG_SIMD_DEFAULT, linalgWasmHere } from './setup.js';
+import { gauss, linalgWasmHere, withLinalgSimd } from './setup.js';
 
 const EPS = 2 ** -52;
 
@@ -23,15 +23,6 @@ const trees: [string, IrFeatureTree][] = [
   ['three factors (Fig. 3 shape)', { op: 'product', factors: [gauss('x', 8, [-1.5, 1.5], 0.17), gauss('y', 7, [-1.5, 1.5], 0.2), gauss('t', 9, [0.01, 1], 0.06)] }],
   ['Gaussian windows times Fourier', { op: 'product', factors: [gauss('x', 10, [-1.5, 1.5], 0.12), gauss('y', 6, [-1.5, 1.5], 0.25), fourier] }],
 ];
-
-function withSimd<T>(on: boolean, f: () => T): T {
-  setLinalgSimd(on);
-  try {
-    return f();
-  } finally {
-    setLinalgSimd(LINALG_SIMD_DEFAULT);
-  }
-}
 
 describe('runtime/vkernel Kronecker Gram in WebAssembly SIMD', () => {
   for (const [name, tree] of trees) {
@@ -45,9 +36,9 @@ describe('runtime/vkernel Kronecker Gram in WebAssembly SIMD', () => {
       const rows = designRows(fm, x, t, N);
       const F = fm.F;
       const before = linalgSimdCalls();
-      const simd = withSimd(true, () => weightedGram(rows, w));
+      const simd = withLinalgSimd(true, () => weightedGram(rows, w));
       expect(linalgSimdCalls() - before).to.equal(linalgWasmHere() ? 1 : 0);
-      const js = withSimd(false, () => weightedGram(rows, w));
+      const js = withLinalgSimd(false, () => weightedGram(rows, w));
       expect(linalgSimdCalls() - before, 'switched off: no wasm call').to.equal(linalgWasmHere() ? 1 : 0);
       const mag = new Float64Array(F * F);
       for (let j = 0; j < N; j++)

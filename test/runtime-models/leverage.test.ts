@@ -13,9 +13,9 @@ import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { compileFeatures } from '../../runtime/features.js';
 import { designRows } from '../../runtime/vkernel/design-rows.js';
 import { leverages } from '../../runtime/vkernel/leverage.js';
-import { linalgSimdCalls, setLinalgSimd } from '../../runtime/linalg-wasm/linalg.js';
+import { linalgSimdCalls } from '../../runtime/linalg-wasm/linalg.js';
 import { normals, uniforms } from '../../runtime/rng.js';
-import { gauss, LINALG_SIMD_DEFAULT, linalgWasmHere } from './setup.js';
+import { gauss, linalgWasmHere, withLinalgSimd } from './setup.js';
 
 const EPS = 2 ** -52;
 
@@ -34,15 +34,6 @@ function symmetric(F: number, seed: number): Float64Array {
   return A;
 }
 
-function withSimd<T>(on: boolean, f: () => T): T {
-  setLinalgSimd(on);
-  try {
-    return f();
-  } finally {
-    setLinalgSimd(LINALG_SIMD_DEFAULT);
-  }
-}
-
 describe('runtime/vkernel leverages', () => {
   for (const [name, tree, N] of [['product rows', product, 3000], ['dense fallback', concat, 200]] as const) {
     it(`equal phi^T A phi within the summation bound, SIMD and JS: ${name}`, () => {
@@ -53,8 +44,8 @@ describe('runtime/vkernel leverages', () => {
       const rows = designRows(fm, x, t, N);
       const F = fm.F;
       const A = symmetric(F, 23);
-      const simd = withSimd(true, () => leverages(rows, A));
-      const js = withSimd(false, () => leverages(rows, A));
+      const simd = withLinalgSimd(true, () => leverages(rows, A));
+      const js = withLinalgSimd(false, () => leverages(rows, A));
       for (let j = 0; j < N; j++) {
         const s0 = rows.start[j];
         const n = rows.start[j + 1] - s0;
@@ -99,9 +90,9 @@ describe('runtime/vkernel leverages', () => {
     const rows = designRows(fm, normals(1, 2 * N), uniforms(2, N), N);
     const A = symmetric(fm.F, 3);
     const before = linalgSimdCalls();
-    withSimd(false, () => leverages(rows, A));
+    withLinalgSimd(false, () => leverages(rows, A));
     expect(linalgSimdCalls()).to.equal(before);
-    withSimd(true, () => leverages(rows, A));
+    withLinalgSimd(true, () => leverages(rows, A));
     expect(linalgSimdCalls()).to.equal(before + (linalgWasmHere() ? 1 : 0));
   });
 });

@@ -45,3 +45,13 @@ export function linalgWasmHere(): boolean {
   setLinalgSimd(LINALG_SIMD_DEFAULT);
   return on;
 }
+
+/** f() with the linear-algebra SIMD switch set to `on`, restored afterwards. */
+export function withLinalgSimd<T>(on: boolean, f: () => T): T {
+  setLinalgSimd(on);
+  try {
+    return f();
+  } finally {
+    setLinalgSimd(LINALG_SIMD_DEFAULT);
+  }
+}

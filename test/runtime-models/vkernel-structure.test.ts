@@ -12,8 +12,8 @@ import { kernelRow, population } from '../../runtime/vkernel/population.js';
 import { drawOmegaWeights, omegaField } from '../../runtime/vkernel/omega.js';
 import { makeLinearState } from '../../runtime/models/linear-kernel.js';
 import { normals, uniforms } from '../../runtime/rng.js';
-import { fig2Tree, gauss, LINALG_SIMD_DEFAULT, linalgWasmHere, linearNode, three, vp } from './setup.js';
-import { linalgSimdCalls, setLinalgSimd } from '../../runtime/linalg-wasm/linalg.js';
+import { fig2Tree, gauss, linalgWasmHere, linearNode, three, vp, withLinalgSimd } from './setup.js';
+import { linalgSimdCalls } from '../../runtime/linalg-wasm/linalg.js';
 
 // Fig. 3 shapes (windows narrower than the factor) times a Fourier factor (no window at all).
 const product: IrFeatureTree = {
@@ -111,15 +111,13 @@ describe('runtime V-kernel population structure', () => {
     const ref = drawOmegaWeights(sparse, 6, pop.Wavg);
     const top = Math.max(...ref.map((v, i) => Math.abs(v - pop.Wavg[i])));
     for (const simd of [true, false]) {
-      setLinalgSimd(simd);
       const calls = linalgSimdCalls();
-      const w = drawOmegaWeights(grouped, 6, pop.Wavg);
+      const w = withLinalgSimd(simd, () => drawOmegaWeights(grouped, 6, pop.Wavg));
       expect(linalgSimdCalls() > calls, `wasm used: ${simd}`).to.equal(simd && linalgWasmHere());
       // The same products summed in another order (N = 1500 terms per entry), then the same
       // solve: rounding ~ N eps of the largest term; 1e-10 of the deviation from the mean.
       w.forEach((v, i) => expect(Math.abs(v - ref[i])).to.be.below(1e-10 * top));
     }
-    setLinalgSimd(LINALG_SIMD_DEFAULT);
   });
 
   it('inverseFromCholesky inverts an SPD matrix', () => {
