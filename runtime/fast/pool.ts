@@ -1,21 +1,25 @@
-// Ensemble members spread over threads (worker_threads), synchronously from the caller's view.
-// Members are handed out one at a time through an atomic counter in shared memory; the calling
-// thread works too and then blocks (Atomics.wait) until every member is done. A member's result
-// depends only on its index (fast/member.ts), so any thread count gives the same bytes.
+// Ensemble members, and other jobs split into numbered tasks (fast/tasks.ts), spread over threads
+// (worker_threads), synchronously from the caller's view. Tasks are handed out one at a time
+// through an atomic counter in shared memory; the calling thread works too and then blocks
+// (Atomics.wait) until every task is done. A task's result depends only on its index, so any
+// thread count gives the same bytes.
 //
 // API
 //   runMembersParallel(job, members, hooks): void
-//     runs fast/member.ts runMember for m = 0..members-1; hooks.check() between members (may
-//     throw: no new member is started after that), hooks.done(count) as members finish. Throws
-//     what a failed member throws (a worker's failure is re-run here to raise the real error);
-//     a non-finite state is reported through hooks.nonFinite(member, step), which must throw.
+//     runParallel('member', ...): fast/member.ts runMember for m = 0..members-1
+//   runParallel(kind, job, count, hooks): void
+//     tasks 0..count-1 of a job of that kind; hooks.check() between tasks (may throw: no new task
+//     is started after that), hooks.done(n) as tasks finish. Throws what a failed task throws (a
+//     worker's failure is re-run here to raise the real error); a member's non-finite state is
+//     reported through hooks.nonFinite(member, step), which must throw.
 //   setThreads(n) / threadCount(): threads used (default os.availableParallelism(), or the
 //     GTV_THREADS environment variable); 1 = no workers.
 //   awaitWorkers(timeoutMs): number    starts the workers if needed and blocks until they have
 //     loaded (or the timeout passes); returns how many are ready (tests, benches)
-//   lastRunStats(): { members, onCaller }   how many members the calling thread ran last time
-//   shareArray(a): a copy of a typed array in a SharedArrayBuffer
-//
+//   lastRunStats(): { members, onCaller }   how many tasks the calling thread ran last time
+//   shareArray(a): a copy of a typed array in a SharedArrayBuffer; shared(a): a itself when its
+//     buffer is already shared, else shareArray(a)
+
 // Workers are started on first use, kept for later calls and unref'd (they never keep the
 // process alive). Under tsx (tests, benches) the worker loads the TypeScript source through tsx's
 // register API; from dist/ it loads the compiled worker.js.
@@ -24,7 +28,8 @@ import os from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { prepareJob, runMember, type MemberJob } from './member.js';
+import type { MemberJob } from './member.js';
+import { TASKS, type JobOf, type TaskKind } from './tasks.js';
 
 export interface PoolHooks {
   check(): void;
@@ -67,6 +72,10 @@ export function threadCount(): number {
   return threads;
 }
 
+export function shared<T extends Float64Array | Float32Array | Int32Array>(a: T): T {
+  return a.buffer instanceof SharedArrayBuffer ? a : shareArray(a);
+}
+
 export function shareArray<T extends Float64Array | Float32Array | Int32Array>(a: T): T {
   const Ctor = a.constructor as new (b: SharedArrayBuffer) => T;
   const out = new Ctor(new SharedArrayBuffer(a.byteLength));
@@ -93,60 +102,74 @@ function startWorker(): Worker {
 }
 
 export function runMembersParallel(job: MemberJob, members: number, hooks: PoolHooks): void {
+  runParallel('member', job, members, hooks);
+}
+
+/** Tasks 0..count-1 of a job of any kind (fast/tasks.ts), as runMembersParallel runs members. */
+export function runParallel<K extends TaskKind>(kind: K, job: JobOf<K>, count: number, hooks: PoolHooks): void {
+  const task = TASKS[kind] as unknown as Runner;
   const ctl = new Int32Array(new SharedArrayBuffer(8));
-  const status = new Int32Array(new SharedArrayBuffer(4 * members));
-  const steps = new Int32Array(new SharedArrayBuffer(4 * members));
-  const helpers = Math.min(threads, members) - 1;
+  const status = new Int32Array(new SharedArrayBuffer(4 * count));
+  const steps = new Int32Array(new SharedArrayBuffer(4 * count));
+  const helpers = Math.min(threads, count) - 1;
   while (workers.length < helpers) workers.push(startWorker());
-  for (let i = 0; i < helpers; i++) workers[i].postMessage({ job, ctl, status, steps, members });
-  const prep = prepareJob(job);
-  stats = { members, onCaller: 0 };
+  for (let i = 0; i < helpers; i++) workers[i].postMessage({ kind, job, ctl, status, steps, count });
+  const prep = task.prepare(job);
+  stats = { members: count, onCaller: 0 };
   try {
     for (;;) {
       hooks.check();
       const m = Atomics.add(ctl, NEXT, 1);
-      if (m >= members) break;
+      if (m >= count) break;
       stats.onCaller++;
-      const bad = runMember(job, prep, m);
+      const bad = task.run(job, prep, m);
       if (bad >= 0) hooks.nonFinite(m, bad);
       Atomics.store(status, m, OK);
       hooks.done(Atomics.add(ctl, DONE, 1) + 1);
     }
-    for (let d = Atomics.load(ctl, DONE); d < members; d = Atomics.load(ctl, DONE)) {
+    for (let d = Atomics.load(ctl, DONE); d < count; d = Atomics.load(ctl, DONE)) {
       Atomics.wait(ctl, DONE, d, 500);
       hooks.done(Atomics.load(ctl, DONE));
     }
   } finally {
-    Atomics.store(ctl, NEXT, members);
+    Atomics.store(ctl, NEXT, count);
   }
-  for (let m = 0; m < members; m++) {
+  for (let m = 0; m < count; m++) {
     const s = Atomics.load(status, m);
     if (s === NON_FINITE) hooks.nonFinite(m, steps[m]);
     if (s === THREW) {
-      // Re-run here: raises the worker's error in this thread (or completes the member if the
+      // Re-run here: raises the worker's error in this thread (or completes the task if the
       // failure was the worker's own, e.g. out of memory).
-      const bad = runMember(job, prep, m);
+      const bad = task.run(job, prep, m);
       if (bad >= 0) hooks.nonFinite(m, bad);
-    } else if (s !== OK) throw new Error(`internal: ensemble member ${m} finished with status ${s}`);
+    } else if (s !== OK) throw new Error(`internal: ${kind} task ${m} finished with status ${s}`);
   }
+}
+
+/** A task kind with its job type erased (the message carries the kind). */
+interface Runner {
+  prepare(job: unknown): unknown;
+  run(job: unknown, prep: unknown, m: number): number;
 }
 
 /** The loop a worker runs for one job (worker.ts). */
 export function workerLoop(msg: {
-  job: MemberJob;
+  kind: TaskKind;
+  job: unknown;
   ctl: Int32Array;
   status: Int32Array;
   steps: Int32Array;
-  members: number;
+  count: number;
 }): void {
-  const { job, ctl, status, steps, members } = msg;
-  const prep = prepareJob(job);
+  const { kind, job, ctl, status, steps, count } = msg;
+  const task = TASKS[kind] as unknown as Runner;
+  const prep = task.prepare(job);
   for (;;) {
     const m = Atomics.add(ctl, NEXT, 1);
-    if (m >= members) break;
+    if (m >= count) break;
     let s = OK;
     try {
-      const bad = runMember(job, prep, m);
+      const bad = task.run(job, prep, m);
       if (bad >= 0) {
         steps[m] = bad;
         s = NON_FINITE;

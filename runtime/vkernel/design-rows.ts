@@ -83,14 +83,16 @@ export function productRows(all: Factor[], x: Float64Array, t: Float64Array, N: 
     }
     return { n: f.size, row, win };
   });
-  const start = new Int32Array(N + 1);
+  // In shared memory: the worker pool reads them (vkernel/leverage.ts), and Fig. 3's dense
+  // Fourier rows are 120 MB, too much to copy.
+  const start = new Int32Array(new SharedArrayBuffer(4 * (N + 1)));
   for (let j = 0; j < N; j++) {
     let c = 1;
     for (const f of factors) c *= f.win[2 * j + 1] - f.win[2 * j] + 1;
     start[j + 1] = start[j] + c;
   }
-  const col = new Int32Array(start[N]);
-  const val = new Float64Array(start[N]);
+  const col = new Int32Array(new SharedArrayBuffer(4 * start[N]));
+  const val = new Float64Array(new SharedArrayBuffer(8 * start[N]));
   for (let j = 0; j < N; j++) {
     // C-order expansion of the windows, the first factor slowest (as features.ts productOf).
     let o = start[j];

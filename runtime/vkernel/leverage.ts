@@ -1,67 +1,67 @@
-// Leverages h_j = phi_j^T A phi_j of sparse design rows under a dense symmetric A [F, F]
-// (A = SigmaG^{-1}, vkernel/population.ts), over each row's nonzeros, each pair once.
-// Rows of product features have one nonzero block per window combination, and many design points
-// share one (Fig. 3: 1481 column sets for 10,000 points): points are visited grouped by their
-// columns and A's block for the group is gathered once (gathering it from the whole of A per point
-// was bound by cache misses). With WebAssembly SIMD (runtime/linalg-wasm, unless GTV_SIMD=0) the
-// group's quadratic forms are evaluated together, four points against four rows of the block, so
-// each loaded entry feeds several multiply-adds; the JS loop below evaluates one point at a time.
-// Both sum the same products as sums of at most n terms over at most n rows, in different orders:
-// each h_j is within (2n + 2) eps sum_pq |phi_p A_pq phi_q| of the exact form (n nonzeros;
-// test/runtime-models/leverage.test.ts). h does not depend on the visiting order.
+// Leverages h_j = phi_j^T A phi_j of the design rows (vkernel/leverage-groups.ts computes them
+// for runs of points with identical columns). With several threads the points are cut into runs
+// of similar work (a run may split a group: its block of A is then gathered once more) and the
+// runs go to the worker pool: the population runs on one thread before its sampling can start,
+// and Fig. 3's dense Fourier rows cost N F^2 / 2 = 5e9 multiply-adds here. Each h_j is the same
+// sum in the same order however the points are cut, so the bytes do not depend on the threads.
 //
 // API
 //   leverages(rows, A): Float64Array [N]
 
 import { groupOrder, type DesignRows } from './design-rows.js';
-import { leveragesWasm, linalgSimdEnabled } from '../linalg-wasm/linalg.js';
+import { leveragesOfGroups } from './leverage-groups.js';
+import { runParallel, shared, threadCount } from '../fast/pool.js';
+import { linalgSimdEnabled } from '../linalg-wasm/linalg.js';
+
+/** Below this many multiply-adds the runs are not worth handing to threads. */
+const PARALLEL_WORK = 5e7;
 
 export function leverages(rows: DesignRows, A: Float64Array): Float64Array {
-  const { N, F, start, col, val } = rows;
-  const h = new Float64Array(N);
+  const { N, start } = rows;
   const order = groupOrder(rows);
   const bounds = [0];
   for (let c = 1; c < N; c++) if (!sameColumns(rows, order[c - 1], order[c])) bounds.push(c);
   if (N > 0) bounds.push(N);
-  if (linalgSimdEnabled()) {
-    leveragesWasm(A, F, rows, order, Int32Array.from(bounds), h);
+  const nnz = (c: number) => start[order[c] + 1] - start[order[c]];
+  let work = 0;
+  for (let c = 0; c < N; c++) work += nnz(c) ** 2 / 2;
+  const threads = threadCount();
+  if (threads === 1 || work < PARALLEL_WORK) {
+    const h = new Float64Array(N);
+    leveragesOfGroups(rows, A, order, Int32Array.from(bounds), h, linalgSimdEnabled());
     return h;
   }
-  let block = new Float64Array(0);
-  let g = 0;
-  for (let c = 0; c < N; c++) {
-    const j = order[c];
-    const s0 = start[j];
-    const n = start[j + 1] - s0;
-    if (c === bounds[g]) {
-      g++;
-      if (block.length < n * n) block = new Float64Array(n * n);
-      for (let p = 0; p < n; p++) {
-        const rp = col[s0 + p] * F;
-        for (let q = p; q < n; q++) block[p * n + q] = A[rp + col[s0 + q]];
-      }
+  // Runs of about equal work, two per thread; their ends are cuts too (inside a group if need be).
+  const count = 2 * threads;
+  const ends = new Set<number>([0, N]);
+  let acc = 0;
+  for (let c = 0, k = 1; c < N && k < count; c++) {
+    if (acc >= (work * k) / count) {
+      ends.add(c);
+      k++;
     }
-    let acc = 0;
-    for (let p = 0; p < n; p++) {
-      const bp = p * n;
-      // Four partial sums: the dependent add chain, not the loads, bounded the single-sum loop.
-      let s0a = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let q = p + 1;
-      for (; q + 3 < n; q += 4) {
-        s0a += block[bp + q] * val[s0 + q];
-        s1 += block[bp + q + 1] * val[s0 + q + 1];
-        s2 += block[bp + q + 2] * val[s0 + q + 2];
-        s3 += block[bp + q + 3] * val[s0 + q + 3];
-      }
-      for (; q < n; q++) s0a += block[bp + q] * val[s0 + q];
-      acc += val[s0 + p] * (block[bp + p] * val[s0 + p] + 2 * (s0a + s1 + s2 + s3));
-    }
-    h[j] = acc;
+    acc += nnz(c) ** 2 / 2;
   }
-  return h;
+  const cuts = [...new Set([...bounds, ...ends])].sort((a, b) => a - b);
+  const runs = cuts.flatMap((c, i) => (ends.has(c) ? [i] : []));
+  const h = new Float64Array(new SharedArrayBuffer(8 * N));
+  const job = {
+    rows: { F: rows.F, start: shared(rows.start), col: shared(rows.col), val: shared(rows.val) },
+    A: shared(A),
+    order: shared(order),
+    bounds: shared(Int32Array.from(cuts)),
+    runs: shared(Int32Array.from(runs)),
+    h,
+    wasm: linalgSimdEnabled(),
+  };
+  runParallel('leverages', job, runs.length - 1, {
+    check: () => undefined,
+    done: () => undefined,
+    nonFinite: () => {
+      throw new Error('internal: a leverage task reported a non-finite step');
+    },
+  });
+  return h.slice();
 }
 
 function sameColumns(rows: DesignRows, a: number, b: number): boolean {

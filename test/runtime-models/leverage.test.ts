@@ -14,6 +14,7 @@ import { compileFeatures } from '../../runtime/features.js';
 import { designRows } from '../../runtime/vkernel/design-rows.js';
 import { leverages } from '../../runtime/vkernel/leverage.js';
 import { linalgSimdCalls } from '../../runtime/linalg-wasm/linalg.js';
+import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/fast/pool.js';
 import { normals, uniforms } from '../../runtime/rng.js';
 import { gauss, linalgWasmHere, withLinalgSimd } from './setup.js';
 
@@ -82,6 +83,27 @@ describe('runtime/vkernel leverages', () => {
       count.set(key, (count.get(key) ?? 0) + 1);
     }
     expect(Math.max(...count.values())).to.be.above(32);
+  });
+
+  it('gives the same bytes on 1 and 2 threads, the runs shared with a worker (SIMD and JS)', () => {
+    const fm = compileFeatures(product, 2);
+    const N = 3000;
+    const rows = designRows(fm, normals(31, 2 * N).map((v) => 0.3 * v), uniforms(32, N), N);
+    const A = symmetric(fm.F, 33);
+    const threadsBefore = threadCount();
+    setThreads(2);
+    expect(awaitWorkers(60_000)).to.be.at.least(1);
+    for (const simd of [true, false]) {
+      setThreads(1);
+      const one = withLinalgSimd(simd, () => leverages(rows, A));
+      setThreads(2);
+      const two = withLinalgSimd(simd, () => leverages(rows, A));
+      const { members, onCaller } = lastRunStats();
+      expect(members, 'split into runs').to.be.at.least(2);
+      expect(onCaller, 'the worker took runs').to.be.below(members);
+      expect(Buffer.from(two.buffer).equals(Buffer.from(one.buffer)), `simd ${simd}`).to.equal(true);
+    }
+    setThreads(threadsBefore);
   });
 
   it('runs in wasm unless switched off', () => {

@@ -1,0 +1,71 @@
+// Leverages h_j = phi_j^T A phi_j of sparse design rows under a dense symmetric A [F, F]
+// (A = SigmaG^{-1}, vkernel/population.ts), over each row's nonzeros, each pair once.
+// Rows of product features have one nonzero block per window combination, and many design points
+// share one (Fig. 3: 1481 column sets for 10,000 points): points are visited grouped by their
+// columns and A's block for the group is gathered once (gathering it from the whole of A per point
+// was bound by cache misses). With WebAssembly SIMD (runtime/linalg-wasm, unless GTV_SIMD=0) the
+// group's quadratic forms are evaluated together, four points against four rows of the block, so
+// each loaded entry feeds several multiply-adds; the JS loop below evaluates one point at a time.
+// Both sum the same products as sums of at most n terms over at most n rows, in different orders:
+// each h_j is within (2n + 2) eps sum_pq |phi_p A_pq phi_q| of the exact form (n nonzeros;
+// test/runtime-models/leverage.test.ts). h does not depend on the visiting order, nor on how
+// the groups are split into runs (vkernel/leverage.ts hands runs to threads).
+// Plain data only, so a worker thread can run it (runtime/fast/tasks.ts).
+//
+// API
+//   interface LeverageRows   the sparse rows (CSR) and their column count F
+//   leveragesOfGroups(rows, A, order, bounds, h, wasm)
+//     h[order[c]] for c in [bounds[0], bounds[last]), where each run order[bounds[g] ..
+//     bounds[g + 1]) holds points with identical columns; in WebAssembly SIMD if `wasm` (the
+//     caller's linalgSimdEnabled(): a worker thread follows its caller's switch)
+
+import { leveragesWasm } from '../linalg-wasm/linalg.js';
+
+export interface LeverageRows {
+  F: number;
+  start: Int32Array;
+  col: Int32Array;
+  val: Float64Array;
+}
+
+export function leveragesOfGroups(rows: LeverageRows, A: Float64Array, order: Int32Array, bounds: Int32Array, h: Float64Array, wasm: boolean): void {
+  const { F, start, col, val } = rows;
+  if (wasm) {
+    leveragesWasm(A, F, rows, order, bounds, h);
+    return;
+  }
+  let block = new Float64Array(0);
+  let g = 0;
+  for (let c = bounds[0]; c < bounds[bounds.length - 1]; c++) {
+    const j = order[c];
+    const s0 = start[j];
+    const n = start[j + 1] - s0;
+    if (c === bounds[g]) {
+      g++;
+      if (block.length < n * n) block = new Float64Array(n * n);
+      for (let p = 0; p < n; p++) {
+        const rp = col[s0 + p] * F;
+        for (let q = p; q < n; q++) block[p * n + q] = A[rp + col[s0 + q]];
+      }
+    }
+    let acc = 0;
+    for (let p = 0; p < n; p++) {
+      const bp = p * n;
+      // Four partial sums: the dependent add chain, not the loads, bounded the single-sum loop.
+      let s0a = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let q = p + 1;
+      for (; q + 3 < n; q += 4) {
+        s0a += block[bp + q] * val[s0 + q];
+        s1 += block[bp + q + 1] * val[s0 + q + 1];
+        s2 += block[bp + q + 2] * val[s0 + q + 2];
+        s3 += block[bp + q + 3] * val[s0 + q + 3];
+      }
+      for (; q < n; q++) s0a += block[bp + q] * val[s0 + q];
+      acc += val[s0 + p] * (block[bp + p] * val[s0 + p] + 2 * (s0a + s1 + s2 + s3));
+    }
+    h[j] = acc;
+  }
+}
