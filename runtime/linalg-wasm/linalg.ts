@@ -21,7 +21,7 @@
 //                                         h_j = phi_j^T A phi_j for CSR rows (start, col, val)
 //                                         visited in `order`, whose runs order[bounds[g] ..
 //                                         bounds[g + 1]) are points with identical columns
-//                                         (vkernel/leverage.ts; A [F, F] symmetric, copied in once)
+//                                         (vkernel/leverage-groups.ts; A [F, F] symmetric, copied in once)
 //   gramWasm(tLen): WasmGram              T [tLen] = 0 in wasm memory, then per group of points
 //     .add(X, nr, Y, nc, g, ro, co)       T[ro[r] + co[c]] += sum_k X[k, r] Y[k, c] (X [g, nr],
 //                                         Y [g, nc] row-major; vkernel/design-rows.ts kroneckerGram)
