@@ -28,6 +28,7 @@
 //     .result(): Float64Array             a copy of T
 
 import { LINALG_WASM_BASE64 } from './linalg-bytes.js';
+import { SimdModule } from '../simd-module.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -40,33 +41,22 @@ interface Exports {
 /** [0, 128) is the module's scratch; matrices start after it. */
 const FIRST = 128;
 
-let enabled = process.env.GTV_SIMD !== '0';
-let wasm: Exports | null | undefined;
-let calls = 0;
+const simdModule = new SimdModule<Exports>(LINALG_WASM_BASE64);
 
 export function linalgSimdCalls(): number {
-  return calls;
+  return simdModule.calls;
 }
 
 export function setLinalgSimd(on: boolean): void {
-  enabled = on;
+  simdModule.set(on);
 }
 
 export function linalgSimdEnabled(): boolean {
-  return enabled && instance() !== null;
+  return simdModule.enabled();
 }
 
 function instance(): Exports | null {
-  if (wasm === undefined) {
-    try {
-      const mod = new WebAssembly.Module(Buffer.from(LINALG_WASM_BASE64, 'base64'));
-      wasm = new WebAssembly.Instance(mod).exports as unknown as Exports;
-    } catch {
-      // no WebAssembly SIMD here: the JS loops run instead
-      wasm = null;
-    }
-  }
-  return wasm;
+  return simdModule.instance();
 }
 
 /** The module with at least `bytes` of memory, and a float64 view of all of it. */
@@ -87,7 +77,7 @@ function copyLowerIn(mem: Float64Array, at: number, s: number, a: Float64Array, 
 }
 
 export function choleskyWasm(a: Float64Array, n: number): boolean {
-  calls++;
+  simdModule.calls++;
   const s = Math.ceil(n / 4) * 4;
   const { k, mem } = withMemory(FIRST + 8 * s * s);
   const at = FIRST / 8;
@@ -98,7 +88,7 @@ export function choleskyWasm(a: Float64Array, n: number): boolean {
 }
 
 export function inverseWasm(L: Float64Array, n: number): Float64Array {
-  calls++;
+  simdModule.calls++;
   const s = Math.ceil(n / 4) * 4;
   const { k, mem } = withMemory(FIRST + 16 * s * s);
   const at = FIRST / 8;
@@ -119,7 +109,7 @@ interface SparseRows {
 }
 
 export function leveragesWasm(A: Float64Array, F: number, rows: SparseRows, order: Int32Array, bounds: Int32Array, h: Float64Array): void {
-  calls++;
+  simdModule.calls++;
   const { start, col, val } = rows;
   let nMax = 0;
   for (let g = 0; g + 1 < bounds.length; g++) {
@@ -162,7 +152,7 @@ export interface WasmGram {
 }
 
 export function gramWasm(tLen: number): WasmGram {
-  calls++;
+  simdModule.calls++;
   const tAt = FIRST;
   const after = tAt + 8 * tLen;
   withMemory(after).mem.fill(0, tAt / 8, tAt / 8 + tLen);

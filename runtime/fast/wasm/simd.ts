@@ -22,6 +22,7 @@
 import { FOURIER, GAUSS, type AxisBasis } from '../axis.js';
 import type { StepPlan } from '../steps.js';
 import { KERNEL_WASM_BASE64 } from './kernel-bytes.js';
+import { SimdModule } from '../../simd-module.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -43,33 +44,22 @@ const R2 = 320;
 /** Offsets are kept 16-byte aligned; [0, 576) is the kernel's scratch. */
 const FIRST = 576;
 
-let enabled = process.env.GTV_SIMD !== '0';
-let kernel: Exports | null | undefined;
-let calls = 0;
+const simdModule = new SimdModule<Exports>(KERNEL_WASM_BASE64);
 
 export function simdCalls(): number {
-  return calls;
+  return simdModule.calls;
 }
 
 export function setSimd(on: boolean): void {
-  enabled = on;
+  simdModule.set(on);
 }
 
 export function simdEnabled(): boolean {
-  return enabled && instance() !== null;
+  return simdModule.enabled();
 }
 
 function instance(): Exports | null {
-  if (kernel === undefined) {
-    try {
-      const mod = new WebAssembly.Module(Buffer.from(KERNEL_WASM_BASE64, 'base64'));
-      kernel = new WebAssembly.Instance(mod).exports as unknown as Exports;
-    } catch {
-      // no WebAssembly SIMD here: the JS loops run instead
-      kernel = null;
-    }
-  }
-  return kernel;
+  return simdModule.instance();
 }
 
 export function simdKernelFits(space: AxisBasis[], dim: number): boolean {
@@ -128,7 +118,7 @@ export function integrateSimd(
   Wv: Float64Array,
   plan: StepPlan,
 ): number {
-  calls++;
+  simdModule.calls++;
   const b1 = space[0];
   const b2 = dim === 2 ? space[1] : null;
   // particles go in pairs: an odd count gets a copy of the last one (same value, same steps)
