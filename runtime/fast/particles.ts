@@ -48,6 +48,31 @@ function run2x2(x: Float64Array, n: number, b1: AxisBasis, b2: AxisBasis, Wv: Fl
   const v2 = new Float64Array(n2);
   const w1 = new Int32Array(2);
   const w2 = new Int32Array(2);
+  const m = new Float64Array(2);
+  /** m = the two outputs of W_e phi at (y0, y1). */
+  const mu = (y0: number, y1: number, e: number): void => {
+    const sx = fillAxis(b1, ax1 === 0 ? y0 : y1, v1, w1) + fillAxis(b2, ax2 === 0 ? y0 : y1, v2, w2);
+    const scale = sx === 0 ? norm : norm * Math.exp(-sx);
+    let m0 = 0;
+    let m1 = 0;
+    const base = e * 2 * Fs;
+    for (let i = w1[0]; i <= w1[1]; i++) {
+      const row0 = base + i * n2;
+      const row1 = row0 + Fs;
+      let r0 = 0;
+      let r1 = 0;
+      for (let j = w2[0]; j <= w2[1]; j++) {
+        const g = v2[j];
+        r0 += Wv[row0 + j] * g;
+        r1 += Wv[row1 + j] * g;
+      }
+      const g = v1[i];
+      m0 += g * r0;
+      m1 += g * r1;
+    }
+    m[0] = scale * m0;
+    m[1] = scale * m1;
+  };
   const { steps, heun, h, a } = plan;
   let bad = steps;
   for (let p = 0; p < n; p++) {
@@ -55,29 +80,9 @@ function run2x2(x: Float64Array, n: number, b1: AxisBasis, b2: AxisBasis, Wv: Fl
     let x1 = x[2 * p + 1];
     for (let k = 0; k < steps; k++) {
       const e = heun ? 2 * k : k;
-      // velocity at (x0, x1, t_e)
-      const sx = fillAxis(b1, ax1 === 0 ? x0 : x1, v1, w1) + fillAxis(b2, ax2 === 0 ? x0 : x1, v2, w2);
-      const scale = sx === 0 ? norm : norm * Math.exp(-sx);
-      let m0 = 0;
-      let m1 = 0;
-      const base = e * 2 * Fs;
-      for (let i = w1[0]; i <= w1[1]; i++) {
-        const row0 = base + i * n2;
-        const row1 = row0 + Fs;
-        let r0 = 0;
-        let r1 = 0;
-        for (let j = w2[0]; j <= w2[1]; j++) {
-          const g = v2[j];
-          r0 += Wv[row0 + j] * g;
-          r1 += Wv[row1 + j] * g;
-        }
-        const g = v1[i];
-        m0 += g * r0;
-        m1 += g * r1;
-      }
-      const ae = a[e];
-      const u0 = ae * x0 + scale * m0;
-      const u1 = ae * x1 + scale * m1;
+      mu(x0, x1, e);
+      const u0 = a[e] * x0 + m[0];
+      const u1 = a[e] * x1 + m[1];
       const hk = h[k];
       if (!heun) {
         x0 += hk * u0;
@@ -85,27 +90,9 @@ function run2x2(x: Float64Array, n: number, b1: AxisBasis, b2: AxisBasis, Wv: Fl
       } else {
         const y0 = x0 + hk * u0;
         const y1 = x1 + hk * u1;
-        const sy = fillAxis(b1, ax1 === 0 ? y0 : y1, v1, w1) + fillAxis(b2, ax2 === 0 ? y0 : y1, v2, w2);
-        const sc2 = sy === 0 ? norm : norm * Math.exp(-sy);
-        let q0 = 0;
-        let q1 = 0;
-        const bn = (e + 1) * 2 * Fs;
-        for (let i = w1[0]; i <= w1[1]; i++) {
-          const row0 = bn + i * n2;
-          const row1 = row0 + Fs;
-          let r0 = 0;
-          let r1 = 0;
-          for (let j = w2[0]; j <= w2[1]; j++) {
-            const g = v2[j];
-            r0 += Wv[row0 + j] * g;
-            r1 += Wv[row1 + j] * g;
-          }
-          q0 += v1[i] * r0;
-          q1 += v1[i] * r1;
-        }
-        const an = a[e + 1];
-        x0 += (hk / 2) * (u0 + an * y0 + sc2 * q0);
-        x1 += (hk / 2) * (u1 + an * y1 + sc2 * q1);
+        mu(y0, y1, e + 1);
+        x0 += (hk / 2) * (u0 + a[e + 1] * y0 + m[0]);
+        x1 += (hk / 2) * (u1 + a[e + 1] * y1 + m[1]);
       }
       // NaN fails both comparisons; Infinity fails the second.
       if (!(Math.abs(x0) + Math.abs(x1) < Infinity)) {
@@ -125,26 +112,26 @@ function run1x1(x: Float64Array, n: number, b: AxisBasis, Wv: Float64Array, plan
   const norm = b.norm;
   const v = new Float64Array(nb);
   const w = new Int32Array(2);
+  /** W_e phi at y. */
+  const mu = (y: number, e: number): number => {
+    const sx = fillAxis(b, y, v, w);
+    let m = 0;
+    const base = e * nb;
+    for (let i = w[0]; i <= w[1]; i++) m += Wv[base + i] * v[i];
+    return (sx === 0 ? norm : norm * Math.exp(-sx)) * m;
+  };
   const { steps, heun, h, a } = plan;
   let bad = steps;
   for (let p = 0; p < n; p++) {
     let xp = x[p];
     for (let k = 0; k < steps; k++) {
       const e = heun ? 2 * k : k;
-      let sx = fillAxis(b, xp, v, w);
-      let m = 0;
-      let base = e * nb;
-      for (let i = w[0]; i <= w[1]; i++) m += Wv[base + i] * v[i];
-      const u = a[e] * xp + (sx === 0 ? norm : norm * Math.exp(-sx)) * m;
+      const u = a[e] * xp + mu(xp, e);
       const hk = h[k];
       if (!heun) xp += hk * u;
       else {
         const y = xp + hk * u;
-        sx = fillAxis(b, y, v, w);
-        m = 0;
-        base += nb;
-        for (let i = w[0]; i <= w[1]; i++) m += Wv[base + i] * v[i];
-        xp += (hk / 2) * (u + a[e + 1] * y + (sx === 0 ? norm : norm * Math.exp(-sx)) * m);
+        xp += (hk / 2) * (u + a[e + 1] * y + mu(y, e + 1));
       }
       if (!(Math.abs(xp) < Infinity)) {
         if (k < bad) bad = k;
