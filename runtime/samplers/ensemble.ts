@@ -20,7 +20,7 @@ import { timeGrid } from '../timegrid.js';
 import { lookup, type Kernel, type KernelContext } from '../kernels/types.js';
 import { linearState, type LinearState } from '../models/linear-kernel.js';
 import { stepPlan } from '../fast/steps.js';
-import { runMembersParallel, shareArray } from '../fast/pool.js';
+import { runMembersParallel, shared } from '../fast/pool.js';
 import type { MemberJob, OmegaInputs, TrainInputs } from '../fast/member.js';
 import type { OmegaField } from '../vkernel/omega.js';
 import type { TransposeSource } from '../vkernel/design-rows.js';
@@ -115,20 +115,20 @@ function virtualInputs(v: VirtualModels): OmegaInputs {
     D: f.D,
     F: f.F,
     P: f.P,
-    lambda: shareArray(f.lambda),
-    noiseChol: shareArray(f.noiseChol),
-    resid: shareArray(f.resid),
-    G: shareArray(f.G),
-    SigmaGinv: shareArray(f.SigmaGinv),
+    lambda: shared(f.lambda),
+    noiseChol: shared(f.noiseChol),
+    resid: shared(f.resid),
+    G: shared(f.G),
+    SigmaGinv: shared(f.SigmaGinv),
     design: shareSource(f.design),
   };
-  return { kind: 'omega', field, mean: shareArray(v.mean), seeds: Float64Array.from(v.seeds) };
+  return { kind: 'omega', field, mean: shared(v.mean), seeds: Float64Array.from(v.seeds) };
 }
 
 function shareSource(d: TransposeSource): TransposeSource {
   return d.kind === 'product'
-    ? { kind: 'product', factors: d.factors.map(({ n, row, win }) => ({ n, row: shareArray(row), win: shareArray(win) })), order: shareArray(d.order) }
-    : { kind: 'sparse', start: shareArray(d.start), col: shareArray(d.col), val: shareArray(d.val) };
+    ? { kind: 'product', factors: d.factors.map(({ n, row, win }) => ({ n, row: shared(row), win: shared(win) })), order: shared(d.order) }
+    : { kind: 'sparse', start: shared(d.start), col: shared(d.col), val: shared(d.val) };
 }
 
 /** Member m's DSM samples and targets, drawn exactly as state.train(m) draws them. */

@@ -347,7 +347,7 @@ export type TransposeSource =
 
 export function transposeSource(rows: DesignRows): TransposeSource {
   return rows.factors
-    ? { kind: 'product', factors: rows.factors.map(({ n, row, win }) => ({ n, row, win })), order: groupOrder(rows) }
+    ? { kind: 'product', factors: rows.factors, order: groupOrder(rows) }
     : { kind: 'sparse', start: rows.start, col: rows.col, val: rows.val };
 }
 

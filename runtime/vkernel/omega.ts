@@ -17,7 +17,7 @@
 //   drawOmegaWeights(field, seed, mean): W [D, F]
 
 import { deriveSeed, normals } from '../rng.js';
-import { transposeSource, transposeTimes, type TransposeSource } from './design-rows.js';
+import { transposeTimes, type TransposeSource } from './design-rows.js';
 import type { Population } from './population.js';
 
 export interface OmegaField {
@@ -38,8 +38,8 @@ export interface OmegaField {
 }
 
 export function omegaField(pop: Population): OmegaField {
-  const { N, D, F, P, lambda, noiseChol, resid, G, SigmaGinv, rows } = pop;
-  return { N, D, F, P, lambda, noiseChol, resid, G, SigmaGinv, design: transposeSource(rows) };
+  const { N, D, F, P, lambda, noiseChol, resid, G, SigmaGinv, design } = pop;
+  return { N, D, F, P, lambda, noiseChol, resid, G, SigmaGinv, design };
 }
 
 export function drawOmegaWeights(field: OmegaField, seed: number, mean: Float64Array): Float64Array {

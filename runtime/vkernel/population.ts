@@ -41,7 +41,7 @@ import { dsmSamples, type DsmSamples } from '../models/dsm.js';
 import { targets, type Parametrization } from '../models/linear.js';
 import { choleskyInPlace, choleskySolve } from '../models/cholesky.js';
 import { NonFiniteError } from '../errors.js';
-import { designRows, rowDot, transposeSource, transposeTimes, weightedGram, type DesignRows } from './design-rows.js';
+import { designRows, rowDot, transposeSource, transposeTimes, weightedGram, type DesignRows, type TransposeSource } from './design-rows.js';
 import { inverseFromCholesky } from './spd-inverse.js';
 import { leverages } from './leverage.js';
 
@@ -59,6 +59,8 @@ export interface Population {
   lambda: Float64Array;
   /** The design's feature rows, sparse (vkernel/design-rows.ts). */
   rows: DesignRows;
+  /** The same rows as Phi^T C reads them (design-rows.ts transposeSource). */
+  design: TransposeSource;
   noise: Float64Array;
   /** Cholesky factors of the noise [N, D, D] (zero where N_j is singular to float64). */
   noiseChol: Float64Array;
@@ -114,8 +116,8 @@ function buildPopulation(state: LinearState, N: number, seed: number): Populatio
     noise.set(spec.parametrization === 'denoiser' ? out.cov! : out.C!, j * D * D);
   }
   const SigmaG = weightedGram(rows, lambda.map((l) => l / N));
-  const src = transposeSource(rows);
-  const A = transposeTimes(src, N, F, ybar.map((y, i) => (lambda[Math.floor(i / D)] * y) / N), D);
+  const source = transposeSource(rows);
+  const A = transposeTimes(source, N, F, ybar.map((y, i) => (lambda[Math.floor(i / D)] * y) / N), D);
   for (let a = 0; a < F; a++) SigmaG[a * F + a] += gamma;
   if (!choleskyInPlace(SigmaG, F)) {
     throw new NonFiniteError({ quantity: 'population ridge solve (Sigma + gamma I)', step: null, t: null });
@@ -136,7 +138,7 @@ function buildPopulation(state: LinearState, N: number, seed: number): Populatio
       coef[j * 2 * D + D + d] = c * lambda[j] * lev[j];
     }
   }
-  const GE = transposeTimes(src, N, F, coef, 2 * D);
+  const GE = transposeTimes(source, N, F, coef, 2 * D);
   const G = GE.slice(0, D * F);
   const E = GE.slice(D * F);
   const X = rightSolve(SigmaG, F, Wbar, D);
@@ -144,7 +146,7 @@ function buildPopulation(state: LinearState, N: number, seed: number): Populatio
   const corr = rightSolve(SigmaG, F, E, D);
   const P = spec.samples;
   const Wavg = Wbar.map((w, i) => w - corr[i] / P);
-  return { F, D, N, P, cholSigmaG: SigmaG, SigmaGinv, Wbar, Wavg, lambda, rows, noise, noiseChol: noiseFactors(noise, N, D), resid, G, state };
+  return { F, D, N, P, cholSigmaG: SigmaG, SigmaGinv, Wbar, Wavg, lambda, rows, design: source, noise, noiseChol: noiseFactors(noise, N, D), resid, G, state };
 }
 
 /** u = SigmaG^{-1} phi(z) [F] (phi(z) dense, its zeros skipped). */
