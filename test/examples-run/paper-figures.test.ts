@@ -102,7 +102,7 @@ describe('paper figures at --scale 0.01: the qualitative results hold', function
     it('the reference (PF-ODE with the true score) puts more mass between the points at eps = 1e-2 than at 1e-4', () => {
       // The paper's eps trend, where it is robust: its 30 uniform Euler steps stop at t = eps +
       // (1 - eps) / 30, so the last step covers 71% of the way to the points at eps = 1e-2 and more
-      // below (math.md 5.2). Full statistics (docs/theory-checks.md section 7): 0.097 vs 0.038.
+      // below (docs/theory.md 5.2). Full statistics (docs/theory-checks.md section 7): 0.097 vs 0.038.
       // Pooled over a row's five cells at this scale (5 x 1e4 draws) the standard error is 0.002.
       const row = (eps: string) =>
         mean(Ps.map((P) => gapMass1d(readArray(run, `eps=${eps},P=${P}`, 'exact.density.npy'), readArray(run, `eps=${eps},P=${P}`, 'exact.edges_x.npy'), [-1, 0, 1], 0.2)));
