@@ -9,13 +9,13 @@ import { STUDY, expectSameCells, gtvProcess, manifest } from './sliced-fixture.j
 
 // `gtv run --emit slurm` on a real Slurm cluster: the emitted job array is submitted with sbatch,
 // waited for with a bounded poll of squeue, collected with `gtv collect`, and the run folder
-// compared byte for byte with a local run's. .ci/slurm-setup.sh brings up the single-node cluster this runs
-// on (slurmd as root, so the tasks run the script's absolute node and gtv paths as root). Where
-// no controller answers the test is skipped with the reason in its title; under
-// GTV_REQUIRE_SLURM=1 (set by .ci/run) that is a failure instead, so CI cannot skip it silently.
+// compared byte for byte with a local run's. .ci/slurm-setup.sh brings up the single-node
+// cluster this runs on (slurmd as root, so the tasks run the script's absolute node and gtv
+// paths as root). Where no controller answers the test is skipped with the reason in its title;
+// under GTV_REQUIRE_SLURM=1 (set by .ci/run) that is a failure instead, so CI cannot skip it.
 
-/** Longest wait for the array to leave the queue. Each task needs a few seconds on a quiet
- * machine (node, tsx and the runtime start, then <1 s of compute), but ~35 s at a load of 20. */
+/** Longest wait for the array to leave the queue. At a load average of 20 on 2 cores the two
+ * tasks took ~35 s, almost all of it starting node, tsx and the runtime (<1 s of compute). */
 const QUEUE_TIMEOUT_MS = 90_000;
 
 function slurm(tool: string, args: string[]): { ok: boolean; out: string; why: string } {
@@ -78,7 +78,7 @@ describe('gtv run --emit slurm on a real Slurm cluster', function () {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('sbatch runs the emitted array, and gtv collect assembles the same cells as a local run', async function () {
+  it('sbatch runs the emitted array, and gtv collect assembles the same run folder as a local run', async function () {
     const unavailable = slurmUnavailable();
     if (unavailable !== null) {
       if (process.env.GTV_REQUIRE_SLURM === '1') throw new Error(`GTV_REQUIRE_SLURM=1, but ${unavailable}`);
