@@ -20,7 +20,8 @@ const QUEUE_TIMEOUT_MS = 90_000;
 
 function slurm(tool: string, args: string[]): { ok: boolean; out: string; why: string } {
   const r = spawnSync(tool, args, { encoding: 'utf8', timeout: 20_000 });
-  const why = r.error ? `${r.error.message}` : `exit ${r.status}: ${(r.stderr ?? '').trim()}`;
+  // The last line of stderr: Slurm's tools print the fatal error last.
+  const why = r.error ? r.error.message : `exit ${r.status}: ${(r.stderr ?? '').trim().split('\n').pop()}`;
   return { ok: !r.error && r.status === 0, out: r.stdout ?? '', why };
 }
 
@@ -29,7 +30,7 @@ function slurm(tool: string, args: string[]): { ok: boolean; out: string; why: s
 function slurmUnavailable(): string | null {
   for (const tool of ['sbatch', 'squeue', 'sinfo', 'scontrol', 'scancel']) {
     const r = slurm(tool, ['--version']);
-    if (!r.ok) return `\`${tool} --version\` failed (${r.why}); .ci/slurm-setup.sh installs and starts a single-node Slurm`;
+    if (!r.ok) return `\`${tool} --version\` failed (${r.why}): Slurm is not installed or not configured; .ci/slurm-setup.sh sets up a single-node one`;
   }
   const info = slurm('sinfo', ['-h', '-o', '%t']);
   if (!info.ok) return `no Slurm controller answers (sinfo: ${info.why}); .ci/slurm-setup.sh starts one`;
