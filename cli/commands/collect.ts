@@ -7,6 +7,7 @@ import type { Plan } from '../../study/plan.js';
 import { createReporter } from '../../study/progress.js';
 import type { Executor } from '../../study/run.js';
 import { parseCommandArgs } from '../args.js';
+import { applyReadOptions, READ_HELP, READ_OPTIONS } from '../read-options.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { FORMAT_HELP, FORMAT_OPTION, formatOf, reportDiagnostics, type Format } from '../report.js';
@@ -77,13 +78,14 @@ export const collectCommand: Command = {
   name: 'collect',
   synopsis: '[options] RUN_DIR',
   summary: 'Assemble the run folder and report of a sliced run (--jobs, --emit slurm) from the cache.',
-  options: ['-q, --quiet           no progress output', FORMAT_HELP],
+  options: ['-q, --quiet           no progress output', FORMAT_HELP, ...READ_HELP],
   async run(args, io) {
-    const parsed = parseCommandArgs(this, args, { quiet: { type: 'boolean', short: 'q' }, format: FORMAT_OPTION }, io);
+    const parsed = parseCommandArgs(this, args, { quiet: { type: 'boolean', short: 'q' }, format: FORMAT_OPTION, ...READ_OPTIONS }, io);
     if (!parsed) return EXIT_OK;
     const [runDir, ...extra] = parsed.positionals;
     if (runDir === undefined) throw new UsageError('missing RUN_DIR argument', this.name);
     if (extra.length > 0) throw new UsageError('`gtv collect` takes one run folder', this.name);
+    applyReadOptions(parsed.values, this.name);
     const { readPlan } = await import('../../study/plan.js');
     let plan: Plan;
     try {

@@ -10,6 +10,7 @@ import { parseSlice, type SliceSpec } from '../../study/slices.js';
 import { parseCommandArgs } from '../args.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 import { assertReadable } from '../files.js';
+import { applyReadOptions, READ_HELP, READ_OPTIONS } from '../read-options.js';
 import { FORMAT_HELP, FORMAT_OPTION, formatOf, reportDiagnostics } from '../report.js';
 import type { Command } from './command.js';
 import { runSliced } from './run-sliced.js';
@@ -63,6 +64,7 @@ export const runCommand: Command = {
     '    --slurm-cpus N    #SBATCH --cpus-per-task (the task uses them for its ensemble threads)',
     '    --slurm-mem M     #SBATCH --mem for each task (e.g. 4G)',
     FORMAT_HELP,
+    ...READ_HELP,
   ],
   async run(args, io) {
     const parsed = parseCommandArgs(
@@ -84,6 +86,7 @@ export const runCommand: Command = {
         'slurm-cpus': { type: 'string' },
         'slurm-mem': { type: 'string' },
         format: FORMAT_OPTION,
+        ...READ_OPTIONS,
       },
       io,
     );
@@ -93,6 +96,7 @@ export const runCommand: Command = {
     const [file, ...extra] = parsed.positionals;
     if (file === undefined) throw new UsageError('missing FILE argument', this.name);
     if (extra.length > 0) throw new UsageError('`gtv run` takes one file', this.name);
+    applyReadOptions(v, this.name);
     assertReadable(file, this.name);
     const scale = parseScale(v.scale);
     const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
