@@ -147,7 +147,7 @@ function readFile(cx: CellLowering, kind: 'csv' | 'npy', rel: string, at: Expr |
     if (content === undefined) entry = { failure: undefined };
     else if (isReadFailure(content)) entry = { failure: content };
     else {
-      const parsed = typeof content === 'string' ? parseCsv(content) : parseNpy(content);
+      const parsed = typeof content === 'string' ? parseCsv(content, MAX_POINTS) : parseNpy(content, MAX_POINTS);
       entry = parsed.ok ? { points: parsed.points } : { error: parsed.error };
     }
     cx.shared.fileCache.set(path, entry);
