@@ -3,11 +3,11 @@
 // The entry study is read under the same rules as everything a study reads (regular files only,
 // the size limit), so `gtv check /dev/zero` fails at once instead of filling memory.
 import { nodeHostFor } from '../compiler/host.js';
-import { readOptionsFromEnv } from '../compiler/read-policy.js';
+import type { ReadOptions } from '../compiler/read-policy.js';
 import { UsageError } from './exit.js';
 
-export function assertReadable(path: string, command: string): void {
-  const read = nodeHostFor(path, readOptionsFromEnv().options).readBytes(path);
+export function assertReadable(path: string, command: string, options: ReadOptions = {}): void {
+  const read = nodeHostFor(path, options).readBytes(path);
   if (Buffer.isBuffer(read)) return;
   const m = read.message;
   if (m === 'is a directory') throw new UsageError(`\`${path}\` is a directory; name the .gtv files to ${command}`, command);

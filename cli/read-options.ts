@@ -1,9 +1,9 @@
 // `--allow-read DIR` and `--max-file-size SIZE`: what the person running gtv lets a study read
-// beyond the default policy (compiler/read-policy.ts). The values go into GTV_ALLOW_READ and
-// GTV_MAX_FILE_SIZE of this process, which every compile reads, so the processes a run starts
-// (`--jobs`) apply the same policy.
+// beyond the default policy (compiler/read-policy.ts), added to GTV_ALLOW_READ and
+// GTV_MAX_FILE_SIZE. Commands pass the result to every compile; the processes a run starts
+// (`--jobs`) get it back through those variables (readEnv).
 import * as path from 'node:path';
-import { parseSize, readOptionsFromEnv, type ReadOptions } from '../compiler/read-policy.js';
+import { mergeReadOptions, parseSize, readOptionsFromEnv, type ReadOptions } from '../compiler/read-policy.js';
 import { UsageError } from './exit.js';
 
 export const READ_OPTIONS = {
@@ -18,21 +18,27 @@ export const READ_HELP = [
 ];
 
 export function applyReadOptions(values: Record<string, unknown>, command: string): ReadOptions {
+  const { options: env, problems } = readOptionsFromEnv();
+  if (problems.length > 0) throw new UsageError(problems[0], command);
+  const flags: ReadOptions = {};
   const allow = values['allow-read'];
   if (Array.isArray(allow)) {
-    const dirs = allow.map(String);
-    if (dirs.some((d) => d.trim() === '')) throw new UsageError('`--allow-read` needs a folder', command);
-    const before = process.env.GTV_ALLOW_READ ? [process.env.GTV_ALLOW_READ] : [];
-    process.env.GTV_ALLOW_READ = [...before, ...dirs.map((d) => path.resolve(d))].join(path.delimiter);
+    if (allow.some((d) => String(d).trim() === '')) throw new UsageError('`--allow-read` needs a folder', command);
+    flags.allowRead = allow.map((d) => path.resolve(String(d)));
   }
   const size = values['max-file-size'];
   if (size !== undefined) {
-    if (typeof size !== 'string' || parseSize(size) === undefined) {
-      throw new UsageError(`\`--max-file-size\` must be a size such as 65536, 64M or 1G (got \`${String(size)}\`)`, command);
-    }
-    process.env.GTV_MAX_FILE_SIZE = size;
+    const bytes = typeof size === 'string' ? parseSize(size) : undefined;
+    if (bytes === undefined) throw new UsageError(`\`--max-file-size\` must be a size such as 65536, 64M or 1G (got \`${String(size)}\`)`, command);
+    flags.maxFileBytes = bytes;
   }
-  const { options, problems } = readOptionsFromEnv();
-  if (problems.length > 0) throw new UsageError(problems[0], command);
-  return options;
+  return mergeReadOptions(env, flags);
+}
+
+/** The environment variables that carry `read` to a child gtv process. */
+export function readEnv(read: ReadOptions): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (read.allowRead && read.allowRead.length > 0) env.GTV_ALLOW_READ = read.allowRead.map((d) => path.resolve(d)).join(path.delimiter);
+  if (read.maxFileBytes !== undefined) env.GTV_MAX_FILE_SIZE = String(read.maxFileBytes);
+  return env;
 }

@@ -21,13 +21,13 @@ export const checkCommand: Command = {
     const format = formatOf(parsed.values.format);
     const files = parsed.positionals;
     if (files.length === 0) throw new UsageError('missing FILE argument', this.name);
-    applyReadOptions(parsed.values, this.name);
-    for (const f of files) assertReadable(f, this.name);
+    const read = applyReadOptions(parsed.values, this.name);
+    for (const f of files) assertReadable(f, this.name, read);
 
     const diagnostics: Diagnostic[] = [];
     const sources = new Map<string, string>();
     for (const f of files) {
-      const out = checkFile(f, { fix: parsed.values.fix === true });
+      const out = checkFile(f, { fix: parsed.values.fix === true, read });
       if (out.fix && out.fix.applied.length > 0) writeFileAtomic(f, out.fix.text);
       for (const line of [...(out.fix?.applied ?? []), ...(out.fix?.skipped ?? [])]) io.stderr(`${f}: ${line}\n`);
       diagnostics.push(...out.diagnostics);

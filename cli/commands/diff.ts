@@ -6,7 +6,7 @@ import { compileFile } from '../../compiler/driver.js';
 import { changeLine } from '../../compiler/diff/changes.js';
 import { diffStudies } from '../../compiler/diff/ir-diff.js';
 import { diffSettings } from '../../compiler/diff/settings.js';
-import { normalizePath } from '../../compiler/host.js';
+import { nodeHostFor, normalizePath } from '../../compiler/host.js';
 import { parseCommandArgs, choice } from '../args.js';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 import { assertReadable } from '../files.js';
@@ -33,9 +33,9 @@ export const diffCommand: Command = {
       return d.equal ? EXIT_OK : EXIT_INPUT;
     }
 
-    applyReadOptions(parsed.values, this.name);
-    for (const f of [a, b]) assertReadable(f, this.name);
-    const [oa, ob] = [compileFile(a), compileFile(b)];
+    const read = applyReadOptions(parsed.values, this.name);
+    for (const f of [a, b]) assertReadable(f, this.name, read);
+    const [oa, ob] = [compileFile(a, nodeHostFor(a, read)), compileFile(b, nodeHostFor(b, read))];
     const errors = [...oa.diagnostics, ...ob.diagnostics].filter((d) => d.severity === 'error');
     if (errors.length > 0) {
       reportDiagnostics(errors, new Map([...oa.files, ...ob.files]), 'human', io, 'stderr', null);

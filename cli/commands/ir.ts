@@ -1,6 +1,7 @@
 // `gtv ir FILE`: print the IR of the file's study (several studies: a JSON array, or pick one
 // with --study). Diagnostics go to stderr so stdout stays valid JSON.
 import { compileFile } from '../../compiler/driver.js';
+import { nodeHostFor } from '../../compiler/host.js';
 import { serializeIr } from '../../compiler/ir/serialize.js';
 import { parseCommandArgs } from '../args.js';
 import { EXIT_INPUT, EXIT_OK, UsageError } from '../exit.js';
@@ -21,10 +22,10 @@ export const irCommand: Command = {
     const [file, ...extra] = parsed.positionals;
     if (file === undefined) throw new UsageError('missing FILE argument', this.name);
     if (extra.length > 0) throw new UsageError('`gtv ir` takes one file', this.name);
-    applyReadOptions(parsed.values, this.name);
-    assertReadable(file, this.name);
+    const read = applyReadOptions(parsed.values, this.name);
+    assertReadable(file, this.name, read);
 
-    const out = compileFile(file);
+    const out = compileFile(file, nodeHostFor(file, read));
     const code = reportDiagnostics(out.diagnostics, out.files, format, io, 'stderr', null);
     if (code !== EXIT_OK) return code;
 

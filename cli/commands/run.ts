@@ -5,6 +5,7 @@
 // `--cells i/n` runs one slice; `--jobs N` and `--emit slurm` write a plan and run the slices in
 // child processes or leave them to Slurm (run-sliced.ts).
 import { compileFile } from '../../compiler/driver.js';
+import { nodeHostFor } from '../../compiler/host.js';
 import { createReporter } from '../../study/progress.js';
 import { parseSlice, type SliceSpec } from '../../study/slices.js';
 import { parseCommandArgs } from '../args.js';
@@ -96,8 +97,8 @@ export const runCommand: Command = {
     const [file, ...extra] = parsed.positionals;
     if (file === undefined) throw new UsageError('missing FILE argument', this.name);
     if (extra.length > 0) throw new UsageError('`gtv run` takes one file', this.name);
-    applyReadOptions(v, this.name);
-    assertReadable(file, this.name);
+    const read = applyReadOptions(v, this.name);
+    assertReadable(file, this.name, read);
     const scale = parseScale(v.scale);
     const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
     const slice = parseCells(v.cells);
@@ -119,6 +120,7 @@ export const runCommand: Command = {
       fresh: Boolean(v.fresh),
       scale,
       backend: str(v.backend),
+      read,
     };
     if (emit || (jobs !== undefined && jobs > 1)) {
       return runSliced(
@@ -148,7 +150,7 @@ export const runCommand: Command = {
         },
         {
           compile: (f) => {
-            const out = compileFile(f);
+            const out = compileFile(f, nodeHostFor(f, read));
             sources = out.files;
             return out;
           },
