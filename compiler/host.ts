@@ -46,6 +46,13 @@ function kindOf(st: Stats): string {
   return 'is not a regular file';
 }
 
+/** A folder as messages show it: relative to the working directory when inside it. */
+function shown(dir: string): string {
+  const rel = path.relative(process.cwd(), dir);
+  if (rel === '') return './';
+  return rel.startsWith('..') || path.isAbsolute(rel) ? dir : `${rel.split(path.sep).join('/')}/`;
+}
+
 /** Reads the disk under `policy`: allowed folders only, regular files only, at most the size limit. */
 export class NodeHost implements CompilerHost {
   constructor(readonly policy: ReadPolicy) {}
@@ -55,7 +62,7 @@ export class NodeHost implements CompilerHost {
     const abs = path.resolve(p);
     const denied: ReadFailure = {
       failure: 'not-allowed',
-      message: `is outside the project root \`${this.policy.projectRoot}\``,
+      message: `is outside the project root \`${shown(this.policy.projectRoot)}\``,
     };
     const lexicalOk = allows(this.policy, abs);
     let resolved: string;

@@ -6,7 +6,7 @@ import type { Decl, DeclKind, Ident, LetStmt, PlotStmt, Setting, SourceFile, Stu
 import { SEM } from './codes/semantic.js';
 import type { Reporter } from './checks/report.js';
 import type { Diagnostic } from './diagnostics/types.js';
-import { readCode, readHint } from './checks/read-failure.js';
+import { isMissing, readCode, readHint } from './checks/read-failure.js';
 import { isReadFailure, resolveFrom, type CompilerHost } from './host.js';
 import { parseSource } from './parse.js';
 
@@ -79,15 +79,15 @@ export function loadProgram(root: string, rootText: string | undefined, host: Co
       if (done.has(targetId)) continue;
       const t = host.readFile(target);
       if (typeof t !== 'string') {
-        if (isReadFailure(t)) r.report(readCode(t, SEM.importNotFound), `cannot import \`${target}\`: it ${t.message}`, item.path, readHint(t));
+        if (isReadFailure(t) && !isMissing(t)) r.report(readCode(t, SEM.importNotFound), `cannot import \`${target}\`: it ${t.message}`, item.path, readHint(t));
         else r.report(SEM.importNotFound, `cannot find imported file \`${target}\``, item.path, 'import paths are relative to the importing file');
         continue;
       }
       // Only study sources are parsed: the parser's messages quote what they find, and a file
       // that is not a study must never be echoed.
       if (!target.endsWith('.gtv') || !targetId.endsWith('.gtv')) {
-        const real = targetId === target ? '' : ` (it is \`${targetId}\`)`;
-        r.report(SEM.readNotAllowed, `cannot import \`${target}\`${real}: imports name .gtv study files`, item.path, 'import a .gtv file; data files are read with csv(...) or npy(...)');
+        const why = target.endsWith('.gtv') ? `it is a link to \`${targetId}\`, which is not a .gtv file` : 'imports name .gtv study files';
+        r.report(SEM.readNotAllowed, `cannot import \`${target}\`: ${why}`, item.path, 'import a .gtv file; data files are read with csv(...) or npy(...)');
         done.add(targetId);
         continue;
       }

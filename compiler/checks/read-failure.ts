@@ -2,6 +2,9 @@
 import { SEM } from '../codes/semantic.js';
 import type { ReadFailure } from '../host.js';
 
+/** A plain missing file keeps the short "cannot find" wording and its hint about relative paths. */
+export const isMissing = (f: ReadFailure) => f.failure === 'not-found' && f.message === 'does not exist';
+
 /** The code of a read failure; `notFound` is the caller's code for missing and unreadable files. */
 export function readCode(f: ReadFailure, notFound: string = SEM.importNotFound): string {
   return f.failure === 'not-allowed' ? SEM.readNotAllowed : f.failure === 'too-large' ? SEM.fileTooLarge : notFound;

@@ -3,7 +3,7 @@
 import type { Call, Decl, Expr } from '../ast.js';
 import { SEM } from '../codes/semantic.js';
 import { isReadFailure, resolveFrom } from '../host.js';
-import { readCode, readHint } from '../checks/read-failure.js';
+import { isMissing, readCode, readHint } from '../checks/read-failure.js';
 import type { IrData } from '../ir/types.js';
 import * as gen from '../../stdlib/data.js';
 import { parseCsv, parseNpy } from '../../stdlib/files.js';
@@ -145,7 +145,7 @@ function readFile(cx: CellLowering, kind: 'csv' | 'npy', rel: string, at: Expr |
     const host = cx.shared.host;
     const content = kind === 'csv' ? host.readFile(path) : host.readBinary?.(path);
     if (content === undefined) entry = { failure: undefined };
-    else if (isReadFailure(content)) entry = { failure: content };
+    else if (isReadFailure(content)) entry = { failure: isMissing(content) ? undefined : content };
     else {
       const parsed = typeof content === 'string' ? parseCsv(content, MAX_POINTS) : parseNpy(content, MAX_POINTS);
       entry = parsed.ok ? { points: parsed.points } : { error: parsed.error };
