@@ -298,8 +298,12 @@ set. Indices are 0-based.`,
     severity: 'error',
     title: 'unreadable data file',
     explain: `A csv or npy data file exists but cannot be read as points: a non-numeric cell, rows of
-different lengths, an unsupported dtype or shape. CSV: one point per row, numbers separated by
-commas (one header row is skipped). NPY: float64/float32/int32/int64, shape (M,) or (M, D).`,
+different lengths, an unsupported version, dtype or shape, or more than 1,000,000 points. CSV:
+one point per row, plain decimal numbers (\`1\`, \`-0.5\`, \`2e-3\`, optionally in double quotes;
+not hexadecimal, \`Infinity\` or \`NaN\`) separated by commas, semicolons, tabs or spaces; a first
+row that is not all numbers is a header and skipped. The message names the row and column, never
+the cell's content. NPY: format 1.0-3.0, float64/float32/int32/int64, C order, shape (M,) or
+(M, D).`,
   },
   dimensionMismatch: {
     code: 'GTV0501',
