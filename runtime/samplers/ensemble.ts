@@ -160,6 +160,8 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
 /** Sample output plus the across-member band. */
 export function membersOutput(node: SampleNode, dim: number, members: number, out: MembersOut, notes: string[]): KernelOutput {
   const res = sampleOutput(out.samples, members * node.draws, dim, node.histogram, node.grid.t_min, notes);
+  if (res.value.kind === 'sample') res.value.members = members;
+  res.result.scalars.members = members;
   if (dim > 2) return res;
   const B = out.binCount;
   const shape = dim === 1 ? [node.histogram.bins] : [node.histogram.bins, node.histogram.bins];
@@ -181,7 +183,6 @@ export function membersOutput(node: SampleNode, dim: number, members: number, ou
     data: out.memberDensity,
     doc: 'density per bin of each member [members, ...bins]',
   };
-  res.result.scalars.members = members;
   return res;
 }
 
