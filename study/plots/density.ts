@@ -1,12 +1,13 @@
 // `plot density(...)`: 1D sample densities as curves in the style of the paper's Figure 2 (true
 // density black, PF-ODE with the true score gray, trained ensemble mean red with its quartile
-// band, effective-SDE theory blue), one panel per cell; 2D sample densities as heatmaps with the
+// band, effective-SDE theory blue), one panel per cell; the plot's `band` shades ensembles by the
+// quartile band, the mean +- one standard error over members, or both (the title says which); 2D sample densities as heatmaps with the
 // training points on top (Figure 3).
 import type { IrCell, IrDocument, IrPlot, IrSample } from '../../compiler/ir/types.js';
 import type { CellResult } from '../../runtime/results.js';
 import { facetted } from './facet.js';
 import { colorScaleFor, heatmapGridSpec, type HeatPanel } from './heatmap-grid.js';
-import { bandOf, centers, nodeOf, requireArray, trainingPoints } from './inputs.js';
+import { bandOf, centers, nodeOf, requireArray, seBandOf, trainingPoints } from './inputs.js';
 import { facetOrder, panelKey, splitAxes, type PanelKey } from './panels.js';
 import type { VlSpec } from './render.js';
 import { trueDensity } from './truth.js';
@@ -57,7 +58,10 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
     if (!styles.some((x) => x.label === s.label)) styles.push(s);
     return s.label;
   };
-  let banded = false;
+  const showQuartiles = plot.band !== 'se';
+  const showSe = plot.band === 'se' || plot.band === 'both';
+  let quartiles = false;
+  let seBand = false;
   for (const cell of doc.cells) {
     const res = results.get(cell.id);
     if (!res) continue;
@@ -77,10 +81,15 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
       const xs = centers(requireArray(nr, 'edges_x', input).data);
       const series = use(styleOf(nodeOf(cell, input) as IrSample | undefined, input));
       xs.forEach((x, i) => data.push({ kind: 'line', ...at, series, x, y: density.data[i] }));
-      const band = bandOf(nr);
+      const band = showQuartiles ? bandOf(nr) : null;
       if (band) {
-        banded = true;
+        quartiles = true;
         xs.forEach((x, i) => data.push({ kind: 'band', ...at, series, x, lo: band.lo.data[i], hi: band.hi.data[i] }));
+      }
+      const se = showSe ? seBandOf(nr) : null;
+      if (se) {
+        seBand = true;
+        xs.forEach((x, i) => data.push({ kind: 'se', ...at, series, x, lo: se.lo[i], hi: se.hi[i] }));
       }
     }
     for (const p of trainingPoints(cell, plot.points)) data.push({ kind: 'pt', ...at, px: p[0] });
@@ -101,7 +110,12 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
   const layer = [
     {
       transform: [{ filter: "datum.kind == 'band'" }],
-      mark: { type: 'area', opacity: 0.25 },
+      mark: { type: 'area', opacity: seBand ? 0.15 : 0.25 },
+      encoding: { x, y: { field: 'lo', type: 'quantitative', ...yScale }, y2: { field: 'hi' }, color },
+    },
+    {
+      transform: [{ filter: "datum.kind == 'se'" }],
+      mark: { type: 'area', opacity: quartiles ? 0.45 : 0.3 },
       encoding: { x, y: { field: 'lo', type: 'quantitative', ...yScale }, y2: { field: 'hi' }, color },
     },
     {
@@ -116,7 +130,15 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
     },
   ];
   const { rows, cols } = facetOrder(keys);
-  const title = banded ? `${plot.name} (shaded: quartile band across ensemble members)` : plot.name;
+  const shading =
+    quartiles && seBand
+      ? 'light: quartile band across members; dark: mean +- 1 standard error over members'
+      : quartiles
+        ? 'shaded: quartile band across ensemble members'
+        : seBand
+          ? 'shaded: ensemble mean +- 1 standard error over members'
+          : null;
+  const title = shading ? `${plot.name} (${shading})` : plot.name;
   return facetted({ title, rows, cols, data, layer, width: 170, height: 110 });
 }
 

@@ -10,6 +10,8 @@ import { compareTheoryEnsemble } from '../../study/compare.js';
 import { createReporter } from '../../study/progress.js';
 import { runStudy } from '../../study/run.js';
 import { FakeExecutor, fakeDeps, gapStudy } from './fixtures.js';
+import { densitySpec } from '../../study/plots/density.js';
+import type { IrPlot } from '../../compiler/ir/types.js';
 import { useWasm } from '../runtime/helpers.js';
 
 /** The fake runtime, with metrics that carry an error and say what it covers. */
@@ -90,5 +92,45 @@ describe('study/compare: theory versus ensemble is the total_variation metric', 
     expect(m.labels?.se_over).to.equal('members');
     // Two bootstraps of 200 replicates with different seeds: each sd is uncertain by ~5%.
     expect(c.tvError / m.scalars.standard_error).to.be.within(0.75, 1.33);
+  });
+});
+
+describe('study/plots/density: the standard-error band', () => {
+  // One 1D ensemble of 3 members over 2 bins: member densities (1, 2), (2, 2), (3, 5).
+  const doc = gapStudy();
+  const cell = doc.cells[0];
+  const nr = {
+    arrays: {
+      density: { shape: [2], dtype: 'float64' as const, data: Float64Array.from([2, 3]), doc: '' },
+      edges_x: { shape: [3], dtype: 'float64' as const, data: Float64Array.from([0, 1, 2]), doc: '' },
+      density_q25: { shape: [2], dtype: 'float64' as const, data: Float64Array.from([1.5, 2]), doc: '' },
+      density_q75: { shape: [2], dtype: 'float64' as const, data: Float64Array.from([2.5, 3.5]), doc: '' },
+      member_density: { shape: [3, 2], dtype: 'float64' as const, data: Float64Array.from([1, 2, 2, 2, 3, 5]), doc: '' },
+    },
+    scalars: {},
+    notes: [],
+  };
+  const results = new Map<string, CellResult>([[cell.id, { cellId: cell.id, nodes: { trained: nr }, timings: {}, backend: 'cpu' }]]);
+  const docOne = { ...doc, cells: [cell] };
+  const spec = (band: IrPlot['band']) => {
+    const plot: IrPlot = { name: 'd', type: 'density', inputs: ['trained'], points: null, by: [], file: 'd.svg', y_max: null, band };
+    return densitySpec(docOne, plot, results) as unknown as { title: string; data: { values: Record<string, unknown>[] } };
+  };
+  const rows = (s: ReturnType<typeof spec>, kind: string) => s.data.values.filter((r) => r.kind === kind);
+
+  it('draws mean +- sd / sqrt(members) per bin, and the quartile band only when asked, saying which is which', () => {
+    // sd(1, 2, 3) = 1, sd(2, 2, 5) = sqrt(3); over sqrt(3)
+    const both = spec('both');
+    const se = rows(both, 'se');
+    expect(se.map((r) => r.lo)).to.deep.equal([2 - 1 / Math.sqrt(3), 3 - 1]);
+    expect(se.map((r) => r.hi)).to.deep.equal([2 + 1 / Math.sqrt(3), 3 + 1]);
+    expect(rows(both, 'band')).to.have.length(2);
+    expect(both.title).to.include('light: quartile band across members; dark: mean +- 1 standard error over members');
+    const seOnly = spec('se');
+    expect(rows(seOnly, 'band')).to.have.length(0);
+    expect(seOnly.title).to.include('shaded: ensemble mean +- 1 standard error over members');
+    const q = spec('quartiles');
+    expect(rows(q, 'se')).to.have.length(0);
+    expect(q.title).to.include('shaded: quartile band across ensemble members');
   });
 });
