@@ -1,7 +1,8 @@
 // Metrics on sample sets (design.md 2), in float64. Definitions (n samples x_i, training points
 // mu_m, radius r):
 //
-//   memorizedFraction  fraction of samples with min_m |x_i - mu_m| <= r (Euclidean).
+//   memorizedFraction  fraction of samples with min_m |x_i - mu_m| <= r (Euclidean); memorizedFlags
+//                      and gapFlags give the per-sample indicators (for per-member fractions).
 //   gapMass            fraction of samples with min_m |x_i - mu_m| > r that lie inside the
 //                      axis-aligned bounding box of the training points: mass that moved into the
 //                      gaps between points, as opposed to mass spread outside the data's extent.
@@ -14,7 +15,11 @@
 //                      k(x, y) = exp(-|x - y|^2 / (2 h^2)); h <= 0 selects the median pairwise
 //                      distance of the pooled sets (median heuristic). Uses at most `cap` rows of
 //                      each set, evenly strided: ensembles store their draws member by member,
-//                      so a prefix would be the first member alone.
+//                      so a prefix would be the first member alone. With row groups (members or
+//                      blocks of draws) it also returns the kernel sums per pair of groups, from
+//                      which mmd2Weighted recomputes it for resampled groups (the bootstrap of
+//                      metric-errors.ts); momentSums / effectiveDimensionOfSums do the same for
+//                      the effective dimension.
 //   effectiveDimension participation ratio (sum lambda)^2 / sum lambda^2 of the eigenvalues of
 //                      the sample covariance: 1 for samples on a line, dim for isotropic spread.
 //   mixtureBinProbabilities  exact bin probabilities of p(x | t) = sum_m pi_m N(alpha mu_m, S_t):
