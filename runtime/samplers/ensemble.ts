@@ -12,7 +12,8 @@
 //
 // Arrays: density (mean over members = the pooled samples' histogram, equal draws per member),
 // density_q25, density_q75, member_density [members, ...bins]; samples are all members' draws
-// (member-major).
+// (member-major), and the sample value says how many members (SampleValue.members), so metrics
+// take their standard errors across members.
 
 import type { IrSample } from '../../compiler/ir/types.js';
 import { deriveSeed } from '../rng.js';
