@@ -126,11 +126,15 @@ describe('study/plots/density: the standard-error band', () => {
     expect(se.map((r) => r.hi)).to.deep.equal([2 + 1 / Math.sqrt(3), 3 + 1]);
     expect(rows(both, 'band')).to.have.length(2);
     expect(both.title).to.include('light: quartile band across members; dark: mean +- 1 standard error over members');
+    // The shading legend names both bands.
+    const legend = JSON.stringify(both);
+    expect(legend).to.include('shaded: 25-75% quartile band across members').and.include('shaded: ensemble mean +- 1 standard error over members');
     const seOnly = spec('se');
     expect(rows(seOnly, 'band')).to.have.length(0);
     expect(seOnly.title).to.include('shaded: ensemble mean +- 1 standard error over members');
     const q = spec('quartiles');
     expect(rows(q, 'se')).to.have.length(0);
     expect(q.title).to.include('shaded: quartile band across ensemble members');
+    expect(JSON.stringify(q)).not.to.include('standard error');
   });
 });
