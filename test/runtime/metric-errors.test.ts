@@ -136,7 +136,7 @@ describe('runtime/metric-errors: standard errors of metrics', () => {
 // Issue 9: over 30 study seeds, the spread of each metric must match the standard error the
 // metric reports (ratio of the sd across seeds to the median reported error in [0.6, 1.6]; with
 // 30 seeds the sd itself is uncertain by ~13%, so a correct error lands near 1 and the binomial
-// error over pooled draws, which ignores that the members differ, lands near 8 for the gap).
+// error over pooled draws, which ignores that the members differ, lands near 6 for the gap).
 describe('standard errors match the spread over 30 study seeds', function () {
   useWasm();
   const source = (seed: number) => `study s {
