@@ -18,6 +18,7 @@ import { writeMetricsTable } from './metrics-table.js';
 import { writePlots } from './plots/write.js';
 import { createReporter, formatDuration, type Reporter } from './progress.js';
 import { writeReport } from './report.js';
+import { reducedStatistics } from './reduced.js';
 import { applyScale, type ScaledCount } from './scale.js';
 import { formatSlice, inSlice, type SliceSpec } from './slices.js';
 import { gtvVersion } from './version.js';
@@ -284,7 +285,8 @@ export async function runStudy(opts: RunOptions, deps: RunDeps): Promise<RunOutc
 
   try {
     writeMetricsTable(runDir, doc, results);
-    const plots = await writePlots(runDir, doc, results, (line) => reporter.info(line));
+    const reduced = reducedStatistics(doc, manifest.scale, manifest.scaled_counts);
+    const plots = await writePlots(runDir, doc, results, (line) => reporter.info(line), reduced);
     manifest.plots = plots.map(({ name, files, ms }) => ({ name, files, ms }));
     // The report shows the manifest as it will be once the run is complete.
     manifest.report = 'report.html';
