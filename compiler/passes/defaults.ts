@@ -5,9 +5,13 @@ import type { IrFeatureTree } from '../ir/types.js';
 export function defaultRange(points: number[][], dim: number): [number, number][] {
   const out: [number, number][] = [];
   for (let k = 0; k < dim; k++) {
-    const vals = points.map((p) => p[k]);
-    const lo = Math.min(...vals);
-    const hi = Math.max(...vals);
+    // A loop, not a spread: data sets hold up to millions of points.
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const p of points) {
+      if (p[k] < lo) lo = p[k];
+      if (p[k] > hi) hi = p[k];
+    }
     const pad = Math.max(0.5, (hi - lo) / 4);
     out.push([lo - pad, hi + pad]);
   }
