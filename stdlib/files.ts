@@ -5,14 +5,18 @@ export type Parsed = { ok: true; points: number[][] } | { ok: false; error: stri
 
 /** Comma, semicolon, tab or whitespace separated numbers, one point per row; a header row is skipped. */
 export function parseCsv(text: string): Parsed {
-  const rows = text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
   const out: number[][] = [];
-  for (let i = 0; i < rows.length; i++) {
-    const cells = rows[i].split(/[,;\t]|\s+/).filter((c) => c !== '');
-    const values = cells.map(Number);
+  let row = 0;
+  // Lines are cut by hand rather than split(): a 1e6-row file would otherwise make an array of
+  // 1e6 strings, then trimmed copies, then per-row arrays of cells, before any number exists.
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end).trim();
+    start = end + 1;
+    if (line === '' || line.startsWith('#')) continue;
+    const values = cellsOf(line);
+    const i = row++;
     if (values.some((v) => !Number.isFinite(v))) {
       if (i === 0 && out.length === 0) continue;
       return { ok: false, error: `row ${i + 1} holds a value that is not a finite number` };
@@ -24,6 +28,23 @@ export function parseCsv(text: string): Parsed {
   }
   if (out.length === 0) return { ok: false, error: 'the file holds no data rows' };
   return { ok: true, points: out };
+}
+
+const SEPARATOR = /[,;\t]|\s+/;
+
+/** The numbers of one row, cut at commas, semicolons, tabs and whitespace (empty cells dropped). */
+function cellsOf(line: string): number[] {
+  const values: number[] = [];
+  let from = 0;
+  for (let k = 0; k <= line.length; k++) {
+    const c = k < line.length ? line.charCodeAt(k) : 44;
+    // ASCII separators directly; any other character that \s matches (Unicode spaces) by the regex.
+    const sep = c === 44 || c === 59 || c === 32 || (c >= 9 && c <= 13) || (c > 127 && SEPARATOR.test(line[k]));
+    if (!sep) continue;
+    if (k > from) values.push(Number(line.slice(from, k)));
+    from = k + 1;
+  }
+  return values;
 }
 
 const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
