@@ -88,8 +88,8 @@ function distinctPoints(points: readonly (readonly number[])[], dim: number): Fl
 /**
  * A k-d tree over packed points, which it reorders in place so that every node's points are
  * contiguous (sequential memory access while building and in the leaves). Each inner node splits
- * at the median along its widest axis, so the tree is balanced whatever the distribution
- * (clusters, a far outlier, points on a line).
+ * at the median, so the tree is balanced whatever the distribution (clusters, a far outlier,
+ * points on a line).
  */
 class KdTree {
   // Per node: its range of points, split axis (-1 for a leaf) and split value; the children of
@@ -119,32 +119,39 @@ class KdTree {
     this.build(0, 0, n);
   }
 
-  private build(node: number, lo: number, hi: number): void {
+  /**
+   * Splits along the widest side of the node's box: the root's bounding box, cut at each split
+   * value on the way down (cheaper than a bounding box of every node's points, and the median
+   * split keeps the tree balanced either way).
+   */
+  private build(node: number, lo: number, hi: number, box?: Float64Array): void {
     this.lo[node] = lo;
     this.hi[node] = hi;
     if (hi - lo <= LEAF) return;
     const { xs, dim } = this;
-    let axis = 0;
-    let widest = -1;
-    for (let a = 0; a < dim; a++) {
-      let min = Infinity;
-      let max = -Infinity;
-      for (let k = lo * dim + a; k < hi * dim; k += dim) {
-        const v = xs[k];
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-      if (max - min > widest) {
-        widest = max - min;
-        axis = a;
-      }
+    if (!box) {
+      box = new Float64Array(2 * dim).fill(Infinity);
+      for (let a = 0; a < dim; a++) box[dim + a] = -Infinity;
+      for (let k = lo; k < hi; k++)
+        for (let a = 0; a < dim; a++) {
+          const v = xs[k * dim + a];
+          if (v < box[a]) box[a] = v;
+          if (v > box[dim + a]) box[dim + a] = v;
+        }
     }
+    let axis = 0;
+    for (let a = 1; a < dim; a++) if (box[dim + a] - box[a] > box[dim + axis] - box[axis]) axis = a;
     const mid = (lo + hi) >> 1;
     this.select(lo, hi - 1, mid, axis);
+    const split = xs[mid * dim + axis];
     this.axis[node] = axis;
-    this.split[node] = xs[mid * dim + axis];
-    this.build(2 * node + 1, lo, mid);
-    this.build(2 * node + 2, mid, hi);
+    this.split[node] = split;
+    const left = box.slice();
+    left[dim + axis] = split;
+    const right = box.slice();
+    right[axis] = split;
+    this.build(2 * node + 1, lo, mid, left);
+    this.build(2 * node + 2, mid, hi, right);
   }
 
   /** Partially sorts points lo..hi along the axis so that point k is the k-th smallest (Hoare quickselect). */
