@@ -97,7 +97,7 @@ describe('faults: gtv check on large data and impossible allocations', function 
 
   const NO_CONFIG = { config: { config: { levels: new Map(), file: null }, diagnostics: [] } };
 
-  it('lints a 200,000-row CSV (2D) without a stack overflow, in seconds', () => {
+  it('lints a 200,000-row CSV (2D), joined with concat, without a stack overflow, in seconds', () => {
     // Spreads over the points overflowed the stack from about 1.5e5 points (GTV0900), and the
     // pairwise nearest-neighbour scan took minutes.
     let csv = '';
@@ -106,7 +106,8 @@ describe('faults: gtv check on large data and impossible allocations', function 
     for (let i = 0; i < 200_000; i++) csv += `${r().toFixed(6)},${r().toFixed(6)}\n`;
     fs.writeFileSync(path.join(dir, 'big.csv'), csv);
     const file = path.join(dir, 'big.gtv');
-    fs.writeFileSync(file, 'study big {\n  data d = csv("big.csv")\n  forward vp = vp()\n  sample a = pf_ode(true, draws = 1e4, bins = 30)\n  plot density(a) to "a.svg"\n}\n');
+    // concat: stdlib's join spread the points into push(...) as well.
+    fs.writeFileSync(file, 'study big {\n  data c = csv("big.csv")\n  data extra = points([3, 3])\n  data d = concat(c, extra)\n  forward vp = vp()\n  sample a = pf_ode(true, draws = 1e4, bins = 30)\n  plot density(a) to "a.svg"\n}\n');
     const t0 = performance.now();
     const out = checkFile(file, { totalMemory: 16 * 1024 ** 3, ...NO_CONFIG });
     const ms = performance.now() - t0;
