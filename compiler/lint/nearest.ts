@@ -9,7 +9,7 @@
 // hypot(d) >= |d_a| for every axis a and on fl(q - p) being monotone in p, both of which hold in
 // floating point. test/lint/nearest.test.ts compares against the brute force.
 
-/** Leaves hold at most this many points (measured: 8 to 16 is fastest for 1e6 points). */
+/** Leaves hold at most this many points (6, 12 and 24 took the same time on 1e6 random 2D and 3D points). */
 const LEAF = 12;
 
 /** Nearest-distinct-neighbour distance of every distinct point, ascending (empty with fewer than two). */
