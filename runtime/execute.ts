@@ -19,7 +19,7 @@ import type { CellResult, ExecuteOptions } from './results.js';
 import { selectBackend } from './backend.js';
 import { KERNELS, kernelKey } from './kernels/index.js';
 import type { KernelContext, NodeValue } from './kernels/types.js';
-import { RuntimeError, RuntimeInterrupted } from './errors.js';
+import { MemoryLimitError, RuntimeError, RuntimeInterrupted } from './errors.js';
 import { defaultBudget } from './memory.js';
 
 export type RunOptions = ExecuteOptions & { backend?: string };
@@ -69,6 +69,16 @@ function attachNode(e: unknown, node: IrNode): Error {
     e.node ??= node.name;
     if (!e.message.startsWith(`node '`)) e.message = `node '${node.name}': ${e.message}`;
     return e;
+  }
+  // V8's words for an array it cannot create: too many elements for a typed array, or more
+  // bytes than the process can get. `gtv check` refuses the first (GTV0410) and warns about the
+  // second (GTV0806), but IR from elsewhere, or a machine under load, can still get here.
+  if (e instanceof RangeError && /Invalid typed array length|Array buffer allocation failed|Invalid array buffer length|Array buffer length/.test(e.message)) {
+    const err = new MemoryLimitError(
+      `node '${node.name}': cannot allocate one of its arrays (${e.message}); lower the sizes that set it (draws, members, bins, features, grid points) or run on a machine with more memory`,
+    );
+    err.node = node.name;
+    return err;
   }
   const err = new RuntimeError(`node '${node.name}': ${e instanceof Error ? e.message : String(e)}`);
   err.node = node.name;

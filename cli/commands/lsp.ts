@@ -1,6 +1,8 @@
 // `gtv lsp --stdio`: the language server over stdin/stdout (the transport flag editor clients
 // pass). The LSP connection owns the process from here on: after `shutdown` + `exit` it exits
-// with 0, and when the client goes away without them, with 1, as the protocol asks.
+// with 0, and when the client goes away without them, with 1, as the protocol asks. Input that
+// is not LSP is dropped up to the next message (editor/lsp/framing.ts) and logged to stderr; a
+// client that sends nothing but such input makes it exit with 1, so the editor restarts it.
 import { parseCommandArgs } from '../args.js';
 import { UsageError } from '../exit.js';
 import type { Command } from './command.js';
@@ -24,11 +26,16 @@ export const lspCommand: Command = {
     // Loaded here so other commands never pay for the server's imports.
     const { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } = await import('vscode-languageserver/node');
     const { startServer } = await import('../../editor/lsp/server.js');
-    const connection = createConnection(
-      ProposedFeatures.all,
-      new StreamMessageReader(process.stdin),
-      new StreamMessageWriter(process.stdout),
-    );
+    const { LspFrameFilter } = await import('../../editor/lsp/framing.js');
+    const frames = process.stdin.pipe(new LspFrameFilter((m) => console.error(m)));
+    frames.on('error', (e) => {
+      console.error(`gtv lsp: exiting: ${e.message}`);
+      process.exit(1);
+    });
+    const reader = new StreamMessageReader(frames);
+    // A frame whose body is not JSON-RPC: the framing is intact, so the server goes on.
+    reader.onError((e) => console.error(`gtv lsp: ignored a message that could not be read: ${e.message}`));
+    const connection = createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(process.stdout));
     startServer(connection);
     return new Promise<number>(() => {});
   },

@@ -25,6 +25,7 @@ export const CHECKS: readonly CheckInfo[] = [
   { name: 'forward', module: 'compiler/lower/forward.ts', codes: [SEM.conflictingArguments, SEM.outOfRange] },
   { name: 'models', module: 'compiler/lower/model.ts', codes: [SEM.featureAxisOutsideData, SEM.featuresMissAxis, SEM.dimensionMismatch] },
   { name: 'samplers', module: 'compiler/lower/sample.ts', codes: [SEM.incompatibleModel, SEM.gridRank] },
+  { name: 'array sizes', module: 'compiler/checks/allocation.ts', codes: [SEM.arrayTooLarge] },
   { name: 'maps', module: 'compiler/lower/map.ts', codes: [SEM.gridRank, SEM.incompatibleModel] },
   { name: 'plots', module: 'compiler/lower/plot.ts', codes: [SEM.notASweepAxis, SEM.plotLayout] },
   { name: 'unused', module: 'compiler/checks/unused.ts', codes: [SEM.unusedDefinition, SEM.unusedSweep] },

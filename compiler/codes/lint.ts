@@ -102,12 +102,17 @@ can say so with \`# gtv-disable-next-line theory-regime\`.`,
     title: 'a cell will not fit in memory',
     explain: `The memory one cell needs at once (estimated from draws, members, grid sizes and the
 feature count F: outputs kept until the cell ends, models, and the largest piece of work the
-runtime cannot split) exceeds this machine's total memory. The run would fail or swap.
+runtime cannot split) exceeds this machine's total memory. The run would fail or swap: a
+warning on the study. One array larger than the whole memory (a sampler's draws, a histogram, a
+Gram or kernel matrix) cannot be allocated at all: an error on the argument that sets its size.
 
-    features phi = gauss(x, n = 4000) * gauss(t, n = 4000)   # F = 1.6e7: the F x F Gram matrix
-                                                             # alone takes 2 PB
+    model lin = linear(phi, samples = 1e9)               # F = 1e4: the 1e9 x 1e4 design
+                                                         # takes 73 TiB (warning)
+    sample a = pf_ode(true, draws = 1e9)                 # 2D: 7.5 GiB of draws (error on a
+                                                         # machine with 4 GiB)
 
-Reduce the sizes named in the message, or run that sweep on a larger machine.`,
+Reduce the sizes named in the message, or run that sweep on a larger machine. Arrays beyond
+2^32 elements are GTV0410, on every machine.`,
   },
 } as const satisfies Record<string, Omit<CodeInfo, 'name'>>;
 

@@ -305,6 +305,22 @@ row that is not all numbers is a header and skipped. The message names the row a
 the cell's content. NPY: format 1.0-3.0, float64/float32/int32/int64, C order, shape (M,) or
 (M, D).`,
   },
+  arrayTooLarge: {
+    code: 'GTV0410',
+    severity: 'error',
+    title: 'array too large to allocate',
+    explain: `A value the run keeps in one array has more elements than a JavaScript typed array can
+hold (2^32 = 4294967296 in Node's V8), so \`gtv run\` could not allocate it whatever the machine.
+The check counts a sampler's kept draws (draws x members x dimensions, float32), a histogram's
+bins (bins, or bins^2 for 2D data, float64), a linear model's F x F Gram matrix and an ntk
+model's design x design kernel matrix.
+
+    sample a = pf_ode(true, draws = 1e12)            # error: 1e12 draws in one array
+    sample b = pf_ode(true, draws = 1e4, bins = 1e5) # error (2D data): 1e10 bins
+
+Lower the argument the message points at (the hint gives the largest value that fits). Sizes
+that fit in an array but not in the machine's memory are the lint's cell-memory finding.`,
+  },
   dimensionMismatch: {
     code: 'GTV0501',
     severity: 'error',

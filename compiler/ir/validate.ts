@@ -14,12 +14,26 @@ function compiled(): ValidateFunction {
   return validator;
 }
 
-function nonFinite(v: unknown, path: string): string | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? undefined : path || '/';
+/**
+ * The path of the first non-finite number, or undefined. Arrays are walked by index and the path
+ * is built only on the way back from a hit: data sets put millions of points in the IR, and
+ * building a path string (or an entries array) per number dominated `gtv check` there.
+ */
+function nonFinite(v: unknown): string | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : '';
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x === 'number' ? Number.isFinite(x) : x === null || typeof x !== 'object') continue;
+      const bad = nonFinite(x);
+      if (bad !== undefined) return `/${i}${bad}`;
+    }
+    return undefined;
+  }
   if (v && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) {
-      const bad = nonFinite(x, `${path}/${k}`);
-      if (bad) return bad;
+    for (const k of Object.keys(v)) {
+      const bad = nonFinite((v as Record<string, unknown>)[k]);
+      if (bad !== undefined) return `/${k}${bad}`;
     }
   }
   return undefined;
@@ -32,7 +46,7 @@ export function validateIr(doc: unknown): Diagnostic[] {
     const errs = (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
     out.push({ severity: 'error', code: SEM.internalError, message: `internal error: the IR does not match its schema: ${errs.join('; ')}` });
   }
-  const bad = nonFinite(doc, '');
-  if (bad) out.push({ severity: 'error', code: SEM.internalError, message: `internal error: the IR holds a non-finite number at ${bad}` });
+  const bad = nonFinite(doc);
+  if (bad !== undefined) out.push({ severity: 'error', code: SEM.internalError, message: `internal error: the IR holds a non-finite number at ${bad || '/'}` });
   return out;
 }

@@ -60,7 +60,7 @@ export function lintCompiled(path: string, out: CompileOutput, opts: LintOptions
       graded.push(d);
       continue;
     }
-    const l = level(d.code);
+    const l = loaded.config.levels.get(d.code) ?? d.severity;
     if (l === 'off' || isDisabled(d, disables)) continue;
     graded.push({ ...d, severity: l });
   }
@@ -84,7 +84,7 @@ function merge(rule: LintRule, perCell: Finding[][], cellIds: string[]): Diagnos
     const named = cells.slice(0, CELLS_NAMED).map((c) => `\`${c}\``).join(', ');
     const more = cells.length > CELLS_NAMED ? ` and ${cells.length - CELLS_NAMED} more` : '';
     const d: Diagnostic = {
-      severity: codeInfo(rule.code)!.severity,
+      severity: f.severity ?? codeInfo(rule.code)!.severity,
       code: rule.code,
       message: some ? `${f.message} (in cell${cells.length > 1 ? 's' : ''} ${named}${more})` : f.message,
     };

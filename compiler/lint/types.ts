@@ -11,6 +11,8 @@ export interface Finding {
   /** Where the finding points; the study's name when no better node is known. */
   span: Span | undefined;
   hint?: string;
+  /** Raises this finding above the rule's default severity (a configured level still wins). */
+  severity?: 'error';
 }
 
 export interface RuleContext {

@@ -4,7 +4,7 @@ import { SEM } from '../codes/semantic.js';
 import type { RefValue } from '../evaluate.js';
 import type { IrData, IrMetric, IrSample } from '../ir/types.js';
 import type { CellLowering } from './cell.js';
-import { histogramOf } from './sample.js';
+import { histogramFits, histogramOf } from './sample.js';
 
 export function lowerMetric(cx: CellLowering, d: Decl): IrMetric | undefined {
   const c = cx.builtinCall(d.value, 'metric');
@@ -27,6 +27,7 @@ export function lowerMetric(cx: CellLowering, d: Decl): IrMetric | undefined {
   const bins = v.bins ?? of.histogram.bins;
   const histogram = v.range ? histogramOf(cx, bins, v.range, data, at('range')) : { bins, range: of.histogram.range };
   if (!histogram) return undefined;
+  if (v.bins !== undefined && !histogramFits(cx, d.name.name, bins, data.dim, at('bins'))) return undefined;
   const radius = v.radius ?? v.bandwidth ?? 0;
   return {
     kind: 'metric',

@@ -2,6 +2,7 @@
 // data's dimension here, where the two meet.
 import type { Decl, Expr } from '../ast.js';
 import { SEM } from '../codes/semantic.js';
+import { checkArraySize } from '../checks/allocation.js';
 import type { Spanned } from '../checks/report.js';
 import type { IrData, IrFeatures, IrForward, IrModel } from '../ir/types.js';
 import { featureAxes } from '../passes/defaults.js';
@@ -30,8 +31,12 @@ export function lowerModel(cx: CellLowering, d: Decl): IrModel | undefined {
   if (c.spec.name === 'linear') {
     const f = v.features as IrFeatures;
     if (!checkFeatureAxes(cx, f, df.data, at('features'))) return undefined;
+    const gram = { name: 'the feature count F', value: f.count, at: at('features') };
+    if (!checkArraySize(cx.r, `\`${name}\`'s F x F Gram matrix (F = ${f.count}) has ${f.count}^2`, f.count ** 2, gram, 2)) return undefined;
     return { ...base, type: 'linear', features: f.name, samples: v.samples, ridge: v.ridge, parametrization: v.param, t_range, seed: cx.seedFor(name) };
   }
+  const kernel = { name: 'design', value: v.design as number, at: at('design') };
+  if (!checkArraySize(cx.r, `\`${name}\`'s design x design kernel matrix has ${v.design}^2`, (v.design as number) ** 2, kernel, 2)) return undefined;
   return { ...base, type: 'ntk', depth: v.depth, samples: v.samples, tau: v.tau, lr: v.lr, design: v.design, t_range, seed: cx.seedFor(name) };
 }
 

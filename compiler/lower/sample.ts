@@ -1,6 +1,7 @@
 // Sample sets: the model (or `true`), the time grid, the solver, the histogram and a seed.
 import type { Decl, Expr } from '../ast.js';
 import { SEM } from '../codes/semantic.js';
+import { checkArraySize, short } from '../checks/allocation.js';
 import type { Spanned } from '../checks/report.js';
 import type { GridValue, Intervals, RefValue } from '../evaluate.js';
 import type { IrData, IrHistogram, IrModel, IrSample } from '../ir/types.js';
@@ -37,6 +38,7 @@ export function lowerSample(cx: CellLowering, d: Decl): IrSample | undefined {
   if (!tMinBelowT(cx, v.t_min, df.forward, at('t_min'))) return undefined;
   const histogram = histogramOf(cx, v.bins, v.range, df.data, at('range'));
   if (!histogram || v.steps === undefined) return undefined;
+  if (!sizesFit(cx, d.name.name, method, v, df.data.dim, at)) return undefined;
   let compat: { n: number; range: [number, number] } | null = null;
   if (v.compat_grid_lookup) {
     const g = v.compat_grid_lookup as GridValue;
@@ -69,6 +71,23 @@ export function lowerSample(cx: CellLowering, d: Decl): IrSample | undefined {
     case 'effective_sde':
       return { ...common, method, model: modelName, variant: v.variant, members: v.members, mc_samples: v.mc_samples };
   }
+}
+
+/** The kept draws (pooled over members where the runtime pools them) and the histogram fit in one typed array each. */
+function sizesFit(cx: CellLowering, name: string, method: IrSample['method'], v: Record<string, any>, dim: number, at: (p: string) => Spanned): boolean {
+  const pooled = method === 'ensemble' || (method === 'effective_sde' && v.variant === 'gaussian_field');
+  const members = pooled ? (v.members as number) : 1;
+  const draws = v.draws as number;
+  const kept = `\`${name}\` keeps ${short(draws)} draws${pooled ? ` x ${members} members` : ''} x ${dim}D`;
+  const drawsOk = checkArraySize(cx.r, kept, draws * members * dim, { name: 'draws', value: draws, at: at('draws') });
+  return histogramFits(cx, name, v.bins as number, dim, at('bins')) && drawsOk;
+}
+
+/** A 1D or 2D histogram's bins^dim counts fit in one typed array. */
+export function histogramFits(cx: CellLowering, name: string, bins: number, dim: number, at: Spanned): boolean {
+  if (dim > 2) return true;
+  const what = `the histogram of \`${name}\` has ${dim === 1 ? `${bins} bins` : `${bins}^2 bins`}`;
+  return checkArraySize(cx.r, what, bins ** dim, { name: 'bins', value: bins, at }, dim);
 }
 
 export function histogramOf(cx: CellLowering, bins: number | undefined, range: Intervals | undefined, data: IrData, at: Spanned): IrHistogram | undefined {

@@ -5,11 +5,12 @@ import type { IrFeatureTree } from '../ir/types.js';
 export function defaultRange(points: number[][], dim: number): [number, number][] {
   const out: [number, number][] = [];
   for (let k = 0; k < dim; k++) {
+    // A loop, not a spread: data sets hold up to millions of points.
     let lo = Infinity;
     let hi = -Infinity;
     for (const p of points) {
-      lo = Math.min(lo, p[k]);
-      hi = Math.max(hi, p[k]);
+      if (p[k] < lo) lo = p[k];
+      if (p[k] > hi) hi = p[k];
     }
     const pad = Math.max(0.5, (hi - lo) / 4);
     out.push([lo - pad, hi + pad]);

@@ -77,6 +77,8 @@ const CASES: Case[] = [
   { code: 'GTV0406', what: 'division by zero', ...swap('members = 2', 'members = 1 / 0') },
   { code: 'GTV0407', what: 'weights length', ...swap('points([-1], [0], [1])', 'points([-1], [0], [1], weights = [1, 2])', 'points([-1], [0], [1], weights = [1, 2, 1])') },
   { code: 'GTV0408', what: 'index out of range', ...swap('points([-1], [0], [1])', 'duplicate(points([-1], [0], [1]), index = 3, k = 2)', 'duplicate(points([-1], [0], [1]), index = 2, k = 2)') },
+  { code: 'GTV0410', what: 'draws beyond a typed array', ...add('  sample big = pf_ode(true, draws = 1e10)', '  sample big = pf_ode(true, draws = 1e9)'), hint: 'keep draws at or below 4294967296' },
+  { code: 'GTV0410', what: 'Gram matrix beyond a typed array', ...swap('gauss(x, n = 8, over', 'gauss(x, n = 70000, over'), hint: 'keep the feature count F at or below 65536' },
   { code: 'GTV0409', what: 'bad csv', bad: csvStudy('d.csv'), good: csvStudy('d.csv'), files: { 'd.csv': 'x\n1\nfoo\n' }, goodFiles: { 'd.csv': 'x\n-1\n0\n1\n' } },
   { code: 'GTV0501', what: 'points of mixed dimension', ...swap('points([-1], [0], [1])', 'points([-1], [0, 1], [1])') },
   { code: 'GTV0502', what: 'feature over y in 1D data', ...swap('gauss(x, n = 8', 'gauss(y, n = 8') },

@@ -49,7 +49,30 @@ describe('lint rules', () => {
   it('cell-memory compares against the memory it is given', () => {
     const out = compileFile(`${DIR}/cell-memory.pass.gtv`);
     const tiny = lintCompiled(`${DIR}/cell-memory.pass.gtv`, out, { totalMemory: 1024, ...NO_CONFIG }).diagnostics;
-    expect(tiny.map((d) => d.code)).to.deep.equal(['GTV0806']);
+    expect(tiny).to.have.length.greaterThan(0);
+    expect(new Set(tiny.map((d) => d.code))).to.deep.equal(new Set(['GTV0806']));
+  });
+
+  it('cell-memory counts every kept draw and makes one array over the machine an error at its argument', () => {
+    const src = (draws: string) => `study s {\n  data d = points([-1, 0], [1, 0])\n  forward vp = vp()\n  sample a = pf_ode(true, draws = ${draws}, bins = 100, range = -2 .. 2)\n  plot density(a) to "a.svg"\n}\n`;
+    const at = (draws: string, memory: number) => lintCompiled(`${DIR}/x.gtv`, compileSourceOf(src(draws)), { totalMemory: memory, ...NO_CONFIG }).diagnostics.filter((d) => d.code === 'GTV0806');
+    // 1e8 draws x 2D as float32 = 800 MB in one array.
+    const [err] = at('1e8', 500e6);
+    expect(err.severity).to.equal('error');
+    expect(err.message).to.equal("`a`'s 1e8 draws takes 763 MiB in one array, more than this machine's memory");
+    expect([err.span?.start.line, err.span?.start.column]).to.deep.equal([4, 27]);
+    // Each array fits, the cell does not (800 MB of draws + 80 KB of histogram + data): a warning on the study.
+    const [warn] = at('1e8', 800.05e6);
+    expect(warn.severity).to.equal('warning');
+    expect(warn.message).to.match(/^a cell needs about 763 MiB at once/);
+    expect(at('1e8', 1e9)).to.deep.equal([]);
+  });
+
+  it('a configured level still applies to cell-memory\'s error', () => {
+    const src = `study s {\n  data d = points([-1], [1])\n  forward vp = vp()\n  sample a = pf_ode(true, draws = 1e8, bins = 100, range = -2 .. 2)\n  plot density(a) to "a.svg"\n}\n`;
+    const config = { config: { config: { levels: new Map([['GTV0806', 'warning' as const]]), file: null }, diagnostics: [] } };
+    const diags = lintCompiled('x.gtv', compileSourceOf(src), { totalMemory: 1e6, ...config }).diagnostics.filter((d) => d.code === 'GTV0806');
+    expect(diags.map((d) => d.severity)).to.deep.equal(['warning']);
   });
 
   it('cell-memory gives one diagnostic per study, naming the cells over the limit', () => {

@@ -103,6 +103,14 @@ describe('runtime/execute', () => {
     expect((err as Error).message).to.match(/invalid IR for cell 'main'/);
   });
 
+  it('reports an array it cannot allocate as a memory limit naming the node, not a bare RangeError', async () => {
+    // IR the checker would refuse (GTV0410): 1e12 draws cannot be one typed array.
+    const { doc, cell } = docOf([dataNode('data', square), FIG1, pfOdeNode({ draws: 1e12, histogram: hist2 })]);
+    const err = await executeError(doc, cell, { backend: 'wasm' });
+    expect(err).to.be.instanceOf(MemoryLimitError);
+    expect((err as Error).message).to.match(/^node 'samples': cannot allocate one of its arrays \(Invalid typed array length: 2000000000000\); lower the sizes/);
+  });
+
   it('names step, time and cause when a map overflows at tiny noise', async () => {
     // EDM at t = 1e-200: S_t = 1e-400 underflows to 0 and the score divides by it.
     const { doc, cell } = docOf([dataNode('data', square), { kind: 'forward', name: 'fwd', T: 80, process: 'edm' }, map('s', 'score', [1, 1e-200])]);

@@ -1,18 +1,30 @@
 // GTV0806 cell-memory: one cell needs more memory at once than the machine has.
 //
 // The estimate is deliberately simple (docs/lint.md): what a cell keeps until it ends (histograms,
-// kept samples, map values, trained weights of every ensemble member) plus the largest piece of
-// work the runtime cannot split into chunks (a linear model's F x F Gram matrix with its Cholesky
-// factor and one P x F design block, an NTK design's kernel matrices, a Gaussian-field sampler's
-// F x F covariance). Particles are chunked by the runtime and are not counted.
+// every draw of every sampler, map values, trained weights of every ensemble member) plus the
+// largest piece of work the runtime cannot split into chunks (a linear model's F x F Gram matrix
+// with its Cholesky factor and one P x F design block, an NTK design's kernel matrices, a
+// Gaussian-field sampler's F x F covariance). Particles in flight are chunked by the runtime and
+// are not counted. A cell over the machine's memory is a warning on the study (it may still run,
+// swapping); one array larger than the whole memory cannot be allocated at all, which is an error
+// on the argument that sets its size. Arrays beyond what a typed array can index are the
+// checker's GTV0410, before the linter runs.
 import { LINT } from '../../codes/lint.js';
 import type { IrNode } from '../../ir/types.js';
 import { nodeNamed } from '../geometry.js';
-import type { LintRule } from '../types.js';
+import type { SourceLookup } from '../lookup.js';
+import type { Finding, LintRule } from '../types.js';
 
 const F64 = 8;
-/** Samples a sampler keeps as an array (runtime SAMPLE_CAP is of this order). */
-const KEPT_SAMPLES = 1e5;
+const F32 = 4;
+
+/** One allocation the runtime makes in a piece, and the argument that sets its size. */
+interface Piece {
+  bytes: number;
+  what: string;
+  decl: string;
+  args: string[];
+}
 
 export const cellMemory: LintRule = {
   code: LINT.cellMemory,
@@ -21,6 +33,7 @@ export const cellMemory: LintRule = {
     let kept = 0;
     let peak = 0;
     let peakWhat = '';
+    const pieces: Piece[] = [];
     const F = (model: string) => {
       const m = nodeNamed(cell, model, 'model');
       const f = m?.type === 'linear' ? nodeNamed(cell, m.features, 'features') : undefined;
@@ -28,41 +41,64 @@ export const cellMemory: LintRule = {
     };
     const dimOf = (data: string) => nodeNamed(cell, data, 'data')?.dim ?? 1;
     for (const n of cell.nodes) {
-      const [keeps, work, what] = estimate(n, F, dimOf);
+      const [keeps, work, what] = estimate(n, F, dimOf, pieces);
       kept += keeps;
       if (work > peak) [peak, peakWhat] = [work, what];
     }
+    const out: Finding[] = [];
+    for (const p of pieces) {
+      if (p.bytes <= totalMemory) continue;
+      out.push({
+        message: `${p.what} takes ${bytes(p.bytes)} in one array, more than this machine's memory`,
+        span: spanOf(src, p),
+        hint: `lower ${p.args[0]}`,
+        severity: 'error',
+      });
+    }
     const total = kept + peak;
-    if (total <= totalMemory) return [];
-    return [
-      {
+    if (out.length === 0 && total > totalMemory) {
+      out.push({
         message: `a cell needs about ${bytes(total)} at once (${peakWhat ? `${peakWhat}, plus ` : ''}${bytes(kept)} of results), more than this machine's memory`,
         span: src.studySpan,
         // The machine's size stays out of the text so that output does not depend on where it runs.
         hint: 'reduce features, samples, members, grid points or bins',
-      },
-    ];
+      });
+    }
+    return out;
   },
 };
 
-/** [bytes kept until the cell ends, bytes of the largest unsplittable work, what that work is]. */
-function estimate(n: IrNode, F: (model: string) => number, dimOf: (data: string) => number): [number, number, string] {
+function spanOf(src: SourceLookup, p: Piece) {
+  return src.argSpan(p.decl, ...p.args);
+}
+
+/** [bytes kept until the cell ends, bytes of the largest unsplittable work, what that work is]; single arrays go to `pieces`. */
+function estimate(n: IrNode, F: (model: string) => number, dimOf: (data: string) => number, pieces: Piece[]): [number, number, string] {
   switch (n.kind) {
     case 'model':
       if (n.type === 'linear') {
         const f = F(n.name);
+        pieces.push({ bytes: f * f * F64, what: `\`${n.name}\`'s ${f} x ${f} Gram matrix`, decl: n.name, args: ['features'] });
         return [f * F64, (2 * f * f + n.samples * f) * F64, `\`${n.name}\`'s ${f} x ${f} Gram matrix and ${n.samples} x ${f} design`];
       }
-      if (n.type === 'ntk') return [n.design * F64, 3 * n.design * n.design * F64, `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrices`];
+      if (n.type === 'ntk') {
+        pieces.push({ bytes: n.design * n.design * F64, what: `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrix`, decl: n.name, args: ['design'] });
+        return [n.design * F64, 3 * n.design * n.design * F64, `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrices`];
+      }
       return [0, 0, ''];
     case 'sample': {
       const dim = dimOf(n.data);
-      const hist = n.histogram.bins ** Math.min(dim, 2) * F64;
-      const members = n.method === 'ensemble' || n.method === 'effective_sde' ? n.members : 1;
+      const hist = dim <= 2 ? n.histogram.bins ** dim * F64 : 0;
+      const pooled = n.method === 'ensemble' || (n.method === 'effective_sde' && n.variant === 'gaussian_field');
+      const members = pooled ? n.members : 1;
       const f = n.method === 'ensemble' || n.method === 'effective_sde' ? F(n.model) : 0;
       const weights = n.method === 'ensemble' ? members * f * F64 : 0;
       const cov = n.method === 'effective_sde' ? 2 * f * f * F64 : 0;
-      return [hist + KEPT_SAMPLES * dim * 4 + weights, cov, cov ? `\`${n.name}\`'s ${f} x ${f} feature covariance` : ''];
+      // The runtime keeps every draw (float32) for the metrics until the cell ends.
+      const draws = n.draws * members * dim * F32;
+      pieces.push({ bytes: draws, what: `\`${n.name}\`'s ${fmtCount(n.draws * members)} draws`, decl: n.name, args: ['draws', 'members'] });
+      pieces.push({ bytes: hist, what: `the histogram of \`${n.name}\``, decl: n.name, args: ['bins'] });
+      return [hist + draws + weights, cov, cov ? `\`${n.name}\`'s ${f} x ${f} feature covariance` : ''];
     }
     case 'map': {
       const points = n.grid.axes.reduce((p, a) => p * a.n, 1);
@@ -75,6 +111,8 @@ function estimate(n: IrNode, F: (model: string) => number, dimOf: (data: string)
       return [0, 0, ''];
   }
 }
+
+const fmtCount = (x: number) => (x >= 1e6 ? x.toExponential(2).replace(/\.?0*e\+?/, 'e') : String(x));
 
 function bytes(b: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];

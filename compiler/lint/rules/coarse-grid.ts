@@ -14,8 +14,8 @@ export const coarseGrid: LintRule = {
     const out: Finding[] = [];
     const gapOf = (dataName: string) => {
       const data = nodeNamed(cell, dataName, 'data');
-      const d = data ? nearestDistances(data).sort((x, y) => x - y) : [];
-      return d.length ? d[Math.floor((d.length - 1) / 2)] : undefined;
+      const d = data ? nearestDistances(data) : undefined;
+      return d?.length ? d[Math.floor((d.length - 1) / 2)] : undefined;
     };
     for (const m of nodesOf(cell, 'map')) {
       const gap = gapOf(m.data);

@@ -32,7 +32,8 @@ export const float32Score: LintRule = {
       const data = nodeNamed(cx.cell, use.data, 'data');
       const fwd = nodeNamed(cx.cell, use.forward, 'forward');
       if (!data || !fwd) continue;
-      const h = nearestDistances(data).reduce((a, b) => Math.max(a, b), 0);
+      const d = nearestDistances(data);
+      const h = d.length ? d[d.length - 1] : 0;
       const R = Math.max(use.reach, ...extent(data).flat().map(Math.abs));
       const safe = (t: number) => isSafe(fwd, t, h, R);
       if (safe(use.t) !== false) continue;
