@@ -4,10 +4,12 @@
 //
 // API
 //   TASKS.member      fast/member.ts: ensemble member m
+//   TASKS.ntk         fast/ntk-member.ts: NTK ensemble member m (trained or virtual)
 //   TASKS.leverages   vkernel/leverage.ts: run m of the design points' leverages
 //   type TaskKind, type JobOf<K>
 
 import { prepareJob, runMember, type MemberJob } from './member.js';
+import { runNtkMember, type NtkMemberJob } from './ntk-member.js';
 import { leveragesOfGroups, type LeverageRows } from '../vkernel/leverage-groups.js';
 
 export interface LeverageJob {
@@ -25,6 +27,10 @@ export interface LeverageJob {
 
 export const TASKS = {
   member: { prepare: prepareJob, run: runMember },
+  ntk: {
+    prepare: () => null,
+    run: (job: NtkMemberJob, _prep: null, m: number): number => runNtkMember(job, m),
+  },
   leverages: {
     prepare: () => null,
     run(job: LeverageJob, _prep: null, m: number): number {

@@ -16,6 +16,7 @@
 // API
 //   ntkPopulation(state, N, seed): NtkPopulation
 //   ntkMuCov(pop, xa, ta, xb, tb): CovEstimate   Cov[mu_hat(za), mu_hat(zb)] [D, D] and its SE
+//   ntkModelPopulation(state)   the model's population (its design, seeded by the model), cached
 //   ntkVkernelMap                kernel branch of map.vkernel / map.vkernel_time_correlation; the
 //                                design is the model's `design` points (reported as mc_samples),
 //                                not the map's mc_samples, drawn once per model from its seed
@@ -39,6 +40,8 @@ export interface NtkPopulation {
   lambda: Float64Array;
   /** Cov[x0 | z_j] [N, D, D]. */
   noise: Float64Array;
+  /** E[x0 | z_j] [N, D]. */
+  ybar: Float64Array;
   /** r_j = E[x0 | z_j] - mubar_tau(z_j) [N, D]. */
   resid: Float64Array;
   /** Kept eigenpairs: nu [K], v [N, K] (column k = eigenvector k). */
@@ -92,7 +95,7 @@ export function ntkPopulation(state: NtkState, N: number, seed: number): NtkPopu
       resid[j * D + d] -= m / sl[j];
     }
   }
-  return { N, D, P: spec.samples, Z, lambda, noise, resid, nu, v, state };
+  return { N, D, P: spec.samples, Z, lambda, noise, ybar, resid, nu, v, state };
 }
 
 /** The Monte-Carlo design of ntkPopulation(state, N, seed); redrawing it gives the same points. */
@@ -172,13 +175,19 @@ export function ntkMuCov(
 /** One eigendecomposition per model, shared by all its maps (seeded by the model, not the map). */
 const populations = new WeakMap<NtkState, NtkPopulation>();
 
-export function ntkVkernelMap(node: IrMap, state: NtkState): KernelOutput {
-  const D = state.dim;
+/** The model's own population: its `design` points, seeded by the model (maps and effective_sde). */
+export function ntkModelPopulation(state: NtkState): NtkPopulation {
   let pop = populations.get(state);
   if (!pop) {
     pop = ntkPopulation(state, state.spec.design, deriveSeed(state.spec.seed, 'design'));
     populations.set(state, pop);
   }
+  return pop;
+}
+
+export function ntkVkernelMap(node: IrMap, state: NtkState): KernelOutput {
+  const D = state.dim;
+  const pop = ntkModelPopulation(state);
   const { axes, points, count: G } = gridPoints(node.grid);
   const nt = node.t.length;
   const V = new Float64Array(nt * G * D * D);

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import type { IrSample } from '../../compiler/ir/types.js';
-import { makeNtkState, ntkEnsemble, ntkTheta, type NtkNode } from '../../runtime/models/ntk.js';
+import { makeNtkState, ntkTheta, type NtkNode } from '../../runtime/models/ntk.js';
+import { ntkEffectiveSde, ntkEnsemble } from '../../runtime/samplers/ntk-members.js';
+import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/fast/pool.js';
 import { ntkMuCov, ntkPopulation } from '../../runtime/vkernel/ntk.js';
 import { memorizedFraction } from '../../runtime/metrics.js';
 import { normals } from '../../runtime/rng.js';
@@ -93,5 +95,44 @@ describe('runtime NTK models (math.md 10)', function () {
     const large = memorized(1e300);
     // Measured 0.0x vs ~0.4-0.5 (1800 samples each: binomial SE ~0.012); require a gap of 0.15.
     expect(large - small, `memorized fraction tau = 1e300: ${large}, tau = 0.3: ${small}`).to.be.above(0.15);
+  });
+
+  it('trained and virtual NTK members give the same bytes on 1 and 2 threads, members shared with a worker', () => {
+    const st = makeNtkState({ ...ntkNode(3, 32), design: 60 }, two, vp);
+    const grid = { steps: 10, t_min: 1e-2, spacing: 'uniform' as const, rho: 7 };
+    const common = {
+      kind: 'sample' as const, name: 's', data: 'd', forward: 'f', draws: 200, seed: 9, solver: 'euler' as const, grid,
+      histogram: { bins: 20, range: [[-1.5, 1.5]] as [number, number][] }, model: 'n', members: 6,
+    };
+    const runs = {
+      trained: () => ntkEnsemble({ ...common, method: 'ensemble' }, st),
+      virtual: () => ntkEffectiveSde({ ...common, method: 'effective_sde', variant: 'gaussian_field', mc_samples: 100 }, st),
+    };
+    const bytes = (o: ReturnType<typeof ntkEnsemble>) => {
+      const v = o.value;
+      if (v.kind !== 'sample') throw new Error('expected samples');
+      return Buffer.from(v.samples.buffer, v.samples.byteOffset, v.samples.byteLength);
+    };
+    const before = threadCount();
+    try {
+      setThreads(2);
+      expect(awaitWorkers(60_000)).to.be.at.least(1);
+      for (const [label, run] of Object.entries(runs)) {
+        setThreads(1);
+        const one = bytes(run());
+        setThreads(2);
+        // Retry until the worker took members (the caller may finish all of them first).
+        let twoT = bytes(run());
+        for (let attempt = 1; attempt < 10 && lastRunStats().onCaller === lastRunStats().members; attempt++) twoT = bytes(run());
+        const { members, onCaller } = lastRunStats();
+        expect(members, label).to.equal(6);
+        expect(onCaller, `${label}: the worker took members`).to.be.below(members);
+        expect(twoT.equals(one), `${label}: same bytes`).to.equal(true);
+        // members differ from one another (the bytes compared are not one member repeated)
+        expect(one.subarray(0, 800).equals(one.subarray(800, 1600)), label).to.equal(false);
+      }
+    } finally {
+      setThreads(before);
+    }
   });
 });
