@@ -111,10 +111,11 @@ function virtualInputs(f: NtkField, Z: Float64Array, seeds: Float64Array): NtkVi
     ...f,
     lambda: shared(f.lambda),
     noiseChol: shared(f.noiseChol),
-    resid: shared(f.resid),
     v: shared(f.v),
-    gain: shared(f.gain),
-    meanCoef: shared(f.meanCoef),
+    nu: shared(f.nu),
+    f: shared(f.f),
+    meanModes: shared(f.meanModes),
+    infl: shared(f.infl),
   };
   return { kind: 'virtual', field, Z: shared(Z), seeds };
 }

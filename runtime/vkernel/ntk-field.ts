@@ -1,16 +1,14 @@
 // Gaussian-field virtual NTK models of the effective SDE (math.md 6.3, 10): mu(z) = mubar_tau(z) +
 // a Gaussian field with the covariance of vkernel/ntk.ts ntkMuCov,
-//   Cov[mu(z), mu(z')] = (1/P) { N sum_j w_j(z) w_j(z') (C_j + r_j r_j^T) - g(z) g(z')^T },
-//   w_j(z) = lambda_j k_tau(z, z_j) / N (weightedKernelRow), g(z) = sum_j w_j(z) r_j,
+//   Cov[mu(z), mu(z')] = (1/P) { N sum_j w_j(z) w_j(z') C_j + <phi(z; .) phi(z'; .)> - <phi(z)> <phi(z')> },
+//   w_j(z) = lambda_j k_tau(z, z_j) / N,  phi(z; z_j) = sum_k e_k(z) infl_jk  (vkernel/ntk.ts),
 // drawn exactly (for the design) as
-//   field(z) = sqrt(N / P) sum_j w_j(z) [L_j zeta_j + (eps_j - mean eps) r_j]
-// (L_j = chol C_j; zeta, eps standard normal; centring eps gives the - g g^T term). Through the
-// Nystrom extension, sum_j w_j(z) y_j = sum_l Theta(z, z_l) c_l with
-//   c_l = lambda_l^{1/2} sum_k v_lk gain_k b_k,  b_k = (1/N) sum_j lambda_j^{1/2} v_jk y_j,
-//   gain_k = (1 - exp(-lr tau nu_k)) / nu_k,
+//   field(z) = sqrt(N / P) sum_j w_j(z) L_j zeta_j + (P N)^{-1/2} sum_j (eps_j - mean eps) phi(z; z_j)
+// (L_j = chol C_j; zeta, eps standard normal; centring eps subtracts the mean influence). Both
+// parts, and the mean, are sums of the Nystrom modes, sum_k beta_k e_k(z), and
+//   sum_k beta_k e_k(z) = sum_l Theta(z, z_l) c_l,  c_l = lambda_l^{1/2} sum_k v_lk beta_k / (nu_k sqrt N),
 // so a virtual model is an NTK model on the design points (models/ntk.ts ntkEvaluator) with
-// coefficients c, the same form as a trained model on its P samples. The mean's coefficients
-// are the same map applied to y_j = E[x0 | z_j].
+// coefficients c, the same form as a trained model on its P samples.
 // Plain data only (typed arrays, possibly shared), so a worker thread draws the virtual model it
 // samples (fast/ntk-member.ts); a model depends only on its seed.
 //
@@ -18,7 +16,7 @@
 //   interface NtkField                 what a draw reads
 //   ntkField(pop): NtkField            from a population (vkernel/ntk.ts)
 //   drawNtkCoef(field, seed): c [N, D] the virtual model's coefficients on the design points
-//   ntkCoef(field, y): c [N, D]        the map y [N, D] -> c, for any y (deterministic)
+//   modeCoef(field, beta): c [N, D]    the map beta [K, D] -> c
 
 import { deriveSeed, normals } from '../rng.js';
 import { noiseFactors } from './population.js';
@@ -33,44 +31,30 @@ export interface NtkField {
   lambda: Float64Array;
   /** Cholesky factors of Cov[x0 | z_j] [N, D, D]. */
   noiseChol: Float64Array;
-  resid: Float64Array;
-  /** Eigenvectors [N, K] and gain_k [K]. */
+  /** Eigenvectors [N, K], eigenvalues and filter [K]. */
   v: Float64Array;
-  gain: Float64Array;
-  /** Coefficients of the mean mubar_tau on the design [N, D]. */
-  meanCoef: Float64Array;
+  nu: Float64Array;
+  f: Float64Array;
+  /** Mean in modes [K, D]; design influence [N, K, D] (vkernel/ntk.ts). */
+  meanModes: Float64Array;
+  infl: Float64Array;
 }
 
 export function ntkField(pop: NtkPopulation): NtkField {
-  const { N, D, P, lambda, noise, resid, nu, v, state } = pop;
-  const { lr, tau } = state.spec;
-  const K = nu.length;
-  const gain = Float64Array.from(nu, (n) => -Math.expm1(-lr * n * tau) / n);
-  const field: NtkField = { N, D, P, K, lambda, noiseChol: noiseFactors(noise, N, D), resid, v, gain, meanCoef: new Float64Array(0) };
-  field.meanCoef = ntkCoef(field, pop.ybar);
-  return field;
+  const { N, D, P, lambda, noise, nu, v, f, meanModes, infl } = pop;
+  return { N, D, P, K: nu.length, lambda, noiseChol: noiseFactors(noise, N, D), v, nu, f, meanModes, infl };
 }
 
-export function ntkCoef(field: Pick<NtkField, 'N' | 'D' | 'K' | 'lambda' | 'v' | 'gain'>, y: Float64Array): Float64Array {
-  const { N, D, K, lambda, v, gain } = field;
-  const b = new Float64Array(K * D);
-  for (let j = 0; j < N; j++) {
-    const sl = Math.sqrt(lambda[j]);
-    const row = j * K;
-    for (let d = 0; d < D; d++) {
-      const yj = (sl * y[j * D + d]) / N;
-      if (yj === 0) continue;
-      for (let k = 0; k < K; k++) b[d * K + k] += v[row + k] * yj;
-    }
-  }
-  for (let d = 0; d < D; d++) for (let k = 0; k < K; k++) b[d * K + k] *= gain[k];
+export function modeCoef(field: Pick<NtkField, 'N' | 'D' | 'K' | 'lambda' | 'v' | 'nu'>, beta: Float64Array): Float64Array {
+  const { N, D, K, lambda, v, nu } = field;
+  const b = Float64Array.from(beta, (x, i) => x / (nu[Math.floor(i / D)] * Math.sqrt(N)));
   const c = new Float64Array(N * D);
   for (let l = 0; l < N; l++) {
     const sl = Math.sqrt(lambda[l]);
     const row = l * K;
     for (let d = 0; d < D; d++) {
       let s = 0;
-      for (let k = 0; k < K; k++) s += v[row + k] * b[d * K + k];
+      for (let k = 0; k < K; k++) s += v[row + k] * b[k * D + d];
       c[l * D + d] = sl * s;
     }
   }
@@ -78,24 +62,32 @@ export function ntkCoef(field: Pick<NtkField, 'N' | 'D' | 'K' | 'lambda' | 'v' |
 }
 
 export function drawNtkCoef(field: NtkField, seed: number): Float64Array {
-  const { N, D, P, noiseChol: L, resid } = field;
+  const { N, D, P, K, noiseChol: L, v, f, infl, lambda } = field;
   const zeta = normals(deriveSeed(seed, 'ntk-field', 'zeta'), N * D);
   const eps = normals(deriveSeed(seed, 'ntk-field', 'eps'), N);
   let mean = 0;
   for (let j = 0; j < N; j++) mean += eps[j];
   mean /= N;
-  const scale = Math.sqrt(N / P);
-  const y = new Float64Array(N * D);
+  const beta = Float64Array.from(field.meanModes);
+  const sn = 1 / Math.sqrt(P);
+  const sd = 1 / Math.sqrt(P * N);
+  const y = new Float64Array(D);
   for (let j = 0; j < N; j++) {
+    // noise part: f_k lambda_j^{1/2} v_jk (L_j zeta_j) / sqrt(P)
     const o = j * D * D;
-    const e = eps[j] - mean;
+    const w = Math.sqrt(lambda[j]) * sn;
     for (let a = 0; a < D; a++) {
       let s = 0;
       for (let b = 0; b <= a; b++) s += L[o + a * D + b] * zeta[j * D + b];
-      y[j * D + a] = scale * (s + e * resid[j * D + a]);
+      y[a] = w * s;
+    }
+    const e = (eps[j] - mean) * sd;
+    const row = j * K;
+    for (let k = 0; k < K; k++) {
+      const vk = v[row + k] * f[k];
+      const io = (row + k) * D;
+      for (let a = 0; a < D; a++) beta[k * D + a] += vk * y[a] + e * infl[io + a];
     }
   }
-  const c = ntkCoef(field, y);
-  for (let i = 0; i < c.length; i++) c[i] += field.meanCoef[i];
-  return c;
+  return modeCoef(field, beta);
 }

@@ -3,7 +3,9 @@ import type { IrSample } from '../../compiler/ir/types.js';
 import { makeNtkState, ntkTheta, type NtkNode } from '../../runtime/models/ntk.js';
 import { ntkEffectiveSde, ntkEnsemble } from '../../runtime/samplers/ntk-members.js';
 import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/fast/pool.js';
-import { ntkMuCov, ntkPopulation } from '../../runtime/vkernel/ntk.js';
+import { flowDividedDifference, ntkMean, ntkMuCov, ntkPopulation, weightedKernelRow } from '../../runtime/vkernel/ntk.js';
+import { drawNtkCoef, ntkField } from '../../runtime/vkernel/ntk-field.js';
+import { ntkEvaluator } from '../../runtime/models/ntk.js';
 import { memorizedFraction } from '../../runtime/metrics.js';
 import { normals } from '../../runtime/rng.js';
 import { selectBackend } from '../../runtime/backend.js';
@@ -65,18 +67,18 @@ describe('runtime NTK models (math.md 10)', function () {
     for (const L of [1, 2, 3]) expect(ntkTheta(u, 0, u, 0, 3, L)).to.be.closeTo((L + 1) * n2, 1e-12);
   });
 
-  it('V-kernel: tau -> 0 gives V -> 0 (like tau^2), and V grows with tau', () => {
-    const pop = ntkPopulation(makeNtkState(ntkNode(1, 64), two, vp), 200, 1);
+  it('V-kernel: tau -> 0 gives V -> 0 (like tau^2)', () => {
     const V = (tau: number) => {
-      const p = { ...pop, state: makeNtkState(ntkNode(tau, 64), two, vp) };
+      const p = ntkPopulation(makeNtkState(ntkNode(tau, 64), two, vp), 200, 1);
       return ntkMuCov(p, Float64Array.from([0]), 0.05, Float64Array.from([0]), 0.05).cov[0];
     };
-    // k_tau ~ lr tau Theta for lr tau nu_max << 1 (nu_max ~ 10 here): V ratio 1e-2 within 1%.
-    expect(V(1e-4) / V(1e-3)).to.be.closeTo(1e-2, 1e-4);
-    expect(V(1e-4) / V(1)).to.be.below(1e-5);
-    const taus = [0.01, 0.1, 1, 10, 100, 1e300];
-    const vs = taus.map(V);
-    for (let i = 1; i < vs.length; i++) expect(vs[i], `V(tau = ${taus[i]}) > V(tau = ${taus[i - 1]})`).to.be.above(vs[i - 1]);
+    // k_tau ~ lr tau Theta for lr tau nu_max << 1 (nu_max ~ 10 here): V ratio 1e-2 within 0.5%
+    // (the design term's next order is relative lr tau nu_max ~ 1e-4).
+    expect(V(1e-5) / V(1e-4)).to.be.closeTo(1e-2, 5e-5);
+    expect(V(1e-4) / V(1)).to.be.below(1e-4);
+    // Not monotone in tau beyond that: trained P = 64 models give the same variance at (0, 0.05)
+    // for tau = 0.1 and 1 (2.7e-2 both, bench/ntk-variance.ts), and so does this V-kernel at tau = 0.1.
+    expect(V(0.01)).to.be.below(V(0.1));
   });
 
   it('a large-tau NTK ensemble memorizes more than a small-tau one', () => {
@@ -134,5 +136,87 @@ describe('runtime NTK models (math.md 10)', function () {
     } finally {
       setThreads(before);
     }
+  });
+
+  it('the gradient-flow divided difference matches h(nu) = (1 - exp(-c nu)) / nu, and is -f_k f_l (ridge form) as tau -> infinity', () => {
+    const nu = Float64Array.of(0.01, 0.5, 0.5 + 1e-9, 3, 40);
+    const c = 0.7;
+    const h = (n: number) => -Math.expm1(-c * n) / n;
+    const M = flowDividedDifference(nu, c);
+    const K = nu.length;
+    for (let k = 0; k < K; k++)
+      for (let l = 0; l < K; l++) {
+        const [a, b] = [nu[k], nu[l]];
+        // off the diagonal the definition; on it (and for the near-equal pair) a central difference
+        const want = Math.abs(a - b) > 1e-6 ? (a * b * (h(a) - h(b))) / (a - b) : a * b * ((h(a * (1 + 1e-5)) - h(a * (1 - 1e-5))) / (2e-5 * a));
+        expect(M[k * K + l], `M[${k}, ${l}]`).to.be.closeTo(want, 1e-6 * Math.max(1, Math.abs(want)));
+      }
+    const Minf = flowDividedDifference(nu, 1e300);
+    for (let i = 0; i < K * K; i++) expect(Minf[i]).to.be.closeTo(-1, 1e-12);
+  });
+
+  it('as tau -> infinity the design term reduces to the ridge form <lambda^2 k r r k> - g g (math.md 9.2); at tau = 1 it is larger', () => {
+    const z: [number, number][] = [[0, 0.05], [0.8, 0.05], [0.3, 0.2]];
+    for (const tau of [1e300, 1]) {
+      const pop = ntkPopulation(makeNtkState(ntkNode(tau, 64), two, vp), 150, 2);
+      const { N, P } = pop;
+      for (const [x, t] of z) {
+        const X = Float64Array.of(x);
+        const w = weightedKernelRow(pop, X, t);
+        let noise = 0;
+        let rr = 0;
+        let g = 0;
+        for (let j = 0; j < N; j++) {
+          noise += N * w[j] * w[j] * pop.noise[j];
+          rr += N * w[j] * w[j] * pop.resid[j] * pop.resid[j];
+          g += w[j] * pop.resid[j];
+        }
+        const ridgeForm = (noise + rr - g * g) / P;
+        const got = ntkMuCov(pop, X, t, X, t).cov[0];
+        if (tau > 1e100) expect(got / ridgeForm, `(${x}, ${t}) tau = inf`).to.be.closeTo(1, 1e-6);
+        else expect(got / ridgeForm, `(${x}, ${t}) tau = 1`).to.be.above(1.1);
+      }
+    }
+  });
+
+  it("virtual NTK models have the V-kernel's mean and covariance (drawNtkCoef against ntkMean and ntkMuCov)", () => {
+    const st = makeNtkState({ ...ntkNode(2, 64), design: 80 }, two, vp);
+    const pop = ntkPopulation(st, 80, 4);
+    const field = ntkField(pop);
+    const pts: [number, number][] = [[0, 0.05], [0.8, 0.1]];
+    const n = 3000;
+    const vals = pts.map(() => new Float64Array(n));
+    for (let m = 0; m < n; m++) {
+      const ev = ntkEvaluator(pop.Z, drawNtkCoef(field, 1000 + m), pop.N, 1, st.spec);
+      pts.forEach(([x, t], q) => {
+        const out = new Float64Array(1);
+        ev.atTime(new Float64Array(0), t)(Float64Array.of(x), 1, out);
+        vals[q][m] = out[0];
+      });
+    }
+    const mean = (a: Float64Array) => a.reduce((s, v) => s + v, 0) / a.length;
+    const ma = mean(vals[0]);
+    const mb = mean(vals[1]);
+    let caa = 0;
+    let cbb = 0;
+    let cab = 0;
+    for (let m = 0; m < n; m++) {
+      caa += (vals[0][m] - ma) ** 2 / (n - 1);
+      cbb += (vals[1][m] - mb) ** 2 / (n - 1);
+      cab += ((vals[0][m] - ma) * (vals[1][m] - mb)) / (n - 1);
+    }
+    const [xa, ta] = pts[0];
+    const [xb, tb] = pts[1];
+    const A = Float64Array.of(xa);
+    const B = Float64Array.of(xb);
+    const Vaa = ntkMuCov(pop, A, ta, A, ta).cov[0];
+    const Vbb = ntkMuCov(pop, B, tb, B, tb).cov[0];
+    const Vab = ntkMuCov(pop, A, ta, B, tb).cov[0];
+    // Gaussian draws: SE of a variance sqrt(2/n) V (2.6%), of a mean sqrt(V/n); 4 SE.
+    expect(ma, 'mean at a').to.be.closeTo(ntkMean(pop, A, ta)[0], 4 * Math.sqrt(Vaa / n));
+    expect(mb, 'mean at b').to.be.closeTo(ntkMean(pop, B, tb)[0], 4 * Math.sqrt(Vbb / n));
+    expect(caa / Vaa, 'variance at a').to.be.closeTo(1, 4 * Math.sqrt(2 / n));
+    expect(cbb / Vbb, 'variance at b').to.be.closeTo(1, 4 * Math.sqrt(2 / n));
+    expect(cab, 'covariance a, b').to.be.closeTo(Vab, 4 * Math.sqrt((Vaa * Vbb + Vab * Vab) / n));
   });
 });
