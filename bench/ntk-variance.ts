@@ -10,7 +10,7 @@ import { dsmSamples } from '../runtime/models/dsm.js';
 import { targets } from '../runtime/models/linear.js';
 import { embed, flowGain, makeNtkState, ntkTheta, symEig, type NtkNode } from '../runtime/models/ntk.js';
 import { ntkMuCov, ntkPopulation } from '../runtime/vkernel/ntk.js';
-import { ntkVarianceTerms } from '../runtime/vkernel/ntk-correction.js';
+import { modeValues, weightedKernelRow, type NtkPopulation } from '../runtime/vkernel/ntk.js';
 
 const vp = makeSchedule({ kind: 'forward', name: 'vp', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
 const two = { points: Float64Array.from([-1, 1]), weights: Float64Array.from([0.5, 0.5]), M: 2, dim: 1 };
@@ -19,7 +19,7 @@ const node: NtkNode = { kind: 'model', name: 'n', data: 'd', forward: 'f', type:
 const st = makeNtkState(node, two, vp);
 const pts: [number, number][] = [[0, 0.05], [0.3, 0.1], [0, 0.3], [0.8, 0.05]];
 const e = 3;
-const noiseT = pts.map(() => 0);
+const noiseT = pts.map(() => [] as number[]);
 const means = pts.map(() => [] as number[]);
 for (let m = 0; m < designs; m++) {
   const s = dsmSamples(two, vp, P, node.t_range, deriveSeed(node.seed, 'member', m));
@@ -59,21 +59,42 @@ for (let m = 0; m < designs; m++) {
       mu += H[i] * ybar[i];
       nv += H[i] * H[i] * C[i];
     }
-    noiseT[q] += nv / designs;
+    noiseT[q].push(nv);
     means[q].push(mu);
   });
 }
 const pop = ntkPopulation(st, N, 1);
-const terms = ntkVarianceTerms(pop);
+console.log(`P = ${P}, tau = ${tau}, ${designs} designs, Nystrom design N = ${N}`);
+console.log('| (x, t) | leverage lambda k(z, z) / P | trained (SE) | ridge-form V-kernel | V-kernel | trained / V-kernel |');
 pts.forEach(([x, t], q) => {
   const mm = means[q];
-  const avg = mm.reduce((a, b) => a + b, 0) / mm.length;
-  const dv = mm.reduce((a, b) => a + (b - avg) ** 2, 0) / (mm.length - 1);
-  const pred = ntkMuCov(pop, Float64Array.of(x), t, Float64Array.of(x), t);
-  const split = terms(Float64Array.of(x), t);
-  console.log(
-    `(${x}, ${t}) trained: total ${(noiseT[q] + dv).toExponential(2)} noise ${noiseT[q].toExponential(2)} design ${dv.toExponential(2)} mean ${avg.toFixed(3)} | ` +
-      `theory: total ${pred.cov[0].toExponential(2)} noise ${split.noise.toExponential(2)} design ${split.design.toExponential(2)} mean ${split.mean.toFixed(3)} | corrected ${split.corrected.toExponential(2)} | ratio ${((noiseT[q] + dv) / pred.cov[0]).toFixed(2)} -> ${((noiseT[q] + dv) / split.corrected).toFixed(2)}`,
-  );
+  const n = mm.length;
+  const avg = mm.reduce((a, b) => a + b, 0) / n;
+  const per = mm.map((m, i) => noiseT[q][i] + ((m - avg) ** 2 * n) / (n - 1));
+  const tot = per.reduce((a, b) => a + b, 0) / n;
+  const se = Math.sqrt(per.reduce((a, b) => a + (b - tot) ** 2, 0) / (n - 1) / n);
+  const X = Float64Array.of(x);
+  const pred = ntkMuCov(pop, X, t, X, t).cov[0];
+  const lev = leverage(pop, X, t);
+  console.log(`| (${x}, ${t}) | ${lev.toFixed(2)} | ${tot.toExponential(2)} (${se.toExponential(1)}) | ${ridgeForm(pop, X, t).toExponential(2)} | ${pred.toExponential(2)} | ${(tot / pred).toFixed(2)} +- ${(se / pred).toFixed(2)} |`);
 });
-console.log(`df1/P = ${terms.df1.toFixed(3)}, df2/P = ${terms.df2.toFixed(3)}`);
+
+/** math.md 9.2's design term (exact for ridge filters), as the V-kernel had it before the filter's derivative. */
+function ridgeForm(p: NtkPopulation, x: Float64Array, t: number): number {
+  const w = weightedKernelRow(p, x, t);
+  let v = 0;
+  let g = 0;
+  for (let j = 0; j < p.N; j++) {
+    v += p.N * w[j] * w[j] * (p.noise[j] + p.resid[j] ** 2);
+    g += w[j] * p.resid[j];
+  }
+  return (v - g * g) / p.P;
+}
+
+/** The weight a training sample at z would carry in its own fit: lambda(t) k_tau(z, z) / P. */
+function leverage(p: NtkPopulation, x: Float64Array, t: number): number {
+  const e = modeValues(p, x, t);
+  let k = 0;
+  for (let i = 0; i < e.length; i++) k += p.f[i] * e[i] * e[i];
+  return ((vp.alpha(t) ** 2 / vp.s2(t)) * k) / p.P;
+}

@@ -53,7 +53,8 @@ function estimate(n: IrNode, F: (model: string) => number, dimOf: (data: string)
         const f = F(n.name);
         return [f * F64, (2 * f * f + n.samples * f) * F64, `\`${n.name}\`'s ${f} x ${f} Gram matrix and ${n.samples} x ${f} design`];
       }
-      if (n.type === 'ntk') return [n.design * F64, 3 * n.design * n.design * F64, `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrices`];
+      // kernel, eigenvectors, its copy, the filter's divided differences and the design influence [N, N, D]
+      if (n.type === 'ntk') return [n.design * F64, (4 + dimOf(n.data)) * n.design * n.design * F64, `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrices`];
       return [0, 0, ''];
     case 'sample': {
       const dim = dimOf(n.data);
