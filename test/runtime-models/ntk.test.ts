@@ -219,4 +219,32 @@ describe('runtime NTK models (math.md 10)', function () {
     expect(cbb / Vbb, 'variance at b').to.be.closeTo(1, 4 * Math.sqrt(2 / n));
     expect(cab, 'covariance a, b').to.be.closeTo(Vab, 4 * Math.sqrt((Vaa * Vbb + Vab * Vab) / n));
   });
+
+  it("the NTK effective SDE matches the trained ensemble's second moment E[x^2] within 4 SE (tau = 0.1, P = 64)", () => {
+    // tau = 0.1, P = 64: the regime where the V-kernel matches the trained variance at (0, 0.05)
+    // (docs/theory-checks.md 6.1). The samples' second moment: a barely trained network pulls
+    // everything towards 0, and the spread between members is what moves mass outwards.
+    const st = makeNtkState({ ...ntkNode(0.1, 64), design: 200 }, two, vp);
+    const common = {
+      kind: 'sample' as const, name: 's', data: 'd', forward: 'f', draws: 300, seed: 21, solver: 'euler' as const,
+      grid: { steps: 30, t_min: 1e-2, spacing: 'uniform' as const, rho: 7 },
+      histogram: { bins: 30, range: [[-1.5, 1.5]] as [number, number][] }, model: 'n', members: 24,
+    };
+    const moment = (o: ReturnType<typeof ntkEnsemble>) => {
+      const v = o.value;
+      if (v.kind !== 'sample') throw new Error('expected samples');
+      const per = Array.from({ length: 24 }, (_, m) => {
+        let g = 0;
+        for (let i = 0; i < 300; i++) g += v.samples[m * 300 + i] ** 2;
+        return g / 300;
+      });
+      const mean = per.reduce((a, b) => a + b, 0) / per.length;
+      const se = Math.sqrt(per.reduce((a, b) => a + (b - mean) ** 2, 0) / (per.length - 1) / per.length);
+      return { mean, se };
+    };
+    const trained = moment(ntkEnsemble({ ...common, method: 'ensemble' }, st));
+    const theory = moment(ntkEffectiveSde({ ...common, method: 'effective_sde', variant: 'gaussian_field', mc_samples: 200 }, st));
+    const se = Math.hypot(trained.se, theory.se);
+    expect(Math.abs(trained.mean - theory.mean), `trained ${trained.mean} +- ${trained.se}, theory ${theory.mean} +- ${theory.se}`).to.be.below(4 * se);
+  });
 });
