@@ -41,7 +41,9 @@ import { targets } from '../models/linear.js';
 import { embed, ntkTheta, symEig, type NtkState } from '../models/ntk.js';
 import { design, vFactor, type CovEstimate } from './population.js';
 import type { DsmSamples } from '../models/dsm.js';
-import { emptyResult, type KernelOutput } from '../kernels/types.js';
+import { emptyResult, type KernelContext, type KernelOutput } from '../kernels/types.js';
+import { runParallel, shared } from '../fast/pool.js';
+import { mapTasks, sharedPopulation, type NtkMapJob } from './ntk-map-task.js';
 import { gridArrays, gridPoints } from '../kernels/maps.js';
 
 export interface NtkPopulation {
@@ -68,8 +70,14 @@ export interface NtkPopulation {
   infl: Float64Array;
   /** Its design average [K, D]. */
   inflMean: Float64Array;
+  /** The model's depth and training time range (evaluation without the state object). */
+  depth: number;
+  tRange: [number, number];
   state: NtkState;
 }
+
+/** A population's plain data: what a worker thread reads (vkernel/ntk-map-task.ts). */
+export type NtkPopulationData = Omit<NtkPopulation, 'state'>;
 
 export function ntkPopulation(state: NtkState, N: number, seed: number): NtkPopulation {
   const { data, schedule, spec } = state;
@@ -103,7 +111,7 @@ export function ntkPopulation(state: NtkState, N: number, seed: number): NtkPopu
   for (let j = 0; j < N; j++) keep.forEach((k, c) => (v[j * Kk + c] = vectors[j * N + k]));
   const { f, meanModes, infl, inflMean, mubar } = influence(N, D, Kk, lambda, ybar, nu, v, spec.lr * spec.tau);
   const resid = Float64Array.from(ybar, (y, i) => y - mubar[i]);
-  return { N, D, P: spec.samples, Z, lambda, noise, ybar, resid, nu, v, f, meanModes, infl, inflMean, state };
+  return { N, D, P: spec.samples, Z, lambda, noise, ybar, resid, nu, v, f, meanModes, infl, inflMean, depth: spec.depth, tRange: spec.t_range, state };
 }
 
 /** Gradient-flow filter h(s) = (1 - exp(-c s)) / s and nu^2 h'(nu). */
@@ -170,16 +178,16 @@ export function ntkDesign(state: NtkState, N: number, seed: number): DsmSamples 
 }
 
 /** e_k(z) for every kept eigenpair (Nystrom extension). */
-export function modeValues(pop: NtkPopulation, x: Float64Array, t: number): Float64Array {
-  const { N, D, nu, v, state } = pop;
+export function modeValues(pop: NtkPopulationData, x: Float64Array, t: number): Float64Array {
+  const { N, D, nu, v } = pop;
   const e = D + 2;
   const K = nu.length;
   const u = new Float64Array(e);
-  embed(x, t, D, state.spec.t_range, u, 0);
+  embed(x, t, D, pop.tRange, u, 0);
   // Row-major v [N, K]: accumulate over j in the outer loop so the inner loop is contiguous.
   const out = new Float64Array(K);
   for (let j = 0; j < N; j++) {
-    const tj = Math.sqrt(pop.lambda[j]) * ntkTheta(u, 0, pop.Z, j * e, e, state.spec.depth);
+    const tj = Math.sqrt(pop.lambda[j]) * ntkTheta(u, 0, pop.Z, j * e, e, pop.depth);
     if (tj === 0) continue;
     const row = j * K;
     for (let k = 0; k < K; k++) out[k] += tj * v[row + k];
@@ -190,7 +198,7 @@ export function modeValues(pop: NtkPopulation, x: Float64Array, t: number): Floa
 }
 
 /** lambda_j k_tau(z, z_j) / N = lambda_j^{1/2} N^{-1/2} sum_k f_k e_k(z) v_jk, from e_k(z). */
-function kernelRowOf(pop: NtkPopulation, ek: Float64Array): Float64Array {
+function kernelRowOf(pop: NtkPopulationData, ek: Float64Array): Float64Array {
   const { N, v, f } = pop;
   const K = f.length;
   const fe = Float64Array.from(ek, (x, k) => x * f[k]);
@@ -225,7 +233,7 @@ export interface NtkRow {
   phi: Float64Array;
 }
 
-export function ntkRow(pop: NtkPopulation, x: Float64Array, t: number): NtkRow {
+export function ntkRow(pop: NtkPopulationData, x: Float64Array, t: number): NtkRow {
   const { N, D, infl, inflMean } = pop;
   const ek = modeValues(pop, x, t);
   const K = ek.length;
@@ -244,7 +252,7 @@ export function ntkRow(pop: NtkPopulation, x: Float64Array, t: number): NtkRow {
 }
 
 export function ntkMuCov(
-  pop: NtkPopulation,
+  pop: NtkPopulationData,
   xa: Float64Array,
   ta: number,
   xb: Float64Array,
@@ -289,31 +297,31 @@ export function ntkModelPopulation(state: NtkState): NtkPopulation {
   return pop;
 }
 
-export function ntkVkernelMap(node: IrMap, state: NtkState): KernelOutput {
+export function ntkVkernelMap(node: IrMap, state: NtkState, ctx?: KernelContext): KernelOutput {
   const D = state.dim;
   const pop = ntkModelPopulation(state);
   const { axes, points, count: G } = gridPoints(node.grid);
   const nt = node.t.length;
-  const V = new Float64Array(nt * G * D * D);
-  const se = new Float64Array(nt * G * D * D);
   const ref = node.quantity === 'vkernel_time_correlation' ? node.ref : null;
-  // The time-correlation map pairs every grid point with one reference point: its row once.
-  const refX = ref ? Float64Array.from(ref.x) : null;
-  const refRow = ref && refX ? ntkRow(pop, refX, ref.t) : undefined;
-  for (let k = 0; k < nt; k++) {
-    const t = node.t[k];
-    for (let g = 0; g < G; g++) {
-      const x = points.subarray(g * D, (g + 1) * D);
-      const xb = refX ?? x;
-      const tb = ref ? ref.t : t;
-      const est = ntkMuCov(pop, x, t, xb, tb, refRow);
-      const c = vFactor(state.schedule, 'denoiser', t) * vFactor(state.schedule, 'denoiser', tb);
-      for (let i = 0; i < D * D; i++) {
-        V[(k * G + g) * D * D + i] = c * est.cov[i];
-        se[(k * G + g) * D * D + i] = Math.abs(c) * est.se[i];
-      }
-    }
-  }
+  const job: NtkMapJob = {
+    pop: sharedPopulation(pop),
+    points: shared(points),
+    G,
+    ts: Float64Array.from(node.t),
+    ref: ref ? { x: Float64Array.from(ref.x), t: ref.t } : null,
+    c: Float64Array.from(node.t, (t) => vFactor(state.schedule, 'denoiser', t) * vFactor(state.schedule, 'denoiser', ref ? ref.t : t)),
+    V: new Float64Array(new SharedArrayBuffer(8 * nt * G * D * D)),
+    se: new Float64Array(new SharedArrayBuffer(8 * nt * G * D * D)),
+  };
+  runParallel('ntkmap', job, mapTasks(job), {
+    check: () => ctx?.checkInterrupted(),
+    done: () => undefined,
+    nonFinite: () => {
+      throw new Error('internal: an NTK map task reported a non-finite state');
+    },
+  });
+  const V = job.V.slice();
+  const se = job.se.slice();
   const result = emptyResult();
   const gshape = [nt, ...axes.map((a) => a.length), D, D];
   result.arrays.V = { shape: gshape, dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]' };

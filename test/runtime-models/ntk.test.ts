@@ -3,7 +3,8 @@ import type { IrSample } from '../../compiler/ir/types.js';
 import { makeNtkState, ntkTheta, type NtkNode } from '../../runtime/models/ntk.js';
 import { ntkEffectiveSde, ntkEnsemble } from '../../runtime/samplers/ntk-members.js';
 import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/fast/pool.js';
-import { flowDividedDifference, ntkMean, ntkMuCov, ntkPopulation, weightedKernelRow } from '../../runtime/vkernel/ntk.js';
+import { flowDividedDifference, ntkMean, ntkModelPopulation, ntkMuCov, ntkPopulation, ntkVkernelMap, weightedKernelRow } from '../../runtime/vkernel/ntk.js';
+import type { IrMap } from '../../compiler/ir/types.js';
 import { drawNtkCoef, ntkField } from '../../runtime/vkernel/ntk-field.js';
 import { ntkEvaluator } from '../../runtime/models/ntk.js';
 import { memorizedFraction } from '../../runtime/metrics.js';
@@ -246,5 +247,35 @@ describe('runtime NTK models (math.md 10)', function () {
     const theory = moment(ntkEffectiveSde({ ...common, method: 'effective_sde', variant: 'gaussian_field', mc_samples: 200 }, st));
     const se = Math.hypot(trained.se, theory.se);
     expect(Math.abs(trained.mean - theory.mean), `trained ${trained.mean} +- ${trained.se}, theory ${theory.mean} +- ${theory.se}`).to.be.below(4 * se);
+  });
+
+  it('the NTK V-kernel map gives the same bytes on 1 and 2 threads (blocks shared with a worker) and equals ntkMuCov', () => {
+    const st = makeNtkState({ ...ntkNode(1, 32), design: 60 }, two, vp);
+    const grid = { axes: [{ lo: -1.5, hi: 1.5, n: 100 }] } as unknown as Extract<IrMap, { quantity: 'vkernel' }>['grid'];
+    const node = { kind: 'map', name: 'v', data: 'd', forward: 'f', quantity: 'vkernel', model: 'n', grid, t: [0.05, 0.2], mc_samples: 100, seed: 1 } as unknown as IrMap;
+    const bytes = () => {
+      const a = ntkVkernelMap(node, st).result.arrays.V.data as Float64Array;
+      return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    };
+    const before = threadCount();
+    try {
+      setThreads(1);
+      const one = bytes();
+      setThreads(2);
+      expect(awaitWorkers(60_000)).to.be.at.least(1);
+      let twoT = bytes();
+      for (let attempt = 1; attempt < 10 && lastRunStats().onCaller === lastRunStats().members; attempt++) twoT = bytes();
+      expect(lastRunStats().onCaller, 'the worker took blocks').to.be.below(lastRunStats().members);
+      expect(twoT.equals(one)).to.equal(true);
+      // entry (t = 0.2, grid point 37) against the direct covariance, with V = (d alpha / s2)^2 Cov
+      const V = new Float64Array(one.buffer, one.byteOffset, one.length / 8);
+      const x = -1.5 + (3 * 37) / 99;
+      const c = (vp.d(0.2) * vp.alpha(0.2)) / vp.s2(0.2);
+      const X = Float64Array.of(x);
+      const direct = c * c * ntkMuCov(ntkModelPopulation(st), X, 0.2, X, 0.2).cov[0];
+      expect(V[100 + 37]).to.be.closeTo(direct, 1e-12 * Math.abs(direct));
+    } finally {
+      setThreads(before);
+    }
   });
 });
