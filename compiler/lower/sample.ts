@@ -31,6 +31,10 @@ export function lowerSample(cx: CellLowering, d: Decl): IrSample | undefined {
     cx.r.report(SEM.incompatibleModel, `\`${method}\` cannot sample ${what}`, at('model'), `\`${method}\` takes ${acceptsText(ACCEPTS[method])}`);
     return undefined;
   }
+  if (method === 'effective_sde' && type === 'ntk' && v.variant === 'white_noise') {
+    cx.r.report(SEM.incompatibleModel, `\`effective_sde\` with variant = white_noise cannot sample the ntk model \`${(model as IrModel).name}\``, at('variant'), 'use variant = gaussian_field for NTK models');
+    return undefined;
+  }
   const inherit = model === 'true' ? undefined : (model as IrModel);
   const df = cx.dataForward(v, c.call.callee, inherit);
   if (!ok || !df) return undefined;

@@ -125,7 +125,7 @@ export function memberWeights(job: MemberJob, prep: Prepared, m: number): Float6
   return ridgeFit(Phi, P, F, lambda, Y, D, w.ridge, { gram });
 }
 
-export function initialDraws(job: MemberJob, m: number): Float64Array {
+export function initialDraws(job: Pick<MemberJob, 'dim' | 'draws' | 'init' | 'seeds'>, m: number): Float64Array {
   const { dim, draws } = job;
   const { sd, L } = job.init;
   const z = normals(job.seeds[m], draws * dim);
@@ -181,11 +181,24 @@ const BLOCK = 2048;
 
 /** Generic features: mu = W phi(x, t_e) by the evaluator, a block of particles at a time. */
 function blocked(job: MemberJob, prep: Prepared, W: Float64Array, x: Float64Array): number {
-  const { dim: D, draws, plan } = job;
+  return integrateBlocked(job.plan, job.dim, job.draws, (t) => prep.evaluator.atTime(W, t), x);
+}
+
+/**
+ * The plan's PF-ODE for any model mu(x, t_e) given per evaluation time by `at` (called once per
+ * evaluation time), in place on x [draws, D]: -1, or the step at which x became non-finite.
+ */
+export function integrateBlocked(
+  plan: StepPlan,
+  D: number,
+  draws: number,
+  at: (t: number) => (x: Float64Array, n: number, out: Float64Array) => void,
+  x: Float64Array,
+): number {
   const mu = new Float64Array(BLOCK * D);
   const u = new Float64Array(BLOCK * D);
   const y = new Float64Array(BLOCK * D);
-  const evals = Array.from(plan.t, (t) => prep.evaluator.atTime(W, t));
+  const evals = Array.from(plan.t, at);
   const velocity = (e: number, xb: Float64Array, n: number, out: Float64Array) => {
     evals[e](xb, n, mu);
     const a = plan.a[e];

@@ -4,10 +4,14 @@
 //
 // API
 //   TASKS.member      fast/member.ts: ensemble member m
+//   TASKS.ntk         fast/ntk-member.ts: NTK ensemble member m (trained or virtual)
+//   TASKS.ntkmap      vkernel/ntk-map-task.ts: a block of an NTK V-kernel map
 //   TASKS.leverages   vkernel/leverage.ts: run m of the design points' leverages
 //   type TaskKind, type JobOf<K>
 
 import { prepareJob, runMember, type MemberJob } from './member.js';
+import { runNtkMember, type NtkMemberJob } from './ntk-member.js';
+import { runMapTask, type NtkMapJob } from '../vkernel/ntk-map-task.js';
 import { leveragesOfGroups, type LeverageRows } from '../vkernel/leverage-groups.js';
 
 export interface LeverageJob {
@@ -25,6 +29,14 @@ export interface LeverageJob {
 
 export const TASKS = {
   member: { prepare: prepareJob, run: runMember },
+  ntkmap: {
+    prepare: () => null,
+    run: (job: NtkMapJob, _prep: null, m: number): number => runMapTask(job, m),
+  },
+  ntk: {
+    prepare: () => null,
+    run: (job: NtkMemberJob, _prep: null, m: number): number => runNtkMember(job, m),
+  },
   leverages: {
     prepare: () => null,
     run(job: LeverageJob, _prep: null, m: number): number {

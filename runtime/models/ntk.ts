@@ -27,27 +27,24 @@
 // API
 //   embed(x, t, dim, tRange, out, off)     u for one point
 //   ntkTheta(u, v, depth): number          Theta(u, v)
+//   fitNtk(x, t, lambda, Y, P, dim, params): NtkModel   the trained model for given DSM samples
+//   ntkEvaluator(Z, coef, n, dim, params)  mu_hat = sum_i Theta(., Z_i) coef_i as a LinearEvaluator
 //   makeNtkState(spec, data, schedule): NtkState
 //   interface NtkState { spec, data, schedule, dim, train(member): NtkModel }
 //   interface NtkModel { Z [P, dim+2] embedded inputs, coef [P, D]; evaluator: LinearEvaluator }
 //     (the evaluator ignores its W argument, so the linear PF-ODE sampler integrates it as is)
 //   ntkModelKernel                         kernel for model.ntk (score = member 0)
-//   ntkEnsemble(node, state, ctx)          sample.ensemble for NTK models (same outputs as linear)
 
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import type { IrModel, IrSample } from '../../compiler/ir/types.js';
+import type { IrModel } from '../../compiler/ir/types.js';
 import type { PointSet } from '../posterior.js';
 import type { Schedule } from '../schedule.js';
 import { deriveSeed } from '../rng.js';
-import { histogram } from '../histogram.js';
-import { timeGrid } from '../timegrid.js';
-import { emptyResult, lookup, type Kernel, type KernelContext, type KernelOutput, type ModelValue } from '../kernels/types.js';
+import { emptyResult, lookup, type Kernel, type ModelValue } from '../kernels/types.js';
 import { dsmSamples } from './dsm.js';
 import { evaluatorScore } from './evaluator-score.js';
 import { targets } from './linear.js';
 import type { LinearEvaluator } from './linear-eval.js';
-import { sampleLinear } from '../samplers/linear-pfode.js';
-import { membersOutput } from '../samplers/ensemble.js';
 
 export type NtkNode = Extract<IrModel, { type: 'ntk' }>;
 
@@ -69,7 +66,11 @@ export function ntkTheta(u: Float64Array, uo: number, v: Float64Array, vo: numbe
     uu += u[uo + a] * u[uo + a];
     vv += v[vo + a] * v[vo + a];
   }
-  const norm = Math.sqrt(uu * vv);
+  return thetaFromDots(uv, Math.sqrt(uu * vv), depth);
+}
+
+/** The arc-cosine recursion from u.v and |u||v|. */
+function thetaFromDots(uv: number, norm: number, depth: number): number {
   let sig = uv;
   let th = uv;
   for (let h = 0; h < depth; h++) {
@@ -115,59 +116,87 @@ export function flowGain(nu: number, c: number, nuMax: number): number {
 
 export function makeNtkState(spec: NtkNode, data: PointSet, schedule: Schedule): NtkState {
   const dim = data.dim;
-  const e = dim + 2;
-  const D = dim;
   const train = (member: number): NtkModel => {
     const P = spec.samples;
     const s = dsmSamples(data, schedule, P, spec.t_range, deriveSeed(spec.seed, 'member', member));
     const { lambda, Y } = targets(s, schedule, 'denoiser');
-    const Z = new Float64Array(P * e);
-    for (let i = 0; i < P; i++) embed(s.x, s.t[i], dim, spec.t_range, Z, i * e, i * dim);
-    const sl = lambda.map(Math.sqrt);
-    const K = new Float64Array(P * P);
-    for (let i = 0; i < P; i++)
-      for (let j = 0; j <= i; j++) {
-        const k = sl[i] * sl[j] * ntkTheta(Z, i * e, Z, j * e, e, spec.depth);
-        K[i * P + j] = k;
-        K[j * P + i] = k;
-      }
-    const { values, vectors } = symEig(K, P);
-    const nuMax = values.reduce((a, b) => Math.max(a, b), 0);
-    const c = (spec.lr * spec.tau) / P;
-    // coef = Lambda^{1/2} U g U^T Lambda^{1/2} Y
-    const proj = new Float64Array(P * D);
-    for (let k = 0; k < P; k++) {
-      const g = flowGain(values[k], c, nuMax);
-      if (g === 0) continue;
-      for (let d = 0; d < D; d++) {
-        let sum = 0;
-        for (let i = 0; i < P; i++) sum += vectors[i * P + k] * sl[i] * Y[i * D + d];
-        proj[k * D + d] = g * sum;
-      }
-    }
-    const coef = new Float64Array(P * D);
-    for (let i = 0; i < P; i++)
-      for (let d = 0; d < D; d++) {
-        let sum = 0;
-        for (let k = 0; k < P; k++) sum += vectors[i * P + k] * proj[k * D + d];
-        coef[i * D + d] = sl[i] * sum;
-      }
-    return { Z, coef, evaluator: ntkEvaluator(Z, coef, P, dim, spec) };
+    return fitNtk(s.x, s.t, lambda, Y, P, dim, spec);
   };
   return { spec, data, schedule, dim, train };
 }
 
-function ntkEvaluator(Z: Float64Array, coef: Float64Array, P: number, dim: number, spec: NtkNode): LinearEvaluator {
+/** What fitting and evaluating an NTK model reads from its node (plain data, for worker threads). */
+export type NtkParams = Pick<NtkNode, 'depth' | 't_range' | 'lr' | 'tau'>;
+
+/**
+ * The trained model of docs/theory.md 10 for one draw of DSM samples: x [P, dim], t [P], lambda [P] and
+ * targets Y [P, dim] (models/linear.ts targets, denoiser parametrization).
+ */
+export function fitNtk(x: Float64Array, t: Float64Array, lambda: Float64Array, Y: Float64Array, P: number, dim: number, spec: NtkParams): NtkModel {
   const e = dim + 2;
+  const D = dim;
+  const Z = new Float64Array(P * e);
+  for (let i = 0; i < P; i++) embed(x, t[i], dim, spec.t_range, Z, i * e, i * dim);
+  const sl = lambda.map(Math.sqrt);
+  const K = new Float64Array(P * P);
+  for (let i = 0; i < P; i++)
+    for (let j = 0; j <= i; j++) {
+      const k = sl[i] * sl[j] * ntkTheta(Z, i * e, Z, j * e, e, spec.depth);
+      K[i * P + j] = k;
+      K[j * P + i] = k;
+    }
+  const { values, vectors } = symEig(K, P);
+  const nuMax = values.reduce((a, b) => Math.max(a, b), 0);
+  const c = (spec.lr * spec.tau) / P;
+  // coef = Lambda^{1/2} U g U^T Lambda^{1/2} Y
+  const proj = new Float64Array(P * D);
+  for (let k = 0; k < P; k++) {
+    const g = flowGain(values[k], c, nuMax);
+    if (g === 0) continue;
+    for (let d = 0; d < D; d++) {
+      let sum = 0;
+      for (let i = 0; i < P; i++) sum += vectors[i * P + k] * sl[i] * Y[i * D + d];
+      proj[k * D + d] = g * sum;
+    }
+  }
+  const coef = new Float64Array(P * D);
+  for (let i = 0; i < P; i++)
+    for (let d = 0; d < D; d++) {
+      let sum = 0;
+      for (let k = 0; k < P; k++) sum += vectors[i * P + k] * proj[k * D + d];
+      coef[i * D + d] = sl[i] * sum;
+    }
+  return { Z, coef, evaluator: ntkEvaluator(Z, coef, P, dim, spec) };
+}
+
+/**
+ * mu_hat(x, t) = sum_i Theta(u(x, t), Z_i) coef_i for n points Z [n, dim+2] (trained models, and
+ * the Gaussian-field virtual models of vkernel/ntk-field.ts on their design). Same arithmetic as
+ * ntkTheta, with the squared norms of the Z rows computed once.
+ */
+export function ntkEvaluator(Z: Float64Array, coef: Float64Array, n: number, dim: number, spec: Pick<NtkParams, 'depth' | 't_range'>): LinearEvaluator {
+  const e = dim + 2;
+  const zz = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let a = 0; a < e; a++) s += Z[i * e + a] * Z[i * e + a];
+    zz[i] = s;
+  }
+  const depth = spec.depth;
   return {
     atTime(_W, t) {
-      return (x, n, out) => {
-        const u = new Float64Array(e);
-        for (let p = 0; p < n; p++) {
+      const u = new Float64Array(e);
+      return (x, np, out) => {
+        for (let p = 0; p < np; p++) {
           embed(x, t, dim, spec.t_range, u, 0, p * dim);
+          let uu = 0;
+          for (let a = 0; a < e; a++) uu += u[a] * u[a];
           for (let d = 0; d < dim; d++) out[p * dim + d] = 0;
-          for (let i = 0; i < P; i++) {
-            const th = ntkTheta(u, 0, Z, i * e, e, spec.depth);
+          for (let i = 0; i < n; i++) {
+            let uv = 0;
+            const o = i * e;
+            for (let a = 0; a < e; a++) uv += u[a] * Z[o + a];
+            const th = thetaFromDots(uv, Math.sqrt(uu * zz[i]), depth);
             for (let d = 0; d < dim; d++) out[p * dim + d] += th * coef[i * dim + d];
           }
         }
@@ -204,39 +233,4 @@ export const ntkModelKernel: Kernel<IrModel> = (node, ctx) => {
 export function ntkState(v: ModelValue): NtkState {
   if (v.type !== 'ntk') throw new Error(`internal: expected an NTK model, got '${v.type}'`);
   return v.extra as NtkState;
-}
-
-type EnsembleNode = Extract<IrSample, { method: 'ensemble' }>;
-
-export function ntkEnsemble(node: EnsembleNode, state: NtkState, ctx?: KernelContext): KernelOutput {
-  const dim = state.dim;
-  if (state.schedule.shape) throw new Error('NTK models support isotropic forward processes only');
-  const members = node.members;
-  const times = timeGrid(node.grid, state.schedule.T);
-  const samples = new Float32Array(members * node.draws * dim);
-  const binCount = dim === 1 ? node.histogram.bins : node.histogram.bins ** 2;
-  const memberDensity = new Float64Array(dim <= 2 ? members * binCount : 0);
-  ctx?.progress?.start(`${node.name}: ${members} NTK members`, members);
-  for (let m = 0; m < members; m++) {
-    ctx?.checkInterrupted();
-    const model = state.train(m);
-    const xs = sampleLinear({
-      schedule: state.schedule,
-      dim,
-      draws: node.draws,
-      times,
-      solver: node.solver,
-      seed: deriveSeed(node.seed, 'member', m),
-      parametrization: 'denoiser',
-      evaluator: model.evaluator,
-      W: new Float64Array(0),
-    });
-    samples.set(xs, m * node.draws * dim);
-    if (dim <= 2) memberDensity.set(histogram(xs, node.draws, dim, node.histogram).density, m * binCount);
-    ctx?.progress?.tick(m + 1);
-  }
-  ctx?.progress?.end();
-  return membersOutput(node, dim, members, { samples, memberDensity, binCount }, [
-    `NTK ensemble: ${members} networks, tau = ${state.spec.tau}, lr = ${state.spec.lr}`,
-  ]);
 }

@@ -1,4 +1,4 @@
-// effective_sde for linear models (docs/theory.md 6.3, 9.2). Population Sigma_gamma, the ensemble mean
+// effective_sde for linear models (docs/theory.md 6.3, 9.2); NTK models: ntk-members.ts (docs/theory.md 10). Population Sigma_gamma, the ensemble mean
 // and Xi come from mc_samples Monte-Carlo design points (vkernel/population.ts).
 //   gaussian_field (exact under the Gaussian approximation): each virtual model is
 //     W = Wavg + Omega Sigma_gamma^{-1} with Cov[Omega] = Xi / P, integrated with the same PF-ODE
@@ -20,6 +20,8 @@ import { population } from '../vkernel/population.js';
 import { omegaField } from '../vkernel/omega.js';
 import type { GridAxis } from '../vkernel/white.js';
 import { membersOutput, runMembers } from './ensemble.js';
+import { ntkEffectiveSde } from './ntk-members.js';
+import { ntkState } from '../models/ntk.js';
 import { sampleWhiteNoise } from './white-noise.js';
 import { sampleOutput } from './common.js';
 
@@ -29,8 +31,9 @@ const WHITE_GRID = { 1: 241, 2: 49 } as Record<number, number>;
 export const effectiveSdeKernel: Kernel<IrSample> = (node, ctx) => {
   if (node.method !== 'effective_sde') throw new Error(`internal: sample method '${node.method}' routed to effective_sde`);
   const model = lookup(ctx, node.model, 'model');
+  if (model.type === 'ntk') return ntkEffectiveSde(node, ntkState(model), ctx);
   if (model.type !== 'linear')
-    throw new Error(`effective_sde supports linear models; '${node.model}' is a ${model.type} model`);
+    throw new Error(`effective_sde supports linear and NTK models; '${node.model}' is a ${model.type} model`);
   const state = linearState(model);
   const pop = population(state, node.mc_samples, deriveSeed(node.seed, 'population'));
   if (node.variant === 'white_noise') {

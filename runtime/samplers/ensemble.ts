@@ -7,7 +7,7 @@
 //   runMembers(node, state, members, W(m) | 'train' | VirtualModels, ctx): MembersOut
 //                                              shared with effective-sde.ts (virtual members);
 //                                              runs on every core (runtime/fast/pool.ts)
-//   ensembleKernel                             kernel for sample.ensemble (NTK models: models/ntk.ts)
+//   ensembleKernel                             kernel for sample.ensemble (NTK models: ntk-members.ts)
 //   quantile(sorted, q)                        numpy's default (linear) quantile of a sorted array
 //
 // Arrays: density (mean over members = the pooled samples' histogram, equal draws per member),
@@ -29,7 +29,8 @@ import { dsmSamples } from '../models/dsm.js';
 import { targets } from '../models/linear.js';
 import { cholesky } from '../linalg.js';
 import { NonFiniteError } from '../errors.js';
-import { ntkEnsemble, ntkState } from '../models/ntk.js';
+import { ntkState } from '../models/ntk.js';
+import { ntkEnsemble } from './ntk-members.js';
 import { sampleOutput } from './common.js';
 import type { KernelOutput } from '../kernels/types.js';
 

@@ -18,7 +18,7 @@ import { gridArrays, gridPoints } from '../kernels/maps.js';
 export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
   if (!node.model) throw new Error('internal: a vkernel map needs a model');
   const model = lookup(ctx, node.model, 'model');
-  if (model.type === 'ntk') return ntkVkernelMap(node, ntkState(model));
+  if (model.type === 'ntk') return ntkVkernelMap(node, ntkState(model), ctx);
   if (model.type !== 'linear') throw new Error(`V-kernel maps support linear models; '${node.model}' is a ${model.type} model`);
   const state = linearState(model);
   const D = state.dim;

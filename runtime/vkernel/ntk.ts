@@ -3,19 +3,33 @@
 //   operator (T f)(z) = <lambda Theta(z, .) f(.)>  ->  K_N = (1/N) Lambda^{1/2} Theta_NN Lambda^{1/2}
 //   = sum_k nu_k v_k v_k^T;  e_k(z_j) = sqrt(N) lambda_j^{-1/2} v_kj  (so <lambda e_k e_l> = delta_kl),
 //   e_k(z) = (nu_k sqrt N)^{-1} sum_j lambda_j^{1/2} Theta(z, z_j) v_kj   (Nystrom extension),
-//   k_tau(z, z') = sum_k (1 - exp(-lr nu_k tau)) e_k(z) e_k(z'),
-//   Cov[mu_hat(z), mu_hat(z')] = (1/P) { <lambda^2 k_tau(z, .) (Cov[x0 | .] + r r^T) k_tau(., z')>
-//                                        - g(z) g(z')^T },
-// r = E[x0 | .] - mubar_tau(.) the residual of the continuum mean mubar_tau(z) = <lambda k_tau(z, .) E[x0 | .]>,
-// g(z) = <lambda r k_tau(., z)>: the target-noise term plus the random-design term, as for linear
-// models (docs/theory.md 8, 9.2; centred initialization, so no init term). At finite tau the residual is
-// large and the design term dominates (docs/theory-checks.md). Denoiser parametrization as in models/ntk.ts, so
-// V = c_t c_t' Cov with c = d alpha / s2. Eigenvalues below 1e-12 nu_max are dropped (the design
-// cannot resolve them); as tau -> infinity k_tau tends to the projector on their span.
+//   k_tau(z, z') = sum_k f_k e_k(z) e_k(z'),  f_k = 1 - exp(-lr tau nu_k).
+// The trained model is the linear model w . psi in the features psi_k = nu_k^{1/2} e_k with the
+// gradient-flow filter h(S) = S^{-1} (1 - exp(-lr tau S)) of the empirical covariance S_hat in
+// place of a ridge inverse: w = h(S_hat) A_hat (population S = diag(nu)). To first order in the
+// empirical fluctuations, mu_hat - mubar = (1/P) sum_i [phi(z; z_i, x0_i) - its mean] with
+//   phi(z; z', y) = lambda' sum_k e_k(z) e_k(z') [f_k y + m_k(z')],
+//   m_k(z') = sum_l M_kl a_l e_l(z'),  a_l = <lambda E[x0 | .] e_l>,
+//   M_kl = nu_k nu_l (h(nu_k) - h(nu_l)) / (nu_k - nu_l)   (M_kk = nu_k^2 h'(nu_k)),
+// the divided difference being the derivative of the matrix function h. Hence
+//   Cov[mu_hat(z), mu_hat(z')] = (1/P) { <lambda^2 k_tau(z, .) Cov[x0 | .] k_tau(., z')>
+//                                        + Cov_.[phi(z; ., E[x0 | .]), phi(z'; ., E[x0 | .])] },
+// the target-noise term and the random-design term (docs/theory.md 8; centred initialization, so no
+// init term). For a ridge filter M_kl = -f_k f_l, m_k = -f_k mubar and the design term reduces to
+// docs/theory.md 9.2's <lambda^2 k r r^T k> - g g^T with r = E[x0 | .] - mubar; for gradient flow at
+// finite tau it does not, and that form under-predicts the trained variance several-fold
+// (docs/theory-checks.md 6). The continuum mean is mubar_tau(z) = <lambda k_tau(z, .) E[x0 | .]>.
+// Denoiser parametrization as in models/ntk.ts, so V = c_t c_t' Cov with c = d alpha / s2.
+// Eigenvalues below 1e-12 nu_max are dropped (the design cannot resolve them); as tau -> infinity
+// k_tau tends to the projector on their span.
 //
 // API
 //   ntkPopulation(state, N, seed): NtkPopulation
 //   ntkMuCov(pop, xa, ta, xb, tb): CovEstimate   Cov[mu_hat(za), mu_hat(zb)] [D, D] and its SE
+//   weightedKernelRow(pop, x, t)  lambda_j k_tau(z, z_j) / N for every design point
+//   modeValues(pop, x, t)         e_k(z) for every kept eigenpair
+//   ntkMean(pop, x, t)            mubar_tau(z) [D]
+//   ntkModelPopulation(state)   the model's population (its design, seeded by the model), cached
 //   ntkVkernelMap                kernel branch of map.vkernel / map.vkernel_time_correlation; the
 //                                design is the model's `design` points (reported as mc_samples),
 //                                not the map's mc_samples, drawn once per model from its seed
@@ -27,7 +41,9 @@ import { targets } from '../models/linear.js';
 import { embed, ntkTheta, symEig, type NtkState } from '../models/ntk.js';
 import { design, vFactor, type CovEstimate } from './population.js';
 import type { DsmSamples } from '../models/dsm.js';
-import { emptyResult, type KernelOutput } from '../kernels/types.js';
+import { emptyResult, type KernelContext, type KernelOutput } from '../kernels/types.js';
+import { runParallel, shared } from '../fast/pool.js';
+import { mapTasks, sharedPopulation, type NtkMapJob } from './ntk-map-task.js';
 import { gridArrays, gridPoints } from '../kernels/maps.js';
 
 export interface NtkPopulation {
@@ -39,13 +55,29 @@ export interface NtkPopulation {
   lambda: Float64Array;
   /** Cov[x0 | z_j] [N, D, D]. */
   noise: Float64Array;
+  /** E[x0 | z_j] [N, D]. */
+  ybar: Float64Array;
   /** r_j = E[x0 | z_j] - mubar_tau(z_j) [N, D]. */
   resid: Float64Array;
   /** Kept eigenpairs: nu [K], v [N, K] (column k = eigenvector k). */
   nu: Float64Array;
   v: Float64Array;
+  /** Filter f_k = 1 - exp(-lr tau nu_k) [K]. */
+  f: Float64Array;
+  /** Mean coefficients f_k a_k [K, D] (mubar = sum_k e_k(z) meanModes_k). */
+  meanModes: Float64Array;
+  /** Design influence lambda_j e_k(z_j) (f_k E[x0 | z_j] + m_k(z_j)) [N, K, D]: phi(z; z_j) = sum_k e_k(z) infl_jk. */
+  infl: Float64Array;
+  /** Its design average [K, D]. */
+  inflMean: Float64Array;
+  /** The model's depth and training time range (evaluation without the state object). */
+  depth: number;
+  tRange: [number, number];
   state: NtkState;
 }
+
+/** A population's plain data: what a worker thread reads (vkernel/ntk-map-task.ts). */
+export type NtkPopulationData = Omit<NtkPopulation, 'state'>;
 
 export function ntkPopulation(state: NtkState, N: number, seed: number): NtkPopulation {
   const { data, schedule, spec } = state;
@@ -77,22 +109,67 @@ export function ntkPopulation(state: NtkState, N: number, seed: number): NtkPopu
   const v = new Float64Array(N * keep.length);
   const Kk = keep.length;
   for (let j = 0; j < N; j++) keep.forEach((k, c) => (v[j * Kk + c] = vectors[j * N + k]));
-  // mubar(z_j) = lambda_j^{-1/2} sum_k f_k v_jk b_k,  b_k = sum_l lambda_l^{1/2} v_lk ybar_l.
-  const resid = Float64Array.from(ybar);
-  for (let d = 0; d < D; d++) {
-    const b = new Float64Array(Kk);
-    for (let k = 0; k < Kk; k++) {
-      let sum = 0;
-      for (let l = 0; l < N; l++) sum += sl[l] * v[l * Kk + k] * ybar[l * D + d];
-      b[k] = -Math.expm1(-spec.lr * nu[k] * spec.tau) * sum;
+  const { f, meanModes, infl, inflMean, mubar } = influence(N, D, Kk, lambda, ybar, nu, v, spec.lr * spec.tau);
+  const resid = Float64Array.from(ybar, (y, i) => y - mubar[i]);
+  return { N, D, P: spec.samples, Z, lambda, noise, ybar, resid, nu, v, f, meanModes, infl, inflMean, depth: spec.depth, tRange: spec.t_range, state };
+}
+
+/** Gradient-flow filter h(s) = (1 - exp(-c s)) / s and nu^2 h'(nu). */
+const flowH = (n: number, c: number) => -Math.expm1(-c * n) / n;
+const flowD = (n: number, c: number) => c * n * Math.exp(-c * n) + Math.expm1(-c * n);
+
+/** M_kl = nu_k nu_l h[nu_k, nu_l] (divided difference; the derivative where nu_k ~ nu_l). */
+export function flowDividedDifference(nu: Float64Array, c: number): Float64Array {
+  const K = nu.length;
+  const M = new Float64Array(K * K);
+  for (let k = 0; k < K; k++)
+    for (let l = 0; l < K; l++) {
+      const a = nu[k];
+      const b = nu[l];
+      if (Math.abs(a - b) <= 1e-6 * Math.max(a, b)) {
+        const m = (a + b) / 2;
+        M[k * K + l] = (a * b * flowD(m, c)) / (m * m);
+      } else M[k * K + l] = (a * b * (flowH(a, c) - flowH(b, c))) / (a - b);
     }
-    for (let j = 0; j < N; j++) {
-      let m = 0;
-      for (let k = 0; k < Kk; k++) m += v[j * Kk + k] * b[k];
-      resid[j * D + d] -= m / sl[j];
+  return M;
+}
+
+function influence(N: number, D: number, K: number, lambda: Float64Array, ybar: Float64Array, nu: Float64Array, v: Float64Array, c: number) {
+  const f = Float64Array.from(nu, (n) => -Math.expm1(-c * n));
+  // e_k(z_j) = sqrt(N / lambda_j) v_jk;  a_k = (1/N) sum_j lambda_j ybar_j e_k(z_j)
+  const a = new Float64Array(K * D);
+  for (let j = 0; j < N; j++) {
+    const w = Math.sqrt(lambda[j] / N);
+    for (let d = 0; d < D; d++) {
+      const y = w * ybar[j * D + d];
+      for (let k = 0; k < K; k++) a[k * D + d] += y * v[j * K + k];
     }
   }
-  return { N, D, P: spec.samples, Z, lambda, noise, resid, nu, v, state };
+  const meanModes = Float64Array.from(a, (x, i) => f[Math.floor(i / D)] * x);
+  const M = flowDividedDifference(nu, c);
+  // Ma_kd = M_kl a_l: m_k(z_j) = sum_l M_kl a_l e_l(z_j) needs the product per design point.
+  const infl = new Float64Array(N * K * D);
+  const inflMean = new Float64Array(K * D);
+  const mubar = new Float64Array(N * D);
+  const ea = new Float64Array(K * D);
+  for (let j = 0; j < N; j++) {
+    const sc = Math.sqrt(N / lambda[j]);
+    // ea_l = a_l e_l(z_j)
+    for (let l = 0; l < K; l++) for (let d = 0; d < D; d++) ea[l * D + d] = a[l * D + d] * sc * v[j * K + l];
+    for (let k = 0; k < K; k++) {
+      const ek = sc * v[j * K + k];
+      const row = k * K;
+      for (let d = 0; d < D; d++) {
+        let m = 0;
+        for (let l = 0; l < K; l++) m += M[row + l] * ea[l * D + d];
+        const val = lambda[j] * ek * (f[k] * ybar[j * D + d] + m);
+        infl[(j * K + k) * D + d] = val;
+        inflMean[k * D + d] += val / N;
+        mubar[j * D + d] += ek * meanModes[k * D + d];
+      }
+    }
+  }
+  return { f, meanModes, infl, inflMean, mubar };
 }
 
 /** The Monte-Carlo design of ntkPopulation(state, N, seed); redrawing it gives the same points. */
@@ -100,107 +177,151 @@ export function ntkDesign(state: NtkState, N: number, seed: number): DsmSamples 
   return design(state.data, state.schedule, N, state.spec.t_range, deriveSeed(seed, 'ntk-population'));
 }
 
-/** lambda_j k_tau(z, z_j) / N for every design point (the lambda folds in the operator weight). */
-export function weightedKernelRow(pop: NtkPopulation, x: Float64Array, t: number): Float64Array {
-  const { N, D, nu, v, state } = pop;
-  const { spec } = state;
+/** e_k(z) for every kept eigenpair (Nystrom extension). */
+export function modeValues(pop: NtkPopulationData, x: Float64Array, t: number): Float64Array {
+  const { N, D, nu, v } = pop;
   const e = D + 2;
-  const Kk = nu.length;
+  const K = nu.length;
   const u = new Float64Array(e);
-  embed(x, t, D, spec.t_range, u, 0);
-  // a_k(z) = sum_j lambda_j^{1/2} Theta(z, z_j) v_jk;  lambda_j k(z, z_j) = lambda_j^{1/2} sum_k f_k/nu_k a_k v_jk
-  const th = new Float64Array(N);
-  for (let j = 0; j < N; j++) th[j] = Math.sqrt(pop.lambda[j]) * ntkTheta(u, 0, pop.Z, j * e, e, spec.depth);
+  embed(x, t, D, pop.tRange, u, 0);
   // Row-major v [N, K]: accumulate over j in the outer loop so the inner loop is contiguous.
-  const coef = new Float64Array(Kk);
+  const out = new Float64Array(K);
   for (let j = 0; j < N; j++) {
-    const tj = th[j];
+    const tj = Math.sqrt(pop.lambda[j]) * ntkTheta(u, 0, pop.Z, j * e, e, pop.depth);
     if (tj === 0) continue;
-    const row = j * Kk;
-    for (let k = 0; k < Kk; k++) coef[k] += tj * v[row + k];
+    const row = j * K;
+    for (let k = 0; k < K; k++) out[k] += tj * v[row + k];
   }
-  for (let k = 0; k < Kk; k++) coef[k] *= -Math.expm1(-spec.lr * nu[k] * spec.tau) / nu[k];
+  const s = Math.sqrt(N);
+  for (let k = 0; k < K; k++) out[k] /= nu[k] * s;
+  return out;
+}
+
+/** lambda_j k_tau(z, z_j) / N = lambda_j^{1/2} N^{-1/2} sum_k f_k e_k(z) v_jk, from e_k(z). */
+function kernelRowOf(pop: NtkPopulationData, ek: Float64Array): Float64Array {
+  const { N, v, f } = pop;
+  const K = f.length;
+  const fe = Float64Array.from(ek, (x, k) => x * f[k]);
   const row = new Float64Array(N);
+  const s = Math.sqrt(N);
   for (let j = 0; j < N; j++) {
-    let s = 0;
-    for (let k = 0; k < Kk; k++) s += coef[k] * v[j * Kk + k];
-    // (nu_k sqrt N)^{-1} e_k(z) sqrt(N) lambda_j^{-1/2} v_jk, times lambda_j; e_k(z) = a_k / (nu_k sqrt N)
-    row[j] = (Math.sqrt(pop.lambda[j]) * s) / N;
+    let acc = 0;
+    for (let k = 0; k < K; k++) acc += fe[k] * v[j * K + k];
+    row[j] = (Math.sqrt(pop.lambda[j]) * acc) / s;
   }
   return row;
 }
 
+export function weightedKernelRow(pop: NtkPopulation, x: Float64Array, t: number): Float64Array {
+  return kernelRowOf(pop, modeValues(pop, x, t));
+}
+
+/** mubar_tau(z) [D]. */
+export function ntkMean(pop: NtkPopulation, x: Float64Array, t: number): Float64Array {
+  const ek = modeValues(pop, x, t);
+  const { D } = pop;
+  const out = new Float64Array(D);
+  for (let k = 0; k < ek.length; k++) for (let d = 0; d < D; d++) out[d] += ek[k] * pop.meanModes[k * D + d];
+  return out;
+}
+
+/** Per-point quantities of one evaluation point, reused across pairs. */
+export interface NtkRow {
+  /** lambda_j k_tau(z, z_j) / N [N]. */
+  w: Float64Array;
+  /** phi(z; z_j) - <phi(z; .)> [N, D]. */
+  phi: Float64Array;
+}
+
+export function ntkRow(pop: NtkPopulationData, x: Float64Array, t: number): NtkRow {
+  const { N, D, infl, inflMean } = pop;
+  const ek = modeValues(pop, x, t);
+  const K = ek.length;
+  let mean = new Float64Array(D);
+  for (let k = 0; k < K; k++) for (let d = 0; d < D; d++) mean[d] += ek[k] * inflMean[k * D + d];
+  const phi = new Float64Array(N * D);
+  for (let j = 0; j < N; j++)
+    for (let d = 0; d < D; d++) {
+      let s = 0;
+      const o = j * K * D + d;
+      for (let k = 0; k < K; k++) s += ek[k] * infl[o + k * D];
+      phi[j * D + d] = s - mean[d];
+    }
+  mean = new Float64Array(0);
+  return { w: kernelRowOf(pop, ek), phi };
+}
+
 export function ntkMuCov(
-  pop: NtkPopulation,
+  pop: NtkPopulationData,
   xa: Float64Array,
   ta: number,
   xb: Float64Array,
   tb: number,
-  /** weightedKernelRow(pop, xb, tb), when the caller reuses one reference point. */
-  rowB?: Float64Array,
+  /** ntkRow(pop, xb, tb), when the caller reuses one reference point. */
+  rowB?: NtkRow,
 ): CovEstimate {
   const { N, D, P } = pop;
-  const ra = weightedKernelRow(pop, xa, ta);
-  const rb = rowB ?? (xa === xb && ta === tb ? ra : weightedKernelRow(pop, xb, tb));
+  const ra = ntkRow(pop, xa, ta);
+  const rb = rowB ?? (xa === xb && ta === tb ? ra : ntkRow(pop, xb, tb));
   const cov = new Float64Array(D * D);
   const sq = new Float64Array(D * D);
-  const ga = new Float64Array(D);
-  const gb = new Float64Array(D);
-  // Rows hold lambda_j k(z, z_j) / N, so the design average (1/N) sum_j (lambda_j k_a)(lambda_j k_b) X_j
-  // has per-point terms N^2 ra_j rb_j X_j.
+  // Rows hold lambda_j k(z, z_j) / N, so the design average (1/N) sum_j (lambda_j k_a)(lambda_j k_b) C_j
+  // has per-point terms N^2 wa_j wb_j C_j; the design term's per-point terms are phi_a phi_b.
   for (let j = 0; j < N; j++) {
-    const w = ra[j] * rb[j] * N * N;
-    for (let a = 0; a < D; a++) {
-      const r = pop.resid[j * D + a];
-      ga[a] += ra[j] * r;
-      gb[a] += rb[j] * r;
+    const w = ra.w[j] * rb.w[j] * N * N;
+    for (let a = 0; a < D; a++)
       for (let b = 0; b < D; b++) {
-        const term = w * (pop.noise[j * D * D + a * D + b] + r * pop.resid[j * D + b]);
+        const term = w * pop.noise[j * D * D + a * D + b] + ra.phi[j * D + a] * rb.phi[j * D + b];
         cov[a * D + b] += term / N;
         sq[a * D + b] += (term * term) / N;
       }
-    }
   }
   // SE as in population.ts: the spread of the per-point terms over sqrt(N) (the eigenbasis's own
   // Monte-Carlo error is not included).
   const se = new Float64Array(D * D);
   for (let i = 0; i < D * D; i++) se[i] = Math.sqrt(Math.max(0, sq[i] - cov[i] * cov[i]) / N) / P;
-  for (let a = 0; a < D; a++) for (let b = 0; b < D; b++) cov[a * D + b] = (cov[a * D + b] - ga[a] * gb[b]) / P;
+  for (let i = 0; i < D * D; i++) cov[i] /= P;
   return { cov, se };
 }
 
 /** One eigendecomposition per model, shared by all its maps (seeded by the model, not the map). */
 const populations = new WeakMap<NtkState, NtkPopulation>();
 
-export function ntkVkernelMap(node: IrMap, state: NtkState): KernelOutput {
-  const D = state.dim;
+/** The model's own population: its `design` points, seeded by the model (maps and effective_sde). */
+export function ntkModelPopulation(state: NtkState): NtkPopulation {
   let pop = populations.get(state);
   if (!pop) {
     pop = ntkPopulation(state, state.spec.design, deriveSeed(state.spec.seed, 'design'));
     populations.set(state, pop);
   }
+  return pop;
+}
+
+export function ntkVkernelMap(node: IrMap, state: NtkState, ctx?: KernelContext): KernelOutput {
+  const D = state.dim;
+  const pop = ntkModelPopulation(state);
   const { axes, points, count: G } = gridPoints(node.grid);
   const nt = node.t.length;
-  const V = new Float64Array(nt * G * D * D);
-  const se = new Float64Array(nt * G * D * D);
   const ref = node.quantity === 'vkernel_time_correlation' ? node.ref : null;
-  // The time-correlation map pairs every grid point with one reference point: its row once.
-  const refX = ref ? Float64Array.from(ref.x) : null;
-  const refRow = ref && refX ? weightedKernelRow(pop, refX, ref.t) : undefined;
-  for (let k = 0; k < nt; k++) {
-    const t = node.t[k];
-    for (let g = 0; g < G; g++) {
-      const x = points.subarray(g * D, (g + 1) * D);
-      const xb = refX ?? x;
-      const tb = ref ? ref.t : t;
-      const est = ntkMuCov(pop, x, t, xb, tb, refRow);
-      const c = vFactor(state.schedule, 'denoiser', t) * vFactor(state.schedule, 'denoiser', tb);
-      for (let i = 0; i < D * D; i++) {
-        V[(k * G + g) * D * D + i] = c * est.cov[i];
-        se[(k * G + g) * D * D + i] = Math.abs(c) * est.se[i];
-      }
-    }
-  }
+  const job: NtkMapJob = {
+    pop: sharedPopulation(pop),
+    points: shared(points),
+    G,
+    ts: Float64Array.from(node.t),
+    ref: ref ? { x: Float64Array.from(ref.x), t: ref.t } : null,
+    c: Float64Array.from(node.t, (t) => vFactor(state.schedule, 'denoiser', t) * vFactor(state.schedule, 'denoiser', ref ? ref.t : t)),
+    V: new Float64Array(new SharedArrayBuffer(8 * nt * G * D * D)),
+    se: new Float64Array(new SharedArrayBuffer(8 * nt * G * D * D)),
+  };
+  runParallel('ntkmap', job, mapTasks(job), {
+    check: () => ctx?.checkInterrupted(),
+    done: () => undefined,
+    nonFinite: () => {
+      throw new Error('internal: an NTK map task reported a non-finite state');
+    },
+  });
+  const V = job.V.slice();
+  const se = job.se.slice();
   const result = emptyResult();
   const gshape = [nt, ...axes.map((a) => a.length), D, D];
   result.arrays.V = { shape: gshape, dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]' };
@@ -209,6 +330,6 @@ export function ntkVkernelMap(node: IrMap, state: NtkState): KernelOutput {
   result.arrays.nu = { shape: [pop.nu.length], dtype: 'float64', data: pop.nu, doc: 'Nystrom eigenvalues of the lambda-weighted NTK operator (ascending)' };
   result.scalars.mc_samples = pop.N;
   result.scalars.eigenpairs = pop.nu.length;
-  result.notes.push(`NTK V-kernel, continuum form (docs/theory.md 10) on a ${pop.N}-point Nystrom design, target-noise and random-design terms`);
+  result.notes.push(`NTK V-kernel, continuum form (docs/theory.md 10) on a ${pop.N}-point Nystrom design, target-noise and random-design terms (gradient-flow filter derivative)`);
   return { value: { kind: 'map' }, result };
 }

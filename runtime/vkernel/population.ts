@@ -226,7 +226,7 @@ export function vFactor(schedule: Schedule, parametrization: Parametrization, t:
 }
 
 /** Cholesky factors of every N_j [N, D, D]; all zero where N_j is not positive definite. */
-function noiseFactors(noise: Float64Array, N: number, D: number): Float64Array {
+export function noiseFactors(noise: Float64Array, N: number, D: number): Float64Array {
   const out = new Float64Array(N * D * D);
   const L = new Float64Array(D * D);
   for (let j = 0; j < N; j++) {

@@ -81,9 +81,10 @@ function estimate(n: IrNode, F: (model: string) => number, dimOf: (data: string)
         pieces.push({ bytes: f * f * F64, what: `\`${n.name}\`'s ${f} x ${f} Gram matrix`, decl: n.name, args: ['features'] });
         return [f * F64, (2 * f * f + n.samples * f) * F64, `\`${n.name}\`'s ${f} x ${f} Gram matrix and ${n.samples} x ${f} design`];
       }
+      // kernel, eigenvectors, its copy, the filter's divided differences and the design influence [N, N, D]
       if (n.type === 'ntk') {
         pieces.push({ bytes: n.design * n.design * F64, what: `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrix`, decl: n.name, args: ['design'] });
-        return [n.design * F64, 3 * n.design * n.design * F64, `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrices`];
+        return [n.design * F64, (4 + dimOf(n.data)) * n.design * n.design * F64, `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrices`];
       }
       return [0, 0, ''];
     case 'sample': {

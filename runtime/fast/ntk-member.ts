@@ -1,0 +1,79 @@
+// One NTK ensemble member end to end, from plain data only (so a worker thread can run it), as
+// fast/member.ts does for linear models: the model (trained by gradient flow on its DSM samples,
+// models/ntk.ts fitNtk, or drawn as a Gaussian-field virtual model on the Nystrom design,
+// vkernel/ntk-field.ts), the PF-ODE from the member's own initial draws (fast/member.ts
+// integrateBlocked), its samples and histogram written into the shared output arrays. The result
+// depends only on the job and the member index, never on the thread that runs it.
+//
+// API
+//   interface NtkMemberJob
+//   runNtkMember(job, m): number   -1, or the step at which the state became non-finite
+
+import type { IrHistogram } from '../../compiler/ir/types.js';
+import { fitNtk, ntkEvaluator, type NtkParams } from '../models/ntk.js';
+import { drawNtkCoef, type NtkField } from '../vkernel/ntk-field.js';
+import { histogram } from '../histogram.js';
+import { initialDraws, integrateBlocked } from './member.js';
+import type { StepPlan } from './steps.js';
+
+/** Trained members: per member, member-major, x [P, dim], t [P], lambda [P], Y [P, dim]. */
+export interface NtkTrainInputs {
+  kind: 'train';
+  P: number;
+  x: Float64Array;
+  t: Float64Array;
+  lambda: Float64Array;
+  Y: Float64Array;
+}
+
+/** Virtual members: the field on the design Z [N, dim+2], one seed per member. */
+export interface NtkVirtualInputs {
+  kind: 'virtual';
+  field: NtkField;
+  Z: Float64Array;
+  seeds: Float64Array;
+}
+
+export interface NtkMemberJob {
+  spec: NtkParams;
+  dim: number;
+  draws: number;
+  plan: StepPlan;
+  init: { sd: number; L: Float64Array | null };
+  /** Initial-state seed per member. */
+  seeds: Float64Array;
+  histogram: IrHistogram | null;
+  binCount: number;
+  model: NtkTrainInputs | NtkVirtualInputs;
+  samples: Float32Array;
+  density: Float64Array;
+}
+
+function memberModel(job: NtkMemberJob, m: number) {
+  const { dim: D, spec } = job;
+  const w = job.model;
+  if (w.kind === 'virtual') return ntkEvaluator(w.Z, drawNtkCoef(w.field, w.seeds[m]), w.field.N, D, spec);
+  const P = w.P;
+  return fitNtk(
+    w.x.subarray(m * P * D, (m + 1) * P * D),
+    w.t.subarray(m * P, (m + 1) * P),
+    w.lambda.subarray(m * P, (m + 1) * P),
+    w.Y.subarray(m * P * D, (m + 1) * P * D),
+    P,
+    D,
+    spec,
+  ).evaluator;
+}
+
+export function runNtkMember(job: NtkMemberJob, m: number): number {
+  const evaluator = memberModel(job, m);
+  const x = initialDraws(job, m);
+  const none = new Float64Array(0);
+  const bad = integrateBlocked(job.plan, job.dim, job.draws, (t) => evaluator.atTime(none, t), x);
+  if (bad >= 0) return bad;
+  const { dim, draws } = job;
+  const out = job.samples.subarray(m * draws * dim, (m + 1) * draws * dim);
+  for (let i = 0; i < out.length; i++) out[i] = x[i];
+  if (job.histogram) job.density.set(histogram(out, draws, dim, job.histogram).density, m * job.binCount);
+  return -1;
+}

@@ -1,0 +1,121 @@
+// NTK ensembles (sample.ensemble) and their Gaussian-field effective SDE (sample.effective_sde),
+// member by member on every core (fast/pool.ts, task kind 'ntk', fast/ntk-member.ts), with the
+// outputs of the linear ensemble (ensemble.ts membersOutput). Trained member m draws its DSM
+// samples like NtkState.train(m); virtual member m is vkernel/ntk-field.ts drawNtkCoef with its
+// own seed.
+//
+// API
+//   ntkEnsemble(node, state, ctx?): KernelOutput
+//   ntkEffectiveSde(node, state, ctx?): KernelOutput    (gaussian_field only)
+//   runNtkMembers(node, state, members, model, ctx?): MembersOut
+
+import type { IrSample } from '../../compiler/ir/types.js';
+import { deriveSeed } from '../rng.js';
+import { timeGrid } from '../timegrid.js';
+import type { KernelContext, KernelOutput } from '../kernels/types.js';
+import { dsmSamples } from '../models/dsm.js';
+import { targets } from '../models/linear.js';
+import type { NtkState } from '../models/ntk.js';
+import { stepPlan } from '../fast/steps.js';
+import { runParallel, shared } from '../fast/pool.js';
+import type { NtkMemberJob, NtkTrainInputs, NtkVirtualInputs } from '../fast/ntk-member.js';
+import { ntkField, type NtkField } from '../vkernel/ntk-field.js';
+import { ntkModelPopulation } from '../vkernel/ntk.js';
+import { NonFiniteError } from '../errors.js';
+import { membersOutput, type MembersOut } from './ensemble.js';
+
+type EnsembleNode = Extract<IrSample, { method: 'ensemble' }>;
+type SdeNode = Extract<IrSample, { method: 'effective_sde' }>;
+
+export function ntkEnsemble(node: EnsembleNode, state: NtkState, ctx?: KernelContext): KernelOutput {
+  const out = runNtkMembers(node, state, node.members, trainInputs(state, node.members), ctx);
+  return membersOutput(node, state.dim, node.members, out, [
+    `NTK ensemble: ${node.members} networks, tau = ${state.spec.tau}, lr = ${state.spec.lr}`,
+  ]);
+}
+
+export function ntkEffectiveSde(node: SdeNode, state: NtkState, ctx?: KernelContext): KernelOutput {
+  if (node.variant !== 'gaussian_field')
+    throw new Error(`effective_sde variant '${node.variant}' supports linear models; for NTK models use variant = gaussian_field`);
+  const pop = ntkModelPopulation(state);
+  const seeds = Float64Array.from({ length: node.members }, (_, m) => deriveSeed(node.seed, 'virtual', m));
+  const out = runNtkMembers(node, state, node.members, virtualInputs(ntkField(pop), pop.Z, seeds), ctx);
+  const res = membersOutput(node, state.dim, node.members, out, [
+    `Gaussian-field effective SDE of an NTK model: ${node.members} virtual models on the model's ` +
+      `${pop.N}-point Nystrom design (its \`design\`, not mc_samples), target-noise and random-design terms (docs/theory.md 10)`,
+  ]);
+  res.result.scalars.mc_samples = pop.N;
+  return res;
+}
+
+export function runNtkMembers(
+  node: EnsembleNode | SdeNode,
+  state: NtkState,
+  members: number,
+  model: NtkTrainInputs | NtkVirtualInputs,
+  ctx?: KernelContext,
+): MembersOut {
+  const dim = state.dim;
+  const sc = state.schedule;
+  if (sc.shape) throw new Error('NTK models support isotropic forward processes only');
+  const times = timeGrid(node.grid, sc.T);
+  const plan = stepPlan(sc, times, node.solver, 'denoiser', dim);
+  const binCount = dim === 1 ? node.histogram.bins : node.histogram.bins ** 2;
+  const job: NtkMemberJob = {
+    spec: { depth: state.spec.depth, t_range: state.spec.t_range, lr: state.spec.lr, tau: state.spec.tau },
+    dim,
+    draws: node.draws,
+    plan,
+    init: { sd: Math.sqrt(sc.s2(sc.T)), L: null },
+    seeds: Float64Array.from({ length: members }, (_, m) => deriveSeed(node.seed, 'member', m)),
+    histogram: dim <= 2 ? node.histogram : null,
+    binCount,
+    model,
+    samples: new Float32Array(new SharedArrayBuffer(4 * members * node.draws * dim)),
+    density: new Float64Array(new SharedArrayBuffer(dim <= 2 ? 8 * members * binCount : 0)),
+  };
+  ctx?.progress?.start(`${node.name}: ${members} NTK members`, members);
+  runParallel('ntk', job, members, {
+    check: () => ctx?.checkInterrupted(),
+    done: (n) => ctx?.progress?.tick(n),
+    nonFinite: (m, step) => {
+      throw new NonFiniteError({ quantity: `NTK-model PF-ODE state (member ${m})`, step, t: times[step], s2: plan.s2[step] });
+    },
+  });
+  ctx?.progress?.end();
+  return { samples: job.samples.slice(), memberDensity: job.density.slice(), binCount };
+}
+
+/** Member m's DSM samples and targets, drawn exactly as state.train(m) draws them. */
+function trainInputs(state: NtkState, members: number): NtkTrainInputs {
+  const { spec, data, schedule, dim } = state;
+  const P = spec.samples;
+  const x = new Float64Array(new SharedArrayBuffer(8 * members * P * dim));
+  const t = new Float64Array(new SharedArrayBuffer(8 * members * P));
+  const lambda = new Float64Array(new SharedArrayBuffer(8 * members * P));
+  const Y = new Float64Array(new SharedArrayBuffer(8 * members * P * dim));
+  for (let m = 0; m < members; m++) {
+    const s = dsmSamples(data, schedule, P, spec.t_range, deriveSeed(spec.seed, 'member', m));
+    const tg = targets(s, schedule, 'denoiser');
+    x.set(s.x, m * P * dim);
+    t.set(s.t, m * P);
+    lambda.set(tg.lambda, m * P);
+    Y.set(tg.Y, m * P * dim);
+  }
+  return { kind: 'train', P, x, t, lambda, Y };
+}
+
+/** The field's arrays in shared memory (read by every thread, copied once). */
+function virtualInputs(f: NtkField, Z: Float64Array, seeds: Float64Array): NtkVirtualInputs {
+  const field: NtkField = {
+    ...f,
+    lambda: shared(f.lambda),
+    noiseChol: shared(f.noiseChol),
+    v: shared(f.v),
+    nu: shared(f.nu),
+    f: shared(f.f),
+    meanModes: shared(f.meanModes),
+    infl: shared(f.infl),
+  };
+  return { kind: 'virtual', field, Z: shared(Z), seeds };
+}
