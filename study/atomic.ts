@@ -21,22 +21,52 @@ function fsyncPath(p: string): void {
   }
 }
 
-/** Writes to a temporary file beside `target`, fsyncs it, then renames it over `target`. */
+/** Writes all of `bytes`: write(2) may store fewer bytes than asked (a disk filling up mid-write
+ * returns the count it managed and fails only on the next call), so one call is not enough. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let off = 0; off < bytes.length; ) {
+    const n = fs.writeSync(fd, bytes, off, bytes.length - off);
+    if (n <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    off += n;
+  }
+}
+
+/** Errors name the file the caller asked for, not the temporary or a bare descriptor. */
+function blame(err: unknown, target: string): unknown {
+  if (err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string') (err as NodeJS.ErrnoException).path = target;
+  return err;
+}
+
+/**
+ * Writes to a temporary file beside `target`, fsyncs it, then renames it over `target`: on any
+ * failure (a full disk included) `target` keeps its old contents. A symbolic link is followed
+ * (the file it points to is replaced) and an existing file keeps its permission bits, so
+ * rewriting a user's study in place changes nothing but its text.
+ */
 export function writeFileAtomic(target: string, data: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const tmp = tempName(target);
+  let real = target;
+  let mode: number | undefined;
   try {
-    const fd = fs.openSync(tmp, 'w');
+    real = fs.realpathSync(target);
+    mode = fs.statSync(real).mode & 0o7777;
+  } catch {
+    // no such file yet: created with the default mode
+  }
+  fs.mkdirSync(path.dirname(real), { recursive: true });
+  const tmp = tempName(real);
+  try {
+    const fd = fs.openSync(tmp, 'w', mode);
     try {
-      fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+      writeAll(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
-    fs.renameSync(tmp, target);
+    if (mode !== undefined) fs.chmodSync(tmp, mode);
+    fs.renameSync(tmp, real);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
-    throw err;
+    throw blame(err, target);
   }
 }
 

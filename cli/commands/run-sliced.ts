@@ -35,7 +35,7 @@ function gtvCommand(): string[] {
 }
 
 export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<number> {
-  const { prepareStudy, runId, uniqueRunDir } = await import('../../study/run.js');
+  const { prepareStudy, runId, createRunDir } = await import('../../study/run.js');
   const { makePlan, writePlan, sliceDir } = await import('../../study/plan.js');
   let sources = new Map<string, string>();
   const prep = await prepareStudy(
@@ -57,7 +57,7 @@ export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<numb
   const cells = prep.doc.cells.length;
   // More slices than cells would only add empty processes or array tasks.
   const slices = Math.max(1, Math.min(opts.emit ? (opts.emit.tasks ?? cells) : opts.jobs, cells));
-  const runDir = path.resolve(opts.out ?? uniqueRunDir(path.join('gtv-out', prep.doc.study), runId(new Date())));
+  const runDir = path.resolve(opts.out ?? createRunDir(path.join('gtv-out', prep.doc.study), runId(new Date())));
   const plan = makePlan(prep, opts.file, opts.cacheDir ?? path.join('gtv-out', '.cache'), slices, opts.fresh);
   fs.mkdirSync(runDir, { recursive: true });
   writePlan(runDir, plan);

@@ -160,13 +160,20 @@ export const runCommand: Command = {
         return diagCode;
       case 'usage':
         throw new UsageError(outcome.message, this.name);
+      case 'busy':
+        io.stderr(`gtv run: ${outcome.message}\n`);
+        return EXIT_USAGE;
       case 'interrupted':
         io.stderr(`gtv run: interrupted; finished cells are cached, run again to resume (${outcome.runDir})\n`);
         return EXIT_INTERRUPTED;
       case 'failed':
-      case 'missing': // only cache-only runs (gtv collect) report missing cells
-        io.stderr(`gtv run: ${outcome.error}\nFinished cells are cached; run again to resume. Manifest: ${outcome.runDir}/manifest.json\n`);
+      case 'missing': {
+        // only cache-only runs (gtv collect) report missing cells
+        const done = outcome.executed.length + outcome.cached.length;
+        const resume = done > 0 ? `The ${done} cell(s) finished in this run are cached; run again to resume. ` : '';
+        io.stderr(`gtv run: ${outcome.error}\n${resume}Manifest: ${outcome.runDir}/manifest.json\n`);
         return EXIT_USAGE;
+      }
       case 'complete':
         io.stdout(`${outcome.runDir}\n`);
         return EXIT_OK;

@@ -17,7 +17,7 @@ import { FakeExecutor, fakeDeps, gapStudy } from './fixtures.js';
 // the Slurm script and the process pool, with the fake executor (no runtime).
 
 function started(o: RunOutcome) {
-  if (o.status === 'compile-errors' || o.status === 'usage') throw new Error(`run did not start: ${o.status}`);
+  if (o.status === 'compile-errors' || o.status === 'usage' || o.status === 'busy') throw new Error(`run did not start: ${o.status}`);
   return o;
 }
 
