@@ -31,7 +31,7 @@ export function fsProblem(err: unknown): string | null {
   if (!(err instanceof Error)) return null;
   const e = err as NodeJS.ErrnoException;
   if (typeof e.code !== 'string' || typeof e.syscall !== 'string' || !(e.code in MEANINGS)) return null;
-  const verb = READS.has(e.syscall) ? 'cannot read' : 'cannot write';
+  const verb = READS.has(e.syscall) ? 'cannot read' : e.syscall === 'open' ? 'cannot open' : 'cannot write';
   // A temporary's name is the target's plus TEMP_MARK and a suffix: name the target.
   const where = e.path ? e.path.split(TEMP_MARK)[0] : `(${e.syscall})`;
   return `${verb} ${where}: ${MEANINGS[e.code]} (${e.code})`;

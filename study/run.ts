@@ -11,7 +11,7 @@ import type { IrCell, IrDocument } from '../compiler/ir/types.js';
 import type { CellResult, ExecuteOptions } from '../runtime/results.js';
 import { sweepTemporaries, writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { ResultCache, cellCacheKey } from './cache.js';
-import { cellDirName, linkCellFiles, readCellFiles, writeCellFiles } from './cellio.js';
+import { cellDirName, copyCellFiles, readCellFiles, writeCellFiles } from './cellio.js';
 import { errorText } from './fs-errors.js';
 import { canonicalJson, sha256 } from './hash.js';
 import { type Manifest, type ManifestCell, writeManifest } from './manifest.js';
@@ -255,9 +255,11 @@ async function runLocked(opts: RunOptions, deps: RunDeps, prepared: PreparedStud
 
   if (opts.cacheOnly) {
     for (const entry of cells) {
-      if (entry.status === 'other_slice' || cache.lookup(entry.key)) continue;
+      if (entry.status === 'other_slice') continue;
+      const hit = cache.lookup(entry.key);
+      if (hit && 'dir' in hit) continue;
       entry.status = 'failed';
-      entry.error = 'not in the cache';
+      entry.error = hit ? `the cache entry is damaged (${hit.damaged}); compute it again` : 'not in the cache';
       missing.push({ id: entry.id, index: entry.index });
     }
     if (missing.length > 0) return finish('missing', `${missing.length} of ${cells.length} cell(s) not in the cache: ${missing.map((m) => m.id).join('; ')}`);
@@ -276,11 +278,13 @@ async function runLocked(opts: RunOptions, deps: RunDeps, prepared: PreparedStud
     const t0 = Date.now();
     const label = `[${i + 1}/${todo.length}] ${cell.id}`;
     try {
-      let cacheDir = opts.fresh ? null : cache.lookup(entry.key);
+      const hit = opts.fresh ? null : cache.lookup(entry.key);
+      if (hit && 'damaged' in hit) reporter.warn(`${label}: the cached result is damaged (${hit.damaged}); recomputing it`);
+      let cacheDir = hit && 'dir' in hit ? hit.dir : null;
       entry.from = cacheDir ? 'cache' : 'computed';
       if (!cacheDir) {
         // Guards the cacheOnly promise against a cache emptied since the check above.
-        if (opts.cacheOnly) throw new Error('not in the cache (a cache-only run executes nothing)');
+        if (opts.cacheOnly) throw new Error(`${hit ? 'damaged in' : 'not in'} the cache (a cache-only run executes nothing)`);
         reporter.info(`${label}: running`);
         const result = await deps.executor.executeCell(doc, cell, { progress: reporter, interrupted });
         try {
@@ -290,7 +294,7 @@ async function runLocked(opts: RunOptions, deps: RunDeps, prepared: PreparedStud
         }
       }
       const src = cacheDir;
-      writeDirAtomic(path.join(runDir, entry.dir), (tmp) => linkCellFiles(src, tmp));
+      writeDirAtomic(path.join(runDir, entry.dir), (tmp) => copyCellFiles(src, tmp));
       const result = readCellFiles(path.join(runDir, entry.dir));
       results.set(cell.id, result);
       entry.timings = result.timings;

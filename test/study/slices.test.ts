@@ -197,7 +197,7 @@ describe('study slices, cache-only collect and plans (fake executor)', function 
       runDir,
       threadsPerSlice: 2,
       env: process.env,
-      reporter: { info: (l) => lines.push(l), start() {}, tick() {}, end() {} },
+      reporter: { info: (l) => lines.push(l), warn: (l) => lines.push(l), start() {}, tick() {}, end() {} },
       interrupted: () => false,
     });
     expect(result.interrupted).to.equal(false);
