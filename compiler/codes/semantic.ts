@@ -396,6 +396,19 @@ file paths and plot file names.`,
     explain: `A plot's \`by (...)\` takes at most two sweep axes (rows, then columns), each once; and
 two plots cannot write the same file or share a name.`,
   },
+  plotFileReserved: {
+    code: 'GTV0610',
+    severity: 'error',
+    title: 'plot file owned by the run',
+    explain: `A plot cannot write a file the run folder keeps for itself: \`metrics.csv\`,
+\`metrics.json\`, \`manifest.json\`, \`report.html\`, \`study.gtv\`, \`plan.json\`, \`slurm.sh\`,
+anything under \`cells/\` (the cells' results) or \`slices/\`. A table plot writes .csv, .svg and
+.png under its name, so \`plot table(gap) to "metrics.csv"\` would replace the run's metrics
+table. Names are compared without case. Choose another name:
+
+    plot table(gap) to "metrics.csv"          # error: the run's own metrics.csv
+    plot table(gap) to "tables/gap.csv"       # fine`,
+  },
   unusedDefinition: {
     code: 'GTV0701',
     severity: 'warning',
