@@ -12,6 +12,20 @@ function tempName(target: string): string {
   return path.join(path.dirname(target), `${path.basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
+/** `mkdir -p` whose error is the real one: Node's recursive mkdir reports ENOENT when a folder
+ * cannot be created on a read-only file system, so the levels are retried one by one. */
+export function makeDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const missing: string[] = [];
+    for (let d = path.resolve(dir); !fs.existsSync(d) && path.dirname(d) !== d; d = path.dirname(d)) missing.unshift(d);
+    for (const d of missing) fs.mkdirSync(d);
+    throw err;
+  }
+}
+
 function fsyncPath(p: string): void {
   const fd = fs.openSync(p, 'r');
   try {
@@ -52,7 +66,7 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
   } catch {
     // no such file yet: created with the default mode
   }
-  fs.mkdirSync(path.dirname(real), { recursive: true });
+  makeDir(path.dirname(real));
   const tmp = tempName(real);
   try {
     const fd = fs.openSync(tmp, 'w', mode);
@@ -80,7 +94,7 @@ export function writeJsonAtomic(target: string, value: unknown): void {
  * gap is the instant between removing the old folder and the rename.
  */
 export function writeDirAtomic(target: string, fill: (dir: string) => void): void {
-  fs.mkdirSync(path.dirname(target), { recursive: true });
+  makeDir(path.dirname(target));
   const tmp = tempName(target);
   try {
     fs.mkdirSync(tmp);

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Diagnostic } from '../compiler/diagnostics/types.js';
 import type { IrCell, IrDocument } from '../compiler/ir/types.js';
 import type { CellResult, ExecuteOptions } from '../runtime/results.js';
-import { sweepTemporaries, writeDirAtomic, writeFileAtomic } from './atomic.js';
+import { makeDir, sweepTemporaries, writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { ResultCache, cellCacheKey } from './cache.js';
 import { cellDirName, copyCellFiles, readCellFiles, writeCellFiles } from './cellio.js';
 import { errorText } from './fs-errors.js';
@@ -112,7 +112,7 @@ export function runId(now: Date): string {
 /** Creates a fresh folder under `parent` and returns it (a second run within the same second
  * gets a suffix). Created here, exclusively, so two runs started together get different ones. */
 export function createRunDir(parent: string, id: string): string {
-  fs.mkdirSync(parent, { recursive: true });
+  makeDir(parent);
   for (let n = 1; ; n++) {
     const dir = path.join(parent, n === 1 ? id : `${id}-${n}`);
     try {
@@ -153,6 +153,15 @@ export async function prepareStudy(opts: RunOptions, deps: RunDeps): Promise<Pre
   return { diagnostics, compiled: picked, doc, changes, scale, backend, studyHash: sha256(canonicalJson(picked)) };
 }
 
+/** Whether `p` exists and is not a folder (errors such as ENOTDIR are left to the mkdir). */
+function isFile(p: string): boolean {
+  try {
+    return !fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export async function runStudy(opts: RunOptions, deps: RunDeps): Promise<RunOutcome> {
   const reporter = opts.reporter ?? createReporter();
   const interrupted = opts.interrupted ?? (() => false);
@@ -164,11 +173,11 @@ export async function runStudy(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   }
   const outRoot = opts.outRoot ?? 'gtv-out';
   const started = new Date();
-  if (opts.out !== undefined && fs.statSync(opts.out, { throwIfNoEntry: false })?.isDirectory() === false) {
+  if (opts.out !== undefined && isFile(opts.out)) {
     return { status: 'usage', diagnostics, message: `the run folder ${opts.out} is a file; choose another --out` };
   }
   const runDir = opts.out ?? createRunDir(path.join(outRoot, doc.study), runId(started));
-  fs.mkdirSync(runDir, { recursive: true });
+  makeDir(runDir);
   const lock = lockRunDir(runDir);
   if (typeof lock === 'string') return { status: 'busy', diagnostics, message: lock };
   try {
@@ -185,7 +194,7 @@ async function runLocked(opts: RunOptions, deps: RunDeps, prepared: PreparedStud
   const version = gtvVersion();
   const outRoot = opts.outRoot ?? 'gtv-out';
   const cellsDir = path.join(runDir, 'cells');
-  fs.mkdirSync(cellsDir, { recursive: true });
+  makeDir(cellsDir);
   sweepTemporaries(runDir);
   sweepTemporaries(cellsDir);
   const cache = new ResultCache(opts.cacheDir ?? path.join(outRoot, '.cache'));

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { compileFile } from '../../compiler/driver.js';
+import { makeDir } from '../../study/atomic.js';
 import { createReporter } from '../../study/progress.js';
 import { UsageError, EXIT_USAGE } from '../exit.js';
 import type { CliIo } from '../io.js';
@@ -59,12 +60,12 @@ export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<numb
   const slices = Math.max(1, Math.min(opts.emit ? (opts.emit.tasks ?? cells) : opts.jobs, cells));
   const runDir = path.resolve(opts.out ?? createRunDir(path.join('gtv-out', prep.doc.study), runId(new Date())));
   const plan = makePlan(prep, opts.file, opts.cacheDir ?? path.join('gtv-out', '.cache'), slices, opts.fresh);
-  fs.mkdirSync(runDir, { recursive: true });
+  makeDir(runDir);
   writePlan(runDir, plan);
 
   if (opts.emit) {
     const { SLURM_FILE, shellQuote, slurmScript } = await import('../../study/slurm.js');
-    for (let i = 1; i <= slices; i++) fs.mkdirSync(sliceDir(runDir, i), { recursive: true });
+    for (let i = 1; i <= slices; i++) makeDir(sliceDir(runDir, i));
     const script = path.join(runDir, SLURM_FILE);
     fs.writeFileSync(script, slurmScript(plan, runDir, { command: gtvCommand(), cwd: process.cwd(), ...opts.emit }), { mode: 0o755 });
     io.stdout(

@@ -27,9 +27,22 @@ export function mountTmpfs(size: string): { dir: string; unmount(): void } | { r
   };
 }
 
-/** Mounts a read-only tmpfs, or null where mounting is not allowed. */
-export function mountReadOnly(): { dir: string; unmount(): void } | { reason: string } {
-  return mountTmpfs('64k,ro');
+/** A folder nothing can be written into: mode 0555, or for root (whom modes do not stop) a
+ * read-only tmpfs; the reason where neither is possible. */
+export function readOnlyDir(): { dir: string; remove(): void } | { reason: string } {
+  if (process.getuid?.() !== 0) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gtv-ro-'));
+    fs.chmodSync(dir, 0o555);
+    return {
+      dir,
+      remove: () => {
+        fs.chmodSync(dir, 0o755);
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const m = mountTmpfs('64k,ro');
+  return 'reason' in m ? m : { dir: m.dir, remove: m.unmount };
 }
 
 /** Fills the file system holding `dir` with `dir/filler` until `leave` bytes remain free. */
