@@ -91,26 +91,43 @@ export function writeJsonAtomic(target: string, value: unknown): void {
 /**
  * Builds a folder under a temporary name with `fill`, then swaps it in for `target` (replacing
  * an older one). Readers see the old folder or the new one, never a partly filled one; the only
- * gap is the instant between removing the old folder and the rename.
+ * gap is the instant between moving the old folder aside and the rename. Several processes may
+ * swap in the same target at once (a shared cache): a folder another one moved first is not an
+ * error, and with `keep` a complete folder that appeared meanwhile is kept instead of replaced.
  */
-export function writeDirAtomic(target: string, fill: (dir: string) => void): void {
+export function writeDirAtomic(target: string, fill: (dir: string) => void, keep?: (existing: string) => boolean): void {
   makeDir(path.dirname(target));
   const tmp = tempName(target);
+  const olds: string[] = [];
   try {
     fs.mkdirSync(tmp);
     fill(tmp);
     for (const f of fs.readdirSync(tmp)) fsyncPath(path.join(tmp, f));
-    if (fs.existsSync(target)) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        fs.renameSync(tmp, target); // replaces a missing or empty target
+        break;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt >= 5) throw err;
+      }
+      if (keep?.(target)) {
+        fs.rmSync(tmp, { recursive: true, force: true });
+        break;
+      }
       const old = tempName(target);
-      fs.renameSync(target, old);
-      fs.renameSync(tmp, target);
-      fs.rmSync(old, { recursive: true, force: true });
-    } else {
-      fs.renameSync(tmp, target);
+      try {
+        fs.renameSync(target, old);
+        olds.push(old);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; // moved by another process
+      }
     }
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
-    throw err;
+    throw blame(err, target);
+  } finally {
+    for (const old of olds) fs.rmSync(old, { recursive: true, force: true });
   }
 }
 

@@ -37,8 +37,10 @@ export class ResultCache {
     return problem ? { damaged: problem } : { dir };
   }
 
-  store(key: string, fill: (dir: string) => void): string {
-    writeDirAtomic(this.dir(key), fill);
+  /** Writes the entry of `key` with `fill`. Another process may have stored the same key since
+   * the lookup (same key, same result): its entry is kept if sound, unless `replace` (--fresh). */
+  store(key: string, fill: (dir: string) => void, replace = false): string {
+    writeDirAtomic(this.dir(key), fill, replace ? undefined : (existing) => cellDirProblem(existing) === null);
     return this.dir(key);
   }
 }

@@ -297,7 +297,7 @@ async function runLocked(opts: RunOptions, deps: RunDeps, prepared: PreparedStud
         reporter.info(`${label}: running`);
         const result = await deps.executor.executeCell(doc, cell, { progress: reporter, interrupted });
         try {
-          cacheDir = cache.store(entry.key, (dir) => writeCellFiles(dir, cell, result));
+          cacheDir = cache.store(entry.key, (dir) => writeCellFiles(dir, cell, result), Boolean(opts.fresh));
         } catch (err) {
           throw new Error(`cannot store the cell in the cache: ${errorText(err)}; free space or choose another cache with --cache DIR`);
         }
