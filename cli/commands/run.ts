@@ -1,7 +1,8 @@
 // `gtv run FILE`: compile a study, execute its cells (cached ones are reused), write the run
 // folder with arrays, metrics, plots and report.html. The orchestration lives in study/run.ts;
 // this file wires the real compiler and runtime into it, handles Ctrl-C, and maps the outcome to
-// an exit code: 0 complete, 1 errors in the study, 2 usage error or failed run, 130 interrupted.
+// an exit code: 0 complete, 1 errors in the study, 2 usage error, failed run or a run folder in
+// use by another run, 130 interrupted.
 // `--cells i/n` runs one slice; `--jobs N` and `--emit slurm` write a plan and run the slices in
 // child processes or leave them to Slurm (run-sliced.ts).
 import { compileFile } from '../../compiler/driver.js';
