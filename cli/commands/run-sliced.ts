@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { compileFile } from '../../compiler/driver.js';
-import { makeDir } from '../../study/atomic.js';
+import { makeDir, writeFileAtomic } from '../../study/atomic.js';
 import { createReporter } from '../../study/progress.js';
 import { UsageError, EXIT_USAGE } from '../exit.js';
 import type { CliIo } from '../io.js';
@@ -67,7 +67,8 @@ export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<numb
     const { SLURM_FILE, shellQuote, slurmScript } = await import('../../study/slurm.js');
     for (let i = 1; i <= slices; i++) makeDir(sliceDir(runDir, i));
     const script = path.join(runDir, SLURM_FILE);
-    fs.writeFileSync(script, slurmScript(plan, runDir, { command: gtvCommand(), cwd: process.cwd(), ...opts.emit }), { mode: 0o755 });
+    writeFileAtomic(script, slurmScript(plan, runDir, { command: gtvCommand(), cwd: process.cwd(), ...opts.emit }));
+    fs.chmodSync(script, 0o755);
     io.stdout(
       `${script}: ${slices} array task(s) for the ${cells} cell(s) of study ${plan.study}\n` +
         `submit:       sbatch ${shellQuote(script)}\n` +
