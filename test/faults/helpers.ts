@@ -76,6 +76,8 @@ const cjsFs = createRequire(import.meta.url)('node:fs') as typeof fs;
  */
 export function injectFullDisk(under: string, free = 0): () => void {
   const orig = { writeSync: cjsFs.writeSync, writeFileSync: cjsFs.writeFileSync, openSync: cjsFs.openSync };
+  // Node's own writeFileSync may call the exported openSync and writeSync: the patched ones
+  // below see only gtv's direct calls, because writeFileSync is replaced as a whole.
   const watched = new Set<number>();
   let left = free;
   const inside = (p: unknown): boolean => typeof p === 'string' && path.resolve(p).startsWith(path.resolve(under) + path.sep);
@@ -103,7 +105,13 @@ export function injectFullDisk(under: string, free = 0): () => void {
     const bytes = bytesOf(data);
     const n = Math.min(left, bytes.length);
     left -= n;
-    orig.writeFileSync(p, bytes.subarray(0, n));
+    // Through the saved functions, so node's own writeFileSync cannot count the bytes twice.
+    const fd = orig.openSync(p as fs.PathLike, 'w');
+    try {
+      if (n > 0) orig.writeSync(fd, bytes.subarray(0, n));
+    } finally {
+      cjsFs.closeSync(fd);
+    }
     if (n < bytes.length) throw enospc(String(p));
   }) as typeof fs.writeFileSync;
   syncBuiltinESMExports();
