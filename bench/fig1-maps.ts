@@ -1,5 +1,5 @@
 // The Fig. 1 workload shared by bench/runtime.ts and bench/runtime-core.ts: the proxy-score
-// variance ratio of the four data sets at five times on a 100 x 100 grid (math.md 13.1), run
+// variance ratio of the four data sets at five times on a 100 x 100 grid (docs/theory.md 13.1), run
 // through executeCell as a study would run it.
 //
 // API

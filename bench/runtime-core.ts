@@ -1,4 +1,4 @@
-// Runtime-core benchmark: the Fig. 1 maps (4 data sets x 5 times x 100 x 100 grid, math.md 13.1)
+// Runtime-core benchmark: the Fig. 1 maps (4 data sets x 5 times x 100 x 100 grid, docs/theory.md 13.1)
 // and PF-ODE throughput with the exact score, against the backend's own float32 matmul peak
 // measured in the same run (so the ratio is comparable across machines).
 // Run: npx tsx bench/runtime-core.ts [--backend wasm|cpu]

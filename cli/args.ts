@@ -22,7 +22,7 @@ export function parseCommandArgs(
   let parsed: ParsedArgs;
   try {
     parsed = parseArgs({
-      args,
+      args: attachNegativeValues(args, options),
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
@@ -35,6 +35,29 @@ export function parseCommandArgs(
     return undefined;
   }
   return parsed;
+}
+
+/**
+ * `--scale -1` and `--cells -1/2`: parseArgs takes a value starting with `-` for an option and
+ * gives up ("needs a value"); joining them as `--scale=-1` lets the command say why the value
+ * is invalid and what is allowed.
+ */
+function attachNegativeValues(args: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    const next = args[i + 1];
+    const name = a.startsWith('--') ? a.slice(2) : a.length === 2 && a.startsWith('-') ? Object.keys(options).find((k) => options[k].short === a[1]) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 function shortParseError(e: unknown): string {

@@ -102,11 +102,19 @@ export class AstBuilder {
     return this.span(t.startOffset, tokenEnd(t));
   }
 
-  /** Span from the first to the last of the given pieces that exist; empty at `at` if none does. */
-  private cover(at: number, ...parts: (IToken | Span | undefined)[]): Span {
+  /**
+   * Span from the first to the last of the given pieces that exist; empty at `at` if none does.
+   * Lists of pieces come as arrays, not spread arguments: a list literal may have 10^6 items.
+   */
+  private cover(at: number, ...parts: (IToken | Span | undefined | readonly { span: Span }[])[]): Span {
     let start = Infinity;
     let end = -Infinity;
+    const pieces: (IToken | Span | undefined)[] = [];
     for (const p of parts) {
+      if (Array.isArray(p)) for (const x of p) pieces.push(x.span);
+      else pieces.push(p as IToken | Span | undefined);
+    }
+    for (const p of pieces) {
       if (!p) continue;
       if ('start' in p) {
         start = Math.min(start, p.start.offset);
@@ -242,7 +250,7 @@ export class AstBuilder {
       kind: 'plot',
       value,
       by,
-      span: this.cover(0, kw, value.span, c.RParen?.[0], ...by.map((b) => b.span), to?.span),
+      span: this.cover(0, kw, value.span, c.RParen?.[0], by, to?.span),
     };
     if (name) stmt.name = name;
     if (to) stmt.to = to;
@@ -389,7 +397,7 @@ export class AstBuilder {
       const itemAt = isReal(open) ? tokenEnd(open) : at;
       const exprs = l.items?.[0]?.children.items ?? [];
       const items = exprs.map((e) => this.expr(e, itemAt));
-      const node: Expr = { kind: 'list', items, span: this.cover(at, open, ...items.map((i) => i.span), l.RBracket?.[0]) };
+      const node: Expr = { kind: 'list', items, span: this.cover(at, open, items, l.RBracket?.[0]) };
       return this.checked(node, items);
     }
     if (c.paren) {
@@ -415,7 +423,7 @@ export class AstBuilder {
       kind: 'call',
       callee,
       args,
-      span: this.cover(at, callee.span, ...args.map((a) => a.span), c.RParen?.[0]),
+      span: this.cover(at, callee.span, args, c.RParen?.[0]),
     };
     return this.checked(node, args.map((a) => a.value));
   }

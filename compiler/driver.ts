@@ -9,7 +9,8 @@ import { reportUnused } from './checks/unused.js';
 import { SEM } from './codes/semantic.js';
 import { sortDiagnostics } from './diagnostics/order.js';
 import type { Diagnostic } from './diagnostics/types.js';
-import { nodeHost, normalizePath, type CompilerHost } from './host.js';
+import { nodeHostFor, normalizePath, type CompilerHost } from './host.js';
+import { readOptionsFromEnv } from './read-policy.js';
 import type { IrDocument } from './ir/types.js';
 import { validateIr } from './ir/validate.js';
 import { checkLetNames, lowerStudy } from './lower.js';
@@ -31,11 +32,12 @@ export interface CompileOutput {
   asts: Map<string, SourceFile>;
 }
 
-export function compileFile(path: string, host: CompilerHost = nodeHost): CompileOutput {
+/** Without a host: the disk, under the read policy with the options of GTV_ALLOW_READ and GTV_MAX_FILE_SIZE. */
+export function compileFile(path: string, host: CompilerHost = nodeHostFor(path, readOptionsFromEnv().options)): CompileOutput {
   return compile(normalizePath(path), undefined, host);
 }
 
-export function compileSource(text: string, path: string, host: CompilerHost = nodeHost): CompileOutput {
+export function compileSource(text: string, path: string, host: CompilerHost = nodeHostFor(path, readOptionsFromEnv().options)): CompileOutput {
   return compile(normalizePath(path), text, host);
 }
 
@@ -74,7 +76,7 @@ function compile(path: string, text: string | undefined, host: CompilerHost): Co
       if (!diagnostics.some((d) => d.severity === 'error')) {
         for (const doc of docs) {
           const problems = validateIr(doc);
-          diagnostics.push(...problems.map((d) => ({ ...d, message: `${d.message} (study \`${doc.study}\`)` })));
+          for (const d of problems) diagnostics.push({ ...d, message: `${d.message} (study \`${doc.study}\`)` });
         }
         if (!diagnostics.some((d) => d.severity === 'error')) out.studies = docs;
       }

@@ -161,6 +161,9 @@ function boundBracketDepth(tokens: IToken[], report: Report): { tokens: IToken[]
     if (t === LParen || t === LBracket) {
       if (depth === MAX_BRACKET_DEPTH) {
         out ??= tokens.slice(0, i);
+        // A call is cut with its name, so the name is not left behind to look like a variable.
+        let first = tok;
+        if (t === LParen && i > 0 && tokens[i - 1].tokenType === Ident && out.at(-1) === tokens[i - 1]) first = out.pop()!;
         let inner = 0;
         let j = i;
         for (; j < tokens.length; j++) {
@@ -171,9 +174,9 @@ function boundBracketDepth(tokens: IToken[], report: Report): { tokens: IToken[]
           if (inner === 0) break;
         }
         const last = tokens[Math.min(j, tokens.length - 1) - (j < tokens.length && inner === 0 ? 0 : 1)] ?? tok;
-        report('GTV0107', `brackets nested too deeply (more than ${MAX_BRACKET_DEPTH} levels)`, tok.startOffset, endOf(last), 'split the expression into several `let` definitions');
+        report('GTV0107', `brackets nested too deeply (more than ${MAX_BRACKET_DEPTH} levels)`, first.startOffset, endOf(last), 'split the expression into several `let` definitions');
         // No lines or columns: the lexer tracks offsets only, and lines are looked up from those.
-        const stand = createTokenInstance(Ident, '', tok.startOffset, endOf(last) - 1, Number.NaN, Number.NaN, Number.NaN, Number.NaN);
+        const stand = createTokenInstance(Ident, '', first.startOffset, endOf(last) - 1, Number.NaN, Number.NaN, Number.NaN, Number.NaN);
         tooDeep.add(stand);
         out.push(stand);
         i = inner === 0 ? j : j - 1;

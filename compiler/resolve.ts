@@ -6,7 +6,8 @@ import type { Decl, DeclKind, Ident, LetStmt, PlotStmt, Setting, SourceFile, Stu
 import { SEM } from './codes/semantic.js';
 import type { Reporter } from './checks/report.js';
 import type { Diagnostic } from './diagnostics/types.js';
-import { resolveFrom, type CompilerHost } from './host.js';
+import { isMissing, readCode, readHint } from './checks/read-failure.js';
+import { isReadFailure, resolveFrom, type CompilerHost } from './host.js';
 import { parseSource } from './parse.js';
 
 export type DefKind = 'let' | 'sweep' | DeclKind;
@@ -46,39 +47,57 @@ export const RESERVED = new Set(['x', 'y', 'z', 't', 'pi', 'true_density']);
 export function loadProgram(root: string, rootText: string | undefined, host: CompilerHost, r: Reporter): Program {
   const prog: Program = { root, files: new Map(), asts: new Map(), imported: [], syntax: [] };
   const text = rootText ?? host.readFile(root);
-  if (text === undefined) {
-    r.report(SEM.importNotFound, `cannot read \`${root}\``, undefined);
+  if (typeof text !== 'string') {
+    const why = isReadFailure(text) ? text : { failure: 'not-found' as const, message: 'cannot be read' };
+    r.report(readCode(why), `\`${root}\` ${why.message}`, undefined);
     return prog;
   }
+  const idOf = (file: string) => host.realpath?.(file) ?? file;
   const done = new Set<string>();
-  const onStack: string[] = [];
-  const visit = (file: string, source: string) => {
+  const onStack: { id: string; file: string }[] = [];
+  const rootId = idOf(root);
+  const visit = (file: string, id: string, source: string) => {
     prog.files.set(file, source);
     const { ast, diagnostics } = parseSource(source, file);
     prog.asts.set(file, ast);
-    prog.syntax.push(...diagnostics);
-    onStack.push(file);
+    for (const d of diagnostics) prog.syntax.push(d);
+    onStack.push({ id, file });
     for (const item of ast.items) {
       if (item.kind !== 'import') continue;
+      if (item.path.value.trim() === '') {
+        r.report(SEM.importNotFound, 'the import path is empty', item.path, 'name a .gtv file, relative to the importing file');
+        continue;
+      }
       const target = resolveFrom(file, item.path.value);
-      if (onStack.includes(target)) {
-        const cycle = [...onStack.slice(onStack.indexOf(target)), target].join(' -> ');
+      const targetId = idOf(target);
+      const open = onStack.findIndex((s) => s.id === targetId);
+      if (open >= 0) {
+        const cycle = [...onStack.slice(open).map((s) => s.file), target].join(' -> ');
         r.report(SEM.importCycle, `import cycle: ${cycle}`, item.path, 'move the shared definitions into a file both can import');
         continue;
       }
-      if (done.has(target)) continue;
+      if (done.has(targetId)) continue;
       const t = host.readFile(target);
-      if (t === undefined) {
-        r.report(SEM.importNotFound, `cannot find imported file \`${target}\``, item.path, 'import paths are relative to the importing file');
+      if (typeof t !== 'string') {
+        if (isReadFailure(t) && !isMissing(t)) r.report(readCode(t, SEM.importNotFound), `cannot import \`${target}\`: it ${t.message}`, item.path, readHint(t));
+        else r.report(SEM.importNotFound, `cannot find imported file \`${target}\``, item.path, 'import paths are relative to the importing file');
         continue;
       }
-      visit(target, t);
-      if (target !== root) prog.imported.push(target);
+      // Only study sources are parsed: the parser's messages quote what they find, and a file
+      // that is not a study must never be echoed.
+      if (!target.endsWith('.gtv') || !targetId.endsWith('.gtv')) {
+        const why = target.endsWith('.gtv') ? `it is a link to \`${targetId}\`, which is not a .gtv file` : 'imports name .gtv study files';
+        r.report(SEM.readNotAllowed, `cannot import \`${target}\`: ${why}`, item.path, 'import a .gtv file; data files are read with csv(...) or npy(...)');
+        done.add(targetId);
+        continue;
+      }
+      visit(target, targetId, t);
+      if (targetId !== rootId) prog.imported.push(target);
     }
     onStack.pop();
-    done.add(file);
+    done.add(id);
   };
-  visit(root, text);
+  visit(root, rootId, text);
   for (const file of prog.imported) {
     for (const item of prog.asts.get(file)!.items) {
       if (item.kind === 'study') r.report(SEM.studyInImport, `imported file \`${file}\` holds a study block`, item.name, 'imported files may hold only imports, `let` and declarations');

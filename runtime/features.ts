@@ -1,4 +1,4 @@
-// Feature maps phi(x, t) of linear models (math.md 9.1, 13.2-13.3), evaluated in float64 on the
+// Feature maps phi(x, t) of linear models (docs/theory.md 9.1, 13.2-13.3), evaluated in float64 on the
 // JS side: the hot loops are short per-particle recurrences that tfjs' wasm backend would run as
 // many slow element-wise ops (measured: exp at ~0.09 G/s, cos at ~0.03 G/s on this machine).
 //
@@ -23,11 +23,11 @@
 //   gauss    normalized pdfs N(u; c_i, width^2), c = linspace(over), one axis per factor (a
 //            multi-axis basis is the C-order tensor product of the one-axis basis).
 //   fourier  [1, cos(2 pi k u/L) k=1..ceil((n-1)/2), sin(2 pi k u/L) k=1..floor((n-1)/2)],
-//            L = over[1] - over[0], the phase on u itself (math.md 13.3), not u - over[0].
+//            L = over[1] - over[0], the phase on u itself (docs/theory.md 13.3), not u - over[0].
 //   poly     u^0 .. u^(n-1).
 //   rff      sqrt(2/n) cos(w.u + b), w ~ N(0, I/width^2) over the listed axes, b ~ U(0, 2 pi),
 //            drawn from the basis seed.
-//   product  C-order flattening: the first factor's index varies slowest (math.md 13.2-13.3).
+//   product  C-order flattening: the first factor's index varies slowest (docs/theory.md 13.2-13.3).
 //   concat   parts side by side, in order.
 
 import type { IrAxisName, IrFeatureTree } from '../compiler/ir/types.js';

@@ -1,4 +1,4 @@
-// Time integration on a descending grid, shared by every sampler (math.md 5.2).
+// Time integration on a descending grid, shared by every sampler (docs/theory.md 5.2).
 //
 // API
 //   type ScoreFn = (x: tf.Tensor2D, t: number) => tf.Tensor2D      [n, dim] -> score [n, dim]

@@ -1,4 +1,4 @@
-// Posterior quantities of a weighted point set under a forward process (math.md 3.2, 3.4),
+// Posterior quantities of a weighted point set under a forward process (docs/theory.md 3.2, 3.4),
 // batched over query points, in float64.
 //
 // API

@@ -1,4 +1,4 @@
-// Forward processes (math.md 2.1-2.4), evaluated in float64 on the JS side (a handful of calls
+// Forward processes (docs/theory.md 2.1-2.4), evaluated in float64 on the JS side (a handful of calls
 // per time step, so there is nothing to batch).
 //
 // API
@@ -11,7 +11,7 @@
 //     shape      M as a dim x dim matrix, or null for the isotropic processes (M = I)
 //     D(t, dim), S(t, dim)   the full dim x dim matrices (number[][])
 //   }
-//   quadratureS2(alpha, d, t): the exact S_t of math.md 2.1 for D_s = d(s) M, i.e.
+//   quadratureS2(alpha, d, t): the exact S_t of docs/theory.md 2.1 for D_s = d(s) M, i.e.
 //     s2(t) = int_0^t (alpha_t/alpha_s)^2 2 d(s) ds, by composite Gauss-Legendre quadrature.
 //
 // Every process in the IR has D_t and S_t proportional to one fixed matrix M (M = I except for
@@ -24,7 +24,7 @@
 //   alpha_sigma  alpha(t), sigma2(t) given as IrTimeExpr; beta = -alpha'/alpha and
 //                d = (sigma2' + 2 beta sigma2)/2 (from dS/dt = -2 beta S + 2 D), with EXACT
 //                derivatives by forward-mode automatic differentiation of the expression.
-//   edm          alpha = 1, beta = 0, D = t I, S = t^2 I (math.md 2.4).
+//   edm          alpha = 1, beta = 0, D = t I, S = t^2 I (docs/theory.md 2.4).
 //   ve           sigma(t) = sigma_min (sigma_max/sigma_min)^t, D = (1/2) d sigma^2/dt I, and the
 //                exact S of 2.1 started at t = 0: S = (sigma(t)^2 - sigma_min^2) I.
 //   anisotropic  beta as vp; D = b(t) M with b = beta_t ('beta': S = (1 - alpha^2) M in closed

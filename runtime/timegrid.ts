@@ -1,4 +1,4 @@
-// Descending sampling time grids (math.md 2.2 and 2.4).
+// Descending sampling time grids (docs/theory.md 2.2 and 2.4).
 //
 // API
 //   timeGrid(grid: IrTimeGrid, T: number): Float64Array   steps + 1 times, t[0] = T, t[steps] = t_min

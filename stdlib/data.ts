@@ -108,8 +108,9 @@ export function concat(sets: PointSet[]): PointSet {
   for (const s of sets) {
     const total = s.weights.reduce((a, b) => a + b, 0);
     const perPoint = total > 0 ? s.points.length / total : 1;
-    out.points.push(...s.points);
-    out.weights.push(...s.weights.map((w) => w * perPoint));
+    // A loop, not push(...s.points): spreading 10^6 points overflows the call stack.
+    for (const p of s.points) out.points.push(p);
+    for (const w of s.weights) out.weights.push(w * perPoint);
   }
   return out;
 }

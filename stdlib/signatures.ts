@@ -159,13 +159,13 @@ export const BUILTINS: readonly BuiltinSpec[] = [
   {
     kind: 'data',
     name: 'csv',
-    doc: 'Points read from a CSV file (one point per row; an optional header row is skipped).',
+    doc: 'Points read from a CSV file: one point per row, cells separated by commas, semicolons, tabs or spaces, each a plain decimal number (`1`, `-0.5`, `2e-3`, optionally in double quotes; not hexadecimal, `Infinity` or `NaN`); a first row that is not all numbers is a header and skipped; `#` lines are comments.',
     params: [{ name: 'path', type: 'path', doc: 'File path, relative to the file that declares it.' }],
   },
   {
     kind: 'data',
     name: 'npy',
-    doc: 'Points read from a NumPy .npy file (float32/float64/int, shape (M,) or (M, D)).',
+    doc: 'Points read from a NumPy .npy file (format 1.0, 2.0 or 3.0; float32/float64/int32/int64, C order, shape (M,) or (M, D)).',
     params: [{ name: 'path', type: 'path', doc: 'File path, relative to the file that declares it.' }],
   },
   {

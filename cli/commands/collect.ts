@@ -3,10 +3,13 @@
 // report.html and a complete manifest. It never executes a cell, so it needs no runtime; a cell
 // missing from the cache is an error naming the slice that computes it.
 import { compileFile } from '../../compiler/driver.js';
+import { nodeHostFor } from '../../compiler/host.js';
+import type { ReadOptions } from '../../compiler/read-policy.js';
 import type { Plan } from '../../study/plan.js';
 import { createReporter } from '../../study/progress.js';
 import type { Executor } from '../../study/run.js';
 import { parseCommandArgs } from '../args.js';
+import { applyReadOptions, READ_HELP, READ_OPTIONS } from '../read-options.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { FORMAT_HELP, FORMAT_OPTION, formatOf, reportDiagnostics, type Format } from '../report.js';
@@ -22,7 +25,7 @@ function cacheOnlyExecutor(): Executor {
 
 /** Runs the cache-only step into `runDir`; returns the exit code. Shared with `gtv run --jobs`,
  * which has shown the study's warnings already (`warned`). */
-export async function collectRun(runDir: string, plan: Plan, quiet: boolean, format: Format, io: CliIo, command: string, warned = false): Promise<number> {
+export async function collectRun(runDir: string, plan: Plan, quiet: boolean, format: Format, io: CliIo, command: string, warned = false, read: ReadOptions = {}): Promise<number> {
   const { runStudy } = await import('../../study/run.js');
   const { describeMissing } = await import('../../study/plan.js');
   let sources = new Map<string, string>();
@@ -40,7 +43,7 @@ export async function collectRun(runDir: string, plan: Plan, quiet: boolean, for
     },
     {
       compile: (f) => {
-        const out = compileFile(f);
+        const out = compileFile(f, nodeHostFor(f, read));
         sources = out.files;
         return out;
       },
@@ -80,13 +83,14 @@ export const collectCommand: Command = {
   name: 'collect',
   synopsis: '[options] RUN_DIR',
   summary: 'Assemble the run folder and report of a sliced run (--jobs, --emit slurm) from the cache.',
-  options: ['-q, --quiet           no progress output', FORMAT_HELP],
+  options: ['-q, --quiet           no progress output', FORMAT_HELP, ...READ_HELP],
   async run(args, io) {
-    const parsed = parseCommandArgs(this, args, { quiet: { type: 'boolean', short: 'q' }, format: FORMAT_OPTION }, io);
+    const parsed = parseCommandArgs(this, args, { quiet: { type: 'boolean', short: 'q' }, format: FORMAT_OPTION, ...READ_OPTIONS }, io);
     if (!parsed) return EXIT_OK;
     const [runDir, ...extra] = parsed.positionals;
     if (runDir === undefined) throw new UsageError('missing RUN_DIR argument', this.name);
     if (extra.length > 0) throw new UsageError('`gtv collect` takes one run folder', this.name);
+    const read = applyReadOptions(parsed.values, this.name);
     const { readPlan } = await import('../../study/plan.js');
     let plan: Plan;
     try {
@@ -94,6 +98,6 @@ export const collectCommand: Command = {
     } catch (err) {
       throw new UsageError(err instanceof Error ? err.message : String(err), this.name);
     }
-    return collectRun(runDir, plan, Boolean(parsed.values.quiet), formatOf(parsed.values.format), io, this.name);
+    return collectRun(runDir, plan, Boolean(parsed.values.quiet), formatOf(parsed.values.format), io, this.name, false, read);
   },
 };

@@ -6,10 +6,11 @@ import { compileFile } from '../../compiler/driver.js';
 import { changeLine } from '../../compiler/diff/changes.js';
 import { diffStudies } from '../../compiler/diff/ir-diff.js';
 import { diffSettings } from '../../compiler/diff/settings.js';
-import { normalizePath } from '../../compiler/host.js';
+import { nodeHostFor, normalizePath } from '../../compiler/host.js';
 import { parseCommandArgs, choice } from '../args.js';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 import { assertReadable } from '../files.js';
+import { applyReadOptions, READ_HELP, READ_OPTIONS } from '../read-options.js';
 import { reportDiagnostics } from '../report.js';
 import type { Command } from './command.js';
 import { diffResults, renderResults } from './diff-results.js';
@@ -18,9 +19,9 @@ export const diffCommand: Command = {
   name: 'diff',
   synopsis: '[options] A.gtv B.gtv | --results RUN_A RUN_B',
   summary: 'Show what changed between two studies (or, with --results, between two runs).',
-  options: ['--results             compare two run folders cell by cell', '-f, --format FORMAT   human (default) or json'],
+  options: ['--results             compare two run folders cell by cell', '-f, --format FORMAT   human (default) or json', ...READ_HELP],
   async run(args, io) {
-    const parsed = parseCommandArgs(this, args, { results: { type: 'boolean' }, format: { type: 'string', short: 'f' } }, io);
+    const parsed = parseCommandArgs(this, args, { results: { type: 'boolean' }, format: { type: 'string', short: 'f' }, ...READ_OPTIONS }, io);
     if (!parsed) return EXIT_OK;
     const format = choice(parsed.values.format, ['human', 'json'] as const, 'format', 'human');
     const [a, b, ...extra] = parsed.positionals;
@@ -32,8 +33,9 @@ export const diffCommand: Command = {
       return d.equal ? EXIT_OK : EXIT_INPUT;
     }
 
-    for (const f of [a, b]) assertReadable(f, this.name);
-    const [oa, ob] = [compileFile(a), compileFile(b)];
+    const read = applyReadOptions(parsed.values, this.name);
+    for (const f of [a, b]) assertReadable(f, this.name, read);
+    const [oa, ob] = [compileFile(a, nodeHostFor(a, read)), compileFile(b, nodeHostFor(b, read))];
     const errors = [...oa.diagnostics, ...ob.diagnostics].filter((d) => d.severity === 'error');
     if (errors.length > 0) {
       reportDiagnostics(errors, new Map([...oa.files, ...ob.files]), 'human', io, 'stderr', null);

@@ -7,7 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { compileFile } from '../../compiler/driver.js';
+import { nodeHostFor } from '../../compiler/host.js';
+import type { ReadOptions } from '../../compiler/read-policy.js';
 import { makeDir, writeFileAtomic } from '../../study/atomic.js';
+import { readEnv } from '../read-options.js';
 import { createReporter } from '../../study/progress.js';
 import { UsageError, EXIT_USAGE } from '../exit.js';
 import type { CliIo } from '../io.js';
@@ -23,6 +26,8 @@ export interface SlicedRunOptions {
   fresh: boolean;
   scale: number;
   backend?: string;
+  /** What the study may read (--allow-read, --max-file-size); the slices get it through their environment. */
+  read: ReadOptions;
   quiet: boolean;
   format: Format;
   /** --emit slurm and its pass-through #SBATCH values; null for --jobs. */
@@ -43,7 +48,7 @@ export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<numb
     { file: opts.file, study: opts.study, scale: opts.scale, backend: opts.backend },
     {
       compile: (f) => {
-        const out = compileFile(f);
+        const out = compileFile(f, nodeHostFor(f, opts.read));
         sources = out.files;
         return out;
       },
@@ -88,7 +93,7 @@ export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<numb
       plan,
       runDir,
       threadsPerSlice: Math.max(1, Math.floor(threads / slices)),
-      env: process.env,
+      env: { ...process.env, ...readEnv(opts.read) },
       reporter,
       interrupted: signals.raised,
     });
@@ -106,5 +111,5 @@ export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<numb
     io.stderr(`Finished cells are cached; run again to resume, or rerun a slice with \`--cells i/${slices}\` and \`gtv collect ${runDir}\`.\n`);
     return EXIT_USAGE;
   }
-  return collectRun(runDir, plan, opts.quiet, opts.format, io, 'run', true);
+  return collectRun(runDir, plan, opts.quiet, opts.format, io, 'run', true, opts.read);
 }

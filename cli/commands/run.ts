@@ -6,11 +6,13 @@
 // `--cells i/n` runs one slice; `--jobs N` and `--emit slurm` write a plan and run the slices in
 // child processes or leave them to Slurm (run-sliced.ts).
 import { compileFile } from '../../compiler/driver.js';
+import { nodeHostFor } from '../../compiler/host.js';
 import { createReporter } from '../../study/progress.js';
 import { parseSlice, type SliceSpec } from '../../study/slices.js';
 import { parseCommandArgs } from '../args.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 import { assertReadable } from '../files.js';
+import { applyReadOptions, READ_HELP, READ_OPTIONS } from '../read-options.js';
 import { FORMAT_HELP, FORMAT_OPTION, formatOf, reportDiagnostics } from '../report.js';
 import type { Command } from './command.js';
 import { runSliced } from './run-sliced.js';
@@ -64,6 +66,7 @@ export const runCommand: Command = {
     '    --slurm-cpus N    #SBATCH --cpus-per-task (the task uses them for its ensemble threads)',
     '    --slurm-mem M     #SBATCH --mem for each task (e.g. 4G)',
     FORMAT_HELP,
+    ...READ_HELP,
   ],
   async run(args, io) {
     const parsed = parseCommandArgs(
@@ -85,6 +88,7 @@ export const runCommand: Command = {
         'slurm-cpus': { type: 'string' },
         'slurm-mem': { type: 'string' },
         format: FORMAT_OPTION,
+        ...READ_OPTIONS,
       },
       io,
     );
@@ -94,7 +98,8 @@ export const runCommand: Command = {
     const [file, ...extra] = parsed.positionals;
     if (file === undefined) throw new UsageError('missing FILE argument', this.name);
     if (extra.length > 0) throw new UsageError('`gtv run` takes one file', this.name);
-    assertReadable(file, this.name);
+    const read = applyReadOptions(v, this.name);
+    assertReadable(file, this.name, read);
     const scale = parseScale(v.scale);
     const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
     const slice = parseCells(v.cells);
@@ -116,6 +121,7 @@ export const runCommand: Command = {
       fresh: Boolean(v.fresh),
       scale,
       backend: str(v.backend),
+      read,
     };
     if (emit || (jobs !== undefined && jobs > 1)) {
       return runSliced(
@@ -145,7 +151,7 @@ export const runCommand: Command = {
         },
         {
           compile: (f) => {
-            const out = compileFile(f);
+            const out = compileFile(f, nodeHostFor(f, read));
             sources = out.files;
             return out;
           },

@@ -10,7 +10,7 @@ export interface CheckInfo {
 }
 
 export const CHECKS: readonly CheckInfo[] = [
-  { name: 'imports', module: 'compiler/resolve.ts', codes: [SEM.importNotFound, SEM.importCycle, SEM.studyInImport] },
+  { name: 'imports', module: 'compiler/resolve.ts', codes: [SEM.importNotFound, SEM.importCycle, SEM.studyInImport, SEM.readNotAllowed, SEM.fileTooLarge] },
   { name: 'definitions', module: 'compiler/resolve.ts', codes: [SEM.duplicateDefinition, SEM.reservedName, SEM.duplicateSetting, SEM.duplicateStudy] },
   { name: 'settings', module: 'compiler/lower.ts', codes: [SEM.unknownSetting, SEM.sweepNotAllowed] },
   { name: 'sweeps', module: 'compiler/lower.ts', codes: [SEM.emptySweep, SEM.duplicateSweepValue, SEM.notInteger] },
@@ -21,7 +21,7 @@ export const CHECKS: readonly CheckInfo[] = [
     codes: [SEM.unknownName, SEM.unknownBuiltin, SEM.typeMismatch, SEM.unitNotAllowed, SEM.unknownUnit, SEM.outOfRange, SEM.notInteger, SEM.emptyInterval, SEM.nonFinite, SEM.lengthMismatch, SEM.wrongKind, SEM.circularDefinition, SEM.tooDeep],
   },
   { name: 'declarations', module: 'compiler/lower/cell.ts', codes: [SEM.expectedCall, SEM.unknownBuiltin, SEM.ambiguousDefault, SEM.missingDefault] },
-  { name: 'data', module: 'compiler/lower/data.ts', codes: [SEM.dimensionMismatch, SEM.fixedDimension, SEM.indexOutOfRange, SEM.dataFileNotFound, SEM.badDataFile] },
+  { name: 'data', module: 'compiler/lower/data.ts', codes: [SEM.dimensionMismatch, SEM.fixedDimension, SEM.indexOutOfRange, SEM.dataFileNotFound, SEM.badDataFile, SEM.readNotAllowed, SEM.fileTooLarge] },
   { name: 'forward', module: 'compiler/lower/forward.ts', codes: [SEM.conflictingArguments, SEM.outOfRange] },
   { name: 'models', module: 'compiler/lower/model.ts', codes: [SEM.featureAxisOutsideData, SEM.featuresMissAxis, SEM.dimensionMismatch] },
   { name: 'samplers', module: 'compiler/lower/sample.ts', codes: [SEM.incompatibleModel, SEM.gridRank] },

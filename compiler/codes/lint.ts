@@ -44,7 +44,7 @@ Raise t_min to at least the value in the hint (not fixed automatically: it chang
     title: 'grid too coarse for the data spacing',
     explain: `A map's grid step or a histogram's bin width is wider than half the data's spacing (the
 median distance from a training point to its nearest neighbour), so the boundary regions between
-neighbouring points (where the proxy-score covariance lives, math.md 3.3) fall between two grid
+neighbouring points (where the proxy-score covariance lives, docs/theory.md 3.3) fall between two grid
 points or into one bin.
 
     data d = points([0], [0.01])
@@ -83,8 +83,8 @@ Raise \`draws\` or lower \`bins\`.`,
     severity: 'warning',
     title: 'F/P regime where the theory is heuristic',
     explain: `An \`effective_sde\` sampler uses a linear model whose feature count F is larger than half its
-sample count P. The V-kernel of math.md 9.2 is the P -> infinity limit at fixed F/P; for F > P
-the model is overparameterized (math.md 9.3: only the ridge keeps it finite, random-matrix
+sample count P. The V-kernel of docs/theory.md 9.2 is the P -> infinity limit at fixed F/P; for F > P
+the model is overparameterized (docs/theory.md 9.3: only the ridge keeps it finite, random-matrix
 corrections are missing), and near the interpolation threshold F = P those corrections are
 largest. The theory's curve may then differ from the trained ensemble for reasons that are not
 the effect being studied.

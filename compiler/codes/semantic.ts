@@ -298,8 +298,12 @@ set. Indices are 0-based.`,
     severity: 'error',
     title: 'unreadable data file',
     explain: `A csv or npy data file exists but cannot be read as points: a non-numeric cell, rows of
-different lengths, an unsupported dtype or shape. CSV: one point per row, numbers separated by
-commas (one header row is skipped). NPY: float64/float32/int32/int64, shape (M,) or (M, D).`,
+different lengths, an unsupported version, dtype or shape, or more than 1,000,000 points. CSV:
+one point per row, plain decimal numbers (\`1\`, \`-0.5\`, \`2e-3\`, optionally in double quotes;
+not hexadecimal, \`Infinity\` or \`NaN\`) separated by commas, semicolons, tabs or spaces; a first
+row that is not all numbers is a header and skipped. The message names the row and column, never
+the cell's content. NPY: format 1.0-3.0, float64/float32/int32/int64, C order, shape (M,) or
+(M, D).`,
   },
   dimensionMismatch: {
     code: 'GTV0501',
@@ -349,8 +353,9 @@ needs 2D data; \`polygon\` and \`ring\` always make 2D data.
     code: 'GTV0601',
     severity: 'error',
     title: 'imported file not found',
-    explain: `An \`import "path.gtv"\` names a file that cannot be read. Paths are relative to the
-importing file's folder.`,
+    explain: `An \`import "path.gtv"\` names a file that cannot be read: it does not exist, the path
+is empty, it is a directory, a device, a named pipe or a loop of symbolic links, or it cannot be
+opened. The message says which. Paths are relative to the importing file's folder.`,
   },
   importCycle: {
     code: 'GTV0602',
@@ -363,8 +368,9 @@ shared definitions into a third file that both import.`,
     code: 'GTV0603',
     severity: 'error',
     title: 'data file not found',
-    explain: `csv(...) or npy(...) names a file that cannot be read. Paths are relative to the file
-that holds the declaration.`,
+    explain: `csv(...) or npy(...) names a file that cannot be read: it does not exist, it is a
+directory, a device, a named pipe or a loop of symbolic links, or it cannot be opened. The
+message says which. Paths are relative to the file that holds the declaration.`,
   },
   studyInImport: {
     code: 'GTV0604',
@@ -395,6 +401,31 @@ file paths and plot file names.`,
     title: 'invalid plot layout',
     explain: `A plot's \`by (...)\` takes at most two sweep axes (rows, then columns), each once; and
 two plots cannot write the same file or share a name.`,
+  },
+  readNotAllowed: {
+    code: 'GTV0608',
+    severity: 'error',
+    title: 'file a study may not read',
+    explain: `A study may come from anyone, so what it reads is limited: imports and data files must
+lie, after following symbolic links, below the project root (the nearest folder above the
+study holding gtv.json, package.json or .git, else the study's own folder), and imports must be
+.gtv files. Nothing outside is opened, and no file that is not a study is ever quoted.
+
+    import "/etc/passwd"                  # error: outside the project root; not a .gtv file
+    data d = csv("../../shared/pts.csv")  # error if ../../shared is above the project root
+
+Move the file into the project, or let gtv read another folder when you run it:
+\`gtv check --allow-read ../shared study.gtv\` (repeatable), or GTV_ALLOW_READ=dir1:dir2 for
+every command and the language server. A study's own gtv.json cannot allow more.`,
+  },
+  fileTooLarge: {
+    code: 'GTV0609',
+    severity: 'error',
+    title: 'file too large',
+    explain: `An imported file or a data file is larger than the limit for files a study reads
+(64 MiB unless changed), which keeps a hostile or mistaken path from exhausting memory. Raise
+it when you run gtv: \`--max-file-size 512M\`, or GTV_MAX_FILE_SIZE=512M for every command and the
+language server. Data sets hold at most 1,000,000 points however large the file.`,
   },
   plotFileReserved: {
     code: 'GTV0610',

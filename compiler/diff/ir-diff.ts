@@ -88,7 +88,7 @@ function diffNodes(a: IrNode[], b: IrNode[]): Change[] {
     const subject = `${na.kind} ${na.name}`;
     if (!nb) out.push({ subject, field: 'removed' });
     else if (nb.kind !== na.kind) out.push({ subject: na.name, field: 'kind', from: na.kind, to: nb.kind });
-    else if (na.kind === 'data') out.push(...diffData(na, nb as IrData));
+    else if (na.kind === 'data') for (const c of diffData(na, nb as IrData)) out.push(c);
     else out.push(...diffValues(subject, na, nb));
   }
   for (const nb of b) if (!a.some((n) => n.name === nb.name)) out.push({ subject: `${nb.kind} ${nb.name}`, field: 'added', to: describe(nb) });
@@ -108,8 +108,9 @@ function diffData(a: IrData, b: IrData): Change[] {
   if (a.dim !== b.dim) return [{ subject, field: 'dim', from: a.dim, to: b.dim }];
   const keys = (d: IrData) => d.points.map((p) => JSON.stringify(p));
   const [ka, kb] = [keys(a), keys(b)];
-  for (const p of b.points) if (!ka.includes(JSON.stringify(p))) out.push({ subject, field: 'added point', from: undefined, to: p });
-  for (const p of a.points) if (!kb.includes(JSON.stringify(p))) out.push({ subject, field: 'removed point', from: p, to: undefined });
+  const [sa, sb] = [new Set(ka), new Set(kb)];
+  for (const p of b.points) if (!sa.has(JSON.stringify(p))) out.push({ subject, field: 'added point', from: undefined, to: p });
+  for (const p of a.points) if (!sb.has(JSON.stringify(p))) out.push({ subject, field: 'removed point', from: p, to: undefined });
   if (out.length === 0 && JSON.stringify(a.weights) !== JSON.stringify(b.weights)) out.push({ subject, field: 'weights', from: a.weights, to: b.weights });
   if (out.length === 0 && ka.join() !== kb.join()) out.push({ subject, field: 'point order', from: a.points.length, to: b.points.length });
   return out;

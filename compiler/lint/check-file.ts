@@ -2,7 +2,8 @@
 // are applied to the text (the caller writes it) and the file is checked again from the result.
 import { compileFile, compileSource, type CompileOutput } from '../driver.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { normalizePath } from '../host.js';
+import { nodeHostFor, normalizePath } from '../host.js';
+import { readOptionsFromEnv, type ReadOptions } from '../read-policy.js';
 import { applyFixes, type FixResult } from './fix.js';
 import { lintCompiled, type LintOptions } from './lint.js';
 
@@ -14,14 +15,15 @@ export interface CheckedFile {
   fix?: FixResult;
 }
 
-export function checkFile(path: string, opts: LintOptions & { fix?: boolean } = {}): CheckedFile {
-  let out = compileFile(path);
+export function checkFile(path: string, opts: LintOptions & { fix?: boolean; read?: ReadOptions } = {}): CheckedFile {
+  const host = nodeHostFor(path, opts.read ?? readOptionsFromEnv().options);
+  let out = compileFile(path, host);
   let fix: FixResult | undefined;
   const key = normalizePath(path);
   const text = out.files.get(key);
   const ast = out.asts.get(key);
   if (opts.fix && text !== undefined && ast) {
-    const compile = (t: string): CompileOutput => compileSource(t, path);
+    const compile = (t: string): CompileOutput => compileSource(t, path, host);
     fix = applyFixes(key, text, ast, lintCompiled(path, out, opts).diagnostics, compile);
     if (fix.applied.length > 0) out = compile(fix.text);
   }

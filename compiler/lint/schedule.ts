@@ -1,4 +1,4 @@
-// alpha_t^2 and sigma_t^2 of the forward processes (math.md 2.1-2.4) in float64, for the
+// alpha_t^2 and sigma_t^2 of the forward processes (docs/theory.md 2.1-2.4) in float64, for the
 // float32-score rule. A copy of the closed forms, not an import of runtime/schedule.ts: the
 // compiler may not depend on the runtime (docs/architecture.md). `anisotropic` with constant
 // diffusion has no closed form and is skipped (undefined).

@@ -7,7 +7,7 @@ import { bindArguments, type Bound } from '../checks/args.js';
 import type { Reporter, Spanned } from '../checks/report.js';
 import { didYouMean } from '../checks/suggest.js';
 import { Evaluator, kindNoun, MAX_DEPTH, tooDeep, warmConstants, type NodeSource } from '../evaluate.js';
-import type { CompilerHost } from '../host.js';
+import type { CompilerHost, ReadFailure } from '../host.js';
 import type { IrData, IrForward, IrNode } from '../ir/types.js';
 import { nodeSeed } from '../passes/seeds.js';
 import type { Definition, StudyScope } from '../resolve.js';
@@ -49,7 +49,7 @@ export interface Evaluated {
 export interface Shared {
   host: CompilerHost;
   /** Data files read once per compile (path -> points or error). */
-  fileCache: Map<string, { points: number[][] } | { error: string; missing: boolean }>;
+  fileCache: Map<string, { points: number[][] } | { error: string } | { failure: ReadFailure | undefined }>;
   implicit: Implicit;
 }
 

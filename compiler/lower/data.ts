@@ -2,7 +2,8 @@
 // holds the points and normalized weights.
 import type { Call, Decl, Expr } from '../ast.js';
 import { SEM } from '../codes/semantic.js';
-import { resolveFrom } from '../host.js';
+import { isReadFailure, resolveFrom } from '../host.js';
+import { isMissing, readCode, readHint } from '../checks/read-failure.js';
 import type { IrData } from '../ir/types.js';
 import * as gen from '../../stdlib/data.js';
 import { parseCsv, parseNpy } from '../../stdlib/files.js';
@@ -142,19 +143,18 @@ function readFile(cx: CellLowering, kind: 'csv' | 'npy', rel: string, at: Expr |
   let entry = cx.shared.fileCache.get(path);
   if (!entry) {
     const host = cx.shared.host;
-    if (kind === 'csv') {
-      const text = host.readFile(path);
-      const parsed = text === undefined ? undefined : parseCsv(text);
-      entry = !parsed ? { error: '', missing: true } : parsed.ok ? { points: parsed.points } : { error: parsed.error, missing: false };
-    } else {
-      const bytes = host.readBinary?.(path);
-      const parsed = bytes === undefined ? undefined : parseNpy(bytes);
-      entry = !parsed ? { error: '', missing: true } : parsed.ok ? { points: parsed.points } : { error: parsed.error, missing: false };
+    const content = kind === 'csv' ? host.readFile(path) : host.readBinary?.(path);
+    if (content === undefined) entry = { failure: undefined };
+    else if (isReadFailure(content)) entry = { failure: isMissing(content) ? undefined : content };
+    else {
+      const parsed = typeof content === 'string' ? parseCsv(content, MAX_POINTS) : parseNpy(content, MAX_POINTS);
+      entry = parsed.ok ? { points: parsed.points } : { error: parsed.error };
     }
     cx.shared.fileCache.set(path, entry);
   }
   if ('points' in entry) return gen.points(entry.points);
-  if (entry.missing) cx.r.report(SEM.dataFileNotFound, `cannot read data file \`${path}\``, at, 'paths are relative to the file that declares the data');
-  else cx.r.report(SEM.badDataFile, `cannot read \`${path}\` as ${kind} data: ${entry.error}`, at);
+  if ('error' in entry) cx.r.report(SEM.badDataFile, `cannot read \`${path}\` as ${kind} data: ${entry.error}`, at);
+  else if (entry.failure) cx.r.report(readCode(entry.failure, SEM.dataFileNotFound), `cannot read data file \`${path}\`: it ${entry.failure.message}`, at, readHint(entry.failure));
+  else cx.r.report(SEM.dataFileNotFound, `cannot read data file \`${path}\``, at, 'paths are relative to the file that declares the data');
   return undefined;
 }

@@ -5,9 +5,12 @@ import type { IrFeatureTree } from '../ir/types.js';
 export function defaultRange(points: number[][], dim: number): [number, number][] {
   const out: [number, number][] = [];
   for (let k = 0; k < dim; k++) {
-    const vals = points.map((p) => p[k]);
-    const lo = Math.min(...vals);
-    const hi = Math.max(...vals);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const p of points) {
+      lo = Math.min(lo, p[k]);
+      hi = Math.max(hi, p[k]);
+    }
     const pad = Math.max(0.5, (hi - lo) / 4);
     out.push([lo - pad, hi + pad]);
   }

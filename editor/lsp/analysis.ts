@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import type { SourceFile } from '../../compiler/ast.js';
 import type { Diagnostic } from '../../compiler/diagnostics/types.js';
 import { compileSource } from '../../compiler/driver.js';
-import { nodeHost, type CompilerHost } from '../../compiler/host.js';
+import { nodeHostFor, type CompilerHost } from '../../compiler/host.js';
+import { readOptionsFromEnv } from '../../compiler/read-policy.js';
 import { lintCompiled } from '../../compiler/lint/lint.js';
 import { pathToUri, uriToPath } from './positions.js';
 
@@ -32,13 +33,19 @@ export type OpenBuffers = (absPath: string) => string | undefined;
 
 export function analyze(uri: string, text: string, openBuffers: OpenBuffers): Analysis {
   const absPath = path.resolve(uriToPath(uri));
+  // The same read policy as the command line (compiler/read-policy.ts): an open buffer is served
+  // only where the disk file would be.
+  const disk = nodeHostFor(absPath, readOptionsFromEnv().options);
   const host: CompilerHost = {
     readFile(file) {
       const abs = path.resolve(file);
       if (abs === absPath) return text;
-      return openBuffers(abs) ?? nodeHost.readFile(abs);
+      const permitted = disk.permit(abs);
+      if (typeof permitted !== 'string' && permitted.failure !== 'not-found') return permitted;
+      return openBuffers(abs) ?? disk.readFile(abs);
     },
-    readBinary: (file) => nodeHost.readBinary!(path.resolve(file)),
+    readBinary: (file) => disk.readBinary(path.resolve(file)),
+    realpath: (file) => disk.realpath(file),
   };
   const result = compileSource(text, absPath, host);
   const linted = lintCompiled(absPath, result);

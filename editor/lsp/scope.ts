@@ -46,7 +46,8 @@ function importedDefinitions(file: SourceFile, asts: Map<string, SourceFile>, se
     if (item.kind !== 'import') continue;
     const target = importedFile(file, item.path.value, asts);
     if (!target || seen.has(path.resolve(target.path))) continue;
-    defs.push(...topLevelDefinitions(target), ...importedDefinitions(target, asts, seen));
+    for (const d of topLevelDefinitions(target)) defs.push(d);
+    for (const d of importedDefinitions(target, asts, seen)) defs.push(d);
   }
   return defs;
 }

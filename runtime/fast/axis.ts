@@ -9,7 +9,7 @@
 //     outside the window are not written and count as 0). Callers with two Gaussian factors take
 //     one exp of the summed s instead of one per row.
 //
-// Gaussian rows (normalized pdfs at evenly spaced centres, math.md 13.2): with d = (u - c_0)/h,
+// Gaussian rows (normalized pdfs at evenly spaced centres, docs/theory.md 13.2): with d = (u - c_0)/h,
 // i0 the nearest centre and f = d - i0, bump i0 + k is g0 E^k e^{-a k^2} (g0 = norm e^{-a f^2},
 // E = e^{2 a f}, a = h^2 / 2 width^2), so a row costs 1 exp plus its share of g0 and walks outwards by two-term
 // recurrences (never overflows: every product decreases away from the nearest centre). Bumps

@@ -1,4 +1,4 @@
-// The PF-ODE of a linear model as plain per-evaluation coefficients (math.md 5.2), so the time
+// The PF-ODE of a linear model as plain per-evaluation coefficients (docs/theory.md 5.2), so the time
 // loop needs no Schedule object (workers get numbers, not functions).
 //
 // API

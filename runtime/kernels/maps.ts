@@ -1,5 +1,5 @@
 // Kernel for the posterior maps: `map.posterior_weights`, `map.score`, `map.proxy_covariance`,
-// `map.score_variance_ratio` (math.md 3.2, 3.4). Output layout in docs/outputs.md.
+// `map.score_variance_ratio` (docs/theory.md 3.2, 3.4). Output layout in docs/outputs.md.
 
 import type { IrGrid, IrMap } from '../../compiler/ir/types.js';
 import type { ResultArray } from '../results.js';

@@ -1,5 +1,5 @@
 // The continuum ensemble-mean denoiser of an NTK model at any point, for map.score_error:
-//   mubar_tau(z) = <lambda k_tau(z, .) E[x0 | .]>   (math.md 10; vkernel/ntk.ts header)
+//   mubar_tau(z) = <lambda k_tau(z, .) E[x0 | .]>   (docs/theory.md 10; vkernel/ntk.ts header)
 // on the Nystrom design of ntkPopulation. ntkPopulation keeps only the residuals at its design
 // points, so the design (ntkDesign: same seed derivation, hence the same points) is redrawn here
 // for the targets E[x0 | z_j].

@@ -1,15 +1,15 @@
 // Kernel for `map.score_error`: learned minus exact score on a grid (design.md section 2).
 //
-// Per model type (s = exact score of the data, math.md 3.2):
+// Per model type (s = exact score of the data, docs/theory.md 3.2):
 //   true    values = 0, rms = 0 (the model IS the exact score).
-//   naive   s_hat = s + sqrt(kappa/h)(s_tilde - s) has mean s (math.md 7): values = 0; its spread
+//   naive   s_hat = s + sqrt(kappa/h)(s_tilde - s) has mean s (docs/theory.md 7): values = 0; its spread
 //           depends on the sampler's step h, which a map does not have, so the step-free part is
 //           returned: noise_scale = sqrt(kappa tr C(x, t)), the RMS error of one step of length h
 //           being noise_scale / sqrt(h).
 //   linear  values = s_avg - s with s_avg the ensemble-mean score of the trained models, from the
 //           population mean weights Wavg (first order in 1/P, vkernel/population.ts) estimated with
 //           node.mc_samples design points; rms = sqrt(|s_avg - s|^2 + tr Cov[s_hat]), the RMS
-//           error of ONE trained model, with Cov[s_hat] from the same population (math.md 9.2):
+//           error of ONE trained model, with Cov[s_hat] from the same population (docs/theory.md 9.2):
 //             denoiser: s_hat = M^{-1}(alpha mu_hat - x)/s2, Cov = (alpha/s2)^2 M^{-1} Cov[W phi] M^{-1}
 //             score:    s_hat = W phi,                       Cov = Cov[W phi]
 //           Both are Monte-Carlo estimates of the infinite-ensemble quantities, so no member count
@@ -106,7 +106,7 @@ function errorFields(
       return {
         mean,
         spread: { name: 'rms', data: spread, doc: RMS_DOC },
-        notes: ['linear: population theory, first order in 1/P (math.md 9.2), Monte Carlo over mc_samples design points'],
+        notes: ['linear: population theory, first order in 1/P (docs/theory.md 9.2), Monte Carlo over mc_samples design points'],
         mcSamples: node.mc_samples,
       };
     case 'ntk':
@@ -114,7 +114,7 @@ function errorFields(
       return {
         mean,
         spread: { name: 'rms', data: spread, doc: RMS_DOC },
-        notes: ['ntk: continuum (large-P) mean and first-order variance on the Nystrom design of `design` points (math.md 10)'],
+        notes: ['ntk: continuum (large-P) mean and first-order variance on the Nystrom design of `design` points (docs/theory.md 10)'],
         mcSamples: ntkState(model).spec.design,
       };
   }

@@ -1,4 +1,4 @@
-// Denoising-score-matching samples (math.md 4.2): P iid triples (t, x0, x) with t ~ U(t_range),
+// Denoising-score-matching samples (docs/theory.md 4.2): P iid triples (t, x0, x) with t ~ U(t_range),
 // x0 ~ p_data (the weighted training points) and x ~ N(alpha_t x0, S_t), S_t = s2(t) M.
 //
 // API

@@ -1,9 +1,9 @@
-// Linear feature models trained in closed form by ridge-regularized DSM (math.md 9.1, 9.4).
+// Linear feature models trained in closed form by ridge-regularized DSM (docs/theory.md 9.1, 9.4).
 //
 // API
 //   targets(samples, schedule, parametrization): { lambda [P], Y [P, D] }
-//     denoiser (default, math.md 9.4): Y = x0, lambda = alpha^2 / s2 (the code's lamb_tilde).
-//     score (math.md 9.1): Y = S_t^{-1} (alpha x0 - x), lambda = s2 (the code's lambda_t = sigma^2).
+//     denoiser (default, docs/theory.md 9.4): Y = x0, lambda = alpha^2 / s2 (the code's lamb_tilde).
+//     score (docs/theory.md 9.1): Y = S_t^{-1} (alpha x0 - x), lambda = s2 (the code's lambda_t = sigma^2).
 //     For an anisotropic S_t = s2 M the denoiser weight keeps the isotropic form alpha^2/s2.
 //   ridgeFit(Phi, P, F, lambda, Y, D, gamma, opts?): W [D, F] row-major, float64
 //     minimizes (1/P) sum_i lambda_i |W phi_i - y_i|^2 + gamma |W|^2:

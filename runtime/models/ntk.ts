@@ -1,4 +1,4 @@
-// Lazy (NTK-regime) infinite-width ReLU networks trained by gradient flow (math.md 10).
+// Lazy (NTK-regime) infinite-width ReLU networks trained by gradient flow (docs/theory.md 10).
 //
 // Network: f(u) = sqrt(2/m) sum_j a_j relu(w_j . u) for depth 1 (He scaling, so the kernels of
 // the hidden layers keep the diagonal), m -> infinity; depth L stacks L hidden layers. Its NTK
@@ -12,12 +12,12 @@
 // input. Log time spreads the small-t region where the target changes fastest.
 //
 // Parametrization: the network is the DENOISER (as the linear models' default and the paper's
-// code, math.md 9.4): mu_hat(x, t), score = (alpha mu_hat - x) / s2, loss weight
+// code, docs/theory.md 9.4): mu_hat(x, t), score = (alpha mu_hat - x) / s2, loss weight
 // lambda = alpha^2 / s2, targets x0. The initial function is taken centred (f_0 = 0): whether
-// the paper centres is not known (math.md 10), and f_0 = 0 isolates the target-noise variance.
+// the paper centres is not known (docs/theory.md 10), and f_0 = 0 isolates the target-noise variance.
 // Each output dimension is one scalar network sharing the kernel (Theta_scalar I_D).
 //
-// Trained model (finite P, math.md 10 solution H_tau, gradient flow for time tau at rate lr):
+// Trained model (finite P, docs/theory.md 10 solution H_tau, gradient flow for time tau at rate lr):
 //   mu_hat(z) = Theta(z, Z) Theta_ZZ^{-1} (I - exp(-(lr tau / P) Theta_ZZ Lambda)) Y
 //            = Theta(z, Z) Lambda^{1/2} U g(nu) U^T Lambda^{1/2} Y,
 //   K = Lambda^{1/2} Theta_ZZ Lambda^{1/2} = U diag(nu) U^T,  g(nu) = (1 - exp(-lr tau nu / P)) / nu.

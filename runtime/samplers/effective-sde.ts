@@ -1,4 +1,4 @@
-// effective_sde for linear models (math.md 6.3, 9.2). Population Sigma_gamma, the ensemble mean
+// effective_sde for linear models (docs/theory.md 6.3, 9.2). Population Sigma_gamma, the ensemble mean
 // and Xi come from mc_samples Monte-Carlo design points (vkernel/population.ts).
 //   gaussian_field (exact under the Gaussian approximation): each virtual model is
 //     W = Wavg + Omega Sigma_gamma^{-1} with Cov[Omega] = Xi / P, integrated with the same PF-ODE

@@ -1,7 +1,7 @@
-// The trained-ensemble method of Figs. 2-3 (math.md 9, 13.2-13.3): N independently trained
+// The trained-ensemble method of Figs. 2-3 (docs/theory.md 9, 13.2-13.3): N independently trained
 // linear models, each integrated with the PF-ODE; per-member histograms, their pointwise mean and
 // 25% / 75% quantiles. 2D histograms are normalized over the whole plane (histogram.ts), which is
-// the fix of the reference code's per-column normalization (math.md 13.3).
+// the fix of the reference code's per-column normalization (docs/theory.md 13.3).
 //
 // API
 //   runMembers(node, state, members, W(m) | 'train' | VirtualModels, ctx): MembersOut

@@ -1,4 +1,4 @@
-// PF-ODE sampling of ONE linear model W phi, fused in float64 JS (math.md 5.2).
+// PF-ODE sampling of ONE linear model W phi, fused in float64 JS (docs/theory.md 5.2).
 //
 // API
 //   sampleLinear(o: LinearSampleOptions): Float32Array   [draws, dim] samples at t_min

@@ -1,4 +1,4 @@
-// The naive score estimator (math.md 7), both forms, on the PF-ODE Euler grid.
+// The naive score estimator (docs/theory.md 7), both forms, on the PF-ODE Euler grid.
 //
 // API
 //   sampleNaive(opts: NaiveOptions): Float32Array   [draws, dim] samples at t_min

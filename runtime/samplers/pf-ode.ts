@@ -1,9 +1,9 @@
-// PF-ODE sampling (math.md 5): x_T ~ N(0, S_T), integrated down to t_min with any score.
+// PF-ODE sampling (docs/theory.md 5): x_T ~ N(0, S_T), integrated down to t_min with any score.
 //
 // API
 //   samplePfOde(opts: PfOdeOptions): Float32Array   [draws, dim] samples at t_min
 //     opts.score    any batched ScoreFn (the exact score from kernels/basic.ts, or a model's)
-//     opts.compat   the reference code's grid lookup (math.md 5.2), only when the IR asks for it
+//     opts.compat   the reference code's grid lookup (docs/theory.md 5.2), only when the IR asks for it
 //     opts.budget   bytes; particles are chunked to fit, with identical results for any budget
 //   pfOdeChunk(opts): particles per chunk (the number of chunks is ceil(draws / chunk))
 //   gridLookupScore(score, schedule, dim, n, range): ScoreFn

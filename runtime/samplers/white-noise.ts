@@ -1,4 +1,4 @@
-// The white-noise effective SDE of a linear model (math.md 6.3 note 2, 9.2 factorized form): an
+// The white-noise effective SDE of a linear model (docs/theory.md 6.3 note 2, 9.2 factorized form): an
 // APPROXIMATION of the Gaussian-field sampler that drops the time correlation of the model noise.
 // Euler-Maruyama, Ito (noise evaluated at the pre-point), integrated backward from T to t_min:
 //   x <- x + h (beta x + D s_avg) + sqrt(h) Q^{1/2} zeta,   h = t_k - t_{k+1},

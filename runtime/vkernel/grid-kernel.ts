@@ -1,5 +1,5 @@
 // Kernel rows k(z_g, z_j) = phi(z_g)^T SigmaG^{-1} phi_j of a linear model's population for many
-// points z_g = (x_g, t) at one time t, for V-kernel maps (math.md 9.2). With product features,
+// points z_g = (x_g, t) at one time t, for V-kernel maps (docs/theory.md 9.2). With product features,
 // phi(x, t) = E_t psi(x), psi the product of the space factors (S of them) and E_t the time
 // factors at t, so
 //   k(z_g, z_j) = psi(x_g)^T Z_j,   Z = Phi_design (SigmaG^{-1} E_t)   [N, S]

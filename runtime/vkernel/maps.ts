@@ -1,4 +1,4 @@
-// V-kernel maps of linear models (math.md 9.2, 9.4) on grids.
+// V-kernel maps of linear models (docs/theory.md 9.2, 9.4) on grids.
 //
 // API
 //   vkernelMapKernel   map.vkernel: V(z, z) at every grid point and time (NTK models: vkernel/ntk.ts)
@@ -62,7 +62,7 @@ export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
   result.arrays.V_se = { shape: gshape, dtype: 'float64', data: se, doc: 'Monte-Carlo standard error of V [n_t, ...grid, D, D]' };
   Object.assign(result.arrays, gridArrays(coordArrays, node.t));
   result.scalars.mc_samples = node.mc_samples;
-  result.notes.push('first order in 1/P (math.md 9.2), ridge-bias terms included');
+  result.notes.push('first order in 1/P (docs/theory.md 9.2), ridge-bias terms included');
   return { value: { kind: 'map' }, result };
 };
 

@@ -1,4 +1,4 @@
-// V-kernel of an NTK model in the continuum (large-P) form of math.md 10, by Nystrom on a
+// V-kernel of an NTK model in the continuum (large-P) form of docs/theory.md 10, by Nystrom on a
 // Monte-Carlo design of N points z_j drawn like DSM samples (stratified times, as population.ts):
 //   operator (T f)(z) = <lambda Theta(z, .) f(.)>  ->  K_N = (1/N) Lambda^{1/2} Theta_NN Lambda^{1/2}
 //   = sum_k nu_k v_k v_k^T;  e_k(z_j) = sqrt(N) lambda_j^{-1/2} v_kj  (so <lambda e_k e_l> = delta_kl),
@@ -8,7 +8,7 @@
 //                                        - g(z) g(z')^T },
 // r = E[x0 | .] - mubar_tau(.) the residual of the continuum mean mubar_tau(z) = <lambda k_tau(z, .) E[x0 | .]>,
 // g(z) = <lambda r k_tau(., z)>: the target-noise term plus the random-design term, as for linear
-// models (math.md 8, 9.2; centred initialization, so no init term). At finite tau the residual is
+// models (docs/theory.md 8, 9.2; centred initialization, so no init term). At finite tau the residual is
 // large and the design term dominates (docs/theory-checks.md). Denoiser parametrization as in models/ntk.ts, so
 // V = c_t c_t' Cov with c = d alpha / s2. Eigenvalues below 1e-12 nu_max are dropped (the design
 // cannot resolve them); as tau -> infinity k_tau tends to the projector on their span.
@@ -209,6 +209,6 @@ export function ntkVkernelMap(node: IrMap, state: NtkState): KernelOutput {
   result.arrays.nu = { shape: [pop.nu.length], dtype: 'float64', data: pop.nu, doc: 'Nystrom eigenvalues of the lambda-weighted NTK operator (ascending)' };
   result.scalars.mc_samples = pop.N;
   result.scalars.eigenpairs = pop.nu.length;
-  result.notes.push(`NTK V-kernel, continuum form (math.md 10) on a ${pop.N}-point Nystrom design, target-noise and random-design terms`);
+  result.notes.push(`NTK V-kernel, continuum form (docs/theory.md 10) on a ${pop.N}-point Nystrom design, target-noise and random-design terms`);
   return { value: { kind: 'map' }, result };
 }

@@ -1,4 +1,4 @@
-// Gaussian-field virtual models of the effective SDE (math.md 9.2): W = mean + Omega SigmaG^{-1}
+// Gaussian-field virtual models of the effective SDE (docs/theory.md 9.2): W = mean + Omega SigmaG^{-1}
 // with Cov[Omega] = Xi / P, Xi = <lambda^2 (N + r r^T) phi phi^T> - G G^T over the population's
 // design (vkernel/population.ts), drawn as
 //   Omega = (PN)^{-1/2} sum_j [lambda_j (L_j zeta_j) phi_j^T + eps_j (lambda_j r_j phi_j^T - G)]

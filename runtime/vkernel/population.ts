@@ -1,4 +1,4 @@
-// Population statistics of a linear feature model and its V-kernel (math.md 8, 9.1-9.2, 9.4),
+// Population statistics of a linear feature model and its V-kernel (docs/theory.md 8, 9.1-9.2, 9.4),
 // by Monte Carlo over N design points z_j = (t_j, x_j) drawn like DSM samples, in float64.
 // The design times are stratified (one uniform draw in each of N equal slices of t_range): the
 // weight lambda = alpha^2/s2 is heavy-tailed near t_min, and iid times left Wbar at the Fig. 2
@@ -26,7 +26,7 @@
 //   muCov(pop, za, zb): Cov[W phi(za), W phi(zb)] over the ensemble [D, D] and its Monte-Carlo
 //     standard error: (1/P) { <lambda^2 k(za,.) k(.,zb) (N + r r^T)> - g(za) g(zb)^T },
 //     k(z, z') = phi(z)^T SigmaG^{-1} phi(z'), g(z) = <lambda r k(., z)>   (first order in 1/P,
-//     bias terms included; math.md 9.2). The SE is the spread of the per-design-point terms over
+//     bias terms included; docs/theory.md 9.2). The SE is the spread of the per-design-point terms over
 //     sqrt(N) (SigmaG's own Monte-Carlo error is not included).
 //   vFactor(schedule, parametrization, t): the scalar c_t with V = c_t c_t' Cov[W phi] for the
 //     denoiser (c = d alpha / s2: D_t S_t^{-1} = (d/s2) I because S and D share M), or d_t for the

@@ -1,10 +1,10 @@
-// The white-noise (factorized) approximation of a linear model's V-kernel (math.md 9.2):
+// The white-noise (factorized) approximation of a linear model's V-kernel (docs/theory.md 9.2):
 //   V(z, z') ~ (lambda_t / P) D_t C(x, t) k(z, z') D_t'   (C, lambda slowly varying over k's width)
 // made white in time by replacing k(z, z') with delta(t - t') times its time integral at fixed x:
 //   Q(x, t) = (lambda_t / P) D_t C(x, t) D_t kbar(x, t),   kbar(x, t) = int k((x, t), (x, t')) dt'
 // the intensity of the white noise whose displacement over a correlation time matches the
 // correlated field's (the path is frozen at x over that time). In the denoiser parametrization
-// (math.md 9.4) the same form reads Q = c_t^2 (lambda~_t / P) Cov[x0 | x, t] kbar~, c_t = d alpha / s2.
+// (docs/theory.md 9.4) the same form reads Q = c_t^2 (lambda~_t / P) Cov[x0 | x, t] kbar~, c_t = d alpha / s2.
 //
 // kbar is smooth in x, so it is tabulated on a grid (per axis, dim <= 2) once per time step and
 // interpolated (multi-linear, clamped at the edges) at the particles; C is exact at the particles.

@@ -1,4 +1,4 @@
-// The true density p(x | t_min) of the training set (a Gaussian mixture, math.md 3.2), averaged
+// The true density p(x | t_min) of the training set (a Gaussian mixture, docs/theory.md 3.2), averaged
 // over each histogram bin so it compares like for like with sample histograms: the black curve of
 // Figure 2. Computed here from the cell's IR with the runtime's float64 closed forms (no tfjs).
 import type { IrCell, IrForward, IrSample } from '../../compiler/ir/types.js';

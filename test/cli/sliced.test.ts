@@ -3,27 +3,14 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Manifest } from '../../study/manifest.js';
 import type { Plan } from '../../study/plan.js';
 import { runCli } from './capture.js';
+import { CELLS, STUDY, expectSameCells, gtvProcess, manifest } from './sliced-fixture.js';
 
 // `gtv run --jobs`, `--emit slurm` + `gtv collect`, end to end with the real compiler and
 // runtime. The parent gtv is a real process (run-cli.ts through tsx) because it spawns children
-// the way it was itself started; Slurm is a shim that runs the array's tasks one after another.
-const STUDY = `study tiny {
-  seed = 3
-  data train = points([-1], [0], [1])
-  forward vp = vp(beta_min = 0.1, beta_d = 19.9, T = 1)
-  sweep eps = [1e-2, 3e-2, 1e-1]
-  sample exact = pf_ode(true, draws = 300, bins = 40, range = -1.5 .. 1.5, t_min = eps)
-  metric gap = gap_mass(exact, radius = 0.2)
-  plot density(exact, points = train) by (eps) to "tiny.svg"
-}
-`;
-const CELLS = ['eps=0.01', 'eps=0.03', 'eps=0.1'];
-const here = path.dirname(fileURLToPath(import.meta.url));
-const RUN_CLI = path.join(here, 'run-cli.ts');
+// the way it was itself started; Slurm is a shim that runs the array's tasks one after another
+// (test/cli/slurm.test.ts submits the same array to a real Slurm).
 
 /** A stand-in for `sbatch`: runs each task of the script's --array with SLURM_ARRAY_TASK_ID set,
  * its output to the script's --output pattern, and exits with the highest task exit code. */
@@ -38,14 +25,6 @@ for i in $(seq "\${range%-*}" "\${range#*-}"); do
 done
 exit $worst
 `;
-
-function gtvProcess(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  // cwd: the repository, where `--import tsx` resolves (the children inherit it).
-  const r = spawnSync(process.execPath, ['--import', 'tsx', RUN_CLI, ...args], { encoding: 'utf8', cwd: process.cwd() });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const manifest = (dir: string): Manifest => JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
 
 describe('gtv run --jobs / --emit slurm and gtv collect (end to end)', function () {
   this.timeout(120000);
@@ -62,16 +41,6 @@ describe('gtv run --jobs / --emit slurm and gtv collect (end to end)', function 
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  /** The run folder's cells are byte-identical to the sequential run's. */
-  function expectSameCells(runDir: string): void {
-    expect(fs.readdirSync(path.join(runDir, 'cells')).sort()).to.deep.equal(CELLS);
-    for (const cell of CELLS) {
-      for (const f of fs.readdirSync(path.join(seq, 'cells', cell)).filter((n) => n.endsWith('.npy') || n === 'metrics.json')) {
-        expect(fs.readFileSync(path.join(runDir, 'cells', cell, f)).equals(fs.readFileSync(path.join(seq, 'cells', cell, f))), `${cell}/${f}`).to.equal(true);
-      }
-    }
-  }
-
   it('--jobs 2 runs two slice processes and writes the same cells plus the report', () => {
     const out = path.join(tmp, 'jobs');
     const r = gtvProcess(['run', file, '--jobs', '2', '--out', out, '--cache', path.join(tmp, 'cache-jobs'), '--backend', 'cpu']);
@@ -79,7 +48,7 @@ describe('gtv run --jobs / --emit slurm and gtv collect (end to end)', function 
     expect(r.stdout.trim()).to.equal(out);
     expect(r.stderr).to.match(/slice 1\/2: done \(2 computed, 0 from cache\)/);
     expect(r.stderr).to.match(/slice 2\/2: done \(1 computed, 0 from cache\)/);
-    expectSameCells(out);
+    expectSameCells(out, seq);
     for (const f of ['report.html', 'tiny.svg', 'metrics.csv', 'plan.json', 'slices/1/log.txt', 'slices/2/manifest.json']) expect(fs.existsSync(path.join(out, f)), f).to.equal(true);
     const m = manifest(out);
     expect([m.status, m.slice, m.backend]).to.deep.equal(['complete', null, 'cpu']);
@@ -115,7 +84,7 @@ describe('gtv run --jobs / --emit slurm and gtv collect (end to end)', function 
     const c = await runCli(['collect', out, '--quiet']);
     expect(c.code, c.stderr).to.equal(0);
     expect(c.stdout.trim()).to.equal(out);
-    expectSameCells(out);
+    expectSameCells(out, seq);
     expect(fs.existsSync(path.join(out, 'report.html'))).to.equal(true);
     expect(manifest(out).status).to.equal('complete');
   });

@@ -2,15 +2,15 @@
 import { expect } from 'chai';
 import { SEMANTIC_CODES } from '../../compiler/codes/semantic.js';
 import { CHECKS } from '../../compiler/checks/registry.js';
-import { compile, study1d } from './helpers.js';
+import { compile, study1d, type MemoryFiles } from './helpers.js';
 
 interface Case {
   code: string;
   what: string;
   bad: string;
   good: string;
-  files?: Record<string, string>;
-  goodFiles?: Record<string, string>;
+  files?: MemoryFiles;
+  goodFiles?: MemoryFiles;
   hint?: string;
 }
 
@@ -100,6 +100,23 @@ const CASES: Case[] = [
     good: study1d('', 'import "a.gtv"'),
     files: { 'a.gtv': 'import "b.gtv"', 'b.gtv': 'import "a.gtv"' },
     goodFiles: { 'a.gtv': 'import "b.gtv"', 'b.gtv': 'let w = 1' },
+  },
+  {
+    code: 'GTV0608',
+    what: 'import of a file that is not a study',
+    bad: study1d('', 'import "lib/notes.txt"'),
+    good: study1d('', 'import "lib/x.gtv"'),
+    files: { 'lib/notes.txt': 'let w = 1' },
+    goodFiles: { 'lib/x.gtv': 'let w = 1' },
+  },
+  {
+    code: 'GTV0609',
+    what: 'data file above the size limit',
+    bad: csvStudy('big.csv'),
+    good: csvStudy('d.csv'),
+    files: { 'big.csv': { failure: 'too-large', message: 'is larger than the 64 MiB limit for files a study reads' } },
+    goodFiles: { 'd.csv': '-1\n0\n1\n' },
+    hint: 'raise the limit with `--max-file-size` (e.g. 512M) or GTV_MAX_FILE_SIZE',
   },
   { code: 'GTV0603', what: 'missing data file', bad: csvStudy('nope.csv'), good: csvStudy('d.csv'), goodFiles: { 'd.csv': '-1\n0\n1\n' } },
   { code: 'GTV0604', what: 'study in an imported file', bad: study1d('', 'import "lib.gtv"'), good: study1d('', 'import "lib.gtv"'), files: { 'lib.gtv': 'study q {\n}' }, goodFiles: { 'lib.gtv': 'let w = 1' } },

@@ -1,14 +1,18 @@
 // An in-memory CompilerHost and small helpers shared by the compiler tests.
 import { compileSource, type CompileOutput, type CompilerHost } from '../../compiler/driver.js';
+import { isReadFailure, type ReadFailure } from '../../compiler/host.js';
 
-export function memoryHost(files: Record<string, string | Uint8Array>): CompilerHost {
+/** Files by path; a ReadFailure stands for a file the host refuses to read (e.g. too large). */
+export type MemoryFiles = Record<string, string | Uint8Array | ReadFailure>;
+
+export function memoryHost(files: MemoryFiles): CompilerHost {
   return {
-    readFile: (p) => (typeof files[p] === 'string' ? (files[p] as string) : undefined),
-    readBinary: (p) => (files[p] instanceof Uint8Array ? (files[p] as Uint8Array) : undefined),
+    readFile: (p) => (typeof files[p] === 'string' || isReadFailure(files[p]) ? (files[p] as string | ReadFailure) : undefined),
+    readBinary: (p) => (files[p] instanceof Uint8Array || isReadFailure(files[p]) ? (files[p] as Uint8Array | ReadFailure) : undefined),
   };
 }
 
-export function compile(text: string, files: Record<string, string | Uint8Array> = {}): CompileOutput {
+export function compile(text: string, files: MemoryFiles = {}): CompileOutput {
   return compileSource(text, 'study.gtv', memoryHost(files));
 }
 

@@ -1,8 +1,9 @@
 // Golden tests: every test/golden/bad/NAME.gtv is checked with `gtv check` (human format, no
 // colour) and its output must equal NAME.out byte for byte. Files in subfolders (e.g. lib/) are
-// helpers that the bad files import, not cases of their own.
+// helpers that the bad files import, not cases of their own. NAME.args, when present, holds extra
+// options for `gtv check` (e.g. a small --max-file-size).
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_CODES } from '../../compiler/codes/index.js';
 import { runCli } from '../cli/capture.js';
@@ -25,7 +26,9 @@ describe('golden diagnostics (test/golden/bad)', () => {
 
   for (const file of cases) {
     it(file, async () => {
-      const r = await runCli(['check', `${DIR}/${file}`]);
+      const argsFile = join(DIR, file.replace(/\.gtv$/, '.args'));
+      const extra = existsSync(argsFile) ? readFileSync(argsFile, 'utf8').trim().split(/\s+/) : [];
+      const r = await runCli(['check', ...extra, `${DIR}/${file}`]);
       expect(r.stderr, 'gtv check wrote to stderr').to.equal('');
       expect(r.code, 'a bad file must produce diagnostics').to.be.oneOf([0, 1]);
       expect(r.stdout).not.to.contain('no problems');
@@ -36,8 +39,8 @@ describe('golden diagnostics (test/golden/bad)', () => {
 
   it('has no expectation without its .gtv file', () => {
     const orphans = readdirSync(DIR)
-      .filter((f) => f.endsWith('.out'))
-      .filter((f) => !cases.includes(f.replace(/\.out$/, '.gtv')));
+      .filter((f) => f.endsWith('.out') || f.endsWith('.args'))
+      .filter((f) => !cases.includes(f.replace(/\.(out|args)$/, '.gtv')));
     expect(orphans).to.deep.equal([]);
   });
 

@@ -11,7 +11,7 @@ import { sampleLinear } from '../../runtime/samplers/linear-pfode.js';
 import { timeGrid } from '../../runtime/timegrid.js';
 import type { KernelContext, NodeValue } from '../../runtime/kernels/types.js';
 
-// The Fig. 2 setup (math.md 13.2) at one cell: data {-1, 0, 1}, VP schedule, eps = 1e-2, 30 Euler
+// The Fig. 2 setup (docs/theory.md 13.2) at one cell: data {-1, 0, 1}, VP schedule, eps = 1e-2, 30 Euler
 // steps, ridge 0.1, Gaussian x (x) t features with width = spacing / 2, F/P = 1/4 (Fig. 2's
 // leftmost column). The feature grid is 8 x 8 (F = 64, P = 256) instead of 16 x 16 (F = 256,
 // P = 1024): the same F/P at a quarter of the training cost, which keeps the test within budget.

@@ -15,7 +15,7 @@ const ntkNode = (tau: number, P: number): NtkNode => ({
   t_range: [1e-2, 1], seed: 3,
 });
 
-describe('runtime NTK models (math.md 10)', function () {
+describe('runtime NTK models (docs/theory.md 10)', function () {
   this.timeout(60000);
   before(async () => {
     await selectBackend('wasm');

@@ -64,7 +64,7 @@ function sampleNode(dim: number, solver: 'euler' | 'heun', draws = 400, members 
   };
 }
 
-/** math.md 5.2 with mu = W phi(x, t) from features.ts `evaluate`, one particle at a time, float64. */
+/** docs/theory.md 5.2 with mu = W phi(x, t) from features.ts `evaluate`, one particle at a time, float64. */
 function reference(tree: IrFeatureTree, data: PointSet, W: Float64Array, node: IrSample, member: number): Float64Array {
   const dim = data.dim;
   const fm = compileFeatures(tree, dim);

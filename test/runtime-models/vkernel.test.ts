@@ -5,7 +5,7 @@ import { muCov, population } from '../../runtime/vkernel/population.js';
 describe('runtime V-kernel of linear models', function () {
   this.timeout(120000);
 
-  it('predicts the measured variance of an ensemble of trained models (math.md 8)', () => {
+  it('predicts the measured variance of an ensemble of trained models (docs/theory.md 8)', () => {
     const eps = 1e-2;
     const state = fig2State(8, 8, 2000, eps);
     const members = 300;

@@ -40,7 +40,7 @@ describe('runtime/naive estimator', () => {
     );
     // Power: the same comparison against the noise-free PF-ODE must see the noise. Mass within
     // 0.15 of the two gap centres (binomial, SE of a difference ~0.004; measured 0.22 vs 0.18,
-    // the naive noise empties boundary regions, math.md 12.3): require 5 SE.
+    // the naive noise empties boundary regions, docs/theory.md 12.3): require 5 SE.
     const ode = samplePfOde({ schedule: vp, dim: 1, draws: n, times, solver: 'euler', seed: 7, score: exactScore(data, vp), budget: 1e9 });
     const gap = (x: Float32Array) => Array.from(x).filter((v) => Math.abs(v - 0.54) < 0.15 || Math.abs(v + 0.4) < 0.15).length / n;
     const se = Math.sqrt((2 * 0.2 * 0.8) / n);

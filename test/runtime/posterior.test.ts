@@ -38,7 +38,7 @@ describe('runtime/posterior', () => {
     }
   });
 
-  it('the Fig. 1 ratio and C between two points match math.md 3.3', () => {
+  it('the Fig. 1 ratio and C between two points match docs/theory.md 3.3', () => {
     // Two points at +-1 on the x axis. On the line x = 0 the weights are 1/2 each, mu_bar = 0,
     // Sigma_0 = diag(1, 0): C = alpha^2 (Delta mu)^2 / (4 sigma^4) in the x direction, and at
     // (0, y) the score is -(0, y)/sigma^2, so the ratio is alpha^2 / (alpha^2 + y^2).

@@ -6,7 +6,7 @@ import { timeGrid } from '../../runtime/timegrid.js';
 const vp = makeSchedule({ kind: 'forward', name: 'f', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
 const t: IrTimeExpr = { op: 't' };
 const c = (value: number): IrTimeExpr => ({ op: 'const', value });
-// math.md 2.3: alpha = sqrt(1 - t), sigma2 = t
+// docs/theory.md 2.3: alpha = sqrt(1 - t), sigma2 = t
 const fig1: IrForward = {
   kind: 'forward',
   name: 'f',
@@ -21,7 +21,7 @@ function rel(a: number, b: number): number {
 }
 
 describe('runtime/schedule', () => {
-  it('reproduces the math.md 2.2 reference table', () => {
+  it('reproduces the docs/theory.md 2.2 reference table', () => {
     // Each printed value is checked to half a unit of its last printed digit (the table's own
     // rounding), so the tolerance is stated per entry as that half unit.
     const half = (printed: string) => {
@@ -79,7 +79,7 @@ describe('runtime/schedule', () => {
   it('alpha_sigma gets beta and D by exact differentiation (Fig. 1 schedule)', () => {
     const s = makeSchedule(fig1);
     for (const tt of [0.05, 0.2, 0.75]) {
-      // math.md 2.3: beta = D = 1/(2(1 - t)), S = t
+      // docs/theory.md 2.3: beta = D = 1/(2(1 - t)), S = t
       expect(rel(s.beta(tt), 1 / (2 * (1 - tt)))).to.be.below(1e-14);
       expect(rel(s.d(tt), 1 / (2 * (1 - tt)))).to.be.below(1e-14);
       expect(s.s2(tt)).to.equal(tt);
@@ -101,7 +101,7 @@ describe('runtime/schedule', () => {
     }
   });
 
-  it('time grids: uniform is flip(linspace(eps, T, N+1)); karras follows math.md 2.4', () => {
+  it('time grids: uniform is flip(linspace(eps, T, N+1)); karras follows docs/theory.md 2.4', () => {
     const u = timeGrid({ steps: 30, t_min: 1e-3, spacing: 'uniform', rho: 7 }, 1);
     expect(u.length).to.equal(31);
     expect(u[0]).to.equal(1);

@@ -2,7 +2,7 @@
 // data's spacing: the median distance from a training point to its nearest neighbour (the
 // median, not the minimum, so one chance close pair in a sampled data set does not decide). The
 // boundary regions between neighbouring points are where the proxy-score covariance lives
-// (math.md 3.3); with fewer than two grid points or bins across a typical gap they fall between.
+// (docs/theory.md 3.3); with fewer than two grid points or bins across a typical gap they fall between.
 import { LINT } from '../../codes/lint.js';
 import type { IrHistogram } from '../../ir/types.js';
 import { fmt, nearestDistances, nodeNamed, nodesOf } from '../geometry.js';

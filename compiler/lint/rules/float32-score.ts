@@ -32,7 +32,7 @@ export const float32Score: LintRule = {
       const data = nodeNamed(cx.cell, use.data, 'data');
       const fwd = nodeNamed(cx.cell, use.forward, 'forward');
       if (!data || !fwd) continue;
-      const h = Math.max(0, ...nearestDistances(data));
+      const h = nearestDistances(data).reduce((a, b) => Math.max(a, b), 0);
       const R = Math.max(use.reach, ...extent(data).flat().map(Math.abs));
       const safe = (t: number) => isSafe(fwd, t, h, R);
       if (safe(use.t) !== false) continue;
@@ -86,7 +86,7 @@ function uses(cx: RuleContext): Use[] {
   for (const m of nodesOf(cell, 'map')) {
     if (m.t.length === 0) continue;
     const reach = reachOf(m.grid.axes.map((a) => [a.lo, a.hi]));
-    out.push({ t: Math.min(...m.t), data: m.data, forward: m.forward, reach, span: src.argSpan(m.name, 't') });
+    out.push({ t: m.t.reduce((a, b) => Math.min(a, b)), data: m.data, forward: m.forward, reach, span: src.argSpan(m.name, 't') });
   }
   for (const m of modelsTrained(cell)) {
     out.push({ t: m.t_range[0], data: m.data, forward: m.forward, reach: 0, span: tSpan(m.name, 't_min') });

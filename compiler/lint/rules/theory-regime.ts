@@ -1,5 +1,5 @@
-// GTV0805 theory-regime: an effective_sde sampler over a linear model with F > P/2. math.md 9.2's
-// V-kernel is the P -> infinity limit at fixed F/P; for F > P (overparameterized, math.md 9.3)
+// GTV0805 theory-regime: an effective_sde sampler over a linear model with F > P/2. docs/theory.md 9.2's
+// V-kernel is the P -> infinity limit at fixed F/P; for F > P (overparameterized, docs/theory.md 9.3)
 // it is heuristic, and near the interpolation threshold F = P the missing random-matrix
 // corrections are largest. F/P <= 1/2 keeps a factor two away from the threshold.
 import { LINT } from '../../codes/lint.js';

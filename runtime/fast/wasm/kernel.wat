@@ -20,7 +20,7 @@
 ;; (3 zero columns/rows before, 5 columns / 3 rows after), so every window is in bounds; h [steps]
 ;; and a [E] float64; the state x [n, dim] float64 (n even: the caller pads), advanced in place.
 ;;
-;; Fourier space factors (math.md 13.3): a row [1, cos k theta (k = 1..nc), sin k theta (k = 1..ns)]
+;; Fourier space factors (docs/theory.md 13.3): a row [1, cos k theta (k = 1..nc), sin k theta (k = 1..ns)]
 ;; with theta = w u, whole (no window: every feature is O(1) everywhere). Per pair of particles:
 ;; one f64x2 sincos ($sincos) of theta, the angle-addition recurrences in float64, the row rounded
 ;; to float32 into scratch, then the whole row (2D: the bilinear form over both rows) contracted

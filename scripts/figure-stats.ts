@@ -1,0 +1,54 @@
+// The Figure 2 and Figure 3 numbers quoted in README.md, each with its standard error over
+// ensemble members, from a full run's member densities:
+//   npx tsx scripts/figure-stats.ts fig2 RUN_DIR    gap mass per cell (trained and theory)
+//   npx tsx scripts/figure-stats.ts fig3 RUN_DIR    side / diagonal fill per panel
+// The pooled value is the mean of the members' values (equal draws per member), and its error is
+// sd(member values) / sqrt(members). The measures are those the suite asserts
+// (test/examples-run/measures.ts).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { decodeNpy } from '../study/npy.js';
+import { gapMass1d, squareFill } from '../test/examples-run/measures.js';
+
+interface Manifest {
+  cells: { id: string; dir: string }[];
+}
+
+const [figure, runDir] = process.argv.slice(2);
+if (!['fig2', 'fig3'].includes(figure) || !runDir) {
+  console.error('usage: npx tsx scripts/figure-stats.ts fig2|fig3 RUN_DIR');
+  process.exit(2);
+}
+const manifest = JSON.parse(fs.readFileSync(path.join(runDir, 'manifest.json'), 'utf8')) as Manifest;
+
+function read(cellDir: string, file: string) {
+  const a = decodeNpy(fs.readFileSync(path.join(runDir, cellDir, file)));
+  return { shape: a.shape, data: a.data as Float64Array };
+}
+
+/** Mean and standard error over members of f(member density). */
+function overMembers(cellDir: string, node: string, f: (density: { shape: number[]; data: Float64Array }) => number): string {
+  const all = read(cellDir, `${node}.member_density.npy`);
+  const [members, ...bins] = all.shape;
+  const size = bins.reduce((a, b) => a * b, 1);
+  const v = Array.from({ length: members }, (_, m) => f({ shape: bins, data: all.data.subarray(m * size, (m + 1) * size) }));
+  const mean = v.reduce((a, b) => a + b, 0) / members;
+  const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (members - 1));
+  return `${mean.toFixed(3)} ± ${(sd / Math.sqrt(members)).toFixed(3)}`;
+}
+
+for (const c of manifest.cells) {
+  if (figure === 'fig2') {
+    const edges = read(c.dir, 'trained.edges_x.npy');
+    const gap = (d: { shape: number[]; data: Float64Array }) => gapMass1d(d, edges, [-1, 0, 1], 0.2);
+    console.log(`${c.id}\ttrained ${overMembers(c.dir, 'trained', gap)}\ttheory ${overMembers(c.dir, 'theory', gap)}`);
+  } else {
+    const pts = read(c.dir, 'square.points.npy').data;
+    const P = [0, 1, 2, 3].map((m) => [pts[2 * m], pts[2 * m + 1]]);
+    for (const node of ['bump_trained', 'bump_theory', 'wave_trained', 'wave_theory']) {
+      const [ex, ey] = [read(c.dir, `${node}.edges_x.npy`), read(c.dir, `${node}.edges_y.npy`)];
+      const fill = (key: 'adjacent' | 'opposite') => (d: { shape: number[]; data: Float64Array }) => squareFill(d, ex, ey, P, 0.15, 0.35)[key];
+      console.log(`${c.id}\t${node}\tsides ${overMembers(c.dir, node, fill('adjacent'))}\tdiagonals ${overMembers(c.dir, node, fill('opposite'))}`);
+    }
+  }
+}
