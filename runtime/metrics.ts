@@ -1,7 +1,8 @@
 // Metrics on sample sets (design.md 2), in float64. Definitions (n samples x_i, training points
 // mu_m, radius r):
 //
-//   memorizedFraction  fraction of samples with min_m |x_i - mu_m| <= r (Euclidean).
+//   memorizedFraction  fraction of samples with min_m |x_i - mu_m| <= r (Euclidean); memorizedFlags
+//                      and gapFlags give the per-sample indicators (for per-member fractions).
 //   gapMass            fraction of samples with min_m |x_i - mu_m| > r that lie inside the
 //                      axis-aligned bounding box of the training points: mass that moved into the
 //                      gaps between points, as opposed to mass spread outside the data's extent.
@@ -14,7 +15,11 @@
 //                      k(x, y) = exp(-|x - y|^2 / (2 h^2)); h <= 0 selects the median pairwise
 //                      distance of the pooled sets (median heuristic). Uses at most `cap` rows of
 //                      each set, evenly strided: ensembles store their draws member by member,
-//                      so a prefix would be the first member alone.
+//                      so a prefix would be the first member alone. With row groups (members or
+//                      blocks of draws) it also returns the kernel sums per pair of groups, from
+//                      which mmd2Weighted recomputes it for resampled groups (the bootstrap of
+//                      metric-errors.ts); momentSums / effectiveDimensionOfSums do the same for
+//                      the effective dimension.
 //   effectiveDimension participation ratio (sum lambda)^2 / sum lambda^2 of the eigenvalues of
 //                      the sample covariance: 1 for samples on a line, dim for isotropic spread.
 //   mixtureBinProbabilities  exact bin probabilities of p(x | t) = sum_m pi_m N(alpha mu_m, S_t):
@@ -46,14 +51,16 @@ export function nearestDistances(samples: ArrayLike<number>, n: number, dim: num
   return out;
 }
 
-export function memorizedFraction(samples: ArrayLike<number>, n: number, dim: number, data: PointSet, r: number): number {
+/** 1 for samples within r of a training point (memorized), else 0. */
+export function memorizedFlags(samples: ArrayLike<number>, n: number, dim: number, data: PointSet, r: number): Uint8Array {
   const d = nearestDistances(samples, n, dim, data);
-  let k = 0;
-  for (let i = 0; i < n; i++) if (d[i] <= r) k++;
-  return k / n;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (d[i] <= r) out[i] = 1;
+  return out;
 }
 
-export function gapMass(samples: ArrayLike<number>, n: number, dim: number, data: PointSet, r: number): number {
+/** 1 for samples farther than r from every training point and inside their bounding box, else 0. */
+export function gapFlags(samples: ArrayLike<number>, n: number, dim: number, data: PointSet, r: number): Uint8Array {
   const lo = new Float64Array(dim).fill(Infinity);
   const hi = new Float64Array(dim).fill(-Infinity);
   for (let m = 0; m < data.M; m++)
@@ -62,7 +69,7 @@ export function gapMass(samples: ArrayLike<number>, n: number, dim: number, data
       hi[a] = Math.max(hi[a], data.points[m * dim + a]);
     }
   const d = nearestDistances(samples, n, dim, data);
-  let k = 0;
+  const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     if (d[i] <= r) continue;
     let inside = true;
@@ -70,9 +77,23 @@ export function gapMass(samples: ArrayLike<number>, n: number, dim: number, data
       const v = samples[i * dim + a];
       if (v < lo[a] || v > hi[a]) inside = false;
     }
-    if (inside) k++;
+    if (inside) out[i] = 1;
   }
-  return k / n;
+  return out;
+}
+
+function fraction(flags: Uint8Array): number {
+  let k = 0;
+  for (let i = 0; i < flags.length; i++) k += flags[i];
+  return k / flags.length;
+}
+
+export function memorizedFraction(samples: ArrayLike<number>, n: number, dim: number, data: PointSet, r: number): number {
+  return fraction(memorizedFlags(samples, n, dim, data, r));
+}
+
+export function gapMass(samples: ArrayLike<number>, n: number, dim: number, data: PointSet, r: number): number {
+  return fraction(gapFlags(samples, n, dim, data, r));
 }
 
 /** Bin probabilities of a sample histogram with the outside mass appended. */
@@ -101,6 +122,19 @@ export function klDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number
   return s;
 }
 
+/**
+ * Kernel sums of mmd2 by group, for the bootstrap over groups (metric-errors.ts): xx[g * Gx + h]
+ * sums k over ordered pairs of kept X rows in groups g, h (including each row with itself),
+ * likewise yy; xy[g * Gy + h] over X rows in g and Y rows in h; cx, cy count kept rows per group.
+ */
+export interface MmdBlocks {
+  xx: Float64Array;
+  yy: Float64Array;
+  xy: Float64Array;
+  cx: Float64Array;
+  cy: Float64Array;
+}
+
 export function mmd2(
   X: ArrayLike<number>,
   nx: number,
@@ -109,7 +143,8 @@ export function mmd2(
   dim: number,
   bandwidth: number,
   cap = 2000,
-): { value: number; bandwidth: number } {
+  groups?: { x: (row: number) => number; gx: number; y: (row: number) => number; gy: number },
+): { value: number; bandwidth: number; blocks?: MmdBlocks } {
   const n = Math.min(nx, cap);
   const m = Math.min(ny, cap);
   // Row k of a capped set is row floor(k * total / kept) of the full one.
@@ -136,14 +171,107 @@ export function mmd2(
     h = ds[Math.floor(ds.length / 2)] || 1;
   }
   const g = -0.5 / (h * h);
+  const gx = groups ? Int32Array.from({ length: n }, (_, i) => groups.x(rowX(i))) : null;
+  const gy = groups ? Int32Array.from({ length: m }, (_, j) => groups.y(rowY(j))) : null;
+  const Gx = groups?.gx ?? 0;
+  const Gy = groups?.gy ?? 0;
+  const blocks: MmdBlocks | undefined = groups
+    ? { xx: new Float64Array(Gx * Gx), yy: new Float64Array(Gy * Gy), xy: new Float64Array(Gx * Gy), cx: new Float64Array(Gx), cy: new Float64Array(Gy) }
+    : undefined;
   let xx = 0;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) xx += Math.exp(g * d2(X, i, X, j));
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      const e = Math.exp(g * d2(X, i, X, j));
+      xx += e;
+      if (blocks) {
+        blocks.xx[gx![i] * Gx + gx![j]] += e;
+        blocks.xx[gx![j] * Gx + gx![i]] += e;
+      }
+    }
   let yy = 0;
-  for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) yy += Math.exp(g * d2(Y, i, Y, j));
+  for (let i = 0; i < m; i++)
+    for (let j = i + 1; j < m; j++) {
+      const e = Math.exp(g * d2(Y, i, Y, j));
+      yy += e;
+      if (blocks) {
+        blocks.yy[gy![i] * Gy + gy![j]] += e;
+        blocks.yy[gy![j] * Gy + gy![i]] += e;
+      }
+    }
   let xy = 0;
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) xy += Math.exp(g * d2(X, i, Y, j));
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) {
+      const e = Math.exp(g * d2(X, i, Y, j));
+      xy += e;
+      if (blocks) blocks.xy[gx![i] * Gy + gy![j]] += e;
+    }
+  if (blocks) {
+    for (let i = 0; i < n; i++) (blocks.xx[gx![i] * Gx + gx![i]] += 1), (blocks.cx[gx![i]] += 1);
+    for (let j = 0; j < m; j++) (blocks.yy[gy![j] * Gy + gy![j]] += 1), (blocks.cy[gy![j]] += 1);
+  }
   const value = (2 * xx) / (n * (n - 1)) + (2 * yy) / (m * (m - 1)) - (2 * xy) / (n * m);
-  return { value, bandwidth: h };
+  return { value, bandwidth: h, blocks };
+}
+
+/**
+ * mmd2 of the sets whose groups are taken wx[g] and wy[h] times (a bootstrap replicate): the same
+ * unbiased form over pairs of kept rows that are not copies of one row. wx = wy = 1 gives mmd2.
+ */
+export function mmd2Weighted(b: MmdBlocks, wx: ArrayLike<number>, wy: ArrayLike<number>): number {
+  const Gx = b.cx.length;
+  const Gy = b.cy.length;
+  const within = (S: Float64Array, c: Float64Array, w: ArrayLike<number>, G: number) => {
+    let sum = 0;
+    let N = 0;
+    let self = 0;
+    for (let k = 0; k < G; k++) {
+      if (w[k] === 0) continue;
+      N += w[k] * c[k];
+      self += w[k] * w[k] * c[k];
+      for (let l = 0; l < G; l++) if (w[l] !== 0) sum += w[k] * w[l] * S[k * G + l];
+    }
+    return { term: (sum - self) / (N * N - self), N };
+  };
+  const X = within(b.xx, b.cx, wx, Gx);
+  const Y = within(b.yy, b.cy, wy, Gy);
+  let xy = 0;
+  for (let k = 0; k < Gx; k++) {
+    if (wx[k] === 0) continue;
+    for (let l = 0; l < Gy; l++) if (wy[l] !== 0) xy += wx[k] * wy[l] * b.xy[k * Gy + l];
+  }
+  return X.term + Y.term - (2 * xy) / (X.N * Y.N);
+}
+
+/** Sums of x and x x^T of rows start..end-1 (for the effective dimension of resampled groups). */
+export function momentSums(samples: ArrayLike<number>, start: number, end: number, dim: number): Float64Array {
+  const out = new Float64Array(1 + dim + dim * dim);
+  out[0] = end - start;
+  for (let i = start; i < end; i++)
+    for (let a = 0; a < dim; a++) {
+      const v = samples[i * dim + a];
+      out[1 + a] += v;
+      for (let b = 0; b < dim; b++) out[1 + dim + a * dim + b] += v * samples[i * dim + b];
+    }
+  return out;
+}
+
+/** Effective dimension from weighted moment sums (rows of `sums` as momentSums returns). */
+export function effectiveDimensionOfSums(sums: Float64Array, w: ArrayLike<number>, dim: number): number {
+  const L = 1 + dim + dim * dim;
+  const tot = new Float64Array(L);
+  for (let g = 0; g < w.length; g++) if (w[g] !== 0) for (let j = 0; j < L; j++) tot[j] += w[g] * sums[g * L + j];
+  const N = tot[0];
+  const cov = Matrix.zeros(dim, dim);
+  for (let a = 0; a < dim; a++)
+    for (let b = 0; b < dim; b++) cov.set(a, b, (tot[1 + dim + a * dim + b] - (tot[1 + a] * tot[1 + b]) / N) / (N - 1));
+  return participationRatio(cov);
+}
+
+function participationRatio(cov: Matrix): number {
+  const ev = new EigenvalueDecomposition(cov, { assumeSymmetric: true }).realEigenvalues.map((v) => Math.max(0, v));
+  const s = ev.reduce((p, v) => p + v, 0);
+  const s2 = ev.reduce((p, v) => p + v * v, 0);
+  return s2 > 0 ? (s * s) / s2 : 0;
 }
 
 export function effectiveDimension(samples: ArrayLike<number>, n: number, dim: number): number {
@@ -154,10 +282,7 @@ export function effectiveDimension(samples: ArrayLike<number>, n: number, dim: n
     for (let a = 0; a < dim; a++)
       for (let b = 0; b < dim; b++)
         cov.set(a, b, cov.get(a, b) + ((samples[i * dim + a] - mean[a]) * (samples[i * dim + b] - mean[b])) / (n - 1));
-  const ev = new EigenvalueDecomposition(cov, { assumeSymmetric: true }).realEigenvalues.map((v) => Math.max(0, v));
-  const s = ev.reduce((p, v) => p + v, 0);
-  const s2 = ev.reduce((p, v) => p + v * v, 0);
-  return s2 > 0 ? (s * s) / s2 : 0;
+  return participationRatio(cov);
 }
 
 // ---- exact bin probabilities of the Gaussian mixture p(x | t) ------------------------------

@@ -15,6 +15,8 @@ export interface NodeResult {
   arrays: Record<string, ResultArray>;
   /** Named scalars (metrics, Monte-Carlo standard errors), written to JSON. */
   scalars: Record<string, number>;
+  /** Named strings next to the scalars, e.g. a metric's `se_over` (`members` or `draws`). */
+  labels?: Record<string, string>;
   /** Human-readable remarks (e.g. "white_noise variant is an approximation"). */
   notes: string[];
 }

@@ -493,6 +493,13 @@ export const BUILTINS: readonly BuiltinSpec[] = [
         optional: true,
         doc: 'Top of the density axis of 1D panels (the paper\'s Fig. 2 uses 2.5, so the gaps stay visible under tall peaks); default: fit the data.',
       },
+      {
+        name: 'band',
+        type: 'enum',
+        values: ['quartiles', 'se', 'both'],
+        default: { value: 'quartiles' },
+        doc: "Shading of ensemble curves in 1D panels: the 25-75% quartile band across members (as in the paper), the ensemble mean +- one standard error over members, or both.",
+      },
     ],
   },
   {

@@ -1,6 +1,7 @@
 // The on-disk form of one cell's results, shared by the cache and the run folder:
 //   <node>.<array>.npy   every array (NumPy-loadable)
-//   metrics.json         { node: { scalar: value } } for nodes that have scalars
+//   metrics.json         { node: { scalar: value, label: "text" } } for nodes that have scalars
+//                        or labels (a metric's se_over)
 //   metrics.csv          the same as a long table: node,name,value
 //   result.json          everything else needed to rebuild the CellResult (shapes, docs, notes,
 //                        timings, backend) plus the cell's IR, so a folder is self-describing
@@ -32,6 +33,8 @@ interface ResultMeta {
   timings: Record<string, number>;
   arrays: ArrayEntry[];
   scalars: Record<string, Record<string, number | null>>;
+  /** Absent in folders written before labels existed. */
+  labels?: Record<string, Record<string, string>>;
   notes: Record<string, string[]>;
   cell: IrCell;
 }
@@ -55,8 +58,10 @@ export function writeCellFiles(dir: string, cell: IrCell, result: CellResult): v
   };
   const arrays: ArrayEntry[] = [];
   const scalars: ResultMeta['scalars'] = {};
+  const labels: NonNullable<ResultMeta['labels']> = {};
+  const perNode: Record<string, Record<string, number | string | null>> = {};
   const notes: ResultMeta['notes'] = {};
-  const metricRows: (string | number)[][] = [];
+  const metricRows: (string | number | null)[][] = [];
   for (const [node, res] of Object.entries(result.nodes)) {
     for (const [name, arr] of Object.entries(res.arrays)) {
       const file = arrayFileName(node, name);
@@ -67,12 +72,18 @@ export function writeCellFiles(dir: string, cell: IrCell, result: CellResult): v
       // JSON has no NaN/Infinity: those become null and are read back as NaN.
       scalars[node] = Object.fromEntries(Object.entries(res.scalars).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
       for (const [k, v] of Object.entries(res.scalars)) metricRows.push([node, k, v]);
+      perNode[node] = { ...scalars[node] };
+    }
+    if (res.labels && Object.keys(res.labels).length > 0) {
+      labels[node] = { ...res.labels };
+      for (const [k, v] of Object.entries(res.labels)) metricRows.push([node, k, v]);
+      perNode[node] = { ...perNode[node], ...res.labels };
     }
     if (res.notes.length > 0) notes[node] = res.notes;
   }
-  put('metrics.json', JSON.stringify(scalars, null, 2) + '\n');
+  put('metrics.json', JSON.stringify(perNode, null, 2) + '\n');
   put('metrics.csv', toCsv(['node', 'name', 'value'], metricRows));
-  const meta: ResultMeta = { cell_id: result.cellId, backend: result.backend, timings: result.timings, arrays, scalars, notes, cell };
+  const meta: ResultMeta = { cell_id: result.cellId, backend: result.backend, timings: result.timings, arrays, scalars, labels, notes, cell };
   put(RESULT_FILE, JSON.stringify(meta, null, 2) + '\n');
   fs.writeFileSync(path.join(dir, CHECKSUM_FILE), sums.map(([file, hash]) => `${hash}  ${file}\n`).join(''));
 }
@@ -145,6 +156,7 @@ export function readCellFiles(dir: string): CellResult {
   for (const [node, s] of Object.entries(meta.scalars)) {
     nodeOf(node).scalars = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v ?? NaN]));
   }
+  for (const [node, l] of Object.entries(meta.labels ?? {})) nodeOf(node).labels = l;
   for (const [node, n] of Object.entries(meta.notes)) nodeOf(node).notes = n;
   return { cellId: meta.cell_id, nodes, timings: meta.timings, backend: meta.backend };
 }

@@ -1,5 +1,6 @@
-// Run-level metrics: one row per cell (its id and axis values) and one column per node scalar,
-// as metrics.csv (for spreadsheets and pandas) and metrics.json (for scripts).
+// Run-level metrics: one row per cell (its id and axis values) and one column per node scalar
+// and label (a metric's `se_over`: what its standard error covers), as metrics.csv (for
+// spreadsheets and pandas) and metrics.json (for scripts).
 import * as path from 'node:path';
 import type { IrDocument } from '../compiler/ir/types.js';
 import type { CellResult } from '../runtime/results.js';
@@ -9,7 +10,7 @@ import { toCsv } from './csv.js';
 export interface MetricsTable {
   /** `node.scalar` column names in first-seen order. */
   columns: string[];
-  rows: { cell: string; values: Record<string, number>; metrics: Record<string, number> }[];
+  rows: { cell: string; values: Record<string, number>; metrics: Record<string, number | string> }[];
 }
 
 export function metricsTable(doc: IrDocument, results: Map<string, CellResult>): MetricsTable {
@@ -18,9 +19,9 @@ export function metricsTable(doc: IrDocument, results: Map<string, CellResult>):
   for (const cell of doc.cells) {
     const res = results.get(cell.id);
     if (!res) continue;
-    const metrics: Record<string, number> = {};
+    const metrics: Record<string, number | string> = {};
     for (const [node, r] of Object.entries(res.nodes)) {
-      for (const [k, v] of Object.entries(r.scalars)) {
+      for (const [k, v] of [...Object.entries(r.scalars), ...Object.entries(r.labels ?? {})]) {
         const col = `${node}.${k}`;
         if (!columns.includes(col)) columns.push(col);
         metrics[col] = v;
@@ -39,7 +40,7 @@ export function writeMetricsTable(runDir: string, doc: IrDocument, results: Map<
   const json = table.rows.map((r) => ({
     cell: r.cell,
     values: r.values,
-    metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
+    metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, typeof v === 'string' || Number.isFinite(v) ? v : null])),
   }));
   writeJsonAtomic(path.join(runDir, 'metrics.json'), json);
 }

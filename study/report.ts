@@ -8,6 +8,7 @@ import { writeFileAtomic } from './atomic.js';
 import { compareTheoryEnsemble } from './compare.js';
 import type { Manifest } from './manifest.js';
 import { metricsTable } from './metrics-table.js';
+import { reducedStatistics, type Reduced } from './reduced.js';
 import type { WrittenPlot } from './plots/write.js';
 import { formatValue } from './plots/panels.js';
 import { formatDuration } from './progress.js';
@@ -24,7 +25,8 @@ export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function num(v: number | null | undefined): string {
+function num(v: number | string | null | undefined): string {
+  if (typeof v === 'string') return esc(v);
   if (v === null || v === undefined || !Number.isFinite(v)) return '<span class="na">n/a</span>';
   return esc(formatValue(Number(v.toPrecision(5))));
 }
@@ -50,14 +52,18 @@ export function nodeParams(node: IrNode): string {
   return parts.join(', ');
 }
 
-function summary(m: Manifest): string {
+function summary(m: Manifest, reduced: Reduced | null): string {
   const rows: [string, string][] = [
     ['status', esc(m.status)],
     ['source', esc(m.source)],
     ['gtv version', esc(m.gtv_version)],
     ['backend', esc(m.backend)],
     ['seed', esc(String(m.seed))],
-    ['scale', `${esc(String(m.scale))}${m.scaled_counts.length ? ` (${m.scaled_counts.length} counts changed)` : ''}`],
+    [
+      'scale',
+      `${esc(String(m.scale))}${m.scaled_counts.length ? ` (${m.scaled_counts.length} counts changed)` : ''}` +
+        (reduced ? `<div class="note">${esc(reduced.line)}: ${esc(REDUCED_MEANING)}</div>` : ''),
+    ],
     ['cells', `${m.cells.filter((c) => c.status === 'done').length} of ${m.cells.length} done`],
     ['study hash', `<code>${esc(m.study_hash)}</code>`],
     ['started', esc(m.started)],
@@ -77,7 +83,16 @@ function plotsSection(plots: WrittenPlot[]): string {
     .join('\n');
 }
 
-function comparisonSection(doc: IrDocument, results: Map<string, CellResult>): string {
+const REDUCED_MEANING =
+  'values are noisier than at full scale; their standard errors (over members for ensembles, over draws for single models, as se_over says) tell by how much';
+
+const ERRORS =
+  '<code>standard_error</code> is the standard error of <code>value</code>, and <code>se_over</code> says what it covers: ' +
+  '<code>members</code> = the spread between the members of an ensemble or effective-SDE sample (sd of the per-member value / sqrt(members); ' +
+  'a bootstrap over members for total variation, KL, MMD and effective dimension), <code>draws</code> = the finite draws of a single model. ' +
+  'It measures spread, not the upward bias of histogram distances (docs/outputs.md).';
+
+function comparisonSection(doc: IrDocument, results: Map<string, CellResult>, reduced: Reduced | null): string {
   const rows = doc.cells.flatMap((c) => {
     const r = results.get(c.id);
     return r ? compareTheoryEnsemble(c, r) : [];
@@ -86,22 +101,43 @@ function comparisonSection(doc: IrDocument, results: Map<string, CellResult>): s
   return (
     '<h2 id="theory">Theory versus ensemble</h2>\n' +
     '<p>Total variation distance between the trained ensemble\'s mean density and the effective-SDE theory for the same model ' +
-    '(0 = identical, 1 = disjoint), on the histogram bins; mass = fraction of each density inside the histogram range.</p>\n' +
+    '(0 = identical, 1 = disjoint), on the histogram bins plus one bin for the mass outside the range: the definition of the ' +
+    '<code>total_variation</code> metric. Its standard error is a bootstrap over the members of both (se_over: members); ' +
+    'mass = fraction of each density inside the histogram range.' +
+    (reduced && rows.some((r) => reduced.nodes.has(r.ensemble) || reduced.nodes.has(r.theory)) ? ` <span class="note">${esc(reduced.line)}.</span>` : '') +
+    '</p>\n' +
     table(
-      ['cell', 'ensemble', 'theory', 'model', 'TV distance', 'mass (ensemble)', 'mass (theory)'],
-      rows.map((r) => [esc(r.cell), esc(r.ensemble), esc(r.theory), esc(r.model), num(r.tv), num(r.massEnsemble), num(r.massTheory)]),
+      ['cell', 'ensemble', 'theory', 'model', 'TV distance', 'standard error', 'mass (ensemble)', 'mass (theory)'],
+      rows.map((r) => [
+        esc(r.cell),
+        esc(r.ensemble),
+        esc(r.theory),
+        esc(r.model),
+        num(r.tv),
+        num(r.tvError),
+        num(r.massEnsemble),
+        num(r.massTheory),
+      ]),
     )
   );
 }
 
-function metricsSection(doc: IrDocument, results: Map<string, CellResult>): string {
+function metricsSection(doc: IrDocument, results: Map<string, CellResult>, reduced: Reduced | null): string {
   const t = metricsTable(doc, results);
   if (t.columns.length === 0) return '<p>No scalar results.</p>';
   const axes = doc.axes.map((a) => a.name);
-  return table(
-    ['cell', ...axes, ...t.columns],
-    t.rows.map((r) => [esc(r.cell), ...axes.map((a) => num(r.values[a])), ...t.columns.map((c) => num(r.metrics[c]))]),
-    'num',
+  const hasErrors = t.columns.some((c) => c.endsWith('.se_over'));
+  // Columns of nodes that ran at reduced statistics are marked, with the counts below the table.
+  const marked = (c: string) => reduced !== null && reduced.nodes.has(c.slice(0, c.lastIndexOf('.')));
+  const header = t.columns.map((c) => (marked(c) ? `${c} *` : c));
+  return (
+    (hasErrors ? `<p>${ERRORS}</p>\n` : '') +
+    table(
+      ['cell', ...axes, ...header],
+      t.rows.map((r) => [esc(r.cell), ...axes.map((a) => num(r.values[a])), ...t.columns.map((c) => num(r.metrics[c]))]),
+      'num',
+    ) +
+    (reduced && t.columns.some(marked) ? `\n<p class="note">* ${esc(reduced.line)}: ${esc(REDUCED_MEANING)}.</p>` : '')
   );
 }
 
@@ -150,7 +186,8 @@ nav a { margin-right: 1em; }
 
 export function renderReport(input: ReportInput): string {
   const { manifest: m, doc, sourceText, results, plots } = input;
-  const comparison = comparisonSection(doc, results);
+  const reduced = reducedStatistics(doc, m.scale, m.scaled_counts);
+  const comparison = comparisonSection(doc, results, reduced);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -163,12 +200,12 @@ export function renderReport(input: ReportInput): string {
 <body>
 <h1>Study <code>${esc(doc.study)}</code></h1>
 <nav><a href="#plots">Plots</a>${comparison ? '<a href="#theory">Theory vs ensemble</a>' : ''}<a href="#metrics">Metrics</a><a href="#cells">Cells</a><a href="#timings">Timings</a><a href="#source">Source</a></nav>
-${summary(m)}
+${summary(m, reduced)}
 <h2 id="plots">Plots</h2>
 ${plotsSection(plots)}
 ${comparison}
 <h2 id="metrics">Metrics</h2>
-${metricsSection(doc, results)}
+${metricsSection(doc, results, reduced)}
 <h2 id="cells">Cells and their parameters</h2>
 ${cellsSection(doc, results)}
 <h2 id="timings">Timings</h2>

@@ -19,6 +19,7 @@ import { writeMetricsTable } from './metrics-table.js';
 import { writePlots } from './plots/write.js';
 import { createReporter, formatDuration, type Reporter } from './progress.js';
 import { writeReport } from './report.js';
+import { reducedStatistics } from './reduced.js';
 import { lockRunDir } from './run-lock.js';
 import { applyScale, type ScaledCount } from './scale.js';
 import { formatSlice, inSlice, type SliceSpec } from './slices.js';
@@ -334,7 +335,8 @@ async function runLocked(opts: RunOptions, deps: RunDeps, prepared: PreparedStud
 
   try {
     writeMetricsTable(runDir, doc, results);
-    const plots = await writePlots(runDir, doc, results, (line) => reporter.info(line));
+    const reduced = reducedStatistics(doc, manifest.scale, manifest.scaled_counts);
+    const plots = await writePlots(runDir, doc, results, (line) => reporter.info(line), reduced);
     manifest.plots = plots.map(({ name, files, ms }) => ({ name, files, ms }));
     // The report shows the manifest as it will be once the run is complete.
     manifest.report = 'report.html';

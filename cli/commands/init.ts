@@ -22,7 +22,7 @@ study starter {
   model lin = linear(phi, samples = P, ridge = 0.1)
 
   sample exact = pf_ode(true, draws = 10000)
-  sample trained = ensemble(lin, members = 10, draws = 10000)
+  sample trained = ensemble(lin, members = 40, draws = 2500)
   metric gap = gap_mass(trained, radius = 0.2)
 
   plot density(exact, trained) by (P) to "density.svg"

@@ -266,4 +266,6 @@ export interface IrPlot {
   file: string;
   /** density: top of the 1D density axis (curves above it are clipped); null: fit the data. */
   y_max: number | null;
+  /** density: the shading of ensemble curves in 1D panels; null for other plot types. */
+  band: 'quartiles' | 'se' | 'both' | null;
 }

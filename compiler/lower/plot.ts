@@ -83,7 +83,8 @@ export function lowerPlots(cx: CellLowering, scope: StudyScope, r: Reporter, roo
     files.set(file, p.to ?? p.value);
     const points = v.points as IrData | null | undefined;
     const yMax = type === 'density' && typeof v.y_max === 'number' ? v.y_max : null;
-    out.push({ name, type, inputs, points: points ? points.name : null, by, file, y_max: yMax });
+    const band = type === 'density' ? (v.band as IrPlot['band']) : null;
+    out.push({ name, type, inputs, points: points ? points.name : null, by, file, y_max: yMax, band });
     for (const input of inputs) if (!roots.includes(input)) roots.push(input);
   }
   return out;

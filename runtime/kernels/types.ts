@@ -53,6 +53,13 @@ export interface SampleValue {
   samples: Float32Array;
   /** The time the samples belong to (the grid's t_min). */
   t: number;
+  /**
+   * Ensemble-like samplers (trained ensembles, NTK ensembles, Gaussian-field effective SDE): the
+   * number of members; the draws are stored member-major, n / members per member. Metrics take
+   * their standard errors across members when it is set (kernels/metrics.ts), across draws
+   * otherwise.
+   */
+  members?: number;
 }
 
 export interface MapValue {

@@ -12,7 +12,8 @@
 //
 // Arrays: density (mean over members = the pooled samples' histogram, equal draws per member),
 // density_q25, density_q75, member_density [members, ...bins]; samples are all members' draws
-// (member-major).
+// (member-major), and the sample value says how many members (SampleValue.members), so metrics
+// take their standard errors across members.
 
 import type { IrSample } from '../../compiler/ir/types.js';
 import { deriveSeed } from '../rng.js';
@@ -160,6 +161,8 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
 /** Sample output plus the across-member band. */
 export function membersOutput(node: SampleNode, dim: number, members: number, out: MembersOut, notes: string[]): KernelOutput {
   const res = sampleOutput(out.samples, members * node.draws, dim, node.histogram, node.grid.t_min, notes);
+  if (res.value.kind === 'sample') res.value.members = members;
+  res.result.scalars.members = members;
   if (dim > 2) return res;
   const B = out.binCount;
   const shape = dim === 1 ? [node.histogram.bins] : [node.histogram.bins, node.histogram.bins];
@@ -181,7 +184,6 @@ export function membersOutput(node: SampleNode, dim: number, members: number, ou
     data: out.memberDensity,
     doc: 'density per bin of each member [members, ...bins]',
   };
-  res.result.scalars.members = members;
   return res;
 }
 

@@ -1,12 +1,13 @@
 // `plot density(...)`: 1D sample densities as curves in the style of the paper's Figure 2 (true
 // density black, PF-ODE with the true score gray, trained ensemble mean red with its quartile
-// band, effective-SDE theory blue), one panel per cell; 2D sample densities as heatmaps with the
-// training points on top (Figure 3).
+// band, effective-SDE theory blue), one panel per cell; the plot's `band` shades ensembles by the
+// quartile band, the mean +- one standard error over members, or both (a legend and the title say
+// which); 2D sample densities as heatmaps with the training points on top (Figure 3).
 import type { IrCell, IrDocument, IrPlot, IrSample } from '../../compiler/ir/types.js';
 import type { CellResult } from '../../runtime/results.js';
 import { facetted } from './facet.js';
 import { colorScaleFor, heatmapGridSpec, type HeatPanel } from './heatmap-grid.js';
-import { bandOf, centers, nodeOf, requireArray, trainingPoints } from './inputs.js';
+import { bandOf, centers, nodeOf, requireArray, seBandOf, trainingPoints } from './inputs.js';
 import { facetOrder, panelKey, splitAxes, type PanelKey } from './panels.js';
 import type { VlSpec } from './render.js';
 import { trueDensity } from './truth.js';
@@ -17,6 +18,8 @@ interface Style {
 }
 
 const TRUE_DENSITY: Style = { label: 'true density', color: 'black' };
+const QUARTILE_SHADE = 'shaded: 25-75% quartile band across members';
+const SE_SHADE = 'shaded: ensemble mean +- 1 standard error over members';
 
 function styleOf(node: IrSample | undefined, name: string): Style {
   if (!node) return { label: name, color: '#7f7f7f' };
@@ -57,7 +60,10 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
     if (!styles.some((x) => x.label === s.label)) styles.push(s);
     return s.label;
   };
-  let banded = false;
+  const showQuartiles = plot.band !== 'se';
+  const showSe = plot.band === 'se' || plot.band === 'both';
+  let quartiles = false;
+  let seBand = false;
   for (const cell of doc.cells) {
     const res = results.get(cell.id);
     if (!res) continue;
@@ -77,10 +83,15 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
       const xs = centers(requireArray(nr, 'edges_x', input).data);
       const series = use(styleOf(nodeOf(cell, input) as IrSample | undefined, input));
       xs.forEach((x, i) => data.push({ kind: 'line', ...at, series, x, y: density.data[i] }));
-      const band = bandOf(nr);
+      const band = showQuartiles ? bandOf(nr) : null;
       if (band) {
-        banded = true;
-        xs.forEach((x, i) => data.push({ kind: 'band', ...at, series, x, lo: band.lo.data[i], hi: band.hi.data[i] }));
+        quartiles = true;
+        xs.forEach((x, i) => data.push({ kind: 'band', shade: QUARTILE_SHADE, ...at, series, x, lo: band.lo.data[i], hi: band.hi.data[i] }));
+      }
+      const se = showSe ? seBandOf(nr) : null;
+      if (se) {
+        seBand = true;
+        xs.forEach((x, i) => data.push({ kind: 'se', shade: SE_SHADE, ...at, series, x, lo: se.lo[i], hi: se.hi[i] }));
       }
     }
     for (const p of trainingPoints(cell, plot.points)) data.push({ kind: 'pt', ...at, px: p[0] });
@@ -95,14 +106,24 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
     // Stroke symbols at full opacity: the band layer would otherwise fade the legend swatches.
     legend: { orient: 'bottom', direction: 'vertical', symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 },
   };
+  // Which shading is which: a second legend of grey swatches at the bands' opacities.
+  const shades = [...(quartiles ? [[QUARTILE_SHADE, seBand ? 0.15 : 0.25]] : []), ...(seBand ? [[SE_SHADE, quartiles ? 0.45 : 0.3]] : [])] as [string, number][];
+  const shadeEncoding = {
+    field: 'shade',
+    type: 'ordinal',
+    sort: shades.map((s) => s[0]),
+    title: null,
+    scale: { domain: shades.map((s) => s[0]), range: shades.map((s) => s[1]) },
+    legend: { orient: 'bottom', direction: 'vertical', symbolType: 'square', symbolFillColor: '#555', symbolStrokeWidth: 0, labelLimit: 0 },
+  };
   const x = { field: 'x', type: 'quantitative', title: 'x (data units)', scale: { nice: false, zero: false } };
   // A fixed top (y_max) clips tall memorization peaks so the mass between them stays readable.
   const yScale = plot.y_max === null ? {} : { scale: { domain: [0, plot.y_max], clamp: true } };
   const layer = [
     {
-      transform: [{ filter: "datum.kind == 'band'" }],
-      mark: { type: 'area', opacity: 0.25 },
-      encoding: { x, y: { field: 'lo', type: 'quantitative', ...yScale }, y2: { field: 'hi' }, color },
+      transform: [{ filter: "datum.kind == 'band' || datum.kind == 'se'" }],
+      mark: { type: 'area' },
+      encoding: { x, y: { field: 'lo', type: 'quantitative', ...yScale }, y2: { field: 'hi' }, color, opacity: shadeEncoding },
     },
     {
       transform: [{ filter: "datum.kind == 'line'" }],
@@ -116,7 +137,15 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
     },
   ];
   const { rows, cols } = facetOrder(keys);
-  const title = banded ? `${plot.name} (shaded: quartile band across ensemble members)` : plot.name;
+  const shading =
+    quartiles && seBand
+      ? 'light: quartile band across members; dark: mean +- 1 standard error over members'
+      : quartiles
+        ? 'shaded: quartile band across ensemble members'
+        : seBand
+          ? 'shaded: ensemble mean +- 1 standard error over members'
+          : null;
+  const title = shading ? `${plot.name} (${shading})` : plot.name;
   return facetted({ title, rows, cols, data, layer, width: 170, height: 110 });
 }
 

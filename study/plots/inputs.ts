@@ -1,5 +1,6 @@
 // Reading plot inputs out of cell results, by the array names of docs/outputs.md: samples give
-// `density` with `edges_x` (and `edges_y`), ensembles also a quartile band; maps give `values`
+// `density` with `edges_x` (and `edges_y`), ensembles also a quartile band and per-member
+// densities (for the standard-error band); maps give `values`
 // [n_t, grid..., tail?] with `grid_x` (`grid_y`) and `t`.
 import type { IrCell, IrData, IrNode } from '../../compiler/ir/types.js';
 import type { NodeResult, ResultArray } from '../../runtime/results.js';
@@ -9,6 +10,28 @@ export function bandOf(res: NodeResult): { lo: ResultArray; hi: ResultArray } | 
   const lo = res.arrays.density_q25;
   const hi = res.arrays.density_q75;
   return lo && hi ? { lo, hi } : null;
+}
+
+/** An ensemble's mean density +- one standard error over members, per bin, from member_density. */
+export function seBandOf(res: NodeResult): { lo: Float64Array; hi: Float64Array } | null {
+  const md = res.arrays.member_density;
+  const d = res.arrays.density;
+  if (!md || !d) return null;
+  const B = d.data.length;
+  const K = md.shape[0];
+  if (K < 2 || md.data.length !== K * B) return null;
+  const lo = new Float64Array(B);
+  const hi = new Float64Array(B);
+  for (let b = 0; b < B; b++) {
+    let m = 0;
+    for (let k = 0; k < K; k++) m += md.data[k * B + b] / K;
+    let ss = 0;
+    for (let k = 0; k < K; k++) ss += (md.data[k * B + b] - m) ** 2;
+    const se = Math.sqrt(ss / (K - 1) / K);
+    lo[b] = d.data[b] - se;
+    hi[b] = d.data[b] + se;
+  }
+  return { lo, hi };
 }
 
 export function centers(edges: ArrayLike<number>): number[] {

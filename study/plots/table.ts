@@ -1,4 +1,4 @@
-// `plot table(...)`: the scalars of metric nodes, one row per cell, as a rendered text table
+// `plot table(...)`: the scalars and labels (se_over) of metric nodes, one row per cell, as a rendered text table
 // (SVG/PNG, for the report and slides) and as CSV (for analysis).
 import type { IrDocument, IrPlot } from '../../compiler/ir/types.js';
 import type { CellResult } from '../../runtime/results.js';
@@ -7,7 +7,7 @@ import { formatValue } from './panels.js';
 import type { VlSpec } from './render.js';
 
 export interface MetricTable {
-  /** `cell`, the axis names, then one column per metric scalar. */
+  /** `cell`, the axis names, then one column per metric scalar and label. */
   header: string[];
   /** How many axis columns follow `cell`. */
   axes: number;
@@ -18,7 +18,8 @@ export function metricTable(doc: IrDocument, plot: IrPlot, results: Map<string, 
   const columns: string[] = [];
   for (const cell of doc.cells) {
     for (const input of plot.inputs) {
-      for (const k of Object.keys(results.get(cell.id)?.nodes[input]?.scalars ?? {})) {
+      const r = results.get(cell.id)?.nodes[input];
+      for (const k of [...Object.keys(r?.scalars ?? {}), ...Object.keys(r?.labels ?? {})]) {
         const col = k === 'value' ? input : `${input}.${k}`;
         if (!columns.includes(col)) columns.push(col);
       }
@@ -27,9 +28,10 @@ export function metricTable(doc: IrDocument, plot: IrPlot, results: Map<string, 
   const axes = doc.axes.map((a) => a.name);
   const rows = doc.cells.map((cell) => {
     const res = results.get(cell.id);
-    const values: Record<string, number> = {};
+    const values: Record<string, number | string> = {};
     for (const input of plot.inputs) {
-      for (const [k, v] of Object.entries(res?.nodes[input]?.scalars ?? {})) values[k === 'value' ? input : `${input}.${k}`] = v;
+      const r = res?.nodes[input];
+      for (const [k, v] of [...Object.entries(r?.scalars ?? {}), ...Object.entries(r?.labels ?? {})]) values[k === 'value' ? input : `${input}.${k}`] = v;
     }
     return [cell.id, ...axes.map((a) => cell.values[a]), ...columns.map((c) => values[c] ?? null)];
   });

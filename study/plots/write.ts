@@ -1,5 +1,6 @@
 // Renders every plot of a study into the run folder: `file` as named in the study (relative to
-// the run folder) in both SVG and PNG, plus CSV for tables. Files are written atomically.
+// the run folder) in both SVG and PNG, plus CSV for tables. Files are written atomically. A plot
+// of nodes that ran at reduced statistics (--scale < 1) says so under its title.
 import * as path from 'node:path';
 import { plotRelativePath, plotStem, runOwnedConflict } from '../../compiler/ir/plot-files.js';
 import type { IrDocument, IrPlot } from '../../compiler/ir/types.js';
@@ -10,6 +11,7 @@ import { densitySpec } from './density.js';
 import { mapSpec } from './maps.js';
 import { svgToPng, vegaLiteToSvg, type VlSpec } from './render.js';
 import { metricTable, tableSpec } from './table.js';
+import type { Reduced } from '../reduced.js';
 
 export interface WrittenPlot {
   name: string;
@@ -25,6 +27,7 @@ export async function writePlots(
   doc: IrDocument,
   results: Map<string, CellResult>,
   log: (line: string) => void,
+  reduced: Reduced | null = null,
 ): Promise<WrittenPlot[]> {
   // The checker refuses these; IR written by other tools gets the same answer here, before any
   // plot is written, so a run's own metrics.csv or cell folders are never replaced.
@@ -56,6 +59,7 @@ export async function writePlots(
       files.push(csv);
       spec = tableSpec(plot, table);
     }
+    if (reduced && plot.inputs.some((i) => reduced.nodes.has(i))) spec = withSubtitle(spec, reduced.line);
     const base = claim(declared, ['.svg', '.png'], plot);
     const svg = await vegaLiteToSvg(spec);
     writeFileAtomic(path.join(runDir, `${base}.svg`), svg);
@@ -66,4 +70,11 @@ export async function writePlots(
     log(`plot ${plot.name}: ${files.join(', ')}`);
   }
   return out;
+}
+
+/** The spec with a second title line (vega-lite titles take an array of lines). */
+function withSubtitle(spec: VlSpec, line: string): VlSpec {
+  const s = spec as unknown as { title?: unknown };
+  const first = typeof s.title === 'string' ? s.title : typeof (s.title as { text?: unknown })?.text === 'string' ? (s.title as { text: string }).text : '';
+  return { ...spec, title: first ? [first, line] : line } as unknown as VlSpec;
 }

@@ -99,7 +99,7 @@ describe('lowering (Fig. 2-like study)', () => {
 
   it('lowers the plot with panel axes and the training points', () => {
     expect(doc.plots).to.deep.equal([
-      { name: 'gap_filling', type: 'density', inputs: ['exact', 'trained', 'theory'], points: 'train', by: ['eps', 'P'], file: 'gap_filling.svg', y_max: 2.5 },
+      { name: 'gap_filling', type: 'density', inputs: ['exact', 'trained', 'theory'], points: 'train', by: ['eps', 'P'], file: 'gap_filling.svg', y_max: 2.5, band: 'quartiles' },
     ]);
   });
 

@@ -7,7 +7,7 @@ import type { CellResult } from '../../runtime/results.js';
 import { gapStudy } from './fixtures.js';
 
 describe('study/cellio (cell folder round trip)', () => {
-  it('reads back the arrays, scalars (NaN kept), notes and timings it wrote', () => {
+  it('reads back the arrays, scalars (NaN kept), labels, notes and timings it wrote', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gtv-cellio-'));
     try {
       const cell = gapStudy().cells[0];
@@ -24,17 +24,23 @@ describe('study/cellio (cell folder round trip)', () => {
             scalars: { n: 100, broken: NaN },
             notes: ['a note'],
           },
+          gap: { arrays: {}, scalars: { value: 0.3, standard_error: 0.02 }, labels: { se_over: 'members' }, notes: [] },
         },
       };
       writeCellFiles(dir, cell, result);
       expect(fs.readdirSync(dir).sort()).to.deep.equal(['SHA256SUMS', 'exact.density.npy', 'exact.edges_x.npy', 'metrics.csv', 'metrics.json', 'result.json']);
-      expect(JSON.parse(fs.readFileSync(path.join(dir, 'metrics.json'), 'utf8'))).to.deep.equal({ exact: { n: 100, broken: null } });
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'metrics.json'), 'utf8'))).to.deep.equal({
+        exact: { n: 100, broken: null },
+        gap: { value: 0.3, standard_error: 0.02, se_over: 'members' },
+      });
+      expect(fs.readFileSync(path.join(dir, 'metrics.csv'), 'utf8')).to.contain('gap,se_over,members');
       const back = readCellFiles(dir);
       expect(back.cellId).to.equal(cell.id);
       expect(back.backend).to.equal('wasm');
       expect(back.timings).to.deep.equal({ exact: 12.5 });
       expect(back.nodes.exact.notes).to.deep.equal(['a note']);
       expect(back.nodes.exact.scalars.n).to.equal(100);
+      expect(back.nodes.gap.labels).to.deep.equal({ se_over: 'members' });
       expect(Number.isNaN(back.nodes.exact.scalars.broken)).to.equal(true);
       expect(Object.keys(back.nodes.exact.arrays)).to.deep.equal(['density', 'edges_x']);
       const d = back.nodes.exact.arrays.density;

@@ -52,7 +52,9 @@ describe('gtv run (end to end, real compiler and runtime)', function () {
     const mass = Array.from(density.data).reduce((a, b) => a + b, 0) * (3 / 50);
     expect(mass).to.be.within(0.9, 1 + 1e-9);
     const gap = JSON.parse(fs.readFileSync(path.join(out1, 'cells', 'eps=0.1', 'metrics.json'), 'utf8')).gap;
-    expect(Object.values(gap).every((v) => typeof v === 'number' && Number.isFinite(v))).to.equal(true);
+    const { se_over: seOver, ...numbers } = gap;
+    expect(seOver).to.equal('draws'); // a single model: the binomial error over its draws
+    expect(Object.values(numbers).every((v) => typeof v === 'number' && Number.isFinite(v))).to.equal(true);
     for (const f of ['tiny.svg', 'tiny.png', 'report.html', 'metrics.csv']) expect(fs.existsSync(path.join(out1, f)), f).to.equal(true);
 
     const out2 = path.join(tmp, 'run2');

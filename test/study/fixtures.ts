@@ -38,8 +38,8 @@ export function gapStudy(): IrDocument {
     ],
     cells: eps.flatMap((e, i) => P.map((p, j) => gapCell(i * P.length + j, e, p))),
     plots: [
-      { name: 'gap_density', type: 'density', inputs: ['exact', 'trained', 'theory'], points: 'train', by: ['eps', 'P'], file: 'gap_filling.svg', y_max: 2.5 },
-      { name: 'gap_table', type: 'metric_table', inputs: ['gap'], points: null, by: [], file: 'tables/gap.svg', y_max: null },
+      { name: 'gap_density', type: 'density', inputs: ['exact', 'trained', 'theory'], points: 'train', by: ['eps', 'P'], file: 'gap_filling.svg', y_max: 2.5, band: 'quartiles' },
+      { name: 'gap_table', type: 'metric_table', inputs: ['gap'], points: null, by: [], file: 'tables/gap.svg', y_max: null, band: null },
     ],
   };
 }
@@ -62,8 +62,8 @@ export function mapStudy(): IrDocument {
     axes: [],
     cells: [{ id: 'main', index: 0, values: {}, seed: 1, nodes }],
     plots: [
-      { name: 'ratio', type: 'heatmap', inputs: ['frac'], points: 'polygon', by: [], file: 'polygon.png', y_max: null },
-      { name: 'cloud_density', type: 'density', inputs: ['cloud'], points: 'polygon', by: [], file: 'cloud.svg', y_max: null },
+      { name: 'ratio', type: 'heatmap', inputs: ['frac'], points: 'polygon', by: [], file: 'polygon.png', y_max: null, band: null },
+      { name: 'cloud_density', type: 'density', inputs: ['cloud'], points: 'polygon', by: [], file: 'cloud.svg', y_max: null, band: 'quartiles' },
     ],
   };
 }
@@ -81,8 +81,8 @@ export function fieldStudy(): IrDocument {
     { ...map, name: 'sc', quantity: 'score', t: [0.3] },
   );
   doc.plots = [
-    { name: 'vk_plot', type: 'vkernel', inputs: ['vk'], points: 'line', by: [], file: 'vk.svg', y_max: null },
-    { name: 'score_plot', type: 'heatmap', inputs: ['sc'], points: 'polygon', by: [], file: 'score.svg', y_max: null },
+    { name: 'vk_plot', type: 'vkernel', inputs: ['vk'], points: 'line', by: [], file: 'vk.svg', y_max: null, band: null },
+    { name: 'score_plot', type: 'heatmap', inputs: ['sc'], points: 'polygon', by: [], file: 'score.svg', y_max: null, band: null },
   ];
   return doc;
 }
