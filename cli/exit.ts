@@ -2,7 +2,8 @@
 export const EXIT_OK = 0;
 /** Errors in the user's input (diagnostics of severity error). */
 export const EXIT_INPUT = 1;
-/** Usage errors and internal failures. */
+/** Usage errors, environment problems (a full disk, no permission, a path through a file) and
+ * internal failures. */
 export const EXIT_USAGE = 2;
 
 /** Bad invocation: main() prints the message with a pointer to --help and exits 2. */

@@ -1,7 +1,9 @@
 // The `gtv` entry point (bin/gtv.js calls main). Dispatches to cli/commands/, and is the one
-// place that turns failures into exit codes: usage errors and internal errors exit 2, with a
-// short message; a stack trace only with GTV_DEBUG=1.
+// place that turns failures into exit codes: usage errors, environment problems (file-system
+// errors such as a full disk, named with their path) and internal errors exit 2, with a short
+// message; a stack trace only with GTV_DEBUG=1.
 import { COMMANDS } from './commands/index.js';
+import { fsProblem } from '../study/fs-errors.js';
 import { BUG_HINT, EXIT_OK, EXIT_USAGE, UsageError } from './exit.js';
 import { processIo, type CliIo } from './io.js';
 import { gtvVersion } from './version.js';
@@ -21,6 +23,11 @@ export async function guarded(io: CliIo, body: () => Promise<number>): Promise<n
       return EXIT_USAGE;
     }
     const err = e instanceof Error ? e : new Error(String(e));
+    const env = fsProblem(err);
+    if (env) {
+      io.stderr(`gtv: ${env}\n${io.env.GTV_DEBUG === '1' ? `${err.stack ?? ''}\n` : ''}`);
+      return EXIT_USAGE;
+    }
     io.stderr(
       `gtv: internal error: ${err.message}\n` +
         BUG_HINT +
@@ -67,7 +74,8 @@ function globalHelp(): string {
     '  -h, --help      show this help (`gtv <command> --help` for one command)',
     '  -V, --version   print the version',
     '',
-    'Exit codes: 0 ok or warnings only, 1 errors in the input, 2 usage or internal error.',
+    'Exit codes: 0 ok or warnings only, 1 errors in the input, 2 usage error, environment problem',
+    '(disk full, permission denied) or internal error.',
     '',
   ].join('\n');
 }

@@ -12,6 +12,20 @@ function tempName(target: string): string {
   return path.join(path.dirname(target), `${path.basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
+/** `mkdir -p` whose error is the real one: Node's recursive mkdir reports ENOENT when a folder
+ * cannot be created on a read-only file system, so the levels are retried one by one. */
+export function makeDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const missing: string[] = [];
+    for (let d = path.resolve(dir); !fs.existsSync(d) && path.dirname(d) !== d; d = path.dirname(d)) missing.unshift(d);
+    for (const d of missing) fs.mkdirSync(d);
+    throw err;
+  }
+}
+
 function fsyncPath(p: string): void {
   const fd = fs.openSync(p, 'r');
   try {
@@ -21,22 +35,52 @@ function fsyncPath(p: string): void {
   }
 }
 
-/** Writes to a temporary file beside `target`, fsyncs it, then renames it over `target`. */
+/** Writes all of `bytes`: write(2) may store fewer bytes than asked (a disk filling up mid-write
+ * returns the count it managed and fails only on the next call), so one call is not enough. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let off = 0; off < bytes.length; ) {
+    const n = fs.writeSync(fd, bytes, off, bytes.length - off);
+    if (n <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    off += n;
+  }
+}
+
+/** Errors name the file the caller asked for, not the temporary or a bare descriptor. */
+function blame(err: unknown, target: string): unknown {
+  if (err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string') (err as NodeJS.ErrnoException).path = target;
+  return err;
+}
+
+/**
+ * Writes to a temporary file beside `target`, fsyncs it, then renames it over `target`: on any
+ * failure (a full disk included) `target` keeps its old contents. A symbolic link is followed
+ * (the file it points to is replaced) and an existing file keeps its permission bits, so
+ * rewriting a user's study in place changes nothing but its text.
+ */
 export function writeFileAtomic(target: string, data: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const tmp = tempName(target);
+  let real = target;
+  let mode: number | undefined;
   try {
-    const fd = fs.openSync(tmp, 'w');
+    real = fs.realpathSync(target);
+    mode = fs.statSync(real).mode & 0o7777;
+  } catch {
+    // no such file yet: created with the default mode
+  }
+  makeDir(path.dirname(real));
+  const tmp = tempName(real);
+  try {
+    const fd = fs.openSync(tmp, 'w', mode);
     try {
-      fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+      writeAll(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
-    fs.renameSync(tmp, target);
+    if (mode !== undefined) fs.chmodSync(tmp, mode);
+    fs.renameSync(tmp, real);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
-    throw err;
+    throw blame(err, target);
   }
 }
 
@@ -47,26 +91,43 @@ export function writeJsonAtomic(target: string, value: unknown): void {
 /**
  * Builds a folder under a temporary name with `fill`, then swaps it in for `target` (replacing
  * an older one). Readers see the old folder or the new one, never a partly filled one; the only
- * gap is the instant between removing the old folder and the rename.
+ * gap is the instant between moving the old folder aside and the rename. Several processes may
+ * swap in the same target at once (a shared cache): a folder another one moved first is not an
+ * error, and with `keep` a complete folder that appeared meanwhile is kept instead of replaced.
  */
-export function writeDirAtomic(target: string, fill: (dir: string) => void): void {
-  fs.mkdirSync(path.dirname(target), { recursive: true });
+export function writeDirAtomic(target: string, fill: (dir: string) => void, keep?: (existing: string) => boolean): void {
+  makeDir(path.dirname(target));
   const tmp = tempName(target);
+  const olds: string[] = [];
   try {
     fs.mkdirSync(tmp);
     fill(tmp);
     for (const f of fs.readdirSync(tmp)) fsyncPath(path.join(tmp, f));
-    if (fs.existsSync(target)) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        fs.renameSync(tmp, target); // replaces a missing or empty target
+        break;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt >= 5) throw err;
+      }
+      if (keep?.(target)) {
+        fs.rmSync(tmp, { recursive: true, force: true });
+        break;
+      }
       const old = tempName(target);
-      fs.renameSync(target, old);
-      fs.renameSync(tmp, target);
-      fs.rmSync(old, { recursive: true, force: true });
-    } else {
-      fs.renameSync(tmp, target);
+      try {
+        fs.renameSync(target, old);
+        olds.push(old);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; // moved by another process
+      }
     }
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
-    throw err;
+    throw blame(err, target);
+  } finally {
+    for (const old of olds) fs.rmSync(old, { recursive: true, force: true });
   }
 }
 

@@ -5,14 +5,18 @@
 //   metrics.csv          the same as a long table: node,name,value
 //   result.json          everything else needed to rebuild the CellResult (shapes, docs, notes,
 //                        timings, backend) plus the cell's IR, so a folder is self-describing
+//   SHA256SUMS           the sha256 of every other file as written (`sha256sum -c SHA256SUMS`
+//                        checks it); the cache reuses a folder only if they all still match
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IrCell } from '../compiler/ir/types.js';
 import type { CellResult, NodeResult, ResultArray } from '../runtime/results.js';
 import { toCsv } from './csv.js';
+import { sha256 } from './hash.js';
 import { decodeNpy, encodeNpy } from './npy.js';
 
 export const RESULT_FILE = 'result.json';
+export const CHECKSUM_FILE = 'SHA256SUMS';
 
 interface ArrayEntry {
   node: string;
@@ -46,6 +50,12 @@ export function arrayFileName(node: string, array: string): string {
 
 /** Writes every file of a cell into `dir` (which the caller makes atomic). */
 export function writeCellFiles(dir: string, cell: IrCell, result: CellResult): void {
+  const sums: [string, string][] = [];
+  // Hashes of the bytes meant to be on disk, so a write the disk got wrong is caught as well.
+  const put = (file: string, data: string | Uint8Array): void => {
+    fs.writeFileSync(path.join(dir, file), data);
+    sums.push([file, sha256(data)]);
+  };
   const arrays: ArrayEntry[] = [];
   const scalars: ResultMeta['scalars'] = {};
   const labels: NonNullable<ResultMeta['labels']> = {};
@@ -55,7 +65,7 @@ export function writeCellFiles(dir: string, cell: IrCell, result: CellResult): v
   for (const [node, res] of Object.entries(result.nodes)) {
     for (const [name, arr] of Object.entries(res.arrays)) {
       const file = arrayFileName(node, name);
-      fs.writeFileSync(path.join(dir, file), encodeNpy(arr));
+      put(file, encodeNpy(arr));
       arrays.push({ node, array: name, file, shape: arr.shape, dtype: arr.dtype, doc: arr.doc });
     }
     if (Object.keys(res.scalars).length > 0) {
@@ -71,15 +81,57 @@ export function writeCellFiles(dir: string, cell: IrCell, result: CellResult): v
     }
     if (res.notes.length > 0) notes[node] = res.notes;
   }
-  fs.writeFileSync(path.join(dir, 'metrics.json'), JSON.stringify(perNode, null, 2) + '\n');
-  fs.writeFileSync(path.join(dir, 'metrics.csv'), toCsv(['node', 'name', 'value'], metricRows));
+  put('metrics.json', JSON.stringify(perNode, null, 2) + '\n');
+  put('metrics.csv', toCsv(['node', 'name', 'value'], metricRows));
   const meta: ResultMeta = { cell_id: result.cellId, backend: result.backend, timings: result.timings, arrays, scalars, labels, notes, cell };
-  // result.json last: its presence marks a complete folder even where no atomic rename is used.
-  fs.writeFileSync(path.join(dir, RESULT_FILE), JSON.stringify(meta, null, 2) + '\n');
+  put(RESULT_FILE, JSON.stringify(meta, null, 2) + '\n');
+  fs.writeFileSync(path.join(dir, CHECKSUM_FILE), sums.map(([file, hash]) => `${hash}  ${file}\n`).join(''));
 }
 
 export function isCompleteCellDir(dir: string): boolean {
   return fs.existsSync(path.join(dir, RESULT_FILE));
+}
+
+/**
+ * Why the cell folder `dir` cannot be trusted, or null when every file it should hold is there
+ * with the sha256 recorded when it was written. A folder without SHA256SUMS (an older gtv) is
+ * not trusted either.
+ */
+export function cellDirProblem(dir: string): string | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(dir, CHECKSUM_FILE), 'utf8');
+  } catch {
+    return `no ${CHECKSUM_FILE} (written by an older gtv, or damaged)`;
+  }
+  const sums = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const m = /^([0-9a-f]{64}) {2}([^/\\]+)$/.exec(line);
+    if (!m) return `${CHECKSUM_FILE} is damaged`;
+    sums.set(m[2], m[1]);
+  }
+  if (!sums.has(RESULT_FILE)) return `${CHECKSUM_FILE} is damaged (no ${RESULT_FILE})`;
+  for (const [file, hash] of sums) {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(path.join(dir, file));
+    } catch {
+      return `${file} is missing`;
+    }
+    if (sha256(bytes) !== hash) return `${file} does not match its sha256`;
+  }
+  // result.json matched its hash; every file it relies on must be covered too.
+  let meta: ResultMeta;
+  try {
+    meta = JSON.parse(fs.readFileSync(path.join(dir, RESULT_FILE), 'utf8')) as ResultMeta;
+  } catch {
+    return `${RESULT_FILE} is damaged`;
+  }
+  for (const file of [...meta.arrays.map((e) => e.file), 'metrics.json', 'metrics.csv']) {
+    if (!sums.has(file)) return `${file} has no checksum in ${CHECKSUM_FILE}`;
+  }
+  return null;
 }
 
 /** Rebuilds the CellResult a cell folder was written from. Arrays are read from disk on first
@@ -109,14 +161,9 @@ export function readCellFiles(dir: string): CellResult {
   return { cellId: meta.cell_id, nodes, timings: meta.timings, backend: meta.backend };
 }
 
-/** Fills `dst` with the files of `src`: hard links where possible (files are never rewritten in
- * place, so sharing them with the cache is safe), copies otherwise. */
-export function linkCellFiles(src: string, dst: string): void {
-  for (const f of fs.readdirSync(src)) {
-    try {
-      fs.linkSync(path.join(src, f), path.join(dst, f));
-    } catch {
-      fs.copyFileSync(path.join(src, f), path.join(dst, f));
-    }
-  }
+/** Fills `dst` with copies of the files of `src`. Copies, not hard links: a user who rewrites an
+ * array of a run folder in place (np.save does) must not change the cache. A copy-on-write clone
+ * where the file system has them (btrfs, XFS, APFS), so large arrays cost no space until edited. */
+export function copyCellFiles(src: string, dst: string): void {
+  for (const f of fs.readdirSync(src)) fs.copyFileSync(path.join(src, f), path.join(dst, f), fs.constants.COPYFILE_FICLONE);
 }

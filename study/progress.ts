@@ -8,6 +8,8 @@ import type { Progress } from '../runtime/results.js';
 export interface Reporter extends Progress {
   /** A one-line status message (cell started, cached, plots written). */
   info(line: string): void;
+  /** Something the user should know even with --quiet (a damaged cache entry recomputed). */
+  warn(line: string): void;
 }
 
 export interface ReporterOptions {
@@ -50,11 +52,16 @@ interface Task {
   lastFraction: number;
 }
 
+/** `--quiet`: warnings only. */
 class Silent implements Reporter {
+  constructor(private readonly write: ((text: string) => void) | null) {}
   start(): void {}
   tick(): void {}
   end(): void {}
   info(): void {}
+  warn(line: string): void {
+    this.write?.(`warning: ${line}\n`);
+  }
 }
 
 class StreamReporter implements Reporter {
@@ -115,6 +122,10 @@ class StreamReporter implements Reporter {
     }
   }
 
+  warn(line: string): void {
+    this.info(`warning: ${line}`);
+  }
+
   private status(task: Task, t: number): string {
     const elapsed = t - task.started;
     const rate = elapsed > 0 ? (task.done * 1000) / elapsed : NaN;
@@ -136,7 +147,8 @@ class StreamReporter implements Reporter {
 }
 
 export function createReporter(opts: ReporterOptions = {}): Reporter {
-  if (opts.quiet) return new Silent();
+  // Quiet keeps warnings when given a stream (the CLI passes stderr); without one, silence.
+  if (opts.quiet) return new Silent(opts.write ?? null);
   const write = opts.write ?? ((t: string) => void process.stderr.write(t));
   const tty = opts.tty ?? Boolean(process.stderr.isTTY);
   const columns = opts.columns ?? (opts.write ? 0 : (process.stderr.columns ?? 0));

@@ -9,9 +9,10 @@ import * as path from 'node:path';
 import type { Diagnostic } from '../compiler/diagnostics/types.js';
 import type { IrCell, IrDocument } from '../compiler/ir/types.js';
 import type { CellResult, ExecuteOptions } from '../runtime/results.js';
-import { sweepTemporaries, writeDirAtomic, writeFileAtomic } from './atomic.js';
+import { makeDir, sweepTemporaries, writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { ResultCache, cellCacheKey } from './cache.js';
-import { cellDirName, linkCellFiles, readCellFiles, writeCellFiles } from './cellio.js';
+import { cellDirName, copyCellFiles, readCellFiles, writeCellFiles } from './cellio.js';
+import { errorText } from './fs-errors.js';
 import { canonicalJson, sha256 } from './hash.js';
 import { type Manifest, type ManifestCell, writeManifest } from './manifest.js';
 import { writeMetricsTable } from './metrics-table.js';
@@ -19,6 +20,7 @@ import { writePlots } from './plots/write.js';
 import { createReporter, formatDuration, type Reporter } from './progress.js';
 import { writeReport } from './report.js';
 import { reducedStatistics } from './reduced.js';
+import { lockRunDir } from './run-lock.js';
 import { applyScale, type ScaledCount } from './scale.js';
 import { formatSlice, inSlice, type SliceSpec } from './slices.js';
 import { gtvVersion } from './version.js';
@@ -81,7 +83,11 @@ export interface PreparedStudy {
   studyHash: string;
 }
 
-export type EarlyOutcome = { status: 'compile-errors'; diagnostics: Diagnostic[] } | { status: 'usage'; diagnostics: Diagnostic[]; message: string };
+export type EarlyOutcome =
+  | { status: 'compile-errors'; diagnostics: Diagnostic[] }
+  | { status: 'usage'; diagnostics: Diagnostic[]; message: string }
+  /** `busy`: another run holds the run folder's lock (run-lock.ts). */
+  | { status: 'busy'; diagnostics: Diagnostic[]; message: string };
 
 export type RunOutcome =
   /** `usage`: the run could not start (no or ambiguous study, unknown backend, bad --scale). */
@@ -104,11 +110,19 @@ export function runId(now: Date): string {
   return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
 }
 
-/** A fresh folder name under `parent` (a second run within the same second gets a suffix). */
-export function uniqueRunDir(parent: string, id: string): string {
-  let dir = path.join(parent, id);
-  for (let n = 2; fs.existsSync(dir); n++) dir = path.join(parent, `${id}-${n}`);
-  return dir;
+/** Creates a fresh folder under `parent` and returns it (a second run within the same second
+ * gets a suffix). Created here, exclusively, so two runs started together get different ones. */
+export function createRunDir(parent: string, id: string): string {
+  makeDir(parent);
+  for (let n = 1; ; n++) {
+    const dir = path.join(parent, n === 1 ? id : `${id}-${n}`);
+    try {
+      fs.mkdirSync(dir);
+      return dir;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
 }
 
 function selectStudy(studies: IrDocument[], name: string | undefined): IrDocument | string {
@@ -118,10 +132,6 @@ function selectStudy(studies: IrDocument[], name: string | undefined): IrDocumen
   if (studies.length === 1) return studies[0];
   if (studies.length === 0) return 'the file defines no study';
   return `the file defines ${studies.length} studies (${studies.map((s) => s.study).join(', ')}); choose one with --study NAME`;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** Compile, pick the study, apply --scale and resolve the backend; shared by runs and plans. */
@@ -144,23 +154,48 @@ export async function prepareStudy(opts: RunOptions, deps: RunDeps): Promise<Pre
   return { diagnostics, compiled: picked, doc, changes, scale, backend, studyHash: sha256(canonicalJson(picked)) };
 }
 
+/** Whether `p` exists and is not a folder (errors such as ENOTDIR are left to the mkdir). */
+function isFile(p: string): boolean {
+  try {
+    return !fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export async function runStudy(opts: RunOptions, deps: RunDeps): Promise<RunOutcome> {
   const reporter = opts.reporter ?? createReporter();
   const interrupted = opts.interrupted ?? (() => false);
   const prepared = await prepareStudy(opts, deps);
   if ('status' in prepared) return prepared;
-  const { diagnostics, doc, changes, scale, backend, studyHash } = prepared;
+  const { diagnostics, doc, studyHash } = prepared;
   if (opts.expectStudyHash !== undefined && opts.expectStudyHash !== studyHash) {
     return { status: 'usage', diagnostics, message: `study \`${doc.study}\` in ${opts.file} changed since the plan was written; run it again (the unchanged cells come from the cache)` };
   }
-  const slice = opts.slice ?? null;
-
-  const version = gtvVersion();
   const outRoot = opts.outRoot ?? 'gtv-out';
   const started = new Date();
-  const runDir = opts.out ?? uniqueRunDir(path.join(outRoot, doc.study), runId(started));
+  if (opts.out !== undefined && isFile(opts.out)) {
+    return { status: 'usage', diagnostics, message: `the run folder ${opts.out} is a file; choose another --out` };
+  }
+  const runDir = opts.out ?? createRunDir(path.join(outRoot, doc.study), runId(started));
+  makeDir(runDir);
+  const lock = lockRunDir(runDir);
+  if (typeof lock === 'string') return { status: 'busy', diagnostics, message: lock };
+  try {
+    return await runLocked(opts, deps, prepared, runDir, started, reporter, interrupted);
+  } finally {
+    lock.release();
+  }
+}
+
+/** The run proper, once it holds the lock of `runDir`. */
+async function runLocked(opts: RunOptions, deps: RunDeps, prepared: PreparedStudy, runDir: string, started: Date, reporter: Reporter, interrupted: () => boolean): Promise<RunOutcome> {
+  const { diagnostics, doc, changes, scale, backend, studyHash } = prepared;
+  const slice = opts.slice ?? null;
+  const version = gtvVersion();
+  const outRoot = opts.outRoot ?? 'gtv-out';
   const cellsDir = path.join(runDir, 'cells');
-  fs.mkdirSync(cellsDir, { recursive: true });
+  makeDir(cellsDir);
   sweepTemporaries(runDir);
   sweepTemporaries(cellsDir);
   const cache = new ResultCache(opts.cacheDir ?? path.join(outRoot, '.cache'));
@@ -216,16 +251,25 @@ export async function runStudy(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   const finish = (status: 'complete' | 'interrupted' | 'failed' | 'missing', error: string | null): RunOutcome => {
     manifest.status = status === 'missing' ? 'failed' : status;
     manifest.error = error;
-    save();
+    try {
+      save();
+    } catch (err) {
+      // The manifest on disk stays the last one written (status `running`); the outcome says why.
+      const why = `the manifest could not be updated: ${errorText(err)}`;
+      if (status === 'complete') status = 'failed';
+      error = error ? `${error}; ${why}` : why;
+    }
     return { status, diagnostics, runDir, manifest, executed, cached, missing, error };
   };
   save();
 
   if (opts.cacheOnly) {
     for (const entry of cells) {
-      if (entry.status === 'other_slice' || cache.lookup(entry.key)) continue;
+      if (entry.status === 'other_slice') continue;
+      const hit = cache.lookup(entry.key);
+      if (hit && 'dir' in hit) continue;
       entry.status = 'failed';
-      entry.error = 'not in the cache';
+      entry.error = hit ? `the cache entry is damaged (${hit.damaged}); compute it again` : 'not in the cache';
       missing.push({ id: entry.id, index: entry.index });
     }
     if (missing.length > 0) return finish('missing', `${missing.length} of ${cells.length} cell(s) not in the cache: ${missing.map((m) => m.id).join('; ')}`);
@@ -244,17 +288,23 @@ export async function runStudy(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     const t0 = Date.now();
     const label = `[${i + 1}/${todo.length}] ${cell.id}`;
     try {
-      let cacheDir = opts.fresh ? null : cache.lookup(entry.key);
+      const hit = opts.fresh ? null : cache.lookup(entry.key);
+      if (hit && 'damaged' in hit) reporter.warn(`${label}: the cached result is damaged (${hit.damaged}); recomputing it`);
+      let cacheDir = hit && 'dir' in hit ? hit.dir : null;
       entry.from = cacheDir ? 'cache' : 'computed';
       if (!cacheDir) {
         // Guards the cacheOnly promise against a cache emptied since the check above.
-        if (opts.cacheOnly) throw new Error('not in the cache (a cache-only run executes nothing)');
+        if (opts.cacheOnly) throw new Error(`${hit ? 'damaged in' : 'not in'} the cache (a cache-only run executes nothing)`);
         reporter.info(`${label}: running`);
         const result = await deps.executor.executeCell(doc, cell, { progress: reporter, interrupted });
-        cacheDir = cache.store(entry.key, (dir) => writeCellFiles(dir, cell, result));
+        try {
+          cacheDir = cache.store(entry.key, (dir) => writeCellFiles(dir, cell, result), Boolean(opts.fresh));
+        } catch (err) {
+          throw new Error(`cannot store the cell in the cache: ${errorText(err)}; free space or choose another cache with --cache DIR`);
+        }
       }
       const src = cacheDir;
-      writeDirAtomic(path.join(runDir, entry.dir), (tmp) => linkCellFiles(src, tmp));
+      writeDirAtomic(path.join(runDir, entry.dir), (tmp) => copyCellFiles(src, tmp));
       const result = readCellFiles(path.join(runDir, entry.dir));
       results.set(cell.id, result);
       entry.timings = result.timings;

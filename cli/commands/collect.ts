@@ -57,6 +57,9 @@ export async function collectRun(runDir: string, plan: Plan, quiet: boolean, for
       return diagCode;
     case 'usage':
       throw new UsageError(outcome.message, command);
+    case 'busy':
+      io.stderr(`gtv ${command}: ${outcome.message}\n`);
+      return EXIT_USAGE;
     case 'missing':
       io.stderr(
         `gtv ${command}: ${outcome.missing.length} of ${plan.cells} cell(s) are not in the cache ${plan.cache}:\n` +

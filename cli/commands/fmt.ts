@@ -2,10 +2,11 @@
 // nothing is written; the files that are not formatted are listed and the exit code is 1.
 // Syntax errors are reported like `gtv check` reports them (exit 1); a formatter bug (the
 // output would not mean the same study) is an internal error (exit 2) and the file is untouched.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../../compiler/diagnostics/types.js';
 import { parseSource } from '../../compiler/parse.js';
 import { formatGtv } from '../../editor/prettier/format.js';
+import { writeFileAtomic } from '../../study/atomic.js';
 import { FormatterInternalError } from '../../editor/prettier/same-meaning.js';
 import { parseCommandArgs } from '../args.js';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
@@ -52,7 +53,8 @@ export const fmtCommand: Command = {
       if (check) {
         io.stdout(`${file}\n`);
       } else {
-        writeFileSync(file, formatted);
+        // Atomic: a full disk or a crash leaves the old text, never a cut-off file.
+        writeFileAtomic(file, formatted);
         io.stdout(`formatted ${file}\n`);
       }
     }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { compileFile } from '../../compiler/driver.js';
 import { nodeHostFor } from '../../compiler/host.js';
 import type { ReadOptions } from '../../compiler/read-policy.js';
+import { makeDir, writeFileAtomic } from '../../study/atomic.js';
 import { readEnv } from '../read-options.js';
 import { createReporter } from '../../study/progress.js';
 import { UsageError, EXIT_USAGE } from '../exit.js';
@@ -40,7 +41,7 @@ function gtvCommand(): string[] {
 }
 
 export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<number> {
-  const { prepareStudy, runId, uniqueRunDir } = await import('../../study/run.js');
+  const { prepareStudy, runId, createRunDir } = await import('../../study/run.js');
   const { makePlan, writePlan, sliceDir } = await import('../../study/plan.js');
   let sources = new Map<string, string>();
   const prep = await prepareStudy(
@@ -62,16 +63,17 @@ export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<numb
   const cells = prep.doc.cells.length;
   // More slices than cells would only add empty processes or array tasks.
   const slices = Math.max(1, Math.min(opts.emit ? (opts.emit.tasks ?? cells) : opts.jobs, cells));
-  const runDir = path.resolve(opts.out ?? uniqueRunDir(path.join('gtv-out', prep.doc.study), runId(new Date())));
+  const runDir = path.resolve(opts.out ?? createRunDir(path.join('gtv-out', prep.doc.study), runId(new Date())));
   const plan = makePlan(prep, opts.file, opts.cacheDir ?? path.join('gtv-out', '.cache'), slices, opts.fresh);
-  fs.mkdirSync(runDir, { recursive: true });
+  makeDir(runDir);
   writePlan(runDir, plan);
 
   if (opts.emit) {
     const { SLURM_FILE, shellQuote, slurmScript } = await import('../../study/slurm.js');
-    for (let i = 1; i <= slices; i++) fs.mkdirSync(sliceDir(runDir, i), { recursive: true });
+    for (let i = 1; i <= slices; i++) makeDir(sliceDir(runDir, i));
     const script = path.join(runDir, SLURM_FILE);
-    fs.writeFileSync(script, slurmScript(plan, runDir, { command: gtvCommand(), cwd: process.cwd(), ...opts.emit }), { mode: 0o755 });
+    writeFileAtomic(script, slurmScript(plan, runDir, { command: gtvCommand(), cwd: process.cwd(), ...opts.emit }));
+    fs.chmodSync(script, 0o755);
     io.stdout(
       `${script}: ${slices} array task(s) for the ${cells} cell(s) of study ${plan.study}\n` +
         `submit:       sbatch ${shellQuote(script)}\n` +

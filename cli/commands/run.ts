@@ -1,7 +1,8 @@
 // `gtv run FILE`: compile a study, execute its cells (cached ones are reused), write the run
 // folder with arrays, metrics, plots and report.html. The orchestration lives in study/run.ts;
 // this file wires the real compiler and runtime into it, handles Ctrl-C, and maps the outcome to
-// an exit code: 0 complete, 1 errors in the study, 2 usage error or failed run, 130 interrupted.
+// an exit code: 0 complete, 1 errors in the study, 2 usage error, failed run or a run folder in
+// use by another run, 130 interrupted.
 // `--cells i/n` runs one slice; `--jobs N` and `--emit slurm` write a plan and run the slices in
 // child processes or leave them to Slurm (run-sliced.ts).
 import { compileFile } from '../../compiler/driver.js';
@@ -166,13 +167,20 @@ export const runCommand: Command = {
         return diagCode;
       case 'usage':
         throw new UsageError(outcome.message, this.name);
+      case 'busy':
+        io.stderr(`gtv run: ${outcome.message}\n`);
+        return EXIT_USAGE;
       case 'interrupted':
         io.stderr(`gtv run: interrupted; finished cells are cached, run again to resume (${outcome.runDir})\n`);
         return EXIT_INTERRUPTED;
       case 'failed':
-      case 'missing': // only cache-only runs (gtv collect) report missing cells
-        io.stderr(`gtv run: ${outcome.error}\nFinished cells are cached; run again to resume. Manifest: ${outcome.runDir}/manifest.json\n`);
+      case 'missing': {
+        // only cache-only runs (gtv collect) report missing cells
+        const done = outcome.executed.length + outcome.cached.length;
+        const resume = done > 0 ? `The ${done} cell(s) finished in this run are cached; run again to resume. ` : '';
+        io.stderr(`gtv run: ${outcome.error}\n${resume}Manifest: ${outcome.runDir}/manifest.json\n`);
         return EXIT_USAGE;
+      }
       case 'complete':
         io.stdout(`${outcome.runDir}\n`);
         return EXIT_OK;

@@ -27,7 +27,7 @@ export const CHECKS: readonly CheckInfo[] = [
   { name: 'samplers', module: 'compiler/lower/sample.ts', codes: [SEM.incompatibleModel, SEM.gridRank] },
   { name: 'array sizes', module: 'compiler/checks/allocation.ts', codes: [SEM.arrayTooLarge] },
   { name: 'maps', module: 'compiler/lower/map.ts', codes: [SEM.gridRank, SEM.incompatibleModel] },
-  { name: 'plots', module: 'compiler/lower/plot.ts', codes: [SEM.notASweepAxis, SEM.plotLayout] },
+  { name: 'plots', module: 'compiler/lower/plot.ts', codes: [SEM.notASweepAxis, SEM.plotLayout, SEM.plotFileReserved] },
   { name: 'unused', module: 'compiler/checks/unused.ts', codes: [SEM.unusedDefinition, SEM.unusedSweep] },
   { name: 'ir', module: 'compiler/ir/validate.ts', codes: [SEM.internalError] },
 ];

@@ -443,6 +443,19 @@ every command and the language server. A study's own gtv.json cannot allow more.
 it when you run gtv: \`--max-file-size 512M\`, or GTV_MAX_FILE_SIZE=512M for every command and the
 language server. Data sets hold at most 1,000,000 points however large the file.`,
   },
+  plotFileReserved: {
+    code: 'GTV0610',
+    severity: 'error',
+    title: 'plot file owned by the run',
+    explain: `A plot cannot write a file the run folder keeps for itself: \`metrics.csv\`,
+\`metrics.json\`, \`manifest.json\`, \`report.html\`, \`study.gtv\`, \`plan.json\`, \`slurm.sh\`,
+anything under \`cells/\` (the cells' results) or \`slices/\`. A table plot writes .csv, .svg and
+.png under its name, so \`plot table(gap) to "metrics.csv"\` would replace the run's metrics
+table. Names are compared without case. Choose another name:
+
+    plot table(gap) to "metrics.csv"          # error: the run's own metrics.csv
+    plot table(gap) to "tables/gap.csv"       # fine`,
+  },
   unusedDefinition: {
     code: 'GTV0701',
     severity: 'warning',

@@ -4,6 +4,7 @@ import type { Expr } from '../ast.js';
 import { SEM } from '../codes/semantic.js';
 import type { Reporter } from '../checks/report.js';
 import { kindNoun, type RefValue } from '../evaluate.js';
+import { runOwnedConflict } from '../ir/plot-files.js';
 import type { IrData, IrMap, IrNode, IrPlot } from '../ir/types.js';
 import type { StudyScope } from '../resolve.js';
 import type { CellLowering } from './cell.js';
@@ -61,6 +62,11 @@ export function lowerPlots(cx: CellLowering, scope: StudyScope, r: Reporter, roo
     const file = p.to?.value ?? `${name}.${type === 'metric_table' ? 'csv' : 'svg'}`;
     if (p.to && (file.startsWith('/') || /^[A-Za-z]:/.test(file) || file.split('/').includes('..') || file === '')) {
       r.report(SEM.plotLayout, `the plot file \`${file}\` must be a relative path inside the run folder`, p.to);
+      continue;
+    }
+    const reserved = runOwnedConflict(file, type);
+    if (reserved) {
+      r.report(SEM.plotFileReserved, `the plot file \`${file}\` ${reserved}`, p.to ?? p.name ?? p.value, p.to ? 'choose another file name, e.g. in a folder of its own: `to "plots/..."`' : 'rename the plot or give it a file with `to "..."`');
       continue;
     }
     const prevName = names.get(name);

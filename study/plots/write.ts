@@ -2,6 +2,7 @@
 // the run folder) in both SVG and PNG, plus CSV for tables. Files are written atomically. A plot
 // of nodes that ran at reduced statistics (--scale < 1) says so under its title.
 import * as path from 'node:path';
+import { plotRelativePath, plotStem, runOwnedConflict } from '../../compiler/ir/plot-files.js';
 import type { IrDocument, IrPlot } from '../../compiler/ir/types.js';
 import type { CellResult } from '../../runtime/results.js';
 import { writeFileAtomic } from '../atomic.js';
@@ -21,17 +22,6 @@ export interface WrittenPlot {
   ms: number;
 }
 
-function stem(file: string): string {
-  const ext = path.extname(file);
-  return ['.svg', '.png', '.csv'].includes(ext.toLowerCase()) ? file.slice(0, -ext.length) : file;
-}
-
-/** The plot's file relative to the run folder, kept inside it whatever the study wrote. */
-function safeRelative(file: string): string {
-  const norm = path.posix.normalize(file.replace(/\\/g, '/')).replace(/^(\.\.\/)+/, '').replace(/^\/+/, '');
-  return norm === '' || norm === '.' ? 'plot' : norm;
-}
-
 export async function writePlots(
   runDir: string,
   doc: IrDocument,
@@ -39,6 +29,12 @@ export async function writePlots(
   log: (line: string) => void,
   reduced: Reduced | null = null,
 ): Promise<WrittenPlot[]> {
+  // The checker refuses these; IR written by other tools gets the same answer here, before any
+  // plot is written, so a run's own metrics.csv or cell folders are never replaced.
+  for (const plot of doc.plots) {
+    const conflict = runOwnedConflict(plot.file, plot.type);
+    if (conflict) throw new Error(`plot ${plot.name}: the file \`${plot.file}\` ${conflict}`);
+  }
   const out: WrittenPlot[] = [];
   // Two plots may share a stem (`to "a.svg"` and `to "a.csv"`): a later plot whose files would
   // overwrite an earlier one's gets its name appended instead.
@@ -51,7 +47,7 @@ export async function writePlots(
   };
   for (const plot of doc.plots) {
     const t0 = Date.now();
-    const declared = stem(safeRelative(plot.file));
+    const declared = plotStem(plotRelativePath(plot.file));
     const files: string[] = [];
     let spec: VlSpec;
     if (plot.type === 'density') spec = densitySpec(doc, plot, results);

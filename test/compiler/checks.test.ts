@@ -125,6 +125,8 @@ const CASES: Case[] = [
   { code: 'GTV0605', what: 'by a non-axis', ...add('  plot density(trained) by (phi)', '  plot density(trained)') },
   { code: 'GTV0606', what: 'sweep variable in the seed', bad: withSweep('[64, 128]', '  seed = P'), good: withSweep('[64, 128]', '  seed = 3') },
   { code: 'GTV0607', what: 'two plots, one file', ...add('  plot density(trained) to "a.svg"\n  plot density(trained) to "a.svg"', '  plot density(trained) to "a.svg"\n  plot density(trained) to "b.svg"') },
+  { code: 'GTV0610', what: 'a plot over the run\'s metrics table', ...add('  metric gap = gap_mass(trained, radius = 0.2)\n  plot table(gap) to "metrics.csv"', '  metric gap = gap_mass(trained, radius = 0.2)\n  plot table(gap) to "tables/metrics.csv"'), hint: 'choose another file name, e.g. in a folder of its own: `to "plots/..."`' },
+  { code: 'GTV0610', what: 'a plot into a cell folder', ...add('  plot density(trained) to "cells/main/a.svg"', '  plot density(trained) to "plots/a.svg"') },
   { code: 'GTV0701', what: 'unused constant', ...add('  let unused = 1') },
   { code: 'GTV0702', what: 'unused sweep axis', ...add('  sweep k = [1, 2]') },
 ];

@@ -46,6 +46,28 @@ describe('study/atomic', () => {
     expect(fs.readdirSync(dir)).to.deep.equal(['cell']);
   });
 
+  it('keeps a folder that appeared meanwhile when `keep` accepts it, and replaces it otherwise', () => {
+    const d = path.join(dir, 'cell');
+    writeDirAtomic(d, (tmp) => fs.writeFileSync(path.join(tmp, 'first'), ''));
+    writeDirAtomic(d, (tmp) => fs.writeFileSync(path.join(tmp, 'second'), ''), (existing) => fs.existsSync(path.join(existing, 'first')));
+    expect(fs.readdirSync(d)).to.deep.equal(['first']);
+    writeDirAtomic(d, (tmp) => fs.writeFileSync(path.join(tmp, 'third'), ''), () => false);
+    expect(fs.readdirSync(d)).to.deep.equal(['third']);
+    expect(fs.readdirSync(dir)).to.deep.equal(['cell']);
+  });
+
+  it('keeps the mode of the file it replaces and writes through a symbolic link', () => {
+    const real = path.join(dir, 'study.gtv');
+    fs.writeFileSync(real, 'old', { mode: 0o640 });
+    fs.chmodSync(real, 0o640);
+    const link = path.join(dir, 'link.gtv');
+    fs.symlinkSync(real, link);
+    writeFileAtomic(link, 'new');
+    expect(fs.lstatSync(link).isSymbolicLink()).to.equal(true);
+    expect(fs.readFileSync(real, 'utf8')).to.equal('new');
+    expect(fs.statSync(real).mode & 0o777).to.equal(0o640);
+  });
+
   it('sweeps temporaries a killed process left', () => {
     fs.writeFileSync(path.join(dir, `m.json${TEMP_MARK}1-ab`), '');
     fs.mkdirSync(path.join(dir, `cell${TEMP_MARK}1-cd`));

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readCellFiles, writeCellFiles } from '../../study/cellio.js';
+import { cellDirProblem, readCellFiles, writeCellFiles } from '../../study/cellio.js';
 import type { CellResult } from '../../runtime/results.js';
 import { gapStudy } from './fixtures.js';
 
@@ -28,7 +28,7 @@ describe('study/cellio (cell folder round trip)', () => {
         },
       };
       writeCellFiles(dir, cell, result);
-      expect(fs.readdirSync(dir).sort()).to.deep.equal(['exact.density.npy', 'exact.edges_x.npy', 'metrics.csv', 'metrics.json', 'result.json']);
+      expect(fs.readdirSync(dir).sort()).to.deep.equal(['SHA256SUMS', 'exact.density.npy', 'exact.edges_x.npy', 'metrics.csv', 'metrics.json', 'result.json']);
       expect(JSON.parse(fs.readFileSync(path.join(dir, 'metrics.json'), 'utf8'))).to.deep.equal({
         exact: { n: 100, broken: null },
         gap: { value: 0.3, standard_error: 0.02, se_over: 'members' },
@@ -46,6 +46,7 @@ describe('study/cellio (cell folder round trip)', () => {
       const d = back.nodes.exact.arrays.density;
       expect([d.shape, d.dtype, Array.from(d.data), d.doc]).to.deep.equal([[2, 2], 'float32', [1, 2, 3, 4.5], 'd [2, 2]']);
       expect(JSON.parse(fs.readFileSync(path.join(dir, 'result.json'), 'utf8')).cell.id).to.equal(cell.id);
+      expect(cellDirProblem(dir)).to.equal(null);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

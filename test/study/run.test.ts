@@ -18,7 +18,7 @@ function readManifest(runDir: string): Manifest {
 }
 
 function done(o: RunOutcome) {
-  if (o.status === 'compile-errors' || o.status === 'usage') throw new Error(`run did not start: ${o.status}`);
+  if (o.status === 'compile-errors' || o.status === 'usage' || o.status === 'busy') throw new Error(`run did not start: ${o.status}`);
   return o;
 }
 

@@ -17,7 +17,7 @@ import { FakeExecutor, fakeDeps, gapStudy } from './fixtures.js';
 // the Slurm script and the process pool, with the fake executor (no runtime).
 
 function started(o: RunOutcome) {
-  if (o.status === 'compile-errors' || o.status === 'usage') throw new Error(`run did not start: ${o.status}`);
+  if (o.status === 'compile-errors' || o.status === 'usage' || o.status === 'busy') throw new Error(`run did not start: ${o.status}`);
   return o;
 }
 
@@ -197,7 +197,7 @@ describe('study slices, cache-only collect and plans (fake executor)', function 
       runDir,
       threadsPerSlice: 2,
       env: process.env,
-      reporter: { info: (l) => lines.push(l), start() {}, tick() {}, end() {} },
+      reporter: { info: (l) => lines.push(l), warn: (l) => lines.push(l), start() {}, tick() {}, end() {} },
       interrupted: () => false,
     });
     expect(result.interrupted).to.equal(false);
