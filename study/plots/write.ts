@@ -35,6 +35,8 @@ export async function writePlots(
   doc: IrDocument,
   results: Map<string, CellResult>,
   log: (line: string) => void,
+  /** Polled before each plot; when it returns true the writing stops with an error. */
+  interrupted: () => boolean = () => false,
 ): Promise<WrittenPlot[]> {
   const out: WrittenPlot[] = [];
   // Two plots may share a stem (`to "a.svg"` and `to "a.csv"`): a later plot whose files would
@@ -47,6 +49,7 @@ export async function writePlots(
     return chosen;
   };
   for (const plot of doc.plots) {
+    if (interrupted()) throw new Error('interrupted');
     const t0 = Date.now();
     const declared = stem(safeRelative(plot.file));
     const files: string[] = [];
