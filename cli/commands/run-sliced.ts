@@ -98,7 +98,7 @@ export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<numb
   }
   if (result.interrupted) {
     io.stderr(`gtv run: interrupted; finished cells are cached, run again to resume (${runDir})\n`);
-    return signals.exitCode();
+    return signals.exit();
   }
   if (result.failures.length > 0) {
     for (const f of result.failures) {

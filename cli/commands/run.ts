@@ -164,7 +164,7 @@ export const runCommand: Command = {
     if (signals.raised() && outcome.status !== 'complete' && outcome.status !== 'interrupted') {
       // Stopped before the run folder existed (while compiling or loading the runtime).
       io.stderr('gtv run: interrupted before the run started\n');
-      return signals.exitCode();
+      return signals.exit();
     }
     const diagCode = reportDiagnostics(outcome.diagnostics, sources, format, io, 'stderr', null);
     switch (outcome.status) {
@@ -174,7 +174,7 @@ export const runCommand: Command = {
         throw new UsageError(outcome.message, this.name);
       case 'interrupted':
         io.stderr(`gtv run: interrupted; finished cells are cached, run again to resume (${outcome.runDir})\n`);
-        return signals.exitCode();
+        return signals.exit();
       case 'failed':
       case 'missing': // only cache-only runs (gtv collect) report missing cells
         io.stderr(`gtv run: ${outcome.error}\nFinished cells are cached; run again to resume. Manifest: ${outcome.runDir}/manifest.json\n`);

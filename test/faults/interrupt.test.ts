@@ -19,6 +19,8 @@ import type { Manifest } from '../../study/manifest.js';
 const LIMIT_MS = 2500;
 /** A case whose cell is not stopped fails after this long instead of waiting for the cell. */
 const GIVE_UP_MS = 15000;
+/** How long three processes may take to start and reach their cells on a busy machine. */
+const START_MS = 90000;
 
 const HEAD = `  data train = points([-1], [0], [1])
   forward vp = vp(beta_min = 0.1, beta_d = 19.9, T = 1)
@@ -35,12 +37,16 @@ interface Stopped {
   stderr: string;
 }
 
-/** Starts `gtv run` and sends `signal` once stderr matches `ready`. */
-function runAndSignal(args: string[], ready: RegExp, signal: NodeJS.Signals): Promise<Stopped> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', RUN_CLI, 'run', ...args], {
+function gtv(args: string[]): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', RUN_CLI, 'run', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, GTV_THREADS: '2' },
   });
+}
+
+/** Starts `gtv run` and sends `signal` once stderr matches `ready`. */
+function runAndSignal(args: string[], ready: RegExp, signal: NodeJS.Signals): Promise<Stopped> {
+  const child = gtv(args);
   let stderr = '';
   let sentAt = 0;
   let giveUp: NodeJS.Timeout | undefined;
@@ -73,12 +79,6 @@ interface Case {
 
 const CASES: Case[] = [
   {
-    kind: 'pf_ode (true score)',
-    body: 'sample s = pf_ode(true, draws = 1e5, steps = 200000, bins = 50, range = -1.5 .. 1.5)',
-    ready: /s: 100000 draws x 200000 steps: started/,
-    signal: 'SIGINT',
-  },
-  {
     kind: 'naive (SDE)',
     body: 'model noisy = naive(0.01, data = train)\n  sample s = naive(noisy, form = "sde", draws = 1e5, steps = 200000, bins = 50, range = -1.5 .. 1.5)',
     ready: /s: 100000 draws x 200000 steps: started/,
@@ -93,7 +93,7 @@ const CASES: Case[] = [
   {
     kind: 'effective_sde',
     body: 'model lin = linear(phi, samples = 64, ridge = 0.1)\n  sample s = effective_sde(lin, draws = 1e5, steps = 20000, bins = 50, range = -1.5 .. 1.5)',
-    ready: /s: 100000 draws x 20000 steps: started/,
+    ready: /s: 100 members: started/,
     signal: 'SIGTERM',
   },
   {
@@ -104,8 +104,8 @@ const CASES: Case[] = [
   },
   {
     kind: 'map vkernel (linear model)',
-    body: 'model lin = linear(phi, samples = 64, ridge = 0.1)\n  map v = vkernel(lin, grid = interval(-1.5, 1.5, 400000), t = [0.05, 0.1, 0.2, 0.3])',
-    ready: /v: 4 times x 400000 points: started/,
+    body: 'model lin = linear(phi, samples = 64, ridge = 0.1)\n  map v = vkernel(lin, grid = interval(-1.5, 1.5, 40000), t = [0.05, 0.1, 0.2, 0.3])',
+    ready: /main: running/,
     signal: 'SIGTERM',
   },
 ];
@@ -136,4 +136,94 @@ describe('interrupting gtv run while a cell computes (real process)', function (
       expect(fs.readdirSync(path.join(out, 'cells'))).to.deep.equal([]);
     });
   }
+
+  it('pf_ode (true score): SIGINT keeps the finished cell, and the next run resumes from it', async () => {
+    // Cell 1 takes 10 steps, cell 2 200000.
+    const file = path.join(tmp, 'resume.gtv');
+    fs.writeFileSync(file, `study slow {\n${HEAD}  sweep n = [10, 200000]\n  sample s = pf_ode(true, draws = 1e5, steps = n, bins = 50, range = -1.5 .. 1.5)\n}\n`);
+    const cache = path.join(tmp, 'cache');
+    const out = path.join(tmp, 'resume');
+    const first = await runAndSignal([file, '--out', out, '--cache', cache, '--backend', 'cpu'], /s: 100000 draws x 200000 steps: started/, 'SIGINT');
+    measured.push(`pf_ode (true score), SIGINT: ${Math.round(first.latency)} ms`);
+    expect(first.latency, first.stderr).to.be.below(LIMIT_MS);
+    expect(first.code, first.stderr).to.equal(130);
+    const m = manifest(out);
+    expect(m.status).to.equal('interrupted');
+    expect(m.cells.map((c) => [c.id, c.status, c.from])).to.deep.equal([
+      ['n=10', 'done', 'computed'],
+      ['n=200000', 'pending', null],
+    ]);
+    expect(fs.readdirSync(path.join(out, 'cells'))).to.deep.equal(['n=10']);
+
+    // The next run takes cell 1 from the cache and is stopped in cell 2 again, by SIGTERM.
+    const again = path.join(tmp, 'resume-again');
+    const second = await runAndSignal([file, '--out', again, '--cache', cache, '--backend', 'cpu'], /s: 100000 draws x 200000 steps: started/, 'SIGTERM');
+    expect(second.code, second.stderr).to.equal(143);
+    expect(second.stderr).to.match(/\[1\/2\] n=10: from cache/);
+    expect(manifest(again).cells.map((c) => [c.status, c.from])).to.deep.equal([
+      ['done', 'cache'],
+      ['pending', null],
+    ]);
+    expect(manifest(again).status).to.equal('interrupted');
+  });
+
+  it('gtv run --jobs 2: SIGKILL of the parent ends its slice processes', async function () {
+    this.timeout(START_MS + 30000);
+    if (!fs.existsSync('/proc/self/task')) this.skip(); // the slice PIDs are read from /proc (Linux)
+    const file = path.join(tmp, 'jobs.gtv');
+    fs.writeFileSync(file, `study slow {\n${HEAD}  sweep n = [200000, 200001]\n  sample s = pf_ode(true, draws = 1e5, steps = n, bins = 50, range = -1.5 .. 1.5)\n}\n`);
+    const out = path.join(tmp, 'jobs');
+    const parent = gtv([file, '--jobs', '2', '--out', out, '--cache', path.join(tmp, 'cache'), '--backend', 'cpu']);
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => parent.on('exit', (_code, signal) => resolve(signal)));
+    parent.stderr!.resume();
+    const logs = [1, 2].map((i) => path.join(out, 'slices', String(i), 'log.txt'));
+    // Both slices are computing their cell.
+    try {
+      await until(() => logs.every((f) => fs.existsSync(f) && /draws x \d+ steps: started/.test(fs.readFileSync(f, 'utf8'))), START_MS);
+    } catch (e) {
+      parent.kill('SIGKILL');
+      throw e;
+    }
+    const slices = childrenOf(parent.pid!);
+    parent.kill('SIGKILL');
+    expect(slices).to.have.length(2);
+    expect(await exited).to.equal('SIGKILL');
+    const t0 = performance.now();
+    try {
+      await until(() => slices.every((pid) => !alive(pid)), GIVE_UP_MS);
+    } finally {
+      for (const pid of slices.filter(alive)) process.kill(pid, 'SIGKILL');
+    }
+    measured.push(`--jobs 2 parent SIGKILL -> both slices gone: ${Math.round(performance.now() - t0)} ms`);
+    expect(performance.now() - t0).to.be.below(LIMIT_MS);
+    for (const i of [1, 2]) expect(manifest(path.join(out, 'slices', String(i))).status).to.equal('interrupted');
+  });
 });
+
+/** Resolves once `ok()` holds, polling every 50 ms; rejects after `ms`. */
+async function until(ok: () => boolean, ms: number): Promise<void> {
+  const end = performance.now() + ms;
+  while (!ok()) {
+    if (performance.now() > end) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The PIDs of a process's children (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  const dir = `/proc/${pid}/task`;
+  return fs
+    .readdirSync(dir)
+    .flatMap((t) => fs.readFileSync(path.join(dir, t, 'children'), 'utf8').trim().split(/\s+/))
+    .filter((x) => x !== '')
+    .map(Number);
+}
+
+/** Whether a process still runs (an unreaped zombie has finished). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
