@@ -6,7 +6,7 @@
 //
 // One thread serves every run in the process (the in-process tests run many), started on first
 // use and unref'd while idle so it never keeps the process alive. The study's IR is sent once per
-// document; results come back with their buffers transferred, not copied.
+// run, not with every cell; results come back with their buffers transferred, not copied.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -67,7 +67,7 @@ function startWorker(): Worker {
 class CellThread {
   private readonly worker = startWorker();
   private readonly calls = new Map<number, Call>();
-  private readonly docs = new WeakMap<IrDocument, number>();
+  private doc: { doc: IrDocument; id: number } | null = null;
   private nextId = 1;
   private current: Progress | undefined;
   stopped = false;
@@ -92,15 +92,13 @@ class CellThread {
     return this.nextId++;
   }
 
-  /** The document's id in the thread, sending it the first time. */
+  /** The document's id in the thread, which holds the last one it was sent. */
   study(doc: IrDocument): number {
-    let docId = this.docs.get(doc);
-    if (docId === undefined) {
-      docId = this.id();
-      this.docs.set(doc, docId);
-      this.worker.postMessage({ type: 'study', docId, doc } satisfies Request);
+    if (this.doc?.doc !== doc) {
+      this.doc = { doc, id: this.id() };
+      this.worker.postMessage({ type: 'study', docId: this.doc.id, doc } satisfies Request);
     }
-    return docId;
+    return this.doc.id;
   }
 
   async terminate(reason: Error): Promise<void> {
