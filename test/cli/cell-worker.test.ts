@@ -25,10 +25,13 @@ const STUDY = `study hop {
 }
 `;
 
+// An ensemble on the worker pool: its members run in threads the cell's thread started.
 const SLOW = `study slow {
   data train = points([-1], [0], [1])
   forward vp = vp(beta_min = 0.1, beta_d = 19.9, T = 1)
-  sample s = pf_ode(true, draws = 1e5, steps = 200000, bins = 50, range = -1.5 .. 1.5)
+  features phi = gauss(x, n = 8, over = -1.5 .. 1.5) * gauss(t, n = 8, over = 0.01 .. 1)
+  model lin = linear(phi, samples = 64, ridge = 0.1)
+  sample s = ensemble(lin, members = 200, draws = 1e4, steps = 20000, bins = 50, range = -1.5 .. 1.5)
 }
 `;
 
@@ -112,6 +115,12 @@ describe('cli/cell-worker: cells in a worker thread', function () {
     const ms = performance.now() - t0;
     expect(result).to.be.instanceOf(CellInterrupted);
     expect(ms).to.be.below(1000);
+    // The pool's threads went with the cell's thread: this process is idle now. Were they still
+    // running members, it would use about a CPU-second per second for each.
+    const cpu0 = process.cpuUsage();
+    await new Promise((r) => setTimeout(r, 1000));
+    const cpu = process.cpuUsage(cpu0);
+    expect((cpu.user + cpu.system) / 1000).to.be.below(150);
     // Nothing new starts on an interrupted executor.
     let later: unknown = null;
     await ex.executeCell(doc, doc.cells[0], {}).catch((e: unknown) => (later = e));
