@@ -91,22 +91,28 @@ const CASES: Case[] = [
     signal: 'SIGINT',
   },
   {
+    kind: 'ensemble of NTK models',
+    body: 'model net = ntk(samples = 64, tau = 10, depth = 1)\n  sample s = ensemble(net, members = 200, draws = 1e4, steps = 20000, bins = 50, range = -1.5 .. 1.5)',
+    ready: /s: 200 NTK members: started/,
+    signal: 'SIGTERM',
+  },
+  {
     kind: 'effective_sde',
     body: 'model lin = linear(phi, samples = 64, ridge = 0.1)\n  sample s = effective_sde(lin, draws = 1e5, steps = 20000, bins = 50, range = -1.5 .. 1.5)',
     ready: /s: 100 members: started/,
-    signal: 'SIGTERM',
+    signal: 'SIGINT',
   },
   {
     kind: 'map score_variance_ratio (proxy covariance)',
     body: 'map m = score_variance_ratio(train, vp, grid = interval(-2, 2, 2000000), t = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7])',
     ready: /m: 8 times x 2000000 points: started/,
-    signal: 'SIGINT',
+    signal: 'SIGTERM',
   },
   {
     kind: 'map vkernel (linear model)',
     body: 'model lin = linear(phi, samples = 64, ridge = 0.1)\n  map v = vkernel(lin, grid = interval(-1.5, 1.5, 40000), t = [0.05, 0.1, 0.2, 0.3])',
-    ready: /main: running/,
-    signal: 'SIGTERM',
+    ready: /v: 4 times x 40000 points: started/,
+    signal: 'SIGINT',
   },
 ];
 
