@@ -143,6 +143,32 @@ describe('interrupting gtv run while a cell computes (real process)', function (
     });
   }
 
+  it('a signal while the runtime thread loads, before the run folder exists, stops gtv too', async function () {
+    if (!fs.existsSync('/proc/self/task')) this.skip(); // the process's threads are read from /proc (Linux)
+    const file = path.join(tmp, 'early.gtv');
+    fs.writeFileSync(file, `study slow {\n${HEAD}  sample s = pf_ode(true, draws = 1e5, steps = 200000, bins = 50, range = -1.5 .. 1.5)\n}\n`);
+    const child = gtv([file, '--out', path.join(tmp, 'early'), '--cache', path.join(tmp, 'cache'), '--backend', 'cpu']);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (code, signal) => resolve([code, signal])));
+    // After the handler is installed: `gtv run` loads the driver (whose plotting stack starts
+    // resvg's tokio threads) right after it, then compiles and starts the runtime thread. Its
+    // first line comes once the runtime thread has loaded its backend.
+    await until(() => threadNames(child.pid!).includes('tokio-runtime-w'), START_MS);
+    expect(stderr).to.equal('');
+    const t0 = performance.now();
+    child.kill('SIGINT');
+    const giveUp = setTimeout(() => child.kill('SIGKILL'), GIVE_UP_MS);
+    const [code, signal] = await exited;
+    clearTimeout(giveUp);
+    const latency = performance.now() - t0;
+    measured.push(`while starting, SIGINT: ${Math.round(latency)} ms`);
+    expect(latency, stderr).to.be.below(LIMIT_MS);
+    expect([code, signal], stderr).to.deep.equal([130, null]);
+    expect(stderr).to.match(/interrupted before the run started/);
+    expect(fs.existsSync(path.join(tmp, 'early'))).to.equal(false);
+  });
+
   it('pf_ode (true score): SIGINT keeps the finished cell, and the next run resumes from it', async () => {
     // Cell 1 takes 10 steps, cell 2 200000.
     const file = path.join(tmp, 'resume.gtv');
@@ -213,6 +239,18 @@ async function until(ok: () => boolean, ms: number): Promise<void> {
     if (performance.now() > end) throw new Error(`condition not met within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The names of a process's threads (Linux /proc). */
+function threadNames(pid: number): string[] {
+  const dir = `/proc/${pid}/task`;
+  return fs.readdirSync(dir).map((t) => {
+    try {
+      return fs.readFileSync(path.join(dir, t, 'comm'), 'utf8').trim();
+    } catch {
+      return '';
+    }
+  });
 }
 
 /** The PIDs of a process's children (Linux /proc). */
