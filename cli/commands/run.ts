@@ -161,7 +161,7 @@ export const runCommand: Command = {
     } finally {
       signals.stop();
     }
-    if (signals.raised() && outcome.status !== 'complete' && outcome.status !== 'interrupted') {
+    if (signals.raised() && !('runDir' in outcome)) {
       // Stopped before the run folder existed (while compiling or loading the runtime).
       io.stderr('gtv run: interrupted before the run started\n');
       return signals.exit();
