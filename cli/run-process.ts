@@ -1,6 +1,7 @@
 // What `gtv run` and its sliced forms (cli/commands/run-sliced.ts) share: the real runtime behind
 // the study driver, and Ctrl-C / SIGTERM handling with the shell's exit code for a process
 // stopped by that signal.
+import { EXIT_WITH_PARENT_ENV } from '../study/jobs.js';
 import { cellWorkerExecutor, type CellWorkerExecutor } from './cell-worker.js';
 
 /** The shell's convention for a process stopped by SIGINT (128 + 2). */
@@ -47,9 +48,10 @@ export function watchSignals(onFirst: (signal: NodeJS.Signals | 'disconnect') =>
   const onDisconnect = (): void => handle('disconnect');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  // Only a slice's channel: another parent's (e.g. a test runner's) is none of gtv's business.
   // The channel must not keep this process alive; 'disconnect' still fires when it closes. A
   // parent that died before this point has left a closed channel (process.send stays defined).
-  if (typeof process.send === 'function') {
+  if (process.env[EXIT_WITH_PARENT_ENV] === '1' && typeof process.send === 'function') {
     if (!process.connected) setImmediate(onDisconnect);
     else {
       process.on('disconnect', onDisconnect);

@@ -39,6 +39,9 @@ export interface SliceJobsResult {
   interrupted: boolean;
 }
 
+/** Set in a slice's environment: stop when the IPC channel to the parent closes. */
+export const EXIT_WITH_PARENT_ENV = 'GTV_EXIT_WITH_PARENT';
+
 /** How often the interrupt flag is polled to forward a signal to the children. */
 const POLL_MS = 50;
 const TAIL_LINES = 5;
@@ -92,7 +95,7 @@ export async function runSliceProcesses(opts: SliceJobsOptions): Promise<SliceJo
         const fd = fs.openSync(log, 'w');
         const child = spawn(exe, [...pre, ...sliceArgs(plan, runDir, String(i))], {
           stdio: ['ignore', 'ignore', fd, 'ipc'],
-          env: { ...opts.env, GTV_THREADS: String(opts.threadsPerSlice) },
+          env: { ...opts.env, GTV_THREADS: String(opts.threadsPerSlice), [EXIT_WITH_PARENT_ENV]: '1' },
           detached: true,
         });
         running.add(child);
