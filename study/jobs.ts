@@ -3,6 +3,8 @@
 // threads because a cell's runtime is one tfjs instance with global state; each child gets a
 // share of the cores for its ensemble worker threads (GTV_THREADS) so the machine is not
 // oversubscribed. A child's stderr (its progress and errors) goes to slices/<i>/log.txt.
+// Each child also gets an IPC channel it never writes to: the system closes it when this parent
+// dies, however it dies (even SIGKILL), and the child then stops its run (cli/run-process.ts).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -37,7 +39,11 @@ export interface SliceJobsResult {
   interrupted: boolean;
 }
 
-const POLL_MS = 200;
+/** Set in a slice's environment: stop when the IPC channel to the parent closes. */
+export const EXIT_WITH_PARENT_ENV = 'GTV_EXIT_WITH_PARENT';
+
+/** How often the interrupt flag is polled to forward a signal to the children. */
+const POLL_MS = 50;
 const TAIL_LINES = 5;
 
 function tailOf(file: string): string {
@@ -65,7 +71,7 @@ export async function runSliceProcesses(opts: SliceJobsOptions): Promise<SliceJo
   const running = new Set<ReturnType<typeof spawn>>();
   let forwarded = false;
   // Ctrl-C reaches the parent; children run in their own process groups (detached) so they get
-  // exactly one SIGINT, from here, and finish their current chunk like a plain `gtv run`.
+  // exactly one SIGINT, from here, and stop like a plain `gtv run`.
   const poll = setInterval(() => {
     if (!forwarded && opts.interrupted()) {
       forwarded = true;
@@ -88,8 +94,8 @@ export async function runSliceProcesses(opts: SliceJobsOptions): Promise<SliceJo
         const log = path.join(dir, 'log.txt');
         const fd = fs.openSync(log, 'w');
         const child = spawn(exe, [...pre, ...sliceArgs(plan, runDir, String(i))], {
-          stdio: ['ignore', 'ignore', fd],
-          env: { ...opts.env, GTV_THREADS: String(opts.threadsPerSlice) },
+          stdio: ['ignore', 'ignore', fd, 'ipc'],
+          env: { ...opts.env, GTV_THREADS: String(opts.threadsPerSlice), [EXIT_WITH_PARENT_ENV]: '1' },
           detached: true,
         });
         running.add(child);

@@ -58,7 +58,9 @@ export interface RunOptions {
   scale?: number;
   backend?: string;
   reporter?: Reporter;
-  /** Polled between cells and passed to the runtime, which stops between chunks. */
+  /** Polled between cells and plots and passed to the runtime, which stops between chunks. The
+   * CLI's executor also stops a cell at once when its signal raises this flag; either way an
+   * interrupted cell is not written and the run ends with status `interrupted`. */
   interrupted?: () => boolean;
   /** Compute only this slice of the cells (`--cells i/n`); no plots, metrics table or report. */
   slice?: SliceSpec;
@@ -333,10 +335,13 @@ async function runLocked(opts: RunOptions, deps: RunDeps, prepared: PreparedStud
     return outcome;
   }
 
+  await new Promise((resolve) => setImmediate(resolve));
+  if (interrupted()) return finish('interrupted', 'interrupted before plots and report');
   try {
     writeMetricsTable(runDir, doc, results);
     const reduced = reducedStatistics(doc, manifest.scale, manifest.scaled_counts);
-    const plots = await writePlots(runDir, doc, results, (line) => reporter.info(line), reduced);
+    const plots = await writePlots(runDir, doc, results, (line) => reporter.info(line), reduced, interrupted);
+    if (interrupted()) throw new Error('interrupted');
     manifest.plots = plots.map(({ name, files, ms }) => ({ name, files, ms }));
     // The report shows the manifest as it will be once the run is complete.
     manifest.report = 'report.html';
@@ -344,6 +349,7 @@ async function runLocked(opts: RunOptions, deps: RunDeps, prepared: PreparedStud
     writeReport(runDir, { manifest, doc, sourceText: source, results, plots });
   } catch (err) {
     manifest.report = null;
+    if (interrupted()) return finish('interrupted', 'interrupted while writing plots and report');
     return finish('failed', `writing plots and report failed: ${errorText(err)}`);
   }
   const outcome = finish('complete', null);

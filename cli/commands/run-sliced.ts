@@ -16,7 +16,7 @@ import { UsageError, EXIT_USAGE } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { reportDiagnostics, type Format } from '../report.js';
 import { collectRun } from './collect.js';
-import { EXIT_INTERRUPTED, runtimeExecutor, watchSignals } from '../run-process.js';
+import { runtimeExecutor, watchSignals } from '../run-process.js';
 
 export interface SlicedRunOptions {
   file: string;
@@ -44,6 +44,7 @@ export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<numb
   const { prepareStudy, runId, createRunDir } = await import('../../study/run.js');
   const { makePlan, writePlan, sliceDir } = await import('../../study/plan.js');
   let sources = new Map<string, string>();
+  const executor = runtimeExecutor();
   const prep = await prepareStudy(
     { file: opts.file, study: opts.study, scale: opts.scale, backend: opts.backend },
     {
@@ -52,9 +53,11 @@ export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<numb
         sources = out.files;
         return out;
       },
-      executor: await runtimeExecutor(),
+      executor,
     },
   );
+  // The runtime was only needed to resolve the backend; the slices load their own.
+  await executor.close();
   const diagCode = reportDiagnostics(prep.diagnostics, sources, opts.format, io, 'stderr', null);
   if ('status' in prep) {
     if (prep.status === 'usage') throw new UsageError(prep.message, 'run');
@@ -85,7 +88,7 @@ export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<numb
   const { runSliceProcesses } = await import('../../study/jobs.js');
   const reporter = createReporter({ quiet: opts.quiet, write: io.stderr, tty: false });
   const threads = Number(process.env.GTV_THREADS) || os.availableParallelism();
-  const signals = watchSignals(() => io.stderr('\ngtv run: interrupting the slices after their current chunk (Ctrl-C again to stop at once)\n'));
+  const signals = watchSignals((signal) => io.stderr(`\ngtv run: ${signal}, stopping the slices (finished cells are cached)\n`));
   let result;
   try {
     result = await runSliceProcesses({
@@ -102,7 +105,7 @@ export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<numb
   }
   if (result.interrupted) {
     io.stderr(`gtv run: interrupted; finished cells are cached, run again to resume (${runDir})\n`);
-    return EXIT_INTERRUPTED;
+    return signals.exit();
   }
   if (result.failures.length > 0) {
     for (const f of result.failures) {

@@ -1,8 +1,8 @@
 // `gtv run FILE`: compile a study, execute its cells (cached ones are reused), write the run
 // folder with arrays, metrics, plots and report.html. The orchestration lives in study/run.ts;
-// this file wires the real compiler and runtime into it, handles Ctrl-C, and maps the outcome to
-// an exit code: 0 complete, 1 errors in the study, 2 usage error, failed run or a run folder in
-// use by another run, 130 interrupted.
+// this file wires the real compiler and runtime into it, handles Ctrl-C and SIGTERM, and maps the
+// outcome to an exit code: 0 complete, 1 errors in the study, 2 usage error, failed run or a run
+// folder in use by another run, 130 interrupted by SIGINT, 143 by SIGTERM.
 // `--cells i/n` runs one slice; `--jobs N` and `--emit slurm` write a plan and run the slices in
 // child processes or leave them to Slurm (run-sliced.ts).
 import { compileFile } from '../../compiler/driver.js';
@@ -16,7 +16,7 @@ import { applyReadOptions, READ_HELP, READ_OPTIONS } from '../read-options.js';
 import { FORMAT_HELP, FORMAT_OPTION, formatOf, reportDiagnostics } from '../report.js';
 import type { Command } from './command.js';
 import { runSliced } from './run-sliced.js';
-import { EXIT_INTERRUPTED, runtimeExecutor, watchSignals } from '../run-process.js';
+import { runtimeExecutor, watchSignals } from '../run-process.js';
 
 function parseScale(value: unknown): number {
   if (value === undefined) return 1;
@@ -138,7 +138,13 @@ export const runCommand: Command = {
 
     const reporter = createReporter({ quiet: Boolean(v.quiet), write: io.stderr, tty: io.stderrIsTTY, columns: process.stderr.columns });
     let sources = new Map<string, string>();
-    const signals = watchSignals(() => io.stderr('\ngtv run: interrupting after the current chunk (Ctrl-C again to stop at once)\n'));
+    // The signal terminates the runtime thread at once; the driver then sees the flag, marks
+    // the manifest interrupted and returns.
+    const signals = watchSignals((signal) => {
+      io.stderr(`\ngtv run: ${signal === 'disconnect' ? 'parent process gone' : signal}, stopping (finished cells are cached)\n`);
+      void executor.interrupt();
+    });
+    const executor = runtimeExecutor(signals.raised);
     let outcome;
     try {
       const { runStudy } = await import('../../study/run.js');
@@ -155,11 +161,16 @@ export const runCommand: Command = {
             sources = out.files;
             return out;
           },
-          executor: await runtimeExecutor(),
+          executor,
         },
       );
     } finally {
       signals.stop();
+    }
+    if (signals.raised() && !('runDir' in outcome)) {
+      // Stopped before the run folder existed (while compiling or loading the runtime).
+      io.stderr('gtv run: interrupted before the run started\n');
+      return signals.exit();
     }
     const diagCode = reportDiagnostics(outcome.diagnostics, sources, format, io, 'stderr', null);
     switch (outcome.status) {
@@ -172,7 +183,7 @@ export const runCommand: Command = {
         return EXIT_USAGE;
       case 'interrupted':
         io.stderr(`gtv run: interrupted; finished cells are cached, run again to resume (${outcome.runDir})\n`);
-        return EXIT_INTERRUPTED;
+        return signals.exit();
       case 'failed':
       case 'missing': {
         // only cache-only runs (gtv collect) report missing cells

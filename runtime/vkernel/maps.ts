@@ -36,6 +36,7 @@ export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
   // Kernel rows for CHUNK grid points at a time ([CHUNK, N] floats: 20 MB at N = 1e4).
   const CHUNK = Math.max(1, Math.min(G, Math.floor(2.5e6 / N)));
   const refRow = ref ? kernelRow(pop, Float64Array.from(ref.x), ref.t) : null;
+  ctx.progress?.start(`${node.name}: ${nt} times x ${G} points`, nt);
   for (let k = 0; k < nt; k++) {
     const t = node.t[k];
     const tb = ref ? ref.t : t;
@@ -55,7 +56,9 @@ export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
         if (param === 'score' && shape) sandwich(shape, V, se, o, D);
       }
     }
+    ctx.progress?.tick(k + 1);
   }
+  ctx.progress?.end();
   const result = emptyResult();
   const gshape = [nt, ...coordArrays.map((a) => a.length), D, D];
   result.arrays.V = { shape: gshape, dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]' };

@@ -28,6 +28,8 @@ export async function writePlots(
   results: Map<string, CellResult>,
   log: (line: string) => void,
   reduced: Reduced | null = null,
+  /** Polled before each plot; when it returns true the writing stops with an error. */
+  interrupted: () => boolean = () => false,
 ): Promise<WrittenPlot[]> {
   // The checker refuses these; IR written by other tools gets the same answer here, before any
   // plot is written, so a run's own metrics.csv or cell folders are never replaced.
@@ -46,6 +48,7 @@ export async function writePlots(
     return chosen;
   };
   for (const plot of doc.plots) {
+    if (interrupted()) throw new Error('interrupted');
     const t0 = Date.now();
     const declared = plotStem(plotRelativePath(plot.file));
     const files: string[] = [];

@@ -30,7 +30,7 @@ describe('gtv run interrupted by SIGINT (real process)', function () {
   before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gtv-sigint-'))));
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it('stops after the current chunk, records finished cells, and resumes from the cache', async () => {
+  it('stops, records finished cells, and resumes from the cache', async () => {
     const file = path.join(tmp, 'slow.gtv');
     fs.writeFileSync(file, STUDY);
     const out = path.join(tmp, 'run');

@@ -133,6 +133,31 @@ describe('study/run (gtv run orchestration, fake executor)', function () {
     expect(o2.cached).to.have.length(2);
   });
 
+  it('stops between plots when interrupted there: status interrupted, no report, cells kept', async () => {
+    const doc = gapStudy();
+    let raised = false;
+    const lines: string[] = [];
+    // The flag is raised when the first plot is written, as a signal arriving then would.
+    const reporter = {
+      start: () => undefined,
+      tick: () => undefined,
+      end: () => undefined,
+      warn: (line: string) => lines.push(line),
+      info: (line: string) => {
+        lines.push(line);
+        if (line.startsWith('plot ')) raised = true;
+      },
+    };
+    const o = done(await runStudy({ ...base, reporter, interrupted: () => raised }, fakeDeps(doc, new FakeExecutor())));
+    expect(o.status).to.equal('interrupted');
+    expect(lines.filter((l) => l.startsWith('plot '))).to.have.length(1);
+    const m = readManifest(o.runDir);
+    expect(m.status).to.equal('interrupted');
+    expect(m.report).to.equal(null);
+    expect(m.cells.map((c) => c.status)).to.deep.equal(doc.cells.map(() => 'done'));
+    expect(fs.existsSync(path.join(o.runDir, 'report.html'))).to.equal(false);
+  });
+
   it('--scale multiplies draw, member and mc counts (draws at least 1, members 10, mc 1000), records it, and keys the cache on it', async () => {
     const doc = gapStudy();
     const exec = new FakeExecutor();
