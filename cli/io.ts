@@ -18,8 +18,15 @@ export function processIo(): CliIo {
   };
 }
 
-/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+/**
+ * Colour on a terminal unless NO_COLOR is set (https://no-color.org); FORCE_COLOR set to
+ * anything but "", "0" or "false" colours even a pipe or file and wins over NO_COLOR, and
+ * FORCE_COLOR=0 or false turns colour off even on a terminal. That is how Node itself, chalk and
+ * https://force-color.org read it: a CI log or `| less -R` asks for colour explicitly.
+ */
 export function useColor(io: CliIo, stream: 'stdout' | 'stderr'): boolean {
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force.toLowerCase() !== 'false';
   if (io.env.NO_COLOR) return false;
   return stream === 'stdout' ? io.stdoutIsTTY : io.stderrIsTTY;
 }
