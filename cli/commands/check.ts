@@ -7,7 +7,7 @@ import { parseCommandArgs } from '../args.js';
 import { UsageError } from '../exit.js';
 import { assertReadable } from '../files.js';
 import { applyReadOptions, READ_HELP, READ_OPTIONS } from '../read-options.js';
-import { FORMAT_HELP, FORMAT_OPTION, formatOf, reportDiagnostics } from '../report.js';
+import { FORMAT_HELP, FORMAT_OPTION, FORMATS, formatOf, reportDiagnostics } from '../report.js';
 import type { Command } from './command.js';
 
 export const checkCommand: Command = {
@@ -15,6 +15,7 @@ export const checkCommand: Command = {
   synopsis: '[options] FILE...',
   summary: 'Parse and check study files without running them.',
   options: [FORMAT_HELP, '--fix                 apply the safe lint fixes (remove unused names and sweep axes) in place', ...READ_HELP],
+  values: { format: FORMATS },
   async run(args, io) {
     const parsed = parseCommandArgs(this, args, { format: FORMAT_OPTION, fix: { type: 'boolean' }, ...READ_OPTIONS }, io);
     if (!parsed) return 0;

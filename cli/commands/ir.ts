@@ -7,7 +7,7 @@ import { parseCommandArgs } from '../args.js';
 import { EXIT_INPUT, EXIT_OK, UsageError } from '../exit.js';
 import { assertReadable } from '../files.js';
 import { applyReadOptions, READ_HELP, READ_OPTIONS } from '../read-options.js';
-import { FORMAT_HELP, FORMAT_OPTION, formatOf, reportDiagnostics } from '../report.js';
+import { FORMAT_HELP, FORMAT_OPTION, FORMATS, formatOf, reportDiagnostics } from '../report.js';
 import type { Command } from './command.js';
 
 export const irCommand: Command = {
@@ -15,6 +15,7 @@ export const irCommand: Command = {
   synopsis: '[options] FILE',
   summary: "Print the IR (JSON) of a file's study; diagnostics go to stderr.",
   options: [FORMAT_HELP, '-s, --study NAME      only this study (when the file holds several)', ...READ_HELP],
+  values: { format: FORMATS },
   async run(args, io) {
     const parsed = parseCommandArgs(this, args, { format: FORMAT_OPTION, study: { type: 'string', short: 's' }, ...READ_OPTIONS }, io);
     if (!parsed) return 0;

@@ -96,7 +96,7 @@ describe('gtv run --jobs / --emit slurm and gtv collect (end to end)', function 
       [['--cells', 'x/y'], '`--cells` must be i/n'],
       [['--jobs', '0'], '`--jobs` must be a whole number >= 1'],
       [['--jobs', 'two'], '`--jobs` must be a whole number >= 1'],
-      [['--emit', 'pbs'], '`--emit` must be `slurm`'],
+      [['--emit', 'pbs'], '`--emit` must be one of slurm, commands'],
       [['--emit', 'slurm', '--tasks', '0'], '`--tasks` must be a whole number >= 1'],
       [['--tasks', '3'], '`--tasks` needs `--emit slurm`'],
       [['--jobs', '2', '--cells', '1/2'], '--cells and --jobs cannot be combined'],
