@@ -125,7 +125,7 @@ export const runCommand: Command = {
     const jobs = parseCount(v.jobs, 'jobs');
     const tasks = parseCount(v.tasks, 'tasks');
     const slurmCpus = parseCount(v['slurm-cpus'], 'slurm-cpus');
-    const emitKind = v.emit === undefined ? undefined : choice(v.emit, EMIT_KINDS, 'emit', 'slurm');
+    const emitKind = v.emit === undefined ? undefined : choice(v.emit, EMIT_KINDS, 'emit', 'slurm', this.name);
     const emit = emitKind !== undefined;
     const slurmOnly = Object.keys(v).filter((k) => k.startsWith('slurm-'));
     if (!emit && v.tasks !== undefined) throw new UsageError('`--tasks` needs `--emit slurm` or `--emit commands`', this.name);

@@ -89,6 +89,42 @@ describe('gtv run --jobs / --emit slurm and gtv collect (end to end)', function 
     expect(manifest(out).status).to.equal('complete');
   });
 
+  it('--emit commands prints one runnable line per slice; running them and collecting gives the local run', async () => {
+    const out = path.join(tmp, 'commands');
+    const r = gtvProcess(['run', file, '--emit', 'commands', '--tasks', '2', '--out', out, '--cache', path.join(tmp, 'cache-commands'), '--backend', 'cpu']);
+    expect(r.code, r.stderr).to.equal(0);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    expect(lines).to.have.length(2);
+    lines.forEach((l, i) => expect(l).to.contain(` run ${file} --study tiny --cells ${i + 1}/2 `));
+    expect(r.stderr).to.contain(`gtv collect ${out}`);
+    expect(fs.existsSync(path.join(out, 'cells'))).to.equal(false); // nothing ran
+    // What a scheduler would do: run each line in a shell of its own, from anywhere.
+    for (const l of lines) {
+      const sh = spawnSync('bash', ['-c', l], { encoding: 'utf8', cwd: os.tmpdir() });
+      expect(sh.status, sh.stderr).to.equal(0);
+    }
+    const c = await runCli(['collect', out, '--quiet']);
+    expect(c.code, c.stderr).to.equal(0);
+    expectSameCells(out, seq);
+  });
+
+  it('--emit slurm passes partition, account, qos, extra lines and the task limit, and chains collect', async () => {
+    const out = path.join(tmp, 'slurm-opts');
+    const r = await runCli([
+      'run', file, '--emit', 'slurm', '--out', out, '--cache', path.join(tmp, 'cache-opts'), '--backend', 'cpu',
+      '--slurm-partition', 'short', '--slurm-account', 'lab1', '--slurm-qos', 'low',
+      '--slurm-extra', '--gres=gpu:1', '--slurm-extra', '#SBATCH --exclusive', '--slurm-max-concurrent', '2', '--slurm-chain-collect',
+    ]);
+    expect(r.code, r.stderr).to.equal(0);
+    const script = fs.readFileSync(path.join(out, 'slurm.sh'), 'utf8');
+    for (const line of ['--array=1-3%2', '--partition=short', '--account=lab1', '--qos=low', '--gres=gpu:1', '--exclusive']) expect(script).to.match(new RegExp(`^#SBATCH ${line}$`, 'm'));
+    expect(fs.readFileSync(path.join(out, 'collect.sh'), 'utf8')).to.match(/^#SBATCH --partition=short$/m).and.contain(`collect ${out}`);
+    const submit = path.join(out, 'submit.sh');
+    expect(fs.readFileSync(submit, 'utf8')).to.contain('--dependency="afterok:${array}"');
+    expect(fs.statSync(submit).mode & 0o111).to.not.equal(0);
+    expect(r.stdout).to.contain(`submit: ${submit}`);
+  });
+
   it('names the flag in usage errors for bad --cells, --jobs, --emit and their combinations', async () => {
     const cases: [string[], string][] = [
       [['--cells', '0/3'], '`--cells 0/3`: need 1 <= i <= n'],
@@ -99,6 +135,11 @@ describe('gtv run --jobs / --emit slurm and gtv collect (end to end)', function 
       [['--emit', 'pbs'], '`--emit` must be one of slurm, commands'],
       [['--emit', 'slurm', '--tasks', '0'], '`--tasks` must be a whole number >= 1'],
       [['--tasks', '3'], '`--tasks` needs `--emit slurm`'],
+      [['--slurm-partition', 'p'], '`--slurm-partition` needs `--emit slurm`'],
+      [['--emit', 'commands', '--slurm-qos', 'q'], '`--slurm-qos` needs `--emit slurm`'],
+      [['--emit', 'slurm', '--slurm-extra', 'rm -rf /'], '`--slurm-extra` must be an sbatch option'],
+      [['--emit', 'slurm', '--cache', '--fresh'], 'option `--cache` needs a value'],
+      [['--emit', 'slurm', '--slurm-max-concurrent', '0'], '`--slurm-max-concurrent` must be a whole number >= 1'],
       [['--jobs', '2', '--cells', '1/2'], '--cells and --jobs cannot be combined'],
     ];
     for (const [args, message] of cases) {
