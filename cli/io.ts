@@ -6,6 +6,8 @@ export interface CliIo {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   env: Readonly<Record<string, string | undefined>>;
+  /** All of standard input as UTF-8, or undefined when it holds more than `maxBytes` (for `-`). */
+  readStdin?(maxBytes: number): Promise<string | undefined>;
 }
 
 export function processIo(): CliIo {
@@ -15,6 +17,20 @@ export function processIo(): CliIo {
     stdoutIsTTY: !!process.stdout.isTTY,
     stderrIsTTY: !!process.stderr.isTTY,
     env: process.env,
+    readStdin: async (maxBytes) => {
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for await (const chunk of process.stdin) {
+        const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+        total += b.length;
+        if (total > maxBytes) {
+          process.stdin.destroy();
+          return undefined;
+        }
+        chunks.push(b);
+      }
+      return Buffer.concat(chunks, total).toString('utf8');
+    },
   };
 }
 
