@@ -54,6 +54,12 @@ describe('gtv run --jobs / --emit slurm and gtv collect (end to end)', function 
     expect([m.status, m.slice, m.backend]).to.deep.equal(['complete', null, 'cpu']);
     expect(m.cells.map((c) => c.from)).to.deep.equal(['cache', 'cache', 'cache']);
     expect(manifest(path.join(out, 'slices', '2')).slice).to.deep.equal({ index: 2, count: 2 });
+    // Each manifest records the command of the process that wrote it, paths as given.
+    expect(m.environment.command).to.deep.equal(['gtv', 'run', file, '--jobs', '2', '--out', out, '--cache', path.join(tmp, 'cache-jobs'), '--backend', 'cpu']);
+    expect(manifest(path.join(out, 'slices', '2')).environment.command.join(' ')).to.contain(' --cells 2/2 ');
+    // --jobs 2 shares the ensemble threads between the two slices.
+    const threads = Number(process.env.GTV_THREADS) || os.availableParallelism();
+    expect(manifest(path.join(out, 'slices', '2')).environment.threads).to.equal(Math.max(1, Math.floor(threads / 2)));
     expect(fs.readFileSync(path.join(out, 'slices', '1', 'log.txt'), 'utf8')).to.contain('slice 1/2 done, 2 cell(s) computed');
   });
 
