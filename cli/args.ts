@@ -38,9 +38,11 @@ export function parseCommandArgs(
 }
 
 /**
- * `--scale -1` and `--cells -1/2`: parseArgs takes a value starting with `-` for an option and
- * gives up ("needs a value"); joining them as `--scale=-1` lets the command say why the value
- * is invalid and what is allowed.
+ * `--scale -1`, `--cells -1/2` and `--slurm-extra --gres=gpu:1`: parseArgs takes a value starting
+ * with `-` for an option and gives up ("needs a value"). Like getopt, a string option takes the
+ * next word as its value, unless that word is one of the command's own options (then the value
+ * was forgotten, and parseArgs says so); joined as `--scale=-1`, the command can say why the
+ * value is invalid and what is allowed.
  */
 function attachNegativeValues(args: string[], options: Options): string[] {
   const out: string[] = [];
@@ -52,12 +54,19 @@ function attachNegativeValues(args: string[], options: Options): string[] {
     }
     const next = args[i + 1];
     const name = a.startsWith('--') ? a.slice(2) : a.length === 2 && a.startsWith('-') ? Object.keys(options).find((k) => options[k].short === a[1]) : undefined;
-    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && next.startsWith('-') && !isOwnOption(next, options)) {
       out.push(`--${name}=${next}`);
       i++;
     } else out.push(a);
   }
   return out;
+}
+
+function isOwnOption(word: string, options: Options): boolean {
+  if (/^-[\d.]/.test(word)) return false;
+  if (word === '--' || word === '-h' || word === '--help') return true;
+  if (word.startsWith('--')) return word.slice(2).split('=')[0] in options;
+  return word.length === 2 && Object.values(options).some((o) => o.short === word[1]);
 }
 
 function shortParseError(e: unknown): string {
@@ -86,8 +95,9 @@ export function choice<T extends string>(
   choices: readonly T[],
   option: string,
   fallback: T,
+  command?: string,
 ): T {
   if (value === undefined) return fallback;
   if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`\`--${option}\` must be one of ${choices.join(', ')} (got \`${String(value)}\`)`);
+  throw new UsageError(`\`--${option}\` must be one of ${choices.join(', ')} (got \`${String(value)}\`)`, command);
 }

@@ -74,8 +74,12 @@ function globalHelp(): string {
     '  -h, --help      show this help (`gtv <command> --help` for one command)',
     '  -V, --version   print the version',
     '',
-    'Exit codes: 0 ok or warnings only, 1 errors in the input, 2 usage error, environment problem',
-    '(disk full, permission denied) or internal error.',
+    'Exit codes: 0 ok or warnings only, 1 errors in the input (for `gtv diff`: the two differ),',
+    '2 usage error, environment problem (disk full, permission denied) or internal error,',
+    '130 / 143 `gtv run` interrupted by SIGINT / SIGTERM (finished cells stay cached).',
+    '',
+    'A FILE of `-` reads the study from standard input (check, ir, fmt). Colour: NO_COLOR turns it',
+    'off, FORCE_COLOR on (also on a pipe); `gtv completion bash|zsh|fish` prints the completion script.',
     '',
   ].join('\n');
 }

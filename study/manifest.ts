@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import type { IrDocument } from '../compiler/ir/types.js';
 import { writeJsonAtomic } from './atomic.js';
+import type { RunEnvironment } from './environment.js';
 import type { ScaledCount } from './scale.js';
 import type { SliceSpec } from './slices.js';
 
@@ -43,6 +44,8 @@ export interface Manifest {
   /** sha256 of the compiled IR before --scale: identifies the study. */
   study_hash: string;
   backend: string;
+  /** Node, platform, threads, SIMD and the command line of the process that wrote this manifest. */
+  environment: RunEnvironment;
   seed: number;
   scale: number;
   /** Every count --scale changed. */

@@ -12,6 +12,7 @@ import type { CellResult, ExecuteOptions } from '../runtime/results.js';
 import { makeDir, sweepTemporaries, writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { ResultCache, cellCacheKey } from './cache.js';
 import { cellDirName, copyCellFiles, readCellFiles, writeCellFiles } from './cellio.js';
+import { runEnvironment } from './environment.js';
 import { errorText } from './fs-errors.js';
 import { canonicalJson, sha256 } from './hash.js';
 import { type Manifest, type ManifestCell, writeManifest } from './manifest.js';
@@ -226,6 +227,7 @@ async function runLocked(opts: RunOptions, deps: RunDeps, prepared: PreparedStud
     source: doc.source,
     study_hash: studyHash,
     backend,
+    environment: runEnvironment(),
     seed: doc.seed,
     scale,
     scaled_counts: changes,

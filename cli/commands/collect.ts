@@ -12,7 +12,7 @@ import { parseCommandArgs } from '../args.js';
 import { applyReadOptions, READ_HELP, READ_OPTIONS } from '../read-options.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 import type { CliIo } from '../io.js';
-import { FORMAT_HELP, FORMAT_OPTION, formatOf, reportDiagnostics, type Format } from '../report.js';
+import { FORMAT_HELP, FORMAT_OPTION, FORMATS, formatOf, reportDiagnostics, type Format } from '../report.js';
 import type { Command } from './command.js';
 
 /** Stands in for the runtime: the plan pins the backend, and nothing is executed. */
@@ -84,6 +84,7 @@ export const collectCommand: Command = {
   synopsis: '[options] RUN_DIR',
   summary: 'Assemble the run folder and report of a sliced run (--jobs, --emit slurm) from the cache.',
   options: ['-q, --quiet           no progress output', FORMAT_HELP, ...READ_HELP],
+  values: { format: FORMATS },
   async run(args, io) {
     const parsed = parseCommandArgs(this, args, { quiet: { type: 'boolean', short: 'q' }, format: FORMAT_OPTION, ...READ_OPTIONS }, io);
     if (!parsed) return EXIT_OK;

@@ -9,6 +9,8 @@ export interface Command {
   summary: string;
   /** Option lines for `gtv <name> --help` (already formatted). */
   options?: string[];
+  /** Fixed values for shell completion, by option long name; '' holds those of the arguments. */
+  values?: Readonly<Record<string, readonly string[]>>;
   /** Returns the exit code; throws UsageError for a bad invocation. */
   run(args: string[], io: CliIo): Promise<number>;
 }

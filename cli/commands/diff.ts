@@ -20,6 +20,7 @@ export const diffCommand: Command = {
   synopsis: '[options] A.gtv B.gtv | --results RUN_A RUN_B',
   summary: 'Show what changed between two studies (or, with --results, between two runs).',
   options: ['--results             compare two run folders cell by cell', '-f, --format FORMAT   human (default) or json', ...READ_HELP],
+  values: { format: ['human', 'json'] },
   async run(args, io) {
     const parsed = parseCommandArgs(this, args, { results: { type: 'boolean' }, format: { type: 'string', short: 'f' }, ...READ_OPTIONS }, io);
     if (!parsed) return EXIT_OK;

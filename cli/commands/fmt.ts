@@ -13,11 +13,12 @@ import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 import { assertReadable } from '../files.js';
 import { reportDiagnostics } from '../report.js';
 import type { Command } from './command.js';
+import { checkStdinArgs, readStdinStudy, STDIN_ARG, STDIN_NAME } from '../stdin.js';
 
 export const fmtCommand: Command = {
   name: 'fmt',
   synopsis: '[--check] FILE...',
-  summary: 'Format study files in place (the Prettier plugin\'s layout).',
+  summary: 'Format study files in place (the Prettier plugin\'s layout); `-` formats standard input to standard output.',
   options: ['--check               write nothing; list the files that need formatting and exit 1'],
   async run(args, io) {
     const parsed = parseCommandArgs(this, args, { check: { type: 'boolean' } }, io);
@@ -25,14 +26,17 @@ export const fmtCommand: Command = {
     const check = parsed.values.check === true;
     const files = parsed.positionals;
     if (files.length === 0) throw new UsageError('missing FILE argument', this.name);
-    for (const f of files) assertReadable(f, this.name);
+    checkStdinArgs(files, this.name, true);
+    for (const f of files) if (f !== STDIN_ARG) assertReadable(f, this.name);
 
     const syntaxErrors: Diagnostic[] = [];
     const sources = new Map<string, string>();
     const unformatted: string[] = [];
     let internal = false;
-    for (const file of files) {
-      const text = readFileSync(file, 'utf8');
+    for (const arg of files) {
+      const stdin = arg === STDIN_ARG;
+      const file = stdin ? STDIN_NAME : arg;
+      const text = stdin ? await readStdinStudy(io, this.name) : readFileSync(file, 'utf8');
       const errors = parseSource(text, file).diagnostics.filter((d) => d.severity === 'error');
       if (errors.length > 0) {
         syntaxErrors.push(...errors);
@@ -46,6 +50,11 @@ export const fmtCommand: Command = {
         if (!(e instanceof FormatterInternalError)) throw e;
         io.stderr(`gtv fmt: ${e.message}\n`);
         internal = true;
+        continue;
+      }
+      // A filter: standard input comes back formatted on standard output, changed or not.
+      if (stdin && !check) {
+        io.stdout(formatted);
         continue;
       }
       if (formatted === text) continue;

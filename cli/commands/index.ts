@@ -10,5 +10,6 @@ import { fmtCommand } from './fmt.js';
 import { runCommand } from './run.js';
 import { diffCommand } from './diff.js';
 import { collectCommand } from './collect.js';
+import { completionCommand } from './completion.js';
 
-export const COMMANDS: readonly Command[] = [checkCommand, runCommand, collectCommand, irCommand, explainCommand, initCommand, lspCommand, fmtCommand, diffCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, runCommand, collectCommand, irCommand, explainCommand, initCommand, lspCommand, fmtCommand, diffCommand, completionCommand];

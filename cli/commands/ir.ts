@@ -1,20 +1,22 @@
 // `gtv ir FILE`: print the IR of the file's study (several studies: a JSON array, or pick one
 // with --study). Diagnostics go to stderr so stdout stays valid JSON.
-import { compileFile } from '../../compiler/driver.js';
+import { compileFile, compileSource } from '../../compiler/driver.js';
 import { nodeHostFor } from '../../compiler/host.js';
 import { serializeIr } from '../../compiler/ir/serialize.js';
 import { parseCommandArgs } from '../args.js';
 import { EXIT_INPUT, EXIT_OK, UsageError } from '../exit.js';
 import { assertReadable } from '../files.js';
 import { applyReadOptions, READ_HELP, READ_OPTIONS } from '../read-options.js';
-import { FORMAT_HELP, FORMAT_OPTION, formatOf, reportDiagnostics } from '../report.js';
+import { FORMAT_HELP, FORMAT_OPTION, FORMATS, formatOf, reportDiagnostics } from '../report.js';
 import type { Command } from './command.js';
+import { readStdinStudy, STDIN_ARG, STDIN_NAME } from '../stdin.js';
 
 export const irCommand: Command = {
   name: 'ir',
   synopsis: '[options] FILE',
-  summary: "Print the IR (JSON) of a file's study; diagnostics go to stderr.",
+  summary: "Print the IR (JSON) of a file's study (`-`: from standard input); diagnostics go to stderr.",
   options: [FORMAT_HELP, '-s, --study NAME      only this study (when the file holds several)', ...READ_HELP],
+  values: { format: FORMATS },
   async run(args, io) {
     const parsed = parseCommandArgs(this, args, { format: FORMAT_OPTION, study: { type: 'string', short: 's' }, ...READ_OPTIONS }, io);
     if (!parsed) return 0;
@@ -23,9 +25,14 @@ export const irCommand: Command = {
     if (file === undefined) throw new UsageError('missing FILE argument', this.name);
     if (extra.length > 0) throw new UsageError('`gtv ir` takes one file', this.name);
     const read = applyReadOptions(parsed.values, this.name);
-    assertReadable(file, this.name, read);
-
-    const out = compileFile(file, nodeHostFor(file, read));
+    let out;
+    if (file === STDIN_ARG) {
+      const text = await readStdinStudy(io, this.name, read);
+      out = compileSource(text, STDIN_NAME, nodeHostFor(STDIN_NAME, read));
+    } else {
+      assertReadable(file, this.name, read);
+      out = compileFile(file, nodeHostFor(file, read));
+    }
     const code = reportDiagnostics(out.diagnostics, out.files, format, io, 'stderr', null);
     if (code !== EXIT_OK) return code;
 

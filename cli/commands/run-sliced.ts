@@ -16,7 +16,17 @@ import { UsageError, EXIT_USAGE } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { reportDiagnostics, type Format } from '../report.js';
 import { collectRun } from './collect.js';
-import { runtimeExecutor, watchSignals } from '../run-process.js';
+import { EXIT_INTERRUPTED, runtimeExecutor, watchSignals } from '../run-process.js';
+import type { SlurmOptions } from '../../study/slurm.js';
+import type { Plan } from '../../study/plan.js';
+
+export interface EmitOptions extends Omit<SlurmOptions, 'command' | 'cwd' | 'env'> {
+  kind: 'slurm' | 'commands';
+  /** Slices (array tasks); default one per cell. */
+  tasks?: number;
+  /** Also write collect.sh and submit.sh, which queues the array and the collect job after it. */
+  chainCollect?: boolean;
+}
 
 export interface SlicedRunOptions {
   file: string;
@@ -30,8 +40,8 @@ export interface SlicedRunOptions {
   read: ReadOptions;
   quiet: boolean;
   format: Format;
-  /** --emit slurm and its pass-through #SBATCH values; null for --jobs. */
-  emit: { tasks?: number; time?: string; cpus?: number; mem?: string } | null;
+  /** --emit slurm (with its #SBATCH values) or commands; null for --jobs. */
+  emit: EmitOptions | null;
   jobs: number;
 }
 
@@ -42,7 +52,7 @@ function gtvCommand(): string[] {
 
 export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<number> {
   const { prepareStudy, runId, createRunDir } = await import('../../study/run.js');
-  const { makePlan, writePlan, sliceDir } = await import('../../study/plan.js');
+  const { makePlan, writePlan } = await import('../../study/plan.js');
   let sources = new Map<string, string>();
   const executor = runtimeExecutor();
   const prep = await prepareStudy(
@@ -71,19 +81,7 @@ export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<numb
   makeDir(runDir);
   writePlan(runDir, plan);
 
-  if (opts.emit) {
-    const { SLURM_FILE, shellQuote, slurmScript } = await import('../../study/slurm.js');
-    for (let i = 1; i <= slices; i++) makeDir(sliceDir(runDir, i));
-    const script = path.join(runDir, SLURM_FILE);
-    writeFileAtomic(script, slurmScript(plan, runDir, { command: gtvCommand(), cwd: process.cwd(), ...opts.emit }));
-    fs.chmodSync(script, 0o755);
-    io.stdout(
-      `${script}: ${slices} array task(s) for the ${cells} cell(s) of study ${plan.study}\n` +
-        `submit:       sbatch ${shellQuote(script)}\n` +
-        `then collect: gtv collect ${shellQuote(runDir)}\n`,
-    );
-    return diagCode;
-  }
+  if (opts.emit) return emitSlices(opts.emit, plan, runDir, cells, readEnv(opts.read), io, diagCode);
 
   const { runSliceProcesses } = await import('../../study/jobs.js');
   const reporter = createReporter({ quiet: opts.quiet, write: io.stderr, tty: false });
@@ -115,4 +113,36 @@ export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<numb
     return EXIT_USAGE;
   }
   return collectRun(runDir, plan, opts.quiet, opts.format, io, 'run', true, opts.read);
+}
+
+/** `--emit slurm` writes the job scripts; `--emit commands` prints one slice command per line. */
+async function emitSlices(emit: EmitOptions, plan: Plan, runDir: string, cells: number, env: Record<string, string>, io: CliIo, code: number): Promise<number> {
+  const { COLLECT_FILE, SLURM_FILE, SUBMIT_FILE, collectScript, shellQuote, sliceCommands, slurmScript, submitScript } = await import('../../study/slurm.js');
+  const { sliceDir } = await import('../../study/plan.js');
+  const { kind, tasks: _tasks, chainCollect, ...sbatch } = emit;
+  const slurm: SlurmOptions = { command: gtvCommand(), cwd: process.cwd(), env, ...sbatch };
+  // Each slice writes its log and partial run folder under slices/<k>/ (Slurm does not create it).
+  for (let i = 1; i <= plan.slices; i++) makeDir(sliceDir(runDir, i));
+  const collect = `gtv collect ${shellQuote(runDir)}`;
+  if (kind === 'commands') {
+    io.stdout(sliceCommands(plan, runDir, slurm).map((l) => `${l}\n`).join(''));
+    io.stderr(`${plan.slices} slice command(s) for the ${cells} cell(s) of study ${plan.study}; when all have finished: ${collect}\n`);
+    return code;
+  }
+  const write = (name: string, text: string): string => {
+    const file = path.join(runDir, name);
+    writeFileAtomic(file, text);
+    fs.chmodSync(file, 0o755);
+    return file;
+  };
+  const script = write(SLURM_FILE, slurmScript(plan, runDir, slurm));
+  const head = `${script}: ${plan.slices} array task(s) for the ${cells} cell(s) of study ${plan.study}\n`;
+  if (chainCollect) {
+    write(COLLECT_FILE, collectScript(plan, runDir, slurm));
+    const submit = write(SUBMIT_FILE, submitScript(runDir));
+    io.stdout(`${head}submit: ${shellQuote(submit)}   (queues the array, then \`${collect}\` as a job after it)\n`);
+    return code;
+  }
+  io.stdout(`${head}submit:       sbatch ${shellQuote(script)}\nthen collect: ${collect}\n`);
+  return code;
 }

@@ -9,14 +9,17 @@ import { compileFile } from '../../compiler/driver.js';
 import { nodeHostFor } from '../../compiler/host.js';
 import { createReporter } from '../../study/progress.js';
 import { parseSlice, type SliceSpec } from '../../study/slices.js';
-import { parseCommandArgs } from '../args.js';
+import { choice, parseCommandArgs } from '../args.js';
+import { sbatchLine } from '../../study/slurm.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 import { assertReadable } from '../files.js';
 import { applyReadOptions, READ_HELP, READ_OPTIONS } from '../read-options.js';
-import { FORMAT_HELP, FORMAT_OPTION, formatOf, reportDiagnostics } from '../report.js';
+import { FORMAT_HELP, FORMAT_OPTION, FORMATS, formatOf, reportDiagnostics } from '../report.js';
 import type { Command } from './command.js';
 import { runSliced } from './run-sliced.js';
 import { runtimeExecutor, watchSignals } from '../run-process.js';
+
+const EMIT_KINDS = ['slurm', 'commands'] as const;
 
 function parseScale(value: unknown): number {
   if (value === undefined) return 1;
@@ -61,13 +64,23 @@ export const runCommand: Command = {
     '                      cache and run folder; no plots or report (`gtv collect` assembles them)',
     '-j, --jobs N          run the cells in N processes on this machine, then write plots and report',
     '    --emit slurm      run nothing: write plan.json and slurm.sh, a Slurm job array of slices',
-    '    --tasks N         array tasks for --emit slurm (default: one per cell)',
+    '    --emit commands   run nothing: write plan.json and print one `gtv run --cells k/n` line per',
+    '                      slice, for any other scheduler (SGE, PBS, GNU parallel, Snakemake)',
+    '    --tasks N         slices for --emit (default: one per cell)',
     '    --slurm-time T    #SBATCH --time for each task (e.g. 2:00:00)',
     '    --slurm-cpus N    #SBATCH --cpus-per-task (the task uses them for its ensemble threads)',
     '    --slurm-mem M     #SBATCH --mem for each task (e.g. 4G)',
+    '    --slurm-partition P  #SBATCH --partition',
+    '    --slurm-account A    #SBATCH --account',
+    '    --slurm-qos Q        #SBATCH --qos',
+    '    --slurm-extra LINE   another #SBATCH line, e.g. "--gres=gpu:1" (repeatable)',
+    '    --slurm-max-concurrent N  at most N array tasks at once (--array=1-n%N)',
+    '    --slurm-chain-collect  also write collect.sh and submit.sh, which queues the array and',
+    '                      `gtv collect` as a job after it (one command runs everything)',
     FORMAT_HELP,
     ...READ_HELP,
   ],
+  values: { format: FORMATS, backend: ['tensorflow', 'wasm', 'cpu'], emit: EMIT_KINDS },
   async run(args, io) {
     const parsed = parseCommandArgs(
       this,
@@ -87,6 +100,12 @@ export const runCommand: Command = {
         'slurm-time': { type: 'string' },
         'slurm-cpus': { type: 'string' },
         'slurm-mem': { type: 'string' },
+        'slurm-partition': { type: 'string' },
+        'slurm-account': { type: 'string' },
+        'slurm-qos': { type: 'string' },
+        'slurm-extra': { type: 'string', multiple: true },
+        'slurm-max-concurrent': { type: 'string' },
+        'slurm-chain-collect': { type: 'boolean' },
         format: FORMAT_OPTION,
         ...READ_OPTIONS,
       },
@@ -106,10 +125,16 @@ export const runCommand: Command = {
     const jobs = parseCount(v.jobs, 'jobs');
     const tasks = parseCount(v.tasks, 'tasks');
     const slurmCpus = parseCount(v['slurm-cpus'], 'slurm-cpus');
-    if (v.emit !== undefined && v.emit !== 'slurm') throw new UsageError(`\`--emit\` must be \`slurm\` (got \`${String(v.emit)}\`)`, this.name);
-    const emit = v.emit === 'slurm';
-    const slurmOnly = (['tasks', 'slurm-time', 'slurm-cpus', 'slurm-mem'] as const).filter((k) => v[k] !== undefined);
-    if (!emit && slurmOnly.length > 0) throw new UsageError(`\`--${slurmOnly[0]}\` needs \`--emit slurm\``, this.name);
+    const emitKind = v.emit === undefined ? undefined : choice(v.emit, EMIT_KINDS, 'emit', 'slurm', this.name);
+    const emit = emitKind !== undefined;
+    const slurmOnly = Object.keys(v).filter((k) => k.startsWith('slurm-'));
+    if (!emit && v.tasks !== undefined) throw new UsageError('`--tasks` needs `--emit slurm` or `--emit commands`', this.name);
+    if (emitKind !== 'slurm' && slurmOnly.length > 0) throw new UsageError(`\`--${slurmOnly[0]}\` needs \`--emit slurm\``, this.name);
+    const slurmExtra = (Array.isArray(v['slurm-extra']) ? v['slurm-extra'] : []).map((x) => {
+      const line = sbatchLine(String(x));
+      if (typeof line !== 'string') throw new UsageError(`\`--slurm-extra\` ${line.problem}`, this.name);
+      return line;
+    });
     const modes = [slice && '--cells', jobs !== undefined && '--jobs', emit && '--emit'].filter(Boolean);
     if (modes.length > 1) throw new UsageError(`${modes.join(' and ')} cannot be combined`, this.name);
     // What a run, a sliced run and each slice share.
@@ -129,7 +154,21 @@ export const runCommand: Command = {
           ...common,
           quiet: Boolean(v.quiet),
           format,
-          emit: emit ? { tasks, time: str(v['slurm-time']), cpus: slurmCpus, mem: str(v['slurm-mem']) } : null,
+          emit: emitKind
+            ? {
+                kind: emitKind,
+                tasks,
+                time: str(v['slurm-time']),
+                cpus: slurmCpus,
+                mem: str(v['slurm-mem']),
+                partition: str(v['slurm-partition']),
+                account: str(v['slurm-account']),
+                qos: str(v['slurm-qos']),
+                extra: slurmExtra,
+                maxConcurrent: parseCount(v['slurm-max-concurrent'], 'slurm-max-concurrent'),
+                chainCollect: v['slurm-chain-collect'] === true,
+              }
+            : null,
           jobs: jobs ?? 1,
         },
         io,

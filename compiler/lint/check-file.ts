@@ -15,9 +15,10 @@ export interface CheckedFile {
   fix?: FixResult;
 }
 
-export function checkFile(path: string, opts: LintOptions & { fix?: boolean; read?: ReadOptions } = {}): CheckedFile {
+/** `text`: the file's contents when they do not come from disk (`gtv check -`). */
+export function checkFile(path: string, opts: LintOptions & { fix?: boolean; read?: ReadOptions; text?: string } = {}): CheckedFile {
   const host = nodeHostFor(path, opts.read ?? readOptionsFromEnv().options);
-  let out = compileFile(path, host);
+  let out = opts.text === undefined ? compileFile(path, host) : compileSource(opts.text, path, host);
   let fix: FixResult | undefined;
   const key = normalizePath(path);
   const text = out.files.get(key);

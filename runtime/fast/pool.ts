@@ -24,12 +24,12 @@
 // process alive). Under tsx (tests, benches) the worker loads the TypeScript source through tsx's
 // register API; from dist/ it loads the compiled worker.js.
 
-import os from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { MemberJob } from './member.js';
 import { TASKS, type JobOf, type TaskKind } from './tasks.js';
+import { defaultThreads } from './threads.js';
 
 export interface PoolHooks {
   check(): void;
@@ -45,7 +45,7 @@ export const OK = 1;
 export const NON_FINITE = 2;
 export const THREW = 3;
 
-let threads = Number(process.env.GTV_THREADS) || os.availableParallelism();
+let threads = defaultThreads();
 const workers: Worker[] = [];
 /** Workers that have loaded, counted by the workers themselves. */
 const ready = new Int32Array(new SharedArrayBuffer(4));

@@ -8,7 +8,8 @@ export interface CliResult {
   stderr: string;
 }
 
-export function captureIo(env: Record<string, string | undefined> = {}, tty = false): CliIo & { out: string[]; err: string[] } {
+/** `stdin`: what standard input holds (for `-`); absent, reading it is refused. */
+export function captureIo(env: Record<string, string | undefined> = {}, tty = false, stdin?: string): CliIo & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
   return {
@@ -19,11 +20,12 @@ export function captureIo(env: Record<string, string | undefined> = {}, tty = fa
     stdoutIsTTY: tty,
     stderrIsTTY: tty,
     env,
+    ...(stdin !== undefined ? { readStdin: async (max: number) => (Buffer.byteLength(stdin) > max ? undefined : stdin) } : {}),
   };
 }
 
-export async function runCli(args: string[], env: Record<string, string | undefined> = {}, tty = false): Promise<CliResult> {
-  const io = captureIo(env, tty);
+export async function runCli(args: string[], env: Record<string, string | undefined> = {}, tty = false, stdin?: string): Promise<CliResult> {
+  const io = captureIo(env, tty, stdin);
   const code = await main(args, io);
   return { code, stdout: io.out.join(''), stderr: io.err.join('') };
 }

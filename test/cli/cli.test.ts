@@ -184,6 +184,18 @@ describe('gtv command line', () => {
       expect((await runCli(['check', path], {}, false)).stdout).not.to.contain('\x1b[');
       expect(useColor(captureIo({}, true), 'stderr')).to.equal(true);
     });
+
+    it('FORCE_COLOR colours a pipe and wins over NO_COLOR; FORCE_COLOR=0 turns colour off', async () => {
+      const path = badFile(tmp());
+      expect((await runCli(['check', path], { FORCE_COLOR: '1' }, false)).stdout).to.contain('\x1b[');
+      expect((await runCli(['check', path], { FORCE_COLOR: '1', NO_COLOR: '1' }, false)).stdout).to.contain('\x1b[');
+      expect((await runCli(['check', path], { FORCE_COLOR: '0' }, true)).stdout).not.to.contain('\x1b[');
+      const color = (env: Record<string, string>, tty: boolean) => useColor(captureIo(env, tty), 'stdout');
+      expect(color({ FORCE_COLOR: 'false' }, true)).to.equal(false);
+      expect(color({ FORCE_COLOR: '' }, false)).to.equal(false);
+      expect(color({ FORCE_COLOR: '' }, true)).to.equal(true);
+      expect(color({ FORCE_COLOR: '3' }, false)).to.equal(true);
+    });
   });
 
   describe('ir', () => {
@@ -276,7 +288,10 @@ describe('gtv command line', () => {
   describe('as a process', () => {
     // One spawn only: starting node with tsx costs seconds; the other exit paths run in-process.
     it('sets the exit status from main() (1 for bad input) and writes no colour to a pipe', () => {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/cli/run-cli.ts', 'check', badFile(tmp())], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/cli/run-cli.ts', 'check', badFile(tmp())], {
+        encoding: 'utf8',
+        env: { ...process.env, FORCE_COLOR: undefined },
+      });
       expect(r.status).to.equal(1);
       expect(r.stdout).to.match(/^error\[GTV0401\]/);
       expect(r.stdout).not.to.contain('\x1b[');

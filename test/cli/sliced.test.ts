@@ -54,6 +54,12 @@ describe('gtv run --jobs / --emit slurm and gtv collect (end to end)', function 
     expect([m.status, m.slice, m.backend]).to.deep.equal(['complete', null, 'cpu']);
     expect(m.cells.map((c) => c.from)).to.deep.equal(['cache', 'cache', 'cache']);
     expect(manifest(path.join(out, 'slices', '2')).slice).to.deep.equal({ index: 2, count: 2 });
+    // Each manifest records the command of the process that wrote it, paths as given.
+    expect(m.environment.command).to.deep.equal(['gtv', 'run', file, '--jobs', '2', '--out', out, '--cache', path.join(tmp, 'cache-jobs'), '--backend', 'cpu']);
+    expect(manifest(path.join(out, 'slices', '2')).environment.command.join(' ')).to.contain(' --cells 2/2 ');
+    // --jobs 2 shares the ensemble threads between the two slices.
+    const threads = Number(process.env.GTV_THREADS) || os.availableParallelism();
+    expect(manifest(path.join(out, 'slices', '2')).environment.threads).to.equal(Math.max(1, Math.floor(threads / 2)));
     expect(fs.readFileSync(path.join(out, 'slices', '1', 'log.txt'), 'utf8')).to.contain('slice 1/2 done, 2 cell(s) computed');
   });
 
@@ -89,6 +95,42 @@ describe('gtv run --jobs / --emit slurm and gtv collect (end to end)', function 
     expect(manifest(out).status).to.equal('complete');
   });
 
+  it('--emit commands prints one runnable line per slice; running them and collecting gives the local run', async () => {
+    const out = path.join(tmp, 'commands');
+    const r = gtvProcess(['run', file, '--emit', 'commands', '--tasks', '2', '--out', out, '--cache', path.join(tmp, 'cache-commands'), '--backend', 'cpu']);
+    expect(r.code, r.stderr).to.equal(0);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    expect(lines).to.have.length(2);
+    lines.forEach((l, i) => expect(l).to.contain(` run ${file} --study tiny --cells ${i + 1}/2 `));
+    expect(r.stderr).to.contain(`gtv collect ${out}`);
+    expect(fs.existsSync(path.join(out, 'cells'))).to.equal(false); // nothing ran
+    // What a scheduler would do: run each line in a shell of its own, from anywhere.
+    for (const l of lines) {
+      const sh = spawnSync('bash', ['-c', l], { encoding: 'utf8', cwd: os.tmpdir() });
+      expect(sh.status, sh.stderr).to.equal(0);
+    }
+    const c = await runCli(['collect', out, '--quiet']);
+    expect(c.code, c.stderr).to.equal(0);
+    expectSameCells(out, seq);
+  });
+
+  it('--emit slurm passes partition, account, qos, extra lines and the task limit, and chains collect', async () => {
+    const out = path.join(tmp, 'slurm-opts');
+    const r = await runCli([
+      'run', file, '--emit', 'slurm', '--out', out, '--cache', path.join(tmp, 'cache-opts'), '--backend', 'cpu',
+      '--slurm-partition', 'short', '--slurm-account', 'lab1', '--slurm-qos', 'low',
+      '--slurm-extra', '--gres=gpu:1', '--slurm-extra', '#SBATCH --exclusive', '--slurm-max-concurrent', '2', '--slurm-chain-collect',
+    ]);
+    expect(r.code, r.stderr).to.equal(0);
+    const script = fs.readFileSync(path.join(out, 'slurm.sh'), 'utf8');
+    for (const line of ['--array=1-3%2', '--partition=short', '--account=lab1', '--qos=low', '--gres=gpu:1', '--exclusive']) expect(script).to.match(new RegExp(`^#SBATCH ${line}$`, 'm'));
+    expect(fs.readFileSync(path.join(out, 'collect.sh'), 'utf8')).to.match(/^#SBATCH --partition=short$/m).and.contain(`collect ${out}`);
+    const submit = path.join(out, 'submit.sh');
+    expect(fs.readFileSync(submit, 'utf8')).to.contain('--dependency="afterok:${array}"');
+    expect(fs.statSync(submit).mode & 0o111).to.not.equal(0);
+    expect(r.stdout).to.contain(`submit: ${submit}`);
+  });
+
   it('names the flag in usage errors for bad --cells, --jobs, --emit and their combinations', async () => {
     const cases: [string[], string][] = [
       [['--cells', '0/3'], '`--cells 0/3`: need 1 <= i <= n'],
@@ -96,9 +138,14 @@ describe('gtv run --jobs / --emit slurm and gtv collect (end to end)', function 
       [['--cells', 'x/y'], '`--cells` must be i/n'],
       [['--jobs', '0'], '`--jobs` must be a whole number >= 1'],
       [['--jobs', 'two'], '`--jobs` must be a whole number >= 1'],
-      [['--emit', 'pbs'], '`--emit` must be `slurm`'],
+      [['--emit', 'pbs'], '`--emit` must be one of slurm, commands'],
       [['--emit', 'slurm', '--tasks', '0'], '`--tasks` must be a whole number >= 1'],
       [['--tasks', '3'], '`--tasks` needs `--emit slurm`'],
+      [['--slurm-partition', 'p'], '`--slurm-partition` needs `--emit slurm`'],
+      [['--emit', 'commands', '--slurm-qos', 'q'], '`--slurm-qos` needs `--emit slurm`'],
+      [['--emit', 'slurm', '--slurm-extra', 'rm -rf /'], '`--slurm-extra` must be an sbatch option'],
+      [['--emit', 'slurm', '--cache', '--fresh'], 'option `--cache` needs a value'],
+      [['--emit', 'slurm', '--slurm-max-concurrent', '0'], '`--slurm-max-concurrent` must be a whole number >= 1'],
       [['--jobs', '2', '--cells', '1/2'], '--cells and --jobs cannot be combined'],
     ];
     for (const [args, message] of cases) {

@@ -58,7 +58,7 @@ function filesUnder(dir: string): string[] {
 
 /** The collected run holds every file of the local run, and they are byte-identical except where
  * a run records its own clock: manifest.json, report.html and the timings in each cell's
- * result.json. Its only other files are the plan, the script and the slices' folders. */
+ * result.json (and so its line in the cell's SHA256SUMS). Its only other files are the plan, the script and the slices' folders. */
 function expectSameRun(runDir: string, localDir: string): void {
   const local = filesUnder(localDir);
   const extra = filesUnder(runDir).filter((f) => !local.includes(f));
@@ -67,6 +67,10 @@ function expectSameRun(runDir: string, localDir: string): void {
     const [a, b] = [fs.readFileSync(path.join(runDir, f)), fs.readFileSync(path.join(localDir, f))];
     if (path.basename(f) === 'result.json') {
       const untimed = (buf: Buffer) => ({ ...(JSON.parse(buf.toString('utf8')) as object), timings: null });
+      expect(untimed(a), f).to.deep.equal(untimed(b));
+    } else if (path.basename(f) === 'SHA256SUMS') {
+      // It hashes result.json too, whose timings differ; every other file's sum must match.
+      const untimed = (buf: Buffer) => buf.toString('utf8').split('\n').filter((l) => !l.endsWith(' result.json'));
       expect(untimed(a), f).to.deep.equal(untimed(b));
     } else expect(a.equals(b), `${f} differs from the local run's`).to.equal(true);
   }

@@ -6,6 +6,7 @@ import { decodeNpy } from '../../study/npy.js';
 import { createReporter } from '../../study/progress.js';
 import { runStudy, type RunOptions, type RunOutcome } from '../../study/run.js';
 import type { Manifest } from '../../study/manifest.js';
+import { runEnvironment } from '../../study/environment.js';
 import { TEMP_MARK } from '../../study/atomic.js';
 import { FakeExecutor, fakeDeps, gapStudy } from './fixtures.js';
 
@@ -47,6 +48,10 @@ describe('study/run (gtv run orchestration, fake executor)', function () {
     expect(m.study_hash).to.match(/^[0-9a-f]{64}$/);
     expect(m.ir.study).to.equal('gap');
     expect(m.cells[0].timings).to.have.property('trained');
+    expect([m.environment.node, m.environment.platform, m.environment.arch]).to.deep.equal([process.version, process.platform, process.arch]);
+    expect(m.environment.threads).to.equal(Number(process.env.GTV_THREADS) || os.availableParallelism());
+    expect(m.environment.simd).to.equal(process.env.GTV_SIMD !== '0');
+    expect(m.environment.command).to.deep.equal(['gtv', ...process.argv.slice(2)]);
     const cellDir = path.join(o.runDir, 'cells', 'eps=0.001,P=64');
     const density = decodeNpy(fs.readFileSync(path.join(cellDir, 'trained.density.npy')));
     expect(density.shape).to.deep.equal([60]);
@@ -60,6 +65,14 @@ describe('study/run (gtv run orchestration, fake executor)', function () {
     }
     expect(m.plots.map((p) => p.name)).to.deep.equal(['gap_density', 'gap_table']);
     expect(walk(tmp).filter((f) => f.includes(TEMP_MARK))).to.deep.equal([]);
+  });
+
+  it('records the SIMD switch, the thread count and the command line of the process', () => {
+    const e = runEnvironment({ GTV_SIMD: '0', GTV_THREADS: '3' }, ['/usr/bin/node', '/opt/gtv/bin/gtv.js', 'run', 'my study.gtv', '--jobs', '2']);
+    expect([e.simd, e.threads, e.command]).to.deep.equal([false, 3, ['gtv', 'run', 'my study.gtv', '--jobs', '2']]);
+    // Node 16.4 and later have WebAssembly SIMD, so with the switch on the loops are used.
+    expect(runEnvironment({}, []).simd).to.equal(true);
+    expect(runEnvironment({}, []).threads).to.equal(os.availableParallelism());
   });
 
   it('takes every cell from the cache on the second run, and --fresh recomputes them', async () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,7 +11,7 @@ import { describeMissing, makePlan, readPlan, writePlan } from '../../study/plan
 import { createReporter } from '../../study/progress.js';
 import { prepareStudy, runStudy, type RunOptions, type RunOutcome } from '../../study/run.js';
 import { parseSlice, sliceOf } from '../../study/slices.js';
-import { slurmScript } from '../../study/slurm.js';
+import { collectScript, sbatchLine, sliceCommands, slurmScript, submitScript } from '../../study/slurm.js';
 import { FakeExecutor, fakeDeps, gapStudy } from './fixtures.js';
 
 // Slices of a study's cells (`--cells i/n`), the cache-only run behind `gtv collect`, plans,
@@ -180,6 +181,82 @@ describe('study slices, cache-only collect and plans (fake executor)', function 
     expect(s).to.contain("cd '/home/a b'\n");
     expect(s).to.contain(
       `exec /opt/node /opt/gtv.js run ${base.file} --study gap --cells "\${SLURM_ARRAY_TASK_ID}/3" --scale 1 --backend cpu --cache '${tmp}/my cache' --out "${runDir}/slices/\${SLURM_ARRAY_TASK_ID}"\n`,
+    );
+  });
+
+  it('the Slurm script takes partition, account, qos, extra #SBATCH lines, a concurrency limit and the read variables', async () => {
+    const prep = await prepareStudy(base, fakeDeps(gapStudy(), new FakeExecutor()));
+    if ('status' in prep) throw new Error('prepare failed');
+    const plan = makePlan(prep, base.file, path.join(tmp, 'cache'), 3, false);
+    const runDir = path.join(tmp, 'run');
+    const opts = {
+      command: ['/opt/node', '/opt/gtv.js'],
+      cwd: '/work',
+      partition: 'short',
+      account: "lab's",
+      qos: 'low',
+      extra: ['--gres=gpu:1', '--mail-type=END'],
+      maxConcurrent: 2,
+      env: { GTV_ALLOW_READ: '/data/a b' },
+    };
+    const s = slurmScript(plan, runDir, opts);
+    expect(s.split('\n').filter((l) => l.startsWith('#SBATCH'))).to.deep.equal([
+      '#SBATCH --job-name=gtv-gap',
+      '#SBATCH --array=1-3%2',
+      `#SBATCH --output=${runDir}/slices/%a/log.txt`,
+      '#SBATCH --partition=short',
+      "#SBATCH --account='lab'\\''s'",
+      '#SBATCH --qos=low',
+      '#SBATCH --gres=gpu:1',
+      '#SBATCH --mail-type=END',
+    ]);
+    expect(s).to.contain("export GTV_ALLOW_READ='/data/a b'\n");
+    // The collect job queues where the array does, and runs `gtv collect` on the run folder.
+    const c = collectScript(plan, runDir, opts);
+    expect(c.split('\n').filter((l) => l.startsWith('#SBATCH'))).to.deep.equal([
+      '#SBATCH --job-name=gtv-gap-collect',
+      `#SBATCH --output=${runDir}/collect-log.txt`,
+      '#SBATCH --partition=short',
+      "#SBATCH --account='lab'\\''s'",
+      '#SBATCH --qos=low',
+      '#SBATCH --gres=gpu:1',
+      '#SBATCH --mail-type=END',
+    ]);
+    expect(c).to.contain(`exec /opt/node /opt/gtv.js collect ${runDir}\n`);
+    expect(sbatchLine('#SBATCH --exclusive')).to.equal('--exclusive');
+    expect(sbatchLine('--a\n--b')).to.deep.equal({ problem: 'must be one line' });
+    expect(sbatchLine('rm -rf /')).to.have.property('problem');
+  });
+
+  it('--slurm-chain-collect: submit.sh queues the array, then collect.sh with afterok on the array job', async () => {
+    const runDir = path.join(tmp, 'chain run');
+    fs.mkdirSync(runDir, { recursive: true });
+    fs.writeFileSync(path.join(runDir, 'submit.sh'), submitScript(runDir));
+    // A stand-in for sbatch: records its arguments, prints a job id the way --parsable does.
+    const bin = path.join(tmp, 'bin');
+    fs.mkdirSync(bin, { recursive: true });
+    const calls = path.join(tmp, 'sbatch-calls.txt');
+    fs.writeFileSync(path.join(bin, 'sbatch'), `#!/bin/bash\nprintf '%s|' "$@" >> '${calls}'; echo >> '${calls}'\nn=$(wc -l < '${calls}')\necho "$((4100 + n));cluster1"\n`, { mode: 0o755 });
+    const r = spawnSync('bash', [path.join(runDir, 'submit.sh')], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(fs.readFileSync(calls, 'utf8').split('\n').filter(Boolean)).to.deep.equal([
+      `--parsable|${runDir}/slurm.sh|`,
+      `--parsable|--dependency=afterok:4101|--kill-on-invalid-dep=yes|${runDir}/collect.sh|`,
+    ]);
+    expect(r.stdout).to.contain('array job 4101; collect job 4102 runs after it succeeds');
+  });
+
+  it('--emit commands: one runnable line per slice, cd-ing to the directory it was emitted from', async () => {
+    const prep = await prepareStudy(base, fakeDeps(gapStudy(), new FakeExecutor()));
+    if ('status' in prep) throw new Error('prepare failed');
+    const plan = makePlan(prep, base.file, path.join(tmp, 'cache'), 3, false);
+    const runDir = path.join(tmp, 'run');
+    const lines = sliceCommands(plan, runDir, { command: ['/opt/node', '/opt/gtv.js'], cwd: '/home/a b', env: { GTV_MAX_FILE_SIZE: '1024' } });
+    expect(lines).to.have.length(3);
+    lines.forEach((l, i) =>
+      expect(l).to.equal(
+        `cd '/home/a b' && GTV_MAX_FILE_SIZE=1024 /opt/node /opt/gtv.js run ${base.file} --study gap --cells ${i + 1}/3 --scale 1 --backend cpu --cache ${tmp}/cache --out ${runDir}/slices/${i + 1}`,
+      ),
     );
   });
 
