@@ -130,7 +130,7 @@ describe('npm package: pack, install offline, run', function () {
 
     // 3. the installed CLI
     const version = run('npx gtv --version', NPX, ['--offline', 'gtv', '--version'], project);
-    expect(version.stdout.trim()).to.equal(pkg.version);
+    expect(version.stdout.trim()).to.equal(`gtv ${pkg.version}`);
     run('gtv init', NPX, ['--offline', 'gtv', 'init'], project);
     run('gtv check', NPX, ['--offline', 'gtv', 'check', 'study.gtv'], project);
     run('gtv run (tiny)', NPX, ['--offline', 'gtv', 'run', '--scale', '0.01', '--quiet', '-o', 'out', 'study.gtv'], project);
