@@ -101,7 +101,7 @@ describe('npm package: pack, install offline, run', function () {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('the tarball holds dist/ and no tests; installed from it, gtv --version, check, run and the Prettier plugin work', () => {
+  it('the tarball holds dist/ and no tests; installed from it, gtv --version, check, run (wasm, and tfjs-node when present) and the Prettier plugin work', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as PackageJson;
     const src = path.join(tmp, 'src');
     const project = path.join(tmp, 'project');
@@ -137,9 +137,30 @@ describe('npm package: pack, install offline, run', function () {
     for (const f of ['manifest.json', 'report.html', 'gap.csv', 'density.svg', 'density.png'])
       expect(fs.existsSync(path.join(project, 'out', f)), `out/${f}`).to.equal(true);
     const manifest = JSON.parse(fs.readFileSync(path.join(project, 'out/manifest.json'), 'utf8')) as { backend?: string };
-    expect(['tensorflow', 'wasm']).to.include(manifest.backend);
+    expect(manifest.backend, 'the default backend without tfjs-node').to.equal('wasm');
 
-    // 4. the Prettier plugin, by its package export
+    // 4. the optional native backend: a stand-in for @tensorflow/tfjs-node (which downloads
+    // libtensorflow, so cannot be installed here) that does what the real package does on import,
+    // register a 'tensorflow' backend and its kernels in the engine tfjs-core keeps per process.
+    // The installed gtv must find it next to itself and pick it first.
+    const fakeNode = path.join(project, 'node_modules/@tensorflow/tfjs-node');
+    fs.mkdirSync(fakeNode, { recursive: true });
+    fs.writeFileSync(path.join(fakeNode, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node', version: '4.22.0', main: 'index.js' }));
+    fs.writeFileSync(
+      path.join(fakeNode, 'index.js'),
+      [
+        "const tf = require('@tensorflow/tfjs-core');",
+        "const { MathBackendCPU } = require('@tensorflow/tfjs-backend-cpu');",
+        "tf.registerBackend('tensorflow', () => new MathBackendCPU(), 3);",
+        "for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'tensorflow' });",
+      ].join('\n'),
+    );
+    run('gtv run with tfjs-node present', NPX, ['--offline', 'gtv', 'run', '--scale', '0.01', '--quiet', '--fresh', '-o', 'out-native', 'study.gtv'], project);
+    const native = JSON.parse(fs.readFileSync(path.join(project, 'out-native/manifest.json'), 'utf8')) as { backend?: string };
+    expect(native.backend, 'the backend picked when tfjs-node is installed').to.equal('tensorflow');
+    fs.rmSync(fakeNode, { recursive: true });
+
+    // 5. the Prettier plugin, by its package export
     run('prettier --plugin=gtv/prettier --check', NPX, ['--offline', 'prettier', '--plugin=gtv/prettier', '--check', 'study.gtv'], project);
     fs.writeFileSync(path.join(project, 'messy.gtv'), 'study  s {\nseed=1\n}\n');
     const messy = spawnSync(NPX, ['--offline', 'prettier', '--plugin=gtv/prettier', '--check', 'messy.gtv'], { cwd: project, env: childEnv(), encoding: 'utf8' });
