@@ -93,7 +93,11 @@ describe('npm package: pack, install offline, run', function () {
 
   before(function () {
     const probe = spawnSync(NPM, ['--version'], { encoding: 'utf8' });
-    if (probe.error || probe.status !== 0) this.skip(); // no npm on this machine: nothing to pack with
+    if (probe.error || probe.status !== 0) {
+      const reason = probe.error ? probe.error.message : `npm --version exited ${probe.status}`;
+      for (const t of this.test!.parent!.tests) t.title += ` (skipped: no usable npm to pack with: ${reason})`;
+      this.skip();
+    }
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gtv-pack-'));
   });
 
