@@ -59,7 +59,10 @@ function copySources(to: string): void {
   const build = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
   const dirs = build.include.filter((p) => fs.existsSync(path.join(ROOT, p)) && fs.statSync(path.join(ROOT, p)).isDirectory());
   for (const name of [...dirs, 'bin', 'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'tsconfig.json', 'tsconfig.build.json'])
-    fs.cpSync(path.join(ROOT, name), path.join(to, name), { recursive: true, filter: (src) => !src.endsWith('.test.ts') });
+    fs.cpSync(path.join(ROOT, name), path.join(to, name), {
+      recursive: true,
+      filter: (src) => !src.endsWith('.test.ts') && path.basename(src) !== 'node_modules', // editor/vscode may hold its own
+    });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(to, 'node_modules'), 'junction');
 }
 
