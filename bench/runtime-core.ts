@@ -9,7 +9,7 @@
 // read; the posterior runs in float64 JS (see runtime/posterior.ts for why), so the comparison
 // with a float32 matmul peak shows how far that choice is from the hardware, not a bug.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../runtime/tf.js';
 import type { IrNode } from '../compiler/ir/types.js';
 import { executeCell } from '../runtime/execute.js';
 import { selectBackend } from '../runtime/backend.js';

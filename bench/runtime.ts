@@ -13,7 +13,7 @@
 // steps, the cells' bases, one thread): CPU ns per particle-step through the WebAssembly SIMD
 // kernel and through the JS loops (GTV_SIMD=0 runs the cells themselves on the JS loops).
 import os from 'node:os';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../runtime/tf.js';
 import type { IrFeatureTree, IrSample } from '../compiler/ir/types.js';
 import { selectBackend } from '../runtime/backend.js';
 import { makeSchedule } from '../runtime/schedule.js';

@@ -11,7 +11,7 @@
 // tfjs-node is an optional peer dependency (package.json peerDependenciesMeta): it is imported
 // through a variable specifier so neither TypeScript nor a bundler requires it to exist.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 
 // Production mode silences tfjs' console advice (e.g. "install tfjs-node" on first use of the cpu
 // backend), which would land in users' terminals and logs; gtv reports the backend it used itself.

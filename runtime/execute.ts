@@ -12,7 +12,7 @@
 //     4. returns plain arrays and scalars per node, timings and the backend name.
 //   Errors thrown by a node carry the node name (RuntimeError.node).
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import type { IrCell, IrDocument, IrNode } from '../compiler/ir/types.js';
 import { validateIr } from '../compiler/ir/validate.js';
 import type { CellResult, ExecuteOptions } from './results.js';

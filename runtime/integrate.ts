@@ -19,7 +19,7 @@
 //
 // Callers pass float32 [n, dim] tensors; a caller that batches models flattens them into n.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import type { Schedule } from './schedule.js';
 import { NonFiniteError } from './errors.js';
 import { spdInverse } from './linalg.js';

@@ -1,6 +1,6 @@
 // Kernels for `data`, `forward`, `model.true` and `model.naive`.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { IrData, IrForward, IrModel } from '../../compiler/ir/types.js';
 import { makeSchedule, type Schedule } from '../schedule.js';
 import { posterior, type PointSet } from '../posterior.js';

@@ -6,7 +6,7 @@
 //   evaluatorScore(x [n, dim], t, schedule, denoiser, evaluate): tf.Tensor2D [n, dim]
 //     evaluate(xs, n, out) writes the model output at time t for the n points xs into out
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { Schedule } from '../schedule.js';
 
 export type Evaluate = (xs: Float64Array, n: number, out: Float64Array) => void;

@@ -10,7 +10,7 @@
 //       arrays density ([bins] | [bins, bins]), edges_x, edges_y (2D), samples (first <= 10,000
 //       rows; the draws are iid so a prefix is a uniform subset); scalars n, inside_fraction.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { IrHistogram } from '../../compiler/ir/types.js';
 import type { Schedule } from '../schedule.js';
 import { integrate, type IntegrateOptions, type VelocityFn } from '../integrate.js';

@@ -17,7 +17,7 @@
 // The posterior (weights, C) is evaluated in float64 (posterior.ts); draws are indexed by
 // (step, particle) so chunking never changes the result.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { PointSet } from '../posterior.js';
 import { posterior } from '../posterior.js';
 import type { Schedule } from '../schedule.js';

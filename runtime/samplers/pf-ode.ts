@@ -11,7 +11,7 @@
 //     points per axis over `range`, and every particle uses the value at the first grid node >= x
 //     per coordinate (right neighbour, clipped to the grid) rather than its own position.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { Schedule } from '../schedule.js';
 import { pfOdeVelocity, type ScoreFn } from '../integrate.js';
 import { chunkSize, pfOdeBytesPerParticle } from '../memory.js';

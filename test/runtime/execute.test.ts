@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../runtime/tf.js';
 import type { IrMap, IrMetric, IrNode } from '../../compiler/ir/types.js';
 import { executeCell } from '../../runtime/execute.js';
 import { MemoryLimitError, NonFiniteError, RuntimeError, RuntimeInterrupted } from '../../runtime/errors.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { makeSchedule } from '../../runtime/schedule.js';
 import { timeGrid } from '../../runtime/timegrid.js';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../runtime/tf.js';
 import { resampleNoise, sampleNaive, sdeNoise } from '../../runtime/samplers/naive.js';
 import { posterior } from '../../runtime/posterior.js';
 import { samplePfOde } from '../../runtime/samplers/pf-ode.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { IrForward } from '../../compiler/ir/types.js';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../runtime/tf.js';
 import { makeSchedule } from '../../runtime/schedule.js';
 import { timeGrid } from '../../runtime/timegrid.js';
 import { samplePfOde } from '../../runtime/samplers/pf-ode.js';
