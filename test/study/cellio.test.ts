@@ -18,8 +18,8 @@ describe('study/cellio (cell folder round trip)', () => {
         nodes: {
           exact: {
             arrays: {
-              density: { shape: [2, 2], dtype: 'float32', data: Float32Array.from([1, 2, 3, 4.5]), doc: 'd [2, 2]' },
-              edges_x: { shape: [3], dtype: 'float64', data: Float64Array.from([0, 0.1, 0.2]), doc: 'e' },
+              density: { shape: [2, 2], dtype: 'float32', data: Float32Array.from([1, 2, 3, 4.5]), doc: 'd [2, 2]', dims: ['bin_x', 'bin_y'] },
+              edges_x: { shape: [3], dtype: 'float64', data: Float64Array.from([0, 0.1, 0.2]), doc: 'e', dims: ['edge_x'] },
             },
             scalars: { n: 100, broken: NaN },
             notes: ['a note'],
