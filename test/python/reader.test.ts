@@ -88,4 +88,36 @@ describe('python reader (python/gtv_results.py)', function () {
     expect(skipped.sort()).to.deep.equal(expectedSkips.sort());
     expect(py.stderr).to.match(/Ran 9 tests/);
   });
+
+  it("README's snippet loads the Figure 2 run into xarray", async function () {
+    const python = findPython();
+    const missing = typeof python === 'string' ? python : python.modules.includes('xarray') ? null : `${python.exe} has no xarray (Debian: python3-xarray)`;
+    if (missing !== null || typeof python === 'string') {
+      if (REQUIRE) throw new Error(`GTV_REQUIRE_PYTHON=1, but ${missing}`);
+      this.skip();
+    }
+    // --scale 0.001: 10 members of 100 draws per cell, a few seconds for the 15 cells.
+    const out = path.join(tmp, 'fig2');
+    const r = await runCli(['run', 'examples/fig2-gap-filling.gtv', '--out', out, '--cache', path.join(tmp, 'cache'), '--scale', '0.001', '--quiet', '--backend', 'cpu']);
+    expect(r.code, r.stderr).to.equal(0);
+    const readme = fs.readFileSync('README.md', 'utf8');
+    const snippet = /## Reading results from Python[\s\S]*?```python\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(snippet, 'README has no python snippet under "Reading results from Python"').to.be.a('string');
+    expect(snippet).to.contain('"gtv-out/gap_filling/<time>"');
+    // The snippet as written, on this run, then checks of what it built.
+    const script = `${snippet!.replace('"gtv-out/gap_filling/<time>"', JSON.stringify(out))}
+import numpy as np
+assert ds["trained.density"].dims == ("eps", "P", "bin_x"), ds["trained.density"].dims
+assert ds["trained.density"].shape == (3, 5, 200)
+assert list(ds["P"].values) == [1024, 512, 256, 128, 64] and list(ds["eps"].values) == [1e-2, 1e-3, 1e-4]
+panel = ds["trained.density"].sel(eps=1e-3, P=256).values
+assert np.array_equal(panel, np.load(${JSON.stringify(path.join(out, 'cells', 'eps=0.001,P=256', 'trained.density.npy'))})), "panel"
+assert edges.shape == (201,) and float(edges[0]) == -1.5 and float(edges[-1]) == 1.5
+assert ds["theory.member_density"].dims == ("eps", "P", "member", "bin_x")
+print("ok")
+`;
+    const py = spawnSync(python.exe, ['-c', script], { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    expect(py.status, `${python.exe}: ${py.stderr}`).to.equal(0);
+    expect(py.stdout.trim().split('\n').pop()).to.equal('ok');
+  });
 });
