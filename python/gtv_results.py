@@ -74,6 +74,7 @@ class Cell:
         self.dims = {}
         self.docs = {}
         self.shapes = {}
+        self.dtypes = {}
         for a in meta["arrays"]:
             key = a["node"] + "." + a["array"]
             files[key] = os.path.join(self.dir, a["file"])
@@ -81,6 +82,7 @@ class Cell:
             self.dims[key] = tuple(a.get("dims") or ["axis_%d" % i for i in range(len(a["shape"]))])
             self.docs[key] = a["doc"]
             self.shapes[key] = tuple(a["shape"])
+            self.dtypes[key] = np.dtype(a["dtype"])
         self.arrays = _LazyArrays(files)
         # JSON null (a NaN or infinite value) reads back as NaN.
         self.scalars = {
@@ -128,13 +130,14 @@ class Run:
 
     def stacked(self, name):
         """Array ``node.array`` of every cell stacked over the sweep axes: shape
-        (len(axis) for each axis) + the array's own shape, NaN where a cell is missing.
+        (len(axis) for each axis) + the array's own shape, its dtype, NaN where a cell is missing.
         Raises ValueError if the cells' shapes differ."""
         shapes = {c.shapes[name] for c in self.cells if name in c.shapes}
         if len(shapes) != 1:
             raise ValueError("%s: shapes differ across cells (%s)" % (name, sorted(shapes)))
         shape = shapes.pop()
-        out = np.full(tuple(len(v) for v in self.axes.values()) + shape, np.nan)
+        dtype = next(c.dtypes[name] for c in self.cells if name in c.dtypes)
+        out = np.full(tuple(len(v) for v in self.axes.values()) + shape, np.nan, dtype=dtype)
         for c in self.cells:
             if name in c.arrays:
                 out[self._position(c)] = c.arrays[name]

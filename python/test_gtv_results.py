@@ -116,6 +116,11 @@ class ReaderTest(unittest.TestCase):
         for c in self.r.cells:
             idx = tuple(list(self.r.axes[a]).index(c.values[a]) for a in self.r.axes)
             np.testing.assert_array_equal(stacked[idx], read_npy(os.path.join(c.dir, "trained.density.npy")))
+        samples = self.r.stacked("exact.samples")
+        self.assertEqual(samples.dtype, np.float32)
+        c = self.r.cells[-1]
+        idx = tuple(len(v) - 1 for v in self.r.axes.values())
+        np.testing.assert_array_equal(samples[idx], read_npy(os.path.join(c.dir, "exact.samples.npy")))
 
     def test_metrics_match_metrics_json(self):
         table = gr.metrics(RUN)
