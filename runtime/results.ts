@@ -8,6 +8,9 @@ export interface ResultArray {
   data: Float32Array | Float64Array;
   /** One line saying what the array holds and its axes, e.g. "density per bin [bins]". */
   doc: string;
+  /** One name per axis of `shape`, e.g. ['member', 'bin_x'], written to result.json so readers
+   * (python/gtv_results.py) label axes without parsing `doc`. Listed in docs/outputs.md. */
+  dims: string[];
 }
 
 export interface NodeResult {

@@ -23,6 +23,8 @@ interface ArrayEntry {
   array: string;
   file: string;
   shape: number[];
+  /** One name per axis of `shape` (docs/outputs.md); absent in folders of gtv 0.2.0 and older. */
+  dims?: string[];
   dtype: ResultArray['dtype'];
   doc: string;
 }
@@ -65,8 +67,10 @@ export function writeCellFiles(dir: string, cell: IrCell, result: CellResult): v
   for (const [node, res] of Object.entries(result.nodes)) {
     for (const [name, arr] of Object.entries(res.arrays)) {
       const file = arrayFileName(node, name);
+      // Readers label axes by `dims`; a producer whose names do not match its shape is a gtv bug.
+      if (arr.dims.length !== arr.shape.length) throw new Error(`internal: array ${node}.${name} has dims [${arr.dims.join(', ')}] for shape [${arr.shape.join(', ')}]`);
       put(file, encodeNpy(arr));
-      arrays.push({ node, array: name, file, shape: arr.shape, dtype: arr.dtype, doc: arr.doc });
+      arrays.push({ node, array: name, file, shape: arr.shape, dims: arr.dims, dtype: arr.dtype, doc: arr.doc });
     }
     if (Object.keys(res.scalars).length > 0) {
       // JSON has no NaN/Infinity: those become null and are read back as NaN.
@@ -147,7 +151,7 @@ export function readCellFiles(dir: string): CellResult {
       get: (): ResultArray => {
         if (!loaded) {
           const npy = decodeNpy(fs.readFileSync(path.join(dir, e.file)));
-          loaded = { shape: npy.shape, dtype: npy.dtype, data: npy.data, doc: e.doc };
+          loaded = { shape: npy.shape, dtype: npy.dtype, data: npy.data, doc: e.doc, dims: e.dims ?? npy.shape.map((_, i) => `axis_${i}`) };
         }
         return loaded;
       },

@@ -35,7 +35,9 @@ export function metricsTable(doc: IrDocument, results: Map<string, CellResult>):
 export function writeMetricsTable(runDir: string, doc: IrDocument, results: Map<string, CellResult>): void {
   const table = metricsTable(doc, results);
   const axes = doc.axes.map((a) => a.name);
-  const csvRows = table.rows.map((r) => [r.cell, ...axes.map((a) => r.values[a]), ...table.columns.map((c) => r.metrics[c] ?? null)]);
+  // The cell id's `,` becomes `;` so no field needs quotes: numpy.genfromtxt splits quoted
+  // fields at their commas. The axis columns carry the same values.
+  const csvRows = table.rows.map((r) => [r.cell.replaceAll(',', ';'), ...axes.map((a) => r.values[a]), ...table.columns.map((c) => r.metrics[c] ?? null)]);
   writeFileAtomic(path.join(runDir, 'metrics.csv'), toCsv(['cell', ...axes, ...table.columns], csvRows));
   const json = table.rows.map((r) => ({
     cell: r.cell,

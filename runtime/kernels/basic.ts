@@ -16,8 +16,8 @@ export const dataKernel: Kernel<IrData> = (node) => {
     dim: node.dim,
   };
   const result = emptyResult();
-  result.arrays.points = { shape: [set.M, set.dim], dtype: 'float64', data: set.points, doc: 'training points [M, dim]' };
-  result.arrays.weights = { shape: [set.M], dtype: 'float64', data: set.weights, doc: 'point weights [M], sum 1' };
+  result.arrays.points = { shape: [set.M, set.dim], dtype: 'float64', data: set.points, doc: 'training points [M, dim]', dims: ['point', 'dim'] };
+  result.arrays.weights = { shape: [set.M], dtype: 'float64', data: set.weights, doc: 'point weights [M], sum 1', dims: ['point'] };
   return { value: { kind: 'data', set }, result };
 };
 
@@ -36,10 +36,10 @@ export const forwardKernel: Kernel<IrForward> = (node) => {
     cols.d[i] = schedule.d(t[i]);
     cols.s2[i] = schedule.s2(t[i]);
   }
-  result.arrays.t = { shape: [n], dtype: 'float64', data: t, doc: 'times of the schedule table [101]' };
+  result.arrays.t = { shape: [n], dtype: 'float64', data: t, doc: 'times of the schedule table [101]', dims: ['table_t'] };
   for (const [k, v] of Object.entries(cols)) {
     checkFinite(v, { quantity: `forward process ${k}(t)`, step: null, t: null });
-    result.arrays[k] = { shape: [n], dtype: 'float64', data: v, doc: `${k}(t) on the table times [101]` };
+    result.arrays[k] = { shape: [n], dtype: 'float64', data: v, doc: `${k}(t) on the table times [101]`, dims: ['table_t'] };
   }
   return { value: { kind: 'forward', schedule }, result };
 };

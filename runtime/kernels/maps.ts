@@ -27,14 +27,19 @@ export function gridPoints(grid: IrGrid): { axes: Float64Array[]; points: Float6
   return { axes, points, count };
 }
 
+/** Dimension names of a map's grid axes, in axis order: the coordinates are `grid_x`, `grid_y`. */
+export function gridDims(axes: number): string[] {
+  return ['x', 'y', 'z'].slice(0, axes);
+}
+
 /** The grid arrays every map returns: grid_x, grid_y (2D), t. */
 export function gridArrays(axes: Float64Array[], t: number[]): Record<string, ResultArray> {
   const out: Record<string, ResultArray> = {};
-  const names = ['grid_x', 'grid_y', 'grid_z'];
+  const dims = gridDims(axes.length);
   axes.forEach((a, i) => {
-    out[names[i]] = { shape: [a.length], dtype: 'float64', data: a, doc: `${names[i].slice(5)} coordinates of the grid [n_${names[i].slice(5)}]` };
+    out[`grid_${dims[i]}`] = { shape: [a.length], dtype: 'float64', data: a, doc: `${dims[i]} coordinates of the grid [n_${dims[i]}]`, dims: [dims[i]] };
   });
-  out.t = { shape: [t.length], dtype: 'float64', data: Float64Array.from(t), doc: 'map times [n_t]' };
+  out.t = { shape: [t.length], dtype: 'float64', data: Float64Array.from(t), doc: 'map times [n_t]', dims: ['t'] };
   return out;
 }
 
@@ -85,13 +90,16 @@ export const posteriorMapKernel: Kernel<IrMap> = (node, ctx) => {
     proxy_covariance: 'tr C(x, t) [n_t, grid...]',
     score_variance_ratio: 'tr C / (tr C + |s|^2) [n_t, grid...]',
   };
-  result.arrays.values = { shape: [node.t.length, ...gridShape, ...tail], dtype: 'float64', data: values, doc: docs[node.quantity] };
+  const gdims = ['t', ...gridDims(gridShape.length)];
+  const tailDims = tail.length === 0 ? [] : field === 'weights' ? ['point'] : ['dim'];
+  result.arrays.values = { shape: [node.t.length, ...gridShape, ...tail], dtype: 'float64', data: values, doc: docs[node.quantity], dims: [...gdims, ...tailDims] };
   if (matrix)
     result.arrays.matrix = {
       shape: [node.t.length, ...gridShape, dim, dim],
       dtype: 'float64',
       data: matrix,
       doc: 'proxy-score covariance C(x, t) [n_t, grid..., dim, dim]',
+      dims: [...gdims, 'dim_i', 'dim_j'],
     };
   Object.assign(result.arrays, gridArrays(axes, node.t));
   return { value: { kind: 'map' }, result };

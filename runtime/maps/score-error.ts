@@ -24,7 +24,7 @@ import { posterior } from '../posterior.js';
 import { deriveSeed } from '../rng.js';
 import { spdInverse } from '../linalg.js';
 import { checkFinite, RuntimeError } from '../errors.js';
-import { gridArrays, gridPoints } from '../kernels/maps.js';
+import { gridArrays, gridDims, gridPoints } from '../kernels/maps.js';
 import { emptyResult, lookup, type Kernel, type ModelValue } from '../kernels/types.js';
 import { linearState } from '../models/linear-kernel.js';
 import { covFromRows, population } from '../vkernel/population.js';
@@ -54,6 +54,7 @@ export const scoreErrorKernel: Kernel<IrMap> = (node, ctx) => {
   checkFinite(fields.mean, { quantity: `map '${node.name}' (score_error)`, step: null, t: null });
   checkFinite(fields.spread.data, { quantity: `map '${node.name}' (score_error ${fields.spread.name})`, step: null, t: null });
   const gridShape = node.grid.axes.map((a) => a.n);
+  const gdims = ['t', ...gridDims(gridShape.length)];
   const result = emptyResult();
   const arrays: Record<string, ResultArray> = {
     values: {
@@ -61,8 +62,9 @@ export const scoreErrorKernel: Kernel<IrMap> = (node, ctx) => {
       dtype: 'float64',
       data: fields.mean,
       doc: 'ensemble-mean learned minus exact score s_avg - s [n_t, grid..., dim]',
+      dims: [...gdims, 'dim'],
     },
-    [fields.spread.name]: { shape: [node.t.length, ...gridShape], dtype: 'float64', data: fields.spread.data, doc: fields.spread.doc },
+    [fields.spread.name]: { shape: [node.t.length, ...gridShape], dtype: 'float64', data: fields.spread.data, doc: fields.spread.doc, dims: gdims },
   };
   Object.assign(result.arrays, arrays, gridArrays(axes, node.t));
   if (fields.mcSamples !== undefined) result.scalars.mc_samples = fields.mcSamples;

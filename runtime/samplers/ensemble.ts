@@ -177,13 +177,15 @@ export function membersOutput(node: SampleNode, dim: number, members: number, ou
     q75[b] = quantile(col, 0.75);
   }
   const a = res.result.arrays;
-  a.density_q25 = { shape, dtype: 'float64', data: q25, doc: '25% quantile across members of the density per bin' };
-  a.density_q75 = { shape, dtype: 'float64', data: q75, doc: '75% quantile across members of the density per bin' };
+  const binDims = a.density.dims;
+  a.density_q25 = { shape, dtype: 'float64', data: q25, doc: '25% quantile across members of the density per bin', dims: binDims };
+  a.density_q75 = { shape, dtype: 'float64', data: q75, doc: '75% quantile across members of the density per bin', dims: binDims };
   a.member_density = {
     shape: [members, ...shape],
     dtype: 'float64',
     data: out.memberDensity,
     doc: 'density per bin of each member [members, ...bins]',
+    dims: ['member', ...binDims],
   };
   return res;
 }

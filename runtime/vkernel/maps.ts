@@ -13,7 +13,7 @@ import { covFromRows, kernelRow, population, vFactor } from './population.js';
 import { gridKernel } from './grid-kernel.js';
 import { ntkVkernelMap } from './ntk.js';
 import { ntkState } from '../models/ntk.js';
-import { gridArrays, gridPoints } from '../kernels/maps.js';
+import { gridArrays, gridDims, gridPoints } from '../kernels/maps.js';
 
 export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
   if (!node.model) throw new Error('internal: a vkernel map needs a model');
@@ -61,8 +61,9 @@ export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
   ctx.progress?.end();
   const result = emptyResult();
   const gshape = [nt, ...coordArrays.map((a) => a.length), D, D];
-  result.arrays.V = { shape: gshape, dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]' };
-  result.arrays.V_se = { shape: gshape, dtype: 'float64', data: se, doc: 'Monte-Carlo standard error of V [n_t, ...grid, D, D]' };
+  const vdims = ['t', ...gridDims(coordArrays.length), 'dim_i', 'dim_j'];
+  result.arrays.V = { shape: gshape, dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]', dims: vdims };
+  result.arrays.V_se = { shape: gshape, dtype: 'float64', data: se, doc: 'Monte-Carlo standard error of V [n_t, ...grid, D, D]', dims: vdims };
   Object.assign(result.arrays, gridArrays(coordArrays, node.t));
   result.scalars.mc_samples = node.mc_samples;
   result.notes.push('first order in 1/P (docs/theory.md 9.2), ridge-bias terms included');

@@ -44,7 +44,7 @@ import type { DsmSamples } from '../models/dsm.js';
 import { emptyResult, type KernelContext, type KernelOutput } from '../kernels/types.js';
 import { runParallel, shared } from '../fast/pool.js';
 import { mapTasks, sharedPopulation, type NtkMapJob } from './ntk-map-task.js';
-import { gridArrays, gridPoints } from '../kernels/maps.js';
+import { gridArrays, gridDims, gridPoints } from '../kernels/maps.js';
 
 export interface NtkPopulation {
   N: number;
@@ -324,10 +324,11 @@ export function ntkVkernelMap(node: IrMap, state: NtkState, ctx?: KernelContext)
   const se = job.se.slice();
   const result = emptyResult();
   const gshape = [nt, ...axes.map((a) => a.length), D, D];
-  result.arrays.V = { shape: gshape, dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]' };
-  result.arrays.V_se = { shape: gshape, dtype: 'float64', data: se, doc: 'Monte-Carlo standard error of V [n_t, ...grid, D, D]' };
+  const vdims = ['t', ...gridDims(axes.length), 'dim_i', 'dim_j'];
+  result.arrays.V = { shape: gshape, dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]', dims: vdims };
+  result.arrays.V_se = { shape: gshape, dtype: 'float64', data: se, doc: 'Monte-Carlo standard error of V [n_t, ...grid, D, D]', dims: vdims };
   Object.assign(result.arrays, gridArrays(axes, node.t));
-  result.arrays.nu = { shape: [pop.nu.length], dtype: 'float64', data: pop.nu, doc: 'Nystrom eigenvalues of the lambda-weighted NTK operator (ascending)' };
+  result.arrays.nu = { shape: [pop.nu.length], dtype: 'float64', data: pop.nu, doc: 'Nystrom eigenvalues of the lambda-weighted NTK operator (ascending)', dims: ['mode'] };
   result.scalars.mc_samples = pop.N;
   result.scalars.eigenpairs = pop.nu.length;
   result.notes.push(`NTK V-kernel, continuum form (docs/theory.md 10) on a ${pop.N}-point Nystrom design, target-noise and random-design terms (gradient-flow filter derivative)`);

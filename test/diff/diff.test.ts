@@ -76,7 +76,7 @@ describe('gtv diff --results', () => {
         timings: {},
         nodes: {
           trained: {
-            arrays: { density: { shape: [density.length], dtype: 'float64', data: Float64Array.from(density), doc: 'density per bin [bins]' } },
+            arrays: { density: { shape: [density.length], dtype: 'float64', data: Float64Array.from(density), doc: 'density per bin [bins]', dims: ['bin_x'] } },
             scalars: { inside_fraction: metric },
             notes: [],
           },

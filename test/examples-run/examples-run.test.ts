@@ -16,7 +16,7 @@ const examples = fs
   .sort();
 
 interface ResultJson {
-  arrays: { node: string; array: string; file: string; shape: number[] }[];
+  arrays: { node: string; array: string; file: string; shape: number[]; dims: string[] }[];
 }
 
 /** [lo, hi] of each metric's `value` (docs/outputs.md, metric table). */
@@ -71,7 +71,7 @@ describe('examples run at --scale 0.01', function () {
         for (const f of ['report.html', 'metrics.csv', 'metrics.json', 'study.gtv']) expect(fs.existsSync(path.join(run.runDir, f)), f).to.equal(true);
       });
 
-      it('writes every documented array with its documented shape, all values finite', () => {
+      it('writes every documented array with its documented shape, all values finite, and dims for every axis', () => {
         for (const cell of run.manifest.ir.cells) {
           const dir = run.manifest.cells.find((c) => c.id === cell.id)!.dir;
           const listed = readJson<ResultJson>(run, dir, 'result.json').arrays;
@@ -85,6 +85,11 @@ describe('examples run at --scale 0.01', function () {
               expect(entry!.shape, where).to.deep.equal(shape);
               expect(a.data.every((v) => Number.isFinite(v)), `${where} has non-finite values`).to.equal(true);
             }
+          }
+          // Every array, documented above or not, names each of its axes once (readers rely on it).
+          for (const e of listed) {
+            expect(e.dims, `${cell.id} ${e.node}.${e.array} dims`).to.have.length(e.shape.length);
+            expect(new Set(e.dims).size, `${cell.id} ${e.node}.${e.array} dims repeat`).to.equal(e.dims.length);
           }
         }
       });

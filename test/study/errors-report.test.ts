@@ -101,11 +101,11 @@ describe('study/plots/density: the standard-error band', () => {
   const cell = doc.cells[0];
   const nr = {
     arrays: {
-      density: { shape: [2], dtype: 'float64' as const, data: Float64Array.from([2, 3]), doc: '' },
-      edges_x: { shape: [3], dtype: 'float64' as const, data: Float64Array.from([0, 1, 2]), doc: '' },
-      density_q25: { shape: [2], dtype: 'float64' as const, data: Float64Array.from([1.5, 2]), doc: '' },
-      density_q75: { shape: [2], dtype: 'float64' as const, data: Float64Array.from([2.5, 3.5]), doc: '' },
-      member_density: { shape: [3, 2], dtype: 'float64' as const, data: Float64Array.from([1, 2, 2, 2, 3, 5]), doc: '' },
+      density: { shape: [2], dtype: 'float64' as const, data: Float64Array.from([2, 3]), doc: '', dims: ['bin_x'] },
+      edges_x: { shape: [3], dtype: 'float64' as const, data: Float64Array.from([0, 1, 2]), doc: '', dims: ['edge_x'] },
+      density_q25: { shape: [2], dtype: 'float64' as const, data: Float64Array.from([1.5, 2]), doc: '', dims: ['bin_x'] },
+      density_q75: { shape: [2], dtype: 'float64' as const, data: Float64Array.from([2.5, 3.5]), doc: '', dims: ['bin_x'] },
+      member_density: { shape: [3, 2], dtype: 'float64' as const, data: Float64Array.from([1, 2, 2, 2, 3, 5]), doc: '', dims: ['member', 'bin_x'] },
     },
     scalars: {},
     notes: [],

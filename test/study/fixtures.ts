@@ -88,7 +88,7 @@ export function fieldStudy(): IrDocument {
 }
 
 function arr(shape: number[], data: Float64Array, doc: string): ResultArray {
-  return { shape, dtype: 'float64', data, doc };
+  return { shape, dtype: 'float64', data, doc, dims: shape.map((_, i) => `axis_${i}`) };
 }
 
 function gauss(x: number, m: number, s: number): number {

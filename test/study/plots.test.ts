@@ -123,9 +123,9 @@ describe('study/plots', function () {
     const V = Float64Array.from([1, 2, 3, 4, 10, 20, 30, 40]);
     const res = {
       arrays: {
-        V: { shape: [1, 2, 2, 2], dtype: 'float64' as const, data: V, doc: '' },
-        grid_x: { shape: [2], dtype: 'float64' as const, data: Float64Array.from([0, 1]), doc: '' },
-        t: { shape: [1], dtype: 'float64' as const, data: Float64Array.from([0.5]), doc: '' },
+        V: { shape: [1, 2, 2, 2], dtype: 'float64' as const, data: V, doc: '', dims: ['t', 'x', 'dim_i', 'dim_j'] },
+        grid_x: { shape: [2], dtype: 'float64' as const, data: Float64Array.from([0, 1]), doc: '', dims: ['x'] },
+        t: { shape: [1], dtype: 'float64' as const, data: Float64Array.from([0.5]), doc: '', dims: ['t'] },
       },
       scalars: {},
       notes: [],
