@@ -58,7 +58,7 @@ function run(step: string, cmd: string, args: string[], cwd: string): SpawnSyncR
 function copySources(to: string): void {
   const build = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
   const dirs = build.include.filter((p) => fs.existsSync(path.join(ROOT, p)) && fs.statSync(path.join(ROOT, p)).isDirectory());
-  for (const name of [...dirs, 'bin', 'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'tsconfig.json', 'tsconfig.build.json'])
+  for (const name of [...dirs, 'bin', 'python', 'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'CITATION.cff', 'tsconfig.json', 'tsconfig.build.json'])
     fs.cpSync(path.join(ROOT, name), path.join(to, name), {
       recursive: true,
       filter: (src) => !src.endsWith('.test.ts') && path.basename(src) !== 'node_modules', // editor/vscode may hold its own
@@ -121,10 +121,11 @@ describe('npm package: pack, install offline, run', function () {
     const info = (JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[])[0];
     const files = info.files.map((f) => f.path);
     expect(files, 'the CLI entry point').to.include.members(['bin/gtv.js', 'dist/cli/main.js', 'package.json', 'LICENSE', 'README.md', 'CHANGELOG.md']);
+    expect(files, 'the Python reader').to.include('python/gtv_results.py');
     expect(files, 'the worker-thread entry, loaded by URL').to.include('dist/runtime/fast/worker.js');
     expect(files, 'the IR schema, read by the runtime').to.include('dist/compiler/ir/schema.json');
     expect(files, 'the Prettier plugin').to.include('dist/editor/prettier/index.js');
-    const stray = files.filter((f) => !f.startsWith('dist/') && !f.startsWith('bin/') && !['package.json', 'LICENSE', 'README.md', 'CHANGELOG.md'].includes(f));
+    const stray = files.filter((f) => !f.startsWith('dist/') && !f.startsWith('bin/') && !['package.json', 'LICENSE', 'README.md', 'CHANGELOG.md', 'CITATION.cff', 'python/gtv_results.py'].includes(f));
     expect(stray, 'files outside what runs').to.deep.equal([]);
     expect(files.filter((f) => /\.test\.|\.map$|\.ts$/.test(f)), 'tests, source maps or TypeScript sources').to.deep.equal([]);
 
