@@ -39,8 +39,8 @@ import { posterior } from '../posterior.js';
 import { deriveSeed } from '../rng.js';
 import { targets } from '../models/linear.js';
 import { embed, ntkTheta, symEig, type NtkState } from '../models/ntk.js';
-import { design, vFactor, type CovEstimate } from './population.js';
-import type { DsmSamples } from '../models/dsm.js';
+import { vFactor, type CovEstimate } from './population.js';
+import { dsmSamples, type DsmSamples } from '../models/dsm.js';
 import { emptyResult, type KernelContext, type KernelOutput } from '../kernels/types.js';
 import { runParallel, shared } from '../fast/pool.js';
 import { mapTasks, sharedPopulation, type NtkMapJob } from './ntk-map-task.js';
@@ -174,7 +174,8 @@ function influence(N: number, D: number, K: number, lambda: Float64Array, ybar: 
 
 /** The Monte-Carlo design of ntkPopulation(state, N, seed); redrawing it gives the same points. */
 export function ntkDesign(state: NtkState, N: number, seed: number): DsmSamples {
-  return design(state.data, state.schedule, N, state.spec.t_range, deriveSeed(seed, 'ntk-population'));
+  const label = 'design';
+  return dsmSamples(state.data, state.schedule, N, state.spec.t_range, deriveSeed(seed, 'ntk-population'), { antithetic: true, label });
 }
 
 /** e_k(z) for every kept eigenpair (Nystrom extension). */
