@@ -9,7 +9,7 @@ import { posterior } from '../runtime/posterior.js';
 import { dsmSamples } from '../runtime/models/dsm.js';
 import { targets } from '../runtime/models/linear.js';
 import { embed, flowGain, makeNtkState, ntkTheta, symEig, type NtkNode } from '../runtime/models/ntk.js';
-import { ntkMuCov, ntkPopulation } from '../runtime/vkernel/ntk.js';
+import { ntkMean, ntkMuCov, ntkPopulation } from '../runtime/vkernel/ntk.js';
 import { modeValues, weightedKernelRow, type NtkPopulation } from '../runtime/vkernel/ntk.js';
 
 const vp = makeSchedule({ kind: 'forward', name: 'vp', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
@@ -65,7 +65,7 @@ for (let m = 0; m < designs; m++) {
 }
 const pop = ntkPopulation(st, N, 1);
 console.log(`P = ${P}, tau = ${tau}, ${designs} designs, Nystrom design N = ${N}`);
-console.log('| (x, t) | leverage lambda k(z, z) / P | trained (SE) | ridge-form V-kernel | V-kernel | trained / V-kernel |');
+console.log('| (x, t) | leverage lambda k(z, z) / P | trained (SE) | ridge-form V-kernel | V-kernel | trained / V-kernel | trained mean (SE) | continuum mean |');
 pts.forEach(([x, t], q) => {
   const mm = means[q];
   const n = mm.length;
@@ -76,7 +76,11 @@ pts.forEach(([x, t], q) => {
   const X = Float64Array.of(x);
   const pred = ntkMuCov(pop, X, t, X, t).cov[0];
   const lev = leverage(pop, X, t);
-  console.log(`| (${x}, ${t}) | ${lev.toFixed(2)} | ${tot.toExponential(2)} (${se.toExponential(1)}) | ${ridgeForm(pop, X, t).toExponential(2)} | ${pred.toExponential(2)} | ${(tot / pred).toFixed(2)} +- ${(se / pred).toFixed(2)} |`);
+  // The trained mean's SE: the spread of the per-design means H(z) E[x0 | z_i] over designs.
+  const mse = Math.sqrt(mm.reduce((a, b) => a + (b - avg) ** 2, 0) / (n - 1) / n);
+  const cols = [`(${x}, ${t})`, lev.toFixed(2), `${tot.toExponential(2)} (${se.toExponential(1)})`, ridgeForm(pop, X, t).toExponential(2), pred.toExponential(2)];
+  cols.push(`${(tot / pred).toFixed(2)} +- ${(se / pred).toFixed(2)}`, `${avg.toFixed(4)} (${mse.toFixed(4)})`, ntkMean(pop, X, t)[0].toFixed(4));
+  console.log(`| ${cols.join(' | ')} |`);
 });
 
 /** docs/theory.md 9.2's design term (exact for ridge filters), as the V-kernel had it before the filter's derivative. */
