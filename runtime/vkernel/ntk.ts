@@ -29,6 +29,10 @@
 //   weightedKernelRow(pop, x, t)  lambda_j k_tau(z, z_j) / N for every design point
 //   modeValues(pop, x, t)         e_k(z) for every kept eigenpair
 //   ntkMean(pop, x, t)            mubar_tau(z) [D]
+//   finiteMeanModes(pop)          the trained ensemble's mean to first order in 1/P, in modes [K, D]
+//                                 (meanModes + vkernel/ntk-mean-bias.ts; meanModes alone where
+//                                 that is skipped), cached per population
+//   ntkFiniteMean(pop, x, t)      that mean at z [D]: the mean of effective_sde's virtual models
 //   ntkModelPopulation(state)   the model's population (its design, seeded by the model), cached
 //   ntkVkernelMap                kernel branch of map.vkernel / map.vkernel_time_correlation; the
 //                                design is the model's `design` points (reported as mc_samples),
@@ -41,6 +45,7 @@ import { targets } from '../models/linear.js';
 import { embed, ntkTheta, symEig, type NtkState } from '../models/ntk.js';
 import { vFactor, type CovEstimate } from './population.js';
 import { dsmSamples, type DsmSamples } from '../models/dsm.js';
+import { ntkMeanBias } from './ntk-mean-bias.js';
 import { emptyResult, type KernelContext, type KernelOutput } from '../kernels/types.js';
 import { runParallel, shared } from '../fast/pool.js';
 import { mapTasks, sharedPopulation, type NtkMapJob } from './ntk-map-task.js';
@@ -223,6 +228,27 @@ export function ntkMean(pop: NtkPopulation, x: Float64Array, t: number): Float64
   const { D } = pop;
   const out = new Float64Array(D);
   for (let k = 0; k < ek.length; k++) for (let d = 0; d < D; d++) out[d] += ek[k] * pop.meanModes[k * D + d];
+  return out;
+}
+
+const finiteModes = new WeakMap<NtkPopulation, Float64Array>();
+
+export function finiteMeanModes(pop: NtkPopulation): Float64Array {
+  let m = finiteModes.get(pop);
+  if (!m) {
+    const bias = ntkMeanBias(pop.N, pop.D, pop.lambda, pop.ybar, pop.nu, pop.v, pop.state.spec.lr * pop.state.spec.tau, pop.P);
+    m = bias ? Float64Array.from(pop.meanModes, (x, i) => x + bias[i]) : pop.meanModes;
+    finiteModes.set(pop, m);
+  }
+  return m;
+}
+
+export function ntkFiniteMean(pop: NtkPopulation, x: Float64Array, t: number): Float64Array {
+  const ek = modeValues(pop, x, t);
+  const modes = finiteMeanModes(pop);
+  const { D } = pop;
+  const out = new Float64Array(D);
+  for (let k = 0; k < ek.length; k++) for (let d = 0; d < D; d++) out[d] += ek[k] * modes[k * D + d];
   return out;
 }
 
