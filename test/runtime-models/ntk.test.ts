@@ -181,7 +181,7 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
     }
   });
 
-  it("virtual NTK models have the V-kernel's mean and covariance (drawNtkCoef against ntkMean and ntkMuCov)", () => {
+  it("virtual NTK models have the V-kernel's covariance and the finite-P mean (drawNtkCoef against ntkFiniteMean and ntkMuCov)", () => {
     const st = makeNtkState({ ...ntkNode(2, 64), design: 80 }, two, vp);
     const pop = ntkPopulation(st, 80, 4);
     const field = ntkField(pop);
