@@ -1,5 +1,7 @@
 // V-kernel of an NTK model in the continuum (large-P) form of docs/theory.md 10, by Nystrom on a
-// Monte-Carlo design of N points z_j drawn like DSM samples (stratified times, as population.ts):
+// Monte-Carlo design of N points z_j drawn like DSM samples, antithetic (models/dsm.ts: pairs with
+// one stratified time and opposite noise, data points balanced along time), because the mean is
+// carried by the few heavy small-t points and an iid draw of those tilted it:
 //   operator (T f)(z) = <lambda Theta(z, .) f(.)>  ->  K_N = (1/N) Lambda^{1/2} Theta_NN Lambda^{1/2}
 //   = sum_k nu_k v_k v_k^T;  e_k(z_j) = sqrt(N) lambda_j^{-1/2} v_kj  (so <lambda e_k e_l> = delta_kl),
 //   e_k(z) = (nu_k sqrt N)^{-1} sum_j lambda_j^{1/2} Theta(z, z_j) v_kj   (Nystrom extension),
