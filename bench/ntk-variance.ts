@@ -2,14 +2,14 @@
 // The trained variance is computed exactly per design: given the DSM inputs (x_i, t_i) the model
 // is linear in the targets x0_i, so Var = E_design[sum_i H_i(z)^2 C_i] + Var_design[H(z) ybar]
 // (docs/theory.md 8): no target draws, far less noise than sampling models.
-//   npx tsx bench/ntk-variance.ts [P] [designs] [tau] [N]
+//   npx tsx bench/ntk-variance.ts [P] [designs] [tau] [N] [design seed]
 import { makeSchedule } from '../runtime/schedule.js';
 import { deriveSeed } from '../runtime/rng.js';
 import { posterior } from '../runtime/posterior.js';
 import { dsmSamples } from '../runtime/models/dsm.js';
 import { targets } from '../runtime/models/linear.js';
 import { embed, flowGain, makeNtkState, ntkTheta, symEig, type NtkNode } from '../runtime/models/ntk.js';
-import { ntkMuCov, ntkPopulation } from '../runtime/vkernel/ntk.js';
+import { ntkFiniteMean, ntkMean, ntkMuCov, ntkPopulation } from '../runtime/vkernel/ntk.js';
 import { modeValues, weightedKernelRow, type NtkPopulation } from '../runtime/vkernel/ntk.js';
 
 const vp = makeSchedule({ kind: 'forward', name: 'vp', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
@@ -17,7 +17,7 @@ const two = { points: Float64Array.from([-1, 1]), weights: Float64Array.from([0.
 const [P, designs, tau, N] = [Number(process.argv[2] ?? 128), Number(process.argv[3] ?? 100), Number(process.argv[4] ?? 1), Number(process.argv[5] ?? 400)];
 const node: NtkNode = { kind: 'model', name: 'n', data: 'd', forward: 'f', type: 'ntk', depth: 1, samples: P, tau, lr: 1, design: N, t_range: [1e-2, 1], seed: 3 };
 const st = makeNtkState(node, two, vp);
-const pts: [number, number][] = [[0, 0.05], [0.3, 0.1], [0, 0.3], [0.8, 0.05]];
+const pts: [number, number][] = [[0, 0.05], [0.3, 0.1], [0, 0.3], [0.8, 0.05], [0.8, 0.3]];
 const e = 3;
 const noiseT = pts.map(() => [] as number[]);
 const means = pts.map(() => [] as number[]);
@@ -63,9 +63,9 @@ for (let m = 0; m < designs; m++) {
     means[q].push(mu);
   });
 }
-const pop = ntkPopulation(st, N, 1);
-console.log(`P = ${P}, tau = ${tau}, ${designs} designs, Nystrom design N = ${N}`);
-console.log('| (x, t) | leverage lambda k(z, z) / P | trained (SE) | ridge-form V-kernel | V-kernel | trained / V-kernel |');
+const pop = ntkPopulation(st, N, Number(process.argv[6] ?? 1));
+console.log(`P = ${P}, tau = ${tau}, ${designs} designs, Nystrom design N = ${N} (seed ${process.argv[6] ?? 1})`);
+console.log('| (x, t) | leverage lambda k(z, z) / P | trained (SE) | ridge-form V-kernel | V-kernel | trained / V-kernel | trained mean (SE) | continuum mean | first-order finite-P mean |');
 pts.forEach(([x, t], q) => {
   const mm = means[q];
   const n = mm.length;
@@ -76,7 +76,11 @@ pts.forEach(([x, t], q) => {
   const X = Float64Array.of(x);
   const pred = ntkMuCov(pop, X, t, X, t).cov[0];
   const lev = leverage(pop, X, t);
-  console.log(`| (${x}, ${t}) | ${lev.toFixed(2)} | ${tot.toExponential(2)} (${se.toExponential(1)}) | ${ridgeForm(pop, X, t).toExponential(2)} | ${pred.toExponential(2)} | ${(tot / pred).toFixed(2)} +- ${(se / pred).toFixed(2)} |`);
+  // The trained mean's SE: the spread of the per-design means H(z) E[x0 | z_i] over designs.
+  const mse = Math.sqrt(mm.reduce((a, b) => a + (b - avg) ** 2, 0) / (n - 1) / n);
+  const cols = [`(${x}, ${t})`, lev.toFixed(2), `${tot.toExponential(2)} (${se.toExponential(1)})`, ridgeForm(pop, X, t).toExponential(2), pred.toExponential(2)];
+  cols.push(`${(tot / pred).toFixed(2)} +- ${(se / pred).toFixed(2)}`, `${avg.toFixed(4)} (${mse.toFixed(4)})`, ntkMean(pop, X, t)[0].toFixed(4), ntkFiniteMean(pop, X, t)[0].toFixed(4));
+  console.log(`| ${cols.join(' | ')} |`);
 });
 
 /** docs/theory.md 9.2's design term (exact for ridge filters), as the V-kernel had it before the filter's derivative. */

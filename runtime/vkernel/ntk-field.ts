@@ -1,5 +1,5 @@
-// Gaussian-field virtual NTK models of the effective SDE (docs/theory.md 6.3, 10): mu(z) = mubar_tau(z) +
-// a Gaussian field with the covariance of vkernel/ntk.ts ntkMuCov,
+// Gaussian-field virtual NTK models of the effective SDE (docs/theory.md 6.3, 10): mu(z) = the
+// trained ensemble's mean to first order in 1/P (vkernel/ntk.ts finiteMeanModes) + a Gaussian field with the covariance of vkernel/ntk.ts ntkMuCov,
 //   Cov[mu(z), mu(z')] = (1/P) { N sum_j w_j(z) w_j(z') C_j + <phi(z; .) phi(z'; .)> - <phi(z)> <phi(z')> },
 //   w_j(z) = lambda_j k_tau(z, z_j) / N,  phi(z; z_j) = sum_k e_k(z) infl_jk  (vkernel/ntk.ts),
 // drawn exactly (for the design) as
@@ -20,7 +20,7 @@
 
 import { deriveSeed, normals } from '../rng.js';
 import { noiseFactors } from './population.js';
-import type { NtkPopulation } from './ntk.js';
+import { finiteMeanModes, type NtkPopulation } from './ntk.js';
 
 export interface NtkField {
   N: number;
@@ -41,8 +41,8 @@ export interface NtkField {
 }
 
 export function ntkField(pop: NtkPopulation): NtkField {
-  const { N, D, P, lambda, noise, nu, v, f, meanModes, infl } = pop;
-  return { N, D, P, K: nu.length, lambda, noiseChol: noiseFactors(noise, N, D), v, nu, f, meanModes, infl };
+  const { N, D, P, lambda, noise, nu, v, f, infl } = pop;
+  return { N, D, P, K: nu.length, lambda, noiseChol: noiseFactors(noise, N, D), v, nu, f, meanModes: finiteMeanModes(pop), infl };
 }
 
 export function modeCoef(field: Pick<NtkField, 'N' | 'D' | 'K' | 'lambda' | 'v' | 'nu'>, beta: Float64Array): Float64Array {

@@ -1,5 +1,7 @@
 // V-kernel of an NTK model in the continuum (large-P) form of docs/theory.md 10, by Nystrom on a
-// Monte-Carlo design of N points z_j drawn like DSM samples (stratified times, as population.ts):
+// Monte-Carlo design of N points z_j drawn like DSM samples, antithetic (models/dsm.ts: pairs with
+// one stratified time and opposite noise, data points balanced along time), because the mean is
+// carried by the few heavy small-t points and an iid draw of those tilted it:
 //   operator (T f)(z) = <lambda Theta(z, .) f(.)>  ->  K_N = (1/N) Lambda^{1/2} Theta_NN Lambda^{1/2}
 //   = sum_k nu_k v_k v_k^T;  e_k(z_j) = sqrt(N) lambda_j^{-1/2} v_kj  (so <lambda e_k e_l> = delta_kl),
 //   e_k(z) = (nu_k sqrt N)^{-1} sum_j lambda_j^{1/2} Theta(z, z_j) v_kj   (Nystrom extension),
@@ -29,6 +31,10 @@
 //   weightedKernelRow(pop, x, t)  lambda_j k_tau(z, z_j) / N for every design point
 //   modeValues(pop, x, t)         e_k(z) for every kept eigenpair
 //   ntkMean(pop, x, t)            mubar_tau(z) [D]
+//   finiteMeanModes(pop)          the trained ensemble's mean to first order in 1/P, in modes [K, D]
+//                                 (meanModes + vkernel/ntk-mean-bias.ts; meanModes alone where
+//                                 that is skipped), cached per population
+//   ntkFiniteMean(pop, x, t)      that mean at z [D]: the mean of effective_sde's virtual models
 //   ntkModelPopulation(state)   the model's population (its design, seeded by the model), cached
 //   ntkVkernelMap                kernel branch of map.vkernel / map.vkernel_time_correlation; the
 //                                design is the model's `design` points (reported as mc_samples),
@@ -39,8 +45,9 @@ import { posterior } from '../posterior.js';
 import { deriveSeed } from '../rng.js';
 import { targets } from '../models/linear.js';
 import { embed, ntkTheta, symEig, type NtkState } from '../models/ntk.js';
-import { design, vFactor, type CovEstimate } from './population.js';
-import type { DsmSamples } from '../models/dsm.js';
+import { vFactor, type CovEstimate } from './population.js';
+import { dsmSamples, type DsmSamples } from '../models/dsm.js';
+import { ntkMeanBias } from './ntk-mean-bias.js';
 import { emptyResult, type KernelContext, type KernelOutput } from '../kernels/types.js';
 import { runParallel, shared } from '../fast/pool.js';
 import { mapTasks, sharedPopulation, type NtkMapJob } from './ntk-map-task.js';
@@ -174,7 +181,8 @@ function influence(N: number, D: number, K: number, lambda: Float64Array, ybar: 
 
 /** The Monte-Carlo design of ntkPopulation(state, N, seed); redrawing it gives the same points. */
 export function ntkDesign(state: NtkState, N: number, seed: number): DsmSamples {
-  return design(state.data, state.schedule, N, state.spec.t_range, deriveSeed(seed, 'ntk-population'));
+  const label = 'design';
+  return dsmSamples(state.data, state.schedule, N, state.spec.t_range, deriveSeed(seed, 'ntk-population'), { antithetic: true, label });
 }
 
 /** e_k(z) for every kept eigenpair (Nystrom extension). */
@@ -222,6 +230,27 @@ export function ntkMean(pop: NtkPopulation, x: Float64Array, t: number): Float64
   const { D } = pop;
   const out = new Float64Array(D);
   for (let k = 0; k < ek.length; k++) for (let d = 0; d < D; d++) out[d] += ek[k] * pop.meanModes[k * D + d];
+  return out;
+}
+
+const finiteModes = new WeakMap<NtkPopulation, Float64Array>();
+
+export function finiteMeanModes(pop: NtkPopulation): Float64Array {
+  let m = finiteModes.get(pop);
+  if (!m) {
+    const bias = ntkMeanBias(pop.N, pop.D, pop.lambda, pop.ybar, pop.nu, pop.v, pop.state.spec.lr * pop.state.spec.tau, pop.P);
+    m = bias ? Float64Array.from(pop.meanModes, (x, i) => x + bias[i]) : pop.meanModes;
+    finiteModes.set(pop, m);
+  }
+  return m;
+}
+
+export function ntkFiniteMean(pop: NtkPopulation, x: Float64Array, t: number): Float64Array {
+  const ek = modeValues(pop, x, t);
+  const modes = finiteMeanModes(pop);
+  const { D } = pop;
+  const out = new Float64Array(D);
+  for (let k = 0; k < ek.length; k++) for (let d = 0; d < D; d++) out[d] += ek[k] * modes[k * D + d];
   return out;
 }
 

@@ -3,7 +3,7 @@ import type { IrSample } from '../../compiler/ir/types.js';
 import { makeNtkState, ntkTheta, type NtkNode } from '../../runtime/models/ntk.js';
 import { ntkEffectiveSde, ntkEnsemble } from '../../runtime/samplers/ntk-members.js';
 import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/fast/pool.js';
-import { flowDividedDifference, ntkMean, ntkModelPopulation, ntkMuCov, ntkPopulation, ntkVkernelMap, weightedKernelRow } from '../../runtime/vkernel/ntk.js';
+import { finiteMeanModes, flowDividedDifference, ntkFiniteMean, ntkMean, ntkModelPopulation, ntkMuCov, ntkPopulation, ntkVkernelMap, weightedKernelRow } from '../../runtime/vkernel/ntk.js';
 import type { IrMap } from '../../compiler/ir/types.js';
 import { drawNtkCoef, ntkField } from '../../runtime/vkernel/ntk-field.js';
 import { ntkEvaluator } from '../../runtime/models/ntk.js';
@@ -11,6 +11,7 @@ import { memorizedFraction } from '../../runtime/metrics.js';
 import { normals } from '../../runtime/rng.js';
 import { selectBackend } from '../../runtime/backend.js';
 import { vp } from './setup.js';
+import { dsmSamples } from '../../runtime/models/dsm.js';
 
 // Two points: a barely trained network (mu_hat ~ 0) sends every sample to the gap at 0, so
 // "memorizes more" cannot be confused with collapsing onto a training point.
@@ -180,7 +181,7 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
     }
   });
 
-  it("virtual NTK models have the V-kernel's mean and covariance (drawNtkCoef against ntkMean and ntkMuCov)", () => {
+  it("virtual NTK models have the V-kernel's covariance and the finite-P mean (drawNtkCoef against ntkFiniteMean and ntkMuCov)", () => {
     const st = makeNtkState({ ...ntkNode(2, 64), design: 80 }, two, vp);
     const pop = ntkPopulation(st, 80, 4);
     const field = ntkField(pop);
@@ -214,8 +215,12 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
     const Vbb = ntkMuCov(pop, B, tb, B, tb).cov[0];
     const Vab = ntkMuCov(pop, A, ta, B, tb).cov[0];
     // Gaussian draws: SE of a variance sqrt(2/n) V (2.6%), of a mean sqrt(V/n); 4 SE.
-    expect(ma, 'mean at a').to.be.closeTo(ntkMean(pop, A, ta)[0], 4 * Math.sqrt(Vaa / n));
-    expect(mb, 'mean at b').to.be.closeTo(ntkMean(pop, B, tb)[0], 4 * Math.sqrt(Vbb / n));
+    // the field's mean is the finite-P mean (its shift from mubar, 0.002 here, is below these SEs;
+    // ntk-mean-bias.test.ts resolves it), so check the field carries it
+    expect(ntkFiniteMean(pop, B, tb)[0]).to.not.be.closeTo(ntkMean(pop, B, tb)[0], 1e-4);
+    expect([...field.meanModes]).to.deep.equal([...finiteMeanModes(pop)]);
+    expect(ma, 'mean at a').to.be.closeTo(ntkFiniteMean(pop, A, ta)[0], 4 * Math.sqrt(Vaa / n));
+    expect(mb, 'mean at b').to.be.closeTo(ntkFiniteMean(pop, B, tb)[0], 4 * Math.sqrt(Vbb / n));
     expect(caa / Vaa, 'variance at a').to.be.closeTo(1, 4 * Math.sqrt(2 / n));
     expect(cbb / Vbb, 'variance at b').to.be.closeTo(1, 4 * Math.sqrt(2 / n));
     expect(cab, 'covariance a, b').to.be.closeTo(Vab, 4 * Math.sqrt((Vaa * Vbb + Vab * Vab) / n));
@@ -247,6 +252,46 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
     const theory = moment(ntkEffectiveSde({ ...common, method: 'effective_sde', variant: 'gaussian_field', mc_samples: 200 }, st));
     const se = Math.hypot(trained.se, theory.se);
     expect(Math.abs(trained.mean - theory.mean), `trained ${trained.mean} +- ${trained.se}, theory ${theory.mean} +- ${theory.se}`).to.be.below(4 * se);
+  });
+
+  it('on data symmetric about 0 the continuum mean is odd in x: mubar(0, t) = 0 to 1e-9 (antithetic design)', () => {
+    // An iid design left mubar(0, t) at 0.02-0.16 (tau = 0.1, N = 1000, three design seeds): the
+    // few small-t design points, which carry most of the lambda weight, fell unevenly on -1 and 1.
+    for (const tau of [0.1, 1]) {
+      const pop = ntkPopulation(makeNtkState(ntkNode(tau, 64), two, vp), 120, 5);
+      for (const t of [0.02, 0.05, 0.3]) {
+        expect(Math.abs(ntkMean(pop, Float64Array.of(0), t)[0]), `tau ${tau}, t ${t}`).to.be.below(1e-9);
+        expect(Math.abs(ntkFiniteMean(pop, Float64Array.of(0), t)[0]), `finite P: tau ${tau}, t ${t}`).to.be.below(1e-9);
+        const a = ntkMean(pop, Float64Array.of(0.4), t)[0];
+        expect(ntkMean(pop, Float64Array.of(-0.4), t)[0], `odd at x = 0.4, tau ${tau}, t ${t}`).to.be.closeTo(-a, 1e-9 * (1 + Math.abs(a)));
+      }
+    }
+  });
+
+  it('the antithetic design keeps each sample\'s law: pairs share t, opposite noise, components in proportion', () => {
+    const three = { points: Float64Array.from([-1, 0.5, 2]), weights: Float64Array.from([0.2, 0.3, 0.5]), M: 3, dim: 1 };
+    const N = 4096;
+    const s = dsmSamples(three, vp, N, [0.01, 1], 9, { antithetic: true });
+    const count = [0, 0, 0];
+    let noiseSum = 0;
+    let noiseSq = 0;
+    for (let i = 0; i < N; i++) {
+      count[three.points.indexOf(s.x0[i])]++;
+      const xi = (s.x[i] - vp.alpha(s.t[i]) * s.x0[i]) / Math.sqrt(vp.s2(s.t[i]));
+      noiseSum += xi;
+      noiseSq += xi * xi;
+      if (i % 2) {
+        expect(s.t[i]).to.equal(s.t[i - 1]);
+        const prev = (s.x[i - 1] - vp.alpha(s.t[i]) * s.x0[i - 1]) / Math.sqrt(vp.s2(s.t[i]));
+        expect(xi).to.be.closeTo(-prev, 1e-9);
+      }
+    }
+    // van der Corput: every 2^m block is balanced, so counts are within a few of N w
+    [0.2, 0.3, 0.5].forEach((w, c) => expect(count[c], `component ${c}`).to.be.closeTo(N * w, 4));
+    expect(noiseSum).to.be.closeTo(0, 1e-9);
+    expect(noiseSq / N, 'noise variance').to.be.closeTo(1, 4 * Math.sqrt(2 / N));
+    // stratified pairs: the first half of the samples holds the first half of t_range
+    expect(Math.max(...s.t.subarray(0, N / 2))).to.be.at.most(0.01 + 0.99 / 2);
   });
 
   it('the NTK V-kernel map gives the same bytes on 1 and 2 threads (blocks shared with a worker) and equals ntkMuCov', () => {

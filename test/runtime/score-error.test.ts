@@ -6,9 +6,7 @@ import { KERNELS } from '../../runtime/kernels/index.js';
 import { posterior } from '../../runtime/posterior.js';
 import { makeSchedule } from '../../runtime/schedule.js';
 import { makeNtkState, type NtkNode } from '../../runtime/models/ntk.js';
-import { ntkPopulation } from '../../runtime/vkernel/ntk.js';
-import { design } from '../../runtime/vkernel/population.js';
-import { deriveSeed } from '../../runtime/rng.js';
+import { ntkDesign, ntkPopulation } from '../../runtime/vkernel/ntk.js';
 import { ntkMean } from '../../runtime/maps/ntk-mean.js';
 import { dataNode, docOf, useWasm, VP } from './helpers.js';
 
@@ -121,7 +119,7 @@ describe('runtime map.score_error', function () {
     const state = makeNtkState(spec, set, schedule);
     const pop = ntkPopulation(state, 150, 9);
     const mu = ntkMean(state, pop, 9);
-    const s = design(set, schedule, 150, spec.t_range, deriveSeed(9, 'ntk-population'));
+    const s = ntkDesign(state, 150, 9);
     for (const j of [0, 40, 149]) {
       const x = s.x.subarray(j, j + 1);
       const ybar = posterior(set, schedule, s.t[j], x, ['mean']).mean![0];
