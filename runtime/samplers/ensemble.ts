@@ -135,6 +135,18 @@ function shareSource(d: TransposeSource): TransposeSource {
 
 /** Member m's DSM samples and targets, drawn exactly as state.train(m) draws them. */
 function trainInputs(state: LinearState, members: number): TrainInputs {
+  return { kind: 'train', ridge: state.spec.ridge, ...trainingSets(state, state.spec.parametrization, members) };
+}
+
+/**
+ * The DSM training sets of members 0..members-1 (linear and NTK ensembles), in shared memory for
+ * the threads: per member, member-major, x [P, dim], t [P], lambda [P] and targets Y [P, dim].
+ */
+export function trainingSets(
+  state: Pick<LinearState, 'data' | 'schedule' | 'dim'> & { spec: { samples: number; t_range: LinearState['spec']['t_range']; seed: number } },
+  parametrization: Parameters<typeof targets>[2],
+  members: number,
+): { P: number; x: Float64Array; t: Float64Array; lambda: Float64Array; Y: Float64Array } {
   const { spec, data, schedule, dim } = state;
   const P = spec.samples;
   const x = new Float64Array(new SharedArrayBuffer(8 * members * P * dim));
@@ -143,13 +155,13 @@ function trainInputs(state: LinearState, members: number): TrainInputs {
   const Y = new Float64Array(new SharedArrayBuffer(8 * members * P * dim));
   for (let m = 0; m < members; m++) {
     const s = dsmSamples(data, schedule, P, spec.t_range, deriveSeed(spec.seed, 'member', m));
-    const tg = targets(s, schedule, spec.parametrization);
+    const tg = targets(s, schedule, parametrization);
     x.set(s.x, m * P * dim);
     t.set(s.t, m * P);
     lambda.set(tg.lambda, m * P);
     Y.set(tg.Y, m * P * dim);
   }
-  return { kind: 'train', P, ridge: spec.ridge, x, t, lambda, Y };
+  return { P, x, t, lambda, Y };
 }
 
 export function quantile(sorted: ArrayLike<number>, q: number): number {

@@ -13,8 +13,6 @@ import type { IrSample } from '../../compiler/ir/types.js';
 import { deriveSeed } from '../rng.js';
 import { timeGrid } from '../timegrid.js';
 import type { KernelContext, KernelOutput } from '../kernels/types.js';
-import { dsmSamples } from '../models/dsm.js';
-import { targets } from '../models/linear.js';
 import type { NtkState } from '../models/ntk.js';
 import { stepPlan } from '../fast/steps.js';
 import { runParallel, shared } from '../fast/pool.js';
@@ -22,7 +20,7 @@ import type { NtkMemberJob, NtkTrainInputs, NtkVirtualInputs } from '../fast/ntk
 import { ntkField, type NtkField } from '../vkernel/ntk-field.js';
 import { ntkModelPopulation } from '../vkernel/ntk.js';
 import { NonFiniteError } from '../errors.js';
-import { membersOutput, type MembersOut } from './ensemble.js';
+import { membersOutput, trainingSets, type MembersOut } from './ensemble.js';
 
 type EnsembleNode = Extract<IrSample, { method: 'ensemble' }>;
 type SdeNode = Extract<IrSample, { method: 'effective_sde' }>;
@@ -86,23 +84,9 @@ export function runNtkMembers(
   return { samples: job.samples.slice(), memberDensity: job.density.slice(), binCount };
 }
 
-/** Member m's DSM samples and targets, drawn exactly as state.train(m) draws them. */
+/** Member m's DSM samples and targets (denoiser targets), drawn exactly as state.train(m) draws them. */
 function trainInputs(state: NtkState, members: number): NtkTrainInputs {
-  const { spec, data, schedule, dim } = state;
-  const P = spec.samples;
-  const x = new Float64Array(new SharedArrayBuffer(8 * members * P * dim));
-  const t = new Float64Array(new SharedArrayBuffer(8 * members * P));
-  const lambda = new Float64Array(new SharedArrayBuffer(8 * members * P));
-  const Y = new Float64Array(new SharedArrayBuffer(8 * members * P * dim));
-  for (let m = 0; m < members; m++) {
-    const s = dsmSamples(data, schedule, P, spec.t_range, deriveSeed(spec.seed, 'member', m));
-    const tg = targets(s, schedule, 'denoiser');
-    x.set(s.x, m * P * dim);
-    t.set(s.t, m * P);
-    lambda.set(tg.lambda, m * P);
-    Y.set(tg.Y, m * P * dim);
-  }
-  return { kind: 'train', P, x, t, lambda, Y };
+  return { kind: 'train', ...trainingSets(state, 'denoiser', members) };
 }
 
 /** The field's arrays in shared memory (read by every thread, copied once). */
