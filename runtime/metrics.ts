@@ -178,26 +178,22 @@ export function mmd2(
   const blocks: MmdBlocks | undefined = groups
     ? { xx: new Float64Array(Gx * Gx), yy: new Float64Array(Gy * Gy), xy: new Float64Array(Gx * Gy), cx: new Float64Array(Gx), cy: new Float64Array(Gy) }
     : undefined;
-  let xx = 0;
-  for (let i = 0; i < n; i++)
-    for (let j = i + 1; j < n; j++) {
-      const e = Math.exp(g * d2(X, i, X, j));
-      xx += e;
-      if (blocks) {
-        blocks.xx[gx![i] * Gx + gx![j]] += e;
-        blocks.xx[gx![j] * Gx + gx![i]] += e;
+  // Sum of k over the unordered pairs of one set's kept rows, and (with groups) by group pair.
+  const within = (A: ArrayLike<number>, count: number, grp: Int32Array | null, G: number, S: Float64Array | undefined) => {
+    let sum = 0;
+    for (let i = 0; i < count; i++)
+      for (let j = i + 1; j < count; j++) {
+        const e = Math.exp(g * d2(A, i, A, j));
+        sum += e;
+        if (S) {
+          S[grp![i] * G + grp![j]] += e;
+          S[grp![j] * G + grp![i]] += e;
+        }
       }
-    }
-  let yy = 0;
-  for (let i = 0; i < m; i++)
-    for (let j = i + 1; j < m; j++) {
-      const e = Math.exp(g * d2(Y, i, Y, j));
-      yy += e;
-      if (blocks) {
-        blocks.yy[gy![i] * Gy + gy![j]] += e;
-        blocks.yy[gy![j] * Gy + gy![i]] += e;
-      }
-    }
+    return sum;
+  };
+  const xx = within(X, n, gx, Gx, blocks?.xx);
+  const yy = within(Y, m, gy, Gy, blocks?.yy);
   let xy = 0;
   for (let i = 0; i < n; i++)
     for (let j = 0; j < m; j++) {

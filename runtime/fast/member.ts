@@ -12,6 +12,7 @@
 //   memberWeights(job, prep, m): W [D, F]
 //   initialDraws(job, m): the initial state x_T of member m, equal to samplers/common.ts
 //                         initialState (float32-rounded, then float64)
+//   storeMember(job, m, x): member m's final state and histogram into the shared outputs
 //
 // Fast path: features that are a product of time factors and at most two one-axis space factors
 // (fast/particles.ts). Anything else is integrated through models/linear-eval.ts in blocks.
@@ -55,8 +56,8 @@ export interface OmegaInputs {
   seeds: Float64Array;
 }
 
-export interface MemberJob {
-  tree: IrFeatureTree;
+/** What every ensemble member's sampling needs (linear here, NTK in fast/ntk-member.ts). */
+export interface MemberSampling {
   dim: number;
   draws: number;
   plan: StepPlan;
@@ -66,9 +67,14 @@ export interface MemberJob {
   seeds: Float64Array;
   histogram: IrHistogram | null;
   binCount: number;
-  weights: { kind: 'given'; W: Float64Array } | TrainInputs | OmegaInputs;
+  /** Outputs, member-major: samples [members, draws, dim], density [members, binCount]. */
   samples: Float32Array;
   density: Float64Array;
+}
+
+export interface MemberJob extends MemberSampling {
+  tree: IrFeatureTree;
+  weights: { kind: 'given'; W: Float64Array } | TrainInputs | OmegaInputs;
 }
 
 export interface Prepared {
@@ -125,7 +131,7 @@ export function memberWeights(job: MemberJob, prep: Prepared, m: number): Float6
   return ridgeFit(Phi, P, F, lambda, Y, D, w.ridge, { gram });
 }
 
-export function initialDraws(job: Pick<MemberJob, 'dim' | 'draws' | 'init' | 'seeds'>, m: number): Float64Array {
+export function initialDraws(job: MemberSampling, m: number): Float64Array {
   const { dim, draws } = job;
   const { sd, L } = job.init;
   const z = normals(job.seeds[m], draws * dim);
@@ -148,11 +154,16 @@ export function runMember(job: MemberJob, prep: Prepared, m: number): number {
   const x = initialDraws(job, m);
   const bad = prep.space ? fused(job, prep, W, x) : blocked(job, prep, W, x);
   if (bad >= 0) return bad;
+  storeMember(job, m, x);
+  return -1;
+}
+
+/** Member m's final state x [draws, dim] into the shared samples, and its histogram. */
+export function storeMember(job: MemberSampling, m: number, x: Float64Array): void {
   const { dim, draws } = job;
   const out = job.samples.subarray(m * draws * dim, (m + 1) * draws * dim);
   for (let i = 0; i < out.length; i++) out[i] = x[i];
   if (job.histogram) job.density.set(histogram(out, draws, dim, job.histogram).density, m * job.binCount);
-  return -1;
 }
 
 /** Wv_e = G_e (W contracted with the time factors at t_e), then the fused loop. */

@@ -9,22 +9,12 @@
 //   interface NtkMemberJob
 //   runNtkMember(job, m): number   -1, or the step at which the state became non-finite
 
-import type { IrHistogram } from '../../compiler/ir/types.js';
 import { fitNtk, ntkEvaluator, type NtkParams } from '../models/ntk.js';
 import { drawNtkCoef, type NtkField } from '../vkernel/ntk-field.js';
-import { histogram } from '../histogram.js';
-import { initialDraws, integrateBlocked } from './member.js';
-import type { StepPlan } from './steps.js';
+import { initialDraws, integrateBlocked, storeMember, type MemberSampling, type TrainInputs } from './member.js';
 
-/** Trained members: per member, member-major, x [P, dim], t [P], lambda [P], Y [P, dim]. */
-export interface NtkTrainInputs {
-  kind: 'train';
-  P: number;
-  x: Float64Array;
-  t: Float64Array;
-  lambda: Float64Array;
-  Y: Float64Array;
-}
+/** Trained members: the DSM training sets of fast/member.ts (no ridge: gradient flow). */
+export type NtkTrainInputs = Omit<TrainInputs, 'ridge'>;
 
 /** Virtual members: the field on the design Z [N, dim+2], one seed per member. */
 export interface NtkVirtualInputs {
@@ -34,19 +24,9 @@ export interface NtkVirtualInputs {
   seeds: Float64Array;
 }
 
-export interface NtkMemberJob {
+export interface NtkMemberJob extends MemberSampling {
   spec: NtkParams;
-  dim: number;
-  draws: number;
-  plan: StepPlan;
-  init: { sd: number; L: Float64Array | null };
-  /** Initial-state seed per member. */
-  seeds: Float64Array;
-  histogram: IrHistogram | null;
-  binCount: number;
   model: NtkTrainInputs | NtkVirtualInputs;
-  samples: Float32Array;
-  density: Float64Array;
 }
 
 function memberModel(job: NtkMemberJob, m: number) {
@@ -71,9 +51,6 @@ export function runNtkMember(job: NtkMemberJob, m: number): number {
   const none = new Float64Array(0);
   const bad = integrateBlocked(job.plan, job.dim, job.draws, (t) => evaluator.atTime(none, t), x);
   if (bad >= 0) return bad;
-  const { dim, draws } = job;
-  const out = job.samples.subarray(m * draws * dim, (m + 1) * draws * dim);
-  for (let i = 0; i < out.length; i++) out[i] = x[i];
-  if (job.histogram) job.density.set(histogram(out, draws, dim, job.histogram).density, m * job.binCount);
+  storeMember(job, m, x);
   return -1;
 }
