@@ -1,27 +1,81 @@
 // Pointwise variance of trained NTK models against the V-kernel (docs/theory-checks.md 6).
 // The trained variance is computed exactly per design: given the DSM inputs (x_i, t_i) the model
 // is linear in the targets x0_i, so Var = E_design[sum_i H_i(z)^2 C_i] + Var_design[H(z) ybar]
-// (docs/theory.md 8): no target draws, far less noise than sampling models.
-//   npx tsx bench/ntk-variance.ts [P] [designs] [tau] [N] [design seed]
+// (docs/theory.md 8; vkernel/ntk-exact.ts): no target draws, far less noise than sampling models.
+//   npx tsx bench/ntk-variance.ts [P] [designs] [tau] [N] [design seed] [population]
+// population 'continuum' (default): designs are P DSM draws, as trained members get them.
+// population 'design': the N-point Nystrom design is the whole population (uniform over its atoms)
+// and designs are P draws from it with replacement. The V-kernel is then the exact first-order
+// (large-P) limit for that population, with no Nystrom error: P Var_trained -> P V as P grows
+// checks the implementation, and the P at which the ratio reaches 1 shows the finite-P regime.
+// Columns: lev(z) = lambda k_tau(z, z) / P at the evaluation point; lev(train) = the leverage
+// (self-influence, ntk-exact.ts) of the training samples, averaged with the weights H_i(z)^2 C_i
+// with which they carry the target-noise variance at z; F_eff = trace of the hat matrix.
 import { makeSchedule } from '../runtime/schedule.js';
 import { deriveSeed } from '../runtime/rng.js';
 import { posterior } from '../runtime/posterior.js';
 import { dsmSamples } from '../runtime/models/dsm.js';
 import { targets } from '../runtime/models/linear.js';
-import { embed, flowGain, makeNtkState, ntkTheta, symEig, type NtkNode } from '../runtime/models/ntk.js';
-import { ntkFiniteMean, ntkMean, ntkMuCov, ntkPopulation } from '../runtime/vkernel/ntk.js';
-import { modeValues, weightedKernelRow, type NtkPopulation } from '../runtime/vkernel/ntk.js';
+import { embed, makeNtkState, type NtkNode } from '../runtime/models/ntk.js';
+import { modeValues, ntkFiniteMean, ntkMean, ntkMuCov, ntkPopulation, weightedKernelRow, type NtkPopulation } from '../runtime/vkernel/ntk.js';
+import { designMoments, ensembleVariance, resampledDesign, type Design } from '../runtime/vkernel/ntk-exact.js';
 
 const vp = makeSchedule({ kind: 'forward', name: 'vp', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
 const two = { points: Float64Array.from([-1, 1]), weights: Float64Array.from([0.5, 0.5]), M: 2, dim: 1 };
-const [P, designs, tau, N] = [Number(process.argv[2] ?? 128), Number(process.argv[3] ?? 100), Number(process.argv[4] ?? 1), Number(process.argv[5] ?? 400)];
+const arg = (i: number, d: number) => Number(process.argv[i] ?? d);
+const [P, designs, tau, N, seed] = [arg(2, 128), arg(3, 100), arg(4, 1), arg(5, 400), arg(6, 1)];
+const population = process.argv[7] ?? 'continuum';
+if (population !== 'continuum' && population !== 'design') throw new Error(`population must be 'continuum' or 'design', got '${population}'`);
 const node: NtkNode = { kind: 'model', name: 'n', data: 'd', forward: 'f', type: 'ntk', depth: 1, samples: P, tau, lr: 1, design: N, t_range: [1e-2, 1], seed: 3 };
 const st = makeNtkState(node, two, vp);
+const pop = ntkPopulation(st, N, seed);
 const pts: [number, number][] = [[0, 0.05], [0.3, 0.1], [0, 0.3], [0.8, 0.05], [0.8, 0.3]];
+const Q = pts.length;
 const e = 3;
+const U = new Float64Array(Q * e);
+pts.forEach(([x, t], q) => embed([x], t, 1, node.t_range, U, q * e));
 const noiseT = pts.map(() => [] as number[]);
 const means = pts.map(() => [] as number[]);
+const levNum = new Float64Array(Q);
+const levDen = new Float64Array(Q);
+let fEff = 0;
+let levMax = 0;
 for (let m = 0; m < designs; m++) {
+  const d = population === 'continuum' ? continuumDesign(m) : resampledDesign(pop, P, deriveSeed(seed, 'resample', m));
+  const { mean, noise, self, H } = designMoments(d, node.depth, (node.lr * tau) / P, U, Q);
+  for (let a = 0; a < d.n; a++) {
+    fEff += self[a] / designs;
+    levMax = Math.max(levMax, self[a] / d.mult[a]);
+  }
+  for (let q = 0; q < Q; q++) {
+    noiseT[q].push(noise[q]);
+    means[q].push(mean[q]);
+  }
+  // lev(train): the samples' leverage weighted by H_a(z)^2 C_a / m_a, their share of the noise term.
+  for (let q = 0; q < Q; q++)
+    for (let a = 0; a < d.n; a++) {
+      const w = (H[q * d.n + a] ** 2 * d.C[a]) / d.mult[a];
+      levNum[q] += (w * self[a]) / d.mult[a];
+      levDen[q] += w;
+    }
+}
+console.log(`P = ${P}, tau = ${tau}, ${designs} designs, Nystrom design N = ${N} (seed ${seed}), population: ${population}`);
+console.log(`F_eff = trace of the hat matrix = ${fEff.toFixed(2)} (F_eff / P = ${(fEff / P).toFixed(3)}); largest sample leverage over the designs ${levMax.toFixed(2)}`);
+console.log('| (x, t) | lev(z) | lev(train) | kappa(z) / P | trained (SE) | V-kernel | trained / V-kernel | noise term: trained / V-kernel | design term: trained / V-kernel | trained mean (SE) | continuum mean | first-order finite-P mean |');
+pts.forEach(([x, t], q) => {
+  const ev = ensembleVariance(means[q], noiseT[q]);
+  const X = Float64Array.of(x);
+  const pred = ntkMuCov(pop, X, t, X, t).cov[0];
+  const nP = noisePart(pop, X, t);
+  const cols = [`(${x}, ${t})`, leverage(pop, X, t).toFixed(2), (levNum[q] / levDen[q]).toFixed(2), (kappa(pop, X, t) / P).toFixed(2)];
+  cols.push(`${ev.total.toExponential(2)} (${ev.se.toExponential(1)})`, pred.toExponential(2), `${(ev.total / pred).toFixed(2)} +- ${(ev.se / pred).toFixed(2)}`);
+  cols.push(`${ev.noise.toExponential(2)} / ${nP.toExponential(2)}`, `${(ev.total - ev.noise).toExponential(2)} / ${(pred - nP).toExponential(2)}`);
+  cols.push(`${ev.mean.toFixed(4)} (${ev.meanSe.toFixed(4)})`, ntkMean(pop, X, t)[0].toFixed(4), ntkFiniteMean(pop, X, t)[0].toFixed(4));
+  console.log(`| ${cols.join(' | ')} |`);
+});
+
+/** P DSM draws of member m, as models/ntk.ts trains them. */
+function continuumDesign(m: number): Design {
   const s = dsmSamples(two, vp, P, node.t_range, deriveSeed(node.seed, 'member', m));
   const { lambda } = targets(s, vp, 'denoiser');
   const Z = new Float64Array(P * e);
@@ -33,72 +87,41 @@ for (let m = 0; m < designs; m++) {
     ybar[i] = post.mean![0];
     C[i] = post.cov![0];
   }
-  const sl = lambda.map(Math.sqrt);
-  const K = new Float64Array(P * P);
-  for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) K[i * P + j] = sl[i] * sl[j] * ntkTheta(Z, i * e, Z, j * e, e, 1);
-  const { values, vectors } = symEig(K, P);
-  const nuMax = Math.max(...values);
-  const c = tau / P;
-  pts.forEach(([x, t], q) => {
-    const u = new Float64Array(e);
-    embed([x], t, 1, node.t_range, u, 0);
-    const a = new Float64Array(P);
-    for (let i = 0; i < P; i++) a[i] = ntkTheta(u, 0, Z, i * e, e, 1) * sl[i];
-    // H = a U g U^T Lambda^{1/2}
-    const H = new Float64Array(P);
-    for (let k = 0; k < P; k++) {
-      const g = flowGain(values[k], c, nuMax);
-      if (!g) continue;
-      let p = 0;
-      for (let i = 0; i < P; i++) p += a[i] * vectors[i * P + k];
-      for (let i = 0; i < P; i++) H[i] += g * p * vectors[i * P + k] * sl[i];
-    }
-    let mu = 0;
-    let nv = 0;
-    for (let i = 0; i < P; i++) {
-      mu += H[i] * ybar[i];
-      nv += H[i] * H[i] * C[i];
-    }
-    noiseT[q].push(nv);
-    means[q].push(mu);
-  });
+  return { n: P, Z, lambda, mult: new Float64Array(P).fill(1), ybar, C };
 }
-const pop = ntkPopulation(st, N, Number(process.argv[6] ?? 1));
-console.log(`P = ${P}, tau = ${tau}, ${designs} designs, Nystrom design N = ${N} (seed ${process.argv[6] ?? 1})`);
-console.log('| (x, t) | leverage lambda k(z, z) / P | trained (SE) | ridge-form V-kernel | V-kernel | trained / V-kernel | trained mean (SE) | continuum mean | first-order finite-P mean |');
-pts.forEach(([x, t], q) => {
-  const mm = means[q];
-  const n = mm.length;
-  const avg = mm.reduce((a, b) => a + b, 0) / n;
-  const per = mm.map((m, i) => noiseT[q][i] + ((m - avg) ** 2 * n) / (n - 1));
-  const tot = per.reduce((a, b) => a + b, 0) / n;
-  const se = Math.sqrt(per.reduce((a, b) => a + (b - tot) ** 2, 0) / (n - 1) / n);
-  const X = Float64Array.of(x);
-  const pred = ntkMuCov(pop, X, t, X, t).cov[0];
-  const lev = leverage(pop, X, t);
-  // The trained mean's SE: the spread of the per-design means H(z) E[x0 | z_i] over designs.
-  const mse = Math.sqrt(mm.reduce((a, b) => a + (b - avg) ** 2, 0) / (n - 1) / n);
-  const cols = [`(${x}, ${t})`, lev.toFixed(2), `${tot.toExponential(2)} (${se.toExponential(1)})`, ridgeForm(pop, X, t).toExponential(2), pred.toExponential(2)];
-  cols.push(`${(tot / pred).toFixed(2)} +- ${(se / pred).toFixed(2)}`, `${avg.toFixed(4)} (${mse.toFixed(4)})`, ntkMean(pop, X, t)[0].toFixed(4), ntkFiniteMean(pop, X, t)[0].toFixed(4));
-  console.log(`| ${cols.join(' | ')} |`);
-});
 
-/** docs/theory.md 9.2's design term (exact for ridge filters), as the V-kernel had it before the filter's derivative. */
-function ridgeForm(p: NtkPopulation, x: Float64Array, t: number): number {
+/** The V-kernel's target-noise term (1/P) <lambda^2 k_tau(z, .)^2 Cov[x0 | .]> (the rest is the design term). */
+function noisePart(p: NtkPopulation, x: Float64Array, t: number): number {
   const w = weightedKernelRow(p, x, t);
   let v = 0;
-  let g = 0;
-  for (let j = 0; j < p.N; j++) {
-    v += p.N * w[j] * w[j] * (p.noise[j] + p.resid[j] ** 2);
-    g += w[j] * p.resid[j];
+  for (let j = 0; j < p.N; j++) v += p.N * w[j] * w[j] * p.noise[j];
+  return v / p.P;
+}
+
+/**
+ * The relative variance of the empirical operator in the modes that make up k_tau(z, z):
+ * Var[S_hat_kk] / nu_k^2 = kappa_k / P with kappa_k = <lambda^2 e_k^4> - 1 = N sum_j v_jk^4 - 1 on the
+ * design (1 / kappa_k is the fraction of the samples that carry mode k), averaged with weights f_k e_k(z)^2.
+ */
+function kappa(p: NtkPopulation, x: Float64Array, t: number): number {
+  const ev = modeValues(p, x, t);
+  const K = ev.length;
+  let num = 0;
+  let den = 0;
+  for (let k = 0; k < K; k++) {
+    let s4 = 0;
+    for (let j = 0; j < p.N; j++) s4 += p.v[j * K + k] ** 4;
+    const w = p.f[k] * ev[k] * ev[k];
+    num += w * (p.N * s4 - 1);
+    den += w;
   }
-  return (v - g * g) / p.P;
+  return num / den;
 }
 
 /** The weight a training sample at z would carry in its own fit: lambda(t) k_tau(z, z) / P. */
 function leverage(p: NtkPopulation, x: Float64Array, t: number): number {
-  const e = modeValues(p, x, t);
+  const ev = modeValues(p, x, t);
   let k = 0;
-  for (let i = 0; i < e.length; i++) k += p.f[i] * e[i] * e[i];
+  for (let i = 0; i < ev.length; i++) k += p.f[i] * ev[i] * ev[i];
   return ((vp.alpha(t) ** 2 / vp.s2(t)) * k) / p.P;
 }
