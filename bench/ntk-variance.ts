@@ -61,13 +61,13 @@ for (let m = 0; m < designs; m++) {
 }
 console.log(`P = ${P}, tau = ${tau}, ${designs} designs, Nystrom design N = ${N} (seed ${seed}), population: ${population}`);
 console.log(`F_eff = trace of the hat matrix = ${fEff.toFixed(2)} (F_eff / P = ${(fEff / P).toFixed(3)}); largest sample leverage over the designs ${levMax.toFixed(2)}`);
-console.log('| (x, t) | lev(z) | lev(train) | kappa(z) / P | trained (SE) | V-kernel | trained / V-kernel | noise term: trained / V-kernel | design term: trained / V-kernel | trained mean (SE) | continuum mean | first-order finite-P mean |');
+console.log('| (x, t) | lev(z) | lev(train) | kappa(z) / P | rho(z) | trained (SE) | V-kernel | trained / V-kernel | noise term: trained / V-kernel | design term: trained / V-kernel | trained mean (SE) | continuum mean | first-order finite-P mean |');
 pts.forEach(([x, t], q) => {
   const ev = ensembleVariance(means[q], noiseT[q]);
   const X = Float64Array.of(x);
   const pred = ntkMuCov(pop, X, t, X, t).cov[0];
   const nP = noisePart(pop, X, t);
-  const cols = [`(${x}, ${t})`, leverage(pop, X, t).toFixed(2), (levNum[q] / levDen[q]).toFixed(2), (kappa(pop, X, t) / P).toFixed(2)];
+  const cols = [`(${x}, ${t})`, leverage(pop, X, t).toFixed(2), (levNum[q] / levDen[q]).toFixed(2), (kappa(pop, X, t, false) / P).toFixed(2), (kappa(pop, X, t, true) / P).toFixed(2)];
   cols.push(`${ev.total.toExponential(2)} (${ev.se.toExponential(1)})`, pred.toExponential(2), `${(ev.total / pred).toFixed(2)} +- ${(ev.se / pred).toFixed(2)}`);
   cols.push(`${ev.noise.toExponential(2)} / ${nP.toExponential(2)}`, `${(ev.total - ev.noise).toExponential(2)} / ${(pred - nP).toExponential(2)}`);
   cols.push(`${ev.mean.toFixed(4)} (${ev.meanSe.toFixed(4)})`, ntkMean(pop, X, t)[0].toFixed(4), ntkFiniteMean(pop, X, t)[0].toFixed(4));
@@ -101,9 +101,12 @@ function noisePart(p: NtkPopulation, x: Float64Array, t: number): number {
 /**
  * The relative variance of the empirical operator in the modes that make up k_tau(z, z):
  * Var[S_hat_kk] / nu_k^2 = kappa_k / P with kappa_k = <lambda^2 e_k^4> - 1 = N sum_j v_jk^4 - 1 on the
- * design (1 / kappa_k is the fraction of the samples that carry mode k), averaged with weights f_k e_k(z)^2.
+ * design (P / kappa_k is about the number of samples that carry mode k), averaged with weights f_k e_k(z)^2.
+ * rho(z) (bent = true) weights each mode also by min(1, c nu_k)^2: the filter's second order relative
+ * to its first is c nu_k dS for c nu_k < 1 and of order dS once the mode is saturated (h ~ 1/s), so
+ * rho is the size of the variance's next order relative to the first, the NTK analogue of F/P.
  */
-function kappa(p: NtkPopulation, x: Float64Array, t: number): number {
+function kappa(p: NtkPopulation, x: Float64Array, t: number, bent: boolean): number {
   const ev = modeValues(p, x, t);
   const K = ev.length;
   let num = 0;
@@ -112,7 +115,7 @@ function kappa(p: NtkPopulation, x: Float64Array, t: number): number {
     let s4 = 0;
     for (let j = 0; j < p.N; j++) s4 += p.v[j * K + k] ** 4;
     const w = p.f[k] * ev[k] * ev[k];
-    num += w * (p.N * s4 - 1);
+    num += w * (p.N * s4 - 1) * (bent ? Math.min(1, node.lr * tau * p.nu[k]) ** 2 : 1);
     den += w;
   }
   return num / den;
