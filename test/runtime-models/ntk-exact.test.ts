@@ -86,7 +86,7 @@ describe('exact finite-P weights of trained NTK models (vkernel/ntk-exact.ts)', 
       const msg = `(${x}, ${t}): trained ${ev.total} +- ${ev.se}, V-kernel ${pred}, ridge form ${ridge}`;
       expect(ev.noise / noisePred, `${msg}: target-noise term`).to.be.closeTo(1, 0.01);
       expect(Math.abs(ev.total - pred), msg).to.be.below(4 * ev.se);
-      expect(ev.se / pred, `${msg}: resolved`).to.be.below(0.06);
+      expect(ev.se / pred, `${msg}: resolved`).to.be.below(0.07);
       expect(Math.abs(ev.total - ridge), `${msg}: the ridge form is rejected`).to.be.above(4 * ev.se);
     });
   });
