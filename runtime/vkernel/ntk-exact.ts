@@ -10,9 +10,9 @@
 //   K = W Theta_ZZ W = U diag(nu) U^T,  W = diag((m_a lambda_a)^{1/2}),  g = flowGain(nu, lr tau / P).
 // The self-influence of atom a (the hat matrix's diagonal, d mu_hat(z_a) / d ybar_a) is
 // sum_k U_ak^2 (1 - exp(-c nu_k)); per training sample it is that over m_a. Its sum over samples is
-// the NTK analogue of a linear model's F (trace of the hat matrix), and each sample's share the
-// analogue of its leverage: where the samples that carry the variance at z have leverage near 1
-// the fit is not a small perturbation of the population fit and the first-order V-kernel need not hold.
+// the NTK analogue of a linear model's F (trace of the hat matrix), each sample's share the analogue
+// of its leverage (the bench reports both: small leverage rules out the linear model's random-matrix
+// regime as the cause of a deviation, docs/theory-checks.md 6.1).
 //
 // API
 //   fitWeights(Z, lambda, mult, n, dim, depth, c, U, Q): { H [Q, n], self [n] }
