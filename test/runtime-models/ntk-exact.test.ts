@@ -3,7 +3,7 @@ import { embed, fitNtk, makeNtkState, type NtkNode } from '../../runtime/models/
 import { targets } from '../../runtime/models/linear.js';
 import { dsmSamples } from '../../runtime/models/dsm.js';
 import { deriveSeed } from '../../runtime/rng.js';
-import { ntkMuCov, ntkPopulation, weightedKernelRow } from '../../runtime/vkernel/ntk.js';
+import { firstOrderRatio, modeValues, ntkMuCov, ntkPopulation, weightedKernelRow } from '../../runtime/vkernel/ntk.js';
 import { designMoments, ensembleVariance, fitWeights, resampledDesign } from '../../runtime/vkernel/ntk-exact.js';
 import { vp } from './setup.js';
 
@@ -90,4 +90,37 @@ describe('exact finite-P weights of trained NTK models (vkernel/ntk-exact.ts)', 
       expect(Math.abs(ev.total - ridge), `${msg}: the ridge form is rejected`).to.be.above(4 * ev.se);
     });
   });
+
+  it('firstOrderRatio is max_k min(1, c nu_k)^2 (<lambda^2 e_k^4> - 1) / P from the Nystrom modes at the design points', () => {
+    const N = 60;
+    for (const [tau, P] of [[0.1, 128], [1, 512]]) {
+      const pop = ntkPopulation(makeNtkState(node(tau, P, N), two, vp), N, 5);
+      const K = pop.nu.length;
+      const m2 = new Float64Array(K);
+      const m4 = new Float64Array(K);
+      for (let j = 0; j < N; j++) {
+        const ek = modeValues(pop, Float64Array.of(designX(pop, j)), designT(pop, j));
+        for (let k = 0; k < K; k++) {
+          const w = pop.lambda[j] * ek[k] * ek[k];
+          m2[k] += w / N;
+          m4[k] += (w * w) / N;
+        }
+      }
+      let want = 0;
+      for (let k = 0; k < K; k++) {
+        if (pop.nu[k] > 1e-6 * pop.nu[K - 1]) expect(m2[k], `<lambda e_k^2> = 1, mode ${k}`).to.be.closeTo(1, 1e-6);
+        want = Math.max(want, Math.min(1, tau * pop.nu[k]) ** 2 * (m4[k] - 1));
+      }
+      expect(firstOrderRatio(pop)).to.be.closeTo(want / P, 1e-6 * want / P);
+    }
+  });
 });
+
+/** A design point's x and t, recovered from its embedding u = (x, e(t), 1) on t_range [0.01, 1]. */
+function designX(pop: { Z: Float64Array }, j: number): number {
+  return pop.Z[j * 3];
+}
+function designT(pop: { Z: Float64Array }, j: number): number {
+  const lo = Math.log(1e-2);
+  return Math.exp(lo + ((pop.Z[j * 3 + 1] + 1) / 2) * (0 - lo));
+}
