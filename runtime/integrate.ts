@@ -22,7 +22,7 @@
 import * as tf from './tf.js';
 import type { Schedule } from './schedule.js';
 import { NonFiniteError } from './errors.js';
-import { spdInverse } from './linalg.js';
+import { spdInverse } from './linalg/spd-inverse.js';
 
 export type ScoreFn = (x: tf.Tensor2D, t: number) => tf.Tensor2D;
 export type DenoiserFn = ScoreFn;

@@ -26,7 +26,8 @@
 // the isotropic loop.
 
 import type { Schedule } from './schedule.js';
-import { cholesky, forwardSubstitute, spdInverse } from './linalg.js';
+import { cholesky, solveLower } from './linalg/cholesky.js';
+import { spdInverse } from './linalg/spd-inverse.js';
 
 export interface PointSet {
   points: Float64Array;
@@ -56,7 +57,7 @@ export function posterior(
   // Whitened scaled means alpha L^{-1} mu_m, and log prior weights.
   const wm = new Float64Array(M * dim);
   for (let m = 0; m < M; m++) for (let a = 0; a < dim; a++) wm[m * dim + a] = alpha * data.points[m * dim + a];
-  if (L) for (let m = 0; m < M; m++) forwardSubstitute(L, dim, wm, m * dim);
+  if (L) for (let m = 0; m < M; m++) solveLower(L, dim, wm, m * dim);
   const logPi = data.weights.map((w) => Math.log(w));
 
   const need = new Set<PosteriorField>(want);
@@ -84,7 +85,7 @@ export function posterior(
 
   for (let i = 0; i < N; i++) {
     for (let a = 0; a < dim; a++) y[a] = x[i * dim + a];
-    if (L) forwardSubstitute(L, dim, y);
+    if (L) solveLower(L, dim, y);
     let maxLogit = -Infinity;
     for (let m = 0; m < M; m++) {
       let d2 = 0;

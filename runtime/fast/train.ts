@@ -4,7 +4,7 @@
 //     a Gaussian row is negligible outside a window of nearby centres, so the rank-1 update of
 //     Phi^T Lambda Phi touches only the product of the windows (Fig. 2: 81 of 256 features).
 //   dual (F > P): Phi Phi^T is the Hadamard product of the per-factor Grams (O(P^2 sum F_a)).
-//   Both: Cholesky with split dot products (models/cholesky.ts).
+//   Both: Cholesky with split dot products (linalg/cholesky.ts).
 // Dropped bumps are below e^-40 = 4e-18 of their row's largest: under float64 rounding of the
 // sums they would join, so the solve sees the same matrix up to rounding (conditioning allowing).
 //
@@ -14,7 +14,7 @@
 
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { axisBasis, fillAxis, type AxisBasis } from './axis.js';
-import { choleskyInPlace, choleskySolve } from '../models/cholesky.js';
+import { choleskyInPlace, choleskySolve } from '../linalg/cholesky.js';
 import { scaleDual, scalePrimal, singular, type RidgeTargets } from '../models/ridge-system.js';
 
 const TRAIN_TAU = 40;

@@ -21,7 +21,7 @@
 import { categorical, deriveSeed, normals, uniforms } from '../rng.js';
 import type { Schedule } from '../schedule.js';
 import type { PointSet } from '../posterior.js';
-import { choleskyInPlace } from './cholesky.js';
+import { cholesky } from '../linalg/cholesky.js';
 
 export interface DsmSamples {
   P: number;
@@ -37,10 +37,7 @@ export function cholShape(schedule: Schedule, dim: number): Float64Array {
     for (let a = 0; a < dim; a++) L[a * dim + a] = 1;
     return L;
   }
-  for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) L[a * dim + b] = schedule.shape[a][b];
-  if (!choleskyInPlace(L, dim)) throw new Error('the diffusion matrix M is not positive definite');
-  for (let a = 0; a < dim; a++) for (let b = a + 1; b < dim; b++) L[a * dim + b] = 0;
-  return L;
+  return cholesky(schedule.shape, 'the diffusion matrix M');
 }
 
 export function dsmSamples(

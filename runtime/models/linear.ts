@@ -22,7 +22,7 @@ import type { Schedule } from '../schedule.js';
 import type { FeatureMap } from '../features.js';
 import type { DsmSamples } from './dsm.js';
 import { cholShape } from './dsm.js';
-import { choleskyInPlace, choleskySolve } from './cholesky.js';
+import { choleskyInPlace, choleskySolve, solveLower, solveUpperT } from '../linalg/cholesky.js';
 import { scaleDual, scalePrimal, singular, type RidgeTargets } from './ridge-system.js';
 
 export type Parametrization = 'denoiser' | 'score';
@@ -55,27 +55,11 @@ export function targets(
     // y = M^{-1} (alpha x0 - x) / s2 via the two triangular solves with chol(M).
     const r = new Float64Array(dim);
     for (let a = 0; a < dim; a++) r[a] = (al * s.x0[i * dim + a] - s.x[i * dim + a]) / s2;
-    lowerSolve(L, dim, r);
-    upperSolveT(L, dim, r);
+    solveLower(L, dim, r);
+    solveUpperT(L, dim, r);
     Y.set(r, i * dim);
   }
   return { lambda, Y };
-}
-
-function lowerSolve(L: Float64Array, n: number, r: Float64Array): void {
-  for (let a = 0; a < n; a++) {
-    let v = r[a];
-    for (let b = 0; b < a; b++) v -= L[a * n + b] * r[b];
-    r[a] = v / L[a * n + a];
-  }
-}
-
-function upperSolveT(L: Float64Array, n: number, r: Float64Array): void {
-  for (let a = n - 1; a >= 0; a--) {
-    let v = r[a];
-    for (let b = a + 1; b < n; b++) v -= L[b * n + a] * r[b];
-    r[a] = v / L[a * n + a];
-  }
 }
 
 export interface RidgeOptions {

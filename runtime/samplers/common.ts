@@ -14,7 +14,7 @@ import * as tf from '../tf.js';
 import type { IrHistogram } from '../../compiler/ir/types.js';
 import type { Schedule } from '../schedule.js';
 import { integrate, type IntegrateOptions, type VelocityFn } from '../integrate.js';
-import { cholesky } from '../linalg.js';
+import { cholesky } from '../linalg/cholesky.js';
 import { normals } from '../rng.js';
 import { histogram } from '../histogram.js';
 import { emptyResult, type KernelOutput } from '../kernels/types.js';

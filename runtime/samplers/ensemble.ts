@@ -27,7 +27,7 @@ import type { OmegaField } from '../vkernel/omega.js';
 import type { TransposeSource } from '../vkernel/design-rows.js';
 import { dsmSamples } from '../models/dsm.js';
 import { targets } from '../models/linear.js';
-import { cholesky } from '../linalg.js';
+import { cholesky } from '../linalg/cholesky.js';
 import { NonFiniteError } from '../errors.js';
 import { ntkState } from '../models/ntk.js';
 import { ntkEnsemble } from './ntk-members.js';

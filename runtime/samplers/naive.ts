@@ -25,6 +25,7 @@ import { pfOdeVelocity, type NoiseFn, type ScoreFn } from '../integrate.js';
 import { categorical, deriveSeed, normals } from '../rng.js';
 import { chunkSize, pfOdeBytesPerParticle } from '../memory.js';
 import { integrateChunk, runChunked } from './common.js';
+import { psdCholesky } from '../linalg/cholesky.js';
 
 export interface NaiveOptions {
   data: PointSet;
@@ -119,28 +120,4 @@ export function sdeNoise(o: NaiveOptions, start: number): NoiseFn {
     }
     return tf.tensor2d(out, [n, dim]);
   };
-}
-
-/**
- * Cholesky of a positive SEMI-definite matrix: C has rank < dim wherever the posterior spans
- * fewer directions (data on a line, or one dominant point), so pivots at rounding level are
- * treated as zero instead of failing.
- */
-export function psdCholesky(A: Float64Array, n: number, L: Float64Array): void {
-  L.fill(0);
-  let maxDiag = 0;
-  for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, Math.abs(A[i * n + i]));
-  const tol = 1e-12 * maxDiag;
-  for (let j = 0; j < n; j++) {
-    let s = A[j * n + j];
-    for (let k = 0; k < j; k++) s -= L[j * n + k] * L[j * n + k];
-    if (s <= tol) continue;
-    const p = Math.sqrt(s);
-    L[j * n + j] = p;
-    for (let i = j + 1; i < n; i++) {
-      let v = A[i * n + j];
-      for (let k = 0; k < j; k++) v -= L[i * n + k] * L[j * n + k];
-      L[i * n + j] = v / p;
-    }
-  }
 }

@@ -16,7 +16,7 @@ import type { Schedule } from '../schedule.js';
 import { pfOdeVelocity, type ScoreFn } from '../integrate.js';
 import { chunkSize, pfOdeBytesPerParticle } from '../memory.js';
 import { integrateChunk, runChunked } from './common.js';
-import { spdInverse } from '../linalg.js';
+import { spdInverse } from '../linalg/spd-inverse.js';
 
 export interface PfOdeOptions {
   schedule: Schedule;

@@ -11,7 +11,7 @@
 // (x) ..., A_j = a_j a_j^T symmetric, so an entry depends only on the unordered index pair of each
 // factor: it is accumulated over the packed upper triangles of the factors (Fig. 3: 45^3 products
 // per point within the windows, against 1000^2 / 2 for the dense rank-1 update) and unpacked once.
-// With WebAssembly SIMD (runtime/linalg-wasm, unless GTV_SIMD=0) the points are taken in groups
+// With WebAssembly SIMD (runtime/linalg/wasm, unless GTV_SIMD=0) the points are taken in groups
 // sharing all their windows (Fig. 3: 1481 groups for 10,000 points), whose share of T is one small
 // matrix product X^T Y (X: each point's pairs of the leading factors, Y: of the last factor), so each
 // loaded value feeds several multiply-adds and T is written once per group instead of per point.
@@ -28,7 +28,7 @@
 //   groupOrder(rows): Int32Array                 points sorted by their per-factor windows
 
 import type { Factor, FeatureMap } from '../features.js';
-import { gramWasm, linalgSimdEnabled } from '../linalg-wasm/linalg.js';
+import { gramWasm, linalgSimdEnabled } from '../linalg/wasm/simd.js';
 
 const DROP = Math.exp(-24);
 
@@ -355,7 +355,7 @@ export function transposeSource(rows: DesignRows): TransposeSource {
  * Phi^T C [K, F] (row k = sum_j C[j, k] phi_j) for C [N, K]. For product features each phi_j is
  * (leading factors' window rows) (x) (last factor's window row), so the points sharing all their
  * windows contribute one small product X^T Y, X [g, leading window] and Y [g, last window x K]
- * (the last row times C[j, :]): in WebAssembly SIMD (linalg-wasm gramWasm) or JS loops. A loop
+ * (the last row times C[j, :]): in WebAssembly SIMD (linalg/wasm gramWasm) or JS loops. A loop
  * over sparse rows streamed Fig. 3's 1e7 dense Fourier entries (120 MB) per call.
  */
 export function transposeTimes(src: TransposeSource, N: number, F: number, C: Float64Array, K: number): Float64Array {

@@ -3,7 +3,7 @@
 // Rows of product features have one nonzero block per window combination, and many design points
 // share one (Fig. 3: 1481 column sets for 10,000 points): points are visited grouped by their
 // columns and A's block for the group is gathered once (gathering it from the whole of A per point
-// was bound by cache misses). With WebAssembly SIMD (runtime/linalg-wasm, unless GTV_SIMD=0) the
+// was bound by cache misses). With WebAssembly SIMD (runtime/linalg/wasm, unless GTV_SIMD=0) the
 // group's quadratic forms are evaluated together, four points against four rows of the block, so
 // each loaded entry feeds several multiply-adds; the JS loop below evaluates one point at a time.
 // Both sum the same products as sums of at most n terms over at most n rows, in different orders:
@@ -19,7 +19,7 @@
 //     bounds[g + 1]) holds points with identical columns; in WebAssembly SIMD if `wasm` (the
 //     caller's linalgSimdEnabled(): a worker thread follows its caller's switch)
 
-import { leveragesWasm } from '../linalg-wasm/linalg.js';
+import { leveragesWasm } from '../linalg/wasm/simd.js';
 
 export interface LeverageRows {
   F: number;

@@ -39,10 +39,10 @@ import { deriveSeed } from '../rng.js';
 import type { LinearState } from '../models/linear-kernel.js';
 import { dsmSamples, type DsmSamples } from '../models/dsm.js';
 import { targets, type Parametrization } from '../models/linear.js';
-import { choleskyInPlace, choleskySolve } from '../models/cholesky.js';
+import { choleskyInPlace, choleskySolve } from '../linalg/cholesky.js';
 import { NonFiniteError } from '../errors.js';
 import { designRows, rowDot, transposeSource, transposeTimes, weightedGram, type DesignRows, type TransposeSource } from './design-rows.js';
-import { inverseFromCholesky } from './spd-inverse.js';
+import { inverseFromCholesky } from '../linalg/spd-inverse.js';
 import { leverages } from './leverage.js';
 
 export interface Population {

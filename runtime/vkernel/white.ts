@@ -17,7 +17,7 @@
 //   interpolate(table, k, x, n, out)               q at n particles for time index k
 
 import type { Population } from './population.js';
-import { choleskySolve } from '../models/cholesky.js';
+import { choleskySolve } from '../linalg/cholesky.js';
 import { productRows } from './design-rows.js';
 
 export interface GridAxis {

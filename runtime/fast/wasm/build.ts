@@ -2,13 +2,13 @@
 // bytes as base64 in a TypeScript file so that tsx, dist/ and worker threads all load it by a
 // plain import (no .wasm file to copy or locate). `npm run build:wasm`; the speed-equivalence
 // test re-assembles the text and checks that the committed bytes match. The same for
-// runtime/linalg-wasm/linalg.wat -> linalg-bytes.ts (checked by test/runtime-models/linalg-wasm).
+// runtime/linalg/wasm/linalg.wat -> linalg-bytes.ts (checked by test/runtime-models/linalg-wasm).
 //
 // API
 //   assembleKernel(): Promise<Uint8Array>   kernel.wat as a binary module
 //   bytesModule(bytes): string              the text of kernel-bytes.ts
-//   assembleLinalg(): Promise<Uint8Array>   runtime/linalg-wasm/linalg.wat as a binary module
-//   linalgBytesModule(bytes): string        the text of runtime/linalg-wasm/linalg-bytes.ts
+//   assembleLinalg(): Promise<Uint8Array>   runtime/linalg/wasm/linalg.wat as a binary module
+//   linalgBytesModule(bytes): string        the text of runtime/linalg/wasm/linalg-bytes.ts
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
@@ -20,7 +20,7 @@ export function assembleKernel(): Promise<Uint8Array> {
 }
 
 export function assembleLinalg(): Promise<Uint8Array> {
-  return assemble('../../linalg-wasm/linalg.wat');
+  return assemble('../../linalg/wasm/linalg.wat');
 }
 
 async function assemble(wat: string): Promise<Uint8Array> {
@@ -42,7 +42,7 @@ export function bytesModule(bytes: Uint8Array): string {
 }
 
 export function linalgBytesModule(bytes: Uint8Array): string {
-  return base64Module(bytes, 'runtime/linalg-wasm/linalg.wat', 'LINALG_WASM_BASE64');
+  return base64Module(bytes, 'runtime/linalg/wasm/linalg.wat', 'LINALG_WASM_BASE64');
 }
 
 function base64Module(bytes: Uint8Array, wat: string, name: string): string {
@@ -61,6 +61,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   writeFileSync(here('kernel-bytes.ts'), bytesModule(bytes));
   console.log(`kernel.wasm: ${bytes.length} bytes -> runtime/fast/wasm/kernel-bytes.ts`);
   const linalg = await assembleLinalg();
-  writeFileSync(here('../../linalg-wasm/linalg-bytes.ts'), linalgBytesModule(linalg));
-  console.log(`linalg.wasm: ${linalg.length} bytes -> runtime/linalg-wasm/linalg-bytes.ts`);
+  writeFileSync(here('../../linalg/wasm/linalg-bytes.ts'), linalgBytesModule(linalg));
+  console.log(`linalg.wasm: ${linalg.length} bytes -> runtime/linalg/wasm/linalg-bytes.ts`);
 }

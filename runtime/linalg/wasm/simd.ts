@@ -2,9 +2,9 @@
 // calls, one instance per thread (worker threads train members and build populations too); also
 // the population's leverages and Kronecker Gram kernels (vkernel/leverage.ts, design-rows.ts),
 // which call them whenever the switch is on.
-// models/cholesky.ts and vkernel/spd-inverse.ts call these above a size where the copy into wasm
+// linalg/cholesky.ts and linalg/spd-inverse.ts call these above a size where the copy into wasm
 // memory pays (bench/linalg.ts) and keep their JS loops otherwise. GTV_SIMD=0 in the environment
-// (or setLinalgSimd(false)) forces the JS loops, as for runtime/fast/wasm.
+// (or setLinalgSimd(false)) forces the JS loops, as for the particle loops' module.
 //
 // The matrix is copied into wasm memory padded to a multiple of 4 with the identity (rows 32-byte
 // aligned), which leaves the factor and the inverse of the leading n x n block unchanged. Memory
@@ -15,8 +15,8 @@
 //   linalgSimdEnabled(): boolean          the module is loaded and not switched off
 //   setLinalgSimd(on)                     force the JS loops off or on (tests; this thread only)
 //   linalgSimdCalls(): number             factors and inverses this thread ran in wasm (tests)
-//   choleskyWasm(a, n): boolean           as models/cholesky.ts choleskyInPlace (upper untouched)
-//   inverseWasm(L, n): Float64Array       as vkernel/spd-inverse.ts inverseFromCholesky
+//   choleskyWasm(a, n): boolean           as linalg/cholesky.ts choleskyInPlace (upper untouched)
+//   inverseWasm(L, n): Float64Array       as linalg/spd-inverse.ts inverseFromCholesky
 //   leveragesWasm(A, F, rows, order, bounds, h)
 //                                         h_j = phi_j^T A phi_j for CSR rows (start, col, val)
 //                                         visited in `order`, whose runs order[bounds[g] ..
@@ -28,7 +28,7 @@
 //     .result(): Float64Array             a copy of T
 
 import { LINALG_WASM_BASE64 } from './linalg-bytes.js';
-import { SimdModule } from '../simd-module.js';
+import { SimdModule } from '../../simd-module.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
