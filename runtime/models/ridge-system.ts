@@ -1,6 +1,6 @@
 // The parts of the ridge normal equations (models/linear.ts header) that do not depend on how the
 // features are stored, shared by the dense solver (models/linear.ts) and the structured one
-// (fast/train.ts) so both build the same matrices.
+// (particles/train.ts) so both build the same matrices.
 //
 // API
 //   interface RidgeTargets { P, lambda [P], Y [P, D], D, gamma }

@@ -6,7 +6,7 @@
 // API
 //   runMembers(node, state, members, W(m) | 'train' | VirtualModels, ctx): MembersOut
 //                                              shared with effective-sde.ts (virtual members);
-//                                              runs on every core (runtime/fast/pool.ts)
+//                                              runs on every core (runtime/pool/pool.ts)
 //   ensembleKernel                             kernel for sample.ensemble (NTK models: ntk-members.ts)
 //   quantile(sorted, q)                        numpy's default (linear) quantile of a sorted array
 //
@@ -20,9 +20,9 @@ import { deriveSeed } from '../rng.js';
 import { timeGrid } from '../timegrid.js';
 import { lookup, type Kernel, type KernelContext } from '../kernels/types.js';
 import { linearState, type LinearState } from '../models/linear-kernel.js';
-import { stepPlan } from '../fast/steps.js';
-import { runMembersParallel, shared } from '../fast/pool.js';
-import type { MemberJob, OmegaInputs, TrainInputs } from '../fast/member.js';
+import { stepPlan } from '../particles/steps.js';
+import { runMembersParallel, shared } from '../pool/pool.js';
+import type { MemberJob, OmegaInputs, TrainInputs } from '../particles/member.js';
 import type { OmegaField } from '../vkernel/omega.js';
 import type { TransposeSource } from '../vkernel/design-rows.js';
 import { dsmSamples } from '../models/dsm.js';

@@ -1,5 +1,5 @@
 // NTK ensembles (sample.ensemble) and their Gaussian-field effective SDE (sample.effective_sde),
-// member by member on every core (fast/pool.ts, task kind 'ntk', fast/ntk-member.ts), with the
+// member by member on every core (pool/pool.ts, task kind 'ntk', particles/ntk-member.ts), with the
 // outputs of the linear ensemble (ensemble.ts membersOutput). Trained member m draws its DSM
 // samples like NtkState.train(m); virtual member m is vkernel/ntk-field.ts drawNtkCoef with its
 // own seed.
@@ -14,9 +14,9 @@ import { deriveSeed } from '../rng.js';
 import { timeGrid } from '../timegrid.js';
 import type { KernelContext, KernelOutput } from '../kernels/types.js';
 import type { NtkState } from '../models/ntk.js';
-import { stepPlan } from '../fast/steps.js';
-import { runParallel, shared } from '../fast/pool.js';
-import type { NtkMemberJob, NtkTrainInputs, NtkVirtualInputs } from '../fast/ntk-member.js';
+import { stepPlan } from '../particles/steps.js';
+import { runParallel, shared } from '../pool/pool.js';
+import type { NtkMemberJob, NtkTrainInputs, NtkVirtualInputs } from '../particles/ntk-member.js';
 import { ntkField, type NtkField } from '../vkernel/ntk-field.js';
 import { ntkModelPopulation } from '../vkernel/ntk.js';
 import { NonFiniteError } from '../errors.js';

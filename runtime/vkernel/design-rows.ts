@@ -2,7 +2,7 @@
 // A product of one-axis bases (features.ts `factored`) gives each design point the outer product
 // of its per-factor rows; a Gaussian factor row is negligible outside a window of nearby centres.
 // Entries below e^-24 = 4e-11 of the factor row's largest are dropped, the sampler's threshold
-// (fast/member.ts): every population quantity is a Monte-Carlo mean whose relative error is
+// (particles/member.ts): every population quantity is a Monte-Carlo mean whose relative error is
 // 1/sqrt(mc_samples), over 1e-4 at any design size, and e^-40 (float64 rounding) kept twice the
 // entries per Fig. 3 row (729 against 343) and four times the leverage work. Other trees keep
 // every entry.

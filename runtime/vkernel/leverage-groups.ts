@@ -10,7 +10,7 @@
 // each h_j is within (2n + 2) eps sum_pq |phi_p A_pq phi_q| of the exact form (n nonzeros;
 // test/runtime-models/leverage.test.ts). h does not depend on the visiting order, nor on how
 // the groups are split into runs (vkernel/leverage.ts hands runs to threads).
-// Plain data only, so a worker thread can run it (runtime/fast/tasks.ts).
+// Plain data only, so a worker thread can run it (runtime/tasks.ts).
 //
 // API
 //   interface LeverageRows   the sparse rows (CSR) and their column count F

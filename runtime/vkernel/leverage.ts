@@ -10,7 +10,7 @@
 
 import { groupOrder, type DesignRows } from './design-rows.js';
 import { leveragesOfGroups } from './leverage-groups.js';
-import { runParallel, shared, threadCount } from '../fast/pool.js';
+import { runParallel, shared, threadCount } from '../pool/pool.js';
 import { linalgSimdEnabled } from '../linalg/wasm/simd.js';
 
 /** Below this many multiply-adds the runs are not worth handing to threads. */

@@ -10,7 +10,7 @@
 // so a virtual model is an NTK model on the design points (models/ntk.ts ntkEvaluator) with
 // coefficients c, the same form as a trained model on its P samples.
 // Plain data only (typed arrays, possibly shared), so a worker thread draws the virtual model it
-// samples (fast/ntk-member.ts); a model depends only on its seed.
+// samples (particles/ntk-member.ts); a model depends only on its seed.
 //
 // API
 //   interface NtkField                 what a draw reads

@@ -1,5 +1,5 @@
 // The NTK V-kernel map (vkernel/ntk.ts ntkVkernelMap) as numbered tasks for the worker pool
-// (fast/pool.ts, kind 'ntkmap'): task m is one block of grid points at one time. Each entry
+// (pool/pool.ts, kind 'ntkmap'): task m is one block of grid points at one time. Each entry
 // depends only on its point, so any thread count gives the same bytes.
 //
 // API
@@ -8,7 +8,7 @@
 //   mapTasks(job): number of tasks
 //   runMapTask(job, m): -1 (entries of V and se written in place)
 
-import { shared } from '../fast/pool.js';
+import { shared } from '../pool/pool.js';
 import { ntkMuCov, ntkRow, type NtkPopulation, type NtkPopulationData } from './ntk.js';
 
 /** Grid points per task. */

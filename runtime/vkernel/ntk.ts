@@ -49,7 +49,7 @@ import { vFactor, type CovEstimate } from './population.js';
 import { dsmSamples, type DsmSamples } from '../models/dsm.js';
 import { ntkMeanBias } from './ntk-mean-bias.js';
 import { emptyResult, type KernelContext, type KernelOutput } from '../kernels/types.js';
-import { runParallel, shared } from '../fast/pool.js';
+import { runParallel, shared } from '../pool/pool.js';
 import { mapTasks, sharedPopulation, type NtkMapJob } from './ntk-map-task.js';
 import { gridArrays, gridDims, gridPoints } from '../kernels/maps.js';
 

@@ -5,7 +5,7 @@
 // (L_j = chol N_j; zeta, eps standard normal): exactly the Monte-Carlo Xi, without ever forming or
 // factoring the (D F) x (D F) matrix.
 // Plain data only (OmegaField: typed arrays, possibly shared), so a worker thread draws the
-// virtual model it samples (runtime/fast/member.ts); a model depends only on its seed.
+// virtual model it samples (runtime/particles/member.ts); a model depends only on its seed.
 //
 // The sum over design points is Phi^T C with C [N, D] the per-point coefficients
 // (design-rows.ts transposeTimes: grouped by windows for product features, so only the

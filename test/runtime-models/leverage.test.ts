@@ -14,7 +14,7 @@ import { compileFeatures } from '../../runtime/features.js';
 import { designRows } from '../../runtime/vkernel/design-rows.js';
 import { leverages } from '../../runtime/vkernel/leverage.js';
 import { linalgSimdCalls } from '../../runtime/linalg/wasm/simd.js';
-import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/fast/pool.js';
+import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/pool/pool.js';
 import { normals, uniforms } from '../../runtime/rng.js';
 import { gauss, linalgWasmHere, withLinalgSimd } from './setup.js';
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { IrSample } from '../../compiler/ir/types.js';
 import { makeNtkState, ntkTheta, type NtkNode } from '../../runtime/models/ntk.js';
 import { ntkEffectiveSde, ntkEnsemble } from '../../runtime/samplers/ntk-members.js';
-import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/fast/pool.js';
+import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/pool/pool.js';
 import { finiteMeanModes, flowDividedDifference, ntkFiniteMean, ntkMean, ntkModelPopulation, ntkMuCov, ntkPopulation, ntkVkernelMap, weightedKernelRow } from '../../runtime/vkernel/ntk.js';
 import type { IrMap } from '../../compiler/ir/types.js';
 import { drawNtkCoef, ntkField } from '../../runtime/vkernel/ntk-field.js';

@@ -1,6 +1,6 @@
 // Fused per-particle PF-ODE loops specialized to Gaussian space factors, Euler only (Fig. 2: one
 // factor in 1D; Fig. 3: two factors in 2D). With the nearest centre i0, f = d - i0 and
-// E = e^{2 a f}, bump i0 + k is g0 E^k e^{-a k^2} (fast/axis.ts), and only |k| <= K matter. The
+// E = e^{2 a f}, bump i0 + k is g0 E^k e^{-a k^2} (particles/axis.ts), and only |k| <= K matter. The
 // weights are laid out per step with K zero entries padded on each side of every axis, so the
 // window never needs clipping at the edges: every row is a fixed-length loop.
 //   1D: m = g0 sum_k (W[i0 + k] e^{-a k^2}) E^k, two Horner chains (E and 1/E) over a table
@@ -11,10 +11,10 @@
 //       factor 2 is held in locals (measured 1.2x). Pairing particles, or looping steps outside
 //       particles, measured no faster here: this loop is bound by its ~100 multiply-adds.
 // Overflow: a row is only built when g0 = e^{-a f^2} > 0, so |2 a f| < 2 sqrt(745 a) and the
-// largest power E^K stays finite for a < 100; wider-than-that bumps go to fast/particles.ts.
+// largest power E^K stays finite for a < 100; wider-than-that bumps go to particles/integrate.ts.
 //
 // API
-//   gaussKernelFits(b): boolean               this file handles the factor (a < 100)
+//   gaussLoopsFit(b): boolean               this file handles the factor (a < 100)
 //   gauss1(x, n, b, W [steps, n], plan): number        -1 or the first non-finite step
 //   gauss2(x, n, b1, b2, W [steps, 2, n1, n2], plan): number
 
@@ -22,7 +22,7 @@ import type { AxisBasis } from './axis.js';
 import { fexp } from './exp.js';
 import type { StepPlan } from './steps.js';
 
-export function gaussKernelFits(b: AxisBasis): boolean {
+export function gaussLoopsFit(b: AxisBasis): boolean {
   return b.a < 100;
 }
 

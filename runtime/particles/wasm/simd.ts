@@ -1,5 +1,6 @@
-// The WebAssembly SIMD loops (kernel.wat) behind a plain-data call, one instance per thread.
-// fast/particles.ts uses them, Euler or Heun, in 1D (one space factor) and 2D (two), when every
+// The per-particle loops in WebAssembly SIMD (particles.wat) behind a plain-data call, one
+// instance per thread.
+// particles/integrate.ts uses them, Euler or Heun, in 1D (one space factor) and 2D (two), when every
 // space factor is a Gaussian with a window of 3 centres each side (width = spacing / 2, the
 // Figs. 2-3 layout) or every one is Fourier with n <= 32 (Fig. 3's Fourier panel). Mixed Gaussian
 // x Fourier products, other bases, or a runtime without WebAssembly SIMD keep the JS loops (the
@@ -8,12 +9,12 @@
 //
 // Precision: the rows (bumps, or cosines and sines) are computed in float64 and rounded to
 // float32, the weights are float32, and each window's (Fourier: the whole row's) multiply-adds
-// accumulate in float32 (kernel.wat); the state and the update are float64. Pure arithmetic
+// accumulate in float32 (particles.wat); the state and the update are float64. Pure arithmetic
 // without relaxed SIMD, so the same bytes on every thread.
 //
 // API
-//   simdKernelFits(space, dim): boolean   the kernel handles these factors (and SIMD is on)
-//   integrateSimd(x, n, dim, space, Wv, plan): number   as fast/particles.ts integrateParticles
+//   simdLoopsFit(space, dim): boolean   the kernel handles these factors (and SIMD is on)
+//   integrateSimd(x, n, dim, space, Wv, plan): number   as particles/integrate.ts integrateParticles
 //   setSimd(on) / simdEnabled(): force the JS loops off or on (tests; this thread only)
 //   simdCalls(): how many integrations this thread ran through the kernel (tests)
 //   simdExp(v: Float64Array): Float64Array   the kernel's exp, for its accuracy test
@@ -21,7 +22,7 @@
 
 import { FOURIER, GAUSS, type AxisBasis } from '../axis.js';
 import type { StepPlan } from '../steps.js';
-import { KERNEL_WASM_BASE64 } from './kernel-bytes.js';
+import { PARTICLES_WASM_BASE64 } from './particles-bytes.js';
 import { SimdModule } from '../../simd-module.js';
 
 interface Exports {
@@ -34,17 +35,17 @@ interface Exports {
   run2(xp: number, pairs: number, steps: number, heun: number, hp: number, ap: number, wp: number, swap: number): number;
 }
 
-/** The kernel's window half-width (kernel.wat is written for it). */
+/** The kernel's window half-width (particles.wat is written for it). */
 const K = 3;
 /** The most Fourier features per factor: the kernel's scratch rows hold 32 slots. */
 const FOURIER_MAX = 32;
-/** The kernel's Fourier scratch rows (kernel.wat header). */
+/** The kernel's Fourier scratch rows (particles.wat header). */
 const R1 = 64;
 const R2 = 320;
 /** Offsets are kept 16-byte aligned; [0, 576) is the kernel's scratch. */
 const FIRST = 576;
 
-const simdModule = new SimdModule<Exports>(KERNEL_WASM_BASE64);
+const simdModule = new SimdModule<Exports>(PARTICLES_WASM_BASE64);
 
 export function simdCalls(): number {
   return simdModule.calls;
@@ -62,7 +63,7 @@ function instance(): Exports | null {
   return simdModule.instance();
 }
 
-export function simdKernelFits(space: AxisBasis[], dim: number): boolean {
+export function simdLoopsFit(space: AxisBasis[], dim: number): boolean {
   if (!simdEnabled() || space.length !== dim || (dim !== 1 && dim !== 2)) return false;
   if (dim === 2 && space[0].axis === space[1].axis) return false;
   return (
@@ -174,7 +175,7 @@ function gaussWeights(b1: AxisBasis, b2: AxisBasis | null, Wv: Float64Array, pla
 }
 
 /**
- * Fourier factors: float32 weights in the kernel's order (kernel.wat header), columns of factor
+ * Fourier factors: float32 weights in the kernel's order (particles.wat header), columns of factor
  * 2 (1D: of the one factor) zero-padded to a multiple of 4, and fsetup. 2D, per evaluation e:
  * for each column vector jv and row i of factor 1, output 0's 4 weights then output 1's.
  */

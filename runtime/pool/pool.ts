@@ -1,4 +1,4 @@
-// Ensemble members, and other jobs split into numbered tasks (fast/tasks.ts), spread over threads
+// Ensemble members, and other jobs split into numbered tasks (tasks.ts), spread over threads
 // (worker_threads), synchronously from the caller's view. Tasks are handed out one at a time
 // through an atomic counter in shared memory; the calling thread works too and then blocks
 // (Atomics.wait) until every task is done. A task's result depends only on its index, so any
@@ -6,7 +6,7 @@
 //
 // API
 //   runMembersParallel(job, members, hooks): void
-//     runParallel('member', ...): fast/member.ts runMember for m = 0..members-1
+//     runParallel('member', ...): particles/member.ts runMember for m = 0..members-1
 //   runParallel(kind, job, count, hooks): void
 //     tasks 0..count-1 of a job of that kind; hooks.check() between tasks (may throw: no new task
 //     is started after that), hooks.done(n) as tasks finish. Throws what a failed task throws (a
@@ -27,8 +27,8 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { MemberJob } from './member.js';
-import { TASKS, type JobOf, type TaskKind } from './tasks.js';
+import type { MemberJob } from '../particles/member.js';
+import { TASKS, type JobOf, type TaskKind } from '../tasks.js';
 import { defaultThreads } from './threads.js';
 
 export interface PoolHooks {
@@ -105,7 +105,7 @@ export function runMembersParallel(job: MemberJob, members: number, hooks: PoolH
   runParallel('member', job, members, hooks);
 }
 
-/** Tasks 0..count-1 of a job of any kind (fast/tasks.ts), as runMembersParallel runs members. */
+/** Tasks 0..count-1 of a job of any kind (tasks.ts), as runMembersParallel runs members. */
 export function runParallel<K extends TaskKind>(kind: K, job: JobOf<K>, count: number, hooks: PoolHooks): void {
   const task = TASKS[kind] as unknown as Runner;
   const ctl = new Int32Array(new SharedArrayBuffer(8));

@@ -1,18 +1,18 @@
-// What the worker pool (fast/pool.ts) can run: per kind of job, a per-thread preparation and one
+// What the worker pool (pool/pool.ts) can run: per kind of job, a per-thread preparation and one
 // numbered task. A task returns -1, or the step at which an ensemble member's state became
 // non-finite (the caller reports it). Everything a task reads comes with its job as plain data.
 //
 // API
-//   TASKS.member      fast/member.ts: ensemble member m
-//   TASKS.ntk         fast/ntk-member.ts: NTK ensemble member m (trained or virtual)
+//   TASKS.member      particles/member.ts: ensemble member m
+//   TASKS.ntk         particles/ntk-member.ts: NTK ensemble member m (trained or virtual)
 //   TASKS.ntkmap      vkernel/ntk-map-task.ts: a block of an NTK V-kernel map
 //   TASKS.leverages   vkernel/leverage.ts: run m of the design points' leverages
 //   type TaskKind, type JobOf<K>
 
-import { prepareJob, runMember, type MemberJob } from './member.js';
-import { runNtkMember, type NtkMemberJob } from './ntk-member.js';
-import { runMapTask, type NtkMapJob } from '../vkernel/ntk-map-task.js';
-import { leveragesOfGroups, type LeverageRows } from '../vkernel/leverage-groups.js';
+import { prepareJob, runMember, type MemberJob } from './particles/member.js';
+import { runNtkMember, type NtkMemberJob } from './particles/ntk-member.js';
+import { runMapTask, type NtkMapJob } from './vkernel/ntk-map-task.js';
+import { leveragesOfGroups, type LeverageRows } from './vkernel/leverage-groups.js';
 
 export interface LeverageJob {
   rows: LeverageRows;

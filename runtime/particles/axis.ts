@@ -1,5 +1,5 @@
-// One-axis feature rows at one point, for the per-particle hot loops (fast/particles.ts) and the
-// windowed Gram of fast/train.ts: the same bases as features.ts (gauss, fourier, poly on one axis),
+// One-axis feature rows at one point, for the per-particle hot loops (particles/integrate.ts) and the
+// windowed Gram of particles/train.ts: the same bases as features.ts (gauss, fourier, poly on one axis),
 // written as plain data plus one switch so the loops stay monomorphic and allocation-free.
 //
 // API

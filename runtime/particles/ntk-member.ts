@@ -1,7 +1,7 @@
 // One NTK ensemble member end to end, from plain data only (so a worker thread can run it), as
-// fast/member.ts does for linear models: the model (trained by gradient flow on its DSM samples,
+// particles/member.ts does for linear models: the model (trained by gradient flow on its DSM samples,
 // models/ntk.ts fitNtk, or drawn as a Gaussian-field virtual model on the Nystrom design,
-// vkernel/ntk-field.ts), the PF-ODE from the member's own initial draws (fast/member.ts
+// vkernel/ntk-field.ts), the PF-ODE from the member's own initial draws (particles/member.ts
 // integrateBlocked), its samples and histogram written into the shared output arrays. The result
 // depends only on the job and the member index, never on the thread that runs it.
 //
@@ -13,7 +13,7 @@ import { fitNtk, ntkEvaluator, type NtkParams } from '../models/ntk.js';
 import { drawNtkCoef, type NtkField } from '../vkernel/ntk-field.js';
 import { initialDraws, integrateBlocked, storeMember, type MemberSampling, type TrainInputs } from './member.js';
 
-/** Trained members: the DSM training sets of fast/member.ts (no ridge: gradient flow). */
+/** Trained members: the DSM training sets of particles/member.ts (no ridge: gradient flow). */
 export type NtkTrainInputs = Omit<TrainInputs, 'ridge'>;
 
 /** Virtual members: the field on the design Z [N, dim+2], one seed per member. */

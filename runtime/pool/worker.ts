@@ -1,4 +1,4 @@
-// Worker-thread entry of fast/pool.ts: runs the tasks (fast/tasks.ts) of each job it is sent.
+// Worker-thread entry of pool/pool.ts: runs the tasks (tasks.ts) of each job it is sent.
 import { parentPort, workerData } from 'node:worker_threads';
 import { workerLoop } from './pool.js';
 

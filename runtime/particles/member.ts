@@ -15,7 +15,7 @@
 //   storeMember(job, m, x): member m's final state and histogram into the shared outputs
 //
 // Fast path: features that are a product of time factors and at most two one-axis space factors
-// (fast/particles.ts). Anything else is integrated through models/linear-eval.ts in blocks.
+// (particles/integrate.ts). Anything else is integrated through models/linear-eval.ts in blocks.
 
 import type { IrFeatureTree, IrHistogram } from '../../compiler/ir/types.js';
 import { compileFeatures, type FeatureMap } from '../features.js';
@@ -25,7 +25,7 @@ import { histogram } from '../histogram.js';
 import { drawOmegaWeights, type OmegaField } from '../vkernel/omega.js';
 import { normals } from '../rng.js';
 import { axisBasis, type AxisBasis } from './axis.js';
-import { integrateParticles } from './particles.js';
+import { integrateParticles } from './integrate.js';
 import { productTrainer, type ProductTrainer } from './train.js';
 import type { StepPlan } from './steps.js';
 
@@ -56,7 +56,7 @@ export interface OmegaInputs {
   seeds: Float64Array;
 }
 
-/** What every ensemble member's sampling needs (linear here, NTK in fast/ntk-member.ts). */
+/** What every ensemble member's sampling needs (linear here, NTK in particles/ntk-member.ts). */
 export interface MemberSampling {
   dim: number;
   draws: number;
@@ -82,7 +82,7 @@ export interface Prepared {
   evaluator: LinearEvaluator;
   /** The space factors for the fused loop, or null (generic path). */
   space: AxisBasis[] | null;
-  /** Structured training (fast/train.ts), or null (models/linear.ts ridgeFit). */
+  /** Structured training (particles/train.ts), or null (models/linear.ts ridgeFit). */
   trainer: ProductTrainer | null;
 }
 
