@@ -28,6 +28,7 @@ import { axisBasis, type AxisBasis } from './axis.js';
 import { integrateParticles } from './integrate.js';
 import { productTrainer, type ProductTrainer } from './train.js';
 import type { StepPlan } from './steps.js';
+import type { Task } from '../pool/pool.js';
 
 /**
  * Gaussian bumps more than e^-TAU below a row's largest are dropped in sampling: e^-24 = 4e-11,
@@ -239,3 +240,6 @@ export function integrateBlocked(
   }
   return -1;
 }
+
+/** Ensemble member m of a linear-model ensemble, as a pool task. */
+export const memberTask: Task<MemberJob, Prepared> = { kind: 'member', prepare: prepareJob, run: runMember };

@@ -12,6 +12,7 @@
 import { fitNtk, ntkEvaluator, type NtkParams } from '../models/ntk.js';
 import { drawNtkCoef, type NtkField } from '../vkernel/ntk-field.js';
 import { initialDraws, integrateBlocked, storeMember, type MemberSampling, type TrainInputs } from './member.js';
+import type { Task } from '../pool/pool.js';
 
 /** Trained members: the DSM training sets of particles/member.ts (no ridge: gradient flow). */
 export type NtkTrainInputs = Omit<TrainInputs, 'ridge'>;
@@ -54,3 +55,6 @@ export function runNtkMember(job: NtkMemberJob, m: number): number {
   storeMember(job, m, x);
   return -1;
 }
+
+/** NTK ensemble member m (trained or virtual), as a pool task. */
+export const ntkMemberTask: Task<NtkMemberJob, null> = { kind: 'ntk', prepare: () => null, run: (job, _prep, m) => runNtkMember(job, m) };

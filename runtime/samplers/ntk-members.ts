@@ -16,11 +16,11 @@ import type { KernelContext, KernelOutput } from '../kernels/types.js';
 import type { NtkState } from '../models/ntk.js';
 import { stepPlan } from '../particles/steps.js';
 import { runParallel, shared } from '../pool/pool.js';
-import type { NtkMemberJob, NtkTrainInputs, NtkVirtualInputs } from '../particles/ntk-member.js';
+import { ntkMemberTask, type NtkMemberJob, type NtkTrainInputs, type NtkVirtualInputs } from '../particles/ntk-member.js';
 import { ntkField, type NtkField } from '../vkernel/ntk-field.js';
 import { ntkModelPopulation } from '../vkernel/ntk.js';
 import { NonFiniteError } from '../errors.js';
-import { membersOutput, trainingSets, type MembersOut } from './ensemble.js';
+import { membersOutput, trainingSets, type MembersOut } from './members.js';
 
 type EnsembleNode = Extract<IrSample, { method: 'ensemble' }>;
 type SdeNode = Extract<IrSample, { method: 'effective_sde' }>;
@@ -73,7 +73,7 @@ export function runNtkMembers(
     density: new Float64Array(new SharedArrayBuffer(dim <= 2 ? 8 * members * binCount : 0)),
   };
   ctx?.progress?.start(`${node.name}: ${members} NTK members`, members);
-  runParallel('ntk', job, members, {
+  runParallel(ntkMemberTask, job, members, {
     check: () => ctx?.checkInterrupted(),
     done: (n) => ctx?.progress?.tick(n),
     nonFinite: (m, step) => {

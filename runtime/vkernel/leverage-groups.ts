@@ -20,6 +20,7 @@
 //     caller's linalgSimdEnabled(): a worker thread follows its caller's switch)
 
 import { leveragesWasm } from '../linalg/wasm/simd.js';
+import type { Task } from '../pool/pool.js';
 
 export interface LeverageRows {
   F: number;
@@ -69,3 +70,27 @@ export function leveragesOfGroups(rows: LeverageRows, A: Float64Array, order: In
     h[j] = acc;
   }
 }
+
+/** Leverages of design points cut into runs of similar work (vkernel/leverage.ts). */
+export interface LeverageJob {
+  rows: LeverageRows;
+  A: Float64Array;
+  order: Int32Array;
+  /** Group starts in `order`, with extra cuts so that runs have similar work; then N. */
+  bounds: Int32Array;
+  /** Run m is bounds[runs[m]] .. bounds[runs[m + 1]]. */
+  runs: Int32Array;
+  h: Float64Array;
+  /** The caller's linalgSimdEnabled(). */
+  wasm: boolean;
+}
+
+/** Run m of a LeverageJob, as a pool task. */
+export const leverageTask: Task<LeverageJob, null> = {
+  kind: 'leverages',
+  prepare: () => null,
+  run(job, _prep, m) {
+    leveragesOfGroups(job.rows, job.A, job.order, job.bounds.subarray(job.runs[m], job.runs[m + 1] + 1), job.h, job.wasm);
+    return -1;
+  },
+};

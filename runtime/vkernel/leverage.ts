@@ -9,7 +9,7 @@
 //   leverages(rows, A): Float64Array [N]
 
 import { groupOrder, type DesignRows } from './design-rows.js';
-import { leveragesOfGroups } from './leverage-groups.js';
+import { leverageTask, leveragesOfGroups, type LeverageJob } from './leverage-groups.js';
 import { runParallel, shared, threadCount } from '../pool/pool.js';
 import { linalgSimdEnabled } from '../linalg/wasm/simd.js';
 
@@ -45,7 +45,7 @@ export function leverages(rows: DesignRows, A: Float64Array): Float64Array {
   const cuts = [...new Set([...bounds, ...ends])].sort((a, b) => a - b);
   const runs = cuts.flatMap((c, i) => (ends.has(c) ? [i] : []));
   const h = new Float64Array(new SharedArrayBuffer(8 * N));
-  const job = {
+  const job: LeverageJob = {
     rows: { F: rows.F, start: shared(rows.start), col: shared(rows.col), val: shared(rows.val) },
     A: shared(A),
     order: shared(order),
@@ -54,7 +54,7 @@ export function leverages(rows: DesignRows, A: Float64Array): Float64Array {
     h,
     wasm: linalgSimdEnabled(),
   };
-  runParallel('leverages', job, runs.length - 1, {
+  runParallel(leverageTask, job, runs.length - 1, {
     check: () => undefined,
     done: () => undefined,
     nonFinite: () => {

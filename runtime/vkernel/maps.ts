@@ -11,7 +11,7 @@ import { lookup, emptyResult, type Kernel } from '../kernels/types.js';
 import { linearState } from '../models/linear-kernel.js';
 import { covFromRows, kernelRow, population, vFactor } from './population.js';
 import { gridKernel } from './grid-kernel.js';
-import { ntkVkernelMap } from './ntk.js';
+import { ntkVkernelMap } from './ntk-map.js';
 import { ntkState } from '../models/ntk.js';
 import { gridArrays, gridDims, gridPoints } from '../kernels/maps.js';
 

@@ -36,22 +36,14 @@
 //                                 that is skipped), cached per population
 //   ntkFiniteMean(pop, x, t)      that mean at z [D]: the mean of effective_sde's virtual models
 //   ntkModelPopulation(state)   the model's population (its design, seeded by the model), cached
-//   ntkVkernelMap                kernel branch of map.vkernel / map.vkernel_time_correlation; the
-//                                design is the model's `design` points (reported as mc_samples),
-//                                not the map's mc_samples, drawn once per model from its seed
 
-import type { IrMap } from '../../compiler/ir/types.js';
 import { posterior } from '../posterior.js';
 import { deriveSeed } from '../rng.js';
 import { targets } from '../models/linear.js';
 import { embed, ntkTheta, symEig, type NtkState } from '../models/ntk.js';
-import { vFactor, type CovEstimate } from './population.js';
+import type { CovEstimate } from './population.js';
 import { dsmSamples, type DsmSamples } from '../models/dsm.js';
 import { ntkMeanBias } from './ntk-mean-bias.js';
-import { emptyResult, type KernelContext, type KernelOutput } from '../kernels/types.js';
-import { runParallel, shared } from '../pool/pool.js';
-import { mapTasks, sharedPopulation, type NtkMapJob } from './ntk-map-task.js';
-import { gridArrays, gridDims, gridPoints } from '../kernels/maps.js';
 
 export interface NtkPopulation {
   N: number;
@@ -324,42 +316,4 @@ export function ntkModelPopulation(state: NtkState): NtkPopulation {
     populations.set(state, pop);
   }
   return pop;
-}
-
-export function ntkVkernelMap(node: IrMap, state: NtkState, ctx?: KernelContext): KernelOutput {
-  const D = state.dim;
-  const pop = ntkModelPopulation(state);
-  const { axes, points, count: G } = gridPoints(node.grid);
-  const nt = node.t.length;
-  const ref = node.quantity === 'vkernel_time_correlation' ? node.ref : null;
-  const job: NtkMapJob = {
-    pop: sharedPopulation(pop),
-    points: shared(points),
-    G,
-    ts: Float64Array.from(node.t),
-    ref: ref ? { x: Float64Array.from(ref.x), t: ref.t } : null,
-    c: Float64Array.from(node.t, (t) => vFactor(state.schedule, 'denoiser', t) * vFactor(state.schedule, 'denoiser', ref ? ref.t : t)),
-    V: new Float64Array(new SharedArrayBuffer(8 * nt * G * D * D)),
-    se: new Float64Array(new SharedArrayBuffer(8 * nt * G * D * D)),
-  };
-  runParallel('ntkmap', job, mapTasks(job), {
-    check: () => ctx?.checkInterrupted(),
-    done: () => undefined,
-    nonFinite: () => {
-      throw new Error('internal: an NTK map task reported a non-finite state');
-    },
-  });
-  const V = job.V.slice();
-  const se = job.se.slice();
-  const result = emptyResult();
-  const gshape = [nt, ...axes.map((a) => a.length), D, D];
-  const vdims = ['t', ...gridDims(axes.length), 'dim_i', 'dim_j'];
-  result.arrays.V = { shape: gshape, dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]', dims: vdims };
-  result.arrays.V_se = { shape: gshape, dtype: 'float64', data: se, doc: 'Monte-Carlo standard error of V [n_t, ...grid, D, D]', dims: vdims };
-  Object.assign(result.arrays, gridArrays(axes, node.t));
-  result.arrays.nu = { shape: [pop.nu.length], dtype: 'float64', data: pop.nu, doc: 'Nystrom eigenvalues of the lambda-weighted NTK operator (ascending)', dims: ['mode'] };
-  result.scalars.mc_samples = pop.N;
-  result.scalars.eigenpairs = pop.nu.length;
-  result.notes.push(`NTK V-kernel, continuum form (docs/theory.md 10) on a ${pop.N}-point Nystrom design, target-noise and random-design terms (gradient-flow filter derivative)`);
-  return { value: { kind: 'map' }, result };
 }
