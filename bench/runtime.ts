@@ -23,7 +23,7 @@ import { runMembers } from '../runtime/samplers/ensemble.js';
 import { population } from '../runtime/vkernel/population.js';
 import { omegaField } from '../runtime/vkernel/omega.js';
 import { setThreads, threadCount } from '../runtime/pool/pool.js';
-import { axisBasis, type AxisBasis } from '../runtime/particles/axis.js';
+import { axisBasis, type AxisBasis } from '../runtime/bases.js';
 import { integrateParticles } from '../runtime/particles/integrate.js';
 import { setSimd, simdEnabled, simdLoopsFit } from '../runtime/particles/wasm/simd.js';
 import { fig1Maps } from './fig1-maps.js';

@@ -24,7 +24,7 @@ import { factoredGram, ridgeFit } from '../models/linear.js';
 import { histogram } from '../histogram.js';
 import { drawOmegaWeights, type OmegaField } from '../vkernel/omega.js';
 import { normals } from '../rng.js';
-import { axisBasis, type AxisBasis } from './axis.js';
+import { axisBasis, isTimeBasis, productLeaves, type AxisBasis } from '../bases.js';
 import { integrateParticles } from './integrate.js';
 import { productTrainer, type ProductTrainer } from './train.js';
 import type { StepPlan } from './steps.js';
@@ -99,10 +99,9 @@ export function prepareJob(job: MemberJob): Prepared {
 
 function fastFactors(tree: IrFeatureTree, dim: number, features: FeatureMap): AxisBasis[] | null {
   if (!features.factored) return null;
-  const leaves: Extract<IrFeatureTree, { op: 'basis' }>[] = [];
-  const walk = (n: IrFeatureTree) => (n.op === 'basis' ? leaves.push(n) : n.op === 'product' && n.factors.forEach(walk));
-  walk(tree);
-  const space = leaves.filter((b) => !b.axes.every((a) => a === 't')).map((b) => axisBasis(b, dim, SAMPLE_TAU));
+  const leaves = productLeaves(tree);
+  if (!leaves) return null;
+  const space = leaves.filter((b) => !isTimeBasis(b)).map((b) => axisBasis(b, dim, SAMPLE_TAU));
   if (space.length > 2 || space.some((b) => b === null)) return null;
   return space as AxisBasis[];
 }

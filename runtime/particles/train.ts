@@ -13,7 +13,7 @@
 //   interface ProductTrainer { F; fit(x [P, dim], t [P], P, lambda [P], Y [P, D], D, gamma): W [D, F] }
 
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
-import { axisBasis, fillAxis, type AxisBasis } from './axis.js';
+import { axisBasis, fillAxis, productLeaves, type AxisBasis } from '../bases.js';
 import { choleskyInPlace, choleskySolve } from '../linalg/cholesky.js';
 import { scaleDual, scalePrimal, singular, type RidgeTargets } from '../models/ridge-system.js';
 
@@ -25,11 +25,9 @@ export interface ProductTrainer {
 }
 
 export function productTrainer(tree: IrFeatureTree, dim: number): ProductTrainer | null {
-  const leaves: IrFeatureTree[] = [];
-  const walk = (n: IrFeatureTree): boolean =>
-    n.op === 'basis' ? (leaves.push(n), true) : n.op === 'product' && n.factors.every(walk);
-  if (!walk(tree)) return null;
-  const factors = leaves.map((b) => (b.op === 'basis' ? axisBasis(b, dim, TRAIN_TAU) : null));
+  const leaves = productLeaves(tree);
+  if (!leaves) return null;
+  const factors = leaves.map((b) => axisBasis(b, dim, TRAIN_TAU));
   if (factors.some((f) => f === null)) return null;
   const fs = factors as AxisBasis[];
   const F = fs.reduce((s, f) => s * f.n, 1);

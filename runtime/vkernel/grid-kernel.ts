@@ -20,6 +20,7 @@ import { kernelRow } from './population.js';
 import { productRows } from './design-rows.js';
 import type { Factor } from '../features.js';
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
+import { isTimeBasis, productLeaves } from '../bases.js';
 
 export function gridKernel(
   pop: Population,
@@ -72,16 +73,9 @@ export function gridKernel(
 
 /** True when the tree is a product whose space leaves are single-axis bases over x, y, ... in order. */
 function perAxis(tree: IrFeatureTree, D: number): boolean {
-  const space: IrFeatureTree[] = [];
-  const walk = (n: IrFeatureTree): boolean => {
-    if (n.op === 'basis') {
-      if (!n.axes.every((a) => a === 't')) space.push(n);
-      return true;
-    }
-    return n.op === 'product' && n.factors.every(walk);
-  };
-  if (!walk(tree) || space.length !== D) return false;
-  return space.every((b, a) => b.op === 'basis' && b.axes.length === 1 && b.axes[0] === AXES[a]);
+  const space = productLeaves(tree)?.filter((b) => !isTimeBasis(b));
+  if (!space || space.length !== D) return false;
+  return space.every((b, a) => b.axes.length === 1 && b.axes[0] === AXES[a]);
 }
 
 const AXES = ['x', 'y', 'z'];

@@ -10,7 +10,7 @@
 ;; for the contraction, and the particle state stays float64.
 ;;
 ;; Bump i0 + k of a factor is exp(-a (f - k)^2) = G E^k e^{-a k^2} with G = e^{-a f^2} and
-;; E = e^{2 a f} (particles/axis.ts); G is folded into each factor's row so no value exceeds 1. f is
+;; E = e^{2 a f} (bases.ts); G is folded into each factor's row so no value exceeds 1. f is
 ;; clamped to +-fc (fc = K + sqrt(110 / a), set by the caller): beyond it every bump of the row is
 ;; below e^-110, which is 0 in float32, so the clamp changes nothing and keeps E finite (a < 100).
 ;;

@@ -20,7 +20,7 @@
 //   simdExp(v: Float64Array): Float64Array   the kernel's exp, for its accuracy test
 //   simdSinCos(v: Float64Array): { sin, cos }   the kernel's sincos, for its accuracy test
 
-import { FOURIER, GAUSS, type AxisBasis } from '../axis.js';
+import { BASES, type AxisBasis } from '../../bases.js';
 import type { StepPlan } from '../steps.js';
 import { PARTICLES_WASM_BASE64 } from './particles-bytes.js';
 import { SimdModule } from '../../simd-module.js';
@@ -63,12 +63,15 @@ function instance(): Exports | null {
   return simdModule.instance();
 }
 
+/** The SIMD loops handle these space factors (and SIMD is on); otherwise the JS loops run. */
 export function simdLoopsFit(space: AxisBasis[], dim: number): boolean {
   if (!simdEnabled() || space.length !== dim || (dim !== 1 && dim !== 2)) return false;
   if (dim === 2 && space[0].axis === space[1].axis) return false;
+  // The bases that declare a SIMD row (bases.ts), each in the shape particles.wat is written for.
+  if (!space.every((b) => BASES[b.kind].simd)) return false;
   return (
-    space.every((b) => b.kind === GAUSS && b.K === K && b.n > 1 && b.a < 100) ||
-    space.every((b) => b.kind === FOURIER && b.n <= FOURIER_MAX)
+    space.every((b) => b.kind === 'gauss' && b.K === K && b.n > 1 && b.a < 100) ||
+    space.every((b) => b.kind === 'fourier' && b.n <= FOURIER_MAX)
   );
 }
 
@@ -124,7 +127,7 @@ export function integrateSimd(
   const b2 = dim === 2 ? space[1] : null;
   // particles go in pairs: an odd count gets a copy of the last one (same value, same steps)
   const pairs = Math.ceil(n / 2);
-  const lay = b1.kind === FOURIER ? fourierWeights(b1, b2, Wv, plan, pairs) : gaussWeights(b1, b2, Wv, plan, pairs);
+  const lay = b1.kind === 'fourier' ? fourierWeights(b1, b2, Wv, plan, pairs) : gaussWeights(b1, b2, Wv, plan, pairs);
   const k = instance()!;
   const { xp, hp, ap, wp } = lay;
   const xs = new Float64Array(k.memory.buffer, xp, 2 * pairs * dim);
