@@ -2,28 +2,12 @@
 // JS side: the hot loops are short per-particle recurrences that tfjs' wasm backend would run as
 // many slow element-wise ops (measured: exp at ~0.09 G/s, cos at ~0.03 G/s on this machine).
 //
-// API
-//   compileFeatures(tree, dim): FeatureMap
-//   interface FeatureMap {
-//     F                        total feature count
-//     evaluate(x, t, n)        n points (x row-major [n, dim], t [n]) -> [n, F] row-major
-//     factored                 the FACTORED form, or null when the tree is not a product of
-//                              factors that each depend on space only or on t only
-//   }
-//   interface Factored {
-//     all: Factor[]            every factor in tree order (phi is their C-order product)
-//     space: Factor[]          space factors, in tree order
-//     spaceSize                product of their sizes
-//     contractTime(W, out, t)  W [out, F] contracted with every time factor at the scalar t
-//                              -> [out, spaceSize]; done once per time step, shared by particles
-//   }
-//   Factor.evaluate(x, n, out) fills out [n, size] with the factor at the n points.
-//
 // The bases themselves (conventions, rows): bases.ts.
 
 import type { IrFeatureTree } from '../compiler/ir/types.js';
 import { AXIS_INDEX, BASES, isTimeBasis, productLeaves, type IrBasis } from './bases.js';
 
+/** Factor.evaluate(x, n, out) fills out [n, size] with the factor at the n points. */
 export interface Factor {
   size: number;
   /** Depends on t only (true) or on space only (false). */
@@ -32,6 +16,15 @@ export interface Factor {
   evaluate(x: Float64Array, t: Float64Array, n: number, out: Float64Array): void;
 }
 
+/**
+ * interface Factored {
+ *   all: Factor[]            every factor in tree order (phi is their C-order product)
+ *   space: Factor[]          space factors, in tree order
+ *   spaceSize                product of their sizes
+ *   contractTime(W, out, t)  W [out, F] contracted with every time factor at the scalar t
+ *                            -> [out, spaceSize]; done once per time step, shared by particles
+ * }
+ */
 export interface Factored {
   /** Every factor in tree order (the product of all of them is phi). */
   all: Factor[];
@@ -40,6 +33,14 @@ export interface Factored {
   contractTime(W: Float64Array, out: number, t: number): Float64Array;
 }
 
+/**
+ * interface FeatureMap {
+ *   F                        total feature count
+ *   evaluate(x, t, n)        n points (x row-major [n, dim], t [n]) -> [n, F] row-major
+ *   factored                 the FACTORED form, or null when the tree is not a product of
+ *                            factors that each depend on space only or on t only
+ * }
+ */
 export interface FeatureMap {
   F: number;
   dim: number;
@@ -47,6 +48,7 @@ export interface FeatureMap {
   factored: Factored | null;
 }
 
+/** compileFeatures(tree, dim): FeatureMap */
 export function compileFeatures(tree: IrFeatureTree, dim: number): FeatureMap {
   const node = compileNode(tree, dim);
   return {

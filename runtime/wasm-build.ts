@@ -1,24 +1,26 @@
 // Build step (not loaded at run time): assembles runtime/particles/wasm/particles.wat into
-// particles-bytes.ts beside it, the module's bytes as base64 in a TypeScript file so that tsx, dist/ and worker threads all load it by a
-// plain import (no .wasm file to copy or locate). `npm run build:wasm`; the speed-equivalence
-// test re-assembles the text and checks that the committed bytes match. The same for
-// runtime/linalg/wasm/linalg.wat -> linalg-bytes.ts (checked by test/runtime-models/linalg-wasm).
-//
-// API
-//   assembleParticles(): Promise<Uint8Array>   runtime/particles/wasm/particles.wat as a binary module
-//   particlesBytesModule(bytes): string        the text of runtime/particles/wasm/particles-bytes.ts
-//   assembleLinalg(): Promise<Uint8Array>      runtime/linalg/wasm/linalg.wat as a binary module
-//   linalgBytesModule(bytes): string           the text of runtime/linalg/wasm/linalg-bytes.ts
+// particles-bytes.ts beside it, the module's bytes as base64 in a TypeScript file so that tsx,
+// dist/ and worker threads all load it by a plain import (no .wasm file to copy or locate).
+// `npm run build:wasm`; the speed-equivalence test re-assembles the text and checks that the
+// committed bytes match. The same for runtime/linalg/wasm/linalg.wat -> linalg-bytes.ts (checked
+// by test/runtime-models/linalg-wasm).
+
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 
+/**
+ * assembleParticles(): Promise<Uint8Array>   runtime/particles/wasm/particles.wat as a binary module
+ */
 export function assembleParticles(): Promise<Uint8Array> {
   return assemble('particles/wasm/particles.wat');
 }
 
+/**
+ * assembleLinalg(): Promise<Uint8Array>      runtime/linalg/wasm/linalg.wat as a binary module
+ */
 export function assembleLinalg(): Promise<Uint8Array> {
   return assemble('linalg/wasm/linalg.wat');
 }
@@ -37,10 +39,16 @@ async function assemble(wat: string): Promise<Uint8Array> {
   }
 }
 
+/**
+ * particlesBytesModule(bytes): string        the text of runtime/particles/wasm/particles-bytes.ts
+ */
 export function particlesBytesModule(bytes: Uint8Array): string {
   return base64Module(bytes, 'runtime/particles/wasm/particles.wat', 'PARTICLES_WASM_BASE64');
 }
 
+/**
+ * linalgBytesModule(bytes): string           the text of runtime/linalg/wasm/linalg-bytes.ts
+ */
 export function linalgBytesModule(bytes: Uint8Array): string {
   return base64Module(bytes, 'runtime/linalg/wasm/linalg.wat', 'LINALG_WASM_BASE64');
 }

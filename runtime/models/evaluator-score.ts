@@ -1,10 +1,6 @@
 // The tensor score function of a float64 model evaluator (linear and NTK model kernels): the
 // model is evaluated in float64 on the tensor's values and a denoiser output mu_hat becomes
 // s = S_t^{-1}(alpha mu_hat - x) in float64 too, so only the result is rounded to float32.
-//
-// API
-//   evaluatorScore(x [n, dim], t, schedule, denoiser, evaluate): tf.Tensor2D [n, dim]
-//     evaluate(xs, n, out) writes the model output at time t for the n points xs into out
 
 import * as tf from '../tf.js';
 import type { Schedule } from '../schedule.js';
@@ -12,6 +8,10 @@ import { cholesky, solveLower, solveUpperT } from '../linalg/cholesky.js';
 
 export type Evaluate = (xs: Float64Array, n: number, out: Float64Array) => void;
 
+/**
+ * evaluatorScore(x [n, dim], t, schedule, denoiser, evaluate): tf.Tensor2D [n, dim]
+ * evaluate(xs, n, out) writes the model output at time t for the n points xs into out
+ */
 export function evaluatorScore(x: tf.Tensor2D, t: number, schedule: Schedule, denoiser: boolean, evaluate: Evaluate): tf.Tensor2D {
   const [n, dim] = x.shape;
   const xs = Float64Array.from(x.dataSync());

@@ -12,20 +12,17 @@
 //       particles, measured no faster here: this loop is bound by its ~100 multiply-adds.
 // Overflow: a row is only built when g0 = e^{-a f^2} > 0, so |2 a f| < 2 sqrt(745 a) and the
 // largest power E^K stays finite for a < 100; wider-than-that bumps go to particles/integrate.ts.
-//
-// API
-//   gaussLoopsFit(b): boolean               this file handles the factor (a < 100)
-//   gauss1(x, n, b, W [steps, n], plan): number        -1 or the first non-finite step
-//   gauss2(x, n, b1, b2, W [steps, 2, n1, n2], plan): number
 
 import { gaussBumps, type AxisBasis } from '../bases.js';
 import { fexp } from './exp.js';
 import type { StepPlan } from './steps.js';
 
+/** gaussLoopsFit(b): boolean               this file handles the factor (a < 100) */
 export function gaussLoopsFit(b: AxisBasis): boolean {
   return b.a < 100;
 }
 
+/** gauss1(x, n, b, W [steps, n], plan): number        -1 or the first non-finite step */
 export function gauss1(x: Float64Array, n: number, b: AxisBasis, Wv: Float64Array, plan: StepPlan): number {
   const nb = b.n;
   const last = nb - 1;
@@ -87,6 +84,7 @@ function horner(Wc: Float64Array, c: number, K: number, E: number): number {
   return Wc[c] + up + dn;
 }
 
+/** gauss2(x, n, b1, b2, W [steps, 2, n1, n2], plan): number */
 export function gauss2(
   x: Float64Array,
   n: number,

@@ -6,17 +6,17 @@
 // per particle or step. When the WebAssembly SIMD kernel fits (wasm/simd.ts: all space factors
 // Gaussian with the Figs. 2-3 window, or all Fourier) it runs instead; products mixing Gaussian and
 // Fourier factors, poly, and more than two factors stay on the JS loops below.
-//
-// API
-//   integrateParticles(x, n, dim, space, Wv, plan): number
-//     x [n, dim] float64, advanced in place from t_0 to t_steps; returns -1, or the first step at
-//     which some particle's state became non-finite (the caller reports it).
 
 import { fillAxis, type AxisBasis } from '../bases.js';
 import { gauss1, gauss2, gaussLoopsFit } from './gauss-loops.js';
 import type { StepPlan } from './steps.js';
 import { integrateSimd, simdLoopsFit } from './wasm/simd.js';
 
+/**
+ * integrateParticles(x, n, dim, space, Wv, plan): number
+ * x [n, dim] float64, advanced in place from t_0 to t_steps; returns -1, or the first step at
+ * which some particle's state became non-finite (the caller reports it).
+ */
 export function integrateParticles(
   x: Float64Array,
   n: number,

@@ -4,16 +4,6 @@
 // arrays. The result depends only on the job and the member index, never on the thread that runs
 // it.
 //
-// API
-//   interface MemberJob   everything a member needs (typed arrays may live in SharedArrayBuffers)
-//   prepareJob(job): Prepared       per-thread compiled state (features, fast-path factors)
-//   runMember(job, prep, m): number -1, or the step at which the state became non-finite (the
-//                                   caller turns it into a NonFiniteError)
-//   memberWeights(job, prep, m): W [D, F]
-//   initialDraws(job, m): the initial state x_T of member m, equal to samplers/common.ts
-//                         initialState (float32-rounded, then float64)
-//   storeMember(job, m, x): member m's final state and histogram into the shared outputs
-//
 // Fast path: features that are a product of time factors and at most two one-axis space factors
 // (particles/integrate.ts). Anything else is integrated through models/linear-eval.ts in blocks.
 
@@ -73,6 +63,9 @@ export interface MemberSampling {
   density: Float64Array;
 }
 
+/**
+ * interface MemberJob   everything a member needs (typed arrays may live in SharedArrayBuffers)
+ */
 export interface MemberJob extends MemberSampling {
   tree: IrFeatureTree;
   weights: { kind: 'given'; W: Float64Array } | TrainInputs | OmegaInputs;
@@ -87,6 +80,7 @@ export interface Prepared {
   trainer: ProductTrainer | null;
 }
 
+/** prepareJob(job): Prepared       per-thread compiled state (features, fast-path factors) */
 export function prepareJob(job: MemberJob): Prepared {
   const features = compileFeatures(job.tree, job.dim);
   return {
@@ -106,6 +100,7 @@ function fastFactors(tree: IrFeatureTree, dim: number, features: FeatureMap): Ax
   return space as AxisBasis[];
 }
 
+/** memberWeights(job, prep, m): W [D, F] */
 export function memberWeights(job: MemberJob, prep: Prepared, m: number): Float64Array {
   const D = job.dim;
   const F = prep.features.F;
@@ -131,6 +126,10 @@ export function memberWeights(job: MemberJob, prep: Prepared, m: number): Float6
   return ridgeFit(Phi, P, F, lambda, Y, D, w.ridge, { gram });
 }
 
+/**
+ * initialDraws(job, m): the initial state x_T of member m, equal to samplers/common.ts
+ * initialState (float32-rounded, then float64)
+ */
 export function initialDraws(job: MemberSampling, m: number): Float64Array {
   const { dim, draws } = job;
   const { sd, L } = job.init;
@@ -149,6 +148,10 @@ export function initialDraws(job: MemberSampling, m: number): Float64Array {
   return x;
 }
 
+/**
+ * runMember(job, prep, m): number -1, or the step at which the state became non-finite (the
+ * caller turns it into a NonFiniteError)
+ */
 export function runMember(job: MemberJob, prep: Prepared, m: number): number {
   const W = memberWeights(job, prep, m);
   const x = initialDraws(job, m);

@@ -4,10 +4,6 @@
 // vkernel/ntk-field.ts), the PF-ODE from the member's own initial draws (particles/member.ts
 // integrateBlocked), its samples and histogram written into the shared output arrays. The result
 // depends only on the job and the member index, never on the thread that runs it.
-//
-// API
-//   interface NtkMemberJob
-//   runNtkMember(job, m): number   -1, or the step at which the state became non-finite
 
 import { fitNtk, ntkEvaluator, type NtkParams } from '../models/ntk.js';
 import { drawNtkCoef, type NtkField } from '../vkernel/ntk-field.js';
@@ -25,6 +21,7 @@ export interface NtkVirtualInputs {
   seeds: Float64Array;
 }
 
+/** interface NtkMemberJob */
 export interface NtkMemberJob extends MemberSampling {
   spec: NtkParams;
   model: NtkTrainInputs | NtkVirtualInputs;
@@ -46,6 +43,7 @@ function memberModel(job: NtkMemberJob, m: number) {
   ).evaluator;
 }
 
+/** runNtkMember(job, m): number   -1, or the step at which the state became non-finite */
 export function runNtkMember(job: NtkMemberJob, m: number): number {
   const evaluator = memberModel(job, m);
   const x = initialDraws(job, m);

@@ -7,10 +7,6 @@
 //   Both: Cholesky with split dot products (linalg/cholesky.ts).
 // Dropped bumps are below e^-40 = 4e-18 of their row's largest: under float64 rounding of the
 // sums they would join, so the solve sees the same matrix up to rounding (conditioning allowing).
-//
-// API
-//   productTrainer(tree, dim): ProductTrainer | null    null unless a product of one-axis bases
-//   interface ProductTrainer { F; fit(x [P, dim], t [P], P, lambda [P], Y [P, D], D, gamma): W [D, F] }
 
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { axisBasis, fillAxis, productLeaves, type AxisBasis } from '../bases.js';
@@ -19,11 +15,17 @@ import { scaleDual, scalePrimal, singular, type RidgeTargets } from '../models/r
 
 const TRAIN_TAU = 40;
 
+/**
+ * interface ProductTrainer { F; fit(x [P, dim], t [P], P, lambda [P], Y [P, D], D, gamma): W [D, F] }
+ */
 export interface ProductTrainer {
   F: number;
   fit(x: Float64Array, t: Float64Array, P: number, lambda: Float64Array, Y: Float64Array, D: number, gamma: number): Float64Array;
 }
 
+/**
+ * productTrainer(tree, dim): ProductTrainer | null    null unless a product of one-axis bases
+ */
 export function productTrainer(tree: IrFeatureTree, dim: number): ProductTrainer | null {
   const leaves = productLeaves(tree);
   if (!leaves) return null;

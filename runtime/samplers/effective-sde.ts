@@ -7,9 +7,6 @@
 //   white_noise (an approximation, labelled so in the notes): one Euler-Maruyama SDE with the
 //     factorized, time-integrated V (samplers/white-noise.ts); `members` is not used.
 // How close the exact form comes to trained ensembles: docs/theory-checks.md.
-//
-// API
-//   effectiveSdeKernel   kernel for sample.effective_sde
 
 import type { IrSample } from '../../compiler/ir/types.js';
 import { deriveSeed } from '../rng.js';
@@ -29,6 +26,7 @@ import { sampleOutput } from './common.js';
 /** Intensity-table points per axis (kbar is as smooth as the features). */
 const WHITE_GRID = { 1: 241, 2: 49 } as Record<number, number>;
 
+/** effectiveSdeKernel   kernel for sample.effective_sde */
 export const effectiveSdeKernel: Kernel<IrSample> = (node, ctx) => {
   if (node.method !== 'effective_sde') throw new Error(`internal: sample method '${node.method}' routed to effective_sde`);
   const model = lookup(ctx, node.model, 'model');

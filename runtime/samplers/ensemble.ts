@@ -3,12 +3,6 @@
 // 25% / 75% quantiles. 2D histograms are normalized over the whole plane (histogram.ts), which is
 // the fix of the reference code's per-column normalization (docs/theory.md 13.3).
 //
-// API
-//   runMembers(node, state, members, W(m) | 'train' | VirtualModels, ctx): MembersOut
-//                                              shared with effective-sde.ts (virtual members);
-//                                              runs on every core (runtime/pool/pool.ts)
-//   ensembleKernel                             kernel for sample.ensemble (NTK models: ntk-members.ts)
-//
 // Arrays: samplers/members.ts.
 
 import type { IrSample } from '../../compiler/ir/types.js';
@@ -125,6 +119,9 @@ function trainInputs(state: LinearState, members: number): TrainInputs {
   return { kind: 'train', ridge: state.spec.ridge, ...trainingSets(state, state.spec.parametrization, members) };
 }
 
+/**
+ * ensembleKernel                             kernel for sample.ensemble (NTK models: ntk-members.ts)
+ */
 export const ensembleKernel: Kernel<IrSample> = (node, ctx) => {
   if (node.method !== 'ensemble') throw new Error(`internal: sample method '${node.method}' routed to ensemble`);
   const model = lookup(ctx, node.model, 'model');

@@ -1,18 +1,8 @@
 // The naive score estimator (docs/theory.md 7), both forms, on the PF-ODE Euler grid.
 //
-// API
-//   sampleNaive(opts: NaiveOptions): Float32Array   [draws, dim] samples at t_min
-//     form 'resample': at each step draw x0 = mu_m with probability w_m(x, t) and step with
-//        s_hat = s + sqrt(kappa/h)(s_tilde - s), i.e.
-//        x <- x + h (beta x + D s) + sqrt(kappa h) D (s_tilde - s),  s_tilde = S^{-1}(alpha mu_m - x)
-//     form 'sde': Euler-Maruyama of the effective SDE with Q = kappa D C D:
-//        x <- x + h (beta x + D s) + sqrt(h) chol(Q) xi,  xi ~ N(0, I)
-//   Both increments have mean 0 and covariance kappa h D C D given x, so the two forms agree in
-//   distribution as h -> 0 (checked in test/runtime/naive.test.ts).
-//   naiveChunk(opts): particles per chunk.
-//   resampleNoise(opts, start) / sdeNoise(opts, start): the two forms' increments as NoiseFns for
-//     particles start.. (exported for tests that compare their moments directly).
-//   Only the euler solver is defined for these (a noisy step has no Heun analogue here).
+// Both increments have mean 0 and covariance kappa h D C D given x, so the two forms agree in
+// distribution as h -> 0 (checked in test/runtime/naive.test.ts).
+// Only the euler solver is defined for these (a noisy step has no Heun analogue here).
 //
 // The posterior (weights, C) is evaluated in float64 (posterior.ts); draws are indexed by
 // (step, particle) so chunking never changes the result.
@@ -48,6 +38,14 @@ export function naiveChunk(o: Pick<NaiveOptions, 'data' | 'draws' | 'budget'>): 
   return chunkSize(o.draws, bytes, o.budget, 'naive-estimator particles');
 }
 
+/**
+ * sampleNaive(opts: NaiveOptions): Float32Array   [draws, dim] samples at t_min
+ * form 'resample': at each step draw x0 = mu_m with probability w_m(x, t) and step with
+ *    s_hat = s + sqrt(kappa/h)(s_tilde - s), i.e.
+ *    x <- x + h (beta x + D s) + sqrt(kappa h) D (s_tilde - s),  s_tilde = S^{-1}(alpha mu_m - x)
+ * form 'sde': Euler-Maruyama of the effective SDE with Q = kappa D C D:
+ *    x <- x + h (beta x + D s) + sqrt(h) chol(Q) xi,  xi ~ N(0, I)
+ */
 export function sampleNaive(o: NaiveOptions): Float32Array {
   const dim = o.data.dim;
   const velocity = pfOdeVelocity(o.schedule, o.score);

@@ -3,11 +3,6 @@
 // outputs of the linear ensemble (ensemble.ts membersOutput). Trained member m draws its DSM
 // samples like NtkState.train(m); virtual member m is vkernel/ntk-field.ts drawNtkCoef with its
 // own seed.
-//
-// API
-//   ntkEnsemble(node, state, ctx?): KernelOutput
-//   ntkEffectiveSde(node, state, ctx?): KernelOutput    (gaussian_field only)
-//   runNtkMembers(node, state, members, model, ctx?): MembersOut
 
 import type { IrSample } from '../../compiler/ir/types.js';
 import { deriveSeed } from '../rng.js';
@@ -25,6 +20,7 @@ import { membersOutput, trainingSets, type MembersOut } from './members.js';
 type EnsembleNode = Extract<IrSample, { method: 'ensemble' }>;
 type SdeNode = Extract<IrSample, { method: 'effective_sde' }>;
 
+/** ntkEnsemble(node, state, ctx?): KernelOutput */
 export function ntkEnsemble(node: EnsembleNode, state: NtkState, ctx?: KernelContext): KernelOutput {
   const out = runNtkMembers(node, state, node.members, trainInputs(state, node.members), ctx);
   return membersOutput(node, state.dim, node.members, out, [
@@ -32,6 +28,7 @@ export function ntkEnsemble(node: EnsembleNode, state: NtkState, ctx?: KernelCon
   ]);
 }
 
+/** ntkEffectiveSde(node, state, ctx?): KernelOutput    (gaussian_field only) */
 export function ntkEffectiveSde(node: SdeNode, state: NtkState, ctx?: KernelContext): KernelOutput {
   if (node.variant !== 'gaussian_field')
     throw new Error(`effective_sde variant '${node.variant}' supports linear models; for NTK models use variant = gaussian_field`);
@@ -46,6 +43,7 @@ export function ntkEffectiveSde(node: SdeNode, state: NtkState, ctx?: KernelCont
   return res;
 }
 
+/** runNtkMembers(node, state, members, model, ctx?): MembersOut */
 export function runNtkMembers(
   node: EnsembleNode | SdeNode,
   state: NtkState,

@@ -4,9 +4,6 @@
 //   x <- x + h (beta x + D s_avg) + sqrt(h) Q^{1/2} zeta,   h = t_k - t_{k+1},
 // with s_avg the ensemble-mean model (population Wavg) and Q = q(x, t) D C D, q from
 // vkernel/white.ts (denoiser: Q = q c_t^2 Cov[x0 | x, t], c_t = d alpha / s2).
-//
-// API
-//   sampleWhiteNoise(o: WhiteNoiseOptions): Float32Array   [draws, dim] samples at t_min
 
 import type { Schedule } from '../schedule.js';
 import type { Population } from '../vkernel/population.js';
@@ -25,6 +22,7 @@ export interface WhiteNoiseOptions {
   axes: GridAxis[];
 }
 
+/** sampleWhiteNoise(o: WhiteNoiseOptions): Float32Array   [draws, dim] samples at t_min */
 export function sampleWhiteNoise(o: WhiteNoiseOptions): Float32Array {
   const { pop, draws, times } = o;
   const { schedule: sc, data, evaluator, spec } = pop.state;

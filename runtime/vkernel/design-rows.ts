@@ -18,14 +18,6 @@
 // The products are the same floats as the JS recursion's (((w a) b) c, same order); only the sum
 // over points is reordered (within a group, then across groups in window order), so the two
 // agree to the usual (N + 1) eps sum_j |terms| bound of a reordered sum.
-//
-// API
-//   designRows(features, x, t, N): DesignRows   CSR rows [N, F] (columns increasing)
-//   productRows(factors, x, t, N): DesignRows   the same for the C-order product of some factors
-//                                              (e.g. only the space factors at grid points)
-//   weightedGram(rows, w): Float64Array         sum_j w_j phi_j phi_j^T [F, F]
-//   rowDot(rows, j, v, off): number             phi_j . v[off .. off + F)
-//   groupOrder(rows): Int32Array                 points sorted by their per-factor windows
 
 import type { Factor, FeatureMap } from '../features.js';
 import { gramWasm, linalgSimdEnabled } from '../linalg/wasm/simd.js';
@@ -50,6 +42,7 @@ export interface FactorRows {
   win: Int32Array;
 }
 
+/** designRows(features, x, t, N): DesignRows   CSR rows [N, F] (columns increasing) */
 export function designRows(features: FeatureMap, x: Float64Array, t: Float64Array, N: number): DesignRows {
   const F = features.F;
   const fac = features.factored;
@@ -64,6 +57,10 @@ export function designRows(features: FeatureMap, x: Float64Array, t: Float64Arra
   return productRows(fac.all, x, t, N);
 }
 
+/**
+ * productRows(factors, x, t, N): DesignRows   the same for the C-order product of some factors
+ * (e.g. only the space factors at grid points)
+ */
 export function productRows(all: Factor[], x: Float64Array, t: Float64Array, N: number): DesignRows {
   const F = all.reduce((s, f) => s * f.size, 1);
   const factors = all.map((f): FactorRows => {
@@ -117,12 +114,14 @@ export function productRows(all: Factor[], x: Float64Array, t: Float64Array, N: 
   return { N, F, start, col, val, factors };
 }
 
+/** rowDot(rows, j, v, off): number             phi_j . v[off .. off + F) */
 export function rowDot(rows: DesignRows, j: number, v: Float64Array, off: number): number {
   let s = 0;
   for (let q = rows.start[j]; q < rows.start[j + 1]; q++) s += rows.val[q] * v[off + rows.col[q]];
   return s;
 }
 
+/** weightedGram(rows, w): Float64Array         sum_j w_j phi_j phi_j^T [F, F] */
 export function weightedGram(rows: DesignRows, w: Float64Array): Float64Array {
   return rows.factors ? kroneckerGram(rows.factors, rows.N, rows.F, w) : denseGram(rows, w);
 }

@@ -10,10 +10,6 @@
 // and 3 features), psi(x_g) = a(x_g1) (x) b(x_g2) and k(z_g, z_j) = a(x_g1)^T Z_j b(x_g2) is
 // contracted one axis at a time: n1 S + G n2 per design point for the whole grid (Fig. 3, 48 x 48:
 // 28k against G nnz(psi) = 190k), with full factor rows (nothing dropped).
-//
-// API
-//   gridKernel(pop, x [G, D], G, t, coords?): (g0, C) => Float64Array   rows [C, N] for points
-//     g0 .. g0 + C; coords = the grid's per-axis coordinates when x is their C-order product
 
 import type { Population } from './population.js';
 import { kernelRow } from './population.js';
@@ -22,6 +18,10 @@ import type { Factor } from '../features.js';
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { isTimeBasis, productLeaves } from '../bases.js';
 
+/**
+ * gridKernel(pop, x [G, D], G, t, coords?): (g0, C) => Float64Array   rows [C, N] for points
+ * g0 .. g0 + C; coords = the grid's per-axis coordinates when x is their C-order product
+ */
 export function gridKernel(
   pop: Population,
   x: Float64Array,

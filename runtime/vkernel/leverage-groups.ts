@@ -11,17 +11,11 @@
 // test/runtime-models/leverage.test.ts). h does not depend on the visiting order, nor on how
 // the groups are split into runs (vkernel/leverage.ts hands runs to threads).
 // Plain data only, so a worker thread can run it (runtime/tasks.ts).
-//
-// API
-//   interface LeverageRows   the sparse rows (CSR) and their column count F
-//   leveragesOfGroups(rows, A, order, bounds, h, wasm)
-//     h[order[c]] for c in [bounds[0], bounds[last]), where each run order[bounds[g] ..
-//     bounds[g + 1]) holds points with identical columns; in WebAssembly SIMD if `wasm` (the
-//     caller's linalgSimdEnabled(): a worker thread follows its caller's switch)
 
 import { leveragesWasm } from '../linalg/wasm/simd.js';
 import type { Task } from '../pool/pool.js';
 
+/** interface LeverageRows   the sparse rows (CSR) and their column count F */
 export interface LeverageRows {
   F: number;
   start: Int32Array;
@@ -29,6 +23,12 @@ export interface LeverageRows {
   val: Float64Array;
 }
 
+/**
+ * leveragesOfGroups(rows, A, order, bounds, h, wasm)
+ * h[order[c]] for c in [bounds[0], bounds[last]), where each run order[bounds[g] ..
+ * bounds[g + 1]) holds points with identical columns; in WebAssembly SIMD if `wasm` (the
+ * caller's linalgSimdEnabled(): a worker thread follows its caller's switch)
+ */
 export function leveragesOfGroups(rows: LeverageRows, A: Float64Array, order: Int32Array, bounds: Int32Array, h: Float64Array, wasm: boolean): void {
   const { F, start, col, val } = rows;
   if (wasm) {

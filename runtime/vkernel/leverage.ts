@@ -4,9 +4,6 @@
 // runs go to the worker pool: the population runs on one thread before its sampling can start,
 // and Fig. 3's dense Fourier rows cost N F^2 / 2 = 5e9 multiply-adds here. Each h_j is the same
 // sum in the same order however the points are cut, so the bytes do not depend on the threads.
-//
-// API
-//   leverages(rows, A): Float64Array [N]
 
 import { groupOrder, type DesignRows } from './design-rows.js';
 import { leverageTask, leveragesOfGroups, type LeverageJob } from './leverage-groups.js';
@@ -16,6 +13,7 @@ import { linalgSimdEnabled } from '../linalg/wasm/simd.js';
 /** Below this many multiply-adds the runs are not worth handing to threads. */
 const PARALLEL_WORK = 5e7;
 
+/** leverages(rows, A): Float64Array [N] */
 export function leverages(rows: DesignRows, A: Float64Array): Float64Array {
   const { N, start } = rows;
   const order = groupOrder(rows);

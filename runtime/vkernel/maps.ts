@@ -1,10 +1,8 @@
-// V-kernel maps of linear models (docs/theory.md 9.2, 9.4) on grids.
-//
-// API
-//   vkernelMapKernel   map.vkernel: V(z, z) at every grid point and time (NTK models: vkernel/ntk.ts)
-//   vkernelTimeCorrelationKernel   map.vkernel_time_correlation: V(z, z') with z' = node.ref
-// Arrays: V [n_t, ...grid, D, D] and V_se (its Monte-Carlo standard error), grid_x (grid_y),
-// t. V = c_t c_t' Cov[W phi(z), W phi(z')] (denoiser: c = d alpha / s2) or d d' M Cov M (score).
+// V-kernel maps of linear models (docs/theory.md 9.2, 9.4) on grids: map.vkernel, V(z, z) at every
+// grid point and time, and map.vkernel_time_correlation, V(z, z') with z' = node.ref (NTK models:
+// vkernel/ntk-map.ts). Arrays: V [n_t, ...grid, D, D] and V_se (its Monte-Carlo standard error),
+// grid_x (grid_y), t. V = c_t c_t' Cov[W phi(z), W phi(z')] (denoiser: c = d alpha / s2) or
+// d d' M Cov M (score).
 
 import type { IrMap } from '../../compiler/ir/types.js';
 import { lookup, emptyResult, type Kernel } from '../kernels/types.js';

@@ -24,18 +24,6 @@
 // Denoiser parametrization as in models/ntk.ts, so V = c_t c_t' Cov with c = d alpha / s2.
 // Eigenvalues below 1e-12 nu_max are dropped (the design cannot resolve them); as tau -> infinity
 // k_tau tends to the projector on their span.
-//
-// API
-//   ntkPopulation(state, N, seed): NtkPopulation
-//   ntkMuCov(pop, xa, ta, xb, tb): CovEstimate   Cov[mu_hat(za), mu_hat(zb)] [D, D] and its SE
-//   weightedKernelRow(pop, x, t)  lambda_j k_tau(z, z_j) / N for every design point
-//   modeValues(pop, x, t)         e_k(z) for every kept eigenpair
-//   ntkMean(pop, x, t)            mubar_tau(z) [D]
-//   finiteMeanModes(pop)          the trained ensemble's mean to first order in 1/P, in modes [K, D]
-//                                 (meanModes + vkernel/ntk-mean-bias.ts; meanModes alone where
-//                                 that is skipped), cached per population
-//   ntkFiniteMean(pop, x, t)      that mean at z [D]: the mean of effective_sde's virtual models
-//   ntkModelPopulation(state)   the model's population (its design, seeded by the model), cached
 
 import { posterior } from '../posterior.js';
 import { deriveSeed } from '../rng.js';
@@ -78,6 +66,7 @@ export interface NtkPopulation {
 /** A population's plain data: what a worker thread reads (vkernel/ntk-map-task.ts). */
 export type NtkPopulationData = Omit<NtkPopulation, 'state'>;
 
+/** ntkPopulation(state, N, seed): NtkPopulation */
 export function ntkPopulation(state: NtkState, N: number, seed: number): NtkPopulation {
   const { data, schedule, spec } = state;
   const D = state.dim;
@@ -212,6 +201,7 @@ function kernelRowOf(pop: NtkPopulationData, ek: Float64Array): Float64Array {
   return row;
 }
 
+/** weightedKernelRow(pop, x, t)  lambda_j k_tau(z, z_j) / N for every design point */
 export function weightedKernelRow(pop: NtkPopulation, x: Float64Array, t: number): Float64Array {
   return kernelRowOf(pop, modeValues(pop, x, t));
 }
@@ -227,6 +217,11 @@ export function ntkMean(pop: NtkPopulation, x: Float64Array, t: number): Float64
 
 const finiteModes = new WeakMap<NtkPopulation, Float64Array>();
 
+/**
+ * finiteMeanModes(pop)          the trained ensemble's mean to first order in 1/P, in modes [K, D]
+ * (meanModes + vkernel/ntk-mean-bias.ts; meanModes alone where
+ * that is skipped), cached per population
+ */
 export function finiteMeanModes(pop: NtkPopulation): Float64Array {
   let m = finiteModes.get(pop);
   if (!m) {
@@ -237,6 +232,9 @@ export function finiteMeanModes(pop: NtkPopulation): Float64Array {
   return m;
 }
 
+/**
+ * ntkFiniteMean(pop, x, t)      that mean at z [D]: the mean of effective_sde's virtual models
+ */
 export function ntkFiniteMean(pop: NtkPopulation, x: Float64Array, t: number): Float64Array {
   const ek = modeValues(pop, x, t);
   const modes = finiteMeanModes(pop);
@@ -272,6 +270,9 @@ export function ntkRow(pop: NtkPopulationData, x: Float64Array, t: number): NtkR
   return { w: kernelRowOf(pop, ek), phi };
 }
 
+/**
+ * ntkMuCov(pop, xa, ta, xb, tb): CovEstimate   Cov[mu_hat(za), mu_hat(zb)] [D, D] and its SE
+ */
 export function ntkMuCov(
   pop: NtkPopulationData,
   xa: Float64Array,

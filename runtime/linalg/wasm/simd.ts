@@ -10,22 +10,6 @@
 // aligned), which leaves the factor and the inverse of the leading n x n block unchanged. Memory
 // grows to the largest problem seen on the thread and stays (8 s^2 bytes for a factor, twice that
 // for an inverse: 16 MB at n = 1000; the leverages hold A, 8 F^2 bytes, plus a block per group).
-//
-// API
-//   linalgSimdEnabled(): boolean          the module is loaded and not switched off
-//   setLinalgSimd(on)                     force the JS loops off or on (tests; this thread only)
-//   linalgSimdCalls(): number             factors and inverses this thread ran in wasm (tests)
-//   choleskyWasm(a, n): boolean           as linalg/cholesky.ts choleskyInPlace (upper untouched)
-//   inverseWasm(L, n): Float64Array       as linalg/spd-inverse.ts inverseFromCholesky
-//   leveragesWasm(A, F, rows, order, bounds, h)
-//                                         h_j = phi_j^T A phi_j for CSR rows (start, col, val)
-//                                         visited in `order`, whose runs order[bounds[g] ..
-//                                         bounds[g + 1]) are points with identical columns
-//                                         (vkernel/leverage-groups.ts; A [F, F] symmetric, copied in once)
-//   gramWasm(tLen): WasmGram              T [tLen] = 0 in wasm memory, then per group of points
-//     .add(X, nr, Y, nc, g, ro, co)       T[ro[r] + co[c]] += sum_k X[k, r] Y[k, c] (X [g, nr],
-//                                         Y [g, nc] row-major; vkernel/design-rows.ts kroneckerGram)
-//     .result(): Float64Array             a copy of T
 
 import { LINALG_WASM_BASE64 } from './linalg-bytes.js';
 import { SimdModule } from '../../simd-module.js';
@@ -43,14 +27,21 @@ const FIRST = 128;
 
 const simdModule = new SimdModule<Exports>(LINALG_WASM_BASE64);
 
+/**
+ * linalgSimdCalls(): number             factors and inverses this thread ran in wasm (tests)
+ */
 export function linalgSimdCalls(): number {
   return simdModule.calls;
 }
 
+/**
+ * setLinalgSimd(on)                     force the JS loops off or on (tests; this thread only)
+ */
 export function setLinalgSimd(on: boolean): void {
   simdModule.set(on);
 }
 
+/** linalgSimdEnabled(): boolean          the module is loaded and not switched off */
 export function linalgSimdEnabled(): boolean {
   return simdModule.enabled();
 }
@@ -76,6 +67,9 @@ function copyLowerIn(mem: Float64Array, at: number, s: number, a: Float64Array, 
   }
 }
 
+/**
+ * choleskyWasm(a, n): boolean           as linalg/cholesky.ts choleskyInPlace (upper untouched)
+ */
 export function choleskyWasm(a: Float64Array, n: number): boolean {
   simdModule.calls++;
   const s = Math.ceil(n / 4) * 4;
@@ -87,6 +81,7 @@ export function choleskyWasm(a: Float64Array, n: number): boolean {
   return true;
 }
 
+/** inverseWasm(L, n): Float64Array       as linalg/spd-inverse.ts inverseFromCholesky */
 export function inverseWasm(L: Float64Array, n: number): Float64Array {
   simdModule.calls++;
   const s = Math.ceil(n / 4) * 4;
@@ -108,6 +103,13 @@ interface SparseRows {
   val: Float64Array;
 }
 
+/**
+ * leveragesWasm(A, F, rows, order, bounds, h)
+ * h_j = phi_j^T A phi_j for CSR rows (start, col, val)
+ * visited in `order`, whose runs order[bounds[g] ..
+ * bounds[g + 1]) are points with identical columns
+ * (vkernel/leverage-groups.ts; A [F, F] symmetric, copied in once)
+ */
 export function leveragesWasm(A: Float64Array, F: number, rows: SparseRows, order: Int32Array, bounds: Int32Array, h: Float64Array): void {
   simdModule.calls++;
   const { start, col, val } = rows;
@@ -151,6 +153,12 @@ export interface WasmGram {
   result(): Float64Array;
 }
 
+/**
+ * gramWasm(tLen): WasmGram              T [tLen] = 0 in wasm memory, then per group of points
+ * .add(X, nr, Y, nc, g, ro, co)       T[ro[r] + co[c]] += sum_k X[k, r] Y[k, c] (X [g, nr],
+ *                                     Y [g, nc] row-major; vkernel/design-rows.ts kroneckerGram)
+ * .result(): Float64Array             a copy of T
+ */
 export function gramWasm(tLen: number): WasmGram {
   simdModule.calls++;
   const tAt = FIRST;

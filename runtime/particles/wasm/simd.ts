@@ -11,14 +11,6 @@
 // float32, the weights are float32, and each window's (Fourier: the whole row's) multiply-adds
 // accumulate in float32 (particles.wat); the state and the update are float64. Pure arithmetic
 // without relaxed SIMD, so the same bytes on every thread.
-//
-// API
-//   simdLoopsFit(space, dim): boolean   the kernel handles these factors (and SIMD is on)
-//   integrateSimd(x, n, dim, space, Wv, plan): number   as particles/integrate.ts integrateParticles
-//   setSimd(on) / simdEnabled(): force the JS loops off or on (tests; this thread only)
-//   simdCalls(): how many integrations this thread ran through the kernel (tests)
-//   simdExp(v: Float64Array): Float64Array   the kernel's exp, for its accuracy test
-//   simdSinCos(v: Float64Array): { sin, cos }   the kernel's sincos, for its accuracy test
 
 import { BASES, type AxisBasis } from '../../bases.js';
 import type { StepPlan } from '../steps.js';
@@ -47,10 +39,12 @@ const FIRST = 576;
 
 const simdModule = new SimdModule<Exports>(PARTICLES_WASM_BASE64);
 
+/** simdCalls(): how many integrations this thread ran through the kernel (tests) */
 export function simdCalls(): number {
   return simdModule.calls;
 }
 
+/** setSimd(on) / simdEnabled(): force the JS loops off or on (tests; this thread only) */
 export function setSimd(on: boolean): void {
   simdModule.set(on);
 }
@@ -85,6 +79,7 @@ function withMemory(bytes: number): Exports {
   return k;
 }
 
+/** simdExp(v: Float64Array): Float64Array   the kernel's exp, for its accuracy test */
 export function simdExp(v: Float64Array): Float64Array {
   const n = Math.ceil(v.length / 4) * 4;
   const k = withMemory(FIRST + 8 * n);
@@ -93,6 +88,7 @@ export function simdExp(v: Float64Array): Float64Array {
   return new Float64Array(k.memory.buffer, FIRST, v.length).slice();
 }
 
+/** simdSinCos(v: Float64Array): { sin, cos }   the kernel's sincos, for its accuracy test */
 export function simdSinCos(v: Float64Array): { sin: Float64Array; cos: Float64Array } {
   const n = Math.ceil(v.length / 2) * 2;
   const k = withMemory(FIRST + 24 * n);
@@ -114,6 +110,9 @@ function layout(steps: number, E: number, weightFloats: number, pairs: number, d
   return { hp, ap, wp, xp, bytes: xp + 16 * pairs * dim };
 }
 
+/**
+ * integrateSimd(x, n, dim, space, Wv, plan): number   as particles/integrate.ts integrateParticles
+ */
 export function integrateSimd(
   x: Float64Array,
   n: number,
