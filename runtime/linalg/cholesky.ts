@@ -96,13 +96,14 @@ export function cholesky(a: readonly (readonly number[])[], what = 'matrix'): Fl
 /**
  * Cholesky of a positive SEMI-definite matrix A [n, n] into L (zeroed first): a posterior
  * covariance has rank < n wherever it spans fewer directions (data on a line, or one dominant
- * point), so pivots at rounding level (<= 1e-12 max diag) are treated as zero instead of failing.
+ * point), so pivots <= relTol * max diag (default: rounding level) are treated as zero, their
+ * columns left 0, instead of failing.
  */
-export function psdCholesky(A: Float64Array, n: number, L: Float64Array): void {
+export function psdCholesky(A: Float64Array, n: number, L: Float64Array, relTol = 1e-12): void {
   L.fill(0);
   let maxDiag = 0;
   for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, Math.abs(A[i * n + i]));
-  const tol = 1e-12 * maxDiag;
+  const tol = relTol * maxDiag;
   for (let j = 0; j < n; j++) {
     let s = A[j * n + j];
     for (let k = 0; k < j; k++) s -= L[j * n + k] * L[j * n + k];

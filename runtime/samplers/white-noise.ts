@@ -12,6 +12,7 @@ import { posterior } from '../posterior.js';
 import { deriveSeed, normals } from '../rng.js';
 import { NonFiniteError } from '../errors.js';
 import { initialState } from './common.js';
+import { psdCholesky } from '../linalg/cholesky.js';
 
 export interface WhiteNoiseOptions {
   pop: Population;
@@ -108,17 +109,7 @@ function noiseOf(sc: Schedule, denoiser: boolean, cov: Float64Array, scale: numb
   if (!(scale > 0)) return out;
   // Cholesky of the small PSD B, skipping null directions (a point mass posterior has B = 0).
   const L = new Float64Array(dim * dim);
-  for (let j = 0; j < dim; j++) {
-    let s = B[j * dim + j];
-    for (let i = 0; i < j; i++) s -= L[j * dim + i] * L[j * dim + i];
-    const ljj = s > 0 ? Math.sqrt(s) : 0;
-    L[j * dim + j] = ljj;
-    for (let r = j + 1; r < dim; r++) {
-      let v = B[r * dim + j];
-      for (let i = 0; i < j; i++) v -= L[r * dim + i] * L[j * dim + i];
-      L[r * dim + j] = ljj > 0 ? v / ljj : 0;
-    }
-  }
+  psdCholesky(B, dim, L, 0);
   const sq = Math.sqrt(scale);
   for (let a = 0; a < dim; a++) {
     let v = 0;
