@@ -3,7 +3,7 @@
 // registers; per evaluation it fills each space factor's row once (bases.ts: one exp per
 // Gaussian row, plus one for the product of the rows' scales) and contracts it with the step's weights, which already hold the time factor and
 // the velocity matrix (Wv_e = G_e W phi_t(t_e), [D, Fs], particles/member.ts). Nothing is allocated
-// per particle or step. When the WebAssembly SIMD kernel fits (wasm/simd.ts: all space factors
+// per particle or step. When the WebAssembly SIMD loops fit (wasm/simd.ts: all space factors
 // Gaussian with the Figs. 2-3 window, or all Fourier) it runs instead; products mixing Gaussian and
 // Fourier factors, poly, and more than two factors stay on the JS loops below.
 

@@ -4,7 +4,7 @@
 // space factor is a Gaussian with a window of 3 centres each side (width = spacing / 2, the
 // Figs. 2-3 layout) or every one is Fourier with n <= 32 (Fig. 3's Fourier panel). Mixed Gaussian
 // x Fourier products, other bases, or a runtime without WebAssembly SIMD keep the JS loops (the
-// kernel has one row kind per call; no study of the paper mixes them). GTV_SIMD=0 in the
+// module has one row kind per call; no study of the paper mixes them). GTV_SIMD=0 in the
 // environment (or setSimd(false)) forces the JS loops.
 //
 // Precision: the rows (bumps, or cosines and sines) are computed in float64 and rounded to
@@ -27,19 +27,19 @@ interface Exports {
   run2(xp: number, pairs: number, steps: number, heun: number, hp: number, ap: number, wp: number, swap: number): number;
 }
 
-/** The kernel's window half-width (particles.wat is written for it). */
+/** The module's window half-width (particles.wat is written for it). */
 const K = 3;
-/** The most Fourier features per factor: the kernel's scratch rows hold 32 slots. */
+/** The most Fourier features per factor: the module's scratch rows hold 32 slots. */
 const FOURIER_MAX = 32;
-/** The kernel's Fourier scratch rows (particles.wat header). */
+/** The module's Fourier scratch rows (particles.wat header). */
 const R1 = 64;
 const R2 = 320;
-/** Offsets are kept 16-byte aligned; [0, 576) is the kernel's scratch. */
+/** Offsets are kept 16-byte aligned; [0, 576) is the module's scratch. */
 const FIRST = 576;
 
 const simdModule = new SimdModule<Exports>(PARTICLES_WASM_BASE64);
 
-/** simdCalls(): how many integrations this thread ran through the kernel (tests) */
+/** simdCalls(): how many integrations this thread ran through the module (tests) */
 export function simdCalls(): number {
   return simdModule.calls;
 }
@@ -71,7 +71,7 @@ export function simdLoopsFit(space: AxisBasis[], dim: number): boolean {
 
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
-/** Grows the memory to at least `bytes` and returns the kernel. */
+/** Grows the memory to at least `bytes` and returns the module's exports. */
 function withMemory(bytes: number): Exports {
   const k = instance()!;
   const have = k.memory.buffer.byteLength;
@@ -79,7 +79,7 @@ function withMemory(bytes: number): Exports {
   return k;
 }
 
-/** simdExp(v: Float64Array): Float64Array   the kernel's exp, for its accuracy test */
+/** simdExp(v: Float64Array): Float64Array   the module's exp, for its accuracy test */
 export function simdExp(v: Float64Array): Float64Array {
   const n = Math.ceil(v.length / 4) * 4;
   const k = withMemory(FIRST + 8 * n);
@@ -88,7 +88,7 @@ export function simdExp(v: Float64Array): Float64Array {
   return new Float64Array(k.memory.buffer, FIRST, v.length).slice();
 }
 
-/** simdSinCos(v: Float64Array): { sin, cos }   the kernel's sincos, for its accuracy test */
+/** simdSinCos(v: Float64Array): { sin, cos }   the module's sincos, for its accuracy test */
 export function simdSinCos(v: Float64Array): { sin: Float64Array; cos: Float64Array } {
   const n = Math.ceil(v.length / 2) * 2;
   const k = withMemory(FIRST + 24 * n);
@@ -177,7 +177,7 @@ function gaussWeights(b1: AxisBasis, b2: AxisBasis | null, Wv: Float64Array, pla
 }
 
 /**
- * Fourier factors: float32 weights in the kernel's order (particles.wat header), columns of factor
+ * Fourier factors: float32 weights in the module's order (particles.wat header), columns of factor
  * 2 (1D: of the one factor) zero-padded to a multiple of 4, and fsetup. 2D, per evaluation e:
  * for each column vector jv and row i of factor 1, output 0's 4 weights then output 1's.
  */
@@ -185,7 +185,7 @@ function fourierWeights(b1: AxisBasis, b2: AxisBasis | null, Wv: Float64Array, p
   const E = plan.a.length;
   const dim = b2 ? 2 : 1;
   const n1 = b1.n;
-  // 2D: rows of factor 1 padded to an even count (the kernel takes two per iteration)
+  // 2D: rows of factor 1 padded to an even count (the module takes two per iteration)
   const rows = n1 + (n1 % 2);
   const n2 = b2 ? b2.n : 0;
   const nv = up4(b2 ? n2 : n1) / 4;
