@@ -33,8 +33,8 @@ export interface VirtualModels {
 /**
  * Members 0..members-1 of a linear-model ensemble: `weights` gives member m's W [D, F] (computed
  * here, before sampling starts); 'train' trains member m like state.train(m), and VirtualModels
- * draws virtual model m, inside the thread that samples it. Execution: runtime/fast (threads,
- * fused per-particle loop).
+ * draws virtual model m, inside the thread that samples it. Execution: runtime/pool (threads) and
+ * runtime/particles (fused per-particle loop).
  */
 export function runMembers(
   node: SampleNode,

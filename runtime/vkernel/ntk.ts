@@ -63,7 +63,7 @@ export interface NtkPopulation {
   state: NtkState;
 }
 
-/** A population's plain data: what a worker thread reads (vkernel/ntk-map-task.ts). */
+/** A population's plain data: what a worker thread reads (vkernel/ntk-map.ts). */
 export type NtkPopulationData = Omit<NtkPopulation, 'state'>;
 
 /** ntkPopulation(state, N, seed): NtkPopulation */

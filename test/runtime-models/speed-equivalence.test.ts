@@ -1,5 +1,5 @@
-// The optimized ensemble execution (runtime/fast: structured training, fused per-particle loops,
-// worker threads) against straightforward references, and across thread counts.
+// The optimized ensemble execution (runtime/particles and runtime/pool: structured training, fused
+// per-particle loops, worker threads) against straightforward references, and across thread counts.
 import { expect } from 'chai';
 import type { IrFeatureTree, IrSample } from '../../compiler/ir/types.js';
 import { compileFeatures } from '../../runtime/features.js';
@@ -122,7 +122,7 @@ const TOL_FOURIER = 2e-5;
 /** The kernel's switch as the environment sets it (GTV_SIMD=0: JS loops by default). */
 const SIMD_DEFAULT = process.env.GTV_SIMD !== '0';
 
-describe('runtime/fast: optimized ensemble sampling', function () {
+describe('runtime/particles: optimized ensemble sampling', function () {
   this.timeout(120_000);
   let saved = 1;
   before(async () => {
