@@ -16,6 +16,7 @@ import { categorical, deriveSeed, normals } from '../rng.js';
 import { chunkSize, pfOdeBytesPerParticle } from '../memory.js';
 import { integrateChunk, runChunked } from './common.js';
 import { psdCholesky } from '../linalg/cholesky.js';
+import { congruence } from '../linalg/congruence.js';
 
 export interface NaiveOptions {
   data: PointSet;
@@ -102,13 +103,9 @@ export function sdeNoise(o: NaiveOptions, start: number): NoiseFn {
     const sh = Math.sqrt(h);
     for (let i = 0; i < n; i++) {
       const co = i * dim * dim;
-      for (let a = 0; a < dim; a++)
-        for (let b = 0; b < dim; b++) {
-          let v = 0;
-          if (Mm) for (let k = 0; k < dim; k++) for (let l = 0; l < dim; l++) v += Mm[a][k] * C[co + k * dim + l] * Mm[l][b];
-          else v = C[co + a * dim + b];
-          Q[a * dim + b] = scale * v;
-        }
+      if (Mm) congruence(Mm, C, co, dim, Q, 0);
+      else Q.set(C.subarray(co, co + dim * dim));
+      for (let a = 0; a < dim * dim; a++) Q[a] *= scale;
       psdCholesky(Q, dim, L);
       for (let a = 0; a < dim; a++) {
         let v = 0;

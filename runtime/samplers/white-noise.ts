@@ -13,6 +13,7 @@ import { deriveSeed, normals } from '../rng.js';
 import { NonFiniteError } from '../errors.js';
 import { initialState } from './common.js';
 import { psdCholesky } from '../linalg/cholesky.js';
+import { congruence } from '../linalg/congruence.js';
 
 export interface WhiteNoiseOptions {
   pop: Population;
@@ -95,15 +96,7 @@ function noiseOf(sc: Schedule, denoiser: boolean, cov: Float64Array, scale: numb
   const dim = zeta.length;
   const B = Float64Array.from(cov);
   if (!denoiser && sc.shape) {
-    const M = sc.shape;
-    const tmp = new Float64Array(dim * dim);
-    for (let a = 0; a < dim; a++)
-      for (let b = 0; b < dim; b++) {
-        let s = 0;
-        for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) s += M[a][i] * cov[i * dim + j] * M[j][b];
-        tmp[a * dim + b] = s;
-      }
-    B.set(tmp);
+    congruence(sc.shape, cov, 0, dim, B, 0);
   }
   const out = new Float64Array(dim);
   if (!(scale > 0)) return out;

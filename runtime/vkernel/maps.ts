@@ -12,6 +12,7 @@ import { gridKernel } from './grid-kernel.js';
 import { ntkVkernelMap } from './ntk-map.js';
 import { ntkState } from '../models/ntk.js';
 import { gridArrays, gridDims, gridPoints } from '../kernels/maps.js';
+import { congruence } from '../linalg/congruence.js';
 
 export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
   if (!node.model) throw new Error('internal: a vkernel map needs a model');
@@ -70,13 +71,7 @@ export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
 
 /** V <- M V M for the score parametrization of an anisotropic process (SE scaled alike). */
 function sandwich(M: number[][], V: Float64Array, se: Float64Array, o: number, D: number): void {
-  for (const arr of [V, se]) {
-    const A = arr.slice(o, o + D * D);
-    for (let a = 0; a < D; a++)
-      for (let b = 0; b < D; b++) {
-        let s = 0;
-        for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) s += M[a][i] * A[i * D + j] * M[j][b];
-        arr[o + a * D + b] = arr === se ? Math.abs(s) : s;
-      }
-  }
+  congruence(M, V.slice(o, o + D * D), 0, D, V, o);
+  congruence(M, se.slice(o, o + D * D), 0, D, se, o);
+  for (let i = o; i < o + D * D; i++) se[i] = Math.abs(se[i]);
 }
