@@ -1,15 +1,15 @@
 // Dense float64 linear algebra benchmark (not a test): `npx tsx bench/linalg.ts [reps]`.
-// One thread, one process run: the Cholesky factor (models/cholesky.ts) at n = 64, 500 (one per
+// One thread, one process run: the Cholesky factor (linalg/cholesky.ts) at n = 64, 500 (one per
 // Fig. 3 member) and 1000 (the effective-SDE population), the SPD inverse from the factor
-// (vkernel/spd-inverse.ts) at n = 1000, and the Fig. 3 solve (n = 500, two right-hand sides),
-// each through the JS loops (setLinalgSimd(false)) and through runtime/linalg-wasm, including the
+// (linalg/spd-inverse.ts) at n = 1000, and the Fig. 3 solve (n = 500, two right-hand sides),
+// each through the JS loops (setLinalgSimd(false)) and through runtime/linalg/wasm, including the
 // copies in and out of wasm memory. Process CPU time per call, median of `reps` runs (default 9,
 // 5 at n = 1000) after one warm-up; the load average before and after (the machine is shared,
 // so CPU time is the column to trust). JS / wasm is the speed-up; the target is >= 2.5 at n = 500.
 import os from 'node:os';
-import { choleskyInPlace, choleskySolve } from '../runtime/models/cholesky.js';
-import { inverseFromCholesky } from '../runtime/vkernel/spd-inverse.js';
-import { linalgSimdEnabled, setLinalgSimd } from '../runtime/linalg-wasm/linalg.js';
+import { choleskyInPlace, choleskySolve } from '../runtime/linalg/cholesky.js';
+import { inverseFromCholesky } from '../runtime/linalg/spd-inverse.js';
+import { linalgSimdEnabled, setLinalgSimd } from '../runtime/linalg/wasm/simd.js';
 import { normals } from '../runtime/rng.js';
 
 const REPS = Number(process.argv[2] ?? 9);

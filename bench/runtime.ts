@@ -9,7 +9,7 @@
 // and PASS/MISS (on the measured wall time) against the issue's targets (Fig. 2 cell < 5 s,
 // Fig. 3 cell < 10 s, RSS < 2 GiB). The effective-SDE line also splits its CPU time into the
 // population statistics (one thread) and the virtual models' draws and sampling (all threads).
-// Last, the per-particle loop alone (fast/particles.ts on 2e4 particles from N(0, 1), 30 Euler
+// Last, the per-particle loop alone (particles/integrate.ts on 2e4 particles from N(0, 1), 30 Euler
 // steps, the cells' bases, one thread): CPU ns per particle-step through the WebAssembly SIMD
 // kernel and through the JS loops (GTV_SIMD=0 runs the cells themselves on the JS loops).
 import os from 'node:os';
@@ -22,10 +22,10 @@ import { makeLinearState, type LinearNode } from '../runtime/models/linear-kerne
 import { runMembers } from '../runtime/samplers/ensemble.js';
 import { population } from '../runtime/vkernel/population.js';
 import { omegaField } from '../runtime/vkernel/omega.js';
-import { setThreads, threadCount } from '../runtime/fast/pool.js';
-import { axisBasis, type AxisBasis } from '../runtime/fast/axis.js';
-import { integrateParticles } from '../runtime/fast/particles.js';
-import { setSimd, simdEnabled, simdKernelFits } from '../runtime/fast/wasm/simd.js';
+import { setThreads, threadCount } from '../runtime/pool/pool.js';
+import { axisBasis, type AxisBasis } from '../runtime/bases.js';
+import { integrateParticles } from '../runtime/particles/integrate.js';
+import { setSimd, simdEnabled, simdLoopsFit } from '../runtime/particles/wasm/simd.js';
 import { fig1Maps } from './fig1-maps.js';
 
 const argv = process.argv.slice(2);
@@ -184,7 +184,7 @@ function loopNs(space: AxisBasis[], dim: number): number {
 const loops = cells.map((c) => {
   const space = spaceOf(c.tree, c.dim);
   const simdOn = simdEnabled();
-  const simd = simdKernelFits(space, c.dim) ? `${loopNs(space, c.dim).toFixed(1)} ns SIMD kernel` : 'no SIMD kernel';
+  const simd = simdLoopsFit(space, c.dim) ? `${loopNs(space, c.dim).toFixed(1)} ns SIMD kernel` : 'no SIMD kernel';
   setSimd(false);
   const js = loopNs(space, c.dim);
   setSimd(simdOn);

@@ -9,12 +9,12 @@ import type { Schedule } from '../runtime/schedule.js';
 import { deriveSeed } from '../runtime/rng.js';
 import { makeLinearState, type LinearNode } from '../runtime/models/linear-kernel.js';
 import { targets } from '../runtime/models/linear.js';
-import { choleskyInPlace } from '../runtime/models/cholesky.js';
+import { choleskyInPlace } from '../runtime/linalg/cholesky.js';
 import { design } from '../runtime/vkernel/population.js';
 import { designRows, weightedGram } from '../runtime/vkernel/design-rows.js';
-import { inverseFromCholesky } from '../runtime/vkernel/spd-inverse.js';
+import { inverseFromCholesky } from '../runtime/linalg/spd-inverse.js';
 import { leverages } from '../runtime/vkernel/leverage.js';
-import { setLinalgSimd } from '../runtime/linalg-wasm/linalg.js';
+import { setLinalgSimd } from '../runtime/linalg/wasm/simd.js';
 
 const cpu = () => {
   const c = process.cpuUsage();

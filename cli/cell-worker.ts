@@ -56,7 +56,7 @@ function startWorker(): Worker {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return new Worker(new URL('./cell-thread.js', here));
   // Under tsx (tests, a development checkout) the thread registers tsx before loading the source,
-  // as runtime/fast/pool.ts does for its workers.
+  // as runtime/pool/pool.ts does for its workers.
   const pkg = createRequire(here).resolve('tsx/package.json');
   const api = pathToFileURL(pkg.replace(/package\.json$/, 'dist/esm/api/index.mjs')).href;
   const entry = new URL('./cell-thread.ts', here).href;

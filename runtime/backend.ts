@@ -1,13 +1,5 @@
 // TensorFlow.js backend selection (design.md 4).
 //
-// API
-//   selectBackend(requested?: string): Promise<string>
-//     With no request: @tensorflow/tfjs-node ('tensorflow') if it resolves, else
-//     @tensorflow/tfjs-backend-wasm ('wasm'), else the pure-JS 'cpu' backend. A request
-//     ('tensorflow' | 'node' | 'wasm' | 'cpu') forces that backend and fails with a clear message
-//     when it cannot be loaded. Returns the name of the active backend (what the manifest records).
-//   BACKEND_NAMES: the accepted names.
-//
 // tfjs-node is an optional peer dependency (package.json peerDependenciesMeta): it is imported
 // through a variable specifier so neither TypeScript nor a bundler requires it to exist.
 
@@ -17,6 +9,7 @@ import * as tf from './tf.js';
 // backend), which would land in users' terminals and logs; gtv reports the backend it used itself.
 tf.env().set('PROD', true);
 
+/** BACKEND_NAMES: the accepted names. */
 export const BACKEND_NAMES = ['tensorflow', 'node', 'wasm', 'cpu'] as const;
 
 const NODE_PACKAGE = '@tensorflow/tfjs-node';
@@ -38,6 +31,13 @@ async function tryLoad(name: 'tensorflow' | 'wasm' | 'cpu'): Promise<string | nu
   }
 }
 
+/**
+ * selectBackend(requested?: string): Promise<string>
+ * With no request: @tensorflow/tfjs-node ('tensorflow') if it resolves, else
+ * @tensorflow/tfjs-backend-wasm ('wasm'), else the pure-JS 'cpu' backend. A request
+ * ('tensorflow' | 'node' | 'wasm' | 'cpu') forces that backend and fails with a clear message
+ * when it cannot be loaded. Returns the name of the active backend (what the manifest records).
+ */
 export async function selectBackend(requested?: string): Promise<string> {
   if (requested !== undefined) {
     const want = requested === 'node' ? 'tensorflow' : requested;

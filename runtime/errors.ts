@@ -1,14 +1,7 @@
 // Runtime errors. Execution never returns a silent NaN: the first non-finite value stops the
 // computation with the node, step, time and the most likely cause.
-//
-// API
-//   class RuntimeError extends Error            base; `node` names the IR node when known
-//   class NonFiniteError extends RuntimeError   { step, t, quantity }
-//   class MemoryLimitError extends RuntimeError the smallest unit of work exceeds the budget
-//   class RuntimeInterrupted extends RuntimeError  ExecuteOptions.interrupted() returned true
-//   checkFinite(values, where): throws NonFiniteError on the first NaN/Inf in a typed array
-//   likelyCause(quantity, t, s2): one sentence for the message
 
+/** class RuntimeError extends Error            base; `node` names the IR node when known */
 export class RuntimeError extends Error {
   node: string | null = null;
   constructor(message: string) {
@@ -27,6 +20,7 @@ export interface FiniteSite {
   s2?: number;
 }
 
+/** class NonFiniteError extends RuntimeError   { step, t, quantity } */
 export class NonFiniteError extends RuntimeError {
   constructor(readonly site: FiniteSite) {
     super(
@@ -39,6 +33,7 @@ export class NonFiniteError extends RuntimeError {
   }
 }
 
+/** class MemoryLimitError extends RuntimeError the smallest unit of work exceeds the budget */
 export class MemoryLimitError extends RuntimeError {
   constructor(message: string) {
     super(message);
@@ -46,6 +41,7 @@ export class MemoryLimitError extends RuntimeError {
   }
 }
 
+/** class RuntimeInterrupted extends RuntimeError  ExecuteOptions.interrupted() returned true */
 export class RuntimeInterrupted extends RuntimeError {
   constructor() {
     super('interrupted');
@@ -53,6 +49,7 @@ export class RuntimeInterrupted extends RuntimeError {
   }
 }
 
+/** likelyCause(quantity, t, s2): one sentence for the message */
 export function likelyCause(site: FiniteSite): string {
   if (site.s2 !== undefined && site.s2 < 1e-6)
     return `the noise variance S_t = ${site.s2.toExponential(2)} is so small that 1/S_t overflows the score; raise t_min or use more steps near t_min`;
@@ -63,6 +60,7 @@ export function likelyCause(site: FiniteSite): string {
   return 'an input produced an overflow or an undefined operation (0/0, log of a non-positive number)';
 }
 
+/** checkFinite(values, where): throws NonFiniteError on the first NaN/Inf in a typed array */
 export function checkFinite(values: ArrayLike<number>, site: FiniteSite): void {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) throw new NonFiniteError(site);
 }

@@ -1,16 +1,5 @@
-// Runs one cell of a valid IR document.
-//
-// API
-//   executeCell(doc, cell, opts?: ExecuteOptions & { backend?: string }): Promise<CellResult>
-//     1. selects the tfjs backend (backend.ts; opts.backend forces one),
-//     2. validates the document (compiler/ir/validate.ts: JSON Schema and finiteness; plus the
-//        runtime's own checks: references point to earlier nodes of the right kind, a kernel
-//        exists for every node) and throws RuntimeError listing every problem before anything runs,
-//     3. runs the nodes in order through the kernel table (kernels/index.ts), each inside its
-//        own tfjs scope so no tensor outlives its node unless a value keeps it (and then the
-//        value's dispose() frees it at the end of the cell),
-//     4. returns plain arrays and scalars per node, timings and the backend name.
-//   Errors thrown by a node carry the node name (RuntimeError.node).
+// Runs one cell of a valid IR document. Errors thrown by a node carry the node name
+// (RuntimeError.node).
 
 import * as tf from './tf.js';
 import type { IrCell, IrDocument, IrNode } from '../compiler/ir/types.js';
@@ -24,6 +13,17 @@ import { defaultBudget } from './memory.js';
 
 export type RunOptions = ExecuteOptions & { backend?: string };
 
+/**
+ * executeCell(doc, cell, opts?: ExecuteOptions & { backend?: string }): Promise<CellResult>
+ * 1. selects the tfjs backend (backend.ts; opts.backend forces one),
+ * 2. validates the document (compiler/ir/validate.ts: JSON Schema and finiteness; plus the
+ *    runtime's own checks: references point to earlier nodes of the right kind, a kernel
+ *    exists for every node) and throws RuntimeError listing every problem before anything runs,
+ * 3. runs the nodes in order through the kernel table (kernels/index.ts), each inside its
+ *    own tfjs scope so no tensor outlives its node unless a value keeps it (and then the
+ *    value's dispose() frees it at the end of the cell),
+ * 4. returns plain arrays and scalars per node, timings and the backend name.
+ */
 export async function executeCell(doc: IrDocument, cell: IrCell, opts: RunOptions = {}): Promise<CellResult> {
   const backend = await selectBackend(opts.backend);
   const problems = [...schemaProblems(doc), ...referenceProblems(cell)];

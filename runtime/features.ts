@@ -2,39 +2,12 @@
 // JS side: the hot loops are short per-particle recurrences that tfjs' wasm backend would run as
 // many slow element-wise ops (measured: exp at ~0.09 G/s, cos at ~0.03 G/s on this machine).
 //
-// API
-//   compileFeatures(tree, dim): FeatureMap
-//   interface FeatureMap {
-//     F                        total feature count
-//     evaluate(x, t, n)        n points (x row-major [n, dim], t [n]) -> [n, F] row-major
-//     factored                 the FACTORED form, or null when the tree is not a product of
-//                              factors that each depend on space only or on t only
-//   }
-//   interface Factored {
-//     all: Factor[]            every factor in tree order (phi is their C-order product)
-//     space: Factor[]          space factors, in tree order
-//     spaceSize                product of their sizes
-//     contractTime(W, out, t)  W [out, F] contracted with every time factor at the scalar t
-//                              -> [out, spaceSize]; done once per time step, shared by particles
-//   }
-//   Factor.evaluate(x, n, out) fills out [n, size] with the factor at the n points.
-//
-// Conventions (IR docs in compiler/ir/types.ts):
-//   gauss    normalized pdfs N(u; c_i, width^2), c = linspace(over), one axis per factor (a
-//            multi-axis basis is the C-order tensor product of the one-axis basis).
-//   fourier  [1, cos(2 pi k u/L) k=1..ceil((n-1)/2), sin(2 pi k u/L) k=1..floor((n-1)/2)],
-//            L = over[1] - over[0], the phase on u itself (docs/theory.md 13.3), not u - over[0].
-//   poly     u^0 .. u^(n-1).
-//   rff      sqrt(2/n) cos(w.u + b), w ~ N(0, I/width^2) over the listed axes, b ~ U(0, 2 pi),
-//            drawn from the basis seed.
-//   product  C-order flattening: the first factor's index varies slowest (docs/theory.md 13.2-13.3).
-//   concat   parts side by side, in order.
+// The bases themselves (conventions, rows): bases.ts.
 
-import type { IrAxisName, IrFeatureTree } from '../compiler/ir/types.js';
-import { deriveSeed, normals, uniforms } from './rng.js';
+import type { IrFeatureTree } from '../compiler/ir/types.js';
+import { AXIS_INDEX, BASES, isTimeBasis, productLeaves, type IrBasis } from './bases.js';
 
-type Basis = Extract<IrFeatureTree, { op: 'basis' }>;
-
+/** Factor.evaluate(x, n, out) fills out [n, size] with the factor at the n points. */
 export interface Factor {
   size: number;
   /** Depends on t only (true) or on space only (false). */
@@ -43,6 +16,15 @@ export interface Factor {
   evaluate(x: Float64Array, t: Float64Array, n: number, out: Float64Array): void;
 }
 
+/**
+ * interface Factored {
+ *   all: Factor[]            every factor in tree order (phi is their C-order product)
+ *   space: Factor[]          space factors, in tree order
+ *   spaceSize                product of their sizes
+ *   contractTime(W, out, t)  W [out, F] contracted with every time factor at the scalar t
+ *                            -> [out, spaceSize]; done once per time step, shared by particles
+ * }
+ */
 export interface Factored {
   /** Every factor in tree order (the product of all of them is phi). */
   all: Factor[];
@@ -51,6 +33,14 @@ export interface Factored {
   contractTime(W: Float64Array, out: number, t: number): Float64Array;
 }
 
+/**
+ * interface FeatureMap {
+ *   F                        total feature count
+ *   evaluate(x, t, n)        n points (x row-major [n, dim], t [n]) -> [n, F] row-major
+ *   factored                 the FACTORED form, or null when the tree is not a product of
+ *                            factors that each depend on space only or on t only
+ * }
+ */
 export interface FeatureMap {
   F: number;
   dim: number;
@@ -58,8 +48,7 @@ export interface FeatureMap {
   factored: Factored | null;
 }
 
-const AXIS_INDEX: Record<IrAxisName, number> = { x: 0, y: 1, z: 2, t: -1 };
-
+/** compileFeatures(tree, dim): FeatureMap */
 export function compileFeatures(tree: IrFeatureTree, dim: number): FeatureMap {
   const node = compileNode(tree, dim);
   return {
@@ -135,18 +124,10 @@ function concatOf(kids: Factor[]): Factor {
 
 /** The product structure needed by the fast sampler, or null. */
 function factorize(tree: IrFeatureTree, dim: number): Factored | null {
-  const leaves: Basis[] = [];
-  const collect = (n: IrFeatureTree): boolean => {
-    if (n.op === 'basis') {
-      leaves.push(n);
-      return true;
-    }
-    return n.op === 'product' && n.factors.every(collect);
-  };
-  if (!collect(tree)) return null;
-  const isTime = (b: Basis) => b.axes.every((a) => a === 't');
-  const isSpace = (b: Basis) => b.axes.every((a) => a !== 't');
-  if (!leaves.every((b) => isTime(b) || isSpace(b))) return null;
+  const leaves = productLeaves(tree);
+  if (!leaves) return null;
+  const isSpace = (b: IrBasis) => b.axes.every((a) => a !== 't');
+  if (!leaves.every((b) => isTimeBasis(b) || isSpace(b))) return null;
   const factors = leaves.map((b) => compileBasis(b, dim));
   const sizes = factors.map((f) => f.size);
   const F = sizes.reduce((s, v) => s * v, 1);
@@ -187,8 +168,8 @@ function factorize(tree: IrFeatureTree, dim: number): Factored | null {
   };
 }
 
-function compileBasis(b: Basis, dim: number): Factor {
-  const time = b.axes.every((a) => a === 't');
+function compileBasis(b: IrBasis, dim: number): Factor {
+  const time = isTimeBasis(b);
   const cols = b.axes.map((a) => {
     const i = AXIS_INDEX[a];
     if (i >= dim) throw new Error(`feature axis '${a}' does not exist in ${dim}-dimensional data`);
@@ -196,8 +177,22 @@ function compileBasis(b: Basis, dim: number): Factor {
   });
   const read = (x: Float64Array, t: Float64Array, p: number, axis: number) =>
     cols[axis] < 0 ? t[p] : x[p * dim + cols[axis]];
-  if (b.basis === 'rff') return rffBasis(b, cols.length, read, time);
-  const one = oneAxis(b);
+  const def = BASES[b.basis];
+  if (def.joint) {
+    const joint = def.joint(b, cols.length);
+    const u = new Float64Array(cols.length);
+    return {
+      size: b.n,
+      time,
+      evaluate(x, t, n, out) {
+        for (let p = 0; p < n; p++) {
+          for (let a = 0; a < cols.length; a++) u[a] = read(x, t, p, a);
+          joint(u, out, p * b.n);
+        }
+      },
+    };
+  }
+  const one = def.row(b);
   if (cols.length === 1) {
     const c = cols[0];
     const nb = b.n;
@@ -227,102 +222,6 @@ function compileBasis(b: Basis, dim: number): Factor {
             r = Math.floor(r / b.n);
           }
           out[p * size + flat] = v;
-        }
-      }
-    },
-  };
-}
-
-/** One-axis basis: writes n values at out[off..off+n). */
-function oneAxis(b: Basis): (u: number, out: Float64Array, off: number) => void {
-  const n = b.n;
-  const [lo, hi] = b.over;
-  switch (b.basis) {
-    case 'gauss':
-      return gaussRow(lo, hi, n, b.width);
-    case 'fourier': {
-      const L = hi - lo;
-      const nc = Math.ceil((n - 1) / 2);
-      const ns = Math.floor((n - 1) / 2);
-      return (u, out, off) => {
-        out[off] = 1;
-        const th = (2 * Math.PI * u) / L;
-        for (let k = 1; k <= nc; k++) out[off + k] = Math.cos(k * th);
-        for (let k = 1; k <= ns; k++) out[off + nc + k] = Math.sin(k * th);
-      };
-    }
-    case 'poly':
-      return (u, out, off) => {
-        let v = 1;
-        for (let k = 0; k < n; k++) {
-          out[off + k] = v;
-          v *= u;
-        }
-      };
-    case 'rff':
-      throw new Error('rff is multi-axis; handled by rffBasis');
-  }
-}
-
-/**
- * Normalized Gaussian pdfs at evenly spaced centres. With d = (u - c_0)/h, the bump i is
- * exp(-a (d - i)^2) (a = h^2 / (2 width^2)); consecutive ratios obey a two-term recurrence, so a
- * row costs 3 exps instead of n. Walking outwards from the nearest centre keeps every product
- * decreasing (no overflow); the relative error grows like n * 1e-16.
- */
-function gaussRow(lo: number, hi: number, n: number, width: number) {
-  const norm = 1 / (width * Math.sqrt(2 * Math.PI));
-  if (n === 1) {
-    return (u: number, out: Float64Array, off: number) => {
-      const e = (u - lo) / width;
-      out[off] = norm * Math.exp(-0.5 * e * e);
-    };
-  }
-  const h = (hi - lo) / (n - 1);
-  const a = (h * h) / (2 * width * width);
-  const q = Math.exp(-2 * a);
-  return (u: number, out: Float64Array, off: number) => {
-    const d = (u - lo) / h;
-    const i0 = Math.min(n - 1, Math.max(0, Math.round(d)));
-    const f = d - i0;
-    const g0 = norm * Math.exp(-a * f * f);
-    out[off + i0] = g0;
-    let g = g0;
-    let r = Math.exp(-a * (1 - 2 * f));
-    for (let i = i0 + 1; i < n; i++) {
-      g *= r;
-      r *= q;
-      out[off + i] = g;
-    }
-    g = g0;
-    r = Math.exp(-a * (1 + 2 * f));
-    for (let i = i0 - 1; i >= 0; i--) {
-      g *= r;
-      r *= q;
-      out[off + i] = g;
-    }
-  };
-}
-
-function rffBasis(
-  b: Basis,
-  k: number,
-  read: (x: Float64Array, t: Float64Array, p: number, axis: number) => number,
-  time: boolean,
-): Factor {
-  const n = b.n;
-  const w = normals(deriveSeed(b.seed, 'rff', 'w'), n * k).map((v) => v / b.width);
-  const phase = uniforms(deriveSeed(b.seed, 'rff', 'b'), n).map((v) => 2 * Math.PI * v);
-  const amp = Math.sqrt(2 / n);
-  return {
-    size: n,
-    time,
-    evaluate(x, t, np, out) {
-      for (let p = 0; p < np; p++) {
-        for (let i = 0; i < n; i++) {
-          let s = phase[i];
-          for (let a = 0; a < k; a++) s += w[i * k + a] * read(x, t, p, a);
-          out[p * n + i] = amp * Math.cos(s);
         }
       }
     },

@@ -1,14 +1,5 @@
-// Density histograms of sample sets.
-//
-// API
-//   histogram(samples, n, dim, spec: IrHistogram): Histogram
-//     1D: density [bins]; 2D: density [bins_x, bins_y] (row index = x bin, column = y bin).
-//     density = count / (n * bin volume) with n the TOTAL sample count, so it integrates to the
-//     fraction of samples inside the range (`inside`), not to 1: mass that left the range is
-//     reported, not silently renormalized away. Bins are half-open [lo, hi) except the last,
-//     which is closed (numpy's convention).
-//   binProbabilities(h): Float64Array  probability mass per bin (density * volume)
-//   Histograms of 3D+ data are not supported (returns an error): the IR checker limits them.
+// Density histograms of sample sets. Histograms of 3D+ data are not supported (an error): the IR
+// checker limits them.
 
 import type { IrHistogram } from '../compiler/ir/types.js';
 
@@ -34,6 +25,14 @@ function binIndex(v: number, lo: number, hi: number, bins: number): number {
   return i >= bins ? bins - 1 : i;
 }
 
+/**
+ * histogram(samples, n, dim, spec: IrHistogram): Histogram
+ * 1D: density [bins]; 2D: density [bins_x, bins_y] (row index = x bin, column = y bin).
+ * density = count / (n * bin volume) with n the TOTAL sample count, so it integrates to the
+ * fraction of samples inside the range (`inside`), not to 1: mass that left the range is
+ * reported, not silently renormalized away. Bins are half-open [lo, hi) except the last,
+ * which is closed (numpy's convention).
+ */
 export function histogram(samples: ArrayLike<number>, n: number, dim: number, spec: IrHistogram): Histogram {
   if (dim > 2) throw new Error(`histograms of ${dim}D samples are not supported`);
   const bins = spec.bins;
@@ -59,6 +58,7 @@ export function histogram(samples: ArrayLike<number>, n: number, dim: number, sp
   return { shape: dim === 1 ? [bins] : [bins, bins], density, edges, inside: n > 0 ? inside / n : 0, volume };
 }
 
+/** binProbabilities(h): Float64Array  probability mass per bin (density * volume) */
 export function binProbabilities(h: Histogram): Float64Array {
   return h.density.map((d) => d * h.volume);
 }

@@ -1,32 +1,27 @@
 // Time integration on a descending grid, shared by every sampler (docs/theory.md 5.2).
 //
-// API
-//   type ScoreFn = (x: tf.Tensor2D, t: number) => tf.Tensor2D      [n, dim] -> score [n, dim]
-//   type DenoiserFn = (x: tf.Tensor2D, t: number) => tf.Tensor2D   [n, dim] -> mu_hat [n, dim]
-//   type VelocityFn = (x: tf.Tensor2D, t: number) => tf.Tensor2D
-//       v such that x_{k+1} = x_k + h_k v(x_k, t_k) with h_k = t_k - t_{k+1} > 0 (time runs down)
-//   pfOdeVelocity(schedule, score): VelocityFn       v = beta_t x + D_t s(x, t)
-//   scoreFromDenoiser(schedule, denoiser): ScoreFn   s = S_t^{-1}(alpha_t mu_hat - x)
-//   type NoiseFn = (x, step, t, h) => tf.Tensor2D    increment added after the drift step
-//                                                    (Euler-Maruyama; it must scale with sqrt(h))
-//   integrate(x0, times, velocity, opts): tf.Tensor2D
-//       opts.solver 'euler' (the code's scheme: velocity at the step's start time; the final
-//       time is never evaluated) or 'heun' (trapezoidal predictor-corrector, velocity also at
-//       t_{k+1}); opts.noise makes it Euler-Maruyama (euler only); opts.schedule gives S_t for
-//       error messages; opts.onStep(k) after each step (progress, interruption).
-//       The input x0 is not disposed; every intermediate is. The state is checked for
-//       non-finite values after every step (NonFiniteError names step, time, cause).
-//
 // Callers pass float32 [n, dim] tensors; a caller that batches models flattens them into n.
 
 import * as tf from './tf.js';
 import type { Schedule } from './schedule.js';
 import { NonFiniteError } from './errors.js';
-import { spdInverse } from './linalg.js';
+import { spdInverse } from './linalg/spd-inverse.js';
 
+/** type ScoreFn = (x: tf.Tensor2D, t: number) => tf.Tensor2D      [n, dim] -> score [n, dim] */
 export type ScoreFn = (x: tf.Tensor2D, t: number) => tf.Tensor2D;
+/**
+ * type DenoiserFn = (x: tf.Tensor2D, t: number) => tf.Tensor2D   [n, dim] -> mu_hat [n, dim]
+ */
 export type DenoiserFn = ScoreFn;
+/**
+ * type VelocityFn = (x: tf.Tensor2D, t: number) => tf.Tensor2D
+ * v such that x_{k+1} = x_k + h_k v(x_k, t_k) with h_k = t_k - t_{k+1} > 0 (time runs down)
+ */
 export type VelocityFn = (x: tf.Tensor2D, t: number) => tf.Tensor2D;
+/**
+ * type NoiseFn = (x, step, t, h) => tf.Tensor2D    increment added after the drift step
+ * (Euler-Maruyama; it must scale with sqrt(h))
+ */
 export type NoiseFn = (x: tf.Tensor2D, step: number, t: number, h: number) => tf.Tensor2D;
 
 export interface IntegrateOptions {
@@ -46,11 +41,13 @@ function timesShape(x: tf.Tensor2D, c: number, shape: number[][] | null): tf.Ten
   return shape ? tf.mul(tf.matMul(x, tf.tensor2d(shape)), c) : tf.mul(x, c);
 }
 
+/** pfOdeVelocity(schedule, score): VelocityFn       v = beta_t x + D_t s(x, t) */
 export function pfOdeVelocity(schedule: Schedule, score: ScoreFn): VelocityFn {
   return (x, t) =>
     tf.tidy(() => tf.add(tf.mul(x, schedule.beta(t)), timesShape(score(x, t), schedule.d(t), schedule.shape)));
 }
 
+/** scoreFromDenoiser(schedule, denoiser): ScoreFn   s = S_t^{-1}(alpha_t mu_hat - x) */
 export function scoreFromDenoiser(schedule: Schedule, denoiser: DenoiserFn): ScoreFn {
   return (x, t) =>
     tf.tidy(() => {
@@ -59,6 +56,15 @@ export function scoreFromDenoiser(schedule: Schedule, denoiser: DenoiserFn): Sco
     });
 }
 
+/**
+ * integrate(x0, times, velocity, opts): tf.Tensor2D
+ * opts.solver 'euler' (the code's scheme: velocity at the step's start time; the final
+ * time is never evaluated) or 'heun' (trapezoidal predictor-corrector, velocity also at
+ * t_{k+1}); opts.noise makes it Euler-Maruyama (euler only); opts.schedule gives S_t for
+ * error messages; opts.onStep(k) after each step (progress, interruption).
+ * The input x0 is not disposed; every intermediate is. The state is checked for
+ * non-finite values after every step (NonFiniteError names step, time, cause).
+ */
 export function integrate(
   x0: tf.Tensor2D,
   times: Float64Array,

@@ -32,7 +32,7 @@ import type { IrHistogram } from '../compiler/ir/types.js';
 import type { PointSet } from './posterior.js';
 import type { Schedule } from './schedule.js';
 import { edgesOf, binProbabilities, histogram } from './histogram.js';
-import { cholesky, forwardSubstitute } from './linalg.js';
+import { cholesky, solveLower } from './linalg/cholesky.js';
 
 export function nearestDistances(samples: ArrayLike<number>, n: number, dim: number, data: PointSet): Float64Array {
   const out = new Float64Array(n);
@@ -361,7 +361,7 @@ export function mixtureBinProbabilities(data: PointSet, schedule: Schedule, t: n
             for (let b = 0; b < 3; b++) {
               v[0] = edges[0][i] + 0.5 * hx * (1 + GL3_X[a]) - mu[0];
               v[1] = edges[1][j] + 0.5 * hy * (1 + GL3_X[b]) - mu[1];
-              forwardSubstitute(L, 2, v);
+              solveLower(L, 2, v);
               s += GL3_W[a] * GL3_W[b] * Math.exp(-0.5 * (v[0] * v[0] + v[1] * v[1]));
             }
           out[i * bins + j] += w * norm * s * 0.25 * hx * hy;

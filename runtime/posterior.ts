@@ -1,18 +1,7 @@
 // Posterior quantities of a weighted point set under a forward process (docs/theory.md 3.2, 3.4),
 // batched over query points, in float64.
 //
-// API
-//   interface PointSet { points: Float64Array [M*dim]; weights: Float64Array [M]; M; dim }
-//   posterior(data, schedule, t, x, want): PosteriorOut
-//     x: Float64Array [N*dim] query points (row-major). `want` lists the outputs to compute:
-//       weights  [N*M]          w_m(x,t), log-sum-exp over Mahalanobis distances + log pi_m
-//       mean     [N*dim]        posterior mean mu_bar = sum_m w_m mu_m
-//       cov      [N*dim*dim]    Sigma_0 = sum_m w_m (mu_m - mu_bar)(mu_m - mu_bar)^T
-//       score    [N*dim]        s = S_t^{-1}(alpha_t mu_bar - x)
-//       C        [N*dim*dim]    proxy-score covariance alpha_t^2 S_t^{-1} Sigma_0 S_t^{-1}
-//       trC      [N]            tr C
-//       ratio    [N]            Fig. 1 ratio tr C / (tr C + |s|^2) (0 where both vanish)
-//   Every output is a Float64Array.
+// Every output is a Float64Array.
 //
 // Why float64 in JS rather than float32 tensors: at small t the Mahalanobis distances are
 // divided by S_t ~ 1e-5..1e-8, so float32 logits lose the weight ratios in boundary regions and
@@ -26,8 +15,10 @@
 // the isotropic loop.
 
 import type { Schedule } from './schedule.js';
-import { cholesky, forwardSubstitute, spdInverse } from './linalg.js';
+import { cholesky, solveLower } from './linalg/cholesky.js';
+import { spdInverse } from './linalg/spd-inverse.js';
 
+/** interface PointSet { points: Float64Array [M*dim]; weights: Float64Array [M]; M; dim } */
 export interface PointSet {
   points: Float64Array;
   weights: Float64Array;
@@ -38,6 +29,17 @@ export interface PointSet {
 export type PosteriorField = 'weights' | 'mean' | 'cov' | 'score' | 'C' | 'trC' | 'ratio';
 export type PosteriorOut = Partial<Record<PosteriorField, Float64Array>>;
 
+/**
+ * posterior(data, schedule, t, x, want): PosteriorOut
+ * x: Float64Array [N*dim] query points (row-major). `want` lists the outputs to compute:
+ *   weights  [N*M]          w_m(x,t), log-sum-exp over Mahalanobis distances + log pi_m
+ *   mean     [N*dim]        posterior mean mu_bar = sum_m w_m mu_m
+ *   cov      [N*dim*dim]    Sigma_0 = sum_m w_m (mu_m - mu_bar)(mu_m - mu_bar)^T
+ *   score    [N*dim]        s = S_t^{-1}(alpha_t mu_bar - x)
+ *   C        [N*dim*dim]    proxy-score covariance alpha_t^2 S_t^{-1} Sigma_0 S_t^{-1}
+ *   trC      [N]            tr C
+ *   ratio    [N]            Fig. 1 ratio tr C / (tr C + |s|^2) (0 where both vanish)
+ */
 export function posterior(
   data: PointSet,
   schedule: Schedule,
@@ -56,7 +58,7 @@ export function posterior(
   // Whitened scaled means alpha L^{-1} mu_m, and log prior weights.
   const wm = new Float64Array(M * dim);
   for (let m = 0; m < M; m++) for (let a = 0; a < dim; a++) wm[m * dim + a] = alpha * data.points[m * dim + a];
-  if (L) for (let m = 0; m < M; m++) forwardSubstitute(L, dim, wm, m * dim);
+  if (L) for (let m = 0; m < M; m++) solveLower(L, dim, wm, m * dim);
   const logPi = data.weights.map((w) => Math.log(w));
 
   const need = new Set<PosteriorField>(want);
@@ -84,7 +86,7 @@ export function posterior(
 
   for (let i = 0; i < N; i++) {
     for (let a = 0; a < dim; a++) y[a] = x[i * dim + a];
-    if (L) forwardSubstitute(L, dim, y);
+    if (L) solveLower(L, dim, y);
     let maxLogit = -Infinity;
     for (let m = 0; m < M; m++) {
       let d2 = 0;

@@ -1,16 +1,5 @@
 // Seeded, counter-based random numbers (float64, plain JS, backend independent).
 //
-// API
-//   deriveSeed(seed, ...labels): number        32-bit sub-seed for a named sub-computation
-//                                              (e.g. deriveSeed(node.seed, 'member', 3)).
-//   uniforms(seed, count, offset = 0): Float64Array   U(0,1), never exactly 0 or 1
-//   normals(seed, count, offset = 0): Float64Array    N(0,1)
-//   categorical(seed, probs, n, k, offset = 0, rowStride = k): Int32Array
-//                                              n draws; draw i samples an index in [0,k) from
-//                                              probs[i*rowStride ..][0..k) (unnormalized rows;
-//                                              rowStride 0 = one shared row)
-//   mixtureSamples(seed, points, weights, dim, stddevs | covChol, n): Float64Array   (see below)
-//
 // Why counter-based: the value at index i of a stream depends only on (seed, i), never on how
 // the stream was consumed. So chunked work (particles split to fit memory) draws exactly the same
 // numbers as unchunked work, and results are byte-identical whatever the memory budget. The
@@ -58,6 +47,7 @@ export function deriveSeed(seed: number, ...labels: (string | number)[]): number
   return h;
 }
 
+/** uniforms(seed, count, offset = 0): Float64Array   U(0,1), never exactly 0 or 1 */
 export function uniforms(seed: number, count: number, offset = 0): Float64Array {
   const out = new Float64Array(count);
   let hi = -1;

@@ -1,19 +1,6 @@
 // Forward processes (docs/theory.md 2.1-2.4), evaluated in float64 on the JS side (a handful of calls
 // per time step, so there is nothing to batch).
 //
-// API
-//   makeSchedule(node: IrForward): Schedule
-//   interface Schedule {
-//     process, T
-//     alpha(t)   alpha_t = exp(-int_0^t beta)
-//     beta(t)    drift rate (drift is -beta_t x)
-//     d(t), s2(t)  scalars with D_t = d(t) M and S_t = s2(t) M
-//     shape      M as a dim x dim matrix, or null for the isotropic processes (M = I)
-//     D(t, dim), S(t, dim)   the full dim x dim matrices (number[][])
-//   }
-//   quadratureS2(alpha, d, t): the exact S_t of docs/theory.md 2.1 for D_s = d(s) M, i.e.
-//     s2(t) = int_0^t (alpha_t/alpha_s)^2 2 d(s) ds, by composite Gauss-Legendre quadrature.
-//
 // Every process in the IR has D_t and S_t proportional to one fixed matrix M (M = I except for
 // `anisotropic`), so the posterior can whiten once with chol(M) and then work with scalars; the
 // isotropic fast path is the same code with M = I.
@@ -32,6 +19,16 @@
 
 import type { IrForward, IrTimeExpr } from '../compiler/ir/types.js';
 
+/**
+ * interface Schedule {
+ *   process, T
+ *   alpha(t)   alpha_t = exp(-int_0^t beta)
+ *   beta(t)    drift rate (drift is -beta_t x)
+ *   d(t), s2(t)  scalars with D_t = d(t) M and S_t = s2(t) M
+ *   shape      M as a dim x dim matrix, or null for the isotropic processes (M = I)
+ *   D(t, dim), S(t, dim)   the full dim x dim matrices (number[][])
+ * }
+ */
 export interface Schedule {
   process: IrForward['process'];
   T: number;
@@ -46,6 +43,7 @@ export interface Schedule {
 
 type Scalars = Pick<Schedule, 'alpha' | 'beta' | 'd' | 's2'>;
 
+/** makeSchedule(node: IrForward): Schedule */
 export function makeSchedule(node: IrForward): Schedule {
   const scalars = processScalars(node);
   const shape = node.process === 'anisotropic' ? node.diffusion.map((r) => r.slice()) : null;

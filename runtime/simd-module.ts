@@ -1,15 +1,15 @@
 // A WebAssembly SIMD module behind an on/off switch, one instance per thread: instantiated on
 // first use, and null where the runtime has no WebAssembly SIMD (the callers' JS loops run
-// instead). GTV_SIMD=0 in the environment starts every switch off. Used by runtime/fast/wasm
-// (the particle kernel) and runtime/linalg-wasm (float64 linear algebra).
-//
-// API
-//   new SimdModule<Exports>(base64)
-//     .instance(): Exports | null    the module's exports on this thread
-//     .enabled(): boolean            switched on and available
-//     .set(on)                       the switch (tests; this thread only)
-//     .calls                         how many calls went through the module (callers count, tests)
+// instead). GTV_SIMD=0 in the environment starts every switch off. Used by runtime/particles/wasm
+// (the particle kernel) and runtime/linalg/wasm (float64 linear algebra).
 
+/**
+ * new SimdModule<Exports>(base64)
+ *   .instance(): Exports | null    the module's exports on this thread
+ *   .enabled(): boolean            switched on and available
+ *   .set(on)                       the switch (tests; this thread only)
+ *   .calls                         how many calls went through the module (callers count, tests)
+ */
 export class SimdModule<E> {
   calls = 0;
   private on = process.env.GTV_SIMD !== '0';

@@ -1,12 +1,12 @@
 // Descending sampling time grids (docs/theory.md 2.2 and 2.4).
-//
-// API
-//   timeGrid(grid: IrTimeGrid, T: number): Float64Array   steps + 1 times, t[0] = T, t[steps] = t_min
-//     uniform: t_k = T + (k/N)(t_min - T)                (the code's flip(linspace(eps, T, N+1)))
-//     karras:  t_k = (T^(1/rho) + (k/N)(t_min^(1/rho) - T^(1/rho)))^rho
 
 import type { IrTimeGrid } from '../compiler/ir/types.js';
 
+/**
+ * timeGrid(grid: IrTimeGrid, T: number): Float64Array   steps + 1 times, t[0] = T, t[steps] = t_min
+ * uniform: t_k = T + (k/N)(t_min - T)                (the code's flip(linspace(eps, T, N+1)))
+ * karras:  t_k = (T^(1/rho) + (k/N)(t_min^(1/rho) - T^(1/rho)))^rho
+ */
 export function timeGrid(grid: IrTimeGrid, T: number): Float64Array {
   const N = grid.steps;
   const out = new Float64Array(N + 1);

@@ -23,7 +23,7 @@ import {
 } from '../metrics.js';
 import { bootstrap, groupMeans, groupsOf, meanError, pooledBins, type Groups } from '../metric-errors.js';
 import { deriveSeed, mixtureSamples } from '../rng.js';
-import { cholesky } from '../linalg.js';
+import { cholesky } from '../linalg/cholesky.js';
 import type { IrHistogram } from '../../compiler/ir/types.js';
 import { emptyResult, lookup, type Kernel, type KernelContext, type SampleValue } from './types.js';
 

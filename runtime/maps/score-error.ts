@@ -22,7 +22,7 @@ import type { IrMap } from '../../compiler/ir/types.js';
 import type { ResultArray } from '../results.js';
 import { posterior } from '../posterior.js';
 import { deriveSeed } from '../rng.js';
-import { spdInverse } from '../linalg.js';
+import { spdInverse } from '../linalg/spd-inverse.js';
 import { checkFinite, RuntimeError } from '../errors.js';
 import { gridArrays, gridDims, gridPoints } from '../kernels/maps.js';
 import { emptyResult, lookup, type Kernel, type ModelValue } from '../kernels/types.js';

@@ -1,28 +1,12 @@
 // Denoising-score-matching samples (docs/theory.md 4.2): P iid triples (t, x0, x) with t ~ U(t_range),
 // x0 ~ p_data (the weighted training points) and x ~ N(alpha_t x0, S_t), S_t = s2(t) M.
-//
-// API
-//   dsmSamples(data, schedule, P, tRange, seed, draw?): DsmSamples
-//     draw.stratified: time j in the j-th of P equal strata of t_range (Monte-Carlo designs, whose
-//     lambda-weighted averages are dominated by the few draws near t_min); draw.label names the
-//     random streams (default 'dsm').
-//     draw.antithetic (implies stratified): points come in pairs (2k, 2k+1) that share one time in
-//     the k-th of ceil(P/2) strata and have opposite noise (xi, -xi); the data point of sample i
-//     is the component at the van der Corput point vdc(i) (base 2) shifted by one uniform, so every
-//     run of 2^m consecutive samples, and so every range of times, holds the components in
-//     proportion, and the two of a pair sit half the unit interval apart. Each sample keeps its
-//     marginal law (Monte-Carlo averages stay unbiased); lambda-weighted averages, dominated by the
-//     few samples near t_min, lose the noise of which component and which side those happened to
-//     get. For two equally weighted points a pair is (t, x0_1, xi), (t, x0_2, -xi): a design for
-//     data symmetric about the midpoint is then exactly mirror-symmetric.
-//   interface DsmSamples { P, dim, t [P], x0 [P, dim], x [P, dim] }   (float64, row-major)
-//   cholShape(schedule, dim): lower Cholesky factor of M (identity for isotropic processes)
 
 import { categorical, deriveSeed, normals, uniforms } from '../rng.js';
 import type { Schedule } from '../schedule.js';
 import type { PointSet } from '../posterior.js';
-import { choleskyInPlace } from './cholesky.js';
+import { cholesky } from '../linalg/cholesky.js';
 
+/** interface DsmSamples { P, dim, t [P], x0 [P, dim], x [P, dim] }   (float64, row-major) */
 export interface DsmSamples {
   P: number;
   dim: number;
@@ -31,18 +15,31 @@ export interface DsmSamples {
   x: Float64Array;
 }
 
+/** cholShape(schedule, dim): lower Cholesky factor of M (identity for isotropic processes) */
 export function cholShape(schedule: Schedule, dim: number): Float64Array {
   const L = new Float64Array(dim * dim);
   if (!schedule.shape) {
     for (let a = 0; a < dim; a++) L[a * dim + a] = 1;
     return L;
   }
-  for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) L[a * dim + b] = schedule.shape[a][b];
-  if (!choleskyInPlace(L, dim)) throw new Error('the diffusion matrix M is not positive definite');
-  for (let a = 0; a < dim; a++) for (let b = a + 1; b < dim; b++) L[a * dim + b] = 0;
-  return L;
+  return cholesky(schedule.shape, 'the diffusion matrix M');
 }
 
+/**
+ * dsmSamples(data, schedule, P, tRange, seed, draw?): DsmSamples
+ * draw.stratified: time j in the j-th of P equal strata of t_range (Monte-Carlo designs, whose
+ * lambda-weighted averages are dominated by the few draws near t_min); draw.label names the
+ * random streams (default 'dsm').
+ * draw.antithetic (implies stratified): points come in pairs (2k, 2k+1) that share one time in
+ * the k-th of ceil(P/2) strata and have opposite noise (xi, -xi); the data point of sample i
+ * is the component at the van der Corput point vdc(i) (base 2) shifted by one uniform, so every
+ * run of 2^m consecutive samples, and so every range of times, holds the components in
+ * proportion, and the two of a pair sit half the unit interval apart. Each sample keeps its
+ * marginal law (Monte-Carlo averages stay unbiased); lambda-weighted averages, dominated by the
+ * few samples near t_min, lose the noise of which component and which side those happened to
+ * get. For two equally weighted points a pair is (t, x0_1, xi), (t, x0_2, -xi): a design for
+ * data symmetric about the midpoint is then exactly mirror-symmetric.
+ */
 export function dsmSamples(
   data: PointSet,
   schedule: Schedule,

@@ -1,12 +1,5 @@
 // Evaluating a trained linear model W phi(x, t) at particles, in float64 JS.
 //
-// API
-//   linearEvaluator(features, D): LinearEvaluator
-//   interface LinearEvaluator {
-//     atTime(W, t): Evaluate            everything that depends on t only, done ONCE per time step
-//   }
-//   type Evaluate = (x, n, out) => void  out [n, D] = W phi(x_p, t) for the n particles x [n, dim]
-//
 // Fast path (features.factored): W [D, F] is contracted with the time factors at t (shared by
 // every particle), leaving Wt [D, Fs] over the space factors; per particle only the space factors
 // are evaluated (Gaussian rows cost 3 exps by recurrence) and contracted one factor at a time.
@@ -14,12 +7,21 @@
 
 import type { FeatureMap, Factor } from '../features.js';
 
+/**
+ * type Evaluate = (x, n, out) => void  out [n, D] = W phi(x_p, t) for the n particles x [n, dim]
+ */
 export type Evaluate = (x: Float64Array, n: number, out: Float64Array) => void;
 
+/**
+ * interface LinearEvaluator {
+ *   atTime(W, t): Evaluate            everything that depends on t only, done ONCE per time step
+ * }
+ */
 export interface LinearEvaluator {
   atTime(W: Float64Array, t: number): Evaluate;
 }
 
+/** linearEvaluator(features, D): LinearEvaluator */
 export function linearEvaluator(features: FeatureMap, D: number): LinearEvaluator {
   const fac = features.factored;
   const F = features.F;

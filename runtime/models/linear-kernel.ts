@@ -1,15 +1,4 @@
 // Kernels for `features` and `model.linear`.
-//
-// API
-//   featuresKernel         value { kind: 'features', count, tree } (compiled per model, where the
-//                          data dimension is known)
-//   linearModelKernel      value.extra: LinearState; value.score is the score of member 0
-//   linearState(value)     the LinearState of a linear model value (throws for other models)
-//   interface LinearState {
-//     spec, tree (the features' IR tree), features, evaluator, data, schedule, dim
-//     train(member): LinearModel   member m of the ensemble: fresh DSM samples from
-//                                  deriveSeed(model seed, 'member', m), closed-form ridge fit
-//   }
 
 import type { IrFeatureTree, IrFeatures, IrModel } from '../../compiler/ir/types.js';
 import type { PointSet } from '../posterior.js';
@@ -24,6 +13,13 @@ import { evaluatorScore } from './evaluator-score.js';
 
 export type LinearNode = Extract<IrModel, { type: 'linear' }>;
 
+/**
+ * interface LinearState {
+ *   spec, tree (the features' IR tree), features, evaluator, data, schedule, dim
+ *   train(member): LinearModel   member m of the ensemble: fresh DSM samples from
+ *                                deriveSeed(model seed, 'member', m), closed-form ridge fit
+ * }
+ */
 export interface LinearState {
   spec: LinearNode;
   tree: IrFeatureTree;
@@ -35,6 +31,10 @@ export interface LinearState {
   train(member: number): LinearModel;
 }
 
+/**
+ * featuresKernel         value { kind: 'features', count, tree } (compiled per model, where the
+ * data dimension is known)
+ */
 export const featuresKernel: Kernel<IrFeatures> = (node) => ({
   value: { kind: 'features', count: node.count, tree: node.tree },
   result: emptyResult(),
@@ -58,6 +58,7 @@ export function makeLinearState(spec: LinearNode, tree: IrFeatureTree, data: Poi
   };
 }
 
+/** linearModelKernel      value.extra: LinearState; value.score is the score of member 0 */
 export const linearModelKernel: Kernel<IrModel> = (node, ctx) => {
   if (node.type !== 'linear') throw new Error(`internal: model type '${node.type}' routed to the linear kernel`);
   const data = lookup(ctx, node.data, 'data').set;
@@ -84,6 +85,7 @@ export const linearModelKernel: Kernel<IrModel> = (node, ctx) => {
   return { value, result };
 };
 
+/** linearState(value)     the LinearState of a linear model value (throws for other models) */
 export function linearState(v: ModelValue): LinearState {
   if (v.type !== 'linear') throw new Error(`internal: expected a linear model, got '${v.type}'`);
   return v.extra as LinearState;

@@ -1,20 +1,5 @@
 // Linear feature models trained in closed form by ridge-regularized DSM (docs/theory.md 9.1, 9.4).
 //
-// API
-//   targets(samples, schedule, parametrization): { lambda [P], Y [P, D] }
-//     denoiser (default, docs/theory.md 9.4): Y = x0, lambda = alpha^2 / s2 (the code's lamb_tilde).
-//     score (docs/theory.md 9.1): Y = S_t^{-1} (alpha x0 - x), lambda = s2 (the code's lambda_t = sigma^2).
-//     For an anisotropic S_t = s2 M the denoiser weight keeps the isotropic form alpha^2/s2.
-//   ridgeFit(Phi, P, F, lambda, Y, D, gamma, opts?): W [D, F] row-major, float64
-//     minimizes (1/P) sum_i lambda_i |W phi_i - y_i|^2 + gamma |W|^2:
-//       primal  W^T = (Phi^T Lambda Phi / P + gamma I)^{-1} Phi^T Lambda Y / P        (F <= P)
-//       dual    W = Y^T L^(1/2) (L^(1/2) Phi Phi^T L^(1/2) + P gamma I)^{-1} L^(1/2) Phi (F > P)
-//     opts.form forces one; opts.gram supplies Phi Phi^T (the dual's Gram) when cheaper to build
-//     (tensor-product features: the Hadamard product of per-factor Grams, O(P^2 sum F_a)).
-//   trainLinear(spec, features, samples, schedule): LinearModel  (one member)
-//   factoredGram(features, samples): Phi Phi^T by per-factor Grams, or undefined (not a product)
-//   interface LinearModel { W [D, F], D, F, parametrization }
-//
 // All of it is float64: the normal matrix has condition numbers well over 1e6 at small t_min
 // (lambda = alpha^2/sigma^2 reaches 5e4 at t = 1e-4), where float32 solves lose every digit.
 
@@ -22,11 +7,12 @@ import type { Schedule } from '../schedule.js';
 import type { FeatureMap } from '../features.js';
 import type { DsmSamples } from './dsm.js';
 import { cholShape } from './dsm.js';
-import { choleskyInPlace, choleskySolve } from './cholesky.js';
+import { choleskyInPlace, choleskySolve, solveLower, solveUpperT } from '../linalg/cholesky.js';
 import { scaleDual, scalePrimal, singular, type RidgeTargets } from './ridge-system.js';
 
 export type Parametrization = 'denoiser' | 'score';
 
+/** interface LinearModel { W [D, F], D, F, parametrization } */
 export interface LinearModel {
   W: Float64Array;
   D: number;
@@ -34,6 +20,12 @@ export interface LinearModel {
   parametrization: Parametrization;
 }
 
+/**
+ * targets(samples, schedule, parametrization): { lambda [P], Y [P, D] }
+ * denoiser (default, docs/theory.md 9.4): Y = x0, lambda = alpha^2 / s2 (the code's lamb_tilde).
+ * score (docs/theory.md 9.1): Y = S_t^{-1} (alpha x0 - x), lambda = s2 (the code's lambda_t = sigma^2).
+ * For an anisotropic S_t = s2 M the denoiser weight keeps the isotropic form alpha^2/s2.
+ */
 export function targets(
   s: DsmSamples,
   schedule: Schedule,
@@ -55,27 +47,11 @@ export function targets(
     // y = M^{-1} (alpha x0 - x) / s2 via the two triangular solves with chol(M).
     const r = new Float64Array(dim);
     for (let a = 0; a < dim; a++) r[a] = (al * s.x0[i * dim + a] - s.x[i * dim + a]) / s2;
-    lowerSolve(L, dim, r);
-    upperSolveT(L, dim, r);
+    solveLower(L, dim, r);
+    solveUpperT(L, dim, r);
     Y.set(r, i * dim);
   }
   return { lambda, Y };
-}
-
-function lowerSolve(L: Float64Array, n: number, r: Float64Array): void {
-  for (let a = 0; a < n; a++) {
-    let v = r[a];
-    for (let b = 0; b < a; b++) v -= L[a * n + b] * r[b];
-    r[a] = v / L[a * n + a];
-  }
-}
-
-function upperSolveT(L: Float64Array, n: number, r: Float64Array): void {
-  for (let a = n - 1; a >= 0; a--) {
-    let v = r[a];
-    for (let b = a + 1; b < n; b++) v -= L[b * n + a] * r[b];
-    r[a] = v / L[a * n + a];
-  }
 }
 
 export interface RidgeOptions {
@@ -84,6 +60,14 @@ export interface RidgeOptions {
   gram?: Float64Array;
 }
 
+/**
+ * ridgeFit(Phi, P, F, lambda, Y, D, gamma, opts?): W [D, F] row-major, float64
+ * minimizes (1/P) sum_i lambda_i |W phi_i - y_i|^2 + gamma |W|^2:
+ *   primal  W^T = (Phi^T Lambda Phi / P + gamma I)^{-1} Phi^T Lambda Y / P        (F <= P)
+ *   dual    W = Y^T L^(1/2) (L^(1/2) Phi Phi^T L^(1/2) + P gamma I)^{-1} L^(1/2) Phi (F > P)
+ * opts.form forces one; opts.gram supplies Phi Phi^T (the dual's Gram) when cheaper to build
+ * (tensor-product features: the Hadamard product of per-factor Grams, O(P^2 sum F_a)).
+ */
 export function ridgeFit(
   Phi: Float64Array,
   P: number,
@@ -162,6 +146,7 @@ export interface LinearSpec {
   parametrization: Parametrization;
 }
 
+/** trainLinear(spec, features, samples, schedule): LinearModel  (one member) */
 export function trainLinear(
   spec: LinearSpec,
   features: FeatureMap,

@@ -23,17 +23,6 @@
 //   K = Lambda^{1/2} Theta_ZZ Lambda^{1/2} = U diag(nu) U^T,  g(nu) = (1 - exp(-lr tau nu / P)) / nu.
 // tau -> infinity is ridgeless kernel interpolation (g = 1/nu); eigenvalues below 1e-12 nu_max
 // are dropped there (pseudo-inverse: float64 cannot resolve them).
-//
-// API
-//   embed(x, t, dim, tRange, out, off)     u for one point
-//   ntkTheta(u, v, depth): number          Theta(u, v)
-//   fitNtk(x, t, lambda, Y, P, dim, params): NtkModel   the trained model for given DSM samples
-//   ntkEvaluator(Z, coef, n, dim, params)  mu_hat = sum_i Theta(., Z_i) coef_i as a LinearEvaluator
-//   makeNtkState(spec, data, schedule): NtkState
-//   interface NtkState { spec, data, schedule, dim, train(member): NtkModel }
-//   interface NtkModel { Z [P, dim+2] embedded inputs, coef [P, D]; evaluator: LinearEvaluator }
-//     (the evaluator ignores its W argument, so the linear PF-ODE sampler integrates it as is)
-//   ntkModelKernel                         kernel for model.ntk (score = member 0)
 
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { IrModel } from '../../compiler/ir/types.js';
@@ -48,6 +37,7 @@ import type { LinearEvaluator } from './linear-eval.js';
 
 export type NtkNode = Extract<IrModel, { type: 'ntk' }>;
 
+/** embed(x, t, dim, tRange, out, off)     u for one point */
 export function embed(x: ArrayLike<number>, t: number, dim: number, tRange: [number, number], out: Float64Array, off: number, xOff = 0): void {
   for (let a = 0; a < dim; a++) out[off + a] = x[xOff + a];
   const lo = Math.log(tRange[0]);
@@ -83,12 +73,17 @@ function thetaFromDots(uv: number, norm: number, depth: number): number {
   return th;
 }
 
+/**
+ * interface NtkModel { Z [P, dim+2] embedded inputs, coef [P, D]; evaluator: LinearEvaluator }
+ * (the evaluator ignores its W argument, so the linear PF-ODE sampler integrates it as is)
+ */
 export interface NtkModel {
   Z: Float64Array;
   coef: Float64Array;
   evaluator: LinearEvaluator;
 }
 
+/** interface NtkState { spec, data, schedule, dim, train(member): NtkModel } */
 export interface NtkState {
   spec: NtkNode;
   data: PointSet;
@@ -114,6 +109,7 @@ export function flowGain(nu: number, c: number, nuMax: number): number {
   return -Math.expm1(-c * nu) / nu;
 }
 
+/** makeNtkState(spec, data, schedule): NtkState */
 export function makeNtkState(spec: NtkNode, data: PointSet, schedule: Schedule): NtkState {
   const dim = data.dim;
   const train = (member: number): NtkModel => {
@@ -205,6 +201,7 @@ export function ntkEvaluator(Z: Float64Array, coef: Float64Array, n: number, dim
   };
 }
 
+/** ntkModelKernel                         kernel for model.ntk (score = member 0) */
 export const ntkModelKernel: Kernel<IrModel> = (node, ctx) => {
   if (node.type !== 'ntk') throw new Error(`internal: model type '${node.type}' routed to the NTK kernel`);
   const data = lookup(ctx, node.data, 'data').set;

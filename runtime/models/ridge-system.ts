@@ -1,14 +1,6 @@
 // The parts of the ridge normal equations (models/linear.ts header) that do not depend on how the
 // features are stored, shared by the dense solver (models/linear.ts) and the structured one
-// (fast/train.ts) so both build the same matrices.
-//
-// API
-//   interface RidgeTargets { P, lambda [P], Y [P, D], D, gamma }
-//   scalePrimal(G, B, F, t)      upper triangle of Phi^T Lambda Phi [F, F] and Phi^T Lambda Y [F, D]
-//                                -> full G / P + gamma I and B / P, in place
-//   scaleDual(K, t): { sl, R }   lower triangle of Phi Phi^T [P, P] -> full L^(1/2) K L^(1/2) + P gamma I
-//                                in place; sl = lambda^(1/2) [P], R = L^(1/2) Y [P, D]
-//   singular(form, n, gamma)     the error for a normal matrix that is not positive definite
+// (particles/train.ts) so both build the same matrices.
 
 /** The weighted targets of one ridge fit: minimize (1/P) sum_i lambda_i |W phi_i - Y_i|^2 + gamma |W|^2. */
 export interface RidgeTargets {
@@ -19,6 +11,10 @@ export interface RidgeTargets {
   gamma: number;
 }
 
+/**
+ * scalePrimal(G, B, F, t)      upper triangle of Phi^T Lambda Phi [F, F] and Phi^T Lambda Y [F, D]
+ * -> full G / P + gamma I and B / P, in place
+ */
 export function scalePrimal(G: Float64Array, B: Float64Array, F: number, { P, D, gamma }: RidgeTargets): void {
   for (let a = 0; a < F; a++) {
     for (let b = a; b < F; b++) {
@@ -31,6 +27,10 @@ export function scalePrimal(G: Float64Array, B: Float64Array, F: number, { P, D,
   for (let k = 0; k < F * D; k++) B[k] /= P;
 }
 
+/**
+ * scaleDual(K, t): { sl, R }   lower triangle of Phi Phi^T [P, P] -> full L^(1/2) K L^(1/2) + P gamma I
+ * in place; sl = lambda^(1/2) [P], R = L^(1/2) Y [P, D]
+ */
 export function scaleDual(K: Float64Array, { P, lambda, Y, D, gamma }: RidgeTargets): { sl: Float64Array; R: Float64Array } {
   const sl = lambda.map(Math.sqrt);
   for (let i = 0; i < P; i++) {
@@ -46,6 +46,7 @@ export function scaleDual(K: Float64Array, { P, lambda, Y, D, gamma }: RidgeTarg
   return { sl, R };
 }
 
+/** singular(form, n, gamma)     the error for a normal matrix that is not positive definite */
 export function singular(form: string, n: number, gamma: number): Error {
   return new Error(
     `ridge solve (${form}, ${n} x ${n}) is not positive definite in float64: ` +

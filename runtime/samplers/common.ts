@@ -1,20 +1,11 @@
 // Pieces every sampler shares: the initial state x_T ~ N(0, S_T), chunked execution over
 // particles, and the standard sample-node result (docs/outputs.md).
-//
-// API
-//   initialState(schedule, dim, seed, start, count): tf.Tensor2D
-//       rows start..start+count of the initial draws; row i depends only on (seed, i), so chunked
-//       and unchunked runs start from identical states.
-//   runChunked(total, perChunk, run(start, count) -> Float32Array [count*dim], dim, check): Float32Array
-//   sampleOutput(samples, n, dim, spec, t, notes?): KernelOutput
-//       arrays density ([bins] | [bins, bins]), edges_x, edges_y (2D), samples (first <= 10,000
-//       rows; the draws are iid so a prefix is a uniform subset); scalars n, inside_fraction.
 
 import * as tf from '../tf.js';
 import type { IrHistogram } from '../../compiler/ir/types.js';
 import type { Schedule } from '../schedule.js';
 import { integrate, type IntegrateOptions, type VelocityFn } from '../integrate.js';
-import { cholesky } from '../linalg.js';
+import { cholesky } from '../linalg/cholesky.js';
 import { normals } from '../rng.js';
 import { histogram } from '../histogram.js';
 import { emptyResult, type KernelOutput } from '../kernels/types.js';
@@ -22,6 +13,11 @@ import { chunks } from '../memory.js';
 
 export const SAMPLE_CAP = 10_000;
 
+/**
+ * initialState(schedule, dim, seed, start, count): tf.Tensor2D
+ * rows start..start+count of the initial draws; row i depends only on (seed, i), so chunked
+ * and unchunked runs start from identical states.
+ */
 export function initialState(schedule: Schedule, dim: number, seed: number, start: number, count: number): tf.Tensor2D {
   const T = schedule.T;
   const z = normals(seed, count * dim, start * dim);
@@ -61,6 +57,9 @@ export function integrateChunk(
   }
 }
 
+/**
+ * runChunked(total, perChunk, run(start, count) -> Float32Array [count*dim], dim, check): Float32Array
+ */
 export function runChunked(
   total: number,
   perChunk: number,
@@ -76,6 +75,11 @@ export function runChunked(
   return out;
 }
 
+/**
+ * sampleOutput(samples, n, dim, spec, t, notes?): KernelOutput
+ * arrays density ([bins] | [bins, bins]), edges_x, edges_y (2D), samples (first <= 10,000
+ * rows; the draws are iid so a prefix is a uniform subset); scalars n, inside_fraction.
+ */
 export function sampleOutput(
   samples: Float32Array,
   n: number,

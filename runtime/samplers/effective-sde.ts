@@ -7,9 +7,6 @@
 //   white_noise (an approximation, labelled so in the notes): one Euler-Maruyama SDE with the
 //     factorized, time-integrated V (samplers/white-noise.ts); `members` is not used.
 // How close the exact form comes to trained ensembles: docs/theory-checks.md.
-//
-// API
-//   effectiveSdeKernel   kernel for sample.effective_sde
 
 import type { IrSample } from '../../compiler/ir/types.js';
 import { deriveSeed } from '../rng.js';
@@ -19,7 +16,8 @@ import { linearState, type LinearState } from '../models/linear-kernel.js';
 import { population } from '../vkernel/population.js';
 import { omegaField } from '../vkernel/omega.js';
 import type { GridAxis } from '../vkernel/white.js';
-import { membersOutput, runMembers } from './ensemble.js';
+import { runMembers } from './ensemble.js';
+import { membersOutput } from './members.js';
 import { ntkEffectiveSde } from './ntk-members.js';
 import { ntkState } from '../models/ntk.js';
 import { sampleWhiteNoise } from './white-noise.js';
@@ -28,6 +26,7 @@ import { sampleOutput } from './common.js';
 /** Intensity-table points per axis (kbar is as smooth as the features). */
 const WHITE_GRID = { 1: 241, 2: 49 } as Record<number, number>;
 
+/** effectiveSdeKernel   kernel for sample.effective_sde */
 export const effectiveSdeKernel: Kernel<IrSample> = (node, ctx) => {
   if (node.method !== 'effective_sde') throw new Error(`internal: sample method '${node.method}' routed to effective_sde`);
   const model = lookup(ctx, node.model, 'model');

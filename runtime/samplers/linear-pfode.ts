@@ -1,8 +1,5 @@
 // PF-ODE sampling of ONE linear model W phi, fused in float64 JS (docs/theory.md 5.2).
 //
-// API
-//   sampleLinear(o: LinearSampleOptions): Float32Array   [draws, dim] samples at t_min
-//
 // Why not integrate.ts: that integrator drives tfjs tensors, and on the wasm backend every
 // element-wise op is a separate pass (measured here: exp 0.09 G/s, mul 0.35 G/s, small batched
 // matmuls 1.1 GFLOP/s), while the work per particle and step is a few dozen flops on features
@@ -35,6 +32,7 @@ export interface LinearSampleOptions {
 /** Particles per inner block: keeps the per-factor buffers in cache. */
 const BLOCK = 2048;
 
+/** sampleLinear(o: LinearSampleOptions): Float32Array   [draws, dim] samples at t_min */
 export function sampleLinear(o: LinearSampleOptions): Float32Array {
   const { dim, draws, schedule: sc, times } = o;
   const init = initialState(sc, dim, o.seed, 0, draws);

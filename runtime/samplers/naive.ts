@@ -1,18 +1,8 @@
 // The naive score estimator (docs/theory.md 7), both forms, on the PF-ODE Euler grid.
 //
-// API
-//   sampleNaive(opts: NaiveOptions): Float32Array   [draws, dim] samples at t_min
-//     form 'resample': at each step draw x0 = mu_m with probability w_m(x, t) and step with
-//        s_hat = s + sqrt(kappa/h)(s_tilde - s), i.e.
-//        x <- x + h (beta x + D s) + sqrt(kappa h) D (s_tilde - s),  s_tilde = S^{-1}(alpha mu_m - x)
-//     form 'sde': Euler-Maruyama of the effective SDE with Q = kappa D C D:
-//        x <- x + h (beta x + D s) + sqrt(h) chol(Q) xi,  xi ~ N(0, I)
-//   Both increments have mean 0 and covariance kappa h D C D given x, so the two forms agree in
-//   distribution as h -> 0 (checked in test/runtime/naive.test.ts).
-//   naiveChunk(opts): particles per chunk.
-//   resampleNoise(opts, start) / sdeNoise(opts, start): the two forms' increments as NoiseFns for
-//     particles start.. (exported for tests that compare their moments directly).
-//   Only the euler solver is defined for these (a noisy step has no Heun analogue here).
+// Both increments have mean 0 and covariance kappa h D C D given x, so the two forms agree in
+// distribution as h -> 0 (checked in test/runtime/naive.test.ts).
+// Only the euler solver is defined for these (a noisy step has no Heun analogue here).
 //
 // The posterior (weights, C) is evaluated in float64 (posterior.ts); draws are indexed by
 // (step, particle) so chunking never changes the result.
@@ -25,6 +15,8 @@ import { pfOdeVelocity, type NoiseFn, type ScoreFn } from '../integrate.js';
 import { categorical, deriveSeed, normals } from '../rng.js';
 import { chunkSize, pfOdeBytesPerParticle } from '../memory.js';
 import { integrateChunk, runChunked } from './common.js';
+import { psdCholesky } from '../linalg/cholesky.js';
+import { congruence } from '../linalg/congruence.js';
 
 export interface NaiveOptions {
   data: PointSet;
@@ -47,6 +39,14 @@ export function naiveChunk(o: Pick<NaiveOptions, 'data' | 'draws' | 'budget'>): 
   return chunkSize(o.draws, bytes, o.budget, 'naive-estimator particles');
 }
 
+/**
+ * sampleNaive(opts: NaiveOptions): Float32Array   [draws, dim] samples at t_min
+ * form 'resample': at each step draw x0 = mu_m with probability w_m(x, t) and step with
+ *    s_hat = s + sqrt(kappa/h)(s_tilde - s), i.e.
+ *    x <- x + h (beta x + D s) + sqrt(kappa h) D (s_tilde - s),  s_tilde = S^{-1}(alpha mu_m - x)
+ * form 'sde': Euler-Maruyama of the effective SDE with Q = kappa D C D:
+ *    x <- x + h (beta x + D s) + sqrt(h) chol(Q) xi,  xi ~ N(0, I)
+ */
 export function sampleNaive(o: NaiveOptions): Float32Array {
   const dim = o.data.dim;
   const velocity = pfOdeVelocity(o.schedule, o.score);
@@ -103,13 +103,9 @@ export function sdeNoise(o: NaiveOptions, start: number): NoiseFn {
     const sh = Math.sqrt(h);
     for (let i = 0; i < n; i++) {
       const co = i * dim * dim;
-      for (let a = 0; a < dim; a++)
-        for (let b = 0; b < dim; b++) {
-          let v = 0;
-          if (Mm) for (let k = 0; k < dim; k++) for (let l = 0; l < dim; l++) v += Mm[a][k] * C[co + k * dim + l] * Mm[l][b];
-          else v = C[co + a * dim + b];
-          Q[a * dim + b] = scale * v;
-        }
+      if (Mm) congruence(Mm, C, co, dim, Q, 0);
+      else Q.set(C.subarray(co, co + dim * dim));
+      for (let a = 0; a < dim * dim; a++) Q[a] *= scale;
       psdCholesky(Q, dim, L);
       for (let a = 0; a < dim; a++) {
         let v = 0;
@@ -119,28 +115,4 @@ export function sdeNoise(o: NaiveOptions, start: number): NoiseFn {
     }
     return tf.tensor2d(out, [n, dim]);
   };
-}
-
-/**
- * Cholesky of a positive SEMI-definite matrix: C has rank < dim wherever the posterior spans
- * fewer directions (data on a line, or one dominant point), so pivots at rounding level are
- * treated as zero instead of failing.
- */
-export function psdCholesky(A: Float64Array, n: number, L: Float64Array): void {
-  L.fill(0);
-  let maxDiag = 0;
-  for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, Math.abs(A[i * n + i]));
-  const tol = 1e-12 * maxDiag;
-  for (let j = 0; j < n; j++) {
-    let s = A[j * n + j];
-    for (let k = 0; k < j; k++) s -= L[j * n + k] * L[j * n + k];
-    if (s <= tol) continue;
-    const p = Math.sqrt(s);
-    L[j * n + j] = p;
-    for (let i = j + 1; i < n; i++) {
-      let v = A[i * n + j];
-      for (let k = 0; k < j; k++) v -= L[i * n + k] * L[j * n + k];
-      L[i * n + j] = v / p;
-    }
-  }
 }

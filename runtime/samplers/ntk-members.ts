@@ -1,30 +1,26 @@
 // NTK ensembles (sample.ensemble) and their Gaussian-field effective SDE (sample.effective_sde),
-// member by member on every core (fast/pool.ts, task kind 'ntk', fast/ntk-member.ts), with the
+// member by member on every core (pool/pool.ts, task kind 'ntk', particles/ntk-member.ts), with the
 // outputs of the linear ensemble (ensemble.ts membersOutput). Trained member m draws its DSM
 // samples like NtkState.train(m); virtual member m is vkernel/ntk-field.ts drawNtkCoef with its
 // own seed.
-//
-// API
-//   ntkEnsemble(node, state, ctx?): KernelOutput
-//   ntkEffectiveSde(node, state, ctx?): KernelOutput    (gaussian_field only)
-//   runNtkMembers(node, state, members, model, ctx?): MembersOut
 
 import type { IrSample } from '../../compiler/ir/types.js';
 import { deriveSeed } from '../rng.js';
 import { timeGrid } from '../timegrid.js';
 import type { KernelContext, KernelOutput } from '../kernels/types.js';
 import type { NtkState } from '../models/ntk.js';
-import { stepPlan } from '../fast/steps.js';
-import { runParallel, shared } from '../fast/pool.js';
-import type { NtkMemberJob, NtkTrainInputs, NtkVirtualInputs } from '../fast/ntk-member.js';
+import { stepPlan } from '../particles/steps.js';
+import { runParallel, shared } from '../pool/pool.js';
+import { ntkMemberTask, type NtkMemberJob, type NtkTrainInputs, type NtkVirtualInputs } from '../particles/ntk-member.js';
 import { ntkField, type NtkField } from '../vkernel/ntk-field.js';
 import { ntkModelPopulation } from '../vkernel/ntk.js';
 import { NonFiniteError } from '../errors.js';
-import { membersOutput, trainingSets, type MembersOut } from './ensemble.js';
+import { membersOutput, trainingSets, type MembersOut } from './members.js';
 
 type EnsembleNode = Extract<IrSample, { method: 'ensemble' }>;
 type SdeNode = Extract<IrSample, { method: 'effective_sde' }>;
 
+/** ntkEnsemble(node, state, ctx?): KernelOutput */
 export function ntkEnsemble(node: EnsembleNode, state: NtkState, ctx?: KernelContext): KernelOutput {
   const out = runNtkMembers(node, state, node.members, trainInputs(state, node.members), ctx);
   return membersOutput(node, state.dim, node.members, out, [
@@ -32,6 +28,7 @@ export function ntkEnsemble(node: EnsembleNode, state: NtkState, ctx?: KernelCon
   ]);
 }
 
+/** ntkEffectiveSde(node, state, ctx?): KernelOutput    (gaussian_field only) */
 export function ntkEffectiveSde(node: SdeNode, state: NtkState, ctx?: KernelContext): KernelOutput {
   if (node.variant !== 'gaussian_field')
     throw new Error(`effective_sde variant '${node.variant}' supports linear models; for NTK models use variant = gaussian_field`);
@@ -46,6 +43,7 @@ export function ntkEffectiveSde(node: SdeNode, state: NtkState, ctx?: KernelCont
   return res;
 }
 
+/** runNtkMembers(node, state, members, model, ctx?): MembersOut */
 export function runNtkMembers(
   node: EnsembleNode | SdeNode,
   state: NtkState,
@@ -73,7 +71,7 @@ export function runNtkMembers(
     density: new Float64Array(new SharedArrayBuffer(dim <= 2 ? 8 * members * binCount : 0)),
   };
   ctx?.progress?.start(`${node.name}: ${members} NTK members`, members);
-  runParallel('ntk', job, members, {
+  runParallel(ntkMemberTask, job, members, {
     check: () => ctx?.checkInterrupted(),
     done: (n) => ctx?.progress?.tick(n),
     nonFinite: (m, step) => {

@@ -1,22 +1,11 @@
 // PF-ODE sampling (docs/theory.md 5): x_T ~ N(0, S_T), integrated down to t_min with any score.
-//
-// API
-//   samplePfOde(opts: PfOdeOptions): Float32Array   [draws, dim] samples at t_min
-//     opts.score    any batched ScoreFn (the exact score from kernels/basic.ts, or a model's)
-//     opts.compat   the reference code's grid lookup (docs/theory.md 5.2), only when the IR asks for it
-//     opts.budget   bytes; particles are chunked to fit, with identical results for any budget
-//   pfOdeChunk(opts): particles per chunk (the number of chunks is ceil(draws / chunk))
-//   gridLookupScore(score, schedule, dim, n, range): ScoreFn
-//     The code's quirk: the denoiser mu_hat = (x + S_t s)/alpha_t is evaluated on a grid of n
-//     points per axis over `range`, and every particle uses the value at the first grid node >= x
-//     per coordinate (right neighbour, clipped to the grid) rather than its own position.
 
 import * as tf from '../tf.js';
 import type { Schedule } from '../schedule.js';
 import { pfOdeVelocity, type ScoreFn } from '../integrate.js';
 import { chunkSize, pfOdeBytesPerParticle } from '../memory.js';
 import { integrateChunk, runChunked } from './common.js';
-import { spdInverse } from '../linalg.js';
+import { spdInverse } from '../linalg/spd-inverse.js';
 
 export interface PfOdeOptions {
   schedule: Schedule;
@@ -41,6 +30,12 @@ export function pfOdeChunk(o: Pick<PfOdeOptions, 'draws' | 'dim' | 'M' | 'solver
   return chunkSize(o.draws, pfOdeBytesPerParticle(o.dim, o.M ?? 1, o.solver), o.budget, 'PF-ODE particles');
 }
 
+/**
+ * samplePfOde(opts: PfOdeOptions): Float32Array   [draws, dim] samples at t_min
+ * opts.score    any batched ScoreFn (the exact score from kernels/basic.ts, or a model's)
+ * opts.compat   the reference code's grid lookup (docs/theory.md 5.2), only when the IR asks for it
+ * opts.budget   bytes; particles are chunked to fit, with identical results for any budget
+ */
 export function samplePfOde(o: PfOdeOptions): Float32Array {
   const score = o.compat ? gridLookupScore(o.score, o.schedule, o.dim, o.compat.n, o.compat.range) : o.score;
   const velocity = pfOdeVelocity(o.schedule, score);
@@ -60,6 +55,12 @@ export function samplePfOde(o: PfOdeOptions): Float32Array {
   );
 }
 
+/**
+ * gridLookupScore(score, schedule, dim, n, range): ScoreFn
+ * The code's quirk: the denoiser mu_hat = (x + S_t s)/alpha_t is evaluated on a grid of n
+ * points per axis over `range`, and every particle uses the value at the first grid node >= x
+ * per coordinate (right neighbour, clipped to the grid) rather than its own position.
+ */
 export function gridLookupScore(
   score: ScoreFn,
   schedule: Schedule,

@@ -4,9 +4,6 @@
 //   x <- x + h (beta x + D s_avg) + sqrt(h) Q^{1/2} zeta,   h = t_k - t_{k+1},
 // with s_avg the ensemble-mean model (population Wavg) and Q = q(x, t) D C D, q from
 // vkernel/white.ts (denoiser: Q = q c_t^2 Cov[x0 | x, t], c_t = d alpha / s2).
-//
-// API
-//   sampleWhiteNoise(o: WhiteNoiseOptions): Float32Array   [draws, dim] samples at t_min
 
 import type { Schedule } from '../schedule.js';
 import type { Population } from '../vkernel/population.js';
@@ -15,6 +12,8 @@ import { posterior } from '../posterior.js';
 import { deriveSeed, normals } from '../rng.js';
 import { NonFiniteError } from '../errors.js';
 import { initialState } from './common.js';
+import { psdCholesky } from '../linalg/cholesky.js';
+import { congruence } from '../linalg/congruence.js';
 
 export interface WhiteNoiseOptions {
   pop: Population;
@@ -25,6 +24,7 @@ export interface WhiteNoiseOptions {
   axes: GridAxis[];
 }
 
+/** sampleWhiteNoise(o: WhiteNoiseOptions): Float32Array   [draws, dim] samples at t_min */
 export function sampleWhiteNoise(o: WhiteNoiseOptions): Float32Array {
   const { pop, draws, times } = o;
   const { schedule: sc, data, evaluator, spec } = pop.state;
@@ -96,31 +96,13 @@ function noiseOf(sc: Schedule, denoiser: boolean, cov: Float64Array, scale: numb
   const dim = zeta.length;
   const B = Float64Array.from(cov);
   if (!denoiser && sc.shape) {
-    const M = sc.shape;
-    const tmp = new Float64Array(dim * dim);
-    for (let a = 0; a < dim; a++)
-      for (let b = 0; b < dim; b++) {
-        let s = 0;
-        for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) s += M[a][i] * cov[i * dim + j] * M[j][b];
-        tmp[a * dim + b] = s;
-      }
-    B.set(tmp);
+    congruence(sc.shape, cov, 0, dim, B, 0);
   }
   const out = new Float64Array(dim);
   if (!(scale > 0)) return out;
   // Cholesky of the small PSD B, skipping null directions (a point mass posterior has B = 0).
   const L = new Float64Array(dim * dim);
-  for (let j = 0; j < dim; j++) {
-    let s = B[j * dim + j];
-    for (let i = 0; i < j; i++) s -= L[j * dim + i] * L[j * dim + i];
-    const ljj = s > 0 ? Math.sqrt(s) : 0;
-    L[j * dim + j] = ljj;
-    for (let r = j + 1; r < dim; r++) {
-      let v = B[r * dim + j];
-      for (let i = 0; i < j; i++) v -= L[r * dim + i] * L[j * dim + i];
-      L[r * dim + j] = ljj > 0 ? v / ljj : 0;
-    }
-  }
+  psdCholesky(B, dim, L, 0);
   const sq = Math.sqrt(scale);
   for (let a = 0; a < dim; a++) {
     let v = 0;

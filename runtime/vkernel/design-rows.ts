@@ -2,7 +2,7 @@
 // A product of one-axis bases (features.ts `factored`) gives each design point the outer product
 // of its per-factor rows; a Gaussian factor row is negligible outside a window of nearby centres.
 // Entries below e^-24 = 4e-11 of the factor row's largest are dropped, the sampler's threshold
-// (fast/member.ts): every population quantity is a Monte-Carlo mean whose relative error is
+// (particles/member.ts): every population quantity is a Monte-Carlo mean whose relative error is
 // 1/sqrt(mc_samples), over 1e-4 at any design size, and e^-40 (float64 rounding) kept twice the
 // entries per Fig. 3 row (729 against 343) and four times the leverage work. Other trees keep
 // every entry.
@@ -11,24 +11,16 @@
 // (x) ..., A_j = a_j a_j^T symmetric, so an entry depends only on the unordered index pair of each
 // factor: it is accumulated over the packed upper triangles of the factors (Fig. 3: 45^3 products
 // per point within the windows, against 1000^2 / 2 for the dense rank-1 update) and unpacked once.
-// With WebAssembly SIMD (runtime/linalg-wasm, unless GTV_SIMD=0) the points are taken in groups
+// With WebAssembly SIMD (runtime/linalg/wasm, unless GTV_SIMD=0) the points are taken in groups
 // sharing all their windows (Fig. 3: 1481 groups for 10,000 points), whose share of T is one small
 // matrix product X^T Y (X: each point's pairs of the leading factors, Y: of the last factor), so each
 // loaded value feeds several multiply-adds and T is written once per group instead of per point.
 // The products are the same floats as the JS recursion's (((w a) b) c, same order); only the sum
 // over points is reordered (within a group, then across groups in window order), so the two
 // agree to the usual (N + 1) eps sum_j |terms| bound of a reordered sum.
-//
-// API
-//   designRows(features, x, t, N): DesignRows   CSR rows [N, F] (columns increasing)
-//   productRows(factors, x, t, N): DesignRows   the same for the C-order product of some factors
-//                                              (e.g. only the space factors at grid points)
-//   weightedGram(rows, w): Float64Array         sum_j w_j phi_j phi_j^T [F, F]
-//   rowDot(rows, j, v, off): number             phi_j . v[off .. off + F)
-//   groupOrder(rows): Int32Array                 points sorted by their per-factor windows
 
 import type { Factor, FeatureMap } from '../features.js';
-import { gramWasm, linalgSimdEnabled } from '../linalg-wasm/linalg.js';
+import { gramWasm, linalgSimdEnabled } from '../linalg/wasm/simd.js';
 
 const DROP = Math.exp(-24);
 
@@ -50,6 +42,7 @@ export interface FactorRows {
   win: Int32Array;
 }
 
+/** designRows(features, x, t, N): DesignRows   CSR rows [N, F] (columns increasing) */
 export function designRows(features: FeatureMap, x: Float64Array, t: Float64Array, N: number): DesignRows {
   const F = features.F;
   const fac = features.factored;
@@ -64,6 +57,10 @@ export function designRows(features: FeatureMap, x: Float64Array, t: Float64Arra
   return productRows(fac.all, x, t, N);
 }
 
+/**
+ * productRows(factors, x, t, N): DesignRows   the same for the C-order product of some factors
+ * (e.g. only the space factors at grid points)
+ */
 export function productRows(all: Factor[], x: Float64Array, t: Float64Array, N: number): DesignRows {
   const F = all.reduce((s, f) => s * f.size, 1);
   const factors = all.map((f): FactorRows => {
@@ -117,12 +114,14 @@ export function productRows(all: Factor[], x: Float64Array, t: Float64Array, N: 
   return { N, F, start, col, val, factors };
 }
 
+/** rowDot(rows, j, v, off): number             phi_j . v[off .. off + F) */
 export function rowDot(rows: DesignRows, j: number, v: Float64Array, off: number): number {
   let s = 0;
   for (let q = rows.start[j]; q < rows.start[j + 1]; q++) s += rows.val[q] * v[off + rows.col[q]];
   return s;
 }
 
+/** weightedGram(rows, w): Float64Array         sum_j w_j phi_j phi_j^T [F, F] */
 export function weightedGram(rows: DesignRows, w: Float64Array): Float64Array {
   return rows.factors ? kroneckerGram(rows.factors, rows.N, rows.F, w) : denseGram(rows, w);
 }
@@ -355,7 +354,7 @@ export function transposeSource(rows: DesignRows): TransposeSource {
  * Phi^T C [K, F] (row k = sum_j C[j, k] phi_j) for C [N, K]. For product features each phi_j is
  * (leading factors' window rows) (x) (last factor's window row), so the points sharing all their
  * windows contribute one small product X^T Y, X [g, leading window] and Y [g, last window x K]
- * (the last row times C[j, :]): in WebAssembly SIMD (linalg-wasm gramWasm) or JS loops. A loop
+ * (the last row times C[j, :]): in WebAssembly SIMD (linalg/wasm gramWasm) or JS loops. A loop
  * over sparse rows streamed Fig. 3's 1e7 dense Fourier entries (120 MB) per call.
  */
 export function transposeTimes(src: TransposeSource, N: number, F: number, C: Float64Array, K: number): Float64Array {

@@ -10,17 +10,18 @@
 // and 3 features), psi(x_g) = a(x_g1) (x) b(x_g2) and k(z_g, z_j) = a(x_g1)^T Z_j b(x_g2) is
 // contracted one axis at a time: n1 S + G n2 per design point for the whole grid (Fig. 3, 48 x 48:
 // 28k against G nnz(psi) = 190k), with full factor rows (nothing dropped).
-//
-// API
-//   gridKernel(pop, x [G, D], G, t, coords?): (g0, C) => Float64Array   rows [C, N] for points
-//     g0 .. g0 + C; coords = the grid's per-axis coordinates when x is their C-order product
 
 import type { Population } from './population.js';
 import { kernelRow } from './population.js';
 import { productRows } from './design-rows.js';
 import type { Factor } from '../features.js';
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
+import { isTimeBasis, productLeaves } from '../bases.js';
 
+/**
+ * gridKernel(pop, x [G, D], G, t, coords?): (g0, C) => Float64Array   rows [C, N] for points
+ * g0 .. g0 + C; coords = the grid's per-axis coordinates when x is their C-order product
+ */
 export function gridKernel(
   pop: Population,
   x: Float64Array,
@@ -72,16 +73,9 @@ export function gridKernel(
 
 /** True when the tree is a product whose space leaves are single-axis bases over x, y, ... in order. */
 function perAxis(tree: IrFeatureTree, D: number): boolean {
-  const space: IrFeatureTree[] = [];
-  const walk = (n: IrFeatureTree): boolean => {
-    if (n.op === 'basis') {
-      if (!n.axes.every((a) => a === 't')) space.push(n);
-      return true;
-    }
-    return n.op === 'product' && n.factors.every(walk);
-  };
-  if (!walk(tree) || space.length !== D) return false;
-  return space.every((b, a) => b.op === 'basis' && b.axes.length === 1 && b.axes[0] === AXES[a]);
+  const space = productLeaves(tree)?.filter((b) => !isTimeBasis(b));
+  if (!space || space.length !== D) return false;
+  return space.every((b, a) => b.axes.length === 1 && b.axes[0] === AXES[a]);
 }
 
 const AXES = ['x', 'y', 'z'];

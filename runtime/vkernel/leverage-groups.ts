@@ -3,24 +3,19 @@
 // Rows of product features have one nonzero block per window combination, and many design points
 // share one (Fig. 3: 1481 column sets for 10,000 points): points are visited grouped by their
 // columns and A's block for the group is gathered once (gathering it from the whole of A per point
-// was bound by cache misses). With WebAssembly SIMD (runtime/linalg-wasm, unless GTV_SIMD=0) the
+// was bound by cache misses). With WebAssembly SIMD (runtime/linalg/wasm, unless GTV_SIMD=0) the
 // group's quadratic forms are evaluated together, four points against four rows of the block, so
 // each loaded entry feeds several multiply-adds; the JS loop below evaluates one point at a time.
 // Both sum the same products as sums of at most n terms over at most n rows, in different orders:
 // each h_j is within (2n + 2) eps sum_pq |phi_p A_pq phi_q| of the exact form (n nonzeros;
 // test/runtime-models/leverage.test.ts). h does not depend on the visiting order, nor on how
 // the groups are split into runs (vkernel/leverage.ts hands runs to threads).
-// Plain data only, so a worker thread can run it (runtime/fast/tasks.ts).
-//
-// API
-//   interface LeverageRows   the sparse rows (CSR) and their column count F
-//   leveragesOfGroups(rows, A, order, bounds, h, wasm)
-//     h[order[c]] for c in [bounds[0], bounds[last]), where each run order[bounds[g] ..
-//     bounds[g + 1]) holds points with identical columns; in WebAssembly SIMD if `wasm` (the
-//     caller's linalgSimdEnabled(): a worker thread follows its caller's switch)
+// Plain data only, so a worker thread can run it (runtime/tasks.ts).
 
-import { leveragesWasm } from '../linalg-wasm/linalg.js';
+import { leveragesWasm } from '../linalg/wasm/simd.js';
+import type { Task } from '../pool/pool.js';
 
+/** interface LeverageRows   the sparse rows (CSR) and their column count F */
 export interface LeverageRows {
   F: number;
   start: Int32Array;
@@ -28,6 +23,12 @@ export interface LeverageRows {
   val: Float64Array;
 }
 
+/**
+ * leveragesOfGroups(rows, A, order, bounds, h, wasm)
+ * h[order[c]] for c in [bounds[0], bounds[last]), where each run order[bounds[g] ..
+ * bounds[g + 1]) holds points with identical columns; in WebAssembly SIMD if `wasm` (the
+ * caller's linalgSimdEnabled(): a worker thread follows its caller's switch)
+ */
 export function leveragesOfGroups(rows: LeverageRows, A: Float64Array, order: Int32Array, bounds: Int32Array, h: Float64Array, wasm: boolean): void {
   const { F, start, col, val } = rows;
   if (wasm) {
@@ -69,3 +70,27 @@ export function leveragesOfGroups(rows: LeverageRows, A: Float64Array, order: In
     h[j] = acc;
   }
 }
+
+/** Leverages of design points cut into runs of similar work (vkernel/leverage.ts). */
+export interface LeverageJob {
+  rows: LeverageRows;
+  A: Float64Array;
+  order: Int32Array;
+  /** Group starts in `order`, with extra cuts so that runs have similar work; then N. */
+  bounds: Int32Array;
+  /** Run m is bounds[runs[m]] .. bounds[runs[m + 1]]. */
+  runs: Int32Array;
+  h: Float64Array;
+  /** The caller's linalgSimdEnabled(). */
+  wasm: boolean;
+}
+
+/** Run m of a LeverageJob, as a pool task. */
+export const leverageTask: Task<LeverageJob, null> = {
+  kind: 'leverages',
+  prepare: () => null,
+  run(job, _prep, m) {
+    leveragesOfGroups(job.rows, job.A, job.order, job.bounds.subarray(job.runs[m], job.runs[m + 1] + 1), job.h, job.wasm);
+    return -1;
+  },
+};

@@ -4,18 +4,16 @@
 // runs go to the worker pool: the population runs on one thread before its sampling can start,
 // and Fig. 3's dense Fourier rows cost N F^2 / 2 = 5e9 multiply-adds here. Each h_j is the same
 // sum in the same order however the points are cut, so the bytes do not depend on the threads.
-//
-// API
-//   leverages(rows, A): Float64Array [N]
 
 import { groupOrder, type DesignRows } from './design-rows.js';
-import { leveragesOfGroups } from './leverage-groups.js';
-import { runParallel, shared, threadCount } from '../fast/pool.js';
-import { linalgSimdEnabled } from '../linalg-wasm/linalg.js';
+import { leverageTask, leveragesOfGroups, type LeverageJob } from './leverage-groups.js';
+import { runParallel, shared, threadCount } from '../pool/pool.js';
+import { linalgSimdEnabled } from '../linalg/wasm/simd.js';
 
 /** Below this many multiply-adds the runs are not worth handing to threads. */
 const PARALLEL_WORK = 5e7;
 
+/** leverages(rows, A): Float64Array [N] */
 export function leverages(rows: DesignRows, A: Float64Array): Float64Array {
   const { N, start } = rows;
   const order = groupOrder(rows);
@@ -45,7 +43,7 @@ export function leverages(rows: DesignRows, A: Float64Array): Float64Array {
   const cuts = [...new Set([...bounds, ...ends])].sort((a, b) => a - b);
   const runs = cuts.flatMap((c, i) => (ends.has(c) ? [i] : []));
   const h = new Float64Array(new SharedArrayBuffer(8 * N));
-  const job = {
+  const job: LeverageJob = {
     rows: { F: rows.F, start: shared(rows.start), col: shared(rows.col), val: shared(rows.val) },
     A: shared(A),
     order: shared(order),
@@ -54,7 +52,7 @@ export function leverages(rows: DesignRows, A: Float64Array): Float64Array {
     h,
     wasm: linalgSimdEnabled(),
   };
-  runParallel('leverages', job, runs.length - 1, {
+  runParallel(leverageTask, job, runs.length - 1, {
     check: () => undefined,
     done: () => undefined,
     nonFinite: () => {

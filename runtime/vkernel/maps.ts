@@ -1,19 +1,18 @@
-// V-kernel maps of linear models (docs/theory.md 9.2, 9.4) on grids.
-//
-// API
-//   vkernelMapKernel   map.vkernel: V(z, z) at every grid point and time (NTK models: vkernel/ntk.ts)
-//   vkernelTimeCorrelationKernel   map.vkernel_time_correlation: V(z, z') with z' = node.ref
-// Arrays: V [n_t, ...grid, D, D] and V_se (its Monte-Carlo standard error), grid_x (grid_y),
-// t. V = c_t c_t' Cov[W phi(z), W phi(z')] (denoiser: c = d alpha / s2) or d d' M Cov M (score).
+// V-kernel maps of linear models (docs/theory.md 9.2, 9.4) on grids: map.vkernel, V(z, z) at every
+// grid point and time, and map.vkernel_time_correlation, V(z, z') with z' = node.ref (NTK models:
+// vkernel/ntk-map.ts). Arrays: V [n_t, ...grid, D, D] and V_se (its Monte-Carlo standard error),
+// grid_x (grid_y), t. V = c_t c_t' Cov[W phi(z), W phi(z')] (denoiser: c = d alpha / s2) or
+// d d' M Cov M (score).
 
 import type { IrMap } from '../../compiler/ir/types.js';
 import { lookup, emptyResult, type Kernel } from '../kernels/types.js';
 import { linearState } from '../models/linear-kernel.js';
 import { covFromRows, kernelRow, population, vFactor } from './population.js';
 import { gridKernel } from './grid-kernel.js';
-import { ntkVkernelMap } from './ntk.js';
+import { ntkVkernelMap } from './ntk-map.js';
 import { ntkState } from '../models/ntk.js';
 import { gridArrays, gridDims, gridPoints } from '../kernels/maps.js';
+import { congruence } from '../linalg/congruence.js';
 
 export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
   if (!node.model) throw new Error('internal: a vkernel map needs a model');
@@ -72,13 +71,7 @@ export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
 
 /** V <- M V M for the score parametrization of an anisotropic process (SE scaled alike). */
 function sandwich(M: number[][], V: Float64Array, se: Float64Array, o: number, D: number): void {
-  for (const arr of [V, se]) {
-    const A = arr.slice(o, o + D * D);
-    for (let a = 0; a < D; a++)
-      for (let b = 0; b < D; b++) {
-        let s = 0;
-        for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) s += M[a][i] * A[i * D + j] * M[j][b];
-        arr[o + a * D + b] = arr === se ? Math.abs(s) : s;
-      }
-  }
+  congruence(M, V.slice(o, o + D * D), 0, D, V, o);
+  congruence(M, se.slice(o, o + D * D), 0, D, se, o);
+  for (let i = o; i < o + D * D; i++) se[i] = Math.abs(se[i]);
 }

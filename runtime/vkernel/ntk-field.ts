@@ -10,18 +10,13 @@
 // so a virtual model is an NTK model on the design points (models/ntk.ts ntkEvaluator) with
 // coefficients c, the same form as a trained model on its P samples.
 // Plain data only (typed arrays, possibly shared), so a worker thread draws the virtual model it
-// samples (fast/ntk-member.ts); a model depends only on its seed.
-//
-// API
-//   interface NtkField                 what a draw reads
-//   ntkField(pop): NtkField            from a population (vkernel/ntk.ts)
-//   drawNtkCoef(field, seed): c [N, D] the virtual model's coefficients on the design points
-//   modeCoef(field, beta): c [N, D]    the map beta [K, D] -> c
+// samples (particles/ntk-member.ts); a model depends only on its seed.
 
 import { deriveSeed, normals } from '../rng.js';
 import { noiseFactors } from './population.js';
 import { finiteMeanModes, type NtkPopulation } from './ntk.js';
 
+/** interface NtkField                 what a draw reads */
 export interface NtkField {
   N: number;
   D: number;
@@ -40,11 +35,13 @@ export interface NtkField {
   infl: Float64Array;
 }
 
+/** ntkField(pop): NtkField            from a population (vkernel/ntk.ts) */
 export function ntkField(pop: NtkPopulation): NtkField {
   const { N, D, P, lambda, noise, nu, v, f, infl } = pop;
   return { N, D, P, K: nu.length, lambda, noiseChol: noiseFactors(noise, N, D), v, nu, f, meanModes: finiteMeanModes(pop), infl };
 }
 
+/** modeCoef(field, beta): c [N, D]    the map beta [K, D] -> c */
 export function modeCoef(field: Pick<NtkField, 'N' | 'D' | 'K' | 'lambda' | 'v' | 'nu'>, beta: Float64Array): Float64Array {
   const { N, D, K, lambda, v, nu } = field;
   const b = Float64Array.from(beta, (x, i) => x / (nu[Math.floor(i / D)] * Math.sqrt(N)));
@@ -61,6 +58,7 @@ export function modeCoef(field: Pick<NtkField, 'N' | 'D' | 'K' | 'lambda' | 'v' 
   return c;
 }
 
+/** drawNtkCoef(field, seed): c [N, D] the virtual model's coefficients on the design points */
 export function drawNtkCoef(field: NtkField, seed: number): Float64Array {
   const { N, D, P, K, noiseChol: L, v, f, infl, lambda } = field;
   const zeta = normals(deriveSeed(seed, 'ntk-field', 'zeta'), N * D);

@@ -9,11 +9,6 @@
 // the modes with c nu_m >= FLAT; on the rest h is linear to that accuracy, h[k, m, l] ~ h[k, 0, l],
 // and their q_jm^2 are summed first. The sum over l in the second term keeps the modes that carry
 // all but 1e-7 of sum_l A_l^2 (A is smooth, so a few tens).
-//
-// API
-//   flowDivided2(x, y, z): g[x, y, z] for g(x) = (1 - e^{-x}) / x (h[a, b, e] = c^3 g[ca, cb, ce])
-//   ntkMeanBias(N, D, lambda, ybar, nu, v, c, P): mean-mode correction [K, D] (add to meanModes;
-//     mu(z) = sum_k e_k(z) modes_k), or null where the cost bound is exceeded or c^3 overflows
 
 const FLAT = 1e-3;
 /** Multiply-adds allowed for the second-order sum (a few seconds). */
@@ -35,12 +30,19 @@ function g2half(x: number): number {
 export function flowDivided1(x: number, y: number): number {
   return Math.abs(x - y) < 1e-4 ? g1((x + y) / 2) : (g0(x) - g0(y)) / (x - y);
 }
+/**
+ * flowDivided2(x, y, z): g[x, y, z] for g(x) = (1 - e^{-x}) / x (h[a, b, e] = c^3 g[ca, cb, ce])
+ */
 export function flowDivided2(x: number, y: number, z: number): number {
   const s = [x, y, z].sort((a, b) => a - b);
   if (s[2] - s[0] < 1e-4) return g2half((s[0] + s[1] + s[2]) / 3);
   return (flowDivided1(s[1], s[2]) - flowDivided1(s[0], s[1])) / (s[2] - s[0]);
 }
 
+/**
+ * ntkMeanBias(N, D, lambda, ybar, nu, v, c, P): mean-mode correction [K, D] (add to meanModes;
+ * mu(z) = sum_k e_k(z) modes_k), or null where the cost bound is exceeded or c^3 overflows
+ */
 export function ntkMeanBias(
   N: number,
   D: number,

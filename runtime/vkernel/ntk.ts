@@ -24,37 +24,14 @@
 // Denoiser parametrization as in models/ntk.ts, so V = c_t c_t' Cov with c = d alpha / s2.
 // Eigenvalues below 1e-12 nu_max are dropped (the design cannot resolve them); as tau -> infinity
 // k_tau tends to the projector on their span.
-//
-// API
-//   ntkPopulation(state, N, seed): NtkPopulation
-//   ntkMuCov(pop, xa, ta, xb, tb): CovEstimate   Cov[mu_hat(za), mu_hat(zb)] [D, D] and its SE
-//   weightedKernelRow(pop, x, t)  lambda_j k_tau(z, z_j) / N for every design point
-//   modeValues(pop, x, t)         e_k(z) for every kept eigenpair
-//   ntkMean(pop, x, t)            mubar_tau(z) [D]
-//   finiteMeanModes(pop)          the trained ensemble's mean to first order in 1/P, in modes [K, D]
-//                                 (meanModes + vkernel/ntk-mean-bias.ts; meanModes alone where
-//                                 that is skipped), cached per population
-//   ntkFiniteMean(pop, x, t)      that mean at z [D]: the mean of effective_sde's virtual models
-//   firstOrderRatio(pop)          max_k min(1, lr tau nu_k)^2 kappa_k / P, kappa_k = <lambda^2 e_k^4> - 1:
-//                                 the relative variance of the empirical eigenvalue of the modes the
-//                                 filter bends, the size of the next order (docs/theory.md 10)
-//   ntkModelPopulation(state)   the model's population (its design, seeded by the model), cached
-//   ntkVkernelMap                kernel branch of map.vkernel / map.vkernel_time_correlation; the
-//                                design is the model's `design` points (reported as mc_samples),
-//                                not the map's mc_samples, drawn once per model from its seed
 
-import type { IrMap } from '../../compiler/ir/types.js';
 import { posterior } from '../posterior.js';
 import { deriveSeed } from '../rng.js';
 import { targets } from '../models/linear.js';
 import { embed, ntkTheta, symEig, type NtkState } from '../models/ntk.js';
-import { vFactor, type CovEstimate } from './population.js';
+import type { CovEstimate } from './population.js';
 import { dsmSamples, type DsmSamples } from '../models/dsm.js';
 import { ntkMeanBias } from './ntk-mean-bias.js';
-import { emptyResult, type KernelContext, type KernelOutput } from '../kernels/types.js';
-import { runParallel, shared } from '../fast/pool.js';
-import { mapTasks, sharedPopulation, type NtkMapJob } from './ntk-map-task.js';
-import { gridArrays, gridDims, gridPoints } from '../kernels/maps.js';
 
 export interface NtkPopulation {
   N: number;
@@ -86,9 +63,10 @@ export interface NtkPopulation {
   state: NtkState;
 }
 
-/** A population's plain data: what a worker thread reads (vkernel/ntk-map-task.ts). */
+/** A population's plain data: what a worker thread reads (vkernel/ntk-map.ts). */
 export type NtkPopulationData = Omit<NtkPopulation, 'state'>;
 
+/** ntkPopulation(state, N, seed): NtkPopulation */
 export function ntkPopulation(state: NtkState, N: number, seed: number): NtkPopulation {
   const { data, schedule, spec } = state;
   const D = state.dim;
@@ -223,6 +201,7 @@ function kernelRowOf(pop: NtkPopulationData, ek: Float64Array): Float64Array {
   return row;
 }
 
+/** weightedKernelRow(pop, x, t)  lambda_j k_tau(z, z_j) / N for every design point */
 export function weightedKernelRow(pop: NtkPopulation, x: Float64Array, t: number): Float64Array {
   return kernelRowOf(pop, modeValues(pop, x, t));
 }
@@ -238,6 +217,11 @@ export function ntkMean(pop: NtkPopulation, x: Float64Array, t: number): Float64
 
 const finiteModes = new WeakMap<NtkPopulation, Float64Array>();
 
+/**
+ * finiteMeanModes(pop)          the trained ensemble's mean to first order in 1/P, in modes [K, D]
+ * (meanModes + vkernel/ntk-mean-bias.ts; meanModes alone where
+ * that is skipped), cached per population
+ */
 export function finiteMeanModes(pop: NtkPopulation): Float64Array {
   let m = finiteModes.get(pop);
   if (!m) {
@@ -248,6 +232,9 @@ export function finiteMeanModes(pop: NtkPopulation): Float64Array {
   return m;
 }
 
+/**
+ * ntkFiniteMean(pop, x, t)      that mean at z [D]: the mean of effective_sde's virtual models
+ */
 export function ntkFiniteMean(pop: NtkPopulation, x: Float64Array, t: number): Float64Array {
   const ek = modeValues(pop, x, t);
   const modes = finiteMeanModes(pop);
@@ -283,6 +270,9 @@ export function ntkRow(pop: NtkPopulationData, x: Float64Array, t: number): NtkR
   return { w: kernelRowOf(pop, ek), phi };
 }
 
+/**
+ * ntkMuCov(pop, xa, ta, xb, tb): CovEstimate   Cov[mu_hat(za), mu_hat(zb)] [D, D] and its SE
+ */
 export function ntkMuCov(
   pop: NtkPopulationData,
   xa: Float64Array,
@@ -316,6 +306,11 @@ export function ntkMuCov(
   return { cov, se };
 }
 
+/**
+ * max_k min(1, lr tau nu_k)^2 kappa_k / P with kappa_k = <lambda^2 e_k^4> - 1: the relative variance
+ * of the empirical eigenvalue of the modes the gradient-flow filter bends, the size of the next
+ * order in 1/P (docs/theory.md 10).
+ */
 export function firstOrderRatio(pop: NtkPopulationData & { state: NtkState }): number {
   const { N, nu, v } = pop;
   const K = nu.length;
@@ -339,47 +334,4 @@ export function ntkModelPopulation(state: NtkState): NtkPopulation {
     populations.set(state, pop);
   }
   return pop;
-}
-
-export function ntkVkernelMap(node: IrMap, state: NtkState, ctx?: KernelContext): KernelOutput {
-  const D = state.dim;
-  const pop = ntkModelPopulation(state);
-  const { axes, points, count: G } = gridPoints(node.grid);
-  const nt = node.t.length;
-  const ref = node.quantity === 'vkernel_time_correlation' ? node.ref : null;
-  const job: NtkMapJob = {
-    pop: sharedPopulation(pop),
-    points: shared(points),
-    G,
-    ts: Float64Array.from(node.t),
-    ref: ref ? { x: Float64Array.from(ref.x), t: ref.t } : null,
-    c: Float64Array.from(node.t, (t) => vFactor(state.schedule, 'denoiser', t) * vFactor(state.schedule, 'denoiser', ref ? ref.t : t)),
-    V: new Float64Array(new SharedArrayBuffer(8 * nt * G * D * D)),
-    se: new Float64Array(new SharedArrayBuffer(8 * nt * G * D * D)),
-  };
-  runParallel('ntkmap', job, mapTasks(job), {
-    check: () => ctx?.checkInterrupted(),
-    done: () => undefined,
-    nonFinite: () => {
-      throw new Error('internal: an NTK map task reported a non-finite state');
-    },
-  });
-  const V = job.V.slice();
-  const se = job.se.slice();
-  const result = emptyResult();
-  const gshape = [nt, ...axes.map((a) => a.length), D, D];
-  const vdims = ['t', ...gridDims(axes.length), 'dim_i', 'dim_j'];
-  result.arrays.V = { shape: gshape, dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]', dims: vdims };
-  result.arrays.V_se = { shape: gshape, dtype: 'float64', data: se, doc: 'Monte-Carlo standard error of V [n_t, ...grid, D, D]', dims: vdims };
-  Object.assign(result.arrays, gridArrays(axes, node.t));
-  result.arrays.nu = { shape: [pop.nu.length], dtype: 'float64', data: pop.nu, doc: 'Nystrom eigenvalues of the lambda-weighted NTK operator (ascending)', dims: ['mode'] };
-  result.scalars.mc_samples = pop.N;
-  result.scalars.eigenpairs = pop.nu.length;
-  const ratio = firstOrderRatio(pop);
-  result.scalars.first_order_ratio = ratio;
-  result.notes.push(`NTK V-kernel, continuum form (docs/theory.md 10) on a ${pop.N}-point Nystrom design, target-noise and random-design terms (gradient-flow filter derivative)`);
-  result.notes.push(
-    `first-order ratio ${ratio.toPrecision(2)} (relative eigenvalue variance of the modes the filter bends): in docs/theory-checks.md 6.1 the V-kernel was within 1.5x of trained models where it was below about 0.07 (tau = 1), and up to 4x off where it was 0.15-0.3`,
-  );
-  return { value: { kind: 'map' }, result };
 }

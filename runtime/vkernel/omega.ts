@@ -5,21 +5,17 @@
 // (L_j = chol N_j; zeta, eps standard normal): exactly the Monte-Carlo Xi, without ever forming or
 // factoring the (D F) x (D F) matrix.
 // Plain data only (OmegaField: typed arrays, possibly shared), so a worker thread draws the
-// virtual model it samples (runtime/fast/member.ts); a model depends only on its seed.
+// virtual model it samples (runtime/particles/member.ts); a model depends only on its seed.
 //
 // The sum over design points is Phi^T C with C [N, D] the per-point coefficients
 // (design-rows.ts transposeTimes: grouped by windows for product features, so only the
 // per-factor rows are shared with the threads, not Fig. 3's 1e7-entry dense Fourier rows).
-//
-// API
-//   interface OmegaField            the population arrays a draw reads
-//   omegaField(pop): OmegaField     from a population
-//   drawOmegaWeights(field, seed, mean): W [D, F]
 
 import { deriveSeed, normals } from '../rng.js';
 import { transposeTimes, type TransposeSource } from './design-rows.js';
 import type { Population } from './population.js';
 
+/** interface OmegaField            the population arrays a draw reads */
 export interface OmegaField {
   N: number;
   D: number;
@@ -37,11 +33,13 @@ export interface OmegaField {
   design: TransposeSource;
 }
 
+/** omegaField(pop): OmegaField     from a population */
 export function omegaField(pop: Population): OmegaField {
   const { N, D, F, P, lambda, noiseChol, resid, G, SigmaGinv, design } = pop;
   return { N, D, F, P, lambda, noiseChol, resid, G, SigmaGinv, design };
 }
 
+/** drawOmegaWeights(field, seed, mean): W [D, F] */
 export function drawOmegaWeights(field: OmegaField, seed: number, mean: Float64Array): Float64Array {
   const { N, D, F, P, noiseChol: L, lambda, resid, G, SigmaGinv } = field;
   const zeta = normals(deriveSeed(seed, 'omega', 'zeta'), N * D);

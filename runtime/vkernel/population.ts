@@ -4,34 +4,7 @@
 // weight lambda = alpha^2/s2 is heavy-tailed near t_min, and iid times left Wbar at the Fig. 2
 // boundary point (x = 0.5, t = 0.05) varying by 0.06 between seeds at N = 40000. The standard
 // errors below use the iid formula, which over-states the error of a stratified design.
-//
-// API
-//   design(data, schedule, N, tRange, seed): DsmSamples   the stratified design (also ntk.ts)
-//   population(state, N, seed): Population   (the last one per state is kept and reused)
-//     SigmaG   Sigma + gamma I [F, F], Sigma = <lambda phi phi^T>; cholSigmaG its Cholesky factor,
-//              SigmaGinv its inverse; Sigma by the Kronecker Gram of product features, over each
-//              point's sparse feature window (vkernel/design-rows.ts; rows: the design's features)
-//     Wbar     P -> infinity ensemble-mean weights [D, F] = <lambda ybar phi^T> SigmaG^{-1}
-//     Wavg     the ensemble mean to first order in 1/P (the finite-P ridge bias of the trained
-//              models, same order as V; docs/theory-checks.md):
-//                Wavg = Wbar - (1/P) [<lambda^2 h r phi^T> - gamma Wbar SigmaG^{-1} Sigma] SigmaG^{-1},
-//              h = phi^T SigmaG^{-1} phi (leverage, over phi's nonzeros), from expanding E[A_hat (Sigma_hat + gamma)^{-1}]
-//              to second order in the fluctuations of A_hat and Sigma_hat.
-//     per design point j: lambda_j, phi_j, the target-noise covariance N_j [D, D] and the mean
-//       residual r_j = ybar_j - Wbar phi_j, with
-//         denoiser: ybar = E[x0 | x, t] (posterior mean), N = Cov[x0 | x, t]
-//         score:    ybar = s(x, t),                        N = C(x, t)
-//   kernelRow(pop, x, t): k(z, z_j) for every design point [N]
-//   covFromRows(pop, ka, oa, kb, ob, stride): muCov from kernel rows already computed
-//   muCov(pop, za, zb): Cov[W phi(za), W phi(zb)] over the ensemble [D, D] and its Monte-Carlo
-//     standard error: (1/P) { <lambda^2 k(za,.) k(.,zb) (N + r r^T)> - g(za) g(zb)^T },
-//     k(z, z') = phi(z)^T SigmaG^{-1} phi(z'), g(z) = <lambda r k(., z)>   (first order in 1/P,
-//     bias terms included; docs/theory.md 9.2). The SE is the spread of the per-design-point terms over
-//     sqrt(N) (SigmaG's own Monte-Carlo error is not included).
-//   vFactor(schedule, parametrization, t): the scalar c_t with V = c_t c_t' Cov[W phi] for the
-//     denoiser (c = d alpha / s2: D_t S_t^{-1} = (d/s2) I because S and D share M), or d_t for the
-//     score (V = d d' M Cov M, applied by the caller).
-//   Gaussian-field virtual models from a population: vkernel/omega.ts.
+// Gaussian-field virtual models from a population: vkernel/omega.ts.
 
 import type { Schedule } from '../schedule.js';
 import { posterior, type PointSet } from '../posterior.js';
@@ -39,10 +12,10 @@ import { deriveSeed } from '../rng.js';
 import type { LinearState } from '../models/linear-kernel.js';
 import { dsmSamples, type DsmSamples } from '../models/dsm.js';
 import { targets, type Parametrization } from '../models/linear.js';
-import { choleskyInPlace, choleskySolve } from '../models/cholesky.js';
+import { choleskyInPlace, choleskySolve } from '../linalg/cholesky.js';
 import { NonFiniteError } from '../errors.js';
 import { designRows, rowDot, transposeSource, transposeTimes, weightedGram, type DesignRows, type TransposeSource } from './design-rows.js';
-import { inverseFromCholesky } from './spd-inverse.js';
+import { inverseFromCholesky } from '../linalg/spd-inverse.js';
 import { leverages } from './leverage.js';
 
 export interface Population {
@@ -91,6 +64,22 @@ function rightSolve(chol: Float64Array, F: number, B: Float64Array, D: number): 
  */
 const lastPopulation = new WeakMap<LinearState, { N: number; seed: number; pop: Population }>();
 
+/**
+ * population(state, N, seed): Population   (the last one per state is kept and reused)
+ * SigmaG   Sigma + gamma I [F, F], Sigma = <lambda phi phi^T>; cholSigmaG its Cholesky factor,
+ *          SigmaGinv its inverse; Sigma by the Kronecker Gram of product features, over each
+ *          point's sparse feature window (vkernel/design-rows.ts; rows: the design's features)
+ * Wbar     P -> infinity ensemble-mean weights [D, F] = <lambda ybar phi^T> SigmaG^{-1}
+ * Wavg     the ensemble mean to first order in 1/P (the finite-P ridge bias of the trained
+ *          models, same order as V; docs/theory-checks.md):
+ *            Wavg = Wbar - (1/P) [<lambda^2 h r phi^T> - gamma Wbar SigmaG^{-1} Sigma] SigmaG^{-1},
+ *          h = phi^T SigmaG^{-1} phi (leverage, over phi's nonzeros), from expanding E[A_hat (Sigma_hat + gamma)^{-1}]
+ *          to second order in the fluctuations of A_hat and Sigma_hat.
+ * per design point j: lambda_j, phi_j, the target-noise covariance N_j [D, D] and the mean
+ *   residual r_j = ybar_j - Wbar phi_j, with
+ *     denoiser: ybar = E[x0 | x, t] (posterior mean), N = Cov[x0 | x, t]
+ *     score:    ybar = s(x, t),                        N = C(x, t)
+ */
 export function population(state: LinearState, N: number, seed: number): Population {
   const hit = lastPopulation.get(state);
   if (hit && hit.N === N && hit.seed === seed) return hit.pop;
@@ -178,6 +167,13 @@ export interface CovEstimate {
   se: Float64Array;
 }
 
+/**
+ * muCov(pop, za, zb): Cov[W phi(za), W phi(zb)] over the ensemble [D, D] and its Monte-Carlo
+ * standard error: (1/P) { <lambda^2 k(za,.) k(.,zb) (N + r r^T)> - g(za) g(zb)^T },
+ * k(z, z') = phi(z)^T SigmaG^{-1} phi(z'), g(z) = <lambda r k(., z)>   (first order in 1/P,
+ * bias terms included; docs/theory.md 9.2). The SE is the spread of the per-design-point terms over
+ * sqrt(N) (SigmaG's own Monte-Carlo error is not included).
+ */
 export function muCov(pop: Population, xa: Float64Array, ta: number, xb: Float64Array, tb: number): CovEstimate {
   const ka = kernelRow(pop, xa, ta);
   const kb = xa === xb && ta === tb ? ka : kernelRow(pop, xb, tb);
@@ -219,6 +215,11 @@ export function covFromRows(pop: Population, ka: Float64Array, oa: number, kb: F
   return { cov, se };
 }
 
+/**
+ * vFactor(schedule, parametrization, t): the scalar c_t with V = c_t c_t' Cov[W phi] for the
+ * denoiser (c = d alpha / s2: D_t S_t^{-1} = (d/s2) I because S and D share M), or d_t for the
+ * score (V = d d' M Cov M, applied by the caller).
+ */
 export function vFactor(schedule: Schedule, parametrization: Parametrization, t: number): number {
   return parametrization === 'denoiser'
     ? (schedule.d(t) * schedule.alpha(t)) / schedule.s2(t)

@@ -10,14 +10,9 @@
 // interpolated (multi-linear, clamped at the edges) at the particles; C is exact at the particles.
 // Product features are contracted over their time factors first (factoredKbar: Fig. 3 on a 49 x 49
 // table, 31 times: 19 s -> 1.4 s CPU, same table to 2e-15); other trees solve per grid point.
-//
-// API
-//   whiteIntensity(pop, axes, times): WhiteTable   q(x, t_k) = (lambda_{t_k} / P) kbar(x, t_k) on
-//     the grid for every sampling time (the C-independent factor of Q)
-//   interpolate(table, k, x, n, out)               q at n particles for time index k
 
 import type { Population } from './population.js';
-import { choleskySolve } from '../models/cholesky.js';
+import { choleskySolve } from '../linalg/cholesky.js';
 import { productRows } from './design-rows.js';
 
 export interface GridAxis {
@@ -36,6 +31,10 @@ export interface WhiteTable {
 /** Trapezoid nodes over t_range: enough to resolve time features narrower than 1/100 of it. */
 const T_NODES = 201;
 
+/**
+ * whiteIntensity(pop, axes, times): WhiteTable   q(x, t_k) = (lambda_{t_k} / P) kbar(x, t_k) on
+ * the grid for every sampling time (the C-independent factor of Q)
+ */
 export function whiteIntensity(pop: Population, axes: GridAxis[], times: Float64Array): WhiteTable {
   const { P, state } = pop;
   const { features, schedule, spec } = state;
@@ -66,6 +65,7 @@ export function whiteIntensity(pop: Population, axes: GridAxis[], times: Float64
   return { axes, q, points: G };
 }
 
+/** interpolate(table, k, x, n, out)               q at n particles for time index k */
 export function interpolate(table: WhiteTable, k: number, x: Float64Array, n: number, out: Float64Array): void {
   const { axes, q, points } = table;
   const dim = axes.length;

@@ -122,7 +122,7 @@ describe('npm package: pack, install offline, run', function () {
     const files = info.files.map((f) => f.path);
     expect(files, 'the CLI entry point').to.include.members(['bin/gtv.js', 'dist/cli/main.js', 'package.json', 'LICENSE', 'README.md', 'CHANGELOG.md']);
     expect(files, 'the Python reader').to.include('python/gtv_results.py');
-    expect(files, 'the worker-thread entry, loaded by URL').to.include('dist/runtime/fast/worker.js');
+    expect(files, 'the worker-thread entry, loaded by URL').to.include('dist/runtime/pool/worker.js');
     expect(files, 'the IR schema, read by the runtime').to.include('dist/compiler/ir/schema.json');
     expect(files, 'the Prettier plugin').to.include('dist/editor/prettier/index.js');
     const stray = files.filter((f) => !f.startsWith('dist/') && !f.startsWith('bin/') && !['package.json', 'LICENSE', 'README.md', 'CHANGELOG.md', 'CITATION.cff', 'python/gtv_results.py'].includes(f));

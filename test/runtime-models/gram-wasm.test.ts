@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { compileFeatures } from '../../runtime/features.js';
 import { designRows, weightedGram } from '../../runtime/vkernel/design-rows.js';
-import { linalgSimdCalls } from '../../runtime/linalg-wasm/linalg.js';
+import { linalgSimdCalls } from '../../runtime/linalg/wasm/simd.js';
 import { normals, uniforms } from '../../runtime/rng.js';
 import { gauss, linalgWasmHere, withLinalgSimd } from './setup.js';
 

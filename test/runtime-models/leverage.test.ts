@@ -13,8 +13,8 @@ import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { compileFeatures } from '../../runtime/features.js';
 import { designRows } from '../../runtime/vkernel/design-rows.js';
 import { leverages } from '../../runtime/vkernel/leverage.js';
-import { linalgSimdCalls } from '../../runtime/linalg-wasm/linalg.js';
-import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/fast/pool.js';
+import { linalgSimdCalls } from '../../runtime/linalg/wasm/simd.js';
+import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/pool/pool.js';
 import { normals, uniforms } from '../../runtime/rng.js';
 import { gauss, linalgWasmHere, withLinalgSimd } from './setup.js';
 

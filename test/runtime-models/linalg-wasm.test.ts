@@ -1,5 +1,5 @@
-// The WebAssembly SIMD Cholesky factor and SPD inverse (runtime/linalg-wasm) against the JS loops
-// of models/cholesky.ts and vkernel/spd-inverse.ts, and the routing through those two.
+// The WebAssembly SIMD Cholesky factor and SPD inverse (runtime/linalg/wasm) against the JS loops
+// of linalg/cholesky.ts and linalg/spd-inverse.ts, and the routing through those two.
 //
 // Tolerances: both versions are backward stable, so each factor's error relative to max |L| is
 // about n eps cond(A) and the two differ by at most twice that; the same bound holds for
@@ -9,17 +9,17 @@
 // (|L| |L|^T <= max A_ii); a factor of 3 covers the check's own sums. Measured errors are
 // 1e-16 .. 1e-15 relative, far inside these bounds; a wrong index or block is O(1).
 import { expect } from 'chai';
-import { choleskyInPlace } from '../../runtime/models/cholesky.js';
-import { inverseFromCholesky } from '../../runtime/vkernel/spd-inverse.js';
+import { choleskyInPlace } from '../../runtime/linalg/cholesky.js';
+import { inverseFromCholesky } from '../../runtime/linalg/spd-inverse.js';
 import {
   choleskyWasm,
   inverseWasm,
   linalgSimdCalls,
   linalgSimdEnabled,
   setLinalgSimd,
-} from '../../runtime/linalg-wasm/linalg.js';
-import { LINALG_WASM_BASE64 } from '../../runtime/linalg-wasm/linalg-bytes.js';
-import { assembleLinalg } from '../../runtime/fast/wasm/build.js';
+} from '../../runtime/linalg/wasm/simd.js';
+import { LINALG_WASM_BASE64 } from '../../runtime/linalg/wasm/linalg-bytes.js';
+import { assembleLinalg } from '../../runtime/wasm-build.js';
 import { normals } from '../../runtime/rng.js';
 
 const EPS = 2 ** -52;
@@ -61,7 +61,7 @@ function lowerOf(a: Float64Array, n: number): Float64Array {
   return L;
 }
 
-describe('runtime/linalg-wasm: SIMD Cholesky and SPD inverse', function () {
+describe('runtime/linalg/wasm: SIMD Cholesky and SPD inverse', function () {
   this.timeout(60_000);
   // 2 and 3 and 7 exercise the identity padding to a multiple of 4; 64/65 and 257 a block edge.
   const sizes = [1, 2, 3, 7, 17, 64, 65, 257, 500];

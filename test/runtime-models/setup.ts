@@ -2,7 +2,7 @@
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { makeSchedule } from '../../runtime/schedule.js';
 import { makeLinearState, type LinearNode } from '../../runtime/models/linear-kernel.js';
-import { linalgSimdEnabled, setLinalgSimd } from '../../runtime/linalg-wasm/linalg.js';
+import { linalgSimdEnabled, setLinalgSimd } from '../../runtime/linalg/wasm/simd.js';
 
 export const vp = makeSchedule({ kind: 'forward', name: 'vp', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
 export const three = { points: Float64Array.from([-1, 0, 1]), weights: Float64Array.from([1, 1, 1].map((v) => v / 3)), M: 3, dim: 1 };

@@ -1,5 +1,5 @@
-// The optimized ensemble execution (runtime/fast: structured training, fused per-particle loops,
-// worker threads) against straightforward references, and across thread counts.
+// The optimized ensemble execution (runtime/particles and runtime/pool: structured training, fused
+// per-particle loops, worker threads) against straightforward references, and across thread counts.
 import { expect } from 'chai';
 import type { IrFeatureTree, IrSample } from '../../compiler/ir/types.js';
 import { compileFeatures } from '../../runtime/features.js';
@@ -9,20 +9,20 @@ import { population } from '../../runtime/vkernel/population.js';
 import { drawOmegaWeights, omegaField } from '../../runtime/vkernel/omega.js';
 import { initialState } from '../../runtime/samplers/common.js';
 import { deriveSeed, uniforms } from '../../runtime/rng.js';
-import { fexp } from '../../runtime/fast/exp.js';
+import { fexp } from '../../runtime/particles/exp.js';
 import { timeGrid } from '../../runtime/timegrid.js';
 import { selectBackend } from '../../runtime/backend.js';
-import { productTrainer } from '../../runtime/fast/train.js';
-import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/fast/pool.js';
+import { productTrainer } from '../../runtime/particles/train.js';
+import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/pool/pool.js';
 import { dsmSamples } from '../../runtime/models/dsm.js';
 import { targets } from '../../runtime/models/linear.js';
 import type { PointSet } from '../../runtime/posterior.js';
 import { NonFiniteError } from '../../runtime/errors.js';
-import { setSimd, simdCalls, simdEnabled, simdExp, simdSinCos } from '../../runtime/fast/wasm/simd.js';
-import { KERNEL_WASM_BASE64 } from '../../runtime/fast/wasm/kernel-bytes.js';
-import { assembleKernel } from '../../runtime/fast/wasm/build.js';
-import { axisBasis } from '../../runtime/fast/axis.js';
-import { integrateParticles } from '../../runtime/fast/particles.js';
+import { setSimd, simdCalls, simdEnabled, simdExp, simdSinCos } from '../../runtime/particles/wasm/simd.js';
+import { PARTICLES_WASM_BASE64 } from '../../runtime/particles/wasm/particles-bytes.js';
+import { assembleParticles } from '../../runtime/wasm-build.js';
+import { axisBasis } from '../../runtime/bases.js';
+import { integrateParticles } from '../../runtime/particles/integrate.js';
 import { fig2Tree, linearNode, three, vp } from './setup.js';
 
 const basis = (
@@ -105,7 +105,7 @@ function reference(tree: IrFeatureTree, data: PointSet, W: Float64Array, node: I
 // few float32 ulps, and any real slip (a wrong index, step or coefficient) moves samples by 1e-3
 // or more.
 const TOL = 2e-6;
-// The WebAssembly SIMD kernel (runtime/fast/wasm) rounds the bumps and the weights to float32 and
+// The WebAssembly SIMD kernel (runtime/particles/wasm) rounds the bumps and the weights to float32 and
 // sums each window in float32: relative 6e-8 per term of mu, on weights that already carry the
 // velocity coefficient d alpha / s2 (~1e2 at t = 0.01 with the VP schedule, where Heun's last
 // evaluation sits); 49 such roundings of random sign move a late step by about
@@ -122,7 +122,7 @@ const TOL_FOURIER = 2e-5;
 /** The kernel's switch as the environment sets it (GTV_SIMD=0: JS loops by default). */
 const SIMD_DEFAULT = process.env.GTV_SIMD !== '0';
 
-describe('runtime/fast: optimized ensemble sampling', function () {
+describe('runtime/particles: optimized ensemble sampling', function () {
   this.timeout(120_000);
   let saved = 1;
   before(async () => {
@@ -177,10 +177,10 @@ describe('runtime/fast: optimized ensemble sampling', function () {
     }
   }
 
-  it('has WebAssembly SIMD on this runtime, and kernel-bytes.ts is kernel.wat assembled', async () => {
+  it('has WebAssembly SIMD on this runtime, and particles-bytes.ts is particles.wat assembled', async () => {
     expect(simdEnabled()).to.equal(SIMD_DEFAULT);
-    const built = await assembleKernel();
-    expect(Buffer.from(built).equals(Buffer.from(KERNEL_WASM_BASE64, 'base64'))).to.equal(true);
+    const built = await assembleParticles();
+    expect(Buffer.from(built).equals(Buffer.from(PARTICLES_WASM_BASE64, 'base64'))).to.equal(true);
   });
 
   it("the kernel's exp matches Math.exp to 1e-11 relative on [-708, 709], clamps below and keeps NaN", () => {

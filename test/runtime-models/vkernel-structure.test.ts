@@ -4,8 +4,8 @@ import { expect } from 'chai';
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { compileFeatures } from '../../runtime/features.js';
 import { designRows, weightedGram } from '../../runtime/vkernel/design-rows.js';
-import { inverseFromCholesky } from '../../runtime/vkernel/spd-inverse.js';
-import { choleskyInPlace } from '../../runtime/models/cholesky.js';
+import { inverseFromCholesky } from '../../runtime/linalg/spd-inverse.js';
+import { choleskyInPlace } from '../../runtime/linalg/cholesky.js';
 import { gridKernel } from '../../runtime/vkernel/grid-kernel.js';
 import { whiteIntensity } from '../../runtime/vkernel/white.js';
 import { kernelRow, population } from '../../runtime/vkernel/population.js';
@@ -13,7 +13,7 @@ import { drawOmegaWeights, omegaField } from '../../runtime/vkernel/omega.js';
 import { makeLinearState } from '../../runtime/models/linear-kernel.js';
 import { normals, uniforms } from '../../runtime/rng.js';
 import { fig2Tree, gauss, linalgWasmHere, linearNode, three, vp, withLinalgSimd } from './setup.js';
-import { linalgSimdCalls } from '../../runtime/linalg-wasm/linalg.js';
+import { linalgSimdCalls } from '../../runtime/linalg/wasm/simd.js';
 
 // Fig. 3 shapes (windows narrower than the factor) times a Fourier factor (no window at all).
 const product: IrFeatureTree = {

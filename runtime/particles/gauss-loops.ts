@@ -1,6 +1,6 @@
 // Fused per-particle PF-ODE loops specialized to Gaussian space factors, Euler only (Fig. 2: one
 // factor in 1D; Fig. 3: two factors in 2D). With the nearest centre i0, f = d - i0 and
-// E = e^{2 a f}, bump i0 + k is g0 E^k e^{-a k^2} (fast/axis.ts), and only |k| <= K matter. The
+// E = e^{2 a f}, bump i0 + k is g0 E^k e^{-a k^2} (bases.ts), and only |k| <= K matter. The
 // weights are laid out per step with K zero entries padded on each side of every axis, so the
 // window never needs clipping at the edges: every row is a fixed-length loop.
 //   1D: m = g0 sum_k (W[i0 + k] e^{-a k^2}) E^k, two Horner chains (E and 1/E) over a table
@@ -11,21 +11,18 @@
 //       factor 2 is held in locals (measured 1.2x). Pairing particles, or looping steps outside
 //       particles, measured no faster here: this loop is bound by its ~100 multiply-adds.
 // Overflow: a row is only built when g0 = e^{-a f^2} > 0, so |2 a f| < 2 sqrt(745 a) and the
-// largest power E^K stays finite for a < 100; wider-than-that bumps go to fast/particles.ts.
-//
-// API
-//   gaussKernelFits(b): boolean               this file handles the factor (a < 100)
-//   gauss1(x, n, b, W [steps, n], plan): number        -1 or the first non-finite step
-//   gauss2(x, n, b1, b2, W [steps, 2, n1, n2], plan): number
+// largest power E^K stays finite for a < 100; wider-than-that bumps go to particles/integrate.ts.
 
-import type { AxisBasis } from './axis.js';
+import { gaussBumps, type AxisBasis } from '../bases.js';
 import { fexp } from './exp.js';
 import type { StepPlan } from './steps.js';
 
-export function gaussKernelFits(b: AxisBasis): boolean {
+/** gaussLoopsFit(b): boolean               this file handles the factor (a < 100) */
+export function gaussLoopsFit(b: AxisBasis): boolean {
   return b.a < 100;
 }
 
+/** gauss1(x, n, b, W [steps, n], plan): number        -1 or the first non-finite step */
 export function gauss1(x: Float64Array, n: number, b: AxisBasis, Wv: Float64Array, plan: StepPlan): number {
   const nb = b.n;
   const last = nb - 1;
@@ -87,6 +84,7 @@ function horner(Wc: Float64Array, c: number, K: number, E: number): number {
   return Wc[c] + up + dn;
 }
 
+/** gauss2(x, n, b1, b2, W [steps, 2, n1, n2], plan): number */
 export function gauss2(
   x: Float64Array,
   n: number,
@@ -130,8 +128,10 @@ export function gauss2(
       let m0 = 0;
       let m1 = 0;
       if (g0 > 0) {
-        fillRel(r1, K1, b1.ea, b1.q, fexp(2 * b1.a * f1));
-        fillRel(r2, K2, b2.ea, b2.q, fexp(2 * b2.a * f2));
+        r1[K1] = 1;
+        r2[K2] = 1;
+        gaussBumps(r1, K1, 0, 2 * K1, b1.ea, b1.q, fexp(2 * b1.a * f1));
+        gaussBumps(r2, K2, 0, 2 * K2, b2.ea, b2.q, fexp(2 * b2.a * f2));
         // padded (i0 - K1, j0 - K2) is the block's (i0, j0) corner
         let o0 = k * 2 * blk + i0 * s1 + j0;
         let o1 = o0 + blk;
@@ -182,23 +182,4 @@ export function gauss2(
     x[2 * p + 1] = x1;
   }
   return bad < steps ? bad : -1;
-}
-
-/** r[K + k] = E^k e^{-a k^2} for |k| <= K (ea = e^{-a}, q = e^{-2a}), outwards from r[K] = 1. */
-function fillRel(r: Float64Array, K: number, ea: number, q: number, E: number): void {
-  r[K] = 1;
-  let g = 1;
-  let s = ea * E;
-  for (let k = 1; k <= K; k++) {
-    g *= s;
-    s *= q;
-    r[K + k] = g;
-  }
-  g = 1;
-  s = ea / E;
-  for (let k = 1; k <= K; k++) {
-    g *= s;
-    s *= q;
-    r[K - k] = g;
-  }
 }

@@ -1,6 +1,6 @@
-;; The per-particle PF-ODE loops of fast/gauss-kernels.ts and fast/particles.ts in WebAssembly
-;; SIMD128 (runtime/fast/wasm/simd.ts loads it; `npm run build:wasm` turns this text into
-;; kernel-bytes.ts), for Gaussian space factors (below) or Fourier ones (section "Fourier").
+;; The per-particle PF-ODE loops of particles/gauss-loops.ts and particles/integrate.ts in WebAssembly
+;; SIMD128 (runtime/particles/wasm/simd.ts loads it; `npm run build:wasm` turns this text into
+;; particles-bytes.ts), for Gaussian space factors (below) or Fourier ones (section "Fourier").
 ;; Gaussian space factors with a window of K = 3 centres each side (width = spacing / 2, as in
 ;; Figs. 2-3). Vectorized over the window: a factor's 7 bumps (plus one zero lane) are two f32x4
 ;; vectors and the weights of a window row are two unaligned v128 loads, so the 2D step's
@@ -10,7 +10,7 @@
 ;; for the contraction, and the particle state stays float64.
 ;;
 ;; Bump i0 + k of a factor is exp(-a (f - k)^2) = G E^k e^{-a k^2} with G = e^{-a f^2} and
-;; E = e^{2 a f} (fast/axis.ts); G is folded into each factor's row so no value exceeds 1. f is
+;; E = e^{2 a f} (bases.ts); G is folded into each factor's row so no value exceeds 1. f is
 ;; clamped to +-fc (fc = K + sqrt(110 / a), set by the caller): beyond it every bump of the row is
 ;; below e^-110, which is 0 in float32, so the clamp changes nothing and keeps E finite (a < 100).
 ;;

@@ -4,32 +4,32 @@
 //     a Gaussian row is negligible outside a window of nearby centres, so the rank-1 update of
 //     Phi^T Lambda Phi touches only the product of the windows (Fig. 2: 81 of 256 features).
 //   dual (F > P): Phi Phi^T is the Hadamard product of the per-factor Grams (O(P^2 sum F_a)).
-//   Both: Cholesky with split dot products (models/cholesky.ts).
+//   Both: Cholesky with split dot products (linalg/cholesky.ts).
 // Dropped bumps are below e^-40 = 4e-18 of their row's largest: under float64 rounding of the
 // sums they would join, so the solve sees the same matrix up to rounding (conditioning allowing).
-//
-// API
-//   productTrainer(tree, dim): ProductTrainer | null    null unless a product of one-axis bases
-//   interface ProductTrainer { F; fit(x [P, dim], t [P], P, lambda [P], Y [P, D], D, gamma): W [D, F] }
 
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
-import { axisBasis, fillAxis, type AxisBasis } from './axis.js';
-import { choleskyInPlace, choleskySolve } from '../models/cholesky.js';
+import { axisBasis, fillAxis, productLeaves, type AxisBasis } from '../bases.js';
+import { choleskyInPlace, choleskySolve } from '../linalg/cholesky.js';
 import { scaleDual, scalePrimal, singular, type RidgeTargets } from '../models/ridge-system.js';
 
 const TRAIN_TAU = 40;
 
+/**
+ * interface ProductTrainer { F; fit(x [P, dim], t [P], P, lambda [P], Y [P, D], D, gamma): W [D, F] }
+ */
 export interface ProductTrainer {
   F: number;
   fit(x: Float64Array, t: Float64Array, P: number, lambda: Float64Array, Y: Float64Array, D: number, gamma: number): Float64Array;
 }
 
+/**
+ * productTrainer(tree, dim): ProductTrainer | null    null unless a product of one-axis bases
+ */
 export function productTrainer(tree: IrFeatureTree, dim: number): ProductTrainer | null {
-  const leaves: IrFeatureTree[] = [];
-  const walk = (n: IrFeatureTree): boolean =>
-    n.op === 'basis' ? (leaves.push(n), true) : n.op === 'product' && n.factors.every(walk);
-  if (!walk(tree)) return null;
-  const factors = leaves.map((b) => (b.op === 'basis' ? axisBasis(b, dim, TRAIN_TAU) : null));
+  const leaves = productLeaves(tree);
+  if (!leaves) return null;
+  const factors = leaves.map((b) => axisBasis(b, dim, TRAIN_TAU));
   if (factors.some((f) => f === null)) return null;
   const fs = factors as AxisBasis[];
   const F = fs.reduce((s, f) => s * f.n, 1);

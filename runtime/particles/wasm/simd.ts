@@ -1,27 +1,20 @@
-// The WebAssembly SIMD loops (kernel.wat) behind a plain-data call, one instance per thread.
-// fast/particles.ts uses them, Euler or Heun, in 1D (one space factor) and 2D (two), when every
+// The per-particle loops in WebAssembly SIMD (particles.wat) behind a plain-data call, one
+// instance per thread.
+// particles/integrate.ts uses them, Euler or Heun, in 1D (one space factor) and 2D (two), when every
 // space factor is a Gaussian with a window of 3 centres each side (width = spacing / 2, the
 // Figs. 2-3 layout) or every one is Fourier with n <= 32 (Fig. 3's Fourier panel). Mixed Gaussian
 // x Fourier products, other bases, or a runtime without WebAssembly SIMD keep the JS loops (the
-// kernel has one row kind per call; no study of the paper mixes them). GTV_SIMD=0 in the
+// module has one row kind per call; no study of the paper mixes them). GTV_SIMD=0 in the
 // environment (or setSimd(false)) forces the JS loops.
 //
 // Precision: the rows (bumps, or cosines and sines) are computed in float64 and rounded to
 // float32, the weights are float32, and each window's (Fourier: the whole row's) multiply-adds
-// accumulate in float32 (kernel.wat); the state and the update are float64. Pure arithmetic
+// accumulate in float32 (particles.wat); the state and the update are float64. Pure arithmetic
 // without relaxed SIMD, so the same bytes on every thread.
-//
-// API
-//   simdKernelFits(space, dim): boolean   the kernel handles these factors (and SIMD is on)
-//   integrateSimd(x, n, dim, space, Wv, plan): number   as fast/particles.ts integrateParticles
-//   setSimd(on) / simdEnabled(): force the JS loops off or on (tests; this thread only)
-//   simdCalls(): how many integrations this thread ran through the kernel (tests)
-//   simdExp(v: Float64Array): Float64Array   the kernel's exp, for its accuracy test
-//   simdSinCos(v: Float64Array): { sin, cos }   the kernel's sincos, for its accuracy test
 
-import { FOURIER, GAUSS, type AxisBasis } from '../axis.js';
+import { BASES, type AxisBasis } from '../../bases.js';
 import type { StepPlan } from '../steps.js';
-import { KERNEL_WASM_BASE64 } from './kernel-bytes.js';
+import { PARTICLES_WASM_BASE64 } from './particles-bytes.js';
 import { SimdModule } from '../../simd-module.js';
 
 interface Exports {
@@ -34,22 +27,24 @@ interface Exports {
   run2(xp: number, pairs: number, steps: number, heun: number, hp: number, ap: number, wp: number, swap: number): number;
 }
 
-/** The kernel's window half-width (kernel.wat is written for it). */
+/** The module's window half-width (particles.wat is written for it). */
 const K = 3;
-/** The most Fourier features per factor: the kernel's scratch rows hold 32 slots. */
+/** The most Fourier features per factor: the module's scratch rows hold 32 slots. */
 const FOURIER_MAX = 32;
-/** The kernel's Fourier scratch rows (kernel.wat header). */
+/** The module's Fourier scratch rows (particles.wat header). */
 const R1 = 64;
 const R2 = 320;
-/** Offsets are kept 16-byte aligned; [0, 576) is the kernel's scratch. */
+/** Offsets are kept 16-byte aligned; [0, 576) is the module's scratch. */
 const FIRST = 576;
 
-const simdModule = new SimdModule<Exports>(KERNEL_WASM_BASE64);
+const simdModule = new SimdModule<Exports>(PARTICLES_WASM_BASE64);
 
+/** simdCalls(): how many integrations this thread ran through the module (tests) */
 export function simdCalls(): number {
   return simdModule.calls;
 }
 
+/** setSimd(on) / simdEnabled(): force the JS loops off or on (tests; this thread only) */
 export function setSimd(on: boolean): void {
   simdModule.set(on);
 }
@@ -62,18 +57,21 @@ function instance(): Exports | null {
   return simdModule.instance();
 }
 
-export function simdKernelFits(space: AxisBasis[], dim: number): boolean {
+/** The SIMD loops handle these space factors (and SIMD is on); otherwise the JS loops run. */
+export function simdLoopsFit(space: AxisBasis[], dim: number): boolean {
   if (!simdEnabled() || space.length !== dim || (dim !== 1 && dim !== 2)) return false;
   if (dim === 2 && space[0].axis === space[1].axis) return false;
+  // The bases that declare a SIMD row (bases.ts), each in the shape particles.wat is written for.
+  if (!space.every((b) => BASES[b.kind].simd)) return false;
   return (
-    space.every((b) => b.kind === GAUSS && b.K === K && b.n > 1 && b.a < 100) ||
-    space.every((b) => b.kind === FOURIER && b.n <= FOURIER_MAX)
+    space.every((b) => b.kind === 'gauss' && b.K === K && b.n > 1 && b.a < 100) ||
+    space.every((b) => b.kind === 'fourier' && b.n <= FOURIER_MAX)
   );
 }
 
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
-/** Grows the memory to at least `bytes` and returns the kernel. */
+/** Grows the memory to at least `bytes` and returns the module's exports. */
 function withMemory(bytes: number): Exports {
   const k = instance()!;
   const have = k.memory.buffer.byteLength;
@@ -81,6 +79,7 @@ function withMemory(bytes: number): Exports {
   return k;
 }
 
+/** simdExp(v: Float64Array): Float64Array   the module's exp, for its accuracy test */
 export function simdExp(v: Float64Array): Float64Array {
   const n = Math.ceil(v.length / 4) * 4;
   const k = withMemory(FIRST + 8 * n);
@@ -89,6 +88,7 @@ export function simdExp(v: Float64Array): Float64Array {
   return new Float64Array(k.memory.buffer, FIRST, v.length).slice();
 }
 
+/** simdSinCos(v: Float64Array): { sin, cos }   the module's sincos, for its accuracy test */
 export function simdSinCos(v: Float64Array): { sin: Float64Array; cos: Float64Array } {
   const n = Math.ceil(v.length / 2) * 2;
   const k = withMemory(FIRST + 24 * n);
@@ -110,6 +110,9 @@ function layout(steps: number, E: number, weightFloats: number, pairs: number, d
   return { hp, ap, wp, xp, bytes: xp + 16 * pairs * dim };
 }
 
+/**
+ * integrateSimd(x, n, dim, space, Wv, plan): number   as particles/integrate.ts integrateParticles
+ */
 export function integrateSimd(
   x: Float64Array,
   n: number,
@@ -123,7 +126,7 @@ export function integrateSimd(
   const b2 = dim === 2 ? space[1] : null;
   // particles go in pairs: an odd count gets a copy of the last one (same value, same steps)
   const pairs = Math.ceil(n / 2);
-  const lay = b1.kind === FOURIER ? fourierWeights(b1, b2, Wv, plan, pairs) : gaussWeights(b1, b2, Wv, plan, pairs);
+  const lay = b1.kind === 'fourier' ? fourierWeights(b1, b2, Wv, plan, pairs) : gaussWeights(b1, b2, Wv, plan, pairs);
   const k = instance()!;
   const { xp, hp, ap, wp } = lay;
   const xs = new Float64Array(k.memory.buffer, xp, 2 * pairs * dim);
@@ -174,7 +177,7 @@ function gaussWeights(b1: AxisBasis, b2: AxisBasis | null, Wv: Float64Array, pla
 }
 
 /**
- * Fourier factors: float32 weights in the kernel's order (kernel.wat header), columns of factor
+ * Fourier factors: float32 weights in the module's order (particles.wat header), columns of factor
  * 2 (1D: of the one factor) zero-padded to a multiple of 4, and fsetup. 2D, per evaluation e:
  * for each column vector jv and row i of factor 1, output 0's 4 weights then output 1's.
  */
@@ -182,7 +185,7 @@ function fourierWeights(b1: AxisBasis, b2: AxisBasis | null, Wv: Float64Array, p
   const E = plan.a.length;
   const dim = b2 ? 2 : 1;
   const n1 = b1.n;
-  // 2D: rows of factor 1 padded to an even count (the kernel takes two per iteration)
+  // 2D: rows of factor 1 padded to an even count (the module takes two per iteration)
   const rows = n1 + (n1 % 2);
   const n2 = b2 ? b2.n : 0;
   const nv = up4(b2 ? n2 : n1) / 4;

@@ -1,19 +1,16 @@
 // One NTK ensemble member end to end, from plain data only (so a worker thread can run it), as
-// fast/member.ts does for linear models: the model (trained by gradient flow on its DSM samples,
+// particles/member.ts does for linear models: the model (trained by gradient flow on its DSM samples,
 // models/ntk.ts fitNtk, or drawn as a Gaussian-field virtual model on the Nystrom design,
-// vkernel/ntk-field.ts), the PF-ODE from the member's own initial draws (fast/member.ts
+// vkernel/ntk-field.ts), the PF-ODE from the member's own initial draws (particles/member.ts
 // integrateBlocked), its samples and histogram written into the shared output arrays. The result
 // depends only on the job and the member index, never on the thread that runs it.
-//
-// API
-//   interface NtkMemberJob
-//   runNtkMember(job, m): number   -1, or the step at which the state became non-finite
 
 import { fitNtk, ntkEvaluator, type NtkParams } from '../models/ntk.js';
 import { drawNtkCoef, type NtkField } from '../vkernel/ntk-field.js';
 import { initialDraws, integrateBlocked, storeMember, type MemberSampling, type TrainInputs } from './member.js';
+import type { Task } from '../pool/pool.js';
 
-/** Trained members: the DSM training sets of fast/member.ts (no ridge: gradient flow). */
+/** Trained members: the DSM training sets of particles/member.ts (no ridge: gradient flow). */
 export type NtkTrainInputs = Omit<TrainInputs, 'ridge'>;
 
 /** Virtual members: the field on the design Z [N, dim+2], one seed per member. */
@@ -24,6 +21,7 @@ export interface NtkVirtualInputs {
   seeds: Float64Array;
 }
 
+/** interface NtkMemberJob */
 export interface NtkMemberJob extends MemberSampling {
   spec: NtkParams;
   model: NtkTrainInputs | NtkVirtualInputs;
@@ -45,6 +43,7 @@ function memberModel(job: NtkMemberJob, m: number) {
   ).evaluator;
 }
 
+/** runNtkMember(job, m): number   -1, or the step at which the state became non-finite */
 export function runNtkMember(job: NtkMemberJob, m: number): number {
   const evaluator = memberModel(job, m);
   const x = initialDraws(job, m);
@@ -54,3 +53,6 @@ export function runNtkMember(job: NtkMemberJob, m: number): number {
   storeMember(job, m, x);
   return -1;
 }
+
+/** NTK ensemble member m (trained or virtual), as a pool task. */
+export const ntkMemberTask: Task<NtkMemberJob, null> = { kind: 'ntk', prepare: () => null, run: (job, _prep, m) => runNtkMember(job, m) };

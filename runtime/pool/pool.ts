@@ -1,25 +1,13 @@
-// Ensemble members, and other jobs split into numbered tasks (fast/tasks.ts), spread over threads
-// (worker_threads), synchronously from the caller's view. Tasks are handed out one at a time
+// Jobs split into numbered tasks (ensemble members, blocks of a map, runs of leverages), spread
+// over threads (worker_threads), synchronously from the caller's view. Tasks are handed out one at a time
 // through an atomic counter in shared memory; the calling thread works too and then blocks
 // (Atomics.wait) until every task is done. A task's result depends only on its index, so any
 // thread count gives the same bytes.
 //
-// API
-//   runMembersParallel(job, members, hooks): void
-//     runParallel('member', ...): fast/member.ts runMember for m = 0..members-1
-//   runParallel(kind, job, count, hooks): void
-//     tasks 0..count-1 of a job of that kind; hooks.check() between tasks (may throw: no new task
-//     is started after that), hooks.done(n) as tasks finish. Throws what a failed task throws (a
-//     worker's failure is re-run here to raise the real error); a member's non-finite state is
-//     reported through hooks.nonFinite(member, step), which must throw.
-//   setThreads(n) / threadCount(): threads used (default os.availableParallelism(), or the
-//     GTV_THREADS environment variable); 1 = no workers.
-//   awaitWorkers(timeoutMs): number    starts the workers if needed and blocks until they have
-//     loaded (or the timeout passes); returns how many are ready (tests, benches)
-//   lastRunStats(): { members, onCaller }   how many tasks the calling thread ran last time
-//   shareArray(a): a copy of a typed array in a SharedArrayBuffer; shared(a): a itself when its
-//     buffer is already shared, else shareArray(a)
-
+// The pool knows no task: a caller passes its Task, and a worker finds the same Task by its kind
+// in the table its entry (worker.ts) imports (runtime/tasks.ts), so this generic file imports
+// nothing that uses it.
+//
 // Workers are started on first use, kept for later calls and unref'd (they never keep the
 // process alive). Under tsx (tests, benches) the worker loads the TypeScript source through tsx's
 // register API; from dist/ it loads the compiled worker.js.
@@ -27,9 +15,19 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { MemberJob } from './member.js';
-import { TASKS, type JobOf, type TaskKind } from './tasks.js';
 import { defaultThreads } from './threads.js';
+
+/**
+ * One kind of numbered task: a per-thread preparation of the job, then task m. Everything run
+ * reads comes with the job as plain data (typed arrays, shared where threads write). run returns
+ * -1, or the step at which an ensemble member's state became non-finite.
+ */
+export interface Task<J, P = unknown> {
+  /** The key workers find this task by in runtime/tasks.ts. */
+  kind: string;
+  prepare(job: J): P;
+  run(job: J, prep: P, m: number): number;
+}
 
 export interface PoolHooks {
   check(): void;
@@ -51,10 +49,12 @@ const workers: Worker[] = [];
 const ready = new Int32Array(new SharedArrayBuffer(4));
 let stats = { members: 0, onCaller: 0 };
 
+/** How many tasks the last run had, and how many of them the calling thread ran. */
 export function lastRunStats(): { members: number; onCaller: number } {
   return { ...stats };
 }
 
+/** Starts the workers if needed and blocks until they have loaded (or timeoutMs passes); returns how many are ready. */
 export function awaitWorkers(timeoutMs: number): number {
   while (workers.length < threads - 1) workers.push(startWorker());
   const end = performance.now() + timeoutMs;
@@ -64,18 +64,22 @@ export function awaitWorkers(timeoutMs: number): number {
   return Atomics.load(ready, 0);
 }
 
+/** Threads used from now on (default os.availableParallelism(), or GTV_THREADS); 1 = no workers. */
 export function setThreads(n: number): void {
   threads = Math.max(1, Math.floor(n));
 }
 
+/** Threads used by runParallel. */
 export function threadCount(): number {
   return threads;
 }
 
+/** `a` itself when its buffer is already shared, else shareArray(a). */
 export function shared<T extends Float64Array | Float32Array | Int32Array>(a: T): T {
   return a.buffer instanceof SharedArrayBuffer ? a : shareArray(a);
 }
 
+/** A copy of a typed array in a SharedArrayBuffer. */
 export function shareArray<T extends Float64Array | Float32Array | Int32Array>(a: T): T {
   const Ctor = a.constructor as new (b: SharedArrayBuffer) => T;
   const out = new Ctor(new SharedArrayBuffer(a.byteLength));
@@ -101,13 +105,14 @@ function startWorker(): Worker {
   return w;
 }
 
-export function runMembersParallel(job: MemberJob, members: number, hooks: PoolHooks): void {
-  runParallel('member', job, members, hooks);
-}
-
-/** Tasks 0..count-1 of a job of any kind (fast/tasks.ts), as runMembersParallel runs members. */
-export function runParallel<K extends TaskKind>(kind: K, job: JobOf<K>, count: number, hooks: PoolHooks): void {
-  const task = TASKS[kind] as unknown as Runner;
+/**
+ * Runs tasks 0..count-1 of `task` on the job. hooks.check() between tasks (may throw: no new task
+ * is started after that), hooks.done(n) as tasks finish. Throws what a failed task throws (a
+ * worker's failure is re-run here to raise the real error); a member's non-finite state is
+ * reported through hooks.nonFinite(member, step), which must throw.
+ */
+export function runParallel<J, P>(task: Task<J, P>, job: J, count: number, hooks: PoolHooks): void {
+  const kind = task.kind;
   const ctl = new Int32Array(new SharedArrayBuffer(8));
   const status = new Int32Array(new SharedArrayBuffer(4 * count));
   const steps = new Int32Array(new SharedArrayBuffer(4 * count));
@@ -146,23 +151,21 @@ export function runParallel<K extends TaskKind>(kind: K, job: JobOf<K>, count: n
   }
 }
 
-/** A task kind with its job type erased (the message carries the kind). */
-interface Runner {
-  prepare(job: unknown): unknown;
-  run(job: unknown, prep: unknown, m: number): number;
-}
-
-/** The loop a worker runs for one job (worker.ts). */
-export function workerLoop(msg: {
-  kind: TaskKind;
+/** What a worker is sent for one job. */
+export interface JobMessage {
+  kind: string;
   job: unknown;
   ctl: Int32Array;
   status: Int32Array;
   steps: Int32Array;
   count: number;
-}): void {
+}
+
+/** The loop a worker runs for one job (worker.ts), its task looked up by kind in `tasks`. */
+export function workerLoop(tasks: ReadonlyMap<string, Task<unknown, unknown>>, msg: JobMessage): void {
   const { kind, job, ctl, status, steps, count } = msg;
-  const task = TASKS[kind] as unknown as Runner;
+  const task = tasks.get(kind);
+  if (!task) throw new Error(`internal: no task of kind '${kind}' in runtime/tasks.ts`);
   const prep = task.prepare(job);
   for (;;) {
     const m = Atomics.add(ctl, NEXT, 1);

@@ -2,33 +2,17 @@
 // calls, one instance per thread (worker threads train members and build populations too); also
 // the population's leverages and Kronecker Gram kernels (vkernel/leverage.ts, design-rows.ts),
 // which call them whenever the switch is on.
-// models/cholesky.ts and vkernel/spd-inverse.ts call these above a size where the copy into wasm
+// linalg/cholesky.ts and linalg/spd-inverse.ts call these above a size where the copy into wasm
 // memory pays (bench/linalg.ts) and keep their JS loops otherwise. GTV_SIMD=0 in the environment
-// (or setLinalgSimd(false)) forces the JS loops, as for runtime/fast/wasm.
+// (or setLinalgSimd(false)) forces the JS loops, as for the particle loops' module.
 //
 // The matrix is copied into wasm memory padded to a multiple of 4 with the identity (rows 32-byte
 // aligned), which leaves the factor and the inverse of the leading n x n block unchanged. Memory
 // grows to the largest problem seen on the thread and stays (8 s^2 bytes for a factor, twice that
 // for an inverse: 16 MB at n = 1000; the leverages hold A, 8 F^2 bytes, plus a block per group).
-//
-// API
-//   linalgSimdEnabled(): boolean          the module is loaded and not switched off
-//   setLinalgSimd(on)                     force the JS loops off or on (tests; this thread only)
-//   linalgSimdCalls(): number             factors and inverses this thread ran in wasm (tests)
-//   choleskyWasm(a, n): boolean           as models/cholesky.ts choleskyInPlace (upper untouched)
-//   inverseWasm(L, n): Float64Array       as vkernel/spd-inverse.ts inverseFromCholesky
-//   leveragesWasm(A, F, rows, order, bounds, h)
-//                                         h_j = phi_j^T A phi_j for CSR rows (start, col, val)
-//                                         visited in `order`, whose runs order[bounds[g] ..
-//                                         bounds[g + 1]) are points with identical columns
-//                                         (vkernel/leverage-groups.ts; A [F, F] symmetric, copied in once)
-//   gramWasm(tLen): WasmGram              T [tLen] = 0 in wasm memory, then per group of points
-//     .add(X, nr, Y, nc, g, ro, co)       T[ro[r] + co[c]] += sum_k X[k, r] Y[k, c] (X [g, nr],
-//                                         Y [g, nc] row-major; vkernel/design-rows.ts kroneckerGram)
-//     .result(): Float64Array             a copy of T
 
 import { LINALG_WASM_BASE64 } from './linalg-bytes.js';
-import { SimdModule } from '../simd-module.js';
+import { SimdModule } from '../../simd-module.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -43,14 +27,21 @@ const FIRST = 128;
 
 const simdModule = new SimdModule<Exports>(LINALG_WASM_BASE64);
 
+/**
+ * linalgSimdCalls(): number             factors and inverses this thread ran in wasm (tests)
+ */
 export function linalgSimdCalls(): number {
   return simdModule.calls;
 }
 
+/**
+ * setLinalgSimd(on)                     force the JS loops off or on (tests; this thread only)
+ */
 export function setLinalgSimd(on: boolean): void {
   simdModule.set(on);
 }
 
+/** linalgSimdEnabled(): boolean          the module is loaded and not switched off */
 export function linalgSimdEnabled(): boolean {
   return simdModule.enabled();
 }
@@ -76,6 +67,9 @@ function copyLowerIn(mem: Float64Array, at: number, s: number, a: Float64Array, 
   }
 }
 
+/**
+ * choleskyWasm(a, n): boolean           as linalg/cholesky.ts choleskyInPlace (upper untouched)
+ */
 export function choleskyWasm(a: Float64Array, n: number): boolean {
   simdModule.calls++;
   const s = Math.ceil(n / 4) * 4;
@@ -87,6 +81,7 @@ export function choleskyWasm(a: Float64Array, n: number): boolean {
   return true;
 }
 
+/** inverseWasm(L, n): Float64Array       as linalg/spd-inverse.ts inverseFromCholesky */
 export function inverseWasm(L: Float64Array, n: number): Float64Array {
   simdModule.calls++;
   const s = Math.ceil(n / 4) * 4;
@@ -108,6 +103,13 @@ interface SparseRows {
   val: Float64Array;
 }
 
+/**
+ * leveragesWasm(A, F, rows, order, bounds, h)
+ * h_j = phi_j^T A phi_j for CSR rows (start, col, val)
+ * visited in `order`, whose runs order[bounds[g] ..
+ * bounds[g + 1]) are points with identical columns
+ * (vkernel/leverage-groups.ts; A [F, F] symmetric, copied in once)
+ */
 export function leveragesWasm(A: Float64Array, F: number, rows: SparseRows, order: Int32Array, bounds: Int32Array, h: Float64Array): void {
   simdModule.calls++;
   const { start, col, val } = rows;
@@ -151,6 +153,12 @@ export interface WasmGram {
   result(): Float64Array;
 }
 
+/**
+ * gramWasm(tLen): WasmGram              T [tLen] = 0 in wasm memory, then per group of points
+ * .add(X, nr, Y, nc, g, ro, co)       T[ro[r] + co[c]] += sum_k X[k, r] Y[k, c] (X [g, nr],
+ *                                     Y [g, nc] row-major; vkernel/design-rows.ts kroneckerGram)
+ * .result(): Float64Array             a copy of T
+ */
 export function gramWasm(tLen: number): WasmGram {
   simdModule.calls++;
   const tAt = FIRST;

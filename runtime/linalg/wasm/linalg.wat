@@ -1,4 +1,4 @@
-;; Dense float64 Cholesky factor and SPD inverse in WebAssembly SIMD128 (runtime/linalg-wasm/
+;; Dense float64 Cholesky factor and SPD inverse in WebAssembly SIMD128 (runtime/linalg/wasm/
 ;; linalg.ts loads it; `npm run build:wasm` turns this text into linalg-bytes.ts), and two kernels
 ;; of the V-kernel population at the end: leverages of a group of points ($lev) and a group's
 ;; share of the Kronecker Gram ($gram), register-blocked the same way.
@@ -109,7 +109,7 @@
   ;; is neither read nor written). Rows in blocks of four, left-looking (Crout): a block's entries
   ;; left of its diagonal block, two columns at a time, from $blk's sums over the columns before
   ;; (dots of finished rows), then the 4 x 4 diagonal block by scalar Crout. Returns 0 at the first
-  ;; pivot that is not > 0 (NaN included), rows in order as models/cholesky.ts; 1 on success.
+  ;; pivot that is not > 0 (NaN included), rows in order as linalg/cholesky.ts; 1 on success.
   (func (export "chol") (param $base i32) (param $s i32) (result i32)
     (local $j0 i32) (local $kb i32) (local $pj i32) (local $pk i32) (local $p i32)
     (local $r i32) (local $c i32) (local $m i32) (local $prow i32) (local $pc i32)

@@ -4,9 +4,6 @@
 // 2^e 2^(j/64) p(r), p the degree-5 Taylor polynomial (truncation 3.5e-17); max relative error
 // against Math.exp a few 1e-16 (test/runtime-models/speed-equivalence.test.ts). Pure arithmetic,
 // so identical on every thread and platform.
-//
-// API
-//   fexp(x): number   exp(x); 0 below -745, Infinity above 709, NaN for NaN
 
 const T = Float64Array.from({ length: 64 }, (_, j) => 2 ** (j / 64));
 /** POW2[e + 1075] = 2^e for e = -1075..1023. */
@@ -16,6 +13,7 @@ const INV = 64 / Math.LN2;
 const LN2_HI = Math.fround(Math.LN2 / 64);
 const LN2_LO = Math.LN2 / 64 - LN2_HI;
 
+/** fexp(x): number   exp(x); 0 below -745, Infinity above 709, NaN for NaN */
 export function fexp(x: number): number {
   if (!(x > -745)) return x === x ? 0 : x;
   if (x > 709) return Infinity;

@@ -1,22 +1,22 @@
 // The fused per-particle PF-ODE of a linear model whose features are a product of one-axis space
 // factors (at most two) and time factors: every particle runs all steps while its state stays in
-// registers; per evaluation it fills each space factor's row once (fast/axis.ts: one exp per
+// registers; per evaluation it fills each space factor's row once (bases.ts: one exp per
 // Gaussian row, plus one for the product of the rows' scales) and contracts it with the step's weights, which already hold the time factor and
-// the velocity matrix (Wv_e = G_e W phi_t(t_e), [D, Fs], fast/member.ts). Nothing is allocated
-// per particle or step. When the WebAssembly SIMD kernel fits (wasm/simd.ts: all space factors
+// the velocity matrix (Wv_e = G_e W phi_t(t_e), [D, Fs], particles/member.ts). Nothing is allocated
+// per particle or step. When the WebAssembly SIMD loops fit (wasm/simd.ts: all space factors
 // Gaussian with the Figs. 2-3 window, or all Fourier) it runs instead; products mixing Gaussian and
 // Fourier factors, poly, and more than two factors stay on the JS loops below.
-//
-// API
-//   integrateParticles(x, n, dim, space, Wv, plan): number
-//     x [n, dim] float64, advanced in place from t_0 to t_steps; returns -1, or the first step at
-//     which some particle's state became non-finite (the caller reports it).
 
-import { fillAxis, GAUSS, type AxisBasis } from './axis.js';
-import { gauss1, gauss2, gaussKernelFits } from './gauss-kernels.js';
+import { fillAxis, type AxisBasis } from '../bases.js';
+import { gauss1, gauss2, gaussLoopsFit } from './gauss-loops.js';
 import type { StepPlan } from './steps.js';
-import { integrateSimd, simdKernelFits } from './wasm/simd.js';
+import { integrateSimd, simdLoopsFit } from './wasm/simd.js';
 
+/**
+ * integrateParticles(x, n, dim, space, Wv, plan): number
+ * x [n, dim] float64, advanced in place from t_0 to t_steps; returns -1, or the first step at
+ * which some particle's state became non-finite (the caller reports it).
+ */
 export function integrateParticles(
   x: Float64Array,
   n: number,
@@ -25,8 +25,8 @@ export function integrateParticles(
   Wv: Float64Array,
   plan: StepPlan,
 ): number {
-  if (simdKernelFits(space, dim)) return integrateSimd(x, n, dim, space, Wv, plan);
-  const gauss = space.every((b) => b.kind === GAUSS && gaussKernelFits(b));
+  if (simdLoopsFit(space, dim)) return integrateSimd(x, n, dim, space, Wv, plan);
+  const gauss = space.every((b) => b.kind === 'gauss' && gaussLoopsFit(b));
   if (space.length === 2 && dim === 2) {
     return gauss && !plan.heun ? gauss2(x, n, space[0], space[1], Wv, plan) : run2x2(x, n, space[0], space[1], Wv, plan);
   }

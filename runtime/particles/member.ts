@@ -4,18 +4,8 @@
 // arrays. The result depends only on the job and the member index, never on the thread that runs
 // it.
 //
-// API
-//   interface MemberJob   everything a member needs (typed arrays may live in SharedArrayBuffers)
-//   prepareJob(job): Prepared       per-thread compiled state (features, fast-path factors)
-//   runMember(job, prep, m): number -1, or the step at which the state became non-finite (the
-//                                   caller turns it into a NonFiniteError)
-//   memberWeights(job, prep, m): W [D, F]
-//   initialDraws(job, m): the initial state x_T of member m, equal to samplers/common.ts
-//                         initialState (float32-rounded, then float64)
-//   storeMember(job, m, x): member m's final state and histogram into the shared outputs
-//
 // Fast path: features that are a product of time factors and at most two one-axis space factors
-// (fast/particles.ts). Anything else is integrated through models/linear-eval.ts in blocks.
+// (particles/integrate.ts). Anything else is integrated through models/linear-eval.ts in blocks.
 
 import type { IrFeatureTree, IrHistogram } from '../../compiler/ir/types.js';
 import { compileFeatures, type FeatureMap } from '../features.js';
@@ -24,10 +14,11 @@ import { factoredGram, ridgeFit } from '../models/linear.js';
 import { histogram } from '../histogram.js';
 import { drawOmegaWeights, type OmegaField } from '../vkernel/omega.js';
 import { normals } from '../rng.js';
-import { axisBasis, type AxisBasis } from './axis.js';
-import { integrateParticles } from './particles.js';
+import { axisBasis, isTimeBasis, productLeaves, type AxisBasis } from '../bases.js';
+import { integrateParticles } from './integrate.js';
 import { productTrainer, type ProductTrainer } from './train.js';
 import type { StepPlan } from './steps.js';
+import type { Task } from '../pool/pool.js';
 
 /**
  * Gaussian bumps more than e^-TAU below a row's largest are dropped in sampling: e^-24 = 4e-11,
@@ -56,7 +47,7 @@ export interface OmegaInputs {
   seeds: Float64Array;
 }
 
-/** What every ensemble member's sampling needs (linear here, NTK in fast/ntk-member.ts). */
+/** What every ensemble member's sampling needs (linear here, NTK in particles/ntk-member.ts). */
 export interface MemberSampling {
   dim: number;
   draws: number;
@@ -72,6 +63,9 @@ export interface MemberSampling {
   density: Float64Array;
 }
 
+/**
+ * interface MemberJob   everything a member needs (typed arrays may live in SharedArrayBuffers)
+ */
 export interface MemberJob extends MemberSampling {
   tree: IrFeatureTree;
   weights: { kind: 'given'; W: Float64Array } | TrainInputs | OmegaInputs;
@@ -82,10 +76,11 @@ export interface Prepared {
   evaluator: LinearEvaluator;
   /** The space factors for the fused loop, or null (generic path). */
   space: AxisBasis[] | null;
-  /** Structured training (fast/train.ts), or null (models/linear.ts ridgeFit). */
+  /** Structured training (particles/train.ts), or null (models/linear.ts ridgeFit). */
   trainer: ProductTrainer | null;
 }
 
+/** prepareJob(job): Prepared       per-thread compiled state (features, fast-path factors) */
 export function prepareJob(job: MemberJob): Prepared {
   const features = compileFeatures(job.tree, job.dim);
   return {
@@ -98,14 +93,14 @@ export function prepareJob(job: MemberJob): Prepared {
 
 function fastFactors(tree: IrFeatureTree, dim: number, features: FeatureMap): AxisBasis[] | null {
   if (!features.factored) return null;
-  const leaves: Extract<IrFeatureTree, { op: 'basis' }>[] = [];
-  const walk = (n: IrFeatureTree) => (n.op === 'basis' ? leaves.push(n) : n.op === 'product' && n.factors.forEach(walk));
-  walk(tree);
-  const space = leaves.filter((b) => !b.axes.every((a) => a === 't')).map((b) => axisBasis(b, dim, SAMPLE_TAU));
+  const leaves = productLeaves(tree);
+  if (!leaves) return null;
+  const space = leaves.filter((b) => !isTimeBasis(b)).map((b) => axisBasis(b, dim, SAMPLE_TAU));
   if (space.length > 2 || space.some((b) => b === null)) return null;
   return space as AxisBasis[];
 }
 
+/** memberWeights(job, prep, m): W [D, F] */
 export function memberWeights(job: MemberJob, prep: Prepared, m: number): Float64Array {
   const D = job.dim;
   const F = prep.features.F;
@@ -131,6 +126,10 @@ export function memberWeights(job: MemberJob, prep: Prepared, m: number): Float6
   return ridgeFit(Phi, P, F, lambda, Y, D, w.ridge, { gram });
 }
 
+/**
+ * initialDraws(job, m): the initial state x_T of member m, equal to samplers/common.ts
+ * initialState (float32-rounded, then float64)
+ */
 export function initialDraws(job: MemberSampling, m: number): Float64Array {
   const { dim, draws } = job;
   const { sd, L } = job.init;
@@ -149,6 +148,10 @@ export function initialDraws(job: MemberSampling, m: number): Float64Array {
   return x;
 }
 
+/**
+ * runMember(job, prep, m): number -1, or the step at which the state became non-finite (the
+ * caller turns it into a NonFiniteError)
+ */
 export function runMember(job: MemberJob, prep: Prepared, m: number): number {
   const W = memberWeights(job, prep, m);
   const x = initialDraws(job, m);
@@ -239,3 +242,6 @@ export function integrateBlocked(
   }
   return -1;
 }
+
+/** Ensemble member m of a linear-model ensemble, as a pool task. */
+export const memberTask: Task<MemberJob, Prepared> = { kind: 'member', prepare: prepareJob, run: runMember };

@@ -1,21 +1,20 @@
 // The PF-ODE of a linear model as plain per-evaluation coefficients (docs/theory.md 5.2), so the time
 // loop needs no Schedule object (workers get numbers, not functions).
-//
-// API
-//   stepPlan(schedule, times, solver, parametrization, dim): StepPlan
-//   interface StepPlan {
-//     steps, heun, h [steps] (t_k - t_{k+1} > 0)
-//     t [E]            evaluation times: euler t_k (k < steps); heun t_k, t_{k+1} at 2k, 2k + 1
-//     a [E], G [E, D, D]   the velocity at evaluation e is v = a x + G mu, mu = W phi(x, t_e):
-//                         denoiser: a = beta - d/s2, G = (d alpha / s2) I  (S = s2 M, D = d M:
-//                                   M cancels in D S^{-1})
-//                         score:    a = beta,        G = d M
-//   }
-// Euler: x <- x + h v(x, t_k). Heun: x1 = x + h v0, x <- x + (h/2)(v0 + v(x1, t_{k+1})).
 
 import type { Schedule } from '../schedule.js';
 import type { Parametrization } from '../models/linear.js';
 
+/**
+ * interface StepPlan {
+ *   steps, heun, h [steps] (t_k - t_{k+1} > 0)
+ *   t [E]            evaluation times: euler t_k (k < steps); heun t_k, t_{k+1} at 2k, 2k + 1
+ *   a [E], G [E, D, D]   the velocity at evaluation e is v = a x + G mu, mu = W phi(x, t_e):
+ *                       denoiser: a = beta - d/s2, G = (d alpha / s2) I  (S = s2 M, D = d M:
+ *                                 M cancels in D S^{-1})
+ *                       score:    a = beta,        G = d M
+ * }
+ * // Euler: x <- x + h v(x, t_k). Heun: x1 = x + h v0, x <- x + (h/2)(v0 + v(x1, t_{k+1})).
+ */
 export interface StepPlan {
   steps: number;
   heun: boolean;
@@ -27,6 +26,7 @@ export interface StepPlan {
   s2: Float64Array;
 }
 
+/** stepPlan(schedule, times, solver, parametrization, dim): StepPlan */
 export function stepPlan(
   sc: Schedule,
   times: Float64Array,

@@ -1,0 +1,10 @@
+// Worker-thread entry of pool/pool.ts: runs the tasks of each job it is sent, found by kind in the
+// task table (runtime/tasks.ts).
+import { parentPort, workerData } from 'node:worker_threads';
+import { workerLoop, type JobMessage } from './pool.js';
+import { TASKS } from '../tasks.js';
+
+parentPort?.on('message', (msg: JobMessage) => workerLoop(TASKS, msg));
+const ready = (workerData as { ready: Int32Array }).ready;
+Atomics.add(ready, 0, 1);
+Atomics.notify(ready, 0);

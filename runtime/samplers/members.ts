@@ -1,0 +1,87 @@
+// What linear and NTK ensembles share around their members: the members' DSM training sets, and
+// the sample output with the across-member band. Arrays: density (mean over members = the pooled
+// samples' histogram, equal draws per member), density_q25, density_q75, member_density
+// [members, ...bins]; samples are all members' draws (member-major), and the sample value says how
+// many members (SampleValue.members), so metrics take their standard errors across members.
+
+import type { IrSample } from '../../compiler/ir/types.js';
+import { deriveSeed } from '../rng.js';
+import type { KernelOutput } from '../kernels/types.js';
+import type { LinearState } from '../models/linear-kernel.js';
+import { dsmSamples } from '../models/dsm.js';
+import { targets } from '../models/linear.js';
+import { sampleOutput } from './common.js';
+
+type SampleNode = IrSample;
+
+/** The members' draws and per-member histograms, as the pool's threads wrote them. */
+export interface MembersOut {
+  samples: Float32Array;
+  memberDensity: Float64Array;
+  binCount: number;
+}
+
+/**
+ * The DSM training sets of members 0..members-1 (linear and NTK ensembles), in shared memory for
+ * the threads: per member, member-major, x [P, dim], t [P], lambda [P] and targets Y [P, dim].
+ */
+export function trainingSets(
+  state: Pick<LinearState, 'data' | 'schedule' | 'dim'> & { spec: { samples: number; t_range: LinearState['spec']['t_range']; seed: number } },
+  parametrization: Parameters<typeof targets>[2],
+  members: number,
+): { P: number; x: Float64Array; t: Float64Array; lambda: Float64Array; Y: Float64Array } {
+  const { spec, data, schedule, dim } = state;
+  const P = spec.samples;
+  const x = new Float64Array(new SharedArrayBuffer(8 * members * P * dim));
+  const t = new Float64Array(new SharedArrayBuffer(8 * members * P));
+  const lambda = new Float64Array(new SharedArrayBuffer(8 * members * P));
+  const Y = new Float64Array(new SharedArrayBuffer(8 * members * P * dim));
+  for (let m = 0; m < members; m++) {
+    const s = dsmSamples(data, schedule, P, spec.t_range, deriveSeed(spec.seed, 'member', m));
+    const tg = targets(s, schedule, parametrization);
+    x.set(s.x, m * P * dim);
+    t.set(s.t, m * P);
+    lambda.set(tg.lambda, m * P);
+    Y.set(tg.Y, m * P * dim);
+  }
+  return { P, x, t, lambda, Y };
+}
+
+/** numpy's default (linear) quantile of a sorted array. */
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** Sample output plus the across-member band. */
+export function membersOutput(node: SampleNode, dim: number, members: number, out: MembersOut, notes: string[]): KernelOutput {
+  const res = sampleOutput(out.samples, members * node.draws, dim, node.histogram, node.grid.t_min, notes);
+  if (res.value.kind === 'sample') res.value.members = members;
+  res.result.scalars.members = members;
+  if (dim > 2) return res;
+  const B = out.binCount;
+  const shape = dim === 1 ? [node.histogram.bins] : [node.histogram.bins, node.histogram.bins];
+  const q25 = new Float64Array(B);
+  const q75 = new Float64Array(B);
+  const col = new Float64Array(members);
+  for (let b = 0; b < B; b++) {
+    for (let m = 0; m < members; m++) col[m] = out.memberDensity[m * B + b];
+    col.sort();
+    q25[b] = quantile(col, 0.25);
+    q75[b] = quantile(col, 0.75);
+  }
+  const a = res.result.arrays;
+  const binDims = a.density.dims;
+  a.density_q25 = { shape, dtype: 'float64', data: q25, doc: '25% quantile across members of the density per bin', dims: binDims };
+  a.density_q75 = { shape, dtype: 'float64', data: q75, doc: '75% quantile across members of the density per bin', dims: binDims };
+  a.member_density = {
+    shape: [members, ...shape],
+    dtype: 'float64',
+    data: out.memberDensity,
+    doc: 'density per bin of each member [members, ...bins]',
+    dims: ['member', ...binDims],
+  };
+  return res;
+}
