@@ -9,7 +9,7 @@
 //   TASKS.leverages   vkernel/leverage.ts: run m of the design points' leverages
 //   type TaskKind, type JobOf<K>
 
-import { prepareJob, runMember, type MemberJob } from './member.js';
+import { prepareJob, runMember } from './member.js';
 import { runNtkMember, type NtkMemberJob } from './ntk-member.js';
 import { runMapTask, type NtkMapJob } from '../vkernel/ntk-map-task.js';
 import { leveragesOfGroups, type LeverageRows } from '../vkernel/leverage-groups.js';
