@@ -1,7 +1,7 @@
 // `plot table(...)`: the scalars and labels (se_over) of metric nodes, one row per cell, as a rendered text table
 // (SVG/PNG, for the report and slides) and as CSV (for analysis).
 import type { IrDocument, IrPlot } from '../../compiler/ir/types.js';
-import type { CellResult } from '../../runtime/results.js';
+import type { CellResult } from '../../runtime/light.js';
 import type { CsvValue } from '../csv.js';
 import { formatValue } from './panels.js';
 import type { VlSpec } from './render.js';
