@@ -44,7 +44,11 @@ export function tableSpec(plot: IrPlot, table: MetricTable): VlSpec {
   const skip = table.axes > 0 ? 1 : 0;
   const header = table.header.slice(skip);
   const data = table.rows.flatMap((r, i) =>
-    r.slice(skip).map((v, j) => ({ row: i, col: header[j], text: typeof v === 'number' ? formatValue(Number(v.toPrecision(4))) : (v ?? '') })),
+    r.slice(skip).map((v, j) => ({
+      row: i,
+      col: header[j],
+      text: typeof v === 'number' ? formatValue(Number(v.toPrecision(4))) : (v ?? ''),
+    })),
   );
   return {
     title: plot.name,
