@@ -1,10 +1,6 @@
 // The Fig. 1 workload shared by bench/runtime.ts and bench/runtime-core.ts: the proxy-score
 // variance ratio of the four data sets at five times on a 100 x 100 grid (docs/theory.md 13.1), run
 // through executeCell as a study would run it.
-//
-// API
-//   fig1Maps(backend): Promise<{ ms, cpu, evals, perMap }>   one warm-up run, then one timed run
-//     (ms wall, cpu process seconds; evals = grid points x times x data sets)
 
 import type { IrNode } from '../compiler/ir/types.js';
 import { executeCell } from '../runtime/execute.js';
@@ -32,6 +28,10 @@ export function benchCell(nodes: IrNode[]) {
   return { doc: { ir_version: 1 as const, study: 'bench', source: 'bench.gtv', seed: 0, axes: [], cells: [c], plots: [] }, cell: c };
 }
 
+/**
+ * One warm-up run, then one timed run on `backend`: `ms` wall time, `cpu` process seconds, `evals`
+ * grid points x times x data sets, and `perMap` the milliseconds of each map.
+ */
 export async function fig1Maps(backend: string): Promise<{ ms: number; cpu: number; evals: number; perMap: Record<string, number> }> {
   const nodes: IrNode[] = [FIG1];
   for (const [name, pts] of Object.entries(DATASETS)) {

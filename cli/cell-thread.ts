@@ -3,8 +3,7 @@
 // see Ctrl-C and SIGTERM while a cell computes. Messages: see cell-worker.ts.
 import { parentPort } from 'node:worker_threads';
 import type { IrCell, IrDocument } from '../compiler/ir/types.js';
-import { executeCell, selectBackend } from '../runtime/index.js';
-import type { CellResult } from '../runtime/results.js';
+import { executeCell, selectBackend, type CellResult } from '../runtime/index.js';
 import type { Reply, Request } from './cell-worker.js';
 
 /** Progress ticks are forwarded at most this often; the reporter throttles further. */

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { IrCell, IrDocument } from '../compiler/ir/types.js';
-import type { CellResult, Progress } from '../runtime/results.js';
+import type { CellResult, Progress } from '../runtime/light.js';
 import type { Executor } from '../study/run.js';
 
 export type Request =

@@ -418,6 +418,8 @@ export class Evaluator {
         }
         break;
       }
+      default:
+        break; // anything else must be a constant number, checked below
     }
     const v = this.number(e, false, 'a number or an expression of t');
     return v === undefined ? undefined : { op: 'const', value: v };

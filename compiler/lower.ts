@@ -8,7 +8,7 @@ import { bindArguments } from './checks/args.js';
 import { didYouMean } from './checks/suggest.js';
 import { Evaluator, fmt } from './evaluate.js';
 import { portablePath } from './host.js';
-import type { IrAxis, IrCell, IrDocument, IrPlot } from './ir/types.js';
+import { IR_VERSION, type IrAxis, type IrCell, type IrDocument, type IrPlot } from './ir/types.js';
 import { CellLowering, type CellSettings, type Shared } from './lower/cell.js';
 import { cellSeed } from './passes/seeds.js';
 import { expandCells } from './passes/sweep.js';
@@ -64,7 +64,7 @@ export function lowerStudy(scope: StudyScope & { study: StudyBlock }, r: Reporte
   });
   r.cell = undefined;
   if (seed === undefined || tooMany) return undefined;
-  return { ir_version: 1, study: scope.study.name.name, source: portablePath(scope.file), seed, axes, cells, plots };
+  return { ir_version: IR_VERSION, study: scope.study.name.name, source: portablePath(scope.file), seed, axes, cells, plots };
 }
 
 function cellSettings(scope: StudyScope, cell: Map<string, number>, r: Reporter, seed: number): CellSettings {

@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IrCell } from '../compiler/ir/types.js';
-import type { CellResult, NodeResult, ResultArray } from '../runtime/results.js';
+import type { CellResult, NodeResult, ResultArray } from '../runtime/light.js';
 import { toCsv } from './csv.js';
 import { sha256 } from './hash.js';
 import { decodeNpy, encodeNpy } from './npy.js';

@@ -6,10 +6,7 @@
 // bootstrap over members (runtime/metric-errors.ts), from each member's density; a sample without
 // members (white-noise theory) is taken as exact.
 import type { IrCell, IrHistogram, IrSample } from '../compiler/ir/types.js';
-import type { CellResult, NodeResult } from '../runtime/results.js';
-import { totalVariation } from '../runtime/metrics.js';
-import { bootstrap, pooledBins } from '../runtime/metric-errors.js';
-import { deriveSeed } from '../runtime/rng.js';
+import { bootstrap, deriveSeed, pooledBins, totalVariation, type CellResult, type NodeResult } from '../runtime/light.js';
 
 export interface Comparison {
   cell: string;

@@ -2,7 +2,7 @@
 // `environment`), for reproducing it: results are byte-identical across thread counts and
 // between sliced and local runs, but not necessarily across backends or gtv versions (README,
 // "Reproducibility"), so the manifest says which were used.
-import { defaultThreads } from '../runtime/pool/threads.js';
+import { defaultThreads } from '../runtime/light.js';
 
 export interface RunEnvironment {
   /** process.version, e.g. v22.11.0. */

@@ -3,7 +3,7 @@
 // spreadsheets and pandas) and metrics.json (for scripts).
 import * as path from 'node:path';
 import type { IrDocument } from '../compiler/ir/types.js';
-import type { CellResult } from '../runtime/results.js';
+import type { CellResult } from '../runtime/light.js';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import { toCsv } from './csv.js';
 

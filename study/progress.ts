@@ -3,7 +3,7 @@
 // lines at every 10% of the work (at most one a second, so quick tasks only log start and end)
 // and at least every 5 s, so logs stay short but a stalled run is still visible. `quiet`
 // silences everything.
-import type { Progress } from '../runtime/results.js';
+import type { Progress } from '../runtime/light.js';
 
 export interface Reporter extends Progress {
   /** A one-line status message (cell started, cached, plots written). */

@@ -3,7 +3,7 @@
 // ensemble comparison, the metrics, each cell's parameters, the timings and the study source.
 import * as path from 'node:path';
 import type { IrDocument, IrNode } from '../compiler/ir/types.js';
-import type { CellResult } from '../runtime/results.js';
+import type { CellResult } from '../runtime/light.js';
 import { writeFileAtomic } from './atomic.js';
 import { compareTheoryEnsemble } from './compare.js';
 import type { Manifest } from './manifest.js';

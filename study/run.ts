@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../compiler/diagnostics/types.js';
 import type { IrCell, IrDocument } from '../compiler/ir/types.js';
-import type { CellResult, ExecuteOptions } from '../runtime/results.js';
+import type { CellResult, ExecuteOptions } from '../runtime/light.js';
 import { makeDir, sweepTemporaries, writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { ResultCache, cellCacheKey } from './cache.js';
 import { cellDirName, copyCellFiles, readCellFiles, writeCellFiles } from './cellio.js';

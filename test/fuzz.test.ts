@@ -4,8 +4,9 @@
 // mutations of the example studies. Run counts keep this file at a few seconds.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { codeInfo } from '../compiler/codes/index.js';
 import { compileSource } from '../compiler/driver.js';
 import type { Diagnostic } from '../compiler/diagnostics/types.js';
@@ -13,10 +14,11 @@ import { LineIndex } from '../compiler/line-index.js';
 import { parseSource } from '../compiler/parse.js';
 import { GtvLexer } from '../grammar/tokens.js';
 
-const EXAMPLES_DIR = 'examples';
+// Found from this file, not the working directory, so a run from elsewhere still mutates them.
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const EXAMPLES_DIR = join(ROOT, 'examples');
 
 function exampleFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? exampleFiles(join(dir, e.name)) : e.name.endsWith('.gtv') ? [join(dir, e.name)] : [],
   );
@@ -28,7 +30,7 @@ const INLINE_STUDIES = [
 ];
 
 const SOURCES: { path: string; text: string }[] = [
-  ...exampleFiles(EXAMPLES_DIR).map((path) => ({ path, text: readFileSync(path, 'utf8') })),
+  ...exampleFiles(EXAMPLES_DIR).map((file) => ({ path: relative(ROOT, file), text: readFileSync(file, 'utf8') })),
   ...INLINE_STUDIES.map((text, i) => ({ path: `inline-${i}.gtv`, text })),
 ];
 
@@ -118,8 +120,10 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20251129);
 describe('fuzz: the front end only ever returns diagnostics', function () {
   this.timeout(60_000);
 
-  it('has example sources to mutate', () => {
-    expect(SOURCES.length).to.be.greaterThan(1);
+  it('has the example studies to mutate, wherever it runs from', () => {
+    const examples = SOURCES.map((s) => s.path).filter((p) => p.startsWith('examples/'));
+    expect(examples).to.include('examples/fig2-gap-filling.gtv');
+    expect(examples.length).to.be.greaterThan(5);
   });
 
   it('parseSource: random token sequences and mutated studies', () => {

@@ -5,7 +5,8 @@ import { completionScript, SHELLS, type Shell } from '../completion.js';
 import { EXIT_OK, UsageError } from '../exit.js';
 import type { Command } from './command.js';
 
-export const completionCommand: Command = {
+/** The command, given the command table it completes (a function: the table holds this command). */
+export const completionCommand = (commands: () => readonly Command[]): Command => ({
   name: 'completion',
   synopsis: 'bash|zsh|fish',
   summary: 'Print the shell completion script for bash, zsh or fish (see the README for where to put it).',
@@ -17,9 +18,7 @@ export const completionCommand: Command = {
     if (shell === undefined) throw new UsageError('name the shell: bash, zsh or fish', this.name);
     if (extra.length > 0) throw new UsageError('`gtv completion` takes one shell', this.name);
     if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`no completion for \`${shell}\`; shells: ${SHELLS.join(', ')}`, this.name);
-    // Imported here: the command table imports this file.
-    const { COMMANDS } = await import('./index.js');
-    io.stdout(completionScript(shell as Shell, COMMANDS));
+    io.stdout(completionScript(shell as Shell, commands()));
     return EXIT_OK;
   },
-};
+});

@@ -16,7 +16,7 @@ import { UsageError, EXIT_USAGE } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { reportDiagnostics, type Format } from '../report.js';
 import { collectRun } from './collect.js';
-import { EXIT_INTERRUPTED, runtimeExecutor, watchSignals } from '../run-process.js';
+import { runtimeExecutor, watchSignals } from '../run-process.js';
 import type { SlurmOptions } from '../../study/slurm.js';
 import type { Plan } from '../../study/plan.js';
 

@@ -33,6 +33,11 @@ export function namesIn(e: Expr, out = new Set<string>()): Set<string> {
     case 'paren':
       namesIn(e.inner, out);
       break;
+    case 'number':
+    case 'string':
+    case 'bool':
+    case 'error':
+      break;
   }
   return out;
 }

@@ -123,7 +123,7 @@ export function startServer(connection: Connection): void {
     if (!doc) return null;
     const outcome = await formatDocument(doc.getText(), uriToPath(doc.uri));
     if ('error' in outcome) {
-      void connection.window.showErrorMessage(`gtv: cannot format: ${outcome.error}`);
+      connection.window.showErrorMessage(`gtv: cannot format: ${outcome.error}`);
       return null;
     }
     return outcome.edits;

@@ -4,7 +4,7 @@
 // quartile band, the mean +- one standard error over members, or both (a legend and the title say
 // which); 2D sample densities as heatmaps with the training points on top (Figure 3).
 import type { IrCell, IrDocument, IrPlot, IrSample } from '../../compiler/ir/types.js';
-import type { CellResult } from '../../runtime/results.js';
+import type { CellResult } from '../../runtime/light.js';
 import { facetted } from './facet.js';
 import { colorScaleFor, heatmapGridSpec, type HeatPanel } from './heatmap-grid.js';
 import { bandOf, centers, nodeOf, requireArray, seBandOf, trainingPoints } from './inputs.js';

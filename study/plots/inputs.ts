@@ -3,7 +3,7 @@
 // densities (for the standard-error band); maps give `values`
 // [n_t, grid..., tail?] with `grid_x` (`grid_y`) and `t`.
 import type { IrCell, IrData, IrNode } from '../../compiler/ir/types.js';
-import type { NodeResult, ResultArray } from '../../runtime/results.js';
+import type { NodeResult, ResultArray } from '../../runtime/light.js';
 
 /** An ensemble's quartile band across members (runtime/samplers/ensemble.ts). */
 export function bandOf(res: NodeResult): { lo: ResultArray; hi: ResultArray } | null {

@@ -2,7 +2,7 @@
 // column per map time (`t = 0.05`) and a row per cell and input (Figure 1); with a single time
 // the sweep axes take rows and columns instead. 1D grids become curves over x, one per time.
 import type { IrDocument, IrMap, IrPlot } from '../../compiler/ir/types.js';
-import type { CellResult } from '../../runtime/results.js';
+import type { CellResult } from '../../runtime/light.js';
 import { facetted } from './facet.js';
 import { colorScaleFor, heatmapGridSpec, type HeatPanel } from './heatmap-grid.js';
 import { mapSlices, nodeOf, trainingPoints } from './inputs.js';

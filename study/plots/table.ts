@@ -1,7 +1,7 @@
 // `plot table(...)`: the scalars and labels (se_over) of metric nodes, one row per cell, as a rendered text table
 // (SVG/PNG, for the report and slides) and as CSV (for analysis).
 import type { IrDocument, IrPlot } from '../../compiler/ir/types.js';
-import type { CellResult } from '../../runtime/results.js';
+import type { CellResult } from '../../runtime/light.js';
 import type { CsvValue } from '../csv.js';
 import { formatValue } from './panels.js';
 import type { VlSpec } from './render.js';
@@ -44,7 +44,11 @@ export function tableSpec(plot: IrPlot, table: MetricTable): VlSpec {
   const skip = table.axes > 0 ? 1 : 0;
   const header = table.header.slice(skip);
   const data = table.rows.flatMap((r, i) =>
-    r.slice(skip).map((v, j) => ({ row: i, col: header[j], text: typeof v === 'number' ? formatValue(Number(v.toPrecision(4))) : (v ?? '') })),
+    r.slice(skip).map((v, j) => ({
+      row: i,
+      col: header[j],
+      text: typeof v === 'number' ? formatValue(Number(v.toPrecision(4))) : (v ?? ''),
+    })),
   );
   return {
     title: plot.name,

@@ -2,8 +2,7 @@
 // over each histogram bin so it compares like for like with sample histograms: the black curve of
 // Figure 2. Computed here from the cell's IR with the runtime's float64 closed forms (no tfjs).
 import type { IrCell, IrForward, IrSample } from '../../compiler/ir/types.js';
-import { mixtureBinProbabilities } from '../../runtime/metrics.js';
-import { makeSchedule } from '../../runtime/schedule.js';
+import { makeSchedule, mixtureBinProbabilities } from '../../runtime/light.js';
 import { nodeOf } from './inputs.js';
 
 /** Bin-averaged density [bins] of the data of a 1D sample node at its t_min, or null. */

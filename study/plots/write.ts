@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { plotRelativePath, plotStem, runOwnedConflict } from '../../compiler/ir/plot-files.js';
 import type { IrDocument, IrPlot } from '../../compiler/ir/types.js';
-import type { CellResult } from '../../runtime/results.js';
+import type { CellResult } from '../../runtime/light.js';
 import { writeFileAtomic } from '../atomic.js';
 import { toCsv } from '../csv.js';
 import { densitySpec } from './density.js';

@@ -83,7 +83,9 @@ describe('cli/cell-worker: cells in a worker thread', function () {
     await ex.resolveBackend('cpu');
     const started: string[] = [];
     let ends = 0;
-    await ex.executeCell(doc, doc.cells[0], { progress: { start: (t) => void started.push(t), tick: () => undefined, end: () => void ends++ } });
+    await ex.executeCell(doc, doc.cells[0], { progress: { start: (t) => void started.push(t), tick: () => undefined, end: () => {
+          ends++;
+        } } });
     expect(started).to.include('exact: 2000 draws x 30 steps');
     expect(ends).to.equal(started.length);
     // An IR the runtime rejects: the thread's RuntimeError arrives as an error with its text.

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Plan } from '../../study/plan.js';
 import { runCli } from './capture.js';
-import { CELLS, STUDY, expectSameCells, gtvProcess, manifest } from './sliced-fixture.js';
+import { STUDY, expectSameCells, gtvProcess, manifest } from './sliced-fixture.js';
 
 // `gtv run --jobs`, `--emit slurm` + `gtv collect`, end to end with the real compiler and
 // runtime. The parent gtv is a real process (run-cli.ts through tsx) because it spawns children

@@ -123,7 +123,7 @@ describe('gtv run --emit slurm on a real Slurm cluster', function () {
     }
     const logOf = (k: number) => fs.readFileSync(path.join(out, 'slices', String(k), 'log.txt'), 'utf8');
     const tasks = arrayTasks(id);
-    expect([...tasks.keys()].sort(), 'array task ids').to.deep.equal([1, 2]);
+    expect([...tasks.keys()].sort((a, b) => a - b), 'array task ids').to.deep.equal([1, 2]);
     for (const [k, [state, exit]] of tasks) expect([state, exit], `task ${k}: ${logOf(k)}`).to.deep.equal(['COMPLETED', '0:0']);
     expect(logOf(1)).to.contain('slice 1/2 done, 2 cell(s) computed');
     expect(logOf(2)).to.contain('slice 2/2 done, 1 cell(s) computed');

@@ -1,6 +1,7 @@
 // Every semantic check fires on a minimal bad input and stays silent on the corrected one.
 import { expect } from 'chai';
-import { SEMANTIC_CODES } from '../../compiler/codes/semantic.js';
+import { readFileSync } from 'node:fs';
+import { SEM, SEMANTIC_CODES } from '../../compiler/codes/semantic.js';
 import { CHECKS } from '../../compiler/checks/registry.js';
 import { compile, study1d, type MemoryFiles } from './helpers.js';
 
@@ -158,6 +159,23 @@ describe('check registry', () => {
     const known = new Set(SEMANTIC_CODES.map((c) => c.code));
     expect([...known].filter((c) => !listed.has(c))).to.deep.equal([]);
     expect([...listed].filter((c) => !known.has(c))).to.deep.equal([]);
+  });
+
+  it("names for each code a module that reports it: the module's source uses the code's SEM constant", () => {
+    const nameOf = new Map(Object.entries(SEM).map(([name, code]) => [code as string, name]));
+    // readCode() (compiler/checks/read-failure.ts) picks these two codes for the module that calls it.
+    const viaReadCode = [SEM.readNotAllowed, SEM.fileTooLarge] as string[];
+    const readFailure = readFileSync(new URL('../../compiler/checks/read-failure.ts', import.meta.url), 'utf8');
+    for (const code of viaReadCode) expect(readFailure).to.contain(`SEM.${nameOf.get(code)}`);
+    const wrong: string[] = [];
+    for (const check of CHECKS) {
+      const src = readFileSync(new URL(`../../${check.module}`, import.meta.url), 'utf8');
+      for (const code of check.codes) {
+        const reported = src.includes(`SEM.${nameOf.get(code)}`) || (viaReadCode.includes(code) && src.includes('readCode('));
+        if (!reported) wrong.push(`${check.name}: ${check.module} does not report ${code} (SEM.${nameOf.get(code)})`);
+      }
+    }
+    expect(wrong).to.deep.equal([]);
   });
 
   it('gives every semantic code a name, a title and a long explanation', () => {

@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Manifest } from '../../study/manifest.js';
 import { createReporter } from '../../study/progress.js';
 import { runStudy, type RunOptions, type RunOutcome } from '../../study/run.js';
 import { FakeExecutor, fakeDeps, gapStudy } from '../study/fixtures.js';

@@ -1,0 +1,11 @@
+// The part of the runtime's public API that loads neither tfjs nor the worker pool: result types
+// and the pure functions that study/ uses in `gtv run`'s main thread (cells run in a worker
+// thread) and in `gtv collect`. runtime/index.ts re-exports all of it; the import-graph test
+// (test/architecture/imports.test.ts) keeps tfjs out of this file's imports.
+
+export type { CellResult, NodeResult, ResultArray, ExecuteOptions, Progress } from './results.js';
+export { mixtureBinProbabilities, totalVariation } from './metrics.js';
+export { bootstrap, pooledBins } from './metric-errors.js';
+export { makeSchedule, type Schedule } from './schedule.js';
+export { deriveSeed } from './rng.js';
+export { defaultThreads } from './pool/threads.js';
