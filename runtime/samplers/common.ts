@@ -6,7 +6,7 @@
 //       rows start..start+count of the initial draws; row i depends only on (seed, i), so chunked
 //       and unchunked runs start from identical states.
 //   runChunked(total, perChunk, run(start, count) -> Float32Array [count*dim], dim, check): Float32Array
-//   sampleOutput(samples, n, dim, spec, t, notes?): KernelOutput
+//   sampleOutput(samples, n, dim, spec, t, notes?): NodeOutput
 //       arrays density ([bins] | [bins, bins]), edges_x, edges_y (2D), samples (first <= 10,000
 //       rows; the draws are iid so a prefix is a uniform subset); scalars n, inside_fraction.
 
@@ -17,7 +17,7 @@ import { integrate, type IntegrateOptions, type VelocityFn } from '../integrate.
 import { cholesky } from '../linalg.js';
 import { normals } from '../rng.js';
 import { histogram } from '../histogram.js';
-import { emptyResult, type KernelOutput } from '../kernels/types.js';
+import { emptyResult, type NodeOutput } from '../nodes/types.js';
 import { chunks } from '../memory.js';
 
 export const SAMPLE_CAP = 10_000;
@@ -83,7 +83,7 @@ export function sampleOutput(
   spec: IrHistogram,
   t: number,
   notes: string[] = [],
-): KernelOutput {
+): NodeOutput {
   const result = emptyResult();
   result.notes.push(...notes);
   if (dim <= 2) {

@@ -7,7 +7,7 @@
 //   runMembers(node, state, members, W(m) | 'train' | VirtualModels, ctx): MembersOut
 //                                              shared with effective-sde.ts (virtual members);
 //                                              runs on every core (runtime/fast/pool.ts)
-//   ensembleKernel                             kernel for sample.ensemble (NTK models: ntk-members.ts)
+//   runEnsemble                             kernel for sample.ensemble (NTK models: ntk-members.ts)
 //   quantile(sorted, q)                        numpy's default (linear) quantile of a sorted array
 //
 // Arrays: density (mean over members = the pooled samples' histogram, equal draws per member),
@@ -18,7 +18,7 @@
 import type { IrSample } from '../../compiler/ir/types.js';
 import { deriveSeed } from '../rng.js';
 import { timeGrid } from '../timegrid.js';
-import { lookup, type Kernel, type KernelContext } from '../kernels/types.js';
+import { lookup, type NodeImpl, type NodeContext } from '../nodes/types.js';
 import { linearState, type LinearState } from '../models/linear-kernel.js';
 import { stepPlan } from '../fast/steps.js';
 import { runMembersParallel, shared } from '../fast/pool.js';
@@ -32,7 +32,7 @@ import { NonFiniteError } from '../errors.js';
 import { ntkState } from '../models/ntk.js';
 import { ntkEnsemble } from './ntk-members.js';
 import { sampleOutput } from './common.js';
-import type { KernelOutput } from '../kernels/types.js';
+import type { NodeOutput } from '../nodes/types.js';
 
 type SampleNode = IrSample;
 
@@ -60,7 +60,7 @@ export function runMembers(
   state: LinearState,
   members: number,
   weights: ((m: number) => Float64Array) | 'train' | VirtualModels,
-  ctx?: KernelContext,
+  ctx?: NodeContext,
 ): MembersOut {
   const dim = state.dim;
   const sc = state.schedule;
@@ -172,7 +172,7 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
 }
 
 /** Sample output plus the across-member band. */
-export function membersOutput(node: SampleNode, dim: number, members: number, out: MembersOut, notes: string[]): KernelOutput {
+export function membersOutput(node: SampleNode, dim: number, members: number, out: MembersOut, notes: string[]): NodeOutput {
   const res = sampleOutput(out.samples, members * node.draws, dim, node.histogram, node.grid.t_min, notes);
   if (res.value.kind === 'sample') res.value.members = members;
   res.result.scalars.members = members;
@@ -202,7 +202,7 @@ export function membersOutput(node: SampleNode, dim: number, members: number, ou
   return res;
 }
 
-export const ensembleKernel: Kernel<IrSample> = (node, ctx) => {
+export const runEnsemble: NodeImpl<IrSample> = (node, ctx) => {
   if (node.method !== 'ensemble') throw new Error(`internal: sample method '${node.method}' routed to ensemble`);
   const model = lookup(ctx, node.model, 'model');
   if (model.type === 'ntk') return ntkEnsemble(node, ntkState(model), ctx);

@@ -5,14 +5,14 @@
 // own seed.
 //
 // API
-//   ntkEnsemble(node, state, ctx?): KernelOutput
-//   ntkEffectiveSde(node, state, ctx?): KernelOutput    (gaussian_field only)
+//   ntkEnsemble(node, state, ctx?): NodeOutput
+//   ntkEffectiveSde(node, state, ctx?): NodeOutput    (gaussian_field only)
 //   runNtkMembers(node, state, members, model, ctx?): MembersOut
 
 import type { IrSample } from '../../compiler/ir/types.js';
 import { deriveSeed } from '../rng.js';
 import { timeGrid } from '../timegrid.js';
-import type { KernelContext, KernelOutput } from '../kernels/types.js';
+import type { NodeContext, NodeOutput } from '../nodes/types.js';
 import type { NtkState } from '../models/ntk.js';
 import { stepPlan } from '../fast/steps.js';
 import { runParallel, shared } from '../fast/pool.js';
@@ -25,14 +25,14 @@ import { membersOutput, trainingSets, type MembersOut } from './ensemble.js';
 type EnsembleNode = Extract<IrSample, { method: 'ensemble' }>;
 type SdeNode = Extract<IrSample, { method: 'effective_sde' }>;
 
-export function ntkEnsemble(node: EnsembleNode, state: NtkState, ctx?: KernelContext): KernelOutput {
+export function ntkEnsemble(node: EnsembleNode, state: NtkState, ctx?: NodeContext): NodeOutput {
   const out = runNtkMembers(node, state, node.members, trainInputs(state, node.members), ctx);
   return membersOutput(node, state.dim, node.members, out, [
     `NTK ensemble: ${node.members} networks, tau = ${state.spec.tau}, lr = ${state.spec.lr}`,
   ]);
 }
 
-export function ntkEffectiveSde(node: SdeNode, state: NtkState, ctx?: KernelContext): KernelOutput {
+export function ntkEffectiveSde(node: SdeNode, state: NtkState, ctx?: NodeContext): NodeOutput {
   if (node.variant !== 'gaussian_field')
     throw new Error(`effective_sde variant '${node.variant}' supports linear models; for NTK models use variant = gaussian_field`);
   const pop = ntkModelPopulation(state);
@@ -51,7 +51,7 @@ export function runNtkMembers(
   state: NtkState,
   members: number,
   model: NtkTrainInputs | NtkVirtualInputs,
-  ctx?: KernelContext,
+  ctx?: NodeContext,
 ): MembersOut {
   const dim = state.dim;
   const sc = state.schedule;

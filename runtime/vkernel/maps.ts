@@ -1,21 +1,21 @@
 // V-kernel maps of linear models (docs/theory.md 9.2, 9.4) on grids.
 //
 // API
-//   vkernelMapKernel   map.vkernel: V(z, z) at every grid point and time (NTK models: vkernel/ntk.ts)
+//   runVkernelMap   map.vkernel: V(z, z) at every grid point and time (NTK models: vkernel/ntk.ts)
 //   vkernelTimeCorrelationKernel   map.vkernel_time_correlation: V(z, z') with z' = node.ref
 // Arrays: V [n_t, ...grid, D, D] and V_se (its Monte-Carlo standard error), grid_x (grid_y),
 // t. V = c_t c_t' Cov[W phi(z), W phi(z')] (denoiser: c = d alpha / s2) or d d' M Cov M (score).
 
 import type { IrMap } from '../../compiler/ir/types.js';
-import { lookup, emptyResult, type Kernel } from '../kernels/types.js';
+import { lookup, emptyResult, type NodeImpl } from '../nodes/types.js';
 import { linearState } from '../models/linear-kernel.js';
 import { covFromRows, kernelRow, population, vFactor } from './population.js';
 import { gridKernel } from './grid-kernel.js';
 import { ntkVkernelMap } from './ntk.js';
 import { ntkState } from '../models/ntk.js';
-import { gridArrays, gridDims, gridPoints } from '../kernels/maps.js';
+import { gridArrays, gridDims, gridPoints } from '../nodes/maps.js';
 
-export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
+export const runVkernelMap: NodeImpl<IrMap> = (node, ctx) => {
   if (!node.model) throw new Error('internal: a vkernel map needs a model');
   const model = lookup(ctx, node.model, 'model');
   if (model.type === 'ntk') return ntkVkernelMap(node, ntkState(model), ctx);

@@ -48,10 +48,10 @@ import { embed, ntkTheta, symEig, type NtkState } from '../models/ntk.js';
 import { vFactor, type CovEstimate } from './population.js';
 import { dsmSamples, type DsmSamples } from '../models/dsm.js';
 import { ntkMeanBias } from './ntk-mean-bias.js';
-import { emptyResult, type KernelContext, type KernelOutput } from '../kernels/types.js';
+import { emptyResult, type NodeContext, type NodeOutput } from '../nodes/types.js';
 import { runParallel, shared } from '../fast/pool.js';
 import { mapTasks, sharedPopulation, type NtkMapJob } from './ntk-map-task.js';
-import { gridArrays, gridDims, gridPoints } from '../kernels/maps.js';
+import { gridArrays, gridDims, gridPoints } from '../nodes/maps.js';
 
 export interface NtkPopulation {
   N: number;
@@ -326,7 +326,7 @@ export function ntkModelPopulation(state: NtkState): NtkPopulation {
   return pop;
 }
 
-export function ntkVkernelMap(node: IrMap, state: NtkState, ctx?: KernelContext): KernelOutput {
+export function ntkVkernelMap(node: IrMap, state: NtkState, ctx?: NodeContext): NodeOutput {
   const D = state.dim;
   const pop = ntkModelPopulation(state);
   const { axes, points, count: G } = gridPoints(node.grid);

@@ -1,4 +1,4 @@
-// Kernel for every `metric.*` key (definitions in runtime/metrics.ts). Every metric returns the
+// Node implementation for every `metric.*` key (definitions in runtime/metrics.ts). Every metric returns the
 // scalar `value`, its `standard_error` and the label `se_over` saying what the error covers
 // (runtime/metric-errors.ts): `members` for ensemble-like samples (SampleValue.members), the
 // spread between members; `draws` for single models, the noise of the finite draws. Some metrics
@@ -25,9 +25,9 @@ import { bootstrap, groupMeans, groupsOf, meanError, pooledBins, type Groups } f
 import { deriveSeed, mixtureSamples } from '../rng.js';
 import { cholesky } from '../linalg.js';
 import type { IrHistogram } from '../../compiler/ir/types.js';
-import { emptyResult, lookup, type Kernel, type KernelContext, type SampleValue } from './types.js';
+import { emptyResult, lookup, type NodeImpl, type NodeContext, type SampleValue } from './types.js';
 
-function against(node: IrMetric, ctx: KernelContext): SampleValue | 'true_density' {
+function against(node: IrMetric, ctx: NodeContext): SampleValue | 'true_density' {
   return node.against === null || node.against === 'true_density' ? 'true_density' : lookup(ctx, node.against, 'sample');
 }
 
@@ -56,7 +56,7 @@ function fractionOf(flags: Uint8Array): number {
   return k / flags.length;
 }
 
-export const metricKernel: Kernel<IrMetric> = (node, ctx) => {
+export const runMetric: NodeImpl<IrMetric> = (node, ctx) => {
   const of = lookup(ctx, node.of, 'sample');
   const data = lookup(ctx, node.data, 'data').set;
   const schedule = lookup(ctx, node.forward, 'forward').schedule;
