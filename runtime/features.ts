@@ -261,6 +261,10 @@ function oneAxis(b: Basis): (u: number, out: Float64Array, off: number) => void 
       };
     case 'rff':
       throw new Error('rff is multi-axis; handled by rffBasis');
+    default: {
+      const unhandled: never = b.basis;
+      throw new Error(`internal: unhandled basis ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 

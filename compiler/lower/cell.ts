@@ -121,6 +121,10 @@ export class CellLowering implements NodeSource {
         return lowerMap(this, d);
       case 'metric':
         return lowerMetric(this, d);
+      default: {
+        const unhandled: never = d.declKind;
+        throw new Error(`internal: unhandled declaration kind ${JSON.stringify(unhandled)}`);
+      }
     }
   }
 
@@ -224,8 +228,17 @@ export class CellLowering implements NodeSource {
       case 'data':
         if (spec.kind === 'data') return this.dataArg(e);
         return ev.ref(e, 'data', p, spec.name);
-      default:
+      case 'forward':
+      case 'features':
+      case 'model':
+      case 'sample':
+      case 'map':
+      case 'metric':
         return ev.ref(e, p.type, p, spec.name);
+      default: {
+        const unhandled: never = p.type;
+        throw new Error(`internal: unhandled parameter type ${JSON.stringify(unhandled)}`);
+      }
     }
   }
 

@@ -14,7 +14,9 @@ export function lowerForward(cx: CellLowering, d: Decl): IrForward | undefined {
   const name = d.name.name;
   const T = v.T as number;
   const at = (p: string) => (bound.args.get(p) as Expr | undefined) ?? c.call;
-  switch (c.spec.name) {
+  // The forward built-ins of the signature table are exactly the IR processes.
+  const process = c.spec.name as IrForward['process'];
+  switch (process) {
     case 'vp':
       return { kind: 'forward', name, T, process: 'vp', beta_min: v.beta_min, beta_d: v.beta_d };
     case 'edm':
@@ -47,8 +49,11 @@ export function lowerForward(cx: CellLowering, d: Decl): IrForward | undefined {
       }
       return { kind: 'forward', name, T, process: 'anisotropic', beta_min: v.beta_min, beta_d: v.beta_d, diffusion: m, diffusion_time: v.time };
     }
+    default: {
+      const unhandled: never = process;
+      throw new Error(`internal: unhandled forward process ${JSON.stringify(unhandled)}`);
+    }
   }
-  return undefined;
 }
 
 function schedulePositive(cx: CellLowering, f: IrTimeExpr, T: number, what: string, at: Expr): boolean {

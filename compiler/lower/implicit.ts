@@ -33,6 +33,15 @@ export function namesIn(e: Expr, out = new Set<string>()): Set<string> {
     case 'paren':
       namesIn(e.inner, out);
       break;
+    case 'number':
+    case 'string':
+    case 'bool':
+    case 'error':
+      break;
+    default: {
+      const unhandled: never = e;
+      throw new Error(`internal: unhandled expression ${JSON.stringify(unhandled)}`);
+    }
   }
   return out;
 }

@@ -119,6 +119,10 @@ function errorFields(
         notes: ['ntk: continuum (large-P) mean and first-order variance on the Nystrom design of `design` points (docs/theory.md 10)'],
         mcSamples: ntkState(model).spec.design,
       };
+    default: {
+      const unhandled: never = model.type;
+      throw new Error(`internal: unhandled model ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 

@@ -162,6 +162,10 @@ export const runMetric: NodeImpl<IrMetric> = (node, ctx) => {
       s.standard_error = bootstrap([groups.count], seed, (w) => effectiveDimensionOfSums(sums, w[0], dim));
       break;
     }
+    default: {
+      const unhandled: never = node.metric;
+      throw new Error(`internal: unhandled metric ${JSON.stringify(unhandled)}`);
+    }
   }
   result.labels = { se_over: seOver };
   return { value: { kind: 'metric', value: s.value }, result };

@@ -34,6 +34,10 @@ function styleOf(node: IrSample | undefined, name: string): Style {
       return { label: `${name}: effective-SDE theory`, color: '#1f77b4' };
     case 'naive':
       return { label: `${name}: naive estimator`, color: '#2ca02c' };
+    default: {
+      const unhandled: never = node;
+      throw new Error(`internal: unhandled sampler ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 
