@@ -91,22 +91,27 @@ export type IrForward = { kind: 'forward'; name: string; T: number } & (
 
 export type IrAxisName = 'x' | 'y' | 'z' | 't';
 
-export type IrFeatureTree =
-  | { op: 'product'; factors: IrFeatureTree[] }
-  | { op: 'concat'; parts: IrFeatureTree[] }
-  | {
-      op: 'basis';
-      /** gauss: normalized pdfs; fourier: [1, cos(2 pi n u/L)_{1..}, sin(2 pi n u/L)_{1..}]; */
-      /** poly: u^0..u^(n-1); rff: sqrt(2/n) cos(w.u + b), w ~ N(0, 1/width^2). */
-      basis: 'gauss' | 'fourier' | 'poly' | 'rff';
-      axes: IrAxisName[];
-      n: number;
-      over: [number, number];
-      /** gauss: pdf standard deviation; rff: length scale. 0 where unused. */
-      width: number;
-      /** rff only; 0 otherwise. */
-      seed: number;
-    };
+/**
+ * THE list of feature bases. gauss: normalized pdfs; fourier: [1, cos(2 pi n u/L)_{1..},
+ * sin(2 pi n u/L)_{1..}]; poly: u^0..u^(n-1); rff: sqrt(2/n) cos(w.u + b), w ~ N(0, 1/width^2).
+ * The compiler's descriptors (stdlib/builtins/features.ts) and the runtime's basis
+ * definitions are tables keyed by it, so a basis missing from either is a compile error.
+ */
+export type IrBasisKind = 'gauss' | 'fourier' | 'poly' | 'rff';
+
+export interface IrBasis {
+  op: 'basis';
+  basis: IrBasisKind;
+  axes: IrAxisName[];
+  n: number;
+  over: [number, number];
+  /** gauss: pdf standard deviation; rff: length scale. 0 where unused. */
+  width: number;
+  /** rff only; 0 otherwise. */
+  seed: number;
+}
+
+export type IrFeatureTree = { op: 'product'; factors: IrFeatureTree[] } | { op: 'concat'; parts: IrFeatureTree[] } | IrBasis;
 
 export interface IrFeatures {
   kind: 'features';
@@ -164,7 +169,8 @@ export interface IrTimeGrid {
   rho: number;
 }
 
-export type IrSample = {
+/** The fields every sample node has, whatever its method. */
+export interface IrSampleCommon {
   kind: 'sample';
   name: string;
   data: string;
@@ -175,7 +181,10 @@ export type IrSample = {
   solver: 'euler' | 'heun';
   seed: number;
   histogram: IrHistogram;
-} & (
+}
+
+/** THE list of samplers: one variant per method (stdlib/builtins/samplers.ts describes each). */
+export type IrSample = IrSampleCommon & (
   | {
       method: 'pf_ode';
       /** 'true' or the name of a model node. */
