@@ -5,14 +5,14 @@ import { SEM } from '../codes/semantic.js';
 import type { IrBasisKind, IrFeatures, IrFeatureTree } from '../ir/types.js';
 import { featureCount } from '../passes/defaults.js';
 import { FEATURE_MAPS } from '../../stdlib/builtins/features.js';
-import type { CellLowering } from './cell.js';
+import type { LowerContext } from './context.js';
 
-export function lowerFeatures(cx: CellLowering, d: Decl): IrFeatures | undefined {
+export function lowerFeatures(cx: LowerContext, d: Decl): IrFeatures | undefined {
   const tree = featureTree(cx, d.value);
   return tree && { kind: 'features', name: d.name.name, count: featureCount(tree), tree };
 }
 
-function featureTree(cx: CellLowering, e: Expr): IrFeatureTree | undefined {
+function featureTree(cx: LowerContext, e: Expr): IrFeatureTree | undefined {
   switch (e.kind) {
     case 'paren':
       return featureTree(cx, e.inner);

@@ -4,9 +4,9 @@ import type { Decl, Expr } from '../ast.js';
 import { SEM } from '../codes/semantic.js';
 import { evalTime } from '../evaluate.js';
 import type { IrForward, IrTimeExpr } from '../ir/types.js';
-import type { CellLowering } from './cell.js';
+import type { LowerContext } from './context.js';
 
-export function lowerForward(cx: CellLowering, d: Decl): IrForward | undefined {
+export function lowerForward(cx: LowerContext, d: Decl): IrForward | undefined {
   const c = cx.builtinCall(d.value, 'forward');
   if (!c) return undefined;
   const { v, ok, bound } = cx.evaluate(c.call, c.spec);
@@ -56,7 +56,7 @@ export function lowerForward(cx: CellLowering, d: Decl): IrForward | undefined {
   }
 }
 
-function schedulePositive(cx: CellLowering, f: IrTimeExpr, T: number, what: string, at: Expr): boolean {
+function schedulePositive(cx: LowerContext, f: IrTimeExpr, T: number, what: string, at: Expr): boolean {
   for (let k = 1; k <= 16; k++) {
     const t = (T * k) / 16;
     const y = evalTime(f, k === 16 ? T * (1 - 1e-9) : t);

@@ -6,11 +6,11 @@ import { checkArraySize } from '../checks/allocation.js';
 import type { Spanned } from '../checks/report.js';
 import type { IrData, IrFeatures, IrForward, IrModel } from '../ir/types.js';
 import { featureAxes } from '../passes/defaults.js';
-import type { CellLowering } from './cell.js';
+import type { LowerContext } from './context.js';
 
 const SPATIAL = ['x', 'y', 'z'];
 
-export function lowerModel(cx: CellLowering, d: Decl): IrModel | undefined {
+export function lowerModel(cx: LowerContext, d: Decl): IrModel | undefined {
   const name = d.name.name;
   const inner = d.value.kind === 'paren' ? d.value.inner : d.value;
   if (inner.kind === 'bool' && inner.value) {
@@ -40,14 +40,14 @@ export function lowerModel(cx: CellLowering, d: Decl): IrModel | undefined {
   return { ...base, type: 'ntk', depth: v.depth, samples: v.samples, tau: v.tau, lr: v.lr, design: v.design, t_range, seed: cx.seedFor(name) };
 }
 
-export function tMinBelowT(cx: CellLowering, tMin: number | undefined, f: IrForward, at: Spanned): boolean {
+export function tMinBelowT(cx: LowerContext, tMin: number | undefined, f: IrForward, at: Spanned): boolean {
   if (tMin === undefined) return false;
   if (tMin < f.T) return true;
   cx.r.report(SEM.outOfRange, `t_min (${tMin}) must be < T (${f.T}) of the forward process \`${f.name}\``, at);
   return false;
 }
 
-export function checkForwardDim(cx: CellLowering, data: IrData, f: IrForward, at: Spanned): boolean {
+export function checkForwardDim(cx: LowerContext, data: IrData, f: IrForward, at: Spanned): boolean {
   if (f.process !== 'anisotropic' || f.diffusion.length === data.dim) return true;
   cx.r.report(
     SEM.dimensionMismatch,
@@ -57,7 +57,7 @@ export function checkForwardDim(cx: CellLowering, data: IrData, f: IrForward, at
   return false;
 }
 
-function checkFeatureAxes(cx: CellLowering, f: IrFeatures, data: IrData, at: Spanned): boolean {
+function checkFeatureAxes(cx: LowerContext, f: IrFeatures, data: IrData, at: Spanned): boolean {
   const used = featureAxes(f.tree);
   const dataAxes = SPATIAL.slice(0, data.dim);
   const outside = [...used].filter((a) => a !== 't' && !dataAxes.includes(a));

@@ -8,10 +8,10 @@ import type { Intervals, RefValue } from '../evaluate.js';
 import type { IrData, IrHistogram, IrModel, IrSample } from '../ir/types.js';
 import { defaultRange } from '../passes/defaults.js';
 import { isRefusal, SAMPLERS, type SampleMethod, type SamplerDescriptor } from '../../stdlib/builtins/samplers.js';
-import type { CellLowering } from './cell.js';
+import type { LowerContext } from './context.js';
 import { checkForwardDim, tMinBelowT } from './model.js';
 
-export function lowerSample(cx: CellLowering, d: Decl): IrSample | undefined {
+export function lowerSample(cx: LowerContext, d: Decl): IrSample | undefined {
   const c = cx.builtinCall(d.value, 'sample');
   if (!c) return undefined;
   const { v, ok, bound } = cx.evaluate(c.call, c.spec);
@@ -57,7 +57,7 @@ export function lowerSample(cx: CellLowering, d: Decl): IrSample | undefined {
 }
 
 /** The kept draws (pooled over members where the runtime pools them) and the histogram fit in one typed array each. */
-function sizesFit(cx: CellLowering, node: IrSample, members: number, dim: number, at: (p: string) => Spanned): boolean {
+function sizesFit(cx: LowerContext, node: IrSample, members: number, dim: number, at: (p: string) => Spanned): boolean {
   const pooled = members > 1;
   const kept = `\`${node.name}\` keeps ${short(node.draws)} draws${pooled ? ` x ${members} members` : ''} x ${dim}D`;
   const drawsOk = checkArraySize(cx.r, kept, node.draws * members * dim, { name: 'draws', value: node.draws, at: at('draws') });
@@ -65,13 +65,13 @@ function sizesFit(cx: CellLowering, node: IrSample, members: number, dim: number
 }
 
 /** A 1D or 2D histogram's bins^dim counts fit in one typed array. */
-export function histogramFits(cx: CellLowering, name: string, bins: number, dim: number, at: Spanned): boolean {
+export function histogramFits(cx: LowerContext, name: string, bins: number, dim: number, at: Spanned): boolean {
   if (dim > 2) return true;
   const what = `the histogram of \`${name}\` has ${dim === 1 ? `${bins} bins` : `${bins}^2 bins`}`;
   return checkArraySize(cx.r, what, bins ** dim, { name: 'bins', value: bins, at }, dim);
 }
 
-export function histogramOf(cx: CellLowering, bins: number | undefined, range: Intervals | undefined, data: IrData, at: Spanned): IrHistogram | undefined {
+export function histogramOf(cx: LowerContext, bins: number | undefined, range: Intervals | undefined, data: IrData, at: Spanned): IrHistogram | undefined {
   if (bins === undefined) return undefined;
   if (!range) return { bins, range: defaultRange(data.points, data.dim) };
   if ('all' in range) return { bins, range: Array.from({ length: data.dim }, () => range.all) };
