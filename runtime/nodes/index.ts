@@ -1,17 +1,15 @@
 // THE table from IR nodes to their implementations: one entry per node kind, and per model type,
-// sample method, map quantity and metric. Each sub-table is a mapped type over the union in
-// compiler/ir/types.ts, so a kind, method, quantity or metric without an implementation here is
-// a compile error.
+// sample method (the sub-table in samples.ts), map quantity and metric. Each sub-table is a
+// mapped type over the union in compiler/ir/types.ts, so a kind, method, quantity or metric
+// without an implementation is a compile error.
 
 import type { IrData, IrFeatures, IrForward, IrMap, IrMetric, IrModel, IrNode, IrSample } from '../../compiler/ir/types.js';
 import type { NodeImpl } from './types.js';
 import { runClosedFormModel, runData, runForward } from './basic.js';
 import { runFeatures, runLinearModel } from '../models/linear-kernel.js';
-import { runEnsemble } from '../samplers/ensemble.js';
-import { runEffectiveSde } from '../samplers/effective-sde.js';
 import { runVkernelMap } from '../vkernel/maps.js';
 import { runNtkModel } from '../models/ntk.js';
-import { runNaive, runPfOde } from './samples.js';
+import { SAMPLE_NODES } from './samples.js';
 import { runPosteriorMap } from './maps.js';
 import { runMetric } from './metrics.js';
 import { runScoreError } from '../maps/score-error.js';
@@ -31,7 +29,7 @@ export const NODES: NodeTable = {
   forward: runForward,
   features: runFeatures,
   model: { true: runClosedFormModel, naive: runClosedFormModel, linear: runLinearModel, ntk: runNtkModel },
-  sample: { pf_ode: runPfOde, naive: runNaive, ensemble: runEnsemble, effective_sde: runEffectiveSde },
+  sample: SAMPLE_NODES,
   map: {
     posterior_weights: runPosteriorMap,
     score: runPosteriorMap,

@@ -1,4 +1,5 @@
-// Node implementations for `sample.pf_ode` and `sample.naive`.
+// The sample implementations, one per IR sample method (SAMPLE_NODES, a mapped type over the
+// methods: a method without one is a compile error), and those of `pf_ode` and `naive`.
 
 import type { IrSample } from '../../compiler/ir/types.js';
 import { timeGrid } from '../timegrid.js';
@@ -7,6 +8,8 @@ import { naiveChunk, sampleNaive } from '../samplers/naive.js';
 import { sampleOutput } from '../samplers/common.js';
 import { exactScore } from './basic.js';
 import { lookup, type NodeImpl, type NodeContext } from './types.js';
+import { runEnsemble } from '../samplers/ensemble.js';
+import { runEffectiveSde } from '../samplers/effective-sde.js';
 
 type PfOdeNode = Extract<IrSample, { method: 'pf_ode' }>;
 type NaiveNode = Extract<IrSample, { method: 'naive' }>;
@@ -71,4 +74,11 @@ export const runNaive: NodeImpl<NaiveNode> = (node, ctx) => {
   ctx.progress?.end();
   const notes = node.solver === 'heun' ? ['the naive estimator is stochastic: integrated with euler (heun ignored)'] : [];
   return sampleOutput(samples, node.draws, data.dim, node.histogram, node.grid.t_min, notes);
+};
+
+export const SAMPLE_NODES: { [M in IrSample['method']]: NodeImpl<Extract<IrSample, { method: M }>> } = {
+  pf_ode: runPfOde,
+  naive: runNaive,
+  ensemble: runEnsemble,
+  effective_sde: runEffectiveSde,
 };
