@@ -57,8 +57,9 @@ export function lowerSample(cx: LowerContext, d: Decl): IrSample | undefined {
 }
 
 /** The kept draws (pooled over members where the runtime pools them) and the histogram fit in one typed array each. */
-function sizesFit(cx: LowerContext, node: IrSample, members: number, dim: number, at: (p: string) => Spanned): boolean {
-  const pooled = members > 1;
+function sizesFit(cx: LowerContext, node: IrSample, pooledMembers: number | undefined, dim: number, at: (p: string) => Spanned): boolean {
+  const pooled = pooledMembers !== undefined;
+  const members = pooledMembers ?? 1;
   const kept = `\`${node.name}\` keeps ${short(node.draws)} draws${pooled ? ` x ${members} members` : ''} x ${dim}D`;
   const drawsOk = checkArraySize(cx.r, kept, node.draws * members * dim, { name: 'draws', value: node.draws, at: at('draws') });
   return histogramFits(cx, node.name, node.histogram.bins, dim, at('bins')) && drawsOk;

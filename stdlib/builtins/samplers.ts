@@ -1,6 +1,6 @@
 // Every sampler in one place: its signature, the models it can integrate, its IR fields, the
-// counts `--scale` multiplies, its share of the cell-memory estimate and its legend entry in
-// density plots. The table is a mapped type over the IR's sample methods
+// counts `--scale` multiplies, the members whose draws are pooled, its share of the cell-memory
+// estimate and its labels in density plots. The table is a mapped type over the IR's sample methods
 // (compiler/ir/types.ts), so a method without an entry here, or an entry without a method
 // there, is a compile error. The fields every sampler shares (draws, time grid, solver,
 // histogram, seed) are lowered by compiler/lower/sample.ts.
@@ -37,8 +37,11 @@ export interface SamplerDescriptor<M extends SampleMethod> {
   lower(args: Record<string, any>, model: { name: string; type: IrModel['type'] }): SampleFields<M> | Refusal;
   /** Counts `--scale` multiplies besides `draws`. */
   scaled: readonly ScaledFieldOf<M>[];
-  /** Members whose draws the runtime keeps together until the cell ends (1: one model's draws). */
-  pooledMembers(node: SampleOf<M>): number;
+  /**
+   * Members whose draws the runtime pools (kept together until the cell ends, standard errors
+   * across members); undefined when the draws are one model's.
+   */
+  pooledMembers(node: SampleOf<M>): number | undefined;
   /**
    * Memory beyond the kept draws and histogram, for the cell-memory lint (GTV0806), given the
    * feature count F of the model (0 for models without features): bytes kept until the cell
@@ -47,6 +50,8 @@ export interface SamplerDescriptor<M extends SampleMethod> {
   memory(node: SampleOf<M>, F: number): { kept: number; work: number; what: string };
   /** Legend entry and colour of its curve in 1D density plots (the paper's Figure 2 colours). */
   legend(node: SampleOf<M>, name: string): { label: string; color: string };
+  /** What it is in one word, for the row labels of 2D density plots. */
+  short: string;
 }
 
 const F64 = 8;
@@ -79,12 +84,13 @@ export const SAMPLERS: { readonly [M in SampleMethod]: SamplerDescriptor<M> } = 
       return { method: 'pf_ode', model: model.name, compat_grid_lookup: a ? { n: a.n, range: [a.lo, a.hi] } : null };
     },
     scaled: [],
-    pooledMembers: () => 1,
+    pooledMembers: () => undefined,
     memory: () => none,
     legend: (node, name) =>
       node.model === 'true'
         ? { label: `${name}: PF-ODE, true score`, color: '#9a9a9a' }
         : { label: `${name}: PF-ODE, ${node.model}`, color: '#ff7f0e' },
+    short: 'PF-ODE',
   },
   naive: {
     spec: {
@@ -100,9 +106,10 @@ export const SAMPLERS: { readonly [M in SampleMethod]: SamplerDescriptor<M> } = 
     accepts: ['naive'],
     lower: (args, model) => ({ method: 'naive', model: model.name, form: args.form }),
     scaled: [],
-    pooledMembers: () => 1,
+    pooledMembers: () => undefined,
     memory: () => none,
     legend: (_, name) => ({ label: `${name}: naive estimator`, color: '#2ca02c' }),
+    short: 'naive',
   },
   ensemble: {
     spec: {
@@ -118,6 +125,7 @@ export const SAMPLERS: { readonly [M in SampleMethod]: SamplerDescriptor<M> } = 
     // The trained weights of every member (F per member).
     memory: (node, F) => ({ kept: node.members * F * F64, work: 0, what: '' }),
     legend: (node, name) => ({ label: `${name}: ensemble mean (${node.members} model${node.members === 1 ? '' : 's'})`, color: '#d62728' }),
+    short: 'ensemble',
   },
   effective_sde: {
     spec: {
@@ -151,10 +159,11 @@ export const SAMPLERS: { readonly [M in SampleMethod]: SamplerDescriptor<M> } = 
       return { method: 'effective_sde', model: model.name, variant: args.variant, members: args.members, mc_samples: args.mc_samples };
     },
     scaled: ['members', 'mc_samples'],
-    pooledMembers: (node) => (node.variant === 'gaussian_field' ? node.members : 1),
+    pooledMembers: (node) => (node.variant === 'gaussian_field' ? node.members : undefined),
     // The population's F x F feature covariance and its factor.
     memory: (_, F) => (F ? { kept: 0, work: 2 * F * F * F64, what: `${F} x ${F} feature covariance` } : none),
     legend: (_, name) => ({ label: `${name}: effective-SDE theory`, color: '#1f77b4' }),
+    short: 'theory',
   },
 };
 

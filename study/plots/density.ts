@@ -141,8 +141,7 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
 
 /** Short row label of a 2D input: its name and what it is. */
 function shortLabel(node: IrSample | undefined, name: string): string {
-  const what = { pf_ode: 'PF-ODE', ensemble: 'ensemble', effective_sde: 'theory', naive: 'naive' } as const;
-  return node ? `${name} (${what[node.method]})` : name;
+  return node ? `${name} (${samplerOf(node).short})` : name;
 }
 
 function density2dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellResult>): VlSpec {

@@ -92,7 +92,7 @@ function estimate(n: IrNode, F: (model: string) => number, dimOf: (data: string)
       const dim = dimOf(n.data);
       const hist = dim <= 2 ? n.histogram.bins ** dim * F64 : 0;
       const sampler = samplerOf(n);
-      const members = sampler.pooledMembers(n);
+      const members = sampler.pooledMembers(n) ?? 1;
       const extra = sampler.memory(n, n.model === 'true' ? 0 : F(n.model));
       // The runtime keeps every draw (float32) for the metrics until the cell ends.
       const draws = n.draws * members * dim * F32;
