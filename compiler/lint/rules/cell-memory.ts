@@ -27,7 +27,7 @@ interface Piece {
   args: string[];
 }
 
-export const cellMemory: LintRule = {
+export const cellMemory: LintRule<typeof LINT.cellMemory> = {
   code: LINT.cellMemory,
   mergeBySpan: true,
   check({ cell, src, totalMemory }) {

@@ -14,7 +14,7 @@ const AXES = ['x', 'y', 'z'] as const;
 /** Relative slack so that an `over` written with rounded ends still counts as covering. */
 const SLACK = 1e-9;
 
-export const featureRange: LintRule = {
+export const featureRange: LintRule<typeof LINT.featureRange> = {
   code: LINT.featureRange,
   check({ cell, src }) {
     const out: Finding[] = [];

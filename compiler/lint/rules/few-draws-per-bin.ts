@@ -9,7 +9,7 @@ import type { Finding, LintRule } from '../types.js';
 
 export const MIN_DRAWS_PER_BIN = 10;
 
-export const fewDrawsPerBin: LintRule = {
+export const fewDrawsPerBin: LintRule<typeof LINT.fewDrawsPerBin> = {
   code: LINT.fewDrawsPerBin,
   check({ cell, src }) {
     const out: Finding[] = [];
