@@ -1,5 +1,5 @@
 // THE table from IR nodes to their implementations: one entry per node kind, and per model type,
-// sample method (the sub-table in samples.ts), map quantity and metric. Each sub-table is a
+// sample method (the sub-table in samples.ts), map quantity and metric (metrics.ts). Each sub-table is a
 // mapped type over the union in compiler/ir/types.ts, so a kind, method, quantity or metric
 // without an implementation is a compile error.
 
@@ -11,7 +11,7 @@ import { runVkernelMap } from '../vkernel/maps.js';
 import { runNtkModel } from '../models/ntk.js';
 import { SAMPLE_NODES } from './samples.js';
 import { runPosteriorMap } from './maps.js';
-import { runMetric } from './metrics.js';
+import { METRIC_NODES } from './metrics.js';
 import { runScoreError } from '../maps/score-error.js';
 
 export interface NodeTable {
@@ -39,15 +39,7 @@ export const NODES: NodeTable = {
     vkernel_time_correlation: runVkernelMap,
     score_error: runScoreError,
   },
-  metric: {
-    memorized_fraction: runMetric,
-    gap_mass: runMetric,
-    nearest_distance: runMetric,
-    total_variation: runMetric,
-    kl: runMetric,
-    mmd: runMetric,
-    effective_dimension: runMetric,
-  },
+  metric: METRIC_NODES,
 };
 
 /**

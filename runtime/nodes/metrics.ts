@@ -1,4 +1,4 @@
-// Node implementation for every `metric.*` key (definitions in runtime/metrics.ts). Every metric returns the
+// Node implementations of the metrics (METRIC_NODES; definitions in runtime/metrics.ts). Every metric returns the
 // scalar `value`, its `standard_error` and the label `se_over` saying what the error covers
 // (runtime/metric-errors.ts): `members` for ensemble-like samples (SampleValue.members), the
 // spread between members; `draws` for single models, the noise of the finite draws. Some metrics
@@ -169,4 +169,15 @@ export const runMetric: NodeImpl<IrMetric> = (node, ctx) => {
   }
   result.labels = { se_over: seOver };
   return { value: { kind: 'metric', value: s.value }, result };
+};
+
+/** One implementation per IR metric (a mapped type: a metric without one is a compile error). */
+export const METRIC_NODES: { [K in IrMetric['metric']]: NodeImpl<IrMetric & { metric: K }> } = {
+  memorized_fraction: runMetric,
+  gap_mass: runMetric,
+  nearest_distance: runMetric,
+  total_variation: runMetric,
+  kl: runMetric,
+  mmd: runMetric,
+  effective_dimension: runMetric,
 };
