@@ -1,8 +1,8 @@
 // The signature table of every built-in, by (kind, name). Adding a built-in starts here: the
 // checker binds arguments against these parameters, the lowering fills defaults from them, and
-// the docs and the language server show their one-line docs. Feature bases and samplers carry
-// more than a signature (lowering, lint, --scale, memory estimate), so their entries live in
-// descriptor tables keyed by the IR's unions (stdlib/builtins/) and are listed here from there.
+// the docs and the language server show their one-line docs. Feature bases, samplers and metrics
+// have entries keyed by the IR's unions (samplers and bases also carry their lowering, lint, --scale
+// and memory estimate), so they live in descriptor tables in stdlib/builtins/ and are listed here.
 import type { BuiltinKind, BuiltinSpec, ParamSpec } from './types.js';
 import {
   positive,
@@ -16,11 +16,10 @@ import {
   gridArg,
   timesArg,
   mcSamples,
-  metricOf,
-  metricHistogram,
 } from './params.js';
 import { FEATURE_MAPS } from './builtins/features.js';
 import { SAMPLERS } from './builtins/samplers.js';
+import { METRICS } from './builtins/metrics.js';
 
 export type { BuiltinKind, BuiltinSpec, ParamSpec, ParamType, DefaultSpec, ValueRange, RefKind } from './types.js';
 export { BUILTIN_KINDS } from './types.js';
@@ -298,60 +297,7 @@ export const BUILTINS: readonly BuiltinSpec[] = [
   modelMap('score_error', 'Learned minus exact score, averaged over trained models.'),
 
   // metrics
-  {
-    kind: 'metric',
-    name: 'memorized_fraction',
-    doc: 'Fraction of samples within `radius` of a training point.',
-    params: [metricOf, { name: 'radius', type: 'number', range: positive, default: { value: 0.1 }, doc: 'Distance counted as memorized.' }],
-  },
-  {
-    kind: 'metric',
-    name: 'gap_mass',
-    doc: 'Fraction of samples farther than `radius` from every training point.',
-    params: [metricOf, { name: 'radius', type: 'number', range: positive, default: { value: 0.1 }, doc: 'Distance beyond which a sample is in a gap.' }],
-  },
-  {
-    kind: 'metric',
-    name: 'nearest_distance',
-    doc: 'Histogram of the distance from each sample to its nearest training point.',
-    params: [metricOf, ...metricHistogram],
-  },
-  {
-    kind: 'metric',
-    name: 'total_variation',
-    doc: 'Total-variation distance between two sample histograms, or against the true density.',
-    params: [
-      metricOf,
-      { name: 'against', type: 'sample', acceptsTrueDensity: true, doc: 'A second sample set, or `true_density` (p(x | t_min)).' },
-      ...metricHistogram,
-    ],
-  },
-  {
-    kind: 'metric',
-    name: 'kl',
-    doc: 'KL divergence of a sample histogram from a second one or from the true density.',
-    params: [
-      metricOf,
-      { name: 'against', type: 'sample', acceptsTrueDensity: true, default: { value: 'true_density' }, doc: 'A second sample set, or `true_density`.' },
-      ...metricHistogram,
-    ],
-  },
-  {
-    kind: 'metric',
-    name: 'mmd',
-    doc: 'Maximum mean discrepancy (Gaussian kernel) between two sample sets.',
-    params: [
-      metricOf,
-      { name: 'against', type: 'sample', doc: 'The second sample set.' },
-      { name: 'bandwidth', type: 'number', range: positive, default: { value: 0.1 }, doc: 'Kernel bandwidth.' },
-    ],
-  },
-  {
-    kind: 'metric',
-    name: 'effective_dimension',
-    doc: 'Participation-ratio dimension of the sample covariance.',
-    params: [metricOf],
-  },
+  ...Object.values(METRICS).map((d) => d.spec),
 
   // plots
   {
