@@ -25,19 +25,29 @@ export function lowerModel(cx: LowerContext, d: Decl): IrModel | undefined {
   const at = (p: string) => (bound.args.get(p) as Expr | undefined) ?? c.call.callee;
   if (!checkForwardDim(cx, df.data, df.forward, c.call.callee)) return undefined;
   const base = { kind: 'model' as const, name, data: df.data.name, forward: df.forward.name };
-  if (c.spec.name === 'naive') return { ...base, type: 'naive', kappa: v.kappa };
+  // The model built-ins of the signature table are exactly the IR's trained or noisy models.
+  const type = c.spec.name as Exclude<IrModel['type'], 'true'>;
+  if (type === 'naive') return { ...base, type, kappa: v.kappa };
   if (!tMinBelowT(cx, v.t_min, df.forward, at('t_min'))) return undefined;
   const t_range: [number, number] = [v.t_min, df.forward.T];
-  if (c.spec.name === 'linear') {
-    const f = v.features as IrFeatures;
-    if (!checkFeatureAxes(cx, f, df.data, at('features'))) return undefined;
-    const gram = { name: 'the feature count F', value: f.count, at: at('features') };
-    if (!checkArraySize(cx.r, `\`${name}\`'s F x F Gram matrix (F = ${f.count}) has ${f.count}^2`, f.count ** 2, gram, 2)) return undefined;
-    return { ...base, type: 'linear', features: f.name, samples: v.samples, ridge: v.ridge, parametrization: v.param, t_range, seed: cx.seedFor(name) };
+  switch (type) {
+    case 'linear': {
+      const f = v.features as IrFeatures;
+      if (!checkFeatureAxes(cx, f, df.data, at('features'))) return undefined;
+      const gram = { name: 'the feature count F', value: f.count, at: at('features') };
+      if (!checkArraySize(cx.r, `\`${name}\`'s F x F Gram matrix (F = ${f.count}) has ${f.count}^2`, f.count ** 2, gram, 2)) return undefined;
+      return { ...base, type, features: f.name, samples: v.samples, ridge: v.ridge, parametrization: v.param, t_range, seed: cx.seedFor(name) };
+    }
+    case 'ntk': {
+      const kernel = { name: 'design', value: v.design as number, at: at('design') };
+      if (!checkArraySize(cx.r, `\`${name}\`'s design x design kernel matrix has ${v.design}^2`, (v.design as number) ** 2, kernel, 2)) return undefined;
+      return { ...base, type, depth: v.depth, samples: v.samples, tau: v.tau, lr: v.lr, design: v.design, t_range, seed: cx.seedFor(name) };
+    }
+    default: {
+      const unhandled: never = type;
+      throw new Error(`internal: unhandled model type ${JSON.stringify(unhandled)}`);
+    }
   }
-  const kernel = { name: 'design', value: v.design as number, at: at('design') };
-  if (!checkArraySize(cx.r, `\`${name}\`'s design x design kernel matrix has ${v.design}^2`, (v.design as number) ** 2, kernel, 2)) return undefined;
-  return { ...base, type: 'ntk', depth: v.depth, samples: v.samples, tau: v.tau, lr: v.lr, design: v.design, t_range, seed: cx.seedFor(name) };
 }
 
 export function tMinBelowT(cx: LowerContext, tMin: number | undefined, f: IrForward, at: Spanned): boolean {
