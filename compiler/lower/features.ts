@@ -31,7 +31,14 @@ function featureTree(cx: LowerContext, e: Expr): IrFeatureTree | undefined {
       const f = cx.ev.ref(e, 'features', undefined, '');
       return f && typeof f === 'object' && f.kind === 'features' ? f.tree : undefined;
     }
-    default: {
+    case 'number':
+    case 'string':
+    case 'bool':
+    case 'call':
+    case 'list':
+    case 'unary':
+    case 'range':
+    case 'error': {
       const c = cx.builtinCall(e, 'features');
       if (!c) return undefined;
       const { v, ok } = cx.evaluate(c.call, c.spec);
@@ -39,6 +46,10 @@ function featureTree(cx: LowerContext, e: Expr): IrFeatureTree | undefined {
       // The features built-ins of the signature table are exactly the descriptors' bases.
       const basis = c.spec.name as IrBasisKind;
       return { op: 'basis', basis, ...FEATURE_MAPS[basis].lower(v) };
+    }
+    default: {
+      const unhandled: never = e;
+      throw new Error(`internal: unhandled expression ${JSON.stringify(unhandled)}`);
     }
   }
 }

@@ -10,7 +10,7 @@
 // on the argument that sets its size. Arrays beyond what a typed array can index are the
 // checker's GTV0410, before the linter runs.
 import { LINT } from '../../codes/lint.js';
-import type { IrNode } from '../../ir/types.js';
+import type { IrModel, IrNode } from '../../ir/types.js';
 import { samplerOf } from '../../../stdlib/builtins/samplers.js';
 import { nodeNamed } from '../geometry.js';
 import type { SourceLookup } from '../lookup.js';
@@ -77,17 +77,7 @@ function spanOf(src: SourceLookup, p: Piece) {
 function estimate(n: IrNode, F: (model: string) => number, dimOf: (data: string) => number, pieces: Piece[]): [number, number, string] {
   switch (n.kind) {
     case 'model':
-      if (n.type === 'linear') {
-        const f = F(n.name);
-        pieces.push({ bytes: f * f * F64, what: `\`${n.name}\`'s ${f} x ${f} Gram matrix`, decl: n.name, args: ['features'] });
-        return [f * F64, (2 * f * f + n.samples * f) * F64, `\`${n.name}\`'s ${f} x ${f} Gram matrix and ${n.samples} x ${f} design`];
-      }
-      // kernel, eigenvectors, its copy, the filter's divided differences and the design influence [N, N, D]
-      if (n.type === 'ntk') {
-        pieces.push({ bytes: n.design * n.design * F64, what: `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrix`, decl: n.name, args: ['design'] });
-        return [n.design * F64, (4 + dimOf(n.data)) * n.design * n.design * F64, `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrices`];
-      }
-      return [0, 0, ''];
+      return modelMemory(n, F, dimOf, pieces);
     case 'sample': {
       const dim = dimOf(n.data);
       const hist = dim <= 2 ? n.histogram.bins ** dim * F64 : 0;
@@ -114,6 +104,27 @@ function estimate(n: IrNode, F: (model: string) => number, dimOf: (data: string)
     default: {
       const unhandled: never = n;
       throw new Error(`internal: unhandled node ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
+
+function modelMemory(n: IrModel, F: (model: string) => number, dimOf: (data: string) => number, pieces: Piece[]): [number, number, string] {
+  switch (n.type) {
+    case 'linear': {
+      const f = F(n.name);
+      pieces.push({ bytes: f * f * F64, what: `\`${n.name}\`'s ${f} x ${f} Gram matrix`, decl: n.name, args: ['features'] });
+      return [f * F64, (2 * f * f + n.samples * f) * F64, `\`${n.name}\`'s ${f} x ${f} Gram matrix and ${n.samples} x ${f} design`];
+    }
+    case 'ntk':
+      // kernel, eigenvectors, its copy, the filter's divided differences and the design influence [N, N, D]
+      pieces.push({ bytes: n.design * n.design * F64, what: `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrix`, decl: n.name, args: ['design'] });
+      return [n.design * F64, (4 + dimOf(n.data)) * n.design * n.design * F64, `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrices`];
+    case 'true':
+    case 'naive':
+      return [0, 0, ''];
+    default: {
+      const unhandled: never = n;
+      throw new Error(`internal: unhandled model ${JSON.stringify(unhandled)}`);
     }
   }
 }
