@@ -14,13 +14,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type { IrFeatureTree, IrMap } from '../compiler/ir/types.js';
-import type { KernelContext, NodeValue } from '../runtime/kernels/types.js';
+import type { NodeContext, NodeValue } from '../runtime/nodes/types.js';
 import { makeSchedule } from '../runtime/schedule.js';
 import { deriveSeed } from '../runtime/rng.js';
 import { makeLinearState, type LinearNode } from '../runtime/models/linear-kernel.js';
 import { population } from '../runtime/vkernel/population.js';
 import { drawOmegaWeights, omegaField } from '../runtime/vkernel/omega.js';
-import { vkernelMapKernel } from '../runtime/vkernel/maps.js';
+import { runVkernelMap } from '../runtime/vkernel/maps.js';
 import { whiteIntensity } from '../runtime/vkernel/white.js';
 import { stepTimes } from './vkernel-steps.js';
 
@@ -89,12 +89,12 @@ for (const c of cells) {
   out[`${c.name} W[7]`] = Array.from(Ws[7]);
   if (c.dim !== 2) continue;
   const model = { kind: 'model', type: 'linear', data, schedule: vp, extra: st } as unknown as NodeValue;
-  const ctx = { values: new Map([['lin', model]]) } as unknown as KernelContext;
+  const ctx = { values: new Map([['lin', model]]) } as unknown as NodeContext;
   const axes = [{ lo: -1.5, hi: 1.5, n: 48 }, { lo: -1.5, hi: 1.5, n: 48 }];
   const base = { kind: 'map', name: 'v', data: 'd', forward: 'f', model: 'lin', grid: { axes }, t: [0.1], ref: null, mc_samples: MC, seed: 9 };
   for (const [quantity, ref] of [['vkernel', null], ['vkernel_time_correlation', { x: [1, 0], t: 0.2 }]] as const) {
     const node = { ...base, quantity, ref } as IrMap;
-    const res = (await measure(`${c.name} ${quantity} map 48 x 48, 1 time, mc_samples ${MC}`, () => vkernelMapKernel(node, ctx))).result;
+    const res = (await measure(`${c.name} ${quantity} map 48 x 48, 1 time, mc_samples ${MC}`, () => runVkernelMap(node, ctx))).result;
     out[`${quantity} V`] = Array.from(res.arrays.V.data as Float64Array);
     out[`${quantity} V_se`] = Array.from(res.arrays.V_se.data as Float64Array);
   }

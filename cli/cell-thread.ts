@@ -84,6 +84,10 @@ port.on('message', (msg: Request) => {
       case 'execute':
         if (doc?.id !== msg.docId) throw new Error('internal: cell sent for another study');
         return execute(msg.id, msg.cell, msg.memoryBudget);
+      default: {
+        const unhandled: never = msg;
+        throw new Error(`internal: unhandled message ${JSON.stringify(unhandled)}`);
+      }
     }
   };
   run().catch((e: unknown) => send({ type: 'error', id: 'id' in msg ? msg.id : -1, error: errorOf(e) }));

@@ -67,6 +67,10 @@ export function completionScript(shell: Shell, commands: readonly Command[]): st
       return zshScript(specs);
     case 'fish':
       return fishScript(specs);
+    default: {
+      const unhandled: never = shell;
+      throw new Error(`internal: unhandled shell ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 

@@ -78,8 +78,14 @@ export class Evaluator {
         const d = this.scope.defs.get(e.name);
         return d ? `the ${kindNoun(d.kind)} \`${e.name}\`` : `\`${e.name}\``;
       }
-      default:
+      case 'binary':
+      case 'unary':
+      case 'error':
         return 'an expression';
+      default: {
+        const unhandled: never = e;
+        throw new Error(`internal: unhandled expression ${JSON.stringify(unhandled)}`);
+      }
     }
   }
 
@@ -164,8 +170,11 @@ export class Evaluator {
             return a / b;
           case '^':
             return a ** b;
+          default: {
+            const unhandled: never = e;
+            throw new Error(`internal: unhandled operator ${JSON.stringify(unhandled)}`);
+          }
         }
-        return undefined;
       }
       case 'name':
         return this.nameValue(e, what);
@@ -178,6 +187,10 @@ export class Evaluator {
       case 'list':
       case 'range':
         return this.mismatch(what, e);
+      default: {
+        const unhandled: never = e;
+        throw new Error(`internal: unhandled expression ${JSON.stringify(unhandled)}`);
+      }
     }
   }
 
@@ -418,8 +431,17 @@ export class Evaluator {
         }
         break;
       }
-      default:
-        break; // anything else must be a constant number, checked below
+      case 'number':
+      case 'string':
+      case 'bool':
+      case 'list':
+      case 'range':
+      case 'error':
+        break;
+      default: {
+        const unhandled: never = e;
+        throw new Error(`internal: unhandled expression ${JSON.stringify(unhandled)}`);
+      }
     }
     const v = this.number(e, false, 'a number or an expression of t');
     return v === undefined ? undefined : { op: 'const', value: v };
@@ -521,8 +543,16 @@ function isArithmetic(e: Expr): boolean {
       return isArithmetic(e.left) && isArithmetic(e.right);
     case 'call':
       return lookupBuiltin('function', e.callee.name) !== undefined && e.args.every((a) => isArithmetic(a.value));
-    default:
+    case 'string':
+    case 'bool':
+    case 'list':
+    case 'range':
+    case 'error':
       return false;
+    default: {
+      const unhandled: never = e;
+      throw new Error(`internal: unhandled expression ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 
@@ -538,8 +568,17 @@ export function mentionsT(e: Expr): boolean {
       return mentionsT(e.left) || mentionsT(e.right);
     case 'call':
       return e.args.some((a) => mentionsT(a.value));
-    default:
+    case 'number':
+    case 'string':
+    case 'bool':
+    case 'list':
+    case 'range':
+    case 'error':
       return false;
+    default: {
+      const unhandled: never = e;
+      throw new Error(`internal: unhandled expression ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 

@@ -31,8 +31,18 @@ export function children(node: Node): Node[] {
       return [node.from, node.to];
     case 'paren':
       return [node.inner];
-    default:
+    case 'ident':
+    case 'comment':
+    case 'number':
+    case 'string':
+    case 'bool':
+    case 'name':
+    case 'error':
       return [];
+    default: {
+      const unhandled: never = node;
+      throw new Error(`internal: unhandled node ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 
@@ -49,7 +59,24 @@ export function nameChild(node: Node): Node | undefined {
       return node.name ?? undefined;
     case 'call':
       return node.callee;
-    default:
+    case 'ident':
+    case 'comment':
+    case 'number':
+    case 'string':
+    case 'bool':
+    case 'name':
+    case 'list':
+    case 'binary':
+    case 'unary':
+    case 'range':
+    case 'paren':
+    case 'error':
+    case 'import':
+    case 'file':
       return undefined;
+    default: {
+      const unhandled: never = node;
+      throw new Error(`internal: unhandled node ${JSON.stringify(unhandled)}`);
+    }
   }
 }

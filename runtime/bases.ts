@@ -23,11 +23,9 @@
 // one (callers choose tau). Fourier rows cost 1 sin + 1 cos (angle-addition recurrences; error
 // grows like k * 1e-16).
 
-import type { IrAxisName, IrFeatureTree } from '../compiler/ir/types.js';
+import type { IrAxisName, IrBasis, IrBasisKind, IrFeatureTree } from '../compiler/ir/types.js';
 import { deriveSeed, normals, uniforms } from './rng.js';
 
-export type IrBasis = Extract<IrFeatureTree, { op: 'basis' }>;
-export type IrBasisKind = IrBasis['basis'];
 
 /** Coordinate read by an axis: 0.. for x, y, z; -1 for t. */
 export const AXIS_INDEX: Record<IrAxisName, number> = { x: 0, y: 1, z: 2, t: -1 };

@@ -6,20 +6,20 @@ import type { IrCell, IrDocument, IrNode } from '../compiler/ir/types.js';
 import { validateIr } from '../compiler/ir/validate.js';
 import type { CellResult, ExecuteOptions } from './results.js';
 import { selectBackend } from './backend.js';
-import { KERNELS, kernelKey } from './kernels/index.js';
-import type { KernelContext, NodeValue } from './kernels/types.js';
+import { implementationOf } from './nodes/index.js';
+import type { NodeContext, NodeValue } from './nodes/types.js';
 import { MemoryLimitError, RuntimeError, RuntimeInterrupted } from './errors.js';
 import { defaultBudget } from './memory.js';
 
 export type RunOptions = ExecuteOptions & { backend?: string };
 
 /**
- * executeCell(doc, cell, opts?: ExecuteOptions & { backend?: string }): Promise<CellResult>
  * 1. selects the tfjs backend (backend.ts; opts.backend forces one),
  * 2. validates the document (compiler/ir/validate.ts: JSON Schema and finiteness; plus the
- *    runtime's own checks: references point to earlier nodes of the right kind, a kernel
- *    exists for every node) and throws RuntimeError listing every problem before anything runs,
- * 3. runs the nodes in order through the kernel table (kernels/index.ts), each inside its
+ *    runtime's own check that references point to earlier nodes of the right kind; that every
+ *    node has an implementation is a compile-time fact of nodes/index.ts) and throws
+ *    RuntimeError listing every problem before anything runs,
+ * 3. runs the nodes in order through the implementation table (nodes/index.ts), each inside its
  *    own tfjs scope so no tensor outlives its node unless a value keeps it (and then the
  *    value's dispose() frees it at the end of the cell),
  * 4. returns plain arrays and scalars per node, timings and the backend name.
@@ -30,7 +30,7 @@ export async function executeCell(doc: IrDocument, cell: IrCell, opts: RunOption
   if (problems.length > 0) throw new RuntimeError(`invalid IR for cell '${cell.id}':\n  ${problems.join('\n  ')}`);
 
   const values = new Map<string, NodeValue>();
-  const ctx: KernelContext = {
+  const ctx: NodeContext = {
     doc,
     cell,
     values,
@@ -48,7 +48,7 @@ export async function executeCell(doc: IrDocument, cell: IrCell, opts: RunOption
       const start = performance.now();
       tf.engine().startScope();
       try {
-        const out = await KERNELS[kernelKey(node)](node, ctx);
+        const out = await implementationOf(node)(node, ctx);
         values.set(node.name, out.value);
         result.nodes[node.name] = out.result;
       } catch (e) {
@@ -93,12 +93,14 @@ function schemaProblems(doc: IrDocument): string[] {
     .map((d) => d.message);
 }
 
-const REFS: Record<string, (n: IrNode) => [string, IrNode['kind'] | 'sample-or-true' | 'model-or-true'][]> = {
+type RefKind = IrNode['kind'] | 'sample-or-true' | 'model-or-true';
+
+/** The names each node kind refers to, and the kind each must have. */
+const REFS: { [K in IrNode['kind']]: (n: Extract<IrNode, { kind: K }>) => [string, RefKind][] } = {
   data: () => [],
   forward: () => [],
   features: () => [],
-  model: (n) => {
-    const m = n as Extract<IrNode, { kind: 'model' }>;
+  model: (m) => {
     const refs: [string, IrNode['kind']][] = [
       [m.data, 'data'],
       [m.forward, 'forward'],
@@ -106,16 +108,14 @@ const REFS: Record<string, (n: IrNode) => [string, IrNode['kind'] | 'sample-or-t
     if (m.type === 'linear') refs.push([m.features, 'features']);
     return refs;
   },
-  sample: (n) => {
-    const s = n as Extract<IrNode, { kind: 'sample' }>;
+  sample: (s) => {
     return [
       [s.data, 'data'],
       [s.forward, 'forward'],
       [s.model, 'model-or-true'],
     ];
   },
-  map: (n) => {
-    const m = n as Extract<IrNode, { kind: 'map' }>;
+  map: (m) => {
     const refs: [string, IrNode['kind']][] = [
       [m.data, 'data'],
       [m.forward, 'forward'],
@@ -123,8 +123,7 @@ const REFS: Record<string, (n: IrNode) => [string, IrNode['kind'] | 'sample-or-t
     if (m.model !== null) refs.push([m.model, 'model']);
     return refs;
   },
-  metric: (n) => {
-    const m = n as Extract<IrNode, { kind: 'metric' }>;
+  metric: (m) => {
     const refs: [string, IrNode['kind'] | 'sample-or-true'][] = [
       [m.of, 'sample'],
       [m.data, 'data'],
@@ -135,14 +134,17 @@ const REFS: Record<string, (n: IrNode) => [string, IrNode['kind'] | 'sample-or-t
   },
 };
 
-/** Every reference names an EARLIER node of the expected kind, and every node has a kernel. */
+function refsOf(node: IrNode): [string, RefKind][] {
+  // The key is the node's own kind, so the parameter type matches.
+  return (REFS[node.kind] as (n: IrNode) => [string, RefKind][])(node);
+}
+
+/** Every reference names an EARLIER node of the expected kind. */
 function referenceProblems(cell: IrCell): string[] {
   const seen = new Map<string, IrNode['kind']>();
   const problems: string[] = [];
   for (const node of cell.nodes) {
-    const key = kernelKey(node);
-    if (!KERNELS[key]) problems.push(`node '${node.name}': no kernel for ${key}`);
-    for (const [ref, kind] of REFS[node.kind](node)) {
+    for (const [ref, kind] of refsOf(node)) {
       if ((kind === 'model-or-true' && ref === 'true') || (kind === 'sample-or-true' && ref === 'true_density')) continue;
       const want = kind === 'model-or-true' ? 'model' : kind === 'sample-or-true' ? 'sample' : kind;
       const got = seen.get(ref);

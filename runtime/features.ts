@@ -4,8 +4,8 @@
 //
 // The bases themselves (conventions, rows): bases.ts.
 
-import type { IrFeatureTree } from '../compiler/ir/types.js';
-import { AXIS_INDEX, BASES, isTimeBasis, productLeaves, type IrBasis } from './bases.js';
+import type { IrBasis, IrFeatureTree } from '../compiler/ir/types.js';
+import { AXIS_INDEX, BASES, isTimeBasis, productLeaves } from './bases.js';
 
 /** Factor.evaluate(x, n, out) fills out [n, size] with the factor at the n points. */
 export interface Factor {

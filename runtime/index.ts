@@ -6,7 +6,7 @@ export { selectBackend, BACKEND_NAMES } from './backend.js';
 export { RuntimeError, NonFiniteError, MemoryLimitError, RuntimeInterrupted } from './errors.js';
 export { defaultBudget, formatBytes } from './memory.js';
 export * from './light.js';
-export { KERNELS, kernelKey } from './kernels/index.js';
+export { NODES, implementationOf, type NodeTable } from './nodes/index.js';
 export { timeGrid } from './timegrid.js';
 export { posterior, type PointSet, type PosteriorField } from './posterior.js';
 export { histogram } from './histogram.js';

@@ -100,6 +100,10 @@ function processScalars(node: IrForward): Scalars {
         s2: (t) => s(t)[0],
       };
     }
+    default: {
+      const unhandled: never = node;
+      throw new Error(`internal: unhandled process ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 
@@ -146,7 +150,11 @@ export function evalDual(e: IrTimeExpr, t: number): [number, number] {
       const [v, d] = evalDual(e.args[0], t);
       return [Math.cos(v), -Math.sin(v) * d];
     }
-    default: {
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'div':
+    case 'pow': {
       const [u, du] = evalDual(e.args[0], t);
       const [v, dv] = evalDual(e.args[1], t);
       switch (e.op) {
@@ -164,7 +172,15 @@ export function evalDual(e: IrTimeExpr, t: number): [number, number] {
           const logTerm = dv === 0 ? 0 : r * Math.log(u) * dv;
           return [r, v * Math.pow(u, v - 1) * du + logTerm];
         }
+        default: {
+          const unhandled: never = e;
+          throw new Error(`internal: unhandled time operator ${JSON.stringify(unhandled)}`);
+        }
       }
+    }
+    default: {
+      const unhandled: never = e;
+      throw new Error(`internal: unhandled time operator ${JSON.stringify(unhandled)}`);
     }
   }
 }

@@ -1,74 +1,28 @@
 // The signature table of every built-in, by (kind, name). Adding a built-in starts here: the
 // checker binds arguments against these parameters, the lowering fills defaults from them, and
-// the docs and the language server show their one-line docs.
+// the docs and the language server show their one-line docs. Feature bases, samplers and metrics
+// have entries keyed by the IR's unions (samplers and bases also carry their lowering, lint, --scale
+// and memory estimate), so they live in descriptor tables in stdlib/builtins/ and are listed here.
 import type { BuiltinKind, BuiltinSpec, ParamSpec } from './types.js';
+import {
+  positive,
+  nonNegative,
+  seedRange,
+  dataRef,
+  forwardRef,
+  T,
+  tMinModel,
+  modelArg,
+  gridArg,
+  timesArg,
+  mcSamples,
+} from './params.js';
+import { FEATURE_MAPS } from './builtins/features.js';
+import { SAMPLERS } from './builtins/samplers.js';
+import { METRICS } from './builtins/metrics.js';
 
 export type { BuiltinKind, BuiltinSpec, ParamSpec, ParamType, DefaultSpec, ValueRange, RefKind } from './types.js';
 export { BUILTIN_KINDS } from './types.js';
-
-const positive = { min: 0, minExclusive: true } as const;
-const nonNegative = { min: 0 } as const;
-/** Seeds are unsigned 32-bit integers (what the PRNGs take). */
-const seedRange = { min: 0, max: 4294967295 } as const;
-
-// ---- shared parameter groups ---------------------------------------------------------------
-
-const dataRef: ParamSpec = {
-  name: 'data',
-  type: 'data',
-  namedOnly: true,
-  optional: true,
-  doc: 'Training data; required only when the study declares more than one data set.',
-};
-const forwardRef: ParamSpec = {
-  name: 'forward',
-  type: 'forward',
-  namedOnly: true,
-  optional: true,
-  doc: 'Forward process; required only when the study declares more than one.',
-};
-const T: ParamSpec = { name: 'T', type: 'number', range: positive, default: { value: 1 }, doc: 'Final diffusion time.' };
-const tMinModel: ParamSpec = {
-  name: 't_min',
-  type: 'number',
-  range: positive,
-  default: { setting: 't_min' },
-  doc: 'Smallest training time: training times are drawn from U(t_min, T).',
-};
-const histogram: ParamSpec[] = [
-  { name: 'bins', type: 'count', default: { value: 200 }, doc: 'Histogram bins per data axis.' },
-  {
-    name: 'range',
-    type: 'intervals',
-    default: { computed: 'the data bounding box padded by max(0.5, a quarter of its extent) per axis' },
-    doc: 'Histogram range: one interval for every axis, or a list with one interval per axis.',
-  },
-];
-const sampling: ParamSpec[] = [
-  { name: 'draws', type: 'count', default: { value: 10000 }, doc: 'Samples drawn per model (per ensemble member).' },
-  { name: 'steps', type: 'count', default: { setting: 'steps' }, doc: 'Integration steps from T down to t_min.' },
-  { name: 't_min', type: 'number', range: positive, default: { setting: 't_min' }, doc: 'Time at which sampling stops (the cutoff epsilon).' },
-  { name: 'solver', type: 'enum', values: ['euler', 'heun'], default: { value: 'euler' }, doc: 'Integration scheme.' },
-  { name: 'spacing', type: 'enum', values: ['uniform', 'karras'], default: { value: 'uniform' }, doc: 'Time grid: uniform, or Karras with exponent rho.' },
-  { name: 'rho', type: 'number', range: positive, default: { value: 7 }, doc: 'Exponent of the Karras time grid.' },
-  ...histogram,
-  dataRef,
-  forwardRef,
-];
-const modelArg: ParamSpec = { name: 'model', type: 'model', doc: 'The model whose score is integrated (`true` for the exact score).' };
-const gridArg: ParamSpec = { name: 'grid', type: 'grid', doc: 'Evaluation grid: interval(...) in 1D, square(...) in 2D, box(...) in any dimension.' };
-const timesArg: ParamSpec = { name: 't', type: 'numbers', doc: 'Diffusion times at which the field is evaluated (each in (0, T]).' };
-const mcSamples: ParamSpec = { name: 'mc_samples', type: 'count', default: { value: 10000 }, doc: 'Monte-Carlo samples for population averages.' };
-const featureCommon = (what: string): ParamSpec[] => [
-  { name: 'axis', type: 'axis', doc: 'The axis the features depend on: x, y, z (data coordinates) or t (time).' },
-  { name: 'n', type: 'count', doc: `Number of ${what}.` },
-  { name: 'over', type: 'interval', doc: 'The range the features cover, `lo .. hi`.' },
-];
-const metricOf: ParamSpec = { name: 'of', type: 'sample', doc: 'The sample set measured.' };
-const metricHistogram: ParamSpec[] = [
-  { name: 'bins', type: 'count', default: { computed: "the measured sample's bins" }, doc: 'Histogram bins per data axis.' },
-  { name: 'range', type: 'intervals', default: { computed: "the measured sample's range" }, doc: 'Histogram range per data axis.' },
-];
 
 const map = (name: string, doc: string, extra: ParamSpec[] = []): BuiltinSpec => ({
   kind: 'map',
@@ -282,39 +236,7 @@ export const BUILTINS: readonly BuiltinSpec[] = [
   },
 
   // features
-  {
-    kind: 'features',
-    name: 'gauss',
-    doc: 'Gaussian bumps (normalized pdfs) with centres evenly spaced over a range.',
-    params: [
-      ...featureCommon('bumps'),
-      { name: 'width', type: 'number', range: positive, default: { computed: 'half the centre spacing' }, doc: 'Standard deviation of every bump.' },
-    ],
-  },
-  {
-    kind: 'features',
-    name: 'fourier',
-    doc: 'Deterministic Fourier features [1, cos(2 pi k u/L), sin(2 pi k u/L)] over a range of length L.',
-    params: featureCommon('features'),
-  },
-  {
-    kind: 'features',
-    name: 'poly',
-    doc: 'Monomials u^0 .. u^(n-1).',
-    params: featureCommon('monomials'),
-  },
-  {
-    kind: 'features',
-    name: 'rff',
-    doc: 'Random Fourier features sqrt(2/n) cos(w.u + b), w ~ N(0, 1/width^2), over one or more axes.',
-    params: [
-      { name: 'axis', type: 'axes', doc: 'An axis or a list of axes, e.g. [x, y].' },
-      { name: 'n', type: 'count', doc: 'Number of features.' },
-      { name: 'width', type: 'number', range: positive, default: { value: 1 }, doc: 'Length scale.' },
-      { name: 'seed', type: 'integer', range: seedRange, default: { setting: 'seed' }, doc: 'Seed of the random frequencies.' },
-      { name: 'over', type: 'interval', default: { computed: '-1 .. 1' }, doc: 'Range of the inputs (documentation and plotting).' },
-    ],
-  },
+  ...Object.values(FEATURE_MAPS).map((d) => d.spec),
 
   // models (`true` is written as the literal and needs no entry)
   {
@@ -360,55 +282,7 @@ export const BUILTINS: readonly BuiltinSpec[] = [
   },
 
   // samples
-  {
-    kind: 'sample',
-    name: 'pf_ode',
-    doc: 'Samples from integrating the probability-flow ODE with a model score (or the exact one).',
-    params: [
-      modelArg,
-      ...sampling,
-      {
-        name: 'compat_grid_lookup',
-        type: 'grid',
-        optional: true,
-        doc: 'Reference-code quirk: look the denoiser up on this 1D grid (right neighbour) per axis.',
-      },
-    ],
-  },
-  {
-    kind: 'sample',
-    name: 'naive',
-    doc: 'Samples of the naive estimator: posterior resampling at every step, or its SDE form.',
-    params: [
-      modelArg,
-      { name: 'form', type: 'enum', values: ['resample', 'sde'], default: { value: 'resample' }, doc: 'Resampling scheme or Euler-Maruyama SDE.' },
-      ...sampling,
-    ],
-  },
-  {
-    kind: 'sample',
-    name: 'ensemble',
-    doc: 'Train `members` models on fresh denoising samples and integrate each.',
-    params: [modelArg, { name: 'members', type: 'count', default: { value: 100 }, doc: 'Number of trained models.' }, ...sampling],
-  },
-  {
-    kind: 'sample',
-    name: 'effective_sde',
-    doc: "Samples from the V-kernel theory's effective SDE for the typical learned distribution.",
-    params: [
-      modelArg,
-      {
-        name: 'variant',
-        type: 'enum',
-        values: ['gaussian_field', 'white_noise'],
-        default: { value: 'gaussian_field' },
-        doc: 'Gaussian-field sampling (exact under the Gaussian approximation) or white noise (linear models only).',
-      },
-      { name: 'members', type: 'count', default: { value: 100 }, doc: 'Virtual models drawn (Gaussian field).' },
-      { ...mcSamples, doc: "Monte-Carlo samples for population averages (NTK models use the model's `design` instead)." },
-      ...sampling,
-    ],
-  },
+  ...Object.values(SAMPLERS).map((d) => d.spec),
 
   // maps
   map('posterior_weights', 'Posterior weights w_m(x, t) of every training point.'),
@@ -423,60 +297,7 @@ export const BUILTINS: readonly BuiltinSpec[] = [
   modelMap('score_error', 'Learned minus exact score, averaged over trained models.'),
 
   // metrics
-  {
-    kind: 'metric',
-    name: 'memorized_fraction',
-    doc: 'Fraction of samples within `radius` of a training point.',
-    params: [metricOf, { name: 'radius', type: 'number', range: positive, default: { value: 0.1 }, doc: 'Distance counted as memorized.' }],
-  },
-  {
-    kind: 'metric',
-    name: 'gap_mass',
-    doc: 'Fraction of samples farther than `radius` from every training point.',
-    params: [metricOf, { name: 'radius', type: 'number', range: positive, default: { value: 0.1 }, doc: 'Distance beyond which a sample is in a gap.' }],
-  },
-  {
-    kind: 'metric',
-    name: 'nearest_distance',
-    doc: 'Histogram of the distance from each sample to its nearest training point.',
-    params: [metricOf, ...metricHistogram],
-  },
-  {
-    kind: 'metric',
-    name: 'total_variation',
-    doc: 'Total-variation distance between two sample histograms, or against the true density.',
-    params: [
-      metricOf,
-      { name: 'against', type: 'sample', acceptsTrueDensity: true, doc: 'A second sample set, or `true_density` (p(x | t_min)).' },
-      ...metricHistogram,
-    ],
-  },
-  {
-    kind: 'metric',
-    name: 'kl',
-    doc: 'KL divergence of a sample histogram from a second one or from the true density.',
-    params: [
-      metricOf,
-      { name: 'against', type: 'sample', acceptsTrueDensity: true, default: { value: 'true_density' }, doc: 'A second sample set, or `true_density`.' },
-      ...metricHistogram,
-    ],
-  },
-  {
-    kind: 'metric',
-    name: 'mmd',
-    doc: 'Maximum mean discrepancy (Gaussian kernel) between two sample sets.',
-    params: [
-      metricOf,
-      { name: 'against', type: 'sample', doc: 'The second sample set.' },
-      { name: 'bandwidth', type: 'number', range: positive, default: { value: 0.1 }, doc: 'Kernel bandwidth.' },
-    ],
-  },
-  {
-    kind: 'metric',
-    name: 'effective_dimension',
-    doc: 'Participation-ratio dimension of the sample covariance.',
-    params: [metricOf],
-  },
+  ...Object.values(METRICS).map((d) => d.spec),
 
   // plots
   {

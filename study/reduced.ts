@@ -4,6 +4,7 @@
 // noisier, not broken; the standard errors (se_over) say by how much.
 import type { IrDocument, IrNode } from '../compiler/ir/types.js';
 import type { ScaledCount } from './scale.js';
+import { samplerOf } from '../stdlib/builtins/samplers.js';
 
 export interface Reduced {
   /** Nodes whose counts were scaled down, and the metrics of them. */
@@ -14,7 +15,8 @@ export interface Reduced {
 
 function counts(node: IrNode): string {
   if (node.kind === 'sample') {
-    const members = node.method === 'ensemble' || (node.method === 'effective_sde' && node.variant === 'gaussian_field') ? `${node.members} members x ` : '';
+    const pooled = samplerOf(node).pooledMembers(node);
+    const members = pooled !== undefined ? `${pooled} members x ` : '';
     return `${node.name} ${members}${node.draws} draws`;
   }
   return `${node.name} ${node.kind === 'map' ? `${node.mc_samples} Monte-Carlo samples` : ''}`.trim();

@@ -1,6 +1,7 @@
 // `--scale F`: run a study at reduced (or increased) statistics. Every Monte-Carlo count (draws
 // per model, ensemble / virtual members, mc_samples of samplers and maps) is multiplied by F and
-// rounded, never below 1. Training-set sizes (P), feature counts and grids are left alone: they
+// rounded, never below 1; which counts of a sampler are Monte-Carlo counts its descriptor says
+// (stdlib/builtins/samplers.ts, `scaled`). Training-set sizes (P), feature counts and grids are left alone: they
 // define the experiment, not its statistical precision.
 // Two counts have a higher floor, because below it the result is wrong rather than noisy:
 // - members: an ensemble's mean and quartile band are taken across members, and per-member
@@ -11,11 +12,12 @@
 //   at 100 points the theory put 55-80% of its mass at the centre, at 1000 it matched the trained
 //   ensembles' pattern). At least MIN_MC_SAMPLES (or all of them).
 import type { IrDocument, IrNode } from '../compiler/ir/types.js';
+import { samplerOf, type ScaledCountField } from '../stdlib/builtins/samplers.js';
 
 export interface ScaledCount {
   cell: string;
   node: string;
-  field: 'draws' | 'members' | 'mc_samples';
+  field: 'draws' | ScaledCountField;
   from: number;
   to: number;
 }
@@ -39,13 +41,9 @@ function scaleNode(node: IrNode, factor: number, record: (field: ScaledCount['fi
     return to;
   };
   if (node.kind === 'sample') {
-    const out = { ...node, draws: scaled('draws', node.draws) };
-    if (out.method === 'ensemble') out.members = scaled('members', out.members);
-    if (out.method === 'effective_sde') {
-      out.members = scaled('members', out.members);
-      out.mc_samples = scaled('mc_samples', out.mc_samples);
-    }
-    return out;
+    const out: Record<string, unknown> = { ...node, draws: scaled('draws', node.draws) };
+    for (const field of samplerOf(node).scaled) out[field] = scaled(field, (node as Record<typeof field, number>)[field]);
+    return out as IrNode;
   }
   if (node.kind === 'map') return { ...node, mc_samples: scaled('mc_samples', node.mc_samples) };
   return node;

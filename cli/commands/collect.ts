@@ -76,6 +76,10 @@ export async function collectRun(runDir: string, plan: Plan, quiet: boolean, for
     case 'complete':
       io.stdout(`${outcome.runDir}\n`);
       return EXIT_OK;
+    default: {
+      const unhandled: never = outcome;
+      throw new Error(`internal: unhandled outcome ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 

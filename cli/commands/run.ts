@@ -234,6 +234,10 @@ export const runCommand: Command = {
       case 'complete':
         io.stdout(`${outcome.runDir}\n`);
         return EXIT_OK;
+      default: {
+        const unhandled: never = outcome;
+        throw new Error(`internal: unhandled outcome ${JSON.stringify(unhandled)}`);
+      }
     }
   },
 };

@@ -53,5 +53,9 @@ export function canonical(e: Expr): string {
       return `(${canonical(e.inner)})`;
     case 'error':
       return '?';
+    default: {
+      const unhandled: never = e;
+      throw new Error(`internal: unhandled expression ${JSON.stringify(unhandled)}`);
+    }
   }
 }

@@ -5,38 +5,70 @@
 // data sets materialized as point lists), so the runtime never evaluates user expressions and
 // never reads user files. Nodes refer to each other by name within their cell. Key order and
 // number formatting are fixed by the serializer (compiler/ir/serialize.ts), so `gtv ir` output
-// is byte-stable and diffable. compiler/ir/schema.json is the JSON Schema of this file; it is
-// checked with ajv at the compiler output and again at the runtime input.
+// is byte-stable and diffable. compiler/ir/schema.json, the JSON Schema checked with ajv at the
+// compiler output and again at the runtime input, is generated from this file (`npm run schema`;
+// test/compiler/schema.test.ts fails when it is stale).
 
 export const IR_VERSION = 1;
+
+// The TSDoc tags @minLength, @minimum, @exclusiveMinimum, @minItems, @maxItems and @asType carry
+// the constraints TypeScript cannot express into the generated schema.
+
+/**
+ * A name (of a study, node, axis, cell or file): never empty.
+ * @minLength 1
+ */
+export type IrName = string;
+
+/**
+ * A count: a whole number >= 1.
+ * @asType integer
+ * @minimum 1
+ */
+export type IrCount = number;
+
+/**
+ * A whole number >= 0: seeds (unsigned 32-bit), positions, counts that may be unused (0).
+ * @asType integer
+ * @minimum 0
+ */
+export type IrUint = number;
+
+/**
+ * A number > 0.
+ * @exclusiveMinimum 0
+ */
+export type IrPositive = number;
 
 export interface IrDocument {
   ir_version: 1;
   /** Name of the study block. */
-  study: string;
+  study: IrName;
   /** Source path relative to the working directory, '/'-separated (never absolute). */
-  source: string;
+  source: IrName;
   /** The study seed (setting `seed`, default 0). */
-  seed: number;
+  seed: IrUint;
   /** Sweep axes in declaration order. Empty for a study without sweeps (one cell). */
   axes: IrAxis[];
+  /** @minItems 1 */
   cells: IrCell[];
   plots: IrPlot[];
 }
 
 export interface IrAxis {
-  name: string;
+  name: IrName;
+  /** @minItems 1 */
   values: number[];
 }
 
 export interface IrCell {
   /** Stable id derived from the axis values, e.g. `eps=0.0001,P=64`; `main` without sweeps. */
-  id: string;
+  id: IrName;
   /** Row-major position in the grid of axes (last axis fastest). */
-  index: number;
+  index: IrUint;
   values: Record<string, number>;
   /** Derived from the study seed and the cell id; node seeds derive from it. */
-  seed: number;
+  seed: IrUint;
   /** In dependency order: every reference points to an earlier node. */
   nodes: IrNode[];
 }
@@ -54,9 +86,12 @@ export type IrNode =
 
 export interface IrData {
   kind: 'data';
-  name: string;
-  dim: number;
-  /** M points of length dim. */
+  name: IrName;
+  dim: IrCount;
+  /**
+   * M points of length dim.
+   * @minItems 1
+   */
   points: number[][];
   /** M weights summing to 1 (duplicates and explicit weights folded in). */
   weights: number[];
@@ -71,7 +106,7 @@ export type IrTimeExpr =
   | { op: 'add' | 'sub' | 'mul' | 'div' | 'pow'; args: [IrTimeExpr, IrTimeExpr] }
   | { op: 'neg' | 'sqrt' | 'exp' | 'log' | 'sin' | 'cos'; args: [IrTimeExpr] };
 
-export type IrForward = { kind: 'forward'; name: string; T: number } & (
+export type IrForward = { kind: 'forward'; name: IrName; T: number } & (
   | { process: 'vp'; beta_min: number; beta_d: number }
   | { process: 'alpha_sigma'; alpha: IrTimeExpr; sigma2: IrTimeExpr }
   | { process: 'edm' }
@@ -80,7 +115,10 @@ export type IrForward = { kind: 'forward'; name: string; T: number } & (
       process: 'anisotropic';
       beta_min: number;
       beta_d: number;
-      /** dim x dim SPD matrix M; the diffusion matrix is D_t = (beta_t or 1) * M. */
+      /**
+       * dim x dim SPD matrix M; the diffusion matrix is D_t = (beta_t or 1) * M.
+       * @minItems 1
+       */
       diffusion: number[][];
       /** 'beta': D_t = beta_t M (closed-form S_t); 'constant': D_t = M (S_t by quadrature). */
       diffusion_time: 'beta' | 'constant';
@@ -91,59 +129,76 @@ export type IrForward = { kind: 'forward'; name: string; T: number } & (
 
 export type IrAxisName = 'x' | 'y' | 'z' | 't';
 
+/**
+ * THE list of feature bases. gauss: normalized pdfs; fourier: [1, cos(2 pi n u/L)_{1..},
+ * sin(2 pi n u/L)_{1..}]; poly: u^0..u^(n-1); rff: sqrt(2/n) cos(w.u + b), w ~ N(0, 1/width^2).
+ * The compiler's descriptors (stdlib/builtins/features.ts) and the runtime's basis
+ * definitions are tables keyed by it, so a basis missing from either is a compile error.
+ */
+export type IrBasisKind = 'gauss' | 'fourier' | 'poly' | 'rff';
+
+export interface IrBasis {
+  op: 'basis';
+  basis: IrBasisKind;
+  /** @minItems 1 */
+  axes: IrAxisName[];
+  n: IrCount;
+  over: [number, number];
+  /** gauss: pdf standard deviation; rff: length scale. 0 where unused. */
+  width: number;
+  /** rff only; 0 otherwise. */
+  seed: IrUint;
+}
+
 export type IrFeatureTree =
-  | { op: 'product'; factors: IrFeatureTree[] }
-  | { op: 'concat'; parts: IrFeatureTree[] }
   | {
-      op: 'basis';
-      /** gauss: normalized pdfs; fourier: [1, cos(2 pi n u/L)_{1..}, sin(2 pi n u/L)_{1..}]; */
-      /** poly: u^0..u^(n-1); rff: sqrt(2/n) cos(w.u + b), w ~ N(0, 1/width^2). */
-      basis: 'gauss' | 'fourier' | 'poly' | 'rff';
-      axes: IrAxisName[];
-      n: number;
-      over: [number, number];
-      /** gauss: pdf standard deviation; rff: length scale. 0 where unused. */
-      width: number;
-      /** rff only; 0 otherwise. */
-      seed: number;
-    };
+      op: 'product';
+      /** @minItems 1 */
+      factors: IrFeatureTree[];
+    }
+  | {
+      op: 'concat';
+      /** @minItems 1 */
+      parts: IrFeatureTree[];
+    }
+  | IrBasis;
 
 export interface IrFeatures {
   kind: 'features';
-  name: string;
+  name: IrName;
   /** Total feature count F. */
-  count: number;
+  count: IrCount;
   tree: IrFeatureTree;
 }
 
 // ---- models ------------------------------------------------------------------------------
 
-export type IrModel = { kind: 'model'; name: string; data: string; forward: string } & (
+export type IrModel = { kind: 'model'; name: IrName; data: IrName; forward: IrName } & (
   | { type: 'true' }
   | { type: 'naive'; kappa: number }
   | {
       type: 'linear';
-      features: string;
+      features: IrName;
       /** P: DSM samples per trained model. */
-      samples: number;
+      samples: IrCount;
       ridge: number;
       parametrization: 'denoiser' | 'score';
       /** Training times t ~ U(t_range). */
       t_range: [number, number];
-      seed: number;
+      seed: IrUint;
     }
   | {
       type: 'ntk';
       /** Hidden layers of the infinite-width ReLU network (1 = the two-layer network). */
-      depth: number;
-      samples: number;
+      depth: IrCount;
+      samples: IrCount;
       /** Training time tau of gradient flow (Infinity is written as the string "inf" nowhere: use 1e300). */
       tau: number;
       lr: number;
       /** Size of the Monte-Carlo design for the Nystrom eigendecomposition. */
-      design: number;
+      design: IrCount;
       t_range: [number, number];
-      seed: number;
+      seed: IrUint;
     }
 );
 
@@ -151,62 +206,72 @@ export type IrModel = { kind: 'model'; name: string; data: string; forward: stri
 
 export interface IrHistogram {
   /** Bins per data axis. */
-  bins: number;
-  /** Histogram range per data axis. */
+  bins: IrCount;
+  /**
+   * Histogram range per data axis.
+   * @minItems 1
+   */
   range: [number, number][];
 }
 
 export interface IrTimeGrid {
-  steps: number;
+  steps: IrCount;
   t_min: number;
   /** Descending from T to t_min: uniform, or Karras with exponent rho. */
   spacing: 'uniform' | 'karras';
   rho: number;
 }
 
-export type IrSample = {
+/** The fields every sample node has, whatever its method. */
+export interface IrSampleCommon {
   kind: 'sample';
-  name: string;
-  data: string;
-  forward: string;
+  name: IrName;
+  data: IrName;
+  forward: IrName;
   /** Draws per model (per ensemble member). */
-  draws: number;
+  draws: IrCount;
   grid: IrTimeGrid;
   solver: 'euler' | 'heun';
-  seed: number;
+  seed: IrUint;
   histogram: IrHistogram;
-} & (
+}
+
+/** THE list of samplers: one variant per method (stdlib/builtins/samplers.ts describes each). */
+export type IrSample = IrSampleCommon & (
   | {
       method: 'pf_ode';
       /** 'true' or the name of a model node. */
-      model: string;
+      model: IrName;
       /** Reference-code quirk: evaluate the denoiser by right-neighbour lookup on this grid. */
-      compat_grid_lookup: { n: number; range: [number, number] } | null;
+      compat_grid_lookup: { n: IrCount; range: [number, number] } | null;
     }
-  | { method: 'naive'; model: string; form: 'resample' | 'sde' }
-  | { method: 'ensemble'; model: string; members: number }
+  | { method: 'naive'; model: IrName; form: 'resample' | 'sde' }
+  | { method: 'ensemble'; model: IrName; members: IrCount }
   | {
       method: 'effective_sde';
-      model: string;
+      model: IrName;
       /** gaussian_field: exact under the Gaussian approximation; white_noise: factorized V. */
       variant: 'gaussian_field' | 'white_noise';
       /** Virtual models drawn for the Gaussian-field sampler. */
-      members: number;
+      members: IrCount;
       /** Monte-Carlo samples for the population Sigma_gamma and Xi. */
-      mc_samples: number;
+      mc_samples: IrCount;
     }
 );
 
 // ---- maps --------------------------------------------------------------------------------
 
 export interface IrGrid {
-  /** One entry per data axis: n points from lo to hi inclusive. */
-  axes: { lo: number; hi: number; n: number }[];
+  /**
+   * One entry per data axis: n points from lo to hi inclusive.
+   * @minItems 1
+   */
+  axes: { lo: number; hi: number; n: IrCount }[];
 }
 
 export interface IrMap {
   kind: 'map';
-  name: string;
+  name: IrName;
   quantity:
     | 'posterior_weights'
     | 'score'
@@ -215,23 +280,24 @@ export interface IrMap {
     | 'vkernel'
     | 'vkernel_time_correlation'
     | 'score_error';
-  data: string;
-  forward: string;
+  data: IrName;
+  forward: IrName;
   /** Model for vkernel / score_error; null otherwise. */
-  model: string | null;
+  model: IrName | null;
   grid: IrGrid;
+  /** @minItems 1 */
   t: number[];
   /** vkernel_time_correlation: the reference point z' = (x_ref, t_ref); null otherwise. */
   ref: { x: number[]; t: number } | null;
-  mc_samples: number;
-  seed: number;
+  mc_samples: IrUint;
+  seed: IrUint;
 }
 
 // ---- metrics -----------------------------------------------------------------------------
 
 export interface IrMetric {
   kind: 'metric';
-  name: string;
+  name: IrName;
   metric:
     | 'memorized_fraction'
     | 'gap_mass'
@@ -241,11 +307,11 @@ export interface IrMetric {
     | 'mmd'
     | 'effective_dimension';
   /** The sample set measured. */
-  of: string;
+  of: IrName;
   /** Second sample set, 'true_density' (p(x|t_min) of the data), or null. */
-  against: string | null;
-  data: string;
-  forward: string;
+  against: IrName | null;
+  data: IrName;
+  forward: IrName;
   /** memorized_fraction / gap_mass radius; mmd bandwidth; 0 where unused. */
   radius: number;
   histogram: IrHistogram;
@@ -254,18 +320,21 @@ export interface IrMetric {
 // ---- plots -------------------------------------------------------------------------------
 
 export interface IrPlot {
-  name: string;
+  name: IrName;
   type: 'density' | 'heatmap' | 'vkernel' | 'metric_table';
   /** Names of sample / map / metric nodes, looked up in every cell. */
-  inputs: string[];
+  inputs: IrName[];
   /** Data set drawn as training points on top, or null. */
-  points: string | null;
-  /** Sweep axes laid out as panel rows (first) and columns (second). */
-  by: string[];
+  points: IrName | null;
+  /**
+   * Sweep axes laid out as panel rows (first) and columns (second).
+   * @maxItems 2
+   */
+  by: IrName[];
   /** Output file name relative to the run folder. */
-  file: string;
+  file: IrName;
   /** density: top of the 1D density axis (curves above it are clipped); null: fit the data. */
-  y_max: number | null;
+  y_max: IrPositive | null;
   /** density: the shading of ensemble curves in 1D panels; null for other plot types. */
   band: 'quartiles' | 'se' | 'both' | null;
 }

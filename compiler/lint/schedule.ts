@@ -25,6 +25,10 @@ export function noiseAt(f: IrForward, t: number): Noise | undefined {
       return { alpha2: 1, sigma2: f.sigma_min ** 2 * Math.expm1(2 * Math.log(f.sigma_max / f.sigma_min) * t) };
     case 'alpha_sigma':
       return { alpha2: evalTime(f.alpha, t) ** 2, sigma2: evalTime(f.sigma2, t) };
+    default: {
+      const unhandled: never = f;
+      throw new Error(`internal: unhandled process ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 
@@ -47,9 +51,19 @@ function evalTime(e: IrTimeExpr, t: number): number {
     case 'sin':
     case 'cos':
       return Math[e.op](evalTime(e.args[0], t));
+    case 'add':
+      return evalTime(e.args[0], t) + evalTime(e.args[1], t);
+    case 'sub':
+      return evalTime(e.args[0], t) - evalTime(e.args[1], t);
+    case 'mul':
+      return evalTime(e.args[0], t) * evalTime(e.args[1], t);
+    case 'div':
+      return evalTime(e.args[0], t) / evalTime(e.args[1], t);
+    case 'pow':
+      return evalTime(e.args[0], t) ** evalTime(e.args[1], t);
     default: {
-      const [a, b] = [evalTime(e.args[0], t), evalTime(e.args[1], t)];
-      return e.op === 'add' ? a + b : e.op === 'sub' ? a - b : e.op === 'mul' ? a * b : e.op === 'div' ? a / b : a ** b;
+      const unhandled: never = e;
+      throw new Error(`internal: unhandled time operator ${JSON.stringify(unhandled)}`);
     }
   }
 }

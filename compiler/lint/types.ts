@@ -23,9 +23,9 @@ export interface RuleContext {
   totalMemory: number;
 }
 
-export interface LintRule {
+export interface LintRule<C extends string = string> {
   /** The GTV08xx code; its registry entry holds the name, default severity and explain text. */
-  code: string;
+  code: C;
   /**
    * Merge findings across cells by where they point alone (keeping the first cell's message)
    * rather than by span and message: for findings whose numbers differ in every cell.

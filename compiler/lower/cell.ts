@@ -3,11 +3,10 @@
 // lowers its features first), memoized, and emitted dependencies first.
 import type { Call, Decl, Expr } from '../ast.js';
 import { SEM } from '../codes/semantic.js';
-import { bindArguments, type Bound } from '../checks/args.js';
+import { bindArguments } from '../checks/args.js';
 import type { Reporter, Spanned } from '../checks/report.js';
 import { didYouMean } from '../checks/suggest.js';
 import { Evaluator, kindNoun, MAX_DEPTH, tooDeep, warmConstants, type NodeSource } from '../evaluate.js';
-import type { CompilerHost, ReadFailure } from '../host.js';
 import type { IrData, IrForward, IrNode } from '../ir/types.js';
 import { nodeSeed } from '../passes/seeds.js';
 import type { Definition, StudyScope } from '../resolve.js';
@@ -19,7 +18,7 @@ import { lowerMap } from './map.js';
 import { lowerMetric } from './metric.js';
 import { lowerModel } from './model.js';
 import { lowerSample } from './sample.js';
-import type { Implicit } from './implicit.js';
+import type { Evaluated, LowerContext, Shared } from './context.js';
 
 /** How an unknown built-in of each kind is named in messages ("unknown sampler `pf_od`"). */
 const BUILTIN_NOUN: Partial<Record<BuiltinKind, string>> = {
@@ -39,21 +38,7 @@ export interface CellSettings {
   steps: number | undefined;
 }
 
-export interface Evaluated {
-  /** Parameter name -> value (defaults included; absent when it failed or has a computed default). */
-  v: Record<string, any>;
-  ok: boolean;
-  bound: Bound;
-}
-
-export interface Shared {
-  host: CompilerHost;
-  /** Data files read once per compile (path -> points or error). */
-  fileCache: Map<string, { points: number[][] } | { error: string } | { failure: ReadFailure | undefined }>;
-  implicit: Implicit;
-}
-
-export class CellLowering implements NodeSource {
+export class CellLowering implements NodeSource, LowerContext {
   readonly ev: Evaluator;
   private readonly memo = new Map<Definition, IrNode | null>();
   private readonly stack: Definition[] = [];
@@ -121,6 +106,10 @@ export class CellLowering implements NodeSource {
         return lowerMap(this, d);
       case 'metric':
         return lowerMetric(this, d);
+      default: {
+        const unhandled: never = d.declKind;
+        throw new Error(`internal: unhandled declaration kind ${JSON.stringify(unhandled)}`);
+      }
     }
   }
 
@@ -224,8 +213,17 @@ export class CellLowering implements NodeSource {
       case 'data':
         if (spec.kind === 'data') return this.dataArg(e);
         return ev.ref(e, 'data', p, spec.name);
-      default:
+      case 'forward':
+      case 'features':
+      case 'model':
+      case 'sample':
+      case 'map':
+      case 'metric':
         return ev.ref(e, p.type, p, spec.name);
+      default: {
+        const unhandled: never = p.type;
+        throw new Error(`internal: unhandled parameter type ${JSON.stringify(unhandled)}`);
+      }
     }
   }
 

@@ -8,14 +8,14 @@ import type { IrData } from '../ir/types.js';
 import * as gen from '../../stdlib/data.js';
 import { parseCsv, parseNpy } from '../../stdlib/files.js';
 import type { BuiltinSpec } from '../../stdlib/signatures.js';
-import type { CellLowering } from './cell.js';
+import type { LowerContext } from './context.js';
 
 export type DataValue = Pick<IrData, 'dim' | 'points' | 'weights'>;
 
 /** Data is materialized into the IR of every cell; beyond this a study file is surely a mistake. */
 export const MAX_POINTS = 1_000_000;
 
-export function lowerData(cx: CellLowering, decl: Decl | undefined, inline?: { call: Call; spec: BuiltinSpec }): IrData | undefined {
+export function lowerData(cx: LowerContext, decl: Decl | undefined, inline?: { call: Call; spec: BuiltinSpec }): IrData | undefined {
   const name = decl?.name.name ?? '';
   if (decl) {
     const inner = decl.value.kind === 'paren' ? decl.value.inner : decl.value;
@@ -44,7 +44,7 @@ export function lowerData(cx: CellLowering, decl: Decl | undefined, inline?: { c
 }
 
 function build(
-  cx: CellLowering,
+  cx: LowerContext,
   call: Call,
   spec: BuiltinSpec,
   v: Record<string, any>,
@@ -138,7 +138,7 @@ function build(
   return undefined;
 }
 
-function readFile(cx: CellLowering, kind: 'csv' | 'npy', rel: string, at: Expr | Call): gen.PointSet | undefined {
+function readFile(cx: LowerContext, kind: 'csv' | 'npy', rel: string, at: Expr | Call): gen.PointSet | undefined {
   const path = resolveFrom(at.span.file, rel);
   let entry = cx.shared.fileCache.get(path);
   if (!entry) {

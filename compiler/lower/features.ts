@@ -2,16 +2,17 @@
 // Names of other features declarations are inlined into the tree.
 import type { Decl, Expr } from '../ast.js';
 import { SEM } from '../codes/semantic.js';
-import type { IrAxisName, IrFeatures, IrFeatureTree } from '../ir/types.js';
-import { defaultGaussWidth, featureCount, RFF_DEFAULT_OVER } from '../passes/defaults.js';
-import type { CellLowering } from './cell.js';
+import type { IrBasisKind, IrFeatures, IrFeatureTree } from '../ir/types.js';
+import { featureCount } from '../passes/defaults.js';
+import { FEATURE_MAPS } from '../../stdlib/builtins/features.js';
+import type { LowerContext } from './context.js';
 
-export function lowerFeatures(cx: CellLowering, d: Decl): IrFeatures | undefined {
+export function lowerFeatures(cx: LowerContext, d: Decl): IrFeatures | undefined {
   const tree = featureTree(cx, d.value);
   return tree && { kind: 'features', name: d.name.name, count: featureCount(tree), tree };
 }
 
-function featureTree(cx: CellLowering, e: Expr): IrFeatureTree | undefined {
+function featureTree(cx: LowerContext, e: Expr): IrFeatureTree | undefined {
   switch (e.kind) {
     case 'paren':
       return featureTree(cx, e.inner);
@@ -30,16 +31,25 @@ function featureTree(cx: CellLowering, e: Expr): IrFeatureTree | undefined {
       const f = cx.ev.ref(e, 'features', undefined, '');
       return f && typeof f === 'object' && f.kind === 'features' ? f.tree : undefined;
     }
-    default: {
+    case 'number':
+    case 'string':
+    case 'bool':
+    case 'call':
+    case 'list':
+    case 'unary':
+    case 'range':
+    case 'error': {
       const c = cx.builtinCall(e, 'features');
       if (!c) return undefined;
       const { v, ok } = cx.evaluate(c.call, c.spec);
       if (!ok) return undefined;
-      const name = c.spec.name as 'gauss' | 'fourier' | 'poly' | 'rff';
-      const axes = name === 'rff' ? (v.axis as IrAxisName[]) : [v.axis];
-      const over: [number, number] = v.over ?? RFF_DEFAULT_OVER;
-      const width = name === 'gauss' ? (v.width ?? defaultGaussWidth(v.n, over)) : name === 'rff' ? v.width : 0;
-      return { op: 'basis', basis: name, axes, n: v.n, over, width, seed: name === 'rff' ? v.seed : 0 };
+      // The features built-ins of the signature table are exactly the descriptors' bases.
+      const basis = c.spec.name as IrBasisKind;
+      return { op: 'basis', basis, ...FEATURE_MAPS[basis].lower(v) };
+    }
+    default: {
+      const unhandled: never = e;
+      throw new Error(`internal: unhandled expression ${JSON.stringify(unhandled)}`);
     }
   }
 }

@@ -4,9 +4,9 @@ import type { Decl, Expr } from '../ast.js';
 import { SEM } from '../codes/semantic.js';
 import { evalTime } from '../evaluate.js';
 import type { IrForward, IrTimeExpr } from '../ir/types.js';
-import type { CellLowering } from './cell.js';
+import type { LowerContext } from './context.js';
 
-export function lowerForward(cx: CellLowering, d: Decl): IrForward | undefined {
+export function lowerForward(cx: LowerContext, d: Decl): IrForward | undefined {
   const c = cx.builtinCall(d.value, 'forward');
   if (!c) return undefined;
   const { v, ok, bound } = cx.evaluate(c.call, c.spec);
@@ -14,7 +14,9 @@ export function lowerForward(cx: CellLowering, d: Decl): IrForward | undefined {
   const name = d.name.name;
   const T = v.T as number;
   const at = (p: string) => (bound.args.get(p) as Expr | undefined) ?? c.call;
-  switch (c.spec.name) {
+  // The forward built-ins of the signature table are exactly the IR processes.
+  const process = c.spec.name as IrForward['process'];
+  switch (process) {
     case 'vp':
       return { kind: 'forward', name, T, process: 'vp', beta_min: v.beta_min, beta_d: v.beta_d };
     case 'edm':
@@ -47,11 +49,14 @@ export function lowerForward(cx: CellLowering, d: Decl): IrForward | undefined {
       }
       return { kind: 'forward', name, T, process: 'anisotropic', beta_min: v.beta_min, beta_d: v.beta_d, diffusion: m, diffusion_time: v.time };
     }
+    default: {
+      const unhandled: never = process;
+      throw new Error(`internal: unhandled forward process ${JSON.stringify(unhandled)}`);
+    }
   }
-  return undefined;
 }
 
-function schedulePositive(cx: CellLowering, f: IrTimeExpr, T: number, what: string, at: Expr): boolean {
+function schedulePositive(cx: LowerContext, f: IrTimeExpr, T: number, what: string, at: Expr): boolean {
   for (let k = 1; k <= 16; k++) {
     const t = (T * k) / 16;
     const y = evalTime(f, k === 16 ? T * (1 - 1e-9) : t);

@@ -38,6 +38,10 @@ export function namesIn(e: Expr, out = new Set<string>()): Set<string> {
     case 'bool':
     case 'error':
       break;
+    default: {
+      const unhandled: never = e;
+      throw new Error(`internal: unhandled expression ${JSON.stringify(unhandled)}`);
+    }
   }
   return out;
 }

@@ -3,12 +3,12 @@ import type { Decl, Expr } from '../ast.js';
 import { SEM } from '../codes/semantic.js';
 import type { GridValue, RefValue } from '../evaluate.js';
 import type { IrMap, IrModel } from '../ir/types.js';
-import type { CellLowering } from './cell.js';
+import type { LowerContext } from './context.js';
 import { checkForwardDim } from './model.js';
 
 const MODEL_MAPS = ['vkernel', 'vkernel_time_correlation', 'score_error'];
 
-export function lowerMap(cx: CellLowering, d: Decl): IrMap | undefined {
+export function lowerMap(cx: LowerContext, d: Decl): IrMap | undefined {
   const c = cx.builtinCall(d.value, 'map');
   if (!c) return undefined;
   const { v, ok, bound } = cx.evaluate(c.call, c.spec);

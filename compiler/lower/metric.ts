@@ -3,10 +3,10 @@ import type { Decl, Expr } from '../ast.js';
 import { SEM } from '../codes/semantic.js';
 import type { RefValue } from '../evaluate.js';
 import type { IrData, IrMetric, IrSample } from '../ir/types.js';
-import type { CellLowering } from './cell.js';
+import type { LowerContext } from './context.js';
 import { histogramFits, histogramOf } from './sample.js';
 
-export function lowerMetric(cx: CellLowering, d: Decl): IrMetric | undefined {
+export function lowerMetric(cx: LowerContext, d: Decl): IrMetric | undefined {
   const c = cx.builtinCall(d.value, 'metric');
   if (!c) return undefined;
   const { v, ok, bound } = cx.evaluate(c.call, c.spec);

@@ -7,11 +7,11 @@ import { kindNoun, type RefValue } from '../evaluate.js';
 import { runOwnedConflict } from '../ir/plot-files.js';
 import type { IrData, IrMap, IrNode, IrPlot } from '../ir/types.js';
 import type { StudyScope } from '../resolve.js';
-import type { CellLowering } from './cell.js';
+import type { LowerContext } from './context.js';
 
 const TYPES: Record<string, IrPlot['type']> = { density: 'density', heatmap: 'heatmap', vkernel: 'vkernel', table: 'metric_table' };
 
-export function lowerPlots(cx: CellLowering, scope: StudyScope, r: Reporter, roots: string[]): IrPlot[] {
+export function lowerPlots(cx: LowerContext, scope: StudyScope, r: Reporter, roots: string[]): IrPlot[] {
   const out: IrPlot[] = [];
   const names = new Map<string, Expr | { span: Expr['span'] }>();
   const files = new Map<string, { span: Expr['span'] }>();

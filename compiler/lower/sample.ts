@@ -1,38 +1,30 @@
-// Sample sets: the model (or `true`), the time grid, the solver, the histogram and a seed.
+// Sample sets: the model (or `true`), the time grid, the solver, the histogram and a seed; the
+// method-specific fields and checks come from the sampler's descriptor (stdlib/builtins/samplers.ts).
 import type { Decl, Expr } from '../ast.js';
 import { SEM } from '../codes/semantic.js';
 import { checkArraySize, short } from '../checks/allocation.js';
 import type { Spanned } from '../checks/report.js';
-import type { GridValue, Intervals, RefValue } from '../evaluate.js';
+import type { Intervals, RefValue } from '../evaluate.js';
 import type { IrData, IrHistogram, IrModel, IrSample } from '../ir/types.js';
 import { defaultRange } from '../passes/defaults.js';
-import type { CellLowering } from './cell.js';
+import { isRefusal, SAMPLERS, type SampleMethod, type SamplerDescriptor } from '../../stdlib/builtins/samplers.js';
+import type { LowerContext } from './context.js';
 import { checkForwardDim, tMinBelowT } from './model.js';
 
-/** Model types each sampler accepts ('true' is the exact score). */
-const ACCEPTS: Record<string, string[]> = {
-  pf_ode: ['true', 'linear', 'ntk'],
-  naive: ['naive'],
-  ensemble: ['linear', 'ntk'],
-  effective_sde: ['linear', 'ntk', 'naive'],
-};
-
-export function lowerSample(cx: CellLowering, d: Decl): IrSample | undefined {
+export function lowerSample(cx: LowerContext, d: Decl): IrSample | undefined {
   const c = cx.builtinCall(d.value, 'sample');
   if (!c) return undefined;
   const { v, ok, bound } = cx.evaluate(c.call, c.spec);
-  const method = c.spec.name as IrSample['method'];
+  // The sample built-ins of the signature table are exactly the descriptors' methods.
+  const method = c.spec.name as SampleMethod;
+  const sampler: SamplerDescriptor<SampleMethod> = SAMPLERS[method];
   const at = (p: string) => (bound.args.get(p) as Expr | undefined) ?? c.call.callee;
   const model = v.model as RefValue | undefined;
   if (model === undefined) return undefined;
   const type = model === 'true' ? 'true' : (model as IrModel).type;
-  if (!ACCEPTS[method].includes(type)) {
+  if (!sampler.accepts.includes(type)) {
     const what = type === 'true' ? 'the exact score `true`' : `the ${type} model \`${(model as IrModel).name}\``;
-    cx.r.report(SEM.incompatibleModel, `\`${method}\` cannot sample ${what}`, at('model'), `\`${method}\` takes ${acceptsText(ACCEPTS[method])}`);
-    return undefined;
-  }
-  if (method === 'effective_sde' && type === 'ntk' && v.variant === 'white_noise') {
-    cx.r.report(SEM.incompatibleModel, `\`effective_sde\` with variant = white_noise cannot sample the ntk model \`${(model as IrModel).name}\``, at('variant'), 'use variant = gaussian_field for NTK models');
+    cx.r.report(SEM.incompatibleModel, `\`${method}\` cannot sample ${what}`, at('model'), `\`${method}\` takes ${acceptsText(sampler.accepts)}`);
     return undefined;
   }
   const inherit = model === 'true' ? undefined : (model as IrModel);
@@ -42,18 +34,13 @@ export function lowerSample(cx: CellLowering, d: Decl): IrSample | undefined {
   if (!tMinBelowT(cx, v.t_min, df.forward, at('t_min'))) return undefined;
   const histogram = histogramOf(cx, v.bins, v.range, df.data, at('range'));
   if (!histogram || v.steps === undefined) return undefined;
-  if (!sizesFit(cx, d.name.name, method, v, df.data.dim, at)) return undefined;
-  let compat: { n: number; range: [number, number] } | null = null;
-  if (v.compat_grid_lookup) {
-    const g = v.compat_grid_lookup as GridValue;
-    if (g.grid.axes.length !== 1) {
-      cx.r.report(SEM.gridRank, 'the lookup grid is applied per axis, so it must be 1D: interval(lo, hi, n)', g.node);
-      return undefined;
-    }
-    const a = g.grid.axes[0];
-    compat = { n: a.n, range: [a.lo, a.hi] };
+  const modelName = model === 'true' ? 'true' : (model as IrModel).name;
+  const fields = sampler.lower(v, { name: modelName, type });
+  if (isRefusal(fields)) {
+    cx.r.report(SEM[fields.code], fields.message, at(fields.arg), fields.hint);
+    return undefined;
   }
-  const common = {
+  const node = {
     kind: 'sample' as const,
     name: d.name.name,
     data: df.data.name,
@@ -63,38 +50,29 @@ export function lowerSample(cx: CellLowering, d: Decl): IrSample | undefined {
     solver: v.solver,
     seed: cx.seedFor(d.name.name),
     histogram,
-  };
-  const modelName = model === 'true' ? 'true' : (model as IrModel).name;
-  switch (method) {
-    case 'pf_ode':
-      return { ...common, method, model: modelName, compat_grid_lookup: compat };
-    case 'naive':
-      return { ...common, method, model: modelName, form: v.form };
-    case 'ensemble':
-      return { ...common, method, model: modelName, members: v.members };
-    case 'effective_sde':
-      return { ...common, method, model: modelName, variant: v.variant, members: v.members, mc_samples: v.mc_samples };
-  }
+    ...fields,
+  } as IrSample;
+  if (!sizesFit(cx, node, sampler.pooledMembers(node), df.data.dim, at)) return undefined;
+  return node;
 }
 
 /** The kept draws (pooled over members where the runtime pools them) and the histogram fit in one typed array each. */
-function sizesFit(cx: CellLowering, name: string, method: IrSample['method'], v: Record<string, any>, dim: number, at: (p: string) => Spanned): boolean {
-  const pooled = method === 'ensemble' || (method === 'effective_sde' && v.variant === 'gaussian_field');
-  const members = pooled ? (v.members as number) : 1;
-  const draws = v.draws as number;
-  const kept = `\`${name}\` keeps ${short(draws)} draws${pooled ? ` x ${members} members` : ''} x ${dim}D`;
-  const drawsOk = checkArraySize(cx.r, kept, draws * members * dim, { name: 'draws', value: draws, at: at('draws') });
-  return histogramFits(cx, name, v.bins as number, dim, at('bins')) && drawsOk;
+function sizesFit(cx: LowerContext, node: IrSample, pooledMembers: number | undefined, dim: number, at: (p: string) => Spanned): boolean {
+  const pooled = pooledMembers !== undefined;
+  const members = pooledMembers ?? 1;
+  const kept = `\`${node.name}\` keeps ${short(node.draws)} draws${pooled ? ` x ${members} members` : ''} x ${dim}D`;
+  const drawsOk = checkArraySize(cx.r, kept, node.draws * members * dim, { name: 'draws', value: node.draws, at: at('draws') });
+  return histogramFits(cx, node.name, node.histogram.bins, dim, at('bins')) && drawsOk;
 }
 
 /** A 1D or 2D histogram's bins^dim counts fit in one typed array. */
-export function histogramFits(cx: CellLowering, name: string, bins: number, dim: number, at: Spanned): boolean {
+export function histogramFits(cx: LowerContext, name: string, bins: number, dim: number, at: Spanned): boolean {
   if (dim > 2) return true;
   const what = `the histogram of \`${name}\` has ${dim === 1 ? `${bins} bins` : `${bins}^2 bins`}`;
   return checkArraySize(cx.r, what, bins ** dim, { name: 'bins', value: bins, at }, dim);
 }
 
-export function histogramOf(cx: CellLowering, bins: number | undefined, range: Intervals | undefined, data: IrData, at: Spanned): IrHistogram | undefined {
+export function histogramOf(cx: LowerContext, bins: number | undefined, range: Intervals | undefined, data: IrData, at: Spanned): IrHistogram | undefined {
   if (bins === undefined) return undefined;
   if (!range) return { bins, range: defaultRange(data.points, data.dim) };
   if ('all' in range) return { bins, range: Array.from({ length: data.dim }, () => range.all) };
@@ -106,7 +84,7 @@ export function histogramOf(cx: CellLowering, bins: number | undefined, range: I
 }
 
 /** "`true` or a linear or ntk model". */
-function acceptsText(types: string[]): string {
+function acceptsText(types: readonly string[]): string {
   const models = types.filter((t) => t !== 'true');
   const m = models.length ? `${/^[aeiou]/.test(models[0]) ? 'an' : 'a'} ${models.join(' or ')} model` : '';
   return types.includes('true') ? (m ? `\`true\` or ${m}` : '`true`') : m;

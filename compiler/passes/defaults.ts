@@ -1,4 +1,5 @@
-// Defaults computed from other values (the signature table's `computed` defaults).
+// Defaults computed from other values (the signature table's `computed` defaults; those of one
+// feature basis are in its descriptor, stdlib/builtins/features.ts), and feature-tree counts.
 import type { IrFeatureTree } from '../ir/types.js';
 
 /** Histogram range per data axis: the data's bounding box padded by max(0.5, extent / 4). */
@@ -17,13 +18,6 @@ export function defaultRange(points: number[][], dim: number): [number, number][
   }
   return out;
 }
-
-/** Gaussian bump width: half the spacing of the centres (the reference code's choice). */
-export function defaultGaussWidth(n: number, over: [number, number]): number {
-  return n > 1 ? (over[1] - over[0]) / (n - 1) / 2 : (over[1] - over[0]) / 2;
-}
-
-export const RFF_DEFAULT_OVER: [number, number] = [-1, 1];
 
 export function featureCount(tree: IrFeatureTree): number {
   if (tree.op === 'basis') return tree.n;

@@ -21,8 +21,17 @@ export function kindsFor(context: ExprContext | undefined): BuiltinKind[] {
       return ['function', 'sweep'];
     case 'map':
       return ['map', 'grid', 'function'];
-    default:
+    case 'data':
+    case 'forward':
+    case 'features':
+    case 'model':
+    case 'sample':
+    case 'metric':
       return [context, 'function'];
+    default: {
+      const unhandled: never = context;
+      throw new Error(`internal: unhandled context ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 

@@ -44,5 +44,9 @@ function symbolOf(node: TopLevel | Stmt): DocumentSymbol | undefined {
     }
     case 'import':
       return { name: node.path.value, detail: 'import', kind: SymbolKind.File, range, selectionRange: spanToRange(node.path.span) };
+    default: {
+      const unhandled: never = node;
+      throw new Error(`internal: unhandled node ${JSON.stringify(unhandled)}`);
+    }
   }
 }

@@ -53,8 +53,27 @@ function canStartLineAt(node: GtvNode, parent: GtvNode | undefined): boolean {
       return parent.name !== undefined;
     case 'binary':
       return parent.op !== '^' && parent.right === node;
-    default:
+    case 'ident':
+    case 'comment':
+    case 'number':
+    case 'string':
+    case 'bool':
+    case 'name':
+    case 'call':
+    case 'list':
+    case 'unary':
+    case 'range':
+    case 'paren':
+    case 'error':
+    case 'import':
+    case 'plot':
+    case 'study':
+    case 'file':
       return false;
+    default: {
+      const unhandled: never = parent;
+      throw new Error(`internal: unhandled node ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 

@@ -35,8 +35,22 @@ export function printExpr(path: AstPath<GtvNode>, options: ParserOptions<GtvNode
       return ['(', print('inner'), ')'];
     case 'binary':
       return printBinary(path, print);
-    default:
+    case 'ident':
+    case 'comment':
+    case 'error':
+    case 'import':
+    case 'setting':
+    case 'let':
+    case 'sweep':
+    case 'decl':
+    case 'plot':
+    case 'study':
+    case 'file':
       throw new Error(`gtv formatter: cannot print a \`${node.kind}\` node as an expression`);
+    default: {
+      const unhandled: never = node;
+      throw new Error(`internal: unhandled node ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 

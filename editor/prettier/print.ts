@@ -31,8 +31,24 @@ export function printNode(path: AstPath<GtvNode>, options: ParserOptions<GtvNode
       return printPlot(path, print);
     case 'ident':
       return node.name;
-    default:
+    case 'comment':
+    case 'number':
+    case 'string':
+    case 'bool':
+    case 'name':
+    case 'arg':
+    case 'call':
+    case 'list':
+    case 'binary':
+    case 'unary':
+    case 'range':
+    case 'paren':
+    case 'error':
       return printExpr(path, options, print);
+    default: {
+      const unhandled: never = node;
+      throw new Error(`internal: unhandled node ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-// Kernel for `map.score_error`: learned minus exact score on a grid (design.md section 2).
+// Node implementation for `map.score_error`: learned minus exact score on a grid (design.md section 2).
 //
 // Per model type (s = exact score of the data, docs/theory.md 3.2):
 //   true    values = 0, rms = 0 (the model IS the exact score).
@@ -24,8 +24,8 @@ import { posterior } from '../posterior.js';
 import { deriveSeed } from '../rng.js';
 import { spdInverse } from '../linalg/spd-inverse.js';
 import { checkFinite, RuntimeError } from '../errors.js';
-import { gridArrays, gridDims, gridPoints } from '../kernels/maps.js';
-import { emptyResult, lookup, type Kernel, type ModelValue } from '../kernels/types.js';
+import { gridArrays, gridDims, gridPoints } from '../nodes/maps.js';
+import { emptyResult, lookup, type NodeImpl, type ModelValue } from '../nodes/types.js';
 import { linearState } from '../models/linear-kernel.js';
 import { covFromRows, population } from '../vkernel/population.js';
 import { gridKernel } from '../vkernel/grid-kernel.js';
@@ -43,7 +43,7 @@ interface ErrorFields {
   mcSamples?: number;
 }
 
-export const scoreErrorKernel: Kernel<IrMap> = (node, ctx) => {
+export const runScoreError: NodeImpl<IrMap> = (node, ctx) => {
   if (!node.model) throw new Error('internal: a score_error map needs a model');
   const model = lookup(ctx, node.model, 'model');
   const { axes, points, count } = gridPoints(node.grid);
@@ -119,6 +119,10 @@ function errorFields(
         notes: ['ntk: continuum (large-P) mean and first-order variance on the Nystrom design of `design` points (docs/theory.md 10)'],
         mcSamples: ntkState(model).spec.design,
       };
+    default: {
+      const unhandled: never = model.type;
+      throw new Error(`internal: unhandled model ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 

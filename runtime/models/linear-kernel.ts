@@ -5,7 +5,7 @@ import type { PointSet } from '../posterior.js';
 import type { Schedule } from '../schedule.js';
 import { compileFeatures, type FeatureMap } from '../features.js';
 import { deriveSeed } from '../rng.js';
-import { emptyResult, lookup, type Kernel, type ModelValue } from '../kernels/types.js';
+import { emptyResult, lookup, type NodeImpl, type ModelValue } from '../nodes/types.js';
 import { dsmSamples } from './dsm.js';
 import { trainLinear, type LinearModel } from './linear.js';
 import { linearEvaluator, type LinearEvaluator } from './linear-eval.js';
@@ -32,10 +32,10 @@ export interface LinearState {
 }
 
 /**
- * featuresKernel         value { kind: 'features', count, tree } (compiled per model, where the
+ * runFeatures         value { kind: 'features', count, tree } (compiled per model, where the
  * data dimension is known)
  */
-export const featuresKernel: Kernel<IrFeatures> = (node) => ({
+export const runFeatures: NodeImpl<IrFeatures> = (node) => ({
   value: { kind: 'features', count: node.count, tree: node.tree },
   result: emptyResult(),
 });
@@ -58,8 +58,8 @@ export function makeLinearState(spec: LinearNode, tree: IrFeatureTree, data: Poi
   };
 }
 
-/** linearModelKernel      value.extra: LinearState; value.score is the score of member 0 */
-export const linearModelKernel: Kernel<IrModel> = (node, ctx) => {
+/** runLinearModel      value.extra: LinearState; value.score is the score of member 0 */
+export const runLinearModel: NodeImpl<IrModel> = (node, ctx) => {
   if (node.type !== 'linear') throw new Error(`internal: model type '${node.type}' routed to the linear kernel`);
   const data = lookup(ctx, node.data, 'data').set;
   const schedule = lookup(ctx, node.forward, 'forward').schedule;

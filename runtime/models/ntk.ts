@@ -29,7 +29,7 @@ import type { IrModel } from '../../compiler/ir/types.js';
 import type { PointSet } from '../posterior.js';
 import type { Schedule } from '../schedule.js';
 import { deriveSeed } from '../rng.js';
-import { emptyResult, lookup, type Kernel, type ModelValue } from '../kernels/types.js';
+import { emptyResult, lookup, type NodeImpl, type ModelValue } from '../nodes/types.js';
 import { dsmSamples } from './dsm.js';
 import { evaluatorScore } from './evaluator-score.js';
 import { targets } from './linear.js';
@@ -201,8 +201,8 @@ export function ntkEvaluator(Z: Float64Array, coef: Float64Array, n: number, dim
   };
 }
 
-/** ntkModelKernel                         kernel for model.ntk (score = member 0) */
-export const ntkModelKernel: Kernel<IrModel> = (node, ctx) => {
+/** runNtkModel                         kernel for model.ntk (score = member 0) */
+export const runNtkModel: NodeImpl<IrModel> = (node, ctx) => {
   if (node.type !== 'ntk') throw new Error(`internal: model type '${node.type}' routed to the NTK kernel`);
   const data = lookup(ctx, node.data, 'data').set;
   const schedule = lookup(ctx, node.forward, 'forward').schedule;

@@ -8,7 +8,7 @@ import { integrate, type IntegrateOptions, type VelocityFn } from '../integrate.
 import { cholesky } from '../linalg/cholesky.js';
 import { normals } from '../rng.js';
 import { histogram } from '../histogram.js';
-import { emptyResult, type KernelOutput } from '../kernels/types.js';
+import { emptyResult, type NodeOutput } from '../nodes/types.js';
 import { chunks } from '../memory.js';
 
 export const SAMPLE_CAP = 10_000;
@@ -76,7 +76,7 @@ export function runChunked(
 }
 
 /**
- * sampleOutput(samples, n, dim, spec, t, notes?): KernelOutput
+ * sampleOutput(samples, n, dim, spec, t, notes?): NodeOutput
  * arrays density ([bins] | [bins, bins]), edges_x, edges_y (2D), samples (first <= 10,000
  * rows; the draws are iid so a prefix is a uniform subset); scalars n, inside_fraction.
  */
@@ -87,7 +87,7 @@ export function sampleOutput(
   spec: IrHistogram,
   t: number,
   notes: string[] = [],
-): KernelOutput {
+): NodeOutput {
   const result = emptyResult();
   result.notes.push(...notes);
   if (dim <= 2) {

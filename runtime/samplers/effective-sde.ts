@@ -11,7 +11,7 @@
 import type { IrSample } from '../../compiler/ir/types.js';
 import { deriveSeed } from '../rng.js';
 import { timeGrid } from '../timegrid.js';
-import { lookup, type Kernel } from '../kernels/types.js';
+import { lookup, type NodeImpl } from '../nodes/types.js';
 import { linearState, type LinearState } from '../models/linear-kernel.js';
 import { population } from '../vkernel/population.js';
 import { omegaField } from '../vkernel/omega.js';
@@ -26,8 +26,8 @@ import { sampleOutput } from './common.js';
 /** Intensity-table points per axis (kbar is as smooth as the features). */
 const WHITE_GRID = { 1: 241, 2: 49 } as Record<number, number>;
 
-/** effectiveSdeKernel   kernel for sample.effective_sde */
-export const effectiveSdeKernel: Kernel<IrSample> = (node, ctx) => {
+/** runEffectiveSde   kernel for sample.effective_sde */
+export const runEffectiveSde: NodeImpl<IrSample> = (node, ctx) => {
   if (node.method !== 'effective_sde') throw new Error(`internal: sample method '${node.method}' routed to effective_sde`);
   const model = lookup(ctx, node.model, 'model');
   if (model.type === 'ntk') return ntkEffectiveSde(node, ntkState(model), ctx);

@@ -8,7 +8,7 @@
 import type { IrSample } from '../../compiler/ir/types.js';
 import { deriveSeed } from '../rng.js';
 import { timeGrid } from '../timegrid.js';
-import { lookup, type Kernel, type KernelContext } from '../kernels/types.js';
+import { lookup, type NodeImpl, type NodeContext } from '../nodes/types.js';
 import { linearState, type LinearState } from '../models/linear-kernel.js';
 import { stepPlan } from '../particles/steps.js';
 import { runParallel, shared } from '../pool/pool.js';
@@ -41,7 +41,7 @@ export function runMembers(
   state: LinearState,
   members: number,
   weights: ((m: number) => Float64Array) | 'train' | VirtualModels,
-  ctx?: KernelContext,
+  ctx?: NodeContext,
 ): MembersOut {
   const dim = state.dim;
   const sc = state.schedule;
@@ -120,9 +120,9 @@ function trainInputs(state: LinearState, members: number): TrainInputs {
 }
 
 /**
- * ensembleKernel                             kernel for sample.ensemble (NTK models: ntk-members.ts)
+ * runEnsemble                             kernel for sample.ensemble (NTK models: ntk-members.ts)
  */
-export const ensembleKernel: Kernel<IrSample> = (node, ctx) => {
+export const runEnsemble: NodeImpl<IrSample> = (node, ctx) => {
   if (node.method !== 'ensemble') throw new Error(`internal: sample method '${node.method}' routed to ensemble`);
   const model = lookup(ctx, node.model, 'model');
   if (model.type === 'ntk') return ntkEnsemble(node, ntkState(model), ctx);

@@ -6,7 +6,7 @@
 
 import type { IrSample } from '../../compiler/ir/types.js';
 import { deriveSeed } from '../rng.js';
-import type { KernelOutput } from '../kernels/types.js';
+import type { NodeOutput } from '../nodes/types.js';
 import type { LinearState } from '../models/linear-kernel.js';
 import { dsmSamples } from '../models/dsm.js';
 import { targets } from '../models/linear.js';
@@ -56,7 +56,7 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
 }
 
 /** Sample output plus the across-member band. */
-export function membersOutput(node: SampleNode, dim: number, members: number, out: MembersOut, notes: string[]): KernelOutput {
+export function membersOutput(node: SampleNode, dim: number, members: number, out: MembersOut, notes: string[]): NodeOutput {
   const res = sampleOutput(out.samples, members * node.draws, dim, node.histogram, node.grid.t_min, notes);
   if (res.value.kind === 'sample') res.value.members = members;
   res.result.scalars.members = members;

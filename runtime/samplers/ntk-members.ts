@@ -7,7 +7,7 @@
 import type { IrSample } from '../../compiler/ir/types.js';
 import { deriveSeed } from '../rng.js';
 import { timeGrid } from '../timegrid.js';
-import type { KernelContext, KernelOutput } from '../kernels/types.js';
+import type { NodeContext, NodeOutput } from '../nodes/types.js';
 import type { NtkState } from '../models/ntk.js';
 import { stepPlan } from '../particles/steps.js';
 import { runParallel, shared } from '../pool/pool.js';
@@ -20,16 +20,16 @@ import { membersOutput, trainingSets, type MembersOut } from './members.js';
 type EnsembleNode = Extract<IrSample, { method: 'ensemble' }>;
 type SdeNode = Extract<IrSample, { method: 'effective_sde' }>;
 
-/** ntkEnsemble(node, state, ctx?): KernelOutput */
-export function ntkEnsemble(node: EnsembleNode, state: NtkState, ctx?: KernelContext): KernelOutput {
+/** ntkEnsemble(node, state, ctx?): NodeOutput */
+export function ntkEnsemble(node: EnsembleNode, state: NtkState, ctx?: NodeContext): NodeOutput {
   const out = runNtkMembers(node, state, node.members, trainInputs(state, node.members), ctx);
   return membersOutput(node, state.dim, node.members, out, [
     `NTK ensemble: ${node.members} networks, tau = ${state.spec.tau}, lr = ${state.spec.lr}`,
   ]);
 }
 
-/** ntkEffectiveSde(node, state, ctx?): KernelOutput    (gaussian_field only) */
-export function ntkEffectiveSde(node: SdeNode, state: NtkState, ctx?: KernelContext): KernelOutput {
+/** ntkEffectiveSde(node, state, ctx?): NodeOutput    (gaussian_field only) */
+export function ntkEffectiveSde(node: SdeNode, state: NtkState, ctx?: NodeContext): NodeOutput {
   if (node.variant !== 'gaussian_field')
     throw new Error(`effective_sde variant '${node.variant}' supports linear models; for NTK models use variant = gaussian_field`);
   const pop = ntkModelPopulation(state);
@@ -49,7 +49,7 @@ export function runNtkMembers(
   state: NtkState,
   members: number,
   model: NtkTrainInputs | NtkVirtualInputs,
-  ctx?: KernelContext,
+  ctx?: NodeContext,
 ): MembersOut {
   const dim = state.dim;
   const sc = state.schedule;

@@ -32,7 +32,7 @@ export function pfOdeChunk(o: Pick<PfOdeOptions, 'draws' | 'dim' | 'M' | 'solver
 
 /**
  * samplePfOde(opts: PfOdeOptions): Float32Array   [draws, dim] samples at t_min
- * opts.score    any batched ScoreFn (the exact score from kernels/basic.ts, or a model's)
+ * opts.score    any batched ScoreFn (the exact score from nodes/basic.ts, or a model's)
  * opts.compat   the reference code's grid lookup (docs/theory.md 5.2), only when the IR asks for it
  * opts.budget   bytes; particles are chunked to fit, with identical results for any budget
  */

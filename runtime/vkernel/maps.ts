@@ -5,16 +5,16 @@
 // d d' M Cov M (score).
 
 import type { IrMap } from '../../compiler/ir/types.js';
-import { lookup, emptyResult, type Kernel } from '../kernels/types.js';
+import { lookup, emptyResult, type NodeImpl } from '../nodes/types.js';
 import { linearState } from '../models/linear-kernel.js';
 import { covFromRows, kernelRow, population, vFactor } from './population.js';
 import { gridKernel } from './grid-kernel.js';
 import { ntkVkernelMap } from './ntk-map.js';
 import { ntkState } from '../models/ntk.js';
-import { gridArrays, gridDims, gridPoints } from '../kernels/maps.js';
+import { gridArrays, gridDims, gridPoints } from '../nodes/maps.js';
 import { congruence } from '../linalg/congruence.js';
 
-export const vkernelMapKernel: Kernel<IrMap> = (node, ctx) => {
+export const runVkernelMap: NodeImpl<IrMap> = (node, ctx) => {
   if (!node.model) throw new Error('internal: a vkernel map needs a model');
   const model = lookup(ctx, node.model, 'model');
   if (model.type === 'ntk') return ntkVkernelMap(node, ntkState(model), ctx);

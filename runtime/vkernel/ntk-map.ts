@@ -6,8 +6,8 @@
 
 import type { IrMap } from '../../compiler/ir/types.js';
 import { runParallel, shared, type Task } from '../pool/pool.js';
-import { emptyResult, type KernelContext, type KernelOutput } from '../kernels/types.js';
-import { gridArrays, gridDims, gridPoints } from '../kernels/maps.js';
+import { emptyResult, type NodeContext, type NodeOutput } from '../nodes/types.js';
+import { gridArrays, gridDims, gridPoints } from '../nodes/maps.js';
 import type { NtkState } from '../models/ntk.js';
 import { vFactor } from './population.js';
 import { firstOrderRatio, ntkModelPopulation, ntkMuCov, ntkRow, type NtkPopulation, type NtkPopulationData } from './ntk.js';
@@ -83,7 +83,7 @@ export function runMapTask(job: NtkMapJob, m: number): number {
 export const ntkMapTask: Task<NtkMapJob, null> = { kind: 'ntkmap', prepare: () => null, run: (job, _prep, m) => runMapTask(job, m) };
 
 /** The map node's V-kernel (and its standard error) on its grid. */
-export function ntkVkernelMap(node: IrMap, state: NtkState, ctx?: KernelContext): KernelOutput {
+export function ntkVkernelMap(node: IrMap, state: NtkState, ctx?: NodeContext): NodeOutput {
   const D = state.dim;
   const pop = ntkModelPopulation(state);
   const { axes, points, count: G } = gridPoints(node.grid);

@@ -5,6 +5,7 @@
 // which); 2D sample densities as heatmaps with the training points on top (Figure 3).
 import type { IrCell, IrDocument, IrPlot, IrSample } from '../../compiler/ir/types.js';
 import type { CellResult } from '../../runtime/light.js';
+import { samplerOf } from '../../stdlib/builtins/samplers.js';
 import { facetted } from './facet.js';
 import { colorScaleFor, heatmapGridSpec, type HeatPanel } from './heatmap-grid.js';
 import { bandOf, centers, nodeOf, requireArray, seBandOf, trainingPoints } from './inputs.js';
@@ -23,18 +24,7 @@ const SE_SHADE = 'shaded: ensemble mean +- 1 standard error over members';
 
 function styleOf(node: IrSample | undefined, name: string): Style {
   if (!node) return { label: name, color: '#7f7f7f' };
-  switch (node.method) {
-    case 'pf_ode':
-      return node.model === 'true'
-        ? { label: `${name}: PF-ODE, true score`, color: '#9a9a9a' }
-        : { label: `${name}: PF-ODE, ${node.model}`, color: '#ff7f0e' };
-    case 'ensemble':
-      return { label: `${name}: ensemble mean (${node.members} model${node.members === 1 ? '' : 's'})`, color: '#d62728' };
-    case 'effective_sde':
-      return { label: `${name}: effective-SDE theory`, color: '#1f77b4' };
-    case 'naive':
-      return { label: `${name}: naive estimator`, color: '#2ca02c' };
-  }
+  return samplerOf(node).legend(node, name);
 }
 
 function sampleDim(doc: IrDocument, plot: IrPlot, results: Map<string, CellResult>): number {
@@ -151,8 +141,7 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
 
 /** Short row label of a 2D input: its name and what it is. */
 function shortLabel(node: IrSample | undefined, name: string): string {
-  const what = { pf_ode: 'PF-ODE', ensemble: 'ensemble', effective_sde: 'theory', naive: 'naive' } as const;
-  return node ? `${name} (${what[node.method]})` : name;
+  return node ? `${name} (${samplerOf(node).short})` : name;
 }
 
 function density2dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellResult>): VlSpec {

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
 import { validateIr } from '../../compiler/ir/validate.js';
+import { irSchemaText, SCHEMA_PATH } from '../../scripts/ir-schema.js';
 import { compile } from './helpers.js';
+
+const SNAPSHOTS = new URL('../snapshots/', import.meta.url);
 
 const STUDY = `
 study s {
@@ -39,6 +43,14 @@ describe('IR schema', () => {
     ['a non-finite number', (d) => (d.cells[0].nodes[0].points[0][0] = NaN)],
     ['too many plot axes', (d) => (d.plots[0].by = ['a', 'b', 'c'])],
     ['a string where a number belongs', (d) => (d.seed = '7')],
+    // Constraints carried by TSDoc tags in compiler/ir/types.ts:
+    ['an empty node name (@minLength)', (d) => (d.cells[0].nodes[0].name = '')],
+    ['zero draws (@minimum 1)', (d) => (d.cells[0].nodes.find((n: any) => n.kind === 'sample').draws = 0)],
+    ['a negative seed (@minimum 0)', (d) => (d.cells[0].seed = -1)],
+    ['a fractional seed (@asType integer)', (d) => (d.cells[0].seed = 0.5)],
+    ['no cells (@minItems 1)', (d) => (d.cells = [])],
+    ['a basis with no axes (@minItems 1)', (d) => (d.cells[0].nodes.find((n: any) => n.kind === 'features').tree.factors[0].axes = [])],
+    ['a zero y_max (@exclusiveMinimum 0)', (d) => (d.plots[0].y_max = 0)],
   ];
   for (const [what, mutate] of mutations) {
     it(`rejects ${what} with an internal-error diagnostic`, () => {
@@ -52,5 +64,19 @@ describe('IR schema', () => {
 
   it('rejects non-objects without throwing', () => {
     for (const v of [null, 3, 'ir', [], {}]) expect(validateIr(v)).to.have.length.greaterThan(0);
+  });
+
+  it('is generated from compiler/ir/types.ts (run `npm run schema` after changing the types)', function () {
+    this.timeout(120_000);
+    expect(readFileSync(SCHEMA_PATH, 'utf8') === irSchemaText(), 'compiler/ir/schema.json is stale: npm run schema').to.equal(true);
+  });
+
+  it('accepts every IR snapshot of the examples (test/snapshots)', () => {
+    const files = readdirSync(SNAPSHOTS).filter((f) => f.endsWith('.ir.json'));
+    expect(files.length).to.be.greaterThan(5);
+    for (const f of files) {
+      const doc = JSON.parse(readFileSync(new URL(f, SNAPSHOTS), 'utf8'));
+      expect(validateIr(doc), f).to.deep.equal([]);
+    }
   });
 });

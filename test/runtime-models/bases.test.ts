@@ -3,7 +3,8 @@
 // declare a SIMD row reach the WebAssembly loops.
 import { expect } from 'chai';
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
-import { axisBasis, BASES, fillAxis, type IrBasisKind } from '../../runtime/bases.js';
+import type { IrBasisKind } from '../../compiler/ir/types.js';
+import { axisBasis, BASES, fillAxis } from '../../runtime/bases.js';
 import { compileFeatures } from '../../runtime/features.js';
 import { simdEnabled, simdLoopsFit } from '../../runtime/particles/wasm/simd.js';
 

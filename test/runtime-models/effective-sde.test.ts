@@ -2,14 +2,14 @@ import { expect } from 'chai';
 import type { IrSample } from '../../compiler/ir/types.js';
 import { fig2State } from './setup.js';
 import { runMembers } from '../../runtime/samplers/ensemble.js';
-import { effectiveSdeKernel } from '../../runtime/samplers/effective-sde.js';
+import { runEffectiveSde } from '../../runtime/samplers/effective-sde.js';
 import { population } from '../../runtime/vkernel/population.js';
 import { omegaField } from '../../runtime/vkernel/omega.js';
 import { selectBackend } from '../../runtime/backend.js';
 import { deriveSeed } from '../../runtime/rng.js';
 import { sampleLinear } from '../../runtime/samplers/linear-pfode.js';
 import { timeGrid } from '../../runtime/timegrid.js';
-import type { KernelContext, NodeValue } from '../../runtime/kernels/types.js';
+import type { NodeContext, NodeValue } from '../../runtime/nodes/types.js';
 
 // The Fig. 2 setup (docs/theory.md 13.2) at one cell: data {-1, 0, 1}, VP schedule, eps = 1e-2, 30 Euler
 // steps, ridge 0.1, Gaussian x (x) t features with width = spacing / 2, F/P = 1/4 (Fig. 2's
@@ -108,12 +108,12 @@ describe('runtime effective SDE vs trained ensemble (Fig. 2 setup)', function ()
     const values = new Map<string, NodeValue>([
       ['lin', { kind: 'model', type: 'linear', data: state.data, schedule: state.schedule, extra: state, score: () => { throw new Error('unused'); } }],
     ]);
-    const ctx = { values, checkInterrupted: () => {}, memoryBudget: 1e9, backend: 'wasm' } as unknown as KernelContext;
+    const ctx = { values, checkInterrupted: () => {}, memoryBudget: 1e9, backend: 'wasm' } as unknown as NodeContext;
     const node = (variant: 'white_noise' | 'gaussian_field', seed: number): IrSample => ({
       ...sampleNode(seed, 48, 1000),
       method: 'effective_sde', variant, members: 48, mc_samples: 8000,
     } as IrSample);
-    const run = async (variant: 'white_noise' | 'gaussian_field', seed: number) => effectiveSdeKernel(node(variant, seed), ctx);
+    const run = async (variant: 'white_noise' | 'gaussian_field', seed: number) => runEffectiveSde(node(variant, seed), ctx);
     const w1 = await run('white_noise', 7);
     const w2 = await run('white_noise', 7);
     const exact = await run('gaussian_field', 7);

@@ -19,7 +19,7 @@ import {
   setLinalgSimd,
 } from '../../runtime/linalg/wasm/simd.js';
 import { LINALG_WASM_BASE64 } from '../../runtime/linalg/wasm/linalg-bytes.js';
-import { assembleLinalg } from '../../runtime/wasm-build.js';
+import { assembleLinalg } from '../../scripts/wasm-build.js';
 import { normals } from '../../runtime/rng.js';
 
 const EPS = 2 ** -52;

@@ -20,7 +20,7 @@ import type { PointSet } from '../../runtime/posterior.js';
 import { NonFiniteError } from '../../runtime/errors.js';
 import { setSimd, simdCalls, simdEnabled, simdExp, simdSinCos } from '../../runtime/particles/wasm/simd.js';
 import { PARTICLES_WASM_BASE64 } from '../../runtime/particles/wasm/particles-bytes.js';
-import { assembleParticles } from '../../runtime/wasm-build.js';
+import { assembleParticles } from '../../scripts/wasm-build.js';
 import { axisBasis } from '../../runtime/bases.js';
 import { integrateParticles } from '../../runtime/particles/integrate.js';
 import { fig2Tree, linearNode, three, vp } from './setup.js';

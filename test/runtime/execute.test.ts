@@ -35,7 +35,7 @@ function metric(name: string, m: IrMetric['metric'], against: string | null = nu
 describe('runtime/execute', () => {
   useWasm();
 
-  it('runs a whole cell through the kernel table with documented output shapes and no tensor leak', async () => {
+  it('runs a whole cell through the node implementation table with documented output shapes and no tensor leak', async () => {
     const before = tf.memory().numTensors;
     const { doc, cell } = docOf([
       dataNode('data', square),

@@ -3,8 +3,8 @@ import type { IrCell, IrDocument, IrMetric } from '../../compiler/ir/types.js';
 import { compileSource } from '../../compiler/driver.js';
 import { executeCell } from '../../runtime/execute.js';
 import { makeSchedule } from '../../runtime/schedule.js';
-import { metricKernel } from '../../runtime/kernels/metrics.js';
-import type { KernelContext, NodeValue, SampleValue } from '../../runtime/kernels/types.js';
+import { runMetric } from '../../runtime/nodes/metrics.js';
+import type { NodeContext, NodeValue, SampleValue } from '../../runtime/nodes/types.js';
 import {
   effectiveDimension,
   effectiveDimensionOfSums,
@@ -44,8 +44,8 @@ function measure(metric: IrMetric['metric'], sample: SampleValue, radius = 0.1):
     ['s', sample],
   ]);
   const cell = { id: 'main', index: 0, values: {}, seed: 3, nodes: [] } as IrCell;
-  const ctx = { doc: {} as IrDocument, cell, values, memoryBudget: 1e8, checkInterrupted: () => {}, backend: 'cpu' } as KernelContext;
-  return (metricKernel(node, ctx) as { result: NodeResult }).result;
+  const ctx = { doc: {} as IrDocument, cell, values, memoryBudget: 1e8, checkInterrupted: () => {}, backend: 'cpu' } as NodeContext;
+  return (runMetric(node, ctx) as { result: NodeResult }).result;
 }
 
 describe('runtime/metric-errors: standard errors of metrics', () => {

@@ -5,7 +5,7 @@ import * as tf from '../../runtime/tf.js';
 import { resampleNoise, sampleNaive, sdeNoise } from '../../runtime/samplers/naive.js';
 import { posterior } from '../../runtime/posterior.js';
 import { samplePfOde } from '../../runtime/samplers/pf-ode.js';
-import { exactScore } from '../../runtime/kernels/basic.js';
+import { exactScore } from '../../runtime/nodes/basic.js';
 import { sampleBinProbabilities, totalVariation } from '../../runtime/metrics.js';
 import { useWasm } from './helpers.js';
 

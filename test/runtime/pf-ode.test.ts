@@ -4,7 +4,7 @@ import * as tf from '../../runtime/tf.js';
 import { makeSchedule } from '../../runtime/schedule.js';
 import { timeGrid } from '../../runtime/timegrid.js';
 import { samplePfOde } from '../../runtime/samplers/pf-ode.js';
-import { exactScore } from '../../runtime/kernels/basic.js';
+import { exactScore } from '../../runtime/nodes/basic.js';
 import { scoreFromDenoiser } from '../../runtime/integrate.js';
 import { posterior } from '../../runtime/posterior.js';
 import { mixtureBinProbabilities, sampleBinProbabilities, totalVariation } from '../../runtime/metrics.js';

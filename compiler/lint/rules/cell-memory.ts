@@ -3,14 +3,15 @@
 // The estimate is deliberately simple (docs/lint.md): what a cell keeps until it ends (histograms,
 // every draw of every sampler, map values, trained weights of every ensemble member) plus the
 // largest piece of work the runtime cannot split into chunks (a linear model's F x F Gram matrix
-// with its Cholesky factor and one P x F design block, an NTK design's kernel matrices, a
-// Gaussian-field sampler's F x F covariance). Particles in flight are chunked by the runtime and
+// with its Cholesky factor and one P x F design block, an NTK design's kernel matrices, and what
+// each sampler's descriptor adds: stdlib/builtins/samplers.ts). Particles in flight are chunked by the runtime and
 // are not counted. A cell over the machine's memory is a warning on the study (it may still run,
 // swapping); one array larger than the whole memory cannot be allocated at all, which is an error
 // on the argument that sets its size. Arrays beyond what a typed array can index are the
 // checker's GTV0410, before the linter runs.
 import { LINT } from '../../codes/lint.js';
-import type { IrNode } from '../../ir/types.js';
+import type { IrModel, IrNode } from '../../ir/types.js';
+import { samplerOf } from '../../../stdlib/builtins/samplers.js';
 import { nodeNamed } from '../geometry.js';
 import type { SourceLookup } from '../lookup.js';
 import type { Finding, LintRule } from '../types.js';
@@ -26,7 +27,7 @@ interface Piece {
   args: string[];
 }
 
-export const cellMemory: LintRule = {
+export const cellMemory: LintRule<typeof LINT.cellMemory> = {
   code: LINT.cellMemory,
   mergeBySpan: true,
   check({ cell, src, totalMemory }) {
@@ -76,30 +77,18 @@ function spanOf(src: SourceLookup, p: Piece) {
 function estimate(n: IrNode, F: (model: string) => number, dimOf: (data: string) => number, pieces: Piece[]): [number, number, string] {
   switch (n.kind) {
     case 'model':
-      if (n.type === 'linear') {
-        const f = F(n.name);
-        pieces.push({ bytes: f * f * F64, what: `\`${n.name}\`'s ${f} x ${f} Gram matrix`, decl: n.name, args: ['features'] });
-        return [f * F64, (2 * f * f + n.samples * f) * F64, `\`${n.name}\`'s ${f} x ${f} Gram matrix and ${n.samples} x ${f} design`];
-      }
-      // kernel, eigenvectors, its copy, the filter's divided differences and the design influence [N, N, D]
-      if (n.type === 'ntk') {
-        pieces.push({ bytes: n.design * n.design * F64, what: `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrix`, decl: n.name, args: ['design'] });
-        return [n.design * F64, (4 + dimOf(n.data)) * n.design * n.design * F64, `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrices`];
-      }
-      return [0, 0, ''];
+      return modelMemory(n, F, dimOf, pieces);
     case 'sample': {
       const dim = dimOf(n.data);
       const hist = dim <= 2 ? n.histogram.bins ** dim * F64 : 0;
-      const pooled = n.method === 'ensemble' || (n.method === 'effective_sde' && n.variant === 'gaussian_field');
-      const members = pooled ? n.members : 1;
-      const f = n.method === 'ensemble' || n.method === 'effective_sde' ? F(n.model) : 0;
-      const weights = n.method === 'ensemble' ? members * f * F64 : 0;
-      const cov = n.method === 'effective_sde' ? 2 * f * f * F64 : 0;
+      const sampler = samplerOf(n);
+      const members = sampler.pooledMembers(n) ?? 1;
+      const extra = sampler.memory(n, n.model === 'true' ? 0 : F(n.model));
       // The runtime keeps every draw (float32) for the metrics until the cell ends.
       const draws = n.draws * members * dim * F32;
       pieces.push({ bytes: draws, what: `\`${n.name}\`'s ${fmtCount(n.draws * members)} draws`, decl: n.name, args: ['draws', 'members'] });
       pieces.push({ bytes: hist, what: `the histogram of \`${n.name}\``, decl: n.name, args: ['bins'] });
-      return [hist + draws + weights, cov, cov ? `\`${n.name}\`'s ${f} x ${f} feature covariance` : ''];
+      return [hist + draws + extra.kept, extra.work, extra.work ? `\`${n.name}\`'s ${extra.what}` : ''];
     }
     case 'map': {
       const points = n.grid.axes.reduce((p, a) => p * a.n, 1);
@@ -108,8 +97,35 @@ function estimate(n: IrNode, F: (model: string) => number, dimOf: (data: string)
     }
     case 'data':
       return [n.points.length * (n.dim + 1) * F64, 0, ''];
-    default:
+    case 'forward':
+    case 'features':
+    case 'metric':
       return [0, 0, ''];
+    default: {
+      const unhandled: never = n;
+      throw new Error(`internal: unhandled node ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
+
+function modelMemory(n: IrModel, F: (model: string) => number, dimOf: (data: string) => number, pieces: Piece[]): [number, number, string] {
+  switch (n.type) {
+    case 'linear': {
+      const f = F(n.name);
+      pieces.push({ bytes: f * f * F64, what: `\`${n.name}\`'s ${f} x ${f} Gram matrix`, decl: n.name, args: ['features'] });
+      return [f * F64, (2 * f * f + n.samples * f) * F64, `\`${n.name}\`'s ${f} x ${f} Gram matrix and ${n.samples} x ${f} design`];
+    }
+    case 'ntk':
+      // kernel, eigenvectors, its copy, the filter's divided differences and the design influence [N, N, D]
+      pieces.push({ bytes: n.design * n.design * F64, what: `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrix`, decl: n.name, args: ['design'] });
+      return [n.design * F64, (4 + dimOf(n.data)) * n.design * n.design * F64, `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrices`];
+    case 'true':
+    case 'naive':
+      return [0, 0, ''];
+    default: {
+      const unhandled: never = n;
+      throw new Error(`internal: unhandled model ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 

@@ -8,7 +8,7 @@ import type { IrHistogram } from '../../ir/types.js';
 import { fmt, nearestDistances, nodeNamed, nodesOf } from '../geometry.js';
 import type { Finding, LintRule } from '../types.js';
 
-export const coarseGrid: LintRule = {
+export const coarseGrid: LintRule<typeof LINT.coarseGrid> = {
   code: LINT.coarseGrid,
   check({ cell, src }) {
     const out: Finding[] = [];

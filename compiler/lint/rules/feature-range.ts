@@ -1,20 +1,20 @@
 // GTV0803 feature-range: a basis's `over` does not cover the data's extent along its axis, or,
 // for the time axis, the interval [t_min, T] on which its model is trained and sampled.
-// Random Fourier features have no range that matters (`over` only centres them) and are skipped.
+// Bases whose `over` only centres them (random Fourier features) are skipped: each basis says
+// so in its descriptor (stdlib/builtins/features.ts).
 import type { Call, Expr } from '../../ast.js';
 import { LINT } from '../../codes/lint.js';
-import type { IrCell, IrFeatureTree } from '../../ir/types.js';
+import type { IrBasis, IrCell, IrFeatureTree } from '../../ir/types.js';
+import { FEATURE_MAPS } from '../../../stdlib/builtins/features.js';
 import { extent, fmt, nodeNamed, nodesOf } from '../geometry.js';
 import type { SourceLookup } from '../lookup.js';
 import type { Finding, LintRule } from '../types.js';
-
-type Basis = Extract<IrFeatureTree, { op: 'basis' }>;
 
 const AXES = ['x', 'y', 'z'] as const;
 /** Relative slack so that an `over` written with rounded ends still counts as covering. */
 const SLACK = 1e-9;
 
-export const featureRange: LintRule = {
+export const featureRange: LintRule<typeof LINT.featureRange> = {
   code: LINT.featureRange,
   check({ cell, src }) {
     const out: Finding[] = [];
@@ -28,7 +28,7 @@ export const featureRange: LintRule = {
       const tLo = Math.min(model.t_range[0], ...samplingTimes(cell, model.name));
       const tHi = Math.max(model.t_range[1], fwd.T);
       for (const b of bases(features.tree)) {
-        if (b.basis === 'rff' || b.axes.length !== 1) continue;
+        if (!FEATURE_MAPS[b.basis].coversOver || b.axes.length !== 1) continue;
         const axis = b.axes[0];
         const need: [number, number] = axis === 't' ? [tLo, tHi] : ext[AXES.indexOf(axis)] ?? [0, 0];
         const [lo, hi] = b.over;
@@ -46,7 +46,7 @@ export const featureRange: LintRule = {
   },
 };
 
-function bases(t: IrFeatureTree): Basis[] {
+function bases(t: IrFeatureTree): IrBasis[] {
   if (t.op === 'basis') return [t];
   return (t.op === 'product' ? t.factors : t.parts).flatMap(bases);
 }

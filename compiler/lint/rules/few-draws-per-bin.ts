@@ -3,12 +3,13 @@
 // study looks for. Ensembles and Gaussian-field samplers pool the draws of all their members.
 import { LINT } from '../../codes/lint.js';
 import type { IrSample } from '../../ir/types.js';
+import { samplerOf } from '../../../stdlib/builtins/samplers.js';
 import { fmt, nodeNamed, nodesOf } from '../geometry.js';
 import type { Finding, LintRule } from '../types.js';
 
 export const MIN_DRAWS_PER_BIN = 10;
 
-export const fewDrawsPerBin: LintRule = {
+export const fewDrawsPerBin: LintRule<typeof LINT.fewDrawsPerBin> = {
   code: LINT.fewDrawsPerBin,
   check({ cell, src }) {
     const out: Finding[] = [];
@@ -39,7 +40,5 @@ export const fewDrawsPerBin: LintRule = {
 };
 
 function pooledDraws(s: IrSample): number {
-  if (s.method === 'ensemble') return s.draws * s.members;
-  if (s.method === 'effective_sde' && s.variant === 'gaussian_field') return s.draws * s.members;
-  return s.draws;
+  return s.draws * (samplerOf(s).pooledMembers(s) ?? 1);
 }

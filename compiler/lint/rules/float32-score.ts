@@ -24,7 +24,7 @@ interface Use {
   span: Finding['span'];
 }
 
-export const float32Score: LintRule = {
+export const float32Score: LintRule<typeof LINT.float32Score> = {
   code: LINT.float32Score,
   check(cx) {
     const out: Finding[] = [];

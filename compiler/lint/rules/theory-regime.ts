@@ -8,7 +8,7 @@ import type { Finding, LintRule } from '../types.js';
 
 export const MAX_F_OVER_P = 0.5;
 
-export const theoryRegime: LintRule = {
+export const theoryRegime: LintRule<typeof LINT.theoryRegime> = {
   code: LINT.theoryRegime,
   check({ cell, src }) {
     const out: Finding[] = [];

@@ -1,8 +1,8 @@
-// Types shared by every kernel: the values nodes hand to later nodes, and the kernel signature.
+// Types shared by every node implementation: the values nodes hand to later nodes, and the implementation signature.
 //
-// A kernel turns one IR node into (a) a NodeValue that later nodes of the same cell read by
-// name and (b) a NodeResult (plain arrays and scalars) that the study writer persists. Kernels
-// run inside a tfjs scope opened by execute.ts: tensors a kernel leaves behind are disposed when
+// An implementation turns one IR node into (a) a NodeValue that later nodes of the same cell read by
+// name and (b) a NodeResult (plain arrays and scalars) that the study writer persists. Implementations
+// run inside a tfjs scope opened by execute.ts: tensors an implementation leaves behind are disposed when
 // the node ends, so a NodeValue that must keep tensors for later nodes calls tf.keep on them and
 // frees them in dispose(), which execute.ts calls when the cell ends.
 
@@ -39,7 +39,7 @@ export interface ModelValue {
   score: ScoreFn;
   /** naive: the noise-strength constant kappa. */
   kappa?: number;
-  /** Model-specific state (trained weights, training design), owned by the model's kernel. */
+  /** Model-specific state (trained weights, training design), owned by the model's implementation. */
   extra?: unknown;
   dispose?(): void;
 }
@@ -56,7 +56,7 @@ export interface SampleValue {
   /**
    * Ensemble-like samplers (trained ensembles, NTK ensembles, Gaussian-field effective SDE): the
    * number of members; the draws are stored member-major, n / members per member. Metrics take
-   * their standard errors across members when it is set (kernels/metrics.ts), across draws
+   * their standard errors across members when it is set (nodes/metrics.ts), across draws
    * otherwise.
    */
   members?: number;
@@ -73,7 +73,7 @@ export interface MetricValue {
 
 export type NodeValue = DataValue | ForwardValue | FeaturesValue | ModelValue | SampleValue | MapValue | MetricValue;
 
-export interface KernelContext {
+export interface NodeContext {
   doc: IrDocument;
   cell: IrCell;
   /** Values of the nodes already run in this cell, by name. */
@@ -86,16 +86,16 @@ export interface KernelContext {
   backend: string;
 }
 
-export interface KernelOutput {
+export interface NodeOutput {
   value: NodeValue;
   result: NodeResult;
 }
 
-export type Kernel<N extends IrNode = IrNode> = (node: N, ctx: KernelContext) => Promise<KernelOutput> | KernelOutput;
+export type NodeImpl<N extends IrNode = IrNode> = (node: N, ctx: NodeContext) => Promise<NodeOutput> | NodeOutput;
 
 /** Typed lookups of earlier nodes (the IR validator guarantees the names and kinds). */
 export function lookup<K extends NodeValue['kind']>(
-  ctx: KernelContext,
+  ctx: NodeContext,
   name: string,
   kind: K,
 ): Extract<NodeValue, { kind: K }> {

@@ -1,4 +1,4 @@
-// Kernels for `data`, `forward`, `model.true` and `model.naive`.
+// Node implementations for `data`, `forward`, `model.true` and `model.naive`.
 
 import * as tf from '../tf.js';
 import type { IrData, IrForward, IrModel } from '../../compiler/ir/types.js';
@@ -6,9 +6,9 @@ import { makeSchedule, type Schedule } from '../schedule.js';
 import { posterior, type PointSet } from '../posterior.js';
 import type { ScoreFn } from '../integrate.js';
 import { checkFinite } from '../errors.js';
-import { emptyResult, lookup, type Kernel } from './types.js';
+import { emptyResult, lookup, type NodeImpl } from './types.js';
 
-export const dataKernel: Kernel<IrData> = (node) => {
+export const runData: NodeImpl<IrData> = (node) => {
   const set: PointSet = {
     points: Float64Array.from(node.points.flat()),
     weights: Float64Array.from(node.weights),
@@ -21,7 +21,7 @@ export const dataKernel: Kernel<IrData> = (node) => {
   return { value: { kind: 'data', set }, result };
 };
 
-export const forwardKernel: Kernel<IrForward> = (node) => {
+export const runForward: NodeImpl<IrForward> = (node) => {
   const schedule = makeSchedule(node);
   const result = emptyResult();
   // A coarse table of the schedule, useful to eyeball a custom alpha_sigma in the outputs.
@@ -53,9 +53,7 @@ export function exactScore(data: PointSet, schedule: Schedule): ScoreFn {
   };
 }
 
-export const modelKernel: Kernel<IrModel> = (node, ctx) => {
-  if (node.type !== 'true' && node.type !== 'naive')
-    throw new Error(`internal: model type '${node.type}' routed to the core model kernel`);
+export const runClosedFormModel: NodeImpl<Extract<IrModel, { type: 'true' | 'naive' }>> = (node, ctx) => {
   const data = lookup(ctx, node.data, 'data').set;
   const schedule = lookup(ctx, node.forward, 'forward').schedule;
   return {

@@ -1,4 +1,4 @@
-// Kernel for the posterior maps: `map.posterior_weights`, `map.score`, `map.proxy_covariance`,
+// Node implementation for the posterior maps: `map.posterior_weights`, `map.score`, `map.proxy_covariance`,
 // `map.score_variance_ratio` (docs/theory.md 3.2, 3.4). Output layout in docs/outputs.md.
 
 import type { IrGrid, IrMap } from '../../compiler/ir/types.js';
@@ -6,7 +6,7 @@ import type { ResultArray } from '../results.js';
 import { posterior, type PosteriorField } from '../posterior.js';
 import { chunkSize, chunks } from '../memory.js';
 import { checkFinite } from '../errors.js';
-import { emptyResult, lookup, type Kernel } from './types.js';
+import { emptyResult, lookup, type NodeImpl } from './types.js';
 
 /** Grid axes and all grid points in C order (first axis slowest), float64 [n_points, dim]. */
 export function gridPoints(grid: IrGrid): { axes: Float64Array[]; points: Float64Array; count: number } {
@@ -43,20 +43,22 @@ export function gridArrays(axes: Float64Array[], t: number[]): Record<string, Re
   return out;
 }
 
-const FIELD: Record<string, PosteriorField> = {
+/** The map quantities computed from the posterior of the data alone (no model). */
+export type PosteriorQuantity = 'posterior_weights' | 'score' | 'proxy_covariance' | 'score_variance_ratio';
+
+const FIELD: { [Q in PosteriorQuantity]: PosteriorField } = {
   posterior_weights: 'weights',
   score: 'score',
   proxy_covariance: 'trC',
   score_variance_ratio: 'ratio',
 };
 
-export const posteriorMapKernel: Kernel<IrMap> = (node, ctx) => {
+export const runPosteriorMap: NodeImpl<IrMap & { quantity: PosteriorQuantity }> = (node, ctx) => {
   const data = lookup(ctx, node.data, 'data').set;
   const schedule = lookup(ctx, node.forward, 'forward').schedule;
   const { dim, M } = data;
   const { axes, points, count } = gridPoints(node.grid);
   const field = FIELD[node.quantity];
-  if (!field) throw new Error(`internal: map quantity '${node.quantity}' routed to the posterior map kernel`);
   const per = field === 'weights' ? M : field === 'score' ? dim : 1;
   const withMatrix = node.quantity === 'proxy_covariance';
   const values = new Float64Array(node.t.length * count * per);

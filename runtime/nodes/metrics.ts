@@ -1,4 +1,4 @@
-// Kernel for every `metric.*` key (definitions in runtime/metrics.ts). Every metric returns the
+// Node implementations of the metrics (METRIC_NODES; definitions in runtime/metrics.ts). Every metric returns the
 // scalar `value`, its `standard_error` and the label `se_over` saying what the error covers
 // (runtime/metric-errors.ts): `members` for ensemble-like samples (SampleValue.members), the
 // spread between members; `draws` for single models, the noise of the finite draws. Some metrics
@@ -25,9 +25,9 @@ import { bootstrap, groupMeans, groupsOf, meanError, pooledBins, type Groups } f
 import { deriveSeed, mixtureSamples } from '../rng.js';
 import { cholesky } from '../linalg/cholesky.js';
 import type { IrHistogram } from '../../compiler/ir/types.js';
-import { emptyResult, lookup, type Kernel, type KernelContext, type SampleValue } from './types.js';
+import { emptyResult, lookup, type NodeImpl, type NodeContext, type SampleValue } from './types.js';
 
-function against(node: IrMetric, ctx: KernelContext): SampleValue | 'true_density' {
+function against(node: IrMetric, ctx: NodeContext): SampleValue | 'true_density' {
   return node.against === null || node.against === 'true_density' ? 'true_density' : lookup(ctx, node.against, 'sample');
 }
 
@@ -56,7 +56,7 @@ function fractionOf(flags: Uint8Array): number {
   return k / flags.length;
 }
 
-export const metricKernel: Kernel<IrMetric> = (node, ctx) => {
+export const runMetric: NodeImpl<IrMetric> = (node, ctx) => {
   const of = lookup(ctx, node.of, 'sample');
   const data = lookup(ctx, node.data, 'data').set;
   const schedule = lookup(ctx, node.forward, 'forward').schedule;
@@ -162,7 +162,22 @@ export const metricKernel: Kernel<IrMetric> = (node, ctx) => {
       s.standard_error = bootstrap([groups.count], seed, (w) => effectiveDimensionOfSums(sums, w[0], dim));
       break;
     }
+    default: {
+      const unhandled: never = node.metric;
+      throw new Error(`internal: unhandled metric ${JSON.stringify(unhandled)}`);
+    }
   }
   result.labels = { se_over: seOver };
   return { value: { kind: 'metric', value: s.value }, result };
+};
+
+/** One implementation per IR metric (a mapped type: a metric without one is a compile error). */
+export const METRIC_NODES: { [K in IrMetric['metric']]: NodeImpl<IrMetric & { metric: K }> } = {
+  memorized_fraction: runMetric,
+  gap_mass: runMetric,
+  nearest_distance: runMetric,
+  total_variation: runMetric,
+  kl: runMetric,
+  mmd: runMetric,
+  effective_dimension: runMetric,
 };

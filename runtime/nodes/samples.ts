@@ -1,4 +1,5 @@
-// Kernels for `sample.pf_ode` and `sample.naive`.
+// The sample implementations, one per IR sample method (SAMPLE_NODES, a mapped type over the
+// methods: a method without one is a compile error), and those of `pf_ode` and `naive`.
 
 import type { IrSample } from '../../compiler/ir/types.js';
 import { timeGrid } from '../timegrid.js';
@@ -6,13 +7,15 @@ import { pfOdeChunk, samplePfOde } from '../samplers/pf-ode.js';
 import { naiveChunk, sampleNaive } from '../samplers/naive.js';
 import { sampleOutput } from '../samplers/common.js';
 import { exactScore } from './basic.js';
-import { lookup, type Kernel, type KernelContext } from './types.js';
+import { lookup, type NodeImpl, type NodeContext } from './types.js';
+import { runEnsemble } from '../samplers/ensemble.js';
+import { runEffectiveSde } from '../samplers/effective-sde.js';
 
 type PfOdeNode = Extract<IrSample, { method: 'pf_ode' }>;
 type NaiveNode = Extract<IrSample, { method: 'naive' }>;
 
 /** Progress in steps over all chunks; also the per-step interruption check. */
-function stepProgress(ctx: KernelContext, name: string, draws: number, steps: number, perChunk: number) {
+function stepProgress(ctx: NodeContext, name: string, draws: number, steps: number, perChunk: number) {
   let done = 0;
   ctx.progress?.start(`${name}: ${draws} draws x ${steps} steps`, steps * Math.ceil(draws / perChunk));
   return () => {
@@ -21,7 +24,7 @@ function stepProgress(ctx: KernelContext, name: string, draws: number, steps: nu
   };
 }
 
-export const pfOdeKernel: Kernel<PfOdeNode> = (node, ctx) => {
+export const runPfOde: NodeImpl<PfOdeNode> = (node, ctx) => {
   const data = lookup(ctx, node.data, 'data').set;
   const schedule = lookup(ctx, node.forward, 'forward').schedule;
   const score = node.model === 'true' ? exactScore(data, schedule) : lookup(ctx, node.model, 'model').score;
@@ -48,7 +51,7 @@ export const pfOdeKernel: Kernel<PfOdeNode> = (node, ctx) => {
   return sampleOutput(samples, node.draws, data.dim, node.histogram, node.grid.t_min, notes);
 };
 
-export const naiveKernel: Kernel<NaiveNode> = (node, ctx) => {
+export const runNaive: NodeImpl<NaiveNode> = (node, ctx) => {
   const data = lookup(ctx, node.data, 'data').set;
   const schedule = lookup(ctx, node.forward, 'forward').schedule;
   const model = lookup(ctx, node.model, 'model');
@@ -71,4 +74,11 @@ export const naiveKernel: Kernel<NaiveNode> = (node, ctx) => {
   ctx.progress?.end();
   const notes = node.solver === 'heun' ? ['the naive estimator is stochastic: integrated with euler (heun ignored)'] : [];
   return sampleOutput(samples, node.draws, data.dim, node.histogram, node.grid.t_min, notes);
+};
+
+export const SAMPLE_NODES: { [M in IrSample['method']]: NodeImpl<Extract<IrSample, { method: M }>> } = {
+  pf_ode: runPfOde,
+  naive: runNaive,
+  ensemble: runEnsemble,
+  effective_sde: runEffectiveSde,
 };
