@@ -29,7 +29,8 @@ const only =
 // One row per folder of the table in docs/architecture.md.
 const LAYERS: Record<Folder, Layer> = {
   grammar: { file: () => false, packages: only('chevrotain') },
-  stdlib: { file: () => false, packages: only() },
+  // The descriptor tables are mapped types over the IR unions (compiler/ir/types.ts imports nothing).
+  stdlib: { file: (t) => t === 'compiler/ir/types.ts', packages: only() },
   compiler: {
     file: (t) => ['grammar', 'stdlib'].includes(folderOf(t)),
     packages: only('ajv', 'chevrotain'),
@@ -39,10 +40,10 @@ const LAYERS: Record<Folder, Layer> = {
     packages: (pkg, file) =>
       pkg.startsWith('@tensorflow/')
         ? ['runtime/tf.ts', 'runtime/backend.ts'].includes(file)
-        : pkg === 'ml-matrix' || (pkg === 'wabt' && file.endsWith('/build.ts')),
+        : pkg === 'ml-matrix',
   },
   study: {
-    file: (t) => folderOf(t) === 'compiler' || RUNTIME_ENTRIES.has(t),
+    file: (t) => ['compiler', 'stdlib'].includes(folderOf(t)) || RUNTIME_ENTRIES.has(t),
     packages: only('vega', 'vega-lite', '@resvg/resvg-js'),
   },
   editor: {
