@@ -4,72 +4,177 @@
 export type Parsed = { ok: true; points: number[][] } | { ok: false; error: string };
 
 /**
- * A CSV cell holds a plain decimal number: optional sign, digits with an optional decimal point,
- * optional exponent (`-1.5`, `.5`, `2e-3`), optionally inside double quotes (as spreadsheets and
- * pandas write them). Hexadecimal, `Infinity`, `NaN`, `1_000` and empty cells are not numbers.
- */
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-function cellValue(cell: string): number {
-  const bare = cell.length >= 2 && cell.startsWith('"') && cell.endsWith('"') ? cell.slice(1, -1).trim() : cell;
-  return DECIMAL.test(bare) ? Number(bare) : Number.NaN;
-}
-
-/**
  * Comma, semicolon, tab or whitespace separated numbers, one point per row; a first row that is
- * not all numbers is a header and skipped; `#` lines are comments. Errors name rows (lines of the
- * file) and columns, never a cell's content: the file may hold anything.
+ * not all numbers is a header and skipped; `#` lines are comments. A cell holds a plain decimal
+ * number: optional sign, digits with an optional decimal point, optional exponent (`-1.5`, `.5`,
+ * `2e-3`), optionally inside double quotes (as spreadsheets and pandas write them); its value is
+ * `Number(cell)`'s. Hexadecimal, `Infinity`, `NaN`, `1_000` and empty cells are not numbers.
+ * Errors name rows (lines of the file) and columns, never a cell's content: the file may hold
+ * anything.
  */
 export function parseCsv(text: string, maxPoints = Infinity): Parsed {
-  const out: number[][] = [];
+  const flat = parseCsvFlat(text, maxPoints);
+  if (!flat.ok) return flat;
+  const { values, dim, count } = flat;
+  const points: number[][] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const row: number[] = new Array(dim);
+    for (let a = 0; a < dim; a++) row[a] = values[i * dim + a];
+    points[i] = row;
+  }
+  return { ok: true, points };
+}
+
+/** The points of a CSV file packed row after row: point i is values[i * dim .. (i + 1) * dim). */
+export type ParsedFlat = { ok: true; values: Float64Array; dim: number; count: number } | { ok: false; error: string };
+
+/**
+ * parseCsv's reading into one Float64Array. Rows and cells are cut by character code and
+ * numbers read in place: a 1e6-row file would otherwise make millions of short strings (lines,
+ * trimmed lines, cells) before any number exists.
+ */
+export function parseCsvFlat(text: string, maxPoints = Infinity): ParsedFlat {
+  let values = new Float64Array(1024);
+  let used = 0;
+  let dim = -1;
+  let count = 0;
   let seen = 0;
   let lineNo = 0;
-  // Lines are cut by hand rather than split(): a 1e6-row file would otherwise make an array of
-  // 1e6 strings, then trimmed copies, then per-row arrays of cells, before any number exists.
-  for (let start = 0; start <= text.length; ) {
+  for (let start = 0; start <= text.length;) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    const line = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end).trim();
-    start = end + 1;
+    const next = end + 1;
     lineNo++;
-    if (line === '' || line.startsWith('#')) continue;
+    // As String.trim(): only whitespace, which never makes a cell, so the trimmed line's first
+    // character says all that trimming decides (blank, or a # comment).
+    let first = start;
+    while (first < end && isSpace(text, first)) first++;
+    start = next;
+    if (first === end || text.charCodeAt(first) === 35) continue;
     seen++;
-    const values = cellsOf(line);
-    const bad = values.findIndex((v) => !Number.isFinite(v));
+    const rowStart = used;
+    let cells = 0;
+    let bad = -1;
+    for (let k = first; k <= end;) {
+      let stop = k;
+      while (stop < end && !isSeparator(text, stop)) stop++;
+      if (stop > k) {
+        const v = cellNumber(text, k, stop);
+        if (bad < 0 && !Number.isFinite(v)) bad = cells;
+        if (used === values.length) {
+          const grown = new Float64Array(values.length * 2);
+          grown.set(values);
+          values = grown;
+        }
+        values[used++] = v;
+        cells++;
+      }
+      k = stop + 1;
+    }
     if (bad >= 0) {
+      used = rowStart;
       if (seen === 1) continue;
-      return { ok: false, error: `row ${lineNo}, column ${bad + 1} is not a plain decimal number (such as 1, -0.5 or 2e-3)` };
+      return {
+        ok: false,
+        error: `row ${lineNo}, column ${bad + 1} is not a plain decimal number (such as 1, -0.5 or 2e-3)`,
+      };
     }
-    if (out.length > 0 && values.length !== out[0].length) {
-      return { ok: false, error: `row ${lineNo} has ${values.length} columns, the first row has ${out[0].length}` };
-    }
-    if (out.length === maxPoints) return { ok: false, error: `the file holds more than ${maxPoints} points; a data set holds at most ${maxPoints}` };
-    out.push(values);
+    if (dim >= 0 && cells !== dim)
+      return {
+        ok: false,
+        error: `row ${lineNo} has ${cells} columns, the first row has ${dim}`,
+      };
+    if (count === maxPoints)
+      return {
+        ok: false,
+        error: `the file holds more than ${maxPoints} points; a data set holds at most ${maxPoints}`,
+      };
+    dim = cells;
+    count++;
   }
-  if (out.length === 0) return { ok: false, error: 'the file holds no data rows' };
-  return { ok: true, points: out };
+  if (count === 0) return { ok: false, error: 'the file holds no data rows' };
+  return { ok: true, values: values.slice(0, used), dim, count };
 }
 
-const SEPARATOR = /[,;\t]|\s+/;
+const UNICODE_SPACE = /\s/;
 
-/** The cells of one row as numbers (NaN where not a number), cut at commas, semicolons, tabs and whitespace; empty cells dropped. */
-function cellsOf(line: string): number[] {
-  let n = 0;
-  let from = 0;
-  for (let k = 0; k <= line.length; k++) {
-    const c = k < line.length ? line.charCodeAt(k) : 44;
-    // ASCII separators directly; any other character that \s matches (Unicode spaces) by the regex.
-    const sep = c === 44 || c === 59 || c === 32 || (c >= 9 && c <= 13) || (c > 127 && SEPARATOR.test(line[k]));
-    if (!sep) continue;
-    if (k > from) scratch[n++] = cellValue(line.slice(from, k));
-    from = k + 1;
-  }
-  // An exact-size copy: an array grown by push keeps spare capacity (about 17 slots for a 2D
-  // point), which for 1e6 rows is most of the memory and of the garbage collector's work.
-  return scratch.slice(0, n);
+/** What \s matches (and String.trim removes): ASCII spaces, tabs, \r and Unicode spaces. */
+function isSpace(text: string, k: number): boolean {
+  const c = text.charCodeAt(k);
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && UNICODE_SPACE.test(text[k]));
 }
 
-const scratch: number[] = [];
+/** Commas, semicolons and spaces separate cells. */
+function isSeparator(text: string, k: number): boolean {
+  const c = text.charCodeAt(k);
+  return c === 44 || c === 59 || isSpace(text, k);
+}
+
+/** 10^k for k = 0..22, each exact in a double. */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * The value of the cell text[from, to) (NaN unless it is a plain decimal number, possibly
+ * quoted), equal to Number() of its text bit for bit. Most cells take the exact fast path: at
+ * most 15 significant digits make an integer m < 2^53 and a decimal exponent |e| <= 22 a power
+ * of ten that is exact, so m * 10^e and m / 10^-e are one correctly rounded operation, as
+ * Number() is. Longer mantissas and exponents go to Number() itself.
+ */
+function cellNumber(text: string, from: number, to: number): number {
+  if (to - from >= 2 && text.charCodeAt(from) === 34 && text.charCodeAt(to - 1) === 34) {
+    from++;
+    to--;
+  }
+  let k = from;
+  let c = text.charCodeAt(k);
+  const negative = c === 45;
+  if (c === 45 || c === 43) c = text.charCodeAt(++k);
+  let mantissa = 0;
+  let digits = 0; // significant digits read into the mantissa (leading zeros excluded)
+  let dropped = 0; // significant digits beyond 15 (the fast path cannot take them)
+  let scale = 0; // digits after the decimal point read into the mantissa
+  let seen = 0; // digits of the mantissa part, zeros included
+  while (c >= 48 && c <= 57) {
+    if (digits < 15) {
+      mantissa = mantissa * 10 + (c - 48);
+      if (mantissa > 0) digits++;
+    } else dropped++;
+    seen++;
+    c = text.charCodeAt(++k);
+  }
+  if (c === 46) {
+    c = text.charCodeAt(++k);
+    while (c >= 48 && c <= 57) {
+      if (digits < 15) {
+        mantissa = mantissa * 10 + (c - 48);
+        if (mantissa > 0) digits++;
+        scale++;
+      } else dropped++;
+      seen++;
+      c = text.charCodeAt(++k);
+    }
+  }
+  if (seen === 0) return Number.NaN;
+  let exponent = 0;
+  if (c === 101 || c === 69) {
+    c = text.charCodeAt(++k);
+    const expNegative = c === 45;
+    if (c === 45 || c === 43) c = text.charCodeAt(++k);
+    let expDigits = 0;
+    while (c >= 48 && c <= 57) {
+      if (exponent < 1e6) exponent = exponent * 10 + (c - 48);
+      expDigits++;
+      c = text.charCodeAt(++k);
+    }
+    if (expDigits === 0) return Number.NaN;
+    if (expNegative) exponent = -exponent;
+  }
+  if (k !== to) return Number.NaN;
+  const e = exponent - scale;
+  if (dropped > 0 || e > 22 || e < -22) return Number(text.slice(from, to));
+  const v = e >= 0 ? mantissa * POW10[e] : mantissa / POW10[-e];
+  return negative ? -v : v;
+}
 
 const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
