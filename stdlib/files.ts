@@ -17,10 +17,15 @@ export function parseCsv(text: string, maxPoints = Infinity): Parsed {
   if (!flat.ok) return flat;
   const { values, dim, count } = flat;
   const points: number[][] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const row: number[] = new Array(dim);
-    for (let a = 0; a < dim; a++) row[a] = values[i * dim + a];
-    points[i] = row;
+  // Literals and push make packed arrays of doubles (new Array(dim) would make holey ones).
+  for (let i = 0, k = 0; i < count; i++, k += dim) {
+    if (dim === 2) points[i] = [values[k], values[k + 1]];
+    else if (dim === 3) points[i] = [values[k], values[k + 1], values[k + 2]];
+    else {
+      const row: number[] = [];
+      for (let a = 0; a < dim; a++) row.push(values[k + a]);
+      points[i] = row;
+    }
   }
   return { ok: true, points };
 }
