@@ -24,6 +24,13 @@ export function geomspace(a: number, b: number, n: number): number[] {
   return linspace(la, lb, n).map((l, i) => (i === 0 ? a : i === n - 1 ? b : sign * Number(Math.exp(l).toPrecision(15))));
 }
 
+/** n equal (unnormalized) weights. */
+export function ones(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(1);
+  return out;
+}
+
 export function points(list: number[][], weights?: number[]): PointSet {
   return { points: list, weights: weights ?? list.map(() => 1) };
 }

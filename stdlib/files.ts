@@ -15,19 +15,23 @@ export type Parsed = { ok: true; points: number[][] } | { ok: false; error: stri
 export function parseCsv(text: string, maxPoints = Infinity): Parsed {
   const flat = parseCsvFlat(text, maxPoints);
   if (!flat.ok) return flat;
-  const { values, dim, count } = flat;
-  const points: number[][] = new Array(count);
-  // Literals and push make packed arrays of doubles (new Array(dim) would make holey ones).
+  return { ok: true, points: rowsOf(flat.values, flat.dim, flat.count) };
+}
+
+/** Rows of packed points: point i is values[i * dim .. (i + 1) * dim). */
+export function rowsOf(values: Float64Array, dim: number, count: number): number[][] {
+  const points: number[][] = [];
+  // Literals and push make packed arrays (new Array(n) would make holey ones, slower to read).
   for (let i = 0, k = 0; i < count; i++, k += dim) {
-    if (dim === 2) points[i] = [values[k], values[k + 1]];
-    else if (dim === 3) points[i] = [values[k], values[k + 1], values[k + 2]];
+    if (dim === 2) points.push([values[k], values[k + 1]]);
+    else if (dim === 3) points.push([values[k], values[k + 1], values[k + 2]]);
     else {
       const row: number[] = [];
       for (let a = 0; a < dim; a++) row.push(values[k + a]);
-      points[i] = row;
+      points.push(row);
     }
   }
-  return { ok: true, points };
+  return points;
 }
 
 /** The points of a CSV file packed row after row: point i is values[i * dim .. (i + 1) * dim). */
