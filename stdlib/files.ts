@@ -38,66 +38,55 @@ export function rowsOf(values: Float64Array, dim: number, count: number): number
 export type ParsedFlat = { ok: true; values: Float64Array; dim: number; count: number } | { ok: false; error: string };
 
 /**
- * parseCsv's reading into one Float64Array. Rows and cells are cut by character code and
- * numbers read in place: a 1e6-row file would otherwise make millions of short strings (lines,
- * trimmed lines, cells) before any number exists.
+ * parseCsv's reading into one Float64Array, in one pass over the text: cells are cut and their
+ * numbers read by character code, in place. A 1e6-row file would otherwise make millions of
+ * short strings (lines, trimmed lines, cells) before any number exists.
  */
 export function parseCsvFlat(text: string, maxPoints = Infinity): ParsedFlat {
-  let values = new Float64Array(1024);
+  const len = text.length;
+  let values = new Float64Array(Math.max(1024, len >> 3));
   let used = 0;
   let dim = -1;
   let count = 0;
   let seen = 0;
   let lineNo = 0;
-  for (let start = 0; start <= text.length;) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    const next = end + 1;
+  for (let k = 0; k <= len; k++) {
+    // k is at the start of a line; it ends at the \n (or the end of the text) that k passes last.
     lineNo++;
     // As String.trim(): only whitespace, which never makes a cell, so the trimmed line's first
     // character says all that trimming decides (blank, or a # comment).
-    let first = start;
-    while (first < end && isSpace(text, first)) first++;
-    start = next;
-    if (first === end || text.charCodeAt(first) === 35) continue;
+    while (k < len && text.charCodeAt(k) !== 10 && isSpace(text, k)) k++;
+    if (k === len || text.charCodeAt(k) === 10) continue;
+    if (text.charCodeAt(k) === 35) {
+      k = text.indexOf('\n', k);
+      if (k < 0) k = len;
+      continue;
+    }
     seen++;
     const rowStart = used;
     let cells = 0;
     let bad = -1;
-    for (let k = first; k <= end;) {
-      let stop = k;
-      while (stop < end && !isSeparator(text, stop)) stop++;
-      if (stop > k) {
-        const v = cellNumber(text, k, stop);
-        if (bad < 0 && !Number.isFinite(v)) bad = cells;
-        if (used === values.length) {
-          const grown = new Float64Array(values.length * 2);
-          grown.set(values);
-          values = grown;
-        }
-        values[used++] = v;
-        cells++;
+    for (;;) {
+      while (k < len && text.charCodeAt(k) !== 10 && isSeparator(text, k)) k++;
+      if (k === len || text.charCodeAt(k) === 10) break;
+      const v = cellNumber(text, k);
+      k = cellEnd;
+      if (bad < 0 && !Number.isFinite(v)) bad = cells;
+      if (used === values.length) {
+        const grown = new Float64Array(values.length * 2);
+        grown.set(values);
+        values = grown;
       }
-      k = stop + 1;
+      values[used++] = v;
+      cells++;
     }
     if (bad >= 0) {
       used = rowStart;
       if (seen === 1) continue;
-      return {
-        ok: false,
-        error: `row ${lineNo}, column ${bad + 1} is not a plain decimal number (such as 1, -0.5 or 2e-3)`,
-      };
+      return { ok: false, error: `row ${lineNo}, column ${bad + 1} is not a plain decimal number (such as 1, -0.5 or 2e-3)` };
     }
-    if (dim >= 0 && cells !== dim)
-      return {
-        ok: false,
-        error: `row ${lineNo} has ${cells} columns, the first row has ${dim}`,
-      };
-    if (count === maxPoints)
-      return {
-        ok: false,
-        error: `the file holds more than ${maxPoints} points; a data set holds at most ${maxPoints}`,
-      };
+    if (dim >= 0 && cells !== dim) return { ok: false, error: `row ${lineNo} has ${cells} columns, the first row has ${dim}` };
+    if (count === maxPoints) return { ok: false, error: `the file holds more than ${maxPoints} points; a data set holds at most ${maxPoints}` };
     dim = cells;
     count++;
   }
@@ -107,13 +96,13 @@ export function parseCsvFlat(text: string, maxPoints = Infinity): ParsedFlat {
 
 const UNICODE_SPACE = /\s/;
 
-/** What \s matches (and String.trim removes): ASCII spaces, tabs, \r and Unicode spaces. */
+/** What \s matches (and String.trim removes): ASCII spaces, tabs, \r, \n and Unicode spaces. */
 function isSpace(text: string, k: number): boolean {
   const c = text.charCodeAt(k);
   return c === 32 || (c >= 9 && c <= 13) || (c > 127 && UNICODE_SPACE.test(text[k]));
 }
 
-/** Commas, semicolons and spaces separate cells. */
+/** Commas, semicolons and spaces separate cells (a \n also ends the row). */
 function isSeparator(text: string, k: number): boolean {
   const c = text.charCodeAt(k);
   return c === 44 || c === 59 || isSpace(text, k);
@@ -122,18 +111,39 @@ function isSeparator(text: string, k: number): boolean {
 /** 10^k for k = 0..22, each exact in a double. */
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
+/** Where the cell that cellNumber read ends: its first separator, or the end of the text. */
+let cellEnd = 0;
+
 /**
- * The value of the cell text[from, to) (NaN unless it is a plain decimal number, possibly
- * quoted), equal to Number() of its text bit for bit. Most cells take the exact fast path: at
- * most 15 significant digits make an integer m < 2^53 and a decimal exponent |e| <= 22 a power
- * of ten that is exact, so m * 10^e and m / 10^-e are one correctly rounded operation, as
- * Number() is. Longer mantissas and exponents go to Number() itself.
+ * The value of the cell starting at text[from] (NaN unless it is a plain decimal number, possibly
+ * quoted), equal to Number() of its text bit for bit; sets cellEnd. Most cells take the exact
+ * fast path: at most 15 significant digits make an integer m < 2^53 and a decimal exponent
+ * |e| <= 22 a power of ten that is exact, so m * 10^e and m / 10^-e are one correctly rounded
+ * operation, as Number() is. Longer mantissas and exponents go to Number() itself.
  */
-function cellNumber(text: string, from: number, to: number): number {
-  if (to - from >= 2 && text.charCodeAt(from) === 34 && text.charCodeAt(to - 1) === 34) {
-    from++;
-    to--;
+function cellNumber(text: string, from: number): number {
+  const quoted = text.charCodeAt(from) === 34;
+  const v = quoted ? Number.NaN : decimalAt(text, from);
+  let end = quoted ? from + 1 : numberEnd;
+  if (!quoted && (end === text.length || isSeparator(text, end))) {
+    cellEnd = end;
+    return v;
   }
+  while (end < text.length && !isSeparator(text, end)) end++;
+  cellEnd = end;
+  // A quoted cell: "..." around a number, with nothing else in the cell.
+  if (quoted && end - from >= 2 && text.charCodeAt(end - 1) === 34) {
+    const inner = decimalAt(text, from + 1);
+    if (numberEnd === end - 1) return inner;
+  }
+  return Number.NaN;
+}
+
+/** Where the number decimalAt read ends (the first character after it). */
+let numberEnd = 0;
+
+/** The plain decimal number at the start of text[from..] (NaN if none); sets numberEnd. */
+function decimalAt(text: string, from: number): number {
   let k = from;
   let c = text.charCodeAt(k);
   const negative = c === 45;
@@ -163,6 +173,7 @@ function cellNumber(text: string, from: number, to: number): number {
       c = text.charCodeAt(++k);
     }
   }
+  numberEnd = k;
   if (seen === 0) return Number.NaN;
   let exponent = 0;
   if (c === 101 || c === 69) {
@@ -175,12 +186,12 @@ function cellNumber(text: string, from: number, to: number): number {
       expDigits++;
       c = text.charCodeAt(++k);
     }
+    numberEnd = k;
     if (expDigits === 0) return Number.NaN;
     if (expNegative) exponent = -exponent;
   }
-  if (k !== to) return Number.NaN;
   const e = exponent - scale;
-  if (dropped > 0 || e > 22 || e < -22) return Number(text.slice(from, to));
+  if (dropped > 0 || e > 22 || e < -22) return Number(text.slice(from, k));
   const v = e >= 0 ? mantissa * POW10[e] : mantissa / POW10[-e];
   return negative ? -v : v;
 }
