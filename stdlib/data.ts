@@ -79,6 +79,18 @@ export function mixture(means: number[][], std: number, n: number, seed: number)
   return equal(out);
 }
 
+/** mixture's draws packed (point i at [i * dim, (i + 1) * dim)), the same numbers; the means all have length dim. */
+export function mixtureValues(means: number[][], std: number, n: number, seed: number): Float64Array {
+  const rng = mulberry32(seed);
+  const dim = means[0].length;
+  const out = new Float64Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const mean = means[Math.min(means.length - 1, Math.floor(rng.uniform() * means.length))];
+    for (let a = 0; a < dim; a++) out[i * dim + a] = mean[a] + std * rng.normal();
+  }
+  return out;
+}
+
 export function rotate(d: PointSet, angle: number, center: number[]): PointSet {
   const [c, s] = cosSin(angle);
   return {

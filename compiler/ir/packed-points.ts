@@ -12,6 +12,7 @@ export interface PackedPoints {
 }
 
 const packed = new WeakMap<object, PackedPoints>();
+const rowsMade = new WeakMap<PackedPoints, number[][]>();
 
 /**
  * Gives obj a `points` property (in the place it already has, so the JSON's key order holds) that
@@ -26,7 +27,9 @@ export function withPackedPoints<T extends { points: number[][] }>(obj: T, p: Pa
     enumerable: true,
     configurable: true,
     get() {
-      const rows = rowsOf(p.values, p.dim, p.count);
+      // Cells of a sweep share one data set's points: they share its rows too, as before packing.
+      let rows = rowsMade.get(p);
+      if (!rows) rowsMade.set(p, (rows = rowsOf(p.values, p.dim, p.count)));
       settle(rows);
       return rows;
     },

@@ -54,10 +54,12 @@ function nearest1d(xs: Float64Array): Float64Array {
   for (let i = 0; i < sorted.length; i++) if (m === 0 || sorted[i] !== sorted[m - 1]) sorted[m++] = sorted[i];
   if (m < 2) return new Float64Array(0);
   const out = new Float64Array(m);
+  // Math.hypot is monotone in |d| and fl(a - b) = -fl(b - a), so one call on the smaller gap
+  // gives the smaller of the two neighbours' distances.
   for (let i = 0; i < m; i++) {
-    const left = i > 0 ? Math.hypot(sorted[i] - sorted[i - 1]) : Infinity;
-    const right = i < m - 1 ? Math.hypot(sorted[i] - sorted[i + 1]) : Infinity;
-    out[i] = Math.min(left, right);
+    const left = i > 0 ? sorted[i] - sorted[i - 1] : Infinity;
+    const right = i < m - 1 ? sorted[i + 1] - sorted[i] : Infinity;
+    out[i] = Math.hypot(Math.min(left, right));
   }
   return out.sort();
 }

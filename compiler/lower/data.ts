@@ -96,8 +96,13 @@ function build(
         return undefined;
       }
       return gen.grid(v.lo, v.hi, v.n, v.dim);
-    case 'mixture':
-      return gen.mixture(v.means, v.std, v.n, v.seed);
+    case 'mixture': {
+      const means = v.means as number[][];
+      if (means.length === 0 || means.some((m) => m.length !== means[0].length)) return gen.mixture(means, v.std, v.n, v.seed);
+      // Packed, as CSV data: a mixture is the other way to a million points.
+      const p = { values: gen.mixtureValues(means, v.std, v.n, v.seed), dim: means[0].length, count: v.n as number };
+      return withPackedPoints({ points: [], weights: gen.ones(p.count) }, p);
+    }
     case 'csv':
     case 'npy':
       return readFile(cx, spec.name, v.path, at('path'));

@@ -11,6 +11,7 @@ import type { IrData, IrDocument } from '../../compiler/ir/types.js';
 import { validateIr } from '../../compiler/ir/validate.js';
 import { lintCompiled } from '../../compiler/lint/lint.js';
 import { parseCsv } from '../../stdlib/files.js';
+import { mixture, mixtureValues } from '../../stdlib/data.js';
 
 const CSV = 'x,y\n1.5,-2\n0.25,3e-1\n-0,7\n1.5,-2\n';
 const STUDY = (data: string) => `study s {\n  data d = ${data}\n  forward vp = vp()\n  sample a = pf_ode(true, draws = 100, bins = 10)\n  plot density(a) to "a.svg"\n}\n`;
@@ -61,6 +62,23 @@ describe('packed data points', () => {
     withPackedPoints(node, { values: new Float64Array(0), dim: 2, count: 0 });
     expect(validateIr(doc).map((d) => d.message).join()).to.match(/the IR does not match its schema: \/cells\/0\/nodes\/0\/points must NOT have fewer than 1 items/);
     expect(packedOf(node)).to.not.equal(undefined);
+  });
+
+  it('a mixture is packed too, with the same draws as its rows', () => {
+    const means = [[-1, 2], [1, 0.5], [0, 0]];
+    expect(Array.from(mixtureValues(means, 0.3, 500, 7))).to.deep.equal(mixture(means, 0.3, 500, 7).points.flat());
+    writeFileSync(join(dir, 'mix.gtv'), STUDY('mixture([[-1, 2], [1, 0.5], [0, 0]], std = 0.3, n = 500)'));
+    const node = dataOf(compileFile(join(dir, 'mix.gtv')).studies[0]);
+    expect(packedOf(node)?.count).to.equal(500);
+    expect(node.points).to.deep.equal(mixture(means, 0.3, 500, 0).points);
+  });
+
+  it('nodes that share packed points share their rows', () => {
+    const p = { values: new Float64Array([1, 2, 3, 4]), dim: 2, count: 2 };
+    const a = withPackedPoints({ points: [] as number[][] }, p);
+    const b = withPackedPoints({ points: [] as number[][] }, p);
+    expect(a.points).to.deep.equal([[1, 2], [3, 4]]);
+    expect(b.points).to.equal(a.points);
   });
 
   it('an assignment replaces the packed points', () => {
