@@ -35,8 +35,8 @@ function nonFinite(v: unknown): string | undefined {
   if (v && typeof v === 'object') {
     const p = packedOf(v);
     if (p) {
-      const i = p.values.findIndex((x) => !Number.isFinite(x));
-      if (i >= 0) return `/points/${Math.floor(i / p.dim)}/${i % p.dim}`;
+      const xs = p.values;
+      for (let i = 0; i < xs.length; i++) if (!Number.isFinite(xs[i])) return `/points/${Math.floor(i / p.dim)}/${i % p.dim}`;
     }
     for (const k of Object.keys(v)) {
       if (p && k === 'points') continue;
