@@ -1,12 +1,12 @@
 // Nearest-distinct-neighbour distances of 2D and 3D points on a uniform grid (nearest.ts holds
 // the definition and the k-d tree). Points are bucketed by a counting sort into cells of about
-// one point each; a query scans the block of cells around its own, then the ring around that,
-// and stops once no unscanned cell can hold a strictly closer point. Linear time when the cells
-// are evenly filled, which is what most data sets do at the scale the grid is sized for.
+// one point each; a query scans the block of cells around its own, then rings around that, and
+// stops once no unscanned cell can hold a strictly closer point. Linear time when the cells are
+// evenly filled, which is what most data sets do at the scale the grid is sized for.
 //
-// Two guards keep the worst case at the k-d tree's: data whose cells are too full (clusters,
-// points on a line, a far outlier stretching the bounding box) is left to the tree entirely,
-// and a point whose neighbour lies beyond RINGS cells asks the tree (built on first need).
+// Two guards bound the grid's work: data whose cells are too full (clusters, points on a line,
+// a far outlier stretching the bounding box) is left to the k-d tree entirely, and a point whose
+// neighbour lies beyond RINGS rings asks the tree (built on first need).
 
 /** Rings scanned before a query goes to the k-d tree: about 1000 cells (31^2 in 2D, 9^3 in 3D). */
 const RINGS = [0, 0, 15, 4];

@@ -10,9 +10,9 @@
 // floating point. test/lint/nearest.test.ts compares against the brute force.
 //
 // In 2D and 3D a uniform grid of about one point per cell answers most queries from the 3^d
-// cells around the point (grid.ts); points farther than two cells from their neighbour, and data
-// whose cells are too full (clusters, points on a line), go to a k-d tree, balanced whatever the
-// distribution.
+// cells around the point (nearest-grid.ts); a point whose neighbour lies beyond the cells the
+// grid searches or whose squared distances cannot be trusted, and data whose cells are too full
+// (clusters, points on a line), go to a k-d tree, balanced whatever the distribution.
 import { gridNearest } from './nearest-grid.js';
 
 /** Leaves hold at most this many points (6, 12 and 24 took the same time on 1e6 random 2D and 3D points). */
