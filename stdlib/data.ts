@@ -24,6 +24,13 @@ export function geomspace(a: number, b: number, n: number): number[] {
   return linspace(la, lb, n).map((l, i) => (i === 0 ? a : i === n - 1 ? b : sign * Number(Math.exp(l).toPrecision(15))));
 }
 
+/** n equal (unnormalized) weights. */
+export function ones(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(1);
+  return out;
+}
+
 export function points(list: number[][], weights?: number[]): PointSet {
   return { points: list, weights: weights ?? list.map(() => 1) };
 }
@@ -70,6 +77,18 @@ export function mixture(means: number[][], std: number, n: number, seed: number)
     out.push(mean.map((m) => m + std * rng.normal()));
   }
   return equal(out);
+}
+
+/** mixture's draws packed (point i at [i * dim, (i + 1) * dim)), the same numbers; the means all have length dim. */
+export function mixtureValues(means: number[][], std: number, n: number, seed: number): Float64Array {
+  const rng = mulberry32(seed);
+  const dim = means[0].length;
+  const out = new Float64Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const mean = means[Math.min(means.length - 1, Math.floor(rng.uniform() * means.length))];
+    for (let a = 0; a < dim; a++) out[i * dim + a] = mean[a] + std * rng.normal();
+  }
+  return out;
 }
 
 export function rotate(d: PointSet, angle: number, center: number[]): PointSet {

@@ -4,72 +4,197 @@
 export type Parsed = { ok: true; points: number[][] } | { ok: false; error: string };
 
 /**
- * A CSV cell holds a plain decimal number: optional sign, digits with an optional decimal point,
- * optional exponent (`-1.5`, `.5`, `2e-3`), optionally inside double quotes (as spreadsheets and
- * pandas write them). Hexadecimal, `Infinity`, `NaN`, `1_000` and empty cells are not numbers.
- */
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-function cellValue(cell: string): number {
-  const bare = cell.length >= 2 && cell.startsWith('"') && cell.endsWith('"') ? cell.slice(1, -1).trim() : cell;
-  return DECIMAL.test(bare) ? Number(bare) : Number.NaN;
-}
-
-/**
  * Comma, semicolon, tab or whitespace separated numbers, one point per row; a first row that is
- * not all numbers is a header and skipped; `#` lines are comments. Errors name rows (lines of the
- * file) and columns, never a cell's content: the file may hold anything.
+ * not all numbers is a header and skipped; `#` lines are comments. A cell holds a plain decimal
+ * number: optional sign, digits with an optional decimal point, optional exponent (`-1.5`, `.5`,
+ * `2e-3`), optionally inside double quotes (as spreadsheets and pandas write them); its value is
+ * `Number(cell)`'s. Hexadecimal, `Infinity`, `NaN`, `1_000` and empty cells are not numbers.
+ * Errors name rows (lines of the file) and columns, never a cell's content: the file may hold
+ * anything.
  */
 export function parseCsv(text: string, maxPoints = Infinity): Parsed {
-  const out: number[][] = [];
+  const flat = parseCsvFlat(text, maxPoints);
+  if (!flat.ok) return flat;
+  return { ok: true, points: rowsOf(flat.values, flat.dim, flat.count) };
+}
+
+/** Rows of packed points: point i is values[i * dim .. (i + 1) * dim). */
+export function rowsOf(values: Float64Array, dim: number, count: number): number[][] {
+  const points: number[][] = [];
+  // Literals and push make packed arrays (new Array(n) would make holey ones, slower to read).
+  for (let i = 0, k = 0; i < count; i++, k += dim) {
+    if (dim === 2) points.push([values[k], values[k + 1]]);
+    else if (dim === 3) points.push([values[k], values[k + 1], values[k + 2]]);
+    else {
+      const row: number[] = [];
+      for (let a = 0; a < dim; a++) row.push(values[k + a]);
+      points.push(row);
+    }
+  }
+  return points;
+}
+
+/** The points of a CSV file packed row after row: point i is values[i * dim .. (i + 1) * dim). */
+export type ParsedFlat = { ok: true; values: Float64Array; dim: number; count: number } | { ok: false; error: string };
+
+/**
+ * parseCsv's reading into one Float64Array, in one pass over the text: cells are cut and their
+ * numbers read by character code, in place. A 1e6-row file would otherwise make millions of
+ * short strings (lines, trimmed lines, cells) before any number exists.
+ */
+export function parseCsvFlat(text: string, maxPoints = Infinity): ParsedFlat {
+  const len = text.length;
+  let values = new Float64Array(Math.max(1024, len >> 3));
+  let used = 0;
+  let dim = -1;
+  let count = 0;
   let seen = 0;
   let lineNo = 0;
-  // Lines are cut by hand rather than split(): a 1e6-row file would otherwise make an array of
-  // 1e6 strings, then trimmed copies, then per-row arrays of cells, before any number exists.
-  for (let start = 0; start <= text.length; ) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    const line = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end).trim();
-    start = end + 1;
+  for (let k = 0; k <= len; k++) {
+    // k is at the start of a line; it ends at the \n (or the end of the text) that k passes last.
     lineNo++;
-    if (line === '' || line.startsWith('#')) continue;
+    // As String.trim(): only whitespace, which never makes a cell, so the trimmed line's first
+    // character says all that trimming decides (blank, or a # comment).
+    while (k < len && text.charCodeAt(k) !== 10 && isSpace(text, k)) k++;
+    if (k === len || text.charCodeAt(k) === 10) continue;
+    if (text.charCodeAt(k) === 35) {
+      k = text.indexOf('\n', k);
+      if (k < 0) k = len;
+      continue;
+    }
     seen++;
-    const values = cellsOf(line);
-    const bad = values.findIndex((v) => !Number.isFinite(v));
+    const rowStart = used;
+    let cells = 0;
+    let bad = -1;
+    for (;;) {
+      while (k < len && text.charCodeAt(k) !== 10 && isSeparator(text, k)) k++;
+      if (k === len || text.charCodeAt(k) === 10) break;
+      const v = cellNumber(text, k);
+      k = cellEnd;
+      if (bad < 0 && !Number.isFinite(v)) bad = cells;
+      if (used === values.length) {
+        const grown = new Float64Array(values.length * 2);
+        grown.set(values);
+        values = grown;
+      }
+      values[used++] = v;
+      cells++;
+    }
     if (bad >= 0) {
+      used = rowStart;
       if (seen === 1) continue;
       return { ok: false, error: `row ${lineNo}, column ${bad + 1} is not a plain decimal number (such as 1, -0.5 or 2e-3)` };
     }
-    if (out.length > 0 && values.length !== out[0].length) {
-      return { ok: false, error: `row ${lineNo} has ${values.length} columns, the first row has ${out[0].length}` };
+    if (dim >= 0 && cells !== dim) return { ok: false, error: `row ${lineNo} has ${cells} columns, the first row has ${dim}` };
+    if (count === maxPoints) return { ok: false, error: `the file holds more than ${maxPoints} points; a data set holds at most ${maxPoints}` };
+    dim = cells;
+    count++;
+  }
+  if (count === 0) return { ok: false, error: 'the file holds no data rows' };
+  return { ok: true, values: values.slice(0, used), dim, count };
+}
+
+const UNICODE_SPACE = /\s/;
+
+/** What \s matches (and String.trim removes): ASCII spaces, tabs, \r, \n and Unicode spaces. */
+function isSpace(text: string, k: number): boolean {
+  const c = text.charCodeAt(k);
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && UNICODE_SPACE.test(text[k]));
+}
+
+/** Commas, semicolons and spaces separate cells (a \n also ends the row). */
+function isSeparator(text: string, k: number): boolean {
+  const c = text.charCodeAt(k);
+  return c === 44 || c === 59 || isSpace(text, k);
+}
+
+/** 10^k for k = 0..22, each exact in a double. */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/** Where the cell that cellNumber read ends: its first separator, or the end of the text. */
+let cellEnd = 0;
+
+/**
+ * The value of the cell starting at text[from] (NaN unless it is a plain decimal number, possibly
+ * quoted), equal to Number() of its text bit for bit; sets cellEnd. Most cells take the exact
+ * fast path: at most 15 significant digits make an integer m < 2^53 and a decimal exponent
+ * |e| <= 22 a power of ten that is exact, so m * 10^e and m / 10^-e are one correctly rounded
+ * operation, as Number() is. Longer mantissas and exponents go to Number() itself.
+ */
+function cellNumber(text: string, from: number): number {
+  const quoted = text.charCodeAt(from) === 34;
+  const v = quoted ? Number.NaN : decimalAt(text, from);
+  let end = quoted ? from + 1 : numberEnd;
+  if (!quoted && (end === text.length || isSeparator(text, end))) {
+    cellEnd = end;
+    return v;
+  }
+  while (end < text.length && !isSeparator(text, end)) end++;
+  cellEnd = end;
+  // A quoted cell: "..." around a number, with nothing else in the cell.
+  if (quoted && end - from >= 2 && text.charCodeAt(end - 1) === 34) {
+    const inner = decimalAt(text, from + 1);
+    if (numberEnd === end - 1) return inner;
+  }
+  return Number.NaN;
+}
+
+/** Where the number decimalAt read ends (the first character after it). */
+let numberEnd = 0;
+
+/** The plain decimal number at the start of text[from..] (NaN if none); sets numberEnd. */
+function decimalAt(text: string, from: number): number {
+  let k = from;
+  let c = text.charCodeAt(k);
+  const negative = c === 45;
+  if (c === 45 || c === 43) c = text.charCodeAt(++k);
+  let mantissa = 0;
+  let digits = 0; // significant digits read into the mantissa (leading zeros excluded)
+  let dropped = 0; // significant digits beyond 15 (the fast path cannot take them)
+  let scale = 0; // digits after the decimal point read into the mantissa
+  let seen = 0; // digits of the mantissa part, zeros included
+  while (c >= 48 && c <= 57) {
+    if (digits < 15) {
+      mantissa = mantissa * 10 + (c - 48);
+      if (mantissa > 0) digits++;
+    } else dropped++;
+    seen++;
+    c = text.charCodeAt(++k);
+  }
+  if (c === 46) {
+    c = text.charCodeAt(++k);
+    while (c >= 48 && c <= 57) {
+      if (digits < 15) {
+        mantissa = mantissa * 10 + (c - 48);
+        if (mantissa > 0) digits++;
+        scale++;
+      } else dropped++;
+      seen++;
+      c = text.charCodeAt(++k);
     }
-    if (out.length === maxPoints) return { ok: false, error: `the file holds more than ${maxPoints} points; a data set holds at most ${maxPoints}` };
-    out.push(values);
   }
-  if (out.length === 0) return { ok: false, error: 'the file holds no data rows' };
-  return { ok: true, points: out };
-}
-
-const SEPARATOR = /[,;\t]|\s+/;
-
-/** The cells of one row as numbers (NaN where not a number), cut at commas, semicolons, tabs and whitespace; empty cells dropped. */
-function cellsOf(line: string): number[] {
-  let n = 0;
-  let from = 0;
-  for (let k = 0; k <= line.length; k++) {
-    const c = k < line.length ? line.charCodeAt(k) : 44;
-    // ASCII separators directly; any other character that \s matches (Unicode spaces) by the regex.
-    const sep = c === 44 || c === 59 || c === 32 || (c >= 9 && c <= 13) || (c > 127 && SEPARATOR.test(line[k]));
-    if (!sep) continue;
-    if (k > from) scratch[n++] = cellValue(line.slice(from, k));
-    from = k + 1;
+  numberEnd = k;
+  if (seen === 0) return Number.NaN;
+  let exponent = 0;
+  if (c === 101 || c === 69) {
+    c = text.charCodeAt(++k);
+    const expNegative = c === 45;
+    if (c === 45 || c === 43) c = text.charCodeAt(++k);
+    let expDigits = 0;
+    while (c >= 48 && c <= 57) {
+      if (exponent < 1e6) exponent = exponent * 10 + (c - 48);
+      expDigits++;
+      c = text.charCodeAt(++k);
+    }
+    numberEnd = k;
+    if (expDigits === 0) return Number.NaN;
+    if (expNegative) exponent = -exponent;
   }
-  // An exact-size copy: an array grown by push keeps spare capacity (about 17 slots for a 2D
-  // point), which for 1e6 rows is most of the memory and of the garbage collector's work.
-  return scratch.slice(0, n);
+  const e = exponent - scale;
+  if (dropped > 0 || e > 22 || e < -22) return Number(text.slice(from, k));
+  const v = e >= 0 ? mantissa * POW10[e] : mantissa / POW10[-e];
+  return negative ? -v : v;
 }
-
-const scratch: number[] = [];
 
 const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 

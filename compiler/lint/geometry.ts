@@ -3,6 +3,7 @@
 // loops, never spreads: data sets hold up to millions of points.
 import type { IrCell, IrData, IrNode } from '../ir/types.js';
 import { nearestDistances as nearestOf } from './nearest.js';
+import { packedOf, packedValues } from '../ir/packed-points.js';
 
 export function nodeNamed<K extends IrNode['kind']>(cell: IrCell, name: string, kind: K): Extract<IrNode, { kind: K }> | undefined {
   const n = cell.nodes.find((x) => x.name === name && x.kind === kind);
@@ -15,26 +16,41 @@ export function nodesOf<K extends IrNode['kind']>(cell: IrCell, kind: K): Extrac
 
 /** [min, max] of each coordinate. */
 export function extent(data: IrData): [number, number][] {
-  return Array.from({ length: data.dim }, (_, a) => {
+  const xs = packed(data);
+  const dim = data.dim;
+  return Array.from({ length: dim }, (_, a) => {
     let lo = Infinity;
     let hi = -Infinity;
-    for (const p of data.points) {
-      if (p[a] < lo) lo = p[a];
-      if (p[a] > hi) hi = p[a];
+    for (let i = a; i < xs.length; i += dim) {
+      if (xs[i] < lo) lo = xs[i];
+      if (xs[i] > hi) hi = xs[i];
     }
     return [lo, hi] as [number, number];
   });
 }
 
-// Several rules, and every cell of a sweep that shares a data set, ask for the same distances.
-const nearestCache = new WeakMap<readonly number[][], Float64Array>();
+// Several rules, and every cell of a sweep that shares a data set, ask for the same points and
+// distances. Cells have data nodes of their own that share the points (rows or packed values).
+const packedCache = new WeakMap<object, Float64Array>();
+const nearestCache = new WeakMap<object, Float64Array>();
+const key = (data: IrData): object => packedOf(data)?.values ?? data.points;
+
+/** The points in one array, point i at [i * dim, (i + 1) * dim) (packed-points.ts). */
+function packed(data: IrData): Float64Array {
+  let xs = packedCache.get(key(data));
+  if (!xs) {
+    xs = packedValues(data, data.dim);
+    packedCache.set(key(data), xs);
+  }
+  return xs;
+}
 
 /** Each distinct point's distance to its nearest other distinct point, ascending (empty with fewer than 2). */
 export function nearestDistances(data: IrData): Float64Array {
-  let d = nearestCache.get(data.points);
+  let d = nearestCache.get(key(data));
   if (!d) {
-    d = nearestOf(data.points, data.dim);
-    nearestCache.set(data.points, d);
+    d = nearestOf(packed(data), data.dim);
+    nearestCache.set(key(data), d);
   }
   return d;
 }

@@ -5,38 +5,61 @@
 //
 // The distances are the same numbers as the pairwise definition's: every candidate distance is
 // Math.hypot of the coordinate differences (query minus other point, in axis order), and a part
-// of the tree is skipped only when no point in it can be strictly closer. Pruning relies on
+// of the space is skipped only when no point in it can be strictly closer. Pruning relies on
 // hypot(d) >= |d_a| for every axis a and on fl(q - p) being monotone in p, both of which hold in
 // floating point. test/lint/nearest.test.ts compares against the brute force.
+//
+// In 2D and 3D a uniform grid of about one point per cell answers most queries from the 3^d
+// cells around the point (nearest-grid.ts); a point whose neighbour lies beyond the cells the
+// grid searches or whose squared distances cannot be trusted, and data whose cells are too full
+// (clusters, points on a line), go to a k-d tree, balanced whatever the distribution.
+import { gridNearest } from './nearest-grid.js';
 
 /** Leaves hold at most this many points (6, 12 and 24 took the same time on 1e6 random 2D and 3D points). */
 const LEAF = 12;
 
+/** Points as rows, or packed: point i is xs[i * dim .. (i + 1) * dim). */
+export type PointsIn = readonly (readonly number[])[] | Float64Array;
+
 /** Nearest-distinct-neighbour distance of every distinct point, ascending (empty with fewer than two). */
-export function nearestDistances(points: readonly (readonly number[])[], dim: number): Float64Array {
-  if (dim === 1) return nearest1d(points);
-  const xs = distinctPoints(points, dim);
+export function nearestDistances(points: PointsIn, dim: number): Float64Array {
+  const packed = pack(points, dim);
+  if (dim === 1) return nearest1d(packed);
+  const out = dim <= 3 ? gridNearest(packed, dim, (xs) => new KdTree(distinctPoints(xs, dim), dim)) : undefined;
+  return (out ?? treeNearest(packed, dim)).sort();
+}
+
+function pack(points: PointsIn, dim: number): Float64Array {
+  if (points instanceof Float64Array) return points;
+  const xs = new Float64Array(points.length * dim);
+  for (let i = 0; i < points.length; i++) for (let a = 0; a < dim; a++) xs[i * dim + a] = points[i][a];
+  return xs;
+}
+
+/** Every distinct point's distance by a query of the k-d tree (unsorted). */
+export function treeNearest(packed: Float64Array, dim: number): Float64Array {
+  const xs = distinctPoints(packed, dim);
   const m = xs.length / dim;
   if (m < 2) return new Float64Array(0);
   const tree = new KdTree(xs, dim);
   const out = new Float64Array(m);
   for (let i = 0; i < m; i++) out[i] = tree.nearestOther(i);
-  return out.sort();
+  return out;
 }
 
-function nearest1d(points: readonly (readonly number[])[]): Float64Array {
-  const sorted = new Float64Array(points.length);
-  for (let i = 0; i < points.length; i++) sorted[i] = points[i][0];
-  sorted.sort();
+function nearest1d(xs: Float64Array): Float64Array {
+  const sorted = xs.slice().sort();
   // -0 and 0 are one point, as in the pairwise definition (its key is the printed coordinate).
   let m = 0;
   for (let i = 0; i < sorted.length; i++) if (m === 0 || sorted[i] !== sorted[m - 1]) sorted[m++] = sorted[i];
   if (m < 2) return new Float64Array(0);
   const out = new Float64Array(m);
+  // Math.hypot is monotone in |d| and fl(a - b) = -fl(b - a), so one call on the smaller gap
+  // gives the smaller of the two neighbours' distances.
   for (let i = 0; i < m; i++) {
-    const left = i > 0 ? Math.hypot(sorted[i] - sorted[i - 1]) : Infinity;
-    const right = i < m - 1 ? Math.hypot(sorted[i] - sorted[i + 1]) : Infinity;
-    out[i] = Math.min(left, right);
+    const left = i > 0 ? sorted[i] - sorted[i - 1] : Infinity;
+    const right = i < m - 1 ? sorted[i + 1] - sorted[i] : Infinity;
+    out[i] = Math.hypot(Math.min(left, right));
   }
   return out.sort();
 }
@@ -46,8 +69,8 @@ function nearest1d(points: readonly (readonly number[])[]): Float64Array {
  * every axis, so -0 and 0 are one point, as in the definition. An open-addressing hash table
  * keeps this O(N); a sort with a comparator was the slowest step at 1e6 points.
  */
-function distinctPoints(points: readonly (readonly number[])[], dim: number): Float64Array {
-  const n = points.length;
+function distinctPoints(points: Float64Array, dim: number): Float64Array {
+  const n = points.length / dim;
   const xs = new Float64Array(n * dim);
   let size = 16;
   while (size < 2 * n) size *= 2;
@@ -56,10 +79,10 @@ function distinctPoints(points: readonly (readonly number[])[], dim: number): Fl
   const words = new Uint32Array(bits.buffer);
   let m = 0;
   for (let i = 0; i < n; i++) {
-    const p = points[i];
+    const p = i * dim;
     let h = 0x811c9dc5;
     for (let a = 0; a < dim; a++) {
-      bits[0] = p[a] + 0; // -0 + 0 is 0: equal points hash alike
+      bits[0] = points[p + a] + 0; // -0 + 0 is 0: equal points hash alike
       h = Math.imul(h ^ words[0], 0x01000193);
       h = Math.imul(h ^ words[1], 0x01000193);
     }
@@ -70,7 +93,7 @@ function distinctPoints(points: readonly (readonly number[])[], dim: number): Fl
       const j = table[slot];
       if (j < 0) break;
       let same = true;
-      for (let a = 0; a < dim && same; a++) same = xs[j * dim + a] === p[a];
+      for (let a = 0; a < dim && same; a++) same = xs[j * dim + a] === points[p + a];
       if (same) {
         found = true;
         break;
@@ -79,7 +102,7 @@ function distinctPoints(points: readonly (readonly number[])[], dim: number): Fl
     }
     if (found) continue;
     table[slot] = m;
-    for (let a = 0; a < dim; a++) xs[m * dim + a] = p[a];
+    for (let a = 0; a < dim; a++) xs[m * dim + a] = points[p + a];
     m++;
   }
   return xs.slice(0, m * dim);
@@ -91,7 +114,7 @@ function distinctPoints(points: readonly (readonly number[])[], dim: number): Fl
  * at the median, so the tree is balanced whatever the distribution (clusters, a far outlier,
  * points on a line).
  */
-class KdTree {
+export class KdTree {
   // Per node: its range of points, split axis (-1 for a leaf) and split value; the children of
   // node k are 2k + 1 and 2k + 2.
   private readonly lo: Int32Array;
@@ -182,8 +205,16 @@ class KdTree {
 
   /** Distance from point p (by its position in the tree) to the nearest other point. */
   nearestOther(p: number): number {
+    return this.nearestTo(this.xs, p * this.dim);
+  }
+
+  /**
+   * Distance from the point at src[at .. at + dim) to the nearest point of the tree not equal to
+   * it (the points are distinct, so that is every point but itself).
+   */
+  nearestTo(src: Float64Array, at: number): number {
     const { xs, dim, stack, dists, q, d } = this;
-    for (let a = 0; a < dim; a++) q[a] = xs[p * dim + a];
+    for (let a = 0; a < dim; a++) q[a] = src[at + a];
     let best = Infinity;
     // Pending nodes, each with how far beyond its split q lies (a lower bound on its distances).
     let top = 0;
@@ -210,8 +241,8 @@ class KdTree {
           node = left + 1;
         }
       }
+      // An equal point (the query itself) is at distance 0, which never counts.
       for (let o = this.lo[node]; o < this.hi[node]; o++) {
-        if (o === p) continue;
         // Squared distances only skip points that are certainly farther (their rounding is far
         // below the 1e-10 margin, and best is in the range where squares neither overflow nor
         // lose precision); every distance kept is Math.hypot's, the definition's.
@@ -223,14 +254,14 @@ class KdTree {
           const dy = q[1] - xs[b + 1];
           if (sure && dx * dx + dy * dy > bound) continue;
           const h = Math.hypot(dx, dy);
-          if (h < best) best = h;
+          if (h < best && h > 0) best = h;
         } else if (dim === 3) {
           const dx = q[0] - xs[b];
           const dy = q[1] - xs[b + 1];
           const dz = q[2] - xs[b + 2];
           if (sure && dx * dx + dy * dy + dz * dz > bound) continue;
           const h = Math.hypot(dx, dy, dz);
-          if (h < best) best = h;
+          if (h < best && h > 0) best = h;
         } else {
           let sq = 0;
           for (let a = 0; a < dim; a++) {
@@ -239,7 +270,7 @@ class KdTree {
           }
           if (sure && sq > bound) continue;
           const h = Math.hypot(...d);
-          if (h < best) best = h;
+          if (h < best && h > 0) best = h;
         }
       }
     }

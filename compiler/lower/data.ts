@@ -6,7 +6,8 @@ import { isReadFailure, resolveFrom } from '../host.js';
 import { isMissing, readCode, readHint } from '../checks/read-failure.js';
 import type { IrData } from '../ir/types.js';
 import * as gen from '../../stdlib/data.js';
-import { parseCsv, parseNpy } from '../../stdlib/files.js';
+import { parseCsvFlat, parseNpy } from '../../stdlib/files.js';
+import { packedOf, pointCount, withPackedPoints, withPointsOf } from '../ir/packed-points.js';
 import type { BuiltinSpec } from '../../stdlib/signatures.js';
 import type { LowerContext } from './context.js';
 
@@ -21,7 +22,7 @@ export function lowerData(cx: LowerContext, decl: Decl | undefined, inline?: { c
     const inner = decl.value.kind === 'paren' ? decl.value.inner : decl.value;
     if (inner.kind === 'name') {
       const src = cx.ev.ref(inner, 'data', undefined, '') as IrData | undefined;
-      return src && { kind: 'data', name, dim: src.dim, points: src.points, weights: src.weights };
+      return src && withPointsOf<IrData>({ kind: 'data', name, dim: src.dim, points: [], weights: src.weights }, src);
     }
   }
   const c = inline ?? (decl && cx.builtinCall(decl.value, 'data'));
@@ -30,7 +31,7 @@ export function lowerData(cx: LowerContext, decl: Decl | undefined, inline?: { c
   if (!ok) return undefined;
   const set = build(cx, c.call, c.spec, v, (p) => bound.args.get(p) as Expr | Expr[]);
   if (!set) return undefined;
-  if (set.points.length === 0) {
+  if (pointCount(set) === 0) {
     cx.r.report(SEM.outOfRange, 'the data set has no points', c.call);
     return undefined;
   }
@@ -39,8 +40,8 @@ export function lowerData(cx: LowerContext, decl: Decl | undefined, inline?: { c
     cx.r.report(SEM.outOfRange, 'weights must be >= 0 and not all 0', bound.args.get('weights') as Expr ?? c.call);
     return undefined;
   }
-  const dim = set.points[0].length;
-  return { kind: 'data', name, dim, points: set.points, weights: gen.normalize(set.weights) };
+  const dim = packedOf(set)?.dim ?? set.points[0].length;
+  return withPointsOf<IrData>({ kind: 'data', name, dim, points: [], weights: gen.normalize(set.weights) }, set);
 }
 
 function build(
@@ -95,8 +96,13 @@ function build(
         return undefined;
       }
       return gen.grid(v.lo, v.hi, v.n, v.dim);
-    case 'mixture':
-      return gen.mixture(v.means, v.std, v.n, v.seed);
+    case 'mixture': {
+      const means = v.means as number[][];
+      if (means.length === 0 || means.some((m) => m.length !== means[0].length)) return gen.mixture(means, v.std, v.n, v.seed);
+      // Packed, as CSV data: a mixture is the other way to a million points.
+      const p = { values: gen.mixtureValues(means, v.std, v.n, v.seed), dim: means[0].length, count: v.n as number };
+      return withPackedPoints({ points: [], weights: gen.ones(p.count) }, p);
+    }
     case 'csv':
     case 'npy':
       return readFile(cx, spec.name, v.path, at('path'));
@@ -147,12 +153,17 @@ function readFile(cx: LowerContext, kind: 'csv' | 'npy', rel: string, at: Expr |
     if (content === undefined) entry = { failure: undefined };
     else if (isReadFailure(content)) entry = { failure: isMissing(content) ? undefined : content };
     else {
-      const parsed = typeof content === 'string' ? parseCsv(content, MAX_POINTS) : parseNpy(content, MAX_POINTS);
-      entry = parsed.ok ? { points: parsed.points } : { error: parsed.error };
+      // CSV points stay packed (packed-points.ts): files are where the millions of points come from.
+      const parsed = typeof content === 'string' ? parseCsvFlat(content, MAX_POINTS) : parseNpy(content, MAX_POINTS);
+      if (!parsed.ok) entry = { error: parsed.error };
+      else entry = 'points' in parsed ? { points: parsed.points } : withPackedPoints({ points: [] }, parsed);
     }
     cx.shared.fileCache.set(path, entry);
   }
-  if ('points' in entry) return gen.points(entry.points);
+  if ('points' in entry) {
+    const p = packedOf(entry);
+    return p ? withPackedPoints({ points: [], weights: gen.ones(p.count) }, p) : gen.points(entry.points);
+  }
   if ('error' in entry) cx.r.report(SEM.badDataFile, `cannot read \`${path}\` as ${kind} data: ${entry.error}`, at);
   else if (entry.failure) cx.r.report(readCode(entry.failure, SEM.dataFileNotFound), `cannot read data file \`${path}\`: it ${entry.failure.message}`, at, readHint(entry.failure));
   else cx.r.report(SEM.dataFileNotFound, `cannot read data file \`${path}\``, at, 'paths are relative to the file that declares the data');

@@ -7,6 +7,7 @@ import type { Spanned } from '../checks/report.js';
 import type { Intervals, RefValue } from '../evaluate.js';
 import type { IrData, IrHistogram, IrModel, IrSample } from '../ir/types.js';
 import { defaultRange } from '../passes/defaults.js';
+import { packedOf } from '../ir/packed-points.js';
 import { isRefusal, SAMPLERS, type SampleMethod, type SamplerDescriptor } from '../../stdlib/builtins/samplers.js';
 import type { LowerContext } from './context.js';
 import { checkForwardDim, tMinBelowT } from './model.js';
@@ -74,7 +75,7 @@ export function histogramFits(cx: LowerContext, name: string, bins: number, dim:
 
 export function histogramOf(cx: LowerContext, bins: number | undefined, range: Intervals | undefined, data: IrData, at: Spanned): IrHistogram | undefined {
   if (bins === undefined) return undefined;
-  if (!range) return { bins, range: defaultRange(data.points, data.dim) };
+  if (!range) return { bins, range: defaultRange(packedOf(data)?.values ?? data.points, data.dim) };
   if ('all' in range) return { bins, range: Array.from({ length: data.dim }, () => range.all) };
   if (range.axes.length !== data.dim) {
     cx.r.report(SEM.dimensionMismatch, `${range.axes.length} histogram ranges for ${data.dim}D data \`${data.name}\``, at, 'give one interval for all axes, or one per axis');

@@ -3,15 +3,18 @@
 import type { IrFeatureTree } from '../ir/types.js';
 
 /** Histogram range per data axis: the data's bounding box padded by max(0.5, extent / 4). */
-export function defaultRange(points: number[][], dim: number): [number, number][] {
+export function defaultRange(points: number[][] | Float64Array, dim: number): [number, number][] {
   const out: [number, number][] = [];
+  const packed = points instanceof Float64Array;
+  const n = packed ? points.length / dim : points.length;
   for (let k = 0; k < dim; k++) {
     // A loop, not a spread: data sets hold up to millions of points.
     let lo = Infinity;
     let hi = -Infinity;
-    for (const p of points) {
-      if (p[k] < lo) lo = p[k];
-      if (p[k] > hi) hi = p[k];
+    for (let i = 0; i < n; i++) {
+      const v = packed ? points[i * dim + k] : points[i][k];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
     }
     const pad = Math.max(0.5, (hi - lo) / 4);
     out.push([lo - pad, hi + pad]);

@@ -4,6 +4,7 @@
 // and a large set well inside the time a quadratic algorithm would need.
 import { expect } from 'chai';
 import { nearestDistances } from '../../compiler/lint/nearest.js';
+import { gridNearest } from '../../compiler/lint/nearest-grid.js';
 
 /** The O(N^2) definition, written as the lint rules first had it. */
 function bruteForce(points: number[][]): number[] {
@@ -59,6 +60,70 @@ describe('lint nearest-neighbour distances', () => {
       });
     }
   }
+
+  // The grid's own paths (nearest-grid.ts), each against the definition: queries it answers
+  // alone, queries it passes to the tree (a neighbour beyond its rings, squares too small to
+  // trust), and data it refuses (crowded cells).
+  const packed = (pts: number[][]) => new Float64Array(pts.flat());
+  const noTree = () => {
+    throw new Error('the grid asked the tree');
+  };
+  const GRID_SETS: Record<string, Gen> = {
+    ...SETS,
+    // Half the points in a corner 1% of the box: cells there hold about 50 points each.
+    dense: (r, n, dim) => Array.from({ length: n }, (_, i) => point(dim, () => (i % 2 ? r() * 0.1 : r()))),
+    // A uniform cloud with a hole of radius 0.45 and one point at its centre: that point's
+    // neighbour is beyond the rings the grid scans.
+    hole: (r, n, dim) => {
+      const out: number[][] = [point(dim, () => 0.5)];
+      while (out.length < n) {
+        const p = point(dim, () => r());
+        if (Math.hypot(...p.map((v) => v - 0.5)) > 0.45) out.push(p);
+      }
+      return out;
+    },
+    // Points about 1e-162 apart: their squared distances underflow.
+    tiny: (r, n, dim) => Array.from({ length: n }, () => point(dim, () => r() * 1e-160)),
+  };
+  for (const dim of [2, 3]) {
+    for (const [name, gen] of Object.entries(GRID_SETS)) {
+      it(`${dim}D ${name}, 2000 points through the grid: identical to the pairwise definition`, () => {
+        const pts = gen(rng(77 + dim), 2000, dim);
+        const expected = bruteForce(pts);
+        expect(Array.from(nearestDistances(pts, dim))).to.deep.equal(expected);
+        let asked = 0;
+        const viaGrid = gridNearest(packed(pts), dim, (xs) => {
+          asked++;
+          // The pairwise definition for one query (the points other than it).
+          const nearestTo = (src: Float64Array, at: number) => {
+            let best = Infinity;
+            for (let i = 0; i < xs.length; i += dim) {
+              const h = dim === 2 ? Math.hypot(src[at] - xs[i], src[at + 1] - xs[i + 1]) : Math.hypot(src[at] - xs[i], src[at + 1] - xs[i + 1], src[at + 2] - xs[i + 2]);
+              if (h > 0 && h < best) best = h;
+            }
+            return best;
+          };
+          expect(xs).to.have.length(pts.length * dim);
+          return { nearestTo };
+        });
+        if (viaGrid) expect(Array.from(viaGrid).sort((x, y) => x - y)).to.deep.equal(expected);
+        if (name === 'uniform') expect(gridNearest(packed(pts), dim, noTree), 'uniform data stays on the grid').to.not.equal(undefined);
+        if (name === 'clusters' || name === 'line') expect(viaGrid, 'crowded cells leave the data to the tree').to.equal(undefined);
+        if (name === 'tiny' || name === 'hole') expect(asked, 'the tree, built once for the queries passed to it').to.equal(1);
+      });
+    }
+  }
+
+  it('picks the nearest by Math.hypot where squared distances order two neighbours the other way', () => {
+    // From the origin: a's squared distance is the smaller, b's Math.hypot is.
+    const a = [-0.3505287290028096, -0.5519010447571793];
+    const b = [-0.639785008711741, -0.13468591495813004];
+    expect(a[0] * a[0] + a[1] * a[1]).to.be.lessThan(b[0] * b[0] + b[1] * b[1]);
+    expect(Math.hypot(...a)).to.be.greaterThan(Math.hypot(...b));
+    const pts = [[0, 0], a, b];
+    expect(Array.from(gridNearest(packed(pts), 2, noTree) ?? []).sort((x, y) => x - y)).to.deep.equal(bruteForce(pts));
+    expect(Array.from(nearestDistances(pts, 2))).to.deep.equal(bruteForce(pts));
+  });
 
   it('all copies of one point: no distinct pair, no distances', () => {
     expect(Array.from(nearestDistances(Array.from({ length: 50 }, () => [0.5, -1]), 2))).to.deep.equal([]);

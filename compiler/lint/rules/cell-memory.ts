@@ -10,6 +10,7 @@
 // on the argument that sets its size. Arrays beyond what a typed array can index are the
 // checker's GTV0410, before the linter runs.
 import { LINT } from '../../codes/lint.js';
+import { pointCount } from '../../ir/packed-points.js';
 import type { IrModel, IrNode } from '../../ir/types.js';
 import { samplerOf } from '../../../stdlib/builtins/samplers.js';
 import { nodeNamed } from '../geometry.js';
@@ -96,7 +97,7 @@ function estimate(n: IrNode, F: (model: string) => number, dimOf: (data: string)
       return [values, 0, ''];
     }
     case 'data':
-      return [n.points.length * (n.dim + 1) * F64, 0, ''];
+      return [pointCount(n) * (n.dim + 1) * F64, 0, ''];
     case 'forward':
     case 'features':
     case 'metric':
