@@ -2,6 +2,7 @@
 // run summary, every plot (SVG inlined as data URIs so their ids cannot clash), the theory versus
 // ensemble comparison, the metrics, each cell's parameters, the timings and the study source.
 import * as path from 'node:path';
+import { PLOT_FUNCTION } from '../compiler/ir/plot-files.js';
 import type { IrDocument, IrNode } from '../compiler/ir/types.js';
 import type { CellResult } from '../runtime/results.js';
 import { writeFileAtomic } from './atomic.js';
@@ -78,7 +79,7 @@ function plotsSection(plots: WrittenPlot[]): string {
     .map((p) => {
       const uri = `data:image/svg+xml;base64,${Buffer.from(p.svg, 'utf8').toString('base64')}`;
       const links = p.files.map((f) => `<a href="${esc(f)}">${esc(path.posix.basename(f))}</a>`).join(' · ');
-      return `<figure><img src="${uri}" alt="${esc(p.name)}"><figcaption><b>${esc(p.name)}</b> (${esc(p.type)}): ${links}</figcaption></figure>`;
+      return `<figure><img src="${uri}" alt="${esc(p.title)}"><figcaption><b>${esc(p.title)}</b>${p.title.startsWith(`${PLOT_FUNCTION[p.type]}(`) ? '' : ` (${esc(PLOT_FUNCTION[p.type])})`}: ${links}</figcaption></figure>`;
     })
     .join('\n');
 }

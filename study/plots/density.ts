@@ -3,6 +3,7 @@
 // band, effective-SDE theory blue), one panel per cell; the plot's `band` shades ensembles by the
 // quartile band, the mean +- one standard error over members, or both (a legend and the title say
 // which); 2D sample densities as heatmaps with the training points on top (Figure 3).
+import { plotTitle } from '../../compiler/ir/plot-files.js';
 import type { IrCell, IrDocument, IrPlot, IrSample } from '../../compiler/ir/types.js';
 import type { CellResult } from '../../runtime/results.js';
 import { facetted } from './facet.js';
@@ -145,14 +146,16 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
         : seBand
           ? 'shaded: ensemble mean +- 1 standard error over members'
           : null;
-  const title = shading ? `${plot.name} (${shading})` : plot.name;
+  const title = shading ? `${plotTitle(plot)} (${shading})` : plotTitle(plot);
   return facetted({ title, rows, cols, data, layer, width: 170, height: 110 });
 }
 
-/** Short row label of a 2D input: its name and what it is. */
-function shortLabel(node: IrSample | undefined, name: string): string {
+/** Short row label of a 2D input: its name, and what it is unless the name says so (`theory`, not `theory (theory)`). */
+export function shortLabel(node: IrSample | undefined, name: string): string {
   const what = { pf_ode: 'PF-ODE', ensemble: 'ensemble', effective_sde: 'theory', naive: 'naive' } as const;
-  return node ? `${name} (${what[node.method]})` : name;
+  if (!node) return name;
+  const kind = what[node.method];
+  return name.toLowerCase().includes(kind.toLowerCase()) ? name : `${name} (${kind})`;
 }
 
 function density2dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellResult>): VlSpec {
@@ -191,7 +194,7 @@ function density2dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
   const clipped = top > 0 && top < full.domain[1];
   const scale = clipped ? { ...full, domain: [0, top] as [number, number] } : full;
   return heatmapGridSpec({
-    title: plot.name,
+    title: plotTitle(plot),
     panels,
     scale,
     colorTitle: clipped ? 'density (per unit area, clipped)' : 'density (per unit area)',

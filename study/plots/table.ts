@@ -1,5 +1,6 @@
 // `plot table(...)`: the scalars and labels (se_over) of metric nodes, one row per cell, as a rendered text table
 // (SVG/PNG, for the report and slides) and as CSV (for analysis).
+import { plotTitle } from '../../compiler/ir/plot-files.js';
 import type { IrDocument, IrPlot } from '../../compiler/ir/types.js';
 import type { CellResult } from '../../runtime/results.js';
 import type { CsvValue } from '../csv.js';
@@ -47,7 +48,7 @@ export function tableSpec(plot: IrPlot, table: MetricTable): VlSpec {
     r.slice(skip).map((v, j) => ({ row: i, col: header[j], text: typeof v === 'number' ? formatValue(Number(v.toPrecision(4))) : (v ?? '') })),
   );
   return {
-    title: plot.name,
+    title: plotTitle(plot),
     data: { values: data },
     width: { step: 140 },
     height: { step: 20 },
