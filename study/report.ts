@@ -32,10 +32,16 @@ function num(v: number | string | null | undefined): string {
   return esc(formatValue(Number(v.toPrecision(5))));
 }
 
+/** A column name that may wrap after `.` and `_` (`gap.<wbr>standard_<wbr>error`), so wide tables fit. */
+function breakable(h: string): string {
+  return esc(h).replace(/([._])/g, '$1<wbr>');
+}
+
+/** A table in a box that scrolls sideways when it is still wider than the page. */
 function table(header: string[], rows: string[][], cls = ''): string {
-  const th = header.map((h) => `<th>${esc(h)}</th>`).join('');
+  const th = header.map((h) => `<th>${breakable(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
-  return `<table class="${cls}"><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  return `<div class="scroll"><table class="${cls}"><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
 /** A node's parameters in one line; point lists are summarized, not dumped. */
@@ -177,6 +183,9 @@ body { font-family: 'DejaVu Sans', Helvetica, Arial, sans-serif; margin: 2em aut
 h1 { margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 1.6em; }
 table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+table:not(.num) td { overflow-wrap: break-word; }
+.scroll { overflow-x: auto; max-width: 100%; }
+table.num td { white-space: nowrap; }
 table.num td { text-align: right; font-variant-numeric: tabular-nums; }
 table.kv th { background: #f6f6f6; }
 figure { margin: 1em 0; } figure img { max-width: 100%; border: 1px solid #eee; }

@@ -62,12 +62,18 @@ export function runOwnedConflict(file: string, type: IrPlot['type']): string | n
 export const PLOT_FUNCTION: Record<IrPlot['type'], string> = { density: 'density', heatmap: 'heatmap', vkernel: 'vkernel', metric_table: 'table' };
 
 /**
- * The name to show for a plot: its own, or, for a plot the study neither named nor gave a file
- * (the checker then calls it `table_1`, `density_2`, ... after its function), the call the
- * study wrote: `table(gap, memorized)`.
+ * The name to show for a plot, from what the study wrote. The checker names a plot the study did
+ * not name after its file (`to "ring.svg"`: `ring`), with the extension appended when another
+ * plot has that name (`to "ring.csv"`: `ring_csv`), or, without a file either, after its
+ * function (`table_1`). Those show as the file's name (`ring`) and the call (`table(gap, memorized)`).
  */
 export function plotTitle(plot: IrPlot): string {
   const fn = PLOT_FUNCTION[plot.type];
-  const generated = new RegExp(`^${fn}_\\d+$`).test(plot.name) && plotStem(plot.file) === plot.name;
-  return generated ? `${fn}(${plot.inputs.join(', ')})` : plot.name;
+  const name = plot.file.replace(/^.*\//, '');
+  const dot = name.lastIndexOf('.');
+  const stem = dot > 0 ? name.slice(0, dot) : name;
+  const ext = dot > 0 ? name.slice(dot + 1) : '';
+  if (new RegExp(`^${fn}_\\d+$`).test(plot.name) && stem === plot.name) return `${fn}(${plot.inputs.join(', ')})`;
+  if (ext && plot.name === `${stem}_${ext}`) return stem;
+  return plot.name;
 }

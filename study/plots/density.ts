@@ -8,8 +8,9 @@ import type { IrCell, IrDocument, IrPlot, IrSample } from '../../compiler/ir/typ
 import type { CellResult } from '../../runtime/results.js';
 import { facetted } from './facet.js';
 import { colorScaleFor, heatmapGridSpec, type HeatPanel } from './heatmap-grid.js';
+import type { ColorScale } from './raster.js';
 import { bandOf, centers, nodeOf, requireArray, seBandOf, trainingPoints } from './inputs.js';
-import { facetOrder, panelKey, splitAxes, type PanelKey } from './panels.js';
+import { facetOrder, formatValue, panelKey, splitAxes, type PanelKey } from './panels.js';
 import type { VlSpec } from './render.js';
 import { trueDensity } from './truth.js';
 
@@ -186,21 +187,34 @@ function density2dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
       });
     });
   }
-  // Sample densities of near-memorizing models are a few tall spikes; a colour scale up to the
-  // tallest would hide everything else, so it stops at the 99.5th percentile of the non-empty
-  // bins (brighter = clipped).
-  const full = colorScaleFor(panels, 'viridis', 0);
+  // Sample densities of near-memorizing models are a few tall spikes over a faint spread (the gaps
+  // the models fill, Figure 3). On a linear scale the spread is all the darkest colour, so the
+  // colours follow log density over three decades: from the 99.5th percentile of the non-empty
+  // bins (a cap below the spikes; brighter values take the top colour) down to a thousandth of it
+  // (lower values, empty bins included, take the bottom colour). The colour bar is vega's log
+  // scale over the same range, its ticks at real values.
   const top = positivePercentile(panels.map((p) => p.values), 0.995);
-  const clipped = top > 0 && top < full.domain[1];
-  const scale = clipped ? { ...full, domain: [0, top] as [number, number] } : full;
+  if (!(top > 0)) {
+    const scale = colorScaleFor(panels, 'viridis', 0);
+    return heatmapGridSpec({ title: plotTitle(plot), panels, scale, colorTitle: 'density (per unit area)', xTitle: 'x (data units)', yTitle: 'y (data units)' });
+  }
+  const floor = top / LOG_RANGE;
+  const scale: ColorScale = { scheme: 'viridis', reverse: false, type: 'log', domain: [floor, top] };
   return heatmapGridSpec({
     title: plotTitle(plot),
     panels,
     scale,
-    colorTitle: clipped ? 'density (per unit area, clipped)' : 'density (per unit area)',
+    colorTitle: ['density (per unit area),', `log scale, ≤ ${formatValue(round2(floor))} and`, `≥ ${formatValue(round2(top))} at its ends`],
     xTitle: 'x (data units)',
     yTitle: 'y (data units)',
   });
+}
+
+/** The log colour scale of 2D sample densities spans this ratio (three decades). */
+export const LOG_RANGE = 1000;
+
+function round2(v: number): number {
+  return Number(v.toPrecision(2));
 }
 
 function positivePercentile(arrays: ArrayLike<number>[], q: number): number {

@@ -71,7 +71,7 @@ describe('study/report (report.html in headless chromium)', function () {
       for (const c of doc.cells) expect(text).to.contain(c.id);
       if (doc.study === 'gap') {
         expect(text).to.contain('Theory versus ensemble');
-        expect(await page.locator('#metrics + table tbody tr').count()).to.equal(doc.cells.length);
+        expect(await page.locator('#metrics + .scroll table tbody tr').count()).to.equal(doc.cells.length);
       }
       expect(errors).to.deep.equal([]);
       expect(external).to.deep.equal([]);
