@@ -204,7 +204,7 @@ function density2dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
     title: plotTitle(plot),
     panels,
     scale,
-    colorTitle: ['density (per unit area),', `log scale, ≤ ${formatValue(round2(floor))} and`, `≥ ${formatValue(round2(top))} at its ends`],
+    colorTitle: ['density (per unit area),', `log scale from ${formatValue(round2(floor))}`, `(and below) to ${formatValue(round2(top))} (and above)`],
     xTitle: 'x (data units)',
     yTitle: 'y (data units)',
   });
