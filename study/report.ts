@@ -163,7 +163,8 @@ function cellsSection(doc: IrDocument, results: Map<string, CellResult>): string
     .join('\n');
 }
 
-function timingsSection(m: Manifest): string {
+function timingsSection(m: Manifest, plots: WrittenPlot[]): string {
+  const titles = new Map(plots.map((p) => [p.name, p.title]));
   const cellRows = m.cells.map((c) => [
     esc(c.id),
     esc(c.status),
@@ -171,7 +172,7 @@ function timingsSection(m: Manifest): string {
     c.ms === null ? '' : esc(formatDuration(c.ms)),
     esc(Object.entries(c.timings).map(([k, v]) => `${k} ${formatDuration(v)}`).join(', ')),
   ]);
-  const plotRows = m.plots.map((p) => [esc(p.name), esc(formatDuration(p.ms))]);
+  const plotRows = m.plots.map((p) => [esc(titles.get(p.name) ?? p.name), esc(formatDuration(p.ms))]);
   return (
     table(['cell', 'status', 'from', 'this run', 'computation per node'], cellRows) +
     (plotRows.length ? `\n<h3>Plots</h3>\n${table(['plot', 'render time'], plotRows)}` : '')
@@ -219,7 +220,7 @@ ${metricsSection(doc, results, reduced)}
 <h2 id="cells">Cells and their parameters</h2>
 ${cellsSection(doc, results)}
 <h2 id="timings">Timings</h2>
-${timingsSection(m)}
+${timingsSection(m, plots)}
 <h2 id="source">Study source (<code>${esc(m.source)}</code>)</h2>
 <pre>${esc(sourceText)}</pre>
 </body>
