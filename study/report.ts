@@ -79,13 +79,20 @@ function summary(m: Manifest, reduced: Reduced | null): string {
   return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join('')}</table>`;
 }
 
+/** `<title> (<plot function>)`, as the study wrote them: `gap (table)`, or `table(gap)` alone. */
+function plotLabel(p: { title: string; type: WrittenPlot['type'] }, bold = false): string {
+  const fn = PLOT_FUNCTION[p.type];
+  const title = bold ? `<b>${esc(p.title)}</b>` : esc(p.title);
+  return p.title.startsWith(`${fn}(`) ? title : `${title} (${esc(fn)})`;
+}
+
 function plotsSection(plots: WrittenPlot[]): string {
   if (plots.length === 0) return '<p>This study declares no plots.</p>';
   return plots
     .map((p) => {
       const uri = `data:image/svg+xml;base64,${Buffer.from(p.svg, 'utf8').toString('base64')}`;
       const links = p.files.map((f) => `<a href="${esc(f)}">${esc(path.posix.basename(f))}</a>`).join(' · ');
-      return `<figure><img src="${uri}" alt="${esc(p.title)}"><figcaption><b>${esc(p.title)}</b>${p.title.startsWith(`${PLOT_FUNCTION[p.type]}(`) ? '' : ` (${esc(PLOT_FUNCTION[p.type])})`}: ${links}</figcaption></figure>`;
+      return `<figure><img src="${uri}" alt="${esc(p.title)}"><figcaption>${plotLabel(p, true)}: ${links}</figcaption></figure>`;
     })
     .join('\n');
 }
@@ -164,7 +171,7 @@ function cellsSection(doc: IrDocument, results: Map<string, CellResult>): string
 }
 
 function timingsSection(m: Manifest, plots: WrittenPlot[]): string {
-  const titles = new Map(plots.map((p) => [p.name, p.title]));
+  const labels = new Map(plots.map((p) => [p.name, plotLabel(p)]));
   const cellRows = m.cells.map((c) => [
     esc(c.id),
     esc(c.status),
@@ -172,7 +179,7 @@ function timingsSection(m: Manifest, plots: WrittenPlot[]): string {
     c.ms === null ? '' : esc(formatDuration(c.ms)),
     esc(Object.entries(c.timings).map(([k, v]) => `${k} ${formatDuration(v)}`).join(', ')),
   ]);
-  const plotRows = m.plots.map((p) => [esc(titles.get(p.name) ?? p.name), esc(formatDuration(p.ms))]);
+  const plotRows = m.plots.map((p) => [labels.get(p.name) ?? esc(p.name), esc(formatDuration(p.ms))]);
   return (
     table(['cell', 'status', 'from', 'this run', 'computation per node'], cellRows) +
     (plotRows.length ? `\n<h3>Plots</h3>\n${table(['plot', 'render time'], plotRows)}` : '')
