@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { inflateSync } from 'node:zlib';
 import { Resvg } from '@resvg/resvg-js';
 import { Ajv } from 'ajv';
@@ -58,6 +59,23 @@ function rightmostInk(svg: string): { width: number; right: number } {
   return { width: img.width, right };
 }
 
+// Altair's own check of the specs, run where a Python has it (Debian's python3-altair, which .ci/run
+// installs and then sets GTV_REQUIRE_PYTHON=1, under which a missing Altair fails the test).
+const ALTAIR_CHECK = `
+import sys, altair as alt
+for p in sys.argv[1:]:
+    chart = alt.Chart.from_json(open(p).read())  # validates against Altair's bundled schema
+    chart.configure_axis(labelFontSize=12).to_dict()  # a restyle validates again
+    print(type(chart).__name__, alt.SCHEMA_VERSION, p)
+`;
+
+function pythonWithAltair(): string | null {
+  for (const exe of [...new Set([process.env.GTV_PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => !!c))]) {
+    if (spawnSync(exe, ['-c', 'import altair'], { encoding: 'utf8' }).status === 0) return exe;
+  }
+  return null;
+}
+
 describe('study/plots: Vega-Lite specs, PDF, layout and names', function () {
   this.timeout(120000);
   let dir: string;
@@ -93,6 +111,21 @@ describe('study/plots: Vega-Lite specs, PDF, layout and names', function () {
       // gtv's styling travels with the spec, so a restyle starts from the same figure.
       expect(spec.config.font).to.contain('DejaVu Sans');
     }
+  });
+
+  it('Altair reads every .vl.json (Chart.from_json) and restyles it', function () {
+    const python = pythonWithAltair();
+    if (!python) {
+      if (process.env.GTV_REQUIRE_PYTHON === '1') throw new Error('GTV_REQUIRE_PYTHON=1, but no Python imports altair (Debian: apt-get install python3-altair)');
+      this.skip();
+    }
+    const files = written.map((w) => path.join(dir, w.files.find((f) => f.endsWith('.vl.json'))!));
+    const r = spawnSync(python!, ['-c', ALTAIR_CHECK, ...files], { encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).to.have.length(files.length);
+    // Panel grids come back as FacetChart, the table as a Chart, a single layered panel as a LayerChart.
+    expect(lines.map((l) => l.split(' ')[0])).to.deep.equal(['FacetChart', 'Chart', 'FacetChart', 'LayerChart']);
   });
 
   it('writes each plot as a vector PDF the size of its SVG, with paths and embedded text', async () => {
