@@ -41,13 +41,13 @@ function creationDate(): Date {
   return new Date(Number.isFinite(epoch) && epoch >= 0 ? epoch * 1000 : 0);
 }
 
-export async function svgToPdf(svg: string): Promise<Buffer> {
+/** `fonts` defaults to DejaVu Sans where the system has it (null: the PDF base fonts). */
+export async function svgToPdf(svg: string, fonts: { regular: string; bold: string } | null = dejaVuFiles()): Promise<Buffer> {
   const { width, height } = svgSize(svg);
   const size: [number, number] = [width * PT_PER_PX, height * PT_PER_PX];
   // A fixed creation date (SOURCE_DATE_EPOCH, the reproducible-builds convention, else 1970-01-01;
   // pdfkit also derives the document id from it) makes the same plot give the same bytes.
   const doc = new PDFDocument({ size, margin: 0, compress: true, pdfVersion: '1.4', info: { CreationDate: creationDate() } });
-  const fonts = dejaVuFiles();
   if (fonts) {
     doc.registerFont('gtv-regular', fonts.regular);
     doc.registerFont('gtv-bold', fonts.bold);

@@ -158,6 +158,14 @@ describe('study/plots: Vega-Lite specs, PDF, layout and names', function () {
     }
   });
 
+  it('falls back to the PDF base fonts where DejaVu Sans is missing', async () => {
+    const svg = fs.readFileSync(path.join(dir, 'gap_filling.svg'), 'utf8');
+    const text = (await svgToPdf(svg, null)).toString('latin1');
+    expect(text).to.contain('/BaseFont /Helvetica');
+    expect(text).to.contain('/BaseFont /Helvetica-Bold'); // titles
+    expect(text).to.not.contain('/FontFile2');
+  });
+
   it('gives the same PDF bytes for the same plot', async () => {
     const svg = fs.readFileSync(path.join(dir, 'gap_filling.svg'), 'utf8');
     const a = await svgToPdf(svg);
