@@ -79,11 +79,11 @@ function summary(m: Manifest, reduced: Reduced | null): string {
   return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join('')}</table>`;
 }
 
-/** `<title> (<plot function>)`, as the study wrote them: `gap (table)`, or `table(gap)` alone. */
+/** `<title> (<plot function>)`, as the study wrote them: `gap (table)`; `table(gap)` and `density` alone. */
 function plotLabel(p: { title: string; type: WrittenPlot['type'] }, bold = false): string {
   const fn = PLOT_FUNCTION[p.type];
   const title = bold ? `<b>${esc(p.title)}</b>` : esc(p.title);
-  return p.title.startsWith(`${fn}(`) ? title : `${title} (${esc(fn)})`;
+  return p.title === fn || p.title.startsWith(`${fn}(`) ? title : `${title} (${esc(fn)})`;
 }
 
 function plotsSection(plots: WrittenPlot[]): string {
