@@ -2,6 +2,7 @@
 // run summary, every plot (SVG inlined as data URIs so their ids cannot clash), the theory versus
 // ensemble comparison, the metrics, each cell's parameters, the timings and the study source.
 import * as path from 'node:path';
+import { PLOT_FUNCTION } from '../compiler/ir/plot-files.js';
 import type { IrDocument, IrNode } from '../compiler/ir/types.js';
 import type { CellResult } from '../runtime/light.js';
 import { writeFileAtomic } from './atomic.js';
@@ -31,10 +32,16 @@ function num(v: number | string | null | undefined): string {
   return esc(formatValue(Number(v.toPrecision(5))));
 }
 
+/** A column name that may wrap after `.` and `_` (`gap.<wbr>standard_<wbr>error`), so wide tables fit. */
+function breakable(h: string): string {
+  return esc(h).replace(/([._])/g, '$1<wbr>');
+}
+
+/** A table in a box that scrolls sideways when it is still wider than the page. */
 function table(header: string[], rows: string[][], cls = ''): string {
-  const th = header.map((h) => `<th>${esc(h)}</th>`).join('');
+  const th = header.map((h) => `<th>${breakable(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
-  return `<table class="${cls}"><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  return `<div class="scroll"><table class="${cls}"><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
 /** A node's parameters in one line; point lists are summarized, not dumped. */
@@ -72,13 +79,20 @@ function summary(m: Manifest, reduced: Reduced | null): string {
   return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join('')}</table>`;
 }
 
+/** `<title> (<plot function>)`, as the study wrote them: `gap (table)`; `table(gap)` and `density` alone. */
+function plotLabel(p: { title: string; type: WrittenPlot['type'] }, bold = false): string {
+  const fn = PLOT_FUNCTION[p.type];
+  const title = bold ? `<b>${esc(p.title)}</b>` : esc(p.title);
+  return p.title === fn || p.title.startsWith(`${fn}(`) ? title : `${title} (${esc(fn)})`;
+}
+
 function plotsSection(plots: WrittenPlot[]): string {
   if (plots.length === 0) return '<p>This study declares no plots.</p>';
   return plots
     .map((p) => {
       const uri = `data:image/svg+xml;base64,${Buffer.from(p.svg, 'utf8').toString('base64')}`;
       const links = p.files.map((f) => `<a href="${esc(f)}">${esc(path.posix.basename(f))}</a>`).join(' · ');
-      return `<figure><img src="${uri}" alt="${esc(p.name)}"><figcaption><b>${esc(p.name)}</b> (${esc(p.type)}): ${links}</figcaption></figure>`;
+      return `<figure><img src="${uri}" alt="${esc(p.title)}"><figcaption>${plotLabel(p, true)}: ${links}</figcaption></figure>`;
     })
     .join('\n');
 }
@@ -156,7 +170,8 @@ function cellsSection(doc: IrDocument, results: Map<string, CellResult>): string
     .join('\n');
 }
 
-function timingsSection(m: Manifest): string {
+function timingsSection(m: Manifest, plots: WrittenPlot[]): string {
+  const labels = new Map(plots.map((p) => [p.name, plotLabel(p)]));
   const cellRows = m.cells.map((c) => [
     esc(c.id),
     esc(c.status),
@@ -164,7 +179,7 @@ function timingsSection(m: Manifest): string {
     c.ms === null ? '' : esc(formatDuration(c.ms)),
     esc(Object.entries(c.timings).map(([k, v]) => `${k} ${formatDuration(v)}`).join(', ')),
   ]);
-  const plotRows = m.plots.map((p) => [esc(p.name), esc(formatDuration(p.ms))]);
+  const plotRows = m.plots.map((p) => [labels.get(p.name) ?? esc(p.name), esc(formatDuration(p.ms))]);
   return (
     table(['cell', 'status', 'from', 'this run', 'computation per node'], cellRows) +
     (plotRows.length ? `\n<h3>Plots</h3>\n${table(['plot', 'render time'], plotRows)}` : '')
@@ -176,6 +191,9 @@ body { font-family: 'DejaVu Sans', Helvetica, Arial, sans-serif; margin: 2em aut
 h1 { margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 1.6em; }
 table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+table:not(.num) td { overflow-wrap: break-word; }
+.scroll { overflow-x: auto; max-width: 100%; }
+table.num td { white-space: nowrap; }
 table.num td { text-align: right; font-variant-numeric: tabular-nums; }
 table.kv th { background: #f6f6f6; }
 figure { margin: 1em 0; } figure img { max-width: 100%; border: 1px solid #eee; }
@@ -209,7 +227,7 @@ ${metricsSection(doc, results, reduced)}
 <h2 id="cells">Cells and their parameters</h2>
 ${cellsSection(doc, results)}
 <h2 id="timings">Timings</h2>
-${timingsSection(m)}
+${timingsSection(m, plots)}
 <h2 id="source">Study source (<code>${esc(m.source)}</code>)</h2>
 <pre>${esc(sourceText)}</pre>
 </body>

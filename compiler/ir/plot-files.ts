@@ -11,7 +11,10 @@ export const RUN_OWNED_DIRS = ['cells', 'slices'];
 /** Temporaries carry this mark (study/atomic.ts) and are swept at the next run. */
 const TEMP_MARK = '.gtv-tmp-';
 
-const PLOT_EXTS = ['.svg', '.png', '.csv'];
+/** What every plot is written as, beside a table's CSV (study/plots/write.ts). */
+export const FIGURE_EXTS = ['.svg', '.png', '.pdf', '.vl.json'] as const;
+/** Extensions a plot's `to "..."` may carry; the writer replaces them with its own. */
+const PLOT_EXTS = ['.csv', ...FIGURE_EXTS];
 
 /** The plot's file relative to the run folder, kept inside it whatever the IR says. */
 export function plotRelativePath(file: string): string {
@@ -24,16 +27,17 @@ export function plotRelativePath(file: string): string {
   return parts.length > 0 ? parts.join('/') : 'plot';
 }
 
-/** The path without a .svg / .png / .csv extension, which the plot writer adds itself. */
+/** The path without a .svg / .png / .pdf / .vl.json / .csv extension, which the plot writer adds itself. */
 export function plotStem(file: string): string {
-  const dot = file.lastIndexOf('.');
+  const name = file.slice(file.lastIndexOf('/') + 1).toLowerCase();
   // As path.extname: a leading dot (`.svg` alone) starts a name, not an extension.
-  return dot > file.lastIndexOf('/') + 1 && PLOT_EXTS.includes(file.slice(dot).toLowerCase()) ? file.slice(0, dot) : file;
+  const ext = PLOT_EXTS.find((e) => name.endsWith(e) && name.length > e.length);
+  return ext ? file.slice(0, file.length - ext.length) : file;
 }
 
 /** The extensions a plot of this type is written in. */
 export function plotExtensions(type: IrPlot['type']): string[] {
-  return type === 'metric_table' ? ['.csv', '.svg', '.png'] : ['.svg', '.png'];
+  return type === 'metric_table' ? ['.csv', ...FIGURE_EXTS] : [...FIGURE_EXTS];
 }
 
 /**
@@ -52,4 +56,24 @@ export function runOwnedConflict(file: string, type: IrPlot['type']): string | n
     if (written.includes(TEMP_MARK)) return `contains \`${TEMP_MARK}\`, which marks temporary files the next run deletes`;
   }
   return null;
+}
+
+/** The plot function a study calls for each plot type (`plot table(...)` is a `metric_table`). */
+export const PLOT_FUNCTION: Record<IrPlot['type'], string> = { density: 'density', heatmap: 'heatmap', vkernel: 'vkernel', metric_table: 'table' };
+
+/**
+ * The name to show for a plot, from what the study wrote. The checker names a plot the study did
+ * not name after its file (`to "ring.svg"`: `ring`), with the extension appended when another
+ * plot has that name (`to "ring.csv"`: `ring_csv`), or, without a file either, after its
+ * function (`table_1`). Those show as the file's name (`ring`) and the call (`table(gap, memorized)`).
+ */
+export function plotTitle(plot: IrPlot): string {
+  const fn = PLOT_FUNCTION[plot.type];
+  const name = plot.file.replace(/^.*\//, '');
+  const dot = name.lastIndexOf('.');
+  const stem = dot > 0 ? name.slice(0, dot) : name;
+  const ext = dot > 0 ? name.slice(dot + 1) : '';
+  if (new RegExp(`^${fn}_\\d+$`).test(plot.name) && stem === plot.name) return `${fn}(${plot.inputs.join(', ')})`;
+  if (ext && plot.name === `${stem}_${ext}`) return stem;
+  return plot.name;
 }

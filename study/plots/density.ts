@@ -3,13 +3,15 @@
 // band, effective-SDE theory blue), one panel per cell; the plot's `band` shades ensembles by the
 // quartile band, the mean +- one standard error over members, or both (a legend and the title say
 // which); 2D sample densities as heatmaps with the training points on top (Figure 3).
+import { plotTitle } from '../../compiler/ir/plot-files.js';
 import type { IrCell, IrDocument, IrPlot, IrSample } from '../../compiler/ir/types.js';
 import type { CellResult } from '../../runtime/light.js';
 import { samplerOf } from '../../stdlib/builtins/samplers.js';
 import { facetted } from './facet.js';
 import { colorScaleFor, heatmapGridSpec, type HeatPanel } from './heatmap-grid.js';
+import type { ColorScale } from './raster.js';
 import { bandOf, centers, nodeOf, requireArray, seBandOf, trainingPoints } from './inputs.js';
-import { facetOrder, panelKey, splitAxes, type PanelKey } from './panels.js';
+import { facetOrder, formatValue, panelKey, splitAxes, type PanelKey } from './panels.js';
 import type { VlSpec } from './render.js';
 import { trueDensity } from './truth.js';
 
@@ -135,13 +137,15 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
         : seBand
           ? 'shaded: ensemble mean +- 1 standard error over members'
           : null;
-  const title = shading ? `${plot.name} (${shading})` : plot.name;
+  const title = shading ? `${plotTitle(plot)} (${shading})` : plotTitle(plot);
   return facetted({ title, rows, cols, data, layer, width: 170, height: 110 });
 }
 
-/** Short row label of a 2D input: its name and what it is. */
-function shortLabel(node: IrSample | undefined, name: string): string {
-  return node ? `${name} (${samplerOf(node).short})` : name;
+/** Short row label of a 2D input: its name, and what it is unless the name says so (`theory`, not `theory (theory)`). */
+export function shortLabel(node: IrSample | undefined, name: string): string {
+  if (!node) return name;
+  const kind = samplerOf(node).short;
+  return name.toLowerCase().includes(kind.toLowerCase()) ? name : `${name} (${kind})`;
 }
 
 function density2dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellResult>): VlSpec {
@@ -172,21 +176,34 @@ function density2dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
       });
     });
   }
-  // Sample densities of near-memorizing models are a few tall spikes; a colour scale up to the
-  // tallest would hide everything else, so it stops at the 99.5th percentile of the non-empty
-  // bins (brighter = clipped).
-  const full = colorScaleFor(panels, 'viridis', 0);
+  // Sample densities of near-memorizing models are a few tall spikes over a faint spread (the gaps
+  // the models fill, Figure 3). On a linear scale the spread is all the darkest colour, so the
+  // colours follow log density over three decades: from the 99.5th percentile of the non-empty
+  // bins (a cap below the spikes; brighter values take the top colour) down to a thousandth of it
+  // (lower values, empty bins included, take the bottom colour). The colour bar is vega's log
+  // scale over the same range, its ticks at real values.
   const top = positivePercentile(panels.map((p) => p.values), 0.995);
-  const clipped = top > 0 && top < full.domain[1];
-  const scale = clipped ? { ...full, domain: [0, top] as [number, number] } : full;
+  if (!(top > 0)) {
+    const scale = colorScaleFor(panels, 'viridis', 0);
+    return heatmapGridSpec({ title: plotTitle(plot), panels, scale, colorTitle: 'density (per unit area)', xTitle: 'x (data units)', yTitle: 'y (data units)' });
+  }
+  const floor = top / LOG_RANGE;
+  const scale: ColorScale = { scheme: 'viridis', reverse: false, type: 'log', domain: [floor, top] };
   return heatmapGridSpec({
-    title: plot.name,
+    title: plotTitle(plot),
     panels,
     scale,
-    colorTitle: clipped ? 'density (per unit area, clipped)' : 'density (per unit area)',
+    colorTitle: ['density (per unit area),', `log scale from ${formatValue(round2(floor))}`, `(and below) to ${formatValue(round2(top))} (and above)`],
     xTitle: 'x (data units)',
     yTitle: 'y (data units)',
   });
+}
+
+/** The log colour scale of 2D sample densities spans this ratio (three decades). */
+export const LOG_RANGE = 1000;
+
+function round2(v: number): number {
+  return Number(v.toPrecision(2));
 }
 
 function positivePercentile(arrays: ArrayLike<number>[], q: number): number {

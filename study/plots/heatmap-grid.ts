@@ -41,6 +41,13 @@ export function colorScaleFor(panels: { values: ArrayLike<number> }[], scheme: s
   return { scheme, reverse: false, domain: [lo, hi] };
 }
 
+/** The powers of ten inside [lo, hi], for the ticks of a log colour bar. */
+export function decades([lo, hi]: [number, number]): number[] {
+  const out: number[] = [];
+  for (let e = Math.ceil(Math.log10(lo) - 1e-9); e <= Math.floor(Math.log10(hi) + 1e-9); e++) out.push(Number(`1e${e}`));
+  return out;
+}
+
 /** Raster resolution: small grids are blown up so viewers show crisp cells, not a blur. */
 function zoomFor(n: number): number {
   return Math.max(1, Math.min(8, Math.floor(240 / n)));
@@ -50,7 +57,8 @@ export function heatmapGridSpec(opts: {
   title: string;
   panels: HeatPanel[];
   scale: ColorScale;
-  colorTitle: string;
+  /** One line, or several. */
+  colorTitle: string | string[];
   xTitle: string;
   yTitle: string;
 }): VlSpec {
@@ -97,8 +105,16 @@ export function heatmapGridSpec(opts: {
           field: 'v',
           type: 'quantitative',
           title: opts.colorTitle,
-          scale: { scheme: opts.scale.scheme, reverse: opts.scale.reverse, domain: opts.scale.domain, nice: false, zero: false },
-          legend: { gradientLength: Math.max(100, height) },
+          scale: {
+            type: opts.scale.type ?? 'linear',
+            scheme: opts.scale.scheme,
+            reverse: opts.scale.reverse,
+            domain: opts.scale.domain,
+            nice: false,
+            // vega-lite warns that a log scale cannot start at zero, and it never does.
+            ...(opts.scale.type === 'log' ? {} : { zero: false }),
+          },
+          legend: { gradientLength: Math.max(100, height), ...(opts.scale.type === 'log' ? { values: decades(opts.scale.domain), format: '~g' } : {}) },
         },
       },
     },

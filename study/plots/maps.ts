@@ -1,6 +1,7 @@
 // `plot heatmap(...)` and `plot vkernel(...)`: map fields. 2D grids become heatmap panels with one
 // column per map time (`t = 0.05`) and a row per cell and input (Figure 1); with a single time
 // the sweep axes take rows and columns instead. 1D grids become curves over x, one per time.
+import { plotTitle } from '../../compiler/ir/plot-files.js';
 import type { IrDocument, IrMap, IrPlot } from '../../compiler/ir/types.js';
 import type { CellResult } from '../../runtime/light.js';
 import { facetted } from './facet.js';
@@ -83,7 +84,7 @@ export function mapSpec(doc: IrDocument, plot: IrPlot, results: Map<string, Cell
         encoding: { x: { field: 'px', type: 'quantitative' }, y: { datum: 0, type: 'quantitative' } },
       },
     ];
-    return facetted({ title: plot.name, rows, cols, data, layer, width: 170, height: 110 });
+    return facetted({ title: plotTitle(plot), rows, cols, data, layer, width: 170, height: 110 });
   }
 
   const panels: HeatPanel[] = [];
@@ -108,6 +109,6 @@ export function mapSpec(doc: IrDocument, plot: IrPlot, results: Map<string, Cell
   const scale = colorScaleFor(panels, plot.type === 'vkernel' ? 'magma' : 'viridis', bounded ? 0 : undefined);
   // With one map time the panels carry no `t = ...` header, so the title says it.
   const times = [...new Set(sliced.flatMap((s) => s.slices.map((x) => x.t)))];
-  const title = singleTime && times.length === 1 ? `${plot.name} (t = ${formatValue(times[0])})` : plot.name;
+  const title = singleTime && times.length === 1 ? `${plotTitle(plot)} (t = ${formatValue(times[0])})` : plotTitle(plot);
   return heatmapGridSpec({ title, panels, scale, colorTitle, xTitle: 'x (data units)', yTitle: 'y (data units)' });
 }

@@ -44,6 +44,25 @@ export interface ColorScale {
   scheme: string;
   reverse: boolean;
   domain: [number, number];
+  /**
+   * How values map onto the scheme, as vega's scale type of the same name does, so the colour bar
+   * vega draws matches the raster. Default linear; `log` needs a positive domain and shows values
+   * at or below its lower end (zero included) in the lowest colour.
+   */
+  type?: 'linear' | 'sqrt' | 'log';
+}
+
+/** Where `v` falls on the scheme, 0..1 (clamped), as vega's scale of `scale.type` puts it. */
+export function schemePosition(scale: ColorScale, v: number): number {
+  const [lo, hi] = scale.domain;
+  const f =
+    scale.type === 'sqrt'
+      ? (x: number) => Math.sign(x) * Math.sqrt(Math.abs(x))
+      : scale.type === 'log'
+        ? (x: number) => Math.log(Math.max(x, lo))
+        : (x: number) => x;
+  const span = f(hi) - f(lo);
+  return Math.max(0, Math.min(1, span > 0 ? (f(v) - f(lo)) / span : 0));
 }
 
 function parseRgb(css: string): [number, number, number] {
@@ -71,8 +90,6 @@ const NAN_RGB = [220, 220, 220];
  */
 export function heatmapDataUri(values: ArrayLike<number>, nx: number, ny: number, scale: ColorScale, zoom = 1): string {
   const table = lut(scale);
-  const [lo, hi] = scale.domain;
-  const span = hi > lo ? hi - lo : 1;
   const w = nx * zoom;
   const h = ny * zoom;
   const rgb = new Uint8Array(w * h * 3);
@@ -83,7 +100,7 @@ export function heatmapDataUri(values: ArrayLike<number>, nx: number, ny: number
       const o = (py * w + px) * 3;
       if (!Number.isFinite(v)) rgb.set(NAN_RGB, o);
       else {
-        const k = Math.max(0, Math.min(255, Math.round(((v - lo) / span) * 255)));
+        const k = Math.round(schemePosition(scale, v) * 255);
         rgb.set(table.subarray(k * 3, k * 3 + 3), o);
       }
     }

@@ -1,9 +1,15 @@
 // Vega-Lite spec -> SVG with vega's headless View (no browser, no canvas), SVG -> PNG with resvg.
 // Text is set in DejaVu Sans, which Debian ships and resvg finds among the system fonts; the
-// generic fallbacks keep the SVG readable where it is missing.
+// generic fallbacks keep the SVG readable where it is missing. vega lays text out by DejaVu
+// Sans's widths (text-width.ts), not by its 0.8 em per character guess.
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
+import { vegaTextWidth } from './text-width.js';
+
+// vega exports textMetrics without declaring it in its types; a custom `width` is the hook
+// vega-scenegraph keeps for measuring text without a canvas (vl-convert uses it too).
+(vega as unknown as { textMetrics: { width: typeof vegaTextWidth } }).textMetrics.width = vegaTextWidth;
 
 export type VlSpec = vl.TopLevelSpec;
 
@@ -20,9 +26,16 @@ export const BASE_CONFIG = {
   view: { stroke: '#888' },
 };
 
+/** The spec as written to `<plot>.vl.json`: gtv's styling in its `config`, the schema it follows named. */
+export function standaloneSpec(spec: VlSpec): VlSpec {
+  const { $schema: _, ...rest } = spec as VlSpec & { $schema?: string };
+  return { $schema: VL_SCHEMA, ...rest, config: { ...BASE_CONFIG, ...(spec.config ?? {}) } } as VlSpec;
+}
+
+export const VL_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
 export async function vegaLiteToSvg(spec: VlSpec): Promise<string> {
-  const withConfig = { ...spec, config: { ...BASE_CONFIG, ...(spec.config ?? {}) } } as VlSpec;
-  const compiled = vl.compile(withConfig).spec;
+  const compiled = vl.compile(standaloneSpec(spec)).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     return await view.toSVG();

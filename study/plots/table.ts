@@ -1,5 +1,6 @@
 // `plot table(...)`: the scalars and labels (se_over) of metric nodes, one row per cell, as a rendered text table
 // (SVG/PNG, for the report and slides) and as CSV (for analysis).
+import { plotTitle } from '../../compiler/ir/plot-files.js';
 import type { IrDocument, IrPlot } from '../../compiler/ir/types.js';
 import type { CellResult } from '../../runtime/light.js';
 import type { CsvValue } from '../csv.js';
@@ -51,7 +52,7 @@ export function tableSpec(plot: IrPlot, table: MetricTable): VlSpec {
     })),
   );
   return {
-    title: plot.name,
+    title: plotTitle(plot),
     data: { values: data },
     width: { step: 140 },
     height: { step: 20 },

@@ -1,20 +1,24 @@
 // Renders every plot of a study into the run folder: `file` as named in the study (relative to
-// the run folder) in both SVG and PNG, plus CSV for tables. Files are written atomically. A plot
-// of nodes that ran at reduced statistics (--scale < 1) says so under its title.
+// the run folder, its extension replaced) as SVG, PNG, PDF and its Vega-Lite spec (`.vl.json`,
+// data inlined), plus CSV for tables. Files are written atomically. A plot of nodes that ran at
+// reduced statistics (--scale < 1) says so under its title.
 import * as path from 'node:path';
-import { plotRelativePath, plotStem, runOwnedConflict } from '../../compiler/ir/plot-files.js';
+import { FIGURE_EXTS, PLOT_FUNCTION, plotRelativePath, plotStem, plotTitle, runOwnedConflict } from '../../compiler/ir/plot-files.js';
 import type { IrDocument, IrPlot } from '../../compiler/ir/types.js';
 import type { CellResult } from '../../runtime/light.js';
 import { writeFileAtomic } from '../atomic.js';
 import { toCsv } from '../csv.js';
 import { densitySpec } from './density.js';
 import { mapSpec } from './maps.js';
-import { svgToPng, vegaLiteToSvg, type VlSpec } from './render.js';
+import { svgToPdf } from './pdf.js';
+import { standaloneSpec, svgToPng, vegaLiteToSvg, type VlSpec } from './render.js';
 import { metricTable, tableSpec } from './table.js';
 import type { Reduced } from '../reduced.js';
 
 export interface WrittenPlot {
   name: string;
+  /** The name the study wrote (plotTitle). */
+  title: string;
   type: IrPlot['type'];
   /** Paths relative to the run folder. */
   files: string[];
@@ -39,11 +43,11 @@ export async function writePlots(
   }
   const out: WrittenPlot[] = [];
   // Two plots may share a stem (`to "a.svg"` and `to "a.csv"`): a later plot whose files would
-  // overwrite an earlier one's gets its name appended instead.
+  // overwrite an earlier one's gets its plot function appended (`a-table.svg`), else its name.
   const taken = new Set<string>();
-  const claim = (base: string, exts: string[], plot: IrPlot): string => {
+  const claim = (base: string, exts: readonly string[], plot: IrPlot): string => {
     const free = (b: string) => exts.every((e) => !taken.has(b + e));
-    const chosen = free(base) ? base : `${base}-${plot.name}`;
+    const chosen = [base, `${base}-${PLOT_FUNCTION[plot.type]}`, `${base}-${plot.name}`].find(free) ?? `${base}-${plot.name}-${taken.size}`;
     for (const e of exts) taken.add(chosen + e);
     return chosen;
   };
@@ -63,13 +67,20 @@ export async function writePlots(
       spec = tableSpec(plot, table);
     }
     if (reduced && plot.inputs.some((i) => reduced.nodes.has(i))) spec = withSubtitle(spec, reduced.line);
-    const base = claim(declared, ['.svg', '.png'], plot);
+    const base = claim(declared, FIGURE_EXTS, plot);
     const svg = await vegaLiteToSvg(spec);
-    writeFileAtomic(path.join(runDir, `${base}.svg`), svg);
-    writeFileAtomic(path.join(runDir, `${base}.png`), svgToPng(svg));
-    files.push(`${base}.svg`, `${base}.png`);
+    const bytes: Record<(typeof FIGURE_EXTS)[number], string | Buffer> = {
+      '.svg': svg,
+      '.png': svgToPng(svg),
+      '.pdf': await svgToPdf(svg),
+      '.vl.json': `${JSON.stringify(standaloneSpec(spec), null, 1)}\n`,
+    };
+    for (const ext of FIGURE_EXTS) {
+      writeFileAtomic(path.join(runDir, `${base}${ext}`), bytes[ext]);
+      files.push(`${base}${ext}`);
+    }
     const ms = Date.now() - t0;
-    out.push({ name: plot.name, type: plot.type, files, svg, ms });
+    out.push({ name: plot.name, title: plotTitle(plot), type: plot.type, files, svg, ms });
     log(`plot ${plot.name}: ${files.join(', ')}`);
   }
   return out;

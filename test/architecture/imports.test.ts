@@ -44,7 +44,7 @@ const LAYERS: Record<Folder, Layer> = {
   },
   study: {
     file: (t) => ['compiler', 'stdlib'].includes(folderOf(t)) || RUNTIME_ENTRIES.has(t),
-    packages: only('vega', 'vega-lite', '@resvg/resvg-js'),
+    packages: only('vega', 'vega-lite', '@resvg/resvg-js', 'pdfkit', 'svg-to-pdfkit'),
   },
   editor: {
     file: (t) => ['compiler', 'grammar', 'stdlib'].includes(folderOf(t)),

@@ -62,10 +62,10 @@ describe('examples run at --scale 0.01', function () {
         for (const c of run.manifest.cells) expect(c.status, c.id).to.equal('done');
       });
 
-      it('writes every plot as SVG and PNG, the metrics table and report.html', () => {
+      it('writes every plot as SVG, PNG, PDF and Vega-Lite spec, the metrics table and report.html', () => {
         expect(run.manifest.plots.length).to.equal(run.manifest.ir.plots.length);
         for (const p of run.manifest.plots) {
-          for (const ext of ['.svg', '.png']) expect(p.files.some((f) => f.endsWith(ext)), `${p.name}${ext}`).to.equal(true);
+          for (const ext of ['.svg', '.png', '.pdf', '.vl.json']) expect(p.files.some((f) => f.endsWith(ext)), `${p.name}${ext}`).to.equal(true);
           for (const f of p.files) expect(fs.statSync(path.join(run.runDir, f)).size, f).to.be.greaterThan(100);
         }
         for (const f of ['report.html', 'metrics.csv', 'metrics.json', 'study.gtv']) expect(fs.existsSync(path.join(run.runDir, f)), f).to.equal(true);

@@ -27,7 +27,7 @@ function unformattedStudy(lines: number): string {
   return `study s {\n  data d = points([0], [1])\n  forward vp = vp()\n${body}  sample a = pf_ode(true)\n  plot density(a) to "a.svg"\n}\n`;
 }
 
-/** One cell and one table plot: every kind of run output (npy, json, csv, svg, png, html) quickly. */
+/** One cell and one table plot: every kind of run output (npy, json, csv, svg, png, pdf, vl.json, html) quickly. */
 function smallStudy() {
   const doc = gapStudy();
   doc.axes = doc.axes.map((a) => ({ ...a, values: a.values.slice(0, 1) }));

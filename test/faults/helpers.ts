@@ -138,6 +138,7 @@ export function brokenFile(file: string): string | null {
     else if (file.endsWith('.npy')) decodeNpy(buf);
     else if (file.endsWith('.svg') && !text().trimEnd().endsWith('</svg>')) return 'SVG without its closing tag';
     else if (file.endsWith('.png') && buf.subarray(-8, -4).toString('latin1') !== 'IEND') return 'PNG without its IEND chunk';
+    else if (file.endsWith('.pdf') && buf.subarray(-6).toString('latin1').trim() !== '%%EOF') return 'PDF without its %%EOF';
     else if (file.endsWith('.html') && !text().trimEnd().endsWith('</html>')) return 'HTML without its closing tag';
     else if (file.endsWith('.csv') && buf.length > 0 && !text().endsWith('\n')) return 'text without its final newline';
   } catch (err) {

@@ -38,10 +38,12 @@ describe('faults: plot files that belong to the run', function () {
     expect(runOwnedConflict('metrics.svg', 'metric_table')).to.contain('metrics.csv');
     expect(runOwnedConflict('metrics', 'metric_table')).to.contain('metrics.csv');
     expect(runOwnedConflict('METRICS.CSV', 'metric_table')).to.contain('METRICS.csv');
-    expect(runOwnedConflict('metrics.csv', 'density')).to.equal(null); // writes metrics.svg/.png only
+    expect(runOwnedConflict('metrics.csv', 'density')).to.equal(null); // writes metrics.svg/.png/.pdf/.vl.json only
     expect(runOwnedConflict('./cells/x/a.svg', 'density')).to.contain('cells/');
     expect(runOwnedConflict('plots/../slices/1/a.svg', 'density')).to.contain('slices/');
     expect(runOwnedConflict('cells.svg', 'density')).to.equal(null);
+    expect(runOwnedConflict('metrics.vl.json', 'metric_table')).to.contain('metrics.csv'); // any figure extension is replaced
+    expect(runOwnedConflict('metrics.pdf', 'metric_table')).to.contain('metrics.csv');
     expect(runOwnedConflict('tables/metrics.csv', 'metric_table')).to.equal(null);
   });
 

@@ -142,7 +142,7 @@ describe('npm package: pack, install offline, run', function () {
     run('gtv init', NPX, ['--offline', 'gtv', 'init'], project);
     run('gtv check', NPX, ['--offline', 'gtv', 'check', 'study.gtv'], project);
     run('gtv run (tiny)', NPX, ['--offline', 'gtv', 'run', '--scale', '0.01', '--quiet', '-o', 'out', 'study.gtv'], project);
-    for (const f of ['manifest.json', 'report.html', 'gap.csv', 'density.svg', 'density.png'])
+    for (const f of ['manifest.json', 'report.html', 'gap.csv', 'density.svg', 'density.png', 'density.pdf', 'density.vl.json', 'gap.pdf'])
       expect(fs.existsSync(path.join(project, 'out', f)), `out/${f}`).to.equal(true);
     const manifest = JSON.parse(fs.readFileSync(path.join(project, 'out/manifest.json'), 'utf8')) as { backend?: string };
     expect(manifest.backend, 'the default backend without tfjs-node').to.equal('wasm');

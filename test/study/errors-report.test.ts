@@ -49,7 +49,7 @@ describe('study: metric errors in metrics files and the report', function () {
     const html = fs.readFileSync(path.join(small, 'report.html'), 'utf8');
     // Counts after --scale 0.1: trained 100 -> 10 members, 1000 -> 100 draws.
     expect(html).to.include('reduced statistics (scale 0.1: exact 10000 draws; trained 10 members x 100 draws; theory 10 members x 100 draws)');
-    expect(html).to.include('<th>gap.value *</th>');
+    expect(html).to.include('<th>gap.<wbr>value *</th>');
     expect(html).to.include('<code>se_over</code>');
     expect(fs.readFileSync(path.join(small, 'gap_filling.svg'), 'utf8')).to.include('reduced statistics (scale 0.1');
     expect(fs.readFileSync(path.join(small, 'tables', 'gap.svg'), 'utf8')).to.include('reduced statistics (scale 0.1');
@@ -57,7 +57,7 @@ describe('study: metric errors in metrics files and the report', function () {
     const full = await run(1, 'full');
     const fullHtml = fs.readFileSync(path.join(full, 'report.html'), 'utf8');
     expect(fullHtml).not.to.include('reduced statistics');
-    expect(fullHtml).to.include('<th>gap.value</th>');
+    expect(fullHtml).to.include('<th>gap.<wbr>value</th>');
     expect(fs.readFileSync(path.join(full, 'gap_filling.svg'), 'utf8')).not.to.include('reduced statistics');
   });
 });

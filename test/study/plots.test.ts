@@ -79,11 +79,12 @@ describe('study/plots', function () {
       ...(await writePlots(dir, gapStudy(), await resultsOf(gapStudy()), () => {})),
       ...(await writePlots(dir, mapStudy(), await resultsOf(mapStudy()), () => {})),
     ];
+    const figure = (stem: string) => ['.svg', '.png', '.pdf', '.vl.json'].map((e) => stem + e);
     expect(written.map((w) => w.files)).to.deep.equal([
-      ['gap_filling.svg', 'gap_filling.png'],
-      ['tables/gap.csv', 'tables/gap.svg', 'tables/gap.png'],
-      ['polygon.svg', 'polygon.png'],
-      ['cloud.svg', 'cloud.png'],
+      figure('gap_filling'),
+      ['tables/gap.csv', ...figure('tables/gap')],
+      figure('polygon'),
+      figure('cloud'),
     ]);
     for (const w of written) {
       const svg = fs.readFileSync(path.join(dir, w.files.find((f) => f.endsWith('.svg'))!), 'utf8');
@@ -142,10 +143,8 @@ describe('study/plots', function () {
       { ...doc.plots[1], file: 'same.csv' },
     ];
     const written = await writePlots(dir, doc, await resultsOf(doc), () => {});
-    expect(written.map((w) => w.files)).to.deep.equal([
-      ['same.svg', 'same.png'],
-      ['same.csv', 'same-gap_table.svg', 'same-gap_table.png'],
-    ]);
+    const figure = (stem: string) => ['.svg', '.png', '.pdf', '.vl.json'].map((e) => stem + e);
+    expect(written.map((w) => w.files)).to.deep.equal([figure('same'), ['same.csv', ...figure('same-table')]]);
     expect(fs.readFileSync(path.join(dir, 'same.svg'), 'utf8')).to.contain('density (per unit x)');
   });
 });

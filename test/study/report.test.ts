@@ -44,7 +44,7 @@ describe('study/report (report.html in headless chromium)', function () {
       expect(outcome.status).to.equal('complete');
       const report = path.join(tmp, doc.study, 'report.html');
 
-      const page = await browser.newPage();
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       const errors: string[] = [];
       const external: string[] = [];
       page.on('console', (m) => {
@@ -71,11 +71,40 @@ describe('study/report (report.html in headless chromium)', function () {
       for (const c of doc.cells) expect(text).to.contain(c.id);
       if (doc.study === 'gap') {
         expect(text).to.contain('Theory versus ensemble');
-        expect(await page.locator('#metrics + table tbody tr').count()).to.equal(doc.cells.length);
+        expect(await page.locator('#metrics + .scroll table tbody tr').count()).to.equal(doc.cells.length);
       }
+      // Nothing wider than a 1400 px window: wide tables wrap their headers or scroll in place.
+      expect(await page.evaluate(() => document.scrollingElement!.scrollWidth)).to.be.at.most(1400);
       expect(errors).to.deep.equal([]);
       expect(external).to.deep.equal([]);
       await page.close();
     });
   }
+
+  it('keeps a report with a 40-column metrics table inside a 1400 px window', async () => {
+    // Many nodes with several scalars each, as a real study's table (naive-kappa-sweep has 20 columns).
+    class WideExecutor extends FakeExecutor {
+      override async executeCell(...args: Parameters<FakeExecutor['executeCell']>) {
+        const r = await super.executeCell(...args);
+        for (let k = 0; k < 12; k++) r.nodes.gap.scalars[`long_scalar_name_number_${k}`] = 0.123456789 * (k + 1);
+        r.nodes.gap.labels = { se_over: 'members' };
+        return r;
+      }
+    }
+    const doc = gapStudy();
+    const file = path.join(tmp, 'wide.gtv');
+    fs.writeFileSync(file, 'study gap {}\n');
+    const outcome = await runStudy({ file, out: path.join(tmp, 'wide'), cacheDir: path.join(tmp, 'cache-wide'), reporter: createReporter({ quiet: true }) }, fakeDeps(doc, new WideExecutor()));
+    expect(outcome.status).to.equal('complete');
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(pathToFileURL(path.join(tmp, 'wide', 'report.html')).href, { waitUntil: 'load' });
+    const columns = await page.locator('#metrics ~ .scroll table.num thead th').count();
+    expect(columns).to.be.greaterThan(20);
+    expect(await page.evaluate(() => document.scrollingElement!.scrollWidth)).to.be.at.most(1400);
+    // The table itself is readable in place: its box scrolls, the page does not.
+    const box = await page.locator('#metrics ~ .scroll').first().evaluate((e) => ({ client: e.clientWidth, scroll: e.scrollWidth, overflow: getComputedStyle(e).overflowX }));
+    expect(box.client).to.be.at.most(1400);
+    expect(box.overflow).to.equal('auto');
+    await page.close();
+  });
 });
