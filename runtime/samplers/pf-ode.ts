@@ -6,6 +6,10 @@ import { pfOdeVelocity, type ScoreFn } from '../integrate.js';
 import { chunkSize, pfOdeBytesPerParticle } from '../memory.js';
 import { integrateChunk, runChunked } from './common.js';
 import { spdInverse } from '../linalg/spd-inverse.js';
+import type { PointSet } from '../posterior.js';
+import { exactField, integrateExact, unwhiten } from '../particles/exact-score.js';
+import { normals } from '../rng.js';
+import { NonFiniteError } from '../errors.js';
 
 export interface PfOdeOptions {
   schedule: Schedule;
@@ -15,6 +19,11 @@ export interface PfOdeOptions {
   solver: 'euler' | 'heun';
   seed: number;
   score: ScoreFn;
+  /**
+   * The point set when `score` is its exact score under `schedule`: the particles then run on
+   * float64 loops (particles/exact-score.ts) instead of tensors; ignored in compat mode.
+   */
+  exact?: PointSet | null;
   compat?: { n: number; range: [number, number] } | null;
   budget: number;
   /** Data-set size, for the memory estimate of the exact score. */
@@ -37,6 +46,8 @@ export function pfOdeChunk(o: Pick<PfOdeOptions, 'draws' | 'dim' | 'M' | 'solver
  * opts.budget   bytes; particles are chunked to fit, with identical results for any budget
  */
 export function samplePfOde(o: PfOdeOptions): Float32Array {
+  // The grid lookup evaluates the score on a tensor grid: it stays on the tensor path.
+  if (o.exact && !o.compat) return sampleExactPfOde(o, o.exact);
   const score = o.compat ? gridLookupScore(o.score, o.schedule, o.dim, o.compat.n, o.compat.range) : o.score;
   const velocity = pfOdeVelocity(o.schedule, score);
   const per = pfOdeChunk(o);
@@ -53,6 +64,28 @@ export function samplePfOde(o: PfOdeOptions): Float32Array {
       }),
     o.check ?? (() => {}),
   );
+}
+
+/**
+ * The exact-score PF-ODE on float64 loops: the same initial draws as initialState (rows depend
+ * only on (seed, row), so chunks match an unchunked run), integrated in whitened coordinates.
+ */
+function sampleExactPfOde(o: PfOdeOptions, data: PointSet): Float32Array {
+  const { schedule, dim } = o;
+  const f = exactField(data, schedule);
+  const sd = Math.sqrt(schedule.s2(schedule.T));
+  return runChunked(o.draws, pfOdeChunk(o), dim, (start, count) => {
+    // With L = chol(M), x_T = sd L z, so the whitened start is sd z.
+    const y = normals(o.seed, count * dim, start * dim);
+    for (let j = 0; j < y.length; j++) y[j] *= sd;
+    const bad = integrateExact(f, y, count, o.times, o.solver, schedule, o.onStep);
+    if (bad >= 0) {
+      const t = o.times[bad];
+      throw new NonFiniteError({ quantity: 'PF-ODE state', step: bad, t, s2: schedule.s2(t) });
+    }
+    unwhiten(f, y);
+    return Float32Array.from(y);
+  }, o.check ?? (() => {}));
 }
 
 /**
