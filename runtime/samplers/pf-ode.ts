@@ -7,8 +7,8 @@ import { chunkSize, pfOdeBytesPerParticle } from '../memory.js';
 import { integrateChunk, runChunked } from './common.js';
 import { spdInverse } from '../linalg/spd-inverse.js';
 import type { PointSet } from '../posterior.js';
-import { exactField, integrateExact, unwhiten } from '../particles/exact-score.js';
-import { normals } from '../rng.js';
+import { exactBlocks, exactField, exactPfOdeTask, stepTable, type ExactJob } from '../particles/exact-score.js';
+import { runParallel } from '../pool/pool.js';
 import { NonFiniteError } from '../errors.js';
 
 export interface PfOdeOptions {
@@ -66,26 +66,43 @@ export function samplePfOde(o: PfOdeOptions): Float32Array {
   );
 }
 
+/** Particles per pool task: small enough that interruption and progress stay prompt. */
+const EXACT_BLOCK = 4096;
+
 /**
- * The exact-score PF-ODE on float64 loops: the same initial draws as initialState (rows depend
- * only on (seed, row), so chunks match an unchunked run), integrated in whitened coordinates.
+ * The exact-score PF-ODE on float64 loops (particles/exact-score.ts) over the worker pool:
+ * blocks of particles whose initial draws depend only on (seed, row), so neither the chunking nor
+ * the thread count changes a byte. Progress: the blocks done, as a share of the steps.
  */
 function sampleExactPfOde(o: PfOdeOptions, data: PointSet): Float32Array {
   const { schedule, dim } = o;
-  const f = exactField(data, schedule);
+  const field = exactField(data, schedule);
+  const table = stepTable(schedule, o.times);
   const sd = Math.sqrt(schedule.s2(schedule.T));
-  return runChunked(o.draws, pfOdeChunk(o), dim, (start, count) => {
-    // With L = chol(M), x_T = sd L z, so the whitened start is sd z.
-    const y = normals(o.seed, count * dim, start * dim);
-    for (let j = 0; j < y.length; j++) y[j] *= sd;
-    const bad = integrateExact(f, y, count, o.times, o.solver, schedule, o.onStep);
-    if (bad >= 0) {
-      const t = o.times[bad];
-      throw new NonFiniteError({ quantity: 'PF-ODE state', step: bad, t, s2: schedule.s2(t) });
-    }
-    unwhiten(f, y);
-    return Float32Array.from(y);
-  }, o.check ?? (() => {}));
+  const steps = o.times.length - 1;
+  const check = o.check ?? (() => {});
+  return runChunked(
+    o.draws,
+    pfOdeChunk(o),
+    dim,
+    (start, count) => {
+      const job: ExactJob = { field, times: o.times, table, solver: o.solver, seed: o.seed, sd, start, count, block: EXACT_BLOCK, out: new Float32Array(new SharedArrayBuffer(4 * count * dim)) };
+      const blocks = exactBlocks(job);
+      let ticked = 0;
+      runParallel(exactPfOdeTask, job, blocks, {
+        check,
+        done: (n) => {
+          for (const due = Math.floor((steps * n) / blocks); ticked < due; ticked++) o.onStep?.(ticked);
+        },
+        nonFinite: (_m, step) => {
+          const t = o.times[step];
+          throw new NonFiniteError({ quantity: 'PF-ODE state', step, t, s2: schedule.s2(t) });
+        },
+      });
+      return job.out;
+    },
+    check,
+  );
 }
 
 /**

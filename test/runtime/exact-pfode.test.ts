@@ -8,6 +8,7 @@ import { posterior, type PointSet } from '../../runtime/posterior.js';
 import { sampleBinProbabilities, totalVariation } from '../../runtime/metrics.js';
 import { exactField, exactStep, expNonPositive, unwhiten, velocities, whiten } from '../../runtime/particles/exact-score.js';
 import { useWasm } from './helpers.js';
+import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/pool/pool.js';
 
 const vp = makeSchedule({ kind: 'forward', name: 'f', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
 const aniso = makeSchedule({
@@ -174,5 +175,32 @@ describe('runtime/particles/exact-score', () => {
     const withExact = samplePfOde({ ...o, budget: 1e9, compat });
     const tensor = samplePfOde({ ...o, budget: 1e9, compat, exact: null });
     expect(Buffer.from(withExact.buffer).equals(Buffer.from(tensor.buffer))).to.equal(true);
+  });
+
+  it('gives the same bytes on 1 and 2 threads, blocks shared with a worker, Euler and Heun', function () {
+    this.timeout(120_000);
+    const data = pointSet(6, 2);
+    const times = timeGrid({ steps: 20, t_min: 1e-2, spacing: 'karras', rho: 7 }, 1);
+    const threadsBefore = threadCount();
+    setThreads(2);
+    expect(awaitWorkers(60_000)).to.be.at.least(1);
+    try {
+      for (const solver of ['euler', 'heun'] as const) {
+        // 30000 draws: 8 blocks of 4096 (samplers/pf-ode.ts)
+        const o = { schedule: aniso, dim: 2, draws: 30000, times, solver, seed: 12, score: exactScore(data, aniso), M: 6, budget: 1e9, exact: data };
+        setThreads(1);
+        const one = samplePfOde(o);
+        setThreads(2);
+        // The caller may finish every block before the worker picks its message up: retry.
+        let two = samplePfOde(o);
+        for (let attempt = 1; attempt < 10 && lastRunStats().onCaller === lastRunStats().members; attempt++) two = samplePfOde(o);
+        const { members, onCaller } = lastRunStats();
+        expect(members, 'split into blocks').to.be.at.least(2);
+        expect(onCaller, 'the worker took blocks').to.be.below(members);
+        expect(Buffer.from(two.buffer).equals(Buffer.from(one.buffer)), solver).to.equal(true);
+      }
+    } finally {
+      setThreads(threadsBefore);
+    }
   });
 });
