@@ -49,7 +49,17 @@ for (const M of [3, 64, 1024])
       dim,
     };
     const draws = Math.max(300, Math.round(3e5 / M));
-    const o = { schedule: vp, dim, draws, times, solver: 'euler' as const, seed: 1, score: exactScore(data, vp), budget: 1e9, M };
+    const o = {
+      schedule: vp,
+      dim,
+      draws,
+      times,
+      solver: 'euler' as const,
+      seed: 1,
+      score: exactScore(data, vp),
+      budget: 1e9,
+      M,
+    };
     const old = median(() => samplePfOde(o));
     const now = median(() => samplePfOde({ ...o, exact: data }));
     let diff = 0;

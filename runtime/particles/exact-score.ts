@@ -97,13 +97,27 @@ export function unwhiten(f: ExactField, x: Float64Array): void {
  * velocities(f, y, n, st, out, scratch): void
  * out[i] = beta y_i + c (alpha mu_bar(y_i) - y_i) for rows i < n of y (whitened); scratch holds M logits.
  */
-export function velocities(f: ExactField, y: Float64Array, n: number, st: ExactStep, out: Float64Array, scratch: Float64Array): void {
+export function velocities(
+  f: ExactField,
+  y: Float64Array,
+  n: number,
+  st: ExactStep,
+  out: Float64Array,
+  scratch: Float64Array,
+): void {
   if (f.dim === 1) velocities1(f, y, n, st, out, scratch);
   else if (f.dim === 2) velocities2(f, y, n, st, out, scratch);
   else velocitiesN(f, y, n, st, out, scratch);
 }
 
-function velocities1(f: ExactField, y: Float64Array, n: number, st: ExactStep, out: Float64Array, logits: Float64Array): void {
+function velocities1(
+  f: ExactField,
+  y: Float64Array,
+  n: number,
+  st: ExactStep,
+  out: Float64Array,
+  logits: Float64Array,
+): void {
   const { points, logPi, M } = f;
   const { alpha, beta, c, inv2s2 } = st;
   for (let i = 0; i < n; i++) {
@@ -128,7 +142,14 @@ function velocities1(f: ExactField, y: Float64Array, n: number, st: ExactStep, o
   }
 }
 
-function velocities2(f: ExactField, y: Float64Array, n: number, st: ExactStep, out: Float64Array, logits: Float64Array): void {
+function velocities2(
+  f: ExactField,
+  y: Float64Array,
+  n: number,
+  st: ExactStep,
+  out: Float64Array,
+  logits: Float64Array,
+): void {
   const { points, logPi, M } = f;
   const { alpha, beta, c, inv2s2 } = st;
   for (let i = 0; i < n; i++) {
@@ -159,7 +180,14 @@ function velocities2(f: ExactField, y: Float64Array, n: number, st: ExactStep, o
   }
 }
 
-function velocitiesN(f: ExactField, y: Float64Array, n: number, st: ExactStep, out: Float64Array, logits: Float64Array): void {
+function velocitiesN(
+  f: ExactField,
+  y: Float64Array,
+  n: number,
+  st: ExactStep,
+  out: Float64Array,
+  logits: Float64Array,
+): void {
   const { points, logPi, M, dim } = f;
   const { alpha, beta, c, inv2s2 } = st;
   const s = new Float64Array(dim);

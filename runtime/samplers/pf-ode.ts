@@ -86,7 +86,18 @@ function sampleExactPfOde(o: PfOdeOptions, data: PointSet): Float32Array {
     pfOdeChunk(o),
     dim,
     (start, count) => {
-      const job: ExactJob = { field, times: o.times, table, solver: o.solver, seed: o.seed, sd, start, count, block: EXACT_BLOCK, out: new Float32Array(new SharedArrayBuffer(4 * count * dim)) };
+      const job: ExactJob = {
+        field,
+        times: o.times,
+        table,
+        solver: o.solver,
+        seed: o.seed,
+        sd,
+        start,
+        count,
+        block: EXACT_BLOCK,
+        out: new Float32Array(new SharedArrayBuffer(4 * count * dim)),
+      };
       const blocks = exactBlocks(job);
       let ticked = 0;
       runParallel(exactPfOdeTask, job, blocks, {

@@ -6,7 +6,14 @@ import { samplePfOde } from '../../runtime/samplers/pf-ode.js';
 import { exactScore } from '../../runtime/nodes/basic.js';
 import { posterior, type PointSet } from '../../runtime/posterior.js';
 import { sampleBinProbabilities, totalVariation } from '../../runtime/metrics.js';
-import { exactField, exactStep, expNonPositive, unwhiten, velocities, whiten } from '../../runtime/particles/exact-score.js';
+import {
+  exactField,
+  exactStep,
+  expNonPositive,
+  unwhiten,
+  velocities,
+  whiten,
+} from '../../runtime/particles/exact-score.js';
 import { useWasm } from './helpers.js';
 import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/pool/pool.js';
 
@@ -108,7 +115,12 @@ describe('runtime/particles/exact-score', () => {
     // At x = 1e4 and at t = 1e-6 (s2 = 2e-6) every unshifted exp(-|x - alpha mu|^2 / 2 s2) is 0
     // in float64; the shifted softmax keeps the nearest point's weight 1, so the velocity is the
     // single-point closed form beta x + (d/s2)(alpha mu_nearest - x).
-    const data: PointSet = { points: Float64Array.from([-1, 0, 2]), weights: Float64Array.from([0.2, 0.3, 0.5]), M: 3, dim: 1 };
+    const data: PointSet = {
+      points: Float64Array.from([-1, 0, 2]),
+      weights: Float64Array.from([0.2, 0.3, 0.5]),
+      M: 3,
+      dim: 1,
+    };
     for (const [t, x, nearest] of [
       [0.5, 1e4, 2],
       [0.5, -1e4, -1],
@@ -145,7 +157,17 @@ describe('runtime/particles/exact-score', () => {
     for (const [dim, s] of cases)
       for (const solver of ['euler', 'heun'] as const) {
         const data = pointSet(5, dim);
-        const o = { schedule: s, dim, draws: n, times, solver, seed: 9, score: exactScore(data, s), budget: 1e9, M: data.M };
+        const o = {
+          schedule: s,
+          dim,
+          draws: n,
+          times,
+          solver,
+          seed: 9,
+          score: exactScore(data, s),
+          budget: 1e9,
+          M: data.M,
+        };
         const old = samplePfOde(o);
         const now = samplePfOde({ ...o, exact: data });
         const label = `${dim}D ${s.process} ${solver}`;
@@ -167,7 +189,17 @@ describe('runtime/particles/exact-score', () => {
   it('gives the same bytes for any chunking (memory budget), and the pf_ode compat mode stays on the tensor path', () => {
     const data = pointSet(4, 2);
     const times = timeGrid({ steps: 20, t_min: 1e-2, spacing: 'karras', rho: 7 }, 1);
-    const o = { schedule: vp, dim: 2, draws: 3000, times, solver: 'heun' as const, seed: 5, score: exactScore(data, vp), M: 4, exact: data };
+    const o = {
+      schedule: vp,
+      dim: 2,
+      draws: 3000,
+      times,
+      solver: 'heun' as const,
+      seed: 5,
+      score: exactScore(data, vp),
+      M: 4,
+      exact: data,
+    };
     const whole = samplePfOde({ ...o, budget: 1e9 });
     const chunked = samplePfOde({ ...o, budget: 20000 });
     expect(Buffer.from(chunked.buffer).equals(Buffer.from(whole.buffer))).to.equal(true);
@@ -187,13 +219,25 @@ describe('runtime/particles/exact-score', () => {
     try {
       for (const solver of ['euler', 'heun'] as const) {
         // 30000 draws: 8 blocks of 4096 (samplers/pf-ode.ts)
-        const o = { schedule: aniso, dim: 2, draws: 30000, times, solver, seed: 12, score: exactScore(data, aniso), M: 6, budget: 1e9, exact: data };
+        const o = {
+          schedule: aniso,
+          dim: 2,
+          draws: 30000,
+          times,
+          solver,
+          seed: 12,
+          score: exactScore(data, aniso),
+          M: 6,
+          budget: 1e9,
+          exact: data,
+        };
         setThreads(1);
         const one = samplePfOde(o);
         setThreads(2);
         // The caller may finish every block before the worker picks its message up: retry.
         let two = samplePfOde(o);
-        for (let attempt = 1; attempt < 10 && lastRunStats().onCaller === lastRunStats().members; attempt++) two = samplePfOde(o);
+        for (let attempt = 1; attempt < 10 && lastRunStats().onCaller === lastRunStats().members; attempt++)
+          two = samplePfOde(o);
         const { members, onCaller } = lastRunStats();
         expect(members, 'split into blocks').to.be.at.least(2);
         expect(onCaller, 'the worker took blocks').to.be.below(members);
