@@ -27,7 +27,10 @@ function stepProgress(ctx: NodeContext, name: string, draws: number, steps: numb
 export const runPfOde: NodeImpl<PfOdeNode> = (node, ctx) => {
   const data = lookup(ctx, node.data, 'data').set;
   const schedule = lookup(ctx, node.forward, 'forward').schedule;
-  const score = node.model === 'true' ? exactScore(data, schedule) : lookup(ctx, node.model, 'model').score;
+  const model = node.model === 'true' ? null : lookup(ctx, node.model, 'model');
+  const score = model ? model.score : exactScore(data, schedule);
+  // The exact score (of `true`, or of a closed-form model over this data and process) runs on the float64 loops.
+  const exactOf = !model ? data : (model.type === 'true' || model.type === 'naive') && model.schedule === schedule ? model.data : null;
   const times = timeGrid(node.grid, schedule.T);
   const opts = {
     schedule,
@@ -37,6 +40,7 @@ export const runPfOde: NodeImpl<PfOdeNode> = (node, ctx) => {
     solver: node.solver,
     seed: node.seed,
     score,
+    exact: exactOf,
     compat: node.compat_grid_lookup,
     budget: ctx.memoryBudget,
     M: data.M,

@@ -6,6 +6,10 @@ import { pfOdeVelocity, type ScoreFn } from '../integrate.js';
 import { chunkSize, pfOdeBytesPerParticle } from '../memory.js';
 import { integrateChunk, runChunked } from './common.js';
 import { spdInverse } from '../linalg/spd-inverse.js';
+import type { PointSet } from '../posterior.js';
+import { exactBlocks, exactField, exactPfOdeTask, stepTable, type ExactJob } from '../particles/exact-score.js';
+import { runParallel } from '../pool/pool.js';
+import { NonFiniteError } from '../errors.js';
 
 export interface PfOdeOptions {
   schedule: Schedule;
@@ -15,6 +19,11 @@ export interface PfOdeOptions {
   solver: 'euler' | 'heun';
   seed: number;
   score: ScoreFn;
+  /**
+   * The point set when `score` is its exact score under `schedule`: the particles then run on
+   * float64 loops (particles/exact-score.ts) instead of tensors; ignored in compat mode.
+   */
+  exact?: PointSet | null;
   compat?: { n: number; range: [number, number] } | null;
   budget: number;
   /** Data-set size, for the memory estimate of the exact score. */
@@ -37,6 +46,8 @@ export function pfOdeChunk(o: Pick<PfOdeOptions, 'draws' | 'dim' | 'M' | 'solver
  * opts.budget   bytes; particles are chunked to fit, with identical results for any budget
  */
 export function samplePfOde(o: PfOdeOptions): Float32Array {
+  // The grid lookup evaluates the score on a tensor grid: it stays on the tensor path.
+  if (o.exact && !o.compat) return sampleExactPfOde(o, o.exact);
   const score = o.compat ? gridLookupScore(o.score, o.schedule, o.dim, o.compat.n, o.compat.range) : o.score;
   const velocity = pfOdeVelocity(o.schedule, score);
   const per = pfOdeChunk(o);
@@ -52,6 +63,56 @@ export function samplePfOde(o: PfOdeOptions): Float32Array {
         onStep: o.onStep,
       }),
     o.check ?? (() => {}),
+  );
+}
+
+/** Particles per pool task: small enough that interruption and progress stay prompt. */
+const EXACT_BLOCK = 4096;
+
+/**
+ * The exact-score PF-ODE on float64 loops (particles/exact-score.ts) over the worker pool:
+ * blocks of particles whose initial draws depend only on (seed, row), so neither the chunking nor
+ * the thread count changes a byte. Progress: the blocks done, as a share of the steps.
+ */
+function sampleExactPfOde(o: PfOdeOptions, data: PointSet): Float32Array {
+  const { schedule, dim } = o;
+  const field = exactField(data, schedule);
+  const table = stepTable(schedule, o.times);
+  const sd = Math.sqrt(schedule.s2(schedule.T));
+  const steps = o.times.length - 1;
+  const check = o.check ?? (() => {});
+  return runChunked(
+    o.draws,
+    pfOdeChunk(o),
+    dim,
+    (start, count) => {
+      const job: ExactJob = {
+        field,
+        times: o.times,
+        table,
+        solver: o.solver,
+        seed: o.seed,
+        sd,
+        start,
+        count,
+        block: EXACT_BLOCK,
+        out: new Float32Array(new SharedArrayBuffer(4 * count * dim)),
+      };
+      const blocks = exactBlocks(job);
+      let ticked = 0;
+      runParallel(exactPfOdeTask, job, blocks, {
+        check,
+        done: (n) => {
+          for (const due = Math.floor((steps * n) / blocks); ticked < due; ticked++) o.onStep?.(ticked);
+        },
+        nonFinite: (_m, step) => {
+          const t = o.times[step];
+          throw new NonFiniteError({ quantity: 'PF-ODE state', step, t, s2: schedule.s2(t) });
+        },
+      });
+      return job.out;
+    },
+    check,
   );
 }
 

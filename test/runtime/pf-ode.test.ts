@@ -184,10 +184,11 @@ describe('runtime/pf-ode', () => {
 
   it('stops on a non-finite state with the step, time and cause, and leaks no tensors', async () => {
     const before = tf.memory().numTensors;
-    // beta_d = 1e39 overflows float32 in the first drift step.
+    // beta_d = 1e308: beta_1 x overflows float64 in the first drift step wherever |x| > 1.8 (the
+    // exact score runs in float64, particles/exact-score.ts).
     const { doc, cell } = docOf([
       dataNode('data', [[-1], [1]]),
-      { ...VP, beta_d: 1e39 } as IrForward,
+      { ...VP, beta_d: 1e308 } as IrForward,
       pfOdeNode({ draws: 100 }),
     ]);
     const err = await executeError(doc, cell, { backend: 'wasm' });
