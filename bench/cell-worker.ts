@@ -56,6 +56,8 @@ for (const [name, doc] of [
   const b2 = await timePerCell(doc, there);
   const a = (a1 + a2) / 2;
   const b = (b1 + b2) / 2;
-  console.log(`${name.padEnd(34)} ${a.toFixed(2).padStart(8)} ${b.toFixed(2).padStart(8)} ${(b - a).toFixed(2).padStart(8)}`);
+  console.log(
+    `${name.padEnd(34)} ${a.toFixed(2).padStart(8)} ${b.toFixed(2).padStart(8)} ${(b - a).toFixed(2).padStart(8)}`,
+  );
 }
 await worker.close();

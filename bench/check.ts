@@ -12,13 +12,19 @@ const N = Number(process.argv[2] ?? 1e6);
 const GOAL_MS = 2000;
 const dir = mkdtempSync(join(tmpdir(), 'gtv-bench-check-'));
 
-const study = (data: string) => `study big {\n  data d = ${data}\n  forward vp = vp()\n  sample a = pf_ode(true, draws = 1e4, bins = 100)\n  plot density(a) to "a.svg"\n}\n`;
+const study = (data: string) =>
+  `study big {\n  data d = ${data}\n  forward vp = vp()\n  sample a = pf_ode(true, draws = 1e4, bins = 100)\n  plot density(a) to "a.svg"\n}\n`;
 
 function csv(dim: number): string {
   let s = 1;
   const r = () => ((s = (s * 48271) % 2147483647) / 2147483647) * 4 - 2;
   const rows: string[] = [];
-  for (let i = 0; i < N; i++) rows.push(Array.from({ length: dim }, r).map((v) => v.toFixed(6)).join(','));
+  for (let i = 0; i < N; i++)
+    rows.push(
+      Array.from({ length: dim }, r)
+        .map((v) => v.toFixed(6))
+        .join(','),
+    );
   return rows.join('\n') + '\n';
 }
 
@@ -28,7 +34,11 @@ for (const dim of [2, 3]) {
   cases.push([`csv, ${dim}D, ${N} rows`, study(`csv("d${dim}.csv")`)]);
 }
 
-console.log(`gtv check, ${N} data points; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `gtv check, ${N} data points; load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
 console.log('| study | wall ms | CPU ms | findings | goal < 2 s (wall) |');
 console.log('| --- | ---: | ---: | --- | --- |');
 try {
@@ -39,13 +49,18 @@ try {
     for (let k = 0; k < 3; k++) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      const out = checkFile(file, { totalMemory: 16 * 1024 ** 3, config: { config: { levels: new Map(), file: null }, diagnostics: [] } });
+      const out = checkFile(file, {
+        totalMemory: 16 * 1024 ** 3,
+        config: { config: { levels: new Map(), file: null }, diagnostics: [] },
+      });
       const wall = performance.now() - t0;
       const c = process.cpuUsage(c0);
       const cpu = (c.user + c.system) / 1000;
       if (wall < best.wall) best = { wall, cpu, codes: out.diagnostics.map((d) => d.code).join(' ') };
     }
-    console.log(`| ${name} | ${best.wall.toFixed(0)} | ${best.cpu.toFixed(0)} | ${best.codes || '-'} | ${best.wall < GOAL_MS ? 'PASS' : 'MISS'} |`);
+    console.log(
+      `| ${name} | ${best.wall.toFixed(0)} | ${best.cpu.toFixed(0)} | ${best.codes || '-'} | ${best.wall < GOAL_MS ? 'PASS' : 'MISS'} |`,
+    );
   });
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -18,21 +18,40 @@ const lin = Array.from({ length: 6 }, (_, i) => -1 + (2 * i) / 5);
 const DATASETS: Record<string, number[][]> = {
   polygon: Array.from({ length: 6 }, (_, m) => [Math.cos((2 * Math.PI * m) / 6), Math.sin((2 * Math.PI * m) / 6)]),
   line: lin.map((v) => [v, v]),
-  blend: [[-1, -1], [-1, 0], [-1, 1], [0, -1], [0.5, -1], [1, -1]],
-  random: [[-1, -1], [-0.9, 1], [-0.3, 0.2], [0.1, -0.1], [0.2, -0.1], [0.9, 0.7]],
+  blend: [
+    [-1, -1],
+    [-1, 0],
+    [-1, 1],
+    [0, -1],
+    [0.5, -1],
+    [1, -1],
+  ],
+  random: [
+    [-1, -1],
+    [-0.9, 1],
+    [-0.3, 0.2],
+    [0.1, -0.1],
+    [0.2, -0.1],
+    [0.9, 0.7],
+  ],
 };
 
 /** A one-cell IR document around some nodes. */
 export function benchCell(nodes: IrNode[]) {
   const c = { id: 'main', index: 0, values: {}, seed: 0, nodes };
-  return { doc: { ir_version: 1 as const, study: 'bench', source: 'bench.gtv', seed: 0, axes: [], cells: [c], plots: [] }, cell: c };
+  return {
+    doc: { ir_version: 1 as const, study: 'bench', source: 'bench.gtv', seed: 0, axes: [], cells: [c], plots: [] },
+    cell: c,
+  };
 }
 
 /**
  * One warm-up run, then one timed run on `backend`: `ms` wall time, `cpu` process seconds, `evals`
  * grid points x times x data sets, and `perMap` the milliseconds of each map.
  */
-export async function fig1Maps(backend: string): Promise<{ ms: number; cpu: number; evals: number; perMap: Record<string, number> }> {
+export async function fig1Maps(
+  backend: string,
+): Promise<{ ms: number; cpu: number; evals: number; perMap: Record<string, number> }> {
   const nodes: IrNode[] = [FIG1];
   for (const [name, pts] of Object.entries(DATASETS)) {
     nodes.push({ kind: 'data', name, dim: 2, points: pts, weights: pts.map(() => 1 / 6) });
@@ -43,7 +62,12 @@ export async function fig1Maps(backend: string): Promise<{ ms: number; cpu: numb
       data: name,
       forward: 'fwd',
       model: null,
-      grid: { axes: [{ lo: -2, hi: 2, n: 100 }, { lo: -2, hi: 2, n: 100 }] },
+      grid: {
+        axes: [
+          { lo: -2, hi: 2, n: 100 },
+          { lo: -2, hi: 2, n: 100 },
+        ],
+      },
       t: [0.05, 0.1, 0.2, 0.5, 0.75],
       ref: null,
       mc_samples: 0,

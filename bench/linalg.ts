@@ -62,26 +62,48 @@ for (const n of [64, 500, 1000]) {
   const A = spd(n);
   let a = A;
   const reps = n === 64 ? 101 : n === 1000 ? Math.min(REPS, 5) : REPS;
-  rows.push([`factor n = ${n}`, n ** 3 / 3, ...both(reps, () => (a = A.slice()), () => choleskyInPlace(a, n))]);
+  rows.push([
+    `factor n = ${n}`,
+    n ** 3 / 3,
+    ...both(
+      reps,
+      () => (a = A.slice()),
+      () => choleskyInPlace(a, n),
+    ),
+  ]);
   if (n === 500) {
     const L = A.slice();
     choleskyInPlace(L, n);
     const B = normals(2, 2 * n);
     let b = B;
     setLinalgSimd(false);
-    const js = cpuMs(reps, () => (b = B.slice()), () => choleskySolve(L, n, b, 2));
+    const js = cpuMs(
+      reps,
+      () => (b = B.slice()),
+      () => choleskySolve(L, n, b, 2),
+    );
     rows.push([`solve n = ${n}, 2 rhs (JS only)`, 2 * 2 * n * n, js, NaN]);
   }
   if (n === 1000) {
     const L = A.slice();
     choleskyInPlace(L, n);
-    rows.push([`inverse n = ${n}`, (2 * n ** 3) / 3, ...both(reps, () => {}, () => inverseFromCholesky(L, n))]);
+    rows.push([
+      `inverse n = ${n}`,
+      (2 * n ** 3) / 3,
+      ...both(
+        reps,
+        () => {},
+        () => inverseFromCholesky(L, n),
+      ),
+    ]);
   }
 }
 setLinalgSimd(SIMD);
 
 const pad = (s: string, w: number) => s.padStart(w);
-console.log(`\n${'step'.padEnd(30)}${pad('JS ms', 10)}${pad('wasm ms', 10)}${pad('JS/wasm', 9)}${pad('JS GF/s', 9)}${pad('wasm GF/s', 11)}`);
+console.log(
+  `\n${'step'.padEnd(30)}${pad('JS ms', 10)}${pad('wasm ms', 10)}${pad('JS/wasm', 9)}${pad('JS GF/s', 9)}${pad('wasm GF/s', 11)}`,
+);
 for (const [what, flops, js, wasm] of rows) {
   const gf = (ms: number) => (Number.isNaN(ms) ? '-' : (flops / ms / 1e6).toFixed(2));
   console.log(

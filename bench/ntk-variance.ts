@@ -17,7 +17,15 @@ import { posterior } from '../runtime/posterior.js';
 import { dsmSamples } from '../runtime/models/dsm.js';
 import { targets } from '../runtime/models/linear.js';
 import { embed, makeNtkState, type NtkNode } from '../runtime/models/ntk.js';
-import { modeValues, ntkFiniteMean, ntkMean, ntkMuCov, ntkPopulation, weightedKernelRow, type NtkPopulation } from '../runtime/vkernel/ntk.js';
+import {
+  modeValues,
+  ntkFiniteMean,
+  ntkMean,
+  ntkMuCov,
+  ntkPopulation,
+  weightedKernelRow,
+  type NtkPopulation,
+} from '../runtime/vkernel/ntk.js';
 import { designMoments, ensembleVariance, resampledDesign, type Design } from '../runtime/vkernel/ntk-exact.js';
 
 const vp = makeSchedule({ kind: 'forward', name: 'vp', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
@@ -25,11 +33,31 @@ const two = { points: Float64Array.from([-1, 1]), weights: Float64Array.from([0.
 const arg = (i: number, d: number) => Number(process.argv[i] ?? d);
 const [P, designs, tau, N, seed] = [arg(2, 128), arg(3, 100), arg(4, 1), arg(5, 400), arg(6, 1)];
 const population = process.argv[7] ?? 'continuum';
-if (population !== 'continuum' && population !== 'design') throw new Error(`population must be 'continuum' or 'design', got '${population}'`);
-const node: NtkNode = { kind: 'model', name: 'n', data: 'd', forward: 'f', type: 'ntk', depth: 1, samples: P, tau, lr: 1, design: N, t_range: [1e-2, 1], seed: 3 };
+if (population !== 'continuum' && population !== 'design')
+  throw new Error(`population must be 'continuum' or 'design', got '${population}'`);
+const node: NtkNode = {
+  kind: 'model',
+  name: 'n',
+  data: 'd',
+  forward: 'f',
+  type: 'ntk',
+  depth: 1,
+  samples: P,
+  tau,
+  lr: 1,
+  design: N,
+  t_range: [1e-2, 1],
+  seed: 3,
+};
 const st = makeNtkState(node, two, vp);
 const pop = ntkPopulation(st, N, seed);
-const pts: [number, number][] = [[0, 0.05], [0.3, 0.1], [0, 0.3], [0.8, 0.05], [0.8, 0.3]];
+const pts: [number, number][] = [
+  [0, 0.05],
+  [0.3, 0.1],
+  [0, 0.3],
+  [0.8, 0.05],
+  [0.8, 0.3],
+];
 const Q = pts.length;
 const e = 3;
 const U = new Float64Array(Q * e);
@@ -59,18 +87,41 @@ for (let m = 0; m < designs; m++) {
       levDen[q] += w;
     }
 }
-console.log(`P = ${P}, tau = ${tau}, ${designs} designs, Nystrom design N = ${N} (seed ${seed}), population: ${population}`);
-console.log(`F_eff = trace of the hat matrix = ${fEff.toFixed(2)} (F_eff / P = ${(fEff / P).toFixed(3)}); largest sample leverage over the designs ${levMax.toFixed(2)}`);
-console.log('| (x, t) | lev(z) | lev(train) | kappa(z) / P | rho(z) | trained (SE) | V-kernel | trained / V-kernel | noise term: trained / V-kernel | design term: trained / V-kernel | trained mean (SE) | continuum mean | first-order finite-P mean |');
+console.log(
+  `P = ${P}, tau = ${tau}, ${designs} designs, Nystrom design N = ${N} (seed ${seed}), population: ${population}`,
+);
+console.log(
+  `F_eff = trace of the hat matrix = ${fEff.toFixed(2)} (F_eff / P = ${(fEff / P).toFixed(3)}); largest sample leverage over the designs ${levMax.toFixed(2)}`,
+);
+console.log(
+  '| (x, t) | lev(z) | lev(train) | kappa(z) / P | rho(z) | trained (SE) | V-kernel | trained / V-kernel | noise term: trained / V-kernel | design term: trained / V-kernel | trained mean (SE) | continuum mean | first-order finite-P mean |',
+);
 pts.forEach(([x, t], q) => {
   const ev = ensembleVariance(means[q], noiseT[q]);
   const X = Float64Array.of(x);
   const pred = ntkMuCov(pop, X, t, X, t).cov[0];
   const nP = noisePart(pop, X, t);
-  const cols = [`(${x}, ${t})`, leverage(pop, X, t).toFixed(2), (levNum[q] / levDen[q]).toFixed(2), (kappa(pop, X, t, false) / P).toFixed(2), (kappa(pop, X, t, true) / P).toFixed(2)];
-  cols.push(`${ev.total.toExponential(2)} (${ev.se.toExponential(1)})`, pred.toExponential(2), `${(ev.total / pred).toFixed(2)} +- ${(ev.se / pred).toFixed(2)}`);
-  cols.push(`${ev.noise.toExponential(2)} / ${nP.toExponential(2)}`, `${(ev.total - ev.noise).toExponential(2)} / ${(pred - nP).toExponential(2)}`);
-  cols.push(`${ev.mean.toFixed(4)} (${ev.meanSe.toFixed(4)})`, ntkMean(pop, X, t)[0].toFixed(4), ntkFiniteMean(pop, X, t)[0].toFixed(4));
+  const cols = [
+    `(${x}, ${t})`,
+    leverage(pop, X, t).toFixed(2),
+    (levNum[q] / levDen[q]).toFixed(2),
+    (kappa(pop, X, t, false) / P).toFixed(2),
+    (kappa(pop, X, t, true) / P).toFixed(2),
+  ];
+  cols.push(
+    `${ev.total.toExponential(2)} (${ev.se.toExponential(1)})`,
+    pred.toExponential(2),
+    `${(ev.total / pred).toFixed(2)} +- ${(ev.se / pred).toFixed(2)}`,
+  );
+  cols.push(
+    `${ev.noise.toExponential(2)} / ${nP.toExponential(2)}`,
+    `${(ev.total - ev.noise).toExponential(2)} / ${(pred - nP).toExponential(2)}`,
+  );
+  cols.push(
+    `${ev.mean.toFixed(4)} (${ev.meanSe.toFixed(4)})`,
+    ntkMean(pop, X, t)[0].toFixed(4),
+    ntkFiniteMean(pop, X, t)[0].toFixed(4),
+  );
   console.log(`| ${cols.join(' | ')} |`);
 });
 

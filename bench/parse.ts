@@ -54,7 +54,11 @@ function timeParse(parse: Parse, text: string, runs: number): { wall: number; cp
   return { wall: median(wall), cpu: median(cpu) };
 }
 
-const sizes: [number, number][] = [[1_000, 15], [10_000, 7], [100_000, 3]];
+const sizes: [number, number][] = [
+  [1_000, 15],
+  [10_000, 7],
+  [100_000, 3],
+];
 
 function report(label: string, parse: Parse): void {
   console.log(`${label}:`);
@@ -80,8 +84,13 @@ function report(label: string, parse: Parse): void {
 }
 
 // CPU time is this process's own, but on a loaded machine it still grows (shared caches, cores).
-console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(', ')} on this machine`);
+console.log(
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')} on this machine`,
+);
 report('source (tsx)', parseSource);
 const dist = new URL('../dist/compiler/parse.js', import.meta.url);
-if (existsSync(dist)) report('dist/ (npm run build)', ((await import(dist.href)) as { parseSource: Parse }).parseSource);
+if (existsSync(dist))
+  report('dist/ (npm run build)', ((await import(dist.href)) as { parseSource: Parse }).parseSource);
 else console.log('dist/ not built: run `npm run build` to measure it too');

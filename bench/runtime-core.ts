@@ -42,14 +42,25 @@ console.log(`backend ${backend}; float32 matmul 1024^3 peak: ${peak.toFixed(2)} 
 // ---- Fig. 1 maps ---------------------------------------------------------------------------
 {
   const { ms, evals, perMap } = await fig1Maps(backend);
-  console.log(`Fig. 1 maps (4 data sets x 5 times x 100x100): ${ms.toFixed(0)} ms, ${(evals / ms / 1e3).toFixed(2)} M point-evaluations/s`);
+  console.log(
+    `Fig. 1 maps (4 data sets x 5 times x 100x100): ${ms.toFixed(0)} ms, ${(evals / ms / 1e3).toFixed(2)} M point-evaluations/s`,
+  );
   for (const [k, v] of Object.entries(perMap)) console.log(`  ${k}: ${v.toFixed(0)} ms`);
 }
 
 // ---- PF-ODE throughput ------------------------------------------------------------------------
 for (const [label, points, draws] of [
   ['1D, M = 3 (Fig. 2 data)', [[-1], [0], [1]], 100_000],
-  ['2D, M = 4 (Fig. 3 data)', [[1, 0], [0, 1], [-1, 0], [0, -1]], 100_000],
+  [
+    '2D, M = 4 (Fig. 3 data)',
+    [
+      [1, 0],
+      [0, 1],
+      [-1, 0],
+      [0, -1],
+    ],
+    100_000,
+  ],
 ] as const) {
   const dim = points[0].length;
   const M = points.length;

@@ -51,8 +51,15 @@ for (let r = 0; r < 5; r++) tf.matMul(a, b).dataSync();
 const peak = (5 * 2 * 1024 ** 3) / ((performance.now() - t0) / 1000) / 1e9;
 tf.dispose([a, b]);
 const jsPeak = jsBaseline();
-console.log(`uptime load: ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}; ${os.availableParallelism()} cores; ${threadCount()} threads`);
-console.log(`backend ${backend}: float32 matmul 1024^3 peak ${peak.toFixed(2)} GFLOP/s; plain-JS float64 dot products ${jsPeak.toFixed(2)} GFLOP/s`);
+console.log(
+  `uptime load: ${os
+    .loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ')}; ${os.availableParallelism()} cores; ${threadCount()} threads`,
+);
+console.log(
+  `backend ${backend}: float32 matmul 1024^3 peak ${peak.toFixed(2)} GFLOP/s; plain-JS float64 dot products ${jsPeak.toFixed(2)} GFLOP/s`,
+);
 
 /** One thread's float64 multiply-add rate on an in-cache dot product (4 accumulators). */
 function jsBaseline(): number {
@@ -63,7 +70,10 @@ function jsBaseline(): number {
   const reps = 20000;
   const run = () => {
     for (let r = 0; r < reps; r++) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let i = 0; i < n; i += 4) {
         s0 += u[i] * v[i];
         s1 += u[i + 1] * v[i + 1];
@@ -82,57 +92,120 @@ function jsBaseline(): number {
 }
 
 const g = (axis: 'x' | 'y' | 't', n: number, over: [number, number], width: number): IrFeatureTree => ({
-  op: 'basis', basis: 'gauss', axes: [axis], n, over, width, seed: 0,
+  op: 'basis',
+  basis: 'gauss',
+  axes: [axis],
+  n,
+  over,
+  width,
+  seed: 0,
 });
 const f = (axis: 'x' | 'y' | 't', n: number, over: [number, number]): IrFeatureTree => ({
-  op: 'basis', basis: 'fourier', axes: [axis], n, over, width: 0, seed: 0,
+  op: 'basis',
+  basis: 'fourier',
+  axes: [axis],
+  n,
+  over,
+  width: 0,
+  seed: 0,
 });
 const cells = [
   {
-    name: 'Fig. 2 cell', dim: 1, P: 1024, eps: 1e-2, points: [-1, 0, 1],
+    name: 'Fig. 2 cell',
+    dim: 1,
+    P: 1024,
+    eps: 1e-2,
+    points: [-1, 0, 1],
     tree: { op: 'product', factors: [g('x', 16, [-1.5, 1.5], 0.1), g('t', 16, [1e-2, 1], 0.99 / 30)] } as IrFeatureTree,
     // flops per particle-step that the kernel executes (a window of 7 bumps; the others are
     // below e^-24 and skipped): 2 exps + 6 recurrence mults, 7 multiply-adds, the update
-    flopsPerStep: 8 + 14 + 4, target: 5,
+    flopsPerStep: 8 + 14 + 4,
+    target: 5,
   },
   {
-    name: 'Fig. 3 cell', dim: 2, P: 500, eps: 1e-2, points: [1, 0, 0, 1, -1, 0, 0, -1],
-    tree: { op: 'product', factors: [g('x', 10, [-1.5, 1.5], 1 / 6), g('y', 10, [-1.5, 1.5], 1 / 6), g('t', 10, [0.01, 1], 0.055)] } as IrFeatureTree,
+    name: 'Fig. 3 cell',
+    dim: 2,
+    P: 500,
+    eps: 1e-2,
+    points: [1, 0, 0, 1, -1, 0, 0, -1],
+    tree: {
+      op: 'product',
+      factors: [g('x', 10, [-1.5, 1.5], 1 / 6), g('y', 10, [-1.5, 1.5], 1 / 6), g('t', 10, [0.01, 1], 0.055)],
+    } as IrFeatureTree,
     // executed: 2 windows of 7 bumps (2 exps + 6 mults each), per output the 7 x 7 bilinear
     // contraction (49 + 7 multiply-adds), the update
-    flopsPerStep: 2 * 8 + 2 * 2 * 56 + 8, target: 10,
+    flopsPerStep: 2 * 8 + 2 * 2 * 56 + 8,
+    target: 10,
   },
   {
-    name: 'Fig. 3 cell (Fourier)', dim: 2, P: 500, eps: 1e-2, points: [1, 0, 0, 1, -1, 0, 0, -1],
-    tree: { op: 'product', factors: [f('x', 10, [-1.5, 1.5]), f('y', 10, [-1.5, 1.5]), f('t', 10, [0.01, 1])] } as IrFeatureTree,
+    name: 'Fig. 3 cell (Fourier)',
+    dim: 2,
+    P: 500,
+    eps: 1e-2,
+    points: [1, 0, 0, 1, -1, 0, 0, -1],
+    tree: {
+      op: 'product',
+      factors: [f('x', 10, [-1.5, 1.5]), f('y', 10, [-1.5, 1.5]), f('t', 10, [0.01, 1])],
+    } as IrFeatureTree,
     // executed: 2 rows of 10 (a sine and a cosine, 4 angle-addition steps of 6), per output the
     // 10 x 10 bilinear contraction (100 + 10 multiply-adds), the update
-    flopsPerStep: 2 * 26 + 2 * 2 * 110 + 8, target: 10,
+    flopsPerStep: 2 * 26 + 2 * 2 * 110 + 8,
+    target: 10,
   },
 ];
 
-interface Row { what: string; wall: number; cpu: number; gflops: number; target: number | null }
+interface Row {
+  what: string;
+  wall: number;
+  cpu: number;
+  gflops: number;
+  target: number | null;
+}
 const rows: Row[] = [];
 {
   // FLOP model per point-evaluation (6 points, 2D): distances, log-sum-exp weights, posterior
   // mean and covariance, the ratio: 6 (3 D + 2 + D + 2 D^2) + D^2 = 112, exp counted as one.
   const { ms, cpu, evals } = await fig1Maps(backend);
   rss();
-  rows.push({ what: 'Fig. 1 maps (4 data sets x 5 times x 100 x 100, float64 posterior)', wall: ms / 1000, cpu, gflops: (evals * 112) / (ms / 1000) / 1e9, target: null });
+  rows.push({
+    what: 'Fig. 1 maps (4 data sets x 5 times x 100 x 100, float64 posterior)',
+    wall: ms / 1000,
+    cpu,
+    gflops: (evals * 112) / (ms / 1000) / 1e9,
+    target: null,
+  });
   console.log(`Fig. 1 maps: ${(ms / 1000).toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU`);
 }
 for (const c of cells) {
   const M = c.points.length / c.dim;
   const data = { points: Float64Array.from(c.points), weights: new Float64Array(M).fill(1 / M), M, dim: c.dim };
   const spec: LinearNode = {
-    kind: 'model', name: 'lin', data: 'd', forward: 'f', type: 'linear', features: 'phi',
-    samples: c.P, ridge: 0.1, parametrization: 'denoiser', t_range: [c.eps, 1], seed: 1,
+    kind: 'model',
+    name: 'lin',
+    data: 'd',
+    forward: 'f',
+    type: 'linear',
+    features: 'phi',
+    samples: c.P,
+    ridge: 0.1,
+    parametrization: 'denoiser',
+    t_range: [c.eps, 1],
+    seed: 1,
   };
   const st = makeLinearState(spec, c.tree, data, vp);
   const node = {
-    name: 's', draws: 1e5, seed: 3, solver: 'euler',
+    name: 's',
+    draws: 1e5,
+    seed: 3,
+    solver: 'euler',
     grid: { steps: 30, t_min: c.eps, spacing: 'uniform', rho: 7 },
-    histogram: { bins: 200, range: [[-1.5, 1.5], [-1.5, 1.5]] },
+    histogram: {
+      bins: 200,
+      range: [
+        [-1.5, 1.5],
+        [-1.5, 1.5],
+      ],
+    },
   } as unknown as IrSample;
   const flops = 1e5 * 30 * c.flopsPerStep * members;
   const measure = (what: string, run: () => string) => {
@@ -170,7 +243,15 @@ function loopNs(space: AxisBasis[], dim: number): number {
   const steps = 30;
   const Fs = space.reduce((p, b) => p * b.n, 1);
   const Wv = Float64Array.from({ length: steps * dim * Fs }, (_, i) => 3 * Math.sin(i));
-  const plan = { steps, heun: false, h: new Float64Array(steps).fill(0.033), t: new Float64Array(steps), a: new Float64Array(steps).fill(-3), G: new Float64Array(steps), s2: new Float64Array(steps) };
+  const plan = {
+    steps,
+    heun: false,
+    h: new Float64Array(steps).fill(0.033),
+    t: new Float64Array(steps),
+    a: new Float64Array(steps).fill(-3),
+    G: new Float64Array(steps),
+    s2: new Float64Array(steps),
+  };
   let best = Infinity;
   for (let r = 0; r < 3; r++) {
     // x_T ~ N(0, 1) as the cells start (VP, T = 1): some particles begin beyond the grid.
@@ -196,7 +277,9 @@ rss();
 const mem = tf.memory();
 const gib = peakRss / 2 ** 30;
 console.log('');
-console.log('| cell | wall s | CPU s | CPU s / threads | GFLOP/s | % of matmul peak | % of JS baseline x threads | target | result |');
+console.log(
+  '| cell | wall s | CPU s | CPU s / threads | GFLOP/s | % of matmul peak | % of JS baseline x threads | target | result |',
+);
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
 for (const r of rows) {
   console.log(

@@ -42,12 +42,28 @@ const relDiff = (a: Float64Array, b: Float64Array) => {
   return d / m;
 };
 
-export function stepTimes(name: string, tree: IrFeatureTree, points: number[], dim: number, N: number, schedule: Schedule): void {
+export function stepTimes(
+  name: string,
+  tree: IrFeatureTree,
+  points: number[],
+  dim: number,
+  N: number,
+  schedule: Schedule,
+): void {
   const M = points.length / dim;
   const data = { points: Float64Array.from(points), weights: new Float64Array(M).fill(1 / M), M, dim };
   const spec: LinearNode = {
-    kind: 'model', name: 'lin', data: 'd', forward: 'f', type: 'linear', features: 'phi',
-    samples: 500, ridge: 0.1, parametrization: 'denoiser', t_range: [1e-2, 1], seed: 1,
+    kind: 'model',
+    name: 'lin',
+    data: 'd',
+    forward: 'f',
+    type: 'linear',
+    features: 'phi',
+    samples: 500,
+    ridge: 0.1,
+    parametrization: 'denoiser',
+    t_range: [1e-2, 1],
+    seed: 1,
   };
   const st = makeLinearState(spec, tree, data, schedule);
   const F = st.features.F;
@@ -78,9 +94,16 @@ export function stepTimes(name: string, tree: IrFeatureTree, points: number[], d
     );
   }
   setLinalgSimd(process.env.GTV_SIMD !== '0');
-  console.log(`${name} population steps (F = ${F}, N = ${N}), median CPU s of 3, load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
-  console.log('| path | rows | Gram | Cholesky | inverse | leverages | sum |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log(
+    `${name} population steps (F = ${F}, N = ${N}), median CPU s of 3, load average ${os
+      .loadavg()
+      .map((v) => v.toFixed(1))
+      .join(' ')}`,
+  );
+  console.log(
+    '| path | rows | Gram | Cholesky | inverse | leverages | sum |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
   console.log(lines.join('\n'));
-  for (const k of Object.keys(results[0])) console.log(`${k}: max |simd - js| / max |js| = ${relDiff(results[0][k], results[1][k]).toExponential(2)}`);
+  for (const k of Object.keys(results[0]))
+    console.log(`${k}: max |simd - js| / max |js| = ${relDiff(results[0][k], results[1][k]).toExponential(2)}`);
 }
-

@@ -35,7 +35,11 @@ const cpuNow = () => {
 };
 const out: Record<string, number[]> = {};
 const rows: string[] = [];
-const load = () => os.loadavg().map((v) => v.toFixed(1)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ');
 console.log(`${new Date().toISOString()} load average before: ${load()}`);
 
 function measure<T>(what: string, run: () => T): T {
@@ -50,16 +54,31 @@ function measure<T>(what: string, run: () => T): T {
 }
 
 const g = (axis: 'x' | 'y' | 't', n: number, over: [number, number], width: number): IrFeatureTree => ({
-  op: 'basis', basis: 'gauss', axes: [axis], n, over, width, seed: 0,
+  op: 'basis',
+  basis: 'gauss',
+  axes: [axis],
+  n,
+  over,
+  width,
+  seed: 0,
 });
 const cells = [
   {
-    name: 'Fig. 2', dim: 1, P: 1024, points: [-1, 0, 1],
+    name: 'Fig. 2',
+    dim: 1,
+    P: 1024,
+    points: [-1, 0, 1],
     tree: { op: 'product', factors: [g('x', 16, [-1.5, 1.5], 0.1), g('t', 16, [1e-2, 1], 0.99 / 30)] } as IrFeatureTree,
   },
   {
-    name: 'Fig. 3', dim: 2, P: 500, points: [1, 0, 0, 1, -1, 0, 0, -1],
-    tree: { op: 'product', factors: [g('x', 10, [-1.5, 1.5], 1 / 6), g('y', 10, [-1.5, 1.5], 1 / 6), g('t', 10, [0.01, 1], 0.055)] } as IrFeatureTree,
+    name: 'Fig. 3',
+    dim: 2,
+    P: 500,
+    points: [1, 0, 0, 1, -1, 0, 0, -1],
+    tree: {
+      op: 'product',
+      factors: [g('x', 10, [-1.5, 1.5], 1 / 6), g('y', 10, [-1.5, 1.5], 1 / 6), g('t', 10, [0.01, 1], 0.055)],
+    } as IrFeatureTree,
   },
 ];
 
@@ -69,19 +88,31 @@ for (const c of cells) {
   const M = c.points.length / c.dim;
   const data = { points: Float64Array.from(c.points), weights: new Float64Array(M).fill(1 / M), M, dim: c.dim };
   const spec: LinearNode = {
-    kind: 'model', name: 'lin', data: 'd', forward: 'f', type: 'linear', features: 'phi',
-    samples: c.P, ridge: 0.1, parametrization: 'denoiser', t_range: [1e-2, 1], seed: 1,
+    kind: 'model',
+    name: 'lin',
+    data: 'd',
+    forward: 'f',
+    type: 'linear',
+    features: 'phi',
+    samples: c.P,
+    ridge: 0.1,
+    parametrization: 'denoiser',
+    t_range: [1e-2, 1],
+    seed: 1,
   };
   const st = makeLinearState(spec, c.tree, data, vp);
-  const pop = measure(`${c.name} population (F = ${st.features.F}, mc_samples ${MC})`, () => population(st, MC, deriveSeed(5, 'population')));
+  const pop = measure(`${c.name} population (F = ${st.features.F}, mc_samples ${MC})`, () =>
+    population(st, MC, deriveSeed(5, 'population')),
+  );
   const Ws = measure(`${c.name} ${MEMBERS} virtual weights`, () => {
     const field = omegaField(pop);
     return Array.from({ length: MEMBERS }, (_, m) => drawOmegaWeights(field, deriveSeed(5, 'virtual', m), pop.Wavg));
   });
   const times = Float64Array.from({ length: 31 }, (_, i) => 1 - (0.99 * i) / 30);
   const range = (n: number) => ({ lo: -4, hi: 4, n });
-  const white = measure(`${c.name} white-noise intensity table (${c.dim === 1 ? 241 : '49 x 49'} points, 31 times)`, () =>
-    whiteIntensity(pop, c.dim === 1 ? [range(241)] : [range(49), range(49)], times),
+  const white = measure(
+    `${c.name} white-noise intensity table (${c.dim === 1 ? 241 : '49 x 49'} points, 31 times)`,
+    () => whiteIntensity(pop, c.dim === 1 ? [range(241)] : [range(49), range(49)], times),
   );
   out[`${c.name} white q`] = Array.from(white.q);
   out[`${c.name} Wbar`] = Array.from(pop.Wbar);
@@ -90,11 +121,30 @@ for (const c of cells) {
   if (c.dim !== 2) continue;
   const model = { kind: 'model', type: 'linear', data, schedule: vp, extra: st } as unknown as NodeValue;
   const ctx = { values: new Map([['lin', model]]) } as unknown as NodeContext;
-  const axes = [{ lo: -1.5, hi: 1.5, n: 48 }, { lo: -1.5, hi: 1.5, n: 48 }];
-  const base = { kind: 'map', name: 'v', data: 'd', forward: 'f', model: 'lin', grid: { axes }, t: [0.1], ref: null, mc_samples: MC, seed: 9 };
-  for (const [quantity, ref] of [['vkernel', null], ['vkernel_time_correlation', { x: [1, 0], t: 0.2 }]] as const) {
+  const axes = [
+    { lo: -1.5, hi: 1.5, n: 48 },
+    { lo: -1.5, hi: 1.5, n: 48 },
+  ];
+  const base = {
+    kind: 'map',
+    name: 'v',
+    data: 'd',
+    forward: 'f',
+    model: 'lin',
+    grid: { axes },
+    t: [0.1],
+    ref: null,
+    mc_samples: MC,
+    seed: 9,
+  };
+  for (const [quantity, ref] of [
+    ['vkernel', null],
+    ['vkernel_time_correlation', { x: [1, 0], t: 0.2 }],
+  ] as const) {
     const node = { ...base, quantity, ref } as IrMap;
-    const res = (await measure(`${c.name} ${quantity} map 48 x 48, 1 time, mc_samples ${MC}`, () => runVkernelMap(node, ctx))).result;
+    const res = (
+      await measure(`${c.name} ${quantity} map 48 x 48, 1 time, mc_samples ${MC}`, () => runVkernelMap(node, ctx))
+    ).result;
     out[`${quantity} V`] = Array.from(res.arrays.V.data as Float64Array);
     out[`${quantity} V_se`] = Array.from(res.arrays.V_se.data as Float64Array);
   }

@@ -13,12 +13,7 @@ export interface ParsedArgs {
 }
 
 /** Parses a command's arguments; returns undefined after printing help for `--help`. */
-export function parseCommandArgs(
-  cmd: Command,
-  args: string[],
-  options: Options,
-  io: CliIo,
-): ParsedArgs | undefined {
+export function parseCommandArgs(cmd: Command, args: string[], options: Options, io: CliIo): ParsedArgs | undefined {
   let parsed: ParsedArgs;
   try {
     parsed = parseArgs({
@@ -53,8 +48,18 @@ function attachNegativeValues(args: string[], options: Options): string[] {
       break;
     }
     const next = args[i + 1];
-    const name = a.startsWith('--') ? a.slice(2) : a.length === 2 && a.startsWith('-') ? Object.keys(options).find((k) => options[k].short === a[1]) : undefined;
-    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && next.startsWith('-') && !isOwnOption(next, options)) {
+    const name = a.startsWith('--')
+      ? a.slice(2)
+      : a.length === 2 && a.startsWith('-')
+        ? Object.keys(options).find((k) => options[k].short === a[1])
+        : undefined;
+    if (
+      name !== undefined &&
+      options[name]?.type === 'string' &&
+      next !== undefined &&
+      next.startsWith('-') &&
+      !isOwnOption(next, options)
+    ) {
       out.push(`--${name}=${next}`);
       i++;
     } else out.push(a);

@@ -19,7 +19,12 @@ function send(msg: Reply, transfer: ArrayBuffer[] = []): void {
 
 function errorOf(e: unknown): Extract<Reply, { type: 'error' }>['error'] {
   const err = e instanceof Error ? e : new Error(String(e));
-  return { name: err.name, message: err.message, stack: err.stack, node: (err as { node?: string | null }).node ?? null };
+  return {
+    name: err.name,
+    message: err.message,
+    stack: err.stack,
+    node: (err as { node?: string | null }).node ?? null,
+  };
 }
 
 /** The result's own buffers, moved rather than copied (the worker keeps no reference to them). */

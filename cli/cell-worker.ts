@@ -76,7 +76,9 @@ class CellThread {
     this.worker.unref();
     this.worker.on('message', (msg: Reply) => this.receive(msg));
     this.worker.on('error', (err: unknown) => this.fail(err instanceof Error ? err : new Error(String(err))));
-    this.worker.on('exit', (code) => this.fail(new Error(`the runtime thread stopped unexpectedly (exit code ${code})`)));
+    this.worker.on('exit', (code) =>
+      this.fail(new Error(`the runtime thread stopped unexpectedly (exit code ${code})`)),
+    );
   }
 
   call<T>(msg: Request & { id: number }, progress?: Progress): Promise<T> {
@@ -103,7 +105,10 @@ class CellThread {
 
   async terminate(reason: Error): Promise<void> {
     this.fail(reason);
-    await Promise.race([this.worker.terminate(), new Promise((resolve) => setTimeout(resolve, TERMINATE_WAIT_MS).unref())]);
+    await Promise.race([
+      this.worker.terminate(),
+      new Promise((resolve) => setTimeout(resolve, TERMINATE_WAIT_MS).unref()),
+    ]);
   }
 
   private receive(msg: Reply): void {
@@ -173,7 +178,10 @@ export function cellWorkerExecutor(interrupted: () => boolean = () => false): Ce
     async executeCell(doc, cell, opts) {
       const t = use();
       const docId = t.study(doc);
-      return t.call<CellResult>({ type: 'execute', id: t.id(), docId, cell, memoryBudget: opts.memoryBudget }, opts.progress);
+      return t.call<CellResult>(
+        { type: 'execute', id: t.id(), docId, cell, memoryBudget: opts.memoryBudget },
+        opts.progress,
+      );
     },
     async interrupt() {
       stopped = true;

@@ -10,9 +10,11 @@ export function assertReadable(path: string, command: string, options: ReadOptio
   const read = nodeHostFor(path, options).readBytes(path);
   if (Buffer.isBuffer(read)) return;
   const m = read.message;
-  if (m === 'is a directory') throw new UsageError(`\`${path}\` is a directory; name the .gtv files to ${command}`, command);
+  if (m === 'is a directory')
+    throw new UsageError(`\`${path}\` is a directory; name the .gtv files to ${command}`, command);
   if (m === 'does not exist') throw new UsageError(`cannot read \`${path}\`: no such file`, command);
-  if (m.startsWith('cannot be read: ')) throw new UsageError(`cannot read \`${path}\`: ${m.slice('cannot be read: '.length)}`, command);
+  if (m.startsWith('cannot be read: '))
+    throw new UsageError(`cannot read \`${path}\`: ${m.slice('cannot be read: '.length)}`, command);
   const more = read.failure === 'too-large' ? ' (raise it with --max-file-size)' : '';
   throw new UsageError(`cannot read \`${path}\`: it ${m}${more}`, command);
 }

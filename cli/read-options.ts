@@ -29,7 +29,11 @@ export function applyReadOptions(values: Record<string, unknown>, command: strin
   const size = values['max-file-size'];
   if (size !== undefined) {
     const bytes = typeof size === 'string' ? parseSize(size) : undefined;
-    if (bytes === undefined) throw new UsageError(`\`--max-file-size\` must be a size such as 65536, 64M or 1G (got \`${String(size)}\`)`, command);
+    if (bytes === undefined)
+      throw new UsageError(
+        `\`--max-file-size\` must be a size such as 65536, 64M or 1G (got \`${String(size)}\`)`,
+        command,
+      );
     flags.maxFileBytes = bytes;
   }
   return mergeReadOptions(env, flags);
@@ -38,7 +42,8 @@ export function applyReadOptions(values: Record<string, unknown>, command: strin
 /** The environment variables that carry `read` to a child gtv process. */
 export function readEnv(read: ReadOptions): Record<string, string> {
   const env: Record<string, string> = {};
-  if (read.allowRead && read.allowRead.length > 0) env.GTV_ALLOW_READ = read.allowRead.map((d) => path.resolve(d)).join(path.delimiter);
+  if (read.allowRead && read.allowRead.length > 0)
+    env.GTV_ALLOW_READ = read.allowRead.map((d) => path.resolve(d)).join(path.delimiter);
   if (read.maxFileBytes !== undefined) env.GTV_MAX_FILE_SIZE = String(read.maxFileBytes);
   return env;
 }

@@ -13,7 +13,11 @@ export async function readStdinStudy(io: CliIo, command: string, read: ReadOptio
   if (!io.readStdin) throw new UsageError('standard input cannot be read here', command);
   const max = read.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const bytes = await io.readStdin(max);
-  if (bytes === undefined) throw new UsageError(`standard input is larger than the ${formatSize(max)} limit for files a study reads (raise it with --max-file-size)`, command);
+  if (bytes === undefined)
+    throw new UsageError(
+      `standard input is larger than the ${formatSize(max)} limit for files a study reads (raise it with --max-file-size)`,
+      command,
+    );
   return bytes;
 }
 
@@ -21,5 +25,6 @@ export async function readStdinStudy(io: CliIo, command: string, read: ReadOptio
 export function checkStdinArgs(files: string[], command: string, alone: boolean): void {
   const n = files.filter((f) => f === STDIN_ARG).length;
   if (n > 1) throw new UsageError('`-` (standard input) can be named only once', command);
-  if (n === 1 && alone && files.length > 1) throw new UsageError('`-` (standard input) cannot be combined with other files here', command);
+  if (n === 1 && alone && files.length > 1)
+    throw new UsageError('`-` (standard input) cannot be combined with other files here', command);
 }

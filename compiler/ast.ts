@@ -123,17 +123,7 @@ export interface ErrorExpr {
 }
 
 export type Expr =
-  | NumberLit
-  | StringLit
-  | BoolLit
-  | NameRef
-  | Call
-  | ListExpr
-  | Binary
-  | Unary
-  | RangeExpr
-  | Paren
-  | ErrorExpr;
+  NumberLit | StringLit | BoolLit | NameRef | Call | ListExpr | Binary | Unary | RangeExpr | Paren | ErrorExpr;
 
 // ---- statements --------------------------------------------------------------------------
 

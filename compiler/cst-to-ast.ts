@@ -7,14 +7,45 @@
 // the CST of a large file never piles up; the result is the same as building it all at the end.
 import type { CstNode, IToken } from 'chevrotain';
 import type {
-  Arg, BinaryOp, Comment, Decl, DeclKind, Expr, Ident, ImportStmt, LetStmt, PlotStmt, Setting,
-  SourceFile, Span, Stmt, StringLit, StudyBlock, SweepStmt, TopLevel,
+  Arg,
+  BinaryOp,
+  Comment,
+  Decl,
+  DeclKind,
+  Expr,
+  Ident,
+  ImportStmt,
+  LetStmt,
+  PlotStmt,
+  Setting,
+  SourceFile,
+  Span,
+  Stmt,
+  StringLit,
+  StudyBlock,
+  SweepStmt,
+  TopLevel,
 } from './ast.js';
 import { DECL_KINDS } from './ast.js';
 import type {
-  ArgCstNode, AtomCstNode, DeclCstNode, ExprCstNode, FileCstNode, ImportStmtCstNode,
-  ItemCstNode, LetStmtCstNode, NameOrCallCstNode, PlotCstNode, PowerCstNode, ProductCstNode,
-  SettingCstNode, SignCstNode, StmtCstNode, StudyCstNode, SumCstNode, SweepCstNode,
+  ArgCstNode,
+  AtomCstNode,
+  DeclCstNode,
+  ExprCstNode,
+  FileCstNode,
+  ImportStmtCstNode,
+  ItemCstNode,
+  LetStmtCstNode,
+  NameOrCallCstNode,
+  PlotCstNode,
+  PowerCstNode,
+  ProductCstNode,
+  SettingCstNode,
+  SignCstNode,
+  StmtCstNode,
+  StudyCstNode,
+  SumCstNode,
+  SweepCstNode,
 } from '../grammar/cst.js';
 import type { CstSink } from '../grammar/parser.js';
 import { decodeString, splitNumber } from '../grammar/literals.js';
@@ -128,7 +159,9 @@ export class AstBuilder {
   }
 
   private ident(t: IToken | undefined): Ident | undefined {
-    return isReal(t) && !this.input.tooDeep.has(t) ? { kind: 'ident', name: t.image, span: this.tokSpan(t) } : undefined;
+    return isReal(t) && !this.input.tooDeep.has(t)
+      ? { kind: 'ident', name: t.image, span: this.tokSpan(t) }
+      : undefined;
   }
 
   private errorAt(at: number): Expr {
@@ -176,7 +209,12 @@ export class AstBuilder {
       if (built) body.push(built);
     }
     const last = body.length ? body[body.length - 1].span : undefined;
-    return { kind: 'study', name, body, span: this.cover(name.span.start.offset, c.Study?.[0], name.span, c.LCurly?.[0], last, c.RCurly?.[0]) };
+    return {
+      kind: 'study',
+      name,
+      body,
+      span: this.cover(name.span.start.offset, c.Study?.[0], name.span, c.LCurly?.[0], last, c.RCurly?.[0]),
+    };
   }
 
   private stmt(n: StmtCstNode): Stmt | undefined {
@@ -352,7 +390,10 @@ export class AstBuilder {
       const base = s.base ? this.atom(s.base, baseAt(i)) : this.errorAt(baseAt(i));
       let value = base;
       if (result) {
-        value = this.checked({ kind: 'binary', op: '^', left: base, right: result, span: this.cover(at, base.span, result.span) }, [base, result]);
+        value = this.checked(
+          { kind: 'binary', op: '^', left: base, right: result, span: this.cover(at, base.span, result.span) },
+          [base, result],
+        );
       }
       result = this.applySigns(s.signs, value);
     }
@@ -425,7 +466,10 @@ export class AstBuilder {
       args,
       span: this.cover(at, callee.span, args, c.RParen?.[0]),
     };
-    return this.checked(node, args.map((a) => a.value));
+    return this.checked(
+      node,
+      args.map((a) => a.value),
+    );
   }
 
   private arg(n: ArgCstNode, at: number): Arg {

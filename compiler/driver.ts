@@ -34,11 +34,18 @@ export interface CompileOutput {
 }
 
 /** Without a host: the disk, under the read policy with the options of GTV_ALLOW_READ and GTV_MAX_FILE_SIZE. */
-export function compileFile(path: string, host: CompilerHost = nodeHostFor(path, readOptionsFromEnv().options)): CompileOutput {
+export function compileFile(
+  path: string,
+  host: CompilerHost = nodeHostFor(path, readOptionsFromEnv().options),
+): CompileOutput {
   return compile(normalizePath(path), undefined, host);
 }
 
-export function compileSource(text: string, path: string, host: CompilerHost = nodeHostFor(path, readOptionsFromEnv().options)): CompileOutput {
+export function compileSource(
+  text: string,
+  path: string,
+  host: CompilerHost = nodeHostFor(path, readOptionsFromEnv().options),
+): CompileOutput {
   return compile(normalizePath(path), text, host);
 }
 
@@ -60,7 +67,9 @@ function compile(path: string, text: string | undefined, host: CompilerHost): Co
       for (const s of studies) {
         const prev = seen.get(s.name.name);
         if (prev) {
-          r.report(SEM.duplicateStudy, `a study named \`${s.name.name}\` is already in this file`, s.name, undefined, [{ message: 'the other study', span: prev.name.span }]);
+          r.report(SEM.duplicateStudy, `a study named \`${s.name.name}\` is already in this file`, s.name, undefined, [
+            { message: 'the other study', span: prev.name.span },
+          ]);
         } else seen.set(s.name.name, s);
         const scope = studyScope(prog, defs, s, r);
         scopes.push(scope);
@@ -71,7 +80,8 @@ function compile(path: string, text: string | undefined, host: CompilerHost): Co
       const syntaxBroken = prog.syntax.some((d) => d.severity === 'error');
       // Errors leave definitions unparsed or unreferenced, so "never used" and "nothing declared"
       // would only be echoes of them: report those once the file is otherwise sound.
-      if (!syntaxBroken && !r.diagnostics.some((d) => d.severity === 'error')) reportUnused(root, scopes, shared.implicit.used, r);
+      if (!syntaxBroken && !r.diagnostics.some((d) => d.severity === 'error'))
+        reportUnused(root, scopes, shared.implicit.used, r);
       const echoes = new Set<string>(syntaxBroken ? [SEM.missingDefault] : []);
       const diagnostics = [...prog.syntax, ...r.diagnostics.filter((d) => !echoes.has(d.code))];
       if (!diagnostics.some((d) => d.severity === 'error')) {
@@ -86,8 +96,14 @@ function compile(path: string, text: string | undefined, host: CompilerHost): Co
     }
     out.diagnostics = sortDiagnostics([...prog.syntax, ...r.diagnostics]);
   } catch (e) {
-    const why = e instanceof Error ? `${e.message}${e.stack ? `\n${e.stack.split('\n').slice(1, 4).join('\n')}` : ''}` : String(e);
-    out.diagnostics = sortDiagnostics([...r.diagnostics, { severity: 'error', code: SEM.internalError, message: `internal compiler error: ${why}` }]);
+    const why =
+      e instanceof Error
+        ? `${e.message}${e.stack ? `\n${e.stack.split('\n').slice(1, 4).join('\n')}` : ''}`
+        : String(e);
+    out.diagnostics = sortDiagnostics([
+      ...r.diagnostics,
+      { severity: 'error', code: SEM.internalError, message: `internal compiler error: ${why}` },
+    ]);
     out.studies = [];
   }
   return out;
@@ -98,6 +114,14 @@ function checkLibrary(root: string, defs: Map<string, Definition>, r: Reporter, 
   const scope: StudyScope = { file: root, study: null, defs, settings: new Map(), sweeps: [], plots: [] };
   const value = (name: string) => (SETTINGS.find((p) => p.name === name)!.default as { value: number }).value;
   checkLetNames(scope, r);
-  const cx = new CellLowering(scope, r, new Map(), 0, { seed: value('seed'), t_min: value('t_min'), steps: value('steps') }, shared);
-  for (const d of defs.values()) if (d.where === 'file' && d.kind !== 'let' && d.kind !== 'sweep') cx.node(d, d.node.name);
+  const cx = new CellLowering(
+    scope,
+    r,
+    new Map(),
+    0,
+    { seed: value('seed'), t_min: value('t_min'), steps: value('steps') },
+    shared,
+  );
+  for (const d of defs.values())
+    if (d.where === 'file' && d.kind !== 'let' && d.kind !== 'sweep') cx.node(d, d.node.name);
 }

@@ -128,7 +128,12 @@ export class Evaluator {
     const v = this.fold(e, unit, what);
     if (v === undefined) return undefined;
     if (!Number.isFinite(v)) {
-      this.r.report(SEM.nonFinite, `this evaluates to ${v}, not a finite number`, e, 'check for a division by zero, log or sqrt of a negative number, or an overflow');
+      this.r.report(
+        SEM.nonFinite,
+        `this evaluates to ${v}, not a finite number`,
+        e,
+        'check for a division by zero, log or sqrt of a negative number, or an overflow',
+      );
       return undefined;
     }
     return v;
@@ -140,11 +145,21 @@ export class Evaluator {
         if (e.unit === undefined) return e.value;
         const factor = UNITS[e.unit];
         if (factor === undefined) {
-          this.r.report(SEM.unknownUnit, `unknown unit \`${e.unit}\``, e, didYouMean(e.unit, Object.keys(UNITS)) ?? 'the only units are `deg` and `rad` (angles)');
+          this.r.report(
+            SEM.unknownUnit,
+            `unknown unit \`${e.unit}\``,
+            e,
+            didYouMean(e.unit, Object.keys(UNITS)) ?? 'the only units are `deg` and `rad` (angles)',
+          );
           return undefined;
         }
         if (!unit) {
-          this.r.report(SEM.unitNotAllowed, `a unit (\`${e.unit}\`) is not allowed here: ${what} takes no unit`, e, 'only angles take a unit');
+          this.r.report(
+            SEM.unitNotAllowed,
+            `a unit (\`${e.unit}\`) is not allowed here: ${what} takes no unit`,
+            e,
+            'only angles take a unit',
+          );
           return undefined;
         }
         return e.value * factor;
@@ -197,7 +212,11 @@ export class Evaluator {
   private nameValue(e: NameRef, what: string): number | undefined {
     if (e.name === 'pi') return Math.PI;
     if (AXES.includes(e.name as IrAxisName)) {
-      return this.mismatch(what, e, e.name === 't' ? 'expressions of `t` are only allowed in `alpha_sigma(alpha = ..., sigma2 = ...)`' : undefined);
+      return this.mismatch(
+        what,
+        e,
+        e.name === 't' ? 'expressions of `t` are only allowed in `alpha_sigma(alpha = ..., sigma2 = ...)`' : undefined,
+      );
     }
     const d = this.scope.defs.get(e.name);
     if (!d) return this.unknownName(e);
@@ -223,7 +242,12 @@ export class Evaluator {
       const other = kindsOfBuiltin(e.callee.name);
       if (other.length) return this.mismatch(what, e);
       const fns = listBuiltins('function').map((b) => b.name);
-      this.r.report(SEM.unknownBuiltin, `unknown function \`${e.callee.name}\``, e.callee, didYouMean(e.callee.name, fns) ?? `functions: ${fns.join(', ')}`);
+      this.r.report(
+        SEM.unknownBuiltin,
+        `unknown function \`${e.callee.name}\``,
+        e.callee,
+        didYouMean(e.callee.name, fns) ?? `functions: ${fns.join(', ')}`,
+      );
       return undefined;
     }
     const b = bindArguments(e, spec, this.r);
@@ -255,7 +279,11 @@ export class Evaluator {
   /** A number checked against a parameter's type (integer, count) and range. */
   checkedNumber(e: Expr, p: ParamSpec, owner: string): number | undefined {
     const angle = p.type === 'angle';
-    const v = this.number(e, angle, angle ? 'an angle' : `a ${p.type === 'number' ? 'number' : p.type} (\`${p.name}\` of \`${owner}\`)`);
+    const v = this.number(
+      e,
+      angle,
+      angle ? 'an angle' : `a ${p.type === 'number' ? 'number' : p.type} (\`${p.name}\` of \`${owner}\`)`,
+    );
     if (v === undefined) return undefined;
     return this.inRange(v, e, p, owner) ? v : undefined;
   }
@@ -269,11 +297,21 @@ export class Evaluator {
     const min = p.range?.min ?? (p.type === 'count' ? 1 : undefined);
     const max = p.range?.max;
     if (min !== undefined && (v < min || (p.range?.minExclusive && v === min))) {
-      this.r.report(SEM.outOfRange, `${label} must be ${p.range?.minExclusive ? '>' : '>='} ${min}, found ${fmt(v)}`, e, rangeHint(p));
+      this.r.report(
+        SEM.outOfRange,
+        `${label} must be ${p.range?.minExclusive ? '>' : '>='} ${min}, found ${fmt(v)}`,
+        e,
+        rangeHint(p),
+      );
       return false;
     }
     if (max !== undefined && (v > max || (p.range?.maxExclusive && v === max))) {
-      this.r.report(SEM.outOfRange, `${label} must be ${p.range?.maxExclusive ? '<' : '<='} ${max}, found ${fmt(v)}`, e, rangeHint(p));
+      this.r.report(
+        SEM.outOfRange,
+        `${label} must be ${p.range?.maxExclusive ? '<' : '<='} ${max}, found ${fmt(v)}`,
+        e,
+        rangeHint(p),
+      );
       return false;
     }
     return true;
@@ -294,7 +332,8 @@ export class Evaluator {
 
   point(e: Expr, what = 'a point such as [0, 1]'): number[] | undefined {
     return this.withLet(e, (inner, viaLet) => {
-      if (inner.kind !== 'list') return this.mismatch(what, inner, inner.kind === 'number' ? `write a 1D point as [${inner.raw}]` : undefined);
+      if (inner.kind !== 'list')
+        return this.mismatch(what, inner, inner.kind === 'number' ? `write a 1D point as [${inner.raw}]` : undefined);
       if (inner.items.length === 0) return this.mismatch(what, inner, 'a point needs at least one coordinate');
       const out = inner.items.map((i) => this.number(i, viaLet));
       return out.some((v) => v === undefined) ? undefined : (out as number[]);
@@ -303,13 +342,18 @@ export class Evaluator {
 
   matrix(e: Expr): number[][] | undefined {
     return this.withLet(e, (inner) => {
-      if (inner.kind !== 'list' || inner.items.length === 0) return this.mismatch('a non-empty list of rows such as [[1, 0], [0, 1]]', inner);
+      if (inner.kind !== 'list' || inner.items.length === 0)
+        return this.mismatch('a non-empty list of rows such as [[1, 0], [0, 1]]', inner);
       const rows = inner.items.map((i) => this.point(i, 'a row such as [1, 0]'));
       if (rows.some((r) => r === undefined)) return undefined;
       const m = rows as number[][];
       const bad = m.findIndex((row) => row.length !== m[0].length);
       if (bad >= 0) {
-        this.r.report(SEM.lengthMismatch, `row ${bad + 1} has ${m[bad].length} entries, row 1 has ${m[0].length}`, inner.items[bad]);
+        this.r.report(
+          SEM.lengthMismatch,
+          `row ${bad + 1} has ${m[bad].length} entries, row 1 has ${m[0].length}`,
+          inner.items[bad],
+        );
         return undefined;
       }
       return m;
@@ -339,7 +383,11 @@ export class Evaluator {
 
   intervals(e: Expr, p: ParamSpec, owner: string): Intervals | undefined {
     return this.withLet(e, (inner) => {
-      if (inner.kind === 'list' && inner.items.length > 0 && inner.items.every((i) => i.kind === 'list' || i.kind === 'range')) {
+      if (
+        inner.kind === 'list' &&
+        inner.items.length > 0 &&
+        inner.items.every((i) => i.kind === 'list' || i.kind === 'range')
+      ) {
         const ivs = inner.items.map((i) => this.interval(i, p, owner));
         return ivs.some((v) => v === undefined) ? undefined : { axes: ivs as [number, number][] };
       }
@@ -354,11 +402,17 @@ export class Evaluator {
     const values = p.values ?? [];
     const choices = values.map((v) => JSON.stringify(v)).join(', ');
     return this.withLet(e, (inner) => {
-      if (inner.kind === 'name' && values.includes(inner.name)) return this.mismatch(`one of ${choices}`, inner, `write it as a string: "${inner.name}"`);
+      if (inner.kind === 'name' && values.includes(inner.name))
+        return this.mismatch(`one of ${choices}`, inner, `write it as a string: "${inner.name}"`);
       if (inner.kind !== 'string') return this.mismatch(`one of ${choices}`, inner);
       if (!values.includes(inner.value)) {
         const near = closest(inner.value, values);
-        this.r.report(SEM.typeMismatch, `\`${p.name}\` must be one of ${choices}, found ${inner.raw}`, inner, near ? `did you mean "${near}"?` : undefined);
+        this.r.report(
+          SEM.typeMismatch,
+          `\`${p.name}\` must be one of ${choices}, found ${inner.raw}`,
+          inner,
+          near ? `did you mean "${near}"?` : undefined,
+        );
         return undefined;
       }
       return inner.value;
@@ -455,12 +509,21 @@ export class Evaluator {
       const spec = lookupBuiltin('grid', inner.callee.name);
       if (!spec) {
         const names = listBuiltins('grid').map((b) => b.name);
-        this.r.report(SEM.unknownBuiltin, `unknown grid \`${inner.callee.name}\``, inner.callee, didYouMean(inner.callee.name, names) ?? `grids: ${names.join(', ')}`);
+        this.r.report(
+          SEM.unknownBuiltin,
+          `unknown grid \`${inner.callee.name}\``,
+          inner.callee,
+          didYouMean(inner.callee.name, names) ?? `grids: ${names.join(', ')}`,
+        );
         return undefined;
       }
       const b = bindArguments(inner, spec, this.r);
       if (!b.ok) return undefined;
-      const n = this.checkedNumber(b.args.get('n') as Expr, spec.params.find((p) => p.name === 'n')!, spec.name);
+      const n = this.checkedNumber(
+        b.args.get('n') as Expr,
+        spec.params.find((p) => p.name === 'n')!,
+        spec.name,
+      );
       let sides: ([number, number] | undefined)[];
       if (spec.name === 'box') sides = (b.args.get('sides') as Expr[]).map((s) => this.interval(s, undefined, 'box'));
       else {
@@ -486,14 +549,26 @@ export class Evaluator {
     const noun = kindNoun(kind);
     if (kind === 'model' && inner.kind === 'bool' && inner.value) return 'true';
     if (inner.kind !== 'name') {
-      return this.mismatch(`the name of ${article(noun)} ${noun}${owner ? ` (argument of \`${owner}\`)` : ''}`, inner, inner.kind === 'call' ? `declare it first: \`${kind} name = ${inner.callee.name}(...)\`, then pass \`name\`` : undefined);
+      return this.mismatch(
+        `the name of ${article(noun)} ${noun}${owner ? ` (argument of \`${owner}\`)` : ''}`,
+        inner,
+        inner.kind === 'call'
+          ? `declare it first: \`${kind} name = ${inner.callee.name}(...)\`, then pass \`name\``
+          : undefined,
+      );
     }
     if (p?.acceptsTrueDensity && inner.name === 'true_density') return 'true_density';
     const d = this.scope.defs.get(inner.name);
     if (!d) {
-      if (RESERVED.has(inner.name) || AXES.includes(inner.name as IrAxisName)) return this.mismatch(`${article(noun)} ${noun}`, inner);
+      if (RESERVED.has(inner.name) || AXES.includes(inner.name as IrAxisName))
+        return this.mismatch(`${article(noun)} ${noun}`, inner);
       const sameKind = [...this.scope.defs.values()].filter((x) => x.kind === kind).map((x) => x.name);
-      this.r.report(SEM.unknownName, `unknown ${noun} \`${inner.name}\``, inner, didYouMean(inner.name, sameKind.length ? sameKind : this.scope.defs.keys()));
+      this.r.report(
+        SEM.unknownName,
+        `unknown ${noun} \`${inner.name}\``,
+        inner,
+        didYouMean(inner.name, sameKind.length ? sameKind : this.scope.defs.keys()),
+      );
       return undefined;
     }
     if (d.kind === 'let') return this.withLet(inner, (x) => (x === inner ? undefined : this.ref(x, kind, p, owner)));
@@ -515,7 +590,12 @@ export class Evaluator {
 export const MAX_DEPTH = 400;
 
 export function tooDeep(r: Reporter, at: Spanned): undefined {
-  r.report(SEM.tooDeep, `definitions refer to definitions more than ${MAX_DEPTH} levels deep here`, at, 'define things before they are used, or shorten the chain');
+  r.report(
+    SEM.tooDeep,
+    `definitions refer to definitions more than ${MAX_DEPTH} levels deep here`,
+    at,
+    'define things before they are used, or shorten the chain',
+  );
   return undefined;
 }
 
@@ -525,7 +605,8 @@ export function tooDeep(r: Reporter, at: Spanned): undefined {
  */
 export function warmConstants(ev: Evaluator): void {
   for (const d of ev.scope.defs.values()) {
-    if (d.kind === 'let' && isArithmetic(d.node.value)) ev.number({ kind: 'name', name: d.name, span: d.node.name.span }, true);
+    if (d.kind === 'let' && isArithmetic(d.node.value))
+      ev.number({ kind: 'name', name: d.name, span: d.node.name.span }, true);
   }
 }
 

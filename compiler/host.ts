@@ -143,7 +143,9 @@ export function normalizePath(p: string): string {
 /** `rel` as seen from the folder of `from` (absolute `rel` stays as it is). */
 export function resolveFrom(from: string, rel: string): string {
   const r = rel.replace(/\\/g, '/');
-  return r.startsWith('/') ? normalizePath(r) : normalizePath(path.posix.join(path.posix.dirname(normalizePath(from)), r));
+  return r.startsWith('/')
+    ? normalizePath(r)
+    : normalizePath(path.posix.join(path.posix.dirname(normalizePath(from)), r));
 }
 
 /** For the IR: relative to the working directory, '/'-separated, never absolute. */

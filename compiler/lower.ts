@@ -23,10 +23,22 @@ const noNodes = { node: () => undefined };
 const MAX_AXIS_VALUES = 10_000;
 const MAX_CELLS = 10_000;
 
-export function lowerStudy(scope: StudyScope & { study: StudyBlock }, r: Reporter, shared: Shared): IrDocument | undefined {
+export function lowerStudy(
+  scope: StudyScope & { study: StudyBlock },
+  r: Reporter,
+  shared: Shared,
+): IrDocument | undefined {
   for (const [name, s] of scope.settings) {
     if (!SETTINGS.some((p) => p.name === name)) {
-      r.report(SEM.unknownSetting, `unknown study setting \`${name}\``, s.name, didYouMean(name, SETTINGS.map((p) => p.name)) ?? `settings: ${SETTINGS.map((p) => p.name).join(', ')}; use \`let\` for constants`);
+      r.report(
+        SEM.unknownSetting,
+        `unknown study setting \`${name}\``,
+        s.name,
+        didYouMean(
+          name,
+          SETTINGS.map((p) => p.name),
+        ) ?? `settings: ${SETTINGS.map((p) => p.name).join(', ')}; use \`let\` for constants`,
+      );
     }
   }
   checkLetNames(scope, r);
@@ -37,18 +49,31 @@ export function lowerStudy(scope: StudyScope & { study: StudyBlock }, r: Reporte
 
   const axes: IrAxis[] = [];
   for (const d of scope.sweeps) {
-    const values = sweepValues(new Evaluator(scope, null, r, noNodes, 'in the values of a sweep axis'), d.node as SweepStmt, r);
+    const values = sweepValues(
+      new Evaluator(scope, null, r, noNodes, 'in the values of a sweep axis'),
+      d.node as SweepStmt,
+      r,
+    );
     if (values) axes.push({ name: d.name, values });
   }
   const count = axes.reduce((n, a) => n * a.values.length, 1);
   const tooMany = count > MAX_CELLS;
   if (tooMany) {
-    r.report(SEM.outOfRange, `the sweep axes make ${count} cells; a study holds at most ${MAX_CELLS}`, scope.sweeps[scope.sweeps.length - 1].node.value, 'split the study, or sweep fewer values');
+    r.report(
+      SEM.outOfRange,
+      `the sweep axes make ${count} cells; a study holds at most ${MAX_CELLS}`,
+      scope.sweeps[scope.sweeps.length - 1].node.value,
+      'split the study, or sweep fewer values',
+    );
   }
   // Too many cells: still check the declarations, in the first cell only.
   const coords = expandCells(tooMany ? axes.map((a) => ({ name: a.name, values: a.values.slice(0, 1) })) : axes);
-  const roots = scope.study.body.filter((s) => s.kind === 'decl' && ['sample', 'map', 'metric'].includes(s.declKind)).map((s) => (s as { name: { name: string } }).name.name);
-  const toCheck = [...scope.defs.values()].filter((d) => d.where !== 'import' && d.kind !== 'let' && d.kind !== 'sweep');
+  const roots = scope.study.body
+    .filter((s) => s.kind === 'decl' && ['sample', 'map', 'metric'].includes(s.declKind))
+    .map((s) => (s as { name: { name: string } }).name.name);
+  const toCheck = [...scope.defs.values()].filter(
+    (d) => d.where !== 'import' && d.kind !== 'let' && d.kind !== 'sweep',
+  );
   const cells: IrCell[] = [];
   r.totalCells = axes.length ? coords.length : 0;
   let plots: IrPlot[] = [];
@@ -65,7 +90,15 @@ export function lowerStudy(scope: StudyScope & { study: StudyBlock }, r: Reporte
   });
   r.cell = undefined;
   if (seed === undefined || tooMany) return undefined;
-  return { ir_version: IR_VERSION, study: scope.study.name.name, source: portablePath(scope.file), seed, axes, cells, plots };
+  return {
+    ir_version: IR_VERSION,
+    study: scope.study.name.name,
+    source: portablePath(scope.file),
+    seed,
+    axes,
+    cells,
+    plots,
+  };
 }
 
 function cellSettings(scope: StudyScope, cell: Map<string, number>, r: Reporter, seed: number): CellSettings {
@@ -133,7 +166,12 @@ function sweepValues(ev: Evaluator, s: SweepStmt, r: Reporter): number[] | undef
     const v = Object.is(values[i], -0) ? 0 : values[i];
     if (seen.has(v)) {
       const node = e.kind === 'list' ? e.items[i] : s.value;
-      r.report(SEM.duplicateSweepValue, `the sweep axis \`${s.name.name}\` lists ${fmt(v)} twice`, node, 'cell ids are made from the values, so each must be distinct');
+      r.report(
+        SEM.duplicateSweepValue,
+        `the sweep axis \`${s.name.name}\` lists ${fmt(v)} twice`,
+        node,
+        'cell ids are made from the values, so each must be distinct',
+      );
       return undefined;
     }
     seen.add(v);

@@ -10,8 +10,22 @@ import { parser } from '../grammar/parser.js';
 import type { FileCstNode } from '../grammar/cst.js';
 import { decodeString, splitNumber } from '../grammar/literals.js';
 import {
-  DeclKeyword, GtvOffsetLexer, Ident, Import, LBracket, Let, LParen, Plot, RBracket, RCurly, RParen,
-  StringLit, Study, Sweep, UnterminatedString, NumberLit,
+  DeclKeyword,
+  GtvOffsetLexer,
+  Ident,
+  Import,
+  LBracket,
+  Let,
+  LParen,
+  Plot,
+  RBracket,
+  RCurly,
+  RParen,
+  StringLit,
+  Study,
+  Sweep,
+  UnterminatedString,
+  NumberLit,
 } from '../grammar/tokens.js';
 
 /**
@@ -61,7 +75,13 @@ export function parseSource(text: string, file: string): ParseResult {
     if (hint) d.hint = hint;
     diagnostics.push(d);
   };
-  const emptyAst = (): SourceFile => ({ kind: 'file', path: file, items: [], comments: [], span: lines.span(0, text.length) });
+  const emptyAst = (): SourceFile => ({
+    kind: 'file',
+    path: file,
+    items: [],
+    comments: [],
+    span: lines.span(0, text.length),
+  });
 
   try {
     const lexed = GtvOffsetLexer.tokenize(text);
@@ -126,15 +146,34 @@ function checkLiterals(tokens: IToken[], report: Report): IToken[] {
     const end = endOf(tok);
     if (tok.tokenType === NumberLit) {
       const { problem } = splitNumber(tok.image);
-      if (problem) report('GTV0106', `malformed number \`${tok.image}\`: ${problem.split(':')[0]}`, tok.startOffset, end, problem.split(': ')[1]);
+      if (problem)
+        report(
+          'GTV0106',
+          `malformed number \`${tok.image}\`: ${problem.split(':')[0]}`,
+          tok.startOffset,
+          end,
+          problem.split(': ')[1],
+        );
     } else if (tok.tokenType === StringLit || tok.tokenType === UnterminatedString) {
       const parts = decodeString(tok.image);
       for (const at of parts.badEscapes) {
         const esc = tok.image.slice(at, at + 2);
-        report('GTV0108', `unknown escape \`${esc}\` in a string`, tok.startOffset + at, tok.startOffset + at + 2, 'only `\\"` and `\\\\` are escapes; write `\\\\` for a backslash');
+        report(
+          'GTV0108',
+          `unknown escape \`${esc}\` in a string`,
+          tok.startOffset + at,
+          tok.startOffset + at + 2,
+          'only `\\"` and `\\\\` are escapes; write `\\\\` for a backslash',
+        );
       }
       if (!parts.terminated) {
-        report('GTV0104', 'unterminated string: it has no closing `"` on this line', tok.startOffset, end, 'add a closing `"`');
+        report(
+          'GTV0104',
+          'unterminated string: it has no closing `"` on this line',
+          tok.startOffset,
+          end,
+          'add a closing `"`',
+        );
         tok.tokenType = StringLit;
         tok.tokenTypeIdx = StringLit.tokenTypeIdx!;
       }
@@ -163,7 +202,8 @@ function boundBracketDepth(tokens: IToken[], report: Report): { tokens: IToken[]
         out ??= tokens.slice(0, i);
         // A call is cut with its name, so the name is not left behind to look like a variable.
         let first = tok;
-        if (t === LParen && i > 0 && tokens[i - 1].tokenType === Ident && out.at(-1) === tokens[i - 1]) first = out.pop()!;
+        if (t === LParen && i > 0 && tokens[i - 1].tokenType === Ident && out.at(-1) === tokens[i - 1])
+          first = out.pop()!;
         let inner = 0;
         let j = i;
         for (; j < tokens.length; j++) {
@@ -174,9 +214,24 @@ function boundBracketDepth(tokens: IToken[], report: Report): { tokens: IToken[]
           if (inner === 0) break;
         }
         const last = tokens[Math.min(j, tokens.length - 1) - (j < tokens.length && inner === 0 ? 0 : 1)] ?? tok;
-        report('GTV0107', `brackets nested too deeply (more than ${MAX_BRACKET_DEPTH} levels)`, first.startOffset, endOf(last), 'split the expression into several `let` definitions');
+        report(
+          'GTV0107',
+          `brackets nested too deeply (more than ${MAX_BRACKET_DEPTH} levels)`,
+          first.startOffset,
+          endOf(last),
+          'split the expression into several `let` definitions',
+        );
         // No lines or columns: the lexer tracks offsets only, and lines are looked up from those.
-        const stand = createTokenInstance(Ident, '', first.startOffset, endOf(last) - 1, Number.NaN, Number.NaN, Number.NaN, Number.NaN);
+        const stand = createTokenInstance(
+          Ident,
+          '',
+          first.startOffset,
+          endOf(last) - 1,
+          Number.NaN,
+          Number.NaN,
+          Number.NaN,
+          Number.NaN,
+        );
         tooDeep.add(stand);
         out.push(stand);
         i = inner === 0 ? j : j - 1;
@@ -189,15 +244,17 @@ function boundBracketDepth(tokens: IToken[], report: Report): { tokens: IToken[]
   return { tokens: out ?? tokens, tooDeep };
 }
 
-const isPlaced = (t: IToken | undefined): t is IToken =>
-  !!t && t.tokenType !== EOF && Number.isFinite(t.startOffset);
+const isPlaced = (t: IToken | undefined): t is IToken => !!t && t.tokenType !== EOF && Number.isFinite(t.startOffset);
 
 /** Where a parser error is shown: on the found token, or just after the previous one. */
 function errorRange(err: IRecognitionException, lines: LineIndex): { start: number; end: number } {
   const info = gtvErrorMessages.info(err.message);
   const tok = err.token;
   const prev = (err as { previousToken?: IToken }).previousToken;
-  if (isPlaced(tok) && !(info.missing && isPlaced(prev) && lines.position(tok.startOffset).line > lines.position(endOf(prev) - 1).line)) {
+  if (
+    isPlaced(tok) &&
+    !(info.missing && isPlaced(prev) && lines.position(tok.startOffset).line > lines.position(endOf(prev) - 1).line)
+  ) {
     return { start: tok.startOffset, end: endOf(tok) };
   }
   // Missing at the end of a line (or of the file): point just after what came before.

@@ -43,7 +43,7 @@ function real(p: string): string {
 
 /** The nearest folder at or above `dir` holding a project marker, or `dir` itself. */
 function markedAncestor(dir: string): string {
-  for (let d = dir; ; ) {
+  for (let d = dir; ;) {
     if (MARKERS.some((m) => existsSync(path.join(d, m)))) return d;
     const up = path.dirname(d);
     if (up === d) return dir;
@@ -65,7 +65,12 @@ export function readPolicyFor(entry: string, opts: ReadOptions = {}): ReadPolicy
     roots.add(path.resolve(dir));
     roots.add(real(path.resolve(dir)));
   }
-  return { projectRoot, roots: [...roots], entry: [abs, real(abs)], maxFileBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES };
+  return {
+    projectRoot,
+    roots: [...roots],
+    entry: [abs, real(abs)],
+    maxFileBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+  };
 }
 
 /** `p` is `root` or inside it (both absolute). */
@@ -89,7 +94,11 @@ export function parseSize(text: string): number | undefined {
 }
 
 export function formatSize(bytes: number): string {
-  for (const [unit, f] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+  for (const [unit, f] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024],
+  ] as const) {
     if (bytes >= f) return `${Number((bytes / f).toFixed(1))} ${unit}`;
   }
   return `${bytes} bytes`;
@@ -102,7 +111,8 @@ export function readOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): { opti
   if (env.GTV_ALLOW_READ) options.allowRead = env.GTV_ALLOW_READ.split(path.delimiter).filter((d) => d !== '');
   if (env.GTV_MAX_FILE_SIZE) {
     const n = parseSize(env.GTV_MAX_FILE_SIZE);
-    if (n === undefined) problems.push(`GTV_MAX_FILE_SIZE must be a size such as 64M or 1G (got \`${env.GTV_MAX_FILE_SIZE}\`)`);
+    if (n === undefined)
+      problems.push(`GTV_MAX_FILE_SIZE must be a size such as 64M or 1G (got \`${env.GTV_MAX_FILE_SIZE}\`)`);
     else options.maxFileBytes = n;
   }
   return { options, problems };

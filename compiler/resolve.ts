@@ -65,7 +65,12 @@ export function loadProgram(root: string, rootText: string | undefined, host: Co
     for (const item of ast.items) {
       if (item.kind !== 'import') continue;
       if (item.path.value.trim() === '') {
-        r.report(SEM.importNotFound, 'the import path is empty', item.path, 'name a .gtv file, relative to the importing file');
+        r.report(
+          SEM.importNotFound,
+          'the import path is empty',
+          item.path,
+          'name a .gtv file, relative to the importing file',
+        );
         continue;
       }
       const target = resolveFrom(file, item.path.value);
@@ -73,21 +78,45 @@ export function loadProgram(root: string, rootText: string | undefined, host: Co
       const open = onStack.findIndex((s) => s.id === targetId);
       if (open >= 0) {
         const cycle = [...onStack.slice(open).map((s) => s.file), target].join(' -> ');
-        r.report(SEM.importCycle, `import cycle: ${cycle}`, item.path, 'move the shared definitions into a file both can import');
+        r.report(
+          SEM.importCycle,
+          `import cycle: ${cycle}`,
+          item.path,
+          'move the shared definitions into a file both can import',
+        );
         continue;
       }
       if (done.has(targetId)) continue;
       const t = host.readFile(target);
       if (typeof t !== 'string') {
-        if (isReadFailure(t) && !isMissing(t)) r.report(readCode(t, SEM.importNotFound), `cannot import \`${target}\`: it ${t.message}`, item.path, readHint(t));
-        else r.report(SEM.importNotFound, `cannot find imported file \`${target}\``, item.path, 'import paths are relative to the importing file');
+        if (isReadFailure(t) && !isMissing(t))
+          r.report(
+            readCode(t, SEM.importNotFound),
+            `cannot import \`${target}\`: it ${t.message}`,
+            item.path,
+            readHint(t),
+          );
+        else
+          r.report(
+            SEM.importNotFound,
+            `cannot find imported file \`${target}\``,
+            item.path,
+            'import paths are relative to the importing file',
+          );
         continue;
       }
       // Only study sources are parsed: the parser's messages quote what they find, and a file
       // that is not a study must never be echoed.
       if (!target.endsWith('.gtv') || !targetId.endsWith('.gtv')) {
-        const why = target.endsWith('.gtv') ? `it is a link to \`${targetId}\`, which is not a .gtv file` : 'imports name .gtv study files';
-        r.report(SEM.readNotAllowed, `cannot import \`${target}\`: ${why}`, item.path, 'import a .gtv file; data files are read with csv(...) or npy(...)');
+        const why = target.endsWith('.gtv')
+          ? `it is a link to \`${targetId}\`, which is not a .gtv file`
+          : 'imports name .gtv study files';
+        r.report(
+          SEM.readNotAllowed,
+          `cannot import \`${target}\`: ${why}`,
+          item.path,
+          'import a .gtv file; data files are read with csv(...) or npy(...)',
+        );
         done.add(targetId);
         continue;
       }
@@ -100,7 +129,13 @@ export function loadProgram(root: string, rootText: string | undefined, host: Co
   visit(root, rootId, text);
   for (const file of prog.imported) {
     for (const item of prog.asts.get(file)!.items) {
-      if (item.kind === 'study') r.report(SEM.studyInImport, `imported file \`${file}\` holds a study block`, item.name, 'imported files may hold only imports, `let` and declarations');
+      if (item.kind === 'study')
+        r.report(
+          SEM.studyInImport,
+          `imported file \`${file}\` holds a study block`,
+          item.name,
+          'imported files may hold only imports, `let` and declarations',
+        );
     }
   }
   return prog;
@@ -110,7 +145,8 @@ function topLevelDefs(ast: SourceFile, where: Definition['where']): Definition[]
   const out: Definition[] = [];
   for (const item of ast.items) {
     if (item.kind === 'let') out.push({ name: item.name.name, kind: 'let', node: item, file: ast.path, where });
-    else if (item.kind === 'decl') out.push({ name: item.name.name, kind: item.declKind, node: item, file: ast.path, where });
+    else if (item.kind === 'decl')
+      out.push({ name: item.name.name, kind: item.declKind, node: item, file: ast.path, where });
   }
   return out;
 }
@@ -133,36 +169,70 @@ function addDef(defs: Map<string, Definition>, d: Definition, r: Reporter): void
 export function fileScope(prog: Program, r: Reporter): Map<string, Definition> {
   const defs = new Map<string, Definition>();
   const root = prog.asts.get(prog.root);
-  const all = [...prog.imported.flatMap((f) => topLevelDefs(prog.asts.get(f)!, 'import')), ...(root ? topLevelDefs(root, 'file') : [])];
+  const all = [
+    ...prog.imported.flatMap((f) => topLevelDefs(prog.asts.get(f)!, 'import')),
+    ...(root ? topLevelDefs(root, 'file') : []),
+  ];
   for (const d of all) {
-    if (RESERVED.has(d.name)) r.report(SEM.reservedName, `\`${d.name}\` is reserved and cannot be redefined`, d.node.name, reservedHint(d.name));
+    if (RESERVED.has(d.name))
+      r.report(
+        SEM.reservedName,
+        `\`${d.name}\` is reserved and cannot be redefined`,
+        d.node.name,
+        reservedHint(d.name),
+      );
     else addDef(defs, d, r);
   }
   return defs;
 }
 
 export function reservedHint(name: string): string {
-  return name === 'pi' || name === 'true_density' ? `\`${name}\` is a built-in name; pick another` : `\`${name}\` is an axis name; pick another`;
+  return name === 'pi' || name === 'true_density'
+    ? `\`${name}\` is a built-in name; pick another`
+    : `\`${name}\` is an axis name; pick another`;
 }
 
-export function studyScope(prog: Program, fileDefs: Map<string, Definition>, study: StudyBlock, r: Reporter): StudyScope & { study: StudyBlock } {
-  const scope: StudyScope & { study: StudyBlock } = { file: prog.root, study, defs: new Map(fileDefs), settings: new Map(), sweeps: [], plots: [] };
+export function studyScope(
+  prog: Program,
+  fileDefs: Map<string, Definition>,
+  study: StudyBlock,
+  r: Reporter,
+): StudyScope & { study: StudyBlock } {
+  const scope: StudyScope & { study: StudyBlock } = {
+    file: prog.root,
+    study,
+    defs: new Map(fileDefs),
+    settings: new Map(),
+    sweeps: [],
+    plots: [],
+  };
   for (const stmt of study.body) {
     let d: Definition | undefined;
     if (stmt.kind === 'setting') {
       const prev = scope.settings.get(stmt.name.name);
       if (prev) {
-        r.report(SEM.duplicateSetting, `setting \`${stmt.name.name}\` is given twice`, stmt.name, 'remove one of them', [
-          { message: 'first given here', span: prev.name.span },
-        ]);
+        r.report(
+          SEM.duplicateSetting,
+          `setting \`${stmt.name.name}\` is given twice`,
+          stmt.name,
+          'remove one of them',
+          [{ message: 'first given here', span: prev.name.span }],
+        );
       } else scope.settings.set(stmt.name.name, stmt);
     } else if (stmt.kind === 'plot') scope.plots.push(stmt);
-    else if (stmt.kind === 'let') d = { name: stmt.name.name, kind: 'let', node: stmt, file: prog.root, where: 'study' };
-    else if (stmt.kind === 'sweep') d = { name: stmt.name.name, kind: 'sweep', node: stmt, file: prog.root, where: 'study' };
+    else if (stmt.kind === 'let')
+      d = { name: stmt.name.name, kind: 'let', node: stmt, file: prog.root, where: 'study' };
+    else if (stmt.kind === 'sweep')
+      d = { name: stmt.name.name, kind: 'sweep', node: stmt, file: prog.root, where: 'study' };
     else d = { name: stmt.name.name, kind: stmt.declKind, node: stmt, file: prog.root, where: 'study' };
     if (!d) continue;
     if (RESERVED.has(d.name)) {
-      r.report(SEM.reservedName, `\`${d.name}\` is reserved and cannot be redefined`, d.node.name, reservedHint(d.name));
+      r.report(
+        SEM.reservedName,
+        `\`${d.name}\` is reserved and cannot be redefined`,
+        d.node.name,
+        reservedHint(d.name),
+      );
       continue;
     }
     const before = scope.defs.size;

@@ -2,14 +2,35 @@
 // says what was expected and what was found ("expected `=` after the name `vp` in a forward
 // declaration, found `(`") and, for each message it builds, records the diagnostic code, a hint
 // and (for unclosed brackets) the opening token, which parse.ts looks up by message text.
+import { EOF, tokenMatcher, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
 import {
-  EOF, tokenMatcher,
-  type IParserErrorMessageProvider, type IToken, type TokenType,
-} from 'chevrotain';
-import {
-  ArgName, By, Caret, Comma, DeclKeyword, DotDot, Equals, Ident, Import, KEYWORDS, LBracket, LCurly,
-  LParen, Minus, NumberLit, Plot, Plus, RBracket, RCurly, RParen, Slash, Star, StringLit, Study,
-  Sweep, To, Let,
+  ArgName,
+  By,
+  Caret,
+  Comma,
+  DeclKeyword,
+  DotDot,
+  Equals,
+  Ident,
+  Import,
+  KEYWORDS,
+  LBracket,
+  LCurly,
+  LParen,
+  Minus,
+  NumberLit,
+  Plot,
+  Plus,
+  RBracket,
+  RCurly,
+  RParen,
+  Slash,
+  Star,
+  StringLit,
+  Study,
+  Sweep,
+  To,
+  Let,
 } from './tokens.js';
 
 /** The GTV01xx codes the parser emits (the lexer-level ones are chosen in compiler/parse.ts). */
@@ -30,11 +51,26 @@ export interface MessageInfo {
 }
 
 const PUNCT_TEXT = new Map<TokenType, string>([
-  [DotDot, '..'], [Equals, '='], [Comma, ','], [LParen, '('], [RParen, ')'], [LBracket, '['],
-  [RBracket, ']'], [LCurly, '{'], [RCurly, '}'], [Plus, '+'], [Minus, '-'], [Star, '*'],
-  [Slash, '/'], [Caret, '^'],
+  [DotDot, '..'],
+  [Equals, '='],
+  [Comma, ','],
+  [LParen, '('],
+  [RParen, ')'],
+  [LBracket, '['],
+  [RBracket, ']'],
+  [LCurly, '{'],
+  [RCurly, '}'],
+  [Plus, '+'],
+  [Minus, '-'],
+  [Star, '*'],
+  [Slash, '/'],
+  [Caret, '^'],
 ]);
-const OPENERS = new Map<TokenType, TokenType>([[RParen, LParen], [RBracket, LBracket], [RCurly, LCurly]]);
+const OPENERS = new Map<TokenType, TokenType>([
+  [RParen, LParen],
+  [RBracket, LBracket],
+  [RCurly, LCurly],
+]);
 const CLOSERS = new Map<TokenType, TokenType>([...OPENERS].map(([c, o]) => [o, c]));
 const VALUE_STARTS: TokenType[] = [NumberLit, StringLit, Ident, LBracket, LParen];
 /** How far back context lookups scan, so pathological inputs with many errors stay linear. */
@@ -81,8 +117,7 @@ function describeAlternatives(firsts: TokenType[]): string {
 }
 
 const TOP_LEVEL = '`import`, `study`, `let` or a declaration (`data`, `forward`, `model`, ...)';
-const STATEMENT =
-  'a statement (a setting `name = value`, `let`, `sweep`, a declaration or `plot`)';
+const STATEMENT = 'a statement (a setting `name = value`, `let`, `sweep`, a declaration or `plot`)';
 
 /** The 1-based line of a character offset; NaN for the unplaced tokens recovery inserts. */
 export type LineOf = (offset: number) => number;
@@ -219,12 +254,7 @@ export class GtvErrorMessages implements IParserErrorMessageProvider {
     return isEof(previous) || !previous?.image ? '' : ` after ${describeToken(previous)}`;
   }
 
-  buildMismatchTokenMessage(o: {
-    expected: TokenType;
-    actual: IToken;
-    previous: IToken;
-    ruleName: string;
-  }): string {
+  buildMismatchTokenMessage(o: { expected: TokenType; actual: IToken; previous: IToken; ruleName: string }): string {
     const { expected, actual, previous, ruleName } = o;
     const found = describeToken(actual);
 
@@ -235,7 +265,9 @@ export class GtvErrorMessages implements IParserErrorMessageProvider {
     const openerType = OPENERS.get(expected);
     if (openerType) {
       const opener = this.openerBefore(this.indexOf(previous), openerType);
-      const what = opener ? `to close ${this.bracketPurpose(opener)}` : `${this.after(previous)} ${this.where(ruleName, previous)}`;
+      const what = opener
+        ? `to close ${this.bracketPurpose(opener)}`
+        : `${this.after(previous)} ${this.where(ruleName, previous)}`;
       const msg = `expected \`${PUNCT_TEXT.get(expected)}\` ${what.trim()}, found ${found}`;
       let hint: string | undefined;
       if (VALUE_STARTS.includes(actual.tokenType) && expected !== RCurly) {
@@ -251,10 +283,18 @@ export class GtvErrorMessages implements IParserErrorMessageProvider {
       const what = kw === Import ? 'a quoted file path' : kw === To ? 'a quoted file name' : 'a string';
       const hint =
         kw === Import ? 'write `import "lib/datasets.gtv"`' : kw === To ? 'write `to "figure.svg"`' : undefined;
-      return this.record(`expected ${what}${this.after(previous)}, found ${found}`, { code: MISSING_TOKEN, missing: true }, hint);
+      return this.record(
+        `expected ${what}${this.after(previous)}, found ${found}`,
+        { code: MISSING_TOKEN, missing: true },
+        hint,
+      );
     }
     const msg = `expected ${describeType(expected)}${this.after(previous)} ${where}, found ${found}`;
-    return this.record(msg, { code: MISSING_TOKEN, missing: true }, this.mismatchHint(expected, actual, ruleName, previous));
+    return this.record(
+      msg,
+      { code: MISSING_TOKEN, missing: true },
+      this.mismatchHint(expected, actual, ruleName, previous),
+    );
   }
 
   private mismatchHint(expected: TokenType, actual: IToken, ruleName: string, previous: IToken): string | undefined {
@@ -354,7 +394,11 @@ export class GtvErrorMessages implements IParserErrorMessageProvider {
     let hint: string | undefined;
     let missing = false;
     if (o.ruleName === 'atom') {
-      if (isEof(actual) || [RParen, RBracket, RCurly, Comma].includes(actual.tokenType) || isKeyword(actual.tokenType)) {
+      if (
+        isEof(actual) ||
+        [RParen, RBracket, RCurly, Comma].includes(actual.tokenType) ||
+        isKeyword(actual.tokenType)
+      ) {
         hint = 'the value is missing';
         missing = true;
       } else if (actual.tokenType === Star && this.tokenBefore(actual)?.tokenType === Star) {

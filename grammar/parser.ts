@@ -10,9 +10,35 @@
 // parse.ts bounds their depth before parsing.
 import { CstParser, type CstNode, type IOrAlt, type IParserErrorMessageProvider } from 'chevrotain';
 import {
-  ALL_TOKENS, ArgName, Caret, Comma, DeclKeyword, DotDot, Equals, False, Ident, Import, LBracket, LCurly,
-  Let, LParen, Minus, NumberLit, Plot, Plus, RBracket, RCurly, RParen, Slash, Star, StringLit,
-  Study, Sweep, To, True, By,
+  ALL_TOKENS,
+  ArgName,
+  Caret,
+  Comma,
+  DeclKeyword,
+  DotDot,
+  Equals,
+  False,
+  Ident,
+  Import,
+  LBracket,
+  LCurly,
+  Let,
+  LParen,
+  Minus,
+  NumberLit,
+  Plot,
+  Plus,
+  RBracket,
+  RCurly,
+  RParen,
+  Slash,
+  Star,
+  StringLit,
+  Study,
+  Sweep,
+  To,
+  True,
+  By,
 } from './tokens.js';
 import { gtvErrorMessages } from './messages.js';
 import type { ItemCstNode, StmtCstNode } from './cst.js';
@@ -54,12 +80,14 @@ export class GtvParser extends CstParser {
   });
 
   item = this.RULE('item', () => {
-    this.OR((this.alts.item ??= [
-      { ALT: () => this.SUBRULE(this.importStmt) },
-      { ALT: () => this.SUBRULE(this.study) },
-      { ALT: () => this.SUBRULE(this.letStmt) },
-      { ALT: () => this.SUBRULE(this.decl) },
-    ]));
+    this.OR(
+      (this.alts.item ??= [
+        { ALT: () => this.SUBRULE(this.importStmt) },
+        { ALT: () => this.SUBRULE(this.study) },
+        { ALT: () => this.SUBRULE(this.letStmt) },
+        { ALT: () => this.SUBRULE(this.decl) },
+      ]),
+    );
   });
 
   importStmt = this.RULE('importStmt', () => {
@@ -79,13 +107,15 @@ export class GtvParser extends CstParser {
   });
 
   stmt = this.RULE('stmt', () => {
-    this.OR((this.alts.stmt ??= [
-      { ALT: () => this.SUBRULE(this.setting) },
-      { ALT: () => this.SUBRULE(this.letStmt) },
-      { ALT: () => this.SUBRULE(this.sweep) },
-      { ALT: () => this.SUBRULE(this.decl) },
-      { ALT: () => this.SUBRULE(this.plot) },
-    ]));
+    this.OR(
+      (this.alts.stmt ??= [
+        { ALT: () => this.SUBRULE(this.setting) },
+        { ALT: () => this.SUBRULE(this.letStmt) },
+        { ALT: () => this.SUBRULE(this.sweep) },
+        { ALT: () => this.SUBRULE(this.decl) },
+        { ALT: () => this.SUBRULE(this.plot) },
+      ]),
+    );
   });
 
   setting = this.RULE('setting', () => {
@@ -149,10 +179,12 @@ export class GtvParser extends CstParser {
   sum = this.RULE('sum', () => {
     this.SUBRULE(this.product, { LABEL: 'operands' });
     this.MANY(() => {
-      this.OR((this.alts.sum ??= [
-        { ALT: () => this.CONSUME(Plus, { LABEL: 'operators' }) },
-        { ALT: () => this.CONSUME(Minus, { LABEL: 'operators' }) },
-      ]));
+      this.OR(
+        (this.alts.sum ??= [
+          { ALT: () => this.CONSUME(Plus, { LABEL: 'operators' }) },
+          { ALT: () => this.CONSUME(Minus, { LABEL: 'operators' }) },
+        ]),
+      );
       this.SUBRULE2(this.product, { LABEL: 'operands' });
     });
   });
@@ -160,10 +192,12 @@ export class GtvParser extends CstParser {
   product = this.RULE('product', () => {
     this.SUBRULE(this.power, { LABEL: 'operands' });
     this.MANY(() => {
-      this.OR((this.alts.product ??= [
-        { ALT: () => this.CONSUME(Star, { LABEL: 'operators' }) },
-        { ALT: () => this.CONSUME(Slash, { LABEL: 'operators' }) },
-      ]));
+      this.OR(
+        (this.alts.product ??= [
+          { ALT: () => this.CONSUME(Star, { LABEL: 'operators' }) },
+          { ALT: () => this.CONSUME(Slash, { LABEL: 'operators' }) },
+        ]),
+      );
       this.SUBRULE2(this.power, { LABEL: 'operands' });
     });
   });
@@ -181,22 +215,26 @@ export class GtvParser extends CstParser {
   });
 
   sign = this.RULE('sign', () => {
-    this.OR((this.alts.sign ??= [
-      { ALT: () => this.CONSUME(Minus, { LABEL: 'op' }) },
-      { ALT: () => this.CONSUME(Plus, { LABEL: 'op' }) },
-    ]));
+    this.OR(
+      (this.alts.sign ??= [
+        { ALT: () => this.CONSUME(Minus, { LABEL: 'op' }) },
+        { ALT: () => this.CONSUME(Plus, { LABEL: 'op' }) },
+      ]),
+    );
   });
 
   atom = this.RULE('atom', () => {
-    this.OR((this.alts.atom ??= [
-      { ALT: () => this.CONSUME(NumberLit, { LABEL: 'number' }) },
-      { ALT: () => this.CONSUME(StringLit, { LABEL: 'string' }) },
-      { ALT: () => this.CONSUME(True, { LABEL: 'bool' }) },
-      { ALT: () => this.CONSUME(False, { LABEL: 'bool' }) },
-      { ALT: () => this.SUBRULE(this.nameOrCall) },
-      { ALT: () => this.SUBRULE(this.list) },
-      { ALT: () => this.SUBRULE(this.paren) },
-    ]));
+    this.OR(
+      (this.alts.atom ??= [
+        { ALT: () => this.CONSUME(NumberLit, { LABEL: 'number' }) },
+        { ALT: () => this.CONSUME(StringLit, { LABEL: 'string' }) },
+        { ALT: () => this.CONSUME(True, { LABEL: 'bool' }) },
+        { ALT: () => this.CONSUME(False, { LABEL: 'bool' }) },
+        { ALT: () => this.SUBRULE(this.nameOrCall) },
+        { ALT: () => this.SUBRULE(this.list) },
+        { ALT: () => this.SUBRULE(this.paren) },
+      ]),
+    );
   });
 
   nameOrCall = this.RULE('nameOrCall', () => {

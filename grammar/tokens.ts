@@ -113,8 +113,22 @@ export const Map = keyword('map', true);
 export const Metric = keyword('metric', true);
 
 export const KEYWORDS: readonly TokenType[] = [
-  Import, Study, Let, Sweep, Plot, By, To, True, False,
-  Data, Forward, Features, Model, Sample, Map, Metric,
+  Import,
+  Study,
+  Let,
+  Sweep,
+  Plot,
+  By,
+  To,
+  True,
+  False,
+  Data,
+  Forward,
+  Features,
+  Model,
+  Sample,
+  Map,
+  Metric,
 ];
 
 export const DotDot = createToken({ name: 'DotDot', pattern: '..' });
@@ -133,13 +147,34 @@ export const Slash = createToken({ name: 'Slash', pattern: '/' });
 export const Caret = createToken({ name: 'Caret', pattern: '^' });
 
 export const PUNCTUATION: readonly TokenType[] = [
-  DotDot, Equals, Comma, LParen, RParen, LBracket, RBracket, LCurly, RCurly,
-  Plus, Minus, Star, Slash, Caret,
+  DotDot,
+  Equals,
+  Comma,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  LCurly,
+  RCurly,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Caret,
 ];
 
 export const ALL_TOKENS: TokenType[] = [
-  WhiteSpace, Comment, StringLit, UnterminatedString, DotDot, NumberLit,
-  ...KEYWORDS, Ident, ...PUNCTUATION.filter((t) => t !== DotDot), DeclKeyword, ArgName,
+  WhiteSpace,
+  Comment,
+  StringLit,
+  UnterminatedString,
+  DotDot,
+  NumberLit,
+  ...KEYWORDS,
+  Ident,
+  ...PUNCTUATION.filter((t) => t !== DotDot),
+  DeclKeyword,
+  ArgName,
 ];
 
 /** Tokens with lines, columns and end offsets, for the editor features that lex text themselves. */

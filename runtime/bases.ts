@@ -26,7 +26,6 @@
 import type { IrAxisName, IrBasis, IrBasisKind, IrFeatureTree } from '../compiler/ir/types.js';
 import { deriveSeed, normals, uniforms } from './rng.js';
 
-
 /** Coordinate read by an axis: 0.. for x, y, z; -1 for t. */
 export const AXIS_INDEX: Record<IrAxisName, number> = { x: 0, y: 1, z: 2, t: -1 };
 
@@ -183,7 +182,15 @@ function gaussAxis(b: IrBasis, axis: number, tau: number): AxisBasis {
  * (ea = e^{-a}, q = e^{-2a}). The Gaussian row of the particle loops (fillAxis, and the 2D loop's
  * fixed windows in particles/gauss-loops.ts).
  */
-export function gaussBumps(buf: Float64Array, i0: number, bot: number, top: number, ea: number, q: number, E: number): void {
+export function gaussBumps(
+  buf: Float64Array,
+  i0: number,
+  bot: number,
+  top: number,
+  ea: number,
+  q: number,
+  E: number,
+): void {
   let g = 1;
   let r = ea * E;
   for (let i = i0 + 1; i <= top; i++) {

@@ -73,7 +73,12 @@ function attachNode(e: unknown, node: IrNode): Error {
   // V8's words for an array it cannot create: too many elements for a typed array, or more
   // bytes than the process can get. `gtv check` refuses the first (GTV0410) and warns about the
   // second (GTV0806), but IR from elsewhere, or a machine under load, can still get here.
-  if (e instanceof RangeError && /Invalid typed array length|Array buffer allocation failed|Invalid array buffer length|Array buffer length/.test(e.message)) {
+  if (
+    e instanceof RangeError &&
+    /Invalid typed array length|Array buffer allocation failed|Invalid array buffer length|Array buffer length/.test(
+      e.message,
+    )
+  ) {
     const err = new MemoryLimitError(
       `node '${node.name}': cannot allocate one of its arrays (${e.message}); lower the sizes that set it (draws, members, bins, features, grid points) or run on a machine with more memory`,
     );
@@ -145,10 +150,12 @@ function referenceProblems(cell: IrCell): string[] {
   const problems: string[] = [];
   for (const node of cell.nodes) {
     for (const [ref, kind] of refsOf(node)) {
-      if ((kind === 'model-or-true' && ref === 'true') || (kind === 'sample-or-true' && ref === 'true_density')) continue;
+      if ((kind === 'model-or-true' && ref === 'true') || (kind === 'sample-or-true' && ref === 'true_density'))
+        continue;
       const want = kind === 'model-or-true' ? 'model' : kind === 'sample-or-true' ? 'sample' : kind;
       const got = seen.get(ref);
-      if (got !== want) problems.push(`node '${node.name}': '${ref}' is not an earlier ${want} node${got ? ` (it is a ${got})` : ''}`);
+      if (got !== want)
+        problems.push(`node '${node.name}': '${ref}' is not an earlier ${want} node${got ? ` (it is a ${got})` : ''}`);
     }
     if (seen.has(node.name)) problems.push(`node '${node.name}' is defined twice`);
     seen.set(node.name, node.kind);

@@ -52,7 +52,11 @@ export function scoreFromDenoiser(schedule: Schedule, denoiser: DenoiserFn): Sco
   return (x, t) =>
     tf.tidy(() => {
       const r = tf.sub(tf.mul(denoiser(x, t), schedule.alpha(t)), x) as tf.Tensor2D;
-      return timesShape(r, 1 / schedule.s2(t), schedule.shape ? toRows(spdInverse(schedule.shape), schedule.shape.length) : null);
+      return timesShape(
+        r,
+        1 / schedule.s2(t),
+        schedule.shape ? toRows(spdInverse(schedule.shape), schedule.shape.length) : null,
+      );
     });
 }
 

@@ -69,7 +69,12 @@ export function groupMeans(perDraw: ArrayLike<number>, groups: Groups): Float64A
  * returns the statistic. The sd of the replicates; NaN if fewer than 2 groups in any set or a
  * replicate is not finite (KL with an empty bin).
  */
-export function bootstrap(counts: number[], seed: number, stat: (weights: Float64Array[]) => number, B = BOOTSTRAP): number {
+export function bootstrap(
+  counts: number[],
+  seed: number,
+  stat: (weights: Float64Array[]) => number,
+  B = BOOTSTRAP,
+): number {
   if (counts.some((G) => G < 2)) return NaN;
   const total = counts.reduce((a, b) => a + b, 0);
   const u = uniforms(seed, B * total);
@@ -96,7 +101,12 @@ export function bootstrap(counts: number[], seed: number, stat: (weights: Float6
  * Bin probabilities of the pooled sample for group weights w: rows of `perGroup` [G, bins + 1]
  * are each group's bin probabilities (outside bin last), `sizes` its draws.
  */
-export function pooledBins(perGroup: Float64Array, sizes: ArrayLike<number>, w: Float64Array, out: Float64Array): Float64Array {
+export function pooledBins(
+  perGroup: Float64Array,
+  sizes: ArrayLike<number>,
+  w: Float64Array,
+  out: Float64Array,
+): Float64Array {
   const L = out.length;
   out.fill(0);
   let total = 0;

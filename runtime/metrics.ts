@@ -52,7 +52,13 @@ export function nearestDistances(samples: ArrayLike<number>, n: number, dim: num
 }
 
 /** 1 for samples within r of a training point (memorized), else 0. */
-export function memorizedFlags(samples: ArrayLike<number>, n: number, dim: number, data: PointSet, r: number): Uint8Array {
+export function memorizedFlags(
+  samples: ArrayLike<number>,
+  n: number,
+  dim: number,
+  data: PointSet,
+  r: number,
+): Uint8Array {
   const d = nearestDistances(samples, n, dim, data);
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) if (d[i] <= r) out[i] = 1;
@@ -88,7 +94,13 @@ function fraction(flags: Uint8Array): number {
   return k / flags.length;
 }
 
-export function memorizedFraction(samples: ArrayLike<number>, n: number, dim: number, data: PointSet, r: number): number {
+export function memorizedFraction(
+  samples: ArrayLike<number>,
+  n: number,
+  dim: number,
+  data: PointSet,
+  r: number,
+): number {
   return fraction(memorizedFlags(samples, n, dim, data, r));
 }
 
@@ -97,7 +109,12 @@ export function gapMass(samples: ArrayLike<number>, n: number, dim: number, data
 }
 
 /** Bin probabilities of a sample histogram with the outside mass appended. */
-export function sampleBinProbabilities(samples: ArrayLike<number>, n: number, dim: number, spec: IrHistogram): Float64Array {
+export function sampleBinProbabilities(
+  samples: ArrayLike<number>,
+  n: number,
+  dim: number,
+  spec: IrHistogram,
+): Float64Array {
   const h = histogram(samples, n, dim, spec);
   const p = binProbabilities(h);
   const out = new Float64Array(p.length + 1);
@@ -176,10 +193,22 @@ export function mmd2(
   const Gx = groups?.gx ?? 0;
   const Gy = groups?.gy ?? 0;
   const blocks: MmdBlocks | undefined = groups
-    ? { xx: new Float64Array(Gx * Gx), yy: new Float64Array(Gy * Gy), xy: new Float64Array(Gx * Gy), cx: new Float64Array(Gx), cy: new Float64Array(Gy) }
+    ? {
+        xx: new Float64Array(Gx * Gx),
+        yy: new Float64Array(Gy * Gy),
+        xy: new Float64Array(Gx * Gy),
+        cx: new Float64Array(Gx),
+        cy: new Float64Array(Gy),
+      }
     : undefined;
   // Sum of k over the unordered pairs of one set's kept rows, and (with groups) by group pair.
-  const within = (A: ArrayLike<number>, count: number, grp: Int32Array | null, G: number, S: Float64Array | undefined) => {
+  const within = (
+    A: ArrayLike<number>,
+    count: number,
+    grp: Int32Array | null,
+    G: number,
+    S: Float64Array | undefined,
+  ) => {
     let sum = 0;
     for (let i = 0; i < count; i++)
       for (let j = i + 1; j < count; j++) {
@@ -202,8 +231,8 @@ export function mmd2(
       if (blocks) blocks.xy[gx![i] * Gy + gy![j]] += e;
     }
   if (blocks) {
-    for (let i = 0; i < n; i++) (blocks.xx[gx![i] * Gx + gx![i]] += 1), (blocks.cx[gx![i]] += 1);
-    for (let j = 0; j < m; j++) (blocks.yy[gy![j] * Gy + gy![j]] += 1), (blocks.cy[gy![j]] += 1);
+    for (let i = 0; i < n; i++) ((blocks.xx[gx![i] * Gx + gx![i]] += 1), (blocks.cx[gx![i]] += 1));
+    for (let j = 0; j < m; j++) ((blocks.yy[gy![j] * Gy + gy![j]] += 1), (blocks.cy[gy![j]] += 1));
   }
   const value = (2 * xx) / (n * (n - 1)) + (2 * yy) / (m * (m - 1)) - (2 * xy) / (n * m);
   return { value, bandwidth: h, blocks };
@@ -328,7 +357,12 @@ function normalInterval(lo: number, hi: number, mu: number, sd: number): number 
 const GL3_X = [-Math.sqrt(0.6), 0, Math.sqrt(0.6)];
 const GL3_W = [5 / 9, 8 / 9, 5 / 9];
 
-export function mixtureBinProbabilities(data: PointSet, schedule: Schedule, t: number, spec: IrHistogram): Float64Array {
+export function mixtureBinProbabilities(
+  data: PointSet,
+  schedule: Schedule,
+  t: number,
+  spec: IrHistogram,
+): Float64Array {
   const dim = data.dim;
   if (dim > 2) throw new Error(`bin probabilities of ${dim}D densities are not supported`);
   const alpha = schedule.alpha(t);
@@ -342,10 +376,14 @@ export function mixtureBinProbabilities(data: PointSet, schedule: Schedule, t: n
     const w = data.weights[m];
     const mu = Array.from({ length: dim }, (_, a) => alpha * data.points[m * dim + a]);
     if (diagonal) {
-      const px = Array.from({ length: bins }, (_, i) => normalInterval(edges[0][i], edges[0][i + 1], mu[0], Math.sqrt(S[0][0])));
+      const px = Array.from({ length: bins }, (_, i) =>
+        normalInterval(edges[0][i], edges[0][i + 1], mu[0], Math.sqrt(S[0][0])),
+      );
       if (dim === 1) px.forEach((p, i) => (out[i] += w * p));
       else {
-        const py = Array.from({ length: bins }, (_, j) => normalInterval(edges[1][j], edges[1][j + 1], mu[1], Math.sqrt(S[1][1])));
+        const py = Array.from({ length: bins }, (_, j) =>
+          normalInterval(edges[1][j], edges[1][j + 1], mu[1], Math.sqrt(S[1][1])),
+        );
         for (let i = 0; i < bins; i++) for (let j = 0; j < bins; j++) out[i * bins + j] += w * px[i] * py[j];
       }
     } else {

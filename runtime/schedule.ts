@@ -187,12 +187,12 @@ export function evalDual(e: IrTimeExpr, t: number): [number, number] {
 
 // 8-point Gauss-Legendre nodes/weights on [-1, 1].
 const GL_X = [
-  -0.9602898564975363, -0.7966664774136267, -0.5255324099163290, -0.1834346424956498,
-  0.1834346424956498, 0.5255324099163290, 0.7966664774136267, 0.9602898564975363,
+  -0.9602898564975363, -0.7966664774136267, -0.525532409916329, -0.1834346424956498, 0.1834346424956498,
+  0.525532409916329, 0.7966664774136267, 0.9602898564975363,
 ];
 const GL_W = [
-  0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.3626837833783620,
-  0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763,
+  0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.362683783378362, 0.362683783378362, 0.3137066458778873,
+  0.2223810344533745, 0.1012285362903763,
 ];
 
 /**
@@ -200,12 +200,7 @@ const GL_W = [
  * scale 1/beta, so 64 panels of 8-point Gauss-Legendre: relative error below 1e-12 for the
  * schedules in the IR (checked against closed forms in test/runtime/schedule.test.ts).
  */
-export function quadratureS2(
-  alpha: (t: number) => number,
-  d: (t: number) => number,
-  t: number,
-  panels = 64,
-): number {
+export function quadratureS2(alpha: (t: number) => number, d: (t: number) => number, t: number, panels = 64): number {
   if (t <= 0) return 0;
   const at = alpha(t);
   const h = t / panels;

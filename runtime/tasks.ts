@@ -11,6 +11,14 @@ import { leverageTask } from './vkernel/leverage-groups.js';
 import { exactPfOdeTask } from './particles/exact-score.js';
 
 /** Every task kind's task; tested to hold each kind once. */
-export const TASK_LIST: readonly Task<never, unknown>[] = [memberTask, ntkMemberTask, ntkMapTask, leverageTask, exactPfOdeTask];
+export const TASK_LIST: readonly Task<never, unknown>[] = [
+  memberTask,
+  ntkMemberTask,
+  ntkMapTask,
+  leverageTask,
+  exactPfOdeTask,
+];
 
-export const TASKS: ReadonlyMap<string, Task<unknown, unknown>> = new Map(TASK_LIST.map((t) => [t.kind, t as unknown as Task<unknown, unknown>]));
+export const TASKS: ReadonlyMap<string, Task<unknown, unknown>> = new Map(
+  TASK_LIST.map((t) => [t.kind, t as unknown as Task<unknown, unknown>]),
+);

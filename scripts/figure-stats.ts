@@ -27,11 +27,17 @@ function read(cellDir: string, file: string) {
 }
 
 /** Mean and standard error over members of f(member density). */
-function overMembers(cellDir: string, node: string, f: (density: { shape: number[]; data: Float64Array }) => number): string {
+function overMembers(
+  cellDir: string,
+  node: string,
+  f: (density: { shape: number[]; data: Float64Array }) => number,
+): string {
   const all = read(cellDir, `${node}.member_density.npy`);
   const [members, ...bins] = all.shape;
   const size = bins.reduce((a, b) => a * b, 1);
-  const v = Array.from({ length: members }, (_, m) => f({ shape: bins, data: all.data.subarray(m * size, (m + 1) * size) }));
+  const v = Array.from({ length: members }, (_, m) =>
+    f({ shape: bins, data: all.data.subarray(m * size, (m + 1) * size) }),
+  );
   const mean = v.reduce((a, b) => a + b, 0) / members;
   const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (members - 1));
   return `${mean.toFixed(3)} ± ${(sd / Math.sqrt(members)).toFixed(3)}`;
@@ -47,8 +53,11 @@ for (const c of manifest.cells) {
     const P = [0, 1, 2, 3].map((m) => [pts[2 * m], pts[2 * m + 1]]);
     for (const node of ['bump_trained', 'bump_theory', 'wave_trained', 'wave_theory']) {
       const [ex, ey] = [read(c.dir, `${node}.edges_x.npy`), read(c.dir, `${node}.edges_y.npy`)];
-      const fill = (key: 'adjacent' | 'opposite') => (d: { shape: number[]; data: Float64Array }) => squareFill(d, ex, ey, P, 0.15, 0.35)[key];
-      console.log(`${c.id}\t${node}\tsides ${overMembers(c.dir, node, fill('adjacent'))}\tdiagonals ${overMembers(c.dir, node, fill('opposite'))}`);
+      const fill = (key: 'adjacent' | 'opposite') => (d: { shape: number[]; data: Float64Array }) =>
+        squareFill(d, ex, ey, P, 0.15, 0.35)[key];
+      console.log(
+        `${c.id}\t${node}\tsides ${overMembers(c.dir, node, fill('adjacent'))}\tdiagonals ${overMembers(c.dir, node, fill('opposite'))}`,
+      );
     }
   }
 }

@@ -21,7 +21,9 @@ export function geomspace(a: number, b: number, n: number): number[] {
   const lb = Math.log(Math.abs(b));
   // exp(log) is off in the last bits (1e-2 comes back as 0.010000000000000005); 15 significant
   // digits give back the values a user means, and the cell ids derived from them stay readable.
-  return linspace(la, lb, n).map((l, i) => (i === 0 ? a : i === n - 1 ? b : sign * Number(Math.exp(l).toPrecision(15))));
+  return linspace(la, lb, n).map((l, i) =>
+    i === 0 ? a : i === n - 1 ? b : sign * Number(Math.exp(l).toPrecision(15)),
+  );
 }
 
 /** n equal (unnormalized) weights. */

@@ -83,10 +83,18 @@ export function parseCsvFlat(text: string, maxPoints = Infinity): ParsedFlat {
     if (bad >= 0) {
       used = rowStart;
       if (seen === 1) continue;
-      return { ok: false, error: `row ${lineNo}, column ${bad + 1} is not a plain decimal number (such as 1, -0.5 or 2e-3)` };
+      return {
+        ok: false,
+        error: `row ${lineNo}, column ${bad + 1} is not a plain decimal number (such as 1, -0.5 or 2e-3)`,
+      };
     }
-    if (dim >= 0 && cells !== dim) return { ok: false, error: `row ${lineNo} has ${cells} columns, the first row has ${dim}` };
-    if (count === maxPoints) return { ok: false, error: `the file holds more than ${maxPoints} points; a data set holds at most ${maxPoints}` };
+    if (dim >= 0 && cells !== dim)
+      return { ok: false, error: `row ${lineNo} has ${cells} columns, the first row has ${dim}` };
+    if (count === maxPoints)
+      return {
+        ok: false,
+        error: `the file holds more than ${maxPoints} points; a data set holds at most ${maxPoints}`,
+      };
     dim = cells;
     count++;
   }
@@ -200,14 +208,23 @@ const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
 /** NumPy .npy format 1.0, 2.0 or 3.0, little-endian float64/float32/int32/int64, C order, shape (M,) or (M, D). */
 export function parseNpy(bytes: Uint8Array, maxPoints = Infinity): Parsed {
-  if (bytes.length < 10 || NPY_MAGIC.some((b, i) => bytes[i] !== b)) return { ok: false, error: 'not a .npy file (bad magic bytes)' };
+  if (bytes.length < 10 || NPY_MAGIC.some((b, i) => bytes[i] !== b))
+    return { ok: false, error: 'not a .npy file (bad magic bytes)' };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6];
-  if (major < 1 || major > 3) return { ok: false, error: `unsupported .npy format version ${major}.${bytes[7]} (gtv reads versions 1.0, 2.0 and 3.0)` };
+  if (major < 1 || major > 3)
+    return {
+      ok: false,
+      error: `unsupported .npy format version ${major}.${bytes[7]} (gtv reads versions 1.0, 2.0 and 3.0)`,
+    };
   if (major > 1 && bytes.length < 12) return { ok: false, error: 'truncated .npy header' };
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = major === 1 ? 10 : 12;
-  if (start + headerLen > bytes.length) return { ok: false, error: `truncated .npy header (it says ${headerLen} bytes, the file has ${bytes.length - start} after the preamble)` };
+  if (start + headerLen > bytes.length)
+    return {
+      ok: false,
+      error: `truncated .npy header (it says ${headerLen} bytes, the file has ${bytes.length - start} after the preamble)`,
+    };
   // Version 3 headers are UTF-8; 1 and 2 are latin-1. Only ASCII matters for the fields read.
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + headerLen));
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
@@ -223,7 +240,8 @@ export function parseNpy(bytes: Uint8Array, maxPoints = Infinity): Parsed {
     return { ok: false, error: `invalid shape (${dims.join(', ')}): each dimension must be a whole number >= 0` };
   }
   const shape = dims.map((s) => Number(s.replace(/L$/, '')));
-  if (shape.length < 1 || shape.length > 2) return { ok: false, error: `shape (${shape.join(', ')}) is not (M,) or (M, D)` };
+  if (shape.length < 1 || shape.length > 2)
+    return { ok: false, error: `shape (${shape.join(', ')}) is not (M,) or (M, D)` };
   const readers: Record<string, [number, (o: number) => number]> = {
     '<f8': [8, (o) => view.getFloat64(o, true)],
     '<f4': [4, (o) => view.getFloat32(o, true)],

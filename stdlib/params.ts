@@ -23,7 +23,13 @@ export const forwardRef: ParamSpec = {
   optional: true,
   doc: 'Forward process; required only when the study declares more than one.',
 };
-export const T: ParamSpec = { name: 'T', type: 'number', range: positive, default: { value: 1 }, doc: 'Final diffusion time.' };
+export const T: ParamSpec = {
+  name: 'T',
+  type: 'number',
+  range: positive,
+  default: { value: 1 },
+  doc: 'Final diffusion time.',
+};
 export const tMinModel: ParamSpec = {
   name: 't_min',
   type: 'number',
@@ -43,18 +49,47 @@ export const histogram: ParamSpec[] = [
 export const sampling: ParamSpec[] = [
   { name: 'draws', type: 'count', default: { value: 10000 }, doc: 'Samples drawn per model (per ensemble member).' },
   { name: 'steps', type: 'count', default: { setting: 'steps' }, doc: 'Integration steps from T down to t_min.' },
-  { name: 't_min', type: 'number', range: positive, default: { setting: 't_min' }, doc: 'Time at which sampling stops (the cutoff epsilon).' },
+  {
+    name: 't_min',
+    type: 'number',
+    range: positive,
+    default: { setting: 't_min' },
+    doc: 'Time at which sampling stops (the cutoff epsilon).',
+  },
   { name: 'solver', type: 'enum', values: ['euler', 'heun'], default: { value: 'euler' }, doc: 'Integration scheme.' },
-  { name: 'spacing', type: 'enum', values: ['uniform', 'karras'], default: { value: 'uniform' }, doc: 'Time grid: uniform, or Karras with exponent rho.' },
+  {
+    name: 'spacing',
+    type: 'enum',
+    values: ['uniform', 'karras'],
+    default: { value: 'uniform' },
+    doc: 'Time grid: uniform, or Karras with exponent rho.',
+  },
   { name: 'rho', type: 'number', range: positive, default: { value: 7 }, doc: 'Exponent of the Karras time grid.' },
   ...histogram,
   dataRef,
   forwardRef,
 ];
-export const modelArg: ParamSpec = { name: 'model', type: 'model', doc: 'The model whose score is integrated (`true` for the exact score).' };
-export const gridArg: ParamSpec = { name: 'grid', type: 'grid', doc: 'Evaluation grid: interval(...) in 1D, square(...) in 2D, box(...) in any dimension.' };
-export const timesArg: ParamSpec = { name: 't', type: 'numbers', doc: 'Diffusion times at which the field is evaluated (each in (0, T]).' };
-export const mcSamples: ParamSpec = { name: 'mc_samples', type: 'count', default: { value: 10000 }, doc: 'Monte-Carlo samples for population averages.' };
+export const modelArg: ParamSpec = {
+  name: 'model',
+  type: 'model',
+  doc: 'The model whose score is integrated (`true` for the exact score).',
+};
+export const gridArg: ParamSpec = {
+  name: 'grid',
+  type: 'grid',
+  doc: 'Evaluation grid: interval(...) in 1D, square(...) in 2D, box(...) in any dimension.',
+};
+export const timesArg: ParamSpec = {
+  name: 't',
+  type: 'numbers',
+  doc: 'Diffusion times at which the field is evaluated (each in (0, T]).',
+};
+export const mcSamples: ParamSpec = {
+  name: 'mc_samples',
+  type: 'count',
+  default: { value: 10000 },
+  doc: 'Monte-Carlo samples for population averages.',
+};
 export const featureCommon = (what: string): ParamSpec[] => [
   { name: 'axis', type: 'axis', doc: 'The axis the features depend on: x, y, z (data coordinates) or t (time).' },
   { name: 'n', type: 'count', doc: `Number of ${what}.` },
@@ -62,6 +97,16 @@ export const featureCommon = (what: string): ParamSpec[] => [
 ];
 export const metricOf: ParamSpec = { name: 'of', type: 'sample', doc: 'The sample set measured.' };
 export const metricHistogram: ParamSpec[] = [
-  { name: 'bins', type: 'count', default: { computed: "the measured sample's bins" }, doc: 'Histogram bins per data axis.' },
-  { name: 'range', type: 'intervals', default: { computed: "the measured sample's range" }, doc: 'Histogram range per data axis.' },
+  {
+    name: 'bins',
+    type: 'count',
+    default: { computed: "the measured sample's bins" },
+    doc: 'Histogram bins per data axis.',
+  },
+  {
+    name: 'range',
+    type: 'intervals',
+    default: { computed: "the measured sample's range" },
+    doc: 'Histogram range per data axis.',
+  },
 ];

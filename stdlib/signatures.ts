@@ -63,7 +63,13 @@ export const BUILTINS: readonly BuiltinSpec[] = [
     doc: 'The n vertices of a regular polygon (2D).',
     params: [
       { name: 'n', type: 'count', range: { min: 3 }, doc: 'Number of vertices.' },
-      { name: 'radius', type: 'number', range: positive, default: { value: 1 }, doc: 'Distance of every vertex from the centre.' },
+      {
+        name: 'radius',
+        type: 'number',
+        range: positive,
+        default: { value: 1 },
+        doc: 'Distance of every vertex from the centre.',
+      },
       { name: 'angle', type: 'angle', unit: 'rad', default: { value: 0 }, doc: 'Angle of the first vertex.' },
     ],
   },
@@ -168,7 +174,13 @@ export const BUILTINS: readonly BuiltinSpec[] = [
     params: [
       { name: 'd', type: 'data', doc: 'Data set.' },
       { name: 'at', type: 'point', doc: 'The extra point.' },
-      { name: 'weight', type: 'number', range: positive, default: { value: 1 }, doc: 'Its weight relative to one ordinary point.' },
+      {
+        name: 'weight',
+        type: 'number',
+        range: positive,
+        default: { value: 1 },
+        doc: 'Its weight relative to one ordinary point.',
+      },
     ],
   },
   {
@@ -221,7 +233,13 @@ export const BUILTINS: readonly BuiltinSpec[] = [
     doc: 'A VP-type process with a full or diagonal diffusion matrix M: D_t = beta_t M (or M).',
     params: [
       { name: 'diffusion', type: 'matrix', optional: true, doc: 'The SPD matrix M (give this or `diag`).' },
-      { name: 'diag', type: 'numbers', optional: true, namedOnly: true, doc: 'Diagonal of M (instead of `diffusion`).' },
+      {
+        name: 'diag',
+        type: 'numbers',
+        optional: true,
+        namedOnly: true,
+        doc: 'Diagonal of M (instead of `diffusion`).',
+      },
       { name: 'beta_min', type: 'number', range: nonNegative, default: { value: 0.1 }, doc: 'beta at t = 0.' },
       { name: 'beta_d', type: 'number', range: nonNegative, default: { value: 19.9 }, doc: 'Slope of beta_t in t.' },
       {
@@ -271,10 +289,21 @@ export const BUILTINS: readonly BuiltinSpec[] = [
     doc: 'An infinite-width ReLU network trained in the lazy (NTK) regime by gradient flow.',
     params: [
       { name: 'samples', type: 'count', doc: 'P: denoising samples per trained model.' },
-      { name: 'tau', type: 'number', range: positive, default: { value: 1e300 }, doc: 'Training time (1e300 for the infinite-time limit).' },
+      {
+        name: 'tau',
+        type: 'number',
+        range: positive,
+        default: { value: 1e300 },
+        doc: 'Training time (1e300 for the infinite-time limit).',
+      },
       { name: 'lr', type: 'number', range: positive, default: { value: 1 }, doc: 'Learning rate.' },
       { name: 'depth', type: 'count', default: { value: 1 }, doc: 'Hidden layers.' },
-      { name: 'design', type: 'count', default: { value: 1000 }, doc: 'Monte-Carlo design size for the Nystrom eigendecomposition.' },
+      {
+        name: 'design',
+        type: 'count',
+        default: { value: 1000 },
+        doc: 'Monte-Carlo design size for the Nystrom eigendecomposition.',
+      },
       tMinModel,
       dataRef,
       forwardRef,
@@ -312,14 +341,14 @@ export const BUILTINS: readonly BuiltinSpec[] = [
         type: 'number',
         range: positive,
         optional: true,
-        doc: 'Top of the density axis of 1D panels (the paper\'s Fig. 2 uses 2.5, so the gaps stay visible under tall peaks); default: fit the data.',
+        doc: "Top of the density axis of 1D panels (the paper's Fig. 2 uses 2.5, so the gaps stay visible under tall peaks); default: fit the data.",
       },
       {
         name: 'band',
         type: 'enum',
         values: ['quartiles', 'se', 'both'],
         default: { value: 'quartiles' },
-        doc: "Shading of ensemble curves in 1D panels: the 25-75% quartile band across members (as in the paper), the ensemble mean +- one standard error over members, or both.",
+        doc: 'Shading of ensemble curves in 1D panels: the 25-75% quartile band across members (as in the paper), the ensemble mean +- one standard error over members, or both.',
       },
     ],
   },
@@ -413,25 +442,26 @@ export const BUILTINS: readonly BuiltinSpec[] = [
       ['cos', 'Cosine (radians).'],
       ['abs', 'Absolute value.'],
     ] as const
-  ).map(
-    ([name, doc]): BuiltinSpec => ({ kind: 'function', name, doc, params: [{ name: 'u', type: 'number', doc: 'Argument.' }] }),
-  ),
+  ).map(([name, doc]): BuiltinSpec => ({
+    kind: 'function',
+    name,
+    doc,
+    params: [{ name: 'u', type: 'number', doc: 'Argument.' }],
+  })),
   ...(
     [
       ['min', 'Smaller of two numbers.'],
       ['max', 'Larger of two numbers.'],
     ] as const
-  ).map(
-    ([name, doc]): BuiltinSpec => ({
-      kind: 'function',
-      name,
-      doc,
-      params: [
-        { name: 'a', type: 'number', doc: 'First number.' },
-        { name: 'b', type: 'number', doc: 'Second number.' },
-      ],
-    }),
-  ),
+  ).map(([name, doc]): BuiltinSpec => ({
+    kind: 'function',
+    name,
+    doc,
+    params: [
+      { name: 'a', type: 'number', doc: 'First number.' },
+      { name: 'b', type: 'number', doc: 'Second number.' },
+    ],
+  })),
 ];
 
 const byKey = new Map(BUILTINS.map((b) => [`${b.kind}:${b.name}`, b]));
@@ -458,8 +488,20 @@ export function lookupParam(spec: BuiltinSpec, name: string): ParamSpec | undefi
 
 /** Study settings: each is also the default of every built-in parameter of the same name. */
 export const SETTINGS: readonly ParamSpec[] = [
-  { name: 'seed', type: 'integer', range: seedRange, default: { value: 0 }, doc: 'Study seed: cell, model and data seeds derive from it.' },
-  { name: 't_min', type: 'number', range: positive, default: { value: 1e-3 }, doc: 'Default cutoff time for training and sampling.' },
+  {
+    name: 'seed',
+    type: 'integer',
+    range: seedRange,
+    default: { value: 0 },
+    doc: 'Study seed: cell, model and data seeds derive from it.',
+  },
+  {
+    name: 't_min',
+    type: 'number',
+    range: positive,
+    default: { value: 1e-3 },
+    doc: 'Default cutoff time for training and sampling.',
+  },
   { name: 'steps', type: 'count', default: { value: 30 }, doc: 'Default number of sampling steps.' },
 ];
 
@@ -467,7 +509,8 @@ export const SETTINGS: readonly ParamSpec[] = [
 export function formatSignature(spec: BuiltinSpec): string {
   const params = spec.params.map((p) => {
     let s = p.variadic ? `${p.name}...` : p.name;
-    if (p.default && 'value' in p.default) s += ` = ${typeof p.default.value === 'string' ? JSON.stringify(p.default.value) : p.default.value}`;
+    if (p.default && 'value' in p.default)
+      s += ` = ${typeof p.default.value === 'string' ? JSON.stringify(p.default.value) : p.default.value}`;
     else if (p.default && 'setting' in p.default) s += ` = <study ${p.default.setting}>`;
     else if (p.default || p.optional) s += '?';
     return s;

@@ -9,7 +9,10 @@ import * as path from 'node:path';
 export const TEMP_MARK = '.gtv-tmp-';
 
 function tempName(target: string): string {
-  return path.join(path.dirname(target), `${path.basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`);
+  return path.join(
+    path.dirname(target),
+    `${path.basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
 }
 
 /** `mkdir -p` whose error is the real one: Node's recursive mkdir reports ENOENT when a folder
@@ -38,16 +41,18 @@ function fsyncPath(p: string): void {
 /** Writes all of `bytes`: write(2) may store fewer bytes than asked (a disk filling up mid-write
  * returns the count it managed and fails only on the next call), so one call is not enough. */
 function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let off = 0; off < bytes.length; ) {
+  for (let off = 0; off < bytes.length;) {
     const n = fs.writeSync(fd, bytes, off, bytes.length - off);
-    if (n <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    if (n <= 0)
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
     off += n;
   }
 }
 
 /** Errors name the file the caller asked for, not the temporary or a bare descriptor. */
 function blame(err: unknown, target: string): unknown {
-  if (err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string') (err as NodeJS.ErrnoException).path = target;
+  if (err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string')
+    (err as NodeJS.ErrnoException).path = target;
   return err;
 }
 
@@ -95,7 +100,11 @@ export function writeJsonAtomic(target: string, value: unknown): void {
  * swap in the same target at once (a shared cache): a folder another one moved first is not an
  * error, and with `keep` a complete folder that appeared meanwhile is kept instead of replaced.
  */
-export function writeDirAtomic(target: string, fill: (dir: string) => void, keep?: (existing: string) => boolean): void {
+export function writeDirAtomic(
+  target: string,
+  fill: (dir: string) => void,
+  keep?: (existing: string) => boolean,
+): void {
   makeDir(path.dirname(target));
   const tmp = tempName(target);
   const olds: string[] = [];

@@ -68,13 +68,18 @@ export function writeCellFiles(dir: string, cell: IrCell, result: CellResult): v
     for (const [name, arr] of Object.entries(res.arrays)) {
       const file = arrayFileName(node, name);
       // Readers label axes by `dims`; a producer whose names do not match its shape is a gtv bug.
-      if (arr.dims.length !== arr.shape.length) throw new Error(`internal: array ${node}.${name} has dims [${arr.dims.join(', ')}] for shape [${arr.shape.join(', ')}]`);
+      if (arr.dims.length !== arr.shape.length)
+        throw new Error(
+          `internal: array ${node}.${name} has dims [${arr.dims.join(', ')}] for shape [${arr.shape.join(', ')}]`,
+        );
       put(file, encodeNpy(arr));
       arrays.push({ node, array: name, file, shape: arr.shape, dims: arr.dims, dtype: arr.dtype, doc: arr.doc });
     }
     if (Object.keys(res.scalars).length > 0) {
       // JSON has no NaN/Infinity: those become null and are read back as NaN.
-      scalars[node] = Object.fromEntries(Object.entries(res.scalars).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
+      scalars[node] = Object.fromEntries(
+        Object.entries(res.scalars).map(([k, v]) => [k, Number.isFinite(v) ? v : null]),
+      );
       for (const [k, v] of Object.entries(res.scalars)) metricRows.push([node, k, v]);
       perNode[node] = { ...scalars[node] };
     }
@@ -87,7 +92,16 @@ export function writeCellFiles(dir: string, cell: IrCell, result: CellResult): v
   }
   put('metrics.json', JSON.stringify(perNode, null, 2) + '\n');
   put('metrics.csv', toCsv(['node', 'name', 'value'], metricRows));
-  const meta: ResultMeta = { cell_id: result.cellId, backend: result.backend, timings: result.timings, arrays, scalars, labels, notes, cell };
+  const meta: ResultMeta = {
+    cell_id: result.cellId,
+    backend: result.backend,
+    timings: result.timings,
+    arrays,
+    scalars,
+    labels,
+    notes,
+    cell,
+  };
   put(RESULT_FILE, JSON.stringify(meta, null, 2) + '\n');
   fs.writeFileSync(path.join(dir, CHECKSUM_FILE), sums.map(([file, hash]) => `${hash}  ${file}\n`).join(''));
 }
@@ -151,7 +165,13 @@ export function readCellFiles(dir: string): CellResult {
       get: (): ResultArray => {
         if (!loaded) {
           const npy = decodeNpy(fs.readFileSync(path.join(dir, e.file)));
-          loaded = { shape: npy.shape, dtype: npy.dtype, data: npy.data, doc: e.doc, dims: e.dims ?? npy.shape.map((_, i) => `axis_${i}`) };
+          loaded = {
+            shape: npy.shape,
+            dtype: npy.dtype,
+            data: npy.data,
+            doc: e.doc,
+            dims: e.dims ?? npy.shape.map((_, i) => `axis_${i}`),
+          };
         }
         return loaded;
       },
@@ -169,5 +189,6 @@ export function readCellFiles(dir: string): CellResult {
  * array of a run folder in place (np.save does) must not change the cache. A copy-on-write clone
  * where the file system has them (btrfs, XFS, APFS), so large arrays cost no space until edited. */
 export function copyCellFiles(src: string, dst: string): void {
-  for (const f of fs.readdirSync(src)) fs.copyFileSync(path.join(src, f), path.join(dst, f), fs.constants.COPYFILE_FICLONE);
+  for (const f of fs.readdirSync(src))
+    fs.copyFileSync(path.join(src, f), path.join(dst, f), fs.constants.COPYFILE_FICLONE);
 }

@@ -6,7 +6,14 @@
 // bootstrap over members (runtime/metric-errors.ts), from each member's density; a sample without
 // members (white-noise theory) is taken as exact.
 import type { IrCell, IrHistogram, IrSample } from '../compiler/ir/types.js';
-import { bootstrap, deriveSeed, pooledBins, totalVariation, type CellResult, type NodeResult } from '../runtime/light.js';
+import {
+  bootstrap,
+  deriveSeed,
+  pooledBins,
+  totalVariation,
+  type CellResult,
+  type NodeResult,
+} from '../runtime/light.js';
 
 export interface Comparison {
   cell: string;
@@ -58,7 +65,8 @@ export function compareTheoryEnsemble(cell: IrCell, result: CellResult): Compari
     for (const th of samples.filter((s) => s.method === 'effective_sde' && s.model === ens.model)) {
       const a = result.nodes[ens.name];
       const b = result.nodes[th.name];
-      if (!a?.arrays.density || !b?.arrays.density || a.arrays.density.data.length !== b.arrays.density.data.length) continue;
+      if (!a?.arrays.density || !b?.arrays.density || a.arrays.density.data.length !== b.arrays.density.data.length)
+        continue;
       const volume = binVolume(ens.histogram, a.arrays.density.shape.length);
       const P = binsOf(a, volume);
       const Q = binsOf(b, volume);
@@ -72,7 +80,9 @@ export function compareTheoryEnsemble(cell: IrCell, result: CellResult): Compari
               sets.map((s) => s.count),
               deriveSeed(cell.seed, 'bootstrap', `${ens.name}~${th.name}`),
               (w) => {
-                const pooled = sets.map((s, i) => pooledBins(s.members!, new Float64Array(s.count).fill(1), w[i], scratch[i]));
+                const pooled = sets.map((s, i) =>
+                  pooledBins(s.members!, new Float64Array(s.count).fill(1), w[i], scratch[i]),
+                );
                 return totalVariation(P.members ? pooled[0] : P.pooled, Q.members ? pooled[sets.length - 1] : Q.pooled);
               },
             );

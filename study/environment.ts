@@ -18,9 +18,14 @@ export interface RunEnvironment {
 }
 
 /** A module holding one v128 function: valid only where WebAssembly SIMD is supported. */
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
 
-export function runEnvironment(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv): RunEnvironment {
+export function runEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  argv: readonly string[] = process.argv,
+): RunEnvironment {
   return {
     node: process.version,
     platform: process.platform,

@@ -84,7 +84,9 @@ export async function runSliceProcesses(opts: SliceJobsOptions): Promise<SliceJo
   };
   process.on('exit', killAll);
   const started = Date.now();
-  reporter.info(`gtv run ${plan.study}: ${plan.cells} cell(s) in ${plan.slices} processes, ${opts.threadsPerSlice} thread(s) each -> ${runDir}`);
+  reporter.info(
+    `gtv run ${plan.study}: ${plan.cells} cell(s) in ${plan.slices} processes, ${opts.threadsPerSlice} thread(s) each -> ${runDir}`,
+  );
   try {
     await Promise.all(
       Array.from({ length: plan.slices }, (_, k) => {
@@ -107,7 +109,10 @@ export async function runSliceProcesses(opts: SliceJobsOptions): Promise<SliceJo
             ended = true;
             running.delete(child);
             fs.closeSync(fd);
-            if (exit === 0) reporter.info(`slice ${i}/${plan.slices}: done (${countsOf(dir)}) after ${formatDuration(Date.now() - started)}`);
+            if (exit === 0)
+              reporter.info(
+                `slice ${i}/${plan.slices}: done (${countsOf(dir)}) after ${formatDuration(Date.now() - started)}`,
+              );
             else if (forwarded) reporter.info(`slice ${i}/${plan.slices}: interrupted (${countsOf(dir)})`);
             else {
               failures.push({ slice: i, exit, log, tail: tailOf(log) });

@@ -37,12 +37,18 @@ export function writeMetricsTable(runDir: string, doc: IrDocument, results: Map<
   const axes = doc.axes.map((a) => a.name);
   // The cell id's `,` becomes `;` so no field needs quotes: numpy.genfromtxt splits quoted
   // fields at their commas. The axis columns carry the same values.
-  const csvRows = table.rows.map((r) => [r.cell.replaceAll(',', ';'), ...axes.map((a) => r.values[a]), ...table.columns.map((c) => r.metrics[c] ?? null)]);
+  const csvRows = table.rows.map((r) => [
+    r.cell.replaceAll(',', ';'),
+    ...axes.map((a) => r.values[a]),
+    ...table.columns.map((c) => r.metrics[c] ?? null),
+  ]);
   writeFileAtomic(path.join(runDir, 'metrics.csv'), toCsv(['cell', ...axes, ...table.columns], csvRows));
   const json = table.rows.map((r) => ({
     cell: r.cell,
     values: r.values,
-    metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, typeof v === 'string' || Number.isFinite(v) ? v : null])),
+    metrics: Object.fromEntries(
+      Object.entries(r.metrics).map(([k, v]) => [k, typeof v === 'string' || Number.isFinite(v) ? v : null]),
+    ),
   }));
   writeJsonAtomic(path.join(runDir, 'metrics.json'), json);
 }

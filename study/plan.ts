@@ -57,14 +57,16 @@ export function writePlan(runDir: string, plan: Plan): void {
 /** The plan in `runDir`; throws a user-facing message when there is none or it is unreadable. */
 export function readPlan(runDir: string): Plan {
   const file = path.join(runDir, PLAN_FILE);
-  if (!fs.existsSync(file)) throw new Error(`${runDir} has no ${PLAN_FILE} (written by \`gtv run --jobs N\` or \`gtv run --emit slurm\`)`);
+  if (!fs.existsSync(file))
+    throw new Error(`${runDir} has no ${PLAN_FILE} (written by \`gtv run --jobs N\` or \`gtv run --emit slurm\`)`);
   let plan: Plan;
   try {
     plan = JSON.parse(fs.readFileSync(file, 'utf8')) as Plan;
   } catch (err) {
     throw new Error(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (plan.plan_version !== 1 || typeof plan.study_file !== 'string' || !(plan.slices >= 1)) throw new Error(`${file} is not a gtv plan (plan_version 1)`);
+  if (plan.plan_version !== 1 || typeof plan.study_file !== 'string' || !(plan.slices >= 1))
+    throw new Error(`${file} is not a gtv plan (plan_version 1)`);
   return plan;
 }
 
@@ -98,5 +100,7 @@ export function sliceArgs(plan: Plan, runDir: string, index: string): string[] {
 
 /** "cell (--cells i/n)" for each missing cell, so the user knows which slice to rerun. */
 export function describeMissing(missing: { id: string; index: number }[], plan: Plan): string[] {
-  return missing.map((m) => `${m.id} (--cells ${formatSlice({ index: sliceOf(m.index, plan.slices), count: plan.slices })})`);
+  return missing.map(
+    (m) => `${m.id} (--cells ${formatSlice({ index: sliceOf(m.index, plan.slices), count: plan.slices })})`,
+  );
 }

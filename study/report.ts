@@ -50,7 +50,8 @@ export function nodeParams(node: IrNode): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(node)) {
     if (skip.has(k)) continue;
-    if (k === 'points' && Array.isArray(v)) parts.push(`points: ${v.length} x ${node.kind === 'data' ? node.dim : '?'}`);
+    if (k === 'points' && Array.isArray(v))
+      parts.push(`points: ${v.length} x ${node.kind === 'data' ? node.dim : '?'}`);
     else if (k === 'weights' && Array.isArray(v)) {
       const uniform = v.every((w) => Math.abs(w - v[0]) < 1e-12);
       parts.push(`weights: ${uniform ? 'uniform' : JSON.stringify(v)}`);
@@ -114,11 +115,13 @@ function comparisonSection(doc: IrDocument, results: Map<string, CellResult>, re
   if (rows.length === 0) return '';
   return (
     '<h2 id="theory">Theory versus ensemble</h2>\n' +
-    '<p>Total variation distance between the trained ensemble\'s mean density and the effective-SDE theory for the same model ' +
+    "<p>Total variation distance between the trained ensemble's mean density and the effective-SDE theory for the same model " +
     '(0 = identical, 1 = disjoint), on the histogram bins plus one bin for the mass outside the range: the definition of the ' +
     '<code>total_variation</code> metric. Its standard error is a bootstrap over the members of both (se_over: members); ' +
     'mass = fraction of each density inside the histogram range.' +
-    (reduced && rows.some((r) => reduced.nodes.has(r.ensemble) || reduced.nodes.has(r.theory)) ? ` <span class="note">${esc(reduced.line)}.</span>` : '') +
+    (reduced && rows.some((r) => reduced.nodes.has(r.ensemble) || reduced.nodes.has(r.theory))
+      ? ` <span class="note">${esc(reduced.line)}.</span>`
+      : '') +
     '</p>\n' +
     table(
       ['cell', 'ensemble', 'theory', 'model', 'TV distance', 'standard error', 'mass (ensemble)', 'mass (theory)'],
@@ -148,7 +151,11 @@ function metricsSection(doc: IrDocument, results: Map<string, CellResult>, reduc
     (hasErrors ? `<p>${ERRORS}</p>\n` : '') +
     table(
       ['cell', ...axes, ...header],
-      t.rows.map((r) => [esc(r.cell), ...axes.map((a) => num(r.values[a])), ...t.columns.map((c) => num(r.metrics[c]))]),
+      t.rows.map((r) => [
+        esc(r.cell),
+        ...axes.map((a) => num(r.values[a])),
+        ...t.columns.map((c) => num(r.metrics[c])),
+      ]),
       'num',
     ) +
     (reduced && t.columns.some(marked) ? `\n<p class="note">* ${esc(reduced.line)}: ${esc(REDUCED_MEANING)}.</p>` : '')
@@ -161,10 +168,13 @@ function cellsSection(doc: IrDocument, results: Map<string, CellResult>): string
       const res = results.get(cell.id);
       const rows = cell.nodes.map((n) => {
         const notes = res?.nodes[n.name]?.notes ?? [];
-        const params = esc(nodeParams(n)) + (notes.length ? `<div class="note">${notes.map(esc).join('<br>')}</div>` : '');
+        const params =
+          esc(nodeParams(n)) + (notes.length ? `<div class="note">${notes.map(esc).join('<br>')}</div>` : '');
         return [esc(n.name), esc(n.kind), params];
       });
-      const values = Object.entries(cell.values).map(([k, v]) => `${k} = ${formatValue(v)}`).join(', ');
+      const values = Object.entries(cell.values)
+        .map(([k, v]) => `${k} = ${formatValue(v)}`)
+        .join(', ');
       return `<details><summary><b>${esc(cell.id)}</b>${values ? ` (${esc(values)})` : ''}, seed ${cell.seed}</summary>\n${table(['node', 'kind', 'parameters'], rows)}</details>`;
     })
     .join('\n');
@@ -177,7 +187,11 @@ function timingsSection(m: Manifest, plots: WrittenPlot[]): string {
     esc(c.status),
     esc(c.from ?? ''),
     c.ms === null ? '' : esc(formatDuration(c.ms)),
-    esc(Object.entries(c.timings).map(([k, v]) => `${k} ${formatDuration(v)}`).join(', ')),
+    esc(
+      Object.entries(c.timings)
+        .map(([k, v]) => `${k} ${formatDuration(v)}`)
+        .join(', '),
+    ),
   ]);
   const plotRows = m.plots.map((p) => [labels.get(p.name) ?? esc(p.name), esc(formatDuration(p.ms))]);
   return (

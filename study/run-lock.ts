@@ -65,7 +65,9 @@ export function lockRunDir(runDir: string): RunLock | string {
         fs.rmSync(file, { force: true });
         continue;
       }
-      const who = holder ? `pid ${holder.pid} on ${holder.host}, started ${holder.started}` : 'a process that is starting';
+      const who = holder
+        ? `pid ${holder.pid} on ${holder.host}, started ${holder.started}`
+        : 'a process that is starting';
       return (
         `another gtv run (${who}) is writing to ${runDir}; wait for it to finish or choose another --out` +
         (holder && holder.host !== os.hostname() ? ` (if no run is active, delete ${file})` : '')

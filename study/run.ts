@@ -130,7 +130,10 @@ export function createRunDir(parent: string, id: string): string {
 
 function selectStudy(studies: IrDocument[], name: string | undefined): IrDocument | string {
   if (name !== undefined) {
-    return studies.find((s) => s.study === name) ?? `no study named \`${name}\` (the file has: ${studies.map((s) => s.study).join(', ') || 'none'})`;
+    return (
+      studies.find((s) => s.study === name) ??
+      `no study named \`${name}\` (the file has: ${studies.map((s) => s.study).join(', ') || 'none'})`
+    );
   }
   if (studies.length === 1) return studies[0];
   if (studies.length === 0) return 'the file defines no study';
@@ -146,7 +149,8 @@ export async function prepareStudy(opts: RunOptions, deps: RunDeps): Promise<Pre
   if (typeof picked === 'string') return { status: 'usage', diagnostics, message: picked };
 
   const scale = opts.scale ?? 1;
-  if (!(scale > 0) || !Number.isFinite(scale)) return { status: 'usage', diagnostics, message: `--scale must be a positive number, got ${scale}` };
+  if (!(scale > 0) || !Number.isFinite(scale))
+    return { status: 'usage', diagnostics, message: `--scale must be a positive number, got ${scale}` };
   const { doc, changes } = applyScale(picked, scale);
   let backend: string;
   try {
@@ -173,7 +177,11 @@ export async function runStudy(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   if ('status' in prepared) return prepared;
   const { diagnostics, doc, studyHash } = prepared;
   if (opts.expectStudyHash !== undefined && opts.expectStudyHash !== studyHash) {
-    return { status: 'usage', diagnostics, message: `study \`${doc.study}\` in ${opts.file} changed since the plan was written; run it again (the unchanged cells come from the cache)` };
+    return {
+      status: 'usage',
+      diagnostics,
+      message: `study \`${doc.study}\` in ${opts.file} changed since the plan was written; run it again (the unchanged cells come from the cache)`,
+    };
   }
   const outRoot = opts.outRoot ?? 'gtv-out';
   const started = new Date();
@@ -192,7 +200,15 @@ export async function runStudy(opts: RunOptions, deps: RunDeps): Promise<RunOutc
 }
 
 /** The run proper, once it holds the lock of `runDir`. */
-async function runLocked(opts: RunOptions, deps: RunDeps, prepared: PreparedStudy, runDir: string, started: Date, reporter: Reporter, interrupted: () => boolean): Promise<RunOutcome> {
+async function runLocked(
+  opts: RunOptions,
+  deps: RunDeps,
+  prepared: PreparedStudy,
+  runDir: string,
+  started: Date,
+  reporter: Reporter,
+  interrupted: () => boolean,
+): Promise<RunOutcome> {
   const { diagnostics, doc, changes, scale, backend, studyHash } = prepared;
   const slice = opts.slice ?? null;
   const version = gtvVersion();
@@ -219,7 +235,8 @@ async function runLocked(opts: RunOptions, deps: RunDeps, prepared: PreparedStud
   }));
   // A reused --out folder keeps only this study's cells, so the folder matches its manifest.
   const current = new Set(cells.filter((c) => c.status !== 'other_slice').map((c) => path.basename(c.dir)));
-  for (const name of fs.readdirSync(cellsDir)) if (!current.has(name)) fs.rmSync(path.join(cellsDir, name), { recursive: true, force: true });
+  for (const name of fs.readdirSync(cellsDir))
+    if (!current.has(name)) fs.rmSync(path.join(cellsDir, name), { recursive: true, force: true });
   const manifest: Manifest = {
     manifest_version: 1,
     gtv_version: version,
@@ -276,12 +293,18 @@ async function runLocked(opts: RunOptions, deps: RunDeps, prepared: PreparedStud
       entry.error = hit ? `the cache entry is damaged (${hit.damaged}); compute it again` : 'not in the cache';
       missing.push({ id: entry.id, index: entry.index });
     }
-    if (missing.length > 0) return finish('missing', `${missing.length} of ${cells.length} cell(s) not in the cache: ${missing.map((m) => m.id).join('; ')}`);
+    if (missing.length > 0)
+      return finish(
+        'missing',
+        `${missing.length} of ${cells.length} cell(s) not in the cache: ${missing.map((m) => m.id).join('; ')}`,
+      );
   }
 
   const results = new Map<string, CellResult>();
   const todo = doc.cells.filter((c) => inSlice(c.index, slice));
-  const what = slice ? `slice ${formatSlice(slice)}: ${todo.length} of ${doc.cells.length} cell(s)` : `${doc.cells.length} cell(s)`;
+  const what = slice
+    ? `slice ${formatSlice(slice)}: ${todo.length} of ${doc.cells.length} cell(s)`
+    : `${doc.cells.length} cell(s)`;
   reporter.info(`gtv run ${doc.study}: ${what}, backend ${backend}, scale ${scale} -> ${runDir}`);
   for (const [i, cell] of todo.entries()) {
     const entry = cells[doc.cells.indexOf(cell)];
@@ -293,18 +316,22 @@ async function runLocked(opts: RunOptions, deps: RunDeps, prepared: PreparedStud
     const label = `[${i + 1}/${todo.length}] ${cell.id}`;
     try {
       const hit = opts.fresh ? null : cache.lookup(entry.key);
-      if (hit && 'damaged' in hit) reporter.warn(`${label}: the cached result is damaged (${hit.damaged}); recomputing it`);
+      if (hit && 'damaged' in hit)
+        reporter.warn(`${label}: the cached result is damaged (${hit.damaged}); recomputing it`);
       let cacheDir = hit && 'dir' in hit ? hit.dir : null;
       entry.from = cacheDir ? 'cache' : 'computed';
       if (!cacheDir) {
         // Guards the cacheOnly promise against a cache emptied since the check above.
-        if (opts.cacheOnly) throw new Error(`${hit ? 'damaged in' : 'not in'} the cache (a cache-only run executes nothing)`);
+        if (opts.cacheOnly)
+          throw new Error(`${hit ? 'damaged in' : 'not in'} the cache (a cache-only run executes nothing)`);
         reporter.info(`${label}: running`);
         const result = await deps.executor.executeCell(doc, cell, { progress: reporter, interrupted });
         try {
           cacheDir = cache.store(entry.key, (dir) => writeCellFiles(dir, cell, result), Boolean(opts.fresh));
         } catch (err) {
-          throw new Error(`cannot store the cell in the cache: ${errorText(err)}; free space or choose another cache with --cache DIR`);
+          throw new Error(
+            `cannot store the cell in the cache: ${errorText(err)}; free space or choose another cache with --cache DIR`,
+          );
         }
       }
       const src = cacheDir;
@@ -332,7 +359,7 @@ async function runLocked(opts: RunOptions, deps: RunDeps, prepared: PreparedStud
     const outcome = finish('complete', null);
     reporter.info(
       `gtv run ${doc.study}: slice ${formatSlice(slice)} done, ${executed.length} cell(s) computed, ${cached.length} from cache; ` +
-        '`gtv collect` on the plan\'s run folder, or a full `gtv run` (every cell from the cache), assembles the report',
+        "`gtv collect` on the plan's run folder, or a full `gtv run` (every cell from the cache), assembles the report",
     );
     return outcome;
   }
@@ -355,6 +382,8 @@ async function runLocked(opts: RunOptions, deps: RunDeps, prepared: PreparedStud
     return finish('failed', `writing plots and report failed: ${errorText(err)}`);
   }
   const outcome = finish('complete', null);
-  reporter.info(`gtv run ${doc.study}: ${executed.length} cell(s) computed, ${cached.length} from cache; report: ${path.join(runDir, 'report.html')}`);
+  reporter.info(
+    `gtv run ${doc.study}: ${executed.length} cell(s) computed, ${cached.length} from cache; report: ${path.join(runDir, 'report.html')}`,
+  );
   return outcome;
 }

@@ -34,7 +34,11 @@ export function scaleCount(n: number, factor: number, floor = 1): number {
 
 const FLOORS: Record<ScaledCount['field'], number> = { draws: 1, members: MIN_MEMBERS, mc_samples: MIN_MC_SAMPLES };
 
-function scaleNode(node: IrNode, factor: number, record: (field: ScaledCount['field'], from: number, to: number) => void): IrNode {
+function scaleNode(
+  node: IrNode,
+  factor: number,
+  record: (field: ScaledCount['field'], from: number, to: number) => void,
+): IrNode {
   const scaled = (field: ScaledCount['field'], n: number): number => {
     const to = scaleCount(n, factor, FLOORS[field]);
     if (to !== n) record(field, n, to);
@@ -42,7 +46,8 @@ function scaleNode(node: IrNode, factor: number, record: (field: ScaledCount['fi
   };
   if (node.kind === 'sample') {
     const out: Record<string, unknown> = { ...node, draws: scaled('draws', node.draws) };
-    for (const field of samplerOf(node).scaled) out[field] = scaled(field, (node as Record<typeof field, number>)[field]);
+    for (const field of samplerOf(node).scaled)
+      out[field] = scaled(field, (node as Record<typeof field, number>)[field]);
     return out as IrNode;
   }
   if (node.kind === 'map') return { ...node, mc_samples: scaled('mc_samples', node.mc_samples) };

@@ -61,7 +61,9 @@ export function slurmScript(plan: Plan, runDir: string, opts: SlurmOptions): str
   const dir = path.resolve(runDir);
   const task = '${SLURM_ARRAY_TASK_ID}';
   // The task id must stay a shell expansion: quote every argument except the two that hold it.
-  const args = sliceArgs(plan, dir, task).map((a) => (a.includes(task) ? `"${a.replace(/"/g, '\\"')}"` : shellQuote(a)));
+  const args = sliceArgs(plan, dir, task).map((a) =>
+    a.includes(task) ? `"${a.replace(/"/g, '\\"')}"` : shellQuote(a),
+  );
   const sbatch = [
     `--job-name=${shellQuote(`gtv-${plan.study}`)}`,
     `--array=1-${plan.slices}${opts.maxConcurrent !== undefined ? `%${opts.maxConcurrent}` : ''}`,
@@ -130,7 +132,11 @@ export function submitScript(runDir: string): string {
 }
 
 /** `--emit commands`: one shell line per slice, runnable from any directory, for schedulers other than Slurm. */
-export function sliceCommands(plan: Plan, runDir: string, opts: Pick<SlurmOptions, 'command' | 'cwd' | 'env'>): string[] {
+export function sliceCommands(
+  plan: Plan,
+  runDir: string,
+  opts: Pick<SlurmOptions, 'command' | 'cwd' | 'env'>,
+): string[] {
   const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`);
   const lines: string[] = [];
   for (let k = 1; k <= plan.slices; k++) {

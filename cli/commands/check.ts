@@ -15,17 +15,27 @@ export const checkCommand: Command = {
   name: 'check',
   synopsis: '[options] FILE...',
   summary: 'Parse and check study files without running them (`-` reads one from standard input).',
-  options: [FORMAT_HELP, '--fix                 apply the safe lint fixes (remove unused names and sweep axes) in place', ...READ_HELP],
+  options: [
+    FORMAT_HELP,
+    '--fix                 apply the safe lint fixes (remove unused names and sweep axes) in place',
+    ...READ_HELP,
+  ],
   values: { format: FORMATS },
   async run(args, io) {
-    const parsed = parseCommandArgs(this, args, { format: FORMAT_OPTION, fix: { type: 'boolean' }, ...READ_OPTIONS }, io);
+    const parsed = parseCommandArgs(
+      this,
+      args,
+      { format: FORMAT_OPTION, fix: { type: 'boolean' }, ...READ_OPTIONS },
+      io,
+    );
     if (!parsed) return 0;
     const format = formatOf(parsed.values.format);
     const files = parsed.positionals;
     if (files.length === 0) throw new UsageError('missing FILE argument', this.name);
     const read = applyReadOptions(parsed.values, this.name);
     checkStdinArgs(files, this.name, false);
-    if (files.includes(STDIN_ARG) && parsed.values.fix === true) throw new UsageError('`--fix` rewrites files in place, so it cannot take `-` (standard input)', this.name);
+    if (files.includes(STDIN_ARG) && parsed.values.fix === true)
+      throw new UsageError('`--fix` rewrites files in place, so it cannot take `-` (standard input)', this.name);
     for (const f of files) if (f !== STDIN_ARG) assertReadable(f, this.name, read);
 
     const diagnostics: Diagnostic[] = [];
@@ -40,6 +50,13 @@ export const checkCommand: Command = {
       for (const [path, text] of out.files) sources.set(path, text);
     }
     const n = files.length;
-    return reportDiagnostics(diagnostics, sources, format, io, 'stdout', `checked ${n} file${n === 1 ? '' : 's'}: no problems`);
+    return reportDiagnostics(
+      diagnostics,
+      sources,
+      format,
+      io,
+      'stdout',
+      `checked ${n} file${n === 1 ? '' : 's'}: no problems`,
+    );
   },
 };

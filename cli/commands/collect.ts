@@ -25,7 +25,16 @@ function cacheOnlyExecutor(): Executor {
 
 /** Runs the cache-only step into `runDir`; returns the exit code. Shared with `gtv run --jobs`,
  * which has shown the study's warnings already (`warned`). */
-export async function collectRun(runDir: string, plan: Plan, quiet: boolean, format: Format, io: CliIo, command: string, warned = false, read: ReadOptions = {}): Promise<number> {
+export async function collectRun(
+  runDir: string,
+  plan: Plan,
+  quiet: boolean,
+  format: Format,
+  io: CliIo,
+  command: string,
+  warned = false,
+  read: ReadOptions = {},
+): Promise<number> {
   const { runStudy } = await import('../../study/run.js');
   const { describeMissing } = await import('../../study/plan.js');
   let sources = new Map<string, string>();
@@ -90,7 +99,12 @@ export const collectCommand: Command = {
   options: ['-q, --quiet           no progress output', FORMAT_HELP, ...READ_HELP],
   values: { format: FORMATS },
   async run(args, io) {
-    const parsed = parseCommandArgs(this, args, { quiet: { type: 'boolean', short: 'q' }, format: FORMAT_OPTION, ...READ_OPTIONS }, io);
+    const parsed = parseCommandArgs(
+      this,
+      args,
+      { quiet: { type: 'boolean', short: 'q' }, format: FORMAT_OPTION, ...READ_OPTIONS },
+      io,
+    );
     if (!parsed) return EXIT_OK;
     const [runDir, ...extra] = parsed.positionals;
     if (runDir === undefined) throw new UsageError('missing RUN_DIR argument', this.name);
@@ -103,6 +117,15 @@ export const collectCommand: Command = {
     } catch (err) {
       throw new UsageError(err instanceof Error ? err.message : String(err), this.name);
     }
-    return collectRun(runDir, plan, Boolean(parsed.values.quiet), formatOf(parsed.values.format), io, this.name, false, read);
+    return collectRun(
+      runDir,
+      plan,
+      Boolean(parsed.values.quiet),
+      formatOf(parsed.values.format),
+      io,
+      this.name,
+      false,
+      read,
+    );
   },
 };

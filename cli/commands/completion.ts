@@ -17,7 +17,8 @@ export const completionCommand = (commands: () => readonly Command[]): Command =
     const [shell, ...extra] = parsed.positionals;
     if (shell === undefined) throw new UsageError('name the shell: bash, zsh or fish', this.name);
     if (extra.length > 0) throw new UsageError('`gtv completion` takes one shell', this.name);
-    if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`no completion for \`${shell}\`; shells: ${SHELLS.join(', ')}`, this.name);
+    if (!(SHELLS as readonly string[]).includes(shell))
+      throw new UsageError(`no completion for \`${shell}\`; shells: ${SHELLS.join(', ')}`, this.name);
     io.stdout(completionScript(shell as Shell, commands()));
     return EXIT_OK;
   },

@@ -44,7 +44,11 @@ export function readManifest(dir: string, command: string): Manifest {
 export function diffResults(dirA: string, dirB: string, command: string): ResultsDiff {
   const [ma, mb] = [readManifest(dirA, command), readManifest(dirB, command)];
   const done = (m: Manifest, dir: string) =>
-    new Map(m.cells.filter((c) => c.status === 'done' && isCompleteCellDir(join(dir, c.dir))).map((c) => [c.id, join(dir, c.dir)]));
+    new Map(
+      m.cells
+        .filter((c) => c.status === 'done' && isCompleteCellDir(join(dir, c.dir)))
+        .map((c) => [c.id, join(dir, c.dir)]),
+    );
   const [ca, cb] = [done(ma, dirA), done(mb, dirB)];
   const out: ResultsDiff = { metrics: [], densities: [], onlyA: [], onlyB: [], equal: true };
   out.onlyA = [...ca.keys()].filter((k) => !cb.has(k));
@@ -64,11 +68,17 @@ export function diffResults(dirA: string, dirB: string, command: string): Result
         out.metrics.push({ cell: id, node, name, a, b, diff });
       }
       const [ha, hb] = [na?.arrays.density, nb?.arrays.density];
-      if (ha && hb && ha.data.length === hb.data.length) out.densities.push({ cell: id, node, tv: totalVariation(ha.data, hb.data) });
+      if (ha && hb && ha.data.length === hb.data.length)
+        out.densities.push({ cell: id, node, tv: totalVariation(ha.data, hb.data) });
     }
   }
-  const same = (r: MetricRow) => (r.a === null || r.b === null ? r.a === r.b || (Number.isNaN(r.a) && Number.isNaN(r.b)) : sameNumber(r.a, r.b));
-  out.equal = out.onlyA.length === 0 && out.onlyB.length === 0 && out.metrics.every(same) && out.densities.every((d) => d.tv <= RESULTS_TOLERANCE);
+  const same = (r: MetricRow) =>
+    r.a === null || r.b === null ? r.a === r.b || (Number.isNaN(r.a) && Number.isNaN(r.b)) : sameNumber(r.a, r.b);
+  out.equal =
+    out.onlyA.length === 0 &&
+    out.onlyB.length === 0 &&
+    out.metrics.every(same) &&
+    out.densities.every((d) => d.tv <= RESULTS_TOLERANCE);
   return out;
 }
 
@@ -94,10 +104,21 @@ export function renderResults(d: ResultsDiff): string {
   const cells = [...new Set([...d.metrics.map((m) => m.cell), ...d.densities.map((x) => x.cell)])];
   for (const cell of cells) {
     lines.push(`cell ${cell}`);
-    const rows = d.metrics.filter((m) => m.cell === cell).map((m) => [`  ${m.node}.${m.name}`, num(m.a), num(m.b), m.diff === null ? '' : `${m.diff >= 0 ? '+' : ''}${num(m.diff)}`]);
+    const rows = d.metrics
+      .filter((m) => m.cell === cell)
+      .map((m) => [
+        `  ${m.node}.${m.name}`,
+        num(m.a),
+        num(m.b),
+        m.diff === null ? '' : `${m.diff >= 0 ? '+' : ''}${num(m.diff)}`,
+      ]);
     const widths = [0, 1, 2].map((i) => Math.max(0, ...rows.map((r) => r[i].length)));
-    for (const r of rows) lines.push(`${r[0].padEnd(widths[0])}  ${r[1].padStart(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3]}`.trimEnd());
-    for (const x of d.densities.filter((x) => x.cell === cell)) lines.push(`  ${x.node} density: total variation ${num(x.tv)}`);
+    for (const r of rows)
+      lines.push(
+        `${r[0].padEnd(widths[0])}  ${r[1].padStart(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3]}`.trimEnd(),
+      );
+    for (const x of d.densities.filter((x) => x.cell === cell))
+      lines.push(`  ${x.node} density: total variation ${num(x.tv)}`);
   }
   for (const c of d.onlyA) lines.push(`cell ${c}: only in the first run`);
   for (const c of d.onlyB) lines.push(`cell ${c}: only in the second run`);

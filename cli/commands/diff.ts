@@ -19,14 +19,24 @@ export const diffCommand: Command = {
   name: 'diff',
   synopsis: '[options] A.gtv B.gtv | --results RUN_A RUN_B',
   summary: 'Show what changed between two studies (or, with --results, between two runs).',
-  options: ['--results             compare two run folders cell by cell', '-f, --format FORMAT   human (default) or json', ...READ_HELP],
+  options: [
+    '--results             compare two run folders cell by cell',
+    '-f, --format FORMAT   human (default) or json',
+    ...READ_HELP,
+  ],
   values: { format: ['human', 'json'] },
   async run(args, io) {
-    const parsed = parseCommandArgs(this, args, { results: { type: 'boolean' }, format: { type: 'string', short: 'f' }, ...READ_OPTIONS }, io);
+    const parsed = parseCommandArgs(
+      this,
+      args,
+      { results: { type: 'boolean' }, format: { type: 'string', short: 'f' }, ...READ_OPTIONS },
+      io,
+    );
     if (!parsed) return EXIT_OK;
     const format = choice(parsed.values.format, ['human', 'json'] as const, 'format', 'human');
     const [a, b, ...extra] = parsed.positionals;
-    if (b === undefined || extra.length > 0) throw new UsageError(`expected two ${parsed.values.results ? 'run folders' : 'files'}`, this.name);
+    if (b === undefined || extra.length > 0)
+      throw new UsageError(`expected two ${parsed.values.results ? 'run folders' : 'files'}`, this.name);
 
     if (parsed.values.results) {
       const d = diffResults(a, b, this.name);
@@ -43,7 +53,10 @@ export const diffCommand: Command = {
       return EXIT_USAGE;
     }
     const single = oa.studies.length === 1 && ob.studies.length === 1;
-    const changes = [...diffSettings(oa.asts.get(normalizePath(a)), ob.asts.get(normalizePath(b)), single), ...diffStudies(oa.studies, ob.studies)];
+    const changes = [
+      ...diffSettings(oa.asts.get(normalizePath(a)), ob.asts.get(normalizePath(b)), single),
+      ...diffStudies(oa.studies, ob.studies),
+    ];
     if (format === 'json') io.stdout(JSON.stringify({ equal: changes.length === 0, changes }, null, 2) + '\n');
     else io.stdout(changes.length === 0 ? 'no differences\n' : changes.map((c) => changeLine(c) + '\n').join(''));
     return changes.length === 0 ? EXIT_OK : EXIT_INPUT;

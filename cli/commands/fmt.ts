@@ -18,7 +18,7 @@ import { checkStdinArgs, readStdinStudy, STDIN_ARG, STDIN_NAME } from '../stdin.
 export const fmtCommand: Command = {
   name: 'fmt',
   synopsis: '[--check] FILE...',
-  summary: 'Format study files in place (the Prettier plugin\'s layout); `-` formats standard input to standard output.',
+  summary: "Format study files in place (the Prettier plugin's layout); `-` formats standard input to standard output.",
   options: ['--check               write nothing; list the files that need formatting and exit 1'],
   async run(args, io) {
     const parsed = parseCommandArgs(this, args, { check: { type: 'boolean' } }, io);

@@ -12,4 +12,15 @@ import { diffCommand } from './diff.js';
 import { collectCommand } from './collect.js';
 import { completionCommand } from './completion.js';
 
-export const COMMANDS: readonly Command[] = [checkCommand, runCommand, collectCommand, irCommand, explainCommand, initCommand, lspCommand, fmtCommand, diffCommand, completionCommand(() => COMMANDS)];
+export const COMMANDS: readonly Command[] = [
+  checkCommand,
+  runCommand,
+  collectCommand,
+  irCommand,
+  explainCommand,
+  initCommand,
+  lspCommand,
+  fmtCommand,
+  diffCommand,
+  completionCommand(() => COMMANDS),
+];

@@ -18,7 +18,12 @@ export const irCommand: Command = {
   options: [FORMAT_HELP, '-s, --study NAME      only this study (when the file holds several)', ...READ_HELP],
   values: { format: FORMATS },
   async run(args, io) {
-    const parsed = parseCommandArgs(this, args, { format: FORMAT_OPTION, study: { type: 'string', short: 's' }, ...READ_OPTIONS }, io);
+    const parsed = parseCommandArgs(
+      this,
+      args,
+      { format: FORMAT_OPTION, study: { type: 'string', short: 's' }, ...READ_OPTIONS },
+      io,
+    );
     if (!parsed) return 0;
     const format = formatOf(parsed.values.format);
     const [file, ...extra] = parsed.positionals;

@@ -16,15 +16,22 @@ export const lspCommand: Command = {
     '--clientProcessId=ID  exit when that process is gone (passed by some clients)',
   ],
   async run(args, io) {
-    const parsed = parseCommandArgs(this, args, { stdio: { type: 'boolean' }, clientProcessId: { type: 'string' } }, io);
+    const parsed = parseCommandArgs(
+      this,
+      args,
+      { stdio: { type: 'boolean' }, clientProcessId: { type: 'string' } },
+      io,
+    );
     if (!parsed) return 0;
-    if (!parsed.values.stdio) throw new UsageError('`gtv lsp` needs `--stdio` (the only transport it speaks)', this.name);
+    if (!parsed.values.stdio)
+      throw new UsageError('`gtv lsp` needs `--stdio` (the only transport it speaks)', this.name);
     if (parsed.positionals.length > 0) throw new UsageError('`gtv lsp` takes no file arguments', this.name);
     // stdout carries the protocol: anything logged by accident must go to stderr instead.
     console.log = console.error;
     console.info = console.error;
     // Loaded here so other commands never pay for the server's imports.
-    const { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } = await import('vscode-languageserver/node');
+    const { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } =
+      await import('vscode-languageserver/node');
     const { startServer } = await import('../../editor/lsp/server.js');
     const { LspFrameFilter } = await import('../../editor/lsp/framing.js');
     const frames = process.stdin.pipe(new LspFrameFilter((m) => console.error(m)));

@@ -86,7 +86,9 @@ export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<numb
   const { runSliceProcesses } = await import('../../study/jobs.js');
   const reporter = createReporter({ quiet: opts.quiet, write: io.stderr, tty: false });
   const threads = Number(process.env.GTV_THREADS) || os.availableParallelism();
-  const signals = watchSignals((signal) => io.stderr(`\ngtv run: ${signal}, stopping the slices (finished cells are cached)\n`));
+  const signals = watchSignals((signal) =>
+    io.stderr(`\ngtv run: ${signal}, stopping the slices (finished cells are cached)\n`),
+  );
   let result;
   try {
     result = await runSliceProcesses({
@@ -107,17 +109,30 @@ export async function runSliced(opts: SlicedRunOptions, io: CliIo): Promise<numb
   }
   if (result.failures.length > 0) {
     for (const f of result.failures) {
-      io.stderr(`gtv run: slice ${f.slice}/${slices} failed (exit ${f.exit}); log: ${f.log}\n${f.tail.replace(/^/gm, '  | ')}\n`);
+      io.stderr(
+        `gtv run: slice ${f.slice}/${slices} failed (exit ${f.exit}); log: ${f.log}\n${f.tail.replace(/^/gm, '  | ')}\n`,
+      );
     }
-    io.stderr(`Finished cells are cached; run again to resume, or rerun a slice with \`--cells i/${slices}\` and \`gtv collect ${runDir}\`.\n`);
+    io.stderr(
+      `Finished cells are cached; run again to resume, or rerun a slice with \`--cells i/${slices}\` and \`gtv collect ${runDir}\`.\n`,
+    );
     return EXIT_USAGE;
   }
   return collectRun(runDir, plan, opts.quiet, opts.format, io, 'run', true, opts.read);
 }
 
 /** `--emit slurm` writes the job scripts; `--emit commands` prints one slice command per line. */
-async function emitSlices(emit: EmitOptions, plan: Plan, runDir: string, cells: number, env: Record<string, string>, io: CliIo, code: number): Promise<number> {
-  const { COLLECT_FILE, SLURM_FILE, SUBMIT_FILE, collectScript, shellQuote, sliceCommands, slurmScript, submitScript } = await import('../../study/slurm.js');
+async function emitSlices(
+  emit: EmitOptions,
+  plan: Plan,
+  runDir: string,
+  cells: number,
+  env: Record<string, string>,
+  io: CliIo,
+  code: number,
+): Promise<number> {
+  const { COLLECT_FILE, SLURM_FILE, SUBMIT_FILE, collectScript, shellQuote, sliceCommands, slurmScript, submitScript } =
+    await import('../../study/slurm.js');
   const { sliceDir } = await import('../../study/plan.js');
   const { kind, tasks: _tasks, chainCollect, ...sbatch } = emit;
   const slurm: SlurmOptions = { command: gtvCommand(), cwd: process.cwd(), env, ...sbatch };
@@ -125,8 +140,14 @@ async function emitSlices(emit: EmitOptions, plan: Plan, runDir: string, cells: 
   for (let i = 1; i <= plan.slices; i++) makeDir(sliceDir(runDir, i));
   const collect = `gtv collect ${shellQuote(runDir)}`;
   if (kind === 'commands') {
-    io.stdout(sliceCommands(plan, runDir, slurm).map((l) => `${l}\n`).join(''));
-    io.stderr(`${plan.slices} slice command(s) for the ${cells} cell(s) of study ${plan.study}; when all have finished: ${collect}\n`);
+    io.stdout(
+      sliceCommands(plan, runDir, slurm)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
+    io.stderr(
+      `${plan.slices} slice command(s) for the ${cells} cell(s) of study ${plan.study}; when all have finished: ${collect}\n`,
+    );
     return code;
   }
   const write = (name: string, text: string): string => {

@@ -128,8 +128,10 @@ export const runCommand: Command = {
     const emitKind = v.emit === undefined ? undefined : choice(v.emit, EMIT_KINDS, 'emit', 'slurm', this.name);
     const emit = emitKind !== undefined;
     const slurmOnly = Object.keys(v).filter((k) => k.startsWith('slurm-'));
-    if (!emit && v.tasks !== undefined) throw new UsageError('`--tasks` needs `--emit slurm` or `--emit commands`', this.name);
-    if (emitKind !== 'slurm' && slurmOnly.length > 0) throw new UsageError(`\`--${slurmOnly[0]}\` needs \`--emit slurm\``, this.name);
+    if (!emit && v.tasks !== undefined)
+      throw new UsageError('`--tasks` needs `--emit slurm` or `--emit commands`', this.name);
+    if (emitKind !== 'slurm' && slurmOnly.length > 0)
+      throw new UsageError(`\`--${slurmOnly[0]}\` needs \`--emit slurm\``, this.name);
     const slurmExtra = (Array.isArray(v['slurm-extra']) ? v['slurm-extra'] : []).map((x) => {
       const line = sbatchLine(String(x));
       if (typeof line !== 'string') throw new UsageError(`\`--slurm-extra\` ${line.problem}`, this.name);
@@ -175,12 +177,19 @@ export const runCommand: Command = {
       );
     }
 
-    const reporter = createReporter({ quiet: Boolean(v.quiet), write: io.stderr, tty: io.stderrIsTTY, columns: process.stderr.columns });
+    const reporter = createReporter({
+      quiet: Boolean(v.quiet),
+      write: io.stderr,
+      tty: io.stderrIsTTY,
+      columns: process.stderr.columns,
+    });
     let sources = new Map<string, string>();
     // The signal terminates the runtime thread at once; the driver then sees the flag, marks
     // the manifest interrupted and returns.
     const signals = watchSignals((signal) => {
-      io.stderr(`\ngtv run: ${signal === 'disconnect' ? 'parent process gone' : signal}, stopping (finished cells are cached)\n`);
+      io.stderr(
+        `\ngtv run: ${signal === 'disconnect' ? 'parent process gone' : signal}, stopping (finished cells are cached)\n`,
+      );
       void executor.interrupt();
     });
     const executor = runtimeExecutor(signals.raised);

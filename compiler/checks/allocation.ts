@@ -18,7 +18,13 @@ export const short = (x: number) => (x >= 1e6 ? x.toExponential(2).replace(/\.?0
  * Reports `what` (elements = factor x the argument's value) when it exceeds the limit; the hint
  * gives the argument's largest value that fits. True when it fits.
  */
-export function checkArraySize(r: Reporter, what: string, elements: number, arg: { name: string; value: number; at: Spanned }, exponent = 1): boolean {
+export function checkArraySize(
+  r: Reporter,
+  what: string,
+  elements: number,
+  arg: { name: string; value: number; at: Spanned },
+  exponent = 1,
+): boolean {
   if (elements <= MAX_ARRAY_ELEMENTS) return true;
   const perUnit = elements / arg.value ** exponent;
   const fits = Math.floor((MAX_ARRAY_ELEMENTS / perUnit) ** (1 / exponent));

@@ -62,7 +62,8 @@ export function bindArguments(call: Call, spec: BuiltinSpec, r: Reporter): Bound
         SEM.unknownArgument,
         `\`${spec.name}\` has no parameter \`${name}\``,
         arg.name,
-        didYouMean(name, names) ?? (names.length ? `its parameters are ${names.join(', ')}` : `\`${spec.name}\` takes no arguments`),
+        didYouMean(name, names) ??
+          (names.length ? `its parameters are ${names.join(', ')}` : `\`${spec.name}\` takes no arguments`),
       );
       continue;
     }
@@ -75,7 +76,12 @@ export function bindArguments(call: Call, spec: BuiltinSpec, r: Reporter): Bound
   }
   for (const p of spec.params) {
     if (isRequired(p) && !bound.args.has(p.name)) {
-      fail(SEM.missingArgument, `missing argument \`${p.name}\` of \`${spec.name}\``, call.callee, `${p.name}: ${p.doc}`);
+      fail(
+        SEM.missingArgument,
+        `missing argument \`${p.name}\` of \`${spec.name}\``,
+        call.callee,
+        `${p.name}: ${p.doc}`,
+      );
     }
   }
   return bound;

@@ -11,7 +11,8 @@ export function readCode(f: ReadFailure, notFound: string = SEM.importNotFound):
 }
 
 export function readHint(f: ReadFailure): string | undefined {
-  if (f.failure === 'not-allowed') return 'a study reads files below its project root (the folder holding gtv.json, package.json or .git); `--allow-read DIR` allows another folder';
+  if (f.failure === 'not-allowed')
+    return 'a study reads files below its project root (the folder holding gtv.json, package.json or .git); `--allow-read DIR` allows another folder';
   if (f.failure === 'too-large') return 'raise the limit with `--max-file-size` (e.g. 512M) or GTV_MAX_FILE_SIZE';
   if (f.failure === 'not-regular') return 'studies read regular files only';
   return undefined;

@@ -42,7 +42,12 @@ export class Reporter {
     if (span) d.span = span;
     if (hint) d.hint = hint;
     if (related && related.length > 0) d.related = related;
-    const entry: Entry = { d, cells: this.cell === undefined ? [] : [this.cell], total: this.totalCells, differs: false };
+    const entry: Entry = {
+      d,
+      cells: this.cell === undefined ? [] : [this.cell],
+      total: this.totalCells,
+      differs: false,
+    };
     this.entries.push(entry);
     this.byKey.set(key, entry);
   }

@@ -29,7 +29,13 @@ export function reportUnused(root: SourceFile, scopes: StudyScope[], implicit: S
     uses.forEach((u) => fileUses.add(u));
     for (const d of scope.defs.values()) {
       if (d.where !== 'study' || uses.has(d.name) || OUTPUTS.has(d.kind)) continue;
-      if (d.kind === 'sweep') r.report(SEM.unusedSweep, `the sweep axis \`${d.name}\` is never used`, d.node.name, 'every cell along it repeats the same computation; use it or remove it');
+      if (d.kind === 'sweep')
+        r.report(
+          SEM.unusedSweep,
+          `the sweep axis \`${d.name}\` is never used`,
+          d.node.name,
+          'every cell along it repeats the same computation; use it or remove it',
+        );
       else r.report(SEM.unusedDefinition, `\`${d.name}\` is never used`, d.node.name, 'remove it or use it');
     }
   }

@@ -49,9 +49,20 @@ export function lineText(table: LineTable, index: number): string {
 
 // East Asian Wide / Fullwidth blocks and the common emoji planes: two terminal cells each.
 const WIDE_RANGES: [number, number][] = [
-  [0x1100, 0x115f], [0x2e80, 0x303e], [0x3041, 0x33ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff],
-  [0xa000, 0xa4cf], [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe30, 0xfe4f], [0xff00, 0xff60],
-  [0xffe0, 0xffe6], [0x1f300, 0x1f64f], [0x1f680, 0x1f6ff], [0x1f900, 0x1f9ff],
+  [0x1100, 0x115f],
+  [0x2e80, 0x303e],
+  [0x3041, 0x33ff],
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xa000, 0xa4cf],
+  [0xac00, 0xd7a3],
+  [0xf900, 0xfaff],
+  [0xfe30, 0xfe4f],
+  [0xff00, 0xff60],
+  [0xffe0, 0xffe6],
+  [0x1f300, 0x1f64f],
+  [0x1f680, 0x1f6ff],
+  [0x1f900, 0x1f9ff],
   [0x20000, 0x3fffd],
 ];
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200f\u2060\ufeff]$/u;
@@ -98,7 +109,11 @@ const ELLIPSIS = '...';
 /** The printed line and the underline's cells, cut to MAX_LINE_CELLS around [a, b) if needed. */
 function windowed(text: string, a: number, b: number): { text: string; from: number; width: number } {
   if (displayWidth(text) <= MAX_LINE_CELLS) {
-    return { text: sanitize(text), from: displayWidth(text.slice(0, a)), width: Math.max(1, displayWidth(text.slice(a, b))) };
+    return {
+      text: sanitize(text),
+      from: displayWidth(text.slice(0, a)),
+      width: Math.max(1, displayWidth(text.slice(a, b))),
+    };
   }
   // Code points with their offsets, so the cut never splits a surrogate pair.
   const starts: number[] = [];
@@ -148,10 +163,7 @@ export interface ExcerptLine {
  * multi-line one (`skipped` says whether lines between them were left out). Returns undefined
  * when the span does not fit the text (e.g. the file changed since it was parsed).
  */
-export function excerpt(
-  table: LineTable,
-  span: Span,
-): { lines: ExcerptLine[]; skipped: boolean } | undefined {
+export function excerpt(table: LineTable, span: Span): { lines: ExcerptLine[]; skipped: boolean } | undefined {
   const startOff = span.start.offset;
   const endOff = Math.max(span.end.offset, startOff);
   if (!(startOff >= 0 && endOff <= table.text.length)) return undefined;
@@ -170,10 +182,7 @@ export function excerpt(
   const lastText = lineText(table, last);
   const indent = lastText.length - lastText.trimStart().length;
   return {
-    lines: [
-      make(first, startOff, table.text.length),
-      make(last, table.starts[last] + indent, endOff),
-    ],
+    lines: [make(first, startOff, table.text.length), make(last, table.starts[last] + indent, endOff)],
     skipped: last > first + 1,
   };
 }

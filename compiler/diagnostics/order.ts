@@ -13,11 +13,7 @@ export function sortDiagnostics(diags: readonly Diagnostic[]): Diagnostic[] {
       const sa = a.d.span;
       const sb = b.d.span;
       if (!sa || !sb) return (sa ? 0 : 1) - (sb ? 0 : 1) || a.i - b.i;
-      return (
-        fileRank.get(sa.file)! - fileRank.get(sb.file)! ||
-        sa.start.offset - sb.start.offset ||
-        a.i - b.i
-      );
+      return fileRank.get(sa.file)! - fileRank.get(sb.file)! || sa.start.offset - sb.start.offset || a.i - b.i;
     })
     .map((x) => x.d);
 }

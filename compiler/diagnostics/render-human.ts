@@ -20,11 +20,7 @@ export interface HumanOptions {
 /** Source texts by span file name; a missing file only drops the excerpt, never the message. */
 export type SourceMap = ReadonlyMap<string, string>;
 
-export function renderHuman(
-  diags: readonly Diagnostic[],
-  sources: SourceMap,
-  options: HumanOptions = {},
-): string {
+export function renderHuman(diags: readonly Diagnostic[], sources: SourceMap, options: HumanOptions = {}): string {
   const palette = options.color ? COLOR : PLAIN;
   const tables = new Map<string, LineTable | undefined>();
   const tableFor = (file: string): LineTable | undefined => {
@@ -43,11 +39,7 @@ export function renderSummary(diags: readonly Diagnostic[], options: HumanOption
   return palette.bold(summaryLine(diags)) + '\n';
 }
 
-function renderOne(
-  d: Diagnostic,
-  tableFor: (file: string) => LineTable | undefined,
-  p: Palette,
-): string {
+function renderOne(d: Diagnostic, tableFor: (file: string) => LineTable | undefined, p: Palette): string {
   const out: string[] = [];
   out.push(`${p.severity(d.severity, `${d.severity}[${d.code}]`)}${p.bold(`: ${d.message}`)}`);
   const spans = [d.span, ...(d.related ?? []).map((r) => r.span)].filter((s): s is Span => !!s);

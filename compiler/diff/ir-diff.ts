@@ -15,7 +15,9 @@ export function diffStudies(a: IrDocument[], b: IrDocument[]): Change[] {
     if (!db) out.push({ subject: `study ${da.study}`, field: 'removed' });
     else out.push(...diffStudy(da, db));
   }
-  if (!single) for (const db of b) if (!a.some((d) => d.study === db.study)) out.push({ subject: `study ${db.study}`, field: 'added' });
+  if (!single)
+    for (const db of b)
+      if (!a.some((d) => d.study === db.study)) out.push({ subject: `study ${db.study}`, field: 'added' });
   return out;
 }
 
@@ -35,13 +37,17 @@ function diffAxes(a: IrDocument, b: IrDocument): Change[] {
       out.push({ subject: `sweep ${ax.name}`, field: 'removed axis', from: ax.values });
       continue;
     }
-    for (const v of bx.values) if (!ax.values.includes(v)) out.push({ subject: `sweep ${ax.name}`, field: 'added', to: v });
-    for (const v of ax.values) if (!bx.values.includes(v)) out.push({ subject: `sweep ${ax.name}`, field: 'removed', from: v });
+    for (const v of bx.values)
+      if (!ax.values.includes(v)) out.push({ subject: `sweep ${ax.name}`, field: 'added', to: v });
+    for (const v of ax.values)
+      if (!bx.values.includes(v)) out.push({ subject: `sweep ${ax.name}`, field: 'removed', from: v });
     const common = (xs: number[], ys: number[]) => xs.filter((v) => ys.includes(v));
     const [oa, ob] = [common(ax.values, bx.values), common(bx.values, ax.values)];
     if (oa.join() !== ob.join()) out.push({ subject: `sweep ${ax.name}`, field: 'order', from: oa, to: ob });
   }
-  for (const bx of b.axes) if (!a.axes.some((x) => x.name === bx.name)) out.push({ subject: `sweep ${bx.name}`, field: 'added axis', to: bx.values });
+  for (const bx of b.axes)
+    if (!a.axes.some((x) => x.name === bx.name))
+      out.push({ subject: `sweep ${bx.name}`, field: 'added axis', to: bx.values });
   return out;
 }
 
@@ -91,14 +97,17 @@ function diffNodes(a: IrNode[], b: IrNode[]): Change[] {
     else if (na.kind === 'data') for (const c of diffData(na, nb as IrData)) out.push(c);
     else out.push(...diffValues(subject, na, nb));
   }
-  for (const nb of b) if (!a.some((n) => n.name === nb.name)) out.push({ subject: `${nb.kind} ${nb.name}`, field: 'added', to: describe(nb) });
+  for (const nb of b)
+    if (!a.some((n) => n.name === nb.name))
+      out.push({ subject: `${nb.kind} ${nb.name}`, field: 'added', to: describe(nb) });
   return out;
 }
 
 /** The built-in a node came from, e.g. `linear` or `pf_ode`, for "added" lines. */
 function describe(n: IrNode): string | undefined {
   const r = n as unknown as Record<string, unknown>;
-  for (const k of ['process', 'type', 'method', 'quantity', 'metric']) if (typeof r[k] === 'string') return r[k] as string;
+  for (const k of ['process', 'type', 'method', 'quantity', 'metric'])
+    if (typeof r[k] === 'string') return r[k] as string;
   return undefined;
 }
 
@@ -109,18 +118,26 @@ function diffData(a: IrData, b: IrData): Change[] {
   const keys = (d: IrData) => d.points.map((p) => JSON.stringify(p));
   const [ka, kb] = [keys(a), keys(b)];
   const [sa, sb] = [new Set(ka), new Set(kb)];
-  for (const p of b.points) if (!sa.has(JSON.stringify(p))) out.push({ subject, field: 'added point', from: undefined, to: p });
-  for (const p of a.points) if (!sb.has(JSON.stringify(p))) out.push({ subject, field: 'removed point', from: p, to: undefined });
-  if (out.length === 0 && JSON.stringify(a.weights) !== JSON.stringify(b.weights)) out.push({ subject, field: 'weights', from: a.weights, to: b.weights });
-  if (out.length === 0 && ka.join() !== kb.join()) out.push({ subject, field: 'point order', from: a.points.length, to: b.points.length });
+  for (const p of b.points)
+    if (!sa.has(JSON.stringify(p))) out.push({ subject, field: 'added point', from: undefined, to: p });
+  for (const p of a.points)
+    if (!sb.has(JSON.stringify(p))) out.push({ subject, field: 'removed point', from: p, to: undefined });
+  if (out.length === 0 && JSON.stringify(a.weights) !== JSON.stringify(b.weights))
+    out.push({ subject, field: 'weights', from: a.weights, to: b.weights });
+  if (out.length === 0 && ka.join() !== kb.join())
+    out.push({ subject, field: 'point order', from: a.points.length, to: b.points.length });
   return out;
 }
 
 /** Every leaf that differs, by dotted path; arrays of numbers count as one leaf. */
 function diffValues(subject: string, a: unknown, b: unknown, path = ''): Change[] {
   if (path.endsWith('seed') || path === 'name') return [];
-  const leaf = (v: unknown) => v === null || typeof v !== 'object' || (Array.isArray(v) && v.every((x) => typeof x !== 'object' || Array.isArray(x)));
-  if (leaf(a) || leaf(b)) return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ subject, field: path || 'value', from: a, to: b }];
+  const leaf = (v: unknown) =>
+    v === null ||
+    typeof v !== 'object' ||
+    (Array.isArray(v) && v.every((x) => typeof x !== 'object' || Array.isArray(x)));
+  if (leaf(a) || leaf(b))
+    return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ subject, field: path || 'value', from: a, to: b }];
   const ra = a as Record<string, unknown>;
   const rb = b as Record<string, unknown>;
   const keys = [...new Set([...Object.keys(ra), ...Object.keys(rb)])];
@@ -135,6 +152,7 @@ function diffPlots(a: IrPlot[], b: IrPlot[]): Change[] {
     if (!pb) out.push({ subject: `plot ${pa.name}`, field: 'removed' });
     else out.push(...diffValues(`plot ${pa.name}`, pa, pb));
   }
-  for (const pb of b) if (!a.some((p) => p.name === pb.name)) out.push({ subject: `plot ${pb.name}`, field: 'added', to: pb.type });
+  for (const pb of b)
+    if (!a.some((p) => p.name === pb.name)) out.push({ subject: `plot ${pb.name}`, field: 'added', to: pb.type });
   return out;
 }

@@ -7,7 +7,7 @@ import type { Expr, SourceFile, StudyBlock } from '../ast.js';
 import type { Change } from './changes.js';
 
 export function diffSettings(a: SourceFile | undefined, b: SourceFile | undefined, single: boolean): Change[] {
-  const studies = (f: SourceFile | undefined) => (f?.items.filter((i): i is StudyBlock => i.kind === 'study') ?? []);
+  const studies = (f: SourceFile | undefined) => f?.items.filter((i): i is StudyBlock => i.kind === 'study') ?? [];
   const [sa, sb] = [studies(a), studies(b)];
   const out: Change[] = [];
   for (const x of sa) {
@@ -18,14 +18,16 @@ export function diffSettings(a: SourceFile | undefined, b: SourceFile | undefine
       const vb = mb.get(name);
       if (vb !== va) out.push({ subject: name, field: 'value', from: va ?? 'default', to: vb ?? 'default' });
     }
-    for (const [name, vb] of mb) if (!ma.has(name)) out.push({ subject: name, field: 'value', from: 'default', to: vb });
+    for (const [name, vb] of mb)
+      if (!ma.has(name)) out.push({ subject: name, field: 'value', from: 'default', to: vb });
   }
   return out;
 }
 
 function settingsOf(s: StudyBlock): Map<string, string> {
   const out = new Map<string, string>();
-  for (const st of s.body) if (st.kind === 'setting' && st.name.name !== 'seed') out.set(st.name.name, canonical(st.value));
+  for (const st of s.body)
+    if (st.kind === 'setting' && st.name.name !== 'seed') out.set(st.name.name, canonical(st.value));
   return out;
 }
 

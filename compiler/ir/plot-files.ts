@@ -5,7 +5,16 @@
 import type { IrPlot } from './types.js';
 
 /** Files gtv writes at the top of a run folder (study/README.md, docs/outputs.md). */
-export const RUN_OWNED_FILES = ['manifest.json', 'metrics.csv', 'metrics.json', 'report.html', 'study.gtv', 'plan.json', 'slurm.sh', '.gtv-lock'];
+export const RUN_OWNED_FILES = [
+  'manifest.json',
+  'metrics.csv',
+  'metrics.json',
+  'report.html',
+  'study.gtv',
+  'plan.json',
+  'slurm.sh',
+  '.gtv-lock',
+];
 /** Folders gtv fills: cell folders, and the slices of a planned run. */
 export const RUN_OWNED_DIRS = ['cells', 'slices'];
 /** Temporaries carry this mark (study/atomic.ts) and are swept at the next run. */
@@ -48,18 +57,25 @@ export function plotExtensions(type: IrPlot['type']): string[] {
 export function runOwnedConflict(file: string, type: IrPlot['type']): string | null {
   const rel = plotRelativePath(file);
   const top = rel.split('/')[0].toLowerCase();
-  if (rel.includes('/') && RUN_OWNED_DIRS.includes(top)) return `is under \`${top}/\`, which holds the run's ${top === 'cells' ? 'cell results' : 'slices'}`;
+  if (rel.includes('/') && RUN_OWNED_DIRS.includes(top))
+    return `is under \`${top}/\`, which holds the run's ${top === 'cells' ? 'cell results' : 'slices'}`;
   const stem = plotStem(rel);
   for (const ext of plotExtensions(type)) {
     const written = `${stem}${ext}`;
     if (RUN_OWNED_FILES.includes(written.toLowerCase())) return `would overwrite the run's own \`${written}\``;
-    if (written.includes(TEMP_MARK)) return `contains \`${TEMP_MARK}\`, which marks temporary files the next run deletes`;
+    if (written.includes(TEMP_MARK))
+      return `contains \`${TEMP_MARK}\`, which marks temporary files the next run deletes`;
   }
   return null;
 }
 
 /** The plot function a study calls for each plot type (`plot table(...)` is a `metric_table`). */
-export const PLOT_FUNCTION: Record<IrPlot['type'], string> = { density: 'density', heatmap: 'heatmap', vkernel: 'vkernel', metric_table: 'table' };
+export const PLOT_FUNCTION: Record<IrPlot['type'], string> = {
+  density: 'density',
+  heatmap: 'heatmap',
+  vkernel: 'vkernel',
+  metric_table: 'table',
+};
 
 /**
  * The name to show for a plot, from what the study wrote. The checker names a plot the study did

@@ -7,15 +7,81 @@ const TOP_ORDER = ['ir_version', 'study', 'source', 'seed', 'axes', 'cells', 'pl
 // One order for every other object; it reads well for each IR shape (cells: id, index, values,
 // seed, nodes; nodes: kind, name, kind-specific fields, seed).
 const KEY_ORDER = [
-  'id', 'index', 'kind', 'name', 'values', 'type', 'process', 'quantity', 'metric', 'method', 'op', 'basis',
-  'data', 'forward', 'features', 'model', 'of', 'against',
-  'dim', 'points', 'weights',
-  'T', 'beta_min', 'beta_d', 'sigma_min', 'sigma_max', 'alpha', 'sigma2', 'diffusion', 'diffusion_time',
-  'count', 'tree', 'factors', 'parts', 'axes', 'lo', 'hi', 'n', 'over', 'width',
-  'kappa', 'samples', 'ridge', 'parametrization', 'depth', 'tau', 'lr', 'design', 't_range',
-  'draws', 'grid', 'steps', 't_min', 'spacing', 'rho', 'solver', 'form', 'members', 'variant',
-  'compat_grid_lookup', 'bins', 'range', 'x', 't', 'ref', 'mc_samples', 'radius', 'histogram',
-  'inputs', 'by', 'file', 'args', 'value', 'seed', 'nodes',
+  'id',
+  'index',
+  'kind',
+  'name',
+  'values',
+  'type',
+  'process',
+  'quantity',
+  'metric',
+  'method',
+  'op',
+  'basis',
+  'data',
+  'forward',
+  'features',
+  'model',
+  'of',
+  'against',
+  'dim',
+  'points',
+  'weights',
+  'T',
+  'beta_min',
+  'beta_d',
+  'sigma_min',
+  'sigma_max',
+  'alpha',
+  'sigma2',
+  'diffusion',
+  'diffusion_time',
+  'count',
+  'tree',
+  'factors',
+  'parts',
+  'axes',
+  'lo',
+  'hi',
+  'n',
+  'over',
+  'width',
+  'kappa',
+  'samples',
+  'ridge',
+  'parametrization',
+  'depth',
+  'tau',
+  'lr',
+  'design',
+  't_range',
+  'draws',
+  'grid',
+  'steps',
+  't_min',
+  'spacing',
+  'rho',
+  'solver',
+  'form',
+  'members',
+  'variant',
+  'compat_grid_lookup',
+  'bins',
+  'range',
+  'x',
+  't',
+  'ref',
+  'mc_samples',
+  'radius',
+  'histogram',
+  'inputs',
+  'by',
+  'file',
+  'args',
+  'value',
+  'seed',
+  'nodes',
 ];
 const RANK = new Map(KEY_ORDER.map((k, i) => [k, i]));
 
@@ -39,11 +105,14 @@ function write(v: unknown, indent: string, keepOrder = false): string {
   const inner = indent + '  ';
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';
-    if (v.every((x) => typeof x === 'number' || typeof x === 'string')) return `[${v.map((x) => write(x, inner)).join(', ')}]`;
+    if (v.every((x) => typeof x === 'number' || typeof x === 'string'))
+      return `[${v.map((x) => write(x, inner)).join(', ')}]`;
     return `[\n${v.map((x) => inner + write(x, inner)).join(',\n')}\n${indent}]`;
   }
   const obj = v as Record<string, unknown>;
-  const keys = (keepOrder ? Object.keys(obj) : orderKeys(Object.keys(obj), 'ir_version' in obj)).filter((k) => obj[k] !== undefined);
+  const keys = (keepOrder ? Object.keys(obj) : orderKeys(Object.keys(obj), 'ir_version' in obj)).filter(
+    (k) => obj[k] !== undefined,
+  );
   if (keys.length === 0) return '{}';
   const fields = keys.map((k) => {
     const child = obj[k];

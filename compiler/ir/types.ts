@@ -73,14 +73,7 @@ export interface IrCell {
   nodes: IrNode[];
 }
 
-export type IrNode =
-  | IrData
-  | IrForward
-  | IrFeatures
-  | IrModel
-  | IrSample
-  | IrMap
-  | IrMetric;
+export type IrNode = IrData | IrForward | IrFeatures | IrModel | IrSample | IrMap | IrMetric;
 
 // ---- data --------------------------------------------------------------------------------
 
@@ -237,27 +230,28 @@ export interface IrSampleCommon {
 }
 
 /** THE list of samplers: one variant per method (stdlib/builtins/samplers.ts describes each). */
-export type IrSample = IrSampleCommon & (
-  | {
-      method: 'pf_ode';
-      /** 'true' or the name of a model node. */
-      model: IrName;
-      /** Reference-code quirk: evaluate the denoiser by right-neighbour lookup on this grid. */
-      compat_grid_lookup: { n: IrCount; range: [number, number] } | null;
-    }
-  | { method: 'naive'; model: IrName; form: 'resample' | 'sde' }
-  | { method: 'ensemble'; model: IrName; members: IrCount }
-  | {
-      method: 'effective_sde';
-      model: IrName;
-      /** gaussian_field: exact under the Gaussian approximation; white_noise: factorized V. */
-      variant: 'gaussian_field' | 'white_noise';
-      /** Virtual models drawn for the Gaussian-field sampler. */
-      members: IrCount;
-      /** Monte-Carlo samples for the population Sigma_gamma and Xi. */
-      mc_samples: IrCount;
-    }
-);
+export type IrSample = IrSampleCommon &
+  (
+    | {
+        method: 'pf_ode';
+        /** 'true' or the name of a model node. */
+        model: IrName;
+        /** Reference-code quirk: evaluate the denoiser by right-neighbour lookup on this grid. */
+        compat_grid_lookup: { n: IrCount; range: [number, number] } | null;
+      }
+    | { method: 'naive'; model: IrName; form: 'resample' | 'sde' }
+    | { method: 'ensemble'; model: IrName; members: IrCount }
+    | {
+        method: 'effective_sde';
+        model: IrName;
+        /** gaussian_field: exact under the Gaussian approximation; white_noise: factorized V. */
+        variant: 'gaussian_field' | 'white_noise';
+        /** Virtual models drawn for the Gaussian-field sampler. */
+        members: IrCount;
+        /** Monte-Carlo samples for the population Sigma_gamma and Xi. */
+        mc_samples: IrCount;
+      }
+  );
 
 // ---- maps --------------------------------------------------------------------------------
 
@@ -299,13 +293,7 @@ export interface IrMetric {
   kind: 'metric';
   name: IrName;
   metric:
-    | 'memorized_fraction'
-    | 'gap_mass'
-    | 'nearest_distance'
-    | 'total_variation'
-    | 'kl'
-    | 'mmd'
-    | 'effective_dimension';
+    'memorized_fraction' | 'gap_mass' | 'nearest_distance' | 'total_variation' | 'kl' | 'mmd' | 'effective_dimension';
   /** The sample set measured. */
   of: IrName;
   /** Second sample set, 'true_density' (p(x|t_min) of the data), or null. */

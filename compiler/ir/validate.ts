@@ -36,7 +36,8 @@ function nonFinite(v: unknown): string | undefined {
     const p = packedOf(v);
     if (p) {
       const xs = p.values;
-      for (let i = 0; i < xs.length; i++) if (!Number.isFinite(xs[i])) return `/points/${Math.floor(i / p.dim)}/${i % p.dim}`;
+      for (let i = 0; i < xs.length; i++)
+        if (!Number.isFinite(xs[i])) return `/points/${Math.floor(i / p.dim)}/${i % p.dim}`;
     }
     for (const k of Object.keys(v)) {
       if (p && k === 'points') continue;
@@ -51,11 +52,22 @@ export function validateIr(doc: unknown): Diagnostic[] {
   const out: Diagnostic[] = [];
   const validate = compiled();
   if (!validate(schemaView(doc))) {
-    const errs = (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
-    out.push({ severity: 'error', code: SEM.internalError, message: `internal error: the IR does not match its schema: ${errs.join('; ')}` });
+    const errs = (validate.errors ?? [])
+      .slice(0, 5)
+      .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+    out.push({
+      severity: 'error',
+      code: SEM.internalError,
+      message: `internal error: the IR does not match its schema: ${errs.join('; ')}`,
+    });
   }
   const bad = nonFinite(doc);
-  if (bad !== undefined) out.push({ severity: 'error', code: SEM.internalError, message: `internal error: the IR holds a non-finite number at ${bad || '/'}` });
+  if (bad !== undefined)
+    out.push({
+      severity: 'error',
+      code: SEM.internalError,
+      message: `internal error: the IR holds a non-finite number at ${bad || '/'}`,
+    });
   return out;
 }
 

@@ -16,7 +16,10 @@ export interface CheckedFile {
 }
 
 /** `text`: the file's contents when they do not come from disk (`gtv check -`). */
-export function checkFile(path: string, opts: LintOptions & { fix?: boolean; read?: ReadOptions; text?: string } = {}): CheckedFile {
+export function checkFile(
+  path: string,
+  opts: LintOptions & { fix?: boolean; read?: ReadOptions; text?: string } = {},
+): CheckedFile {
   const host = nodeHostFor(path, opts.read ?? readOptionsFromEnv().options);
   let out = opts.text === undefined ? compileFile(path, host) : compileSource(opts.text, path, host);
   let fix: FixResult | undefined;

@@ -91,10 +91,21 @@ export function parseConfig(path: string, text: string, inPackageJson: boolean):
   if (!validate(value)) {
     const diagnostics: Diagnostic[] = [];
     for (const err of validate.errors ?? []) {
-      const key = err.params && 'additionalProperty' in err.params ? String(err.params.additionalProperty) : err.instancePath.split('/').pop() ?? '';
+      const key =
+        err.params && 'additionalProperty' in err.params
+          ? String(err.params.additionalProperty)
+          : (err.instancePath.split('/').pop() ?? '');
       const at = key ? text.indexOf(`"${key}"`) : -1;
-      const detail = err.keyword === 'enum' ? `must be one of ${LEVELS.join(', ')}` : err.keyword === 'additionalProperties' ? `has an unknown key \`${key}\` (allowed: rules, $schema)` : (err.message ?? 'is invalid');
-      const subject = err.keyword === 'additionalProperties' ? where : `\`${err.instancePath.slice(1).replace(/\//g, '.') || 'the configuration'}\` in ${where}`;
+      const detail =
+        err.keyword === 'enum'
+          ? `must be one of ${LEVELS.join(', ')}`
+          : err.keyword === 'additionalProperties'
+            ? `has an unknown key \`${key}\` (allowed: rules, $schema)`
+            : (err.message ?? 'is invalid');
+      const subject =
+        err.keyword === 'additionalProperties'
+          ? where
+          : `\`${err.instancePath.slice(1).replace(/\//g, '.') || 'the configuration'}\` in ${where}`;
       diagnostics.push(...fail(`${subject} ${detail}`, Math.max(0, at), key ? key.length + 2 : 1).diagnostics);
     }
     return { config, diagnostics, source: { path, text } };
@@ -104,9 +115,19 @@ export function parseConfig(path: string, text: string, inPackageJson: boolean):
   for (const [name, level] of Object.entries(rules)) {
     const code = ruleCode(name);
     if (!code) {
-      const near = closest(name, CONFIGURABLE.map((c) => c.name));
+      const near = closest(
+        name,
+        CONFIGURABLE.map((c) => c.name),
+      );
       const at = text.indexOf(`"${name}"`);
-      diagnostics.push(...fail(`unknown lint rule \`${name}\` in ${where}`, Math.max(0, at), name.length + 2, near ? `did you mean \`${near}\`?` : 'run `gtv explain` for the rule names').diagnostics);
+      diagnostics.push(
+        ...fail(
+          `unknown lint rule \`${name}\` in ${where}`,
+          Math.max(0, at),
+          name.length + 2,
+          near ? `did you mean \`${near}\`?` : 'run `gtv explain` for the rule names',
+        ).diagnostics,
+      );
       continue;
     }
     config.levels.set(code, level);

@@ -22,7 +22,11 @@ export interface Disables {
 
 export function readDisables(file: SourceFile, text: string): Disables {
   const statements = file.items.flatMap((i): { span: Span }[] => (i.kind === 'study' ? i.body : [i]));
-  const out: Disables = { byLine: new Map(), statements: statements.map((st) => [st.span.start.line, st.span.end.line]), diagnostics: [] };
+  const out: Disables = {
+    byLine: new Map(),
+    statements: statements.map((st) => [st.span.start.line, st.span.end.line]),
+    diagnostics: [],
+  };
   const lines = text.split(/\r\n|\r|\n/);
   const codeOnly = (line: number) => {
     const l = lines[line - 1]?.trim() ?? '';
@@ -36,14 +40,20 @@ export function readDisables(file: SourceFile, text: string): Disables {
       line++;
       while (line <= lines.length && !codeOnly(line)) line++;
     }
-    const names = m[2].split(/\s--(\s|$)/)[0].split(/[\s,]+/).filter((s) => s !== '');
+    const names = m[2]
+      .split(/\s--(\s|$)/)[0]
+      .split(/[\s,]+/)
+      .filter((s) => s !== '');
     const set = out.byLine.get(line) ?? new Set<string>();
     if (names.length === 0) set.add('*');
     for (const name of names) {
       const code = ruleCode(name);
       if (code) set.add(code);
       else {
-        const near = closest(name, CONFIGURABLE.map((r) => r.name));
+        const near = closest(
+          name,
+          CONFIGURABLE.map((r) => r.name),
+        );
         out.diagnostics.push({
           severity: 'error',
           code: LINT.lintConfig,

@@ -22,7 +22,13 @@ export interface FixResult {
  * Applies the fixes of `diagnostics` (those in `path` with a FIXABLE code) one at a time,
  * recompiling after each with `compile` and keeping it only when no error appears.
  */
-export function applyFixes(path: string, text: string, ast: SourceFile, diagnostics: readonly Diagnostic[], compile: (text: string) => CompileOutput): FixResult {
+export function applyFixes(
+  path: string,
+  text: string,
+  ast: SourceFile,
+  diagnostics: readonly Diagnostic[],
+  compile: (text: string) => CompileOutput,
+): FixResult {
   const result: FixResult = { text, applied: [], skipped: [] };
   const targets = diagnostics.filter((d) => FIXABLE.includes(d.code) && d.span?.file === path);
   // Back to front, so earlier offsets stay valid in the original text.
@@ -47,7 +53,10 @@ export function applyFixes(path: string, text: string, ast: SourceFile, diagnost
 /** [start, end) of the statement named at `name`, as whole lines when it is alone on them. */
 function statementLines(ast: SourceFile, text: string, name: Span): [number, number] | undefined {
   const stmts = ast.items.flatMap((i): (Stmt | TopLevel)[] => (i.kind === 'study' ? i.body : [i]));
-  const stmt = stmts.find((s) => (s.kind === 'let' || s.kind === 'sweep' || s.kind === 'decl') && s.name.span.start.offset === name.start.offset);
+  const stmt = stmts.find(
+    (s) =>
+      (s.kind === 'let' || s.kind === 'sweep' || s.kind === 'decl') && s.name.span.start.offset === name.start.offset,
+  );
   if (!stmt) return undefined;
   const start = stmt.span.start.offset;
   const end = stmt.span.end.offset;

@@ -5,7 +5,11 @@ import type { IrCell, IrData, IrNode } from '../ir/types.js';
 import { nearestDistances as nearestOf } from './nearest.js';
 import { packedOf, packedValues } from '../ir/packed-points.js';
 
-export function nodeNamed<K extends IrNode['kind']>(cell: IrCell, name: string, kind: K): Extract<IrNode, { kind: K }> | undefined {
+export function nodeNamed<K extends IrNode['kind']>(
+  cell: IrCell,
+  name: string,
+  kind: K,
+): Extract<IrNode, { kind: K }> | undefined {
   const n = cell.nodes.find((x) => x.name === name && x.kind === kind);
   return n as Extract<IrNode, { kind: K }> | undefined;
 }
@@ -55,4 +59,7 @@ export function nearestDistances(data: IrData): Float64Array {
   return d;
 }
 
-export const fmt = (x: number) => (Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2).replace(/\.?0*e\+?/, 'e') : String(Number(x.toPrecision(4))));
+export const fmt = (x: number) =>
+  Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3)
+    ? x.toExponential(2).replace(/\.?0*e\+?/, 'e')
+    : String(Number(x.toPrecision(4)));

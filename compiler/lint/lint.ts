@@ -43,8 +43,16 @@ export function lintCompiled(path: string, out: CompileOutput, opts: LintOptions
     const study = root?.items.find((i) => i.kind === 'study' && i.name.name === doc.study);
     const src = new SourceLookup(study?.kind === 'study' ? study : undefined, root, out.asts);
     for (const rule of enabled) {
-      const perCell = doc.cells.map((cell) => rule.check({ doc, cell, src, totalMemory: opts.totalMemory ?? totalmem() }));
-      findings.push(...merge(rule, perCell, doc.cells.map((c) => c.id)));
+      const perCell = doc.cells.map((cell) =>
+        rule.check({ doc, cell, src, totalMemory: opts.totalMemory ?? totalmem() }),
+      );
+      findings.push(
+        ...merge(
+          rule,
+          perCell,
+          doc.cells.map((c) => c.id),
+        ),
+      );
     }
   }
 
@@ -81,7 +89,10 @@ function merge(rule: LintRule, perCell: Finding[][], cellIds: string[]): Diagnos
   });
   return [...groups.values()].map(({ f, cells }) => {
     const some = cellIds.length > 1 && (cells.length < cellIds.length || rule.mergeBySpan === true);
-    const named = cells.slice(0, CELLS_NAMED).map((c) => `\`${c}\``).join(', ');
+    const named = cells
+      .slice(0, CELLS_NAMED)
+      .map((c) => `\`${c}\``)
+      .join(', ');
     const more = cells.length > CELLS_NAMED ? ` and ${cells.length - CELLS_NAMED} more` : '';
     const d: Diagnostic = {
       severity: f.severity ?? codeInfo(rule.code)!.severity,

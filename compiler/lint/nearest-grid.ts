@@ -160,7 +160,8 @@ class Grid {
       if (iy + r < size[1] - 1) reach = Math.min(reach, (iy + r + 1 - fy - SLACK) * width[1]);
       if (iz - r > 0) reach = Math.min(reach, (fz - (iz - r) - SLACK) * width[2]);
       if (iz + r < size[2] - 1) reach = Math.min(reach, (iz + r + 1 - fz - SLACK) * width[2]);
-      if (reach === Infinity || Math.sqrt(this.bestSq) * (1 + 1e-9) < reach * (1 - 1e-9)) return this.hypotOfBest(qx, qy, qz);
+      if (reach === Infinity || Math.sqrt(this.bestSq) * (1 + 1e-9) < reach * (1 - 1e-9))
+        return this.hypotOfBest(qx, qy, qz);
     }
     return -1;
   }
@@ -232,7 +233,8 @@ class Grid {
     for (let k = 0; k < this.found; k++) {
       if (nearSq[k] > bestSq * TIE) continue;
       const o = 3 * near[k];
-      const h = this.dim === 2 ? Math.hypot(qx - g[o], qy - g[o + 1]) : Math.hypot(qx - g[o], qy - g[o + 1], qz - g[o + 2]);
+      const h =
+        this.dim === 2 ? Math.hypot(qx - g[o], qy - g[o + 1]) : Math.hypot(qx - g[o], qy - g[o + 1], qz - g[o + 2]);
       if (h < best) best = h;
     }
     return best;
@@ -240,7 +242,13 @@ class Grid {
 }
 
 /** The cell of each point: x fastest, then y, then z (a point on the top edge is in the last cell). */
-function cellIndices(xs: Float64Array, dim: number, size: readonly number[], lo: readonly number[], scale: readonly number[]): Int32Array {
+function cellIndices(
+  xs: Float64Array,
+  dim: number,
+  size: readonly number[],
+  lo: readonly number[],
+  scale: readonly number[],
+): Int32Array {
   const n = xs.length / dim;
   const out = new Int32Array(n);
   const [nx, ny, nz] = size;

@@ -35,7 +35,9 @@ export const RULES: readonly LintRule[] = Object.values(BY_NAME);
 export const CHECKER_RULE_CODES: readonly string[] = [SEM.unusedDefinition, SEM.unusedSweep];
 
 /** Everything a configuration or a disable comment may name, by code. */
-export const CONFIGURABLE: readonly CodeInfo[] = [...RULES.map((r) => r.code), ...CHECKER_RULE_CODES].map((c) => codeInfo(c)!);
+export const CONFIGURABLE: readonly CodeInfo[] = [...RULES.map((r) => r.code), ...CHECKER_RULE_CODES].map((c) =>
+  codeInfo(c)!,
+);
 
 /** A rule's code from its name or code (`float32-score`, `GTV0801`, `gtv0801`); undefined if unknown. */
 export function ruleCode(nameOrCode: string): string | undefined {

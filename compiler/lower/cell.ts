@@ -10,7 +10,14 @@ import { Evaluator, kindNoun, MAX_DEPTH, tooDeep, warmConstants, type NodeSource
 import type { IrData, IrForward, IrNode } from '../ir/types.js';
 import { nodeSeed } from '../passes/seeds.js';
 import type { Definition, StudyScope } from '../resolve.js';
-import { kindsOfBuiltin, listBuiltins, lookupBuiltin, type BuiltinKind, type BuiltinSpec, type ParamSpec } from '../../stdlib/signatures.js';
+import {
+  kindsOfBuiltin,
+  listBuiltins,
+  lookupBuiltin,
+  type BuiltinKind,
+  type BuiltinSpec,
+  type ParamSpec,
+} from '../../stdlib/signatures.js';
 import { lowerData, type DataValue } from './data.js';
 import { lowerFeatures } from './features.js';
 import { lowerForward } from './forward.js';
@@ -129,13 +136,21 @@ export class CellLowering implements NodeSource, LowerContext {
   }
 
   /** The value must be a call to a built-in of `kind`; reports otherwise. */
-  builtinCall(e: Expr, kind: BuiltinKind, noun = BUILTIN_NOUN[kind] ?? kindNoun(kind)): { call: Call; spec: BuiltinSpec } | undefined {
+  builtinCall(
+    e: Expr,
+    kind: BuiltinKind,
+    noun = BUILTIN_NOUN[kind] ?? kindNoun(kind),
+  ): { call: Call; spec: BuiltinSpec } | undefined {
     const inner = e.kind === 'paren' ? e.inner : e;
     if (inner.kind === 'error') return undefined;
     if (inner.kind !== 'call') {
       const example = listBuiltins(kind)[0]?.name ?? kind;
       const what = kindNoun(kind);
-      this.r.report(SEM.expectedCall, `expected ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} such as ${example}(...), found ${this.ev.describe(inner)}`, inner);
+      this.r.report(
+        SEM.expectedCall,
+        `expected ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} such as ${example}(...), found ${this.ev.describe(inner)}`,
+        inner,
+      );
       return undefined;
     }
     const spec = lookupBuiltin(kind, inner.callee.name);
@@ -144,7 +159,9 @@ export class CellLowering implements NodeSource, LowerContext {
       const other = kindsOfBuiltin(inner.callee.name).filter((k) => k !== 'function');
       const hint =
         didYouMean(inner.callee.name, names) ??
-        (other.length ? `\`${inner.callee.name}\` is ${other.length === 1 ? `a ${other[0]}` : 'another kind of'} built-in, not a ${kind} built-in` : `${kind} built-ins: ${names.join(', ')}`);
+        (other.length
+          ? `\`${inner.callee.name}\` is ${other.length === 1 ? `a ${other[0]}` : 'another kind of'} built-in, not a ${kind} built-in`
+          : `${kind} built-ins: ${names.join(', ')}`);
       this.r.report(SEM.unknownBuiltin, `unknown ${noun} \`${inner.callee.name}\``, inner.callee, hint);
       return undefined;
     }
@@ -243,8 +260,12 @@ export class CellLowering implements NodeSource, LowerContext {
     site: Spanned,
     inherit?: { data: string; forward: string },
   ): { data: IrData; forward: IrForward } | undefined {
-    const data = (v.data as IrData | null | undefined) ?? this.inherited('data', inherit?.data) ?? this.implicitNode('data', site);
-    const forward = (v.forward as IrForward | null | undefined) ?? this.inherited('forward', inherit?.forward) ?? this.implicitNode('forward', site);
+    const data =
+      (v.data as IrData | null | undefined) ?? this.inherited('data', inherit?.data) ?? this.implicitNode('data', site);
+    const forward =
+      (v.forward as IrForward | null | undefined) ??
+      this.inherited('forward', inherit?.forward) ??
+      this.implicitNode('forward', site);
     return data && forward ? { data: data as IrData, forward: forward as IrForward } : undefined;
   }
 

@@ -35,5 +35,9 @@ export interface LowerContext {
   /** Binds and evaluates every argument, filling table and study-setting defaults. */
   evaluate(call: Call, spec: BuiltinSpec): Evaluated;
   /** The data and forward of a model, sample or map: named, inherited, or the study's only one. */
-  dataForward(v: Record<string, any>, site: Spanned, inherit?: { data: string; forward: string }): { data: IrData; forward: IrForward } | undefined;
+  dataForward(
+    v: Record<string, any>,
+    site: Spanned,
+    inherit?: { data: string; forward: string },
+  ): { data: IrData; forward: IrForward } | undefined;
 }

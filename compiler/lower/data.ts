@@ -16,7 +16,11 @@ export type DataValue = Pick<IrData, 'dim' | 'points' | 'weights'>;
 /** Data is materialized into the IR of every cell; beyond this a study file is surely a mistake. */
 export const MAX_POINTS = 1_000_000;
 
-export function lowerData(cx: LowerContext, decl: Decl | undefined, inline?: { call: Call; spec: BuiltinSpec }): IrData | undefined {
+export function lowerData(
+  cx: LowerContext,
+  decl: Decl | undefined,
+  inline?: { call: Call; spec: BuiltinSpec },
+): IrData | undefined {
   const name = decl?.name.name ?? '';
   if (decl) {
     const inner = decl.value.kind === 'paren' ? decl.value.inner : decl.value;
@@ -37,7 +41,7 @@ export function lowerData(cx: LowerContext, decl: Decl | undefined, inline?: { c
   }
   const total = set.weights.reduce((a, b) => a + b, 0);
   if (!(total > 0) || set.weights.some((w) => w < 0)) {
-    cx.r.report(SEM.outOfRange, 'weights must be >= 0 and not all 0', bound.args.get('weights') as Expr ?? c.call);
+    cx.r.report(SEM.outOfRange, 'weights must be >= 0 and not all 0', (bound.args.get('weights') as Expr) ?? c.call);
     return undefined;
   }
   const dim = packedOf(set)?.dim ?? set.points[0].length;
@@ -56,10 +60,19 @@ function build(
   const dimOf = (d: DataValue) => d.points[0]?.length ?? 0;
   const needLength = (name: string, p: number[], dim: number, what: string) => {
     if (p.length === dim) return true;
-    r.report(SEM.dimensionMismatch, `\`${name}\` has ${p.length} coordinate${p.length === 1 ? '' : 's'}, but ${what} is ${dim}D`, at(name));
+    r.report(
+      SEM.dimensionMismatch,
+      `\`${name}\` has ${p.length} coordinate${p.length === 1 ? '' : 's'}, but ${what} is ${dim}D`,
+      at(name),
+    );
     return false;
   };
-  const generated = spec.name === 'grid' ? (v.n as number) ** (v.dim as number) : ['polygon', 'ring', 'line', 'mixture'].includes(spec.name) ? (v.n as number) : 0;
+  const generated =
+    spec.name === 'grid'
+      ? (v.n as number) ** (v.dim as number)
+      : ['polygon', 'ring', 'line', 'mixture'].includes(spec.name)
+        ? (v.n as number)
+        : 0;
   if (generated > MAX_POINTS) {
     r.report(SEM.outOfRange, `this would generate ${generated} points; data sets hold at most ${MAX_POINTS}`, at('n'));
     return undefined;
@@ -70,12 +83,22 @@ function build(
       const nodes = arg('points') as Expr[];
       const bad = pts.findIndex((p) => p.length !== pts[0].length);
       if (bad >= 0) {
-        r.report(SEM.dimensionMismatch, `this point has ${pts[bad].length} coordinate${pts[bad].length === 1 ? '' : 's'}, the first has ${pts[0].length}`, nodes[bad], 'all points of a data set have the same dimension');
+        r.report(
+          SEM.dimensionMismatch,
+          `this point has ${pts[bad].length} coordinate${pts[bad].length === 1 ? '' : 's'}, the first has ${pts[0].length}`,
+          nodes[bad],
+          'all points of a data set have the same dimension',
+        );
         return undefined;
       }
       const w = v.weights as number[] | null;
       if (w && w.length !== pts.length) {
-        r.report(SEM.lengthMismatch, `${w.length} weights for ${pts.length} points`, at('weights'), 'give one weight per point');
+        r.report(
+          SEM.lengthMismatch,
+          `${w.length} weights for ${pts.length} points`,
+          at('weights'),
+          'give one weight per point',
+        );
         return undefined;
       }
       return gen.points(pts, w ?? undefined);
@@ -98,7 +121,8 @@ function build(
       return gen.grid(v.lo, v.hi, v.n, v.dim);
     case 'mixture': {
       const means = v.means as number[][];
-      if (means.length === 0 || means.some((m) => m.length !== means[0].length)) return gen.mixture(means, v.std, v.n, v.seed);
+      if (means.length === 0 || means.some((m) => m.length !== means[0].length))
+        return gen.mixture(means, v.std, v.n, v.seed);
       // Packed, as CSV data: a mixture is the other way to a million points.
       const p = { values: gen.mixtureValues(means, v.std, v.n, v.seed), dim: means[0].length, count: v.n as number };
       return withPackedPoints({ points: [], weights: gen.ones(p.count) }, p);
@@ -123,7 +147,11 @@ function build(
       return gen.shift(v.d, v.by);
     case 'duplicate':
       if (v.index >= v.d.points.length) {
-        r.report(SEM.indexOutOfRange, `index ${v.index} is out of range: the data set has ${v.d.points.length} points (indices 0 to ${v.d.points.length - 1})`, at('index'));
+        r.report(
+          SEM.indexOutOfRange,
+          `index ${v.index} is out of range: the data set has ${v.d.points.length} points (indices 0 to ${v.d.points.length - 1})`,
+          at('index'),
+        );
         return undefined;
       }
       return gen.duplicate(v.d, v.index, v.k);
@@ -135,7 +163,11 @@ function build(
       const nodes = arg('sets') as Expr[];
       const bad = sets.findIndex((s) => dimOf(s) !== dimOf(sets[0]));
       if (bad >= 0) {
-        r.report(SEM.dimensionMismatch, `this data set is ${dimOf(sets[bad])}D, the first is ${dimOf(sets[0])}D`, nodes[bad]);
+        r.report(
+          SEM.dimensionMismatch,
+          `this data set is ${dimOf(sets[bad])}D, the first is ${dimOf(sets[0])}D`,
+          nodes[bad],
+        );
         return undefined;
       }
       return gen.concat(sets);
@@ -165,7 +197,19 @@ function readFile(cx: LowerContext, kind: 'csv' | 'npy', rel: string, at: Expr |
     return p ? withPackedPoints({ points: [], weights: gen.ones(p.count) }, p) : gen.points(entry.points);
   }
   if ('error' in entry) cx.r.report(SEM.badDataFile, `cannot read \`${path}\` as ${kind} data: ${entry.error}`, at);
-  else if (entry.failure) cx.r.report(readCode(entry.failure, SEM.dataFileNotFound), `cannot read data file \`${path}\`: it ${entry.failure.message}`, at, readHint(entry.failure));
-  else cx.r.report(SEM.dataFileNotFound, `cannot read data file \`${path}\``, at, 'paths are relative to the file that declares the data');
+  else if (entry.failure)
+    cx.r.report(
+      readCode(entry.failure, SEM.dataFileNotFound),
+      `cannot read data file \`${path}\`: it ${entry.failure.message}`,
+      at,
+      readHint(entry.failure),
+    );
+  else
+    cx.r.report(
+      SEM.dataFileNotFound,
+      `cannot read data file \`${path}\``,
+      at,
+      'paths are relative to the file that declares the data',
+    );
   return undefined;
 }

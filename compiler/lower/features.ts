@@ -18,13 +18,21 @@ function featureTree(cx: LowerContext, e: Expr): IrFeatureTree | undefined {
       return featureTree(cx, e.inner);
     case 'binary': {
       if (e.op !== '*' && e.op !== '+') {
-        cx.r.report(SEM.typeMismatch, `features combine with \`*\` (tensor product) and \`+\` (concatenation), not \`${e.op}\``, e);
+        cx.r.report(
+          SEM.typeMismatch,
+          `features combine with \`*\` (tensor product) and \`+\` (concatenation), not \`${e.op}\``,
+          e,
+        );
         return undefined;
       }
       const a = featureTree(cx, e.left);
       const b = featureTree(cx, e.right);
       if (!a || !b) return undefined;
-      if (e.op === '*') return { op: 'product', factors: [...(a.op === 'product' ? a.factors : [a]), ...(b.op === 'product' ? b.factors : [b])] };
+      if (e.op === '*')
+        return {
+          op: 'product',
+          factors: [...(a.op === 'product' ? a.factors : [a]), ...(b.op === 'product' ? b.factors : [b])],
+        };
       return { op: 'concat', parts: [...(a.op === 'concat' ? a.parts : [a]), ...(b.op === 'concat' ? b.parts : [b])] };
     }
     case 'name': {

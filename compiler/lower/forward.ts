@@ -28,26 +28,54 @@ export function lowerForward(cx: LowerContext, d: Decl): IrForward | undefined {
       }
       return { kind: 'forward', name, T, process: 've', sigma_min: v.sigma_min, sigma_max: v.sigma_max };
     case 'alpha_sigma': {
-      if (!schedulePositive(cx, v.alpha, T, 'alpha', at('alpha')) || !schedulePositive(cx, v.sigma2, T, 'sigma2', at('sigma2'))) return undefined;
+      if (
+        !schedulePositive(cx, v.alpha, T, 'alpha', at('alpha')) ||
+        !schedulePositive(cx, v.sigma2, T, 'sigma2', at('sigma2'))
+      )
+        return undefined;
       return { kind: 'forward', name, T, process: 'alpha_sigma', alpha: v.alpha, sigma2: v.sigma2 };
     }
     case 'anisotropic': {
       const full = v.diffusion as number[][] | null;
       const diag = v.diag as number[] | null;
       if ((full === null) === (diag === null)) {
-        cx.r.report(SEM.conflictingArguments, full ? '`anisotropic` takes `diffusion` or `diag`, not both' : '`anisotropic` needs `diffusion` (a matrix) or `diag` (its diagonal)', c.call.callee);
+        cx.r.report(
+          SEM.conflictingArguments,
+          full
+            ? '`anisotropic` takes `diffusion` or `diag`, not both'
+            : '`anisotropic` needs `diffusion` (a matrix) or `diag` (its diagonal)',
+          c.call.callee,
+        );
         return undefined;
       }
       const m = full ?? diag!.map((x, i) => diag!.map((_, j) => (i === j ? x : 0)));
       if (full && full.some((row) => row.length !== full.length)) {
-        cx.r.report(SEM.lengthMismatch, `the diffusion matrix must be square, it is ${full.length} x ${full[0].length}`, at('diffusion'));
+        cx.r.report(
+          SEM.lengthMismatch,
+          `the diffusion matrix must be square, it is ${full.length} x ${full[0].length}`,
+          at('diffusion'),
+        );
         return undefined;
       }
       if (!isSpd(m)) {
-        cx.r.report(SEM.outOfRange, 'the diffusion matrix must be symmetric positive definite', at(full ? 'diffusion' : 'diag'), diag ? 'every diagonal entry must be > 0' : undefined);
+        cx.r.report(
+          SEM.outOfRange,
+          'the diffusion matrix must be symmetric positive definite',
+          at(full ? 'diffusion' : 'diag'),
+          diag ? 'every diagonal entry must be > 0' : undefined,
+        );
         return undefined;
       }
-      return { kind: 'forward', name, T, process: 'anisotropic', beta_min: v.beta_min, beta_d: v.beta_d, diffusion: m, diffusion_time: v.time };
+      return {
+        kind: 'forward',
+        name,
+        T,
+        process: 'anisotropic',
+        beta_min: v.beta_min,
+        beta_d: v.beta_d,
+        diffusion: m,
+        diffusion_time: v.time,
+      };
     }
     default: {
       const unhandled: never = process;
@@ -61,7 +89,11 @@ function schedulePositive(cx: LowerContext, f: IrTimeExpr, T: number, what: stri
     const t = (T * k) / 16;
     const y = evalTime(f, k === 16 ? T * (1 - 1e-9) : t);
     if (!Number.isFinite(y) || y <= 0) {
-      cx.r.report(SEM.outOfRange, `${what} must be a positive finite number for t in (0, T); at t = ${t} it is ${y}`, at);
+      cx.r.report(
+        SEM.outOfRange,
+        `${what} must be a positive finite number for t in (0, T); at t = ${t} it is ${y}`,
+        at,
+      );
       return false;
     }
   }
@@ -71,7 +103,8 @@ function schedulePositive(cx: LowerContext, f: IrTimeExpr, T: number, what: stri
 /** Symmetric with a successful Cholesky factorization. */
 function isSpd(m: number[][]): boolean {
   const n = m.length;
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) if (Math.abs(m[i][j] - m[j][i]) > 1e-12 * (1 + Math.abs(m[i][j]))) return false;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < i; j++) if (Math.abs(m[i][j] - m[j][i]) > 1e-12 * (1 + Math.abs(m[i][j]))) return false;
   const l: number[][] = m.map(() => Array(n).fill(0));
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {

@@ -79,7 +79,12 @@ export class Implicit {
       return c[0];
     }
     if (c.length === 0) {
-      r.report(SEM.missingDefault, `no ${noun} is declared for this study`, site, `declare one, e.g. \`${kind === 'data' ? 'data train = points([-1], [1])' : 'forward vp = vp()'}\``);
+      r.report(
+        SEM.missingDefault,
+        `no ${noun} is declared for this study`,
+        site,
+        `declare one, e.g. \`${kind === 'data' ? 'data train = points([-1], [1])' : 'forward vp = vp()'}\``,
+      );
       return undefined;
     }
     // Every candidate counts as used, so the ambiguity is the only thing reported about them.

@@ -19,8 +19,13 @@ export function lowerMap(cx: LowerContext, d: Decl): IrMap | undefined {
     const m = v.model as RefValue | undefined;
     if (m === undefined) return undefined;
     if (m === 'true' || (m as IrModel).type === 'true' || (m as IrModel).type === 'naive') {
-      const what = m === 'true' ? 'the exact score `true`' : `the ${(m as IrModel).type} model \`${(m as IrModel).name}\``;
-      cx.r.report(SEM.incompatibleModel, `\`${quantity}\` needs a trained model (linear or ntk), found ${what}`, at('model'));
+      const what =
+        m === 'true' ? 'the exact score `true`' : `the ${(m as IrModel).type} model \`${(m as IrModel).name}\``;
+      cx.r.report(
+        SEM.incompatibleModel,
+        `\`${quantity}\` needs a trained model (linear or ntk), found ${what}`,
+        at('model'),
+      );
       return undefined;
     }
     model = m as IrModel;
@@ -34,7 +39,11 @@ export function lowerMap(cx: LowerContext, d: Decl): IrMap | undefined {
       SEM.gridRank,
       `the grid has ${g.grid.axes.length} ${g.grid.axes.length === 1 ? 'axis' : 'axes'}, the data \`${df.data.name}\` is ${df.data.dim}D`,
       g.node,
-      df.data.dim === 1 ? 'use interval(lo, hi, n)' : df.data.dim === 2 ? 'use square(lo, hi, n)' : `use box with ${df.data.dim} intervals`,
+      df.data.dim === 1
+        ? 'use interval(lo, hi, n)'
+        : df.data.dim === 2
+          ? 'use square(lo, hi, n)'
+          : `use box with ${df.data.dim} intervals`,
     );
     return undefined;
   }
@@ -53,7 +62,11 @@ export function lowerMap(cx: LowerContext, d: Decl): IrMap | undefined {
   if (quantity === 'vkernel_time_correlation') {
     const x = v.ref_x as number[];
     if (x.length !== df.data.dim) {
-      cx.r.report(SEM.dimensionMismatch, `\`ref_x\` has ${x.length} coordinate${x.length === 1 ? '' : 's'}, the data is ${df.data.dim}D`, at('ref_x'));
+      cx.r.report(
+        SEM.dimensionMismatch,
+        `\`ref_x\` has ${x.length} coordinate${x.length === 1 ? '' : 's'}, the data is ${df.data.dim}D`,
+        at('ref_x'),
+      );
       return undefined;
     }
     if (!(v.ref_t <= T)) {

@@ -20,7 +20,11 @@ export function lowerMetric(cx: LowerContext, d: Decl): IrMetric | undefined {
     const other = against as IrSample;
     const otherData = cx.dataForward({}, c.call.callee, other)?.data;
     if (otherData && otherData.dim !== data.dim) {
-      cx.r.report(SEM.dimensionMismatch, `\`${of.name}\` is ${data.dim}D, \`${other.name}\` is ${otherData.dim}D`, at('against'));
+      cx.r.report(
+        SEM.dimensionMismatch,
+        `\`${of.name}\` is ${data.dim}D, \`${other.name}\` is ${otherData.dim}D`,
+        at('against'),
+      );
       return undefined;
     }
   }

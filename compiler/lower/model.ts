@@ -35,13 +35,50 @@ export function lowerModel(cx: LowerContext, d: Decl): IrModel | undefined {
       const f = v.features as IrFeatures;
       if (!checkFeatureAxes(cx, f, df.data, at('features'))) return undefined;
       const gram = { name: 'the feature count F', value: f.count, at: at('features') };
-      if (!checkArraySize(cx.r, `\`${name}\`'s F x F Gram matrix (F = ${f.count}) has ${f.count}^2`, f.count ** 2, gram, 2)) return undefined;
-      return { ...base, type, features: f.name, samples: v.samples, ridge: v.ridge, parametrization: v.param, t_range, seed: cx.seedFor(name) };
+      if (
+        !checkArraySize(
+          cx.r,
+          `\`${name}\`'s F x F Gram matrix (F = ${f.count}) has ${f.count}^2`,
+          f.count ** 2,
+          gram,
+          2,
+        )
+      )
+        return undefined;
+      return {
+        ...base,
+        type,
+        features: f.name,
+        samples: v.samples,
+        ridge: v.ridge,
+        parametrization: v.param,
+        t_range,
+        seed: cx.seedFor(name),
+      };
     }
     case 'ntk': {
       const kernel = { name: 'design', value: v.design as number, at: at('design') };
-      if (!checkArraySize(cx.r, `\`${name}\`'s design x design kernel matrix has ${v.design}^2`, (v.design as number) ** 2, kernel, 2)) return undefined;
-      return { ...base, type, depth: v.depth, samples: v.samples, tau: v.tau, lr: v.lr, design: v.design, t_range, seed: cx.seedFor(name) };
+      if (
+        !checkArraySize(
+          cx.r,
+          `\`${name}\`'s design x design kernel matrix has ${v.design}^2`,
+          (v.design as number) ** 2,
+          kernel,
+          2,
+        )
+      )
+        return undefined;
+      return {
+        ...base,
+        type,
+        depth: v.depth,
+        samples: v.samples,
+        tau: v.tau,
+        lr: v.lr,
+        design: v.design,
+        t_range,
+        seed: cx.seedFor(name),
+      };
     }
     default: {
       const unhandled: never = type;

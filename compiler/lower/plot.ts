@@ -9,7 +9,12 @@ import type { IrData, IrMap, IrNode, IrPlot } from '../ir/types.js';
 import type { StudyScope } from '../resolve.js';
 import type { LowerContext } from './context.js';
 
-const TYPES: Record<string, IrPlot['type']> = { density: 'density', heatmap: 'heatmap', vkernel: 'vkernel', table: 'metric_table' };
+const TYPES: Record<string, IrPlot['type']> = {
+  density: 'density',
+  heatmap: 'heatmap',
+  vkernel: 'vkernel',
+  table: 'metric_table',
+};
 
 export function lowerPlots(cx: LowerContext, scope: StudyScope, r: Reporter, roots: string[]): IrPlot[] {
   const out: IrPlot[] = [];
@@ -28,7 +33,9 @@ export function lowerPlots(cx: LowerContext, scope: StudyScope, r: Reporter, roo
         const sweeps = scope.sweeps.map((s) => s.name);
         r.report(
           SEM.notASweepAxis,
-          d ? `\`${id.name}\` is ${/^[aeiou]/.test(kindNoun(d.kind)) ? 'an' : 'a'} ${kindNoun(d.kind)}, not a sweep axis` : `\`${id.name}\` is not a sweep axis of this study`,
+          d
+            ? `\`${id.name}\` is ${/^[aeiou]/.test(kindNoun(d.kind)) ? 'an' : 'a'} ${kindNoun(d.kind)}, not a sweep axis`
+            : `\`${id.name}\` is not a sweep axis of this study`,
           id,
           sweeps.length ? `sweep axes: ${sweeps.join(', ')}` : 'this study has no sweep axes',
         );
@@ -39,16 +46,27 @@ export function lowerPlots(cx: LowerContext, scope: StudyScope, r: Reporter, roo
       } else by.push(id.name);
     }
     if (p.by.length > 2) {
-      r.report(SEM.plotLayout, `\`by\` takes at most two axes (panel rows, then columns), found ${p.by.length}`, p.by[2]);
+      r.report(
+        SEM.plotLayout,
+        `\`by\` takes at most two axes (panel rows, then columns), found ${p.by.length}`,
+        p.by[2],
+      );
       layoutOk = false;
     }
     if (!ok || !layoutOk) continue;
     const type = TYPES[c.spec.name];
-    const inputs = ((type === 'density' ? v.samples : type === 'metric_table' ? v.metrics : [v.map]) as RefValue[]).map((n) => (n as IrNode).name);
+    const inputs = ((type === 'density' ? v.samples : type === 'metric_table' ? v.metrics : [v.map]) as RefValue[]).map(
+      (n) => (n as IrNode).name,
+    );
     if (type === 'vkernel') {
       const m = v.map as IrMap;
       if (m.quantity !== 'vkernel' && m.quantity !== 'vkernel_time_correlation') {
-        r.report(SEM.typeMismatch, `expected a vkernel or vkernel_time_correlation map, found the ${m.quantity} map \`${m.name}\``, bound.args.get('map') as Expr, 'use heatmap(...) for other maps');
+        r.report(
+          SEM.typeMismatch,
+          `expected a vkernel or vkernel_time_correlation map, found the ${m.quantity} map \`${m.name}\``,
+          bound.args.get('map') as Expr,
+          'use heatmap(...) for other maps',
+        );
         continue;
       }
     }
@@ -66,17 +84,32 @@ export function lowerPlots(cx: LowerContext, scope: StudyScope, r: Reporter, roo
     }
     const reserved = runOwnedConflict(file, type);
     if (reserved) {
-      r.report(SEM.plotFileReserved, `the plot file \`${file}\` ${reserved}`, p.to ?? p.name ?? p.value, p.to ? 'choose another file name, e.g. in a folder of its own: `to "plots/..."`' : 'rename the plot or give it a file with `to "..."`');
+      r.report(
+        SEM.plotFileReserved,
+        `the plot file \`${file}\` ${reserved}`,
+        p.to ?? p.name ?? p.value,
+        p.to
+          ? 'choose another file name, e.g. in a folder of its own: `to "plots/..."`'
+          : 'rename the plot or give it a file with `to "..."`',
+      );
       continue;
     }
     const prevName = names.get(name);
     if (prevName) {
-      r.report(SEM.plotLayout, `two plots are named \`${name}\``, p.name ?? p.value, 'give one a name: `plot other = ...`', [{ message: 'the other plot', span: prevName.span }]);
+      r.report(
+        SEM.plotLayout,
+        `two plots are named \`${name}\``,
+        p.name ?? p.value,
+        'give one a name: `plot other = ...`',
+        [{ message: 'the other plot', span: prevName.span }],
+      );
       continue;
     }
     const prevFile = files.get(file);
     if (prevFile) {
-      r.report(SEM.plotLayout, `two plots write \`${file}\``, p.to ?? p.value, undefined, [{ message: 'the other plot', span: prevFile.span }]);
+      r.report(SEM.plotLayout, `two plots write \`${file}\``, p.to ?? p.value, undefined, [
+        { message: 'the other plot', span: prevFile.span },
+      ]);
       continue;
     }
     names.set(name, p.name ?? p.value);

@@ -25,7 +25,12 @@ export function lowerSample(cx: LowerContext, d: Decl): IrSample | undefined {
   const type = model === 'true' ? 'true' : (model as IrModel).type;
   if (!sampler.accepts.includes(type)) {
     const what = type === 'true' ? 'the exact score `true`' : `the ${type} model \`${(model as IrModel).name}\``;
-    cx.r.report(SEM.incompatibleModel, `\`${method}\` cannot sample ${what}`, at('model'), `\`${method}\` takes ${acceptsText(sampler.accepts)}`);
+    cx.r.report(
+      SEM.incompatibleModel,
+      `\`${method}\` cannot sample ${what}`,
+      at('model'),
+      `\`${method}\` takes ${acceptsText(sampler.accepts)}`,
+    );
     return undefined;
   }
   const inherit = model === 'true' ? undefined : (model as IrModel);
@@ -58,11 +63,21 @@ export function lowerSample(cx: LowerContext, d: Decl): IrSample | undefined {
 }
 
 /** The kept draws (pooled over members where the runtime pools them) and the histogram fit in one typed array each. */
-function sizesFit(cx: LowerContext, node: IrSample, pooledMembers: number | undefined, dim: number, at: (p: string) => Spanned): boolean {
+function sizesFit(
+  cx: LowerContext,
+  node: IrSample,
+  pooledMembers: number | undefined,
+  dim: number,
+  at: (p: string) => Spanned,
+): boolean {
   const pooled = pooledMembers !== undefined;
   const members = pooledMembers ?? 1;
   const kept = `\`${node.name}\` keeps ${short(node.draws)} draws${pooled ? ` x ${members} members` : ''} x ${dim}D`;
-  const drawsOk = checkArraySize(cx.r, kept, node.draws * members * dim, { name: 'draws', value: node.draws, at: at('draws') });
+  const drawsOk = checkArraySize(cx.r, kept, node.draws * members * dim, {
+    name: 'draws',
+    value: node.draws,
+    at: at('draws'),
+  });
   return histogramFits(cx, node.name, node.histogram.bins, dim, at('bins')) && drawsOk;
 }
 
@@ -73,12 +88,23 @@ export function histogramFits(cx: LowerContext, name: string, bins: number, dim:
   return checkArraySize(cx.r, what, bins ** dim, { name: 'bins', value: bins, at }, dim);
 }
 
-export function histogramOf(cx: LowerContext, bins: number | undefined, range: Intervals | undefined, data: IrData, at: Spanned): IrHistogram | undefined {
+export function histogramOf(
+  cx: LowerContext,
+  bins: number | undefined,
+  range: Intervals | undefined,
+  data: IrData,
+  at: Spanned,
+): IrHistogram | undefined {
   if (bins === undefined) return undefined;
   if (!range) return { bins, range: defaultRange(packedOf(data)?.values ?? data.points, data.dim) };
   if ('all' in range) return { bins, range: Array.from({ length: data.dim }, () => range.all) };
   if (range.axes.length !== data.dim) {
-    cx.r.report(SEM.dimensionMismatch, `${range.axes.length} histogram ranges for ${data.dim}D data \`${data.name}\``, at, 'give one interval for all axes, or one per axis');
+    cx.r.report(
+      SEM.dimensionMismatch,
+      `${range.axes.length} histogram ranges for ${data.dim}D data \`${data.name}\``,
+      at,
+      'give one interval for all axes, or one per axis',
+    );
     return undefined;
   }
   return { bins, range: range.axes };

@@ -95,7 +95,13 @@ export function completionContext(text: string, offset: number): CompletionConte
       context = image as DeclKind;
     } else if (image === 'let' || image === 'sweep' || image === 'plot') {
       context = image;
-    } else if (tok.tokenType.name === 'Ident' && next === '=' && !OPERATORS.has(prev ?? '') && !NAMING.has(prev ?? '') && prev !== 'plot') {
+    } else if (
+      tok.tokenType.name === 'Ident' &&
+      next === '=' &&
+      !OPERATORS.has(prev ?? '') &&
+      !NAMING.has(prev ?? '') &&
+      prev !== 'plot'
+    ) {
       context = 'setting';
     }
   });
@@ -114,6 +120,12 @@ export function completionContext(text: string, offset: number): CompletionConte
     kind: 'expression',
     inStudy,
     context,
-    call: { callee: top.callee, usedNames: top.usedNames, atArgumentStart, argName: top.argName, positional: top.positional },
+    call: {
+      callee: top.callee,
+      usedNames: top.usedNames,
+      atArgumentStart,
+      argName: top.argName,
+      positional: top.positional,
+    },
   };
 }

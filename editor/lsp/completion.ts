@@ -5,7 +5,14 @@ import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver';
 import { DECL_KINDS, type SourceFile, type StudyBlock } from '../../compiler/ast.js';
 import { SETTINGS } from '../../stdlib/signatures.js';
 import type { Analysis } from './analysis.js';
-import { builtinMarkdown, builtinsFor, findBuiltin, paramMarkdown, settingMarkdown, signatureLine } from './builtins.js';
+import {
+  builtinMarkdown,
+  builtinsFor,
+  findBuiltin,
+  paramMarkdown,
+  settingMarkdown,
+  signatureLine,
+} from './builtins.js';
 import { completionContext } from './completion-context.js';
 import { spanContains } from './positions.js';
 import { visibleDefinitions } from './scope.js';
@@ -76,7 +83,12 @@ export function complete(analysis: Analysis, offset: number): CompletionItem[] {
       const what = d.stmt.kind === 'decl' ? d.stmt.declKind : d.stmt.kind;
       // After `model =` (a parameter that names a declaration), names of that kind come first.
       const fits = param?.type === what;
-      items.push({ label: d.name.name, kind: CompletionItemKind.Variable, detail: what, sortText: `${fits ? 0 : 1}${d.name.name}` });
+      items.push({
+        label: d.name.name,
+        kind: CompletionItemKind.Variable,
+        detail: what,
+        sortText: `${fits ? 0 : 1}${d.name.name}`,
+      });
     }
   }
   for (const c of CONSTANTS) items.push({ label: c, kind: CompletionItemKind.Constant, sortText: `3${c}` });

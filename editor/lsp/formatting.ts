@@ -10,7 +10,9 @@ export async function formatDocument(text: string, filePath: string): Promise<Fo
   try {
     const formatted = await formatGtv(text, filePath);
     if (formatted === text) return { edits: [] };
-    return { edits: [{ range: { start: { line: 0, character: 0 }, end: positionAt(text, text.length) }, newText: formatted }] };
+    return {
+      edits: [{ range: { start: { line: 0, character: 0 }, end: positionAt(text, text.length) }, newText: formatted }],
+    };
   } catch (e) {
     // Usually a syntax error, which the diagnostics already show: its first line is enough here.
     return { error: (e instanceof Error ? e.message : String(e)).split('\n')[0] };

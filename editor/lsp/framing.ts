@@ -59,7 +59,8 @@ export class LspFrameFilter extends Transform {
         continue;
       }
       if (end < 0) {
-        if (this.buf.length > this.limits.maxHeader) this.discard(`no end of headers within ${this.limits.maxHeader} bytes`);
+        if (this.buf.length > this.limits.maxHeader)
+          this.discard(`no end of headers within ${this.limits.maxHeader} bytes`);
         return;
       }
       if (end > this.limits.maxHeader) {
@@ -84,7 +85,10 @@ export class LspFrameFilter extends Transform {
   private discard(reason: string): void {
     const next = indexOfCaseless(this.buf, RESYNC, 1);
     const cut = next >= 0 ? next : Math.max(1, this.buf.length - (RESYNC.length - 1));
-    if (this.dropped === 0) this.log(`gtv lsp: dropping input that is not an LSP message (${reason}); resynchronizing at the next Content-Length header`);
+    if (this.dropped === 0)
+      this.log(
+        `gtv lsp: dropping input that is not an LSP message (${reason}); resynchronizing at the next Content-Length header`,
+      );
     this.dropped += cut;
     this.buf = this.buf.subarray(cut);
     if (this.dropped > this.limits.maxDropped) {

@@ -18,7 +18,8 @@ const RESERVED_DOCS: Record<string, string> = {
   z: 'The third data axis.',
   t: 'The diffusion time, in (0, T]; kept symbolic inside `alpha_sigma`.',
   pi: 'The constant \u03c0 = 3.14159...',
-  true_density: 'The exact density p(x | t_min) of the training data diffused to `t_min`; a metric\'s second set may be `true_density` instead of a sample.',
+  true_density:
+    "The exact density p(x | t_min) of the training data diffused to `t_min`; a metric's second set may be `true_density` instead of a sample.",
 };
 
 export function hover(analysis: Analysis, offset: number): Hover | null {
@@ -68,6 +69,9 @@ export function definitionAt(analysis: Analysis, chain: Node[]): Definition | un
 function declarationMarkdown(analysis: Analysis, def: Definition): string {
   const text = fileText(analysis, def.file);
   const source = text?.slice(def.stmt.span.start.offset, def.stmt.span.end.offset) ?? def.name.name;
-  const elsewhere = path.resolve(def.file) === analysis.path ? '' : `\n\ndefined in \`${path.relative(path.dirname(analysis.path), path.resolve(def.file))}\``;
+  const elsewhere =
+    path.resolve(def.file) === analysis.path
+      ? ''
+      : `\n\ndefined in \`${path.relative(path.dirname(analysis.path), path.resolve(def.file))}\``;
   return ['```gtv', source, '```'].join('\n') + elsewhere;
 }

@@ -12,7 +12,9 @@ export function nodesAt(file: SourceFile, offset: number): Node[] {
   while (current) {
     chain.push(current);
     // Later children win ties so a cursor between `a` and `(` lands on the callee, not the call.
-    current = children(current).filter((c) => spanContains(c.span, offset)).pop();
+    current = children(current)
+      .filter((c) => spanContains(c.span, offset))
+      .pop();
   }
   return chain.slice(1);
 }

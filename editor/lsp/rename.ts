@@ -28,7 +28,8 @@ export type RenameResult = { edits: TextEdit[] } | { error: string } | null;
 
 export function rename(analysis: Analysis, offset: number, newName: string): RenameResult {
   if (!analysis.ast) return null;
-  if (!IDENT.test(newName)) return { error: `\`${newName}\` is not a name: use letters, digits and _, not starting with a digit` };
+  if (!IDENT.test(newName))
+    return { error: `\`${newName}\` is not a name: use letters, digits and _, not starting with a digit` };
   if (KEYWORD_NAMES.has(newName) || RESERVED.has(newName)) return { error: `\`${newName}\` is reserved in gtv` };
   const target = definitionAt(analysis, nodesAt(analysis.ast, offset));
   if (!target) return null;

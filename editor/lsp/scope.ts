@@ -29,7 +29,11 @@ function topLevelDefinitions(file: SourceFile): Definition[] {
 }
 
 /** The parsed file an `import "..."` refers to, among the files the driver loaded. */
-export function importedFile(from: SourceFile, importPath: string, asts: Map<string, SourceFile>): SourceFile | undefined {
+export function importedFile(
+  from: SourceFile,
+  importPath: string,
+  asts: Map<string, SourceFile>,
+): SourceFile | undefined {
   const wanted = path.resolve(path.dirname(from.path), importPath);
   for (const [key, ast] of asts) if (path.resolve(key) === wanted || path.resolve(ast.path) === wanted) return ast;
   return undefined;
@@ -53,7 +57,11 @@ function importedDefinitions(file: SourceFile, asts: Map<string, SourceFile>, se
 }
 
 /** Every definition visible inside `study` (or at top level), innermost scope first. */
-export function visibleDefinitions(file: SourceFile, study: StudyBlock | undefined, asts: Map<string, SourceFile>): Definition[] {
+export function visibleDefinitions(
+  file: SourceFile,
+  study: StudyBlock | undefined,
+  asts: Map<string, SourceFile>,
+): Definition[] {
   const local = study ? study.body.flatMap((s) => definitionOf(s, file.path) ?? []) : [];
   return [...local, ...topLevelDefinitions(file), ...importedDefinitions(file, asts)];
 }

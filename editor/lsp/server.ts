@@ -26,7 +26,11 @@ export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const cache = new Map<string, { version: number; analysis: Analysis }>();
 
-  const openBuffer = (absPath: string) => documents.all().find((d) => samePath(uriToPath(d.uri), absPath))?.getText();
+  const openBuffer = (absPath: string) =>
+    documents
+      .all()
+      .find((d) => samePath(uriToPath(d.uri), absPath))
+      ?.getText();
 
   const analysisOf = (uri: string): Analysis | undefined => {
     const doc = documents.get(uri);
@@ -78,21 +82,19 @@ export function startServer(connection: Connection): void {
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   });
 
-  connection.onInitialize(
-    (): InitializeResult => ({
-      capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
-        hoverProvider: true,
-        completionProvider: { triggerCharacters: ['(', ','] },
-        signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: ['='] },
-        definitionProvider: true,
-        documentSymbolProvider: true,
-        renameProvider: { prepareProvider: true },
-        documentFormattingProvider: true,
-      },
-      serverInfo: { name: 'gtv' },
-    }),
-  );
+  connection.onInitialize((): InitializeResult => ({
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: ['(', ','] },
+      signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: ['='] },
+      definitionProvider: true,
+      documentSymbolProvider: true,
+      renameProvider: { prepareProvider: true },
+      documentFormattingProvider: true,
+    },
+    serverInfo: { name: 'gtv' },
+  }));
 
   /** Runs a feature on the analysis of the request's document at the request's position. */
   const at = <T>(

@@ -20,7 +20,10 @@ export function signatureHelp(analysis: Analysis, offset: number): SignatureHelp
     match.lastIndex = from;
     const start = match.exec(label)?.index ?? from;
     from = start + p.name.length;
-    return { label: [start, from] as [number, number], documentation: { kind: 'markdown' as const, value: paramMarkdown(spec, p) } };
+    return {
+      label: [start, from] as [number, number],
+      documentation: { kind: 'markdown' as const, value: paramMarkdown(spec, p) },
+    };
   });
   return {
     signatures: [{ label, documentation: spec.doc, parameters }],

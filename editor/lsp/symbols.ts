@@ -30,20 +30,56 @@ function symbolOf(node: TopLevel | Stmt): DocumentSymbol | undefined {
         children: node.body.flatMap((s) => symbolOf(s) ?? []),
       };
     case 'decl':
-      return { name: node.name.name, detail: node.declKind, kind: DECL_SYMBOL[node.declKind], range, selectionRange: spanToRange(node.name.span) };
+      return {
+        name: node.name.name,
+        detail: node.declKind,
+        kind: DECL_SYMBOL[node.declKind],
+        range,
+        selectionRange: spanToRange(node.name.span),
+      };
     case 'let':
-      return { name: node.name.name, detail: 'let', kind: SymbolKind.Constant, range, selectionRange: spanToRange(node.name.span) };
+      return {
+        name: node.name.name,
+        detail: 'let',
+        kind: SymbolKind.Constant,
+        range,
+        selectionRange: spanToRange(node.name.span),
+      };
     case 'sweep':
-      return { name: node.name.name, detail: 'sweep', kind: SymbolKind.Variable, range, selectionRange: spanToRange(node.name.span) };
+      return {
+        name: node.name.name,
+        detail: 'sweep',
+        kind: SymbolKind.Variable,
+        range,
+        selectionRange: spanToRange(node.name.span),
+      };
     case 'setting':
-      return { name: node.name.name, detail: 'setting', kind: SymbolKind.Property, range, selectionRange: spanToRange(node.name.span) };
+      return {
+        name: node.name.name,
+        detail: 'setting',
+        kind: SymbolKind.Property,
+        range,
+        selectionRange: spanToRange(node.name.span),
+      };
     case 'plot': {
       const callee = node.value.kind === 'call' ? node.value.callee.name : 'plot';
       const name = node.name?.name ?? (node.to ? `${callee} to ${node.to.value}` : callee);
-      return { name, detail: 'plot', kind: SymbolKind.Event, range, selectionRange: spanToRange((node.name ?? node.value).span) };
+      return {
+        name,
+        detail: 'plot',
+        kind: SymbolKind.Event,
+        range,
+        selectionRange: spanToRange((node.name ?? node.value).span),
+      };
     }
     case 'import':
-      return { name: node.path.value, detail: 'import', kind: SymbolKind.File, range, selectionRange: spanToRange(node.path.span) };
+      return {
+        name: node.path.value,
+        detail: 'import',
+        kind: SymbolKind.File,
+        range,
+        selectionRange: spanToRange(node.path.span),
+      };
     default: {
       const unhandled: never = node;
       throw new Error(`internal: unhandled node ${JSON.stringify(unhandled)}`);

@@ -30,7 +30,11 @@ const VISITOR_KEYS: Record<string, string[]> = {
   paren: ['inner'],
 };
 
-function print(path: AstPath<GtvNode>, options: ParserOptions<GtvNode>, printChild: Parameters<Printer['print']>[2]): Doc {
+function print(
+  path: AstPath<GtvNode>,
+  options: ParserOptions<GtvNode>,
+  printChild: Parameters<Printer['print']>[2],
+): Doc {
   const printed = printNode(path, options, printChild);
   if (path.node.kind === 'file') {
     const { formatted } = doc.printer.printDocToString(printed, options);
@@ -46,7 +50,8 @@ export const printer: Printer<GtvNode> = {
   getCommentChildNodes,
   handleComments,
   hasPrettierIgnore,
-  printPrettierIgnored: (path, options) => doc.utils.replaceEndOfLine(options.originalText.slice(locStart(path.node), locEnd(path.node))),
+  printPrettierIgnored: (path, options) =>
+    doc.utils.replaceEndOfLine(options.originalText.slice(locStart(path.node), locEnd(path.node))),
   getVisitorKeys: (node) => VISITOR_KEYS[node.kind] ?? [],
   // For `prettier --debug-check`, which compares trees the same way same-meaning.ts does.
   massageAstNode(original: GtvNode, cloned: Record<string, unknown>) {

@@ -114,8 +114,7 @@ function printBinary(path: AstPath<GtvNode>, print: Print): Doc {
 function binaryParts(path: AstPath<GtvNode>, print: Print): Doc[] {
   const node = path.node as Binary;
   const left = node.left as GtvNode;
-  const flatten =
-    left.kind === 'binary' && PRECEDENCE[left.op] === PRECEDENCE[node.op] && !hasComments(left);
+  const flatten = left.kind === 'binary' && PRECEDENCE[left.op] === PRECEDENCE[node.op] && !hasComments(left);
   const head = flatten ? path.call((p) => binaryParts(p, print), 'left' as never) : [print('left')];
   return [...head, [' ', node.op, line, print('right')]];
 }

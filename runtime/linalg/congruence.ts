@@ -3,7 +3,14 @@
 // every caller gets the same bytes.
 
 /** out[oo..] = M X M, X at x[xo..], all [n, n] row-major (out may not alias x). */
-export function congruence(M: readonly (readonly number[])[], x: Float64Array, xo: number, n: number, out: Float64Array, oo: number): void {
+export function congruence(
+  M: readonly (readonly number[])[],
+  x: Float64Array,
+  xo: number,
+  n: number,
+  out: Float64Array,
+  oo: number,
+): void {
   for (let a = 0; a < n; a++)
     for (let b = 0; b < n; b++) {
       let s = 0;

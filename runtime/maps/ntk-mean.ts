@@ -19,7 +19,8 @@ export function ntkMean(state: NtkState, pop: NtkPopulation, seed: number): NtkM
   const { N, D } = pop;
   const s = ntkDesign(state, N, seed);
   const ybar = new Float64Array(N * D);
-  for (let j = 0; j < N; j++) ybar.set(posterior(data, schedule, s.t[j], s.x.subarray(j * D, (j + 1) * D), ['mean']).mean!, j * D);
+  for (let j = 0; j < N; j++)
+    ybar.set(posterior(data, schedule, s.t[j], s.x.subarray(j * D, (j + 1) * D), ['mean']).mean!, j * D);
   return {
     at(x, t) {
       const row = weightedKernelRow(pop, x, t);
@@ -29,4 +30,3 @@ export function ntkMean(state: NtkState, pop: NtkPopulation, seed: number): NtkM
     },
   };
 }
-

@@ -49,10 +49,21 @@ export const runScoreError: NodeImpl<IrMap> = (node, ctx) => {
   const { axes, points, count } = gridPoints(node.grid);
   const dim = model.data.dim;
   ctx.progress?.start(`${node.name}: ${node.t.length} times x ${count} points`, node.t.length);
-  const fields = errorFields(node, model, points, count, () => ctx.checkInterrupted(), (k) => ctx.progress?.tick(k));
+  const fields = errorFields(
+    node,
+    model,
+    points,
+    count,
+    () => ctx.checkInterrupted(),
+    (k) => ctx.progress?.tick(k),
+  );
   ctx.progress?.end();
   checkFinite(fields.mean, { quantity: `map '${node.name}' (score_error)`, step: null, t: null });
-  checkFinite(fields.spread.data, { quantity: `map '${node.name}' (score_error ${fields.spread.name})`, step: null, t: null });
+  checkFinite(fields.spread.data, {
+    quantity: `map '${node.name}' (score_error ${fields.spread.name})`,
+    step: null,
+    t: null,
+  });
   const gridShape = node.grid.axes.map((a) => a.n);
   const gdims = ['t', ...gridDims(gridShape.length)];
   const result = emptyResult();
@@ -64,7 +75,13 @@ export const runScoreError: NodeImpl<IrMap> = (node, ctx) => {
       doc: 'ensemble-mean learned minus exact score s_avg - s [n_t, grid..., dim]',
       dims: [...gdims, 'dim'],
     },
-    [fields.spread.name]: { shape: [node.t.length, ...gridShape], dtype: 'float64', data: fields.spread.data, doc: fields.spread.doc, dims: gdims },
+    [fields.spread.name]: {
+      shape: [node.t.length, ...gridShape],
+      dtype: 'float64',
+      data: fields.spread.data,
+      doc: fields.spread.doc,
+      dims: gdims,
+    },
   };
   Object.assign(result.arrays, arrays, gridArrays(axes, node.t));
   if (fields.mcSamples !== undefined) result.scalars.mc_samples = fields.mcSamples;
@@ -86,7 +103,11 @@ function errorFields(
   const spread = new Float64Array(nt * count);
   switch (model.type) {
     case 'true':
-      return { mean, spread: { name: 'rms', data: spread, doc: RMS_DOC }, notes: ['the true model has no score error'] };
+      return {
+        mean,
+        spread: { name: 'rms', data: spread, doc: RMS_DOC },
+        notes: ['the true model has no score error'],
+      };
     case 'naive':
       node.t.forEach((t, k) => {
         check();
@@ -108,7 +129,9 @@ function errorFields(
       return {
         mean,
         spread: { name: 'rms', data: spread, doc: RMS_DOC },
-        notes: ['linear: population theory, first order in 1/P (docs/theory.md 9.2), Monte Carlo over mc_samples design points'],
+        notes: [
+          'linear: population theory, first order in 1/P (docs/theory.md 9.2), Monte Carlo over mc_samples design points',
+        ],
         mcSamples: node.mc_samples,
       };
     case 'ntk':
@@ -116,7 +139,9 @@ function errorFields(
       return {
         mean,
         spread: { name: 'rms', data: spread, doc: RMS_DOC },
-        notes: ['ntk: continuum (large-P) mean and first-order variance on the Nystrom design of `design` points (docs/theory.md 10)'],
+        notes: [
+          'ntk: continuum (large-P) mean and first-order variance on the Nystrom design of `design` points (docs/theory.md 10)',
+        ],
         mcSamples: ntkState(model).spec.design,
       };
     default: {
@@ -209,7 +234,14 @@ function storeError(mean: Float64Array, at: number, D: number, error: (a: number
 }
 
 /** M^{-1}(alpha mu - x)/s2 for every point (M = I when Minv is null). */
-function denoiserScore(mu: Float64Array, x: Float64Array, al: number, s2: number, Minv: Float64Array | null, D: number): Float64Array {
+function denoiserScore(
+  mu: Float64Array,
+  x: Float64Array,
+  al: number,
+  s2: number,
+  Minv: Float64Array | null,
+  D: number,
+): Float64Array {
   const r = new Float64Array(mu.length);
   for (let i = 0; i < mu.length; i++) r[i] = (al * mu[i] - x[i]) / s2;
   return Minv ? applyRows(Minv, r, D) : r;

@@ -59,7 +59,9 @@ export function dsmSamples(
   const x0 = new Float64Array(P * dim);
   const x = new Float64Array(P * dim);
   for (let i = 0; i < P; i++) {
-    const ti = draw.stratified ? tRange[0] + ((tRange[1] - tRange[0]) * (i + u[i])) / P : tRange[0] + (tRange[1] - tRange[0]) * u[i];
+    const ti = draw.stratified
+      ? tRange[0] + ((tRange[1] - tRange[0]) * (i + u[i])) / P
+      : tRange[0] + (tRange[1] - tRange[0]) * u[i];
     t[i] = ti;
     const al = schedule.alpha(ti);
     const sd = Math.sqrt(schedule.s2(ti));
@@ -82,7 +84,14 @@ function vanDerCorput(i: number): number {
   return r;
 }
 
-function antitheticSamples(data: PointSet, schedule: Schedule, P: number, tRange: [number, number], seed: number, label: string): DsmSamples {
+function antitheticSamples(
+  data: PointSet,
+  schedule: Schedule,
+  P: number,
+  tRange: [number, number],
+  seed: number,
+  label: string,
+): DsmSamples {
   const dim = data.dim;
   const pairs = Math.ceil(P / 2);
   const u = uniforms(deriveSeed(seed, label, 't'), pairs);

@@ -12,7 +12,13 @@ export type Evaluate = (xs: Float64Array, n: number, out: Float64Array) => void;
  * evaluatorScore(x [n, dim], t, schedule, denoiser, evaluate): tf.Tensor2D [n, dim]
  * evaluate(xs, n, out) writes the model output at time t for the n points xs into out
  */
-export function evaluatorScore(x: tf.Tensor2D, t: number, schedule: Schedule, denoiser: boolean, evaluate: Evaluate): tf.Tensor2D {
+export function evaluatorScore(
+  x: tf.Tensor2D,
+  t: number,
+  schedule: Schedule,
+  denoiser: boolean,
+  evaluate: Evaluate,
+): tf.Tensor2D {
   const [n, dim] = x.shape;
   const xs = Float64Array.from(x.dataSync());
   const out = new Float64Array(n * dim);

@@ -40,7 +40,12 @@ export const runFeatures: NodeImpl<IrFeatures> = (node) => ({
   result: emptyResult(),
 });
 
-export function makeLinearState(spec: LinearNode, tree: IrFeatureTree, data: PointSet, schedule: Schedule): LinearState {
+export function makeLinearState(
+  spec: LinearNode,
+  tree: IrFeatureTree,
+  data: PointSet,
+  schedule: Schedule,
+): LinearState {
   const dim = data.dim;
   const features = compileFeatures(tree, dim);
   return {
@@ -66,7 +71,9 @@ export const runLinearModel: NodeImpl<IrModel> = (node, ctx) => {
   const fv = lookup(ctx, node.features, 'features');
   const state = makeLinearState(node, fv.tree as IrFeatureTree, data, schedule);
   if (state.features.F !== fv.count)
-    throw new Error(`internal: features '${node.features}' declare ${fv.count} features but evaluate to ${state.features.F}`);
+    throw new Error(
+      `internal: features '${node.features}' declare ${fv.count} features but evaluate to ${state.features.F}`,
+    );
   let first: LinearModel | null = null;
   const value: ModelValue = {
     kind: 'model',

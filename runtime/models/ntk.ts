@@ -38,7 +38,15 @@ import type { LinearEvaluator } from './linear-eval.js';
 export type NtkNode = Extract<IrModel, { type: 'ntk' }>;
 
 /** embed(x, t, dim, tRange, out, off)     u for one point */
-export function embed(x: ArrayLike<number>, t: number, dim: number, tRange: [number, number], out: Float64Array, off: number, xOff = 0): void {
+export function embed(
+  x: ArrayLike<number>,
+  t: number,
+  dim: number,
+  tRange: [number, number],
+  out: Float64Array,
+  off: number,
+  xOff = 0,
+): void {
   for (let a = 0; a < dim; a++) out[off + a] = x[xOff + a];
   const lo = Math.log(tRange[0]);
   const hi = Math.log(tRange[1]);
@@ -128,7 +136,15 @@ export type NtkParams = Pick<NtkNode, 'depth' | 't_range' | 'lr' | 'tau'>;
  * The trained model of docs/theory.md 10 for one draw of DSM samples: x [P, dim], t [P], lambda [P] and
  * targets Y [P, dim] (models/linear.ts targets, denoiser parametrization).
  */
-export function fitNtk(x: Float64Array, t: Float64Array, lambda: Float64Array, Y: Float64Array, P: number, dim: number, spec: NtkParams): NtkModel {
+export function fitNtk(
+  x: Float64Array,
+  t: Float64Array,
+  lambda: Float64Array,
+  Y: Float64Array,
+  P: number,
+  dim: number,
+  spec: NtkParams,
+): NtkModel {
   const e = dim + 2;
   const D = dim;
   const Z = new Float64Array(P * e);
@@ -170,7 +186,13 @@ export function fitNtk(x: Float64Array, t: Float64Array, lambda: Float64Array, Y
  * the Gaussian-field virtual models of vkernel/ntk-field.ts on their design). Same arithmetic as
  * ntkTheta, with the squared norms of the Z rows computed once.
  */
-export function ntkEvaluator(Z: Float64Array, coef: Float64Array, n: number, dim: number, spec: Pick<NtkParams, 'depth' | 't_range'>): LinearEvaluator {
+export function ntkEvaluator(
+  Z: Float64Array,
+  coef: Float64Array,
+  n: number,
+  dim: number,
+  spec: Pick<NtkParams, 'depth' | 't_range'>,
+): LinearEvaluator {
   const e = dim + 2;
   const zz = new Float64Array(n);
   for (let i = 0; i < n; i++) {

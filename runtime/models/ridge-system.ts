@@ -31,7 +31,10 @@ export function scalePrimal(G: Float64Array, B: Float64Array, F: number, { P, D,
  * scaleDual(K, t): { sl, R }   lower triangle of Phi Phi^T [P, P] -> full L^(1/2) K L^(1/2) + P gamma I
  * in place; sl = lambda^(1/2) [P], R = L^(1/2) Y [P, D]
  */
-export function scaleDual(K: Float64Array, { P, lambda, Y, D, gamma }: RidgeTargets): { sl: Float64Array; R: Float64Array } {
+export function scaleDual(
+  K: Float64Array,
+  { P, lambda, Y, D, gamma }: RidgeTargets,
+): { sl: Float64Array; R: Float64Array } {
   const sl = lambda.map(Math.sqrt);
   for (let i = 0; i < P; i++) {
     for (let k = 0; k <= i; k++) {

@@ -16,8 +16,20 @@ export const runData: NodeImpl<IrData> = (node) => {
     dim: node.dim,
   };
   const result = emptyResult();
-  result.arrays.points = { shape: [set.M, set.dim], dtype: 'float64', data: set.points, doc: 'training points [M, dim]', dims: ['point', 'dim'] };
-  result.arrays.weights = { shape: [set.M], dtype: 'float64', data: set.weights, doc: 'point weights [M], sum 1', dims: ['point'] };
+  result.arrays.points = {
+    shape: [set.M, set.dim],
+    dtype: 'float64',
+    data: set.points,
+    doc: 'training points [M, dim]',
+    dims: ['point', 'dim'],
+  };
+  result.arrays.weights = {
+    shape: [set.M],
+    dtype: 'float64',
+    data: set.weights,
+    doc: 'point weights [M], sum 1',
+    dims: ['point'],
+  };
   return { value: { kind: 'data', set }, result };
 };
 
@@ -27,7 +39,12 @@ export const runForward: NodeImpl<IrForward> = (node) => {
   // A coarse table of the schedule, useful to eyeball a custom alpha_sigma in the outputs.
   const n = 101;
   const t = new Float64Array(n);
-  const cols = { alpha: new Float64Array(n), beta: new Float64Array(n), d: new Float64Array(n), s2: new Float64Array(n) };
+  const cols = {
+    alpha: new Float64Array(n),
+    beta: new Float64Array(n),
+    d: new Float64Array(n),
+    s2: new Float64Array(n),
+  };
   for (let i = 0; i < n; i++) {
     // Avoid t = 0 exactly: beta of alpha_sigma schedules like sqrt(1 - t) is singular at T = 1.
     t[i] = node.T * (1e-6 + ((1 - 2e-6) * i) / (n - 1));
@@ -36,10 +53,22 @@ export const runForward: NodeImpl<IrForward> = (node) => {
     cols.d[i] = schedule.d(t[i]);
     cols.s2[i] = schedule.s2(t[i]);
   }
-  result.arrays.t = { shape: [n], dtype: 'float64', data: t, doc: 'times of the schedule table [101]', dims: ['table_t'] };
+  result.arrays.t = {
+    shape: [n],
+    dtype: 'float64',
+    data: t,
+    doc: 'times of the schedule table [101]',
+    dims: ['table_t'],
+  };
   for (const [k, v] of Object.entries(cols)) {
     checkFinite(v, { quantity: `forward process ${k}(t)`, step: null, t: null });
-    result.arrays[k] = { shape: [n], dtype: 'float64', data: v, doc: `${k}(t) on the table times [101]`, dims: ['table_t'] };
+    result.arrays[k] = {
+      shape: [n],
+      dtype: 'float64',
+      data: v,
+      doc: `${k}(t) on the table times [101]`,
+      dims: ['table_t'],
+    };
   }
   return { value: { kind: 'forward', schedule }, result };
 };

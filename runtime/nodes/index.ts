@@ -3,7 +3,16 @@
 // mapped type over the union in compiler/ir/types.ts, so a kind, method, quantity or metric
 // without an implementation is a compile error.
 
-import type { IrData, IrFeatures, IrForward, IrMap, IrMetric, IrModel, IrNode, IrSample } from '../../compiler/ir/types.js';
+import type {
+  IrData,
+  IrFeatures,
+  IrForward,
+  IrMap,
+  IrMetric,
+  IrModel,
+  IrNode,
+  IrSample,
+} from '../../compiler/ir/types.js';
 import type { NodeImpl } from './types.js';
 import { runClosedFormModel, runData, runForward } from './basic.js';
 import { runFeatures, runLinearModel } from '../models/linear-kernel.js';

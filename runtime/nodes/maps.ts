@@ -37,7 +37,13 @@ export function gridArrays(axes: Float64Array[], t: number[]): Record<string, Re
   const out: Record<string, ResultArray> = {};
   const dims = gridDims(axes.length);
   axes.forEach((a, i) => {
-    out[`grid_${dims[i]}`] = { shape: [a.length], dtype: 'float64', data: a, doc: `${dims[i]} coordinates of the grid [n_${dims[i]}]`, dims: [dims[i]] };
+    out[`grid_${dims[i]}`] = {
+      shape: [a.length],
+      dtype: 'float64',
+      data: a,
+      doc: `${dims[i]} coordinates of the grid [n_${dims[i]}]`,
+      dims: [dims[i]],
+    };
   });
   out.t = { shape: [t.length], dtype: 'float64', data: Float64Array.from(t), doc: 'map times [n_t]', dims: ['t'] };
   return out;
@@ -94,7 +100,13 @@ export const runPosteriorMap: NodeImpl<IrMap & { quantity: PosteriorQuantity }> 
   };
   const gdims = ['t', ...gridDims(gridShape.length)];
   const tailDims = tail.length === 0 ? [] : field === 'weights' ? ['point'] : ['dim'];
-  result.arrays.values = { shape: [node.t.length, ...gridShape, ...tail], dtype: 'float64', data: values, doc: docs[node.quantity], dims: [...gdims, ...tailDims] };
+  result.arrays.values = {
+    shape: [node.t.length, ...gridShape, ...tail],
+    dtype: 'float64',
+    data: values,
+    doc: docs[node.quantity],
+    dims: [...gdims, ...tailDims],
+  };
   if (matrix)
     result.arrays.matrix = {
       shape: [node.t.length, ...gridShape, dim, dim],

@@ -28,7 +28,9 @@ import type { IrHistogram } from '../../compiler/ir/types.js';
 import { emptyResult, lookup, type NodeImpl, type NodeContext, type SampleValue } from './types.js';
 
 function against(node: IrMetric, ctx: NodeContext): SampleValue | 'true_density' {
-  return node.against === null || node.against === 'true_density' ? 'true_density' : lookup(ctx, node.against, 'sample');
+  return node.against === null || node.against === 'true_density'
+    ? 'true_density'
+    : lookup(ctx, node.against, 'sample');
 }
 
 /** Bin probabilities (outside bin last) of every group, [G, bins + 1], and the group sizes. */
@@ -67,14 +69,17 @@ export const runMetric: NodeImpl<IrMetric> = (node, ctx) => {
   let seOver = groups.over;
   const seed = deriveSeed(ctx.cell.seed, 'bootstrap', node.name);
   const binsOf = (v: SampleValue | 'true_density') =>
-    v === 'true_density' ? mixtureBinProbabilities(data, schedule, of.t, node.histogram) : sampleBinProbabilities(v.samples, v.n, v.dim, node.histogram);
+    v === 'true_density'
+      ? mixtureBinProbabilities(data, schedule, of.t, node.histogram)
+      : sampleBinProbabilities(v.samples, v.n, v.dim, node.histogram);
   switch (node.metric) {
     case 'memorized_fraction':
     case 'gap_mass': {
       const flags = (node.metric === 'gap_mass' ? gapFlags : memorizedFlags)(samples, n, dim, data, node.radius);
       const p = fractionOf(flags);
       s.value = p;
-      s.standard_error = groups.over === 'members' ? meanError(groupMeans(flags, groups)) : Math.sqrt((p * (1 - p)) / n);
+      s.standard_error =
+        groups.over === 'members' ? meanError(groupMeans(flags, groups)) : Math.sqrt((p * (1 - p)) / n);
       break;
     }
     case 'nearest_distance': {
@@ -148,7 +153,12 @@ export const runMetric: NodeImpl<IrMetric> = (node, ctx) => {
         }
         return lo;
       };
-      const r = mmd2(samples, n, Y, ny, dim, node.radius, undefined, { x: groupOf(groups), gx: groups.count, y: groupOf(gy), gy: gy.count });
+      const r = mmd2(samples, n, Y, ny, dim, node.radius, undefined, {
+        x: groupOf(groups),
+        gx: groups.count,
+        y: groupOf(gy),
+        gy: gy.count,
+      });
       s.value = r.value;
       s.standard_error = bootstrap([groups.count, gy.count], seed, (w) => mmd2Weighted(r.blocks!, w[0], w[1]));
       s.bandwidth = r.bandwidth;
@@ -158,7 +168,8 @@ export const runMetric: NodeImpl<IrMetric> = (node, ctx) => {
       s.value = effectiveDimension(samples, n, dim);
       const L = 1 + dim + dim * dim;
       const sums = new Float64Array(groups.count * L);
-      for (let g = 0; g < groups.count; g++) sums.set(momentSums(samples, groups.start[g], groups.start[g + 1], dim), g * L);
+      for (let g = 0; g < groups.count; g++)
+        sums.set(momentSums(samples, groups.start[g], groups.start[g + 1], dim), g * L);
       s.standard_error = bootstrap([groups.count], seed, (w) => effectiveDimensionOfSums(sums, w[0], dim));
       break;
     }

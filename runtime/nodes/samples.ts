@@ -30,7 +30,11 @@ export const runPfOde: NodeImpl<PfOdeNode> = (node, ctx) => {
   const model = node.model === 'true' ? null : lookup(ctx, node.model, 'model');
   const score = model ? model.score : exactScore(data, schedule);
   // The exact score (of `true`, or of a closed-form model over this data and process) runs on the float64 loops.
-  const exactOf = !model ? data : (model.type === 'true' || model.type === 'naive') && model.schedule === schedule ? model.data : null;
+  const exactOf = !model
+    ? data
+    : (model.type === 'true' || model.type === 'naive') && model.schedule === schedule
+      ? model.data
+      : null;
   const times = timeGrid(node.grid, schedule.T);
   const opts = {
     schedule,
@@ -76,7 +80,8 @@ export const runNaive: NodeImpl<NaiveNode> = (node, ctx) => {
   const onStep = stepProgress(ctx, node.name, node.draws, node.grid.steps, naiveChunk(opts));
   const samples = sampleNaive({ ...opts, onStep });
   ctx.progress?.end();
-  const notes = node.solver === 'heun' ? ['the naive estimator is stochastic: integrated with euler (heun ignored)'] : [];
+  const notes =
+    node.solver === 'heun' ? ['the naive estimator is stochastic: integrated with euler (heun ignored)'] : [];
   return sampleOutput(samples, node.draws, data.dim, node.histogram, node.grid.t_min, notes);
 };
 

@@ -106,7 +106,8 @@ export function gauss2(
   for (let e = 0; e < steps; e++)
     for (let d = 0; d < 2; d++)
       for (let i = 0; i < n1; i++)
-        for (let j = 0; j < n2; j++) Wp[(e * 2 + d) * blk + (i + K1) * s1 + j + K2] = Wv[((e * 2 + d) * n1 + i) * n2 + j];
+        for (let j = 0; j < n2; j++)
+          Wp[(e * 2 + d) * blk + (i + K1) * s1 + j + K2] = Wv[((e * 2 + d) * n1 + i) * n2 + j];
   const ax1 = b1.axis;
   const norm = b1.norm * b2.norm;
   const r1 = new Float64Array(L1);
@@ -137,13 +138,25 @@ export function gauss2(
         let o1 = o0 + blk;
         if (L2 === 7) {
           // the common width = spacing / 2 (K = 3): the row of factor 2 held in registers
-          const g0_ = r2[0], g1_ = r2[1], g2_ = r2[2], g3_ = r2[3], g4_ = r2[4], g5_ = r2[5], g6_ = r2[6];
+          const g0_ = r2[0],
+            g1_ = r2[1],
+            g2_ = r2[2],
+            g3_ = r2[3],
+            g4_ = r2[4],
+            g5_ = r2[5],
+            g6_ = r2[6];
           for (let i = 0; i < L1; i++) {
             const t0 =
-              Wp[o0] * g0_ + Wp[o0 + 1] * g1_ + Wp[o0 + 2] * g2_ + Wp[o0 + 3] * g3_ +
+              Wp[o0] * g0_ +
+              Wp[o0 + 1] * g1_ +
+              Wp[o0 + 2] * g2_ +
+              Wp[o0 + 3] * g3_ +
               (Wp[o0 + 4] * g4_ + Wp[o0 + 5] * g5_ + Wp[o0 + 6] * g6_);
             const t1 =
-              Wp[o1] * g0_ + Wp[o1 + 1] * g1_ + Wp[o1 + 2] * g2_ + Wp[o1 + 3] * g3_ +
+              Wp[o1] * g0_ +
+              Wp[o1 + 1] * g1_ +
+              Wp[o1 + 2] * g2_ +
+              Wp[o1 + 3] * g3_ +
               (Wp[o1 + 4] * g4_ + Wp[o1 + 5] * g5_ + Wp[o1 + 6] * g6_);
             m0 += r1[i] * t0;
             m1 += r1[i] * t1;

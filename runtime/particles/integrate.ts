@@ -28,7 +28,9 @@ export function integrateParticles(
   if (simdLoopsFit(space, dim)) return integrateSimd(x, n, dim, space, Wv, plan);
   const gauss = space.every((b) => b.kind === 'gauss' && gaussLoopsFit(b));
   if (space.length === 2 && dim === 2) {
-    return gauss && !plan.heun ? gauss2(x, n, space[0], space[1], Wv, plan) : run2x2(x, n, space[0], space[1], Wv, plan);
+    return gauss && !plan.heun
+      ? gauss2(x, n, space[0], space[1], Wv, plan)
+      : run2x2(x, n, space[0], space[1], Wv, plan);
   }
   if (space.length === 1 && dim === 1) {
     return gauss && !plan.heun ? gauss1(x, n, space[0], Wv, plan) : run1x1(x, n, space[0], Wv, plan);

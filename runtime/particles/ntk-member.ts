@@ -55,4 +55,8 @@ export function runNtkMember(job: NtkMemberJob, m: number): number {
 }
 
 /** NTK ensemble member m (trained or virtual), as a pool task. */
-export const ntkMemberTask: Task<NtkMemberJob, null> = { kind: 'ntk', prepare: () => null, run: (job, _prep, m) => runNtkMember(job, m) };
+export const ntkMemberTask: Task<NtkMemberJob, null> = {
+  kind: 'ntk',
+  prepare: () => null,
+  run: (job, _prep, m) => runNtkMember(job, m),
+};

@@ -20,7 +20,15 @@ const TRAIN_TAU = 40;
  */
 export interface ProductTrainer {
   F: number;
-  fit(x: Float64Array, t: Float64Array, P: number, lambda: Float64Array, Y: Float64Array, D: number, gamma: number): Float64Array;
+  fit(
+    x: Float64Array,
+    t: Float64Array,
+    P: number,
+    lambda: Float64Array,
+    Y: Float64Array,
+    D: number,
+    gamma: number,
+  ): Float64Array;
 }
 
 /**
@@ -51,7 +59,11 @@ class Rows {
   private bufs: Float64Array[];
   private wins: Int32Array[];
 
-  constructor(readonly factors: AxisBasis[], readonly dim: number, readonly F: number) {
+  constructor(
+    readonly factors: AxisBasis[],
+    readonly dim: number,
+    readonly F: number,
+  ) {
     this.idx = new Int32Array(F);
     this.val = new Float64Array(F);
     this.bufs = factors.map((f) => new Float64Array(f.n));

@@ -99,9 +99,21 @@ export function sampleOutput(
       doc: dim === 1 ? 'density per bin [bins]' : 'density per bin [bins_x, bins_y] (row = x bin)',
       dims: dim === 1 ? ['bin_x'] : ['bin_x', 'bin_y'],
     };
-    result.arrays.edges_x = { shape: [spec.bins + 1], dtype: 'float64', data: h.edges[0], doc: 'x bin edges [bins+1]', dims: ['edge_x'] };
+    result.arrays.edges_x = {
+      shape: [spec.bins + 1],
+      dtype: 'float64',
+      data: h.edges[0],
+      doc: 'x bin edges [bins+1]',
+      dims: ['edge_x'],
+    };
     if (dim === 2)
-      result.arrays.edges_y = { shape: [spec.bins + 1], dtype: 'float64', data: h.edges[1], doc: 'y bin edges [bins+1]', dims: ['edge_y'] };
+      result.arrays.edges_y = {
+        shape: [spec.bins + 1],
+        dtype: 'float64',
+        data: h.edges[1],
+        doc: 'y bin edges [bins+1]',
+        dims: ['edge_y'],
+      };
     result.scalars.inside_fraction = h.inside;
   } else result.notes.push(`no histogram for ${dim}D samples`);
   // Evenly strided rather than a prefix: ensembles store their draws member by member, and a

@@ -28,7 +28,8 @@ const WHITE_GRID = { 1: 241, 2: 49 } as Record<number, number>;
 
 /** runEffectiveSde   kernel for sample.effective_sde */
 export const runEffectiveSde: NodeImpl<IrSample> = (node, ctx) => {
-  if (node.method !== 'effective_sde') throw new Error(`internal: sample method '${node.method}' routed to effective_sde`);
+  if (node.method !== 'effective_sde')
+    throw new Error(`internal: sample method '${node.method}' routed to effective_sde`);
   const model = lookup(ctx, node.model, 'model');
   if (model.type === 'ntk') return ntkEffectiveSde(node, ntkState(model), ctx);
   if (model.type !== 'linear')
@@ -36,7 +37,8 @@ export const runEffectiveSde: NodeImpl<IrSample> = (node, ctx) => {
   const state = linearState(model);
   const pop = population(state, node.mc_samples, deriveSeed(node.seed, 'population'));
   if (node.variant === 'white_noise') {
-    if (state.dim > 2) throw new Error(`effective_sde variant 'white_noise' supports 1D and 2D data, not ${state.dim}D`);
+    if (state.dim > 2)
+      throw new Error(`effective_sde variant 'white_noise' supports 1D and 2D data, not ${state.dim}D`);
     const samples = sampleWhiteNoise({
       pop,
       draws: node.draws,
@@ -66,7 +68,9 @@ export const runEffectiveSde: NodeImpl<IrSample> = (node, ctx) => {
 /** The histogram range widened to where the particles start (x_T ~ N(0, S_T), 4 sd). */
 function whiteAxes(state: LinearState, range: [number, number][]): GridAxis[] {
   const sd = 4 * Math.sqrt(state.schedule.s2(state.schedule.T) * maxShape(state));
-  return range.slice(0, state.dim).map(([lo, hi]) => ({ lo: Math.min(lo, -sd), hi: Math.max(hi, sd), n: WHITE_GRID[state.dim] }));
+  return range
+    .slice(0, state.dim)
+    .map(([lo, hi]) => ({ lo: Math.min(lo, -sd), hi: Math.max(hi, sd), n: WHITE_GRID[state.dim] }));
 }
 
 function maxShape(state: LinearState): number {

@@ -74,7 +74,12 @@ export function runMembers(
     check: () => ctx?.checkInterrupted(),
     done: (n) => ctx?.progress?.tick(n),
     nonFinite: (m, step) => {
-      throw new NonFiniteError({ quantity: `linear-model PF-ODE state (member ${m})`, step, t: times[step], s2: plan.s2[step] });
+      throw new NonFiniteError({
+        quantity: `linear-model PF-ODE state (member ${m})`,
+        step,
+        t: times[step],
+        s2: plan.s2[step],
+      });
     },
   });
   ctx?.progress?.end();
@@ -110,7 +115,11 @@ function virtualInputs(v: VirtualModels): OmegaInputs {
 
 function shareSource(d: TransposeSource): TransposeSource {
   return d.kind === 'product'
-    ? { kind: 'product', factors: d.factors.map(({ n, row, win }) => ({ n, row: shared(row), win: shared(win) })), order: shared(d.order) }
+    ? {
+        kind: 'product',
+        factors: d.factors.map(({ n, row, win }) => ({ n, row: shared(row), win: shared(win) })),
+        order: shared(d.order),
+      }
     : { kind: 'sparse', start: shared(d.start), col: shared(d.col), val: shared(d.val) };
 }
 

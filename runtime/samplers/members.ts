@@ -26,7 +26,9 @@ export interface MembersOut {
  * the threads: per member, member-major, x [P, dim], t [P], lambda [P] and targets Y [P, dim].
  */
 export function trainingSets(
-  state: Pick<LinearState, 'data' | 'schedule' | 'dim'> & { spec: { samples: number; t_range: LinearState['spec']['t_range']; seed: number } },
+  state: Pick<LinearState, 'data' | 'schedule' | 'dim'> & {
+    spec: { samples: number; t_range: LinearState['spec']['t_range']; seed: number };
+  },
   parametrization: Parameters<typeof targets>[2],
   members: number,
 ): { P: number; x: Float64Array; t: Float64Array; lambda: Float64Array; Y: Float64Array } {
@@ -56,7 +58,13 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
 }
 
 /** Sample output plus the across-member band. */
-export function membersOutput(node: SampleNode, dim: number, members: number, out: MembersOut, notes: string[]): NodeOutput {
+export function membersOutput(
+  node: SampleNode,
+  dim: number,
+  members: number,
+  out: MembersOut,
+  notes: string[],
+): NodeOutput {
   const res = sampleOutput(out.samples, members * node.draws, dim, node.histogram, node.grid.t_min, notes);
   if (res.value.kind === 'sample') res.value.members = members;
   res.result.scalars.members = members;
@@ -74,8 +82,20 @@ export function membersOutput(node: SampleNode, dim: number, members: number, ou
   }
   const a = res.result.arrays;
   const binDims = a.density.dims;
-  a.density_q25 = { shape, dtype: 'float64', data: q25, doc: '25% quantile across members of the density per bin', dims: binDims };
-  a.density_q75 = { shape, dtype: 'float64', data: q75, doc: '75% quantile across members of the density per bin', dims: binDims };
+  a.density_q25 = {
+    shape,
+    dtype: 'float64',
+    data: q25,
+    doc: '25% quantile across members of the density per bin',
+    dims: binDims,
+  };
+  a.density_q75 = {
+    shape,
+    dtype: 'float64',
+    data: q75,
+    doc: '75% quantile across members of the density per bin',
+    dims: binDims,
+  };
   a.member_density = {
     shape: [members, ...shape],
     dtype: 'float64',

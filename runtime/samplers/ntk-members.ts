@@ -11,7 +11,12 @@ import type { NodeContext, NodeOutput } from '../nodes/types.js';
 import type { NtkState } from '../models/ntk.js';
 import { stepPlan } from '../particles/steps.js';
 import { runParallel, shared } from '../pool/pool.js';
-import { ntkMemberTask, type NtkMemberJob, type NtkTrainInputs, type NtkVirtualInputs } from '../particles/ntk-member.js';
+import {
+  ntkMemberTask,
+  type NtkMemberJob,
+  type NtkTrainInputs,
+  type NtkVirtualInputs,
+} from '../particles/ntk-member.js';
 import { ntkField, type NtkField } from '../vkernel/ntk-field.js';
 import { ntkModelPopulation } from '../vkernel/ntk.js';
 import { NonFiniteError } from '../errors.js';
@@ -31,7 +36,9 @@ export function ntkEnsemble(node: EnsembleNode, state: NtkState, ctx?: NodeConte
 /** ntkEffectiveSde(node, state, ctx?): NodeOutput    (gaussian_field only) */
 export function ntkEffectiveSde(node: SdeNode, state: NtkState, ctx?: NodeContext): NodeOutput {
   if (node.variant !== 'gaussian_field')
-    throw new Error(`effective_sde variant '${node.variant}' supports linear models; for NTK models use variant = gaussian_field`);
+    throw new Error(
+      `effective_sde variant '${node.variant}' supports linear models; for NTK models use variant = gaussian_field`,
+    );
   const pop = ntkModelPopulation(state);
   const seeds = Float64Array.from({ length: node.members }, (_, m) => deriveSeed(node.seed, 'virtual', m));
   const out = runNtkMembers(node, state, node.members, virtualInputs(ntkField(pop), pop.Z, seeds), ctx);
@@ -75,7 +82,12 @@ export function runNtkMembers(
     check: () => ctx?.checkInterrupted(),
     done: (n) => ctx?.progress?.tick(n),
     nonFinite: (m, step) => {
-      throw new NonFiniteError({ quantity: `NTK-model PF-ODE state (member ${m})`, step, t: times[step], s2: plan.s2[step] });
+      throw new NonFiniteError({
+        quantity: `NTK-model PF-ODE state (member ${m})`,
+        step,
+        t: times[step],
+        s2: plan.s2[step],
+      });
     },
   });
   ctx?.progress?.end();

@@ -53,7 +53,13 @@ export function sampleWhiteNoise(o: WhiteNoiseOptions): Float32Array {
     for (let p = 0; p < draws; p++) {
       const xp = x.subarray(p * dim, (p + 1) * dim);
       const v = drift(sc, denoiser, xp, mu.subarray(p * dim, (p + 1) * dim), beta, d, s2, al);
-      const noise = noiseOf(sc, denoiser, cov.subarray(p * dim * dim, (p + 1) * dim * dim), q[p] * c * c, zeta.subarray(p * dim, (p + 1) * dim));
+      const noise = noiseOf(
+        sc,
+        denoiser,
+        cov.subarray(p * dim * dim, (p + 1) * dim * dim),
+        q[p] * c * c,
+        zeta.subarray(p * dim, (p + 1) * dim),
+      );
       for (let a = 0; a < dim; a++) {
         xp[a] += h * v[a] + Math.sqrt(h) * noise[a];
         if (!Number.isFinite(xp[a])) finite = false;

@@ -228,7 +228,8 @@ function groupedGram(factors: FactorRows[], N: number, w: Float64Array, m: numbe
     ro[0] = 0;
     let n = 1;
     for (let a = 0; a < last; a++) {
-      for (let r = n - 1; r >= 0; r--) for (let q = len[a] - 1; q >= 0; q--) ro[r * len[a] + q] = ro[r] * m[a] + idx[a][q];
+      for (let r = n - 1; r >= 0; r--)
+        for (let q = len[a] - 1; q >= 0; q--) ro[r * len[a] + q] = ro[r] * m[a] + idx[a][q];
       n *= len[a];
     }
     for (let r = 0; r < nr; r++) ro[r] *= m[last];
@@ -362,7 +363,13 @@ export function transposeTimes(src: TransposeSource, N: number, F: number, C: Fl
 }
 
 /** Phi^T C over sparse rows; columns of C in pairs, so each row entry is read once for both. */
-function sparseTransposeTimes(rows: { start: Int32Array; col: Int32Array; val: Float64Array }, N: number, F: number, c: Float64Array, D: number): Float64Array {
+function sparseTransposeTimes(
+  rows: { start: Int32Array; col: Int32Array; val: Float64Array },
+  N: number,
+  F: number,
+  c: Float64Array,
+  D: number,
+): Float64Array {
   const { start, col, val } = rows;
   const om = new Float64Array(D * F);
   for (let j = 0; j < N; j++) {
@@ -373,7 +380,7 @@ function sparseTransposeTimes(rows: { start: Int32Array; col: Int32Array; val: F
       const r0 = a * F;
       if (a + 1 < D) {
         const c1 = c[j * D + a + 1];
-        for (let q = q0; q < q1; q++) (om[r0 + col[q]] += c0 * val[q]), (om[r0 + F + col[q]] += c1 * val[q]);
+        for (let q = q0; q < q1; q++) ((om[r0 + col[q]] += c0 * val[q]), (om[r0 + F + col[q]] += c1 * val[q]));
       } else for (let q = q0; q < q1; q++) om[r0 + col[q]] += c0 * val[q];
     }
   }
@@ -381,7 +388,13 @@ function sparseTransposeTimes(rows: { start: Int32Array; col: Int32Array; val: F
 }
 
 /** Phi^T C for product features, one X^T Y per group of points with equal windows. */
-function groupedTransposeTimes(pr: { factors: FactorRows[]; order: Int32Array }, N: number, F: number, c: Float64Array, D: number): Float64Array {
+function groupedTransposeTimes(
+  pr: { factors: FactorRows[]; order: Int32Array },
+  N: number,
+  F: number,
+  c: Float64Array,
+  D: number,
+): Float64Array {
   const { factors, order } = pr;
   const K = factors.length;
   const last = factors[K - 1];

@@ -50,7 +50,8 @@ export function gridKernel(
       for (let s = 0; s < S; s++) Z[zj + s] += v * Y[r + s];
     }
   }
-  const axisRows = coords && perAxis(pop.state.tree, D) ? coords.map((c, a) => factorRows(fac.space[a], c, D, a)) : null;
+  const axisRows =
+    coords && perAxis(pop.state.tree, D) ? coords.map((c, a) => factorRows(fac.space[a], c, D, a)) : null;
   if (axisRows && D === 1) return (g0, C) => tensor1(Z, N, S, axisRows[0], g0, C);
   if (axisRows && D === 2) return (g0, C) => tensor2(Z, N, axisRows, coords![1].length, g0, C);
   const psi = productRows(fac.space, x, new Float64Array(G), G);
@@ -81,7 +82,12 @@ function perAxis(tree: IrFeatureTree, D: number): boolean {
 const AXES = ['x', 'y', 'z'];
 
 /** A space factor's full rows at one axis' coordinates [n, size]. */
-function factorRows(f: Factor, c: Float64Array, D: number, axis: number): { n: number; size: number; row: Float64Array } {
+function factorRows(
+  f: Factor,
+  c: Float64Array,
+  D: number,
+  axis: number,
+): { n: number; size: number; row: Float64Array } {
   const n = c.length;
   const x = new Float64Array(n * D);
   for (let i = 0; i < n; i++) x[i * D + axis] = c[i];
@@ -103,7 +109,14 @@ function tensor1(Z: Float64Array, N: number, S: number, A: { row: Float64Array }
   return K;
 }
 
-function tensor2(Z: Float64Array, N: number, rows: { size: number; row: Float64Array }[], n2: number, g0: number, C: number): Float64Array {
+function tensor2(
+  Z: Float64Array,
+  N: number,
+  rows: { size: number; row: Float64Array }[],
+  n2: number,
+  g0: number,
+  C: number,
+): Float64Array {
   const [A, B] = rows;
   const s1 = A.size;
   const s2 = B.size;

@@ -29,7 +29,14 @@ export interface LeverageRows {
  * bounds[g + 1]) holds points with identical columns; in WebAssembly SIMD if `wasm` (the
  * caller's linalgSimdEnabled(): a worker thread follows its caller's switch)
  */
-export function leveragesOfGroups(rows: LeverageRows, A: Float64Array, order: Int32Array, bounds: Int32Array, h: Float64Array, wasm: boolean): void {
+export function leveragesOfGroups(
+  rows: LeverageRows,
+  A: Float64Array,
+  order: Int32Array,
+  bounds: Int32Array,
+  h: Float64Array,
+  wasm: boolean,
+): void {
   const { F, start, col, val } = rows;
   if (wasm) {
     leveragesWasm(A, F, rows, order, bounds, h);
@@ -90,7 +97,14 @@ export const leverageTask: Task<LeverageJob, null> = {
   kind: 'leverages',
   prepare: () => null,
   run(job, _prep, m) {
-    leveragesOfGroups(job.rows, job.A, job.order, job.bounds.subarray(job.runs[m], job.runs[m + 1] + 1), job.h, job.wasm);
+    leveragesOfGroups(
+      job.rows,
+      job.A,
+      job.order,
+      job.bounds.subarray(job.runs[m], job.runs[m + 1] + 1),
+      job.h,
+      job.wasm,
+    );
     return -1;
   },
 };

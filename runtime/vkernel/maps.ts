@@ -18,7 +18,8 @@ export const runVkernelMap: NodeImpl<IrMap> = (node, ctx) => {
   if (!node.model) throw new Error('internal: a vkernel map needs a model');
   const model = lookup(ctx, node.model, 'model');
   if (model.type === 'ntk') return ntkVkernelMap(node, ntkState(model), ctx);
-  if (model.type !== 'linear') throw new Error(`V-kernel maps support linear models; '${node.model}' is a ${model.type} model`);
+  if (model.type !== 'linear')
+    throw new Error(`V-kernel maps support linear models; '${node.model}' is a ${model.type} model`);
   const state = linearState(model);
   const D = state.dim;
   const pop = population(state, node.mc_samples, node.seed);
@@ -62,7 +63,13 @@ export const runVkernelMap: NodeImpl<IrMap> = (node, ctx) => {
   const gshape = [nt, ...coordArrays.map((a) => a.length), D, D];
   const vdims = ['t', ...gridDims(coordArrays.length), 'dim_i', 'dim_j'];
   result.arrays.V = { shape: gshape, dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]', dims: vdims };
-  result.arrays.V_se = { shape: gshape, dtype: 'float64', data: se, doc: 'Monte-Carlo standard error of V [n_t, ...grid, D, D]', dims: vdims };
+  result.arrays.V_se = {
+    shape: gshape,
+    dtype: 'float64',
+    data: se,
+    doc: 'Monte-Carlo standard error of V [n_t, ...grid, D, D]',
+    dims: vdims,
+  };
   Object.assign(result.arrays, gridArrays(coordArrays, node.t));
   result.scalars.mc_samples = node.mc_samples;
   result.notes.push('first order in 1/P (docs/theory.md 9.2), ridge-bias terms included');

@@ -35,7 +35,17 @@ export interface FitWeights {
   self: Float64Array;
 }
 
-export function fitWeights(Z: Float64Array, lambda: Float64Array, mult: Float64Array, n: number, dim: number, depth: number, c: number, U: Float64Array, Q: number): FitWeights {
+export function fitWeights(
+  Z: Float64Array,
+  lambda: Float64Array,
+  mult: Float64Array,
+  n: number,
+  dim: number,
+  depth: number,
+  c: number,
+  U: Float64Array,
+  Q: number,
+): FitWeights {
   const e = dim + 2;
   const w = Float64Array.from(lambda, (l, a) => Math.sqrt(l * mult[a]));
   const K = new Float64Array(n * n);

@@ -38,11 +38,26 @@ export interface NtkField {
 /** ntkField(pop): NtkField            from a population (vkernel/ntk.ts) */
 export function ntkField(pop: NtkPopulation): NtkField {
   const { N, D, P, lambda, noise, nu, v, f, infl } = pop;
-  return { N, D, P, K: nu.length, lambda, noiseChol: noiseFactors(noise, N, D), v, nu, f, meanModes: finiteMeanModes(pop), infl };
+  return {
+    N,
+    D,
+    P,
+    K: nu.length,
+    lambda,
+    noiseChol: noiseFactors(noise, N, D),
+    v,
+    nu,
+    f,
+    meanModes: finiteMeanModes(pop),
+    infl,
+  };
 }
 
 /** modeCoef(field, beta): c [N, D]    the map beta [K, D] -> c */
-export function modeCoef(field: Pick<NtkField, 'N' | 'D' | 'K' | 'lambda' | 'v' | 'nu'>, beta: Float64Array): Float64Array {
+export function modeCoef(
+  field: Pick<NtkField, 'N' | 'D' | 'K' | 'lambda' | 'v' | 'nu'>,
+  beta: Float64Array,
+): Float64Array {
   const { N, D, K, lambda, v, nu } = field;
   const b = Float64Array.from(beta, (x, i) => x / (nu[Math.floor(i / D)] * Math.sqrt(N)));
   const c = new Float64Array(N * D);

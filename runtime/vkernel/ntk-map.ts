@@ -10,7 +10,14 @@ import { emptyResult, type NodeContext, type NodeOutput } from '../nodes/types.j
 import { gridArrays, gridDims, gridPoints } from '../nodes/maps.js';
 import type { NtkState } from '../models/ntk.js';
 import { vFactor } from './population.js';
-import { firstOrderRatio, ntkModelPopulation, ntkMuCov, ntkRow, type NtkPopulation, type NtkPopulationData } from './ntk.js';
+import {
+  firstOrderRatio,
+  ntkModelPopulation,
+  ntkMuCov,
+  ntkRow,
+  type NtkPopulation,
+  type NtkPopulationData,
+} from './ntk.js';
 
 /** Grid points per task. */
 const BLOCK = 32;
@@ -80,7 +87,11 @@ export function runMapTask(job: NtkMapJob, m: number): number {
   return -1;
 }
 
-export const ntkMapTask: Task<NtkMapJob, null> = { kind: 'ntkmap', prepare: () => null, run: (job, _prep, m) => runMapTask(job, m) };
+export const ntkMapTask: Task<NtkMapJob, null> = {
+  kind: 'ntkmap',
+  prepare: () => null,
+  run: (job, _prep, m) => runMapTask(job, m),
+};
 
 /** The map node's V-kernel (and its standard error) on its grid. */
 export function ntkVkernelMap(node: IrMap, state: NtkState, ctx?: NodeContext): NodeOutput {
@@ -95,7 +106,10 @@ export function ntkVkernelMap(node: IrMap, state: NtkState, ctx?: NodeContext): 
     G,
     ts: Float64Array.from(node.t),
     ref: ref ? { x: Float64Array.from(ref.x), t: ref.t } : null,
-    c: Float64Array.from(node.t, (t) => vFactor(state.schedule, 'denoiser', t) * vFactor(state.schedule, 'denoiser', ref ? ref.t : t)),
+    c: Float64Array.from(
+      node.t,
+      (t) => vFactor(state.schedule, 'denoiser', t) * vFactor(state.schedule, 'denoiser', ref ? ref.t : t),
+    ),
     V: new Float64Array(new SharedArrayBuffer(8 * nt * G * D * D)),
     se: new Float64Array(new SharedArrayBuffer(8 * nt * G * D * D)),
   };
@@ -112,12 +126,26 @@ export function ntkVkernelMap(node: IrMap, state: NtkState, ctx?: NodeContext): 
   const gshape = [nt, ...axes.map((a) => a.length), D, D];
   const vdims = ['t', ...gridDims(axes.length), 'dim_i', 'dim_j'];
   result.arrays.V = { shape: gshape, dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]', dims: vdims };
-  result.arrays.V_se = { shape: gshape, dtype: 'float64', data: se, doc: 'Monte-Carlo standard error of V [n_t, ...grid, D, D]', dims: vdims };
+  result.arrays.V_se = {
+    shape: gshape,
+    dtype: 'float64',
+    data: se,
+    doc: 'Monte-Carlo standard error of V [n_t, ...grid, D, D]',
+    dims: vdims,
+  };
   Object.assign(result.arrays, gridArrays(axes, node.t));
-  result.arrays.nu = { shape: [pop.nu.length], dtype: 'float64', data: pop.nu, doc: 'Nystrom eigenvalues of the lambda-weighted NTK operator (ascending)', dims: ['mode'] };
+  result.arrays.nu = {
+    shape: [pop.nu.length],
+    dtype: 'float64',
+    data: pop.nu,
+    doc: 'Nystrom eigenvalues of the lambda-weighted NTK operator (ascending)',
+    dims: ['mode'],
+  };
   result.scalars.mc_samples = pop.N;
   result.scalars.eigenpairs = pop.nu.length;
-  result.notes.push(`NTK V-kernel, continuum form (docs/theory.md 10) on a ${pop.N}-point Nystrom design, target-noise and random-design terms (gradient-flow filter derivative)`);
+  result.notes.push(
+    `NTK V-kernel, continuum form (docs/theory.md 10) on a ${pop.N}-point Nystrom design, target-noise and random-design terms (gradient-flow filter derivative)`,
+  );
   const ratio = firstOrderRatio(pop);
   result.scalars.first_order_ratio = ratio;
   result.notes.push(

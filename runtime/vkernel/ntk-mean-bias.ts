@@ -18,12 +18,12 @@ function g0(x: number): number {
   return x < 1e-8 ? 1 - x / 2 : -Math.expm1(-x) / x;
 }
 function g1(x: number): number {
-  if (x < 0.05) return -1 / 2 + x / 3 - (x * x) / 8 + (x ** 3) / 30 - (x ** 4) / 144 + (x ** 5) / 840;
+  if (x < 0.05) return -1 / 2 + x / 3 - (x * x) / 8 + x ** 3 / 30 - x ** 4 / 144 + x ** 5 / 840;
   return (Math.exp(-x) * (x + 1) - 1) / (x * x);
 }
 /** g''(x) / 2. */
 function g2half(x: number): number {
-  if (x < 0.05) return (1 / 3 - x / 4 + (x * x) / 10 - (x ** 3) / 36 + (x ** 4) / 168) / 2;
+  if (x < 0.05) return (1 / 3 - x / 4 + (x * x) / 10 - x ** 3 / 36 + x ** 4 / 168) / 2;
   return (2 - Math.exp(-x) * (x * x + 2 * x + 2)) / (2 * x ** 3);
 }
 /** g[x, y]. */
@@ -102,7 +102,7 @@ export function ntkMeanBias(
       if (qk === 0) continue;
       for (let d = 0; d < D; d++) {
         const yk = sl * ybar[j * D + d] * qk;
-        const o = (k * K) * D + d;
+        const o = k * K * D + d;
         for (let l = 0; l < K; l++) T1[o + l * D] += yk * q[row + l] * q[row + l];
       }
       const gk = k * (T + 1) * L;
@@ -123,7 +123,8 @@ export function ntkMeanBias(
       let t2 = 0;
       for (let i = 0; i <= T; i++) {
         const xm = i < T ? x[top[i]] : 0;
-        for (let r = 0; r < L; r++) t2 += c3 * flowDivided2(x[k], xm, x[Ls[r]]) * G[(k * (T + 1) + i) * L + r] * A[Ls[r] * D + d];
+        for (let r = 0; r < L; r++)
+          t2 += c3 * flowDivided2(x[k], xm, x[Ls[r]]) * G[(k * (T + 1) + i) * L + r] * A[Ls[r] * D + d];
       }
       t2 -= nu[k] * nu[k] * c3 * g2half(x[k]) * A[k * D + d];
       out[k * D + d] = (Math.sqrt(nu[k]) * (t1 + t2)) / P;

@@ -99,7 +99,25 @@ export function ntkPopulation(state: NtkState, N: number, seed: number): NtkPopu
   for (let j = 0; j < N; j++) keep.forEach((k, c) => (v[j * Kk + c] = vectors[j * N + k]));
   const { f, meanModes, infl, inflMean, mubar } = influence(N, D, Kk, lambda, ybar, nu, v, spec.lr * spec.tau);
   const resid = Float64Array.from(ybar, (y, i) => y - mubar[i]);
-  return { N, D, P: spec.samples, Z, lambda, noise, ybar, resid, nu, v, f, meanModes, infl, inflMean, depth: spec.depth, tRange: spec.t_range, state };
+  return {
+    N,
+    D,
+    P: spec.samples,
+    Z,
+    lambda,
+    noise,
+    ybar,
+    resid,
+    nu,
+    v,
+    f,
+    meanModes,
+    infl,
+    inflMean,
+    depth: spec.depth,
+    tRange: spec.t_range,
+    state,
+  };
 }
 
 /** Gradient-flow filter h(s) = (1 - exp(-c s)) / s and nu^2 h'(nu). */
@@ -122,7 +140,16 @@ export function flowDividedDifference(nu: Float64Array, c: number): Float64Array
   return M;
 }
 
-function influence(N: number, D: number, K: number, lambda: Float64Array, ybar: Float64Array, nu: Float64Array, v: Float64Array, c: number) {
+function influence(
+  N: number,
+  D: number,
+  K: number,
+  lambda: Float64Array,
+  ybar: Float64Array,
+  nu: Float64Array,
+  v: Float64Array,
+  c: number,
+) {
   const f = Float64Array.from(nu, (n) => -Math.expm1(-c * n));
   // e_k(z_j) = sqrt(N / lambda_j) v_jk;  a_k = (1/N) sum_j lambda_j ybar_j e_k(z_j)
   const a = new Float64Array(K * D);
@@ -163,7 +190,10 @@ function influence(N: number, D: number, K: number, lambda: Float64Array, ybar: 
 /** The Monte-Carlo design of ntkPopulation(state, N, seed); redrawing it gives the same points. */
 export function ntkDesign(state: NtkState, N: number, seed: number): DsmSamples {
   const label = 'design';
-  return dsmSamples(state.data, state.schedule, N, state.spec.t_range, deriveSeed(seed, 'ntk-population'), { antithetic: true, label });
+  return dsmSamples(state.data, state.schedule, N, state.spec.t_range, deriveSeed(seed, 'ntk-population'), {
+    antithetic: true,
+    label,
+  });
 }
 
 /** e_k(z) for every kept eigenpair (Nystrom extension). */
@@ -225,7 +255,16 @@ const finiteModes = new WeakMap<NtkPopulation, Float64Array>();
 export function finiteMeanModes(pop: NtkPopulation): Float64Array {
   let m = finiteModes.get(pop);
   if (!m) {
-    const bias = ntkMeanBias(pop.N, pop.D, pop.lambda, pop.ybar, pop.nu, pop.v, pop.state.spec.lr * pop.state.spec.tau, pop.P);
+    const bias = ntkMeanBias(
+      pop.N,
+      pop.D,
+      pop.lambda,
+      pop.ybar,
+      pop.nu,
+      pop.v,
+      pop.state.spec.lr * pop.state.spec.tau,
+      pop.P,
+    );
     m = bias ? Float64Array.from(pop.meanModes, (x, i) => x + bias[i]) : pop.meanModes;
     finiteModes.set(pop, m);
   }

@@ -82,4 +82,3 @@ export function drawOmegaWeights(field: OmegaField, seed: number, mean: Float64A
   }
   return W;
 }
-

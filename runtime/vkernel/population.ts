@@ -14,7 +14,15 @@ import { dsmSamples, type DsmSamples } from '../models/dsm.js';
 import { targets, type Parametrization } from '../models/linear.js';
 import { choleskyInPlace, choleskySolve } from '../linalg/cholesky.js';
 import { NonFiniteError } from '../errors.js';
-import { designRows, rowDot, transposeSource, transposeTimes, weightedGram, type DesignRows, type TransposeSource } from './design-rows.js';
+import {
+  designRows,
+  rowDot,
+  transposeSource,
+  transposeTimes,
+  weightedGram,
+  type DesignRows,
+  type TransposeSource,
+} from './design-rows.js';
 import { inverseFromCholesky } from '../linalg/spd-inverse.js';
 import { leverages } from './leverage.js';
 
@@ -44,7 +52,13 @@ export interface Population {
 }
 
 /** N design points like DSM samples, with stratified times. */
-export function design(data: PointSet, schedule: Schedule, N: number, tRange: [number, number], seed: number): DsmSamples {
+export function design(
+  data: PointSet,
+  schedule: Schedule,
+  N: number,
+  tRange: [number, number],
+  seed: number,
+): DsmSamples {
   return dsmSamples(data, schedule, N, tRange, seed, { stratified: true, label: 'design' });
 }
 
@@ -100,13 +114,28 @@ function buildPopulation(state: LinearState, N: number, seed: number): Populatio
   const noise = new Float64Array(N * D * D);
   for (let j = 0; j < N; j++) {
     const xj = s.x.subarray(j * D, (j + 1) * D);
-    const out = posterior(data, schedule, s.t[j], xj, spec.parametrization === 'denoiser' ? ['mean', 'cov'] : ['score', 'C']);
+    const out = posterior(
+      data,
+      schedule,
+      s.t[j],
+      xj,
+      spec.parametrization === 'denoiser' ? ['mean', 'cov'] : ['score', 'C'],
+    );
     ybar.set(spec.parametrization === 'denoiser' ? out.mean! : out.score!, j * D);
     noise.set(spec.parametrization === 'denoiser' ? out.cov! : out.C!, j * D * D);
   }
-  const SigmaG = weightedGram(rows, lambda.map((l) => l / N));
+  const SigmaG = weightedGram(
+    rows,
+    lambda.map((l) => l / N),
+  );
   const source = transposeSource(rows);
-  const A = transposeTimes(source, N, F, ybar.map((y, i) => (lambda[Math.floor(i / D)] * y) / N), D);
+  const A = transposeTimes(
+    source,
+    N,
+    F,
+    ybar.map((y, i) => (lambda[Math.floor(i / D)] * y) / N),
+    D,
+  );
   for (let a = 0; a < F; a++) SigmaG[a * F + a] += gamma;
   if (!choleskyInPlace(SigmaG, F)) {
     throw new NonFiniteError({ quantity: 'population ridge solve (Sigma + gamma I)', step: null, t: null });
@@ -135,7 +164,24 @@ function buildPopulation(state: LinearState, N: number, seed: number): Populatio
   const corr = rightSolve(SigmaG, F, E, D);
   const P = spec.samples;
   const Wavg = Wbar.map((w, i) => w - corr[i] / P);
-  return { F, D, N, P, cholSigmaG: SigmaG, SigmaGinv, Wbar, Wavg, lambda, rows, design: source, noise, noiseChol: noiseFactors(noise, N, D), resid, G, state };
+  return {
+    F,
+    D,
+    N,
+    P,
+    cholSigmaG: SigmaG,
+    SigmaGinv,
+    Wbar,
+    Wavg,
+    lambda,
+    rows,
+    design: source,
+    noise,
+    noiseChol: noiseFactors(noise, N, D),
+    resid,
+    G,
+    state,
+  };
 }
 
 /** u = SigmaG^{-1} phi(z) [F] (phi(z) dense, its zeros skipped). */
@@ -184,7 +230,14 @@ export function muCov(pop: Population, xa: Float64Array, ta: number, xb: Float64
  * muCov from kernel rows already computed: k(za, z_j) = ka[oa + j * stride], k(zb, z_j) =
  * kb[ob + j * stride] (the maps compute them for a block of grid points at once).
  */
-export function covFromRows(pop: Population, ka: Float64Array, oa: number, kb: Float64Array, ob: number, stride: number): CovEstimate {
+export function covFromRows(
+  pop: Population,
+  ka: Float64Array,
+  oa: number,
+  kb: Float64Array,
+  ob: number,
+  stride: number,
+): CovEstimate {
   const { N, D, P } = pop;
   const cov = new Float64Array(D * D);
   const sq = new Float64Array(D * D);
@@ -221,9 +274,7 @@ export function covFromRows(pop: Population, ka: Float64Array, oa: number, kb: F
  * score (V = d d' M Cov M, applied by the caller).
  */
 export function vFactor(schedule: Schedule, parametrization: Parametrization, t: number): number {
-  return parametrization === 'denoiser'
-    ? (schedule.d(t) * schedule.alpha(t)) / schedule.s2(t)
-    : schedule.d(t);
+  return parametrization === 'denoiser' ? (schedule.d(t) * schedule.alpha(t)) / schedule.s2(t) : schedule.d(t);
 }
 
 /** Cholesky factors of every N_j [N, D, D]; all zero where N_j is not positive definite. */

@@ -30,7 +30,13 @@ export function defaultGaussWidth(n: number, over: [number, number]): number {
 const RFF_DEFAULT_OVER: [number, number] = [-1, 1];
 
 /** Fields of a basis on one axis without width or seed. */
-const plain = (args: Record<string, any>): BasisFields => ({ axes: [args.axis as IrAxisName], n: args.n, over: args.over, width: 0, seed: 0 });
+const plain = (args: Record<string, any>): BasisFields => ({
+  axes: [args.axis as IrAxisName],
+  n: args.n,
+  over: args.over,
+  width: 0,
+  seed: 0,
+});
 
 export const FEATURE_MAPS: { readonly [B in IrBasisKind]: FeatureMapDescriptor<B> } = {
   gauss: {
@@ -40,7 +46,13 @@ export const FEATURE_MAPS: { readonly [B in IrBasisKind]: FeatureMapDescriptor<B
       doc: 'Gaussian bumps (normalized pdfs) with centres evenly spaced over a range.',
       params: [
         ...featureCommon('bumps'),
-        { name: 'width', type: 'number', range: positive, default: { computed: 'half the centre spacing' }, doc: 'Standard deviation of every bump.' },
+        {
+          name: 'width',
+          type: 'number',
+          range: positive,
+          default: { computed: 'half the centre spacing' },
+          doc: 'Standard deviation of every bump.',
+        },
       ],
     },
     lower: (args) => ({ ...plain(args), width: args.width ?? defaultGaussWidth(args.n, args.over) }),
@@ -70,11 +82,28 @@ export const FEATURE_MAPS: { readonly [B in IrBasisKind]: FeatureMapDescriptor<B
         { name: 'axis', type: 'axes', doc: 'An axis or a list of axes, e.g. [x, y].' },
         { name: 'n', type: 'count', doc: 'Number of features.' },
         { name: 'width', type: 'number', range: positive, default: { value: 1 }, doc: 'Length scale.' },
-        { name: 'seed', type: 'integer', range: seedRange, default: { setting: 'seed' }, doc: 'Seed of the random frequencies.' },
-        { name: 'over', type: 'interval', default: { computed: '-1 .. 1' }, doc: 'Range of the inputs (documentation and plotting).' },
+        {
+          name: 'seed',
+          type: 'integer',
+          range: seedRange,
+          default: { setting: 'seed' },
+          doc: 'Seed of the random frequencies.',
+        },
+        {
+          name: 'over',
+          type: 'interval',
+          default: { computed: '-1 .. 1' },
+          doc: 'Range of the inputs (documentation and plotting).',
+        },
       ],
     },
-    lower: (args) => ({ axes: args.axis as IrAxisName[], n: args.n, over: args.over ?? RFF_DEFAULT_OVER, width: args.width, seed: args.seed }),
+    lower: (args) => ({
+      axes: args.axis as IrAxisName[],
+      n: args.n,
+      over: args.over ?? RFF_DEFAULT_OVER,
+      width: args.width,
+      seed: args.seed,
+    }),
     coversOver: false,
   },
 };

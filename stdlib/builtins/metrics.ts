@@ -18,7 +18,16 @@ export const METRICS: { readonly [K in MetricName]: MetricDescriptor<K> } = {
       kind: 'metric',
       name: 'memorized_fraction',
       doc: 'Fraction of samples within `radius` of a training point.',
-      params: [metricOf, { name: 'radius', type: 'number', range: positive, default: { value: 0.1 }, doc: 'Distance counted as memorized.' }],
+      params: [
+        metricOf,
+        {
+          name: 'radius',
+          type: 'number',
+          range: positive,
+          default: { value: 0.1 },
+          doc: 'Distance counted as memorized.',
+        },
+      ],
     },
   },
   gap_mass: {
@@ -26,7 +35,16 @@ export const METRICS: { readonly [K in MetricName]: MetricDescriptor<K> } = {
       kind: 'metric',
       name: 'gap_mass',
       doc: 'Fraction of samples farther than `radius` from every training point.',
-      params: [metricOf, { name: 'radius', type: 'number', range: positive, default: { value: 0.1 }, doc: 'Distance beyond which a sample is in a gap.' }],
+      params: [
+        metricOf,
+        {
+          name: 'radius',
+          type: 'number',
+          range: positive,
+          default: { value: 0.1 },
+          doc: 'Distance beyond which a sample is in a gap.',
+        },
+      ],
     },
   },
   nearest_distance: {
@@ -44,7 +62,12 @@ export const METRICS: { readonly [K in MetricName]: MetricDescriptor<K> } = {
       doc: 'Total-variation distance between two sample histograms, or against the true density.',
       params: [
         metricOf,
-        { name: 'against', type: 'sample', acceptsTrueDensity: true, doc: 'A second sample set, or `true_density` (p(x | t_min)).' },
+        {
+          name: 'against',
+          type: 'sample',
+          acceptsTrueDensity: true,
+          doc: 'A second sample set, or `true_density` (p(x | t_min)).',
+        },
         ...metricHistogram,
       ],
     },
@@ -56,7 +79,13 @@ export const METRICS: { readonly [K in MetricName]: MetricDescriptor<K> } = {
       doc: 'KL divergence of a sample histogram from a second one or from the true density.',
       params: [
         metricOf,
-        { name: 'against', type: 'sample', acceptsTrueDensity: true, default: { value: 'true_density' }, doc: 'A second sample set, or `true_density`.' },
+        {
+          name: 'against',
+          type: 'sample',
+          acceptsTrueDensity: true,
+          default: { value: 'true_density' },
+          doc: 'A second sample set, or `true_density`.',
+        },
         ...metricHistogram,
       ],
     },

@@ -11,12 +11,16 @@ import type { BuiltinSpec } from '../types.js';
 export type SampleMethod = IrSample['method'];
 export type SampleOf<M extends SampleMethod> = Extract<IrSample, { method: M }>;
 /** The method-specific fields of a sample node (the lowering adds IrSampleCommon). */
-export type SampleFields<M extends SampleMethod> = M extends SampleMethod ? Omit<SampleOf<M>, keyof IrSampleCommon> : never;
+export type SampleFields<M extends SampleMethod> = M extends SampleMethod
+  ? Omit<SampleOf<M>, keyof IrSampleCommon>
+  : never;
 
 /** Monte-Carlo counts besides `draws` that `--scale` may multiply (study/scale.ts sets their floors). */
 export type ScaledCountField = 'members' | 'mc_samples';
 /** The scaled counts a sample node of method M has. */
-type ScaledFieldOf<M extends SampleMethod> = M extends SampleMethod ? Extract<keyof SampleOf<M>, ScaledCountField> : never;
+type ScaledFieldOf<M extends SampleMethod> = M extends SampleMethod
+  ? Extract<keyof SampleOf<M>, ScaledCountField>
+  : never;
 
 /** A reason the lowering refuses the arguments: a semantic code's key, the blamed argument, the text. */
 export interface Refusal {
@@ -78,7 +82,11 @@ export const SAMPLERS: { readonly [M in SampleMethod]: SamplerDescriptor<M> } = 
     lower(args, model) {
       const g = args.compat_grid_lookup as { grid: { axes: { lo: number; hi: number; n: number }[] } } | null;
       if (g && g.grid.axes.length !== 1) {
-        return { code: 'gridRank', arg: 'compat_grid_lookup', message: 'the lookup grid is applied per axis, so it must be 1D: interval(lo, hi, n)' };
+        return {
+          code: 'gridRank',
+          arg: 'compat_grid_lookup',
+          message: 'the lookup grid is applied per axis, so it must be 1D: interval(lo, hi, n)',
+        };
       }
       const a = g?.grid.axes[0];
       return { method: 'pf_ode', model: model.name, compat_grid_lookup: a ? { n: a.n, range: [a.lo, a.hi] } : null };
@@ -99,7 +107,13 @@ export const SAMPLERS: { readonly [M in SampleMethod]: SamplerDescriptor<M> } = 
       doc: 'Samples of the naive estimator: posterior resampling at every step, or its SDE form.',
       params: [
         modelArg,
-        { name: 'form', type: 'enum', values: ['resample', 'sde'], default: { value: 'resample' }, doc: 'Resampling scheme or Euler-Maruyama SDE.' },
+        {
+          name: 'form',
+          type: 'enum',
+          values: ['resample', 'sde'],
+          default: { value: 'resample' },
+          doc: 'Resampling scheme or Euler-Maruyama SDE.',
+        },
         ...sampling,
       ],
     },
@@ -116,7 +130,11 @@ export const SAMPLERS: { readonly [M in SampleMethod]: SamplerDescriptor<M> } = 
       kind: 'sample',
       name: 'ensemble',
       doc: 'Train `members` models on fresh denoising samples and integrate each.',
-      params: [modelArg, { name: 'members', type: 'count', default: { value: 100 }, doc: 'Number of trained models.' }, ...sampling],
+      params: [
+        modelArg,
+        { name: 'members', type: 'count', default: { value: 100 }, doc: 'Number of trained models.' },
+        ...sampling,
+      ],
     },
     accepts: ['linear', 'ntk'],
     lower: (args, model) => ({ method: 'ensemble', model: model.name, members: args.members }),
@@ -124,7 +142,10 @@ export const SAMPLERS: { readonly [M in SampleMethod]: SamplerDescriptor<M> } = 
     pooledMembers: (node) => node.members,
     // The trained weights of every member (F per member).
     memory: (node, F) => ({ kept: node.members * F * F64, work: 0, what: '' }),
-    legend: (node, name) => ({ label: `${name}: ensemble mean (${node.members} model${node.members === 1 ? '' : 's'})`, color: '#d62728' }),
+    legend: (node, name) => ({
+      label: `${name}: ensemble mean (${node.members} model${node.members === 1 ? '' : 's'})`,
+      color: '#d62728',
+    }),
     short: 'ensemble',
   },
   effective_sde: {
@@ -142,7 +163,10 @@ export const SAMPLERS: { readonly [M in SampleMethod]: SamplerDescriptor<M> } = 
           doc: 'Gaussian-field sampling (exact under the Gaussian approximation) or white noise (linear models only).',
         },
         { name: 'members', type: 'count', default: { value: 100 }, doc: 'Virtual models drawn (Gaussian field).' },
-        { ...mcSamples, doc: "Monte-Carlo samples for population averages (NTK models use the model's `design` instead)." },
+        {
+          ...mcSamples,
+          doc: "Monte-Carlo samples for population averages (NTK models use the model's `design` instead).",
+        },
         ...sampling,
       ],
     },
@@ -156,7 +180,13 @@ export const SAMPLERS: { readonly [M in SampleMethod]: SamplerDescriptor<M> } = 
           hint: 'use variant = gaussian_field for NTK models',
         };
       }
-      return { method: 'effective_sde', model: model.name, variant: args.variant, members: args.members, mc_samples: args.mc_samples };
+      return {
+        method: 'effective_sde',
+        model: model.name,
+        variant: args.variant,
+        members: args.members,
+        mc_samples: args.mc_samples,
+      };
     },
     scaled: ['members', 'mc_samples'],
     pooledMembers: (node) => (node.variant === 'gaussian_field' ? node.members : undefined),

@@ -78,7 +78,17 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
       const band = showQuartiles ? bandOf(nr) : null;
       if (band) {
         quartiles = true;
-        xs.forEach((x, i) => data.push({ kind: 'band', shade: QUARTILE_SHADE, ...at, series, x, lo: band.lo.data[i], hi: band.hi.data[i] }));
+        xs.forEach((x, i) =>
+          data.push({
+            kind: 'band',
+            shade: QUARTILE_SHADE,
+            ...at,
+            series,
+            x,
+            lo: band.lo.data[i],
+            hi: band.hi.data[i],
+          }),
+        );
       }
       const se = showSe ? seBandOf(nr) : null;
       if (se) {
@@ -99,14 +109,24 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
     legend: { orient: 'bottom', direction: 'vertical', symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 },
   };
   // Which shading is which: a second legend of grey swatches at the bands' opacities.
-  const shades = [...(quartiles ? [[QUARTILE_SHADE, seBand ? 0.15 : 0.25]] : []), ...(seBand ? [[SE_SHADE, quartiles ? 0.45 : 0.3]] : [])] as [string, number][];
+  const shades = [
+    ...(quartiles ? [[QUARTILE_SHADE, seBand ? 0.15 : 0.25]] : []),
+    ...(seBand ? [[SE_SHADE, quartiles ? 0.45 : 0.3]] : []),
+  ] as [string, number][];
   const shadeEncoding = {
     field: 'shade',
     type: 'ordinal',
     sort: shades.map((s) => s[0]),
     title: null,
     scale: { domain: shades.map((s) => s[0]), range: shades.map((s) => s[1]) },
-    legend: { orient: 'bottom', direction: 'vertical', symbolType: 'square', symbolFillColor: '#555', symbolStrokeWidth: 0, labelLimit: 0 },
+    legend: {
+      orient: 'bottom',
+      direction: 'vertical',
+      symbolType: 'square',
+      symbolFillColor: '#555',
+      symbolStrokeWidth: 0,
+      labelLimit: 0,
+    },
   };
   const x = { field: 'x', type: 'quantitative', title: 'x (data units)', scale: { nice: false, zero: false } };
   // A fixed top (y_max) clips tall memorization peaks so the mass between them stays readable.
@@ -115,7 +135,13 @@ function density1dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
     {
       transform: [{ filter: "datum.kind == 'band' || datum.kind == 'se'" }],
       mark: { type: 'area' },
-      encoding: { x, y: { field: 'lo', type: 'quantitative', ...yScale }, y2: { field: 'hi' }, color, opacity: shadeEncoding },
+      encoding: {
+        x,
+        y: { field: 'lo', type: 'quantitative', ...yScale },
+        y2: { field: 'hi' },
+        color,
+        opacity: shadeEncoding,
+      },
     },
     {
       transform: [{ filter: "datum.kind == 'line'" }],
@@ -164,7 +190,9 @@ function density2dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
       const density = requireArray(nr, 'density', input);
       const ex = requireArray(nr, 'edges_x', input).data;
       const ey = requireArray(nr, 'edges_y', input).data;
-      const prefix = several ? { label: shortLabel(nodeOf(cell, input) as IrSample | undefined, input), order } : undefined;
+      const prefix = several
+        ? { label: shortLabel(nodeOf(cell, input) as IrSample | undefined, input), order }
+        : undefined;
       panels.push({
         key: panelKey(doc, cell, { rowPrefix: prefix, rowAxes, colAxes }),
         values: density.data,
@@ -182,10 +210,20 @@ function density2dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
   // bins (a cap below the spikes; brighter values take the top colour) down to a thousandth of it
   // (lower values, empty bins included, take the bottom colour). The colour bar is vega's log
   // scale over the same range, its ticks at real values.
-  const top = positivePercentile(panels.map((p) => p.values), 0.995);
+  const top = positivePercentile(
+    panels.map((p) => p.values),
+    0.995,
+  );
   if (!(top > 0)) {
     const scale = colorScaleFor(panels, 'viridis', 0);
-    return heatmapGridSpec({ title: plotTitle(plot), panels, scale, colorTitle: 'density (per unit area)', xTitle: 'x (data units)', yTitle: 'y (data units)' });
+    return heatmapGridSpec({
+      title: plotTitle(plot),
+      panels,
+      scale,
+      colorTitle: 'density (per unit area)',
+      xTitle: 'x (data units)',
+      yTitle: 'y (data units)',
+    });
   }
   const floor = top / LOG_RANGE;
   const scale: ColorScale = { scheme: 'viridis', reverse: false, type: 'log', domain: [floor, top] };
@@ -193,7 +231,11 @@ function density2dSpec(doc: IrDocument, plot: IrPlot, results: Map<string, CellR
     title: plotTitle(plot),
     panels,
     scale,
-    colorTitle: ['density (per unit area),', `log scale from ${formatValue(round2(floor))}`, `(and below) to ${formatValue(round2(top))} (and above)`],
+    colorTitle: [
+      'density (per unit area),',
+      `log scale from ${formatValue(round2(floor))}`,
+      `(and below) to ${formatValue(round2(top))} (and above)`,
+    ],
     xTitle: 'x (data units)',
     yTitle: 'y (data units)',
   });

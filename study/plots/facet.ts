@@ -17,7 +17,12 @@ export function facetted(opts: {
   if (opts.rows.length > 1 || (opts.rows.length === 1 && opts.rows[0] !== '')) {
     // Vertical row labels: vega's headless text-width estimate makes horizontal ones reserve
     // far too much room.
-    facet.row = { field: 'row', type: 'nominal', sort: opts.rows, header: { ...header, labelOrient: 'left', labelAngle: -90 } };
+    facet.row = {
+      field: 'row',
+      type: 'nominal',
+      sort: opts.rows,
+      header: { ...header, labelOrient: 'left', labelAngle: -90 },
+    };
   }
   if (opts.cols.length > 1 || (opts.cols.length === 1 && opts.cols[0] !== '')) {
     facet.column = { field: 'col', type: 'nominal', sort: opts.cols, header };

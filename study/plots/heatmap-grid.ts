@@ -18,7 +18,11 @@ export interface HeatPanel {
 }
 
 /** Finite min and max over all panels; a field with both signs gets a symmetric diverging scale. */
-export function colorScaleFor(panels: { values: ArrayLike<number> }[], scheme: string, lowerBound?: number): ColorScale {
+export function colorScaleFor(
+  panels: { values: ArrayLike<number> }[],
+  scheme: string,
+  lowerBound?: number,
+): ColorScale {
   let lo = Infinity;
   let hi = -Infinity;
   for (const p of panels) {
@@ -44,7 +48,8 @@ export function colorScaleFor(panels: { values: ArrayLike<number> }[], scheme: s
 /** The powers of ten inside [lo, hi], for the ticks of a log colour bar. */
 export function decades([lo, hi]: [number, number]): number[] {
   const out: number[] = [];
-  for (let e = Math.ceil(Math.log10(lo) - 1e-9); e <= Math.floor(Math.log10(hi) + 1e-9); e++) out.push(Number(`1e${e}`));
+  for (let e = Math.ceil(Math.log10(lo) - 1e-9); e <= Math.floor(Math.log10(hi) + 1e-9); e++)
+    out.push(Number(`1e${e}`));
   return out;
 }
 
@@ -87,7 +92,13 @@ export function heatmapGridSpec(opts: {
     {
       transform: [{ filter: "datum.kind == 'img'" }],
       mark: { type: 'image', aspect: false },
-      encoding: { url: { field: 'url', type: 'nominal' }, x: { field: 'x', ...xEnc }, x2: { field: 'x2' }, y: { field: 'y', ...yEnc }, y2: { field: 'y2' } },
+      encoding: {
+        url: { field: 'url', type: 'nominal' },
+        x: { field: 'x', ...xEnc },
+        x2: { field: 'x2' },
+        y: { field: 'y', ...yEnc },
+        y2: { field: 'y2' },
+      },
     },
     {
       transform: [{ filter: "datum.kind == 'pt'" }],
@@ -114,7 +125,10 @@ export function heatmapGridSpec(opts: {
             // vega-lite warns that a log scale cannot start at zero, and it never does.
             ...(opts.scale.type === 'log' ? {} : { zero: false }),
           },
-          legend: { gradientLength: Math.max(100, height), ...(opts.scale.type === 'log' ? { values: decades(opts.scale.domain), format: '~g' } : {}) },
+          legend: {
+            gradientLength: Math.max(100, height),
+            ...(opts.scale.type === 'log' ? { values: decades(opts.scale.domain), format: '~g' } : {}),
+          },
         },
       },
     },

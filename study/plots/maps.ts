@@ -35,7 +35,12 @@ export function mapSpec(doc: IrDocument, plot: IrPlot, results: Map<string, Cell
   const sliced = doc.cells.flatMap((cell) => {
     const res = results.get(cell.id);
     if (!res) return [];
-    return plot.inputs.map((input, order) => ({ cell, input, order, ...mapSlices(res.nodes[input], input, quantityOf(doc, input)) }));
+    return plot.inputs.map((input, order) => ({
+      cell,
+      input,
+      order,
+      ...mapSlices(res.nodes[input], input, quantityOf(doc, input)),
+    }));
   });
   const reduced = sliced.find((s) => s.reduced)?.reduced;
   if (reduced === 'norm') colorTitle = `norm of ${colorTitle}`;
@@ -63,9 +68,20 @@ export function mapSpec(doc: IrDocument, plot: IrPlot, results: Map<string, Cell
       });
       keys.push(key);
       for (const slice of s.slices) {
-        slice.gridX.forEach((x, i) => data.push({ kind: 'line', row: key.row, col: key.col, t: axisLabel('t', slice.t), tv: slice.t, x, y: slice.values[i] }));
+        slice.gridX.forEach((x, i) =>
+          data.push({
+            kind: 'line',
+            row: key.row,
+            col: key.col,
+            t: axisLabel('t', slice.t),
+            tv: slice.t,
+            x,
+            y: slice.values[i],
+          }),
+        );
       }
-      for (const p of trainingPoints(s.cell, plot.points)) data.push({ kind: 'pt', row: key.row, col: key.col, px: p[0] });
+      for (const p of trainingPoints(s.cell, plot.points))
+        data.push({ kind: 'pt', row: key.row, col: key.col, px: p[0] });
     }
     const { rows, cols } = facetOrder(keys);
     const layer = [
@@ -75,7 +91,13 @@ export function mapSpec(doc: IrDocument, plot: IrPlot, results: Map<string, Cell
         encoding: {
           x: { field: 'x', type: 'quantitative', title: 'x (data units)', scale: { nice: false, zero: false } },
           y: { field: 'y', type: 'quantitative', title: colorTitle },
-          color: { field: 't', type: 'ordinal', title: 'time t', sort: { field: 'tv' }, scale: { scheme: plot.type === 'vkernel' ? 'magma' : 'viridis' } },
+          color: {
+            field: 't',
+            type: 'ordinal',
+            title: 'time t',
+            sort: { field: 'tv' },
+            scale: { scheme: plot.type === 'vkernel' ? 'magma' : 'viridis' },
+          },
         },
       },
       {
@@ -109,6 +131,7 @@ export function mapSpec(doc: IrDocument, plot: IrPlot, results: Map<string, Cell
   const scale = colorScaleFor(panels, plot.type === 'vkernel' ? 'magma' : 'viridis', bounded ? 0 : undefined);
   // With one map time the panels carry no `t = ...` header, so the title says it.
   const times = [...new Set(sliced.flatMap((s) => s.slices.map((x) => x.t)))];
-  const title = singleTime && times.length === 1 ? `${plotTitle(plot)} (t = ${formatValue(times[0])})` : plotTitle(plot);
+  const title =
+    singleTime && times.length === 1 ? `${plotTitle(plot)} (t = ${formatValue(times[0])})` : plotTitle(plot);
   return heatmapGridSpec({ title, panels, scale, colorTitle, xTitle: 'x (data units)', yTitle: 'y (data units)' });
 }

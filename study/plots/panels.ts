@@ -5,7 +5,10 @@ import type { IrCell, IrDocument } from '../../compiler/ir/types.js';
 
 export function formatValue(v: number): string {
   if (v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6)) return String(Number(v.toPrecision(6)));
-  return v.toExponential().replace(/\.?0+e/, 'e').replace('e+', 'e');
+  return v
+    .toExponential()
+    .replace(/\.?0+e/, 'e')
+    .replace('e+', 'e');
 }
 
 export function axisLabel(axis: string, v: number): string {

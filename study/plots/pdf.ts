@@ -8,7 +8,14 @@ import SVGtoPDF from 'svg-to-pdfkit';
 
 export const PT_PER_PX = 0.75;
 
-const FONT_DIRS = ['/usr/share/fonts/truetype/dejavu', '/usr/share/fonts/TTF', '/usr/share/fonts/dejavu-sans-fonts', '/usr/share/fonts/dejavu', '/usr/local/share/fonts', '/Library/Fonts'];
+const FONT_DIRS = [
+  '/usr/share/fonts/truetype/dejavu',
+  '/usr/share/fonts/TTF',
+  '/usr/share/fonts/dejavu-sans-fonts',
+  '/usr/share/fonts/dejavu',
+  '/usr/local/share/fonts',
+  '/Library/Fonts',
+];
 
 let found: { regular: string; bold: string } | null | undefined;
 
@@ -42,12 +49,21 @@ function creationDate(): Date {
 }
 
 /** `fonts` defaults to DejaVu Sans where the system has it (null: the PDF base fonts). */
-export async function svgToPdf(svg: string, fonts: { regular: string; bold: string } | null = dejaVuFiles()): Promise<Buffer> {
+export async function svgToPdf(
+  svg: string,
+  fonts: { regular: string; bold: string } | null = dejaVuFiles(),
+): Promise<Buffer> {
   const { width, height } = svgSize(svg);
   const size: [number, number] = [width * PT_PER_PX, height * PT_PER_PX];
   // A fixed creation date (SOURCE_DATE_EPOCH, the reproducible-builds convention, else 1970-01-01;
   // pdfkit also derives the document id from it) makes the same plot give the same bytes.
-  const doc = new PDFDocument({ size, margin: 0, compress: true, pdfVersion: '1.4', info: { CreationDate: creationDate() } });
+  const doc = new PDFDocument({
+    size,
+    margin: 0,
+    compress: true,
+    pdfVersion: '1.4',
+    info: { CreationDate: creationDate() },
+  });
   if (fonts) {
     doc.registerFont('gtv-regular', fonts.regular);
     doc.registerFont('gtv-bold', fonts.bold);
@@ -62,7 +78,8 @@ export async function svgToPdf(svg: string, fonts: { regular: string; bold: stri
   SVGtoPDF(doc, svg, 0, 0, {
     width: size[0],
     height: size[1],
-    fontCallback: (_family: string, bold: boolean) => (fonts ? (bold ? 'gtv-bold' : 'gtv-regular') : bold ? 'Helvetica-Bold' : 'Helvetica'),
+    fontCallback: (_family: string, bold: boolean) =>
+      fonts ? (bold ? 'gtv-bold' : 'gtv-regular') : bold ? 'Helvetica-Bold' : 'Helvetica',
     warningCallback: (w: string) => warnings.push(w),
   });
   doc.end();

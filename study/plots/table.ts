@@ -32,7 +32,8 @@ export function metricTable(doc: IrDocument, plot: IrPlot, results: Map<string, 
     const values: Record<string, number | string> = {};
     for (const input of plot.inputs) {
       const r = res?.nodes[input];
-      for (const [k, v] of [...Object.entries(r?.scalars ?? {}), ...Object.entries(r?.labels ?? {})]) values[k === 'value' ? input : `${input}.${k}`] = v;
+      for (const [k, v] of [...Object.entries(r?.scalars ?? {}), ...Object.entries(r?.labels ?? {})])
+        values[k === 'value' ? input : `${input}.${k}`] = v;
     }
     return [cell.id, ...axes.map((a) => cell.values[a]), ...columns.map((c) => values[c] ?? null)];
   });
@@ -58,7 +59,12 @@ export function tableSpec(plot: IrPlot, table: MetricTable): VlSpec {
     height: { step: 20 },
     mark: { type: 'text', align: 'center', fontSize: 11 },
     encoding: {
-      x: { field: 'col', type: 'nominal', sort: header, axis: { orient: 'top', title: null, labelAngle: 0, labelLimit: 0, domain: false, ticks: false } },
+      x: {
+        field: 'col',
+        type: 'nominal',
+        sort: header,
+        axis: { orient: 'top', title: null, labelAngle: 0, labelLimit: 0, domain: false, ticks: false },
+      },
       y: { field: 'row', type: 'ordinal', axis: null },
       text: { field: 'text', type: 'nominal' },
     },

@@ -10,7 +10,12 @@ export function trueDensity(cell: IrCell, sample: IrSample): Float64Array | null
   const data = nodeOf(cell, sample.data);
   const forward = nodeOf(cell, sample.forward);
   if (!data || data.kind !== 'data' || data.dim !== 1 || !forward || forward.kind !== 'forward') return null;
-  const set = { points: Float64Array.from(data.points.flat()), weights: Float64Array.from(data.weights), M: data.points.length, dim: 1 };
+  const set = {
+    points: Float64Array.from(data.points.flat()),
+    weights: Float64Array.from(data.weights),
+    M: data.points.length,
+    dim: 1,
+  };
   const probs = mixtureBinProbabilities(set, makeSchedule(forward as IrForward), sample.grid.t_min, sample.histogram);
   const [lo, hi] = sample.histogram.range[0];
   const width = (hi - lo) / sample.histogram.bins;

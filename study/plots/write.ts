@@ -3,7 +3,14 @@
 // data inlined), plus CSV for tables. Files are written atomically. A plot of nodes that ran at
 // reduced statistics (--scale < 1) says so under its title.
 import * as path from 'node:path';
-import { FIGURE_EXTS, PLOT_FUNCTION, plotRelativePath, plotStem, plotTitle, runOwnedConflict } from '../../compiler/ir/plot-files.js';
+import {
+  FIGURE_EXTS,
+  PLOT_FUNCTION,
+  plotRelativePath,
+  plotStem,
+  plotTitle,
+  runOwnedConflict,
+} from '../../compiler/ir/plot-files.js';
 import type { IrDocument, IrPlot } from '../../compiler/ir/types.js';
 import type { CellResult } from '../../runtime/light.js';
 import { writeFileAtomic } from '../atomic.js';
@@ -47,7 +54,9 @@ export async function writePlots(
   const taken = new Set<string>();
   const claim = (base: string, exts: readonly string[], plot: IrPlot): string => {
     const free = (b: string) => exts.every((e) => !taken.has(b + e));
-    const chosen = [base, `${base}-${PLOT_FUNCTION[plot.type]}`, `${base}-${plot.name}`].find(free) ?? `${base}-${plot.name}-${taken.size}`;
+    const chosen =
+      [base, `${base}-${PLOT_FUNCTION[plot.type]}`, `${base}-${plot.name}`].find(free) ??
+      `${base}-${plot.name}-${taken.size}`;
     for (const e of exts) taken.add(chosen + e);
     return chosen;
   };
@@ -89,6 +98,11 @@ export async function writePlots(
 /** The spec with a second title line (vega-lite titles take an array of lines). */
 function withSubtitle(spec: VlSpec, line: string): VlSpec {
   const s = spec as unknown as { title?: unknown };
-  const first = typeof s.title === 'string' ? s.title : typeof (s.title as { text?: unknown })?.text === 'string' ? (s.title as { text: string }).text : '';
+  const first =
+    typeof s.title === 'string'
+      ? s.title
+      : typeof (s.title as { text?: unknown })?.text === 'string'
+        ? (s.title as { text: string }).text
+        : '';
   return { ...spec, title: first ? [first, line] : line } as unknown as VlSpec;
 }

@@ -38,9 +38,7 @@ const LAYERS: Record<Folder, Layer> = {
   runtime: {
     file: (t) => t.startsWith('compiler/ir/'),
     packages: (pkg, file) =>
-      pkg.startsWith('@tensorflow/')
-        ? ['runtime/tf.ts', 'runtime/backend.ts'].includes(file)
-        : pkg === 'ml-matrix',
+      pkg.startsWith('@tensorflow/') ? ['runtime/tf.ts', 'runtime/backend.ts'].includes(file) : pkg === 'ml-matrix',
   },
   study: {
     file: (t) => ['compiler', 'stdlib'].includes(folderOf(t)) || RUNTIME_ENTRIES.has(t),
@@ -135,9 +133,7 @@ describe('architecture: import graph', () => {
     });
 
     it('reports a cycle as a path from its smallest file back to it, once', () => {
-      expect(asText(findCycles(graph({ a: ['b'], b: ['c'], c: ['a'], d: ['a'] })))).to.deep.equal([
-        'a -> b -> c -> a',
-      ]);
+      expect(asText(findCycles(graph({ a: ['b'], b: ['c'], c: ['a'], d: ['a'] })))).to.deep.equal(['a -> b -> c -> a']);
     });
 
     it('reports a self-import and separate components separately', () => {
@@ -159,7 +155,11 @@ describe('architecture: import graph', () => {
     const graph = readImportGraph(ROOT, FOLDERS);
 
     it('are read whole: every folder, with the dynamic imports and worker entries the CLI relies on', () => {
-      for (const f of FOLDERS) expect([...graph.keys()].some((file) => folderOf(file) === f), f).to.equal(true);
+      for (const f of FOLDERS)
+        expect(
+          [...graph.keys()].some((file) => folderOf(file) === f),
+          f,
+        ).to.equal(true);
       expect([...graph.get('cli/commands/collect.ts')!.imports]).to.include('study/run.ts');
       expect([...graph.get('cli/cell-worker.ts')!.workers]).to.include('cli/cell-thread.ts');
     });

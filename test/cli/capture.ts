@@ -9,7 +9,11 @@ export interface CliResult {
 }
 
 /** `stdin`: what standard input holds (for `-`); absent, reading it is refused. */
-export function captureIo(env: Record<string, string | undefined> = {}, tty = false, stdin?: string): CliIo & { out: string[]; err: string[] } {
+export function captureIo(
+  env: Record<string, string | undefined> = {},
+  tty = false,
+  stdin?: string,
+): CliIo & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
   return {
@@ -20,11 +24,18 @@ export function captureIo(env: Record<string, string | undefined> = {}, tty = fa
     stdoutIsTTY: tty,
     stderrIsTTY: tty,
     env,
-    ...(stdin !== undefined ? { readStdin: async (max: number) => (Buffer.byteLength(stdin) > max ? undefined : stdin) } : {}),
+    ...(stdin !== undefined
+      ? { readStdin: async (max: number) => (Buffer.byteLength(stdin) > max ? undefined : stdin) }
+      : {}),
   };
 }
 
-export async function runCli(args: string[], env: Record<string, string | undefined> = {}, tty = false, stdin?: string): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  tty = false,
+  stdin?: string,
+): Promise<CliResult> {
   const io = captureIo(env, tty, stdin);
   const code = await main(args, io);
   return { code, stdout: io.out.join(''), stderr: io.err.join('') };

@@ -52,7 +52,13 @@ function comparable(r: CellResult): unknown {
         arrays: Object.fromEntries(
           Object.entries(n.arrays).map(([k, a]) => [
             k,
-            { dtype: a.dtype, shape: a.shape, doc: a.doc, type: a.data.constructor.name, bytes: Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).toString('base64') },
+            {
+              dtype: a.dtype,
+              shape: a.shape,
+              doc: a.doc,
+              type: a.data.constructor.name,
+              bytes: Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).toString('base64'),
+            },
           ]),
         ),
       },
@@ -83,9 +89,15 @@ describe('cli/cell-worker: cells in a worker thread', function () {
     await ex.resolveBackend('cpu');
     const started: string[] = [];
     let ends = 0;
-    await ex.executeCell(doc, doc.cells[0], { progress: { start: (t) => void started.push(t), tick: () => undefined, end: () => {
+    await ex.executeCell(doc, doc.cells[0], {
+      progress: {
+        start: (t) => void started.push(t),
+        tick: () => undefined,
+        end: () => {
           ends++;
-        } } });
+        },
+      },
+    });
     expect(started).to.include('exact: 2000 draws x 30 steps');
     expect(ends).to.equal(started.length);
     // An IR the runtime rejects: the thread's RuntimeError arrives as an error with its text.
@@ -105,7 +117,9 @@ describe('cli/cell-worker: cells in a worker thread', function () {
     await ex.resolveBackend('cpu');
     let running!: () => void;
     const isRunning = new Promise<void>((resolve) => (running = resolve));
-    const pending = ex.executeCell(doc, doc.cells[0], { progress: { start: () => running(), tick: () => undefined, end: () => undefined } });
+    const pending = ex.executeCell(doc, doc.cells[0], {
+      progress: { start: () => running(), tick: () => undefined, end: () => undefined },
+    });
     const outcome = pending.then(
       () => 'finished',
       (e: Error) => e,

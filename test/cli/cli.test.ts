@@ -60,7 +60,10 @@ describe('gtv command line', () => {
     it('a missing, unreadable or directory argument exits 2', async () => {
       expect((await runCli(['check'])).stderr).to.contain('missing FILE argument');
       const missing = await runCli(['check', 'no/such/file.gtv']);
-      expect([missing.code, missing.stderr]).to.deep.equal([2, 'gtv: cannot read `no/such/file.gtv`: no such file\n(see `gtv check --help`)\n']);
+      expect([missing.code, missing.stderr]).to.deep.equal([
+        2,
+        'gtv: cannot read `no/such/file.gtv`: no such file\n(see `gtv check --help`)\n',
+      ]);
       expect((await runCli(['ir', 'examples'])).code).to.equal(2);
       expect((await runCli(['ir'])).code).to.equal(2);
     });
@@ -137,7 +140,9 @@ describe('gtv command line', () => {
     it('exits 1 on an error, rendering it with a caret and a summary', async () => {
       const r = await runCli(['check', badFile(tmp())]);
       expect(r.code).to.equal(1);
-      expect(r.stdout).to.match(/^error\[GTV0401\]: /).and.contain(' 4 |   sample a = pf_ode(true, steps = 0)\n');
+      expect(r.stdout)
+        .to.match(/^error\[GTV0401\]: /)
+        .and.contain(' 4 |   sample a = pf_ode(true, steps = 0)\n');
       expect(r.stdout).to.contain('   |                                   ^');
       expect(r.stdout).to.match(/\n1 error\n$/);
     });
@@ -146,7 +151,9 @@ describe('gtv command line', () => {
       const path = join(tmp(), 'warn.gtv');
       writeFileSync(path, study('s').replace('  forward', '  let unused_width = 0.5\n  forward'));
       const r = await runCli(['check', path]);
-      expect(r.stdout).to.contain('warning[GTV0701]').and.match(/1 warning\n$/);
+      expect(r.stdout)
+        .to.contain('warning[GTV0701]')
+        .and.match(/1 warning\n$/);
       expect(r.code).to.equal(0);
     });
 
@@ -160,7 +167,8 @@ describe('gtv command line', () => {
     it('reports an error in a library imported by two checked files once', async () => {
       const dir = tmp();
       writeFileSync(join(dir, 'lib.gtv'), 'let w = 1 / 0\n');
-      for (const f of ['a.gtv', 'b.gtv']) writeFileSync(join(dir, f), `import "lib.gtv"\n${study('s', 'pf_ode(true, rho = w)')}`);
+      for (const f of ['a.gtv', 'b.gtv'])
+        writeFileSync(join(dir, f), `import "lib.gtv"\n${study('s', 'pf_ode(true, rho = w)')}`);
       const r = await runCli(['check', '--format', 'compact', join(dir, 'a.gtv'), join(dir, 'b.gtv')]);
       expect(r.code).to.equal(1);
       const lines = r.stdout.trim().split('\n');

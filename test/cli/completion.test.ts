@@ -22,20 +22,54 @@ function bashComplete(text: string, words: string[], cwd: string): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'gtv-comp-'));
   writeFileSync(join(dir, 'gtv.bash'), text);
   const quoted = words.map((w) => `'${w}'`).join(' ');
-  const r = spawnSync('bash', ['-c', `source '${join(dir, 'gtv.bash')}'; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _gtv; printf '%s\\n' "\${COMPREPLY[@]}"`], { cwd, encoding: 'utf8' });
+  const r = spawnSync(
+    'bash',
+    [
+      '-c',
+      `source '${join(dir, 'gtv.bash')}'; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _gtv; printf '%s\\n' "\${COMPREPLY[@]}"`,
+    ],
+    { cwd, encoding: 'utf8' },
+  );
   expect(r.status, r.stderr).to.equal(0);
-  return r.stdout.split('\n').filter((l) => l !== '').sort();
+  return r.stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .sort();
 }
 
 describe('gtv completion', () => {
   it('reads the options of every command from its --help lines', () => {
-    expect(parseOptionLine('-o, --out DIR         run folder (default gtv-out/)')).to.deep.equal({ long: 'out', short: 'o', value: 'DIR', description: 'run folder (default gtv-out/)' });
-    expect(parseOptionLine('    --max-file-size S the largest file')).to.deep.equal({ long: 'max-file-size', value: 'S', description: 'the largest file' });
-    expect(parseOptionLine('    --fresh           recompute every cell')).to.deep.equal({ long: 'fresh', description: 'recompute every cell' });
+    expect(parseOptionLine('-o, --out DIR         run folder (default gtv-out/)')).to.deep.equal({
+      long: 'out',
+      short: 'o',
+      value: 'DIR',
+      description: 'run folder (default gtv-out/)',
+    });
+    expect(parseOptionLine('    --max-file-size S the largest file')).to.deep.equal({
+      long: 'max-file-size',
+      value: 'S',
+      description: 'the largest file',
+    });
+    expect(parseOptionLine('    --fresh           recompute every cell')).to.deep.equal({
+      long: 'fresh',
+      description: 'recompute every cell',
+    });
     expect(parseOptionLine('                      at least 10 members')).to.equal(undefined);
     const run = commandSpec(COMMANDS.find((c) => c.name === 'run')!);
     const longs = run.options.map((o) => o.long);
-    for (const o of ['out', 'fresh', 'jobs', 'cells', 'emit', 'slurm-partition', 'slurm-extra', 'allow-read', 'max-file-size', 'help']) expect(longs).to.include(o);
+    for (const o of [
+      'out',
+      'fresh',
+      'jobs',
+      'cells',
+      'emit',
+      'slurm-partition',
+      'slurm-extra',
+      'allow-read',
+      'max-file-size',
+      'help',
+    ])
+      expect(longs).to.include(o);
     // Every `--name` any help text mentions at the start of a line is an option the script offers.
     for (const c of COMMANDS) {
       const mentioned = (c.options ?? []).map((l) => /^\s*(?:-\w, )?--([\w-]+)/.exec(l)?.[1]).filter(Boolean);

@@ -26,21 +26,32 @@ const RUN_CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'run-cli
  * script, with the command it was itself started with. */
 export function gtvProcess(args: string[]): { code: number | null; stdout: string; stderr: string } {
   // cwd: the repository, where `--import tsx` resolves (the children inherit it).
-  const r = spawnSync(process.execPath, ['--import', 'tsx', RUN_CLI, ...args], { encoding: 'utf8', cwd: process.cwd() });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', RUN_CLI, ...args], {
+    encoding: 'utf8',
+    cwd: process.cwd(),
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export const manifest = (dir: string): Manifest => JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+export const manifest = (dir: string): Manifest =>
+  JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
 
 /** The run folder has exactly CELLS, and each cell's arrays and metrics are byte-identical to
  * those of the sequential run in `seqDir`. */
 export function expectSameCells(runDir: string, seqDir: string): void {
   expect(fs.readdirSync(path.join(runDir, 'cells')).sort()).to.deep.equal(CELLS);
   for (const cell of CELLS) {
-    const files = fs.readdirSync(path.join(seqDir, 'cells', cell)).filter((n) => n.endsWith('.npy') || n === 'metrics.json');
+    const files = fs
+      .readdirSync(path.join(seqDir, 'cells', cell))
+      .filter((n) => n.endsWith('.npy') || n === 'metrics.json');
     expect(files.length, `${cell}: files to compare`).to.be.greaterThan(1);
     for (const f of files) {
-      expect(fs.readFileSync(path.join(runDir, 'cells', cell, f)).equals(fs.readFileSync(path.join(seqDir, 'cells', cell, f))), `${cell}/${f}`).to.equal(true);
+      expect(
+        fs
+          .readFileSync(path.join(runDir, 'cells', cell, f))
+          .equals(fs.readFileSync(path.join(seqDir, 'cells', cell, f))),
+        `${cell}/${f}`,
+      ).to.equal(true);
     }
   }
 }

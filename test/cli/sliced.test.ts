@@ -36,36 +36,94 @@ describe('gtv run --jobs / --emit slurm and gtv collect (end to end)', function 
     file = path.join(tmp, 'tiny.gtv');
     fs.writeFileSync(file, STUDY);
     seq = path.join(tmp, 'seq');
-    const r = await runCli(['run', file, '--out', seq, '--cache', path.join(tmp, 'cache-seq'), '--quiet', '--backend', 'cpu']);
+    const r = await runCli([
+      'run',
+      file,
+      '--out',
+      seq,
+      '--cache',
+      path.join(tmp, 'cache-seq'),
+      '--quiet',
+      '--backend',
+      'cpu',
+    ]);
     expect(r.code, r.stderr).to.equal(0);
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('--jobs 2 runs two slice processes and writes the same cells plus the report', () => {
     const out = path.join(tmp, 'jobs');
-    const r = gtvProcess(['run', file, '--jobs', '2', '--out', out, '--cache', path.join(tmp, 'cache-jobs'), '--backend', 'cpu']);
+    const r = gtvProcess([
+      'run',
+      file,
+      '--jobs',
+      '2',
+      '--out',
+      out,
+      '--cache',
+      path.join(tmp, 'cache-jobs'),
+      '--backend',
+      'cpu',
+    ]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout.trim()).to.equal(out);
     expect(r.stderr).to.match(/slice 1\/2: done \(2 computed, 0 from cache\)/);
     expect(r.stderr).to.match(/slice 2\/2: done \(1 computed, 0 from cache\)/);
     expectSameCells(out, seq);
-    for (const f of ['report.html', 'tiny.svg', 'metrics.csv', 'plan.json', 'slices/1/log.txt', 'slices/2/manifest.json']) expect(fs.existsSync(path.join(out, f)), f).to.equal(true);
+    for (const f of [
+      'report.html',
+      'tiny.svg',
+      'metrics.csv',
+      'plan.json',
+      'slices/1/log.txt',
+      'slices/2/manifest.json',
+    ])
+      expect(fs.existsSync(path.join(out, f)), f).to.equal(true);
     const m = manifest(out);
     expect([m.status, m.slice, m.backend]).to.deep.equal(['complete', null, 'cpu']);
     expect(m.cells.map((c) => c.from)).to.deep.equal(['cache', 'cache', 'cache']);
     expect(manifest(path.join(out, 'slices', '2')).slice).to.deep.equal({ index: 2, count: 2 });
     // Each manifest records the command of the process that wrote it, paths as given.
-    expect(m.environment.command).to.deep.equal(['gtv', 'run', file, '--jobs', '2', '--out', out, '--cache', path.join(tmp, 'cache-jobs'), '--backend', 'cpu']);
+    expect(m.environment.command).to.deep.equal([
+      'gtv',
+      'run',
+      file,
+      '--jobs',
+      '2',
+      '--out',
+      out,
+      '--cache',
+      path.join(tmp, 'cache-jobs'),
+      '--backend',
+      'cpu',
+    ]);
     expect(manifest(path.join(out, 'slices', '2')).environment.command.join(' ')).to.contain(' --cells 2/2 ');
     // --jobs 2 shares the ensemble threads between the two slices.
     const threads = Number(process.env.GTV_THREADS) || os.availableParallelism();
     expect(manifest(path.join(out, 'slices', '2')).environment.threads).to.equal(Math.max(1, Math.floor(threads / 2)));
-    expect(fs.readFileSync(path.join(out, 'slices', '1', 'log.txt'), 'utf8')).to.contain('slice 1/2 done, 2 cell(s) computed');
+    expect(fs.readFileSync(path.join(out, 'slices', '1', 'log.txt'), 'utf8')).to.contain(
+      'slice 1/2 done, 2 cell(s) computed',
+    );
   });
 
   it('--emit slurm writes plan and job array; collect fails until the tasks ran, then assembles the report', async () => {
     const out = path.join(tmp, 'slurm');
-    const r = gtvProcess(['run', file, '--emit', 'slurm', '--tasks', '2', '--slurm-mem', '1G', '--out', out, '--cache', path.join(tmp, 'cache-slurm'), '--backend', 'cpu']);
+    const r = gtvProcess([
+      'run',
+      file,
+      '--emit',
+      'slurm',
+      '--tasks',
+      '2',
+      '--slurm-mem',
+      '1G',
+      '--out',
+      out,
+      '--cache',
+      path.join(tmp, 'cache-slurm'),
+      '--backend',
+      'cpu',
+    ]);
     expect(r.code, r.stderr).to.equal(0);
     const script = path.join(out, 'slurm.sh');
     expect(r.stdout).to.contain(`sbatch ${script}`);
@@ -73,7 +131,9 @@ describe('gtv run --jobs / --emit slurm and gtv collect (end to end)', function 
     expect(fs.existsSync(path.join(out, 'cells'))).to.equal(false); // nothing ran
     const plan = JSON.parse(fs.readFileSync(path.join(out, 'plan.json'), 'utf8')) as Plan;
     expect([plan.slices, plan.cells, plan.backend, plan.study_file]).to.deep.equal([2, 3, 'cpu', file]);
-    expect(fs.readFileSync(script, 'utf8')).to.match(/^#SBATCH --array=1-2$/m).and.match(/^#SBATCH --mem=1G$/m);
+    expect(fs.readFileSync(script, 'utf8'))
+      .to.match(/^#SBATCH --array=1-2$/m)
+      .and.match(/^#SBATCH --mem=1G$/m);
 
     const early = await runCli(['collect', out, '--quiet']);
     expect(early.code).to.equal(2);
@@ -85,7 +145,11 @@ describe('gtv run --jobs / --emit slurm and gtv collect (end to end)', function 
     fs.writeFileSync(shim, SBATCH_SHIM, { mode: 0o755 });
     const sb = spawnSync(shim, [script], { encoding: 'utf8' });
     expect(sb.status, `${sb.stderr}\n${fs.readFileSync(path.join(out, 'slices', '1', 'log.txt'), 'utf8')}`).to.equal(0);
-    expect(manifest(path.join(out, 'slices', '1')).cells.map((c) => c.status)).to.deep.equal(['done', 'other_slice', 'done']);
+    expect(manifest(path.join(out, 'slices', '1')).cells.map((c) => c.status)).to.deep.equal([
+      'done',
+      'other_slice',
+      'done',
+    ]);
 
     const c = await runCli(['collect', out, '--quiet']);
     expect(c.code, c.stderr).to.equal(0);
@@ -97,7 +161,20 @@ describe('gtv run --jobs / --emit slurm and gtv collect (end to end)', function 
 
   it('--emit commands prints one runnable line per slice; running them and collecting gives the local run', async () => {
     const out = path.join(tmp, 'commands');
-    const r = gtvProcess(['run', file, '--emit', 'commands', '--tasks', '2', '--out', out, '--cache', path.join(tmp, 'cache-commands'), '--backend', 'cpu']);
+    const r = gtvProcess([
+      'run',
+      file,
+      '--emit',
+      'commands',
+      '--tasks',
+      '2',
+      '--out',
+      out,
+      '--cache',
+      path.join(tmp, 'cache-commands'),
+      '--backend',
+      'cpu',
+    ]);
     expect(r.code, r.stderr).to.equal(0);
     const lines = r.stdout.split('\n').filter(Boolean);
     expect(lines).to.have.length(2);
@@ -117,14 +194,44 @@ describe('gtv run --jobs / --emit slurm and gtv collect (end to end)', function 
   it('--emit slurm passes partition, account, qos, extra lines and the task limit, and chains collect', async () => {
     const out = path.join(tmp, 'slurm-opts');
     const r = await runCli([
-      'run', file, '--emit', 'slurm', '--out', out, '--cache', path.join(tmp, 'cache-opts'), '--backend', 'cpu',
-      '--slurm-partition', 'short', '--slurm-account', 'lab1', '--slurm-qos', 'low',
-      '--slurm-extra', '--gres=gpu:1', '--slurm-extra', '#SBATCH --exclusive', '--slurm-max-concurrent', '2', '--slurm-chain-collect',
+      'run',
+      file,
+      '--emit',
+      'slurm',
+      '--out',
+      out,
+      '--cache',
+      path.join(tmp, 'cache-opts'),
+      '--backend',
+      'cpu',
+      '--slurm-partition',
+      'short',
+      '--slurm-account',
+      'lab1',
+      '--slurm-qos',
+      'low',
+      '--slurm-extra',
+      '--gres=gpu:1',
+      '--slurm-extra',
+      '#SBATCH --exclusive',
+      '--slurm-max-concurrent',
+      '2',
+      '--slurm-chain-collect',
     ]);
     expect(r.code, r.stderr).to.equal(0);
     const script = fs.readFileSync(path.join(out, 'slurm.sh'), 'utf8');
-    for (const line of ['--array=1-3%2', '--partition=short', '--account=lab1', '--qos=low', '--gres=gpu:1', '--exclusive']) expect(script).to.match(new RegExp(`^#SBATCH ${line}$`, 'm'));
-    expect(fs.readFileSync(path.join(out, 'collect.sh'), 'utf8')).to.match(/^#SBATCH --partition=short$/m).and.contain(`collect ${out}`);
+    for (const line of [
+      '--array=1-3%2',
+      '--partition=short',
+      '--account=lab1',
+      '--qos=low',
+      '--gres=gpu:1',
+      '--exclusive',
+    ])
+      expect(script).to.match(new RegExp(`^#SBATCH ${line}$`, 'm'));
+    expect(fs.readFileSync(path.join(out, 'collect.sh'), 'utf8'))
+      .to.match(/^#SBATCH --partition=short$/m)
+      .and.contain(`collect ${out}`);
     const submit = path.join(out, 'submit.sh');
     expect(fs.readFileSync(submit, 'utf8')).to.contain('--dependency="afterok:${array}"');
     expect(fs.statSync(submit).mode & 0o111).to.not.equal(0);

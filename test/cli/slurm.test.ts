@@ -30,12 +30,17 @@ function slurm(tool: string, args: string[]): { ok: boolean; out: string; why: s
 function slurmUnavailable(): string | null {
   for (const tool of ['sbatch', 'squeue', 'sinfo', 'scontrol', 'scancel']) {
     const r = slurm(tool, ['--version']);
-    if (!r.ok) return `\`${tool} --version\` failed (${r.why}): Slurm is not installed or not configured; .ci/slurm-setup.sh sets up a single-node one`;
+    if (!r.ok)
+      return `\`${tool} --version\` failed (${r.why}): Slurm is not installed or not configured; .ci/slurm-setup.sh sets up a single-node one`;
   }
   const info = slurm('sinfo', ['-h', '-o', '%t']);
   if (!info.ok) return `no Slurm controller answers (sinfo: ${info.why}); .ci/slurm-setup.sh starts one`;
-  const states = info.out.split('\n').map((s) => s.trim()).filter(Boolean);
-  if (!states.some((s) => /^(idle|mix|alloc)$/.test(s))) return `no Slurm node takes jobs (sinfo node states: ${states.join(', ') || 'none'})`;
+  const states = info.out
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!states.some((s) => /^(idle|mix|alloc)$/.test(s)))
+    return `no Slurm node takes jobs (sinfo node states: ${states.join(', ') || 'none'})`;
   return null;
 }
 
@@ -53,7 +58,9 @@ function arrayTasks(id: string): Map<number, [string, string]> {
 
 /** Every file under `dir`, as paths relative to it. */
 function filesUnder(dir: string): string[] {
-  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+    .sort();
 }
 
 /** The collected run holds every file of the local run, and they are byte-identical except where
@@ -62,7 +69,10 @@ function filesUnder(dir: string): string[] {
 function expectSameRun(runDir: string, localDir: string): void {
   const local = filesUnder(localDir);
   const extra = filesUnder(runDir).filter((f) => !local.includes(f));
-  expect(extra.filter((f) => !['plan.json', 'slurm.sh'].includes(f) && !f.startsWith(`slices${path.sep}`)), 'unexpected files').to.deep.equal([]);
+  expect(
+    extra.filter((f) => !['plan.json', 'slurm.sh'].includes(f) && !f.startsWith(`slices${path.sep}`)),
+    'unexpected files',
+  ).to.deep.equal([]);
   for (const f of local.filter((f) => f !== 'manifest.json' && f !== 'report.html')) {
     const [a, b] = [fs.readFileSync(path.join(runDir, f)), fs.readFileSync(path.join(localDir, f))];
     if (path.basename(f) === 'result.json') {
@@ -70,7 +80,11 @@ function expectSameRun(runDir: string, localDir: string): void {
       expect(untimed(a), f).to.deep.equal(untimed(b));
     } else if (path.basename(f) === 'SHA256SUMS') {
       // It hashes result.json too, whose timings differ; every other file's sum must match.
-      const untimed = (buf: Buffer) => buf.toString('utf8').split('\n').filter((l) => !l.endsWith(' result.json'));
+      const untimed = (buf: Buffer) =>
+        buf
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => !l.endsWith(' result.json'));
       expect(untimed(a), f).to.deep.equal(untimed(b));
     } else expect(a.equals(b), `${f} differs from the local run's`).to.equal(true);
   }
@@ -94,11 +108,38 @@ describe('gtv run --emit slurm on a real Slurm cluster', function () {
     const file = path.join(tmp, 'tiny.gtv');
     fs.writeFileSync(file, STUDY);
     const seq = path.join(tmp, 'seq');
-    const local = await runCli(['run', file, '--out', seq, '--cache', path.join(tmp, 'cache-seq'), '--quiet', '--backend', 'cpu']);
+    const local = await runCli([
+      'run',
+      file,
+      '--out',
+      seq,
+      '--cache',
+      path.join(tmp, 'cache-seq'),
+      '--quiet',
+      '--backend',
+      'cpu',
+    ]);
     expect(local.code, local.stderr).to.equal(0);
 
     const out = path.join(tmp, 'slurm');
-    const emit = gtvProcess(['run', file, '--emit', 'slurm', '--tasks', '2', '--slurm-time', '0:05:00', '--slurm-mem', '1G', '--out', out, '--cache', path.join(tmp, 'cache-slurm'), '--backend', 'cpu']);
+    const emit = gtvProcess([
+      'run',
+      file,
+      '--emit',
+      'slurm',
+      '--tasks',
+      '2',
+      '--slurm-time',
+      '0:05:00',
+      '--slurm-mem',
+      '1G',
+      '--out',
+      out,
+      '--cache',
+      path.join(tmp, 'cache-slurm'),
+      '--backend',
+      'cpu',
+    ]);
     expect(emit.code, emit.stderr).to.equal(0);
     const script = path.join(out, 'slurm.sh');
     expect(fs.readFileSync(script, 'utf8')).to.match(/^exec \/\S+ --import tsx \/\S+\/run-cli\.ts run /m);
@@ -118,13 +159,21 @@ describe('gtv run --emit slurm on a real Slurm cluster', function () {
     }
     if (queued !== '') {
       slurm('scancel', [id]);
-      const logs = [1, 2].map((k) => path.join(out, 'slices', String(k), 'log.txt')).map((f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : `${f}: none`));
-      expect.fail(`array job ${id} still queued after ${QUEUE_TIMEOUT_MS / 1000} s (cancelled):\n${queued}\n${logs.join('\n')}`);
+      const logs = [1, 2]
+        .map((k) => path.join(out, 'slices', String(k), 'log.txt'))
+        .map((f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : `${f}: none`));
+      expect.fail(
+        `array job ${id} still queued after ${QUEUE_TIMEOUT_MS / 1000} s (cancelled):\n${queued}\n${logs.join('\n')}`,
+      );
     }
     const logOf = (k: number) => fs.readFileSync(path.join(out, 'slices', String(k), 'log.txt'), 'utf8');
     const tasks = arrayTasks(id);
-    expect([...tasks.keys()].sort((a, b) => a - b), 'array task ids').to.deep.equal([1, 2]);
-    for (const [k, [state, exit]] of tasks) expect([state, exit], `task ${k}: ${logOf(k)}`).to.deep.equal(['COMPLETED', '0:0']);
+    expect(
+      [...tasks.keys()].sort((a, b) => a - b),
+      'array task ids',
+    ).to.deep.equal([1, 2]);
+    for (const [k, [state, exit]] of tasks)
+      expect([state, exit], `task ${k}: ${logOf(k)}`).to.deep.equal(['COMPLETED', '0:0']);
     expect(logOf(1)).to.contain('slice 1/2 done, 2 cell(s) computed');
     expect(logOf(2)).to.contain('slice 2/2 done, 1 cell(s) computed');
     expect(manifest(path.join(out, 'slices', '2')).slice).to.deep.equal({ index: 2, count: 2 });

@@ -31,7 +31,12 @@ describe('`-`: a study from standard input', () => {
   afterEach(() => process.chdir(cwd));
 
   it('check -: diagnostics name <stdin> with line and column; a clean study exits 0', async () => {
-    const bad = await runCli(['check', '-f', 'compact', '-'], {}, false, study('  data d = points([0], [1])\n').replace('pf_ode(true)', 'pf_ode(true, steps = 0)'));
+    const bad = await runCli(
+      ['check', '-f', 'compact', '-'],
+      {},
+      false,
+      study('  data d = points([0], [1])\n').replace('pf_ode(true)', 'pf_ode(true, steps = 0)'),
+    );
     expect(bad.code).to.equal(1);
     expect(bad.stdout).to.match(/^<stdin>:4:\d+: error GTV0401/m);
     const clean = await runCli(['check', '-'], {}, false, readFileSync(EXAMPLE, 'utf8'));
@@ -41,18 +46,29 @@ describe('`-`: a study from standard input', () => {
 
   it('ir -: imports resolve from the working directory, and its project root bounds what the study reads', async () => {
     process.chdir(proj);
-    const ok = await runCli(['ir', '-'], {}, false, study('  data train = three\n', 'import "lib/data.gtv"\n').replace('pf_ode(true)', 'pf_ode(true, data = train)'));
+    const ok = await runCli(
+      ['ir', '-'],
+      {},
+      false,
+      study('  data train = three\n', 'import "lib/data.gtv"\n').replace('pf_ode(true)', 'pf_ode(true, data = train)'),
+    );
     expect(ok.code, ok.stderr).to.equal(0);
     const doc = JSON.parse(ok.stdout) as { study: string };
     expect(doc.study).to.equal('s');
     // ../outside.gtv is above the working directory's project root (proj/, marked by .git).
-    const out = await runCli(['ir', '-f', 'compact', '-'], {}, false, study('  data train = far\n', 'import "../outside.gtv"\n').replace('pf_ode(true)', 'pf_ode(true, data = train)'));
+    const out = await runCli(
+      ['ir', '-f', 'compact', '-'],
+      {},
+      false,
+      study('  data train = far\n', 'import "../outside.gtv"\n').replace('pf_ode(true)', 'pf_ode(true, data = train)'),
+    );
     expect(out.code).to.equal(1);
     expect(out.stderr).to.match(/^<stdin>:1:\d+: error GTV\d+: .*outside the project root `\.\/`/m);
   });
 
   it('fmt -: writes the formatted study to stdout and nothing to disk; --check - lists <stdin> and exits 1', async () => {
-    const messy = 'study   s {\n forward vp=vp()\n  data d = points([0],[1])\n sample a = pf_ode(true)\n  plot density(a) to "a.svg"\n}\n';
+    const messy =
+      'study   s {\n forward vp=vp()\n  data d = points([0],[1])\n sample a = pf_ode(true)\n  plot density(a) to "a.svg"\n}\n';
     const expected = await formatGtv(messy, '<stdin>');
     expect(expected).to.not.equal(messy);
     const r = await runCli(['fmt', '-'], {}, false, messy);

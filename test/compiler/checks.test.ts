@@ -25,27 +25,47 @@ const twoD = (features: string) =>
   study1d()
     .replace('points([-1], [0], [1])', 'points([-1, 0], [0, 1], [1, 0])')
     .replace('features phi = gauss(x, n = 8, over = -1.5 .. 1.5)', `features phi = ${features}`);
-const withSweep = (sweep: string, extra = '') => study1d(`  sweep P = ${sweep}\n${extra}`).replace('samples = 64', 'samples = P');
+const withSweep = (sweep: string, extra = '') =>
+  study1d(`  sweep P = ${sweep}\n${extra}`).replace('samples = 64', 'samples = P');
 const csvStudy = (path: string) => base.replace('points([-1], [0], [1])', `csv("${path}")`);
 
 const CASES: Case[] = [
   { code: 'GTV0201', what: 'unknown name', ...swap('linear(phi', 'linear(phj'), hint: 'did you mean `phi`?' },
   { code: 'GTV0202', what: 'unknown built-in', ...swap('vp()', 'vpp()'), hint: 'did you mean `vp`?' },
-  { code: 'GTV0202', what: 'built-in of another kind', ...swap('vp()', 'gauss()'), hint: '`gauss` is a features built-in, not a forward built-in' },
+  {
+    code: 'GTV0202',
+    what: 'built-in of another kind',
+    ...swap('vp()', 'gauss()'),
+    hint: '`gauss` is a features built-in, not a forward built-in',
+  },
   { code: 'GTV0203', what: 'duplicate definition', ...add('  data train = points([2])') },
-  { code: 'GTV0204', what: 'reserved name', ...add('  let t = 1\n  sample s1 = pf_ode(true, draws = t)', '  let u = 1\n  sample s1 = pf_ode(true, draws = u)') },
+  {
+    code: 'GTV0204',
+    what: 'reserved name',
+    ...add('  let t = 1\n  sample s1 = pf_ode(true, draws = t)', '  let u = 1\n  sample s1 = pf_ode(true, draws = u)'),
+  },
   { code: 'GTV0205', what: 'wrong kind', ...add('  metric m = gap_mass(lin)', '  metric m = gap_mass(trained)') },
   {
     code: 'GTV0206',
     what: 'ambiguous data',
     bad: study1d('  data other = points([5])\n  sample o = pf_ode(true, data = other)'),
-    good: study1d('  data other = points([5])\n  sample o = pf_ode(true, data = other)').replace('samples = 64', 'samples = 64, data = train'),
+    good: study1d('  data other = points([5])\n  sample o = pf_ode(true, data = other)').replace(
+      'samples = 64',
+      'samples = 64, data = train',
+    ),
   },
   { code: 'GTV0207', what: 'no forward process', ...swap('forward vp = vp()', '') },
   { code: 'GTV0208', what: 'unknown setting', ...add('  stpes = 30', '  steps = 30'), hint: 'did you mean `steps`?' },
   { code: 'GTV0209', what: 'setting twice', ...add('  seed = 1\n  seed = 2', '  seed = 1') },
   { code: 'GTV0210', what: 'duplicate study', bad: base + base, good: base + base.replace('study s', 'study s2') },
-  { code: 'GTV0211', what: 'circular let', ...add('  let a = b\n  let b = a\n  sample s1 = pf_ode(true, draws = a)', '  let a = 2\n  let b = a\n  sample s1 = pf_ode(true, draws = b)') },
+  {
+    code: 'GTV0211',
+    what: 'circular let',
+    ...add(
+      '  let a = b\n  let b = a\n  sample s1 = pf_ode(true, draws = a)',
+      '  let a = 2\n  let b = a\n  sample s1 = pf_ode(true, draws = b)',
+    ),
+  },
   {
     code: 'GTV0212',
     what: 'a chain of 500 data transforms written last to first',
@@ -55,33 +75,105 @@ const CASES: Case[] = [
       `data c500 = points([-1], [0], [1])\n${Array.from({ length: 499 }, (_, i) => `  data c${499 - i} = shift(c${500 - i}, by = [1])`).join('\n')}\n  data train = shift(c1, by = [1])`,
     ),
   },
-  { code: 'GTV0301', what: 'unknown argument', ...swap('vp()', 'vp(beta_mn = 0.1)', 'vp(beta_min = 0.1)'), hint: 'did you mean `beta_min`?' },
+  {
+    code: 'GTV0301',
+    what: 'unknown argument',
+    ...swap('vp()', 'vp(beta_mn = 0.1)', 'vp(beta_min = 0.1)'),
+    hint: 'did you mean `beta_min`?',
+  },
   { code: 'GTV0302', what: 'missing argument', ...swap('linear(phi, samples = 64)', 'linear(phi)') },
   { code: 'GTV0303', what: 'argument twice', ...swap('gauss(x, n = 8', 'gauss(x, axis = x, n = 8') },
   { code: 'GTV0304', what: 'too many positional', ...swap('vp()', 'vp(0.1, 19.9, 1, 2)', 'vp(0.1, 19.9, 1)') },
-  { code: 'GTV0305', what: 'wrong enum', ...swap('draws = 100)', 'draws = 100, solver = "rk4")', 'draws = 100, solver = "heun")') },
+  {
+    code: 'GTV0305',
+    what: 'wrong enum',
+    ...swap('draws = 100)', 'draws = 100, solver = "rk4")', 'draws = 100, solver = "heun")'),
+  },
   { code: 'GTV0305', what: 'string for a number', ...swap('members = 2', 'members = "2"') },
   { code: 'GTV0305', what: 'number for a point', ...swap('points([-1], [0], [1])', 'points(-1, [0], [1])') },
   { code: 'GTV0306', what: 'unit on a count', ...swap('members = 2', 'members = 2deg') },
   { code: 'GTV0307', what: 'unknown unit', ...swap('members = 2', 'members = 2km') },
   { code: 'GTV0308', what: 'not a call', ...swap('forward vp = vp()', 'forward vp = 0.1') },
-  { code: 'GTV0309', what: 'diffusion and diag', ...swap('vp()', 'anisotropic(diffusion = [[1]], diag = [1])', 'anisotropic(diag = [2])') },
+  {
+    code: 'GTV0309',
+    what: 'diffusion and diag',
+    ...swap('vp()', 'anisotropic(diffusion = [[1]], diag = [1])', 'anisotropic(diag = [2])'),
+  },
   { code: 'GTV0310', what: 'ensemble of true', ...add('  sample bad = ensemble(true)', '  sample ok = pf_ode(true)') },
-  { code: 'GTV0401', what: 't_min <= 0', ...add('  sample e = pf_ode(true, t_min = 0)', '  sample e = pf_ode(true, t_min = 0.01)') },
-  { code: 'GTV0401', what: 'negative ridge', ...swap('samples = 64)', 'samples = 64, ridge = -1)', 'samples = 64, ridge = 0)') },
-  { code: 'GTV0401', what: 'empty grid (n = 0)', ...add('  map m = score(grid = interval(-2, 2, 0), t = [0.1])', '  map m = score(grid = interval(-2, 2, 10), t = [0.1])') },
-  { code: 'GTV0401', what: 'time beyond T', ...add('  map m = score(grid = interval(-2, 2, 10), t = [2])', '  map m = score(grid = interval(-2, 2, 10), t = [1])') },
+  {
+    code: 'GTV0401',
+    what: 't_min <= 0',
+    ...add('  sample e = pf_ode(true, t_min = 0)', '  sample e = pf_ode(true, t_min = 0.01)'),
+  },
+  {
+    code: 'GTV0401',
+    what: 'negative ridge',
+    ...swap('samples = 64)', 'samples = 64, ridge = -1)', 'samples = 64, ridge = 0)'),
+  },
+  {
+    code: 'GTV0401',
+    what: 'empty grid (n = 0)',
+    ...add(
+      '  map m = score(grid = interval(-2, 2, 0), t = [0.1])',
+      '  map m = score(grid = interval(-2, 2, 10), t = [0.1])',
+    ),
+  },
+  {
+    code: 'GTV0401',
+    what: 'time beyond T',
+    ...add(
+      '  map m = score(grid = interval(-2, 2, 10), t = [2])',
+      '  map m = score(grid = interval(-2, 2, 10), t = [1])',
+    ),
+  },
   { code: 'GTV0402', what: 'non-integer count', ...swap('samples = 64', 'samples = 64.5') },
   { code: 'GTV0403', what: 'empty interval', ...swap('over = -1.5 .. 1.5', 'over = 1.5 .. -1.5') },
   { code: 'GTV0404', what: 'empty sweep', bad: withSweep('[]'), good: withSweep('[64, 128]') },
   { code: 'GTV0405', what: 'duplicate sweep value', bad: withSweep('[64, 128, 64]'), good: withSweep('[64, 128]') },
   { code: 'GTV0406', what: 'division by zero', ...swap('members = 2', 'members = 1 / 0') },
-  { code: 'GTV0407', what: 'weights length', ...swap('points([-1], [0], [1])', 'points([-1], [0], [1], weights = [1, 2])', 'points([-1], [0], [1], weights = [1, 2, 1])') },
-  { code: 'GTV0408', what: 'index out of range', ...swap('points([-1], [0], [1])', 'duplicate(points([-1], [0], [1]), index = 3, k = 2)', 'duplicate(points([-1], [0], [1]), index = 2, k = 2)') },
-  { code: 'GTV0410', what: 'draws beyond a typed array', ...add('  sample big = pf_ode(true, draws = 1e10)', '  sample big = pf_ode(true, draws = 1e9)'), hint: 'keep draws at or below 4294967296' },
-  { code: 'GTV0410', what: 'Gram matrix beyond a typed array', ...swap('gauss(x, n = 8, over', 'gauss(x, n = 70000, over'), hint: 'keep the feature count F at or below 65536' },
-  { code: 'GTV0409', what: 'bad csv', bad: csvStudy('d.csv'), good: csvStudy('d.csv'), files: { 'd.csv': 'x\n1\nfoo\n' }, goodFiles: { 'd.csv': 'x\n-1\n0\n1\n' } },
-  { code: 'GTV0501', what: 'points of mixed dimension', ...swap('points([-1], [0], [1])', 'points([-1], [0, 1], [1])') },
+  {
+    code: 'GTV0407',
+    what: 'weights length',
+    ...swap(
+      'points([-1], [0], [1])',
+      'points([-1], [0], [1], weights = [1, 2])',
+      'points([-1], [0], [1], weights = [1, 2, 1])',
+    ),
+  },
+  {
+    code: 'GTV0408',
+    what: 'index out of range',
+    ...swap(
+      'points([-1], [0], [1])',
+      'duplicate(points([-1], [0], [1]), index = 3, k = 2)',
+      'duplicate(points([-1], [0], [1]), index = 2, k = 2)',
+    ),
+  },
+  {
+    code: 'GTV0410',
+    what: 'draws beyond a typed array',
+    ...add('  sample big = pf_ode(true, draws = 1e10)', '  sample big = pf_ode(true, draws = 1e9)'),
+    hint: 'keep draws at or below 4294967296',
+  },
+  {
+    code: 'GTV0410',
+    what: 'Gram matrix beyond a typed array',
+    ...swap('gauss(x, n = 8, over', 'gauss(x, n = 70000, over'),
+    hint: 'keep the feature count F at or below 65536',
+  },
+  {
+    code: 'GTV0409',
+    what: 'bad csv',
+    bad: csvStudy('d.csv'),
+    good: csvStudy('d.csv'),
+    files: { 'd.csv': 'x\n1\nfoo\n' },
+    goodFiles: { 'd.csv': 'x\n-1\n0\n1\n' },
+  },
+  {
+    code: 'GTV0501',
+    what: 'points of mixed dimension',
+    ...swap('points([-1], [0], [1])', 'points([-1], [0, 1], [1])'),
+  },
   { code: 'GTV0502', what: 'feature over y in 1D data', ...swap('gauss(x, n = 8', 'gauss(y, n = 8') },
   {
     code: 'GTV0503',
@@ -89,13 +181,30 @@ const CASES: Case[] = [
     bad: twoD('gauss(x, n = 8, over = -1.5 .. 1.5)'),
     good: twoD('gauss(x, n = 8, over = -1.5 .. 1.5) * gauss(y, n = 4, over = -1 .. 1.5)'),
   },
-  { code: 'GTV0504', what: 'grid of the wrong rank', ...add('  map m = score(grid = square(-2, 2, 10), t = [0.1])', '  map m = score(grid = interval(-2, 2, 10), t = [0.1])') },
+  {
+    code: 'GTV0504',
+    what: 'grid of the wrong rank',
+    ...add(
+      '  map m = score(grid = square(-2, 2, 10), t = [0.1])',
+      '  map m = score(grid = interval(-2, 2, 10), t = [0.1])',
+    ),
+  },
   {
     code: 'GTV0505',
     what: 'rotate 1D data',
-    ...swap('data train = points([-1], [0], [1])', 'data base = points([-1], [0], [1])\n  data train = rotate(base, angle = 1)', 'data base = points([-1], [0], [1])\n  data train = scale(base, factor = 2)'),
+    ...swap(
+      'data train = points([-1], [0], [1])',
+      'data base = points([-1], [0], [1])\n  data train = rotate(base, angle = 1)',
+      'data base = points([-1], [0], [1])\n  data train = scale(base, factor = 2)',
+    ),
   },
-  { code: 'GTV0601', what: 'missing import', bad: study1d('', 'import "lib/missing.gtv"'), good: study1d('', 'import "lib/x.gtv"'), goodFiles: { 'lib/x.gtv': 'let w = 1' } },
+  {
+    code: 'GTV0601',
+    what: 'missing import',
+    bad: study1d('', 'import "lib/missing.gtv"'),
+    good: study1d('', 'import "lib/x.gtv"'),
+    goodFiles: { 'lib/x.gtv': 'let w = 1' },
+  },
   {
     code: 'GTV0602',
     what: 'import cycle',
@@ -121,13 +230,50 @@ const CASES: Case[] = [
     goodFiles: { 'd.csv': '-1\n0\n1\n' },
     hint: 'raise the limit with `--max-file-size` (e.g. 512M) or GTV_MAX_FILE_SIZE',
   },
-  { code: 'GTV0603', what: 'missing data file', bad: csvStudy('nope.csv'), good: csvStudy('d.csv'), goodFiles: { 'd.csv': '-1\n0\n1\n' } },
-  { code: 'GTV0604', what: 'study in an imported file', bad: study1d('', 'import "lib.gtv"'), good: study1d('', 'import "lib.gtv"'), files: { 'lib.gtv': 'study q {\n}' }, goodFiles: { 'lib.gtv': 'let w = 1' } },
+  {
+    code: 'GTV0603',
+    what: 'missing data file',
+    bad: csvStudy('nope.csv'),
+    good: csvStudy('d.csv'),
+    goodFiles: { 'd.csv': '-1\n0\n1\n' },
+  },
+  {
+    code: 'GTV0604',
+    what: 'study in an imported file',
+    bad: study1d('', 'import "lib.gtv"'),
+    good: study1d('', 'import "lib.gtv"'),
+    files: { 'lib.gtv': 'study q {\n}' },
+    goodFiles: { 'lib.gtv': 'let w = 1' },
+  },
   { code: 'GTV0605', what: 'by a non-axis', ...add('  plot density(trained) by (phi)', '  plot density(trained)') },
-  { code: 'GTV0606', what: 'sweep variable in the seed', bad: withSweep('[64, 128]', '  seed = P'), good: withSweep('[64, 128]', '  seed = 3') },
-  { code: 'GTV0607', what: 'two plots, one file', ...add('  plot density(trained) to "a.svg"\n  plot density(trained) to "a.svg"', '  plot density(trained) to "a.svg"\n  plot density(trained) to "b.svg"') },
-  { code: 'GTV0610', what: 'a plot over the run\'s metrics table', ...add('  metric gap = gap_mass(trained, radius = 0.2)\n  plot table(gap) to "metrics.csv"', '  metric gap = gap_mass(trained, radius = 0.2)\n  plot table(gap) to "tables/metrics.csv"'), hint: 'choose another file name, e.g. in a folder of its own: `to "plots/..."`' },
-  { code: 'GTV0610', what: 'a plot into a cell folder', ...add('  plot density(trained) to "cells/main/a.svg"', '  plot density(trained) to "plots/a.svg"') },
+  {
+    code: 'GTV0606',
+    what: 'sweep variable in the seed',
+    bad: withSweep('[64, 128]', '  seed = P'),
+    good: withSweep('[64, 128]', '  seed = 3'),
+  },
+  {
+    code: 'GTV0607',
+    what: 'two plots, one file',
+    ...add(
+      '  plot density(trained) to "a.svg"\n  plot density(trained) to "a.svg"',
+      '  plot density(trained) to "a.svg"\n  plot density(trained) to "b.svg"',
+    ),
+  },
+  {
+    code: 'GTV0610',
+    what: "a plot over the run's metrics table",
+    ...add(
+      '  metric gap = gap_mass(trained, radius = 0.2)\n  plot table(gap) to "metrics.csv"',
+      '  metric gap = gap_mass(trained, radius = 0.2)\n  plot table(gap) to "tables/metrics.csv"',
+    ),
+    hint: 'choose another file name, e.g. in a folder of its own: `to "plots/..."`',
+  },
+  {
+    code: 'GTV0610',
+    what: 'a plot into a cell folder',
+    ...add('  plot density(trained) to "cells/main/a.svg"', '  plot density(trained) to "plots/a.svg"'),
+  },
   { code: 'GTV0701', what: 'unused constant', ...add('  let unused = 1') },
   { code: 'GTV0702', what: 'unused sweep axis', ...add('  sweep k = [1, 2]') },
 ];
@@ -169,13 +315,16 @@ describe('check registry', () => {
     for (const code of viaReadCode) expect(readFailure).to.contain(`SEM.${nameOf.get(code)}`);
     // compiler/lower/sample.ts reports `SEM[refusal.code]` for the codes the sampler descriptors name.
     const samplers = readFileSync(new URL('../../stdlib/builtins/samplers.ts', import.meta.url), 'utf8');
-    const viaDescriptor = (src: string, code: string) => src.includes('SEM[') && samplers.includes(`code: '${nameOf.get(code)}'`);
+    const viaDescriptor = (src: string, code: string) =>
+      src.includes('SEM[') && samplers.includes(`code: '${nameOf.get(code)}'`);
     const wrong: string[] = [];
     for (const check of CHECKS) {
       const src = readFileSync(new URL(`../../${check.module}`, import.meta.url), 'utf8');
       for (const code of check.codes) {
         const reported =
-          src.includes(`SEM.${nameOf.get(code)}`) || (viaReadCode.includes(code) && src.includes('readCode(')) || viaDescriptor(src, code);
+          src.includes(`SEM.${nameOf.get(code)}`) ||
+          (viaReadCode.includes(code) && src.includes('readCode(')) ||
+          viaDescriptor(src, code);
         if (!reported) wrong.push(`${check.name}: ${check.module} does not report ${code} (SEM.${nameOf.get(code)})`);
       }
     }

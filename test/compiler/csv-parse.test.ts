@@ -19,13 +19,20 @@ function byRegex(text: string): Parsed {
     const row = rows[i].trim();
     if (row === '' || row.startsWith('#')) continue;
     seen++;
-    const values = row.split(/[,;\t]|\s+/).filter((c) => c !== '').map(value);
+    const values = row
+      .split(/[,;\t]|\s+/)
+      .filter((c) => c !== '')
+      .map(value);
     const bad = values.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) {
       if (seen === 1) continue;
-      return { ok: false, error: `row ${i + 1}, column ${bad + 1} is not a plain decimal number (such as 1, -0.5 or 2e-3)` };
+      return {
+        ok: false,
+        error: `row ${i + 1}, column ${bad + 1} is not a plain decimal number (such as 1, -0.5 or 2e-3)`,
+      };
     }
-    if (out.length > 0 && values.length !== out[0].length) return { ok: false, error: `row ${i + 1} has ${values.length} columns, the first row has ${out[0].length}` };
+    if (out.length > 0 && values.length !== out[0].length)
+      return { ok: false, error: `row ${i + 1} has ${values.length} columns, the first row has ${out[0].length}` };
     out.push(values);
   }
   if (out.length === 0) return { ok: false, error: 'the file holds no data rows' };
@@ -75,7 +82,11 @@ const decimal = fc
         .tuple(
           fc.constantFrom('e', 'E'),
           fc.constantFrom('', '+', '-'),
-          fc.oneof(fc.integer({ min: 0, max: 30 }).map(String), digits(4), fc.constantFrom('307', '308', '309', '320', '324', '325', '00022')),
+          fc.oneof(
+            fc.integer({ min: 0, max: 30 }).map(String),
+            digits(4),
+            fc.constantFrom('307', '308', '309', '320', '324', '325', '00022'),
+          ),
         )
         .map((p) => p.join('')),
     ),
@@ -84,14 +95,47 @@ const decimal = fc
 
 /** A printed double, in the forms JavaScript and NumPy write. */
 const printed = fc
-  .tuple(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 1, max: 21 }), fc.integer({ min: 0, max: 20 }))
-  .chain(([x, p, f]) => fc.constantFrom(String(x), x.toPrecision(p), x.toExponential(Math.min(p, 20)), Math.abs(x) < 1e21 ? x.toFixed(f) : String(x)));
+  .tuple(
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.integer({ min: 1, max: 21 }),
+    fc.integer({ min: 0, max: 20 }),
+  )
+  .chain(([x, p, f]) =>
+    fc.constantFrom(
+      String(x),
+      x.toPrecision(p),
+      x.toExponential(Math.min(p, 20)),
+      Math.abs(x) < 1e21 ? x.toFixed(f) : String(x),
+    ),
+  );
 
 const cell = fc.oneof(
   decimal,
   printed,
   decimal.map((d) => `"${d}"`),
-  fc.constantFrom('', '.', '-', '+.', 'e5', '1e', '1e+', '0x10', 'NaN', 'Infinity', '-Infinity', '1_000', '""', '"', '"1', '1"', '#', '1.2.3', '--1', '1e5.5', '\u0661'),
+  fc.constantFrom(
+    '',
+    '.',
+    '-',
+    '+.',
+    'e5',
+    '1e',
+    '1e+',
+    '0x10',
+    'NaN',
+    'Infinity',
+    '-Infinity',
+    '1_000',
+    '""',
+    '"',
+    '"1',
+    '1"',
+    '#',
+    '1.2.3',
+    '--1',
+    '1e5.5',
+    '\u0661',
+  ),
 );
 
 const separator = fc.constantFrom(',', ';', ' ', '\t', '  ', ', ', '\u00a0', '\u3000', '\r', '\ufeff');
@@ -101,7 +145,14 @@ const newline = fc.constantFrom('\n', '\r\n', '\n\n', '\n# comment, 1\n', '\n  \
 const file = fc
   .tuple(
     fc.integer({ min: 1, max: 4 }),
-    fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.array(fc.tuple(cell, separator), { minLength: 0, maxLength: 5 }), newline), { maxLength: 8 }),
+    fc.array(
+      fc.tuple(
+        fc.integer({ min: 0, max: 5 }),
+        fc.array(fc.tuple(cell, separator), { minLength: 0, maxLength: 5 }),
+        newline,
+      ),
+      { maxLength: 8 },
+    ),
     fc.boolean(),
   )
   .map(([dim, rows, regular]) =>

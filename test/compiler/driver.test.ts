@@ -26,7 +26,9 @@ describe('compiler driver', () => {
 
   it('refuses sweeps and data sets too large to materialize, quickly', () => {
     const start = Date.now();
-    const cells = compile(study1d('  sweep a = 1 .. 200\n  sweep b = 1 .. 200').replace('members = 2', 'members = a * b'));
+    const cells = compile(
+      study1d('  sweep a = 1 .. 200\n  sweep b = 1 .. 200').replace('members = 2', 'members = a * b'),
+    );
     expect(codesOf(cells)).to.deep.equal(['GTV0401']);
     const pts = compile(study1d().replace('points([-1], [0], [1])', 'grid(0, 1, 1000, dim = 3)'));
     expect(codesOf(pts)).to.deep.equal(['GTV0401']);
@@ -48,7 +50,13 @@ describe('compiler driver', () => {
   });
 
   it('turns syntax errors into diagnostics and never throws on garbage', () => {
-    for (const text of ['', 'study {', '\u0000\u0001\uffff', 'study s { data d = points([1]', 'let x = ((((1'.repeat(50)]) {
+    for (const text of [
+      '',
+      'study {',
+      '\u0000\u0001\uffff',
+      'study s { data d = points([1]',
+      'let x = ((((1'.repeat(50),
+    ]) {
       const out = compile(text);
       expect(out.diagnostics.every((d) => typeof d.code === 'string')).to.equal(true);
     }

@@ -7,8 +7,10 @@ export type MemoryFiles = Record<string, string | Uint8Array | ReadFailure>;
 
 export function memoryHost(files: MemoryFiles): CompilerHost {
   return {
-    readFile: (p) => (typeof files[p] === 'string' || isReadFailure(files[p]) ? (files[p] as string | ReadFailure) : undefined),
-    readBinary: (p) => (files[p] instanceof Uint8Array || isReadFailure(files[p]) ? (files[p] as Uint8Array | ReadFailure) : undefined),
+    readFile: (p) =>
+      typeof files[p] === 'string' || isReadFailure(files[p]) ? (files[p] as string | ReadFailure) : undefined,
+    readBinary: (p) =>
+      files[p] instanceof Uint8Array || isReadFailure(files[p]) ? (files[p] as Uint8Array | ReadFailure) : undefined,
   };
 }
 

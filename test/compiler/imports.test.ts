@@ -4,17 +4,23 @@ import { serializeIr } from '../../compiler/ir/serialize.js';
 import { memoryHost } from './helpers.js';
 
 const LIB = {
-  'studies/lib/data.gtv': 'import "procs.gtv"\ndata three = points([-1], [0], [1])\ndata from_file = csv("../files/pts.csv")\n',
+  'studies/lib/data.gtv':
+    'import "procs.gtv"\ndata three = points([-1], [0], [1])\ndata from_file = csv("../files/pts.csv")\n',
   'studies/lib/procs.gtv': 'forward paper_vp = vp()\n',
   'studies/files/pts.csv': 'x\n-2\n2\n',
 };
 
 describe('imports across files (in-memory host)', () => {
   it('brings imported definitions into scope, transitively, with paths relative to the importer', () => {
-    const text = 'import "lib/data.gtv"\nstudy s {\n  sample a = pf_ode(true, data = three)\n  sample b = pf_ode(true, data = from_file)\n}\n';
+    const text =
+      'import "lib/data.gtv"\nstudy s {\n  sample a = pf_ode(true, data = three)\n  sample b = pf_ode(true, data = from_file)\n}\n';
     const out = compileSource(text, 'studies/main.gtv', memoryHost(LIB));
     expect(out.diagnostics).to.deep.equal([]);
-    expect([...out.files.keys()]).to.have.members(['studies/main.gtv', 'studies/lib/data.gtv', 'studies/lib/procs.gtv']);
+    expect([...out.files.keys()]).to.have.members([
+      'studies/main.gtv',
+      'studies/lib/data.gtv',
+      'studies/lib/procs.gtv',
+    ]);
     const nodes = out.studies[0].cells[0].nodes;
     expect(nodes.find((n) => n.name === 'from_file')).to.deep.include({ points: [[-2], [2]] });
     // The only forward process (imported) is the implicit one.
@@ -23,8 +29,16 @@ describe('imports across files (in-memory host)', () => {
   });
 
   it('reports a diamond import once and defines its names once', () => {
-    const files = { 'a.gtv': 'import "c.gtv"', 'b.gtv': 'import "c.gtv"', 'c.gtv': 'data d = points([0])\nforward f = vp()' };
-    const out = compileSource('import "a.gtv"\nimport "b.gtv"\nstudy s {\n  sample x1 = pf_ode(true)\n}\n', 'm.gtv', memoryHost(files));
+    const files = {
+      'a.gtv': 'import "c.gtv"',
+      'b.gtv': 'import "c.gtv"',
+      'c.gtv': 'data d = points([0])\nforward f = vp()',
+    };
+    const out = compileSource(
+      'import "a.gtv"\nimport "b.gtv"\nstudy s {\n  sample x1 = pf_ode(true)\n}\n',
+      'm.gtv',
+      memoryHost(files),
+    );
     expect(out.diagnostics).to.deep.equal([]);
   });
 

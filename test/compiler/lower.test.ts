@@ -80,7 +80,10 @@ describe('lowering (Fig. 2-like study)', () => {
     expect(theory.histogram.range).to.deep.equal([[-1.5, 1.5]]);
     const phi = byName(c.nodes, 'phi');
     expect(phi).to.deep.include({ kind: 'features', count: 256 });
-    const tree = (phi as Extract<IrNode, { kind: 'features' }>).tree as { op: 'product'; factors: { over: number[]; width: number }[] };
+    const tree = (phi as Extract<IrNode, { kind: 'features' }>).tree as {
+      op: 'product';
+      factors: { over: number[]; width: number }[];
+    };
     expect(tree.factors[1].over).to.deep.equal([1e-2, 1]);
     // Half the centre spacing; tolerance covers float rounding of (1 - eps) / 15 / 2.
     expect(tree.factors[1].width).to.be.closeTo((1 - 1e-2) / 30, 1e-15);
@@ -99,7 +102,16 @@ describe('lowering (Fig. 2-like study)', () => {
 
   it('lowers the plot with panel axes and the training points', () => {
     expect(doc.plots).to.deep.equal([
-      { name: 'gap_filling', type: 'density', inputs: ['exact', 'trained', 'theory'], points: 'train', by: ['eps', 'P'], file: 'gap_filling.svg', y_max: 2.5, band: 'quartiles' },
+      {
+        name: 'gap_filling',
+        type: 'density',
+        inputs: ['exact', 'trained', 'theory'],
+        points: 'train',
+        by: ['eps', 'P'],
+        file: 'gap_filling.svg',
+        y_max: 2.5,
+        band: 'quartiles',
+      },
     ]);
   });
 
@@ -138,7 +150,10 @@ study s {
     expect(o.diagnostics).to.deep.equal([]);
     expect(o.studies[0].cells[0].nodes.map((n) => n.name)).to.deep.equal(['phi', 'moved', 'f', 'lin', 'a']);
     const moved = byName(o.studies[0].cells[0].nodes, 'moved') as Extract<IrNode, { kind: 'data' }>;
-    expect(moved.points).to.deep.equal([[1, 0], [2, 1]]);
+    expect(moved.points).to.deep.equal([
+      [1, 0],
+      [2, 1],
+    ]);
   });
 
   it('keeps alpha_sigma schedules symbolic in t, with constants folded', () => {
@@ -193,7 +208,9 @@ describe('IR determinism', () => {
         '    },',
       ].join('\n'),
     );
-    expect(text).to.contain('"id": "eps=0.0001,P=64",\n      "index": 0,\n      "values": {\n        "eps": 0.0001,\n        "P": 64\n      },');
+    expect(text).to.contain(
+      '"id": "eps=0.0001,P=64",\n      "index": 0,\n      "values": {\n        "eps": 0.0001,\n        "P": 64\n      },',
+    );
   });
 
   it('holds no absolute paths', () => {

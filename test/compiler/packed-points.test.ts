@@ -14,7 +14,8 @@ import { parseCsv } from '../../stdlib/files.js';
 import { mixture, mixtureValues } from '../../stdlib/data.js';
 
 const CSV = 'x,y\n1.5,-2\n0.25,3e-1\n-0,7\n1.5,-2\n';
-const STUDY = (data: string) => `study s {\n  data d = ${data}\n  forward vp = vp()\n  sample a = pf_ode(true, draws = 100, bins = 10)\n  plot density(a) to "a.svg"\n}\n`;
+const STUDY = (data: string) =>
+  `study s {\n  data d = ${data}\n  forward vp = vp()\n  sample a = pf_ode(true, draws = 100, bins = 10)\n  plot density(a) to "a.svg"\n}\n`;
 
 describe('packed data points', () => {
   let dir: string;
@@ -48,7 +49,12 @@ describe('packed data points', () => {
     const node = dataOf(packed);
     expect(Object.keys(node)).to.deep.equal(['kind', 'name', 'dim', 'points', 'weights']);
     expect(packedOf(node), 'serializing made the rows').to.equal(undefined);
-    expect(node.points).to.deep.equal([[1.5, -2], [0.25, 0.3], [-0, 7], [1.5, -2]]);
+    expect(node.points).to.deep.equal([
+      [1.5, -2],
+      [0.25, 0.3],
+      [-0, 7],
+      [1.5, -2],
+    ]);
     expect(node.points).to.equal(node.points);
     expect(JSON.stringify(dataOf(packed))).to.equal(JSON.stringify(dataOf(rows)));
   });
@@ -58,14 +64,24 @@ describe('packed data points', () => {
     const node = dataOf(doc);
     const p = packedOf(node)!;
     withPackedPoints(node, { ...p, values: Float64Array.from(p.values, (v, i) => (i === 3 ? Number.NaN : v)) });
-    expect(validateIr(doc).map((d) => d.message)).to.deep.equal(['internal error: the IR holds a non-finite number at /cells/0/nodes/0/points/1/1']);
+    expect(validateIr(doc).map((d) => d.message)).to.deep.equal([
+      'internal error: the IR holds a non-finite number at /cells/0/nodes/0/points/1/1',
+    ]);
     withPackedPoints(node, { values: new Float64Array(0), dim: 2, count: 0 });
-    expect(validateIr(doc).map((d) => d.message).join()).to.match(/the IR does not match its schema: \/cells\/0\/nodes\/0\/points must NOT have fewer than 1 items/);
+    expect(
+      validateIr(doc)
+        .map((d) => d.message)
+        .join(),
+    ).to.match(/the IR does not match its schema: \/cells\/0\/nodes\/0\/points must NOT have fewer than 1 items/);
     expect(packedOf(node)).to.not.equal(undefined);
   });
 
   it('a mixture is packed too, with the same draws as its rows', () => {
-    const means = [[-1, 2], [1, 0.5], [0, 0]];
+    const means = [
+      [-1, 2],
+      [1, 0.5],
+      [0, 0],
+    ];
     expect(Array.from(mixtureValues(means, 0.3, 500, 7))).to.deep.equal(mixture(means, 0.3, 500, 7).points.flat());
     writeFileSync(join(dir, 'mix.gtv'), STUDY('mixture([[-1, 2], [1, 0.5], [0, 0]], std = 0.3, n = 500)'));
     const node = dataOf(compileFile(join(dir, 'mix.gtv')).studies[0]);
@@ -77,7 +93,10 @@ describe('packed data points', () => {
     const p = { values: new Float64Array([1, 2, 3, 4]), dim: 2, count: 2 };
     const a = withPackedPoints({ points: [] as number[][] }, p);
     const b = withPackedPoints({ points: [] as number[][] }, p);
-    expect(a.points).to.deep.equal([[1, 2], [3, 4]]);
+    expect(a.points).to.deep.equal([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(b.points).to.equal(a.points);
   });
 

@@ -11,7 +11,33 @@ const examples = readdirSync('examples')
 
 // Fragments that exercise the checker rather than the parser: numbers of every sign and size,
 // units, names of every kind, empty and nested lists.
-const FRAGMENTS = ['0', '-1', '1e308', '1e-320', '0.5deg', '3km', 'x', 't', 'pi', 'true', 'true_density', '[]', '[[1, 2], [3]]', '1 .. 0', '"s"', 'eps', 'P', 'lin', 'train', 'nope', '1 / 0', 'sqrt(-1)', '(', ')', ','];
+const FRAGMENTS = [
+  '0',
+  '-1',
+  '1e308',
+  '1e-320',
+  '0.5deg',
+  '3km',
+  'x',
+  't',
+  'pi',
+  'true',
+  'true_density',
+  '[]',
+  '[[1, 2], [3]]',
+  '1 .. 0',
+  '"s"',
+  'eps',
+  'P',
+  'lin',
+  'train',
+  'nope',
+  '1 / 0',
+  'sqrt(-1)',
+  '(',
+  ')',
+  ',',
+];
 
 const edit = fc.record({
   file: fc.nat(examples.length - 1),
@@ -32,7 +58,10 @@ describe('compiler robustness (property)', () => {
         }
         const out = compileSource(text, ex.path);
         const internal = out.diagnostics.filter((d) => d.code === 'GTV0900');
-        expect(internal.map((d) => d.message), text).to.deep.equal([]);
+        expect(
+          internal.map((d) => d.message),
+          text,
+        ).to.deep.equal([]);
       }),
       { numRuns: 150, seed: 42 },
     );

@@ -49,7 +49,10 @@ describe('IR schema', () => {
     ['a negative seed (@minimum 0)', (d) => (d.cells[0].seed = -1)],
     ['a fractional seed (@asType integer)', (d) => (d.cells[0].seed = 0.5)],
     ['no cells (@minItems 1)', (d) => (d.cells = [])],
-    ['a basis with no axes (@minItems 1)', (d) => (d.cells[0].nodes.find((n: any) => n.kind === 'features').tree.factors[0].axes = [])],
+    [
+      'a basis with no axes (@minItems 1)',
+      (d) => (d.cells[0].nodes.find((n: any) => n.kind === 'features').tree.factors[0].axes = []),
+    ],
     ['a zero y_max (@exclusiveMinimum 0)', (d) => (d.plots[0].y_max = 0)],
   ];
   for (const [what, mutate] of mutations) {
@@ -68,7 +71,10 @@ describe('IR schema', () => {
 
   it('is generated from compiler/ir/types.ts (run `npm run schema` after changing the types)', function () {
     this.timeout(120_000);
-    expect(readFileSync(SCHEMA_PATH, 'utf8') === irSchemaText(), 'compiler/ir/schema.json is stale: npm run schema').to.equal(true);
+    expect(
+      readFileSync(SCHEMA_PATH, 'utf8') === irSchemaText(),
+      'compiler/ir/schema.json is stale: npm run schema',
+    ).to.equal(true);
   });
 
   it('accepts every IR snapshot of the examples (test/snapshots)', () => {

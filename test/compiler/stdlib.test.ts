@@ -2,16 +2,46 @@ import { expect } from 'chai';
 import * as gen from '../../stdlib/data.js';
 import { parseCsv, parseNpy } from '../../stdlib/files.js';
 import { mulberry32 } from '../../stdlib/prng.js';
-import { BUILTINS, formatSignature, kindsOfBuiltin, listBuiltins, lookupBuiltin, lookupParam } from '../../stdlib/signatures.js';
+import {
+  BUILTINS,
+  formatSignature,
+  kindsOfBuiltin,
+  listBuiltins,
+  lookupBuiltin,
+  lookupParam,
+} from '../../stdlib/signatures.js';
 
 // Every built-in of the language reference (docs/language.md), by kind.
 const PLANNED: Record<string, string[]> = {
-  data: ['points', 'polygon', 'line', 'grid', 'ring', 'mixture', 'csv', 'npy', 'rotate', 'scale', 'shift', 'duplicate', 'outlier', 'concat'],
+  data: [
+    'points',
+    'polygon',
+    'line',
+    'grid',
+    'ring',
+    'mixture',
+    'csv',
+    'npy',
+    'rotate',
+    'scale',
+    'shift',
+    'duplicate',
+    'outlier',
+    'concat',
+  ],
   forward: ['vp', 'alpha_sigma', 'edm', 've', 'anisotropic'],
   features: ['gauss', 'fourier', 'poly', 'rff'],
   model: ['naive', 'linear', 'ntk'],
   sample: ['pf_ode', 'naive', 'ensemble', 'effective_sde'],
-  map: ['posterior_weights', 'score', 'proxy_covariance', 'score_variance_ratio', 'vkernel', 'vkernel_time_correlation', 'score_error'],
+  map: [
+    'posterior_weights',
+    'score',
+    'proxy_covariance',
+    'score_variance_ratio',
+    'vkernel',
+    'vkernel_time_correlation',
+    'score_error',
+  ],
   metric: ['memorized_fraction', 'gap_mass', 'nearest_distance', 'total_variation', 'kl', 'mmd', 'effective_dimension'],
   plot: ['density', 'heatmap', 'vkernel', 'table'],
   grid: ['interval', 'square', 'box'],
@@ -34,7 +64,10 @@ describe('stdlib signature table', () => {
     expect(lookupBuiltin('forward', 'vp')?.params.map((p) => p.name)).to.deep.equal(['beta_min', 'beta_d', 'T']);
     expect(lookupBuiltin('data', 'vp')).to.equal(undefined);
     expect(kindsOfBuiltin('vkernel')).to.have.members(['map', 'plot']);
-    expect(lookupParam(lookupBuiltin('model', 'linear')!, 'ridge')).to.deep.include({ range: { min: 0 }, default: { value: 0.1 } });
+    expect(lookupParam(lookupBuiltin('model', 'linear')!, 'ridge')).to.deep.include({
+      range: { min: 0 },
+      default: { value: 0.1 },
+    });
     expect(lookupParam(lookupBuiltin('sample', 'pf_ode')!, 't_min')?.default).to.deep.equal({ setting: 't_min' });
     expect(formatSignature(lookupBuiltin('forward', 'vp')!)).to.equal('vp(beta_min = 0.1, beta_d = 19.9, T = 1)');
   });
@@ -55,9 +88,19 @@ describe('stdlib data generators', () => {
     expect(hex).to.have.length(6);
     // cos/sin of multiples of pi/3: exact to a few ulps.
     expect(hex[1][0]).to.be.closeTo(0.5, 1e-15);
-    expect(gen.polygon(4, 1, 0).points).to.deep.equal([[1, 0], [0, 1], [-1, 0], [0, -1]]);
+    expect(gen.polygon(4, 1, 0).points).to.deep.equal([
+      [1, 0],
+      [0, 1],
+      [-1, 0],
+      [0, -1],
+    ]);
     expect(gen.line([-1, -1], [1, 1], 6).points[1]).to.deep.equal([-0.6, -0.6]);
-    expect(gen.grid(0, 1, 2, 2).points).to.deep.equal([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    expect(gen.grid(0, 1, 2, 2).points).to.deep.equal([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
     expect(gen.linspace(0, 1, 1)).to.deep.equal([0]);
     const g = gen.geomspace(0.001, 0.1, 3);
     // Values name sweep cells, so decades come out exact, not exp(log(...)) with ulp noise.
@@ -66,9 +109,37 @@ describe('stdlib data generators', () => {
   });
 
   it('draws the same seeded mixture every time, and a different one for another seed', () => {
-    const a = gen.mixture([[-1, 0], [1, 0]], 0.2, 12, 7).points;
-    expect(gen.mixture([[-1, 0], [1, 0]], 0.2, 12, 7).points).to.deep.equal(a);
-    expect(gen.mixture([[-1, 0], [1, 0]], 0.2, 12, 8).points).to.not.deep.equal(a);
+    const a = gen.mixture(
+      [
+        [-1, 0],
+        [1, 0],
+      ],
+      0.2,
+      12,
+      7,
+    ).points;
+    expect(
+      gen.mixture(
+        [
+          [-1, 0],
+          [1, 0],
+        ],
+        0.2,
+        12,
+        7,
+      ).points,
+    ).to.deep.equal(a);
+    expect(
+      gen.mixture(
+        [
+          [-1, 0],
+          [1, 0],
+        ],
+        0.2,
+        12,
+        8,
+      ).points,
+    ).to.not.deep.equal(a);
     const r = mulberry32(1);
     const u = Array.from({ length: 1000 }, () => r.uniform());
     expect(Math.min(...u)).to.be.at.least(0);
@@ -83,7 +154,13 @@ describe('stdlib data generators', () => {
   });
 
   it('parses csv with a header and reports bad rows', () => {
-    expect(parseCsv('x,y\n1,2\n3,4\n')).to.deep.equal({ ok: true, points: [[1, 2], [3, 4]] });
+    expect(parseCsv('x,y\n1,2\n3,4\n')).to.deep.equal({
+      ok: true,
+      points: [
+        [1, 2],
+        [3, 4],
+      ],
+    });
     expect(parseCsv('1,2\n3\n').ok).to.equal(false);
     expect(parseCsv('').ok).to.equal(false);
   });
@@ -97,7 +174,13 @@ describe('stdlib data generators', () => {
     new DataView(bytes.buffer).setUint16(8, h.length, true);
     bytes.set(new TextEncoder().encode(h), 10);
     new Float64Array(bytes.buffer, 10 + h.length, 4).set([1, 2, 3, 4]);
-    expect(parseNpy(bytes)).to.deep.equal({ ok: true, points: [[1, 2], [3, 4]] });
+    expect(parseNpy(bytes)).to.deep.equal({
+      ok: true,
+      points: [
+        [1, 2],
+        [3, 4],
+      ],
+    });
     expect(parseNpy(new Uint8Array([1, 2, 3])).ok).to.equal(false);
   });
 });

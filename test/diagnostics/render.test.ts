@@ -63,11 +63,15 @@ describe('human renderer', () => {
       code: 'GTV0701',
       message: 'dup',
       span: spanAt(FILE, SRC, 'vp ='),
-      related: [{ message: 'first here', span: spanOf(FILE, SRC, SRC.indexOf('d = points'), SRC.indexOf('d = points') + 1) }],
+      related: [
+        { message: 'first here', span: spanOf(FILE, SRC, SRC.indexOf('d = points'), SRC.indexOf('d = points') + 1) },
+      ],
     };
     const out = renderHuman([d], new Map([[FILE, SRC]]));
     expect(out).to.contain('warning[GTV0701]: dup');
-    expect(out).to.contain('   = note: first here\n  --> studies/gap.gtv:3:8\n   |\n 3 |   data d = points([0])\n   |        -\n');
+    expect(out).to.contain(
+      '   = note: first here\n  --> studies/gap.gtv:3:8\n   |\n 3 |   data d = points([0])\n   |        -\n',
+    );
   });
 
   it('keeps carets aligned after tabs and wide characters', () => {
@@ -101,7 +105,12 @@ describe('human renderer', () => {
 
   it('counts a lone carriage return as a line break, as the lexer does', () => {
     const text = 'a\rbad\n';
-    const d: Diagnostic = { severity: 'error', code: 'GTV0105', message: 'm', span: { file: 'r.gtv', start: { offset: 2, line: 2, column: 1 }, end: { offset: 5, line: 2, column: 4 } } };
+    const d: Diagnostic = {
+      severity: 'error',
+      code: 'GTV0105',
+      message: 'm',
+      span: { file: 'r.gtv', start: { offset: 2, line: 2, column: 1 }, end: { offset: 5, line: 2, column: 4 } },
+    };
     expect(renderHuman([d], new Map([['r.gtv', text]]))).to.contain(' 2 | bad\n   | ^^^\n');
   });
 
@@ -127,7 +136,13 @@ describe('human renderer', () => {
 
   it('shows the first and last line of a multi-line span, eliding the middle', () => {
     const text = 'a = f(1,\n  2,\n  3,\n  4)\n';
-    const d: Diagnostic = { severity: 'error', code: 'GTV0301', message: 'm', span: spanOf('m.gtv', text, 4, text.indexOf('4)') + 2), hint: 'h' };
+    const d: Diagnostic = {
+      severity: 'error',
+      code: 'GTV0301',
+      message: 'm',
+      span: spanOf('m.gtv', text, 4, text.indexOf('4)') + 2),
+      hint: 'h',
+    };
     const out = renderHuman([d], new Map([['m.gtv', text]]));
     expect(out).to.contain(' 1 | a = f(1,\n   |     ^^^^\n...\n 4 |   4)\n   |   ^^ h\n');
   });
@@ -161,7 +176,13 @@ describe('human renderer', () => {
   });
 
   it('aligns the continuation lines of a multi-line hint', () => {
-    const d: Diagnostic = { severity: 'error', code: 'GTV0204', message: 'm', span: spanAt(FILE, SRC, 'vp_cosin'), hint: 'first\nsecond' };
+    const d: Diagnostic = {
+      severity: 'error',
+      code: 'GTV0204',
+      message: 'm',
+      span: spanAt(FILE, SRC, 'vp_cosin'),
+      hint: 'first\nsecond',
+    };
     expect(renderHuman([d], new Map([[FILE, SRC]]))).to.contain(
       '   |                ^^^^^^^^ first\n   |                         second\n',
     );
@@ -175,7 +196,13 @@ describe('human renderer', () => {
   });
 
   it('falls back to the location when the source is unavailable or the span is stale', () => {
-    const d: Diagnostic = { severity: 'error', code: 'GTV0601', message: 'm', span: spanOf('gone.gtv', 'abc', 1, 2), hint: 'h' };
+    const d: Diagnostic = {
+      severity: 'error',
+      code: 'GTV0601',
+      message: 'm',
+      span: spanOf('gone.gtv', 'abc', 1, 2),
+      hint: 'h',
+    };
     expect(renderHuman([d], new Map())).to.equal('error[GTV0601]: m\n  --> gone.gtv:1:2\n   = h\n');
     const stale = renderHuman([{ ...d, span: spanOf('s.gtv', 'abcdef', 4, 6) }], new Map([['s.gtv', 'ab']]));
     expect(stale).to.equal('error[GTV0601]: m\n  --> s.gtv:1:5\n   = h\n');
@@ -190,7 +217,9 @@ describe('human renderer', () => {
   it('widens the gutter for multi-digit line numbers', () => {
     const text = 'a\n'.repeat(120) + 'bad\n';
     const d: Diagnostic = { severity: 'error', code: 'GTV0101', message: 'm', span: spanAt('l.gtv', text, 'bad') };
-    expect(renderHuman([d], new Map([['l.gtv', text]]))).to.contain('    --> l.gtv:121:1\n     |\n 121 | bad\n     | ^^^\n');
+    expect(renderHuman([d], new Map([['l.gtv', text]]))).to.contain(
+      '    --> l.gtv:121:1\n     |\n 121 | bad\n     | ^^^\n',
+    );
   });
 
   it('summarises counts', () => {
@@ -232,7 +261,10 @@ describe('compact and json renderers', () => {
 
   it('sorts by file of first appearance, then position, spanless last', () => {
     const a = (file: string, off: number, code: string): Diagnostic => ({
-      severity: 'error', code, message: 'm', span: spanOf(file, 'x'.repeat(50), off, off + 1),
+      severity: 'error',
+      code,
+      message: 'm',
+      span: spanOf(file, 'x'.repeat(50), off, off + 1),
     });
     const none: Diagnostic = { severity: 'error', code: 'N', message: 'm' };
     const order = sortDiagnostics([none, a('b', 5, 'b5'), a('a', 9, 'a9'), a('b', 1, 'b1'), a('a', 2, 'a2')]);

@@ -17,7 +17,10 @@ const diff = (b: string, ...flags: string[]) => runCli(['diff', ...flags, `${F}/
 describe('gtv diff A.gtv B.gtv', () => {
   const cases: [string, string][] = [
     ['setting', 'seed: 1 -> 2\n'],
-    ['t-min', 't_min: 0.01 -> 0.001\nmodel lin: t_range [0.01, 1] -> [0.001, 1]\nsample trained: grid.t_min 0.01 -> 0.001\n'],
+    [
+      't-min',
+      't_min: 0.01 -> 0.001\nmodel lin: t_range [0.01, 1] -> [0.001, 1]\nsample trained: grid.t_min 0.01 -> 0.001\n',
+    ],
     ['parameter', 'forward vp: beta_d 19.9 -> 10\n'],
     ['ridge', 'model lin: ridge 0.1 -> 0.01\n'],
     ['sweep-added', 'sweep P: added 2048\n'],
@@ -49,7 +52,10 @@ describe('gtv diff A.gtv B.gtv', () => {
 
   it('--format json gives the structured changes', async () => {
     const r = await diff('ridge', '--format', 'json');
-    expect(JSON.parse(r.stdout)).to.deep.equal({ equal: false, changes: [{ subject: 'model lin', field: 'ridge', from: 0.1, to: 0.01 }] });
+    expect(JSON.parse(r.stdout)).to.deep.equal({
+      equal: false,
+      changes: [{ subject: 'model lin', field: 'ridge', from: 0.1, to: 0.01 }],
+    });
   });
 
   it('errors in either file are printed and exit 2; so are usage errors', async () => {
@@ -76,7 +82,15 @@ describe('gtv diff --results', () => {
         timings: {},
         nodes: {
           trained: {
-            arrays: { density: { shape: [density.length], dtype: 'float64', data: Float64Array.from(density), doc: 'density per bin [bins]', dims: ['bin_x'] } },
+            arrays: {
+              density: {
+                shape: [density.length],
+                dtype: 'float64',
+                data: Float64Array.from(density),
+                doc: 'density per bin [bins]',
+                dims: ['bin_x'],
+              },
+            },
             scalars: { inside_fraction: metric },
             notes: [],
           },
@@ -85,7 +99,18 @@ describe('gtv diff --results', () => {
       const cellDir = join(dir, 'cells', cellDirName(cell.id));
       mkdirSync(cellDir, { recursive: true });
       writeCellFiles(cellDir, cell, result);
-      return { id: cell.id, index: cell.index, values: cell.values, key: '', dir: `cells/${cellDirName(cell.id)}`, status: 'done', from: 'computed', ms: 1, timings: {}, error: null };
+      return {
+        id: cell.id,
+        index: cell.index,
+        values: cell.values,
+        key: '',
+        dir: `cells/${cellDirName(cell.id)}`,
+        status: 'done',
+        from: 'computed',
+        ms: 1,
+        timings: {},
+        error: null,
+      };
     });
     writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify({ manifest_version: 1, study: doc.study, cells, ir: doc }));
     return dir;
@@ -104,17 +129,31 @@ describe('gtv diff --results', () => {
     expect(r.stdout).to.match(/trained\.inside_fraction\s+0\.9\s+0\.85\s+-0\.05/);
     // [1,2,1]/4 vs [1,1,2]/4: (0 + 1/4 + 1/4) / 2
     expect(r.stdout).to.contain('trained density: total variation 0.25');
-    const json = JSON.parse((await runCli(['diff', '--results', '-f', 'json', runFolder([1], 1), runFolder([1], 2)])).stdout);
+    const json = JSON.parse(
+      (await runCli(['diff', '--results', '-f', 'json', runFolder([1], 1), runFolder([1], 2)])).stdout,
+    );
     expect(json.metrics[0]).to.deep.include({ a: 1, b: 2, diff: 1 });
   });
 
   it('on real runs of a tiny study (gtv run): same study equal, more draws different', async function () {
     this.timeout(60000);
     const dir = mkdtempSync(join(tmpdir(), 'gtv-real-'));
-    const study = (draws: number) => `study tiny {\n  data d = points([-1], [1])\n  forward vp = vp()\n  sample a = pf_ode(true, draws = ${draws}, bins = 20, range = -2 .. 2, steps = 8)\n  metric m = nearest_distance(a)\n  plot density(a) to "a.svg"\n}\n`;
+    const study = (draws: number) =>
+      `study tiny {\n  data d = points([-1], [1])\n  forward vp = vp()\n  sample a = pf_ode(true, draws = ${draws}, bins = 20, range = -2 .. 2, steps = 8)\n  metric m = nearest_distance(a)\n  plot density(a) to "a.svg"\n}\n`;
     const run = async (name: string, draws: number) => {
       writeFileSync(join(dir, `${name}.gtv`), study(draws));
-      const r = await runCli(['run', '-q', '--backend', 'cpu', '--fresh', '-o', join(dir, name), '--cache', join(dir, `cache-${name}`), join(dir, `${name}.gtv`)]);
+      const r = await runCli([
+        'run',
+        '-q',
+        '--backend',
+        'cpu',
+        '--fresh',
+        '-o',
+        join(dir, name),
+        '--cache',
+        join(dir, `cache-${name}`),
+        join(dir, `${name}.gtv`),
+      ]);
       expect(r.code, r.stderr).to.equal(0);
       return join(dir, name);
     };

@@ -8,7 +8,10 @@ describe('docs/language.md', () => {
   const generated = renderLanguageDoc();
 
   it('is up to date with the prose, the signature table and the codes (npm run docs:language)', () => {
-    expect(readFileSync(OUTPUT_PATH, 'utf8') === generated, 'docs/language.md is stale: run `npm run docs:language`').to.equal(true);
+    expect(
+      readFileSync(OUTPUT_PATH, 'utf8') === generated,
+      'docs/language.md is stale: run `npm run docs:language`',
+    ).to.equal(true);
   });
 
   it('documents every built-in, every parameter, every setting and every code', () => {

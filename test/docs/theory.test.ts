@@ -3,7 +3,16 @@
 import { expect } from 'chai';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findCitations, headingSections, OLD_CITATION, OLD_NAME, readText, repositoryTextFiles, unresolved, type Citation } from './citations.js';
+import {
+  findCitations,
+  headingSections,
+  OLD_CITATION,
+  OLD_NAME,
+  readText,
+  repositoryTextFiles,
+  unresolved,
+  type Citation,
+} from './citations.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DOC = ['theory', 'md'].join('.');
@@ -26,7 +35,9 @@ describe('docs/theory.md and its citations', () => {
     const numbered = citations.filter((c) => c.sections.length > 0);
     expect(numbered.length).to.be.above(50);
     expect(new Set(numbered.map((c) => c.file)).size).to.be.above(20);
-    const missing = unresolved(citations, sections).map(({ citation, section }) => `${where(citation)} (no section ${section})`);
+    const missing = unresolved(citations, sections).map(
+      ({ citation, section }) => `${where(citation)} (no section ${section})`,
+    );
     expect(missing, missing.join('\n')).to.deep.equal([]);
   });
 

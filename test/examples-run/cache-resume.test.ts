@@ -23,7 +23,9 @@ describe('examples: cache reuse and resuming an interrupted run', function () {
     expect(ex.finished, 'cells executed by the second run').to.equal(0);
     expect(again.manifest.cells.map((c) => c.from)).to.deep.equal(first.manifest.cells.map(() => 'cache'));
     const file = 'cells/main/polygon_frac.values.npy';
-    expect(fs.readFileSync(path.join(again.runDir, file)).equals(fs.readFileSync(path.join(first.runDir, file)))).to.equal(true);
+    expect(
+      fs.readFileSync(path.join(again.runDir, file)).equals(fs.readFileSync(path.join(first.runDir, file))),
+    ).to.equal(true);
   });
 
   it('Figure 2 interrupted after five cells resumes with those five from the cache', async () => {
@@ -39,7 +41,10 @@ describe('examples: cache reuse and resuming an interrupted run', function () {
     const resumed = await runExample('fig2-gap-filling', {}, ex2);
     expect(resumed.manifest.status).to.equal('complete');
     expect(ex2.finished, 'cells executed by the resumed run').to.equal(10);
-    expect(resumed.manifest.cells.map((c) => c.from)).to.deep.equal([...Array(5).fill('cache'), ...Array(10).fill('computed')]);
+    expect(resumed.manifest.cells.map((c) => c.from)).to.deep.equal([
+      ...Array(5).fill('cache'),
+      ...Array(10).fill('computed'),
+    ]);
     provideRun('fig2-gap-filling', { ...resumed, ms: stopped.ms + resumed.ms });
   });
 });

@@ -44,7 +44,9 @@ describe('examples run at --scale 0.01', function () {
   this.timeout(600000);
   after(() => {
     const total = timings.reduce((s, [, ms]) => s + ms, 0);
-    console.log(`      example runs (wall, this process): ${timings.map(([n, ms]) => `${n} ${(ms / 1000).toFixed(1)}s`).join(', ')}; total ${(total / 1000).toFixed(1)}s`);
+    console.log(
+      `      example runs (wall, this process): ${timings.map(([n, ms]) => `${n} ${(ms / 1000).toFixed(1)}s`).join(', ')}; total ${(total / 1000).toFixed(1)}s`,
+    );
   });
 
   for (const name of examples) {
@@ -65,10 +67,15 @@ describe('examples run at --scale 0.01', function () {
       it('writes every plot as SVG, PNG, PDF and Vega-Lite spec, the metrics table and report.html', () => {
         expect(run.manifest.plots.length).to.equal(run.manifest.ir.plots.length);
         for (const p of run.manifest.plots) {
-          for (const ext of ['.svg', '.png', '.pdf', '.vl.json']) expect(p.files.some((f) => f.endsWith(ext)), `${p.name}${ext}`).to.equal(true);
+          for (const ext of ['.svg', '.png', '.pdf', '.vl.json'])
+            expect(
+              p.files.some((f) => f.endsWith(ext)),
+              `${p.name}${ext}`,
+            ).to.equal(true);
           for (const f of p.files) expect(fs.statSync(path.join(run.runDir, f)).size, f).to.be.greaterThan(100);
         }
-        for (const f of ['report.html', 'metrics.csv', 'metrics.json', 'study.gtv']) expect(fs.existsSync(path.join(run.runDir, f)), f).to.equal(true);
+        for (const f of ['report.html', 'metrics.csv', 'metrics.json', 'study.gtv'])
+          expect(fs.existsSync(path.join(run.runDir, f)), f).to.equal(true);
       });
 
       it('writes every documented array with its documented shape, all values finite, and dims for every axis', () => {
@@ -83,7 +90,10 @@ describe('examples run at --scale 0.01', function () {
               const a = readArray(run, cell.id, entry!.file);
               expect(a.shape, where).to.deep.equal(shape);
               expect(entry!.shape, where).to.deep.equal(shape);
-              expect(a.data.every((v) => Number.isFinite(v)), `${where} has non-finite values`).to.equal(true);
+              expect(
+                a.data.every((v) => Number.isFinite(v)),
+                `${where} has non-finite values`,
+              ).to.equal(true);
             }
           }
           // Every array, documented above or not, names each of its axes once (readers rely on it).

@@ -19,7 +19,10 @@ export function expectedShapes(doc: IrDocument, node: IrNode, nodes: IrNode[]): 
     case 'sample': {
       const dim = dimOf(doc, node.data, nodes);
       const b = node.histogram.bins;
-      const members = node.method === 'ensemble' || (node.method === 'effective_sde' && node.variant === 'gaussian_field') ? node.members : 0;
+      const members =
+        node.method === 'ensemble' || (node.method === 'effective_sde' && node.variant === 'gaussian_field')
+          ? node.members
+          : 0;
       const n = node.draws * Math.max(1, members);
       const out: Record<string, number[]> = { samples: [Math.min(n, 10000), dim] };
       if (dim <= 2) {

@@ -40,7 +40,14 @@ export interface SquareFill {
  * Fig. 3: where the mass between four points on a square lies. `points` are the square's
  * vertices in order around it; 2D density rows are x bins, columns y bins.
  */
-export function squareFill(density: Array64, ex: Array64, ey: Array64, points: number[][], band: number, vertexRadius: number): SquareFill {
+export function squareFill(
+  density: Array64,
+  ex: Array64,
+  ey: Array64,
+  points: number[][],
+  band: number,
+  vertexRadius: number,
+): SquareFill {
   const cx = centres(ex);
   const cy = centres(ey);
   const out: SquareFill = { adjacent: 0, opposite: 0, vertices: 0 };

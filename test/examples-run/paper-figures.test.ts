@@ -32,12 +32,16 @@ describe('paper figures at --scale 0.01: the qualitative results hold', function
         const mid = [(P[best[0]][0] + P[best[1]][0]) / 2, (P[best[0]][1] + P[best[1]][1]) / 2];
         const at = (k: number, ix: number, iy: number) => v.data[(k * 100 + ix) * 100 + iy];
         // Closed form, no sampling: the midpoint value is 0.98-1.0 at t = 0.05 for all four sets.
-        expect(at(0, nearestIndex(gx, mid[0]), nearestIndex(gy, mid[1])), 'between the closest pair at t = 0.05').to.be.greaterThan(0.9);
+        expect(
+          at(0, nearestIndex(gx, mid[0]), nearestIndex(gy, mid[1])),
+          'between the closest pair at t = 0.05',
+        ).to.be.greaterThan(0.9);
         // Far from the data (> 1 from every point) the posterior is sure of its point: C -> 0.
         // Measured mean 0.018-0.028 at t = 0.05; 0.1 leaves a factor of 3.5.
         const far: number[] = [];
         for (let i = 0; i < 100; i++)
-          for (let j = 0; j < 100; j++) if (P.every((p) => Math.hypot(gx[i] - p[0], gy[j] - p[1]) > 1)) far.push(at(0, i, j));
+          for (let j = 0; j < 100; j++)
+            if (P.every((p) => Math.hypot(gx[i] - p[0], gy[j] - p[1]) > 1)) far.push(at(0, i, j));
         expect(mean(far), 'far from the data at t = 0.05').to.be.lessThan(0.1);
       });
     }
@@ -66,7 +70,12 @@ describe('paper figures at --scale 0.01: the qualitative results hold', function
         gap[eps] = {};
         for (const P of Ps) {
           const id = `eps=${eps},P=${P}`;
-          gap[eps][P] = gapMass1d(readArray(run, id, 'trained.density.npy'), readArray(run, id, 'trained.edges_x.npy'), [-1, 0, 1], 0.2);
+          gap[eps][P] = gapMass1d(
+            readArray(run, id, 'trained.density.npy'),
+            readArray(run, id, 'trained.edges_x.npy'),
+            [-1, 0, 1],
+            0.2,
+          );
         }
       }
     });
@@ -105,7 +114,16 @@ describe('paper figures at --scale 0.01: the qualitative results hold', function
       // below (docs/theory.md 5.2). Full statistics (docs/theory-checks.md section 7): 0.097 vs 0.038.
       // Pooled over a row's five cells at this scale (5 x 1e4 draws) the standard error is 0.002.
       const row = (eps: string) =>
-        mean(Ps.map((P) => gapMass1d(readArray(run, `eps=${eps},P=${P}`, 'exact.density.npy'), readArray(run, `eps=${eps},P=${P}`, 'exact.edges_x.npy'), [-1, 0, 1], 0.2)));
+        mean(
+          Ps.map((P) =>
+            gapMass1d(
+              readArray(run, `eps=${eps},P=${P}`, 'exact.density.npy'),
+              readArray(run, `eps=${eps},P=${P}`, 'exact.edges_x.npy'),
+              [-1, 0, 1],
+              0.2,
+            ),
+          ),
+        );
       expect(row('0.01') - row('0.0001')).to.be.greaterThan(0.04);
     });
 
@@ -114,7 +132,15 @@ describe('paper figures at --scale 0.01: the qualitative results hold', function
       for (const eps of epss)
         for (const P of Ps) {
           const id = `eps=${eps},P=${P}`;
-          expect(gapMass1d(readArray(run, id, 'exact.density.npy'), readArray(run, id, 'exact.edges_x.npy'), [-1, 0, 1], 0.2), id).to.be.lessThan(0.13);
+          expect(
+            gapMass1d(
+              readArray(run, id, 'exact.density.npy'),
+              readArray(run, id, 'exact.edges_x.npy'),
+              [-1, 0, 1],
+              0.2,
+            ),
+            id,
+          ).to.be.lessThan(0.13);
         }
     });
   });
@@ -130,7 +156,14 @@ describe('paper figures at --scale 0.01: the qualitative results hold', function
         // Bands of half-width 0.15 along the sides (adjacent points) and the diagonals (opposite
         // points), outside discs of radius 0.35 around the points (their memorized peaks).
         const fill = (node: string) =>
-          squareFill(readArray(run, c.id, `${node}.density.npy`), readArray(run, c.id, `${node}.edges_x.npy`), readArray(run, c.id, `${node}.edges_y.npy`), P, 0.15, 0.35);
+          squareFill(
+            readArray(run, c.id, `${node}.density.npy`),
+            readArray(run, c.id, `${node}.edges_x.npy`),
+            readArray(run, c.id, `${node}.edges_y.npy`),
+            P,
+            0.15,
+            0.35,
+          );
         fills[c.id] = { bump: fill('bump_trained'), wave: fill('wave_trained') };
       }
     });
@@ -145,7 +178,8 @@ describe('paper figures at --scale 0.01: the qualitative results hold', function
     it('Fourier features: at every angle the diagonals hold at least 3x the mass of the sides', () => {
       // Measured 0.37 / 0.016, 0.27 / 0.037, 0.25 / 0.045 (ratios 23, 7, 5.4); standard errors
       // across members about 0.025 on the diagonal and 0.015 on the sides.
-      for (const [id, f] of Object.entries(fills)) expect(f.wave.opposite, `${id}: ${JSON.stringify(f.wave)}`).to.be.greaterThan(3 * f.wave.adjacent);
+      for (const [id, f] of Object.entries(fills))
+        expect(f.wave.opposite, `${id}: ${JSON.stringify(f.wave)}`).to.be.greaterThan(3 * f.wave.adjacent);
     });
 
     it('at every angle the Fourier features favour the diagonals over the sides by 0.1 more than Gaussian ones', () => {

@@ -41,7 +41,11 @@ export interface ExampleRun {
   ms: number;
 }
 
-export async function runExample(name: string, opts: Partial<RunOptions> = {}, executor: Executor = countingExecutor()): Promise<ExampleRun> {
+export async function runExample(
+  name: string,
+  opts: Partial<RunOptions> = {},
+  executor: Executor = countingExecutor(),
+): Promise<ExampleRun> {
   const t0 = Date.now();
   const out = await runStudy(
     {

@@ -15,7 +15,8 @@ import { FakeExecutor, fakeDeps, gapStudy } from '../study/fixtures.js';
 const sha = (f: string): string => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 
 function done(o: RunOutcome) {
-  if (o.status === 'compile-errors' || o.status === 'usage' || o.status === 'busy') throw new Error(`run did not start: ${o.status}`);
+  if (o.status === 'compile-errors' || o.status === 'usage' || o.status === 'busy')
+    throw new Error(`run did not start: ${o.status}`);
   return o;
 }
 
@@ -55,8 +56,10 @@ const DAMAGE: Record<string, (entry: string) => void> = {
   'a truncated array': (entry) => fs.truncateSync(path.join(entry, 'theory.density.npy'), 200),
   'a deleted array': (entry) => fs.rmSync(path.join(entry, 'exact.density.npy')),
   'a truncated result.json': (entry) => fs.truncateSync(path.join(entry, 'result.json'), 100),
-  'a changed number in result.json (still valid JSON)': (entry) => replaceIn(path.join(entry, 'result.json'), '"shape": [\n        60\n      ]', '"shape": [\n        61\n      ]'),
-  'a changed metric in metrics.json': (entry) => replaceIn(path.join(entry, 'metrics.json'), '"stderr": 0.01', '"stderr": 0.02'),
+  'a changed number in result.json (still valid JSON)': (entry) =>
+    replaceIn(path.join(entry, 'result.json'), '"shape": [\n        60\n      ]', '"shape": [\n        61\n      ]'),
+  'a changed metric in metrics.json': (entry) =>
+    replaceIn(path.join(entry, 'metrics.json'), '"stderr": 0.01', '"stderr": 0.02'),
   'an entry without checksums (an older gtv wrote it)': (entry) => {
     for (const f of fs.readdirSync(entry)) if (/sha256/i.test(f)) fs.rmSync(path.join(entry, f));
   },
@@ -174,6 +177,8 @@ describe('faults: run folders are copies, not links into the cache', function ()
     const exec = new FakeExecutor();
     const second = done(await runStudy(base, fakeDeps(doc, exec)));
     expect(exec.calls).to.deep.equal([]);
-    expect(fs.readFileSync(path.join(second.runDir, 'cells', CELL, 'trained.density.npy')).equals(original)).to.equal(true);
+    expect(fs.readFileSync(path.join(second.runDir, 'cells', CELL, 'trained.density.npy')).equals(original)).to.equal(
+      true,
+    );
   });
 });

@@ -26,7 +26,10 @@ const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'run-child
 
 function childRun(args: string[]): Promise<{ status: string; message: string | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
@@ -60,10 +63,20 @@ describe('faults: concurrent runs into one run folder', function () {
 
   it('three runs started together in one process: one completes, the others say the folder is busy', async () => {
     const out = path.join(tmp, 'run');
-    const run = () => runStudy({ file, out, cacheDir: path.join(tmp, 'cache'), reporter: createReporter({ quiet: true }) }, fakeDeps(gapStudy(), new FakeExecutor()));
+    const run = () =>
+      runStudy(
+        { file, out, cacheDir: path.join(tmp, 'cache'), reporter: createReporter({ quiet: true }) },
+        fakeDeps(gapStudy(), new FakeExecutor()),
+      );
     const outcomes = await Promise.all([run(), run(), run()]);
     expect(outcomes.map((o) => o.status).sort()).to.deep.equal(['busy', 'busy', 'complete']);
-    for (const o of outcomes) if (o.status === 'busy') expect(o.message).to.match(new RegExp(`another gtv run \\(pid ${process.pid} on .*\\) is writing to ${out}; wait for it to finish or choose another --out`));
+    for (const o of outcomes)
+      if (o.status === 'busy')
+        expect(o.message).to.match(
+          new RegExp(
+            `another gtv run \\(pid ${process.pid} on .*\\) is writing to ${out}; wait for it to finish or choose another --out`,
+          ),
+        );
     expectWholeFolder(out);
   });
 
@@ -82,8 +95,14 @@ describe('faults: concurrent runs into one run folder', function () {
     const out = path.join(tmp, 'run');
     fs.mkdirSync(out);
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    fs.writeFileSync(path.join(out, LOCK_FILE), JSON.stringify({ pid: Number(dead.stdout), host: os.hostname(), started: '2026-01-01T00:00:00.000Z' }));
-    const o = await runStudy({ file, out, cacheDir: path.join(tmp, 'cache'), reporter: createReporter({ quiet: true }) }, fakeDeps(study(), new FakeExecutor()));
+    fs.writeFileSync(
+      path.join(out, LOCK_FILE),
+      JSON.stringify({ pid: Number(dead.stdout), host: os.hostname(), started: '2026-01-01T00:00:00.000Z' }),
+    );
+    const o = await runStudy(
+      { file, out, cacheDir: path.join(tmp, 'cache'), reporter: createReporter({ quiet: true }) },
+      fakeDeps(study(), new FakeExecutor()),
+    );
     expect(o.status).to.equal('complete');
     expectWholeFolder(out);
   });
@@ -92,8 +111,14 @@ describe('faults: concurrent runs into one run folder', function () {
     const out = path.join(tmp, 'run');
     fs.mkdirSync(out);
     const lock = path.join(out, LOCK_FILE);
-    fs.writeFileSync(lock, JSON.stringify({ pid: 1234, host: 'elsewhere.example', started: '2026-01-01T00:00:00.000Z' }));
-    const o = await runStudy({ file, out, cacheDir: path.join(tmp, 'cache'), reporter: createReporter({ quiet: true }) }, fakeDeps(study(), new FakeExecutor()));
+    fs.writeFileSync(
+      lock,
+      JSON.stringify({ pid: 1234, host: 'elsewhere.example', started: '2026-01-01T00:00:00.000Z' }),
+    );
+    const o = await runStudy(
+      { file, out, cacheDir: path.join(tmp, 'cache'), reporter: createReporter({ quiet: true }) },
+      fakeDeps(study(), new FakeExecutor()),
+    );
     expect(o.status).to.equal('busy');
     if (o.status !== 'busy') return;
     expect(o.message).to.contain('pid 1234 on elsewhere.example').and.to.contain(`delete ${lock}`);

@@ -17,7 +17,10 @@ import { brokenFile, fillDisk, injectFullDisk, mountTmpfs, walk } from './helper
 
 /** A study with an unused declaration (`gtv check --fix` removes it), padded to about `kb` KB. */
 function fixableStudy(kb: number): string {
-  const pad = Array.from({ length: Math.ceil((kb * 1024) / 64) }, (_, i) => `  # padding line ${String(i).padStart(6, '0')} ${'x'.repeat(33)}\n`).join('');
+  const pad = Array.from(
+    { length: Math.ceil((kb * 1024) / 64) },
+    (_, i) => `  # padding line ${String(i).padStart(6, '0')} ${'x'.repeat(33)}\n`,
+  ).join('');
   return `study s {\n  data d = points([0], [1])\n  let unused = 5\n  forward vp = vp()\n${pad}  sample a = pf_ode(true)\n  plot density(a) to "a.svg"\n}\n`;
 }
 
@@ -56,7 +59,10 @@ async function expectWholeOrFull(dir: string, run: () => Promise<RunOutcome>, la
   }
   const files = walk(dir).filter((f) => f !== 'filler' && f !== 'gap.gtv');
   for (const f of files) expect(brokenFile(path.join(dir, f)), `${label}: ${f}`).to.equal(null);
-  expect(files.filter((f) => f.includes(TEMP_MARK)), label).to.deep.equal([]);
+  expect(
+    files.filter((f) => f.includes(TEMP_MARK)),
+    label,
+  ).to.deep.equal([]);
   const manifestFile = path.join(dir, 'run', 'manifest.json');
   // A run that threw before writing its manifest leaves the previous run's, which is still true.
   if (status !== 'threw' && fs.existsSync(manifestFile)) {
@@ -99,7 +105,7 @@ describe('faults: full disk', function () {
       } finally {
         undo();
       }
-      expect(fs.readFileSync(f, "utf8") === text, "the study file is unchanged").to.equal(true);
+      expect(fs.readFileSync(f, 'utf8') === text, 'the study file is unchanged').to.equal(true);
       expect(r.code).to.equal(2);
       expect(r.stderr).to.contain(`cannot write ${f}: no space left on device (ENOSPC)`);
       expect(r.stderr).not.to.match(/internal error|bug in gtv/);
@@ -116,7 +122,7 @@ describe('faults: full disk', function () {
       } finally {
         undo();
       }
-      expect(fs.readFileSync(f, "utf8") === text, "the study file is unchanged").to.equal(true);
+      expect(fs.readFileSync(f, 'utf8') === text, 'the study file is unchanged').to.equal(true);
       expect(r.code).to.equal(2);
       expect(r.stderr).to.contain(`cannot write ${f}: no space left on device (ENOSPC)`);
     });
@@ -126,7 +132,11 @@ describe('faults: full disk', function () {
       fs.writeFileSync(file, 'study gap {\n}\n');
       const out = path.join(tmp, 'run');
       const cacheDir = path.join(tmp, 'cache');
-      const run = (fresh: boolean) => runStudy({ file, out, fresh, cacheDir, reporter: createReporter({ quiet: true }) }, fakeDeps(smallStudy(), new FakeExecutor()));
+      const run = (fresh: boolean) =>
+        runStudy(
+          { file, out, fresh, cacheDir, reporter: createReporter({ quiet: true }) },
+          fakeDeps(smallStudy(), new FakeExecutor()),
+        );
       // A first run leaves a complete folder; the later ones rewrite it with little space left.
       expect((await run(false)).status).to.equal('complete');
       const outcomes: string[] = [];
@@ -149,12 +159,14 @@ describe('faults: full disk', function () {
     let fsys: { dir: string; unmount(): void };
     before(function () {
       const m = mountTmpfs('1m');
-      if ('reason' in m) this.skip(); // the injected tests above cover the same code paths
+      if ('reason' in m)
+        this.skip(); // the injected tests above cover the same code paths
       else fsys = m;
     });
     after(() => fsys?.unmount());
     afterEach(() => {
-      if (fsys) for (const f of fs.readdirSync(fsys.dir)) fs.rmSync(path.join(fsys.dir, f), { recursive: true, force: true });
+      if (fsys)
+        for (const f of fs.readdirSync(fsys.dir)) fs.rmSync(path.join(fsys.dir, f), { recursive: true, force: true });
     });
 
     it('gtv check --fix leaves the 97 KB study whole when only 40 KB are free', async () => {
@@ -163,7 +175,7 @@ describe('faults: full disk', function () {
       fs.writeFileSync(f, text);
       fillDisk(fsys.dir, 40 * 1024);
       const r = await runCli(['check', '--fix', f]);
-      expect(fs.readFileSync(f, "utf8") === text, "the study file is unchanged").to.equal(true);
+      expect(fs.readFileSync(f, 'utf8') === text, 'the study file is unchanged').to.equal(true);
       expect(r.code).to.equal(2);
       expect(r.stderr).to.contain(`cannot write ${f}: no space left on device (ENOSPC)`);
       expect(fs.readdirSync(fsys.dir).sort()).to.deep.equal(['filler', 'study.gtv']);
@@ -175,7 +187,7 @@ describe('faults: full disk', function () {
       fs.writeFileSync(f, text);
       fillDisk(fsys.dir, 8 * 1024);
       const r = await runCli(['fmt', f]);
-      expect(fs.readFileSync(f, "utf8") === text, "the study file is unchanged").to.equal(true);
+      expect(fs.readFileSync(f, 'utf8') === text, 'the study file is unchanged').to.equal(true);
       expect(r.code).to.equal(2);
       expect(r.stderr).to.contain('no space left on device (ENOSPC)');
       expect(fs.readdirSync(fsys.dir).sort()).to.deep.equal(['filler', 'study.gtv']);
@@ -185,11 +197,22 @@ describe('faults: full disk', function () {
       const file = path.join(tmp, 'gap.gtv');
       fs.writeFileSync(file, 'study gap {\n}\n');
       const run = (dir: string) =>
-        runStudy({ file, out: path.join(dir, 'run'), cacheDir: path.join(dir, 'cache'), reporter: createReporter({ quiet: true }) }, fakeDeps(smallStudy(), new FakeExecutor()));
+        runStudy(
+          {
+            file,
+            out: path.join(dir, 'run'),
+            cacheDir: path.join(dir, 'cache'),
+            reporter: createReporter({ quiet: true }),
+          },
+          fakeDeps(smallStudy(), new FakeExecutor()),
+        );
       // How much a whole run needs, then runs with a fraction of that free.
       const full = await run(fsys.dir);
       expect(full.status).to.equal('complete');
-      const needed = walk(fsys.dir).reduce((s, f) => s + Math.ceil(fs.statSync(path.join(fsys.dir, f)).size / 4096) * 4096, 0);
+      const needed = walk(fsys.dir).reduce(
+        (s, f) => s + Math.ceil(fs.statSync(path.join(fsys.dir, f)).size / 4096) * 4096,
+        0,
+      );
       const outcomes: string[] = [];
       // Above 1, room for the temporaries that exist while a file is replaced.
       for (const fraction of [0.02, 0.15, 0.35, 0.55, 0.75, 0.9, 1.5]) {

@@ -38,7 +38,17 @@ describe('faults: environment problems are not gtv bugs', function () {
   it('--out naming an existing file', async () => {
     const out = path.join(tmp, 'taken');
     fs.writeFileSync(out, 'not a folder');
-    const r = await runCli(['run', file, '--out', out, '--cache', path.join(tmp, 'cache'), '--quiet', '--backend', 'cpu']);
+    const r = await runCli([
+      'run',
+      file,
+      '--out',
+      out,
+      '--cache',
+      path.join(tmp, 'cache'),
+      '--quiet',
+      '--backend',
+      'cpu',
+    ]);
     expectEnvironmentError(r, `the run folder ${out} is a file; choose another --out`);
     expect(fs.readFileSync(out, 'utf8')).to.equal('not a folder');
   });
@@ -46,7 +56,17 @@ describe('faults: environment problems are not gtv bugs', function () {
   it('--out under an existing file (ENOTDIR)', async () => {
     fs.writeFileSync(path.join(tmp, 'taken'), '');
     const out = path.join(tmp, 'taken', 'run');
-    const r = await runCli(['run', file, '--out', out, '--cache', path.join(tmp, 'cache'), '--quiet', '--backend', 'cpu']);
+    const r = await runCli([
+      'run',
+      file,
+      '--out',
+      out,
+      '--cache',
+      path.join(tmp, 'cache'),
+      '--quiet',
+      '--backend',
+      'cpu',
+    ]);
     expectEnvironmentError(r, `cannot write ${out}: part of the path is a file, not a folder (ENOTDIR)`);
   });
 
@@ -54,35 +74,74 @@ describe('faults: environment problems are not gtv bugs', function () {
     let ro: { dir: string; remove(): void };
     before(function () {
       const made = readOnlyDir();
-      if ('reason' in made) this.skip(); // needs a read-only mount as root, or a non-root user
+      if ('reason' in made)
+        this.skip(); // needs a read-only mount as root, or a non-root user
       else ro = made;
     });
     after(() => ro?.remove());
 
     it('a read-only output folder', async () => {
       const out = path.join(ro.dir, 'run');
-      const r = await runCli(['run', file, '--out', out, '--cache', path.join(tmp, 'cache'), '--quiet', '--backend', 'cpu']);
+      const r = await runCli([
+        'run',
+        file,
+        '--out',
+        out,
+        '--cache',
+        path.join(tmp, 'cache'),
+        '--quiet',
+        '--backend',
+        'cpu',
+      ]);
       expectEnvironmentError(r, `cannot write ${out}`);
       expect(r.stderr).to.match(/(read-only file system \(EROFS\)|permission denied \(EACCES\))/);
     });
 
     it('a read-only cache: the run fails saying so, and does not claim the cell was cached', async () => {
       const out = path.join(tmp, 'run');
-      const r = await runCli(['run', file, '--out', out, '--cache', path.join(ro.dir, 'cache'), '--quiet', '--backend', 'cpu']);
-      expectEnvironmentError(r, 'cannot store the cell in the cache: cannot write ', 'choose another cache with --cache DIR');
+      const r = await runCli([
+        'run',
+        file,
+        '--out',
+        out,
+        '--cache',
+        path.join(ro.dir, 'cache'),
+        '--quiet',
+        '--backend',
+        'cpu',
+      ]);
+      expectEnvironmentError(
+        r,
+        'cannot store the cell in the cache: cannot write ',
+        'choose another cache with --cache DIR',
+      );
       expect(r.stderr).not.to.match(/cached/i);
-      const m = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { status: string; cells: { status: string }[] };
+      const m = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as {
+        status: string;
+        cells: { status: string }[];
+      };
       expect([m.status, m.cells[0].status]).to.deep.equal(['failed', 'failed']);
     });
   });
 
   it('a full disk under gtv run', async function () {
     const m = mountTmpfs('1m');
-    if ('reason' in m) this.skip(); // test/faults/disk.test.ts injects ENOSPC where mounting is not allowed
+    if ('reason' in m)
+      this.skip(); // test/faults/disk.test.ts injects ENOSPC where mounting is not allowed
     else {
       try {
         fillDisk(m.dir, 8 * 1024);
-        const r = await runCli(['run', file, '--out', path.join(m.dir, 'run'), '--cache', path.join(m.dir, 'cache'), '--quiet', '--backend', 'cpu']);
+        const r = await runCli([
+          'run',
+          file,
+          '--out',
+          path.join(m.dir, 'run'),
+          '--cache',
+          path.join(m.dir, 'cache'),
+          '--quiet',
+          '--backend',
+          'cpu',
+        ]);
         expectEnvironmentError(r, 'no space left on device (ENOSPC)');
       } finally {
         m.unmount();
@@ -92,7 +151,11 @@ describe('faults: environment problems are not gtv bugs', function () {
 
   it('any command: a file-system error that escapes is reported with its path and meaning', async () => {
     const io = captureIo();
-    const err = Object.assign(new Error("EACCES: permission denied, open '/data/x.json.gtv-tmp-12-ab'"), { code: 'EACCES', syscall: 'open', path: '/data/x.json.gtv-tmp-12-ab' });
+    const err = Object.assign(new Error("EACCES: permission denied, open '/data/x.json.gtv-tmp-12-ab'"), {
+      code: 'EACCES',
+      syscall: 'open',
+      path: '/data/x.json.gtv-tmp-12-ab',
+    });
     const code = await guarded(io, () => Promise.reject(err));
     expect(code).to.equal(2);
     expect(io.err.join('')).to.equal('gtv: cannot open /data/x.json: permission denied (EACCES)\n');

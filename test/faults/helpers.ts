@@ -80,11 +80,19 @@ export function injectFullDisk(under: string, free = 0): () => void {
   // below see only gtv's direct calls, because writeFileSync is replaced as a whole.
   const watched = new Set<number>();
   let left = free;
-  const inside = (p: unknown): boolean => typeof p === 'string' && path.resolve(p).startsWith(path.resolve(under) + path.sep);
+  const inside = (p: unknown): boolean =>
+    typeof p === 'string' && path.resolve(p).startsWith(path.resolve(under) + path.sep);
   const enospc = (p?: string): NodeJS.ErrnoException =>
-    Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write', ...(p ? { path: p } : {}) });
+    Object.assign(new Error('ENOSPC: no space left on device, write'), {
+      code: 'ENOSPC',
+      errno: -28,
+      syscall: 'write',
+      ...(p ? { path: p } : {}),
+    });
   const bytesOf = (data: unknown): Buffer =>
-    typeof data === 'string' ? Buffer.from(data) : Buffer.from((data as Uint8Array).buffer, (data as Uint8Array).byteOffset, (data as Uint8Array).byteLength);
+    typeof data === 'string'
+      ? Buffer.from(data)
+      : Buffer.from((data as Uint8Array).buffer, (data as Uint8Array).byteOffset, (data as Uint8Array).byteLength);
   cjsFs.openSync = ((p: fs.PathLike, ...rest: unknown[]) => {
     const fd = (orig.openSync as (...a: unknown[]) => number)(p, ...rest);
     if (inside(p)) watched.add(fd);
@@ -94,7 +102,8 @@ export function injectFullDisk(under: string, free = 0): () => void {
   cjsFs.writeSync = ((fd: number, data: unknown, offset?: unknown, length?: unknown) => {
     if (!watched.has(fd)) return (orig.writeSync as (...a: unknown[]) => number)(fd, data, offset, length);
     let bytes = bytesOf(data);
-    if (typeof data !== 'string' && typeof offset === 'number') bytes = bytes.subarray(offset, typeof length === 'number' ? offset + length : undefined);
+    if (typeof data !== 'string' && typeof offset === 'number')
+      bytes = bytes.subarray(offset, typeof length === 'number' ? offset + length : undefined);
     if (bytes.length > 0 && left === 0) throw enospc();
     const n = Math.min(left, bytes.length);
     left -= n;
@@ -137,8 +146,10 @@ export function brokenFile(file: string): string | null {
     if (file.endsWith('.json')) JSON.parse(text());
     else if (file.endsWith('.npy')) decodeNpy(buf);
     else if (file.endsWith('.svg') && !text().trimEnd().endsWith('</svg>')) return 'SVG without its closing tag';
-    else if (file.endsWith('.png') && buf.subarray(-8, -4).toString('latin1') !== 'IEND') return 'PNG without its IEND chunk';
-    else if (file.endsWith('.pdf') && buf.subarray(-6).toString('latin1').trim() !== '%%EOF') return 'PDF without its %%EOF';
+    else if (file.endsWith('.png') && buf.subarray(-8, -4).toString('latin1') !== 'IEND')
+      return 'PNG without its IEND chunk';
+    else if (file.endsWith('.pdf') && buf.subarray(-6).toString('latin1').trim() !== '%%EOF')
+      return 'PDF without its %%EOF';
     else if (file.endsWith('.html') && !text().trimEnd().endsWith('</html>')) return 'HTML without its closing tag';
     else if (file.endsWith('.csv') && buf.length > 0 && !text().endsWith('\n')) return 'text without its final newline';
   } catch (err) {

@@ -66,9 +66,14 @@ describe('faults: what a study may read (issue 10, item 5)', () => {
     const dir = project();
     fs.symlinkSync('/etc/passwd', path.join(dir, 'link.gtv'));
     const ups = '../'.repeat(dir.split('/').length);
-    const out = check(dir, `import "/etc/shadow"\nimport "${ups}etc/passwd"\nimport "/proc/self/environ"\nimport "link.gtv"\n${STUDY}`);
+    const out = check(
+      dir,
+      `import "/etc/shadow"\nimport "${ups}etc/passwd"\nimport "/proc/self/environ"\nimport "link.gtv"\n${STUDY}`,
+    );
     expect(codes(out)).to.deep.equal(['GTV0608', 'GTV0608', 'GTV0608', 'GTV0608']);
-    expect(out.diagnostics[0].message).to.equal(`cannot import \`/etc/shadow\`: it is outside the project root \`${dir}\``);
+    expect(out.diagnostics[0].message).to.equal(
+      `cannot import \`/etc/shadow\`: it is outside the project root \`${dir}\``,
+    );
     expect([...out.files.keys()]).to.deep.equal([path.join(dir, 'study.gtv')]);
     const text = rendered(out);
     expect(text).not.to.contain(passwdLine);
@@ -109,9 +114,13 @@ describe('faults: what a study may read (issue 10, item 5)', () => {
     const dir = project();
     const file = path.join(dir, 'study.gtv');
     const text = `import "/etc/passwd"\nimport "../elsewhere.gtv"\n${STUDY}`;
-    const open = (p: string) => (p === path.resolve(dir, '../elsewhere.gtv') ? 'data leaked = points([0])\n' : undefined);
+    const open = (p: string) =>
+      p === path.resolve(dir, '../elsewhere.gtv') ? 'data leaked = points([0])\n' : undefined;
     const a = analyze(pathToUri(file), text, open);
-    expect(a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).to.deep.equal(['GTV0608', 'GTV0608']);
+    expect(a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).to.deep.equal([
+      'GTV0608',
+      'GTV0608',
+    ]);
     expect([...a.files.values()].join('\n')).not.to.contain(passwdLine);
   });
 });
@@ -122,10 +131,20 @@ describe('faults: special and huge files (issue 10, item 7)', () => {
     this.timeout(20000);
     const dir = project();
     const t0 = Date.now();
-    const out = check(dir, `import "/dev/zero"\nstudy s {\n  data a = npy("/dev/zero")\n  data b = csv("/dev/zero")\n  data c = csv("/dev/urandom")\n}\n`, { allowRead: ['/dev'] });
+    const out = check(
+      dir,
+      `import "/dev/zero"\nstudy s {\n  data a = npy("/dev/zero")\n  data b = csv("/dev/zero")\n  data c = csv("/dev/urandom")\n}\n`,
+      { allowRead: ['/dev'] },
+    );
     expect(Date.now() - t0).to.be.below(10000); // a few ms; reading /dev/zero filled 8 GB in 20 s
-    expect(codes(out).filter((c) => c !== 'GTV0207' && c !== 'GTV0701')).to.deep.equal(['GTV0601', 'GTV0603', 'GTV0603', 'GTV0603']);
-    for (const d of out.diagnostics.filter((x) => x.code === 'GTV0601' || x.code === 'GTV0603')) expect(d.message).to.contain('is a character device, not a regular file');
+    expect(codes(out).filter((c) => c !== 'GTV0207' && c !== 'GTV0701')).to.deep.equal([
+      'GTV0601',
+      'GTV0603',
+      'GTV0603',
+      'GTV0603',
+    ]);
+    for (const d of out.diagnostics.filter((x) => x.code === 'GTV0601' || x.code === 'GTV0603'))
+      expect(d.message).to.contain('is a character device, not a regular file');
   });
 
   it('refuses a FIFO without blocking on it', function () {
@@ -136,7 +155,9 @@ describe('faults: special and huge files (issue 10, item 7)', () => {
       this.skip(); // no mkfifo on this system
     }
     const out = check(dir, `import "pipe.gtv"\nstudy s {\n  data d = csv("pipe.gtv")\n}\n`);
-    expect(out.diagnostics.filter((d) => d.code === 'GTV0601' || d.code === 'GTV0603').map((d) => d.message)).to.deep.equal([
+    expect(
+      out.diagnostics.filter((d) => d.code === 'GTV0601' || d.code === 'GTV0603').map((d) => d.message),
+    ).to.deep.equal([
       `cannot import \`${dir}/pipe.gtv\`: it is a named pipe (FIFO), not a regular file`,
       `cannot read data file \`${dir}/pipe.gtv\`: it is a named pipe (FIFO), not a regular file`,
     ]);
@@ -152,14 +173,20 @@ describe('faults: special and huge files (issue 10, item 7)', () => {
     ]);
     expect(big[0].hint).to.contain('--max-file-size');
     if (!linux) return; // /proc files report size 0 (Linux): covered above for regular files elsewhere
-    const proc = check(dir, `study s {\n  data d = csv("/proc/self/maps")\n}\n`, { allowRead: ['/proc'], maxFileBytes: 100 });
+    const proc = check(dir, `study s {\n  data d = csv("/proc/self/maps")\n}\n`, {
+      allowRead: ['/proc'],
+      maxFileBytes: 100,
+    });
     expect(codes(proc)).to.include('GTV0609');
   });
 
   it('the entry file itself: a device or an oversized file is a usage error naming why', async function () {
     if (!linux) this.skip(); // /dev/zero
     const dev = await runCli(['check', '/dev/zero']);
-    expect([dev.code, dev.stderr]).to.deep.equal([2, 'gtv: cannot read `/dev/zero`: it is a character device, not a regular file\n(see `gtv check --help`)\n']);
+    expect([dev.code, dev.stderr]).to.deep.equal([
+      2,
+      'gtv: cannot read `/dev/zero`: it is a character device, not a regular file\n(see `gtv check --help`)\n',
+    ]);
     const dir = project({ 'study.gtv': STUDY });
     const small = await runCli(['check', '--max-file-size', '4', path.join(dir, 'study.gtv')]);
     expect(small.code).to.equal(2);
@@ -169,7 +196,10 @@ describe('faults: special and huge files (issue 10, item 7)', () => {
   });
 
   it('data files above 1,000,000 points are rejected while reading', () => {
-    expect(parseCsv('1\n'.repeat(11), 10)).to.deep.equal({ ok: false, error: 'the file holds more than 10 points; a data set holds at most 10' });
+    expect(parseCsv('1\n'.repeat(11), 10)).to.deep.equal({
+      ok: false,
+      error: 'the file holds more than 10 points; a data set holds at most 10',
+    });
     const r = parseNpy(npy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (11,), }", new Float64Array(11)), 10);
     expect(r).to.deep.equal({ ok: false, error: 'the array holds 11 points; a data set holds at most 10' });
   });
@@ -208,7 +238,12 @@ describe('faults: long literal lists (issue 10, item 9)', function () {
   it('helpers take input-sized arrays without spreading them into calls', () => {
     const n = 300_000;
     const pts = Array.from({ length: n }, (_, i) => [i]);
-    expect(concat([{ points: pts, weights: pts.map(() => 1) }, { points: [[-1]], weights: [2] }]).points).to.have.length(n + 1);
+    expect(
+      concat([
+        { points: pts, weights: pts.map(() => 1) },
+        { points: [[-1]], weights: [2] },
+      ]).points,
+    ).to.have.length(n + 1);
     expect(defaultRange(pts, 1)).to.deep.equal([[-(n - 1) / 4, (n - 1) * 1.25]]);
   });
 });
@@ -229,37 +264,66 @@ describe('faults: messages that say what is wrong (issue 10, item 14)', () => {
   it('one file imported directly and through a symbolic link is one file', () => {
     const dir = project({ 'lib.gtv': 'data k = points([0], [1])\nforward f = vp()\n' });
     fs.symlinkSync('lib.gtv', path.join(dir, 'alias.gtv'));
-    const out = check(dir, `import "lib.gtv"\nimport "alias.gtv"\nstudy s {\n  sample a = pf_ode(true, draws = 10)\n}\n`);
+    const out = check(
+      dir,
+      `import "lib.gtv"\nimport "alias.gtv"\nstudy s {\n  sample a = pf_ode(true, draws = 10)\n}\n`,
+    );
     expect(out.diagnostics).to.deep.equal([]);
   });
 
   it('calls nested past the limit give one diagnostic naming the limit', () => {
     const out = compileSource(`let v = ${'sqrt('.repeat(40)}1${')'.repeat(40)}\n${STUDY}`, 'deep.gtv');
-    expect(out.diagnostics.map((d) => [d.code, d.message])).to.deep.equal([['GTV0107', 'brackets nested too deeply (more than 32 levels)']]);
+    expect(out.diagnostics.map((d) => [d.code, d.message])).to.deep.equal([
+      ['GTV0107', 'brackets nested too deeply (more than 32 levels)'],
+    ]);
   });
 
   it('npy: an unsupported version and an invalid shape are named; version 3 reads', () => {
     const data = new Float64Array([1, 2, 3]);
     const v4 = npy(4, "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", data);
-    expect(parseNpy(v4)).to.deep.equal({ ok: false, error: 'unsupported .npy format version 4.0 (gtv reads versions 1.0, 2.0 and 3.0)' });
-    expect(parseNpy(npy(3, "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", data))).to.deep.equal({ ok: true, points: [[1], [2], [3]] });
+    expect(parseNpy(v4)).to.deep.equal({
+      ok: false,
+      error: 'unsupported .npy format version 4.0 (gtv reads versions 1.0, 2.0 and 3.0)',
+    });
+    expect(parseNpy(npy(3, "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", data))).to.deep.equal({
+      ok: true,
+      points: [[1], [2], [3]],
+    });
     const neg = npy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (-3, 1), }", data);
-    expect(parseNpy(neg)).to.deep.equal({ ok: false, error: 'invalid shape (-3, 1): each dimension must be a whole number >= 0' });
+    expect(parseNpy(neg)).to.deep.equal({
+      ok: false,
+      error: 'invalid shape (-3, 1): each dimension must be a whole number >= 0',
+    });
   });
 
   it('CSV cells are plain decimal numbers, quoted or not; other forms are rejected without quoting them', () => {
-    expect(parseCsv('x,y\n"1.5","-2e-1"\n3,.5\n')).to.deep.equal({ ok: true, points: [[1.5, -0.2], [3, 0.5]] });
+    expect(parseCsv('x,y\n"1.5","-2e-1"\n3,.5\n')).to.deep.equal({
+      ok: true,
+      points: [
+        [1.5, -0.2],
+        [3, 0.5],
+      ],
+    });
     for (const cell of ['0x10', 'Infinity', '1_000', '0b11', '"abc"']) {
       const r = parseCsv(`x\n1\n${cell}\n`);
-      expect(r, cell).to.deep.equal({ ok: false, error: 'row 3, column 1 is not a plain decimal number (such as 1, -0.5 or 2e-3)' });
+      expect(r, cell).to.deep.equal({
+        ok: false,
+        error: 'row 3, column 1 is not a plain decimal number (such as 1, -0.5 or 2e-3)',
+      });
     }
   });
 
   it('--cells -1/2 and --scale -1 say the value is invalid and what is allowed', async () => {
     const file = 'examples/fig2-gap-filling.gtv';
     const cells = await runCli(['run', '--cells', '-1/2', file]);
-    expect([cells.code, cells.stderr.split('\n')[0]]).to.deep.equal([2, 'gtv: `--cells` must be i/n, slice i of n (e.g. 2/4), got `-1/2`']);
+    expect([cells.code, cells.stderr.split('\n')[0]]).to.deep.equal([
+      2,
+      'gtv: `--cells` must be i/n, slice i of n (e.g. 2/4), got `-1/2`',
+    ]);
     const scale = await runCli(['run', '--scale', '-1', file]);
-    expect([scale.code, scale.stderr.split('\n')[0]]).to.deep.equal([2, 'gtv: `--scale` must be a positive number (got `-1`)']);
+    expect([scale.code, scale.stderr.split('\n')[0]]).to.deep.equal([
+      2,
+      'gtv: `--scale` must be a positive number (got `-1`)',
+    ]);
   });
 });

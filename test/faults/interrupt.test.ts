@@ -66,7 +66,8 @@ function runAndSignal(args: string[], ready: RegExp, signal: NodeJS.Signals): Pr
   });
 }
 
-const manifest = (dir: string): Manifest => JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+const manifest = (dir: string): Manifest =>
+  JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
 
 interface Case {
   kind: string;
@@ -132,7 +133,11 @@ describe('interrupting gtv run while a cell computes (real process)', function (
       const file = path.join(tmp, `${name}.gtv`);
       fs.writeFileSync(file, `study slow {\n${HEAD}  ${c.body}\n}\n`);
       const out = path.join(tmp, name);
-      const r = await runAndSignal([file, '--out', out, '--cache', path.join(tmp, 'cache'), '--backend', 'cpu'], c.ready, c.signal);
+      const r = await runAndSignal(
+        [file, '--out', out, '--cache', path.join(tmp, 'cache'), '--backend', 'cpu'],
+        c.ready,
+        c.signal,
+      );
       measured.push(`${c.kind}, ${c.signal}: ${Math.round(r.latency)} ms`);
       expect(r.latency, r.stderr).to.be.below(LIMIT_MS);
       expect(r.code, r.stderr).to.equal(c.signal === 'SIGINT' ? 130 : 143);
@@ -146,11 +151,16 @@ describe('interrupting gtv run while a cell computes (real process)', function (
   it('a signal while the runtime thread loads, before the run folder exists, stops gtv too', async function () {
     if (!fs.existsSync('/proc/self/task')) this.skip(); // the process's threads are read from /proc (Linux)
     const file = path.join(tmp, 'early.gtv');
-    fs.writeFileSync(file, `study slow {\n${HEAD}  sample s = pf_ode(true, draws = 1e5, steps = 200000, bins = 50, range = -1.5 .. 1.5)\n}\n`);
+    fs.writeFileSync(
+      file,
+      `study slow {\n${HEAD}  sample s = pf_ode(true, draws = 1e5, steps = 200000, bins = 50, range = -1.5 .. 1.5)\n}\n`,
+    );
     const child = gtv([file, '--out', path.join(tmp, 'early'), '--cache', path.join(tmp, 'cache'), '--backend', 'cpu']);
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
-    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (code, signal) => resolve([code, signal])));
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.on('exit', (code, signal) => resolve([code, signal])),
+    );
     // After the handler is installed: `gtv run` loads the driver (whose plotting stack starts
     // resvg's tokio threads) right after it, then compiles and starts the runtime thread. Its
     // first line comes once the runtime thread has loaded its backend.
@@ -172,10 +182,17 @@ describe('interrupting gtv run while a cell computes (real process)', function (
   it('pf_ode (true score): SIGINT keeps the finished cell, and the next run resumes from it', async () => {
     // Cell 1 takes 10 steps, cell 2 200000.
     const file = path.join(tmp, 'resume.gtv');
-    fs.writeFileSync(file, `study slow {\n${HEAD}  sweep n = [10, 200000]\n  sample s = pf_ode(true, draws = 1e5, steps = n, bins = 50, range = -1.5 .. 1.5)\n}\n`);
+    fs.writeFileSync(
+      file,
+      `study slow {\n${HEAD}  sweep n = [10, 200000]\n  sample s = pf_ode(true, draws = 1e5, steps = n, bins = 50, range = -1.5 .. 1.5)\n}\n`,
+    );
     const cache = path.join(tmp, 'cache');
     const out = path.join(tmp, 'resume');
-    const first = await runAndSignal([file, '--out', out, '--cache', cache, '--backend', 'cpu'], /s: 100000 draws x 200000 steps: started/, 'SIGINT');
+    const first = await runAndSignal(
+      [file, '--out', out, '--cache', cache, '--backend', 'cpu'],
+      /s: 100000 draws x 200000 steps: started/,
+      'SIGINT',
+    );
     measured.push(`pf_ode (true score), SIGINT: ${Math.round(first.latency)} ms`);
     expect(first.latency, first.stderr).to.be.below(LIMIT_MS);
     expect(first.code, first.stderr).to.equal(130);
@@ -189,7 +206,11 @@ describe('interrupting gtv run while a cell computes (real process)', function (
 
     // The next run takes cell 1 from the cache and is stopped in cell 2 again, by SIGTERM.
     const again = path.join(tmp, 'resume-again');
-    const second = await runAndSignal([file, '--out', again, '--cache', cache, '--backend', 'cpu'], /s: 100000 draws x 200000 steps: started/, 'SIGTERM');
+    const second = await runAndSignal(
+      [file, '--out', again, '--cache', cache, '--backend', 'cpu'],
+      /s: 100000 draws x 200000 steps: started/,
+      'SIGTERM',
+    );
     expect(second.code, second.stderr).to.equal(143);
     expect(second.stderr).to.match(/\[1\/2\] n=10: from cache/);
     expect(manifest(again).cells.map((c) => [c.status, c.from])).to.deep.equal([
@@ -203,15 +224,23 @@ describe('interrupting gtv run while a cell computes (real process)', function (
     this.timeout(START_MS + 30000);
     if (!fs.existsSync('/proc/self/task')) this.skip(); // the slice PIDs are read from /proc (Linux)
     const file = path.join(tmp, 'jobs.gtv');
-    fs.writeFileSync(file, `study slow {\n${HEAD}  sweep n = [200000, 200001]\n  sample s = pf_ode(true, draws = 1e5, steps = n, bins = 50, range = -1.5 .. 1.5)\n}\n`);
+    fs.writeFileSync(
+      file,
+      `study slow {\n${HEAD}  sweep n = [200000, 200001]\n  sample s = pf_ode(true, draws = 1e5, steps = n, bins = 50, range = -1.5 .. 1.5)\n}\n`,
+    );
     const out = path.join(tmp, 'jobs');
     const parent = gtv([file, '--jobs', '2', '--out', out, '--cache', path.join(tmp, 'cache'), '--backend', 'cpu']);
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => parent.on('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      parent.on('exit', (_code, signal) => resolve(signal)),
+    );
     parent.stderr!.resume();
     const logs = [1, 2].map((i) => path.join(out, 'slices', String(i), 'log.txt'));
     // Both slices are computing their cell.
     try {
-      await until(() => logs.every((f) => fs.existsSync(f) && /draws x \d+ steps: started/.test(fs.readFileSync(f, 'utf8'))), START_MS);
+      await until(
+        () => logs.every((f) => fs.existsSync(f) && /draws x \d+ steps: started/.test(fs.readFileSync(f, 'utf8'))),
+        START_MS,
+      );
     } catch (e) {
       parent.kill('SIGKILL');
       throw e;
@@ -258,7 +287,12 @@ function childrenOf(pid: number): number[] {
   const dir = `/proc/${pid}/task`;
   return fs
     .readdirSync(dir)
-    .flatMap((t) => fs.readFileSync(path.join(dir, t, 'children'), 'utf8').trim().split(/\s+/))
+    .flatMap((t) =>
+      fs
+        .readFileSync(path.join(dir, t, 'children'), 'utf8')
+        .trim()
+        .split(/\s+/),
+    )
     .filter((x) => x !== '')
     .map(Number);
 }

@@ -11,12 +11,17 @@ import { checkFile } from '../../compiler/lint/check-file.js';
 import { LspClient } from '../lsp/client.js';
 
 /** Resolves to what happens first: the request's answer, the server's exit, or nothing within `ms`. */
-async function answerOrExit(client: LspClient, ms: number): Promise<{ answer: unknown } | { exit: number | null } | 'silent'> {
+async function answerOrExit(
+  client: LspClient,
+  ms: number,
+): Promise<{ answer: unknown } | { exit: number | null } | 'silent'> {
   const exited = new Promise<{ exit: number | null }>((resolve) => {
     if (client.child.exitCode !== null) resolve({ exit: client.child.exitCode });
     client.child.once('exit', (code) => resolve({ exit: code }));
   });
-  const answered = client.request('textDocument/documentSymbol', { textDocument: { uri: 'file:///nowhere.gtv' } }).then((answer) => ({ answer }));
+  const answered = client
+    .request('textDocument/documentSymbol', { textDocument: { uri: 'file:///nowhere.gtv' } })
+    .then((answer) => ({ answer }));
   const timeout = new Promise<'silent'>((resolve) => setTimeout(() => resolve('silent'), ms).unref());
   return Promise.race([answered, exited, timeout]);
 }
@@ -49,7 +54,8 @@ describe('faults: language server input that is not LSP', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const write = (bytes: string | Buffer) => new Promise<void>((resolve, reject) => client.child.stdin!.write(bytes, (e) => (e ? reject(e) : resolve())));
+  const write = (bytes: string | Buffer) =>
+    new Promise<void>((resolve, reject) => client.child.stdin!.write(bytes, (e) => (e ? reject(e) : resolve())));
 
   it('answers the next request after a frame without Content-Length, and logs what it dropped', async () => {
     await write('X-Not-Length: 12\r\n\r\n{"jsonrpc":"2.0","id":99,"method":"shutdown"}');
@@ -83,7 +89,10 @@ describe('faults: language server input that is not LSP', function () {
     const exited = new Promise<number | null>((resolve) => client.child.once('exit', (code) => resolve(code)));
     const junk = Buffer.alloc(256 * 1024, 0xff);
     for (let i = 0; i < 6; i++) await write(junk).catch(() => undefined);
-    const code = await Promise.race([exited, new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), 15000).unref())]);
+    const code = await Promise.race([
+      exited,
+      new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), 15000).unref()),
+    ]);
     expect(code).to.equal(1);
     expect(client.stderr).to.match(/gtv lsp: exiting: \d+ bytes of input without a valid LSP message/);
   });
@@ -107,7 +116,10 @@ describe('faults: gtv check on large data and impossible allocations', function 
     fs.writeFileSync(path.join(dir, 'big.csv'), csv);
     const file = path.join(dir, 'big.gtv');
     // concat: stdlib's join spread the points into push(...) as well.
-    fs.writeFileSync(file, 'study big {\n  data c = csv("big.csv")\n  data extra = points([3, 3])\n  data d = concat(c, extra)\n  forward vp = vp()\n  sample a = pf_ode(true, draws = 1e4, bins = 30)\n  plot density(a) to "a.svg"\n}\n');
+    fs.writeFileSync(
+      file,
+      'study big {\n  data c = csv("big.csv")\n  data extra = points([3, 3])\n  data d = concat(c, extra)\n  forward vp = vp()\n  sample a = pf_ode(true, draws = 1e4, bins = 30)\n  plot density(a) to "a.svg"\n}\n',
+    );
     const t0 = performance.now();
     const out = checkFile(file, { totalMemory: 16 * 1024 ** 3, ...NO_CONFIG });
     const ms = performance.now() - t0;
@@ -119,7 +131,8 @@ describe('faults: gtv check on large data and impossible allocations', function 
   });
 
   it('refuses draws = 1e12 and 2D bins = 1e5 at check time, at the argument', () => {
-    const src = 'study s {\n  data d = points([-1, 0], [1, 0])\n  forward vp = vp()\n  sample a = pf_ode(true, draws = 1e12, bins = 100)\n  sample b = pf_ode(true, draws = 1e4, bins = 1e5)\n  sample c = pf_ode(true, draws = 1e4, bins = 100)\n  metric m = kl(c, bins = 70000)\n  plot density(a, b, c) to "a.svg"\n}\n';
+    const src =
+      'study s {\n  data d = points([-1, 0], [1, 0])\n  forward vp = vp()\n  sample a = pf_ode(true, draws = 1e12, bins = 100)\n  sample b = pf_ode(true, draws = 1e4, bins = 1e5)\n  sample c = pf_ode(true, draws = 1e4, bins = 100)\n  metric m = kl(c, bins = 70000)\n  plot density(a, b, c) to "a.svg"\n}\n';
     const errors = compileSource(src, 'x.gtv').diagnostics.filter((d) => d.severity === 'error');
     expect(errors.map((d) => [d.code, d.span?.start.line, d.span?.start.column])).to.deep.equal([
       ['GTV0410', 4, 35],
@@ -131,7 +144,8 @@ describe('faults: gtv check on large data and impossible allocations', function 
   });
 
   it('accepts the largest sizes that fit: draws x dim = 2^32, bins = 65536 in 2D', () => {
-    const src = 'study s {\n  data d = points([-1, 0], [1, 0])\n  forward vp = vp()\n  sample a = pf_ode(true, draws = 2147483648, bins = 65536)\n  plot density(a) to "a.svg"\n}\n';
+    const src =
+      'study s {\n  data d = points([-1, 0], [1, 0])\n  forward vp = vp()\n  sample a = pf_ode(true, draws = 2147483648, bins = 65536)\n  plot density(a) to "a.svg"\n}\n';
     expect(compileSource(src, 'x.gtv').diagnostics.filter((d) => d.code === 'GTV0410')).to.deep.equal([]);
   });
 });

@@ -34,7 +34,7 @@ describe('faults: plot files that belong to the run', function () {
     expect(lines[1]).to.match(new RegExp(`^${file.replace(/[.]/g, '\\.')}:7:22: error GTV0610: `));
   });
 
-  it('which names conflict: the written files (stem + the type\'s extensions), run folders, any case', () => {
+  it("which names conflict: the written files (stem + the type's extensions), run folders, any case", () => {
     expect(runOwnedConflict('metrics.svg', 'metric_table')).to.contain('metrics.csv');
     expect(runOwnedConflict('metrics', 'metric_table')).to.contain('metrics.csv');
     expect(runOwnedConflict('METRICS.CSV', 'metric_table')).to.contain('METRICS.csv');
@@ -55,13 +55,18 @@ describe('faults: plot files that belong to the run', function () {
       const table = doc.plots.find((p) => p.type === 'metric_table');
       if (!table) throw new Error('fixture has a table plot');
       table.file = target;
-      const o = await runStudy({ file, outRoot: path.join(tmp, 'out'), reporter: createReporter({ quiet: true }) }, fakeDeps(doc, new FakeExecutor()));
+      const o = await runStudy(
+        { file, outRoot: path.join(tmp, 'out'), reporter: createReporter({ quiet: true }) },
+        fakeDeps(doc, new FakeExecutor()),
+      );
       expect(o.status).to.equal('failed');
       if (o.status !== 'failed') return;
       expect(o.error).to.contain(`plot gap_table: the file \`${target}\``);
       const written = fs.readFileSync(path.join(o.runDir, target), 'utf8');
       // The run's own table (cell, axes, node.scalar columns) or the cell's long table (node,name,value).
-      expect(written.split('\n')[0]).to.equal(target === 'metrics.csv' ? 'cell,eps,P,exact.n,trained.n,theory.n,gap.value,gap.stderr' : 'node,name,value');
+      expect(written.split('\n')[0]).to.equal(
+        target === 'metrics.csv' ? 'cell,eps,P,exact.n,trained.n,theory.n,gap.value,gap.stderr' : 'node,name,value',
+      );
       // No plot was written, not even the ones before the refused one.
       expect(fs.existsSync(path.join(o.runDir, 'gap_filling.svg'))).to.equal(false);
     });

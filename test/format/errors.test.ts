@@ -42,7 +42,8 @@ describe('formatter errors', () => {
   it('refuses output that would parse to a different study (a printer that drops parentheses)', async () => {
     const dropsParens: Printer<GtvNode> = {
       ...printer,
-      print: (path, options, print) => (path.node.kind === 'paren' ? print('inner') : printer.print(path, options, print)),
+      print: (path, options, print) =>
+        path.node.kind === 'paren' ? print('inner') : printer.print(path, options, print),
     };
     const broken: Plugin = { ...plugin, printers: { gtv: dropsParens } };
     const err = await rejection(format('let a = (1 + 2) * 3\n', [broken]));
@@ -70,6 +71,9 @@ describe('formatter errors', () => {
   });
 
   it('refuses output that does not parse', () => {
-    expect(() => assertSameMeaning('let a = 1\n', 'let a = = 1\n', 'f.gtv')).to.throw(FormatterInternalError, /does not parse/);
+    expect(() => assertSameMeaning('let a = 1\n', 'let a = = 1\n', 'f.gtv')).to.throw(
+      FormatterInternalError,
+      /does not parse/,
+    );
   });
 });

@@ -24,12 +24,17 @@ const { expr } = fc.letrec<{ expr: Tokens; sum: Tokens; call: Tokens }>((tie) =>
     { depthSize: 'small', withCrossShrink: true },
     { weight: 5, arbitrary: atom },
     { weight: 2, arbitrary: tie('call') },
-    { weight: 1, arbitrary: fc.array(tie('expr'), { maxLength: 3 }).map((items) => ['[', ...commaSeparated(items), ']']) },
+    {
+      weight: 1,
+      arbitrary: fc.array(tie('expr'), { maxLength: 3 }).map((items) => ['[', ...commaSeparated(items), ']']),
+    },
     { weight: 1, arbitrary: tie('expr').map((e) => ['(', ...e, ')']) },
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom('-', '+'), tie('sum')).map(([op, e]) => [op, ...e]) },
     {
       weight: 2,
-      arbitrary: fc.tuple(tie('sum'), fc.constantFrom('+', '-', '*', '/', '^'), tie('sum')).map(([a, op, b]) => [...a, op, ...b]),
+      arbitrary: fc
+        .tuple(tie('sum'), fc.constantFrom('+', '-', '*', '/', '^'), tie('sum'))
+        .map(([a, op, b]) => [...a, op, ...b]),
     },
   ),
   call: fc
@@ -41,12 +46,9 @@ function commaSeparated(items: Tokens[]): Tokens {
   return items.flatMap((item, i) => (i === 0 ? item : [',', ...item]));
 }
 
-const binding = fc.tuple(fc.constantFrom('let', 'sweep', 'model', 'features', ''), name, expr).map(([kw, n, v]) => [
-  ...(kw ? [kw] : []),
-  n,
-  '=',
-  ...v,
-]);
+const binding = fc
+  .tuple(fc.constantFrom('let', 'sweep', 'model', 'features', ''), name, expr)
+  .map(([kw, n, v]) => [...(kw ? [kw] : []), n, '=', ...v]);
 const plot = fc
   .tuple(fc.option(name, { nil: undefined }), expr, fc.array(name, { maxLength: 2 }), fc.boolean())
   .map(([n, v, by, to]) => [
@@ -70,9 +72,9 @@ const program = fc.array(topLevel, { minLength: 1, maxLength: 3 }).map((items) =
 const gap = fc.constantFrom(' ', ' ', ' ', '\n', '\n\n\n', '  # c\n', '\n# own line\n', '\n  # indented\n\n', ' #\n');
 
 const source = program.chain((tokens) =>
-  fc.array(gap, { minLength: tokens.length, maxLength: tokens.length }).map((gaps) =>
-    tokens.map((t, i) => t + gaps[i]).join(''),
-  ),
+  fc
+    .array(gap, { minLength: tokens.length, maxLength: tokens.length })
+    .map((gaps) => tokens.map((t, i) => t + gaps[i]).join('')),
 );
 
 /** Narrow widths make every call, list and operator chain break, with comments in between. */

@@ -20,7 +20,8 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-const check = (dir: string, file = 'study.gtv', ...flags: string[]) => runCli(['check', '--format', 'compact', ...flags, join(dir, file)]);
+const check = (dir: string, file = 'study.gtv', ...flags: string[]) =>
+  runCli(['check', '--format', 'compact', ...flags, join(dir, file)]);
 
 describe('lint configuration', () => {
   it('without configuration a rule has its default severity (warning: exit 0)', async () => {
@@ -30,14 +31,20 @@ describe('lint configuration', () => {
   });
 
   it('gtv.json raises a rule to error (exit 1), found from a subfolder', async () => {
-    const dir = project({ 'gtv.json': '{ "rules": { "few-draws-per-bin": "error" } }', 'studies/study.gtv': FEW_DRAWS });
+    const dir = project({
+      'gtv.json': '{ "rules": { "few-draws-per-bin": "error" } }',
+      'studies/study.gtv': FEW_DRAWS,
+    });
     const r = await check(dir, 'studies/study.gtv');
     expect([r.code, r.stdout]).to.satisfy(([c, out]: [number, string]) => c === 1 && /error GTV0804/.test(out));
   });
 
   it('the "gtv" key of package.json turns a rule off, by code as well as by name', async () => {
     for (const key of ['few-draws-per-bin', 'GTV0804']) {
-      const dir = project({ 'package.json': JSON.stringify({ name: 'x', gtv: { rules: { [key]: 'off' } } }), 'study.gtv': FEW_DRAWS });
+      const dir = project({
+        'package.json': JSON.stringify({ name: 'x', gtv: { rules: { [key]: 'off' } } }),
+        'study.gtv': FEW_DRAWS,
+      });
       const r = await check(dir);
       expect(r.stdout, key).to.equal('');
       expect(r.code).to.equal(0);
@@ -45,7 +52,11 @@ describe('lint configuration', () => {
   });
 
   it('a package.json without the key is passed over for one further up', async () => {
-    const dir = project({ 'gtv.json': '{ "rules": { "few-draws-per-bin": "info" } }', 'sub/package.json': '{ "name": "inner" }', 'sub/study.gtv': FEW_DRAWS });
+    const dir = project({
+      'gtv.json': '{ "rules": { "few-draws-per-bin": "info" } }',
+      'sub/package.json': '{ "name": "inner" }',
+      'sub/study.gtv': FEW_DRAWS,
+    });
     expect((await check(dir, 'sub/study.gtv')).stdout).to.match(/info GTV0804/);
   });
 
@@ -58,8 +69,14 @@ describe('lint configuration', () => {
 
   it('reports an invalid configuration as GTV0800 errors pointing into the file (exit 1)', async () => {
     const cases: [string, RegExp][] = [
-      ['{ "rules": { "few-draws-per-bin": "warn" } }', /gtv\.json:1:14: error GTV0800: `rules\.few-draws-per-bin` in .*gtv\.json must be one of off, info, warning, error/],
-      ['{ "rules": { "few-draw-per-bin": "off" } }', /error GTV0800: unknown lint rule `few-draw-per-bin`.*did you mean `few-draws-per-bin`/],
+      [
+        '{ "rules": { "few-draws-per-bin": "warn" } }',
+        /gtv\.json:1:14: error GTV0800: `rules\.few-draws-per-bin` in .*gtv\.json must be one of off, info, warning, error/,
+      ],
+      [
+        '{ "rules": { "few-draw-per-bin": "off" } }',
+        /error GTV0800: unknown lint rule `few-draw-per-bin`.*did you mean `few-draws-per-bin`/,
+      ],
       ['{ "rule": {} }', /error GTV0800: .*unknown key `rule`/],
       ['{ "rules": ', /error GTV0800: .*gtv\.json is not valid JSON/],
     ];
@@ -73,7 +90,10 @@ describe('lint configuration', () => {
 
 describe('disable comments', () => {
   it('next-line skips blank and comment lines; line applies to its own line; a reason may follow --', async () => {
-    const next = FEW_DRAWS.replace('  sample a', '  # gtv-disable-next-line few-draws-per-bin -- a quick look\n\n  # another comment\n  sample a');
+    const next = FEW_DRAWS.replace(
+      '  sample a',
+      '  # gtv-disable-next-line few-draws-per-bin -- a quick look\n\n  # another comment\n  sample a',
+    );
     expect((await check(project({ 'study.gtv': next }))).stdout).to.equal('');
     const same = FEW_DRAWS.replace('range = -2 .. 2)', 'range = -2 .. 2)  # gtv-disable-line GTV0804');
     expect((await check(project({ 'study.gtv': same }))).stdout).to.equal('');
@@ -82,7 +102,10 @@ describe('disable comments', () => {
   });
 
   it('a comment above a statement broken over lines covers its later lines', async () => {
-    const broken = FEW_DRAWS.replace('  sample a = pf_ode(true, draws = 1000, bins = 200,', '  # gtv-disable-next-line few-draws-per-bin\n  sample a = pf_ode(\n    true,\n    draws = 1000,\n    bins = 200,\n   ');
+    const broken = FEW_DRAWS.replace(
+      '  sample a = pf_ode(true, draws = 1000, bins = 200,',
+      '  # gtv-disable-next-line few-draws-per-bin\n  sample a = pf_ode(\n    true,\n    draws = 1000,\n    bins = 200,\n   ',
+    );
     const r = await check(project({ 'study.gtv': broken }));
     expect([r.code, r.stdout]).to.deep.equal([0, '']);
   });
@@ -93,7 +116,9 @@ describe('disable comments', () => {
   });
 
   it('an unknown rule in a disable comment is an error', async () => {
-    const r = await check(project({ 'study.gtv': FEW_DRAWS.replace('  sample a', '  # gtv-disable-line nope\n  sample a') }));
+    const r = await check(
+      project({ 'study.gtv': FEW_DRAWS.replace('  sample a', '  # gtv-disable-line nope\n  sample a') }),
+    );
     expect(r.code).to.equal(1);
     expect(r.stdout).to.match(/error GTV0800: unknown lint rule `nope`/);
   });
@@ -124,7 +149,10 @@ describe('gtv check --fix', () => {
   });
 
   it('keeps an unused axis a plot lays out by: removing it would not compile', async () => {
-    const src = FEW_DRAWS.replace('  sample a', '  sweep k = [1, 2]\n  sample a').replace('plot density(a) to', 'plot density(a) by (k) to');
+    const src = FEW_DRAWS.replace('  sample a', '  sweep k = [1, 2]\n  sample a').replace(
+      'plot density(a) to',
+      'plot density(a) by (k) to',
+    );
     const dir = project({ 'study.gtv': src });
     const r = await check(dir, 'study.gtv', '--fix');
     expect(r.stdout).to.contain('GTV0702');

@@ -17,7 +17,9 @@ function bruteForce(points: number[][]): number[] {
     return true;
   });
   if (pts.length < 2) return [];
-  return pts.map((p, i) => pts.reduce((m, q, j) => (j === i ? m : Math.min(m, dist(p, q))), Infinity)).sort((x, y) => x - y);
+  return pts
+    .map((p, i) => pts.reduce((m, q, j) => (j === i ? m : Math.min(m, dist(p, q))), Infinity))
+    .sort((x, y) => x - y);
 }
 
 function rng(seed: number) {
@@ -38,22 +40,35 @@ const SETS: Record<string, Gen> = {
   // Repeats of earlier points, so a point's duplicate must not count as its neighbour.
   duplicates: (r, n, dim) => {
     const out: number[][] = [];
-    for (let i = 0; i < n; i++) out.push(out.length > 0 && r() < 0.4 ? [...out[Math.floor(r() * out.length)]] : point(dim, () => r()));
+    for (let i = 0; i < n; i++)
+      out.push(out.length > 0 && r() < 0.4 ? [...out[Math.floor(r() * out.length)]] : point(dim, () => r()));
     return out;
   },
   // A lattice: many equal distances and points on every split value.
   lattice: (r, n, dim) => Array.from({ length: n }, () => point(dim, () => Math.floor(r() * 5) * 0.25)),
   // Tight clusters far apart plus one far outlier: unbalanced for a uniform grid.
-  clusters: (r, n, dim) => [...Array.from({ length: n - 1 }, () => point(dim, () => (r() < 0.5 ? -1e3 : 1e3) + 1e-6 * r())), point(dim, () => 1e9)],
+  clusters: (r, n, dim) => [
+    ...Array.from({ length: n - 1 }, () => point(dim, () => (r() < 0.5 ? -1e3 : 1e3) + 1e-6 * r())),
+    point(dim, () => 1e9),
+  ],
   // All points on one line through the space, and signed zeros that the definition treats as equal.
-  line: (r, n, dim) => Array.from({ length: n }, (_, i) => point(dim, (a) => (i % 7 === 0 ? (a % 2 ? -0 : 0) : (a + 1) * r()))),
+  line: (r, n, dim) =>
+    Array.from({ length: n }, (_, i) => point(dim, (a) => (i % 7 === 0 ? (a % 2 ? -0 : 0) : (a + 1) * r()))),
 };
 
 describe('lint nearest-neighbour distances', () => {
   for (const dim of [1, 2, 3, 4]) {
     for (const [name, gen] of Object.entries(SETS)) {
       it(`${dim}D ${name}: identical to the pairwise definition`, () => {
-        for (const [seed, n] of [[1, 0], [2, 1], [3, 2], [4, 3], [5, 17], [6, 200], [7, 600]]) {
+        for (const [seed, n] of [
+          [1, 0],
+          [2, 1],
+          [3, 2],
+          [4, 3],
+          [5, 17],
+          [6, 200],
+          [7, 600],
+        ]) {
           const pts = gen(rng(seed * 100 + dim), n, dim);
           expect(Array.from(nearestDistances(pts, dim)), `seed ${seed}, ${n} points`).to.deep.equal(bruteForce(pts));
         }
@@ -98,7 +113,10 @@ describe('lint nearest-neighbour distances', () => {
           const nearestTo = (src: Float64Array, at: number) => {
             let best = Infinity;
             for (let i = 0; i < xs.length; i += dim) {
-              const h = dim === 2 ? Math.hypot(src[at] - xs[i], src[at + 1] - xs[i + 1]) : Math.hypot(src[at] - xs[i], src[at + 1] - xs[i + 1], src[at + 2] - xs[i + 2]);
+              const h =
+                dim === 2
+                  ? Math.hypot(src[at] - xs[i], src[at + 1] - xs[i + 1])
+                  : Math.hypot(src[at] - xs[i], src[at + 1] - xs[i + 1], src[at + 2] - xs[i + 2]);
               if (h > 0 && h < best) best = h;
             }
             return best;
@@ -107,9 +125,12 @@ describe('lint nearest-neighbour distances', () => {
           return { nearestTo };
         });
         if (viaGrid) expect(Array.from(viaGrid).sort((x, y) => x - y)).to.deep.equal(expected);
-        if (name === 'uniform') expect(gridNearest(packed(pts), dim, noTree), 'uniform data stays on the grid').to.not.equal(undefined);
-        if (name === 'clusters' || name === 'line') expect(viaGrid, 'crowded cells leave the data to the tree').to.equal(undefined);
-        if (name === 'tiny' || name === 'hole') expect(asked, 'the tree, built once for the queries passed to it').to.equal(1);
+        if (name === 'uniform')
+          expect(gridNearest(packed(pts), dim, noTree), 'uniform data stays on the grid').to.not.equal(undefined);
+        if (name === 'clusters' || name === 'line')
+          expect(viaGrid, 'crowded cells leave the data to the tree').to.equal(undefined);
+        if (name === 'tiny' || name === 'hole')
+          expect(asked, 'the tree, built once for the queries passed to it').to.equal(1);
       });
     }
   }
@@ -126,11 +147,28 @@ describe('lint nearest-neighbour distances', () => {
   });
 
   it('all copies of one point: no distinct pair, no distances', () => {
-    expect(Array.from(nearestDistances(Array.from({ length: 50 }, () => [0.5, -1]), 2))).to.deep.equal([]);
+    expect(
+      Array.from(
+        nearestDistances(
+          Array.from({ length: 50 }, () => [0.5, -1]),
+          2,
+        ),
+      ),
+    ).to.deep.equal([]);
   });
 
   it('two points: both at their distance', () => {
-    expect(Array.from(nearestDistances([[0, 0, 0], [1, 2, 2]], 3))).to.deep.equal([3, 3]);
+    expect(
+      Array.from(
+        nearestDistances(
+          [
+            [0, 0, 0],
+            [1, 2, 2],
+          ],
+          3,
+        ),
+      ),
+    ).to.deep.equal([3, 3]);
   });
 
   it('1e5 points in 2D within seconds (the pairwise definition takes minutes)', function () {

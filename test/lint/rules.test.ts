@@ -13,7 +13,10 @@ const NO_CONFIG = { config: { config: { levels: new Map(), file: null }, diagnos
 
 const lint = (file: string) => {
   const out = compileFile(file);
-  expect(out.diagnostics.filter((d) => d.severity === 'error'), `${file} must compile`).to.deep.equal([]);
+  expect(
+    out.diagnostics.filter((d) => d.severity === 'error'),
+    `${file} must compile`,
+  ).to.deep.equal([]);
   return lintCompiled(file, out, { totalMemory: MEMORY, ...NO_CONFIG }).diagnostics;
 };
 
@@ -41,7 +44,8 @@ describe('lint rules', () => {
     expect(t).to.be.greaterThan(1e-9).and.lessThan(1e-3);
     const out = compileFile(`${DIR}/float32-score.pass.gtv`);
     const text = out.files.get(`${DIR}/float32-score.pass.gtv`)!.replace('t_min = 1e-3', `t_min = ${t}`);
-    const at = (src: string) => lintCompiled(`${DIR}/x.gtv`, compileSourceOf(src), { totalMemory: MEMORY, ...NO_CONFIG }).diagnostics;
+    const at = (src: string) =>
+      lintCompiled(`${DIR}/x.gtv`, compileSourceOf(src), { totalMemory: MEMORY, ...NO_CONFIG }).diagnostics;
     expect(at(text).map((x) => x.code)).to.deep.equal([]);
     expect(at(text.replace(`t_min = ${t}`, `t_min = ${t / 3}`)).map((x) => x.code)).to.deep.equal(['GTV0801']);
   });
@@ -54,8 +58,13 @@ describe('lint rules', () => {
   });
 
   it('cell-memory counts every kept draw and makes one array over the machine an error at its argument', () => {
-    const src = (draws: string) => `study s {\n  data d = points([-1, 0], [1, 0])\n  forward vp = vp()\n  sample a = pf_ode(true, draws = ${draws}, bins = 100, range = -2 .. 2)\n  plot density(a) to "a.svg"\n}\n`;
-    const at = (draws: string, memory: number) => lintCompiled(`${DIR}/x.gtv`, compileSourceOf(src(draws)), { totalMemory: memory, ...NO_CONFIG }).diagnostics.filter((d) => d.code === 'GTV0806');
+    const src = (draws: string) =>
+      `study s {\n  data d = points([-1, 0], [1, 0])\n  forward vp = vp()\n  sample a = pf_ode(true, draws = ${draws}, bins = 100, range = -2 .. 2)\n  plot density(a) to "a.svg"\n}\n`;
+    const at = (draws: string, memory: number) =>
+      lintCompiled(`${DIR}/x.gtv`, compileSourceOf(src(draws)), {
+        totalMemory: memory,
+        ...NO_CONFIG,
+      }).diagnostics.filter((d) => d.code === 'GTV0806');
     // 1e8 draws x 2D as float32 = 800 MB in one array.
     const [err] = at('1e8', 500e6);
     expect(err.severity).to.equal('error');
@@ -68,23 +77,31 @@ describe('lint rules', () => {
     expect(at('1e8', 1e9)).to.deep.equal([]);
   });
 
-  it('a configured level still applies to cell-memory\'s error', () => {
+  it("a configured level still applies to cell-memory's error", () => {
     const src = `study s {\n  data d = points([-1], [1])\n  forward vp = vp()\n  sample a = pf_ode(true, draws = 1e8, bins = 100, range = -2 .. 2)\n  plot density(a) to "a.svg"\n}\n`;
-    const config = { config: { config: { levels: new Map([['GTV0806', 'warning' as const]]), file: null }, diagnostics: [] } };
-    const diags = lintCompiled('x.gtv', compileSourceOf(src), { totalMemory: 1e6, ...config }).diagnostics.filter((d) => d.code === 'GTV0806');
+    const config = {
+      config: { config: { levels: new Map([['GTV0806', 'warning' as const]]), file: null }, diagnostics: [] },
+    };
+    const diags = lintCompiled('x.gtv', compileSourceOf(src), { totalMemory: 1e6, ...config }).diagnostics.filter(
+      (d) => d.code === 'GTV0806',
+    );
     expect(diags.map((d) => d.severity)).to.deep.equal(['warning']);
   });
 
   it('cell-memory gives one diagnostic per study, naming the cells over the limit', () => {
     const src = `study s {\n  sweep n = [4, 8]\n  data d = points([-1], [1])\n  forward vp = vp()\n  features phi = gauss(x, n = n, over = -2 .. 2)\n  model lin = linear(phi, samples = 64)\n  sample a = ensemble(lin, members = 2, draws = 1e4, bins = 100, range = -2 .. 2)\n  plot density(a) by (n) to "a.svg"\n}\n`;
-    const diags = lintCompiled('x.gtv', compileSourceOf(src), { totalMemory: 1024, ...NO_CONFIG }).diagnostics.filter((d) => d.code === 'GTV0806');
+    const diags = lintCompiled('x.gtv', compileSourceOf(src), { totalMemory: 1024, ...NO_CONFIG }).diagnostics.filter(
+      (d) => d.code === 'GTV0806',
+    );
     expect(diags).to.have.length(1);
     expect(diags[0].message).to.match(/\(in cells `n=4`, `n=8`\)$/);
   });
 
   it('merges a finding shared by some cells into one diagnostic naming them', () => {
     const src = `study s {\n  sweep eps = [1e-9, 1e-8, 1e-3]\n  t_min = eps\n  data d = points([-1], [1])\n  forward vp = vp()\n  sample a = pf_ode(true, draws = 1e4, bins = 100, range = -2 .. 2)\n  plot density(a) by (eps) to "a.svg"\n}\n`;
-    const diags = lintCompiled('x.gtv', compileSourceOf(src), { totalMemory: MEMORY, ...NO_CONFIG }).diagnostics.filter((d) => d.code === 'GTV0801');
+    const diags = lintCompiled('x.gtv', compileSourceOf(src), { totalMemory: MEMORY, ...NO_CONFIG }).diagnostics.filter(
+      (d) => d.code === 'GTV0801',
+    );
     expect(diags.map((d) => d.message)).to.deep.equal([
       'at t = 1e-9 float32 loses the score: rounding moves the posterior weights by more than 1% (in cell `eps=1e-9`)',
       'at t = 1e-8 float32 loses the score: rounding moves the posterior weights by more than 1% (in cell `eps=1e-8`)',

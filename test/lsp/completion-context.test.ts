@@ -51,12 +51,16 @@ describe('lsp completion context', () => {
     const secondPositional = at('data d = line([0, 0], [1, |');
     expect(secondPositional.kind === 'expression' && secondPositional.call).to.equal(undefined);
     const third = at('data d = line([0, 0], [1, 1], |');
-    expect(third.kind === 'expression' && third.call).to.deep.include({ callee: 'line', positional: 2, argName: undefined });
+    expect(third.kind === 'expression' && third.call).to.deep.include({
+      callee: 'line',
+      positional: 2,
+      argName: undefined,
+    });
     const closed = at('sample s = pf_ode(true, solver = "heun") * |');
     expect(closed.kind === 'expression' && closed.call).to.equal(undefined);
   });
 
-  it('offers sweep axes inside a plot\'s `by (...)`', () => {
+  it("offers sweep axes inside a plot's `by (...)`", () => {
     expect(at('study s {\n  plot density(a) by (eps, |')).to.deep.equal({ kind: 'axes' });
     expect(at('study s {\n  plot density(|')).to.deep.include({ context: 'plot' });
   });

@@ -24,7 +24,10 @@ async function run(chunks: (string | Buffer)[], limits?: FramingLimits) {
 
 describe('lsp input framing', () => {
   const a = frame('{"jsonrpc":"2.0","id":1,"method":"a"}');
-  const b = frame('{"jsonrpc":"2.0","id":2,"method":"é"}', 'Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n');
+  const b = frame(
+    '{"jsonrpc":"2.0","id":2,"method":"é"}',
+    'Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n',
+  );
 
   it('passes whole frames through unchanged, also split byte by byte', async () => {
     expect((await run([a + b])).out).to.equal(a + b);

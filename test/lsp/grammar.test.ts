@@ -51,7 +51,11 @@ describe('TextMate grammar (editor/vscode/syntaxes/gtv.tmLanguage.json)', () => 
     expect(fs.existsSync(ext(pkg.main))).to.equal(true);
     const config = JSON.parse(fs.readFileSync(ext(language.configuration), 'utf8'));
     expect(config.comments.lineComment).to.equal('#');
-    expect(config.brackets).to.deep.include.members([['{', '}'], ['(', ')'], ['[', ']']]);
+    expect(config.brackets).to.deep.include.members([
+      ['{', '}'],
+      ['(', ')'],
+      ['[', ']'],
+    ]);
   });
 
   it('scopes a whole comment line, and a trailing comment after code', () => {
@@ -96,6 +100,8 @@ describe('TextMate grammar (editor/vscode/syntaxes/gtv.tmLanguage.json)', () => 
   });
 
   it('does not let a # inside a string start a comment', () => {
-    expect(tokens('plot p = density(s) to "fig#1.svg"').some(([, scope]) => scope.startsWith('comment'))).to.equal(false);
+    expect(tokens('plot p = density(s) to "fig#1.svg"').some(([, scope]) => scope.startsWith('comment'))).to.equal(
+      false,
+    );
   });
 });

@@ -45,7 +45,10 @@ describe('gtv lsp --stdio: lint diagnostics', function () {
   const change = async (file: string, text: string) => {
     const uri = pathToFileURL(path.join(dir, file)).href;
     const published = client.nextDiagnostics(uri);
-    await client.notify('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ text }] });
+    await client.notify('textDocument/didChange', {
+      textDocument: { uri, version: ++version },
+      contentChanges: [{ text }],
+    });
     return published;
   };
 
@@ -54,7 +57,10 @@ describe('gtv lsp --stdio: lint diagnostics', function () {
     fs.writeFileSync(path.join(dir, 'main.gtv'), STUDY);
     // A configured project in a subfolder: its gtv.json applies to its files only.
     fs.mkdirSync(path.join(dir, 'strict'));
-    fs.writeFileSync(path.join(dir, 'strict', 'gtv.json'), JSON.stringify({ rules: { 'coarse-grid': 'error', 'unused-sweep': 'off' } }));
+    fs.writeFileSync(
+      path.join(dir, 'strict', 'gtv.json'),
+      JSON.stringify({ rules: { 'coarse-grid': 'error', 'unused-sweep': 'off' } }),
+    );
     fs.writeFileSync(path.join(dir, 'strict', 'main.gtv'), STUDY);
     fs.mkdirSync(path.join(dir, 'broken'));
     fs.writeFileSync(path.join(dir, 'broken', 'gtv.json'), JSON.stringify({ rules: { 'coarse-grid': 'loud' } }));
@@ -80,7 +86,10 @@ describe('gtv lsp --stdio: lint diagnostics', function () {
   });
 
   it('drops a finding under a disable comment, and only that one', async () => {
-    const text = STUDY.replace('  map w', '  # gtv-disable-next-line coarse-grid -- the points are meant to merge\n  map w');
+    const text = STUDY.replace(
+      '  map w',
+      '  # gtv-disable-next-line coarse-grid -- the points are meant to merge\n  map w',
+    );
     const published = await change('main.gtv', text);
     expect(byCode(published, 'GTV0802'), JSON.stringify(published.diagnostics)).to.have.length(0);
     expect(byCode(published, 'GTV0702')).to.have.length(1);
@@ -96,7 +105,7 @@ describe('gtv lsp --stdio: lint diagnostics', function () {
     expect(bad[0].range.start.line).to.equal(lineOf(text, '# gtv-disable'));
   });
 
-  it("grades findings by the nearest gtv.json, as gtv check does", async () => {
+  it('grades findings by the nearest gtv.json, as gtv check does', async () => {
     const published = await open(path.join('strict', 'main.gtv'), STUDY);
     const coarse = byCode(published, 'GTV0802');
     expect(coarse, JSON.stringify(published.diagnostics)).to.have.length(1);

@@ -7,7 +7,14 @@ import { parseSource } from '../../compiler/parse.js';
 import { nodesAt } from '../../editor/lsp/locate.js';
 import { offsetAt, positionAt, spanToRange } from '../../editor/lsp/positions.js';
 
-const span = (line: number, column: number, offset: number, endLine: number, endColumn: number, endOffset: number): Span => ({
+const span = (
+  line: number,
+  column: number,
+  offset: number,
+  endLine: number,
+  endColumn: number,
+  endOffset: number,
+): Span => ({
   file: 'a.gtv',
   start: { line, column, offset },
   end: { line: endLine, column: endColumn, offset: endOffset },
@@ -15,8 +22,14 @@ const span = (line: number, column: number, offset: number, endLine: number, end
 
 describe('lsp positions', () => {
   it('turns 1-based span lines and columns into 0-based LSP positions', () => {
-    expect(spanToRange(span(1, 1, 0, 1, 5, 4))).to.deep.equal({ start: { line: 0, character: 0 }, end: { line: 0, character: 4 } });
-    expect(spanToRange(span(3, 7, 40, 4, 2, 60))).to.deep.equal({ start: { line: 2, character: 6 }, end: { line: 3, character: 1 } });
+    expect(spanToRange(span(1, 1, 0, 1, 5, 4))).to.deep.equal({
+      start: { line: 0, character: 0 },
+      end: { line: 0, character: 4 },
+    });
+    expect(spanToRange(span(3, 7, 40, 4, 2, 60))).to.deep.equal({
+      start: { line: 2, character: 6 },
+      end: { line: 3, character: 1 },
+    });
   });
 
   it('maps positions to offsets, clamping past the end of a line (before a CRLF too)', () => {
@@ -36,10 +49,14 @@ describe('lsp positions', () => {
 
   it('positionAt and offsetAt are inverse on every offset of any text', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '\n', ' ', '\u00e9', '\u{1F600}') }), fc.nat(), (text, n) => {
-        const offset = text.length === 0 ? 0 : n % (text.length + 1);
-        expect(offsetAt(text, positionAt(text, offset))).to.equal(offset);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', '\n', ' ', '\u00e9', '\u{1F600}') }),
+        fc.nat(),
+        (text, n) => {
+          const offset = text.length === 0 ? 0 : n % (text.length + 1);
+          expect(offsetAt(text, positionAt(text, offset))).to.equal(offset);
+        },
+      ),
     );
   });
 
@@ -50,8 +67,13 @@ describe('lsp positions', () => {
     const chain = nodesAt(ast, offset + 1);
     const node = chain[chain.length - 1];
     expect(node.kind).to.equal('name');
-    expect(spanToRange(node.span)).to.deep.equal({ start: { line: 2, character: 10 }, end: { line: 2, character: 13 } });
-    expect(text.slice(offsetAt(text, spanToRange(node.span).start), offsetAt(text, spanToRange(node.span).end))).to.equal('eps');
+    expect(spanToRange(node.span)).to.deep.equal({
+      start: { line: 2, character: 10 },
+      end: { line: 2, character: 13 },
+    });
+    expect(
+      text.slice(offsetAt(text, spanToRange(node.span).start), offsetAt(text, spanToRange(node.span).end)),
+    ).to.equal('eps');
   });
 
   it('finds the innermost node: callee, named argument, argument value', () => {

@@ -21,7 +21,8 @@ const examples = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.gtv'));
 
 function expectInside(text: string, range: Range, what: string): void {
   const end = positionAt(text, text.length);
-  const before = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  const before = (a: Range['start'], b: Range['start']) =>
+    a.line < b.line || (a.line === b.line && a.character <= b.character);
   expect(before(range.start, range.end), what).to.equal(true);
   expect(before(range.end, end), what).to.equal(true);
   const lines = text.split('\n');
@@ -40,7 +41,8 @@ function exercise(analysis: Analysis, step: number): void {
     if (offset % (3 * step) === 0) {
       expect(complete(analysis, offset), at).to.be.an('array');
       const help = signatureHelp(analysis, offset);
-      if (help?.activeParameter !== undefined) expect(help.activeParameter, at).to.be.below(help.signatures[0].parameters!.length);
+      if (help?.activeParameter !== undefined)
+        expect(help.activeParameter, at).to.be.below(help.signatures[0].parameters!.length);
     }
     const def = definition(analysis, offset);
     if (def && def.uri === analysis.uri) expectInside(text, def.range, `definition at ${at}`);
@@ -61,7 +63,10 @@ describe('lsp features on every example, whole and cut off', function () {
       const abs = path.join(EXAMPLES, file);
       const text = fs.readFileSync(abs, 'utf8');
       const whole = analyze(pathToUri(abs), text, () => undefined);
-      expect(whole.diagnostics.filter((d) => d.severity === 'error'), file).to.deep.equal([]);
+      expect(
+        whole.diagnostics.filter((d) => d.severity === 'error'),
+        file,
+      ).to.deep.equal([]);
       exercise(whole, 1);
     });
   }
@@ -74,7 +79,11 @@ describe('lsp features on every example, whole and cut off', function () {
       const lines = text.split('\n');
       let lineStart = 0;
       lines.forEach((line, i) => {
-        if (i % 3 === 1) exercise(analyze(pathToUri(abs), text.slice(0, lineStart + Math.ceil(line.length / 2)), () => undefined), 5);
+        if (i % 3 === 1)
+          exercise(
+            analyze(pathToUri(abs), text.slice(0, lineStart + Math.ceil(line.length / 2)), () => undefined),
+            5,
+          );
         lineStart += line.length + 1;
       });
     });

@@ -69,7 +69,10 @@ function rangeOf(text: string, needle: string, nth = 0): Range {
 
 function applyEdits(text: string, edits: TextEdit[]): string {
   const sorted = [...edits].sort((a, b) => offsetAt(text, b.range.start) - offsetAt(text, a.range.start));
-  return sorted.reduce((t, e) => t.slice(0, offsetAt(t, e.range.start)) + e.newText + t.slice(offsetAt(t, e.range.end)), text);
+  return sorted.reduce(
+    (t, e) => t.slice(0, offsetAt(t, e.range.start)) + e.newText + t.slice(offsetAt(t, e.range.end)),
+    text,
+  );
 }
 
 describe('gtv lsp --stdio (end to end)', function () {
@@ -134,35 +137,55 @@ describe('gtv lsp --stdio (end to end)', function () {
     expect(errors[0].code).to.match(/^GTV\d{4}$/);
     expect(errors[0].message).to.contain('phii');
     const fixed = await change(mainUri, MAIN);
-    expect(fixed.diagnostics.filter((d) => d.severity === 1), JSON.stringify(fixed.diagnostics)).to.deep.equal([]);
+    expect(
+      fixed.diagnostics.filter((d) => d.severity === 1),
+      JSON.stringify(fixed.diagnostics),
+    ).to.deep.equal([]);
   });
 
   it('checks a burst of edits once, at the last version', async () => {
     const published = client.nextDiagnostics(mainUri);
     for (const text of [MAIN.replace('lin,', 'l,'), MAIN.replace('lin,', 'li,'), MAIN]) {
-      await client.notify('textDocument/didChange', { textDocument: { uri: mainUri, version: ++version }, contentChanges: [{ text }] });
+      await client.notify('textDocument/didChange', {
+        textDocument: { uri: mainUri, version: ++version },
+        contentChanges: [{ text }],
+      });
     }
     expect((await published).version).to.equal(version);
   });
 
   it('hovers a built-in with its stdlib signature and doc', async () => {
-    const hover = await client.request<Hover>('textDocument/hover', { ...td(mainUri), position: pos(MAIN, 'gauss', 2) });
+    const hover = await client.request<Hover>('textDocument/hover', {
+      ...td(mainUri),
+      position: pos(MAIN, 'gauss', 2),
+    });
     expect(hover.contents.kind).to.equal('markdown');
     expect(hover.contents.value).to.contain('gauss(').and.contain(lookupBuiltin('features', 'gauss')!.doc);
     expect(hover.range).to.deep.equal(rangeOf(MAIN, 'gauss'));
-    const axis = await client.request<Hover>('textDocument/hover', { ...td(mainUri), position: pos(MAIN, 'gauss(t', 6) });
+    const axis = await client.request<Hover>('textDocument/hover', {
+      ...td(mainUri),
+      position: pos(MAIN, 'gauss(t', 6),
+    });
     expect(axis.contents.value).to.contain('diffusion time');
   });
 
   it('hovers a named argument with the parameter type, range, default and doc', async () => {
-    const hover = await client.request<Hover>('textDocument/hover', { ...td(mainUri), position: pos(MAIN, 'ridge', 1) });
+    const hover = await client.request<Hover>('textDocument/hover', {
+      ...td(mainUri),
+      position: pos(MAIN, 'ridge', 1),
+    });
     const ridge = lookupBuiltin('model', 'linear')!.params.find((p) => p.name === 'ridge')!;
-    expect(hover.contents.value).to.contain(`\`ridge\` (parameter of \`linear\`): ${ridge.type}`).and.contain(ridge.doc);
+    expect(hover.contents.value)
+      .to.contain(`\`ridge\` (parameter of \`linear\`): ${ridge.type}`)
+      .and.contain(ridge.doc);
     expect(hover.range).to.deep.equal(rangeOf(MAIN, 'ridge'));
   });
 
   it('hovers a name with its declaration, also from an imported file', async () => {
-    const hover = await client.request<Hover>('textDocument/hover', { ...td(mainUri), position: pos(MAIN, 'three', 1) });
+    const hover = await client.request<Hover>('textDocument/hover', {
+      ...td(mainUri),
+      position: pos(MAIN, 'three', 1),
+    });
     expect(hover.contents.value).to.contain('data three = points([-1], [0], [1])').and.contain('lib/shared.gtv');
     const local = await client.request<Hover>('textDocument/hover', { ...td(mainUri), position: pos(MAIN, 'lin,', 0) });
     expect(local.contents.value).to.contain('model lin = linear(phi, samples = P, ridge = 0.1)');
@@ -172,7 +195,9 @@ describe('gtv lsp --stdio (end to end)', function () {
     const typing = MAIN.replace('  metric gap', '  model other = li\n  metric gap');
     await change(mainUri, typing);
     const labels = async (position: { line: number; character: number }) =>
-      (await client.request<CompletionItem[]>('textDocument/completion', { ...td(mainUri), position })).map((c) => c.label);
+      (await client.request<CompletionItem[]>('textDocument/completion', { ...td(mainUri), position })).map(
+        (c) => c.label,
+      );
 
     const inModel = await labels(pos(typing, 'other = li', 'other = li'.length));
     expect(inModel).to.include.members(['linear', 'ntk', 'naive', 'phi', 'lin', 'three', 'paper_vp', 'P']);
@@ -197,7 +222,10 @@ describe('gtv lsp --stdio (end to end)', function () {
   });
 
   it('shows the signature with the parameter being written, named or positional', async () => {
-    type Help = { signatures: { label: string; parameters: { label: [number, number] }[] }[]; activeParameter?: number };
+    type Help = {
+      signatures: { label: string; parameters: { label: [number, number] }[] }[];
+      activeParameter?: number;
+    };
     const help = (needle: string, delta: number) =>
       client.request<Help>('textDocument/signatureHelp', { ...td(mainUri), position: pos(MAIN, needle, delta) });
     const activeName = (h: Help) => {
@@ -218,17 +246,29 @@ describe('gtv lsp --stdio (end to end)', function () {
 
   it('goes to a definition in the same file, in an imported file, and into an import', async () => {
     type Location = { uri: string; range: Range };
-    const local = await client.request<Location>('textDocument/definition', { ...td(mainUri), position: pos(MAIN, 'lin,', 1) });
+    const local = await client.request<Location>('textDocument/definition', {
+      ...td(mainUri),
+      position: pos(MAIN, 'lin,', 1),
+    });
     expect(local).to.deep.equal({ uri: mainUri, range: rangeOf(MAIN, 'lin') });
-    const imported = await client.request<Location>('textDocument/definition', { ...td(mainUri), position: pos(MAIN, 'three', 2) });
+    const imported = await client.request<Location>('textDocument/definition', {
+      ...td(mainUri),
+      position: pos(MAIN, 'three', 2),
+    });
     expect(imported).to.deep.equal({ uri: libUri, range: rangeOf(LIB, 'three') });
-    const file = await client.request<Location>('textDocument/definition', { ...td(mainUri), position: pos(MAIN, 'shared.gtv', 1) });
+    const file = await client.request<Location>('textDocument/definition', {
+      ...td(mainUri),
+      position: pos(MAIN, 'shared.gtv', 1),
+    });
     expect(file.uri).to.equal(libUri);
     // An unsaved, never-named buffer has no file path; its own definitions keep its URI.
     const untitled = 'untitled:Untitled-1';
     const scratch = 'let width = 0.1\nlet twice = 2 * width\n';
     await client.open(untitled, scratch);
-    const inScratch = await client.request<Location>('textDocument/definition', { ...td(untitled), position: pos(scratch, 'width', 1, 1) });
+    const inScratch = await client.request<Location>('textDocument/definition', {
+      ...td(untitled),
+      position: pos(scratch, 'width', 1, 1),
+    });
     expect(inScratch).to.deep.equal({ uri: untitled, range: rangeOf(scratch, 'width') });
   });
 
@@ -237,7 +277,15 @@ describe('gtv lsp --stdio (end to end)', function () {
     const study = symbols.find((s) => s.name === 'demo')!;
     expect(study.detail).to.equal('study');
     expect(study.selectionRange).to.deep.equal(rangeOf(MAIN, 'demo'));
-    expect(study.children!.map((c) => c.name)).to.deep.equal(['seed', 'P', 'phi', 'lin', 'trained', 'gap', 'density to out.svg']);
+    expect(study.children!.map((c) => c.name)).to.deep.equal([
+      'seed',
+      'P',
+      'phi',
+      'lin',
+      'trained',
+      'gap',
+      'density to out.svg',
+    ]);
     expect(study.children!.find((c) => c.name === 'lin')!.detail).to.equal('model');
   });
 
@@ -248,17 +296,26 @@ describe('gtv lsp --stdio (end to end)', function () {
       newName: 'n_samples',
     });
     const renamed = applyEdits(MAIN, edit.changes[mainUri]);
-    expect(renamed).to.contain('sweep n_samples = [64, 128]').and.contain('samples = n_samples,').and.contain('by (n_samples)');
+    expect(renamed)
+      .to.contain('sweep n_samples = [64, 128]')
+      .and.contain('samples = n_samples,')
+      .and.contain('by (n_samples)');
     expect(renamed.replace(/n_samples/g, 'P')).to.equal(MAIN);
-    const prepared = await client.request<Range>('textDocument/prepareRename', { ...td(mainUri), position: pos(MAIN, 'trained,', 2) });
+    const prepared = await client.request<Range>('textDocument/prepareRename', {
+      ...td(mainUri),
+      position: pos(MAIN, 'trained,', 2),
+    });
     expect(prepared).to.deep.equal(rangeOf(MAIN, 'trained', 1));
     const refused = await client
       .request('textDocument/rename', { ...td(mainUri), position: pos(MAIN, 'P =', 0), newName: '2fast' })
-      .then(() => 'accepted', (e: Error) => e.message);
+      .then(
+        () => 'accepted',
+        (e: Error) => e.message,
+      );
     expect(refused).to.contain('not a name');
   });
 
-  it('re-checks a file when a buffer it imports changes, and shows that file\'s errors on the import line', async () => {
+  it("re-checks a file when a buffer it imports changes, and shows that file's errors on the import line", async () => {
     // Opening the library re-checks main too; wait for that before editing the library.
     const afterOpen = client.nextDiagnostics(mainUri);
     await client.open(libUri, LIB);
@@ -268,7 +325,9 @@ describe('gtv lsp --stdio (end to end)', function () {
     const errors = (await mainAgain).diagnostics.filter((d) => d.severity === 1);
     expect(errors, JSON.stringify(errors)).to.have.length(1);
     expect(errors[0].range).to.deep.equal(rangeOf(MAIN, 'import "lib/shared.gtv"'));
-    expect(errors[0].message).to.match(/^in lib\/shared\.gtv:3:\d+: /).and.contain('`T`');
+    expect(errors[0].message)
+      .to.match(/^in lib\/shared\.gtv:3:\d+: /)
+      .and.contain('`T`');
     const fixed = client.nextDiagnostics(mainUri);
     await change(libUri, LIB);
     expect((await fixed).diagnostics.filter((d) => d.severity === 1)).to.deep.equal([]);
@@ -281,11 +340,17 @@ describe('gtv lsp --stdio (end to end)', function () {
       ...td(mainUri),
       options: { tabSize: 2, insertSpaces: true },
     });
-    const expected = await prettier.format(messy, { parser: 'gtv', plugins: [gtvPrettier], filepath: path.join(dir, 'main.gtv') });
+    const expected = await prettier.format(messy, {
+      parser: 'gtv',
+      plugins: [gtvPrettier],
+      filepath: path.join(dir, 'main.gtv'),
+    });
     expect(applyEdits(messy, edits)).to.equal(expected);
     expect(expected).to.contain('  seed = 1 # kept\n');
     await change(mainUri, expected);
-    expect(await client.request('textDocument/formatting', { ...td(mainUri), options: { tabSize: 2, insertSpaces: true } })).to.deep.equal([]);
+    expect(
+      await client.request('textDocument/formatting', { ...td(mainUri), options: { tabSize: 2, insertSpaces: true } }),
+    ).to.deep.equal([]);
   });
 
   it('shuts down and exits with 0', async () => {

@@ -43,22 +43,44 @@ interface PackageJson {
 // The npm_* variables of an enclosing `npm test` describe the checkout's package; the nested
 // npm must see only its own project (npm_config_* settings such as the cache stay).
 function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
-  for (const k of Object.keys(env)) if (/^npm_(lifecycle|package|command|execpath|node_execpath)/i.test(k) || k === 'INIT_CWD') delete env[k];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    npm_config_offline: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+  };
+  for (const k of Object.keys(env))
+    if (/^npm_(lifecycle|package|command|execpath|node_execpath)/i.test(k) || k === 'INIT_CWD') delete env[k];
   return env;
 }
 
 function run(step: string, cmd: string, args: string[], cwd: string): SpawnSyncReturns<string> {
   const r = spawnSync(cmd, args, { cwd, env: childEnv(), encoding: 'utf8', timeout: 180_000 });
   if (r.error || r.status !== 0)
-    expect.fail(`${step}: \`${cmd} ${args.join(' ')}\` in ${cwd} ${r.error ? `failed: ${r.error.message}` : `exited ${r.status}`}\n${r.stdout}\n${r.stderr}`);
+    expect.fail(
+      `${step}: \`${cmd} ${args.join(' ')}\` in ${cwd} ${r.error ? `failed: ${r.error.message}` : `exited ${r.status}`}\n${r.stdout}\n${r.stderr}`,
+    );
   return r;
 }
 
 function copySources(to: string): void {
   const build = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
-  const dirs = build.include.filter((p) => fs.existsSync(path.join(ROOT, p)) && fs.statSync(path.join(ROOT, p)).isDirectory());
-  for (const name of [...dirs, 'bin', 'python', 'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'CITATION.cff', 'tsconfig.json', 'tsconfig.build.json'])
+  const dirs = build.include.filter(
+    (p) => fs.existsSync(path.join(ROOT, p)) && fs.statSync(path.join(ROOT, p)).isDirectory(),
+  );
+  for (const name of [
+    ...dirs,
+    'bin',
+    'python',
+    'package.json',
+    'README.md',
+    'LICENSE',
+    'CHANGELOG.md',
+    'CITATION.cff',
+    'tsconfig.json',
+    'tsconfig.build.json',
+  ])
     fs.cpSync(path.join(ROOT, name), path.join(to, name), {
       recursive: true,
       filter: (src) => !src.endsWith('.test.ts') && path.basename(src) !== 'node_modules', // editor/vscode may hold its own
@@ -68,7 +90,9 @@ function copySources(to: string): void {
 
 /** A lockfile for a project whose one dependency is the tarball, from the checkout's lockfile. */
 function projectLock(pkg: PackageJson, tarball: string): object {
-  const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+  const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, LockEntry>;
+  };
   const spec = `file:${tarball}`;
   const packages: Record<string, unknown> = {
     '': { name: 'gtv-install-test', version: '1.0.0', dependencies: { [pkg.name]: spec } },
@@ -118,33 +142,81 @@ describe('npm package: pack, install offline, run', function () {
 
     // 1. pack (prepack cleans dist/, prepare builds it)
     const packed = run('npm pack', NPM, ['pack', '--json', '--pack-destination', tmp], src);
-    const info = (JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[])[0];
+    const info = (
+      JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[]
+    )[0];
     const files = info.files.map((f) => f.path);
-    expect(files, 'the CLI entry point').to.include.members(['bin/gtv.js', 'dist/cli/main.js', 'package.json', 'LICENSE', 'README.md', 'CHANGELOG.md']);
+    expect(files, 'the CLI entry point').to.include.members([
+      'bin/gtv.js',
+      'dist/cli/main.js',
+      'package.json',
+      'LICENSE',
+      'README.md',
+      'CHANGELOG.md',
+    ]);
     expect(files, 'the Python reader').to.include('python/gtv_results.py');
     expect(files, 'the worker-thread entry, loaded by URL').to.include('dist/runtime/pool/worker.js');
     expect(files, 'the IR schema, read by the runtime').to.include('dist/compiler/ir/schema.json');
     expect(files, 'the Prettier plugin').to.include('dist/editor/prettier/index.js');
-    const stray = files.filter((f) => !f.startsWith('dist/') && !f.startsWith('bin/') && !['package.json', 'LICENSE', 'README.md', 'CHANGELOG.md', 'CITATION.cff', 'python/gtv_results.py'].includes(f));
+    const stray = files.filter(
+      (f) =>
+        !f.startsWith('dist/') &&
+        !f.startsWith('bin/') &&
+        !['package.json', 'LICENSE', 'README.md', 'CHANGELOG.md', 'CITATION.cff', 'python/gtv_results.py'].includes(f),
+    );
     expect(stray, 'files outside what runs').to.deep.equal([]);
-    expect(files.filter((f) => /\.test\.|\.map$|\.ts$/.test(f)), 'tests, source maps or TypeScript sources').to.deep.equal([]);
+    expect(
+      files.filter((f) => /\.test\.|\.map$|\.ts$/.test(f)),
+      'tests, source maps or TypeScript sources',
+    ).to.deep.equal([]);
 
     // 2. install into an empty project, offline
     const tarball = path.join(tmp, info.filename);
-    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'gtv-install-test', version: '1.0.0', private: true, dependencies: { [pkg.name]: `file:${tarball}` } }, null, 2));
+    fs.writeFileSync(
+      path.join(project, 'package.json'),
+      JSON.stringify(
+        { name: 'gtv-install-test', version: '1.0.0', private: true, dependencies: { [pkg.name]: `file:${tarball}` } },
+        null,
+        2,
+      ),
+    );
     fs.writeFileSync(path.join(project, 'package-lock.json'), JSON.stringify(projectLock(pkg, tarball), null, 2));
-    run('npm ci --offline (from the tarball and the npm cache)', NPM, ['ci', '--offline', '--no-audit', '--no-fund'], project);
-    expect(fs.existsSync(path.join(project, 'node_modules/@tensorflow/tfjs'))).to.equal(false, 'the full tfjs bundle is not installed');
+    run(
+      'npm ci --offline (from the tarball and the npm cache)',
+      NPM,
+      ['ci', '--offline', '--no-audit', '--no-fund'],
+      project,
+    );
+    expect(fs.existsSync(path.join(project, 'node_modules/@tensorflow/tfjs'))).to.equal(
+      false,
+      'the full tfjs bundle is not installed',
+    );
 
     // 3. the installed CLI
     const version = run('npx gtv --version', NPX, ['--offline', 'gtv', '--version'], project);
     expect(version.stdout.trim()).to.equal(`gtv ${pkg.version}`);
     run('gtv init', NPX, ['--offline', 'gtv', 'init'], project);
     run('gtv check', NPX, ['--offline', 'gtv', 'check', 'study.gtv'], project);
-    run('gtv run (tiny)', NPX, ['--offline', 'gtv', 'run', '--scale', '0.01', '--quiet', '-o', 'out', 'study.gtv'], project);
-    for (const f of ['manifest.json', 'report.html', 'gap.csv', 'density.svg', 'density.png', 'density.pdf', 'density.vl.json', 'gap.pdf'])
+    run(
+      'gtv run (tiny)',
+      NPX,
+      ['--offline', 'gtv', 'run', '--scale', '0.01', '--quiet', '-o', 'out', 'study.gtv'],
+      project,
+    );
+    for (const f of [
+      'manifest.json',
+      'report.html',
+      'gap.csv',
+      'density.svg',
+      'density.png',
+      'density.pdf',
+      'density.vl.json',
+      'gap.pdf',
+    ])
       expect(fs.existsSync(path.join(project, 'out', f)), `out/${f}`).to.equal(true);
-    const manifest = JSON.parse(fs.readFileSync(path.join(project, 'out/manifest.json'), 'utf8')) as { backend?: string };
+    const manifest = JSON.parse(fs.readFileSync(path.join(project, 'out/manifest.json'), 'utf8')) as {
+      backend?: string;
+    };
     expect(manifest.backend, 'the default backend without tfjs-node').to.equal('wasm');
 
     // 4. the optional native backend: a stand-in for @tensorflow/tfjs-node (which downloads
@@ -153,7 +225,10 @@ describe('npm package: pack, install offline, run', function () {
     // The installed gtv must find it next to itself and pick it first.
     const fakeNode = path.join(project, 'node_modules/@tensorflow/tfjs-node');
     fs.mkdirSync(fakeNode, { recursive: true });
-    fs.writeFileSync(path.join(fakeNode, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node', version: '4.22.0', main: 'index.js' }));
+    fs.writeFileSync(
+      path.join(fakeNode, 'package.json'),
+      JSON.stringify({ name: '@tensorflow/tfjs-node', version: '4.22.0', main: 'index.js' }),
+    );
     fs.writeFileSync(
       path.join(fakeNode, 'index.js'),
       [
@@ -163,15 +238,31 @@ describe('npm package: pack, install offline, run', function () {
         "for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'tensorflow' });",
       ].join('\n'),
     );
-    run('gtv run with tfjs-node present', NPX, ['--offline', 'gtv', 'run', '--scale', '0.01', '--quiet', '--fresh', '-o', 'out-native', 'study.gtv'], project);
-    const native = JSON.parse(fs.readFileSync(path.join(project, 'out-native/manifest.json'), 'utf8')) as { backend?: string };
+    run(
+      'gtv run with tfjs-node present',
+      NPX,
+      ['--offline', 'gtv', 'run', '--scale', '0.01', '--quiet', '--fresh', '-o', 'out-native', 'study.gtv'],
+      project,
+    );
+    const native = JSON.parse(fs.readFileSync(path.join(project, 'out-native/manifest.json'), 'utf8')) as {
+      backend?: string;
+    };
     expect(native.backend, 'the backend picked when tfjs-node is installed').to.equal('tensorflow');
     fs.rmSync(fakeNode, { recursive: true });
 
     // 5. the Prettier plugin, by its package export
-    run('prettier --plugin=gtv/prettier --check', NPX, ['--offline', 'prettier', '--plugin=gtv/prettier', '--check', 'study.gtv'], project);
+    run(
+      'prettier --plugin=gtv/prettier --check',
+      NPX,
+      ['--offline', 'prettier', '--plugin=gtv/prettier', '--check', 'study.gtv'],
+      project,
+    );
     fs.writeFileSync(path.join(project, 'messy.gtv'), 'study  s {\nseed=1\n}\n');
-    const messy = spawnSync(NPX, ['--offline', 'prettier', '--plugin=gtv/prettier', '--check', 'messy.gtv'], { cwd: project, env: childEnv(), encoding: 'utf8' });
+    const messy = spawnSync(NPX, ['--offline', 'prettier', '--plugin=gtv/prettier', '--check', 'messy.gtv'], {
+      cwd: project,
+      env: childEnv(),
+      encoding: 'utf8',
+    });
     expect(messy.status, `prettier --check of an unformatted file\n${messy.stdout}\n${messy.stderr}`).to.equal(1);
   });
 });

@@ -19,7 +19,10 @@ study gap {
     const study = ast.items[3] as StudyBlock;
     expect(study.name.name).to.equal('gap');
     expect(study.body.map((s) => s.kind)).to.deep.equal(['setting', 'let', 'sweep', 'decl', 'plot']);
-    expect(strip(ast.items[0])).to.deep.equal({ kind: 'import', path: { kind: 'string', value: 'lib/datasets.gtv', raw: '"lib/datasets.gtv"' } });
+    expect(strip(ast.items[0])).to.deep.equal({
+      kind: 'import',
+      path: { kind: 'string', value: 'lib/datasets.gtv', raw: '"lib/datasets.gtv"' },
+    });
     const plot = strip(study.body[4]) as PlotStmt;
     expect(plot.name?.name).to.equal('p');
     expect(plot.by.map((b) => b.name)).to.deep.equal(['eps', 'P']);
@@ -36,9 +39,14 @@ study gap {
     const study = parseOk('study s { plot table(m1, m2) }').items[0] as StudyBlock;
     expect(strip(study.body[0])).to.deep.equal({
       kind: 'plot',
-      value: { kind: 'call', callee: { kind: 'ident', name: 'table' }, args: [
-        { kind: 'arg', value: name('m1') }, { kind: 'arg', value: name('m2') },
-      ] },
+      value: {
+        kind: 'call',
+        callee: { kind: 'ident', name: 'table' },
+        args: [
+          { kind: 'arg', value: name('m1') },
+          { kind: 'arg', value: name('m2') },
+        ],
+      },
       by: [],
     });
   });
@@ -77,7 +85,10 @@ study gap {
     expect(exprOf('[]')).to.deep.equal({ kind: 'list', items: [] });
     expect(exprOf('[[1], [2,],]')).to.deep.equal({
       kind: 'list',
-      items: [{ kind: 'list', items: [num(1)] }, { kind: 'list', items: [num(2)] }],
+      items: [
+        { kind: 'list', items: [num(1)] },
+        { kind: 'list', items: [num(2)] },
+      ],
     });
     expect(exprOf('(x)')).to.deep.equal({ kind: 'paren', inner: name('x') });
   });
@@ -86,7 +97,9 @@ study gap {
     const bin = (op: string, left: unknown, right: unknown) => ({ kind: 'binary', op, left, right });
     const neg = (operand: unknown) => ({ kind: 'unary', op: '-', operand });
     expect(exprOf('a - b - c')).to.deep.equal(bin('-', bin('-', name('a'), name('b')), name('c')));
-    expect(exprOf('a + b * c / d')).to.deep.equal(bin('+', name('a'), bin('/', bin('*', name('b'), name('c')), name('d'))));
+    expect(exprOf('a + b * c / d')).to.deep.equal(
+      bin('+', name('a'), bin('/', bin('*', name('b'), name('c')), name('d'))),
+    );
     expect(exprOf('a ^ b ^ c')).to.deep.equal(bin('^', name('a'), bin('^', name('b'), name('c'))));
     // unary := '-' unary | power, power := atom ('^' unary)?: -a^b is -(a^b), a^-b^c is a^(-(b^c))
     expect(exprOf('-a ^ b')).to.deep.equal(neg(bin('^', name('a'), name('b'))));
@@ -125,7 +138,8 @@ study gap {
   it('spans of nested expressions cover exactly their text', () => {
     const text = 'let v = -a ^ (b + 2) * f(x = [1, 2]) .. 3';
     const ast = parseOk(text);
-    const slice = (s: { start: { offset: number }; end: { offset: number } }) => text.slice(s.start.offset, s.end.offset);
+    const slice = (s: { start: { offset: number }; end: { offset: number } }) =>
+      text.slice(s.start.offset, s.end.offset);
     const value = (ast.items[0] as { value: any }).value;
     expect(slice(value.span)).to.equal('-a ^ (b + 2) * f(x = [1, 2]) .. 3');
     expect(slice(value.from.span)).to.equal('-a ^ (b + 2) * f(x = [1, 2])');

@@ -58,7 +58,9 @@ let w = 0.1;`;
       hint: 'settings belong inside a `study name { ... }` block; at the top level write `let seed = ...`',
     });
     expect(one('sweep P = [1]').hint).to.equal('`sweep` statements belong inside a `study name { ... }` block');
-    expect(one('import datasets').message).to.equal('expected a quoted file path after the keyword `import`, found the name `datasets`');
+    expect(one('import datasets').message).to.equal(
+      'expected a quoted file path after the keyword `import`, found the name `datasets`',
+    );
     expect(one('study s { plot density(a) to out }').hint).to.equal('write `to "figure.svg"`');
     expect(one('study { }').hint).to.equal('a study needs a name: `study my_study { ... }`');
     expect(one('let x = f(a b)')).to.deep.equal({
@@ -70,7 +72,9 @@ let w = 0.1;`;
     expect(one('let x = 2 ** 3').hint).to.equal('powers are written with `^`, e.g. `2^3`');
     expect(one('// note').hint).to.equal('comments start with `#`');
     expect(one('let a = x y').hint).to.equal('is an operator or `,` missing before it?');
-    expect(one('study a {\n  study b { }\n}').hint).to.equal('studies cannot be nested; is the `}` of study `a` missing?');
+    expect(one('study a {\n  study b { }\n}').hint).to.equal(
+      'studies cannot be nested; is the `}` of study `a` missing?',
+    );
     expect(one('study s {\n  import "a.gtv"\n}').hint).to.equal('imports go at the top level, before the study');
     expect(one('let a = 1 }').hint).to.equal('this `}` has no matching opening bracket');
     expect(one('study s { plot d(a) by eps }').hint).to.equal('write `by (axis1, axis2)`');
@@ -98,7 +102,9 @@ let w = 0.1;`;
   });
 
   it('reports lexical problems: strings, escapes, numbers, characters', () => {
-    expect(brief('let s = "abc\nlet t = 1')).to.deep.equal(['GTV0104 1:9 unterminated string: it has no closing `"` on this line']);
+    expect(brief('let s = "abc\nlet t = 1')).to.deep.equal([
+      'GTV0104 1:9 unterminated string: it has no closing `"` on this line',
+    ]);
     expect(brief('let s = "a\\qb"')).to.deep.equal(['GTV0108 1:11 unknown escape `\\q` in a string']);
     const nums = errorsOf('let a = 1.\nlet b = 1e-');
     expect(nums.map((d) => [d.code, d.message, d.hint])).to.deep.equal([
@@ -107,7 +113,9 @@ let w = 0.1;`;
     ]);
     expect(brief('let a = 1 ∑ 2')).to.include('GTV0105 1:11 invalid character `∑` (U+2211)');
     expect(errorsOf('let a = \u22121')[0].hint).to.equal('use the ASCII minus sign `-`');
-    expect(errorsOf('let a = 1 @@@ 2')[0].message).to.equal('invalid characters `@` (U+0040), `@` (U+0040), `@` (U+0040)');
+    expect(errorsOf('let a = 1 @@@ 2')[0].message).to.equal(
+      'invalid characters `@` (U+0040), `@` (U+0040), `@` (U+0040)',
+    );
     expect(errorsOf('\u0000')[0].message).to.equal('invalid character U+0000');
   });
 

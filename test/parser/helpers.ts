@@ -11,7 +11,10 @@ export function strip<T>(node: T): T {
 /** Parses text that must be free of syntax errors. */
 export function parseOk(text: string): SourceFile {
   const { ast, diagnostics } = parseSource(text, 'test.gtv');
-  expect(diagnostics.map((d) => d.message), 'unexpected diagnostics').to.deep.equal([]);
+  expect(
+    diagnostics.map((d) => d.message),
+    'unexpected diagnostics',
+  ).to.deep.equal([]);
   return ast;
 }
 

@@ -44,7 +44,9 @@ interface Python {
 
 /** The candidate that imports numpy and the most of pandas and xarray, or why none does. */
 function findPython(): Python | string {
-  const candidates = [...new Set([process.env.GTV_PYTHON, 'python3', '/usr/bin/python3'].filter((c): c is string => !!c))];
+  const candidates = [
+    ...new Set([process.env.GTV_PYTHON, 'python3', '/usr/bin/python3'].filter((c): c is string => !!c)),
+  ];
   const probe = 'import importlib.util as u, numpy; print(" ".join(m for m in ("pandas", "xarray") if u.find_spec(m)))';
   let best: Python | null = null;
   for (const exe of candidates) {
@@ -73,7 +75,17 @@ describe('python reader (python/gtv_results.py)', function () {
     const file = path.join(tmp, 'tiny.gtv');
     fs.writeFileSync(file, STUDY);
     const out = path.join(tmp, 'run');
-    const r = await runCli(['run', file, '--out', out, '--cache', path.join(tmp, 'cache'), '--quiet', '--backend', 'cpu']);
+    const r = await runCli([
+      'run',
+      file,
+      '--out',
+      out,
+      '--cache',
+      path.join(tmp, 'cache'),
+      '--quiet',
+      '--backend',
+      'cpu',
+    ]);
     expect(r.code, r.stderr).to.equal(0);
     const py = spawnSync(python.exe, ['-m', 'unittest', '-v', 'test_gtv_results'], {
       cwd: PYTHON_DIR,
@@ -84,21 +96,40 @@ describe('python reader (python/gtv_results.py)', function () {
     // Every test ran: the run folder was found (no skip of the whole class), and the pandas and
     // xarray tests ran wherever those are installed.
     const skipped = [...py.stderr.matchAll(/\.\.\. skipped '([^']*)'/g)].map((m) => m[1]);
-    const expectedSkips = ['pandas', 'xarray'].filter((m) => !python.modules.includes(m)).map((m) => `${m} is not installed`);
+    const expectedSkips = ['pandas', 'xarray']
+      .filter((m) => !python.modules.includes(m))
+      .map((m) => `${m} is not installed`);
     expect(skipped.sort()).to.deep.equal(expectedSkips.sort());
     expect(py.stderr).to.match(/Ran 9 tests/);
   });
 
   it("README's snippet loads the Figure 2 run into xarray", async function () {
     const python = findPython();
-    const missing = typeof python === 'string' ? python : python.modules.includes('xarray') ? null : `${python.exe} has no xarray (Debian: python3-xarray)`;
+    const missing =
+      typeof python === 'string'
+        ? python
+        : python.modules.includes('xarray')
+          ? null
+          : `${python.exe} has no xarray (Debian: python3-xarray)`;
     if (missing !== null || typeof python === 'string') {
       if (REQUIRE) throw new Error(`GTV_REQUIRE_PYTHON=1, but ${missing}`);
       this.skip();
     }
     // --scale 0.001: 10 members of 100 draws per cell, a few seconds for the 15 cells.
     const out = path.join(tmp, 'fig2');
-    const r = await runCli(['run', 'examples/fig2-gap-filling.gtv', '--out', out, '--cache', path.join(tmp, 'cache'), '--scale', '0.001', '--quiet', '--backend', 'cpu']);
+    const r = await runCli([
+      'run',
+      'examples/fig2-gap-filling.gtv',
+      '--out',
+      out,
+      '--cache',
+      path.join(tmp, 'cache'),
+      '--scale',
+      '0.001',
+      '--quiet',
+      '--backend',
+      'cpu',
+    ]);
     expect(r.code, r.stderr).to.equal(0);
     const readme = fs.readFileSync('README.md', 'utf8');
     const snippet = /## Reading results from Python[\s\S]*?```python\n([\s\S]*?)```/.exec(readme)?.[1];
@@ -116,7 +147,10 @@ assert edges.shape == (201,) and float(edges[0]) == -1.5 and float(edges[-1]) ==
 assert ds["theory.member_density"].dims == ("eps", "P", "member", "bin_x")
 print("ok")
 `;
-    const py = spawnSync(python.exe, ['-c', script], { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    const py = spawnSync(python.exe, ['-c', script], {
+      encoding: 'utf8',
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    });
     expect(py.status, `${python.exe}: ${py.stderr}`).to.equal(0);
     expect(py.stdout.trim().split('\n').pop()).to.equal('ok');
   });

@@ -9,7 +9,13 @@ import { compileFeatures } from '../../runtime/features.js';
 import { simdEnabled, simdLoopsFit } from '../../runtime/particles/wasm/simd.js';
 
 const basis = (kind: IrBasisKind, n: number, width = 0.2): Extract<IrFeatureTree, { op: 'basis' }> => ({
-  op: 'basis', basis: kind, axes: ['x'], n, over: [-1.5, 1.5], width, seed: 3,
+  op: 'basis',
+  basis: kind,
+  axes: ['x'],
+  n,
+  over: [-1.5, 1.5],
+  width,
+  seed: 3,
 });
 
 const US = [-2.1, -1.5, -0.77, -0.01, 0, 0.31, 1.2, 1.5, 1.9];
@@ -34,7 +40,9 @@ describe('runtime/bases.ts: one entry per basis', () => {
         const scale = ab.norm * Math.exp(-s);
         for (let i = 0; i < 9; i++) {
           const ref = phi[p * 9 + i];
-          expect(Math.abs(scale * buf[i] - ref), `${kind} u=${u} i=${i}`).to.be.at.most(1e-12 * (Math.abs(ref) + 1e-3 * Math.max(1, Math.abs(u) ** 8)));
+          expect(Math.abs(scale * buf[i] - ref), `${kind} u=${u} i=${i}`).to.be.at.most(
+            1e-12 * (Math.abs(ref) + 1e-3 * Math.max(1, Math.abs(u) ** 8)),
+          );
         }
       });
     });

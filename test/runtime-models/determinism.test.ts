@@ -5,10 +5,18 @@ import { runMembers } from '../../runtime/samplers/ensemble.js';
 import { selectBackend } from '../../runtime/backend.js';
 
 const node: IrSample = {
-  kind: 'sample', name: 's', data: 'd', forward: 'f', draws: 3000, seed: 9, solver: 'heun',
+  kind: 'sample',
+  name: 's',
+  data: 'd',
+  forward: 'f',
+  draws: 3000,
+  seed: 9,
+  solver: 'heun',
   grid: { steps: 10, t_min: 1e-2, spacing: 'uniform', rho: 7 },
   histogram: { bins: 40, range: [[-1.5, 1.5]] },
-  method: 'ensemble', model: 'lin', members: 3,
+  method: 'ensemble',
+  model: 'lin',
+  members: 3,
 };
 
 describe('runtime ensemble determinism', () => {

@@ -20,10 +20,18 @@ const eps = 1e-2;
 const bins = 30;
 const width = 3 / bins;
 const sampleNode = (seed: number, members: number, draws: number): IrSample => ({
-  kind: 'sample', name: 's', data: 'd', forward: 'f', draws, seed, solver: 'euler',
+  kind: 'sample',
+  name: 's',
+  data: 'd',
+  forward: 'f',
+  draws,
+  seed,
+  solver: 'euler',
   grid: { steps: 30, t_min: eps, spacing: 'uniform', rho: 7 },
   histogram: { bins, range: [[-1.5, 1.5]] },
-  method: 'ensemble', model: 'lin', members,
+  method: 'ensemble',
+  model: 'lin',
+  members,
 });
 
 function meanDensity(d: Float64Array, from: number, to: number): Float64Array {
@@ -74,7 +82,14 @@ describe('runtime effective SDE vs trained ensemble (Fig. 2 setup)', function ()
     const state = fig2State(8, 8, 256, eps);
     const members = 300;
     // Boundary points at small t, where the finite-P ridge bias shows (docs/theory-checks.md 1).
-    const pts: [number, number][] = [[0.5, 0.05], [-0.5, 0.05], [0.25, 0.05], [0.5, 0.02], [0.4, 0.03], [-0.4, 0.03]];
+    const pts: [number, number][] = [
+      [0.5, 0.05],
+      [-0.5, 0.05],
+      [0.25, 0.05],
+      [0.5, 0.02],
+      [0.4, 0.03],
+      [-0.4, 0.03],
+    ];
     const at = (W: Float64Array, x: number, t: number) => {
       const out = new Float64Array(1);
       state.evaluator.atTime(W, t)(Float64Array.from([x]), 1, out);
@@ -95,7 +110,9 @@ describe('runtime effective SDE vs trained ensemble (Fig. 2 setup)', function ()
       chiBar += (mean - at(pop.Wbar, x, t)) ** 2 / se2;
       chiAvg += (mean - at(pop.Wavg, x, t)) ** 2 / se2;
     });
-    console.log(`      chi^2 over ${pts.length} points (trained mean vs theory): W-bar ${chiBar.toFixed(1)}, W-avg ${chiAvg.toFixed(1)}`);
+    console.log(
+      `      chi^2 over ${pts.length} points (trained mean vs theory): W-bar ${chiBar.toFixed(1)}, W-avg ${chiAvg.toFixed(1)}`,
+    );
     // Six points: chi^2 ~ 6 +- 3.5 if a mean were exact. Measured with 600 models, W-bar is 2-5 SE
     // off at these points (the bias is real: chi^2 > 20 here), W-avg removes about half of each
     // offset, which quarters chi^2; require at least a halving.
@@ -106,14 +123,31 @@ describe('runtime effective SDE vs trained ensemble (Fig. 2 setup)', function ()
   it('white-noise variant: runs through the kernel, is labelled an approximation, is deterministic, reports its distance to the exact form', async () => {
     const state = fig2State(8, 8, 256, eps);
     const values = new Map<string, NodeValue>([
-      ['lin', { kind: 'model', type: 'linear', data: state.data, schedule: state.schedule, extra: state, score: () => { throw new Error('unused'); } }],
+      [
+        'lin',
+        {
+          kind: 'model',
+          type: 'linear',
+          data: state.data,
+          schedule: state.schedule,
+          extra: state,
+          score: () => {
+            throw new Error('unused');
+          },
+        },
+      ],
     ]);
     const ctx = { values, checkInterrupted: () => {}, memoryBudget: 1e9, backend: 'wasm' } as unknown as NodeContext;
-    const node = (variant: 'white_noise' | 'gaussian_field', seed: number): IrSample => ({
-      ...sampleNode(seed, 48, 1000),
-      method: 'effective_sde', variant, members: 48, mc_samples: 8000,
-    } as IrSample);
-    const run = async (variant: 'white_noise' | 'gaussian_field', seed: number) => runEffectiveSde(node(variant, seed), ctx);
+    const node = (variant: 'white_noise' | 'gaussian_field', seed: number): IrSample =>
+      ({
+        ...sampleNode(seed, 48, 1000),
+        method: 'effective_sde',
+        variant,
+        members: 48,
+        mc_samples: 8000,
+      }) as IrSample;
+    const run = async (variant: 'white_noise' | 'gaussian_field', seed: number) =>
+      runEffectiveSde(node(variant, seed), ctx);
     const w1 = await run('white_noise', 7);
     const w2 = await run('white_noise', 7);
     const exact = await run('gaussian_field', 7);
@@ -123,15 +157,24 @@ describe('runtime effective SDE vs trained ensemble (Fig. 2 setup)', function ()
     expect(s1.length).to.equal(1000);
     expect(Buffer.from(s1.buffer).equals(Buffer.from(s2.buffer)), 'same seed, same bytes').to.equal(true);
     const dW = tv(w1.result.arrays.density.data as Float64Array, exact.result.arrays.density.data as Float64Array);
-    console.log(`      TV(white-noise SDE, Gaussian-field SDE) = ${dW.toFixed(4)} (an approximation: not asserted small)`);
+    console.log(
+      `      TV(white-noise SDE, Gaussian-field SDE) = ${dW.toFixed(4)} (an approximation: not asserted small)`,
+    );
     expect(dW).to.be.within(0, 1);
     // The noise must act: from the same initial states (same seed), the V = 0 flow of the mean
     // model ends elsewhere. Per-particle displacement by the noise is ~0.1-0.3 where it acts
     // (between the points); require a mean |difference| of 0.01.
     const pop = population(state, 8000, deriveSeed(7, 'population'));
     const flat = sampleLinear({
-      schedule: state.schedule, dim: 1, draws: 1000, times: timeGrid(sampleNode(7, 1, 1000).grid, 1), solver: 'euler',
-      seed: 7, parametrization: 'denoiser', evaluator: state.evaluator, W: pop.Wavg,
+      schedule: state.schedule,
+      dim: 1,
+      draws: 1000,
+      times: timeGrid(sampleNode(7, 1, 1000).grid, 1),
+      solver: 'euler',
+      seed: 7,
+      parametrization: 'denoiser',
+      evaluator: state.evaluator,
+      W: pop.Wavg,
     });
     const moved = s1.reduce((a, v, i) => a + Math.abs(v - flat[i]), 0) / s1.length;
     expect(moved, 'mean |x_white - x_(V=0)|').to.be.above(0.01);

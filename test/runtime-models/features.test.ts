@@ -5,7 +5,13 @@ import { linearEvaluator } from '../../runtime/models/linear-eval.js';
 import { gauss } from './setup.js';
 
 const fourier = (axis: 'x' | 'y' | 't', n: number, over: [number, number]): IrFeatureTree => ({
-  op: 'basis', basis: 'fourier', axes: [axis], n, over, width: 0, seed: 0,
+  op: 'basis',
+  basis: 'fourier',
+  axes: [axis],
+  n,
+  over,
+  width: 0,
+  seed: 0,
 });
 
 describe('runtime features', () => {
@@ -43,7 +49,11 @@ describe('runtime features', () => {
     const L = 0.99;
     for (const u of [0.01, 0.37, 0.99]) {
       const phi = fm.evaluate(new Float64Array(1), Float64Array.from([u]), 1);
-      const ref = [1, ...[1, 2, 3, 4, 5].map((k) => Math.cos((2 * Math.PI * k * u) / L)), ...[1, 2, 3, 4].map((k) => Math.sin((2 * Math.PI * k * u) / L))];
+      const ref = [
+        1,
+        ...[1, 2, 3, 4, 5].map((k) => Math.cos((2 * Math.PI * k * u) / L)),
+        ...[1, 2, 3, 4].map((k) => Math.sin((2 * Math.PI * k * u) / L)),
+      ];
       ref.forEach((v, i) => expect(phi[i]).to.be.closeTo(v, 1e-14));
     }
   });

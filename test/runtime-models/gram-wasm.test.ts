@@ -19,9 +19,21 @@ const EPS = 2 ** -52;
 const fourier: IrFeatureTree = { op: 'basis', basis: 'fourier', axes: ['t'], n: 3, over: [0, 1], width: 0, seed: 0 };
 const trees: [string, IrFeatureTree][] = [
   ['one factor', { op: 'product', factors: [gauss('x', 9, [-1.5, 1.5], 0.2)] }],
-  ['two factors (Fig. 2 shape)', { op: 'product', factors: [gauss('x', 12, [-1.5, 1.5], 0.1), gauss('t', 8, [0.01, 1], 0.04)] }],
-  ['three factors (Fig. 3 shape)', { op: 'product', factors: [gauss('x', 8, [-1.5, 1.5], 0.17), gauss('y', 7, [-1.5, 1.5], 0.2), gauss('t', 9, [0.01, 1], 0.06)] }],
-  ['Gaussian windows times Fourier', { op: 'product', factors: [gauss('x', 10, [-1.5, 1.5], 0.12), gauss('y', 6, [-1.5, 1.5], 0.25), fourier] }],
+  [
+    'two factors (Fig. 2 shape)',
+    { op: 'product', factors: [gauss('x', 12, [-1.5, 1.5], 0.1), gauss('t', 8, [0.01, 1], 0.04)] },
+  ],
+  [
+    'three factors (Fig. 3 shape)',
+    {
+      op: 'product',
+      factors: [gauss('x', 8, [-1.5, 1.5], 0.17), gauss('y', 7, [-1.5, 1.5], 0.2), gauss('t', 9, [0.01, 1], 0.06)],
+    },
+  ],
+  [
+    'Gaussian windows times Fourier',
+    { op: 'product', factors: [gauss('x', 10, [-1.5, 1.5], 0.12), gauss('y', 6, [-1.5, 1.5], 0.25), fourier] },
+  ],
 ];
 
 describe('runtime/vkernel Kronecker Gram in WebAssembly SIMD', () => {
@@ -45,7 +57,8 @@ describe('runtime/vkernel Kronecker Gram in WebAssembly SIMD', () => {
         for (let p = rows.start[j]; p < rows.start[j + 1]; p++)
           for (let q = rows.start[j]; q < rows.start[j + 1]; q++)
             mag[rows.col[p] * F + rows.col[q]] += Math.abs(w[j] * rows.val[p] * rows.val[q]);
-      for (let i = 0; i < F * F; i++) expect(Math.abs(simd[i] - js[i]), `entry ${i}`).to.be.at.most(2 * (N + 1) * EPS * mag[i]);
+      for (let i = 0; i < F * F; i++)
+        expect(Math.abs(simd[i] - js[i]), `entry ${i}`).to.be.at.most(2 * (N + 1) * EPS * mag[i]);
       const group = new Map<string, number>();
       for (let j = 0; j < N; j++) {
         const key = rows.col.subarray(rows.start[j], rows.start[j + 1]).join(',');

@@ -25,7 +25,13 @@ const product: IrFeatureTree = {
   op: 'product',
   factors: [gauss('x', 8, [-1.5, 1.5], 0.2), gauss('y', 7, [-1.5, 1.5], 0.25), gauss('t', 9, [0.01, 1], 0.06)],
 };
-const concat: IrFeatureTree = { op: 'concat', parts: [gauss('x', 5, [-1, 1], 0.3), { op: 'basis', basis: 'poly', axes: ['t'], n: 3, over: [0, 1], width: 0, seed: 0 }] };
+const concat: IrFeatureTree = {
+  op: 'concat',
+  parts: [
+    gauss('x', 5, [-1, 1], 0.3),
+    { op: 'basis', basis: 'poly', axes: ['t'], n: 3, over: [0, 1], width: 0, seed: 0 },
+  ],
+};
 
 /** A dense symmetric (not definite: the form must not rely on it) [F, F]. */
 function symmetric(F: number, seed: number): Float64Array {
@@ -36,7 +42,10 @@ function symmetric(F: number, seed: number): Float64Array {
 }
 
 describe('runtime/vkernel leverages', () => {
-  for (const [name, tree, N] of [['product rows', product, 3000], ['dense fallback', concat, 200]] as const) {
+  for (const [name, tree, N] of [
+    ['product rows', product, 3000],
+    ['dense fallback', concat, 200],
+  ] as const) {
     let memo: ReturnType<typeof bothPaths> | undefined;
     const bothPaths = () => {
       const fm = compileFeatures(tree, 2);
@@ -97,7 +106,12 @@ describe('runtime/vkernel leverages', () => {
   it('gives the same bytes on 1 and 2 threads, the runs shared with a worker (SIMD and JS)', () => {
     const fm = compileFeatures(product, 2);
     const N = 3000;
-    const rows = designRows(fm, normals(31, 2 * N).map((v) => 0.3 * v), uniforms(32, N), N);
+    const rows = designRows(
+      fm,
+      normals(31, 2 * N).map((v) => 0.3 * v),
+      uniforms(32, N),
+      N,
+    );
     const A = symmetric(fm.F, 33);
     const threadsBefore = threadCount();
     setThreads(2);

@@ -137,7 +137,10 @@ describe('runtime/linalg/wasm: SIMD Cholesky and SPD inverse', function () {
             A[i * n + j] = s;
           }
         A[p * n + p] -= extra;
-        expect(jsPath(() => choleskyInPlace(A.slice(), n)), `JS, pivot ${p}`).to.equal(false);
+        expect(
+          jsPath(() => choleskyInPlace(A.slice(), n)),
+          `JS, pivot ${p}`,
+        ).to.equal(false);
         expect(choleskyWasm(A.slice(), n), `wasm, pivot ${p}`).to.equal(false);
         // the same matrix with the pivot restored factors in both
         A[p * n + p] += extra + 1;
@@ -167,7 +170,10 @@ describe('runtime/linalg/wasm: SIMD Cholesky and SPD inverse', function () {
     choleskyWasm(first, 130);
     const firstInv = inverseWasm(first, 130);
     choleskyWasm(spd(257, 4).A, 257);
-    choleskyWasm(spd(9, 5).A.map((x) => -x), 9);
+    choleskyWasm(
+      spd(9, 5).A.map((x) => -x),
+      9,
+    );
     inverseWasm(spd(21, 6).A, 21);
     const again = big.slice();
     choleskyWasm(again, 130);

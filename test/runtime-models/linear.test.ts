@@ -11,7 +11,15 @@ function problem(P: number, F: number, D: number) {
 }
 
 /** Direct solve of the normal equations (Phi^T L Phi / P + gamma I) W^T = Phi^T L Y / P. */
-function direct(Phi: Float64Array, lambda: Float64Array, Y: Float64Array, P: number, F: number, D: number, gamma: number) {
+function direct(
+  Phi: Float64Array,
+  lambda: Float64Array,
+  Y: Float64Array,
+  P: number,
+  F: number,
+  D: number,
+  gamma: number,
+) {
   const A = new Matrix(F, F);
   const B = new Matrix(F, D);
   for (let a = 0; a < F; a++) {

@@ -9,9 +9,23 @@ import { vp } from './setup.js';
 
 const two = { points: Float64Array.from([-1, 1]), weights: Float64Array.from([0.5, 0.5]), M: 2, dim: 1 };
 const node = (tau: number, P: number, design: number): NtkNode => ({
-  kind: 'model', name: 'n', data: 'd', forward: 'f', type: 'ntk', depth: 1, samples: P, tau, lr: 1, design, t_range: [1e-2, 1], seed: 3,
+  kind: 'model',
+  name: 'n',
+  data: 'd',
+  forward: 'f',
+  type: 'ntk',
+  depth: 1,
+  samples: P,
+  tau,
+  lr: 1,
+  design,
+  t_range: [1e-2, 1],
+  seed: 3,
 });
-const pts: [number, number][] = [[0.3, 0.1], [0.8, 0.05]];
+const pts: [number, number][] = [
+  [0.3, 0.1],
+  [0.8, 0.05],
+];
 const U = new Float64Array(pts.length * 3);
 pts.forEach(([x, t], q) => embed([x], t, 1, [1e-2, 1], U, q * 3));
 
@@ -34,7 +48,10 @@ describe('exact finite-P weights of trained NTK models (vkernel/ntk-exact.ts)', 
     const Z = new Float64Array(P * 3);
     for (let i = 0; i < P; i++) embed(s.x, s.t[i], 1, spec.t_range, Z, i * 3, i);
     const mult = Float64Array.from({ length: P }, (_, i) => (i < 4 ? 4 : 1));
-    const ymean = Float64Array.from({ length: P }, (_, i) => rep.reduce((a, r, k) => (r === i ? a + Y[k] : a), 0) / mult[i]);
+    const ymean = Float64Array.from(
+      { length: P },
+      (_, i) => rep.reduce((a, r, k) => (r === i ? a + Y[k] : a), 0) / mult[i],
+    );
     const { H, self } = fitWeights(Z, lambda.subarray(0, P), mult, P, 1, 1, spec.tau / n, U, pts.length);
     pts.forEach(([px, pt], q) => {
       model.evaluator.atTime(new Float64Array(0), pt)(Float64Array.of(px), 1, out);
@@ -93,7 +110,10 @@ describe('exact finite-P weights of trained NTK models (vkernel/ntk-exact.ts)', 
 
   it('firstOrderRatio is max_k min(1, c nu_k)^2 (<lambda^2 e_k^4> - 1) / P from the Nystrom modes at the design points', () => {
     const N = 60;
-    for (const [tau, P] of [[0.1, 128], [1, 512]]) {
+    for (const [tau, P] of [
+      [0.1, 128],
+      [1, 512],
+    ]) {
       const pop = ntkPopulation(makeNtkState(node(tau, P, N), two, vp), N, 5);
       const K = pop.nu.length;
       const m2 = new Float64Array(K);
@@ -111,7 +131,7 @@ describe('exact finite-P weights of trained NTK models (vkernel/ntk-exact.ts)', 
         if (pop.nu[k] > 1e-6 * pop.nu[K - 1]) expect(m2[k], `<lambda e_k^2> = 1, mode ${k}`).to.be.closeTo(1, 1e-6);
         want = Math.max(want, Math.min(1, tau * pop.nu[k]) ** 2 * (m4[k] - 1));
       }
-      expect(firstOrderRatio(pop)).to.be.closeTo(want / P, 1e-6 * want / P);
+      expect(firstOrderRatio(pop)).to.be.closeTo(want / P, (1e-6 * want) / P);
     }
   });
 });

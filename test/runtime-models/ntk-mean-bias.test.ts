@@ -13,7 +13,12 @@ describe('finite-P mean of trained NTK models (vkernel/ntk-mean-bias.ts)', funct
   it('second divided differences of g(x) = (1 - e^-x)/x match the definition and the confluent limits', () => {
     const g = (x: number) => -Math.expm1(-x) / x;
     const dd = (a: number, b: number, c: number) => ((g(a) - g(b)) / (a - b) - (g(b) - g(c)) / (b - c)) / (a - c);
-    for (const [a, b, c] of [[0.3, 1.7, 4], [0.01, 0.5, 9], [2, 2.5, 3]]) expect(flowDivided2(a, b, c)).to.be.closeTo(dd(a, b, c), 1e-9);
+    for (const [a, b, c] of [
+      [0.3, 1.7, 4],
+      [0.01, 0.5, 9],
+      [2, 2.5, 3],
+    ])
+      expect(flowDivided2(a, b, c)).to.be.closeTo(dd(a, b, c), 1e-9);
     // g[x, x, x] = g''(x)/2; g''(0) = 1/3
     expect(flowDivided2(0, 0, 0)).to.be.closeTo(1 / 6, 1e-12);
     const x = 1.3;
@@ -30,7 +35,20 @@ describe('finite-P mean of trained NTK models (vkernel/ntk-mean-bias.ts)', funct
     const P = 100;
     const tau = 0.1;
     const N = 40;
-    const node: NtkNode = { kind: 'model', name: 'n', data: 'd', forward: 'f', type: 'ntk', depth: 1, samples: P, tau, lr: 1, design: N, t_range: [1e-2, 1], seed: 3 };
+    const node: NtkNode = {
+      kind: 'model',
+      name: 'n',
+      data: 'd',
+      forward: 'f',
+      type: 'ntk',
+      depth: 1,
+      samples: P,
+      tau,
+      lr: 1,
+      design: N,
+      t_range: [1e-2, 1],
+      seed: 3,
+    };
     const pop = ntkPopulation(makeNtkState(node, two, vp), N, 2);
     const K = pop.nu.length;
     const psi = (j: number, k: number) => Math.sqrt((pop.nu[k] * N) / pop.lambda[j]) * pop.v[j * K + k];

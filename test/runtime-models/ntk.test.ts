@@ -3,7 +3,16 @@ import type { IrSample } from '../../compiler/ir/types.js';
 import { makeNtkState, ntkTheta, type NtkNode } from '../../runtime/models/ntk.js';
 import { ntkEffectiveSde, ntkEnsemble } from '../../runtime/samplers/ntk-members.js';
 import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/pool/pool.js';
-import { finiteMeanModes, flowDividedDifference, ntkFiniteMean, ntkMean, ntkModelPopulation, ntkMuCov, ntkPopulation, weightedKernelRow } from '../../runtime/vkernel/ntk.js';
+import {
+  finiteMeanModes,
+  flowDividedDifference,
+  ntkFiniteMean,
+  ntkMean,
+  ntkModelPopulation,
+  ntkMuCov,
+  ntkPopulation,
+  weightedKernelRow,
+} from '../../runtime/vkernel/ntk.js';
 import { ntkVkernelMap } from '../../runtime/vkernel/ntk-map.js';
 import type { IrMap } from '../../compiler/ir/types.js';
 import { drawNtkCoef, ntkField } from '../../runtime/vkernel/ntk-field.js';
@@ -18,8 +27,18 @@ import { dsmSamples } from '../../runtime/models/dsm.js';
 // "memorizes more" cannot be confused with collapsing onto a training point.
 const two = { points: Float64Array.from([-1, 1]), weights: Float64Array.from([0.5, 0.5]), M: 2, dim: 1 };
 const ntkNode = (tau: number, P: number): NtkNode => ({
-  kind: 'model', name: 'n', data: 'd', forward: 'f', type: 'ntk', depth: 1, samples: P, tau, lr: 1, design: 200,
-  t_range: [1e-2, 1], seed: 3,
+  kind: 'model',
+  name: 'n',
+  data: 'd',
+  forward: 'f',
+  type: 'ntk',
+  depth: 1,
+  samples: P,
+  tau,
+  lr: 1,
+  design: 200,
+  t_range: [1e-2, 1],
+  seed: 3,
 });
 
 describe('runtime NTK models (docs/theory.md 10)', function () {
@@ -35,10 +54,22 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
     const w = normals(21, m * e);
     const a = normals(22, m);
     const pairs: [number[], number[]][] = [
-      [[0.3, -0.5, 1], [0.3, -0.5, 1]],
-      [[0.3, -0.5, 1], [-0.7, 0.9, 1]],
-      [[1.2, 1, 1], [-1.4, -1, 1]],
-      [[0, 0.2, 1], [0.05, -0.8, 1]],
+      [
+        [0.3, -0.5, 1],
+        [0.3, -0.5, 1],
+      ],
+      [
+        [0.3, -0.5, 1],
+        [-0.7, 0.9, 1],
+      ],
+      [
+        [1.2, 1, 1],
+        [-1.4, -1, 1],
+      ],
+      [
+        [0, 0.2, 1],
+        [0.05, -0.8, 1],
+      ],
     ];
     for (const [u, v] of pairs) {
       const uv = u.reduce((s, x, i) => s + x * v[i], 0);
@@ -86,9 +117,18 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
 
   it('a large-tau NTK ensemble memorizes more than a small-tau one', () => {
     const node = (seed: number): Extract<IrSample, { method: 'ensemble' }> => ({
-      kind: 'sample', name: 's', data: 'd', forward: 'f', draws: 600, seed, solver: 'euler',
+      kind: 'sample',
+      name: 's',
+      data: 'd',
+      forward: 'f',
+      draws: 600,
+      seed,
+      solver: 'euler',
       grid: { steps: 30, t_min: 1e-2, spacing: 'uniform', rho: 7 },
-      histogram: { bins: 30, range: [[-1.5, 1.5]] }, method: 'ensemble', model: 'n', members: 3,
+      histogram: { bins: 30, range: [[-1.5, 1.5]] },
+      method: 'ensemble',
+      model: 'n',
+      members: 3,
     });
     const memorized = (tau: number) => {
       const out = ntkEnsemble(node(5), makeNtkState(ntkNode(tau, 64), two, vp));
@@ -106,12 +146,22 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
     const st = makeNtkState({ ...ntkNode(3, 32), design: 60 }, two, vp);
     const grid = { steps: 10, t_min: 1e-2, spacing: 'uniform' as const, rho: 7 };
     const common = {
-      kind: 'sample' as const, name: 's', data: 'd', forward: 'f', draws: 200, seed: 9, solver: 'euler' as const, grid,
-      histogram: { bins: 20, range: [[-1.5, 1.5]] as [number, number][] }, model: 'n', members: 6,
+      kind: 'sample' as const,
+      name: 's',
+      data: 'd',
+      forward: 'f',
+      draws: 200,
+      seed: 9,
+      solver: 'euler' as const,
+      grid,
+      histogram: { bins: 20, range: [[-1.5, 1.5]] as [number, number][] },
+      model: 'n',
+      members: 6,
     };
     const runs = {
       trained: () => ntkEnsemble({ ...common, method: 'ensemble' }, st),
-      virtual: () => ntkEffectiveSde({ ...common, method: 'effective_sde', variant: 'gaussian_field', mc_samples: 100 }, st),
+      virtual: () =>
+        ntkEffectiveSde({ ...common, method: 'effective_sde', variant: 'gaussian_field', mc_samples: 100 }, st),
     };
     const bytes = (o: ReturnType<typeof ntkEnsemble>) => {
       const v = o.value;
@@ -128,7 +178,8 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
         setThreads(2);
         // Retry until the worker took members (the caller may finish all of them first).
         let twoT = bytes(run());
-        for (let attempt = 1; attempt < 10 && lastRunStats().onCaller === lastRunStats().members; attempt++) twoT = bytes(run());
+        for (let attempt = 1; attempt < 10 && lastRunStats().onCaller === lastRunStats().members; attempt++)
+          twoT = bytes(run());
         const { members, onCaller } = lastRunStats();
         expect(members, label).to.equal(6);
         expect(onCaller, `${label}: the worker took members`).to.be.below(members);
@@ -151,7 +202,10 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
       for (let l = 0; l < K; l++) {
         const [a, b] = [nu[k], nu[l]];
         // off the diagonal the definition; on it (and for the near-equal pair) a central difference
-        const want = Math.abs(a - b) > 1e-6 ? (a * b * (h(a) - h(b))) / (a - b) : a * b * ((h(a * (1 + 1e-5)) - h(a * (1 - 1e-5))) / (2e-5 * a));
+        const want =
+          Math.abs(a - b) > 1e-6
+            ? (a * b * (h(a) - h(b))) / (a - b)
+            : a * b * ((h(a * (1 + 1e-5)) - h(a * (1 - 1e-5))) / (2e-5 * a));
         expect(M[k * K + l], `M[${k}, ${l}]`).to.be.closeTo(want, 1e-6 * Math.max(1, Math.abs(want)));
       }
     const Minf = flowDividedDifference(nu, 1e300);
@@ -159,7 +213,11 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
   });
 
   it('as tau -> infinity the design term reduces to the ridge form <lambda^2 k r r k> - g g (docs/theory.md 9.2); at tau = 1 it is larger', () => {
-    const z: [number, number][] = [[0, 0.05], [0.8, 0.05], [0.3, 0.2]];
+    const z: [number, number][] = [
+      [0, 0.05],
+      [0.8, 0.05],
+      [0.3, 0.2],
+    ];
     for (const tau of [1e300, 1]) {
       const pop = ntkPopulation(makeNtkState(ntkNode(tau, 64), two, vp), 150, 2);
       const { N, P } = pop;
@@ -186,7 +244,10 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
     const st = makeNtkState({ ...ntkNode(2, 64), design: 80 }, two, vp);
     const pop = ntkPopulation(st, 80, 4);
     const field = ntkField(pop);
-    const pts: [number, number][] = [[0, 0.05], [0.8, 0.1]];
+    const pts: [number, number][] = [
+      [0, 0.05],
+      [0.8, 0.1],
+    ];
     const n = 3000;
     const vals = pts.map(() => new Float64Array(n));
     for (let m = 0; m < n; m++) {
@@ -233,9 +294,17 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
     // everything towards 0, and the spread between members is what moves mass outwards.
     const st = makeNtkState({ ...ntkNode(0.1, 64), design: 200 }, two, vp);
     const common = {
-      kind: 'sample' as const, name: 's', data: 'd', forward: 'f', draws: 300, seed: 21, solver: 'euler' as const,
+      kind: 'sample' as const,
+      name: 's',
+      data: 'd',
+      forward: 'f',
+      draws: 300,
+      seed: 21,
+      solver: 'euler' as const,
       grid: { steps: 30, t_min: 1e-2, spacing: 'uniform' as const, rho: 7 },
-      histogram: { bins: 30, range: [[-1.5, 1.5]] as [number, number][] }, model: 'n', members: 24,
+      histogram: { bins: 30, range: [[-1.5, 1.5]] as [number, number][] },
+      model: 'n',
+      members: 24,
     };
     const moment = (o: ReturnType<typeof ntkEnsemble>) => {
       const v = o.value;
@@ -250,9 +319,14 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
       return { mean, se };
     };
     const trained = moment(ntkEnsemble({ ...common, method: 'ensemble' }, st));
-    const theory = moment(ntkEffectiveSde({ ...common, method: 'effective_sde', variant: 'gaussian_field', mc_samples: 200 }, st));
+    const theory = moment(
+      ntkEffectiveSde({ ...common, method: 'effective_sde', variant: 'gaussian_field', mc_samples: 200 }, st),
+    );
     const se = Math.hypot(trained.se, theory.se);
-    expect(Math.abs(trained.mean - theory.mean), `trained ${trained.mean} +- ${trained.se}, theory ${theory.mean} +- ${theory.se}`).to.be.below(4 * se);
+    expect(
+      Math.abs(trained.mean - theory.mean),
+      `trained ${trained.mean} +- ${trained.se}, theory ${theory.mean} +- ${theory.se}`,
+    ).to.be.below(4 * se);
   });
 
   it('on data symmetric about 0 the continuum mean is odd in x: mubar(0, t) = 0 to 1e-9 (antithetic design)', () => {
@@ -262,15 +336,25 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
       const pop = ntkPopulation(makeNtkState(ntkNode(tau, 64), two, vp), 120, 5);
       for (const t of [0.02, 0.05, 0.3]) {
         expect(Math.abs(ntkMean(pop, Float64Array.of(0), t)[0]), `tau ${tau}, t ${t}`).to.be.below(1e-9);
-        expect(Math.abs(ntkFiniteMean(pop, Float64Array.of(0), t)[0]), `finite P: tau ${tau}, t ${t}`).to.be.below(1e-9);
+        expect(Math.abs(ntkFiniteMean(pop, Float64Array.of(0), t)[0]), `finite P: tau ${tau}, t ${t}`).to.be.below(
+          1e-9,
+        );
         const a = ntkMean(pop, Float64Array.of(0.4), t)[0];
-        expect(ntkMean(pop, Float64Array.of(-0.4), t)[0], `odd at x = 0.4, tau ${tau}, t ${t}`).to.be.closeTo(-a, 1e-9 * (1 + Math.abs(a)));
+        expect(ntkMean(pop, Float64Array.of(-0.4), t)[0], `odd at x = 0.4, tau ${tau}, t ${t}`).to.be.closeTo(
+          -a,
+          1e-9 * (1 + Math.abs(a)),
+        );
       }
     }
   });
 
-  it('the antithetic design keeps each sample\'s law: pairs share t, opposite noise, components in proportion', () => {
-    const three = { points: Float64Array.from([-1, 0.5, 2]), weights: Float64Array.from([0.2, 0.3, 0.5]), M: 3, dim: 1 };
+  it("the antithetic design keeps each sample's law: pairs share t, opposite noise, components in proportion", () => {
+    const three = {
+      points: Float64Array.from([-1, 0.5, 2]),
+      weights: Float64Array.from([0.2, 0.3, 0.5]),
+      M: 3,
+      dim: 1,
+    };
     const N = 4096;
     const s = dsmSamples(three, vp, N, [0.01, 1], 9, { antithetic: true });
     const count = [0, 0, 0];
@@ -297,8 +381,22 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
 
   it('the NTK V-kernel map gives the same bytes on 1 and 2 threads (blocks shared with a worker) and equals ntkMuCov', () => {
     const st = makeNtkState({ ...ntkNode(1, 32), design: 60 }, two, vp);
-    const grid = { axes: [{ lo: -1.5, hi: 1.5, n: 100 }] } as unknown as Extract<IrMap, { quantity: 'vkernel' }>['grid'];
-    const node = { kind: 'map', name: 'v', data: 'd', forward: 'f', quantity: 'vkernel', model: 'n', grid, t: [0.05, 0.2], mc_samples: 100, seed: 1 } as unknown as IrMap;
+    const grid = { axes: [{ lo: -1.5, hi: 1.5, n: 100 }] } as unknown as Extract<
+      IrMap,
+      { quantity: 'vkernel' }
+    >['grid'];
+    const node = {
+      kind: 'map',
+      name: 'v',
+      data: 'd',
+      forward: 'f',
+      quantity: 'vkernel',
+      model: 'n',
+      grid,
+      t: [0.05, 0.2],
+      mc_samples: 100,
+      seed: 1,
+    } as unknown as IrMap;
     const bytes = () => {
       const a = ntkVkernelMap(node, st).result.arrays.V.data as Float64Array;
       return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -310,7 +408,8 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
       setThreads(2);
       expect(awaitWorkers(60_000)).to.be.at.least(1);
       let twoT = bytes();
-      for (let attempt = 1; attempt < 10 && lastRunStats().onCaller === lastRunStats().members; attempt++) twoT = bytes();
+      for (let attempt = 1; attempt < 10 && lastRunStats().onCaller === lastRunStats().members; attempt++)
+        twoT = bytes();
       expect(lastRunStats().onCaller, 'the worker took blocks').to.be.below(lastRunStats().members);
       expect(twoT.equals(one)).to.equal(true);
       // entry (t = 0.2, grid point 37) against the direct covariance, with V = (d alpha / s2)^2 Cov

@@ -5,7 +5,12 @@ import { makeLinearState, type LinearNode } from '../../runtime/models/linear-ke
 import { linalgSimdEnabled, setLinalgSimd } from '../../runtime/linalg/wasm/simd.js';
 
 export const vp = makeSchedule({ kind: 'forward', name: 'vp', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
-export const three = { points: Float64Array.from([-1, 0, 1]), weights: Float64Array.from([1, 1, 1].map((v) => v / 3)), M: 3, dim: 1 };
+export const three = {
+  points: Float64Array.from([-1, 0, 1]),
+  weights: Float64Array.from([1, 1, 1].map((v) => v / 3)),
+  M: 3,
+  dim: 1,
+};
 
 export function fig2Tree(nx: number, nt: number, eps: number): IrFeatureTree {
   const dx = 3 / (nx - 1);
@@ -19,10 +24,24 @@ export function fig2Tree(nx: number, nt: number, eps: number): IrFeatureTree {
   };
 }
 
-export function linearNode(P: number, eps: number, seed = 1, parametrization: 'denoiser' | 'score' = 'denoiser'): LinearNode {
+export function linearNode(
+  P: number,
+  eps: number,
+  seed = 1,
+  parametrization: 'denoiser' | 'score' = 'denoiser',
+): LinearNode {
   return {
-    kind: 'model', name: 'lin', data: 'd', forward: 'f', type: 'linear', features: 'phi',
-    samples: P, ridge: 0.1, parametrization, t_range: [eps, 1], seed,
+    kind: 'model',
+    name: 'lin',
+    data: 'd',
+    forward: 'f',
+    type: 'linear',
+    features: 'phi',
+    samples: P,
+    ridge: 0.1,
+    parametrization,
+    t_range: [eps, 1],
+    seed,
   };
 }
 
@@ -32,7 +51,13 @@ export function fig2State(nx: number, nt: number, P: number, eps: number, seed =
 
 /** One Gaussian-bump factor on one axis. */
 export const gauss = (axis: 'x' | 'y' | 't', n: number, over: [number, number], width: number): IrFeatureTree => ({
-  op: 'basis', basis: 'gauss', axes: [axis], n, over, width, seed: 0,
+  op: 'basis',
+  basis: 'gauss',
+  axes: [axis],
+  n,
+  over,
+  width,
+  seed: 0,
 });
 
 /** The linear-algebra SIMD switch's setting from the environment (GTV_SIMD=0 turns it off). */

@@ -33,34 +33,68 @@ const basis = (
   width = 0,
 ): IrFeatureTree => ({ op: 'basis', basis, axes, n, over, width, seed: 4 });
 
-const square: PointSet = { points: Float64Array.from([1, 0, 0, 1, -1, 0, 0, -1]), weights: new Float64Array(4).fill(0.25), M: 4, dim: 2 };
+const square: PointSet = {
+  points: Float64Array.from([1, 0, 0, 1, -1, 0, 0, -1]),
+  weights: new Float64Array(4).fill(0.25),
+  M: 4,
+  dim: 2,
+};
 // width = spacing / 2 as in Figs. 2-3 (window of 7 centres); `wide` = spacing (window of 15)
 const gauss2d = (nt: number, width = 3 / 14): IrFeatureTree => ({
   op: 'product',
-  factors: [basis('gauss', ['x'], 8, [-1.5, 1.5], width), basis('gauss', ['y'], 8, [-1.5, 1.5], width), basis('gauss', ['t'], nt, [0.01, 1], 0.06)],
+  factors: [
+    basis('gauss', ['x'], 8, [-1.5, 1.5], width),
+    basis('gauss', ['y'], 8, [-1.5, 1.5], width),
+    basis('gauss', ['t'], nt, [0.01, 1], 0.06),
+  ],
 });
 const fourier2d: IrFeatureTree = {
   op: 'product',
-  factors: [basis('fourier', ['x'], 5, [-1.5, 1.5]), basis('fourier', ['y'], 5, [-1.5, 1.5]), basis('gauss', ['t'], 4, [0.01, 1], 0.2)],
+  factors: [
+    basis('fourier', ['x'], 5, [-1.5, 1.5]),
+    basis('fourier', ['y'], 5, [-1.5, 1.5]),
+    basis('gauss', ['t'], 4, [0.01, 1], 0.2),
+  ],
 };
 // Fig. 3's Fourier panel layout (Fourier in x, y and t), and 1D Fourier (n even: one more
 // cosine than sines) with a Gaussian time factor
 const fourier2dt: IrFeatureTree = {
   op: 'product',
-  factors: [basis('fourier', ['x'], 6, [-1.5, 1.5]), basis('fourier', ['y'], 7, [-1.5, 1.5]), basis('fourier', ['t'], 5, [0.01, 1])],
+  factors: [
+    basis('fourier', ['x'], 6, [-1.5, 1.5]),
+    basis('fourier', ['y'], 7, [-1.5, 1.5]),
+    basis('fourier', ['t'], 5, [0.01, 1]),
+  ],
 };
 const fourier1d: IrFeatureTree = {
   op: 'product',
   factors: [basis('fourier', ['x'], 10, [-1.5, 1.5]), basis('gauss', ['t'], 6, [0.01, 1], 0.1)],
 };
-const rff2d: IrFeatureTree = { op: 'product', factors: [basis('rff', ['x', 'y'], 40, [-1.5, 1.5], 0.5), basis('gauss', ['t'], 4, [0.01, 1], 0.2)] };
+const rff2d: IrFeatureTree = {
+  op: 'product',
+  factors: [basis('rff', ['x', 'y'], 40, [-1.5, 1.5], 0.5), basis('gauss', ['t'], 4, [0.01, 1], 0.2)],
+};
 
 function sampleNode(dim: number, solver: 'euler' | 'heun', draws = 400, members = 2): IrSample {
   return {
-    kind: 'sample', name: 's', data: 'd', forward: 'f', draws, seed: 5, solver,
+    kind: 'sample',
+    name: 's',
+    data: 'd',
+    forward: 'f',
+    draws,
+    seed: 5,
+    solver,
     grid: { steps: 12, t_min: 1e-2, spacing: 'uniform', rho: 7 },
-    histogram: { bins: 30, range: [[-1.5, 1.5], [-1.5, 1.5]].slice(0, dim) as [number, number][] },
-    method: 'ensemble', model: 'lin', members,
+    histogram: {
+      bins: 30,
+      range: [
+        [-1.5, 1.5],
+        [-1.5, 1.5],
+      ].slice(0, dim) as [number, number][],
+    },
+    method: 'ensemble',
+    model: 'lin',
+    members,
   };
 }
 
@@ -227,7 +261,7 @@ describe('runtime/particles: optimized ensemble sampling', function () {
     expect(far.cos[4]).to.be.NaN;
   });
 
-  it('Fourier rows of up to 32 features (1D; 2D with equal, unequal and odd counts) give the JS loops\' velocity within float32 rounding', () => {
+  it("Fourier rows of up to 32 features (1D; 2D with equal, unequal and odd counts) give the JS loops' velocity within float32 rounding", () => {
     // Two Euler steps with h = [0, 1] and a = 0: x_2 = x_0 + mu_1(x_0), so the difference is the
     // velocity error of evaluation 1 alone (the offset of a later evaluation's weights included).
     // The kernel rounds rows and weights to float32 and sums in float32: each of the n1 n2 terms
@@ -236,13 +270,25 @@ describe('runtime/particles: optimized ensemble sampling', function () {
     // O(|W|) = O(S / n1 n2) >= 1e-3 S.
     const fourier = (axis: 'x' | 'y', n: number, dim: number) =>
       axisBasis({ op: 'basis', basis: 'fourier', axes: [axis], n, over: [-1.5, 1.5], width: 0, seed: 0 }, dim, 24)!;
-    const plan = { steps: 2, heun: false, h: Float64Array.of(0, 1), t: new Float64Array(2), a: new Float64Array(2), G: new Float64Array(2), s2: new Float64Array(2) };
+    const plan = {
+      steps: 2,
+      heun: false,
+      h: Float64Array.of(0, 1),
+      t: new Float64Array(2),
+      a: new Float64Array(2),
+      G: new Float64Array(2),
+      s2: new Float64Array(2),
+    };
     for (const ns of [[32], [17], [16, 16], [32, 31], [31, 32], [3, 17]]) {
       const dim = ns.length;
       const space = ns.map((n, i) => fourier(i ? 'y' : 'x', n, dim));
       const Fs = ns.reduce((p, n) => p * n, 1);
       const Wv = Float64Array.from(uniforms(21, 2 * dim * Fs), (v) => 2 * v - 1);
-      const S = Math.max(...Array.from({ length: dim }, (_, d) => Wv.subarray((dim + d) * Fs, (dim + d + 1) * Fs).reduce((t, w) => t + Math.abs(w), 0)));
+      const S = Math.max(
+        ...Array.from({ length: dim }, (_, d) =>
+          Wv.subarray((dim + d) * Fs, (dim + d + 1) * Fs).reduce((t, w) => t + Math.abs(w), 0),
+        ),
+      );
       // particles across and beyond the basis range [-1.5, 1.5]
       const x0 = Float64Array.from(uniforms(22, 301 * dim), (v) => 8 * v - 4);
       const run = (simd: boolean) => {
@@ -339,7 +385,11 @@ describe('runtime/particles: optimized ensemble sampling', function () {
       // Each mode in the threads, and the same weights computed here first and handed over.
       const modes = [
         { name: 'trained', inThread: 'train' as const, given: (m: number) => st.train(m).W },
-        { name: 'virtual', inThread: virtual, given: (m: number) => drawOmegaWeights(virtual.field, virtual.seeds[m], pop.Wavg) },
+        {
+          name: 'virtual',
+          inThread: virtual,
+          given: (m: number) => drawOmegaWeights(virtual.field, virtual.seeds[m], pop.Wavg),
+        },
       ];
       const run = (threads: number, weights: Parameters<typeof runMembers>[3]) => {
         setThreads(threads);
@@ -357,7 +407,9 @@ describe('runtime/particles: optimized ensemble sampling', function () {
           expect(simdCalls() - calls).to.equal(simdEnabled() ? 5 : 0);
           const again = run(1, weights);
           expect(Buffer.from(again.samples.buffer).equals(Buffer.from(one.samples.buffer)), mode.name).to.equal(true);
-          expect(Buffer.from(one.samples.buffer).equals(Buffer.from(reference.samples.buffer)), mode.name).to.equal(true);
+          expect(Buffer.from(one.samples.buffer).equals(Buffer.from(reference.samples.buffer)), mode.name).to.equal(
+            true,
+          );
           expect(one.onCaller).to.equal(5);
           // The worker must really run members, else this compares the caller with itself. A
           // worker picks its message up only after a few ms, and these members are small, so the
@@ -367,7 +419,10 @@ describe('runtime/particles: optimized ensemble sampling', function () {
           for (let attempt = 1; attempt < 10 && two.onCaller === 5; attempt++) two = run(2, weights);
           expect(two.onCaller).to.be.below(5);
           expect(Buffer.from(two.samples.buffer).equals(Buffer.from(one.samples.buffer)), mode.name).to.equal(true);
-          expect(Buffer.from(two.memberDensity.buffer).equals(Buffer.from(one.memberDensity.buffer)), mode.name).to.equal(true);
+          expect(
+            Buffer.from(two.memberDensity.buffer).equals(Buffer.from(one.memberDensity.buffer)),
+            mode.name,
+          ).to.equal(true);
         }
       }
     });

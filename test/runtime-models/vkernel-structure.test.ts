@@ -18,9 +18,19 @@ import { linalgSimdCalls } from '../../runtime/linalg/wasm/simd.js';
 // Fig. 3 shapes (windows narrower than the factor) times a Fourier factor (no window at all).
 const product: IrFeatureTree = {
   op: 'product',
-  factors: [gauss('x', 12, [-1.5, 1.5], 0.12), gauss('y', 6, [-1.5, 1.5], 0.25), { op: 'basis', basis: 'fourier', axes: ['t'], n: 3, over: [0, 1], width: 0, seed: 0 }],
+  factors: [
+    gauss('x', 12, [-1.5, 1.5], 0.12),
+    gauss('y', 6, [-1.5, 1.5], 0.25),
+    { op: 'basis', basis: 'fourier', axes: ['t'], n: 3, over: [0, 1], width: 0, seed: 0 },
+  ],
 };
-const concat: IrFeatureTree = { op: 'concat', parts: [gauss('x', 5, [-1, 1], 0.3), { op: 'basis', basis: 'poly', axes: ['t'], n: 3, over: [0, 1], width: 0, seed: 0 }] };
+const concat: IrFeatureTree = {
+  op: 'concat',
+  parts: [
+    gauss('x', 5, [-1, 1], 0.3),
+    { op: 'basis', basis: 'poly', axes: ['t'], n: 3, over: [0, 1], width: 0, seed: 0 },
+  ],
+};
 
 function points(N: number) {
   const x = normals(11, 2 * N).map((v) => 1.2 * v);
@@ -30,7 +40,10 @@ function points(N: number) {
 }
 
 describe('runtime V-kernel population structure', () => {
-  for (const [name, tree] of [['product (Kronecker Gram)', product], ['concat (dense fallback)', concat]] as const) {
+  for (const [name, tree] of [
+    ['product (Kronecker Gram)', product],
+    ['concat (dense fallback)', concat],
+  ] as const) {
     it(`sparse rows and the weighted Gram equal the dense formulas: ${name}`, () => {
       const N = 300;
       const fm = compileFeatures(tree, 2);
@@ -39,7 +52,8 @@ describe('runtime V-kernel population structure', () => {
       const rows = designRows(fm, x, t, N);
       const F = fm.F;
       const dense = new Float64Array(N * F);
-      for (let j = 0; j < N; j++) for (let q = rows.start[j]; q < rows.start[j + 1]; q++) dense[j * F + rows.col[q]] = rows.val[q];
+      for (let j = 0; j < N; j++)
+        for (let q = rows.start[j]; q < rows.start[j + 1]; q++) dense[j * F + rows.col[q]] = rows.val[q];
       // Dropped entries are below e^-24 of their factor row's largest, so of the full row's; kept
       // ones are exact products (rounding 1e-15).
       let dropped = 0;
@@ -83,7 +97,9 @@ describe('runtime V-kernel population structure', () => {
   it('product features (Kronecker paths) and the same features behind a concat (dense paths) give the same population, maps and white-noise table', () => {
     const tree = fig2Tree(10, 8, 0.01);
     const wrapped: IrFeatureTree = { op: 'concat', parts: [tree] };
-    const [a, b] = [tree, wrapped].map((t) => population(makeLinearState(linearNode(200, 0.01), t, three, vp), 1500, 8));
+    const [a, b] = [tree, wrapped].map((t) =>
+      population(makeLinearState(linearNode(200, 0.01), t, three, vp), 1500, 8),
+    );
     expect(a.rows.factors).to.not.equal(null);
     expect(b.rows.factors).to.equal(null);
     const close = (u: Float64Array, v: Float64Array, what: string) => {
@@ -103,11 +119,19 @@ describe('runtime V-kernel population structure', () => {
   });
 
   it('virtual models from product rows (grouped X^T Y, WebAssembly and JS) equal the sparse-row sum', () => {
-    const data = { points: Float64Array.from([1, 0, -1, 0, 0, 1]), weights: new Float64Array(3).fill(1 / 3), M: 3, dim: 2 };
+    const data = {
+      points: Float64Array.from([1, 0, -1, 0, 0, 1]),
+      weights: new Float64Array(3).fill(1 / 3),
+      M: 3,
+      dim: 2,
+    };
     const pop = population(makeLinearState(linearNode(200, 0.01), product, data, vp), 1500, 9);
     const grouped = omegaField(pop);
     expect(grouped.design.kind).to.equal('product');
-    const sparse = { ...grouped, design: { kind: 'sparse' as const, start: pop.rows.start, col: pop.rows.col, val: pop.rows.val } };
+    const sparse = {
+      ...grouped,
+      design: { kind: 'sparse' as const, start: pop.rows.start, col: pop.rows.col, val: pop.rows.val },
+    };
     const ref = drawOmegaWeights(sparse, 6, pop.Wavg);
     const top = Math.max(...ref.map((v, i) => Math.abs(v - pop.Wavg[i])));
     for (const simd of [true, false]) {
@@ -124,25 +148,35 @@ describe('runtime V-kernel population structure', () => {
     const n = 40;
     const B = normals(3, n * n);
     const A = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      let s = i === j ? n : 0;
-      for (let k = 0; k < n; k++) s += B[i * n + k] * B[j * n + k];
-      A[i * n + j] = s;
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = i === j ? n : 0;
+        for (let k = 0; k < n; k++) s += B[i * n + k] * B[j * n + k];
+        A[i * n + j] = s;
+      }
     const L = A.slice();
     expect(choleskyInPlace(L, n)).to.equal(true);
     const X = inverseFromCholesky(L, n);
     // cond(A) is a few hundred here: residual ~ cond * 1e-16.
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += A[i * n + k] * X[k * n + j];
-      expect(Math.abs(s - (i === j ? 1 : 0))).to.be.below(1e-11);
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += A[i * n + k] * X[k * n + j];
+        expect(Math.abs(s - (i === j ? 1 : 0))).to.be.below(1e-11);
+      }
   });
 
   it('grid kernel rows (product structure) equal one-point kernel rows', () => {
-    const data = { points: Float64Array.from([1, 0, -1, 0, 0, 1]), weights: new Float64Array(3).fill(1 / 3), M: 3, dim: 2 };
-    const tree: IrFeatureTree = { op: 'product', factors: [gauss('x', 6, [-1.5, 1.5], 0.3), gauss('y', 6, [-1.5, 1.5], 0.3), gauss('t', 5, [0.01, 1], 0.12)] };
+    const data = {
+      points: Float64Array.from([1, 0, -1, 0, 0, 1]),
+      weights: new Float64Array(3).fill(1 / 3),
+      M: 3,
+      dim: 2,
+    };
+    const tree: IrFeatureTree = {
+      op: 'product',
+      factors: [gauss('x', 6, [-1.5, 1.5], 0.3), gauss('y', 6, [-1.5, 1.5], 0.3), gauss('t', 5, [0.01, 1], 0.12)],
+    };
     const state = makeLinearState(linearNode(200, 0.01), tree, data, vp);
     const pop = population(state, 1500, 4);
     const G = 7;
@@ -161,7 +195,10 @@ describe('runtime V-kernel population structure', () => {
     const grid = new Float64Array(24);
     for (let g = 0; g < 12; g++) grid.set([cx[Math.floor(g / 3)], cy[g % 3]], 2 * g);
     const rowsOf = gridKernel(pop, grid, 12, t, [cx, cy]);
-    for (const [g0, C] of [[0, 12], [4, 5]]) {
+    for (const [g0, C] of [
+      [0, 12],
+      [4, 5],
+    ]) {
       const Kt = rowsOf(g0, C);
       for (let g = 0; g < C; g++) {
         const k = kernelRow(pop, grid.subarray((g0 + g) * 2, (g0 + g + 1) * 2), t);

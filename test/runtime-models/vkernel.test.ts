@@ -9,7 +9,12 @@ describe('runtime V-kernel of linear models', function () {
     const eps = 1e-2;
     const state = fig2State(8, 8, 2000, eps);
     const members = 300;
-    const pts: [number, number][] = [[-0.5, 0.2], [0, 0.2], [0.5, 0.2], [0.5, 0.05]];
+    const pts: [number, number][] = [
+      [-0.5, 0.2],
+      [0, 0.2],
+      [0.5, 0.2],
+      [0.5, 0.05],
+    ];
     const vals = pts.map(() => new Float64Array(members));
     for (let m = 0; m < members; m++) {
       const W = state.train(m).W;
@@ -31,7 +36,10 @@ describe('runtime V-kernel of linear models', function () {
       // or bias term is off by factors of 2 or more.
       const rel = Math.abs(measured - pred.cov[0]) / pred.cov[0];
       const tol = 0.24 + (3 * pred.se[0]) / pred.cov[0] + 0.05;
-      expect(rel, `x=${x} t=${t}: measured ${measured.toExponential(3)} predicted ${pred.cov[0].toExponential(3)}`).to.be.below(tol);
+      expect(
+        rel,
+        `x=${x} t=${t}: measured ${measured.toExponential(3)} predicted ${pred.cov[0].toExponential(3)}`,
+      ).to.be.below(tol);
     });
   });
 });

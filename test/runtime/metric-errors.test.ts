@@ -44,7 +44,14 @@ function measure(metric: IrMetric['metric'], sample: SampleValue, radius = 0.1):
     ['s', sample],
   ]);
   const cell = { id: 'main', index: 0, values: {}, seed: 3, nodes: [] } as IrCell;
-  const ctx = { doc: {} as IrDocument, cell, values, memoryBudget: 1e8, checkInterrupted: () => {}, backend: 'cpu' } as NodeContext;
+  const ctx = {
+    doc: {} as IrDocument,
+    cell,
+    values,
+    memoryBudget: 1e8,
+    checkInterrupted: () => {},
+    backend: 'cpu',
+  } as NodeContext;
   return (runMetric(node, ctx) as { result: NodeResult }).result;
 }
 
@@ -76,16 +83,29 @@ describe('runtime/metric-errors: standard errors of metrics', () => {
     const direct = mmd2(x, n, y, n, dim, 0.7, 300);
     const grouped = mmd2(x, n, y, n, dim, 0.7, 300, { x: groupOf, gx: 12, y: groupOf, gy: 12 });
     expect(grouped.value).to.equal(direct.value);
-    expect(mmd2Weighted(grouped.blocks!, new Float64Array(12).fill(1), new Float64Array(12).fill(1))).to.be.closeTo(direct.value, 1e-12);
+    expect(mmd2Weighted(grouped.blocks!, new Float64Array(12).fill(1), new Float64Array(12).fill(1))).to.be.closeTo(
+      direct.value,
+      1e-12,
+    );
     const L = 1 + dim + dim * dim;
     const sums = new Float64Array(g.count * L);
     for (let k = 0; k < g.count; k++) sums.set(momentSums(x, g.start[k], g.start[k + 1], dim), k * L);
-    expect(effectiveDimensionOfSums(sums, new Float64Array(g.count).fill(1), dim)).to.be.closeTo(effectiveDimension(x, n, dim), 1e-10);
-    const spec = { bins: 10, range: [[-2, 2], [-2, 2]] as [number, number][] };
+    expect(effectiveDimensionOfSums(sums, new Float64Array(g.count).fill(1), dim)).to.be.closeTo(
+      effectiveDimension(x, n, dim),
+      1e-10,
+    );
+    const spec = {
+      bins: 10,
+      range: [
+        [-2, 2],
+        [-2, 2],
+      ] as [number, number][],
+    };
     const per = g.count;
     const B = 101;
     const bins = new Float64Array(per * B);
-    for (let k = 0; k < per; k++) bins.set(sampleBinProbabilities(x.subarray(k * 100, (k + 1) * 100), 50, dim, spec), k * B);
+    for (let k = 0; k < per; k++)
+      bins.set(sampleBinProbabilities(x.subarray(k * 100, (k + 1) * 100), 50, dim, spec), k * B);
     const pooled = pooledBins(bins, new Int32Array(per).fill(50), new Float64Array(per).fill(1), new Float64Array(B));
     const all = sampleBinProbabilities(x, n, dim, spec);
     for (let b = 0; b < B; b++) expect(pooled[b]).to.be.closeTo(all[b], 1e-15);
@@ -99,7 +119,14 @@ describe('runtime/metric-errors: standard errors of metrics', () => {
       [-1, 1, 1, -1],
       [-1.05, 0.95, 0, 0.5],
     ];
-    const sample: SampleValue = { kind: 'sample', dim: 1, n: 16, samples: Float32Array.from(m.flat()), t: 0.01, members: 4 };
+    const sample: SampleValue = {
+      kind: 'sample',
+      dim: 1,
+      n: 16,
+      samples: Float32Array.from(m.flat()),
+      t: 0.01,
+      members: 4,
+    };
     const mem = measure('memorized_fraction', sample);
     expect(mem.scalars.value).to.equal(8 / 16);
     expect(mem.scalars.standard_error).to.be.closeTo(meanError([0, 0.5, 1, 0.5]), 1e-15);
@@ -173,10 +200,15 @@ ${['exact', 'ens', 'eff']
   const check = (sampler: number, over: string) => () => {
     const ratios = names.map((m, j) => {
       const rs = runs.map((r) => r[sampler * names.length + j]);
-      expect(rs.every((r) => r.labels?.se_over === over), m).to.equal(true);
+      expect(
+        rs.every((r) => r.labels?.se_over === over),
+        m,
+      ).to.equal(true);
       return sd(rs.map((r) => r.scalars.value)) / median(rs.map((r) => r.scalars.standard_error));
     });
-    console.log(`      sd over seeds / median standard error: ${names.map((m, j) => `${m} ${ratios[j].toFixed(2)}`).join(', ')}`);
+    console.log(
+      `      sd over seeds / median standard error: ${names.map((m, j) => `${m} ${ratios[j].toFixed(2)}`).join(', ')}`,
+    );
     ratios.forEach((r, j) => expect(r, names[j]).to.be.within(0.6, 1.6));
   };
   it('trained ensemble (errors over members)', check(1, 'members'));

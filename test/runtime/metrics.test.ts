@@ -49,14 +49,46 @@ describe('runtime/metrics', () => {
     const vp = makeSchedule({ kind: 'forward', name: 'f', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
     const p = mixtureBinProbabilities(line, vp, 0.01, { bins: 50, range: [[-1.5, 1.5]] });
     expect(p.reduce((a, b) => a + b, 0)).to.be.closeTo(1, 1e-12);
-    const set2 = { points: Float64Array.from([0.5, -0.5, -0.3, 0.2]), weights: Float64Array.from([0.4, 0.6]), M: 2, dim: 2 };
-    const spec = { bins: 30, range: [
-      [-1.5, 1.5],
-      [-1.5, 1.5],
-    ] as [number, number][] };
-    const diag = makeSchedule({ kind: 'forward', name: 'f', T: 1, process: 'anisotropic', beta_min: 0.1, beta_d: 19.9, diffusion: [[1, 0], [0, 0.5]], diffusion_time: 'beta' });
+    const set2 = {
+      points: Float64Array.from([0.5, -0.5, -0.3, 0.2]),
+      weights: Float64Array.from([0.4, 0.6]),
+      M: 2,
+      dim: 2,
+    };
+    const spec = {
+      bins: 30,
+      range: [
+        [-1.5, 1.5],
+        [-1.5, 1.5],
+      ] as [number, number][],
+    };
+    const diag = makeSchedule({
+      kind: 'forward',
+      name: 'f',
+      T: 1,
+      process: 'anisotropic',
+      beta_min: 0.1,
+      beta_d: 19.9,
+      diffusion: [
+        [1, 0],
+        [0, 0.5],
+      ],
+      diffusion_time: 'beta',
+    });
     // a 1e-12 off-diagonal forces the quadrature path without changing the density measurably
-    const nearly = makeSchedule({ kind: 'forward', name: 'f', T: 1, process: 'anisotropic', beta_min: 0.1, beta_d: 19.9, diffusion: [[1, 1e-12], [1e-12, 0.5]], diffusion_time: 'beta' });
+    const nearly = makeSchedule({
+      kind: 'forward',
+      name: 'f',
+      T: 1,
+      process: 'anisotropic',
+      beta_min: 0.1,
+      beta_d: 19.9,
+      diffusion: [
+        [1, 1e-12],
+        [1e-12, 0.5],
+      ],
+      diffusion_time: 'beta',
+    });
     const a = mixtureBinProbabilities(set2, diag, 0.1, spec);
     const b = mixtureBinProbabilities(set2, nearly, 0.1, spec);
     // bins of 0.1 against sigma >= 0.31: 3x3 Gauss-Legendre per bin errs ~1e-7 of a bin's mass

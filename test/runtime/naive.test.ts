@@ -41,8 +41,18 @@ describe('runtime/naive estimator', () => {
     // Power: the same comparison against the noise-free PF-ODE must see the noise. Mass within
     // 0.15 of the two gap centres (binomial, SE of a difference ~0.004; measured 0.22 vs 0.18,
     // the naive noise empties boundary regions, docs/theory.md 12.3): require 5 SE.
-    const ode = samplePfOde({ schedule: vp, dim: 1, draws: n, times, solver: 'euler', seed: 7, score: exactScore(data, vp), budget: 1e9 });
-    const gap = (x: Float32Array) => Array.from(x).filter((v) => Math.abs(v - 0.54) < 0.15 || Math.abs(v + 0.4) < 0.15).length / n;
+    const ode = samplePfOde({
+      schedule: vp,
+      dim: 1,
+      draws: n,
+      times,
+      solver: 'euler',
+      seed: 7,
+      score: exactScore(data, vp),
+      budget: 1e9,
+    });
+    const gap = (x: Float32Array) =>
+      Array.from(x).filter((v) => Math.abs(v - 0.54) < 0.15 || Math.abs(v + 0.4) < 0.15).length / n;
     const se = Math.sqrt((2 * 0.2 * 0.8) / n);
     expect(gap(ode) - gap(a)).to.be.above(5 * se);
     expect(gap(ode) - gap(b)).to.be.above(5 * se);
@@ -52,32 +62,73 @@ describe('runtime/naive estimator', () => {
     // One step from a fixed boundary point, 40000 copies: the sample mean of each form's
     // increment must be 0 within 5 SE and its covariance kappa h d^2 M C M within 5 SE per entry
     // (SE of a covariance entry ~ sqrt((Q_ii Q_jj + Q_ij^2)/n)).
-    const aniso = makeSchedule({ kind: 'forward', name: 'f', T: 1, process: 'anisotropic', beta_min: 0.1, beta_d: 19.9, diffusion: [[1, 0.5], [0.5, 0.8]], diffusion_time: 'beta' });
-    const pts = { points: Float64Array.from([1, 0, -0.5, 0.8, -0.4, -0.9]), weights: Float64Array.from([0.3, 0.3, 0.4]), M: 3, dim: 2 };
+    const aniso = makeSchedule({
+      kind: 'forward',
+      name: 'f',
+      T: 1,
+      process: 'anisotropic',
+      beta_min: 0.1,
+      beta_d: 19.9,
+      diffusion: [
+        [1, 0.5],
+        [0.5, 0.8],
+      ],
+      diffusion_time: 'beta',
+    });
+    const pts = {
+      points: Float64Array.from([1, 0, -0.5, 0.8, -0.4, -0.9]),
+      weights: Float64Array.from([0.3, 0.3, 0.4]),
+      M: 3,
+      dim: 2,
+    };
     const n = 40000;
     const t = 0.2;
     const h = 1e-3;
     const kappa = 0.05;
     const x0 = [0.1, 0.05];
-    const xs = tf.tensor2d(Float32Array.from({ length: 2 * n }, (_, i) => x0[i % 2]), [n, 2]);
+    const xs = tf.tensor2d(
+      Float32Array.from({ length: 2 * n }, (_, i) => x0[i % 2]),
+      [n, 2],
+    );
     const C = posterior(pts, aniso, t, Float64Array.from(x0), ['C']).C!;
     const M = aniso.shape!;
     const d = aniso.d(t);
-    const Q = [0, 1].map((i) => [0, 1].map((j) => {
-      let v = 0;
-      for (let k = 0; k < 2; k++) for (let l = 0; l < 2; l++) v += M[i][k] * C[k * 2 + l] * M[l][j];
-      return kappa * h * d * d * v;
-    }));
-    const o = { data: pts, schedule: aniso, score: exactScore(pts, aniso), kappa, form: 'sde' as const, draws: n, times: new Float64Array(2), seed: 4, budget: 1e9 };
+    const Q = [0, 1].map((i) =>
+      [0, 1].map((j) => {
+        let v = 0;
+        for (let k = 0; k < 2; k++) for (let l = 0; l < 2; l++) v += M[i][k] * C[k * 2 + l] * M[l][j];
+        return kappa * h * d * d * v;
+      }),
+    );
+    const o = {
+      data: pts,
+      schedule: aniso,
+      score: exactScore(pts, aniso),
+      kappa,
+      form: 'sde' as const,
+      draws: n,
+      times: new Float64Array(2),
+      seed: 4,
+      budget: 1e9,
+    };
     for (const make of [resampleNoise, sdeNoise]) {
       const inc = tf.tidy(() => make(o, 0)(xs, 0, t, h).dataSync());
-      const mean = [0, 1].map((c) => Array.from({ length: n }, (_, i) => inc[2 * i + c]).reduce((p, v) => p + v, 0) / n);
+      const mean = [0, 1].map(
+        (c) => Array.from({ length: n }, (_, i) => inc[2 * i + c]).reduce((p, v) => p + v, 0) / n,
+      );
       for (const c of [0, 1]) expect(mean[c], `${make.name} mean`).to.be.closeTo(0, 5 * Math.sqrt(Q[c][c] / n));
-      for (const [i, j] of [[0, 0], [1, 1], [0, 1]]) {
+      for (const [i, j] of [
+        [0, 0],
+        [1, 1],
+        [0, 1],
+      ]) {
         let cov = 0;
         for (let k = 0; k < n; k++) cov += (inc[2 * k + i] - mean[i]) * (inc[2 * k + j] - mean[j]);
         cov /= n - 1;
-        expect(cov, `${make.name} cov[${i}][${j}]`).to.be.closeTo(Q[i][j], 5 * Math.sqrt((Q[i][i] * Q[j][j] + Q[i][j] ** 2) / n));
+        expect(cov, `${make.name} cov[${i}][${j}]`).to.be.closeTo(
+          Q[i][j],
+          5 * Math.sqrt((Q[i][i] * Q[j][j] + Q[i][j] ** 2) / n),
+        );
       }
     }
     xs.dispose();

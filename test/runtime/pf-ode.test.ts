@@ -13,7 +13,12 @@ import { NonFiniteError } from '../../runtime/errors.js';
 import { dataNode, docOf, pfOdeNode, useWasm, VP, executeError } from './helpers.js';
 
 const vp = makeSchedule({ kind: 'forward', name: 'f', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
-const data = { points: Float64Array.from([-1, 0, 1]), weights: Float64Array.from([1, 1, 1].map((w) => w / 3)), M: 3, dim: 1 };
+const data = {
+  points: Float64Array.from([-1, 0, 1]),
+  weights: Float64Array.from([1, 1, 1].map((w) => w / 3)),
+  M: 3,
+  dim: 1,
+};
 
 /**
  * Monte-Carlo tolerance for the total variation between an n-sample histogram (B bins, plus the
@@ -34,7 +39,17 @@ describe('runtime/pf-ode', () => {
     // Heun on a Karras grid: 30 steps resolve the small-t end well enough that the integration
     // bias (measured ~0.005 TV) is far below the Monte-Carlo tolerance.
     const times = timeGrid({ steps: 30, t_min: eps, spacing: 'karras', rho: 7 }, 1);
-    const x = samplePfOde({ schedule: vp, dim: 1, draws: n, times, solver: 'heun', seed: 11, score: exactScore(data, vp), budget: 1e9, M: 3 });
+    const x = samplePfOde({
+      schedule: vp,
+      dim: 1,
+      draws: n,
+      times,
+      solver: 'heun',
+      seed: 11,
+      score: exactScore(data, vp),
+      budget: 1e9,
+      M: 3,
+    });
     const spec = { bins: 60, range: [[-1.5, 1.5]] as [number, number][] };
     const tv = totalVariation(sampleBinProbabilities(x, n, 1, spec), mixtureBinProbabilities(data, vp, eps, spec));
     expect(tv).to.be.below(tvTolerance(n, 60));
@@ -79,9 +94,21 @@ describe('runtime/pf-ode', () => {
     for (const [label, node, tMin] of cases) {
       const s = makeSchedule(node);
       const times = timeGrid({ steps: 40, t_min: tMin, spacing: 'karras', rho: 7 }, s.T);
-      const x = samplePfOde({ schedule: s, dim: 1, draws: n, times, solver: 'heun', seed: 21, score: exactScore(data, s), budget: 1e9, M: 3 });
+      const x = samplePfOde({
+        schedule: s,
+        dim: 1,
+        draws: n,
+        times,
+        solver: 'heun',
+        seed: 21,
+        score: exactScore(data, s),
+        budget: 1e9,
+        M: 3,
+      });
       const tv = totalVariation(sampleBinProbabilities(x, n, 1, spec), mixtureBinProbabilities(data, s, tMin, spec));
-      expect(tv, `${label} (sigma at t_min ${Math.sqrt(s.s2(tMin)).toFixed(3)})`).to.be.below(tvTolerance(n, spec.bins));
+      expect(tv, `${label} (sigma at t_min ${Math.sqrt(s.s2(tMin)).toFixed(3)})`).to.be.below(
+        tvTolerance(n, spec.bins),
+      );
     }
   });
 
@@ -107,18 +134,33 @@ describe('runtime/pf-ode', () => {
     const eps = 0.02;
     const n = 6000;
     const times = timeGrid({ steps: 40, t_min: eps, spacing: 'karras', rho: 7 }, 1);
-    const x = samplePfOde({ schedule: aniso, dim: 2, draws: n, times, solver: 'heun', seed: 2, score: exactScore(pts, aniso), budget: 1e9, M: 2 });
+    const x = samplePfOde({
+      schedule: aniso,
+      dim: 2,
+      draws: n,
+      times,
+      solver: 'heun',
+      seed: 2,
+      score: exactScore(pts, aniso),
+      budget: 1e9,
+      M: 2,
+    });
     const S = aniso.S(eps, 2);
     const a = aniso.alpha(eps);
     for (const m of [0, 1]) {
       const mu = [a * pts.points[2 * m], a * pts.points[2 * m + 1]];
       const rows: number[][] = [];
-      for (let i = 0; i < n; i++) if (Math.hypot(x[2 * i] - mu[0], x[2 * i + 1] - mu[1]) < 1) rows.push([x[2 * i], x[2 * i + 1]]);
+      for (let i = 0; i < n; i++)
+        if (Math.hypot(x[2 * i] - mu[0], x[2 * i + 1] - mu[1]) < 1) rows.push([x[2 * i], x[2 * i + 1]]);
       const k = rows.length;
       expect(k / n).to.be.closeTo(0.5, 5 * Math.sqrt(0.25 / n));
       const mean = [0, 1].map((c) => rows.reduce((p, r) => p + r[c], 0) / k);
       for (const c of [0, 1]) expect(mean[c]).to.be.closeTo(mu[c], 5 * Math.sqrt(S[c][c] / k));
-      for (const [i, j] of [[0, 0], [1, 1], [0, 1]]) {
+      for (const [i, j] of [
+        [0, 0],
+        [1, 1],
+        [0, 1],
+      ]) {
         const cov = rows.reduce((p, r) => p + (r[i] - mean[i]) * (r[j] - mean[j]), 0) / (k - 1);
         const scale = Math.sqrt(S[i][i] * S[j][j]);
         expect(cov, `cov[${i}][${j}] of mode ${m}`).to.be.closeTo(S[i][j], (5 * Math.sqrt(2 / k) + 0.03) * scale);
@@ -129,12 +171,30 @@ describe('runtime/pf-ode', () => {
   it('scoreFromDenoiser turns the posterior mean into the exact score (anisotropic S_t)', () => {
     // s = S^{-1}(alpha mu_hat - x) computed in float32 tensors vs the float64 posterior score:
     // relative 1e-4 of the score scale (float32 rounding amplified by 1/s2 ~ 10 at t = 0.3).
-    const aniso = makeSchedule({ kind: 'forward', name: 'f', T: 1, process: 'anisotropic', beta_min: 0.1, beta_d: 19.9, diffusion: [[1, 0.4], [0.4, 0.5]], diffusion_time: 'beta' });
+    const aniso = makeSchedule({
+      kind: 'forward',
+      name: 'f',
+      T: 1,
+      process: 'anisotropic',
+      beta_min: 0.1,
+      beta_d: 19.9,
+      diffusion: [
+        [1, 0.4],
+        [0.4, 0.5],
+      ],
+      diffusion_time: 'beta',
+    });
     const pts = { points: Float64Array.from([1, 0, -1, 0.5]), weights: Float64Array.from([0.5, 0.5]), M: 2, dim: 2 };
     const xs = Float64Array.from([0.2, 0.1, -0.5, 0.7, 1.1, -0.3]);
     const tt = 0.3;
-    const denoiser = (x: tf.Tensor2D, t: number) => tf.tensor2d(Float32Array.from(posterior(pts, aniso, t, Float64Array.from(x.dataSync()), ['mean']).mean!), [x.shape[0], 2]);
-    const got = tf.tidy(() => scoreFromDenoiser(aniso, denoiser)(tf.tensor2d(Float32Array.from(xs), [3, 2]), tt).dataSync());
+    const denoiser = (x: tf.Tensor2D, t: number) =>
+      tf.tensor2d(Float32Array.from(posterior(pts, aniso, t, Float64Array.from(x.dataSync()), ['mean']).mean!), [
+        x.shape[0],
+        2,
+      ]);
+    const got = tf.tidy(() =>
+      scoreFromDenoiser(aniso, denoiser)(tf.tensor2d(Float32Array.from(xs), [3, 2]), tt).dataSync(),
+    );
     const want = posterior(pts, aniso, tt, xs, ['score']).score!;
     const scale = Math.max(...Array.from(want, Math.abs));
     want.forEach((v, i) => expect(got[i]).to.be.closeTo(v, 1e-4 * scale));
@@ -142,7 +202,12 @@ describe('runtime/pf-ode', () => {
 
   it('the reference grid lookup is used only when asked, and converges to the exact score on a fine grid', async () => {
     const base = pfOdeNode({ draws: 4000, histogram: { bins: 30, range: [[-1.5, 1.5]] } });
-    const withLookup = (n: number) => pfOdeNode({ draws: 4000, histogram: { bins: 30, range: [[-1.5, 1.5]] }, compat_grid_lookup: { n, range: [-1.5, 1.5] } });
+    const withLookup = (n: number) =>
+      pfOdeNode({
+        draws: 4000,
+        histogram: { bins: 30, range: [[-1.5, 1.5]] },
+        compat_grid_lookup: { n, range: [-1.5, 1.5] },
+      });
     const run = async (node: ReturnType<typeof pfOdeNode>) => {
       const { doc, cell } = docOf([dataNode('data', [[-1], [0], [1]]), VP, node]);
       return (await executeCell(doc, cell, { backend: 'wasm' })).nodes.samples;
@@ -193,7 +258,9 @@ describe('runtime/pf-ode', () => {
     ]);
     const err = await executeError(doc, cell, { backend: 'wasm' });
     expect(err).to.be.instanceOf(NonFiniteError);
-    expect((err as Error).message).to.match(/node 'samples': non-finite PF-ODE state at step 0 \(t = 1\.000\): .*time step/);
+    expect((err as Error).message).to.match(
+      /node 'samples': non-finite PF-ODE state at step 0 \(t = 1\.000\): .*time step/,
+    );
     expect(tf.memory().numTensors).to.equal(before);
   });
 });

@@ -56,7 +56,16 @@ describe('runtime/schedule', () => {
       [2, 0.5],
       [0.5, 1],
     ];
-    const s = makeSchedule({ kind: 'forward', name: 'f', T: 1, process: 'anisotropic', beta_min: 3, beta_d: 0, diffusion: M, diffusion_time: 'constant' });
+    const s = makeSchedule({
+      kind: 'forward',
+      name: 'f',
+      T: 1,
+      process: 'anisotropic',
+      beta_min: 3,
+      beta_d: 0,
+      diffusion: M,
+      diffusion_time: 'constant',
+    });
     for (const tt of [1e-3, 0.2, 1]) {
       const exact = -Math.expm1(-2 * 3 * tt) / 3;
       const S = s.S(tt, 2);
@@ -71,7 +80,16 @@ describe('runtime/schedule', () => {
       [1, 0],
       [0, 0.25],
     ];
-    const s = makeSchedule({ kind: 'forward', name: 'f', T: 1, process: 'anisotropic', beta_min: 0.1, beta_d: 19.9, diffusion: M, diffusion_time: 'beta' });
+    const s = makeSchedule({
+      kind: 'forward',
+      name: 'f',
+      T: 1,
+      process: 'anisotropic',
+      beta_min: 0.1,
+      beta_d: 19.9,
+      diffusion: M,
+      diffusion_time: 'beta',
+    });
     expect(rel(s.S(0.3, 2)[1][1], 0.25 * vp.s2(0.3))).to.be.below(1e-14);
     expect(rel(quadratureS2(s.alpha, s.d, 0.3), s.s2(0.3))).to.be.below(1e-11);
   });

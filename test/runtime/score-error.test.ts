@@ -32,13 +32,42 @@ function linearCell(ridge: number, parametrization: 'denoiser' | 'score'): IrNod
       },
     },
     // samples only enters the 1/P correction of the ensemble mean: large P isolates the ridge bias.
-    { kind: 'model', name: 'lin', data: 'data', forward: 'fwd', type: 'linear', features: 'phi', samples: 1e6, ridge, parametrization, t_range: [eps, 1], seed: 3 },
-    { kind: 'map', name: 'err', quantity: 'score_error', data: 'data', forward: 'fwd', model: 'lin', grid: GRID, t: T, ref: null, mc_samples: 6000, seed: 5 },
+    {
+      kind: 'model',
+      name: 'lin',
+      data: 'data',
+      forward: 'fwd',
+      type: 'linear',
+      features: 'phi',
+      samples: 1e6,
+      ridge,
+      parametrization,
+      t_range: [eps, 1],
+      seed: 3,
+    },
+    {
+      kind: 'map',
+      name: 'err',
+      quantity: 'score_error',
+      data: 'data',
+      forward: 'fwd',
+      model: 'lin',
+      grid: GRID,
+      t: T,
+      ref: null,
+      mc_samples: 6000,
+      seed: 5,
+    },
   ];
 }
 
 const schedule = makeSchedule(VP as Extract<IrNode, { kind: 'forward' }>);
-const set = { points: Float64Array.from(POINTS.flat()), weights: Float64Array.from([1, 1, 1].map((w) => w / 3)), M: 3, dim: 1 };
+const set = {
+  points: Float64Array.from(POINTS.flat()),
+  weights: Float64Array.from([1, 1, 1].map((w) => w / 3)),
+  M: 3,
+  dim: 1,
+};
 const xs = Float64Array.from({ length: 9 }, (_, i) => -1 + i / 4);
 
 describe('runtime map.score_error', function () {
@@ -56,8 +85,32 @@ describe('runtime map.score_error', function () {
       VP,
       { kind: 'model', name: 'exact', data: 'data', forward: 'fwd', type: 'true' },
       { kind: 'model', name: 'nv', data: 'data', forward: 'fwd', type: 'naive', kappa },
-      { kind: 'map', name: 'e_true', quantity: 'score_error', data: 'data', forward: 'fwd', model: 'exact', grid: GRID, t: T, ref: null, mc_samples: 10, seed: 1 },
-      { kind: 'map', name: 'e_naive', quantity: 'score_error', data: 'data', forward: 'fwd', model: 'nv', grid: GRID, t: T, ref: null, mc_samples: 10, seed: 1 },
+      {
+        kind: 'map',
+        name: 'e_true',
+        quantity: 'score_error',
+        data: 'data',
+        forward: 'fwd',
+        model: 'exact',
+        grid: GRID,
+        t: T,
+        ref: null,
+        mc_samples: 10,
+        seed: 1,
+      },
+      {
+        kind: 'map',
+        name: 'e_naive',
+        quantity: 'score_error',
+        data: 'data',
+        forward: 'fwd',
+        model: 'nv',
+        grid: GRID,
+        t: T,
+        ref: null,
+        mc_samples: 10,
+        seed: 1,
+      },
     ]);
     const r = await executeCell(doc, cell, { backend: 'wasm' });
     const et = r.nodes.e_true.arrays;
@@ -115,7 +168,20 @@ describe('runtime map.score_error', function () {
   });
 
   it('NTK: the continuum mean at a design point is E[x0|z_j] - r_j of the V-kernel population', () => {
-    const spec: NtkNode = { kind: 'model', name: 'n', data: 'data', forward: 'fwd', type: 'ntk', depth: 1, samples: 64, tau: 3, lr: 1, design: 150, t_range: [0.01, 1], seed: 3 };
+    const spec: NtkNode = {
+      kind: 'model',
+      name: 'n',
+      data: 'data',
+      forward: 'fwd',
+      type: 'ntk',
+      depth: 1,
+      samples: 64,
+      tau: 3,
+      lr: 1,
+      design: 150,
+      t_range: [0.01, 1],
+      seed: 3,
+    };
     const state = makeNtkState(spec, set, schedule);
     const pop = ntkPopulation(state, 150, 9);
     const mu = ntkMean(state, pop, 9);
@@ -133,8 +199,33 @@ describe('runtime map.score_error', function () {
     const { doc, cell } = docOf([
       dataNode('data', POINTS),
       VP,
-      { kind: 'model', name: 'net', data: 'data', forward: 'fwd', type: 'ntk', depth: 1, samples: 64, tau: 1e-9, lr: 1, design: 120, t_range: [0.01, 1], seed: 3 },
-      { kind: 'map', name: 'err', quantity: 'score_error', data: 'data', forward: 'fwd', model: 'net', grid: GRID, t: T, ref: null, mc_samples: 10, seed: 5 },
+      {
+        kind: 'model',
+        name: 'net',
+        data: 'data',
+        forward: 'fwd',
+        type: 'ntk',
+        depth: 1,
+        samples: 64,
+        tau: 1e-9,
+        lr: 1,
+        design: 120,
+        t_range: [0.01, 1],
+        seed: 3,
+      },
+      {
+        kind: 'map',
+        name: 'err',
+        quantity: 'score_error',
+        data: 'data',
+        forward: 'fwd',
+        model: 'net',
+        grid: GRID,
+        t: T,
+        ref: null,
+        mc_samples: 10,
+        seed: 5,
+      },
     ]);
     const r = await executeCell(doc, cell, { backend: 'wasm' });
     expect(r.nodes.err.scalars.mc_samples).to.equal(120);
@@ -158,7 +249,10 @@ describe('runtime map.score_error', function () {
 }
 `;
     const out = compileSource(text, 'errors.gtv');
-    expect(out.diagnostics.filter((d) => d.severity === 'error'), JSON.stringify(out.diagnostics)).to.have.length(0);
+    expect(
+      out.diagnostics.filter((d) => d.severity === 'error'),
+      JSON.stringify(out.diagnostics),
+    ).to.have.length(0);
     const doc = out.studies[0];
     const r = await executeCell(doc, doc.cells[0], { backend: 'wasm' });
     const lin = r.nodes.e_lin.arrays;

@@ -49,9 +49,17 @@ describe('study/atomic', () => {
   it('keeps a folder that appeared meanwhile when `keep` accepts it, and replaces it otherwise', () => {
     const d = path.join(dir, 'cell');
     writeDirAtomic(d, (tmp) => fs.writeFileSync(path.join(tmp, 'first'), ''));
-    writeDirAtomic(d, (tmp) => fs.writeFileSync(path.join(tmp, 'second'), ''), (existing) => fs.existsSync(path.join(existing, 'first')));
+    writeDirAtomic(
+      d,
+      (tmp) => fs.writeFileSync(path.join(tmp, 'second'), ''),
+      (existing) => fs.existsSync(path.join(existing, 'first')),
+    );
     expect(fs.readdirSync(d)).to.deep.equal(['first']);
-    writeDirAtomic(d, (tmp) => fs.writeFileSync(path.join(tmp, 'third'), ''), () => false);
+    writeDirAtomic(
+      d,
+      (tmp) => fs.writeFileSync(path.join(tmp, 'third'), ''),
+      () => false,
+    );
     expect(fs.readdirSync(d)).to.deep.equal(['third']);
     expect(fs.readdirSync(dir)).to.deep.equal(['cell']);
   });
@@ -79,8 +87,14 @@ describe('study/atomic', () => {
 
 describe('study/csv', () => {
   it('quotes fields that need it and keeps numbers exact', () => {
-    expect(toCsv(['a', 'b'], [['x,y', 0.1 + 0.2], ['say "hi"', null]])).to.equal(
-      'a,b\n"x,y",0.30000000000000004\n"say ""hi""",\n',
-    );
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x,y', 0.1 + 0.2],
+          ['say "hi"', null],
+        ],
+      ),
+    ).to.equal('a,b\n"x,y",0.30000000000000004\n"say ""hi""",\n');
   });
 });

@@ -18,8 +18,20 @@ describe('study/cellio (cell folder round trip)', () => {
         nodes: {
           exact: {
             arrays: {
-              density: { shape: [2, 2], dtype: 'float32', data: Float32Array.from([1, 2, 3, 4.5]), doc: 'd [2, 2]', dims: ['bin_x', 'bin_y'] },
-              edges_x: { shape: [3], dtype: 'float64', data: Float64Array.from([0, 0.1, 0.2]), doc: 'e', dims: ['edge_x'] },
+              density: {
+                shape: [2, 2],
+                dtype: 'float32',
+                data: Float32Array.from([1, 2, 3, 4.5]),
+                doc: 'd [2, 2]',
+                dims: ['bin_x', 'bin_y'],
+              },
+              edges_x: {
+                shape: [3],
+                dtype: 'float64',
+                data: Float64Array.from([0, 0.1, 0.2]),
+                doc: 'e',
+                dims: ['edge_x'],
+              },
             },
             scalars: { n: 100, broken: NaN },
             notes: ['a note'],
@@ -28,7 +40,14 @@ describe('study/cellio (cell folder round trip)', () => {
         },
       };
       writeCellFiles(dir, cell, result);
-      expect(fs.readdirSync(dir).sort()).to.deep.equal(['SHA256SUMS', 'exact.density.npy', 'exact.edges_x.npy', 'metrics.csv', 'metrics.json', 'result.json']);
+      expect(fs.readdirSync(dir).sort()).to.deep.equal([
+        'SHA256SUMS',
+        'exact.density.npy',
+        'exact.edges_x.npy',
+        'metrics.csv',
+        'metrics.json',
+        'result.json',
+      ]);
       expect(JSON.parse(fs.readFileSync(path.join(dir, 'metrics.json'), 'utf8'))).to.deep.equal({
         exact: { n: 100, broken: null },
         gap: { value: 0.3, standard_error: 0.02, se_over: 'members' },
@@ -44,7 +63,13 @@ describe('study/cellio (cell folder round trip)', () => {
       expect(Number.isNaN(back.nodes.exact.scalars.broken)).to.equal(true);
       expect(Object.keys(back.nodes.exact.arrays)).to.deep.equal(['density', 'edges_x']);
       const d = back.nodes.exact.arrays.density;
-      expect([d.shape, d.dtype, Array.from(d.data), d.doc, d.dims]).to.deep.equal([[2, 2], 'float32', [1, 2, 3, 4.5], 'd [2, 2]', ['bin_x', 'bin_y']]);
+      expect([d.shape, d.dtype, Array.from(d.data), d.doc, d.dims]).to.deep.equal([
+        [2, 2],
+        'float32',
+        [1, 2, 3, 4.5],
+        'd [2, 2]',
+        ['bin_x', 'bin_y'],
+      ]);
       const meta = JSON.parse(fs.readFileSync(path.join(dir, 'result.json'), 'utf8'));
       expect(meta.cell.id).to.equal(cell.id);
       expect(meta.arrays.map((e: { dims: string[] }) => e.dims)).to.deep.equal([['bin_x', 'bin_y'], ['edge_x']]);
@@ -58,9 +83,22 @@ describe('study/cellio (cell folder round trip)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gtv-cellio-'));
     try {
       const cell = gapStudy().cells[0];
-      const density = { shape: [2, 2], dtype: 'float64' as const, data: new Float64Array(4), doc: 'd', dims: ['bin_x'] };
-      const result: CellResult = { cellId: cell.id, backend: 'cpu', timings: {}, nodes: { exact: { arrays: { density }, scalars: {}, notes: [] } } };
-      expect(() => writeCellFiles(dir, cell, result)).to.throw('internal: array exact.density has dims [bin_x] for shape [2, 2]');
+      const density = {
+        shape: [2, 2],
+        dtype: 'float64' as const,
+        data: new Float64Array(4),
+        doc: 'd',
+        dims: ['bin_x'],
+      };
+      const result: CellResult = {
+        cellId: cell.id,
+        backend: 'cpu',
+        timings: {},
+        nodes: { exact: { arrays: { density }, scalars: {}, notes: [] } },
+      };
+      expect(() => writeCellFiles(dir, cell, result)).to.throw(
+        'internal: array exact.density has dims [bin_x] for shape [2, 2]',
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -30,7 +30,8 @@ describe('gtv run (end to end, real compiler and runtime)', function () {
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  const manifest = (dir: string): Manifest => JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+  const manifest = (dir: string): Manifest =>
+    JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
 
   it('writes arrays, metrics, plots and the report, then reuses the cache', async () => {
     const cache = path.join(tmp, 'cache');
@@ -55,7 +56,8 @@ describe('gtv run (end to end, real compiler and runtime)', function () {
     const { se_over: seOver, ...numbers } = gap;
     expect(seOver).to.equal('draws'); // a single model: the binomial error over its draws
     expect(Object.values(numbers).every((v) => typeof v === 'number' && Number.isFinite(v))).to.equal(true);
-    for (const f of ['tiny.svg', 'tiny.png', 'report.html', 'metrics.csv']) expect(fs.existsSync(path.join(out1, f)), f).to.equal(true);
+    for (const f of ['tiny.svg', 'tiny.png', 'report.html', 'metrics.csv'])
+      expect(fs.existsSync(path.join(out1, f)), f).to.equal(true);
 
     const out2 = path.join(tmp, 'run2');
     const r2 = await runCli(['run', file, '--out', out2, '--cache', cache, '--quiet', '--backend', 'cpu']);
@@ -68,7 +70,19 @@ describe('gtv run (end to end, real compiler and runtime)', function () {
 
   it('records --scale and runs the reduced counts', async () => {
     const out = path.join(tmp, 'scaled');
-    const r = await runCli(['run', file, '--out', out, '--cache', path.join(tmp, 'cache'), '--quiet', '--scale', '0.5', '--backend', 'cpu']);
+    const r = await runCli([
+      'run',
+      file,
+      '--out',
+      out,
+      '--cache',
+      path.join(tmp, 'cache'),
+      '--quiet',
+      '--scale',
+      '0.5',
+      '--backend',
+      'cpu',
+    ]);
     expect(r.code, r.stderr).to.equal(0);
     const m = manifest(out);
     expect(m.scale).to.equal(0.5);
@@ -85,6 +99,8 @@ describe('gtv run (end to end, real compiler and runtime)', function () {
     expect(r.stderr).to.contain('pf_odee');
     expect(fs.existsSync(path.join(tmp, 'bad'))).to.equal(false);
     expect((await runCli(['run', file, '--scale', '-1'])).code).to.equal(2);
-    expect((await runCli(['run', file, '--backend', 'quantum', '--quiet', '--out', path.join(tmp, 'q')])).code).to.equal(2);
+    expect(
+      (await runCli(['run', file, '--backend', 'quantum', '--quiet', '--out', path.join(tmp, 'q')])).code,
+    ).to.equal(2);
   });
 });

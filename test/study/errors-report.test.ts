@@ -34,7 +34,16 @@ describe('study: metric errors in metrics files and the report', function () {
     const file = path.join(tmp, 'gap.gtv');
     fs.writeFileSync(file, 'study gap {}\n');
     const run = async (scale: number, out: string) => {
-      const o = await runStudy({ file, out: path.join(tmp, out), cacheDir: path.join(tmp, 'cache'), scale, reporter: createReporter({ quiet: true }) }, fakeDeps(doc, new LabelledExecutor()));
+      const o = await runStudy(
+        {
+          file,
+          out: path.join(tmp, out),
+          cacheDir: path.join(tmp, 'cache'),
+          scale,
+          reporter: createReporter({ quiet: true }),
+        },
+        fakeDeps(doc, new LabelledExecutor()),
+      );
       expect(o.status).to.equal('complete');
       return path.join(tmp, out);
     };
@@ -48,7 +57,9 @@ describe('study: metric errors in metrics files and the report', function () {
     expect(csv[1]).to.match(/,members(,|$)/);
     const html = fs.readFileSync(path.join(small, 'report.html'), 'utf8');
     // Counts after --scale 0.1: trained 100 -> 10 members, 1000 -> 100 draws.
-    expect(html).to.include('reduced statistics (scale 0.1: exact 10000 draws; trained 10 members x 100 draws; theory 10 members x 100 draws)');
+    expect(html).to.include(
+      'reduced statistics (scale 0.1: exact 10000 draws; trained 10 members x 100 draws; theory 10 members x 100 draws)',
+    );
     expect(html).to.include('<th>gap.<wbr>value *</th>');
     expect(html).to.include('<code>se_over</code>');
     expect(fs.readFileSync(path.join(small, 'gap_filling.svg'), 'utf8')).to.include('reduced statistics (scale 0.1');
@@ -66,7 +77,7 @@ describe('study/compare: theory versus ensemble is the total_variation metric', 
   this.timeout(120000);
   useWasm();
 
-  it('gives the metric\'s value (outside bin included) and a bootstrap error of the same size', async () => {
+  it("gives the metric's value (outside bin included) and a bootstrap error of the same size", async () => {
     // A narrow range leaves mass outside, which the distance must count.
     const doc = compileSource(
       `study c {
@@ -103,18 +114,50 @@ describe('study/plots/density: the standard-error band', () => {
     arrays: {
       density: { shape: [2], dtype: 'float64' as const, data: Float64Array.from([2, 3]), doc: '', dims: ['bin_x'] },
       edges_x: { shape: [3], dtype: 'float64' as const, data: Float64Array.from([0, 1, 2]), doc: '', dims: ['edge_x'] },
-      density_q25: { shape: [2], dtype: 'float64' as const, data: Float64Array.from([1.5, 2]), doc: '', dims: ['bin_x'] },
-      density_q75: { shape: [2], dtype: 'float64' as const, data: Float64Array.from([2.5, 3.5]), doc: '', dims: ['bin_x'] },
-      member_density: { shape: [3, 2], dtype: 'float64' as const, data: Float64Array.from([1, 2, 2, 2, 3, 5]), doc: '', dims: ['member', 'bin_x'] },
+      density_q25: {
+        shape: [2],
+        dtype: 'float64' as const,
+        data: Float64Array.from([1.5, 2]),
+        doc: '',
+        dims: ['bin_x'],
+      },
+      density_q75: {
+        shape: [2],
+        dtype: 'float64' as const,
+        data: Float64Array.from([2.5, 3.5]),
+        doc: '',
+        dims: ['bin_x'],
+      },
+      member_density: {
+        shape: [3, 2],
+        dtype: 'float64' as const,
+        data: Float64Array.from([1, 2, 2, 2, 3, 5]),
+        doc: '',
+        dims: ['member', 'bin_x'],
+      },
     },
     scalars: {},
     notes: [],
   };
-  const results = new Map<string, CellResult>([[cell.id, { cellId: cell.id, nodes: { trained: nr }, timings: {}, backend: 'cpu' }]]);
+  const results = new Map<string, CellResult>([
+    [cell.id, { cellId: cell.id, nodes: { trained: nr }, timings: {}, backend: 'cpu' }],
+  ]);
   const docOne = { ...doc, cells: [cell] };
   const spec = (band: IrPlot['band']) => {
-    const plot: IrPlot = { name: 'd', type: 'density', inputs: ['trained'], points: null, by: [], file: 'd.svg', y_max: null, band };
-    return densitySpec(docOne, plot, results) as unknown as { title: string; data: { values: Record<string, unknown>[] } };
+    const plot: IrPlot = {
+      name: 'd',
+      type: 'density',
+      inputs: ['trained'],
+      points: null,
+      by: [],
+      file: 'd.svg',
+      y_max: null,
+      band,
+    };
+    return densitySpec(docOne, plot, results) as unknown as {
+      title: string;
+      data: { values: Record<string, unknown>[] };
+    };
   };
   const rows = (s: ReturnType<typeof spec>, kind: string) => s.data.values.filter((r) => r.kind === kind);
 
@@ -128,7 +171,9 @@ describe('study/plots/density: the standard-error band', () => {
     expect(both.title).to.include('light: quartile band across members; dark: mean +- 1 standard error over members');
     // The shading legend names both bands.
     const legend = JSON.stringify(both);
-    expect(legend).to.include('shaded: 25-75% quartile band across members').and.include('shaded: ensemble mean +- 1 standard error over members');
+    expect(legend)
+      .to.include('shaded: 25-75% quartile band across members')
+      .and.include('shaded: ensemble mean +- 1 standard error over members');
     const seOnly = spec('se');
     expect(rows(seOnly, 'band')).to.have.length(0);
     expect(seOnly.title).to.include('shaded: ensemble mean +- 1 standard error over members');

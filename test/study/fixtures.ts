@@ -9,16 +9,78 @@ const grid = { steps: 30, t_min: 0.001, spacing: 'uniform', rho: 7 } as const;
 const hist1d = { bins: 60, range: [[-1.5, 1.5]] as [number, number][] };
 
 function gapCell(index: number, eps: number, P: number): IrCell {
-  const common = { data: 'train', forward: 'vp', grid: { ...grid, t_min: eps }, solver: 'euler', histogram: hist1d } as const;
+  const common = {
+    data: 'train',
+    forward: 'vp',
+    grid: { ...grid, t_min: eps },
+    solver: 'euler',
+    histogram: hist1d,
+  } as const;
   const nodes: IrNode[] = [
     { kind: 'data', name: 'train', dim: 1, points: [[-1], [0], [1]], weights: [1 / 3, 1 / 3, 1 / 3] },
     vp,
-    { kind: 'features', name: 'phi', count: 16, tree: { op: 'basis', basis: 'gauss', axes: ['x'], n: 16, over: [-1.5, 1.5], width: 0.1, seed: 0 } },
-    { kind: 'model', name: 'lin', data: 'train', forward: 'vp', type: 'linear', features: 'phi', samples: P, ridge: 0.1, parametrization: 'denoiser', t_range: [eps, 1], seed: 7 },
-    { kind: 'sample', name: 'exact', ...common, draws: 100000, seed: 1, method: 'pf_ode', model: 'true', compat_grid_lookup: null },
-    { kind: 'sample', name: 'trained', ...common, draws: 1000, seed: 2, method: 'ensemble', model: 'lin', members: 100 },
-    { kind: 'sample', name: 'theory', ...common, draws: 1000, seed: 3, method: 'effective_sde', model: 'lin', variant: 'gaussian_field', members: 50, mc_samples: 4000 },
-    { kind: 'metric', name: 'gap', metric: 'gap_mass', of: 'trained', against: null, data: 'train', forward: 'vp', radius: 0.2, histogram: hist1d },
+    {
+      kind: 'features',
+      name: 'phi',
+      count: 16,
+      tree: { op: 'basis', basis: 'gauss', axes: ['x'], n: 16, over: [-1.5, 1.5], width: 0.1, seed: 0 },
+    },
+    {
+      kind: 'model',
+      name: 'lin',
+      data: 'train',
+      forward: 'vp',
+      type: 'linear',
+      features: 'phi',
+      samples: P,
+      ridge: 0.1,
+      parametrization: 'denoiser',
+      t_range: [eps, 1],
+      seed: 7,
+    },
+    {
+      kind: 'sample',
+      name: 'exact',
+      ...common,
+      draws: 100000,
+      seed: 1,
+      method: 'pf_ode',
+      model: 'true',
+      compat_grid_lookup: null,
+    },
+    {
+      kind: 'sample',
+      name: 'trained',
+      ...common,
+      draws: 1000,
+      seed: 2,
+      method: 'ensemble',
+      model: 'lin',
+      members: 100,
+    },
+    {
+      kind: 'sample',
+      name: 'theory',
+      ...common,
+      draws: 1000,
+      seed: 3,
+      method: 'effective_sde',
+      model: 'lin',
+      variant: 'gaussian_field',
+      members: 50,
+      mc_samples: 4000,
+    },
+    {
+      kind: 'metric',
+      name: 'gap',
+      metric: 'gap_mass',
+      of: 'trained',
+      against: null,
+      data: 'train',
+      forward: 'vp',
+      radius: 0.2,
+      histogram: hist1d,
+    },
   ];
   return { id: `eps=${eps},P=${P}`, index, values: { eps, P }, seed: 100 + index, nodes };
 }
@@ -38,21 +100,85 @@ export function gapStudy(): IrDocument {
     ],
     cells: eps.flatMap((e, i) => P.map((p, j) => gapCell(i * P.length + j, e, p))),
     plots: [
-      { name: 'gap_density', type: 'density', inputs: ['exact', 'trained', 'theory'], points: 'train', by: ['eps', 'P'], file: 'gap_filling.svg', y_max: 2.5, band: 'quartiles' },
-      { name: 'gap_table', type: 'metric_table', inputs: ['gap'], points: null, by: [], file: 'tables/gap.svg', y_max: null, band: null },
+      {
+        name: 'gap_density',
+        type: 'density',
+        inputs: ['exact', 'trained', 'theory'],
+        points: 'train',
+        by: ['eps', 'P'],
+        file: 'gap_filling.svg',
+        y_max: 2.5,
+        band: 'quartiles',
+      },
+      {
+        name: 'gap_table',
+        type: 'metric_table',
+        inputs: ['gap'],
+        points: null,
+        by: [],
+        file: 'tables/gap.svg',
+        y_max: null,
+        band: null,
+      },
     ],
   };
 }
 
 /** A 2D study without sweeps: a Figure-1 style ratio map at three times and a 2D sample density. */
 export function mapStudy(): IrDocument {
-  const polygon = Array.from({ length: 6 }, (_, m) => [Math.cos((2 * Math.PI * m) / 6), Math.sin((2 * Math.PI * m) / 6)]);
-  const fwd: IrForward = { kind: 'forward', name: 'simple', T: 1, process: 'alpha_sigma', alpha: { op: 'sqrt', args: [{ op: 'sub', args: [{ op: 'const', value: 1 }, { op: 't' }] }] }, sigma2: { op: 't' } };
+  const polygon = Array.from({ length: 6 }, (_, m) => [
+    Math.cos((2 * Math.PI * m) / 6),
+    Math.sin((2 * Math.PI * m) / 6),
+  ]);
+  const fwd: IrForward = {
+    kind: 'forward',
+    name: 'simple',
+    T: 1,
+    process: 'alpha_sigma',
+    alpha: { op: 'sqrt', args: [{ op: 'sub', args: [{ op: 'const', value: 1 }, { op: 't' }] }] },
+    sigma2: { op: 't' },
+  };
   const nodes: IrNode[] = [
     { kind: 'data', name: 'polygon', dim: 2, points: polygon, weights: polygon.map(() => 1 / 6) },
     fwd,
-    { kind: 'map', name: 'frac', quantity: 'score_variance_ratio', data: 'polygon', forward: 'simple', model: null, grid: { axes: [{ lo: -2, hi: 2, n: 40 }, { lo: -2, hi: 2, n: 30 }] }, t: [0.05, 0.2, 0.75], ref: null, mc_samples: 0, seed: 0 },
-    { kind: 'sample', name: 'cloud', data: 'polygon', forward: 'simple', draws: 5000, grid, solver: 'euler', seed: 4, histogram: { bins: 50, range: [[-1.5, 1.5], [-1.5, 1.5]] }, method: 'pf_ode', model: 'true', compat_grid_lookup: null },
+    {
+      kind: 'map',
+      name: 'frac',
+      quantity: 'score_variance_ratio',
+      data: 'polygon',
+      forward: 'simple',
+      model: null,
+      grid: {
+        axes: [
+          { lo: -2, hi: 2, n: 40 },
+          { lo: -2, hi: 2, n: 30 },
+        ],
+      },
+      t: [0.05, 0.2, 0.75],
+      ref: null,
+      mc_samples: 0,
+      seed: 0,
+    },
+    {
+      kind: 'sample',
+      name: 'cloud',
+      data: 'polygon',
+      forward: 'simple',
+      draws: 5000,
+      grid,
+      solver: 'euler',
+      seed: 4,
+      histogram: {
+        bins: 50,
+        range: [
+          [-1.5, 1.5],
+          [-1.5, 1.5],
+        ],
+      },
+      method: 'pf_ode',
+      model: 'true',
+      compat_grid_lookup: null,
+    },
   ];
   return {
     ir_version: 1,
@@ -62,8 +188,26 @@ export function mapStudy(): IrDocument {
     axes: [],
     cells: [{ id: 'main', index: 0, values: {}, seed: 1, nodes }],
     plots: [
-      { name: 'ratio', type: 'heatmap', inputs: ['frac'], points: 'polygon', by: [], file: 'polygon.png', y_max: null, band: null },
-      { name: 'cloud_density', type: 'density', inputs: ['cloud'], points: 'polygon', by: [], file: 'cloud.svg', y_max: null, band: 'quartiles' },
+      {
+        name: 'ratio',
+        type: 'heatmap',
+        inputs: ['frac'],
+        points: 'polygon',
+        by: [],
+        file: 'polygon.png',
+        y_max: null,
+        band: null,
+      },
+      {
+        name: 'cloud_density',
+        type: 'density',
+        inputs: ['cloud'],
+        points: 'polygon',
+        by: [],
+        file: 'cloud.svg',
+        y_max: null,
+        band: 'quartiles',
+      },
     ],
   };
 }
@@ -77,12 +221,37 @@ export function fieldStudy(): IrDocument {
   if (map?.kind !== 'map') throw new Error('fixture');
   cell.nodes.push(
     line,
-    { ...map, name: 'vk', quantity: 'vkernel', data: 'line', grid: { axes: [{ lo: -2, hi: 2, n: 80 }] }, t: [0.1, 0.5] },
+    {
+      ...map,
+      name: 'vk',
+      quantity: 'vkernel',
+      data: 'line',
+      grid: { axes: [{ lo: -2, hi: 2, n: 80 }] },
+      t: [0.1, 0.5],
+    },
     { ...map, name: 'sc', quantity: 'score', t: [0.3] },
   );
   doc.plots = [
-    { name: 'vk_plot', type: 'vkernel', inputs: ['vk'], points: 'line', by: [], file: 'vk.svg', y_max: null, band: null },
-    { name: 'score_plot', type: 'heatmap', inputs: ['sc'], points: 'polygon', by: [], file: 'score.svg', y_max: null, band: null },
+    {
+      name: 'vk_plot',
+      type: 'vkernel',
+      inputs: ['vk'],
+      points: 'line',
+      by: [],
+      file: 'vk.svg',
+      y_max: null,
+      band: null,
+    },
+    {
+      name: 'score_plot',
+      type: 'heatmap',
+      inputs: ['sc'],
+      points: 'polygon',
+      by: [],
+      file: 'score.svg',
+      y_max: null,
+      band: null,
+    },
   ];
   return doc;
 }
@@ -107,17 +276,30 @@ function fakeNode(node: IrNode, cell: IrCell): NodeResult {
     const width = 0.05 + node.grid.t_min * (node.method === 'pf_ode' ? 1 : 20);
     const c = (i: number, e: Float64Array) => (e[i] + e[i + 1]) / 2;
     if (node.histogram.range.length === 1) {
-      const d = Float64Array.from({ length: bins }, (_, i) => pts.reduce((s, p) => s + gauss(c(i, edges), p[0], width), 0) / pts.length);
+      const d = Float64Array.from(
+        { length: bins },
+        (_, i) => pts.reduce((s, p) => s + gauss(c(i, edges), p[0], width), 0) / pts.length,
+      );
       res.arrays.density = arr([bins], d, 'density per bin [bins]');
       res.arrays.edges_x = arr([bins + 1], edges, 'x bin edges [bins+1]');
       if (node.method === 'ensemble') {
-        res.arrays.density_q25 = arr([bins], d.map((v) => v * 0.8), 'lower quartile across members [bins]');
-        res.arrays.density_q75 = arr([bins], d.map((v) => v * 1.25), 'upper quartile across members [bins]');
+        res.arrays.density_q25 = arr(
+          [bins],
+          d.map((v) => v * 0.8),
+          'lower quartile across members [bins]',
+        );
+        res.arrays.density_q75 = arr(
+          [bins],
+          d.map((v) => v * 1.25),
+          'upper quartile across members [bins]',
+        );
       }
     } else {
       const d = new Float64Array(bins * bins);
       for (let i = 0; i < bins; i++)
-        for (let j = 0; j < bins; j++) d[i * bins + j] = pts.reduce((s, p) => s + gauss(c(i, edges), p[0], 0.1) * gauss(c(j, edges), p[1], 0.1), 0) / pts.length;
+        for (let j = 0; j < bins; j++)
+          d[i * bins + j] =
+            pts.reduce((s, p) => s + gauss(c(i, edges), p[0], 0.1) * gauss(c(j, edges), p[1], 0.1), 0) / pts.length;
       res.arrays.density = arr([bins, bins], d, 'density per bin [bins_x, bins_y]');
       res.arrays.edges_x = arr([bins + 1], edges, 'x bin edges');
       res.arrays.edges_y = arr([bins + 1], edges, 'y bin edges');
@@ -126,7 +308,9 @@ function fakeNode(node: IrNode, cell: IrCell): NodeResult {
   } else if (node.kind === 'map') {
     // Grid values from the distance to the nearest training point; V-kernel maps come as `V`
     // with a D x D tail, score maps with a dim tail, like the runtime's.
-    const axes = node.grid.axes.map((a) => Float64Array.from({ length: a.n }, (_, i) => a.lo + ((a.hi - a.lo) * i) / (a.n - 1)));
+    const axes = node.grid.axes.map((a) =>
+      Float64Array.from({ length: a.n }, (_, i) => a.lo + ((a.hi - a.lo) * i) / (a.n - 1)),
+    );
     const G = axes.reduce((n, a) => n * a.length, 1);
     const D = axes.length;
     const tail = node.quantity.startsWith('vkernel') ? D * D : node.quantity === 'score' ? D : 1;
@@ -137,10 +321,15 @@ function fakeNode(node: IrNode, cell: IrCell): NodeResult {
       for (let g = 0; g < G; g++) {
         const x = D === 1 ? [axes[0][g]] : [axes[0][Math.floor(g / axes[1].length)], axes[1][g % axes[1].length]];
         const near = Math.min(...mp.map((p) => Math.hypot(...x.map((xi, a) => xi - p[a]))));
-        for (let j = 0; j < tail; j++) v[(k * G + g) * tail + j] = Math.exp(-near / (0.2 + t)) * (1 - Math.exp(-near * 10)) * (j + 1);
+        for (let j = 0; j < tail; j++)
+          v[(k * G + g) * tail + j] = Math.exp(-near / (0.2 + t)) * (1 - Math.exp(-near * 10)) * (j + 1);
       }
     });
-    const shape = [node.t.length, ...axes.map((a) => a.length), ...(tail > 1 ? (node.quantity.startsWith('vkernel') ? [D, D] : [tail]) : [])];
+    const shape = [
+      node.t.length,
+      ...axes.map((a) => a.length),
+      ...(tail > 1 ? (node.quantity.startsWith('vkernel') ? [D, D] : [tail]) : []),
+    ];
     res.arrays[node.quantity.startsWith('vkernel') ? 'V' : 'values'] = arr(shape, v, 'field [n_t, grid..., tail]');
     axes.forEach((a, i) => (res.arrays[['grid_x', 'grid_y'][i]] = arr([a.length], a, 'grid')));
     res.arrays.t = arr([node.t.length], Float64Array.from(node.t), 't');

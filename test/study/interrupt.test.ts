@@ -21,7 +21,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const RUN_CLI = path.join(here, '..', 'cli', 'run-cli.ts');
 
 function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [e.name]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [e.name]));
 }
 
 describe('gtv run interrupted by SIGINT (real process)', function () {
@@ -35,9 +37,13 @@ describe('gtv run interrupted by SIGINT (real process)', function () {
     fs.writeFileSync(file, STUDY);
     const out = path.join(tmp, 'run');
     const cache = path.join(tmp, 'cache');
-    const child = spawn(process.execPath, ['--import', 'tsx', RUN_CLI, 'run', file, '--out', out, '--cache', cache, '--backend', 'cpu'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', RUN_CLI, 'run', file, '--out', out, '--cache', cache, '--backend', 'cpu'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     let sent = false;
     child.stderr.on('data', (d: Buffer) => {
@@ -60,7 +66,17 @@ describe('gtv run interrupted by SIGINT (real process)', function () {
     expect(walk(tmp).filter((f) => f.includes(TEMP_MARK))).to.deep.equal([]);
     expect(fs.existsSync(path.join(out, 'report.html'))).to.equal(false);
 
-    const again = await runCli(['run', file, '--out', path.join(tmp, 'again'), '--cache', cache, '--quiet', '--backend', 'cpu']);
+    const again = await runCli([
+      'run',
+      file,
+      '--out',
+      path.join(tmp, 'again'),
+      '--cache',
+      cache,
+      '--quiet',
+      '--backend',
+      'cpu',
+    ]);
     expect(again.code, again.stderr).to.equal(0);
     const m2 = JSON.parse(fs.readFileSync(path.join(tmp, 'again', 'manifest.json'), 'utf8')) as Manifest;
     expect(m2.cells.filter((c) => c.from === 'cache').map((c) => c.id)).to.deep.equal(done);

@@ -37,7 +37,8 @@ function pdfStreams(pdf: Buffer): { dict: string; data: Buffer }[] {
     const raw = pdf.subarray(start, end);
     const dict = m[1];
     let data = raw;
-    if (/\/Filter\s*\/FlateDecode/.test(dict)) data = inflateSync(raw.subarray(0, raw.length - (raw[raw.length - 1] === 0x0a ? 1 : 0)), { finishFlush: 2 });
+    if (/\/Filter\s*\/FlateDecode/.test(dict))
+      data = inflateSync(raw.subarray(0, raw.length - (raw[raw.length - 1] === 0x0a ? 1 : 0)), { finishFlush: 2 });
     out.push({ dict, data });
   }
   return out;
@@ -45,7 +46,10 @@ function pdfStreams(pdf: Buffer): { dict: string; data: Buffer }[] {
 
 /** Rightmost column with ink in the PNG resvg makes of the SVG at its own size. */
 function rightmostInk(svg: string): { width: number; right: number } {
-  const img = new Resvg(svg, { background: 'white', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render();
+  const img = new Resvg(svg, {
+    background: 'white',
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+  }).render();
   const px = img.pixels; // a getter that copies: read once
   let right = 0;
   for (let y = 0; y < img.height; y++)
@@ -70,7 +74,9 @@ for p in sys.argv[1:]:
 `;
 
 function pythonWithAltair(): string | null {
-  for (const exe of [...new Set([process.env.GTV_PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => !!c))]) {
+  for (const exe of [
+    ...new Set([process.env.GTV_PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => !!c)),
+  ]) {
     if (spawnSync(exe, ['-c', 'import altair'], { encoding: 'utf8' }).status === 0) return exe;
   }
   return null;
@@ -91,7 +97,9 @@ describe('study/plots: Vega-Lite specs, PDF, layout and names', function () {
   });
 
   it('writes each plot as a Vega-Lite v6 spec with its data inlined, valid against the schema and compiling without warnings', () => {
-    const schema = JSON.parse(fs.readFileSync(path.join('node_modules', 'vega-lite', 'build', 'vega-lite-schema.json'), 'utf8'));
+    const schema = JSON.parse(
+      fs.readFileSync(path.join('node_modules', 'vega-lite', 'build', 'vega-lite-schema.json'), 'utf8'),
+    );
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
     const validate = ajv.compile(schema);
     expect(written).to.have.length(4);
@@ -104,8 +112,16 @@ describe('study/plots: Vega-Lite specs, PDF, layout and names', function () {
       expect(spec.data?.values, file).to.be.an('array').that.is.not.empty;
       expect(JSON.stringify(spec)).to.not.match(/"url":\s*"(?!data:)/);
       const warnings: string[] = [];
-      const logger = { level: () => logger, error: (...m: unknown[]) => (warnings.push(m.join(' ')), logger), warn: (...m: unknown[]) => (warnings.push(m.join(' ')), logger), info: () => logger, debug: () => logger };
-      const compiled = vl.compile(spec, { logger: logger as unknown as NonNullable<Parameters<typeof vl.compile>[1]>["logger"] }).spec;
+      const logger = {
+        level: () => logger,
+        error: (...m: unknown[]) => (warnings.push(m.join(' ')), logger),
+        warn: (...m: unknown[]) => (warnings.push(m.join(' ')), logger),
+        info: () => logger,
+        debug: () => logger,
+      };
+      const compiled = vl.compile(spec, {
+        logger: logger as unknown as NonNullable<Parameters<typeof vl.compile>[1]>['logger'],
+      }).spec;
       expect(warnings, file).to.deep.equal([]);
       expect(compiled.marks, file).to.be.an('array').that.is.not.empty;
       // gtv's styling travels with the spec, so a restyle starts from the same figure.
@@ -116,10 +132,16 @@ describe('study/plots: Vega-Lite specs, PDF, layout and names', function () {
   it('Altair reads every .vl.json (Chart.from_json) and restyles it', function () {
     const python = pythonWithAltair();
     if (!python) {
-      if (process.env.GTV_REQUIRE_PYTHON === '1') throw new Error('GTV_REQUIRE_PYTHON=1, but no Python imports altair (Debian: apt-get install python3-altair)');
+      if (process.env.GTV_REQUIRE_PYTHON === '1')
+        throw new Error('GTV_REQUIRE_PYTHON=1, but no Python imports altair (Debian: apt-get install python3-altair)');
       this.skip();
     }
-    const files = written.map((w) => path.join(dir, w.files.find((f) => f.endsWith('.vl.json'))!));
+    const files = written.map((w) =>
+      path.join(
+        dir,
+        w.files.find((f) => f.endsWith('.vl.json'))!,
+      ),
+    );
     const r = spawnSync(python!, ['-c', ALTAIR_CHECK, ...files], { encoding: 'utf8' });
     expect(r.status, r.stderr).to.equal(0);
     const lines = r.stdout.trim().split('\n');
@@ -130,8 +152,19 @@ describe('study/plots: Vega-Lite specs, PDF, layout and names', function () {
 
   it('writes each plot as a vector PDF the size of its SVG, with paths and embedded text', async () => {
     for (const w of written) {
-      const pdf = fs.readFileSync(path.join(dir, w.files.find((f) => f.endsWith('.pdf'))!));
-      const svg = fs.readFileSync(path.join(dir, w.files.find((f) => f.endsWith('.svg'))!), 'utf8');
+      const pdf = fs.readFileSync(
+        path.join(
+          dir,
+          w.files.find((f) => f.endsWith('.pdf'))!,
+        ),
+      );
+      const svg = fs.readFileSync(
+        path.join(
+          dir,
+          w.files.find((f) => f.endsWith('.svg'))!,
+        ),
+        'utf8',
+      );
       expect(pdf.subarray(0, 8).toString('latin1')).to.equal('%PDF-1.4');
       expect(pdf.subarray(-6).toString('latin1').trim()).to.equal('%%EOF');
       const text = pdf.toString('latin1');
@@ -196,7 +229,17 @@ describe('study/plots: Vega-Lite specs, PDF, layout and names', function () {
   });
 
   it('names plots and files after what the study wrote', async () => {
-    const plot = (p: Partial<IrPlot>): IrPlot => ({ name: 'x', type: 'metric_table', inputs: ['gap', 'mem'], points: null, by: [], file: 'x.csv', y_max: null, band: null, ...p });
+    const plot = (p: Partial<IrPlot>): IrPlot => ({
+      name: 'x',
+      type: 'metric_table',
+      inputs: ['gap', 'mem'],
+      points: null,
+      by: [],
+      file: 'x.csv',
+      y_max: null,
+      band: null,
+      ...p,
+    });
     expect(plotTitle(plot({ name: 'table_1', file: 'table_1.csv' }))).to.equal('table(gap, mem)');
     expect(plotTitle(plot({ name: 'ring_csv', file: 'ring.csv' }))).to.equal('ring');
     expect(plotTitle(plot({ name: 'gap', file: 'out/gap.csv' }))).to.equal('gap');
@@ -207,7 +250,9 @@ describe('study/plots: Vega-Lite specs, PDF, layout and names', function () {
     const theory = { method: 'effective_sde' } as Parameters<typeof shortLabel>[0];
     expect(shortLabel(theory, 'theory')).to.equal('theory');
     expect(shortLabel(theory, 'wave_theory')).to.equal('wave_theory');
-    expect(shortLabel({ method: 'ensemble' } as Parameters<typeof shortLabel>[0], 'trained')).to.equal('trained (ensemble)');
+    expect(shortLabel({ method: 'ensemble' } as Parameters<typeof shortLabel>[0], 'trained')).to.equal(
+      'trained (ensemble)',
+    );
     // A table beside a density of the same stem: `ring-table.svg`, not `ring-ring_csv.svg`.
     const doc = gapStudy();
     doc.plots = [
@@ -216,7 +261,13 @@ describe('study/plots: Vega-Lite specs, PDF, layout and names', function () {
     ];
     const sub = path.join(dir, 'ring');
     const out = await writePlots(sub, doc, await resultsOf(doc), () => {});
-    expect(out[1].files).to.deep.equal(['ring.csv', 'ring-table.svg', 'ring-table.png', 'ring-table.pdf', 'ring-table.vl.json']);
+    expect(out[1].files).to.deep.equal([
+      'ring.csv',
+      'ring-table.svg',
+      'ring-table.png',
+      'ring-table.pdf',
+      'ring-table.vl.json',
+    ]);
     expect(out[1].title).to.equal('ring');
     const svg = fs.readFileSync(path.join(sub, 'ring-table.svg'), 'utf8');
     expect(svg).to.contain('>ring</text>');

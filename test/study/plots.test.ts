@@ -87,24 +87,47 @@ describe('study/plots', function () {
       figure('cloud'),
     ]);
     for (const w of written) {
-      const svg = fs.readFileSync(path.join(dir, w.files.find((f) => f.endsWith('.svg'))!), 'utf8');
+      const svg = fs.readFileSync(
+        path.join(
+          dir,
+          w.files.find((f) => f.endsWith('.svg'))!,
+        ),
+        'utf8',
+      );
       expect(svg.startsWith('<svg')).to.equal(true);
       const m = /^<svg[^>]* width="(\d+)" height="(\d+)"/.exec(svg);
       expect(m, w.name).to.not.equal(null);
-      const png = fs.readFileSync(path.join(dir, w.files.find((f) => f.endsWith('.png'))!));
+      const png = fs.readFileSync(
+        path.join(
+          dir,
+          w.files.find((f) => f.endsWith('.png'))!,
+        ),
+      );
       // PNGs are rendered at twice the SVG's pixel size.
       expect(pngSize(png)).to.deep.equal({ width: 2 * Number(m![1]), height: 2 * Number(m![2]) });
     }
     const density = fs.readFileSync(path.join(dir, 'gap_filling.svg'), 'utf8');
-    for (const label of ['eps = 0.001', 'eps = 0.01', 'P = 64', 'P = 128', 'x (data units)', 'density (per unit x)', 'true density', 'ensemble mean']) {
+    for (const label of [
+      'eps = 0.001',
+      'eps = 0.01',
+      'P = 64',
+      'P = 128',
+      'x (data units)',
+      'density (per unit x)',
+      'true density',
+      'ensemble mean',
+    ]) {
       expect(density, label).to.contain(label);
     }
     const heat = fs.readFileSync(path.join(dir, 'polygon.svg'), 'utf8');
     expect(heat.match(/<image /g)).to.have.length(3); // one raster per map time
-    for (const label of ['t = 0.05', 't = 0.2', 't = 0.75', 'tr C / (tr C + |s|²)', 'y (data units)']) expect(heat, label).to.contain(label);
+    for (const label of ['t = 0.05', 't = 0.2', 't = 0.75', 'tr C / (tr C + |s|²)', 'y (data units)'])
+      expect(heat, label).to.contain(label);
     // The rasters are drawn, not just referenced: the first panel's inside is almost all ink.
     expect(inkedPixels(heat, { x: 70, y: 80, w: 100, h: 100 })).to.be.greaterThan(9000);
-    expect(fs.readFileSync(path.join(dir, 'tables/gap.csv'), 'utf8').split('\n')[0]).to.equal('cell,eps,P,gap,gap.stderr');
+    expect(fs.readFileSync(path.join(dir, 'tables/gap.csv'), 'utf8').split('\n')[0]).to.equal(
+      'cell,eps,P,gap,gap.stderr',
+    );
   });
 
   it('draws 1D maps as curves per time and reduces vector and matrix tails to one number', async () => {
@@ -113,7 +136,8 @@ describe('study/plots', function () {
     expect(written.map((w) => w.name)).to.deep.equal(['vk_plot', 'score_plot']);
     const vk = fs.readFileSync(path.join(dir, 'vk.svg'), 'utf8');
     expect(vk).to.not.contain('<image'); // curves, not a raster
-    for (const label of ['t = 0.1', 't = 0.5', 'V-kernel V(x, x; t)', 'x (data units)']) expect(vk, label).to.contain(label);
+    for (const label of ['t = 0.1', 't = 0.5', 'V-kernel V(x, x; t)', 'x (data units)'])
+      expect(vk, label).to.contain(label);
     const score = fs.readFileSync(path.join(dir, 'score.svg'), 'utf8');
     expect(score.match(/<image /g)).to.have.length(1);
     expect(score).to.contain('norm of score s(x, t) (1/data unit)');

@@ -40,7 +40,15 @@ describe('study/report (report.html in headless chromium)', function () {
       const file = path.join(tmp, `${doc.study}.gtv`);
       const source = `# ${doc.study}: a <hand-made> study & its "source"\nstudy ${doc.study} {}\n`;
       fs.writeFileSync(file, source);
-      const outcome = await runStudy({ file, out: path.join(tmp, doc.study), cacheDir: path.join(tmp, 'cache'), reporter: createReporter({ quiet: true }) }, fakeDeps(doc, new FakeExecutor()));
+      const outcome = await runStudy(
+        {
+          file,
+          out: path.join(tmp, doc.study),
+          cacheDir: path.join(tmp, 'cache'),
+          reporter: createReporter({ quiet: true }),
+        },
+        fakeDeps(doc, new FakeExecutor()),
+      );
       expect(outcome.status).to.equal('complete');
       const report = path.join(tmp, doc.study, 'report.html');
 
@@ -59,7 +67,13 @@ describe('study/report (report.html in headless chromium)', function () {
       });
       await page.goto(pathToFileURL(report).href, { waitUntil: 'load' });
       const images = await page.$$eval('img', (imgs) =>
-        imgs.map((i) => ({ alt: i.alt, complete: i.complete, w: i.naturalWidth, h: i.naturalHeight, shown: i.getBoundingClientRect().width })),
+        imgs.map((i) => ({
+          alt: i.alt,
+          complete: i.complete,
+          w: i.naturalWidth,
+          h: i.naturalHeight,
+          shown: i.getBoundingClientRect().width,
+        })),
       );
       expect(images.map((i) => i.alt)).to.deep.equal(doc.plots.map((p) => p.name));
       for (const img of images) {
@@ -94,7 +108,15 @@ describe('study/report (report.html in headless chromium)', function () {
     const doc = gapStudy();
     const file = path.join(tmp, 'wide.gtv');
     fs.writeFileSync(file, 'study gap {}\n');
-    const outcome = await runStudy({ file, out: path.join(tmp, 'wide'), cacheDir: path.join(tmp, 'cache-wide'), reporter: createReporter({ quiet: true }) }, fakeDeps(doc, new WideExecutor()));
+    const outcome = await runStudy(
+      {
+        file,
+        out: path.join(tmp, 'wide'),
+        cacheDir: path.join(tmp, 'cache-wide'),
+        reporter: createReporter({ quiet: true }),
+      },
+      fakeDeps(doc, new WideExecutor()),
+    );
     expect(outcome.status).to.equal('complete');
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(pathToFileURL(path.join(tmp, 'wide', 'report.html')).href, { waitUntil: 'load' });
@@ -102,7 +124,10 @@ describe('study/report (report.html in headless chromium)', function () {
     expect(columns).to.be.greaterThan(20);
     expect(await page.evaluate(() => document.scrollingElement!.scrollWidth)).to.be.at.most(1400);
     // The table itself is readable in place: its box scrolls, the page does not.
-    const box = await page.locator('#metrics ~ .scroll').first().evaluate((e) => ({ client: e.clientWidth, scroll: e.scrollWidth, overflow: getComputedStyle(e).overflowX }));
+    const box = await page
+      .locator('#metrics ~ .scroll')
+      .first()
+      .evaluate((e) => ({ client: e.clientWidth, scroll: e.scrollWidth, overflow: getComputedStyle(e).overflowX }));
     expect(box.client).to.be.at.most(1400);
     expect(box.overflow).to.equal('auto');
     await page.close();

@@ -11,7 +11,9 @@ import { TEMP_MARK } from '../../study/atomic.js';
 import { FakeExecutor, fakeDeps, gapStudy } from './fixtures.js';
 
 function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 function readManifest(runDir: string): Manifest {
@@ -19,7 +21,8 @@ function readManifest(runDir: string): Manifest {
 }
 
 function done(o: RunOutcome) {
-  if (o.status === 'compile-errors' || o.status === 'usage' || o.status === 'busy') throw new Error(`run did not start: ${o.status}`);
+  if (o.status === 'compile-errors' || o.status === 'usage' || o.status === 'busy')
+    throw new Error(`run did not start: ${o.status}`);
   return o;
 }
 
@@ -48,7 +51,11 @@ describe('study/run (gtv run orchestration, fake executor)', function () {
     expect(m.study_hash).to.match(/^[0-9a-f]{64}$/);
     expect(m.ir.study).to.equal('gap');
     expect(m.cells[0].timings).to.have.property('trained');
-    expect([m.environment.node, m.environment.platform, m.environment.arch]).to.deep.equal([process.version, process.platform, process.arch]);
+    expect([m.environment.node, m.environment.platform, m.environment.arch]).to.deep.equal([
+      process.version,
+      process.platform,
+      process.arch,
+    ]);
     expect(m.environment.threads).to.equal(Number(process.env.GTV_THREADS) || os.availableParallelism());
     expect(m.environment.simd).to.equal(process.env.GTV_SIMD !== '0');
     expect(m.environment.command).to.deep.equal(['gtv', ...process.argv.slice(2)]);
@@ -60,7 +67,15 @@ describe('study/run (gtv run orchestration, fake executor)', function () {
     const runCsv = fs.readFileSync(path.join(o.runDir, 'metrics.csv'), 'utf8').split('\n');
     expect(runCsv[0]).to.equal('cell,eps,P,exact.n,trained.n,theory.n,gap.value,gap.stderr');
     expect(runCsv).to.have.length(6); // header, 4 cells, final newline
-    for (const f of ['gap_filling.svg', 'gap_filling.png', 'tables/gap.svg', 'tables/gap.png', 'tables/gap.csv', 'report.html', 'study.gtv']) {
+    for (const f of [
+      'gap_filling.svg',
+      'gap_filling.png',
+      'tables/gap.svg',
+      'tables/gap.png',
+      'tables/gap.csv',
+      'report.html',
+      'study.gtv',
+    ]) {
       expect(fs.existsSync(path.join(o.runDir, f)), f).to.equal(true);
     }
     expect(m.plots.map((p) => p.name)).to.deep.equal(['gap_density', 'gap_table']);
@@ -68,7 +83,14 @@ describe('study/run (gtv run orchestration, fake executor)', function () {
   });
 
   it('records the SIMD switch, the thread count and the command line of the process', () => {
-    const e = runEnvironment({ GTV_SIMD: '0', GTV_THREADS: '3' }, ['/usr/bin/node', '/opt/gtv/bin/gtv.js', 'run', 'my study.gtv', '--jobs', '2']);
+    const e = runEnvironment({ GTV_SIMD: '0', GTV_THREADS: '3' }, [
+      '/usr/bin/node',
+      '/opt/gtv/bin/gtv.js',
+      'run',
+      'my study.gtv',
+      '--jobs',
+      '2',
+    ]);
     expect([e.simd, e.threads, e.command]).to.deep.equal([false, 3, ['gtv', 'run', 'my study.gtv', '--jobs', '2']]);
     // Node 16.4 and later have WebAssembly SIMD, so with the switch on the loops are used.
     expect(runEnvironment({}, []).simd).to.equal(true);
@@ -137,7 +159,9 @@ describe('study/run (gtv run orchestration, fake executor)', function () {
     expect(o.status).to.equal('interrupted');
     const m = readManifest(o.runDir);
     expect(m.status).to.equal('interrupted');
-    expect(m.cells.filter((c) => c.status === 'done').map((c) => c.id)).to.deep.equal(doc.cells.slice(0, 2).map((c) => c.id));
+    expect(m.cells.filter((c) => c.status === 'done').map((c) => c.id)).to.deep.equal(
+      doc.cells.slice(0, 2).map((c) => c.id),
+    );
     expect(walk(tmp).filter((f) => f.includes(TEMP_MARK))).to.deep.equal([]);
 
     const again = new FakeExecutor();
@@ -184,7 +208,13 @@ describe('study/run (gtv run orchestration, fake executor)', function () {
     // Members and mc_samples keep their floors (study/scale.ts): 100 -> 10, 50 -> 10, 4000 -> 1000.
     expect([trained.draws, trained.members]).to.deep.equal([10, 10]);
     expect([theory.draws, theory.members, theory.mc_samples]).to.deep.equal([10, 10, 1000]);
-    expect(m.scaled_counts).to.deep.include({ cell: 'eps=0.001,P=64', node: 'exact', field: 'draws', from: 100000, to: 1000 });
+    expect(m.scaled_counts).to.deep.include({
+      cell: 'eps=0.001,P=64',
+      node: 'exact',
+      field: 'draws',
+      from: 100000,
+      to: 1000,
+    });
     // Training-set size P is part of the experiment, not of its statistics: unchanged.
     const lin = m.ir.cells[0].nodes.find((n) => n.name === 'lin');
     expect(lin && lin.kind === 'model' && lin.type === 'linear' && lin.samples).to.equal(64);
@@ -207,7 +237,10 @@ describe('study/run (gtv run orchestration, fake executor)', function () {
 
   it('refuses to start without a clear study, with a bad --scale or an unknown backend', async () => {
     const exec = new FakeExecutor();
-    const two = { compile: () => ({ diagnostics: [], studies: [gapStudy(), { ...gapStudy(), study: 'other' }] }), executor: exec };
+    const two = {
+      compile: () => ({ diagnostics: [], studies: [gapStudy(), { ...gapStudy(), study: 'other' }] }),
+      executor: exec,
+    };
     const a = await runStudy(base, two);
     expect(a.status).to.equal('usage');
     expect(a.status === 'usage' && a.message).to.contain('--study');
@@ -217,7 +250,10 @@ describe('study/run (gtv run orchestration, fake executor)', function () {
     const idle = new FakeExecutor();
     expect((await runStudy({ ...base, scale: 0 }, fakeDeps(gapStudy(), idle))).status).to.equal('usage');
     expect((await runStudy({ ...base, backend: 'quantum' }, fakeDeps(gapStudy(), idle))).status).to.equal('usage');
-    const withErrors = { compile: () => ({ diagnostics: [{ severity: 'error' as const, code: 'GTV0001', message: 'bad' }], studies: [] }), executor: idle };
+    const withErrors = {
+      compile: () => ({ diagnostics: [{ severity: 'error' as const, code: 'GTV0001', message: 'bad' }], studies: [] }),
+      executor: idle,
+    };
     expect((await runStudy(base, withErrors)).status).to.equal('compile-errors');
     expect(idle.calls).to.deep.equal([]);
   });

@@ -18,7 +18,8 @@ import { FakeExecutor, fakeDeps, gapStudy } from './fixtures.js';
 // the Slurm script and the process pool, with the fake executor (no runtime).
 
 function started(o: RunOutcome) {
-  if (o.status === 'compile-errors' || o.status === 'usage' || o.status === 'busy') throw new Error(`run did not start: ${o.status}`);
+  if (o.status === 'compile-errors' || o.status === 'usage' || o.status === 'busy')
+    throw new Error(`run did not start: ${o.status}`);
   return o;
 }
 
@@ -48,14 +49,20 @@ describe('study slices, cache-only collect and plans (fake executor)', function 
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gtv-slices-'));
     const file = path.join(tmp, 'gap.gtv');
     fs.writeFileSync(file, 'study gap {\n  # hand-made IR in the test\n}\n');
-    base = { file, outRoot: path.join(tmp, 'gtv-out'), cacheDir: path.join(tmp, 'cache'), reporter: createReporter({ quiet: true }) };
+    base = {
+      file,
+      outRoot: path.join(tmp, 'gtv-out'),
+      cacheDir: path.join(tmp, 'cache'),
+      reporter: createReporter({ quiet: true }),
+    };
   });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('parses i/n and rejects 0/3, 4/3, x/y and 1/0', () => {
     expect(parseSlice('2/3')).to.deep.equal({ index: 2, count: 3 });
     expect(parseSlice(' 1 / 1 ')).to.deep.equal({ index: 1, count: 1 });
-    for (const bad of ['0/3', '4/3', 'x/y', '1/0', '1', '-1/2', '1.5/2']) expect(parseSlice(bad), bad).to.be.a('string').that.contains('--cells');
+    for (const bad of ['0/3', '4/3', 'x/y', '1/0', '1', '-1/2', '1.5/2'])
+      expect(parseSlice(bad), bad).to.be.a('string').that.contains('--cells');
   });
 
   it('slices partition the cells round-robin; each computes only its own, with no plots or report', async () => {
@@ -72,9 +79,12 @@ describe('study slices, cache-only collect and plans (fake executor)', function 
       expect(m.slice).to.deep.equal({ index: i, count: 3 });
       expect(m.status).to.equal('complete');
       // Cell k belongs to slice k % 3 + 1; the others are marked, and have no folder here.
-      expect(m.cells.map((c) => c.status)).to.deep.equal(doc.cells.map((c) => (sliceOf(c.index, 3) === i ? 'done' : 'other_slice')));
+      expect(m.cells.map((c) => c.status)).to.deep.equal(
+        doc.cells.map((c) => (sliceOf(c.index, 3) === i ? 'done' : 'other_slice')),
+      );
       expect(fs.readdirSync(path.join(out, 'cells')).sort()).to.deep.equal([...exec.calls].sort());
-      for (const f of ['report.html', 'metrics.csv', 'gap_filling.svg']) expect(fs.existsSync(path.join(out, f)), f).to.equal(false);
+      for (const f of ['report.html', 'metrics.csv', 'gap_filling.svg'])
+        expect(fs.existsSync(path.join(out, f)), f).to.equal(false);
     }
     expect(computed).to.deep.equal([[doc.cells[0].id, doc.cells[3].id], [doc.cells[1].id], [doc.cells[2].id]]);
     expect(computed.flat().sort()).to.deep.equal(doc.cells.map((c) => c.id).sort());
@@ -109,19 +119,34 @@ describe('study slices, cache-only collect and plans (fake executor)', function 
 
   it('slices then a cache-only run give the same cell files, table and report as one sequential run', async () => {
     const doc = gapStudy();
-    for (let i = 1; i <= 2; i++) started(await runStudy({ ...base, out: path.join(tmp, `s${i}`), slice: { index: i, count: 2 } }, fakeDeps(doc, new FakeExecutor())));
+    for (let i = 1; i <= 2; i++)
+      started(
+        await runStudy(
+          { ...base, out: path.join(tmp, `s${i}`), slice: { index: i, count: 2 } },
+          fakeDeps(doc, new FakeExecutor()),
+        ),
+      );
     const idle = new FakeExecutor();
-    const collected = started(await runStudy({ ...base, out: path.join(tmp, 'collected'), cacheOnly: true }, fakeDeps(doc, idle)));
+    const collected = started(
+      await runStudy({ ...base, out: path.join(tmp, 'collected'), cacheOnly: true }, fakeDeps(doc, idle)),
+    );
     expect(collected.status).to.equal('complete');
     expect(idle.calls).to.deep.equal([]);
     expect(collected.cached).to.have.length(4);
 
-    const seq = started(await runStudy({ ...base, out: path.join(tmp, 'seq'), cacheDir: path.join(tmp, 'cache-seq') }, fakeDeps(doc, new FakeExecutor())));
+    const seq = started(
+      await runStudy(
+        { ...base, out: path.join(tmp, 'seq'), cacheDir: path.join(tmp, 'cache-seq') },
+        fakeDeps(doc, new FakeExecutor()),
+      ),
+    );
     const a = files(path.join(collected.runDir, 'cells'));
     const b = files(path.join(seq.runDir, 'cells'));
     expect([...a.keys()].sort()).to.deep.equal([...b.keys()].sort());
     for (const [f, bytes] of b) expect(a.get(f)?.equals(bytes), f).to.equal(true);
-    expect(fs.readFileSync(path.join(collected.runDir, 'metrics.csv'), 'utf8')).to.equal(fs.readFileSync(path.join(seq.runDir, 'metrics.csv'), 'utf8'));
+    expect(fs.readFileSync(path.join(collected.runDir, 'metrics.csv'), 'utf8')).to.equal(
+      fs.readFileSync(path.join(seq.runDir, 'metrics.csv'), 'utf8'),
+    );
     expect(fs.existsSync(path.join(collected.runDir, 'report.html'))).to.equal(true);
     const m = readManifest(collected.runDir);
     expect([m.status, m.slice, m.report]).to.deep.equal(['complete', null, 'report.html']);
@@ -132,11 +157,17 @@ describe('study slices, cache-only collect and plans (fake executor)', function 
     const doc = gapStudy();
     const prep = await prepareStudy(base, fakeDeps(doc, new FakeExecutor()));
     if ('status' in prep) throw new Error('prepare failed');
-    const same = await runStudy({ ...base, cacheOnly: true, expectStudyHash: prep.studyHash }, fakeDeps(doc, new FakeExecutor()));
+    const same = await runStudy(
+      { ...base, cacheOnly: true, expectStudyHash: prep.studyHash },
+      fakeDeps(doc, new FakeExecutor()),
+    );
     expect(same.status).to.equal('missing'); // past the check: nothing is cached yet
     const changed = gapStudy();
     changed.seed = 7;
-    const o = await runStudy({ ...base, cacheOnly: true, expectStudyHash: prep.studyHash }, fakeDeps(changed, new FakeExecutor()));
+    const o = await runStudy(
+      { ...base, cacheOnly: true, expectStudyHash: prep.studyHash },
+      fakeDeps(changed, new FakeExecutor()),
+    );
     expect(o.status).to.equal('usage');
     expect(o.status === 'usage' && o.message).to.contain('changed since the plan was written');
   });
@@ -144,7 +175,13 @@ describe('study slices, cache-only collect and plans (fake executor)', function 
   it('writes and reads a plan with absolute paths, and rejects a folder without one', async () => {
     const prep = await prepareStudy(base, fakeDeps(gapStudy(), new FakeExecutor()));
     if ('status' in prep) throw new Error('prepare failed');
-    const plan = makePlan(prep, path.relative(process.cwd(), base.file), path.relative(process.cwd(), path.join(tmp, 'cache')), 3, false);
+    const plan = makePlan(
+      prep,
+      path.relative(process.cwd(), base.file),
+      path.relative(process.cwd(), path.join(tmp, 'cache')),
+      3,
+      false,
+    );
     expect(plan.study_file).to.equal(base.file);
     expect(plan.cache).to.equal(path.join(tmp, 'cache'));
     expect([plan.study, plan.cells, plan.slices, plan.backend]).to.deep.equal(['gap', 4, 3, 'cpu']);
@@ -170,7 +207,12 @@ describe('study slices, cache-only collect and plans (fake executor)', function 
     if ('status' in prep) throw new Error('prepare failed');
     const plan = makePlan(prep, base.file, path.join(tmp, 'my cache'), 3, false);
     const runDir = path.join(tmp, 'run');
-    const s = slurmScript(plan, runDir, { command: ['/opt/node', '/opt/gtv.js'], cwd: '/home/a b', time: '1:00:00', cpus: 4 });
+    const s = slurmScript(plan, runDir, {
+      command: ['/opt/node', '/opt/gtv.js'],
+      cwd: '/home/a b',
+      time: '1:00:00',
+      cpus: 4,
+    });
     expect(s.split('\n').filter((l) => l.startsWith('#SBATCH'))).to.deep.equal([
       '#SBATCH --job-name=gtv-gap',
       '#SBATCH --array=1-3',
@@ -236,8 +278,15 @@ describe('study slices, cache-only collect and plans (fake executor)', function 
     const bin = path.join(tmp, 'bin');
     fs.mkdirSync(bin, { recursive: true });
     const calls = path.join(tmp, 'sbatch-calls.txt');
-    fs.writeFileSync(path.join(bin, 'sbatch'), `#!/bin/bash\nprintf '%s|' "$@" >> '${calls}'; echo >> '${calls}'\nn=$(wc -l < '${calls}')\necho "$((4100 + n));cluster1"\n`, { mode: 0o755 });
-    const r = spawnSync('bash', [path.join(runDir, 'submit.sh')], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    fs.writeFileSync(
+      path.join(bin, 'sbatch'),
+      `#!/bin/bash\nprintf '%s|' "$@" >> '${calls}'; echo >> '${calls}'\nn=$(wc -l < '${calls}')\necho "$((4100 + n));cluster1"\n`,
+      { mode: 0o755 },
+    );
+    const r = spawnSync('bash', [path.join(runDir, 'submit.sh')], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    });
     expect(r.status, r.stderr).to.equal(0);
     expect(fs.readFileSync(calls, 'utf8').split('\n').filter(Boolean)).to.deep.equal([
       `--parsable|${runDir}/slurm.sh|`,
@@ -251,7 +300,11 @@ describe('study slices, cache-only collect and plans (fake executor)', function 
     if ('status' in prep) throw new Error('prepare failed');
     const plan = makePlan(prep, base.file, path.join(tmp, 'cache'), 3, false);
     const runDir = path.join(tmp, 'run');
-    const lines = sliceCommands(plan, runDir, { command: ['/opt/node', '/opt/gtv.js'], cwd: '/home/a b', env: { GTV_MAX_FILE_SIZE: '1024' } });
+    const lines = sliceCommands(plan, runDir, {
+      command: ['/opt/node', '/opt/gtv.js'],
+      cwd: '/home/a b',
+      env: { GTV_MAX_FILE_SIZE: '1024' },
+    });
     expect(lines).to.have.length(3);
     lines.forEach((l, i) =>
       expect(l).to.equal(
@@ -266,7 +319,8 @@ describe('study slices, cache-only collect and plans (fake executor)', function 
     const plan = makePlan(prep, base.file, path.join(tmp, 'cache'), 3, false);
     const runDir = path.join(tmp, 'run');
     // A stand-in for gtv: reports its slice and GTV_THREADS on stderr; slice 2 fails.
-    const script = "const c = process.argv[process.argv.indexOf('--cells') + 1]; console.error('slice', c, 'threads', process.env.GTV_THREADS); if (c === '2/3') process.exit(3);";
+    const script =
+      "const c = process.argv[process.argv.indexOf('--cells') + 1]; console.error('slice', c, 'threads', process.env.GTV_THREADS); if (c === '2/3') process.exit(3);";
     const lines: string[] = [];
     const result = await runSliceProcesses({
       command: [process.execPath, '-e', script],
@@ -278,8 +332,15 @@ describe('study slices, cache-only collect and plans (fake executor)', function 
       interrupted: () => false,
     });
     expect(result.interrupted).to.equal(false);
-    expect(result.failures.map((f) => [f.slice, f.exit, f.log, f.tail])).to.deep.equal([[2, 3, path.join(runDir, 'slices', '2', 'log.txt'), 'slice 2/3 threads 2']]);
+    expect(result.failures.map((f) => [f.slice, f.exit, f.log, f.tail])).to.deep.equal([
+      [2, 3, path.join(runDir, 'slices', '2', 'log.txt'), 'slice 2/3 threads 2'],
+    ]);
     expect(fs.readFileSync(path.join(runDir, 'slices', '1', 'log.txt'), 'utf8')).to.equal('slice 1/3 threads 2\n');
-    expect(lines.filter((l) => l.startsWith('slice ')).map((l) => l.split(' ').slice(0, 3).join(' ')).sort()).to.deep.equal(['slice 1/3: done', 'slice 2/3: failed', 'slice 3/3: done']);
+    expect(
+      lines
+        .filter((l) => l.startsWith('slice '))
+        .map((l) => l.split(' ').slice(0, 3).join(' '))
+        .sort(),
+    ).to.deep.equal(['slice 1/3: done', 'slice 2/3: failed', 'slice 3/3: done']);
   });
 });

@@ -75,7 +75,12 @@ function spanOf(src: SourceLookup, p: Piece) {
 }
 
 /** [bytes kept until the cell ends, bytes of the largest unsplittable work, what that work is]; single arrays go to `pieces`. */
-function estimate(n: IrNode, F: (model: string) => number, dimOf: (data: string) => number, pieces: Piece[]): [number, number, string] {
+function estimate(
+  n: IrNode,
+  F: (model: string) => number,
+  dimOf: (data: string) => number,
+  pieces: Piece[],
+): [number, number, string] {
   switch (n.kind) {
     case 'model':
       return modelMemory(n, F, dimOf, pieces);
@@ -87,7 +92,12 @@ function estimate(n: IrNode, F: (model: string) => number, dimOf: (data: string)
       const extra = sampler.memory(n, n.model === 'true' ? 0 : F(n.model));
       // The runtime keeps every draw (float32) for the metrics until the cell ends.
       const draws = n.draws * members * dim * F32;
-      pieces.push({ bytes: draws, what: `\`${n.name}\`'s ${fmtCount(n.draws * members)} draws`, decl: n.name, args: ['draws', 'members'] });
+      pieces.push({
+        bytes: draws,
+        what: `\`${n.name}\`'s ${fmtCount(n.draws * members)} draws`,
+        decl: n.name,
+        args: ['draws', 'members'],
+      });
       pieces.push({ bytes: hist, what: `the histogram of \`${n.name}\``, decl: n.name, args: ['bins'] });
       return [hist + draws + extra.kept, extra.work, extra.work ? `\`${n.name}\`'s ${extra.what}` : ''];
     }
@@ -109,17 +119,40 @@ function estimate(n: IrNode, F: (model: string) => number, dimOf: (data: string)
   }
 }
 
-function modelMemory(n: IrModel, F: (model: string) => number, dimOf: (data: string) => number, pieces: Piece[]): [number, number, string] {
+function modelMemory(
+  n: IrModel,
+  F: (model: string) => number,
+  dimOf: (data: string) => number,
+  pieces: Piece[],
+): [number, number, string] {
   switch (n.type) {
     case 'linear': {
       const f = F(n.name);
-      pieces.push({ bytes: f * f * F64, what: `\`${n.name}\`'s ${f} x ${f} Gram matrix`, decl: n.name, args: ['features'] });
-      return [f * F64, (2 * f * f + n.samples * f) * F64, `\`${n.name}\`'s ${f} x ${f} Gram matrix and ${n.samples} x ${f} design`];
+      pieces.push({
+        bytes: f * f * F64,
+        what: `\`${n.name}\`'s ${f} x ${f} Gram matrix`,
+        decl: n.name,
+        args: ['features'],
+      });
+      return [
+        f * F64,
+        (2 * f * f + n.samples * f) * F64,
+        `\`${n.name}\`'s ${f} x ${f} Gram matrix and ${n.samples} x ${f} design`,
+      ];
     }
     case 'ntk':
       // kernel, eigenvectors, its copy, the filter's divided differences and the design influence [N, N, D]
-      pieces.push({ bytes: n.design * n.design * F64, what: `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrix`, decl: n.name, args: ['design'] });
-      return [n.design * F64, (4 + dimOf(n.data)) * n.design * n.design * F64, `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrices`];
+      pieces.push({
+        bytes: n.design * n.design * F64,
+        what: `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrix`,
+        decl: n.name,
+        args: ['design'],
+      });
+      return [
+        n.design * F64,
+        (4 + dimOf(n.data)) * n.design * n.design * F64,
+        `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrices`,
+      ];
     case 'true':
     case 'naive':
       return [0, 0, ''];

@@ -31,7 +31,9 @@ export const coarseGrid: LintRule<typeof LINT.coarseGrid> = {
     }
     // A metric binned like the sample it measures repeats the sample's finding: skip it.
     const samples = nodesOf(cell, 'sample');
-    const metrics = nodesOf(cell, 'metric').filter((m) => m.histogram.bins !== nodeNamed(cell, m.of, 'sample')?.histogram.bins);
+    const metrics = nodesOf(cell, 'metric').filter(
+      (m) => m.histogram.bins !== nodeNamed(cell, m.of, 'sample')?.histogram.bins,
+    );
     const histograms: { name: string; histogram: IrHistogram; data: string }[] = [...samples, ...metrics];
     for (const h of histograms) {
       const gap = gapOf(h.data);

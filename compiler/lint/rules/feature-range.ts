@@ -30,11 +30,14 @@ export const featureRange: LintRule<typeof LINT.featureRange> = {
       for (const b of bases(features.tree)) {
         if (!FEATURE_MAPS[b.basis].coversOver || b.axes.length !== 1) continue;
         const axis = b.axes[0];
-        const need: [number, number] = axis === 't' ? [tLo, tHi] : ext[AXES.indexOf(axis)] ?? [0, 0];
+        const need: [number, number] = axis === 't' ? [tLo, tHi] : (ext[AXES.indexOf(axis)] ?? [0, 0]);
         const [lo, hi] = b.over;
         const tol = SLACK * Math.max(1, Math.abs(need[0]), Math.abs(need[1]));
         if (lo <= need[0] + tol && hi >= need[1] - tol) continue;
-        const what = axis === 't' ? `the time interval [t_min, T] = [${fmt(need[0])}, ${fmt(need[1])}] of \`${model.name}\`` : `the data \`${data.name}\`, which reach ${fmt(need[0])} .. ${fmt(need[1])} along ${axis}`;
+        const what =
+          axis === 't'
+            ? `the time interval [t_min, T] = [${fmt(need[0])}, ${fmt(need[1])}] of \`${model.name}\``
+            : `the data \`${data.name}\`, which reach ${fmt(need[0])} .. ${fmt(need[1])} along ${axis}`;
         out.push({
           message: `the ${b.basis} features over ${fmt(lo)} .. ${fmt(hi)} in \`${features.name}\` do not cover ${what}`,
           span: overSpan(src, features.name, axis),
@@ -71,7 +74,9 @@ function overSpan(src: SourceLookup, features: string, axis: string) {
   walk(decl.value);
   for (const c of calls) {
     const first = c.args[0]?.value;
-    const onAxis = c.args.some((a) => (a.name?.name === 'axis' || !a.name) && a.value.kind === 'name' && a.value.name === axis);
+    const onAxis = c.args.some(
+      (a) => (a.name?.name === 'axis' || !a.name) && a.value.kind === 'name' && a.value.name === axis,
+    );
     if (onAxis || (first?.kind === 'name' && first.name === axis)) {
       return (c.args.find((a) => a.name?.name === 'over') ?? c).span;
     }

@@ -79,15 +79,28 @@ function roundUp(x: number): number {
 function uses(cx: RuleContext): Use[] {
   const { cell, src } = cx;
   const reachOf = (ranges: [number, number][]) => Math.max(0, ...ranges.flat().map(Math.abs));
-  const tSpan = (name: string, arg: string) => src.arg(name, arg)?.span ?? src.setting('t_min')?.span ?? src.declSpan(name);
+  const tSpan = (name: string, arg: string) =>
+    src.arg(name, arg)?.span ?? src.setting('t_min')?.span ?? src.declSpan(name);
   const out: Use[] = [];
   for (const s of nodesOf(cell, 'sample')) {
-    out.push({ t: s.grid.t_min, data: s.data, forward: s.forward, reach: reachOf(s.histogram.range), span: tSpan(s.name, 't_min') });
+    out.push({
+      t: s.grid.t_min,
+      data: s.data,
+      forward: s.forward,
+      reach: reachOf(s.histogram.range),
+      span: tSpan(s.name, 't_min'),
+    });
   }
   for (const m of nodesOf(cell, 'map')) {
     if (m.t.length === 0) continue;
     const reach = reachOf(m.grid.axes.map((a) => [a.lo, a.hi]));
-    out.push({ t: m.t.reduce((a, b) => Math.min(a, b)), data: m.data, forward: m.forward, reach, span: src.argSpan(m.name, 't') });
+    out.push({
+      t: m.t.reduce((a, b) => Math.min(a, b)),
+      data: m.data,
+      forward: m.forward,
+      reach,
+      span: src.argSpan(m.name, 't'),
+    });
   }
   for (const m of modelsTrained(cell)) {
     out.push({ t: m.t_range[0], data: m.data, forward: m.forward, reach: 0, span: tSpan(m.name, 't_min') });

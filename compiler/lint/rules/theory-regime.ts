@@ -21,7 +21,10 @@ export const theoryRegime: LintRule<typeof LINT.theoryRegime> = {
       const F = features.count;
       const P = model.samples;
       if (F / P <= MAX_F_OVER_P) continue;
-      const regime = F > P ? 'overparameterized (F > P): the V-kernel theory is only heuristic there' : 'close to the interpolation threshold F = P, where the theory\'s corrections are largest';
+      const regime =
+        F > P
+          ? 'overparameterized (F > P): the V-kernel theory is only heuristic there'
+          : "close to the interpolation threshold F = P, where the theory's corrections are largest";
       out.push({
         message: `\`${s.name}\` applies the effective SDE to \`${model.name}\` with F/P = ${F}/${P} = ${fmt(F / P)}, ${regime}`,
         span: src.declSpan(s.name),

@@ -110,7 +110,14 @@ interface SparseRows {
  * bounds[g + 1]) are points with identical columns
  * (vkernel/leverage-groups.ts; A [F, F] symmetric, copied in once)
  */
-export function leveragesWasm(A: Float64Array, F: number, rows: SparseRows, order: Int32Array, bounds: Int32Array, h: Float64Array): void {
+export function leveragesWasm(
+  A: Float64Array,
+  F: number,
+  rows: SparseRows,
+  order: Int32Array,
+  bounds: Int32Array,
+  h: Float64Array,
+): void {
   simdModule.calls++;
   const { start, col, val } = rows;
   let nMax = 0;

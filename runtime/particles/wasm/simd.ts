@@ -24,7 +24,16 @@ interface Exports {
   expv(ptr: number, n: number): void;
   sincosv(ptr: number, n: number, out: number): void;
   run1(xp: number, pairs: number, steps: number, heun: number, hp: number, ap: number, wp: number): number;
-  run2(xp: number, pairs: number, steps: number, heun: number, hp: number, ap: number, wp: number, swap: number): number;
+  run2(
+    xp: number,
+    pairs: number,
+    steps: number,
+    heun: number,
+    hp: number,
+    ap: number,
+    wp: number,
+    swap: number,
+  ): number;
 }
 
 /** The module's window half-width (particles.wat is written for it). */
