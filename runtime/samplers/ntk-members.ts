@@ -18,7 +18,7 @@ import {
   type NtkVirtualInputs,
 } from '../particles/ntk-member.js';
 import { ntkField, type NtkField } from '../vkernel/ntk-field.js';
-import { ntkModelPopulation } from '../vkernel/ntk.js';
+import { ntkModelPopulation, reportFirstOrder } from '../vkernel/ntk.js';
 import { NonFiniteError } from '../errors.js';
 import { membersOutput, trainingSets, type MembersOut } from './members.js';
 
@@ -47,6 +47,7 @@ export function ntkEffectiveSde(node: SdeNode, state: NtkState, ctx?: NodeContex
       `${pop.N}-point Nystrom design (its \`design\`, not mc_samples), target-noise and random-design terms (docs/theory.md 10)`,
   ]);
   res.result.scalars.mc_samples = pop.N;
+  reportFirstOrder(pop, res.result);
   return res;
 }
 

@@ -11,7 +11,7 @@ import { gridArrays, gridDims, gridPoints } from '../nodes/maps.js';
 import type { NtkState } from '../models/ntk.js';
 import { vFactor } from './population.js';
 import {
-  firstOrderRatio,
+  reportFirstOrder,
   ntkModelPopulation,
   ntkMuCov,
   ntkRow,
@@ -146,10 +146,6 @@ export function ntkVkernelMap(node: IrMap, state: NtkState, ctx?: NodeContext): 
   result.notes.push(
     `NTK V-kernel, continuum form (docs/theory.md 10) on a ${pop.N}-point Nystrom design, target-noise and random-design terms (gradient-flow filter derivative)`,
   );
-  const ratio = firstOrderRatio(pop);
-  result.scalars.first_order_ratio = ratio;
-  result.notes.push(
-    `first-order ratio ${ratio.toPrecision(2)} (relative eigenvalue variance of the modes the filter bends): in docs/theory-checks.md 6.1 the V-kernel was within 1.5x of trained models where it was below about 0.07 (tau = 1), and up to 4x off where it was 0.15-0.3`,
-  );
+  reportFirstOrder(pop, result);
   return { value: { kind: 'map' }, result };
 }

@@ -12,6 +12,7 @@ import {
   ntkMuCov,
   ntkPopulation,
   weightedKernelRow,
+  firstOrderRatio,
 } from '../../runtime/vkernel/ntk.js';
 import { ntkVkernelMap } from '../../runtime/vkernel/ntk-map.js';
 import type { IrMap } from '../../compiler/ir/types.js';
@@ -421,6 +422,57 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
       expect(V[100 + 37]).to.be.closeTo(direct, 1e-12 * Math.abs(direct));
     } finally {
       setThreads(before);
+    }
+  });
+
+  it('the V-kernel map and the effective SDE of one NTK model report its first_order_ratio, with a note', () => {
+    const st = makeNtkState({ ...ntkNode(1, 32), design: 60 }, two, vp);
+    const want = firstOrderRatio(ntkModelPopulation(st));
+    expect(want).to.be.above(0);
+    const grid = { axes: [{ lo: -1.5, hi: 1.5, n: 5 }] } as unknown as Extract<IrMap, { quantity: 'vkernel' }>['grid'];
+    const map = ntkVkernelMap(
+      {
+        kind: 'map',
+        name: 'v',
+        data: 'd',
+        forward: 'f',
+        quantity: 'vkernel',
+        model: 'n',
+        grid,
+        t: [0.2],
+        mc_samples: 100,
+        seed: 1,
+      } as unknown as IrMap,
+      st,
+    ).result;
+    const sde = ntkEffectiveSde(
+      {
+        kind: 'sample',
+        name: 's',
+        data: 'd',
+        forward: 'f',
+        draws: 20,
+        seed: 3,
+        solver: 'euler',
+        grid: { steps: 5, t_min: 1e-2, spacing: 'uniform', rho: 7 },
+        histogram: { bins: 10, range: [[-1.5, 1.5]] },
+        model: 'n',
+        members: 2,
+        method: 'effective_sde',
+        variant: 'gaussian_field',
+        mc_samples: 100,
+      } as unknown as Extract<IrSample, { method: 'effective_sde' }>,
+      st,
+    ).result;
+    for (const [label, r] of [
+      ['map', map],
+      ['effective_sde', sde],
+    ] as const) {
+      expect(r.scalars.first_order_ratio, label).to.equal(want);
+      expect(
+        r.notes.some((n) => n.startsWith(`first-order ratio ${want.toPrecision(2)}`)),
+        label,
+      ).to.equal(true);
     }
   });
 });
