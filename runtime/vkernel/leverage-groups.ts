@@ -12,6 +12,7 @@
 // the groups are split into runs (vkernel/leverage.ts hands runs to threads).
 // Plain data only, so a worker thread can run it (runtime/tasks.ts).
 
+import { dot4 } from '../linalg/cholesky.js';
 import { leveragesWasm } from '../linalg/wasm/simd.js';
 import type { Task } from '../pool/pool.js';
 
@@ -59,20 +60,8 @@ export function leveragesOfGroups(
     let acc = 0;
     for (let p = 0; p < n; p++) {
       const bp = p * n;
-      // Four partial sums: the dependent add chain, not the loads, bounded the single-sum loop.
-      let s0a = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let q = p + 1;
-      for (; q + 3 < n; q += 4) {
-        s0a += block[bp + q] * val[s0 + q];
-        s1 += block[bp + q + 1] * val[s0 + q + 1];
-        s2 += block[bp + q + 2] * val[s0 + q + 2];
-        s3 += block[bp + q + 3] * val[s0 + q + 3];
-      }
-      for (; q < n; q++) s0a += block[bp + q] * val[s0 + q];
-      acc += val[s0 + p] * (block[bp + p] * val[s0 + p] + 2 * (s0a + s1 + s2 + s3));
+      const q = p + 1;
+      acc += val[s0 + p] * (block[bp + p] * val[s0 + p] + 2 * dot4(block, bp + q, val, s0 + q, n - q));
     }
     h[j] = acc;
   }

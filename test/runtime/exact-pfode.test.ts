@@ -6,14 +6,8 @@ import { samplePfOde } from '../../runtime/samplers/pf-ode.js';
 import { exactScore } from '../../runtime/nodes/basic.js';
 import { posterior, type PointSet } from '../../runtime/posterior.js';
 import { sampleBinProbabilities, totalVariation } from '../../runtime/metrics.js';
-import {
-  exactField,
-  exactStep,
-  expNonPositive,
-  unwhiten,
-  velocities,
-  whiten,
-} from '../../runtime/particles/exact-score.js';
+import { exactField, exactStep, unwhiten, velocities, whiten } from '../../runtime/particles/exact-score.js';
+import { expNonPositive } from '../../runtime/particles/exp.js';
 import { useWasm } from './helpers.js';
 import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/pool/pool.js';
 
