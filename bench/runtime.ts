@@ -18,7 +18,7 @@ import type { IrFeatureTree, IrSample } from '../compiler/ir/types.js';
 import { selectBackend } from '../runtime/backend.js';
 import { makeSchedule } from '../runtime/schedule.js';
 import { deriveSeed, normals } from '../runtime/rng.js';
-import { makeLinearState, type LinearNode } from '../runtime/models/linear-kernel.js';
+import { makeLinearState, type LinearNode } from '../runtime/models/linear-node.js';
 import { runMembers } from '../runtime/samplers/ensemble.js';
 import { population } from '../runtime/vkernel/population.js';
 import { omegaField } from '../runtime/vkernel/omega.js';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import type { IrFeatureTree } from '../compiler/ir/types.js';
 import type { Schedule } from '../runtime/schedule.js';
 import { deriveSeed } from '../runtime/rng.js';
-import { makeLinearState, type LinearNode } from '../runtime/models/linear-kernel.js';
+import { makeLinearState, type LinearNode } from '../runtime/models/linear-node.js';
 import { targets } from '../runtime/models/linear.js';
 import { choleskyInPlace } from '../runtime/linalg/cholesky.js';
 import { design } from '../runtime/vkernel/population.js';

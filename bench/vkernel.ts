@@ -17,7 +17,7 @@ import type { IrFeatureTree, IrMap } from '../compiler/ir/types.js';
 import type { NodeContext, NodeValue } from '../runtime/nodes/types.js';
 import { makeSchedule } from '../runtime/schedule.js';
 import { deriveSeed } from '../runtime/rng.js';
-import { makeLinearState, type LinearNode } from '../runtime/models/linear-kernel.js';
+import { makeLinearState, type LinearNode } from '../runtime/models/linear-node.js';
 import { population } from '../runtime/vkernel/population.js';
 import { drawOmegaWeights, omegaField } from '../runtime/vkernel/omega.js';
 import { runVkernelMap } from '../runtime/vkernel/maps.js';

@@ -26,7 +26,7 @@ import { spdInverse } from '../linalg/spd-inverse.js';
 import { checkFinite, RuntimeError } from '../errors.js';
 import { gridArrays, gridDims, gridPoints } from '../nodes/maps.js';
 import { emptyResult, lookup, type NodeImpl, type ModelValue } from '../nodes/types.js';
-import { linearState } from '../models/linear-kernel.js';
+import { linearState } from '../models/linear-node.js';
 import { covFromRows, population } from '../vkernel/population.js';
 import { gridKernel } from '../vkernel/grid-kernel.js';
 import { ntkState } from '../models/ntk.js';

@@ -15,7 +15,7 @@ import type {
 } from '../../compiler/ir/types.js';
 import type { NodeImpl } from './types.js';
 import { runClosedFormModel, runData, runForward } from './basic.js';
-import { runFeatures, runLinearModel } from '../models/linear-kernel.js';
+import { runFeatures, runLinearModel } from '../models/linear-node.js';
 import { runVkernelMap } from '../vkernel/maps.js';
 import { runNtkModel } from '../models/ntk.js';
 import { SAMPLE_NODES } from './samples.js';

@@ -12,7 +12,7 @@ import type { IrSample } from '../../compiler/ir/types.js';
 import { deriveSeed } from '../rng.js';
 import { timeGrid } from '../timegrid.js';
 import { lookup, type NodeImpl } from '../nodes/types.js';
-import { linearState, type LinearState } from '../models/linear-kernel.js';
+import { linearState, type LinearState } from '../models/linear-node.js';
 import { population } from '../vkernel/population.js';
 import { omegaField } from '../vkernel/omega.js';
 import type { GridAxis } from '../vkernel/white.js';

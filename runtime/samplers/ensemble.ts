@@ -9,7 +9,7 @@ import type { IrSample } from '../../compiler/ir/types.js';
 import { deriveSeed } from '../rng.js';
 import { timeGrid } from '../timegrid.js';
 import { lookup, type NodeImpl, type NodeContext } from '../nodes/types.js';
-import { linearState, type LinearState } from '../models/linear-kernel.js';
+import { linearState, type LinearState } from '../models/linear-node.js';
 import { stepPlan } from '../particles/steps.js';
 import { runParallel, shared } from '../pool/pool.js';
 import { memberTask, type MemberJob, type OmegaInputs, type TrainInputs } from '../particles/member.js';

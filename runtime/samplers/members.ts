@@ -7,7 +7,7 @@
 import type { IrSample } from '../../compiler/ir/types.js';
 import { deriveSeed } from '../rng.js';
 import type { NodeOutput } from '../nodes/types.js';
-import type { LinearState } from '../models/linear-kernel.js';
+import type { LinearState } from '../models/linear-node.js';
 import { dsmSamples } from '../models/dsm.js';
 import { targets } from '../models/linear.js';
 import { sampleOutput } from './common.js';

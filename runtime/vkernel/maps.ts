@@ -6,7 +6,7 @@
 
 import type { IrMap } from '../../compiler/ir/types.js';
 import { lookup, emptyResult, type NodeImpl } from '../nodes/types.js';
-import { linearState } from '../models/linear-kernel.js';
+import { linearState } from '../models/linear-node.js';
 import { covFromRows, kernelRow, population, vFactor } from './population.js';
 import { gridKernel } from './grid-kernel.js';
 import { ntkVkernelMap } from './ntk-map.js';

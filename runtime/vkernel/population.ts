@@ -9,7 +9,7 @@
 import type { Schedule } from '../schedule.js';
 import { posterior, type PointSet } from '../posterior.js';
 import { deriveSeed } from '../rng.js';
-import type { LinearState } from '../models/linear-kernel.js';
+import type { LinearState } from '../models/linear-node.js';
 import { dsmSamples, type DsmSamples } from '../models/dsm.js';
 import { targets, type Parametrization } from '../models/linear.js';
 import { choleskyInPlace, choleskySolve } from '../linalg/cholesky.js';

@@ -1,7 +1,7 @@
 // Shared small problems for the model tests: the Fig. 2 data {-1, 0, 1} under the VP schedule.
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { makeSchedule } from '../../runtime/schedule.js';
-import { makeLinearState, type LinearNode } from '../../runtime/models/linear-kernel.js';
+import { makeLinearState, type LinearNode } from '../../runtime/models/linear-node.js';
 import { linalgSimdEnabled, setLinalgSimd } from '../../runtime/linalg/wasm/simd.js';
 
 export const vp = makeSchedule({ kind: 'forward', name: 'vp', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });

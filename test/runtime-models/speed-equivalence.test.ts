@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import type { IrFeatureTree, IrSample } from '../../compiler/ir/types.js';
 import { compileFeatures } from '../../runtime/features.js';
-import { makeLinearState } from '../../runtime/models/linear-kernel.js';
+import { makeLinearState } from '../../runtime/models/linear-node.js';
 import { runMembers, type VirtualModels } from '../../runtime/samplers/ensemble.js';
 import { population } from '../../runtime/vkernel/population.js';
 import { drawOmegaWeights, omegaField } from '../../runtime/vkernel/omega.js';

@@ -10,7 +10,7 @@ import { gridKernel } from '../../runtime/vkernel/grid-kernel.js';
 import { whiteIntensity } from '../../runtime/vkernel/white.js';
 import { kernelRow, population } from '../../runtime/vkernel/population.js';
 import { drawOmegaWeights, omegaField } from '../../runtime/vkernel/omega.js';
-import { makeLinearState } from '../../runtime/models/linear-kernel.js';
+import { makeLinearState } from '../../runtime/models/linear-node.js';
 import { normals, uniforms } from '../../runtime/rng.js';
 import { fig2Tree, gauss, linalgWasmHere, linearNode, three, vp, withLinalgSimd } from './setup.js';
 import { linalgSimdCalls } from '../../runtime/linalg/wasm/simd.js';
