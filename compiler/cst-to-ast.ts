@@ -5,7 +5,7 @@
 //
 // Statements and top-level items are built while the parser runs (the builder is its CstSink), so
 // the CST of a large file never piles up; the result is the same as building it all at the end.
-import type { CstNode, IToken } from 'chevrotain';
+import type { CstNode, IToken } from '../grammar/chevrotain.js';
 import type {
   Arg,
   BinaryOp,

@@ -1,6 +1,12 @@
 // Source text to AST plus syntax diagnostics: lex, check literals, bound bracket depth, parse
 // with recovery, build the AST. Never throws; every problem becomes a GTV01xx diagnostic.
-import { createTokenInstance, EOF, type ILexingError, type IRecognitionException, type IToken } from 'chevrotain';
+import {
+  createTokenInstance,
+  EOF,
+  type ILexingError,
+  type IRecognitionException,
+  type IToken,
+} from '../grammar/chevrotain.js';
 import type { SourceFile, Span } from './ast.js';
 import type { Diagnostic } from './diagnostics/types.js';
 import { AstBuilder } from './cst-to-ast.js';

@@ -2,7 +2,7 @@
 // `npm run docs:diagrams` writes docs/syntax-diagrams.html; a test checks the committed copy.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createSyntaxDiagramsCode } from 'chevrotain';
+import { createSyntaxDiagramsCode } from './chevrotain.js';
 import { parser } from './parser.js';
 
 export const DIAGRAMS_PATH = fileURLToPath(new URL('../docs/syntax-diagrams.html', import.meta.url));

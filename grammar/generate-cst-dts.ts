@@ -2,7 +2,7 @@
 // a test checks the committed copy.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { generateCstDts } from 'chevrotain';
+import { generateCstDts } from './chevrotain.js';
 import { parser } from './parser.js';
 
 export const CST_DTS_PATH = fileURLToPath(new URL('./cst.d.ts', import.meta.url));

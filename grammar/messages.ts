@@ -2,7 +2,7 @@
 // says what was expected and what was found ("expected `=` after the name `vp` in a forward
 // declaration, found `(`") and, for each message it builds, records the diagnostic code, a hint
 // and (for unclosed brackets) the opening token, which parse.ts looks up by message text.
-import { EOF, tokenMatcher, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import { EOF, tokenMatcher, type IParserErrorMessageProvider, type IToken, type TokenType } from './chevrotain.js';
 import {
   ArgName,
   By,

@@ -8,7 +8,7 @@
 // `power := sign* atom exponent*` with `exponent := '^' sign* atom`, so sign and `^` chains never recurse in the
 // parser (cst-to-ast rebuilds the right-associative tree). Brackets are the only recursion, and
 // parse.ts bounds their depth before parsing.
-import { CstParser, type CstNode, type IOrAlt, type IParserErrorMessageProvider } from 'chevrotain';
+import { CstParser, type CstNode, type IOrAlt, type IParserErrorMessageProvider } from './chevrotain.js';
 import {
   ALL_TOKENS,
   ArgName,

@@ -1,6 +1,6 @@
 // The .gtv token vocabulary. Order in ALL_TOKENS is the lexer's match order (first match wins),
 // so keywords come before Ident (with Ident as their longer_alt) and `..` before numbers like `.5`.
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type TokenType } from './chevrotain.js';
 
 export const WhiteSpace = createToken({
   name: 'WhiteSpace',

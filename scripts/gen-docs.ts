@@ -1,6 +1,7 @@
 // Generates docs/language.md from the hand-written prose (docs/language.prose.md), the stdlib
 // signature table and the diagnostic code registry, so the reference cannot drift from the
-// compiler. `npm run docs:language` rewrites it; test/docs/language.test.ts fails when stale.
+// compiler. `npm run docs:language` rewrites it; `--check` (part of `npm run typecheck`) and
+// test/docs/language.test.ts fail when it is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,6 +120,12 @@ export function renderLanguageDoc(prose: string = readFileSync(PROSE_PATH, 'utf8
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  writeFileSync(OUTPUT_PATH, renderLanguageDoc());
-  console.log(`wrote ${OUTPUT_PATH}`);
+  const text = renderLanguageDoc();
+  if (!process.argv.includes('--check')) {
+    writeFileSync(OUTPUT_PATH, text);
+    console.log(`wrote ${OUTPUT_PATH}`);
+  } else if (readFileSync(OUTPUT_PATH, 'utf8') !== text) {
+    console.error('docs/language.md is stale: run `npm run docs:language`');
+    process.exitCode = 1;
+  }
 }

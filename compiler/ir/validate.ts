@@ -1,20 +1,15 @@
-// IR validation against compiler/ir/schema.json (ajv), plus what JSON Schema cannot say: every
-// number is finite. Used at the compiler output (a failure is an internal error) and at the
-// runtime input.
-import { Ajv, type ValidateFunction } from 'ajv';
-import { createRequire } from 'node:module';
+// IR validation against compiler/ir/schema.json, by the validator that ajv compiled ahead of time
+// (schema-validator.ts, generated with the schema by scripts/ir-schema.ts), plus what JSON Schema
+// cannot say: every number is finite. Used at the compiler output (a failure is an internal
+// error) and at the runtime input.
+import type { ValidateFunction } from 'ajv';
 import { SEM } from '../codes/semantic.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { rowsOf } from '../../stdlib/files.js';
 import { packedOf } from './packed-points.js';
+import { validate as generated } from './schema-validator.js';
 
-const require = createRequire(import.meta.url);
-let validator: ValidateFunction | undefined;
-
-function compiled(): ValidateFunction {
-  validator ??= new Ajv({ allErrors: true, strict: true }).compile(require('./schema.json'));
-  return validator;
-}
+const validate = generated as ValidateFunction;
 
 /**
  * The path of the first non-finite number, or undefined. Arrays are walked by index and the path
@@ -50,7 +45,6 @@ function nonFinite(v: unknown): string | undefined {
 
 export function validateIr(doc: unknown): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const validate = compiled();
   if (!validate(schemaView(doc))) {
     const errs = (validate.errors ?? [])
       .slice(0, 5)

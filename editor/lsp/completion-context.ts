@@ -1,7 +1,7 @@
 // What may be typed at the cursor, read from the tokens before it. Completion runs on text that
 // is usually mid-edit and does not parse, so this works on the lexer's tokens (the same lexer as
 // the compiler) rather than on the AST.
-import type { IToken } from 'chevrotain';
+import type { IToken } from '../../grammar/chevrotain.js';
 import { DECL_KINDS, type DeclKind } from '../../compiler/ast.js';
 import { GtvLexer } from '../../grammar/tokens.js';
 import type { ExprContext } from './builtins.js';

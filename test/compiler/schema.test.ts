@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { validateIr } from '../../compiler/ir/validate.js';
-import { irSchemaText, SCHEMA_PATH } from '../../scripts/ir-schema.js';
+import { irSchemaText, SCHEMA_PATH, VALIDATOR_PATH, validatorText } from '../../scripts/ir-schema.js';
 import { compile } from './helpers.js';
 
 const SNAPSHOTS = new URL('../snapshots/', import.meta.url);
@@ -69,11 +69,15 @@ describe('IR schema', () => {
     for (const v of [null, 3, 'ir', [], {}]) expect(validateIr(v)).to.have.length.greaterThan(0);
   });
 
-  it('is generated from compiler/ir/types.ts (run `npm run schema` after changing the types)', function () {
+  it('and its precompiled validator are what compiler/ir/types.ts generates (npm run schema; build and test run it)', function () {
     this.timeout(120_000);
+    const schema = irSchemaText();
+    expect(readFileSync(SCHEMA_PATH, 'utf8') === schema, 'compiler/ir/schema.json is stale: npm run schema').to.equal(
+      true,
+    );
     expect(
-      readFileSync(SCHEMA_PATH, 'utf8') === irSchemaText(),
-      'compiler/ir/schema.json is stale: npm run schema',
+      readFileSync(VALIDATOR_PATH, 'utf8') === validatorText(schema),
+      'compiler/ir/schema-validator.ts is stale: npm run schema',
     ).to.equal(true);
   });
 

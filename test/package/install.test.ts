@@ -64,6 +64,11 @@ function run(step: string, cmd: string, args: string[], cwd: string): SpawnSyncR
   return r;
 }
 
+const GENERATED = new Set([
+  path.join('compiler', 'ir', 'schema.json'),
+  path.join('compiler', 'ir', 'schema-validator.ts'),
+]);
+
 function copySources(to: string): void {
   const build = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
   const dirs = build.include.filter(
@@ -73,6 +78,7 @@ function copySources(to: string): void {
     ...dirs,
     'bin',
     'python',
+    'scripts',
     'package.json',
     'README.md',
     'LICENSE',
@@ -83,7 +89,10 @@ function copySources(to: string): void {
   ])
     fs.cpSync(path.join(ROOT, name), path.join(to, name), {
       recursive: true,
-      filter: (src) => !src.endsWith('.test.ts') && path.basename(src) !== 'node_modules', // editor/vscode may hold its own
+      // editor/vscode may hold its own node_modules; the IR schema and its validator are left for
+      // the build to generate, as in a fresh clone.
+      filter: (src) =>
+        !src.endsWith('.test.ts') && !GENERATED.has(path.relative(ROOT, src)) && path.basename(src) !== 'node_modules',
     });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(to, 'node_modules'), 'junction');
 }
