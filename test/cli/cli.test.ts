@@ -11,6 +11,7 @@ import { compileFile } from '../../compiler/driver.js';
 import { STARTER_STUDY } from '../../cli/commands/init.js';
 import { isInternal, reportDiagnostics } from '../../cli/report.js';
 import type { Diagnostic } from '../../compiler/diagnostics/types.js';
+import { GTV_BIN } from '../setup/built.js';
 
 const EXAMPLE = 'examples/fig2-gap-filling.gtv';
 const tmp = () => mkdtempSync(join(tmpdir(), 'gtv-cli-'));
@@ -294,9 +295,9 @@ describe('gtv command line', () => {
   });
 
   describe('as a process', () => {
-    // One spawn only: starting node with tsx costs seconds; the other exit paths run in-process.
+    // One spawn only: the other exit paths run in-process.
     it('sets the exit status from main() (1 for bad input) and writes no colour to a pipe', () => {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/cli/run-cli.ts', 'check', badFile(tmp())], {
+      const r = spawnSync(process.execPath, [GTV_BIN, 'check', badFile(tmp())], {
         encoding: 'utf8',
         env: { ...process.env, FORCE_COLOR: undefined },
       });

@@ -5,8 +5,8 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Manifest } from '../../study/manifest.js';
+import { GTV_BIN } from '../setup/built.js';
 
 export const STUDY = `study tiny {
   seed = 3
@@ -20,13 +20,10 @@ export const STUDY = `study tiny {
 `;
 export const CELLS = ['eps=0.01', 'eps=0.03', 'eps=0.1'];
 
-const RUN_CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'run-cli.ts');
-
-/** gtv as a real process (run-cli.ts through tsx): it spawns its children, and writes its Slurm
- * script, with the command it was itself started with. */
+/** gtv as a real process (bin/gtv.js): it spawns its children, and writes its Slurm script, with
+ * the command it was itself started with. */
 export function gtvProcess(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  // cwd: the repository, where `--import tsx` resolves (the children inherit it).
-  const r = spawnSync(process.execPath, ['--import', 'tsx', RUN_CLI, ...args], {
+  const r = spawnSync(process.execPath, [GTV_BIN, ...args], {
     encoding: 'utf8',
     cwd: process.cwd(),
   });

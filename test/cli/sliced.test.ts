@@ -8,7 +8,7 @@ import { runCli } from './capture.js';
 import { STUDY, expectSameCells, gtvProcess, manifest } from './sliced-fixture.js';
 
 // `gtv run --jobs`, `--emit slurm` + `gtv collect`, end to end with the real compiler and
-// runtime. The parent gtv is a real process (run-cli.ts through tsx) because it spawns children
+// runtime. The parent gtv is a real process (bin/gtv.js) because it spawns children
 // the way it was itself started; Slurm is a shim that runs the array's tasks one after another
 // (test/cli/slurm.test.ts submits the same array to a real Slurm).
 

@@ -142,7 +142,7 @@ describe('gtv run --emit slurm on a real Slurm cluster', function () {
     ]);
     expect(emit.code, emit.stderr).to.equal(0);
     const script = path.join(out, 'slurm.sh');
-    expect(fs.readFileSync(script, 'utf8')).to.match(/^exec \/\S+ --import tsx \/\S+\/run-cli\.ts run /m);
+    expect(fs.readFileSync(script, 'utf8')).to.match(/^exec \/\S+ \/\S+\/bin\/gtv\.js run /m);
 
     const submit = slurm('sbatch', ['--parsable', script]);
     expect(submit.ok, `sbatch ${script}: ${submit.why}`).to.equal(true);

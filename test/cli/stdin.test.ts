@@ -6,11 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { formatGtv } from '../../editor/prettier/format.js';
 import { runCli } from './capture.js';
+import { GTV_BIN } from '../setup/built.js';
 
-const RUN_CLI = fileURLToPath(new URL('./run-cli.ts', import.meta.url));
 const EXAMPLE = 'examples/fig2-gap-filling.gtv';
 
 const study = (body: string, head = '') =>
@@ -101,7 +100,7 @@ describe('`-`: a study from standard input', () => {
 
   it('reads a pipe in a real process', function () {
     this.timeout(120000);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', RUN_CLI, 'check', '-f', 'compact', '-'], {
+    const r = spawnSync(process.execPath, [GTV_BIN, 'check', '-f', 'compact', '-'], {
       encoding: 'utf8',
       input: study('  data d = points([0], [1])\n').replace('pf_ode(true)', 'pf_ode(true, steps = 0)'),
     });

@@ -3,11 +3,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Manifest } from '../../study/manifest.js';
+import { GTV_BIN } from '../setup/built.js';
 
 // SIGINT / SIGTERM while a cell computes, for every sampler, ensemble and map kind: a real `gtv
-// run` process (run-cli.ts through tsx) on a study whose last cell would take minutes is sent
+// run` process (bin/gtv.js) on a study whose last cell would take minutes is sent
 // the signal once that cell's progress line has appeared. It must exit within LIMIT_MS with
 // 130 (SIGINT) or 143 (SIGTERM) and leave a manifest saying `interrupted`. The cell runs in a
 // worker thread the CLI terminates (cli/cell-worker.ts); before that, the signal was only seen
@@ -27,9 +27,6 @@ const HEAD = `  data train = points([-1], [0], [1])
   features phi = gauss(x, n = 8, over = -1.5 .. 1.5) * gauss(t, n = 8, over = 0.01 .. 1)
 `;
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const RUN_CLI = path.join(here, '..', 'cli', 'run-cli.ts');
-
 interface Stopped {
   code: number | null;
   /** Milliseconds from the signal to the process's exit. */
@@ -38,7 +35,7 @@ interface Stopped {
 }
 
 function gtv(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', RUN_CLI, 'run', ...args], {
+  return spawn(process.execPath, [GTV_BIN, 'run', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, GTV_THREADS: '2' },
   });

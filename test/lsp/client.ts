@@ -1,19 +1,13 @@
 // A real LSP client for the end-to-end tests: spawns `gtv lsp --stdio` (from the TypeScript
 // sources, through tsx) and talks JSON-RPC to it over the child's stdin/stdout.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   createMessageConnection,
   StreamMessageReader,
   StreamMessageWriter,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
-
-const RUN_CLI = fileURLToPath(new URL('../cli/run-cli.ts', import.meta.url));
-
-/** tsx's loader by absolute URL: the server runs in a fixture folder, where `tsx` does not resolve. */
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+import { GTV_BIN } from '../setup/built.js';
 
 export interface PublishedDiagnostics {
   uri: string;
@@ -29,7 +23,7 @@ export class LspClient {
   private latest = new Map<string, PublishedDiagnostics>();
 
   constructor(cwd: string) {
-    this.child = spawn(process.execPath, ['--import', TSX, RUN_CLI, 'lsp', '--stdio'], {
+    this.child = spawn(process.execPath, [GTV_BIN, 'lsp', '--stdio'], {
       cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

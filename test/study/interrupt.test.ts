@@ -3,10 +3,10 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TEMP_MARK } from '../../study/atomic.js';
 import type { Manifest } from '../../study/manifest.js';
 import { runCli } from '../cli/capture.js';
+import { GTV_BIN } from '../setup/built.js';
 
 // Ctrl-C on a real `gtv run` process: the run stops, exits 130, leaves a manifest listing the
 // finished cells and no temporaries; running again takes those cells from the cache.
@@ -17,8 +17,6 @@ const STUDY = `study slow {
   sample exact = pf_ode(true, draws = 40000, bins = 50, range = -1.5 .. 1.5, t_min = eps)
 }
 `;
-const here = path.dirname(fileURLToPath(import.meta.url));
-const RUN_CLI = path.join(here, '..', 'cli', 'run-cli.ts');
 
 function walk(dir: string): string[] {
   return fs
@@ -37,13 +35,9 @@ describe('gtv run interrupted by SIGINT (real process)', function () {
     fs.writeFileSync(file, STUDY);
     const out = path.join(tmp, 'run');
     const cache = path.join(tmp, 'cache');
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', RUN_CLI, 'run', file, '--out', out, '--cache', cache, '--backend', 'cpu'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, [GTV_BIN, 'run', file, '--out', out, '--cache', cache, '--backend', 'cpu'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     let sent = false;
     child.stderr.on('data', (d: Buffer) => {
