@@ -1,7 +1,7 @@
 // Generates, from compiler/ir/types.ts, the IR's JSON Schema (compiler/ir/schema.json, published as
 // `gtv/ir-schema.json`) and its validator compiled ahead of time by ajv (compiler/ir/schema-validator.ts,
 // so a process does not compile the schema at start-up). Both are build outputs, not checked in:
-// `npm run build` and `npm test` regenerate them (`npm run schema` alone). The TSDoc tags in
+// `npm run build` regenerates them (`npm run schema` alone), and `npm test` builds when stale. The TSDoc tags in
 // types.ts (@minimum, @minItems, @asType integer, ...) carry what TypeScript cannot say.
 import { Ajv } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';

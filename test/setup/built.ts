@@ -1,8 +1,9 @@
 // The tests that start gtv as a process run the build (bin/gtv.js -> dist/), as a user does:
 // through tsx every such process would first compile the sources again (about 1.6 s of CPU per
-// `gtv run`). A mocha root hook keeps dist/ in step with the sources: when a source file is newer
-// than the build, it runs `npm run build` (which also regenerates the IR schema and validator the
-// in-process tests read) before any test.
+// `gtv run`). Loaded by mocha before the test files (.mocharc.json `require`), this module keeps
+// dist/ in step with the sources: when a source file is newer than the build, it runs `npm run
+// build`, which also regenerates the IR schema and validator that the in-process tests import, so
+// it must happen before they load, not in a hook.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,13 +34,9 @@ function builtAt(): number {
   }
 }
 
-export const mochaHooks = {
-  beforeAll(this: Mocha.Context): void {
-    const source = Math.max(...SOURCES.map((s) => newest(join(ROOT, s))));
-    if (builtAt() >= source) return;
-    this.timeout(300_000);
-    console.log('  dist/ is older than the sources: npm run build');
-    const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
-  },
-};
+const source = Math.max(...SOURCES.map((s) => newest(join(ROOT, s))));
+if (builtAt() < source) {
+  console.log('  dist/ is older than the sources: npm run build');
+  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
+}
