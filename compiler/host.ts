@@ -16,6 +16,11 @@ export interface CompilerHost {
   readFile(path: string): string | ReadFailure | undefined;
   /** Binary files (npy data). Hosts without it cannot load npy data. */
   readBinary?(path: string): Uint8Array | ReadFailure | undefined;
+  /**
+   * A text data file (csv): its bytes, which the parser reads without decoding them when they are
+   * ASCII, or the text an editor holds for it. Hosts without it serve readFile's text.
+   */
+  readData?(path: string): string | Uint8Array | ReadFailure | undefined;
   /** One name per file whatever the path (symbolic links resolved), so a file reached by two paths is loaded once. */
   realpath?(path: string): string | undefined;
 }
@@ -115,6 +120,10 @@ export class NodeHost implements CompilerHost {
   readFile(p: string): string | ReadFailure {
     const bytes = this.readBytes(p);
     return Buffer.isBuffer(bytes) ? bytes.toString('utf8') : bytes;
+  }
+
+  readData(p: string): Uint8Array | ReadFailure {
+    return this.readBinary(p);
   }
 
   readBinary(p: string): Uint8Array | ReadFailure {

@@ -181,12 +181,16 @@ function readFile(cx: LowerContext, kind: 'csv' | 'npy', rel: string, at: Expr |
   let entry = cx.shared.fileCache.get(path);
   if (!entry) {
     const host = cx.shared.host;
-    const content = kind === 'csv' ? host.readFile(path) : host.readBinary?.(path);
+    const content =
+      kind === 'npy' ? host.readBinary?.(path) : host.readData ? host.readData(path) : host.readFile(path);
     if (content === undefined) entry = { failure: undefined };
     else if (isReadFailure(content)) entry = { failure: isMissing(content) ? undefined : content };
     else {
       // CSV points stay packed (packed-points.ts): files are where the millions of points come from.
-      const parsed = typeof content === 'string' ? parseCsvFlat(content, MAX_POINTS) : parseNpy(content, MAX_POINTS);
+      const parsed =
+        typeof content === 'string' || kind === 'csv'
+          ? parseCsvFlat(content, MAX_POINTS)
+          : parseNpy(content, MAX_POINTS);
       if (!parsed.ok) entry = { error: parsed.error };
       else entry = 'points' in parsed ? { points: parsed.points } : withPackedPoints({ points: [] }, parsed);
     }

@@ -36,13 +36,21 @@ export function analyze(uri: string, text: string, openBuffers: OpenBuffers): An
   // The same read policy as the command line (compiler/read-policy.ts): an open buffer is served
   // only where the disk file would be.
   const disk = nodeHostFor(absPath, readOptionsFromEnv().options);
+  // An open buffer is served only where the disk file would be.
+  const openOrDenied = (abs: string) => {
+    const permitted = disk.permit(abs);
+    if (typeof permitted !== 'string' && permitted.failure !== 'not-found') return permitted;
+    return openBuffers(abs);
+  };
   const host: CompilerHost = {
     readFile(file) {
       const abs = path.resolve(file);
       if (abs === absPath) return text;
-      const permitted = disk.permit(abs);
-      if (typeof permitted !== 'string' && permitted.failure !== 'not-found') return permitted;
-      return openBuffers(abs) ?? disk.readFile(abs);
+      return openOrDenied(abs) ?? disk.readFile(abs);
+    },
+    readData(file) {
+      const abs = path.resolve(file);
+      return openOrDenied(abs) ?? disk.readData(abs);
     },
     readBinary: (file) => disk.readBinary(path.resolve(file)),
     realpath: (file) => disk.realpath(file),

@@ -2,6 +2,7 @@
 // files); these cases and properties hold it to the regex definition it replaces: lines split at
 // \r?\n, trimmed, blank and # lines skipped, cells split at /[,;\t]|\s+/ with empty cells
 // dropped, a non-numeric first row skipped, every value Number(cell)'s (deep.equal tells -0 from 0).
+// A file's bytes read as they are (ASCII) or decoded give what its text gives.
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { parseCsv, parseCsvFlat, type Parsed } from '../../stdlib/files.js';
@@ -168,6 +169,20 @@ const file = fc
   );
 
 describe('csv parsing, properties', () => {
+  it("reads a file's UTF-8 bytes as its text: as they are when ASCII, decoded otherwise", () => {
+    let ascii = 0;
+    fc.assert(
+      fc.property(file, (text) => {
+        const bytes = new TextEncoder().encode(text);
+        if (bytes.length === text.length) ascii++;
+        expect(parseCsvFlat(bytes)).to.deep.equal(parseCsvFlat(text));
+      }),
+      { numRuns: 5000 },
+    );
+    // Both paths ran: the separators include Unicode spaces, so many files are not ASCII.
+    expect(ascii).to.be.within(500, 4500);
+  });
+
   it('reads every decimal cell as Number() does, bit for bit (fast path and fallback)', () => {
     fc.assert(
       fc.property(fc.oneof(decimal, printed), fc.boolean(), (c, quoted) => {
