@@ -1,0 +1,89 @@
+// Whole studies as a user runs them (issue 13): `node bin/gtv.js run examples/<study>.gtv --fresh`
+// from the build (`npm run build` first), each run in a fresh process under /usr/bin/time. Prints
+// per run: wall time, CPU time (user + system), average cores used (CPU / wall), peak RSS, and
+// where the time went, from the run's manifest: the summed node times of each kind (exact-score
+// PF-ODE, trained ensembles, effective SDE, maps, other nodes) and the plots. Node times are wall
+// times inside the cells; with cells on one thread and members on all, they add up to about the
+// run's wall time less start-up, report and plots.
+// Run: npx tsx bench/studies.ts [--scale F] [--repeat N] [study ...]
+//      (default: fig2-gap-filling and fig3-rotated-square at full statistics, once each)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { IrNode } from '../compiler/ir/types.js';
+import type { Manifest } from '../study/manifest.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'gtv.js');
+if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('no dist/: run `npm run build` first');
+
+const argv = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const i = argv.indexOf(name);
+  if (i < 0) return undefined;
+  const v = argv[i + 1];
+  argv.splice(i, 2);
+  return v;
+};
+const scale = option('--scale');
+const repeat = Number(option('--repeat') ?? 1);
+const studies = argv.length > 0 ? argv : ['fig2-gap-filling', 'fig3-rotated-square'];
+
+/** The bucket a node's time goes to. */
+function kindOf(node: IrNode): string {
+  if (node.kind === 'sample') {
+    if (node.method === 'pf_ode') return node.model === 'true' ? 'exact' : 'pf_ode';
+    if (node.method === 'ensemble') return 'trained';
+    if (node.method === 'effective_sde') return 'theory';
+    return node.method;
+  }
+  return node.kind === 'map' ? 'maps' : 'other';
+}
+
+const KINDS = ['exact', 'pf_ode', 'trained', 'theory', 'naive', 'maps', 'other'];
+const s = (ms: number) => (ms / 1000).toFixed(1);
+
+console.log(
+  `gtv run --fresh${scale ? ` --scale ${scale}` : ''} (node ${process.version}); load average before: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
+console.log(
+  `| study | run | wall s | CPU s | cores | peak RSS MiB | ${KINDS.map((k) => `${k} s`).join(' | ')} | plots s | load after |`,
+);
+console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ${KINDS.map(() => '---:').join(' | ')} | ---: | ---: |`);
+for (const study of studies) {
+  for (let k = 1; k <= repeat; k++) {
+    const dir = mkdtempSync(join(tmpdir(), 'gtv-bench-studies-'));
+    try {
+      const args = [BIN, 'run', join(ROOT, 'examples', `${study}.gtv`), '--fresh', '-q'];
+      args.push('-o', join(dir, 'run'), '--cache', join(dir, 'cache'));
+      if (scale) args.push('--scale', scale);
+      const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, ...args], {
+        encoding: 'utf8',
+        cwd: ROOT,
+      });
+      const line = /TIME (\S+) (\S+) (\S+) (\S+)\s*$/.exec(r.stderr);
+      if (r.status !== 0 || !line) throw new Error(`gtv run ${study} failed (${r.status}):\n${r.stderr}`);
+      const [wall, user, sys, rssKb] = line.slice(1).map(Number);
+      const manifest = JSON.parse(readFileSync(join(dir, 'run', 'manifest.json'), 'utf8')) as Manifest;
+      const byKind = new Map<string, number>();
+      for (const cell of manifest.cells) {
+        const nodes = manifest.ir.cells.find((c) => c.id === cell.id)!.nodes;
+        for (const [name, ms] of Object.entries(cell.timings ?? {})) {
+          const node = nodes.find((n) => n.name === name);
+          const kind = node ? kindOf(node) : 'other';
+          byKind.set(kind, (byKind.get(kind) ?? 0) + ms);
+        }
+      }
+      const plots = manifest.plots.reduce((t, p) => t + (p.ms ?? 0), 0);
+      console.log(
+        `| ${study} | ${k} | ${wall.toFixed(1)} | ${(user + sys).toFixed(1)} | ${((user + sys) / wall).toFixed(2)} | ${(rssKb / 1024).toFixed(0)} | ${KINDS.map((kind) => s(byKind.get(kind) ?? 0)).join(' | ')} | ${s(plots)} | ${loadavg()[0].toFixed(1)} |`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
