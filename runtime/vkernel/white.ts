@@ -11,9 +11,9 @@
 // Product features are contracted over their time factors first (factoredKbar: Fig. 3 on a 49 x 49
 // table, 31 times: 19 s -> 1.4 s CPU, same table to 2e-15). Other trees with a time split
 // (features.ts TimeSplit: rff over t, concatenations) take their space parts once per grid point
-// and time parts once per node (splitKbar: rff([x, y, t], n = 400) on 49 x 49, 101 times:
-// 12 s -> 0.9 s CPU, same table to 1e-15; bench/white-sde.ts); only trees without one evaluate
-// phi at every (grid point, node) (denseKbar).
+// and time parts once per node (splitKbar: rff([x, y, t], n = 400) on 49 x 49, 31 times:
+// 11-14 s -> 0.5-0.6 s CPU, same table to 2e-15; bench/white-sde.ts); only trees without one
+// evaluate phi at every (grid point, node) (denseKbar).
 
 import type { Population } from './population.js';
 import { choleskySolve, dot4 } from '../linalg/cholesky.js';
