@@ -35,6 +35,17 @@ export type RowFn = (u: number, out: Float64Array, off: number) => void;
 export type JointFn = (u: Float64Array, out: Float64Array, off: number) => void;
 
 /**
+ * A joint basis on axes that include t, separated in time: entry i at u is
+ * sum_r space(u_s)[r, i] time(t)[r, i] over R terms, u_s the basis' other coordinates in order.
+ * `space` writes [R, n] at out[off..off+R n) from u_s [k - 1]; `time` writes [R, n] at t.
+ */
+export interface JointSplit {
+  R: number;
+  space: JointFn;
+  time: (t: number, out: Float64Array, off: number) => void;
+}
+
+/**
  * A one-axis basis as the per-particle loops read it: plain numbers, so the loops stay
  * allocation-free (fields a basis does not use are 0).
  */
@@ -77,13 +88,21 @@ interface BasisCommon {
  * it) or a `joint` evaluation on all its k axes at once.
  */
 export type BasisDef = BasisCommon &
-  ({ row: (b: IrBasis) => RowFn; joint?: undefined } | { joint: (b: IrBasis, k: number) => JointFn; row?: undefined });
+  (
+    | { row: (b: IrBasis) => RowFn; joint?: undefined; split?: undefined }
+    | {
+        joint: (b: IrBasis, k: number) => JointFn;
+        row?: undefined;
+        /** The time-separated form on k axes, t the axis at index tAxis (features.ts TimeSplit). */
+        split?: (b: IrBasis, k: number, tAxis: number) => JointSplit;
+      }
+  );
 
 export const BASES: { readonly [K in IrBasisKind]: BasisDef } = {
   gauss: { row: gaussRow, particles: gaussAxis, simd: true },
   fourier: { row: fourierRow, particles: fourierAxis, simd: true },
   poly: { row: polyRow, particles: polyAxis, simd: false },
-  rff: { joint: rffJoint, particles: null, simd: false },
+  rff: { joint: rffJoint, split: rffSplit, particles: null, simd: false },
 };
 
 /** The basis leaves of a tree that is a product (at any depth) of bases, in tree order; else null. */
@@ -302,17 +321,51 @@ function fillPoly(b: AxisBasis, u: number, buf: Float64Array, win: Int32Array): 
 
 // --- rff
 
-function rffJoint(b: IrBasis, k: number): JointFn {
+/** The frequencies w [n, k] and phases b [n] drawn from the basis seed. */
+function rffDraws(b: IrBasis, k: number): { w: Float64Array; phase: Float64Array; amp: number } {
   const n = b.n;
   const w = normals(deriveSeed(b.seed, 'rff', 'w'), n * k).map((v) => v / b.width);
   const phase = uniforms(deriveSeed(b.seed, 'rff', 'b'), n).map((v) => 2 * Math.PI * v);
-  const amp = Math.sqrt(2 / n);
+  return { w, phase, amp: Math.sqrt(2 / n) };
+}
+
+function rffJoint(b: IrBasis, k: number): JointFn {
+  const n = b.n;
+  const { w, phase, amp } = rffDraws(b, k);
   return (u, out, off) => {
     for (let i = 0; i < n; i++) {
       let s = phase[i];
       for (let a = 0; a < k; a++) s += w[i * k + a] * u[a];
       out[off + i] = amp * Math.cos(s);
     }
+  };
+}
+
+/**
+ * amp cos(a + w_t t) = amp cos(a) cos(w_t t) - amp sin(a) sin(w_t t), a = b + w_s . u_s: R = 2,
+ * space rows [amp cos a, -amp sin a], time rows [cos w_t t, sin w_t t]. Equal to rffJoint up to
+ * rounding (a few 1e-16 of amp: both sides round the angle and the cos once).
+ */
+function rffSplit(b: IrBasis, k: number, tAxis: number): JointSplit {
+  const n = b.n;
+  const { w, phase, amp } = rffDraws(b, k);
+  return {
+    R: 2,
+    space: (u, out, off) => {
+      for (let i = 0; i < n; i++) {
+        let s = phase[i];
+        for (let a = 0, j = 0; a < k; a++) if (a !== tAxis) s += w[i * k + a] * u[j++];
+        out[off + i] = amp * Math.cos(s);
+        out[off + n + i] = -amp * Math.sin(s);
+      }
+    },
+    time: (t, out, off) => {
+      for (let i = 0; i < n; i++) {
+        const th = w[i * k + tAxis] * t;
+        out[off + i] = Math.cos(th);
+        out[off + n + i] = Math.sin(th);
+      }
+    },
   };
 }
 

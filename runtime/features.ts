@@ -5,7 +5,7 @@
 // The bases themselves (conventions, rows): bases.ts.
 
 import type { IrBasis, IrFeatureTree } from '../compiler/ir/types.js';
-import { AXIS_INDEX, BASES, isTimeBasis, productLeaves } from './bases.js';
+import { AXIS_INDEX, BASES, isTimeBasis, productLeaves, type JointSplit } from './bases.js';
 
 /** Factor.evaluate(x, n, out) fills out [n, size] with the factor at the n points. */
 export interface Factor {
@@ -34,11 +34,30 @@ export interface Factored {
 }
 
 /**
+ * interface TimeSplit {      phi(x, t)[f] = sum_{r < R} space(x)[r, f] time(t)[r, f]
+ *   R                        number of terms
+ *   space(x, n, out)         out [n, R, size] at n points x [n, dim]
+ *   time(t, out)             out [R, size] at the scalar t
+ * }
+ * Every feature is a sum of R products of a space part and a time part, so integrals and sums
+ * over t at fixed x (vkernel/white.ts) need the space parts once and the time parts once per t,
+ * not phi at every (x, t). Exact in exact arithmetic; the split rows are independent roundings.
+ */
+export interface TimeSplit {
+  R: number;
+  size: number;
+  space(x: Float64Array, n: number, out: Float64Array): void;
+  time(t: number, out: Float64Array): void;
+}
+
+/**
  * interface FeatureMap {
  *   F                        total feature count
  *   evaluate(x, t, n)        n points (x row-major [n, dim], t [n]) -> [n, F] row-major
  *   factored                 the FACTORED form, or null when the tree is not a product of
  *                            factors that each depend on space only or on t only
+ *   split                    the TIME SPLIT form, or null when some basis has none (a joint
+ *                            basis over t and space without a `split` in bases.ts)
  * }
  */
 export interface FeatureMap {
@@ -46,6 +65,7 @@ export interface FeatureMap {
   dim: number;
   evaluate(x: Float64Array, t: Float64Array, n: number): Float64Array;
   factored: Factored | null;
+  split: TimeSplit | null;
 }
 
 /** compileFeatures(tree, dim): FeatureMap */
@@ -60,6 +80,7 @@ export function compileFeatures(tree: IrFeatureTree, dim: number): FeatureMap {
       return out;
     },
     factored: factorize(tree, dim),
+    split: splitNode(tree, dim),
   };
 }
 
@@ -225,5 +246,187 @@ function compileBasis(b: IrBasis, dim: number): Factor {
         }
       }
     },
+  };
+}
+
+// --- time split
+
+/** The TimeSplit of any tree node, or null when a basis in it has none. */
+function splitNode(tree: IrFeatureTree, dim: number): TimeSplit | null {
+  if (tree.op === 'basis') return splitBasis(tree, dim);
+  const kids: TimeSplit[] = [];
+  for (const k of tree.op === 'product' ? tree.factors : tree.parts) {
+    const s = splitNode(k, dim);
+    if (!s) return null;
+    kids.push(s);
+  }
+  return tree.op === 'product' ? splitProduct(kids) : splitConcat(kids);
+}
+
+/**
+ * Products of sums: term (r_1, .., r_k) (C-order) is the C-order product of the kids' terms r_j,
+ * in space and in time alike, so R = prod R_j.
+ */
+function splitProduct(kids: TimeSplit[]): TimeSplit {
+  const sizes = kids.map((k) => k.size);
+  const Rs = kids.map((k) => k.R);
+  const size = sizes.reduce((s, v) => s * v, 1);
+  const R = Rs.reduce((s, v) => s * v, 1);
+  const expand = (parts: Float64Array[], n: number, out: Float64Array) => {
+    const pick = new Int32Array(kids.length);
+    for (let p = 0; p < n; p++) {
+      for (let r = 0; r < R; r++) {
+        let q = r;
+        for (let j = kids.length - 1; j >= 0; j--) {
+          pick[j] = q % Rs[j];
+          q = (q - pick[j]) / Rs[j];
+        }
+        const o = (p * R + r) * size;
+        out[o] = 1;
+        let len = 1;
+        for (let j = 0; j < kids.length; j++) {
+          const fj = sizes[j];
+          const src = parts[j];
+          const so = (p * Rs[j] + pick[j]) * fj;
+          for (let a = len - 1; a >= 0; a--) {
+            const va = out[o + a];
+            for (let b = fj - 1; b >= 0; b--) out[o + a * fj + b] = va * src[so + b];
+          }
+          len *= fj;
+        }
+      }
+    }
+  };
+  return {
+    R,
+    size,
+    space(x, n, out) {
+      expand(
+        kids.map((k) => {
+          const buf = new Float64Array(n * k.R * k.size);
+          k.space(x, n, buf);
+          return buf;
+        }),
+        n,
+        out,
+      );
+    },
+    time(t, out) {
+      expand(
+        kids.map((k) => {
+          const buf = new Float64Array(k.R * k.size);
+          k.time(t, buf);
+          return buf;
+        }),
+        1,
+        out,
+      );
+    },
+  };
+}
+
+/** Concatenation: R = max R_j, a part's missing terms zero in space and time. */
+function splitConcat(kids: TimeSplit[]): TimeSplit {
+  const size = kids.reduce((s, k) => s + k.size, 0);
+  const R = Math.max(...kids.map((k) => k.R));
+  const place = (n: number, out: Float64Array, fill: (k: TimeSplit, buf: Float64Array) => void) => {
+    out.fill(0);
+    let off = 0;
+    for (const k of kids) {
+      const buf = new Float64Array(n * k.R * k.size);
+      fill(k, buf);
+      for (let p = 0; p < n; p++)
+        for (let r = 0; r < k.R; r++)
+          for (let b = 0; b < k.size; b++) out[(p * R + r) * size + off + b] = buf[(p * k.R + r) * k.size + b];
+      off += k.size;
+    }
+  };
+  return {
+    R,
+    size,
+    space: (x, n, out) => place(n, out, (k, buf) => k.space(x, n, buf)),
+    time: (t, out) => place(1, out, (k, buf) => k.time(t, buf)),
+  };
+}
+
+/**
+ * One basis: space-only or time-only ones are one term (the other part 1); a joint basis over t
+ * and space takes its bases.ts split; a tensor-product basis over t and space is one term, the
+ * product of its space axes' rows times that of its t axes'.
+ */
+function splitBasis(b: IrBasis, dim: number): TimeSplit | null {
+  const def = BASES[b.basis];
+  const cols = b.axes.map((a) => AXIS_INDEX[a]);
+  if (isTimeBasis(b) || !cols.includes(-1)) {
+    const f = compileBasis(b, dim);
+    const size = f.size;
+    return {
+      R: 1,
+      size,
+      space(x, n, out) {
+        if (f.time) out.fill(1, 0, n * size);
+        else f.evaluate(x, new Float64Array(n), n, out);
+      },
+      time(t, out) {
+        if (f.time) f.evaluate(new Float64Array(dim), Float64Array.from([t]), 1, out);
+        else out.fill(1, 0, size);
+      },
+    };
+  }
+  if (def.joint) return def.split ? jointSplit(def.split(b, cols.length, cols.indexOf(-1)), cols, dim, b.n) : null;
+  return tensorSplit(def.row(b), b.n, cols, dim);
+}
+
+function jointSplit(js: JointSplit, cols: number[], dim: number, size: number): TimeSplit {
+  const spaceCols = cols.filter((c) => c >= 0);
+  const u = new Float64Array(spaceCols.length);
+  const R = js.R;
+  return {
+    R,
+    size,
+    space(x, n, out) {
+      for (let p = 0; p < n; p++) {
+        for (let a = 0; a < spaceCols.length; a++) u[a] = x[p * dim + spaceCols[a]];
+        js.space(u, out, p * R * size);
+      }
+    },
+    time: (t, out) => js.time(t, out, 0),
+  };
+}
+
+/** The C-order tensor product of a one-axis row over cols, split into its space and t axes. */
+function tensorSplit(
+  one: (u: number, out: Float64Array, off: number) => void,
+  nb: number,
+  cols: number[],
+  dim: number,
+): TimeSplit {
+  const k = cols.length;
+  const size = nb ** k;
+  const vals = new Float64Array(k * nb);
+  // Rows of the axes the part does not read are ones.
+  const fillRows = (read: (a: number) => number | null, out: Float64Array, off: number) => {
+    for (let a = 0; a < k; a++) {
+      const u = read(a);
+      if (u === null) vals.fill(1, a * nb, (a + 1) * nb);
+      else one(u, vals, a * nb);
+    }
+    for (let flat = 0; flat < size; flat++) {
+      let r = flat;
+      let v = 1;
+      for (let a = k - 1; a >= 0; a--) {
+        v *= vals[a * nb + (r % nb)];
+        r = Math.floor(r / nb);
+      }
+      out[off + flat] = v;
+    }
+  };
+  return {
+    R: 1,
+    size,
+    space(x, n, out) {
+      for (let p = 0; p < n; p++) fillRows((a) => (cols[a] < 0 ? null : x[p * dim + cols[a]]), out, p * size);
+    },
+    time: (t, out) => fillRows((a) => (cols[a] < 0 ? t : null), out, 0),
   };
 }

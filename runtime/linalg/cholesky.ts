@@ -55,14 +55,75 @@ export function choleskyInPlace(a: Float64Array, n: number): boolean {
   return true;
 }
 
-/** Solves (L L^T) X = B in place, B [n, m] row-major, L the lower factor (upper triangle ignored). */
+/**
+ * Solves (L L^T) X = B in place, B [n, m] row-major, L the lower factor (upper triangle ignored).
+ * Columns are solved four at a time: each loaded L entry feeds four independent running sums (a
+ * single sum waits on every add, as in dot4), and the backward sweep reads L^T's rows instead of
+ * L's columns. Every entry sees the same operations in the same order as solveLower then
+ * solveUpperT on its own column, so the result is bitwise the same.
+ */
 export function choleskySolve(L: Float64Array, n: number, b: Float64Array, m: number): void {
   const col = new Float64Array(n);
-  for (let c = 0; c < m; c++) {
+  let c = 0;
+  if (m >= 4) {
+    const U = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let k = 0; k <= i; k++) U[k * n + i] = L[i * n + k];
+    const x = new Float64Array(4 * n);
+    for (; c + 3 < m; c += 4) {
+      for (let k = 0; k < n; k++) for (let j = 0; j < 4; j++) x[j * n + k] = b[k * m + c + j];
+      solve4(L, U, n, x);
+      for (let k = 0; k < n; k++) for (let j = 0; j < 4; j++) b[k * m + c + j] = x[j * n + k];
+    }
+  }
+  for (; c < m; c++) {
     for (let k = 0; k < n; k++) col[k] = b[k * m + c];
     solveLower(L, n, col);
     solveUpperT(L, n, col);
     for (let k = 0; k < n; k++) b[k * m + c] = col[k];
+  }
+}
+
+/** solveLower then solveUpperT on the four columns x[j n .. (j + 1) n), U = L^T. */
+function solve4(L: Float64Array, U: Float64Array, n: number, x: Float64Array): void {
+  const n2 = 2 * n;
+  const n3 = 3 * n;
+  for (let i = 0; i < n; i++) {
+    let s0 = x[i];
+    let s1 = x[n + i];
+    let s2 = x[n2 + i];
+    let s3 = x[n3 + i];
+    const ri = i * n;
+    for (let k = 0; k < i; k++) {
+      const l = L[ri + k];
+      s0 -= l * x[k];
+      s1 -= l * x[n + k];
+      s2 -= l * x[n2 + k];
+      s3 -= l * x[n3 + k];
+    }
+    const d = L[ri + i];
+    x[i] = s0 / d;
+    x[n + i] = s1 / d;
+    x[n2 + i] = s2 / d;
+    x[n3 + i] = s3 / d;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s0 = x[i];
+    let s1 = x[n + i];
+    let s2 = x[n2 + i];
+    let s3 = x[n3 + i];
+    const ri = i * n;
+    for (let k = i + 1; k < n; k++) {
+      const l = U[ri + k];
+      s0 -= l * x[k];
+      s1 -= l * x[n + k];
+      s2 -= l * x[n2 + k];
+      s3 -= l * x[n3 + k];
+    }
+    const d = U[ri + i];
+    x[i] = s0 / d;
+    x[n + i] = s1 / d;
+    x[n2 + i] = s2 / d;
+    x[n3 + i] = s3 / d;
   }
 }
 

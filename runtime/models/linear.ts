@@ -85,26 +85,77 @@ export function ridgeFit(
 
 function primal(Phi: Float64Array, F: number, r: RidgeTargets): Float64Array {
   const { P, lambda, Y, D, gamma } = r;
-  // Upper triangle of Phi^T Lambda Phi by rank-1 updates (contiguous inner loop).
-  const G = new Float64Array(F * F);
-  const B = new Float64Array(F * D);
-  const v = new Float64Array(F);
-  for (let i = 0; i < P; i++) {
-    const li = lambda[i];
-    const row = i * F;
-    for (let a = 0; a < F; a++) v[a] = Phi[row + a];
-    for (let a = 0; a < F; a++) {
-      const va = li * v[a];
-      if (va === 0) continue;
-      const ga = a * F;
-      for (let b = a; b < F; b++) G[ga + b] += va * v[b];
-      for (let d = 0; d < D; d++) B[a * D + d] += va * Y[i * D + d];
-    }
-  }
+  const { G, B } = normalSums(Phi, P, F, lambda, Y, D);
   scalePrimal(G, B, F, r);
   if (!choleskyInPlace(G, F)) throw singular('primal', F, gamma);
   choleskySolve(G, F, B, D);
   return transpose(B, F, D);
+}
+
+/**
+ * The upper triangle of G = Phi^T Lambda Phi [F, F] and B = Phi^T Lambda Y [F, D], by rank-1
+ * updates in row order. Four rows are taken per sweep over G, each entry loaded once and updated
+ * by the four rows' products in row order: the same floats as one row per sweep (a zero lambda_i
+ * phi_ia adds exactly +-0, and a sum of nonzero terms never rounds to -0) with a quarter of the
+ * loads and stores of G. A column a whose four weights are all zero is skipped (sparse rows).
+ */
+export function normalSums(
+  Phi: Float64Array,
+  P: number,
+  F: number,
+  lambda: Float64Array,
+  Y: Float64Array,
+  D: number,
+): { G: Float64Array; B: Float64Array } {
+  const G = new Float64Array(F * F);
+  const B = new Float64Array(F * D);
+  let i = 0;
+  for (; i + 3 < P; i += 4) {
+    const r0 = i * F;
+    const r1 = r0 + F;
+    const r2 = r1 + F;
+    const r3 = r2 + F;
+    const l0 = lambda[i];
+    const l1 = lambda[i + 1];
+    const l2 = lambda[i + 2];
+    const l3 = lambda[i + 3];
+    for (let a = 0; a < F; a++) {
+      const v0 = l0 * Phi[r0 + a];
+      const v1 = l1 * Phi[r1 + a];
+      const v2 = l2 * Phi[r2 + a];
+      const v3 = l3 * Phi[r3 + a];
+      if (v0 === 0 && v1 === 0 && v2 === 0 && v3 === 0) continue;
+      const ga = a * F;
+      for (let b = a; b < F; b++) {
+        let g = G[ga + b];
+        g += v0 * Phi[r0 + b];
+        g += v1 * Phi[r1 + b];
+        g += v2 * Phi[r2 + b];
+        g += v3 * Phi[r3 + b];
+        G[ga + b] = g;
+      }
+      for (let d = 0; d < D; d++) {
+        let s = B[a * D + d];
+        s += v0 * Y[i * D + d];
+        s += v1 * Y[(i + 1) * D + d];
+        s += v2 * Y[(i + 2) * D + d];
+        s += v3 * Y[(i + 3) * D + d];
+        B[a * D + d] = s;
+      }
+    }
+  }
+  for (; i < P; i++) {
+    const li = lambda[i];
+    const row = i * F;
+    for (let a = 0; a < F; a++) {
+      const va = li * Phi[row + a];
+      if (va === 0) continue;
+      const ga = a * F;
+      for (let b = a; b < F; b++) G[ga + b] += va * Phi[row + b];
+      for (let d = 0; d < D; d++) B[a * D + d] += va * Y[i * D + d];
+    }
+  }
+  return { G, B };
 }
 
 function dual(Phi: Float64Array, F: number, r: RidgeTargets, gram?: Float64Array): Float64Array {

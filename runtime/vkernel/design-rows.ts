@@ -21,6 +21,7 @@
 
 import type { Factor, FeatureMap } from '../features.js';
 import { gramWasm, linalgSimdEnabled } from '../linalg/wasm/simd.js';
+import { normalSums } from '../models/linear.js';
 
 const DROP = Math.exp(-24);
 
@@ -128,6 +129,12 @@ export function weightedGram(rows: DesignRows, w: Float64Array): Float64Array {
 
 function denseGram(rows: DesignRows, w: Float64Array): Float64Array {
   const { N, F, start, col, val } = rows;
+  // Full rows (every tree that is not a product) are the ridge normal matrix's rank-1 sum.
+  if (start[N] === N * F) {
+    const { G } = normalSums(val, N, F, w, new Float64Array(0), 0);
+    for (let a = 0; a < F; a++) for (let b = 0; b < a; b++) G[a * F + b] = G[b * F + a];
+    return G;
+  }
   const S = new Float64Array(F * F);
   for (let j = 0; j < N; j++) {
     if (w[j] === 0) continue;

@@ -9,10 +9,14 @@
 // kbar is smooth in x, so it is tabulated on a grid (per axis, dim <= 2) once per time step and
 // interpolated (multi-linear, clamped at the edges) at the particles; C is exact at the particles.
 // Product features are contracted over their time factors first (factoredKbar: Fig. 3 on a 49 x 49
-// table, 31 times: 19 s -> 1.4 s CPU, same table to 2e-15); other trees solve per grid point.
+// table, 31 times: 19 s -> 1.4 s CPU, same table to 2e-15). Other trees with a time split
+// (features.ts TimeSplit: rff over t, concatenations) take their space parts once per grid point
+// and time parts once per node (splitKbar: rff([x, y, t], n = 400) on 49 x 49, 31 times:
+// 11-14 s -> 0.5-0.6 s CPU, same table to 2e-15; bench/white-sde.ts); only trees without one
+// evaluate phi at every (grid point, node) (denseKbar).
 
 import type { Population } from './population.js';
-import { choleskySolve } from '../linalg/cholesky.js';
+import { choleskySolve, dot4 } from '../linalg/cholesky.js';
 import { productRows } from './design-rows.js';
 
 export interface GridAxis {
@@ -54,7 +58,11 @@ export function whiteIntensity(pop: Population, axes: GridAxis[], times: Float64
     const s2 = schedule.s2(t);
     return spec.parametrization === 'denoiser' ? (al * al) / s2 : s2;
   };
-  const kbar = features.factored ? factoredKbar(pop, xs, G, times) : denseKbar(pop, xs, G, times);
+  const kbar = features.factored
+    ? factoredKbar(pop, xs, G, times)
+    : features.split
+      ? splitKbar(pop, xs, G, times)
+      : denseKbar(pop, xs, G, times);
   const q = new Float64Array(times.length * G);
   for (let k = 0; k < times.length; k++) {
     const c = lambdaAt(times[k]) / P;
@@ -108,22 +116,74 @@ function nodes(pop: Population): { t: number[]; w: number[] } {
 function denseKbar(pop: Population, xs: Float64Array, G: number, times: Float64Array): Float64Array {
   const { F, state } = pop;
   const { features } = state;
-  const u = new Float64Array(F * G);
+  // Accumulated [G, F] as phi comes, then transposed into the solve's [F, G].
+  const ug = new Float64Array(G * F);
   const nd = nodes(pop);
   nd.t.forEach((tn, k) => {
     const phi = features.evaluate(xs, new Float64Array(G).fill(tn), G);
-    for (let g = 0; g < G; g++) for (let f = 0; f < F; f++) u[f * G + g] += nd.w[k] * phi[g * F + f];
+    const w = nd.w[k];
+    for (let i = 0; i < G * F; i++) ug[i] += w * phi[i];
   });
+  const u = transpose(ug, G, F);
   choleskySolve(pop.cholSigmaG, F, u, G);
+  const uT = transpose(u, F, G);
   const out = new Float64Array(times.length * G);
   for (let k = 0; k < times.length; k++) {
     const phi = features.evaluate(xs, new Float64Array(G).fill(times[k]), G);
     for (let g = 0; g < G; g++) {
       let s = 0;
-      for (let f = 0; f < F; f++) s += phi[g * F + f] * u[f * G + g];
+      for (let f = 0; f < F; f++) s += phi[g * F + f] * uT[g * F + f];
       out[k * G + g] = s;
     }
   }
+  return out;
+}
+
+/**
+ * kbar for time-split features phi_f(x, t) = sum_r S_r(x)_f T_r(t)_f (features.ts TimeSplit):
+ * int phi(x, t') dt' = sum_r S_r(x) Tbar_r with Tbar_r the trapezoid sum of T_r over the nodes
+ * (the same rule as denseKbar, summed in another order), and phi(x, t_k) . u(x) =
+ * sum_{r,f} T_r(t_k)_f [S_r(x)_f u_f(x)], a [times, R F] x [R F, G] product: the space parts
+ * once per grid point and the time parts once per time, instead of phi at every (grid point, node).
+ */
+function splitKbar(pop: Population, xs: Float64Array, G: number, times: Float64Array): Float64Array {
+  const { F } = pop;
+  const split = pop.state.features.split!;
+  const R = split.R;
+  const RF = R * F;
+  const Tr = new Float64Array(RF);
+  const Tbar = new Float64Array(RF);
+  const nd = nodes(pop);
+  nd.t.forEach((tn, k) => {
+    split.time(tn, Tr);
+    const w = nd.w[k];
+    for (let i = 0; i < RF; i++) Tbar[i] += w * Tr[i];
+  });
+  const S = new Float64Array(G * RF);
+  split.space(xs, G, S);
+  const u = new Float64Array(F * G);
+  for (let g = 0; g < G; g++) {
+    for (let f = 0; f < F; f++) {
+      let v = 0;
+      for (let r = 0; r < R; r++) v += S[g * RF + r * F + f] * Tbar[r * F + f];
+      u[f * G + g] = v;
+    }
+  }
+  choleskySolve(pop.cholSigmaG, F, u, G);
+  // S becomes Z_g = [S_r(x_g)_f u_f(x_g)]_{r,f}.
+  for (let g = 0; g < G; g++)
+    for (let r = 0; r < R; r++) for (let f = 0; f < F; f++) S[g * RF + r * F + f] *= u[f * G + g];
+  const out = new Float64Array(times.length * G);
+  for (let k = 0; k < times.length; k++) {
+    split.time(times[k], Tr);
+    for (let g = 0; g < G; g++) out[k * G + g] = dot4(Tr, 0, S, g * RF, RF);
+  }
+  return out;
+}
+
+function transpose(a: Float64Array, r: number, c: number): Float64Array {
+  const out = new Float64Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = a[i * c + j];
   return out;
 }
 
