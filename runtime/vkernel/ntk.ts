@@ -162,29 +162,97 @@ function influence(
   }
   const meanModes = Float64Array.from(a, (x, i) => f[Math.floor(i / D)] * x);
   const M = flowDividedDifference(nu, c);
-  // Ma_kd = M_kl a_l: m_k(z_j) = sum_l M_kl a_l e_l(z_j) needs the product per design point.
+  // m_k(z_j) = sum_l M_kl a_l e_l(z_j) for a block of JB design points at a time, so that M is
+  // read from memory once per block (not once per point and coordinate): the block's rows
+  // ea_(j, d) [l] = a_ld e_l(z_j) stay in cache, and the sums are taken two rows of M by four rows
+  // of ea at a time (eight in locals). Every sum runs over l in order and the design averages over
+  // j in order, as one point at a time would.
+  const JB = 16;
   const infl = new Float64Array(N * K * D);
   const inflMean = new Float64Array(K * D);
   const mubar = new Float64Array(N * D);
-  const ea = new Float64Array(K * D);
-  for (let j = 0; j < N; j++) {
-    const sc = Math.sqrt(N / lambda[j]);
-    // ea_l = a_l e_l(z_j)
-    for (let l = 0; l < K; l++) for (let d = 0; d < D; d++) ea[l * D + d] = a[l * D + d] * sc * v[j * K + l];
-    for (let k = 0; k < K; k++) {
-      const ek = sc * v[j * K + k];
-      const row = k * K;
-      for (let d = 0; d < D; d++) {
-        let m = 0;
-        for (let l = 0; l < K; l++) m += M[row + l] * ea[l * D + d];
-        const val = lambda[j] * ek * (f[k] * ybar[j * D + d] + m);
-        infl[(j * K + k) * D + d] = val;
-        inflMean[k * D + d] += val / N;
-        mubar[j * D + d] += ek * meanModes[k * D + d];
-      }
+  const ea = new Float64Array(JB * D * K);
+  const m = new Float64Array(2 * JB * D);
+  for (let j0 = 0; j0 < N; j0 += JB) {
+    const J = Math.min(JB, N - j0);
+    const R = J * D;
+    for (let r = 0; r < R; r++) {
+      const j = j0 + Math.floor(r / D);
+      const d = r % D;
+      const sc = Math.sqrt(N / lambda[j]);
+      for (let l = 0; l < K; l++) ea[r * K + l] = a[l * D + d] * sc * v[j * K + l];
+    }
+    for (let k = 0; k < K; k += 2) {
+      const kn = Math.min(2, K - k);
+      rowDots(M, k * K, kn, ea, R, K, m);
+      for (let q = 0; q < kn; q++)
+        for (let jb = 0; jb < J; jb++) {
+          const j = j0 + jb;
+          const ek = Math.sqrt(N / lambda[j]) * v[j * K + k + q];
+          for (let d = 0; d < D; d++) {
+            const val = lambda[j] * ek * (f[k + q] * ybar[j * D + d] + m[q * R + jb * D + d]);
+            infl[(j * K + k + q) * D + d] = val;
+            inflMean[(k + q) * D + d] += val / N;
+            mubar[j * D + d] += ek * meanModes[(k + q) * D + d];
+          }
+        }
     }
   }
   return { f, meanModes, infl, inflMean, mubar };
+}
+
+/**
+ * out[q R + r] = sum_l A[ao + q K + l] B[r K + l] for the kn <= 2 rows of A at ao and the R rows
+ * of B (row length K), each sum over l in order: two rows of A by four of B at a time.
+ */
+function rowDots(A: Float64Array, ao: number, kn: number, B: Float64Array, R: number, K: number, out: Float64Array) {
+  const a1 = ao + K;
+  let r = 0;
+  if (kn === 2)
+    for (; r + 4 <= R; r += 4) {
+      const b0 = r * K;
+      const b1 = b0 + K;
+      const b2 = b1 + K;
+      const b3 = b2 + K;
+      let s00 = 0;
+      let s01 = 0;
+      let s02 = 0;
+      let s03 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s12 = 0;
+      let s13 = 0;
+      for (let l = 0; l < K; l++) {
+        const x = A[ao + l];
+        const y = A[a1 + l];
+        const c0 = B[b0 + l];
+        const c1 = B[b1 + l];
+        const c2 = B[b2 + l];
+        const c3 = B[b3 + l];
+        s00 += x * c0;
+        s01 += x * c1;
+        s02 += x * c2;
+        s03 += x * c3;
+        s10 += y * c0;
+        s11 += y * c1;
+        s12 += y * c2;
+        s13 += y * c3;
+      }
+      out[r] = s00;
+      out[r + 1] = s01;
+      out[r + 2] = s02;
+      out[r + 3] = s03;
+      out[R + r] = s10;
+      out[R + r + 1] = s11;
+      out[R + r + 2] = s12;
+      out[R + r + 3] = s13;
+    }
+  for (; r < R; r++)
+    for (let q = 0; q < kn; q++) {
+      let s = 0;
+      for (let l = 0; l < K; l++) s += A[ao + q * K + l] * B[r * K + l];
+      out[q * R + r] = s;
+    }
 }
 
 /** The Monte-Carlo design of ntkPopulation(state, N, seed); redrawing it gives the same points. */

@@ -24,7 +24,7 @@ import { vp } from './setup.js';
 /**
  * Rounding tolerance, relative to the largest entry of the quantity: the reference sums over j
  * backwards and forms k_tau(z, z_j) from e_k(z_j) = sqrt(N / lambda_j) v_jk, so it differs from
- * the implementation by rounding only (about 1e-15 here).
+ * the implementation by rounding only (at most 3e-14 here).
  */
 const TOL = 1e-12;
 
