@@ -1,17 +1,21 @@
-// NTK V-kernel map rows (vkernel/ntk.ts, the loops of vkernel/ntk-map.ts's tasks), not a test:
-//   npx tsx bench/ntk-map.ts [reps] [N] [points]
+// NTK V-kernel map rows (vkernel/ntk.ts, the loops of vkernel/ntk-map.ts's tasks) and the
+// population's design influence, not a test:  npx tsx bench/ntk-map.ts [reps] [N] [points]
 // One thread, one process run, on a realistic population: seven points on an arc in 2D (as
 // examples/ntk-training-time.gtv), N = 1000 design points (the default `design`), tau = 10.
-// `old` is the per-point code the block form replaced, copied below: each point streams v [N, K]
-// twice and infl [N, K, D] once from memory. `new` is what a map task runs: ntkRows on blocks of
-// 32 points, then rowsCov per point. Both compute V at (z, z) for the same points at t = 0.05;
-// process CPU ms per point, old and new alternately, median of `reps` runs (default 5) after a
-// warm-up, and the median of the per-run ratios; the largest
-// relative difference of the covariances between the two, and whether they are bitwise equal.
+// `old` is the code before the block form, copied below: per point it streams v [N, K] twice and
+// infl [N, K, D] once from memory, and the influence reads M [K, K] once per design point and
+// coordinate. `new` is what a map task runs: ntkRows on blocks of 32 points, then rowsCov per
+// point (and single points through ntkMuCov, a block of one, as other callers use it). V at
+// (z, z) for the same points (default 256, a 16 x 16 grid) at t = 0.05. Process CPU ms per point,
+// old and new alternately, median of `reps` runs (default 5) after a warm-up, and the median of
+// the per-run ratios; first the largest relative difference of the covariances between the two,
+// and whether they and the influence are bitwise equal.
 import os from 'node:os';
 import { makeSchedule } from '../runtime/schedule.js';
 import { embed, makeNtkState, ntkTheta, type NtkNode } from '../runtime/models/ntk.js';
 import {
+  designInfluence,
+  flowDividedDifference,
   modeValues,
   modeValuesBlock,
   ntkMuCov,
@@ -130,6 +134,52 @@ function oldMuCov(pop: NtkPopulationData, x: Float64Array, t: number): Float64Ar
   for (let i = 0; i < D * D; i++) cov[i] /= P;
   return cov;
 }
+function oldInfluence(
+  N: number,
+  D: number,
+  K: number,
+  lambda: Float64Array,
+  ybar: Float64Array,
+  nu: Float64Array,
+  v: Float64Array,
+  c: number,
+) {
+  const f = Float64Array.from(nu, (n) => -Math.expm1(-c * n));
+  // e_k(z_j) = sqrt(N / lambda_j) v_jk;  a_k = (1/N) sum_j lambda_j ybar_j e_k(z_j)
+  const a = new Float64Array(K * D);
+  for (let j = 0; j < N; j++) {
+    const w = Math.sqrt(lambda[j] / N);
+    for (let d = 0; d < D; d++) {
+      const y = w * ybar[j * D + d];
+      for (let k = 0; k < K; k++) a[k * D + d] += y * v[j * K + k];
+    }
+  }
+  const meanModes = Float64Array.from(a, (x, i) => f[Math.floor(i / D)] * x);
+  const M = flowDividedDifference(nu, c);
+  // Ma_kd = M_kl a_l: m_k(z_j) = sum_l M_kl a_l e_l(z_j) needs the product per design point.
+  const infl = new Float64Array(N * K * D);
+  const inflMean = new Float64Array(K * D);
+  const mubar = new Float64Array(N * D);
+  const ea = new Float64Array(K * D);
+  for (let j = 0; j < N; j++) {
+    const sc = Math.sqrt(N / lambda[j]);
+    // ea_l = a_l e_l(z_j)
+    for (let l = 0; l < K; l++) for (let d = 0; d < D; d++) ea[l * D + d] = a[l * D + d] * sc * v[j * K + l];
+    for (let k = 0; k < K; k++) {
+      const ek = sc * v[j * K + k];
+      const row = k * K;
+      for (let d = 0; d < D; d++) {
+        let m = 0;
+        for (let l = 0; l < K; l++) m += M[row + l] * ea[l * D + d];
+        const val = lambda[j] * ek * (f[k] * ybar[j * D + d] + m);
+        infl[(j * K + k) * D + d] = val;
+        inflMean[k * D + d] += val / N;
+        mubar[j * D + d] += ek * meanModes[k * D + d];
+      }
+    }
+  }
+  return { f, meanModes, infl, inflMean, mubar };
+}
 // ---- end of the old code ----
 
 function oldMap(): Float64Array {
@@ -150,7 +200,11 @@ function newMap(): Float64Array {
   return out;
 }
 function newMapSingle(): void {
-  for (let g = 0; g < G; g++) ntkMuCov(pop, points.subarray(2 * g, 2 * g + 2), t, points.subarray(2 * g, 2 * g + 2), t);
+  for (let g = 0; g < G; g++) {
+    // one array for both points, so that ntkMuCov computes one row (as the old copy above does)
+    const x = points.subarray(2 * g, 2 * g + 2);
+    ntkMuCov(pop, x, t, x, t);
+  }
 }
 function oldModes(): void {
   for (let g = 0; g < G; g++) oldModeValues(pop, points.subarray(2 * g, 2 * g + 2), t);
@@ -177,16 +231,16 @@ const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
 /**
  * Old and new alternately, `REPS` times after one warm-up of each (other jobs' load then hits
- * both alike): median CPU ms per point of each, and the median of the per-pair ratios.
+ * both alike): median CPU ms per call / `per` of each, and the median of the per-pair ratios.
  */
-function compare(old: () => void, neu: () => void): [number, number, number] {
+function compare(old: () => void, neu: () => void, per = G): [number, number, number] {
   old();
   neu();
   const o: number[] = [];
   const n: number[] = [];
   for (let r = 0; r < REPS; r++) {
-    o.push(cpuMs(old) / G);
-    n.push(cpuMs(neu) / G);
+    o.push(cpuMs(old) / per);
+    n.push(cpuMs(neu) / per);
   }
   return [median(o), median(n), median(o.map((x, i) => x / n[i]))];
 }
@@ -203,11 +257,26 @@ console.log(
   `${G} points at t = ${t}: max relative difference new vs old ${rel.toExponential(2)}, bitwise equal: ${same}`,
 );
 
+const c = node.lr * node.tau;
+const inflArgs = [N, 2, K, pop.lambda, pop.ybar, pop.nu, pop.v, c] as const;
+const oldI = oldInfluence(...inflArgs);
+const newI = designInfluence(...inflArgs);
+const inflSame = (['infl', 'inflMean', 'mubar'] as const).every((key) =>
+  oldI[key].every((x, i) => Object.is(x, newI[key][i])),
+);
+console.log(`population influence: new vs old bitwise equal: ${inflSame}`);
+
 const rows: [string, number, number, number][] = [];
 rows.push(['V at (z, z): rows + covariance, blocks of 32', ...compare(oldMap, newMap)]);
 rows.push(['V at (z, z), new single point (block of 1)', ...compare(oldMap, newMapSingle)]);
 rows.push(['e_k(z) alone, blocks of 32', ...compare(oldModes, newModes)]);
 rows.push(['e_k(z) alone, new single point (block of 1)', ...compare(oldModes, newModesSingle)]);
+const [io, inew, ir] = compare(
+  () => oldInfluence(...inflArgs),
+  () => designInfluence(...inflArgs),
+  1,
+);
+rows.push([`population influence (ms per population, not per point)`, io, inew, ir]);
 console.log(`\n| step | old ms / point | new ms / point | old / new |\n| --- | --- | --- | --- |`);
 for (const [name, o, n, r] of rows) console.log(`| ${name} | ${o.toFixed(2)} | ${n.toFixed(2)} | ${r.toFixed(2)} |`);
 console.log(`\nload average after: ${load()}`);

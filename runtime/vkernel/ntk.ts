@@ -97,7 +97,7 @@ export function ntkPopulation(state: NtkState, N: number, seed: number): NtkPopu
   const v = new Float64Array(N * keep.length);
   const Kk = keep.length;
   for (let j = 0; j < N; j++) keep.forEach((k, c) => (v[j * Kk + c] = vectors[j * N + k]));
-  const { f, meanModes, infl, inflMean, mubar } = influence(N, D, Kk, lambda, ybar, nu, v, spec.lr * spec.tau);
+  const { f, meanModes, infl, inflMean, mubar } = designInfluence(N, D, Kk, lambda, ybar, nu, v, spec.lr * spec.tau);
   const resid = Float64Array.from(ybar, (y, i) => y - mubar[i]);
   return {
     N,
@@ -140,7 +140,11 @@ export function flowDividedDifference(nu: Float64Array, c: number): Float64Array
   return M;
 }
 
-function influence(
+/**
+ * designInfluence(N, D, K, lambda, ybar, nu, v, c)   the filter f, meanModes, infl, inflMean of
+ *                                                  ntkPopulation and mubar_tau at the design points
+ */
+export function designInfluence(
   N: number,
   D: number,
   K: number,
@@ -376,10 +380,14 @@ export interface NtkRows {
 function rowsOfModes(pop: NtkPopulationData, E: Float64Array, B: number, withPhi: boolean): NtkRows {
   const { N, D, f, inflMean } = pop;
   const K = f.length;
-  const fe = Float64Array.from(E, (x, i) => x * f[i % K]);
+  const fe = new Float64Array(B * K);
   const mean = new Float64Array(B * D);
   for (let b = 0; b < B; b++)
-    for (let k = 0; k < K; k++) for (let d = 0; d < D; d++) mean[b * D + d] += E[b * K + k] * inflMean[k * D + d];
+    for (let k = 0; k < K; k++) {
+      const ek = E[b * K + k];
+      fe[b * K + k] = ek * f[k];
+      for (let d = 0; d < D; d++) mean[b * D + d] += ek * inflMean[k * D + d];
+    }
   const rows = { B, w: new Float64Array(B * N), phi: new Float64Array(withPhi ? B * N * D : 0) };
   const B2 = withPhi && D === 2 ? B - (B % 2) : 0;
   if (B2 > 0) rowsOfPairs(pop, E, fe, mean, B2, rows);
