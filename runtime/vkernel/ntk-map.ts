@@ -13,13 +13,16 @@ import { vFactor } from './population.js';
 import {
   reportFirstOrder,
   ntkModelPopulation,
-  ntkMuCov,
   ntkRow,
+  ntkRows,
+  rowOf,
+  rowsCov,
   type NtkPopulation,
   type NtkPopulationData,
+  type NtkRow,
 } from './ntk.js';
 
-/** Grid points per task. */
+/** Grid points per task, one block of vkernel/ntk.ts ntkRows. */
 const BLOCK = 32;
 
 export interface NtkMapJob {
@@ -28,8 +31,8 @@ export interface NtkMapJob {
   points: Float64Array;
   G: number;
   ts: Float64Array;
-  /** The time-correlation map's reference point, or null (V at (z, z)). */
-  ref: { x: Float64Array; t: number } | null;
+  /** The time-correlation map's reference point's row (shared), or null (V at (z, z)). */
+  ref: NtkRow | null;
   /** V = c_k Cov per time index. */
   c: Float64Array;
   V: Float64Array;
@@ -70,15 +73,12 @@ export function runMapTask(job: NtkMapJob, m: number): number {
   const per = Math.ceil(G / BLOCK);
   const k = Math.floor(m / per);
   const g0 = (m % per) * BLOCK;
-  const t = job.ts[k];
+  const g1 = Math.min(G, g0 + BLOCK);
   const c = job.c[k];
-  // The reference row is recomputed per task (one row against BLOCK points).
-  const refRow = job.ref ? ntkRow(pop, job.ref.x, job.ref.t) : undefined;
-  for (let g = g0; g < Math.min(G, g0 + BLOCK); g++) {
-    const x = points.subarray(g * D, (g + 1) * D);
-    const xb = job.ref ? job.ref.x : x;
-    const tb = job.ref ? job.ref.t : t;
-    const est = ntkMuCov(pop, x, t, xb, tb, refRow);
+  const rows = ntkRows(pop, points.subarray(g0 * D, g1 * D), new Float64Array(g1 - g0).fill(job.ts[k]));
+  for (let g = g0; g < g1; g++) {
+    const row = rowOf(rows, g - g0);
+    const est = rowsCov(pop, row, job.ref ?? row);
     for (let i = 0; i < D * D; i++) {
       job.V[(k * G + g) * D * D + i] = c * est.cov[i];
       job.se[(k * G + g) * D * D + i] = Math.abs(c) * est.se[i];
@@ -100,12 +100,15 @@ export function ntkVkernelMap(node: IrMap, state: NtkState, ctx?: NodeContext): 
   const { axes, points, count: G } = gridPoints(node.grid);
   const nt = node.t.length;
   const ref = node.quantity === 'vkernel_time_correlation' ? node.ref : null;
+  const data = sharedPopulation(pop);
+  // the reference point's row, once for every task
+  const refRow = ref ? ntkRow(data, Float64Array.from(ref.x), ref.t) : null;
   const job: NtkMapJob = {
-    pop: sharedPopulation(pop),
+    pop: data,
     points: shared(points),
     G,
     ts: Float64Array.from(node.t),
-    ref: ref ? { x: Float64Array.from(ref.x), t: ref.t } : null,
+    ref: refRow ? { w: shared(refRow.w), phi: shared(refRow.phi) } : null,
     c: Float64Array.from(
       node.t,
       (t) => vFactor(state.schedule, 'denoiser', t) * vFactor(state.schedule, 'denoiser', ref ? ref.t : t),

@@ -97,7 +97,7 @@ export function ntkPopulation(state: NtkState, N: number, seed: number): NtkPopu
   const v = new Float64Array(N * keep.length);
   const Kk = keep.length;
   for (let j = 0; j < N; j++) keep.forEach((k, c) => (v[j * Kk + c] = vectors[j * N + k]));
-  const { f, meanModes, infl, inflMean, mubar } = influence(N, D, Kk, lambda, ybar, nu, v, spec.lr * spec.tau);
+  const { f, meanModes, infl, inflMean, mubar } = designInfluence(N, D, Kk, lambda, ybar, nu, v, spec.lr * spec.tau);
   const resid = Float64Array.from(ybar, (y, i) => y - mubar[i]);
   return {
     N,
@@ -140,7 +140,11 @@ export function flowDividedDifference(nu: Float64Array, c: number): Float64Array
   return M;
 }
 
-function influence(
+/**
+ * designInfluence(N, D, K, lambda, ybar, nu, v, c)   the filter f, meanModes, infl, inflMean of
+ *                                                  ntkPopulation and mubar_tau at the design points
+ */
+export function designInfluence(
   N: number,
   D: number,
   K: number,
@@ -162,29 +166,97 @@ function influence(
   }
   const meanModes = Float64Array.from(a, (x, i) => f[Math.floor(i / D)] * x);
   const M = flowDividedDifference(nu, c);
-  // Ma_kd = M_kl a_l: m_k(z_j) = sum_l M_kl a_l e_l(z_j) needs the product per design point.
+  // m_k(z_j) = sum_l M_kl a_l e_l(z_j) for a block of JB design points at a time, so that M is
+  // read from memory once per block (not once per point and coordinate): the block's rows
+  // ea_(j, d) [l] = a_ld e_l(z_j) stay in cache, and the sums are taken two rows of M by four rows
+  // of ea at a time (eight in locals). Every sum runs over l in order and the design averages over
+  // j in order, as one point at a time would.
+  const JB = 16;
   const infl = new Float64Array(N * K * D);
   const inflMean = new Float64Array(K * D);
   const mubar = new Float64Array(N * D);
-  const ea = new Float64Array(K * D);
-  for (let j = 0; j < N; j++) {
-    const sc = Math.sqrt(N / lambda[j]);
-    // ea_l = a_l e_l(z_j)
-    for (let l = 0; l < K; l++) for (let d = 0; d < D; d++) ea[l * D + d] = a[l * D + d] * sc * v[j * K + l];
-    for (let k = 0; k < K; k++) {
-      const ek = sc * v[j * K + k];
-      const row = k * K;
-      for (let d = 0; d < D; d++) {
-        let m = 0;
-        for (let l = 0; l < K; l++) m += M[row + l] * ea[l * D + d];
-        const val = lambda[j] * ek * (f[k] * ybar[j * D + d] + m);
-        infl[(j * K + k) * D + d] = val;
-        inflMean[k * D + d] += val / N;
-        mubar[j * D + d] += ek * meanModes[k * D + d];
-      }
+  const ea = new Float64Array(JB * D * K);
+  const m = new Float64Array(2 * JB * D);
+  for (let j0 = 0; j0 < N; j0 += JB) {
+    const J = Math.min(JB, N - j0);
+    const R = J * D;
+    for (let r = 0; r < R; r++) {
+      const j = j0 + Math.floor(r / D);
+      const d = r % D;
+      const sc = Math.sqrt(N / lambda[j]);
+      for (let l = 0; l < K; l++) ea[r * K + l] = a[l * D + d] * sc * v[j * K + l];
+    }
+    for (let k = 0; k < K; k += 2) {
+      const kn = Math.min(2, K - k);
+      rowDots(M, k * K, kn, ea, R, K, m);
+      for (let q = 0; q < kn; q++)
+        for (let jb = 0; jb < J; jb++) {
+          const j = j0 + jb;
+          const ek = Math.sqrt(N / lambda[j]) * v[j * K + k + q];
+          for (let d = 0; d < D; d++) {
+            const val = lambda[j] * ek * (f[k + q] * ybar[j * D + d] + m[q * R + jb * D + d]);
+            infl[(j * K + k + q) * D + d] = val;
+            inflMean[(k + q) * D + d] += val / N;
+            mubar[j * D + d] += ek * meanModes[(k + q) * D + d];
+          }
+        }
     }
   }
   return { f, meanModes, infl, inflMean, mubar };
+}
+
+/**
+ * out[q R + r] = sum_l A[ao + q K + l] B[r K + l] for the kn <= 2 rows of A at ao and the R rows
+ * of B (row length K), each sum over l in order: two rows of A by four of B at a time.
+ */
+function rowDots(A: Float64Array, ao: number, kn: number, B: Float64Array, R: number, K: number, out: Float64Array) {
+  const a1 = ao + K;
+  let r = 0;
+  if (kn === 2)
+    for (; r + 4 <= R; r += 4) {
+      const b0 = r * K;
+      const b1 = b0 + K;
+      const b2 = b1 + K;
+      const b3 = b2 + K;
+      let s00 = 0;
+      let s01 = 0;
+      let s02 = 0;
+      let s03 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s12 = 0;
+      let s13 = 0;
+      for (let l = 0; l < K; l++) {
+        const x = A[ao + l];
+        const y = A[a1 + l];
+        const c0 = B[b0 + l];
+        const c1 = B[b1 + l];
+        const c2 = B[b2 + l];
+        const c3 = B[b3 + l];
+        s00 += x * c0;
+        s01 += x * c1;
+        s02 += x * c2;
+        s03 += x * c3;
+        s10 += y * c0;
+        s11 += y * c1;
+        s12 += y * c2;
+        s13 += y * c3;
+      }
+      out[r] = s00;
+      out[r + 1] = s01;
+      out[r + 2] = s02;
+      out[r + 3] = s03;
+      out[R + r] = s10;
+      out[R + r + 1] = s11;
+      out[R + r + 2] = s12;
+      out[R + r + 3] = s13;
+    }
+  for (; r < R; r++)
+    for (let q = 0; q < kn; q++) {
+      let s = 0;
+      for (let l = 0; l < K; l++) s += A[ao + q * K + l] * B[r * K + l];
+      out[q * R + r] = s;
+    }
 }
 
 /** The Monte-Carlo design of ntkPopulation(state, N, seed); redrawing it gives the same points. */
@@ -196,44 +268,223 @@ export function ntkDesign(state: NtkState, N: number, seed: number): DsmSamples 
   });
 }
 
-/** e_k(z) for every kept eigenpair (Nystrom extension). */
-export function modeValues(pop: NtkPopulationData, x: Float64Array, t: number): Float64Array {
-  const { N, D, nu, v } = pop;
+// Per-point quantities come in blocks of points. Each is a sum over the design points j of a
+// point's values against row j of v [N, K] or infl [N, K, D], and one point at a time streamed all
+// of v and infl from memory per point; a block reads them once for all its points, its sums held in
+// locals for several points at a time (bench/ntk-map.ts). Every sum still runs over j (or k) in
+// the order of a single point, so a point gets the same bits in any block, a block of one included.
+
+/**
+ * modeValuesBlock(pop, xs, ts): [B, K]   e_k(z_b) for B points (xs [B, D], ts [B]; Nystrom
+ *                                        extension)
+ */
+export function modeValuesBlock(pop: NtkPopulationData, xs: Float64Array, ts: ArrayLike<number>): Float64Array {
+  const { N, D, nu, v, lambda, Z, depth } = pop;
+  const B = ts.length;
   const e = D + 2;
   const K = nu.length;
-  const u = new Float64Array(e);
-  embed(x, t, D, pop.tRange, u, 0);
-  // Row-major v [N, K]: accumulate over j in the outer loop so the inner loop is contiguous.
-  const out = new Float64Array(K);
+  const U = new Float64Array(B * e);
+  for (let b = 0; b < B; b++) embed(xs, ts[b], D, pop.tRange, U, b * e, b * D);
+  // th [B, N] = lambda_j^{1/2} Theta(z_b, z_j)
+  const th = new Float64Array(B * N);
   for (let j = 0; j < N; j++) {
-    const tj = Math.sqrt(pop.lambda[j]) * ntkTheta(u, 0, pop.Z, j * e, e, pop.depth);
-    if (tj === 0) continue;
-    const row = j * K;
-    for (let k = 0; k < K; k++) out[k] += tj * v[row + k];
+    const sl = Math.sqrt(lambda[j]);
+    for (let b = 0; b < B; b++) th[b * N + j] = sl * ntkTheta(U, b * e, Z, j * e, e, depth);
   }
+  // out[b, k] = sum_j th[b, j] v[j, k]. Four points by two modes per pass over j (eight sums in
+  // locals; the passes over one cache line of v find it in cache), then the last B mod 4 points
+  // one at a time, streaming v in order.
+  const out = new Float64Array(B * K);
+  const B4 = B - (B % 4);
+  for (let b = 0; b < B4; b += 4) {
+    const h0 = b * N;
+    const h1 = h0 + N;
+    const h2 = h1 + N;
+    const h3 = h2 + N;
+    const o = b * K;
+    let k = 0;
+    for (; k + 2 <= K; k += 2) {
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s20 = 0;
+      let s21 = 0;
+      let s30 = 0;
+      let s31 = 0;
+      for (let j = 0, vo = k; j < N; j++, vo += K) {
+        const x0 = v[vo];
+        const x1 = v[vo + 1];
+        const a0 = th[h0 + j];
+        const a1 = th[h1 + j];
+        const a2 = th[h2 + j];
+        const a3 = th[h3 + j];
+        s00 += a0 * x0;
+        s01 += a0 * x1;
+        s10 += a1 * x0;
+        s11 += a1 * x1;
+        s20 += a2 * x0;
+        s21 += a2 * x1;
+        s30 += a3 * x0;
+        s31 += a3 * x1;
+      }
+      out[o + k] = s00;
+      out[o + k + 1] = s01;
+      out[o + K + k] = s10;
+      out[o + K + k + 1] = s11;
+      out[o + 2 * K + k] = s20;
+      out[o + 2 * K + k + 1] = s21;
+      out[o + 3 * K + k] = s30;
+      out[o + 3 * K + k + 1] = s31;
+    }
+    for (; k < K; k++)
+      for (let r = 0; r < 4; r++) {
+        let s0 = 0;
+        for (let j = 0; j < N; j++) s0 += th[h0 + r * N + j] * v[j * K + k];
+        out[o + r * K + k] = s0;
+      }
+  }
+  for (let b = B4; b < B; b++) modesOfOne(v, th.subarray(b * N, (b + 1) * N), K, out.subarray(b * K, (b + 1) * K));
   const s = Math.sqrt(N);
-  for (let k = 0; k < K; k++) out[k] /= nu[k] * s;
+  for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) out[b * K + k] /= nu[k] * s;
   return out;
 }
 
-/** lambda_j k_tau(z, z_j) / N = lambda_j^{1/2} N^{-1/2} sum_k f_k e_k(z) v_jk, from e_k(z). */
-function kernelRowOf(pop: NtkPopulationData, ek: Float64Array): Float64Array {
-  const { N, v, f } = pop;
+/** out[k] += sum_j th[j] v[j, k] (v [N, K] in order). */
+function modesOfOne(v: Float64Array, th: Float64Array, K: number, out: Float64Array): void {
+  for (let j = 0; j < th.length; j++) {
+    const a = th[j];
+    const row = j * K;
+    for (let k = 0; k < K; k++) out[k] += a * v[row + k];
+  }
+}
+
+/** e_k(z) for every kept eigenpair (Nystrom extension). */
+export function modeValues(pop: NtkPopulationData, x: Float64Array, t: number): Float64Array {
+  return modeValuesBlock(pop, x, [t]);
+}
+
+/** Per-point quantities of a block of B evaluation points, reused across pairs. */
+export interface NtkRows {
+  B: number;
+  /** lambda_j k_tau(z_b, z_j) / N [B, N]. */
+  w: Float64Array;
+  /** phi(z_b; z_j) - <phi(z_b; .)> [B, N, D] (empty when not asked for). */
+  phi: Float64Array;
+}
+
+/**
+ * rowsOfModes(pop, E, B, withPhi): NtkRows   the rows from e_k(z_b) [B, K]:
+ *   w_bj = lambda_j^{1/2} N^{-1/2} sum_k f_k e_k(z_b) v_jk,  phi_bjd = sum_k e_k(z_b) infl_jkd - mean
+ */
+function rowsOfModes(pop: NtkPopulationData, E: Float64Array, B: number, withPhi: boolean): NtkRows {
+  const { N, D, f, inflMean } = pop;
   const K = f.length;
-  const fe = Float64Array.from(ek, (x, k) => x * f[k]);
-  const row = new Float64Array(N);
+  const fe = new Float64Array(B * K);
+  const mean = new Float64Array(B * D);
+  for (let b = 0; b < B; b++)
+    for (let k = 0; k < K; k++) {
+      const ek = E[b * K + k];
+      fe[b * K + k] = ek * f[k];
+      for (let d = 0; d < D; d++) mean[b * D + d] += ek * inflMean[k * D + d];
+    }
+  const rows = { B, w: new Float64Array(B * N), phi: new Float64Array(withPhi ? B * N * D : 0) };
+  const B2 = withPhi && D === 2 ? B - (B % 2) : 0;
+  if (B2 > 0) rowsOfPairs(pop, E, fe, mean, B2, rows);
+  for (let b = B2; b < B; b++) rowsOfOne(pop, E, fe, mean, b, rows);
+  return rows;
+}
+
+/**
+ * Points [0, B2) of rowsOfModes for D = 2, the common case: j outer, so that v_j and infl_j are
+ * read once for the block, and two points at a time, their six sums in locals.
+ */
+function rowsOfPairs(
+  pop: NtkPopulationData,
+  E: Float64Array,
+  fe: Float64Array,
+  mean: Float64Array,
+  B2: number,
+  { w, phi }: NtkRows,
+): void {
+  const { N, v, infl, lambda } = pop;
+  const K = pop.f.length;
   const s = Math.sqrt(N);
   for (let j = 0; j < N; j++) {
-    let acc = 0;
-    for (let k = 0; k < K; k++) acc += fe[k] * v[j * K + k];
-    row[j] = (Math.sqrt(pop.lambda[j]) * acc) / s;
+    const sl = Math.sqrt(lambda[j]);
+    const vo = j * K;
+    const io = j * K * 2;
+    for (let b = 0; b < B2; b += 2) {
+      const e0 = b * K;
+      const e1 = e0 + K;
+      let w0 = 0;
+      let w1 = 0;
+      let p00 = 0;
+      let p01 = 0;
+      let p10 = 0;
+      let p11 = 0;
+      for (let k = 0; k < K; k++) {
+        const x = v[vo + k];
+        const i0 = infl[io + 2 * k];
+        const i1 = infl[io + 2 * k + 1];
+        const a = E[e0 + k];
+        const c = E[e1 + k];
+        w0 += fe[e0 + k] * x;
+        w1 += fe[e1 + k] * x;
+        p00 += a * i0;
+        p01 += a * i1;
+        p10 += c * i0;
+        p11 += c * i1;
+      }
+      w[b * N + j] = (sl * w0) / s;
+      w[(b + 1) * N + j] = (sl * w1) / s;
+      const q0 = (b * N + j) * 2;
+      const q1 = q0 + 2 * N;
+      phi[q0] = p00 - mean[b * 2];
+      phi[q0 + 1] = p01 - mean[b * 2 + 1];
+      phi[q1] = p10 - mean[b * 2 + 2];
+      phi[q1 + 1] = p11 - mean[b * 2 + 3];
+    }
   }
-  return row;
+}
+
+/** Point b of rowsOfModes, any D, streaming v and infl in order (phi when rows has room for it). */
+function rowsOfOne(
+  pop: NtkPopulationData,
+  E: Float64Array,
+  fe: Float64Array,
+  mean: Float64Array,
+  b: number,
+  { w, phi }: NtkRows,
+): void {
+  const { N, D, v, infl, lambda } = pop;
+  const K = pop.f.length;
+  const s = Math.sqrt(N);
+  const eo = b * K;
+  for (let j = 0; j < N; j++) {
+    const vo = j * K;
+    let acc = 0;
+    for (let k = 0; k < K; k++) acc += fe[eo + k] * v[vo + k];
+    w[b * N + j] = (Math.sqrt(lambda[j]) * acc) / s;
+  }
+  if (phi.length === 0) return;
+  for (let j = 0; j < N; j++)
+    for (let d = 0; d < D; d++) {
+      let p = 0;
+      const io = j * K * D + d;
+      for (let k = 0; k < K; k++) p += E[eo + k] * infl[io + k * D];
+      phi[(b * N + j) * D + d] = p - mean[b * D + d];
+    }
+}
+
+/** ntkRows(pop, xs, ts): NtkRows          the rows of B points (xs [B, D], ts [B]) */
+export function ntkRows(pop: NtkPopulationData, xs: Float64Array, ts: ArrayLike<number>): NtkRows {
+  return rowsOfModes(pop, modeValuesBlock(pop, xs, ts), ts.length, true);
 }
 
 /** weightedKernelRow(pop, x, t)  lambda_j k_tau(z, z_j) / N for every design point */
-export function weightedKernelRow(pop: NtkPopulation, x: Float64Array, t: number): Float64Array {
-  return kernelRowOf(pop, modeValues(pop, x, t));
+export function weightedKernelRow(pop: NtkPopulationData, x: Float64Array, t: number): Float64Array {
+  return rowsOfModes(pop, modeValues(pop, x, t), 1, false).w;
 }
 
 /** mubar_tau(z) [D]. */
@@ -291,22 +542,15 @@ export interface NtkRow {
   phi: Float64Array;
 }
 
+/** rowOf(rows, b): NtkRow                 point b of a block (views) */
+export function rowOf(rows: NtkRows, b: number): NtkRow {
+  const N = rows.w.length / rows.B;
+  const ND = rows.phi.length / rows.B;
+  return { w: rows.w.subarray(b * N, (b + 1) * N), phi: rows.phi.subarray(b * ND, (b + 1) * ND) };
+}
+
 export function ntkRow(pop: NtkPopulationData, x: Float64Array, t: number): NtkRow {
-  const { N, D, infl, inflMean } = pop;
-  const ek = modeValues(pop, x, t);
-  const K = ek.length;
-  let mean = new Float64Array(D);
-  for (let k = 0; k < K; k++) for (let d = 0; d < D; d++) mean[d] += ek[k] * inflMean[k * D + d];
-  const phi = new Float64Array(N * D);
-  for (let j = 0; j < N; j++)
-    for (let d = 0; d < D; d++) {
-      let s = 0;
-      const o = j * K * D + d;
-      for (let k = 0; k < K; k++) s += ek[k] * infl[o + k * D];
-      phi[j * D + d] = s - mean[d];
-    }
-  mean = new Float64Array(0);
-  return { w: kernelRowOf(pop, ek), phi };
+  return rowOf(ntkRows(pop, x, [t]), 0);
 }
 
 /**
@@ -321,9 +565,24 @@ export function ntkMuCov(
   /** ntkRow(pop, xb, tb), when the caller reuses one reference point. */
   rowB?: NtkRow,
 ): CovEstimate {
+  if (rowB) return rowsCov(pop, ntkRow(pop, xa, ta), rowB);
+  if (xa === xb && ta === tb) {
+    const r = ntkRow(pop, xa, ta);
+    return rowsCov(pop, r, r);
+  }
+  const xs = new Float64Array(2 * pop.D);
+  xs.set(xa.subarray(0, pop.D));
+  xs.set(xb.subarray(0, pop.D), pop.D);
+  const rows = ntkRows(pop, xs, [ta, tb]);
+  return rowsCov(pop, rowOf(rows, 0), rowOf(rows, 1));
+}
+
+/**
+ * rowsCov(pop, ra, rb): CovEstimate       Cov[mu_hat(za), mu_hat(zb)] [D, D] and its SE from the
+ *                                        two points' rows
+ */
+export function rowsCov(pop: NtkPopulationData, ra: NtkRow, rb: NtkRow): CovEstimate {
   const { N, D, P } = pop;
-  const ra = ntkRow(pop, xa, ta);
-  const rb = rowB ?? (xa === xb && ta === tb ? ra : ntkRow(pop, xb, tb));
   const cov = new Float64Array(D * D);
   const sq = new Float64Array(D * D);
   // Rows hold lambda_j k(z, z_j) / N, so the design average (1/N) sum_j (lambda_j k_a)(lambda_j k_b) C_j
