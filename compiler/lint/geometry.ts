@@ -2,7 +2,7 @@
 // distances from each distinct point to its nearest distinct neighbour (nearest.ts). Both are
 // loops, never spreads: data sets hold up to millions of points.
 import type { IrCell, IrData, IrNode } from '../ir/types.js';
-import { nearestDistances as nearestOf } from './nearest.js';
+import { nearestSpacing as spacingOf } from './nearest.js';
 import { packedOf, packedValues } from '../ir/packed-points.js';
 
 export function nodeNamed<K extends IrNode['kind']>(
@@ -36,7 +36,7 @@ export function extent(data: IrData): [number, number][] {
 // Several rules, and every cell of a sweep that shares a data set, ask for the same points and
 // distances. Cells have data nodes of their own that share the points (rows or packed values).
 const packedCache = new WeakMap<object, Float64Array>();
-const nearestCache = new WeakMap<object, Float64Array>();
+const spacingCache = new WeakMap<object, { median: number; max: number } | null>();
 const key = (data: IrData): object => packedOf(data)?.values ?? data.points;
 
 /** The points in one array, point i at [i * dim, (i + 1) * dim) (packed-points.ts). */
@@ -49,14 +49,17 @@ function packed(data: IrData): Float64Array {
   return xs;
 }
 
-/** Each distinct point's distance to its nearest other distinct point, ascending (empty with fewer than 2). */
-export function nearestDistances(data: IrData): Float64Array {
-  let d = nearestCache.get(key(data));
-  if (!d) {
-    d = nearestOf(packed(data), data.dim);
-    nearestCache.set(key(data), d);
+/**
+ * The median and the largest of the distances from each distinct point to its nearest other
+ * distinct point (nearest.ts), or undefined with fewer than two distinct points.
+ */
+export function nearestSpacing(data: IrData): { median: number; max: number } | undefined {
+  let s = spacingCache.get(key(data));
+  if (s === undefined) {
+    s = spacingOf(packed(data), data.dim) ?? null;
+    spacingCache.set(key(data), s);
   }
-  return d;
+  return s ?? undefined;
 }
 
 export const fmt = (x: number) =>

@@ -23,10 +23,56 @@ export type PointsIn = readonly (readonly number[])[] | Float64Array;
 
 /** Nearest-distinct-neighbour distance of every distinct point, ascending (empty with fewer than two). */
 export function nearestDistances(points: PointsIn, dim: number): Float64Array {
+  return unsorted(points, dim).sort();
+}
+
+/**
+ * The median (the sorted distances' element floor((m - 1) / 2)) and the largest of the m
+ * distances, or undefined with fewer than two distinct points: what the lint rules read, by
+ * selection instead of a sort, which cost a million-point `gtv check` a seventh of a second.
+ */
+export function nearestSpacing(points: PointsIn, dim: number): { median: number; max: number } | undefined {
+  const d = unsorted(points, dim);
+  if (d.length === 0) return undefined;
+  let max = d[0];
+  for (let i = 1; i < d.length; i++) if (d[i] > max) max = d[i];
+  return { median: select(d, (d.length - 1) >> 1), max };
+}
+
+/** The k-th smallest of a (reordering a): Hoare's selection with a median-of-three pivot. */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    const x = a[lo];
+    const y = a[mid];
+    const z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i++] = a[j];
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+/** The distances in no particular order. */
+function unsorted(points: PointsIn, dim: number): Float64Array {
   const packed = pack(points, dim);
   if (dim === 1) return nearest1d(packed);
   const out = dim <= 3 ? gridNearest(packed, dim, (xs) => new KdTree(distinctPoints(xs, dim), dim)) : undefined;
-  return (out ?? treeNearest(packed, dim)).sort();
+  return out ?? treeNearest(packed, dim);
 }
 
 function pack(points: PointsIn, dim: number): Float64Array {
@@ -61,7 +107,7 @@ function nearest1d(xs: Float64Array): Float64Array {
     const right = i < m - 1 ? sorted[i + 1] - sorted[i] : Infinity;
     out[i] = Math.hypot(Math.min(left, right));
   }
-  return out.sort();
+  return out;
 }
 
 /**

@@ -3,7 +3,7 @@
 // exactly, on random sets with duplicates, clusters, ties and lattices in 1 to 4 dimensions;
 // and a large set well inside the time a quadratic algorithm would need.
 import { expect } from 'chai';
-import { nearestDistances } from '../../compiler/lint/nearest.js';
+import { nearestDistances, nearestSpacing } from '../../compiler/lint/nearest.js';
 import { gridNearest } from '../../compiler/lint/nearest-grid.js';
 
 /** The O(N^2) definition, written as the lint rules first had it. */
@@ -70,7 +70,12 @@ describe('lint nearest-neighbour distances', () => {
           [7, 600],
         ]) {
           const pts = gen(rng(seed * 100 + dim), n, dim);
-          expect(Array.from(nearestDistances(pts, dim)), `seed ${seed}, ${n} points`).to.deep.equal(bruteForce(pts));
+          const exact = bruteForce(pts);
+          expect(Array.from(nearestDistances(pts, dim)), `seed ${seed}, ${n} points`).to.deep.equal(exact);
+          // What the lint rules read, by selection: the sorted distances' middle and last element.
+          expect(nearestSpacing(pts, dim), `spacing, seed ${seed}, ${n} points`).to.deep.equal(
+            exact.length ? { median: exact[(exact.length - 1) >> 1], max: exact[exact.length - 1] } : undefined,
+          );
         }
       });
     }

@@ -5,7 +5,7 @@
 // (docs/theory.md 3.3); with fewer than two grid points or bins across a typical gap they fall between.
 import { LINT } from '../../codes/lint.js';
 import type { IrHistogram } from '../../ir/types.js';
-import { fmt, nearestDistances, nodeNamed, nodesOf } from '../geometry.js';
+import { fmt, nearestSpacing, nodeNamed, nodesOf } from '../geometry.js';
 import type { Finding, LintRule } from '../types.js';
 
 export const coarseGrid: LintRule<typeof LINT.coarseGrid> = {
@@ -14,8 +14,7 @@ export const coarseGrid: LintRule<typeof LINT.coarseGrid> = {
     const out: Finding[] = [];
     const gapOf = (dataName: string) => {
       const data = nodeNamed(cell, dataName, 'data');
-      const d = data ? nearestDistances(data) : undefined;
-      return d?.length ? d[Math.floor((d.length - 1) / 2)] : undefined;
+      return data ? nearestSpacing(data)?.median : undefined;
     };
     for (const m of nodesOf(cell, 'map')) {
       const gap = gapOf(m.data);

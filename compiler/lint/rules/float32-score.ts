@@ -8,7 +8,7 @@
 // u R / sigma <= 1% gives sigma >= 100 u R.
 import { LINT } from '../../codes/lint.js';
 import type { IrCell, IrForward } from '../../ir/types.js';
-import { extent, fmt, nearestDistances, nodeNamed, nodesOf } from '../geometry.js';
+import { extent, fmt, nearestSpacing, nodeNamed, nodesOf } from '../geometry.js';
 import { noiseAt } from '../schedule.js';
 import type { Finding, LintRule, RuleContext } from '../types.js';
 
@@ -32,8 +32,7 @@ export const float32Score: LintRule<typeof LINT.float32Score> = {
       const data = nodeNamed(cx.cell, use.data, 'data');
       const fwd = nodeNamed(cx.cell, use.forward, 'forward');
       if (!data || !fwd) continue;
-      const d = nearestDistances(data);
-      const h = d.length ? d[d.length - 1] : 0;
+      const h = nearestSpacing(data)?.max ?? 0;
       const R = Math.max(use.reach, ...extent(data).flat().map(Math.abs));
       const safe = (t: number) => isSafe(fwd, t, h, R);
       if (safe(use.t) !== false) continue;
