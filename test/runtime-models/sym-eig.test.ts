@@ -223,6 +223,24 @@ describe('symmetric eigendecomposition (linalg/sym-eig.ts)', function () {
     }
   });
 
+  it('graded tridiagonal matrices, large end first and last (both orientations of the QL phase), against ml-matrix', () => {
+    // Already tridiagonal, so the reduction leaves the diagonal as it is and the QL phase starts
+    // from the small end in one case and from the large end in the other.
+    const n = 120;
+    const u = uniforms(9, n);
+    for (const dir of [1, -1]) {
+      const d = Array.from({ length: n }, (_, i) => (1 + u[i]) * 10 ** ((-6 * (dir > 0 ? i : n - 1 - i)) / (n - 1)));
+      const A = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) {
+        A[i * n + i] = d[i];
+        if (i + 1 < n) A[i * n + i + 1] = A[(i + 1) * n + i] = 0.4 * Math.sqrt(d[i] * d[i + 1]);
+      }
+      const { values, tol } = checked(A, n);
+      const ml = mlMatrixValues(A, n);
+      for (let k = 0; k < n; k++) expect(values[k], `direction ${dir}, eigenvalue ${k}`).to.be.closeTo(ml[k], 2 * tol);
+    }
+  });
+
   it('reads only the upper triangle, leaves A unchanged, and is exact under scaling by powers of two', () => {
     const n = 40;
     const A = withSpectrum(randomOrthogonal(n, 7), Array.from(normals(8, n)));
