@@ -24,7 +24,6 @@
 // tau -> infinity is ridgeless kernel interpolation (g = 1/nu); eigenvalues below 1e-12 nu_max
 // are dropped there (pseudo-inverse: float64 cannot resolve them).
 
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { IrModel } from '../../compiler/ir/types.js';
 import type { PointSet } from '../posterior.js';
 import type { Schedule } from '../schedule.js';
@@ -32,6 +31,7 @@ import { deriveSeed } from '../rng.js';
 import { emptyResult, lookup, type NodeImpl, type ModelValue } from '../nodes/types.js';
 import { dsmSamples } from './dsm.js';
 import { evaluatorScore } from './evaluator-score.js';
+import { symEig } from '../linalg/sym-eig.js';
 import { targets } from './linear.js';
 import type { LinearEvaluator } from './linear-eval.js';
 
@@ -101,15 +101,7 @@ export interface NtkState {
 }
 
 /** Symmetric eigendecomposition (float64): values ascending and vectors as columns [n, n]. */
-export function symEig(K: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
-  const m = new Matrix(n, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m.set(i, j, K[i * n + j]);
-  const e = new EigenvalueDecomposition(m, { assumeSymmetric: true });
-  const V = e.eigenvectorMatrix;
-  const vectors = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) vectors[i * n + j] = V.get(i, j);
-  return { values: Float64Array.from(e.realEigenvalues), vectors };
-}
+export { symEig } from '../linalg/sym-eig.js';
 
 /** The gradient-flow filter divided by nu: (1 - exp(-c nu)) / nu, c = lr tau (/ P). */
 export function flowGain(nu: number, c: number, nuMax: number): number {
