@@ -5,23 +5,10 @@ import { dsmSamples } from '../../runtime/models/dsm.js';
 import { deriveSeed } from '../../runtime/rng.js';
 import { firstOrderRatio, modeValues, ntkMuCov, ntkPopulation, weightedKernelRow } from '../../runtime/vkernel/ntk.js';
 import { designMoments, ensembleVariance, fitWeights, resampledDesign } from '../../runtime/vkernel/ntk-exact.js';
-import { vp } from './setup.js';
+import { ntkNode, vp } from './setup.js';
 
 const two = { points: Float64Array.from([-1, 1]), weights: Float64Array.from([0.5, 0.5]), M: 2, dim: 1 };
-const node = (tau: number, P: number, design: number): NtkNode => ({
-  kind: 'model',
-  name: 'n',
-  data: 'd',
-  forward: 'f',
-  type: 'ntk',
-  depth: 1,
-  samples: P,
-  tau,
-  lr: 1,
-  design,
-  t_range: [1e-2, 1],
-  seed: 3,
-});
+const node = (tau: number, P: number, design: number): NtkNode => ntkNode({ samples: P, tau, design, seed: 3 });
 const pts: [number, number][] = [
   [0.3, 0.1],
   [0.8, 0.05],

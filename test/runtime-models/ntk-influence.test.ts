@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { makeNtkState, type NtkNode } from '../../runtime/models/ntk.js';
 import { flowDividedDifference, ntkPopulation, type NtkPopulation } from '../../runtime/vkernel/ntk.js';
-import { vp } from './setup.js';
+import { ntkNode, vp } from './setup.js';
 
 /**
  * Rounding tolerance, relative to the largest entry: the reference sums backwards, so it differs
@@ -56,20 +56,7 @@ function reference(pop: NtkPopulation, c: number) {
   return { infl, inflMean, resid };
 }
 
-const spec = (design: number): NtkNode => ({
-  kind: 'model',
-  name: 'n',
-  data: 'd',
-  forward: 'f',
-  type: 'ntk',
-  depth: 1,
-  samples: 64,
-  tau: 10,
-  lr: 1,
-  design,
-  t_range: [1e-2, 1],
-  seed: 6,
-});
+const spec = (design: number): NtkNode => ntkNode({ samples: 64, tau: 10, design, seed: 6 });
 
 describe('NTK population design influence (vkernel/ntk.ts)', () => {
   const arc = {

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { makeNtkState, type NtkNode } from '../../runtime/models/ntk.js';
+import { makeNtkState } from '../../runtime/models/ntk.js';
 import { ntkPopulation } from '../../runtime/vkernel/ntk.js';
 import { flowDivided2, ntkMeanBias } from '../../runtime/vkernel/ntk-mean-bias.js';
 import { normals, uniforms } from '../../runtime/rng.js';
 import { flowDivided2Reference, ntkMeanBiasReference } from './ntk-mean-bias-reference.js';
-import { vp } from './setup.js';
+import { ntkNode, vp } from './setup.js';
 
 // The blocked ntkMeanBias against the straightforward triple loop it replaced
 // (ntk-mean-bias-reference.ts). Every output sums the same floating-point terms in the same order,
@@ -45,20 +45,7 @@ function ntkArgs(
   data: { points: Float64Array; weights: Float64Array; M: number; dim: number },
   tau: number,
 ): Args {
-  const node: NtkNode = {
-    kind: 'model',
-    name: 'n',
-    data: 'd',
-    forward: 'f',
-    type: 'ntk',
-    depth: 1,
-    samples: 128,
-    tau,
-    lr: 1,
-    design: N,
-    t_range: [1e-2, 1],
-    seed: 5,
-  };
+  const node = ntkNode({ samples: 128, tau, design: N, seed: 5 });
   const pop = ntkPopulation(makeNtkState(node, data, vp), N, 9);
   return [N, data.dim, pop.lambda, pop.ybar, pop.nu, pop.v, tau, 128];
 }

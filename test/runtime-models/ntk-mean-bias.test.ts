@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { makeNtkState, symEig, type NtkNode } from '../../runtime/models/ntk.js';
+import { makeNtkState, symEig } from '../../runtime/models/ntk.js';
 import { ntkPopulation } from '../../runtime/vkernel/ntk.js';
 import { flowDivided2, ntkMeanBias } from '../../runtime/vkernel/ntk-mean-bias.js';
 import { uniforms } from '../../runtime/rng.js';
-import { vp } from './setup.js';
+import { ntkNode, vp } from './setup.js';
 
 const two = { points: Float64Array.from([-1, 1]), weights: Float64Array.from([0.5, 0.5]), M: 2, dim: 1 };
 
@@ -35,20 +35,7 @@ describe('finite-P mean of trained NTK models (vkernel/ntk-mean-bias.ts)', funct
     const P = 100;
     const tau = 0.1;
     const N = 40;
-    const node: NtkNode = {
-      kind: 'model',
-      name: 'n',
-      data: 'd',
-      forward: 'f',
-      type: 'ntk',
-      depth: 1,
-      samples: P,
-      tau,
-      lr: 1,
-      design: N,
-      t_range: [1e-2, 1],
-      seed: 3,
-    };
+    const node = ntkNode({ samples: P, tau, design: N, seed: 3 });
     const pop = ntkPopulation(makeNtkState(node, two, vp), N, 2);
     const K = pop.nu.length;
     const psi = (j: number, k: number) => Math.sqrt((pop.nu[k] * N) / pop.lambda[j]) * pop.v[j * K + k];

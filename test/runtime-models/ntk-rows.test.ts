@@ -3,7 +3,7 @@
 // vkernel/ntk.ts, on small populations: synthetic ones (odd K, D = 1, 2, 3, so every path of the
 // blocked loops runs) and a real one, through the time-correlation map too.
 import { expect } from 'chai';
-import { embed, makeNtkState, ntkTheta, type NtkNode } from '../../runtime/models/ntk.js';
+import { embed, makeNtkState, ntkTheta } from '../../runtime/models/ntk.js';
 import {
   modeValues,
   modeValuesBlock,
@@ -19,7 +19,7 @@ import { ntkVkernelMap } from '../../runtime/vkernel/ntk-map.js';
 import { vFactor } from '../../runtime/vkernel/population.js';
 import { normals } from '../../runtime/rng.js';
 import type { IrMap } from '../../compiler/ir/types.js';
-import { vp } from './setup.js';
+import { ntkNode, vp } from './setup.js';
 
 /**
  * Rounding tolerance, relative to the largest entry of the quantity: the reference sums over j
@@ -225,20 +225,7 @@ describe('NTK V-kernel rows in blocks of points (vkernel/ntk.ts ntkRows)', funct
       return i % 2 === 0 ? Math.cos(a) : Math.sin(a);
     });
     const data = { points: arc, weights: new Float64Array(M).fill(1 / M), M, dim: 2 };
-    const spec: NtkNode = {
-      kind: 'model',
-      name: 'n',
-      data: 'd',
-      forward: 'f',
-      type: 'ntk',
-      depth: 1,
-      samples: 64,
-      tau: 10,
-      lr: 1,
-      design: 80,
-      t_range: [1e-2, 1],
-      seed: 6,
-    };
+    const spec = ntkNode({ samples: 64, tau: 10, design: 80, seed: 6 });
     const state = makeNtkState(spec, data, vp);
     const pop = ntkModelPopulation(state);
     const ref = { x: [0, 0.5], t: 0.1 };

@@ -21,26 +21,13 @@ import { ntkEvaluator } from '../../runtime/models/ntk.js';
 import { memorizedFraction } from '../../runtime/metrics.js';
 import { normals } from '../../runtime/rng.js';
 import { selectBackend } from '../../runtime/backend.js';
-import { vp } from './setup.js';
+import { ntkNode, vp } from './setup.js';
 import { dsmSamples } from '../../runtime/models/dsm.js';
 
 // Two points: a barely trained network (mu_hat ~ 0) sends every sample to the gap at 0, so
 // "memorizes more" cannot be confused with collapsing onto a training point.
 const two = { points: Float64Array.from([-1, 1]), weights: Float64Array.from([0.5, 0.5]), M: 2, dim: 1 };
-const ntkNode = (tau: number, P: number): NtkNode => ({
-  kind: 'model',
-  name: 'n',
-  data: 'd',
-  forward: 'f',
-  type: 'ntk',
-  depth: 1,
-  samples: P,
-  tau,
-  lr: 1,
-  design: 200,
-  t_range: [1e-2, 1],
-  seed: 3,
-});
+const ntkNodeOf = (tau: number, P: number): NtkNode => ntkNode({ samples: P, tau, design: 200, seed: 3 });
 
 describe('runtime NTK models (docs/theory.md 10)', function () {
   this.timeout(60000);
@@ -104,7 +91,7 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
 
   it('V-kernel: tau -> 0 gives V -> 0 (like tau^2)', () => {
     const V = (tau: number) => {
-      const p = ntkPopulation(makeNtkState(ntkNode(tau, 64), two, vp), 200, 1);
+      const p = ntkPopulation(makeNtkState(ntkNodeOf(tau, 64), two, vp), 200, 1);
       return ntkMuCov(p, Float64Array.from([0]), 0.05, Float64Array.from([0]), 0.05).cov[0];
     };
     // k_tau ~ lr tau Theta for lr tau nu_max << 1 (nu_max ~ 10 here): V ratio 1e-2 within 0.5%
@@ -132,7 +119,7 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
       members: 3,
     });
     const memorized = (tau: number) => {
-      const out = ntkEnsemble(node(5), makeNtkState(ntkNode(tau, 64), two, vp));
+      const out = ntkEnsemble(node(5), makeNtkState(ntkNodeOf(tau, 64), two, vp));
       const v = out.value;
       if (v.kind !== 'sample') throw new Error('expected samples');
       return memorizedFraction(v.samples, v.n, 1, two, 0.1);
@@ -144,7 +131,7 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
   });
 
   it('trained and virtual NTK members give the same bytes on 1 and 2 threads, members shared with a worker', () => {
-    const st = makeNtkState({ ...ntkNode(3, 32), design: 60 }, two, vp);
+    const st = makeNtkState({ ...ntkNodeOf(3, 32), design: 60 }, two, vp);
     const grid = { steps: 10, t_min: 1e-2, spacing: 'uniform' as const, rho: 7 };
     const common = {
       kind: 'sample' as const,
@@ -220,7 +207,7 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
       [0.3, 0.2],
     ];
     for (const tau of [1e300, 1]) {
-      const pop = ntkPopulation(makeNtkState(ntkNode(tau, 64), two, vp), 150, 2);
+      const pop = ntkPopulation(makeNtkState(ntkNodeOf(tau, 64), two, vp), 150, 2);
       const { N, P } = pop;
       for (const [x, t] of z) {
         const X = Float64Array.of(x);
@@ -242,7 +229,7 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
   });
 
   it("virtual NTK models have the V-kernel's covariance and the finite-P mean (drawNtkCoef against ntkFiniteMean and ntkMuCov)", () => {
-    const st = makeNtkState({ ...ntkNode(2, 64), design: 80 }, two, vp);
+    const st = makeNtkState({ ...ntkNodeOf(2, 64), design: 80 }, two, vp);
     const pop = ntkPopulation(st, 80, 4);
     const field = ntkField(pop);
     const pts: [number, number][] = [
@@ -293,7 +280,7 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
     // tau = 0.1, P = 64: the regime where the V-kernel matches the trained variance at (0, 0.05)
     // (docs/theory-checks.md 6.1). The samples' second moment: a barely trained network pulls
     // everything towards 0, and the spread between members is what moves mass outwards.
-    const st = makeNtkState({ ...ntkNode(0.1, 64), design: 200 }, two, vp);
+    const st = makeNtkState({ ...ntkNodeOf(0.1, 64), design: 200 }, two, vp);
     const common = {
       kind: 'sample' as const,
       name: 's',
@@ -334,7 +321,7 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
     // An iid design left mubar(0, t) at 0.02-0.16 (tau = 0.1, N = 1000, three design seeds): the
     // few small-t design points, which carry most of the lambda weight, fell unevenly on -1 and 1.
     for (const tau of [0.1, 1]) {
-      const pop = ntkPopulation(makeNtkState(ntkNode(tau, 64), two, vp), 120, 5);
+      const pop = ntkPopulation(makeNtkState(ntkNodeOf(tau, 64), two, vp), 120, 5);
       for (const t of [0.02, 0.05, 0.3]) {
         expect(Math.abs(ntkMean(pop, Float64Array.of(0), t)[0]), `tau ${tau}, t ${t}`).to.be.below(1e-9);
         expect(Math.abs(ntkFiniteMean(pop, Float64Array.of(0), t)[0]), `finite P: tau ${tau}, t ${t}`).to.be.below(
@@ -381,7 +368,7 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
   });
 
   it('the NTK V-kernel map gives the same bytes on 1 and 2 threads (blocks shared with a worker) and equals ntkMuCov', () => {
-    const st = makeNtkState({ ...ntkNode(1, 32), design: 60 }, two, vp);
+    const st = makeNtkState({ ...ntkNodeOf(1, 32), design: 60 }, two, vp);
     const grid = { axes: [{ lo: -1.5, hi: 1.5, n: 100 }] } as unknown as Extract<
       IrMap,
       { quantity: 'vkernel' }
@@ -426,7 +413,7 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
   });
 
   it('the V-kernel map and the effective SDE of one NTK model report its first_order_ratio, with a note', () => {
-    const st = makeNtkState({ ...ntkNode(1, 32), design: 60 }, two, vp);
+    const st = makeNtkState({ ...ntkNodeOf(1, 32), design: 60 }, two, vp);
     const want = firstOrderRatio(ntkModelPopulation(st));
     expect(want).to.be.above(0);
     const grid = { axes: [{ lo: -1.5, hi: 1.5, n: 5 }] } as unknown as Extract<IrMap, { quantity: 'vkernel' }>['grid'];

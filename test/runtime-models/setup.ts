@@ -2,6 +2,7 @@
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { makeSchedule } from '../../runtime/schedule.js';
 import { makeLinearState, type LinearNode } from '../../runtime/models/linear-node.js';
+import type { NtkNode } from '../../runtime/models/ntk.js';
 import { linalgSimdEnabled, setLinalgSimd } from '../../runtime/linalg/wasm/simd.js';
 
 export const vp = makeSchedule({ kind: 'forward', name: 'vp', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
@@ -79,4 +80,19 @@ export function withLinalgSimd<T>(on: boolean, f: () => T): T {
   } finally {
     setLinalgSimd(LINALG_SIMD_DEFAULT);
   }
+}
+
+/** An NTK model node (depth 1, lr 1, t_range [0.01, 1]) with the fields a test sets. */
+export function ntkNode(fields: Pick<NtkNode, 'samples' | 'tau' | 'design' | 'seed'>): NtkNode {
+  return {
+    kind: 'model',
+    name: 'n',
+    data: 'd',
+    forward: 'f',
+    type: 'ntk',
+    depth: 1,
+    lr: 1,
+    t_range: [1e-2, 1],
+    ...fields,
+  };
 }
