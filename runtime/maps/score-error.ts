@@ -30,8 +30,11 @@ import { linearState } from '../models/linear-node.js';
 import { covFromRows, population } from '../vkernel/population.js';
 import { gridKernel } from '../vkernel/grid-kernel.js';
 import { ntkState } from '../models/ntk.js';
-import { ntkMuCov, ntkPopulation } from '../vkernel/ntk.js';
+import { ntkPopulation, ntkRows, rowOf, rowsCov } from '../vkernel/ntk.js';
 import { ntkMean } from './ntk-mean.js';
+
+/** Grid points per block of NTK rows (as the V-kernel maps, vkernel/ntk-map.ts). */
+const ROW_BLOCK = 32;
 
 interface ErrorFields {
   /** Mean error [n_t * count * dim]. */
@@ -211,12 +214,18 @@ function ntkFields(model: ModelValue, { node, points, count, mean, spread, check
     const s = posterior(state.data, state.schedule, t, points, ['score']).score!;
     const al = state.schedule.alpha(t);
     const s2 = state.schedule.s2(t);
-    for (let g = 0; g < count; g++) {
-      const x = points.subarray(g * D, (g + 1) * D);
-      const m = mu.at(x, t);
-      const sq = storeError(mean, (k * count + g) * D, D, (a) => (al * m[a] - x[a]) / s2 - s[g * D + a]);
-      const cov = ntkMuCov(pop, x, t, x, t).cov;
-      spread[k * count + g] = Math.sqrt(sq + traceOfScoreCov(cov, al / s2, null, D));
+    // Rows in blocks of points: each block reads the population's modes once (vkernel/ntk.ts).
+    for (let g0 = 0; g0 < count; g0 += ROW_BLOCK) {
+      const g1 = Math.min(count, g0 + ROW_BLOCK);
+      const rows = ntkRows(pop, points.subarray(g0 * D, g1 * D), new Float64Array(g1 - g0).fill(t));
+      for (let g = g0; g < g1; g++) {
+        const x = points.subarray(g * D, (g + 1) * D);
+        const m = mu.at(x, t);
+        const sq = storeError(mean, (k * count + g) * D, D, (a) => (al * m[a] - x[a]) / s2 - s[g * D + a]);
+        const row = rowOf(rows, g - g0);
+        const cov = rowsCov(pop, row, row).cov;
+        spread[k * count + g] = Math.sqrt(sq + traceOfScoreCov(cov, al / s2, null, D));
+      }
     }
     tick(k + 1);
   });

@@ -6,8 +6,9 @@ import { NODES } from '../../runtime/nodes/index.js';
 import { posterior } from '../../runtime/posterior.js';
 import { makeSchedule } from '../../runtime/schedule.js';
 import { makeNtkState, type NtkNode } from '../../runtime/models/ntk.js';
-import { ntkDesign, ntkPopulation } from '../../runtime/vkernel/ntk.js';
+import { ntkDesign, ntkMuCov, ntkPopulation } from '../../runtime/vkernel/ntk.js';
 import { ntkMean } from '../../runtime/maps/ntk-mean.js';
+import { deriveSeed } from '../../runtime/rng.js';
 import { dataNode, docOf, useWasm, VP } from './helpers.js';
 
 const POINTS = [[-1], [0], [1]];
@@ -236,6 +237,55 @@ describe('runtime map.score_error', function () {
       // The gradient-flow filter is lr tau nu ~ 1e-9 nu_max: mu_hat ~ 1e-8 of the targets.
       for (let g = 0; g < 9; g++) expect(v[k * 9 + g]).to.be.closeTo(-c * m[g], 1e-6);
     });
+  });
+
+  it('NTK: rms is sqrt(|mean error|^2 + (alpha/s2)^2 tr Cov[mu_hat]) with the covariance of vkernel/ntk.ts, point by point (tau = 3)', async () => {
+    const net: NtkNode = {
+      kind: 'model',
+      name: 'net',
+      data: 'data',
+      forward: 'fwd',
+      type: 'ntk',
+      depth: 1,
+      samples: 64,
+      tau: 3,
+      lr: 1,
+      design: 120,
+      t_range: [0.01, 1],
+      seed: 3,
+    };
+    const map = {
+      kind: 'map' as const,
+      name: 'err',
+      quantity: 'score_error' as const,
+      data: 'data',
+      forward: 'fwd',
+      model: 'net',
+      grid: GRID,
+      t: T,
+      ref: null,
+      mc_samples: 10,
+      seed: 5,
+    };
+    const { doc, cell } = docOf([dataNode('data', POINTS), VP, net, map]);
+    const r = await executeCell(doc, cell, { backend: 'wasm' });
+    const values = r.nodes.err.arrays.values.data as Float64Array;
+    const rms = r.nodes.err.arrays.rms.data as Float64Array;
+    // The single-point route (ntkMuCov) on the model's own design, independent of the map's blocks.
+    const pop = ntkPopulation(makeNtkState(net, set, schedule), 120, deriveSeed(3, 'design'));
+    let spread = 0;
+    T.forEach((t, k) => {
+      const c = schedule.alpha(t) / schedule.s2(t);
+      for (let g = 0; g < 9; g++) {
+        const x = xs.subarray(g, g + 1);
+        const cov = ntkMuCov(pop, x, t, x, t).cov[0];
+        const want = Math.sqrt(values[k * 9 + g] ** 2 + c * c * cov);
+        expect(rms[k * 9 + g], `x=${xs[g]} t=${t}`).to.be.closeTo(want, 1e-12 * want);
+        spread = Math.max(spread, c * c * cov);
+      }
+    });
+    // The covariance term is not negligible, so a wrong pairing of rows would show.
+    expect(spread).to.be.greaterThan(1e-3);
   });
 
   // The checker admits only trained models in score_error (GTV0310); true and naive are runtime-only.
