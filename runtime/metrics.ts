@@ -27,12 +27,12 @@
 //                      density at 3x3 Gauss-Legendre nodes per bin times the bin area. The
 //                      outside-the-range mass is appended as the last entry.
 
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { IrHistogram } from '../compiler/ir/types.js';
 import type { PointSet } from './posterior.js';
 import type { Schedule } from './schedule.js';
 import { edgesOf, binProbabilities, histogram } from './histogram.js';
 import { cholesky, solveLower } from './linalg/cholesky.js';
+import { symEig } from './linalg/sym-eig.js';
 
 export function nearestDistances(samples: ArrayLike<number>, n: number, dim: number, data: PointSet): Float64Array {
   const out = new Float64Array(n);
@@ -286,14 +286,16 @@ export function effectiveDimensionOfSums(sums: Float64Array, w: ArrayLike<number
   const tot = new Float64Array(L);
   for (let g = 0; g < w.length; g++) if (w[g] !== 0) for (let j = 0; j < L; j++) tot[j] += w[g] * sums[g * L + j];
   const N = tot[0];
-  const cov = Matrix.zeros(dim, dim);
+  const cov = new Float64Array(dim * dim);
   for (let a = 0; a < dim; a++)
-    for (let b = 0; b < dim; b++) cov.set(a, b, (tot[1 + dim + a * dim + b] - (tot[1 + a] * tot[1 + b]) / N) / (N - 1));
-  return participationRatio(cov);
+    for (let b = 0; b < dim; b++)
+      cov[a * dim + b] = (tot[1 + dim + a * dim + b] - (tot[1 + a] * tot[1 + b]) / N) / (N - 1);
+  return participationRatio(cov, dim);
 }
 
-function participationRatio(cov: Matrix): number {
-  const ev = new EigenvalueDecomposition(cov, { assumeSymmetric: true }).realEigenvalues.map((v) => Math.max(0, v));
+/** (sum lambda)^2 / sum lambda^2 over the eigenvalues of the covariance cov [dim, dim] (negative rounding clipped). */
+function participationRatio(cov: Float64Array, dim: number): number {
+  const ev = Array.from(symEig(cov, dim).values, (v) => Math.max(0, v));
   const s = ev.reduce((p, v) => p + v, 0);
   const s2 = ev.reduce((p, v) => p + v * v, 0);
   return s2 > 0 ? (s * s) / s2 : 0;
@@ -302,12 +304,12 @@ function participationRatio(cov: Matrix): number {
 export function effectiveDimension(samples: ArrayLike<number>, n: number, dim: number): number {
   const mean = new Float64Array(dim);
   for (let i = 0; i < n; i++) for (let a = 0; a < dim; a++) mean[a] += samples[i * dim + a] / n;
-  const cov = Matrix.zeros(dim, dim);
+  const cov = new Float64Array(dim * dim);
   for (let i = 0; i < n; i++)
     for (let a = 0; a < dim; a++)
       for (let b = 0; b < dim; b++)
-        cov.set(a, b, cov.get(a, b) + ((samples[i * dim + a] - mean[a]) * (samples[i * dim + b] - mean[b])) / (n - 1));
-  return participationRatio(cov);
+        cov[a * dim + b] += ((samples[i * dim + a] - mean[a]) * (samples[i * dim + b] - mean[b])) / (n - 1);
+  return participationRatio(cov, dim);
 }
 
 // ---- exact bin probabilities of the Gaussian mixture p(x | t) ------------------------------

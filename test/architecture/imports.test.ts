@@ -38,8 +38,7 @@ const LAYERS: Record<Folder, Layer> = {
   },
   runtime: {
     file: (t) => t.startsWith('compiler/ir/'),
-    packages: (pkg, file) =>
-      pkg.startsWith('@tensorflow/') ? ['runtime/tf.ts', 'runtime/backend.ts'].includes(file) : pkg === 'ml-matrix',
+    packages: (pkg, file) => pkg.startsWith('@tensorflow/') && ['runtime/tf.ts', 'runtime/backend.ts'].includes(file),
   },
   study: {
     file: (t) => ['compiler', 'stdlib'].includes(folderOf(t)) || RUNTIME_ENTRIES.has(t),

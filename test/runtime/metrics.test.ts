@@ -17,6 +17,19 @@ import { normals } from '../../runtime/rng.js';
 const line = { points: Float64Array.from([-1, 1]), weights: Float64Array.from([0.5, 0.5]), M: 2, dim: 1 };
 
 describe('runtime/metrics', () => {
+  it('effective_dimension is the participation ratio of the sample covariance: closed forms', () => {
+    // Four points (+-a, 0), (0, +-b): covariance diag(2a^2, 2b^2) / 3, ratio (a^2 + b^2)^2 / (a^4 + b^4).
+    const [a, b] = [1, 2];
+    const cross = Float64Array.from([a, 0, -a, 0, 0, b, 0, -b]);
+    expect(effectiveDimension(cross, 4, 2)).to.be.closeTo((a * a + b * b) ** 2 / (a ** 4 + b ** 4), 1e-12);
+    // Points on the line y = 2x: one non-zero eigenvalue, ratio 1 (the zero one rounds to about 1e-16).
+    const line = Float64Array.from([-1, -2, 0, 0, 1, 2, 3, 6]);
+    expect(effectiveDimension(line, 4, 2)).to.be.closeTo(1, 1e-12);
+    // Six points +-e_k in 3D: isotropic, ratio 3.
+    const iso = Float64Array.from([1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1]);
+    expect(effectiveDimension(iso, 6, 3)).to.be.closeTo(3, 1e-12);
+  });
+
   it('erfc matches reference values to 2e-13 relative', () => {
     // Reference values from mpmath. Just below the series/continued-fraction switch (x = 2.5)
     // 1 - erf(x) cancels about log10(1/erfc) ~ 3.2 digits, hence 2e-13 rather than 1e-16.
