@@ -2,7 +2,7 @@
 // Text is set in DejaVu Sans, which Debian ships and resvg finds among the system fonts; the
 // generic fallbacks keep the SVG readable where it is missing. vega lays text out by DejaVu
 // Sans's widths (text-width.ts), not by its 0.8 em per character guess.
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import { vegaTextWidth } from './text-width.js';
@@ -44,12 +44,15 @@ export async function vegaLiteToSvg(spec: VlSpec): Promise<string> {
   }
 }
 
-/** PNG at `zoom` times the SVG's pixel size (2 gives crisp text on high-density screens). */
-export function svgToPng(svg: string, zoom = 2): Buffer {
-  const r = new Resvg(svg, {
+/**
+ * PNG at `zoom` times the SVG's pixel size (2 gives crisp text on high-density screens), rendered
+ * on libuv's thread pool, so that the PDF of the same figure is written on the main thread meanwhile.
+ */
+export async function svgToPng(svg: string, zoom = 2): Promise<Buffer> {
+  const image = await renderAsync(svg, {
     fitTo: { mode: 'zoom', value: zoom },
     background: 'white',
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
   });
-  return r.render().asPng();
+  return image.asPng();
 }

@@ -78,10 +78,11 @@ export async function writePlots(
     if (reduced && plot.inputs.some((i) => reduced.nodes.has(i))) spec = withSubtitle(spec, reduced.line);
     const base = claim(declared, FIGURE_EXTS, plot);
     const svg = await vegaLiteToSvg(spec);
+    const [png, pdf] = await Promise.all([svgToPng(svg), svgToPdf(svg)]);
     const bytes: Record<(typeof FIGURE_EXTS)[number], string | Buffer> = {
       '.svg': svg,
-      '.png': svgToPng(svg),
-      '.pdf': await svgToPdf(svg),
+      '.png': png,
+      '.pdf': pdf,
       '.vl.json': `${JSON.stringify(standaloneSpec(spec), null, 1)}\n`,
     };
     for (const ext of FIGURE_EXTS) {
