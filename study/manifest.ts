@@ -59,6 +59,11 @@ export interface Manifest {
   started: string;
   updated: string;
   elapsed_ms: number;
+  /** CPU time (user + system) of this process since the run started, all its threads; a `--jobs`
+   * run's slices are processes of their own and are not counted. */
+  cpu_ms: number;
+  /** cpu_ms / elapsed_ms: the cores the run kept busy on average. */
+  cores: number;
   cells: ManifestCell[];
   plots: ManifestPlot[];
   report: string | null;

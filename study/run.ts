@@ -209,6 +209,7 @@ async function runLocked(
   reporter: Reporter,
   interrupted: () => boolean,
 ): Promise<RunOutcome> {
+  const cpuAtStart = process.cpuUsage();
   const { diagnostics, doc, changes, scale, backend, studyHash } = prepared;
   const slice = opts.slice ?? null;
   const version = gtvVersion();
@@ -255,6 +256,8 @@ async function runLocked(
     started: started.toISOString(),
     updated: started.toISOString(),
     elapsed_ms: 0,
+    cpu_ms: 0,
+    cores: 0,
     cells,
     plots: [],
     report: null,
@@ -264,6 +267,9 @@ async function runLocked(
     const now = new Date();
     manifest.updated = now.toISOString();
     manifest.elapsed_ms = now.getTime() - started.getTime();
+    const cpu = process.cpuUsage(cpuAtStart);
+    manifest.cpu_ms = Math.round((cpu.user + cpu.system) / 1000);
+    manifest.cores = manifest.elapsed_ms > 0 ? Number((manifest.cpu_ms / manifest.elapsed_ms).toFixed(2)) : 0;
     writeManifest(runDir, manifest);
   };
   const executed: string[] = [];

@@ -51,6 +51,9 @@ describe('study/run (gtv run orchestration, fake executor)', function () {
     expect(m.study_hash).to.match(/^[0-9a-f]{64}$/);
     expect(m.ir.study).to.equal('gap');
     expect(m.cells[0].timings).to.have.property('trained');
+    // The process's CPU time over the run, and the cores that kept busy: their ratio to the elapsed time.
+    expect(m.cpu_ms).to.be.greaterThan(0);
+    expect(m.cores).to.equal(Number((m.cpu_ms / m.elapsed_ms).toFixed(2)));
     expect([m.environment.node, m.environment.platform, m.environment.arch]).to.deep.equal([
       process.version,
       process.platform,
