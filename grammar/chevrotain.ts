@@ -1,7 +1,7 @@
 // The one door to chevrotain. Its package entry (lib/src/api.js) pulls in lodash-es as about 640
 // separate ES modules, which cost a fresh `gtv check` half a second of start-up; the package also
 // ships the same sources bundled into one file (lib/chevrotain.mjs), which loads in a tenth of the
-// time. Its `exports` map hides that file, so it is found next to the resolved entry. Every value
+// time. Its `exports` map hides that file, so it is found next to the resolved entry. Every
 // import of chevrotain goes through here (test/architecture/imports.test.ts): two copies of the
 // library would disagree on token identities such as EOF.
 import { createRequire } from 'node:module';

@@ -36,7 +36,6 @@ export function analyze(uri: string, text: string, openBuffers: OpenBuffers): An
   // The same read policy as the command line (compiler/read-policy.ts): an open buffer is served
   // only where the disk file would be.
   const disk = nodeHostFor(absPath, readOptionsFromEnv().options);
-  // An open buffer is served only where the disk file would be.
   const openOrDenied = (abs: string) => {
     const permitted = disk.permit(abs);
     if (typeof permitted !== 'string' && permitted.failure !== 'not-found') return permitted;
