@@ -4,6 +4,7 @@
 // time. Its `exports` map hides that file, so it is found next to the resolved entry. Every
 // import of chevrotain goes through here (test/architecture/imports.test.ts): two copies of the
 // library would disagree on token identities such as EOF.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,7 +13,8 @@ type Chevrotain = typeof import('chevrotain');
 
 const entry = createRequire(import.meta.url).resolve('chevrotain');
 const bundled = join(dirname(entry), '..', 'chevrotain.mjs');
-const lib = (await import(pathToFileURL(bundled).href)) as Chevrotain;
+// A chevrotain without the bundle (its layout is not part of its API) still loads, only slower.
+const lib = (await import(existsSync(bundled) ? pathToFileURL(bundled).href : 'chevrotain')) as Chevrotain;
 
 export const {
   createToken,
