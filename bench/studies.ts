@@ -5,15 +5,21 @@
 // PF-ODE, trained ensembles, effective SDE, maps, other nodes) and the plots. Node times are wall
 // times inside the cells; with cells on one thread and members on all, they add up to about the
 // run's wall time less start-up, report and plots.
-// Run: npx tsx bench/studies.ts [--scale F] [--repeat N] [study ...]
+// With `--keep DIR` the last run of each study is kept as DIR/<study>; with `--compare DIR` each
+// run is checked against such a kept run, cell by cell, for every sampler with per-member
+// densities (trained ensembles, effective SDE): the total variation between the two runs'
+// ensemble-mean histograms, against the half-split noise floor, the TV between the means of this
+// run's even and odd members (two independent full means differ by about floor / sqrt 2).
+// Run: npx tsx bench/studies.ts [--scale F] [--repeat N] [--keep DIR] [--compare DIR] [study ...]
 //      (default: fig2-gap-filling and fig3-rotated-square at full statistics, once each)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IrNode } from '../compiler/ir/types.js';
 import type { Manifest } from '../study/manifest.js';
+import { decodeNpy } from '../study/npy.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'gtv.js');
@@ -29,6 +35,8 @@ const option = (name: string): string | undefined => {
 };
 const scale = option('--scale');
 const repeat = Number(option('--repeat') ?? 1);
+const keep = option('--keep');
+const compareTo = option('--compare');
 const studies = argv.length > 0 ? argv : ['fig2-gap-filling', 'fig3-rotated-square'];
 
 /** The bucket a node's time goes to. */
@@ -40,6 +48,43 @@ function kindOf(node: IrNode): string {
     return node.method;
   }
   return node.kind === 'map' ? 'maps' : 'other';
+}
+
+/** The members' mean of a [members, ...bins] density array, and of its even and odd members, each as masses summing to 1. */
+function means(file: string): { all: Float64Array; even: Float64Array; odd: Float64Array } {
+  const a = decodeNpy(readFileSync(file));
+  const members = a.shape[0];
+  const bins = a.data.length / members;
+  const sum = (pick: (m: number) => boolean) => {
+    const out = new Float64Array(bins);
+    for (let m = 0; m < members; m++) if (pick(m)) for (let b = 0; b < bins; b++) out[b] += a.data[m * bins + b];
+    const total = out.reduce((t, v) => t + v, 0);
+    return out.map((v) => v / total);
+  };
+  return { all: sum(() => true), even: sum((m) => m % 2 === 0), odd: sum((m) => m % 2 === 1) };
+}
+
+const tv = (p: Float64Array, q: Float64Array) => 0.5 * p.reduce((t, v, i) => t + Math.abs(v - q[i]), 0);
+
+/** Per cell and sampler with member densities: TV against the kept run, and the half-split floor. */
+function compareRuns(runDir: string, keptDir: string, study: string): void {
+  console.log(`\n${study} against ${keptDir}:\n| cell | sampler | TV(this, kept) | half-split floor | TV <= floor |`);
+  console.log('| --- | --- | ---: | ---: | --- |');
+  for (const cell of readdirSync(join(runDir, 'cells')).sort()) {
+    for (const f of readdirSync(join(runDir, 'cells', cell)).filter((n) => n.endsWith('.member_density.npy'))) {
+      const kept = join(keptDir, 'cells', cell, f);
+      if (!existsSync(kept)) {
+        console.log(`| ${cell} | ${f.split('.')[0]} | (not in the kept run) | | |`);
+        continue;
+      }
+      const a = means(join(runDir, 'cells', cell, f));
+      const d = tv(a.all, means(kept).all);
+      const floor = tv(a.even, a.odd);
+      console.log(
+        `| ${cell} | ${f.split('.')[0]} | ${d.toFixed(4)} | ${floor.toFixed(4)} | ${d <= floor ? 'yes' : 'NO'} |`,
+      );
+    }
+  }
 }
 
 const KINDS = ['exact', 'pf_ode', 'trained', 'theory', 'naive', 'maps', 'other'];
@@ -79,9 +124,11 @@ for (const study of studies) {
         }
       }
       const plots = manifest.plots.reduce((t, p) => t + (p.ms ?? 0), 0);
-      console.log(
-        `| ${study} | ${k} | ${wall.toFixed(1)} | ${(user + sys).toFixed(1)} | ${((user + sys) / wall).toFixed(2)} | ${(rssKb / 1024).toFixed(0)} | ${KINDS.map((kind) => s(byKind.get(kind) ?? 0)).join(' | ')} | ${s(plots)} | ${loadavg()[0].toFixed(1)} |`,
-      );
+      const row = () =>
+        `| ${study} | ${k} | ${wall.toFixed(1)} | ${(user + sys).toFixed(1)} | ${((user + sys) / wall).toFixed(2)} | ${(rssKb / 1024).toFixed(0)} | ${KINDS.map((kind) => s(byKind.get(kind) ?? 0)).join(' | ')} | ${s(plots)} | ${loadavg()[0].toFixed(1)} |`;
+      console.log(row());
+      if (compareTo) compareRuns(join(dir, 'run'), join(compareTo, study), study);
+      if (keep && k === repeat) cpSync(join(dir, 'run'), join(keep, study), { recursive: true });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
