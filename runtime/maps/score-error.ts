@@ -14,14 +14,13 @@
 //             score:    s_hat = W phi,                       Cov = Cov[W phi]
 //           Both are Monte-Carlo estimates of the infinite-ensemble quantities, so no member count
 //           is needed.
-//   ntk     as linear, with the continuum (large-P) mean denoiser mubar_tau (ntk-mean.ts) and the
+//   ntk     as linear, with the continuum (large-P) mean denoiser mubar_tau and the
 //           NTK population variance (vkernel/ntk.ts), both on the model's Nystrom design.
 // Output layout in docs/outputs.md.
 
 import type { IrMap } from '../../compiler/ir/types.js';
 import type { ResultArray } from '../results.js';
 import { posterior } from '../posterior.js';
-import { deriveSeed } from '../rng.js';
 import { spdInverse } from '../linalg/spd-inverse.js';
 import { checkFinite, RuntimeError } from '../errors.js';
 import { gridArrays, gridDims, gridPoints } from '../nodes/maps.js';
@@ -30,8 +29,7 @@ import { linearState } from '../models/linear-node.js';
 import { covFromRows, population } from '../vkernel/population.js';
 import { gridKernel } from '../vkernel/grid-kernel.js';
 import { ntkState } from '../models/ntk.js';
-import { ntkPopulation, ntkRows, rowOf, rowsCov } from '../vkernel/ntk.js';
-import { ntkMean } from './ntk-mean.js';
+import { ntkMean, ntkModelPopulation, ntkRows, rowOf, rowsCov } from '../vkernel/ntk.js';
 
 /** Grid points per block of NTK rows (as the V-kernel maps, vkernel/ntk-map.ts). */
 const ROW_BLOCK = 32;
@@ -204,11 +202,9 @@ function ntkFields(model: ModelValue, { node, points, count, mean, spread, check
   const state = ntkState(model);
   if (state.schedule.shape) throw new RuntimeError('NTK models support isotropic forward processes only');
   const D = state.dim;
-  // The NTK V-kernel map's design: the model's `design` points seeded by the model, so every map
-  // of one model sees the same Nystrom basis.
-  const seed = deriveSeed(state.spec.seed, 'design');
-  const pop = ntkPopulation(state, state.spec.design, seed);
-  const mu = ntkMean(state, pop, seed);
+  // The model's own population (its `design` points, seeded by the model), shared with its
+  // V-kernel maps, so every map of one model sees the same Nystrom basis.
+  const pop = ntkModelPopulation(state);
   node.t.forEach((t, k) => {
     check();
     const s = posterior(state.data, state.schedule, t, points, ['score']).score!;
@@ -220,7 +216,7 @@ function ntkFields(model: ModelValue, { node, points, count, mean, spread, check
       const rows = ntkRows(pop, points.subarray(g0 * D, g1 * D), new Float64Array(g1 - g0).fill(t));
       for (let g = g0; g < g1; g++) {
         const x = points.subarray(g * D, (g + 1) * D);
-        const m = mu.at(x, t);
+        const m = ntkMean(pop, x, t);
         const sq = storeError(mean, (k * count + g) * D, D, (a) => (al * m[a] - x[a]) / s2 - s[g * D + a]);
         const row = rowOf(rows, g - g0);
         const cov = rowsCov(pop, row, row).cov;

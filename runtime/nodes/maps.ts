@@ -33,6 +33,22 @@ export function gridDims(axes: number): string[] {
 }
 
 /** The grid arrays every map returns: grid_x, grid_y (2D), t. */
+/** The V-kernel maps' V and V_se [n_t, ...grid, D, D] (linear: vkernel/maps.ts; NTK: vkernel/ntk-map.ts). */
+export function vkernelArrays(
+  nt: number,
+  axes: Float64Array[],
+  D: number,
+  V: Float64Array,
+  se: Float64Array,
+): Record<'V' | 'V_se', ResultArray> {
+  const shape = [nt, ...axes.map((a) => a.length), D, D];
+  const dims = ['t', ...gridDims(axes.length), 'dim_i', 'dim_j'];
+  return {
+    V: { shape, dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]', dims },
+    V_se: { shape, dtype: 'float64', data: se, doc: 'Monte-Carlo standard error of V [n_t, ...grid, D, D]', dims },
+  };
+}
+
 export function gridArrays(axes: Float64Array[], t: number[]): Record<string, ResultArray> {
   const out: Record<string, ResultArray> = {};
   const dims = gridDims(axes.length);

@@ -11,7 +11,7 @@ import { covFromRows, kernelRow, population, vFactor } from './population.js';
 import { gridKernel } from './grid-kernel.js';
 import { ntkVkernelMap } from './ntk-map.js';
 import { ntkState } from '../models/ntk.js';
-import { gridArrays, gridDims, gridPoints } from '../nodes/maps.js';
+import { gridArrays, gridPoints, vkernelArrays } from '../nodes/maps.js';
 import { congruence } from '../linalg/congruence.js';
 
 export const runVkernelMap: NodeImpl<IrMap> = (node, ctx) => {
@@ -60,16 +60,7 @@ export const runVkernelMap: NodeImpl<IrMap> = (node, ctx) => {
   }
   ctx.progress?.end();
   const result = emptyResult();
-  const gshape = [nt, ...coordArrays.map((a) => a.length), D, D];
-  const vdims = ['t', ...gridDims(coordArrays.length), 'dim_i', 'dim_j'];
-  result.arrays.V = { shape: gshape, dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]', dims: vdims };
-  result.arrays.V_se = {
-    shape: gshape,
-    dtype: 'float64',
-    data: se,
-    doc: 'Monte-Carlo standard error of V [n_t, ...grid, D, D]',
-    dims: vdims,
-  };
+  Object.assign(result.arrays, vkernelArrays(nt, coordArrays, D, V, se));
   Object.assign(result.arrays, gridArrays(coordArrays, node.t));
   result.scalars.mc_samples = node.mc_samples;
   result.notes.push('first order in 1/P (docs/theory.md 9.2), ridge-bias terms included');

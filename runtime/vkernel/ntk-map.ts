@@ -7,7 +7,7 @@
 import type { IrMap } from '../../compiler/ir/types.js';
 import { runParallel, shared, type Task } from '../pool/pool.js';
 import { emptyResult, type NodeContext, type NodeOutput } from '../nodes/types.js';
-import { gridArrays, gridDims, gridPoints } from '../nodes/maps.js';
+import { gridArrays, gridPoints, vkernelArrays } from '../nodes/maps.js';
 import type { NtkState } from '../models/ntk.js';
 import { vFactor } from './population.js';
 import {
@@ -126,16 +126,7 @@ export function ntkVkernelMap(node: IrMap, state: NtkState, ctx?: NodeContext): 
   const V = job.V.slice();
   const se = job.se.slice();
   const result = emptyResult();
-  const gshape = [nt, ...axes.map((a) => a.length), D, D];
-  const vdims = ['t', ...gridDims(axes.length), 'dim_i', 'dim_j'];
-  result.arrays.V = { shape: gshape, dtype: 'float64', data: V, doc: 'V-kernel [n_t, ...grid, D, D]', dims: vdims };
-  result.arrays.V_se = {
-    shape: gshape,
-    dtype: 'float64',
-    data: se,
-    doc: 'Monte-Carlo standard error of V [n_t, ...grid, D, D]',
-    dims: vdims,
-  };
+  Object.assign(result.arrays, vkernelArrays(nt, axes, D, V, se));
   Object.assign(result.arrays, gridArrays(axes, node.t));
   result.arrays.nu = {
     shape: [pop.nu.length],
