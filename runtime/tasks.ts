@@ -9,6 +9,7 @@ import { ntkMemberTask } from './particles/ntk-member.js';
 import { ntkMapTask } from './vkernel/ntk-map.js';
 import { leverageTask } from './vkernel/leverage-groups.js';
 import { exactPfOdeTask } from './particles/exact-score.js';
+import { mlpMemberTask } from './models/mlp/member-task.js';
 
 /** Every task kind's task; tested to hold each kind once. */
 export const TASK_LIST: readonly Task<never, unknown>[] = [
@@ -17,6 +18,7 @@ export const TASK_LIST: readonly Task<never, unknown>[] = [
   ntkMapTask,
   leverageTask,
   exactPfOdeTask,
+  mlpMemberTask,
 ];
 
 export const TASKS: ReadonlyMap<string, Task<unknown, unknown>> = new Map(

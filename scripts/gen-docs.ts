@@ -37,7 +37,10 @@ const KIND_TITLES: Record<BuiltinKind, string> = {
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 
 function typeText(p: ParamSpec): string {
-  let t = p.type === 'enum' && p.values ? p.values.map((v) => `"${v}"`).join(' \\| ') : p.type;
+  let t =
+    p.type === 'enum' && p.values
+      ? p.values.map((v) => `"${v}"`).join(' \\| ')
+      : [p.type, ...(p.values ?? []).map((v) => `"${v}"`)].join(' \\| ');
   if (p.variadic) t += ', repeated';
   if (p.namedOnly) t += ', named only';
   return t;

@@ -20,6 +20,7 @@ import {
 import { FEATURE_MAPS } from './builtins/features.js';
 import { SAMPLERS } from './builtins/samplers.js';
 import { METRICS } from './builtins/metrics.js';
+import { MLP_SPEC } from './builtins/mlp.js';
 
 export type { BuiltinKind, BuiltinSpec, ParamSpec, ParamType, DefaultSpec, ValueRange, RefKind } from './types.js';
 export { BUILTIN_KINDS } from './types.js';
@@ -309,6 +310,7 @@ export const BUILTINS: readonly BuiltinSpec[] = [
       forwardRef,
     ],
   },
+  MLP_SPEC,
 
   // samples
   ...Object.values(SAMPLERS).map((d) => d.spec),

@@ -80,7 +80,7 @@ export interface ParamSpec {
   /** Unit the value is stored in (only angles have one: radians). */
   unit?: 'rad';
   range?: ValueRange;
-  /** enum choices. */
+  /** enum choices; for a count, strings accepted instead of a number. */
   values?: readonly string[];
   default?: DefaultSpec;
   /** May be left out with no value at all (the IR holds null or an inferred value). */

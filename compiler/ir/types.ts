@@ -193,7 +193,35 @@ export type IrModel = { kind: 'model'; name: IrName; data: IrName; forward: IrNa
       t_range: [number, number];
       seed: IrUint;
     }
+  | IrMlpFields
 );
+
+/**
+ * A small real network trained by DSM with tfjs (runtime/models/mlp; stdlib/builtins/mlp.ts
+ * documents each field).
+ */
+export interface IrMlpFields {
+  type: 'mlp';
+  width: IrCount;
+  /** Hidden layers. */
+  depth: IrCount;
+  activation: 'relu' | 'silu' | 'gelu';
+  /** The time coordinate fed to the sinusoidal embedding. */
+  time: 't' | 'log_sigma';
+  /** Size of the time embedding (even). */
+  embed: IrCount;
+  output: 'denoiser' | 'score' | 'noise';
+  /** P: one fixed set of DSM samples per trained network, or 0: fresh samples every batch (`online`). */
+  samples: IrUint;
+  optimizer: 'sgd' | 'adam';
+  lr: IrPositive;
+  steps: IrCount;
+  batch: IrCount;
+  /** Decoupled weight decay (>= 0). */
+  weight_decay: number;
+  t_range: [number, number];
+  seed: IrUint;
+}
 
 // ---- samples -----------------------------------------------------------------------------
 

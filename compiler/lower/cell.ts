@@ -198,9 +198,13 @@ export class CellLowering implements NodeSource, LowerContext {
   param(e: Expr, p: ParamSpec, spec: BuiltinSpec): unknown {
     const ev = this.ev;
     switch (p.type) {
+      case 'count':
+        // A count whose spec lists values also takes one of those strings (mlp's samples = "online").
+        if (p.values && (e.kind === 'string' || (e.kind === 'name' && p.values.includes(e.name))))
+          return ev.enumValue(e, p);
+        return ev.checkedNumber(e, p, spec.name);
       case 'number':
       case 'integer':
-      case 'count':
       case 'angle':
         return ev.checkedNumber(e, p, spec.name);
       case 'interval':

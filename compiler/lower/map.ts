@@ -18,7 +18,8 @@ export function lowerMap(cx: LowerContext, d: Decl): IrMap | undefined {
   if (MODEL_MAPS.includes(quantity)) {
     const m = v.model as RefValue | undefined;
     if (m === undefined) return undefined;
-    if (m === 'true' || (m as IrModel).type === 'true' || (m as IrModel).type === 'naive') {
+    const type = m === 'true' ? 'true' : (m as IrModel).type;
+    if (type === 'true' || type === 'naive' || type === 'mlp') {
       const what =
         m === 'true' ? 'the exact score `true`' : `the ${(m as IrModel).type} model \`${(m as IrModel).name}\``;
       cx.r.report(

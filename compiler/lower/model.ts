@@ -6,6 +6,7 @@ import { checkArraySize } from '../checks/allocation.js';
 import type { Spanned } from '../checks/report.js';
 import type { IrData, IrFeatures, IrForward, IrModel } from '../ir/types.js';
 import { featureAxes } from '../passes/defaults.js';
+import { mlpFields } from '../../stdlib/builtins/mlp.js';
 import type { LowerContext } from './context.js';
 
 const SPATIAL = ['x', 'y', 'z'];
@@ -79,6 +80,14 @@ export function lowerModel(cx: LowerContext, d: Decl): IrModel | undefined {
         t_range,
         seed: cx.seedFor(name),
       };
+    }
+    case 'mlp': {
+      const f = mlpFields(v);
+      if ('code' in f) {
+        cx.r.report(SEM[f.code], f.message, at(f.arg), f.hint);
+        return undefined;
+      }
+      return { ...base, ...f, t_range, seed: cx.seedFor(name) };
     }
     default: {
       const unhandled: never = type;

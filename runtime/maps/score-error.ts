@@ -145,6 +145,8 @@ function errorFields(
         ],
         mcSamples: ntkState(model).spec.design,
       };
+    case 'mlp':
+      throw new Error('score_error maps need a linear or ntk model (the compiler refuses mlp models)');
     default: {
       const unhandled: never = model.type;
       throw new Error(`internal: unhandled model ${JSON.stringify(unhandled)}`);

@@ -18,6 +18,7 @@ import { runClosedFormModel, runData, runForward } from './basic.js';
 import { runFeatures, runLinearModel } from '../models/linear-node.js';
 import { runVkernelMap } from '../vkernel/maps.js';
 import { runNtkModel } from '../models/ntk.js';
+import { runMlpModel } from '../models/mlp/node.js';
 import { SAMPLE_NODES } from './samples.js';
 import { runPosteriorMap } from './maps.js';
 import { METRIC_NODES } from './metrics.js';
@@ -37,7 +38,13 @@ export const NODES: NodeTable = {
   data: runData,
   forward: runForward,
   features: runFeatures,
-  model: { true: runClosedFormModel, naive: runClosedFormModel, linear: runLinearModel, ntk: runNtkModel },
+  model: {
+    true: runClosedFormModel,
+    naive: runClosedFormModel,
+    linear: runLinearModel,
+    ntk: runNtkModel,
+    mlp: runMlpModel,
+  },
   sample: SAMPLE_NODES,
   map: {
     posterior_weights: runPosteriorMap,

@@ -32,7 +32,7 @@ export interface FeaturesValue {
 
 export interface ModelValue {
   kind: 'model';
-  type: 'true' | 'naive' | 'linear' | 'ntk';
+  type: 'true' | 'naive' | 'linear' | 'ntk' | 'mlp';
   data: PointSet;
   schedule: Schedule;
   /** Score of the (one) model at particles [n, dim]; for trained models, of a single draw. */

@@ -25,6 +25,8 @@ import { defaultThreads } from './threads.js';
 export interface Task<J, P = unknown> {
   /** The key workers find this task by in runtime/tasks.ts. */
   kind: string;
+  /** Run once per job in each worker thread before it takes a task (e.g. loading a tfjs backend); never on the calling thread. */
+  setup?(job: J): Promise<void>;
   prepare(job: J): P;
   run(job: J, prep: P, m: number): number;
 }

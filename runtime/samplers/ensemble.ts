@@ -19,6 +19,8 @@ import { cholesky } from '../linalg/cholesky.js';
 import { NonFiniteError } from '../errors.js';
 import { ntkState } from '../models/ntk.js';
 import { ntkEnsemble } from './ntk-members.js';
+import { mlpEnsemble } from '../models/mlp/ensemble.js';
+import { mlpState } from '../models/mlp/node.js';
 import { membersOutput, trainingSets, type MembersOut } from './members.js';
 
 type SampleNode = IrSample;
@@ -135,8 +137,9 @@ export const runEnsemble: NodeImpl<IrSample> = (node, ctx) => {
   if (node.method !== 'ensemble') throw new Error(`internal: sample method '${node.method}' routed to ensemble`);
   const model = lookup(ctx, node.model, 'model');
   if (model.type === 'ntk') return ntkEnsemble(node, ntkState(model), ctx);
+  if (model.type === 'mlp') return mlpEnsemble(node, mlpState(model), ctx);
   if (model.type !== 'linear')
-    throw new Error(`ensemble sampling supports linear and NTK models; '${node.model}' is a ${model.type} model`);
+    throw new Error(`ensemble sampling supports linear, NTK and mlp models; '${node.model}' is a ${model.type} model`);
   const state = linearState(model);
   const out = runMembers(node, state, node.members, 'train', ctx);
   return membersOutput(node, state.dim, node.members, out, []);

@@ -78,7 +78,7 @@ export const SAMPLERS: { readonly [M in SampleMethod]: SamplerDescriptor<M> } = 
         },
       ],
     },
-    accepts: ['true', 'linear', 'ntk'],
+    accepts: ['true', 'linear', 'ntk', 'mlp'],
     lower(args, model) {
       const g = args.compat_grid_lookup as { grid: { axes: { lo: number; hi: number; n: number }[] } } | null;
       if (g && g.grid.axes.length !== 1) {
@@ -136,7 +136,7 @@ export const SAMPLERS: { readonly [M in SampleMethod]: SamplerDescriptor<M> } = 
         ...sampling,
       ],
     },
-    accepts: ['linear', 'ntk'],
+    accepts: ['linear', 'ntk', 'mlp'],
     lower: (args, model) => ({ method: 'ensemble', model: model.name, members: args.members }),
     scaled: ['members'],
     pooledMembers: (node) => node.members,

@@ -153,6 +153,11 @@ function modelMemory(
         (4 + dimOf(n.data)) * n.design * n.design * F64,
         `\`${n.name}\`'s ${n.design} x ${n.design} kernel matrices`,
       ];
+    case 'mlp': {
+      // training: the batch's activations and their gradients (float32, a few per layer); the parameters are small
+      const work = 4 * 4 * n.batch * n.width * (n.depth + 1);
+      return [0, work, `\`${n.name}\`'s training batch (${n.batch} x ${n.width} activations per layer)`];
+    }
     case 'true':
     case 'naive':
       return [0, 0, ''];

@@ -1,0 +1,106 @@
+// Training throughput of an mlp model (runtime/models/mlp) against the backend's own matmul peak,
+// measured in the same run: width 128, depth 3, batch 512, 2D data, adam, online samples.
+// Rows: the matMul trap (a 512x128 by 128x128 product with transposeA / transposeB set, against
+// an explicit tf.transpose first, against no transpose), then whole training steps with the
+// backward pass's explicit transposes (models/mlp/products.ts, what gtv runs) and with the matMul
+// flags tfjs' own matMul gradient uses, interleaved, repeated; medians and ranges.
+// Run: npx tsx bench/mlp-train.ts [--backend wasm|cpu] [--repeats n] [--steps n]
+
+import * as tf from '../runtime/tf.js';
+import { selectBackend } from '../runtime/backend.js';
+import { makeSchedule } from '../runtime/schedule.js';
+import { trainMlp } from '../runtime/models/mlp/train.js';
+import { flopsPerStep, type MlpConfig } from '../runtime/models/mlp/config.js';
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : def;
+}
+const backend = await selectBackend(arg('--backend', 'wasm'));
+const repeats = Number(arg('--repeats', '5'));
+const steps = Number(arg('--steps', '30'));
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const range = (v: number[], d = 2) => `${Math.min(...v).toFixed(d)}-${Math.max(...v).toFixed(d)}`;
+
+/** ms per call of f (its result read back), after warm-up. */
+function msPer(f: () => tf.Tensor, reps: number): number {
+  for (let i = 0; i < 3; i++) tf.tidy(() => void f().dataSync());
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) tf.tidy(() => void f().dataSync());
+  return (performance.now() - t0) / reps;
+}
+
+const big = tf.randomNormal([1024, 1024], 0, 1, 'float32', 1) as tf.Tensor2D;
+const x = tf.randomNormal([512, 128], 0, 1, 'float32', 2) as tf.Tensor2D;
+const w = tf.randomNormal([128, 128], 0, 1, 'float32', 3) as tf.Tensor2D;
+const rows: Record<string, number[]> = { peak: [], plain: [], flagB: [], flagA: [], explicitB: [], explicitA: [] };
+for (let r = 0; r < repeats; r++) {
+  rows.peak.push((2 * 1024 ** 3) / (msPer(() => tf.matMul(big, big), 4) * 1e6));
+  rows.plain.push(msPer(() => tf.matMul(x, w), 40));
+  rows.flagB.push(msPer(() => tf.matMul(x, w, false, true), 40));
+  rows.flagA.push(msPer(() => tf.matMul(x, x, true, false), 40));
+  rows.explicitB.push(msPer(() => tf.matMul(x, tf.transpose(w)), 40));
+  rows.explicitA.push(msPer(() => tf.matMul(tf.transpose(x), x), 40));
+}
+const peak = median(rows.peak);
+console.log(`backend ${backend}; ${repeats} repeats; medians (ranges)`);
+console.log(`matmul peak 1024^3: ${peak.toFixed(1)} GFLOP/s (${range(rows.peak, 1)})`);
+const plain = median(rows.plain);
+for (const [k, label] of [
+  ['plain', 'x W            512x128 . 128x128'],
+  ['flagB', 'x W^T (flag)   transposeB'],
+  ['explicitB', 'x transpose(W) explicit'],
+  ['flagA', 'x^T x (flag)   transposeA, 128x512 . 512x128'],
+  ['explicitA', 'transpose(x) x explicit'],
+] as const) {
+  const m = median(rows[k]);
+  console.log(`  ${label.padEnd(46)} ${m.toFixed(3)} ms (${range(rows[k], 3)})  x${(m / plain).toFixed(2)} of plain`);
+}
+tf.dispose([big, x, w]);
+
+const sched = makeSchedule({ kind: 'forward', name: 'vp', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
+const data = {
+  points: Float64Array.from([1, 0, 0, 1, -1, 0, 0, -1]),
+  weights: Float64Array.from([0.25, 0.25, 0.25, 0.25]),
+  M: 4,
+  dim: 2,
+};
+const cfg: MlpConfig = {
+  dim: 2,
+  width: 128,
+  depth: 3,
+  activation: 'relu',
+  time: 'log_sigma',
+  embed: 16,
+  output: 'denoiser',
+  t_range: [0.01, 1],
+  samples: 0,
+  optimizer: 'adam',
+  lr: 1e-3,
+  steps,
+  batch: 512,
+  weight_decay: 0,
+};
+const flop = flopsPerStep(cfg, cfg.batch);
+const times: Record<'explicit' | 'flagged', number[]> = { explicit: [], flagged: [] };
+trainMlp({ ...cfg, steps: 5 }, data, sched, 1); // warm-up
+trainMlp({ ...cfg, steps: 5 }, data, sched, 1, { transposes: 'flagged' });
+for (let r = 0; r < repeats; r++)
+  for (const g of ['explicit', 'flagged'] as const) {
+    const t0 = performance.now();
+    trainMlp(cfg, data, sched, 1, { transposes: g });
+    times[g].push((performance.now() - t0) / steps);
+  }
+console.log(
+  `training step, width 128, depth 3, batch 512 (${(flop / 1e6).toFixed(1)} MFLOP of matMuls per step), ${steps} steps x ${repeats}:`,
+);
+for (const g of ['explicit', 'flagged'] as const) {
+  const ms = median(times[g]);
+  const gf = flop / (ms * 1e6);
+  console.log(
+    `  ${g.padEnd(9)} ${ms.toFixed(2)} ms/step (${range(times[g])})  ${((cfg.batch * 1000) / ms).toFixed(0)} samples/s  ` +
+      `${gf.toFixed(1)} GFLOP/s = ${((100 * gf) / peak).toFixed(0)}% of the matmul peak`,
+  );
+}
+console.log(`  flagged / explicit: x${(median(times.flagged) / median(times.explicit)).toFixed(2)}`);

@@ -1,0 +1,38 @@
+// The gradient of a loss with respect to every parameter, by hand: for an MLP backpropagation is
+// a few matMuls per layer, and writing it out (rather than through tfjs' autodiff) gives
+//   - the transposed products without the matMul flags (products.ts: the wasm backend's slow path),
+//   - the per-layer backpropagated errors the empirical NTK is built from (ntk-empirical.ts),
+//   - no dependence on gradient registrations: tfjs-core registers none of its own (they ship in
+//     the @tensorflow/tfjs bundle, which gtv does not load).
+// With f_l = h^{l-1} (s_l W^l) + b^l and delta^l = dLoss/df_l:
+//   dW^l = s_l (h^{l-1})^T delta^l,  db^l = sum over rows of delta^l,
+//   delta^{l-1} = (delta^l (s_l W^l)^T) * act'(g^{l-1}).
+
+import * as tf from '../../tf.js';
+import type { MlpArch } from './config.js';
+import { actDerivative, layerScales, type ForwardPass, type MlpTensors } from './network.js';
+import { matMulAT, matMulBT, type Transposes } from './products.js';
+
+/** backprop(arch, net, pass, dF [B, dim]): gradients { W, b } of the loss whose dLoss/df is dF. */
+export function backprop(
+  arch: MlpArch,
+  net: MlpTensors,
+  pass: ForwardPass,
+  dF: tf.Tensor2D,
+  mode: Transposes = 'explicit',
+  scales = layerScales(arch),
+): { W: tf.Tensor2D[]; b: tf.Tensor1D[] } {
+  const L = net.W.length;
+  const W: tf.Tensor2D[] = new Array(L);
+  const b: tf.Tensor1D[] = new Array(L);
+  let delta = dF;
+  for (let l = L - 1; l >= 0; l--) {
+    W[l] = tf.mul(matMulAT(pass.h[l], delta, mode), scales[l]);
+    b[l] = tf.sum(delta, 0);
+    if (l > 0) {
+      const back = matMulBT(delta, tf.mul(net.W[l], scales[l]), mode);
+      delta = tf.mul(back, actDerivative(arch.activation, pass.g[l - 1]));
+    }
+  }
+  return { W, b };
+}
