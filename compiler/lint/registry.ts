@@ -10,6 +10,7 @@ import { featureRange } from './rules/feature-range.js';
 import { fewDrawsPerBin } from './rules/few-draws-per-bin.js';
 import { float32Score } from './rules/float32-score.js';
 import { theoryRegime } from './rules/theory-regime.js';
+import { mlpNtkMapping } from './rules/mlp-ntk-mapping.js';
 import type { LintRule } from './types.js';
 
 /** Every GTV08xx code except the configuration's own is a rule. */
@@ -27,6 +28,7 @@ const BY_NAME: { readonly [K in LintRuleName]: LintRule & { code: (typeof LINT)[
   fewDrawsPerBin,
   theoryRegime,
   cellMemory,
+  mlpNtkMapping,
 };
 
 export const RULES: readonly LintRule[] = Object.values(BY_NAME);

@@ -36,6 +36,9 @@ export function expectedShapes(doc: IrDocument, node: IrNode, nodes: IrNode[]): 
           out.member_density = [members, ...bins];
         }
       }
+      const model = nodes.find((m) => m.kind === 'model' && m.name === (node as { model?: string }).model);
+      if (node.method === 'ensemble' && model?.kind === 'model' && model.type === 'mlp')
+        out.loss = [members, model.steps];
       return out;
     }
     case 'map': {
