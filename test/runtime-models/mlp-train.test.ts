@@ -7,13 +7,13 @@ import { selectBackend } from '../../runtime/backend.js';
 import { normals } from '../../runtime/rng.js';
 import { dsmSamples } from '../../runtime/models/dsm.js';
 import type { MlpConfig, MlpArch } from '../../runtime/models/mlp/config.js';
-import { layerGain, layerSizes } from '../../runtime/models/mlp/config.js';
 import { inputs } from '../../runtime/models/mlp/embed.js';
 import { initParams, forward, toTensors, type MlpParams } from '../../runtime/models/mlp/network.js';
 import { backprop } from '../../runtime/models/mlp/backprop.js';
 import { batchIndices, dsmTargets, trainMlp } from '../../runtime/models/mlp/train.js';
 import { evalNetwork } from '../../runtime/models/mlp/evaluate.js';
 import { vp } from './setup.js';
+import { forward64 } from './mlp-reference.js';
 
 const arch = (over: Partial<MlpArch> = {}): MlpArch => ({
   dim: 1,
@@ -26,29 +26,6 @@ const arch = (over: Partial<MlpArch> = {}): MlpArch => ({
   t_range: [0.1, 1],
   ...over,
 });
-
-/** The network in float64, written from config.ts's formulas (no tfjs). */
-function forward64(a: MlpArch, p: { W: ArrayLike<number>[]; b: ArrayLike<number>[] }, u: ArrayLike<number>): number[] {
-  const n = layerSizes(a);
-  let h = Array.from(u);
-  for (let l = 1; l < n.length; l++) {
-    const s = Math.sqrt(layerGain(l) / n[l - 1]);
-    const g = new Array<number>(n[l]).fill(0);
-    for (let j = 0; j < n[l]; j++) {
-      let acc = p.b[l - 1][j];
-      for (let i = 0; i < n[l - 1]; i++) acc += s * h[i] * p.W[l - 1][i * n[l] + j];
-      g[j] = acc;
-    }
-    h = l === n.length - 1 ? g : g.map((v) => actOf(a.activation, v));
-  }
-  return h;
-}
-
-function actOf(name: MlpArch['activation'], v: number): number {
-  if (name === 'relu') return Math.max(0, v);
-  if (name === 'silu') return v / (1 + Math.exp(-v));
-  return 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
-}
 
 describe('mlp models: network and training (runtime/models/mlp)', function () {
   this.timeout(60000);

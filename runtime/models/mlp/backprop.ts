@@ -36,3 +36,25 @@ export function backprop(
   }
   return { W, b };
 }
+
+/**
+ * backpropErrors(arch, net, pass, dF): delta^l = dLoss/df_l [B, n_l] for every layer l = 1 .. depth + 1
+ * (f_l the layer's output before its activation), the errors the gradients above are built from.
+ */
+export function backpropErrors(
+  arch: MlpArch,
+  net: MlpTensors,
+  pass: ForwardPass,
+  dF: tf.Tensor2D,
+  scales = layerScales(arch),
+): tf.Tensor2D[] {
+  const L = net.W.length;
+  const out: tf.Tensor2D[] = new Array(L);
+  let delta = dF;
+  for (let l = L - 1; l >= 0; l--) {
+    out[l] = delta;
+    if (l > 0)
+      delta = tf.mul(matMulBT(delta, tf.mul(net.W[l], scales[l])), actDerivative(arch.activation, pass.g[l - 1]));
+  }
+  return out;
+}
