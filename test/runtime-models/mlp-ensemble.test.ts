@@ -64,6 +64,9 @@ describe('mlp ensembles (runtime/models/mlp/ensemble.ts)', function () {
       return { res, stats: lastRunStats() };
     };
     const one = await run(1);
+    // A first 2-thread run loads tfjs and the backend in the worker (member-task.ts setup), which
+    // can take longer than the calling thread needs for all members; the compared run follows.
+    await run(2);
     const two = await run(2);
     // The second thread must really have trained members (its tfjs backend loaded in the worker).
     expect(two.stats.members).to.equal(3);
