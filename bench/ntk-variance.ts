@@ -192,7 +192,10 @@ pts.forEach(([x, t], q) => {
     const per = cvTerms[q].map((v, i) => v - 2 * mD * cvD[q][i]);
     const mean = per.reduce((a, b) => a + b, 0) / n + mD * mD;
     const sd = Math.sqrt(per.reduce((a, b) => a + (b - (mean - mD * mD)) ** 2, 0) / (n - 1));
-    cols.push(`${(P * P * mean).toPrecision(3)} (${((P * P * sd) / Math.sqrt(n)).toPrecision(2)})`, so.v2.toPrecision(3));
+    cols.push(
+      `${(P * P * mean).toPrecision(3)} (${((P * P * sd) / Math.sqrt(n)).toPrecision(2)})`,
+      so.v2.toPrecision(3),
+    );
   }
   console.log(`| ${cols.join(' | ')} |`);
 });

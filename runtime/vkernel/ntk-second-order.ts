@@ -259,7 +259,10 @@ export function secondOrder(p: FeaturePopulation, g: Float64Array, c: number): S
   const e = rMax > 0 ? TILT / rMax : 0;
   let cum = 0;
   if (e > 0) {
-    const tilted = (s: number): FeaturePopulation => ({ ...p, pi: Float64Array.from(pi, (w, J) => w * (1 + s * r[J])) });
+    const tilted = (s: number): FeaturePopulation => ({
+      ...p,
+      pi: Float64Array.from(pi, (w, J) => w * (1 + s * r[J])),
+    });
     cum = (meanShift(tilted(e), g, c) - meanShift(tilted(-e), g, c)) / e;
   }
   return { v1, v2: cum + varW2, cumulant3PlusCov13: cum, varW2, r, beta };
@@ -290,7 +293,13 @@ export function topModes(pop: NtkPopulationData, m: number): number[] {
  *   1/P^2 coefficients at z = (x, t) on the Nystrom population, in its top m modes (c = lr tau):
  *   design variance ~ v1 / P + v2 / P^2
  */
-export function ntkSecondOrder(pop: NtkPopulationData, c: number, x: Float64Array, t: number, m: number): SecondOrder[] {
+export function ntkSecondOrder(
+  pop: NtkPopulationData,
+  c: number,
+  x: Float64Array,
+  t: number,
+  m: number,
+): SecondOrder[] {
   const modes = topModes(pop, m);
   const e = modeValues(pop, x, t);
   const g = Float64Array.from(modes, (k) => Math.sqrt(pop.nu[k]) * e[k]);
