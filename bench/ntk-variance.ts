@@ -2,7 +2,7 @@
 // The trained variance is computed exactly per design: given the DSM inputs (x_i, t_i) the model
 // is linear in the targets x0_i, so Var = E_design[sum_i H_i(z)^2 C_i] + Var_design[H(z) ybar]
 // (docs/theory.md 8; vkernel/ntk-exact.ts): no target draws, far less noise than sampling models.
-//   npx tsx bench/ntk-variance.ts [P] [designs] [tau] [N] [design seed] [population] [modes]
+//   npx tsx bench/ntk-variance.ts [P] [designs] [tau] [N] [design seed] [population] [modes] [resample seed]
 // population 'continuum' (default): designs are P DSM draws, as trained members get them.
 // population 'design': the N-point Nystrom design is the whole population (uniform over its atoms)
 // and designs are P draws from it with replacement. The V-kernel is then the exact first-order
@@ -42,6 +42,9 @@ const arg = (i: number, d: number) => Number(process.argv[i] ?? d);
 const [P, designs, tau, N, seed] = [arg(2, 128), arg(3, 100), arg(4, 1), arg(5, 400), arg(6, 1)];
 const population = process.argv[7] ?? 'continuum';
 const modes = arg(8, 40);
+// Designs at different P share their first draws (one uniform stream per design): a separate seed
+// gives independent designs.
+const resampleSeed = arg(9, seed);
 if (population !== 'continuum' && population !== 'design')
   throw new Error(`population must be 'continuum' or 'design', got '${population}'`);
 const node: NtkNode = {
@@ -87,7 +90,8 @@ const levDen = new Float64Array(Q);
 let fEff = 0;
 let levMax = 0;
 for (let m = 0; m < designs; m++) {
-  const d = population === 'continuum' ? continuumDesign(m) : resampledDesign(pop, P, deriveSeed(seed, 'resample', m));
+  const d =
+    population === 'continuum' ? continuumDesign(m) : resampledDesign(pop, P, deriveSeed(resampleSeed, 'resample', m));
   const { mean, noise, self, H } = designMoments(d, node.depth, (node.lr * tau) / P, U, Q);
   for (let a = 0; a < d.n; a++) {
     fEff += self[a] / designs;
