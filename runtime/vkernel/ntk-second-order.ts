@@ -19,8 +19,8 @@
 //
 // The sums are over a set of modes: all of them (exact for the design population, the test's
 // check), or the top m by eigenvalue, which is V2 of the model restricted to those features (the
-// excess is carried by the few modes the filter bends; bench/ntk-variance.ts shows the
-// convergence in m). Cost: N m^3 per B1 and per-atom tensor, N^2 m^2 for the pairs.
+// excess is carried by the few modes the filter bends; ntk-second-order.test.ts and
+// docs/theory-checks.md 6.1 show the convergence in m). Cost: N m^3 per B1 and per-atom tensor, N^2 m^2 for the pairs.
 
 import { symEig } from '../models/ntk.js';
 import { flowDivided1, flowDivided2 } from './ntk-mean-bias.js';
@@ -44,7 +44,7 @@ export interface FeaturePopulation {
 export interface SecondOrder {
   /** E_J[r_J^2]: P times the first-order design variance. */
   v1: number;
-  /** The 1/P^2 coefficient and its three parts. */
+  /** The 1/P^2 coefficient: cumulant3PlusCov13 (2 Cov(w1, w2) + 2 Cov(w1, w3)) + varW2 (Var(w2)). */
   v2: number;
   cumulant3PlusCov13: number;
   varW2: number;
@@ -217,7 +217,6 @@ export function secondOrder(p: FeaturePopulation, g: Float64Array, c: number): S
   const gq = new Float64Array(m);
   const Y = new Float64Array(m * m);
   const Z = new Float64Array(m);
-  const Yq = new Float64Array(m);
   for (let J = 0; J < n; J++) {
     const o = J * m;
     for (let k = 0; k < m; k++) gq[k] = d.g[k] * q[o + k];
@@ -242,7 +241,6 @@ export function secondOrder(p: FeaturePopulation, g: Float64Array, c: number): S
       for (let i = 0; i < m; i++) {
         let t = 0;
         for (let l = 0; l < m; l++) t += Y[i * m + l] * q[ok + l];
-        Yq[i] = t;
         quad += q[ok + i] * t;
         zq += Z[i] * q[ok + i];
       }
