@@ -31,6 +31,7 @@ import type { IrBasis } from '../../compiler/ir/types.js';
 import { AXIS_INDEX, BASES, fillAxis, type AxisBasis } from '../bases.js';
 import type { StepPlan } from './steps.js';
 import { integrateParticles } from './integrate.js';
+import { TABLE_FIRST, tableKernel, type TableKernel } from './wasm/simd.js';
 
 /** Bumps below e^-TAU of their peak are outside a Gaussian axis' table (as the exact loops' window). */
 const TAU = 24;
@@ -63,14 +64,17 @@ export interface AxisTable {
 }
 
 /**
- * The default nodes per axis (`table_points` left out), as nodes across the basis' `over`
- * interval: gauss 8 per feature width... (set by bench/tables.ts measurements).
+ * The default nodes per axis (`table_points` left out), across the basis' `over` interval:
+ * Gaussian 8 per feature width in 1D (s = w / 8) and 4 in 2D (s = w / 4, where the grid costs
+ * G^2 per output), Fourier 256 per period in 1D and 96 in 2D. Measured (bench/README.md "Tabulated
+ * velocity fields"): the table's ensemble-mean histogram then differs from exact evaluation, same
+ * draws, by under 1% of the half-split noise floor of the paper's cells.
  */
 export function defaultPoints(b: IrBasis, dim: number): number {
   if (b.basis === 'fourier') return dim === 1 ? 256 : 96;
   const w = b.width;
   const span = b.over[1] - b.over[0];
-  const perWidth = dim === 1 ? 8 : 3;
+  const perWidth = dim === 1 ? 8 : 4;
   return Math.max(2, Math.ceil((span / w) * perWidth) + 1);
 }
 
@@ -266,25 +270,143 @@ export function integrateTable(
   scratch: TableScratch,
 ): number {
   const E = plan.a.length;
-  const tables = buildTables(axes, Wv, E, scratch);
+  const len = tableLength(axes, E);
+  // Euler steps run in WebAssembly SIMD where available (the same bits as the JS loops)
+  const lay = plan.heun ? null : simdLayout(n, dim, len);
+  const tables = lay ? lay.tables : buffer(scratch, len);
+  buildTables(axes, Wv, E, tables);
   // A particle inside the tables then always takes a finite step, so only the exact steps of
   // those outside need the non-finite check; tables that are not moderate run the exact loops.
-  const len = axes.length === 1 ? E * axes[0].cells * 4 : E * axes[0].stored * axes[1].stored * 2;
   for (let i = 0; i < len; i++)
     if (!(Math.abs(tables[i]) < MODERATE)) return integrateParticles(x, n, dim, space, Wv, plan);
-  return runTables(x, n, axes, space, Wv, plan, tables);
+  return lay ? runSimd(lay, x, n, axes, space, Wv, plan) : runTables(x, n, axes, space, Wv, plan, tables);
 }
 
-/** buildTables(axes, Wv, E, scratch): every evaluation's table (1D: cells' cubics; 2D: coefficient grids) */
-export function buildTables(axes: AxisTable[], Wv: Float64Array, E: number, scratch: TableScratch): Float64Array {
+/** tableLength(axes, E): floats of every evaluation's table */
+export function tableLength(axes: AxisTable[], E: number): number {
+  return axes.length === 1 ? E * axes[0].cells * 4 : E * axes[0].stored * axes[1].stored * 2;
+}
+
+/** buildTables(axes, Wv, E, out): every evaluation's table into out (1D: cells' cubics; 2D: coefficient grids) */
+export function buildTables(
+  axes: AxisTable[],
+  Wv: Float64Array,
+  E: number,
+  out: Float64Array | TableScratch,
+): Float64Array {
+  const into = out instanceof Float64Array ? out : buffer(out, tableLength(axes, E));
+  if (axes.length === 1) cells1(axes[0], Wv, E, into);
+  else grid2(axes[0], axes[1], Wv, E, into);
+  return into;
+}
+
+interface SimdLayout {
+  kernel: TableKernel;
+  /** Views into the module's memory: the state, the tables, the list of particles left to JS. */
+  x: Float64Array;
+  tables: Float64Array;
+  out: Int32Array;
+  xp: number;
+  tp: number;
+  outp: number;
+}
+
+/** The module's memory laid out for one member, or null (no SIMD). */
+function simdLayout(n: number, dim: number, len: number): SimdLayout | null {
+  const up = (b: number) => Math.ceil(b / 16) * 16;
+  const xp = TABLE_FIRST;
+  const tp = up(xp + 8 * n * dim);
+  const outp = up(tp + 8 * len);
+  const kernel = tableKernel(outp + 4 * n);
+  if (!kernel) return null;
+  const buf = kernel.memory.buffer;
+  return {
+    kernel,
+    x: new Float64Array(buf, xp, n * dim),
+    tables: new Float64Array(buf, tp, len),
+    out: new Int32Array(buf, outp, n),
+    xp,
+    tp,
+    outp,
+  };
+}
+
+/**
+ * Euler steps, all particles one step at a time through the module; the particles it leaves
+ * (listed) take the JS loops' step (the same bits), or the exact one outside the tables.
+ */
+function runSimd(
+  lay: SimdLayout,
+  x: Float64Array,
+  n: number,
+  axes: AxisTable[],
+  space: AxisBasis[],
+  Wv: Float64Array,
+  plan: StepPlan,
+): number {
+  const { kernel, tables, out } = lay;
+  const xs = lay.x;
+  xs.set(x.subarray(0, xs.length));
+  const { steps, h, a } = plan;
+  const t1 = axes[0];
+  const one = new Int32Array(1);
+  const m = new Float64Array(2);
+  let bad = -1;
   if (axes.length === 1) {
-    const out = buffer(scratch, E * axes[0].cells * 4);
-    cells1(axes[0], Wv, E, out);
-    return out;
+    const exact = exactRow1(space[0], Wv);
+    const stride = t1.cells * 4;
+    const wrap = t1.periodic ? WRAP_LIMIT : 0;
+    for (let k = 0; k < steps && bad < 0; k++) {
+      const hk = h[k];
+      const ae = a[k];
+      const no = kernel.tstep1(lay.xp, n, lay.tp + 8 * k * stride, hk, ae, t1.lo, t1.invS, t1.G, t1.cells, wrap, lay.outp);
+      for (let j = 0; j < no; j++) {
+        const p = out[j];
+        if (eulerStep1(xs, p, p + 1, t1, tables, k, hk, ae, one) > 0 && !exactSteps1(xs, one, 1, exact, k, hk, a, false))
+          bad = k;
+      }
+    }
+  } else {
+    const t2 = axes[1];
+    const exact = exactRow2(space[0], space[1], Wv);
+    const blk = t1.stored * t2.stored * 2;
+    const w1 = t1.periodic ? WRAP_LIMIT : 0;
+    const w2 = t2.periodic ? WRAP_LIMIT : 0;
+    for (let k = 0; k < steps && bad < 0; k++) {
+      const hk = h[k];
+      const ae = a[k];
+      const no = kernel.tstep2(
+        lay.xp,
+        n,
+        lay.tp + 8 * k * blk,
+        16 * t2.stored,
+        hk,
+        ae,
+        t1.axis === 0 ? 0 : 1,
+        t1.lo,
+        t1.invS,
+        t1.G,
+        t1.cells,
+        w1,
+        t2.lo,
+        t2.invS,
+        t2.G,
+        t2.cells,
+        w2,
+        lay.outp,
+      );
+      for (let j = 0; j < no; j++) {
+        const p = out[j];
+        if (
+          eulerStep2(xs, p, p + 1, t1, t2, tables, k, hk, ae, one, m) > 0 &&
+          !exactSteps2(xs, one, 1, exact, t1.axis, k, hk, a, false, m)
+        )
+          bad = k;
+      }
+    }
   }
-  const out = buffer(scratch, E * axes[0].stored * axes[1].stored * 2);
-  grid2(axes[0], axes[1], Wv, E, out);
-  return out;
+  x.set(xs);
+  return bad;
 }
 
 /** runTables(x, n, axes, space, Wv, plan, tables): the PF-ODE on built tables (Wv: exact fallback) */
@@ -355,7 +477,7 @@ function table1(
 function coord(t: AxisTable, y: number): number {
   const u = (y - t.lo) * t.invS;
   // periodic: wrapped into [0, G] (cell G is cell 0 a period on); beyond the wrap limit, outside
-  return t.periodic && Math.abs(u) < WRAP_LIMIT ? u - t.G * Math.floor(u / t.G) : u;
+  return t.periodic && Math.abs(u) < WRAP_LIMIT ? u - t.G * Math.floor(u * (1 / t.G)) : u;
 }
 
 /** One Euler step of particles p0..p1 from the cells' cubics; those outside go to `out` (count returned). */
@@ -375,12 +497,13 @@ function eulerStep1(
   const lo = t.lo;
   const invS = t.invS;
   const G = t.G;
+  const invG = 1 / G;
   const wrap = t.periodic ? WRAP_LIMIT : 0;
   let no = 0;
   for (let p = p0; p < p1; p++) {
     const xp = x[p];
     let u = (xp - lo) * invS;
-    if (Math.abs(u) < wrap) u -= G * Math.floor(u / G);
+    if (Math.abs(u) < wrap) u -= G * Math.floor(u * invG);
     if (u >= 0 && u < last) {
       const i = u | 0;
       const f = u - i;
@@ -473,34 +596,60 @@ function exactRow1(b: AxisBasis, Wv: Float64Array): (y: number, e: number) => nu
   };
 }
 
-/** 2D: per evaluation, C_d = A_1 W_{e,d} A_2^T interleaved [S1, S2, 2]. */
+/**
+ * 2D: per evaluation, C_d = A_1 W_{e,d} A_2^T interleaved [S1, S2, 2]: first T = [W_0 A_2^T, W_1
+ * A_2^T] interleaved [n1, S2, 2], then each grid row q as the sum over i of A_1[q, i] times T's row
+ * i (contiguous). Entries of A_1 below 1e-17 of its largest are skipped (Gaussian factors: most of
+ * each row; changes below 1e-16 relative, far under the interpolation error).
+ */
 function grid2(t1: AxisTable, t2: AxisTable, Wv: Float64Array, E: number, out: Float64Array): void {
   const { n: n1, stored: S1, A: A1 } = t1;
   const { n: n2, stored: S2, A: A2 } = t2;
-  const T = new Float64Array(n1 * S2);
-  const blk = S1 * S2 * 2;
-  for (let e = 0; e < E; e++)
+  const rs = 2 * S2;
+  const T = new Float64Array(n1 * rs);
+  const blk = S1 * rs;
+  const span = bands(A1, S1, n1);
+  for (let e = 0; e < E; e++) {
     for (let d = 0; d < 2; d++) {
       const W = (e * 2 + d) * n1 * n2;
-      // T = W_d A_2^T  [n1, S2]
       for (let i = 0; i < n1; i++)
         for (let r = 0; r < S2; r++) {
           let v = 0;
           for (let j = 0; j < n2; j++) v += Wv[W + i * n2 + j] * A2[r * n2 + j];
-          T[i * S2 + r] = v;
+          T[i * rs + 2 * r + d] = v;
         }
-      // C_d = A_1 T  [S1, S2]
-      const o = e * blk + d;
-      for (let q = 0; q < S1; q++) {
-        const row = o + q * S2 * 2;
-        for (let r = 0; r < S2; r++) out[row + 2 * r] = 0;
-        for (let i = 0; i < n1; i++) {
-          const ai = A1[q * n1 + i];
-          if (ai === 0) continue;
-          for (let r = 0; r < S2; r++) out[row + 2 * r] += ai * T[i * S2 + r];
-        }
+    }
+    for (let q = 0; q < S1; q++) {
+      const row = e * blk + q * rs;
+      out.fill(0, row, row + rs);
+      for (let i = span[2 * q]; i < span[2 * q + 1]; i++) {
+        const ai = A1[q * n1 + i];
+        if (ai === 0) continue;
+        const ti = i * rs;
+        for (let k = 0; k < rs; k++) out[row + k] += ai * T[ti + k];
       }
     }
+  }
+}
+
+/** Per row of A [S, n], the column range [lo, hi) holding its entries above 1e-17 of A's largest (the entries outside it are below the cut). */
+function bands(A: Float64Array, S: number, n: number): Int32Array {
+  let big = 0;
+  for (let i = 0; i < A.length; i++) big = Math.max(big, Math.abs(A[i]));
+  const cut = 1e-17 * big;
+  const span = new Int32Array(2 * S);
+  for (let q = 0; q < S; q++) {
+    let lo = n;
+    let hi = 0;
+    for (let i = 0; i < n; i++)
+      if (Math.abs(A[q * n + i]) > cut) {
+        lo = Math.min(lo, i);
+        hi = i + 1;
+      }
+    span[2 * q] = lo;
+    span[2 * q + 1] = Math.max(lo, hi);
+  }
+  return span;
 }
 
 function table2(
@@ -594,6 +743,8 @@ function eulerStep2(
   const G1 = t1.G;
   const last1 = t1.cells;
   const wrap1 = t1.periodic ? WRAP_LIMIT : 0;
+  const ig1 = 1 / G1;
+  const ig2 = 1 / t2.G;
   const lo2 = t2.lo;
   const is2 = t2.invS;
   const G2 = t2.G;
@@ -604,9 +755,9 @@ function eulerStep2(
     const x0 = x[2 * p];
     const x1 = x[2 * p + 1];
     let u1 = ((c1 === 0 ? x0 : x1) - lo1) * is1;
-    if (Math.abs(u1) < wrap1) u1 -= G1 * Math.floor(u1 / G1);
+    if (Math.abs(u1) < wrap1) u1 -= G1 * Math.floor(u1 * ig1);
     let u2 = ((c1 === 0 ? x1 : x0) - lo2) * is2;
-    if (Math.abs(u2) < wrap2) u2 -= G2 * Math.floor(u2 / G2);
+    if (Math.abs(u2) < wrap2) u2 -= G2 * Math.floor(u2 * ig2);
     if (!(u1 >= 0 && u1 < last1 && u2 >= 0 && u2 < last2)) {
       out[no++] = p;
       continue;
@@ -642,6 +793,8 @@ function heunStep2(
   const G1 = t1.G;
   const last1 = t1.cells;
   const wrap1 = t1.periodic ? WRAP_LIMIT : 0;
+  const ig1 = 1 / G1;
+  const ig2 = 1 / t2.G;
   const lo2 = t2.lo;
   const is2 = t2.invS;
   const G2 = t2.G;
@@ -652,9 +805,9 @@ function heunStep2(
     const x0 = x[2 * p];
     const x1 = x[2 * p + 1];
     let u1 = ((c1 === 0 ? x0 : x1) - lo1) * is1;
-    if (Math.abs(u1) < wrap1) u1 -= G1 * Math.floor(u1 / G1);
+    if (Math.abs(u1) < wrap1) u1 -= G1 * Math.floor(u1 * ig1);
     let u2 = ((c1 === 0 ? x1 : x0) - lo2) * is2;
-    if (Math.abs(u2) < wrap2) u2 -= G2 * Math.floor(u2 / G2);
+    if (Math.abs(u2) < wrap2) u2 -= G2 * Math.floor(u2 * ig2);
     if (!(u1 >= 0 && u1 < last1 && u2 >= 0 && u2 < last2)) {
       out[no++] = p;
       continue;
@@ -665,9 +818,9 @@ function heunStep2(
     const y0 = x0 + hk * v0;
     const y1 = x1 + hk * v1;
     u1 = ((c1 === 0 ? y0 : y1) - lo1) * is1;
-    if (Math.abs(u1) < wrap1) u1 -= G1 * Math.floor(u1 / G1);
+    if (Math.abs(u1) < wrap1) u1 -= G1 * Math.floor(u1 * ig1);
     u2 = ((c1 === 0 ? y1 : y0) - lo2) * is2;
-    if (Math.abs(u2) < wrap2) u2 -= G2 * Math.floor(u2 / G2);
+    if (Math.abs(u2) < wrap2) u2 -= G2 * Math.floor(u2 * ig2);
     if (!(u1 >= 0 && u1 < last1 && u2 >= 0 && u2 < last2)) {
       out[no++] = p;
       continue;
