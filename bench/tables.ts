@@ -36,7 +36,9 @@ const opt = (name: string, d: number) => {
 const loopsOnly = argv.includes('--loops-only');
 const members = opt('--members', 100);
 const repeat = opt('--repeat', 5);
-const wanted = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--m') && !argv[i - 1]?.startsWith('--r'));
+const wanted = argv.filter(
+  (a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--m') && !argv[i - 1]?.startsWith('--r'),
+);
 await selectBackend('wasm');
 
 const vp = makeSchedule({ kind: 'forward', name: 'vp', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
@@ -136,7 +138,13 @@ function stateOf(c: (typeof CELLS)[number]): LinearState {
 
 for (const c of CELLS) {
   const st = stateOf(c);
-  const plan = stepPlan(vp, timeGrid({ steps: STEPS, t_min: c.eps, spacing: 'uniform', rho: 7 }, 1), 'euler', 'denoiser', c.dim);
+  const plan = stepPlan(
+    vp,
+    timeGrid({ steps: STEPS, t_min: c.eps, spacing: 'uniform', rho: 7 }, 1),
+    'euler',
+    'denoiser',
+    c.dim,
+  );
   const W = st.train(0).W;
   const job: MemberJob = {
     tree: st.tree,
@@ -158,7 +166,13 @@ for (const c of CELLS) {
   const x0 = initialDraws(job, 0);
   const scratch = tableScratch();
   const per = DRAWS * STEPS;
-  const t = { simd: [] as number[], js: [] as number[], build: [] as number[], table: [] as number[], tsimd: [] as number[] };
+  const t = {
+    simd: [] as number[],
+    js: [] as number[],
+    build: [] as number[],
+    table: [] as number[],
+    tsimd: [] as number[],
+  };
   let maxDiff = 0;
   let sameBits = true;
   for (let r = 0; r < repeat; r++) {
@@ -188,12 +202,22 @@ for (const c of CELLS) {
     t.tsimd.push(((cpuNow() - c0) / per) * 1e9);
     for (let i = 0; i < x.length; i++) if (x[i] !== tableJs[i]) sameBits = false;
   }
-  const stats = tableStats(x0.slice(), DRAWS, axes, prep.space!, Wv, plan, buildTables(axes, Wv, plan.a.length, scratch));
+  const stats = tableStats(
+    x0.slice(),
+    DRAWS,
+    axes,
+    prep.space!,
+    Wv,
+    plan,
+    buildTables(axes, Wv, plan.a.length, scratch),
+  );
   const sizes = axes.map((a) => `${a.G}${a.periodic ? ' per period' : ''} (spacing ${a.s.toPrecision(3)})`).join(' x ');
   const [simd, js, build, table, tsimdTotal] = [t.simd, t.js, t.build, t.table, t.tsimd].map(median);
   const buildNs = (build * 1e6) / per;
   const tsimd = tsimdTotal - buildNs;
-  console.log(`\n${c.what}: table nodes ${sizes}; ${(100 * stats.outside).toFixed(2)}% of particle-steps outside (exact)`);
+  console.log(
+    `\n${c.what}: table nodes ${sizes}; ${(100 * stats.outside).toFixed(2)}% of particle-steps outside (exact)`,
+  );
   console.log(
     `  ns per particle-step (median of ${repeat}, one thread): exact SIMD ${simd.toFixed(1)}, exact JS ${js.toFixed(1)}, ` +
       `table: build ${buildNs.toFixed(2)} (${build.toFixed(1)} ms per member) + JS loop ${table.toFixed(2)} or SIMD loop ${tsimd.toFixed(2)}`,

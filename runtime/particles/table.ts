@@ -39,6 +39,10 @@ const BLOCK1 = Number(process.env.TB1 ?? 512);
 const BLOCK2 = Number(process.env.TB2 ?? 0);
 /** Periodic axes: |x - lo| above this many periods is evaluated exactly (the wrap would lose digits). */
 const WRAP_LIMIT = 2 ** 40;
+/** Nodes a Gaussian axis may add to span the initial draws. */
+const MAX_COVER = 4096;
+/** Floats of all tables of a member above which it is integrated exactly (2^24: 128 MiB). */
+export const MAX_TABLE = 2 ** 24;
 /** Table values below this in magnitude cannot overflow a particle-step (else the exact loops run). */
 const MODERATE = 1e150;
 
@@ -95,8 +99,10 @@ function gaussTable(b: IrBasis, axis: number, points: number, cover: number): Ax
   const [o0, o1] = b.over;
   const s = (o1 - o0) / Math.max(1, points - 1);
   const reach = b.width * Math.sqrt(2 * TAU);
-  const padLo = Math.ceil(Math.max(reach, o0 + cover) / s);
-  const padHi = Math.ceil(Math.max(reach, cover - o1) / s);
+  // the initial draws' span is a convenience (fewer exact steps), so it stops at MAX_COVER nodes
+  const extra = Math.floor(MAX_COVER / 2);
+  const padLo = Math.ceil(Math.max(reach, Math.min(o0 + cover, extra * s)) / s);
+  const padHi = Math.ceil(Math.max(reach, Math.min(cover - o1, extra * s)) / s);
   const G = Math.max(2, points) + padLo + padHi;
   const lo = o0 - padLo * s;
   const row = BASES.gauss.row!(b);
@@ -201,12 +207,7 @@ function periodicSpline(f: Float64Array, G: number, n: number, A: Float64Array):
  * The tables of a job's space factors in order, or null when some factor has no table or the
  * factors are not one per data axis (1D: one; 2D: two on different axes).
  */
-export function tableAxes(
-  leaves: IrBasis[],
-  dim: number,
-  points: number | null,
-  cover: number[],
-): AxisTable[] | null {
+export function tableAxes(leaves: IrBasis[], dim: number, points: number | null, cover: number[]): AxisTable[] | null {
   if (leaves.length !== dim || (dim !== 1 && dim !== 2)) return null;
   const axes: AxisTable[] = [];
   for (const b of leaves) {
@@ -216,6 +217,8 @@ export function tableAxes(
     axes.push(t);
   }
   if (dim === 2 && axes[0].axis === axes[1].axis) return null;
+  // per evaluation; the member's E evaluations are checked in integrateTable
+  if (tableLength(axes, 1) > MAX_TABLE) return null;
   return axes;
 }
 
@@ -271,6 +274,7 @@ export function integrateTable(
 ): number {
   const E = plan.a.length;
   const len = tableLength(axes, E);
+  if (len > MAX_TABLE) return integrateParticles(x, n, dim, space, Wv, plan);
   // Euler steps run in WebAssembly SIMD where available (the same bits as the JS loops)
   const lay = plan.heun ? null : simdLayout(n, dim, len);
   const tables = lay ? lay.tables : buffer(scratch, len);
@@ -359,10 +363,25 @@ function runSimd(
     for (let k = 0; k < steps && bad < 0; k++) {
       const hk = h[k];
       const ae = a[k];
-      const no = kernel.tstep1(lay.xp, n, lay.tp + 8 * k * stride, hk, ae, t1.lo, t1.invS, t1.G, t1.cells, wrap, lay.outp);
+      const no = kernel.tstep1(
+        lay.xp,
+        n,
+        lay.tp + 8 * k * stride,
+        hk,
+        ae,
+        t1.lo,
+        t1.invS,
+        t1.G,
+        t1.cells,
+        wrap,
+        lay.outp,
+      );
       for (let j = 0; j < no; j++) {
         const p = out[j];
-        if (eulerStep1(xs, p, p + 1, t1, tables, k, hk, ae, one) > 0 && !exactSteps1(xs, one, 1, exact, k, hk, a, false))
+        if (
+          eulerStep1(xs, p, p + 1, t1, tables, k, hk, ae, one) > 0 &&
+          !exactSteps1(xs, one, 1, exact, k, hk, a, false)
+        )
           bad = k;
       }
     }
@@ -466,7 +485,9 @@ function table1(
     const p1 = Math.min(n, p0 + block);
     for (let k = 0; k < steps; k++) {
       const e = heun ? 2 * k : k;
-      const no = heun ? heunStep1(x, p0, p1, t, P, e, h[k], a[e], a[e + 1], out) : eulerStep1(x, p0, p1, t, P, e, h[k], a[e], out);
+      const no = heun
+        ? heunStep1(x, p0, p1, t, P, e, h[k], a[e], a[e + 1], out)
+        : eulerStep1(x, p0, p1, t, P, e, h[k], a[e], out);
       if (no > 0 && !exactSteps1(x, out, no, exact, e, h[k], a, heun) && k < bad) bad = k;
     }
   }

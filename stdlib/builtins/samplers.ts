@@ -79,9 +79,9 @@ const velocityEval: ParamSpec[] = [
     range: { min: 4 },
     default: {
       computed:
-        'per axis, across the features\' `over`: Gaussian 8 nodes per feature width in 1D, 4 in 2D; Fourier 256 nodes per period in 1D, 96 in 2D',
+        "per axis, across the features' `over`: Gaussian 8 nodes per feature width in 1D, 4 in 2D; Fourier 256 nodes per period in 1D, 96 in 2D",
     },
-    doc: 'Table nodes per space axis across the features\' `over` interval (with `eval = table`).',
+    doc: 'Table nodes per space axis across the features\' `over` interval (with `eval = "table"`); a member whose tables would exceed 2^24 numbers evaluates exactly.',
   },
 ];
 
