@@ -276,9 +276,9 @@ export function integrateTable(
   const len = tableLength(axes, E);
   if (len > MAX_TABLE) return integrateParticles(x, n, dim, space, Wv, plan);
   // Euler steps run in WebAssembly SIMD where available (the same bits as the JS loops)
-  const lay = plan.heun ? null : simdLayout(n, dim, len);
+  const lay = plan.heun ? null : simdLayout(n, axes, len);
   const tables = lay ? lay.tables : buffer(scratch, len);
-  buildTables(axes, Wv, E, tables);
+  buildTables(axes, Wv, E, tables, lay ?? undefined);
   // A particle inside the tables then always takes a finite step, so only the exact steps of
   // those outside need the non-finite check; tables that are not moderate run the exact loops.
   for (let i = 0; i < len; i++)
@@ -291,20 +291,24 @@ export function tableLength(axes: AxisTable[], E: number): number {
   return axes.length === 1 ? E * axes[0].cells * 4 : E * axes[0].stored * axes[1].stored * 2;
 }
 
-/** buildTables(axes, Wv, E, out): every evaluation's table into out (1D: cells' cubics; 2D: coefficient grids) */
+/**
+ * buildTables(axes, Wv, E, out, lay?): every evaluation's table into out (1D: cells' cubics; 2D:
+ * coefficient grids, through the module when lay is given: the same bits)
+ */
 export function buildTables(
   axes: AxisTable[],
   Wv: Float64Array,
   E: number,
   out: Float64Array | TableScratch,
+  lay?: SimdLayout,
 ): Float64Array {
   const into = out instanceof Float64Array ? out : buffer(out, tableLength(axes, E));
   if (axes.length === 1) cells1(axes[0], Wv, E, into);
-  else grid2(axes[0], axes[1], Wv, E, into);
+  else grid2(axes[0], axes[1], Wv, E, into, lay);
   return into;
 }
 
-interface SimdLayout {
+export interface SimdLayout {
   kernel: TableKernel;
   /** Views into the module's memory: the state, the tables, the list of particles left to JS. */
   x: Float64Array;
@@ -313,15 +317,29 @@ interface SimdLayout {
   xp: number;
   tp: number;
   outp: number;
+  /** 2D: the build's operands (grid2): T [n1, 2 S2], A_1 [S1, n1], its row spans [S1, 2]. */
+  build: { T: Float64Array; A: Float64Array; span: Int32Array; Tp: number; Ap: number; spanp: number } | null;
 }
 
 /** The module's memory laid out for one member, or null (no SIMD). */
-function simdLayout(n: number, dim: number, len: number): SimdLayout | null {
+function simdLayout(n: number, axes: AxisTable[], len: number): SimdLayout | null {
   const up = (b: number) => Math.ceil(b / 16) * 16;
+  const dim = axes.length;
   const xp = TABLE_FIRST;
   const tp = up(xp + 8 * n * dim);
   const outp = up(tp + 8 * len);
-  const kernel = tableKernel(outp + 4 * n);
+  let end = outp + 4 * n;
+  let Tp = 0;
+  let Ap = 0;
+  let spanp = 0;
+  if (dim === 2) {
+    const [t1, t2] = axes;
+    Tp = up(end);
+    Ap = up(Tp + 16 * t1.n * t2.stored);
+    spanp = up(Ap + 8 * t1.stored * t1.n);
+    end = spanp + 8 * t1.stored;
+  }
+  const kernel = tableKernel(end);
   if (!kernel) return null;
   const buf = kernel.memory.buffer;
   return {
@@ -332,6 +350,17 @@ function simdLayout(n: number, dim: number, len: number): SimdLayout | null {
     xp,
     tp,
     outp,
+    build:
+      dim === 2
+        ? {
+            T: new Float64Array(buf, Tp, 2 * axes[0].n * axes[1].stored),
+            A: new Float64Array(buf, Ap, axes[0].stored * axes[0].n),
+            span: new Int32Array(buf, spanp, 2 * axes[0].stored),
+            Tp,
+            Ap,
+            spanp,
+          }
+        : null,
   };
 }
 
@@ -497,8 +526,8 @@ function table1(
 /** Table coordinate of y on axis t: in [0, cells) inside the table, anything else outside (NaN too). */
 function coord(t: AxisTable, y: number): number {
   const u = (y - t.lo) * t.invS;
-  // periodic: wrapped into [0, G] (cell G is cell 0 a period on); beyond the wrap limit, outside
-  return t.periodic && Math.abs(u) < WRAP_LIMIT ? u - t.G * Math.floor(u * (1 / t.G)) : u;
+  // periodic, outside [0, cells): wrapped into [0, G] (cell G is cell 0 a period on); beyond the wrap limit, outside
+  return t.periodic && !(u >= 0 && u < t.cells) && Math.abs(u) < WRAP_LIMIT ? u - t.G * Math.floor(u * (1 / t.G)) : u;
 }
 
 /** One Euler step of particles p0..p1 from the cells' cubics; those outside go to `out` (count returned). */
@@ -524,7 +553,7 @@ function eulerStep1(
   for (let p = p0; p < p1; p++) {
     const xp = x[p];
     let u = (xp - lo) * invS;
-    if (Math.abs(u) < wrap) u -= G * Math.floor(u * invG);
+    if (!(u >= 0 && u < last) && Math.abs(u) < wrap) u -= G * Math.floor(u * invG);
     if (u >= 0 && u < last) {
       const i = u | 0;
       const f = u - i;
@@ -623,13 +652,18 @@ function exactRow1(b: AxisBasis, Wv: Float64Array): (y: number, e: number) => nu
  * i (contiguous). Entries of A_1 below 1e-17 of its largest are skipped (Gaussian factors: most of
  * each row; changes below 1e-16 relative, far under the interpolation error).
  */
-function grid2(t1: AxisTable, t2: AxisTable, Wv: Float64Array, E: number, out: Float64Array): void {
+function grid2(t1: AxisTable, t2: AxisTable, Wv: Float64Array, E: number, out: Float64Array, lay?: SimdLayout): void {
   const { n: n1, stored: S1, A: A1 } = t1;
   const { n: n2, stored: S2, A: A2 } = t2;
   const rs = 2 * S2;
-  const T = new Float64Array(n1 * rs);
+  const build = lay?.build;
+  const T = build ? build.T : new Float64Array(n1 * rs);
   const blk = S1 * rs;
   const span = bands(A1, S1, n1);
+  if (build) {
+    build.A.set(A1);
+    build.span.set(span);
+  }
   for (let e = 0; e < E; e++) {
     for (let d = 0; d < 2; d++) {
       const W = (e * 2 + d) * n1 * n2;
@@ -639,6 +673,10 @@ function grid2(t1: AxisTable, t2: AxisTable, Wv: Float64Array, E: number, out: F
           for (let j = 0; j < n2; j++) v += Wv[W + i * n2 + j] * A2[r * n2 + j];
           T[i * rs + 2 * r + d] = v;
         }
+    }
+    if (lay && build) {
+      lay.kernel.tgrid(lay.tp + 8 * e * blk, build.Tp, build.Ap, build.spanp, S1, n1, rs);
+      continue;
     }
     for (let q = 0; q < S1; q++) {
       const row = e * blk + q * rs;
@@ -776,9 +814,9 @@ function eulerStep2(
     const x0 = x[2 * p];
     const x1 = x[2 * p + 1];
     let u1 = ((c1 === 0 ? x0 : x1) - lo1) * is1;
-    if (Math.abs(u1) < wrap1) u1 -= G1 * Math.floor(u1 * ig1);
+    if (!(u1 >= 0 && u1 < last1) && Math.abs(u1) < wrap1) u1 -= G1 * Math.floor(u1 * ig1);
     let u2 = ((c1 === 0 ? x1 : x0) - lo2) * is2;
-    if (Math.abs(u2) < wrap2) u2 -= G2 * Math.floor(u2 * ig2);
+    if (!(u2 >= 0 && u2 < last2) && Math.abs(u2) < wrap2) u2 -= G2 * Math.floor(u2 * ig2);
     if (!(u1 >= 0 && u1 < last1 && u2 >= 0 && u2 < last2)) {
       out[no++] = p;
       continue;
@@ -826,9 +864,9 @@ function heunStep2(
     const x0 = x[2 * p];
     const x1 = x[2 * p + 1];
     let u1 = ((c1 === 0 ? x0 : x1) - lo1) * is1;
-    if (Math.abs(u1) < wrap1) u1 -= G1 * Math.floor(u1 * ig1);
+    if (!(u1 >= 0 && u1 < last1) && Math.abs(u1) < wrap1) u1 -= G1 * Math.floor(u1 * ig1);
     let u2 = ((c1 === 0 ? x1 : x0) - lo2) * is2;
-    if (Math.abs(u2) < wrap2) u2 -= G2 * Math.floor(u2 * ig2);
+    if (!(u2 >= 0 && u2 < last2) && Math.abs(u2) < wrap2) u2 -= G2 * Math.floor(u2 * ig2);
     if (!(u1 >= 0 && u1 < last1 && u2 >= 0 && u2 < last2)) {
       out[no++] = p;
       continue;
@@ -839,9 +877,9 @@ function heunStep2(
     const y0 = x0 + hk * v0;
     const y1 = x1 + hk * v1;
     u1 = ((c1 === 0 ? y0 : y1) - lo1) * is1;
-    if (Math.abs(u1) < wrap1) u1 -= G1 * Math.floor(u1 * ig1);
+    if (!(u1 >= 0 && u1 < last1) && Math.abs(u1) < wrap1) u1 -= G1 * Math.floor(u1 * ig1);
     u2 = ((c1 === 0 ? y1 : y0) - lo2) * is2;
-    if (Math.abs(u2) < wrap2) u2 -= G2 * Math.floor(u2 * ig2);
+    if (!(u2 >= 0 && u2 < last2) && Math.abs(u2) < wrap2) u2 -= G2 * Math.floor(u2 * ig2);
     if (!(u1 >= 0 && u1 < last1 && u2 >= 0 && u2 < last2)) {
       out[no++] = p;
       continue;

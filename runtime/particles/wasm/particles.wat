@@ -744,14 +744,15 @@
   ;; so both give the same bits and the JS loops are this code's reference. Particles a call does
   ;; not take (outside the table; in 1D a pair with a lane outside, and the odd last particle) are
   ;; listed at outp as i32 indices for the caller, which takes them by the JS loops; the count is
-  ;; returned. Periodic axes have wrap > 0 (|u| below it is wrapped into one period: u - G floor(u (1/G))).
+  ;; returned. Periodic axes have wrap > 0: a coordinate u outside [0, last) with |u| below wrap is
+  ;; wrapped into one period, u - G floor(u (1/G)), and tested again.
 
   ;; 1D, pairs of particles in the lanes: tp = the evaluation's cells [cells, 4] (float64 cubics
   ;; in Horner form), last = cells
   (func (export "tstep1") (param $xp i32) (param $n i32) (param $tp i32) (param $hk f64) (param $ae f64)
     (param $lo f64) (param $invS f64) (param $G f64) (param $last f64) (param $wrap f64) (param $outp i32) (result i32)
     (local $p i32) (local $pairs i32) (local $no i32) (local $ptr i32) (local $c0 i32) (local $c1 i32)
-    (local $X v128) (local $U v128) (local $F v128) (local $I v128) (local $A v128) (local $B v128) (local $C v128) (local $D v128)
+    (local $X v128) (local $U v128) (local $In v128) (local $F v128) (local $I v128) (local $A v128) (local $B v128) (local $C v128) (local $D v128)
     (local $Lo v128) (local $Is v128) (local $Gv v128) (local $Ig v128) (local $La v128) (local $Wr v128) (local $H v128) (local $Ae v128)
     (local.set $Lo (f64x2.splat (local.get $lo)))
     (local.set $Is (f64x2.splat (local.get $invS)))
@@ -768,12 +769,16 @@
         (local.set $ptr (i32.add (local.get $xp) (i32.shl (local.get $p) (i32.const 4))))
         (local.set $X (v128.load (local.get $ptr)))
         (local.set $U (f64x2.mul (f64x2.sub (local.get $X) (local.get $Lo)) (local.get $Is)))
-        (if (f64.gt (local.get $wrap) (f64.const 0))
-          (then (local.set $U (v128.bitselect
-            (f64x2.sub (local.get $U) (f64x2.mul (local.get $Gv) (f64x2.floor (f64x2.mul (local.get $U) (local.get $Ig)))))
-            (local.get $U)
-            (f64x2.lt (f64x2.abs (local.get $U)) (local.get $Wr))))))
-        (if (i64x2.all_true (v128.and (f64x2.ge (local.get $U) (v128.const f64x2 0 0)) (f64x2.lt (local.get $U) (local.get $La))))
+        (local.set $In (v128.and (f64x2.ge (local.get $U) (v128.const f64x2 0 0)) (f64x2.lt (local.get $U) (local.get $La))))
+        ;; periodic lanes outside [0, last) are wrapped, then tested again
+        (if (i32.and (i32.eqz (i64x2.all_true (local.get $In))) (f64.gt (local.get $wrap) (f64.const 0)))
+          (then
+            (local.set $U (v128.bitselect
+              (f64x2.sub (local.get $U) (f64x2.mul (local.get $Gv) (f64x2.floor (f64x2.mul (local.get $U) (local.get $Ig)))))
+              (local.get $U)
+              (v128.andnot (f64x2.lt (f64x2.abs (local.get $U)) (local.get $Wr)) (local.get $In))))
+            (local.set $In (v128.and (f64x2.ge (local.get $U) (v128.const f64x2 0 0)) (f64x2.lt (local.get $U) (local.get $La))))))
+        (if (i64x2.all_true (local.get $In))
           (then
             (local.set $I (i32x4.trunc_sat_f64x2_s_zero (local.get $U)))
             (local.set $F (f64x2.sub (local.get $U) (f64x2.convert_low_i32x4_s (local.get $I))))
@@ -813,7 +818,7 @@
     (param $lo2 f64) (param $is2 f64) (param $G2 f64) (param $last2 f64) (param $wrap2 f64)
     (param $outp i32) (result i32)
     (local $p i32) (local $no i32) (local $ptr i32) (local $c i32) (local $wrap i32)
-    (local $X v128) (local $V v128) (local $U v128) (local $F v128) (local $I v128) (local $F2 v128) (local $F3 v128) (local $Fm v128)
+    (local $X v128) (local $V v128) (local $U v128) (local $In v128) (local $F v128) (local $I v128) (local $F2 v128) (local $F3 v128) (local $Fm v128)
     (local $W0 v128) (local $W1 v128) (local $W2 v128) (local $W3 v128)
     (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $M v128)
     (local $Lo v128) (local $Is v128) (local $Gv v128) (local $Ig v128) (local $La v128) (local $Wr v128) (local $H v128) (local $Ae v128)
@@ -833,12 +838,16 @@
         (local.set $X (v128.load (local.get $ptr)))
         (local.set $V (select (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $X) (local.get $X)) (local.get $X) (local.get $swap)))
         (local.set $U (f64x2.mul (f64x2.sub (local.get $V) (local.get $Lo)) (local.get $Is)))
-        (if (local.get $wrap)
-          (then (local.set $U (v128.bitselect
-            (f64x2.sub (local.get $U) (f64x2.mul (local.get $Gv) (f64x2.floor (f64x2.mul (local.get $U) (local.get $Ig)))))
-            (local.get $U)
-            (f64x2.lt (f64x2.abs (local.get $U)) (local.get $Wr))))))
-        (if (i64x2.all_true (v128.and (f64x2.ge (local.get $U) (v128.const f64x2 0 0)) (f64x2.lt (local.get $U) (local.get $La))))
+        (local.set $In (v128.and (f64x2.ge (local.get $U) (v128.const f64x2 0 0)) (f64x2.lt (local.get $U) (local.get $La))))
+        ;; periodic lanes outside [0, last) are wrapped, then tested again
+        (if (i32.and (i32.eqz (i64x2.all_true (local.get $In))) (local.get $wrap))
+          (then
+            (local.set $U (v128.bitselect
+              (f64x2.sub (local.get $U) (f64x2.mul (local.get $Gv) (f64x2.floor (f64x2.mul (local.get $U) (local.get $Ig)))))
+              (local.get $U)
+              (v128.andnot (f64x2.lt (f64x2.abs (local.get $U)) (local.get $Wr)) (local.get $In))))
+            (local.set $In (v128.and (f64x2.ge (local.get $U) (v128.const f64x2 0 0)) (f64x2.lt (local.get $U) (local.get $La))))))
+        (if (i64x2.all_true (local.get $In))
           (then
             (local.set $I (i32x4.trunc_sat_f64x2_s_zero (local.get $U)))
             (local.set $F (f64x2.sub (local.get $U) (f64x2.convert_low_i32x4_s (local.get $I))))
@@ -892,4 +901,48 @@
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $particle)))
     (local.get $no))
-)
+
+
+  ;; 2D table build, one evaluation (particles/table.ts grid2): grid row q of out [S1, rs] (rs =
+  ;; 2 S2 doubles) = sum over i in span[q] = [lo, hi) of A[q, i] T[i, :] (A [S1, n1], T [n1, rs]),
+  ;; from zero, i ascending, zero entries of A skipped: the JS loop's order.
+  (func (export "tgrid") (param $outp i32) (param $tp i32) (param $ap i32) (param $spanp i32) (param $S1 i32)
+    (param $n1 i32) (param $rs i32)
+    (local $q i32) (local $i i32) (local $hi i32) (local $row i32) (local $src i32) (local $k i32) (local $end i32)
+    (local $a f64) (local $A v128)
+    (local.set $end (i32.shl (local.get $rs) (i32.const 3)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $q) (local.get $S1)))
+        (local.set $row (i32.add (local.get $outp) (i32.mul (local.get $q) (local.get $end))))
+        (local.set $k (i32.const 0))
+        (block $zeroed
+          (loop $zero
+            (br_if $zeroed (i32.ge_u (local.get $k) (local.get $end)))
+            (v128.store (i32.add (local.get $row) (local.get $k)) (v128.const i64x2 0 0))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $zero)))
+        (local.set $i (i32.load (i32.add (local.get $spanp) (i32.shl (local.get $q) (i32.const 3)))))
+        (local.set $hi (i32.load offset=4 (i32.add (local.get $spanp) (i32.shl (local.get $q) (i32.const 3)))))
+        (block $termsDone
+          (loop $terms
+            (br_if $termsDone (i32.ge_s (local.get $i) (local.get $hi)))
+            (local.set $a (f64.load (i32.add (local.get $ap)
+              (i32.shl (i32.add (i32.mul (local.get $q) (local.get $n1)) (local.get $i)) (i32.const 3)))))
+            (if (f64.ne (local.get $a) (f64.const 0))
+              (then
+                (local.set $A (f64x2.splat (local.get $a)))
+                (local.set $src (i32.add (local.get $tp) (i32.mul (local.get $i) (local.get $end))))
+                (local.set $k (i32.const 0))
+                (block $axpyDone
+                  (loop $axpy
+                    (br_if $axpyDone (i32.ge_u (local.get $k) (local.get $end)))
+                    (v128.store (i32.add (local.get $row) (local.get $k))
+                      (f64x2.add (v128.load (i32.add (local.get $row) (local.get $k)))
+                        (f64x2.mul (local.get $A) (v128.load (i32.add (local.get $src) (local.get $k))))))
+                    (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                    (br $axpy)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $terms)))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $rows)))))

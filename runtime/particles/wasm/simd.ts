@@ -26,6 +26,7 @@ interface Exports {
   run1(xp: number, pairs: number, steps: number, heun: number, hp: number, ap: number, wp: number): number;
   tstep1(...args: number[]): number;
   tstep2(...args: number[]): number;
+  tgrid(...args: number[]): void;
   run2(
     xp: number,
     pairs: number,
@@ -99,6 +100,7 @@ export interface TableKernel {
     outp: number,
   ): number;
   tstep2(...args: number[]): number;
+  tgrid(outp: number, tp: number, ap: number, spanp: number, S1: number, n1: number, rs: number): void;
 }
 /** Where the table loops' memory starts (below: the module's scratch). */
 export const TABLE_FIRST = FIRST;
