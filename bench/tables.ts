@@ -1,16 +1,20 @@
 // Tabulated velocity fields (runtime/particles/table.ts) against exact evaluation, not a test:
-// `npx tsx bench/tables.ts [--loops-only] [--members N] [--repeat R] [cell ...]`.
+// `npx tsx bench/tables.ts [--loops-only] [--members N] [--repeat R] [cell ...]` (cells: fig2,
+// fig3, fig3f).
 //
-// 1. Loops (one thread): per cell, one trained member's step weights, its 1e5 initial draws, and
-//    interleaved repeats of: the exact loop in WebAssembly SIMD, the exact JS loop, the table
-//    build (every evaluation's table) and the table loop. CPU ns per particle-step (median of the
-//    repeats), the table's share of exact evaluations (particles outside it), and the ratios.
+// 0. The CPU's WebAssembly SIMD float64 rate (vector ops per ns), and from it the table kernels'
+//    arithmetic lower bound per particle-step (their vector operations over that rate).
+// 1. Loops (one thread): per cell, one trained member's step weights and its 1e5 initial draws;
+//    two untimed rounds of the table paths, then interleaved repeats of: the exact loop in
+//    WebAssembly SIMD, the exact JS loop, the JS table build, the JS table loop, and the table
+//    path as members run it (build and loop through the module). CPU ns per particle-step
+//    (median of the repeats), the share of evaluations outside the tables (exact), the ratios.
 // 2. Whole cells (all threads): the cell's trained ensemble and Gaussian-field effective SDE with
-//    `eval = exact` and `eval = table` (default nodes), one after the other, as runMembers runs them
-//    in a study (training or virtual-model draws included; the population is computed once,
-//    outside the timing): wall and CPU s, and the TV of the table's ensemble-mean histogram against
-//    exact evaluation (same initial draws) beside the half-split noise floor (TV between the means
-//    of even and odd members of the exact run).
+//    `eval = "exact"` and `eval = "table"` (default nodes), one after the other, as runMembers
+//    runs them in a study (training or virtual-model draws included; the population is computed
+//    once, outside the timing): wall and CPU s, and the TV of the table's ensemble-mean histogram
+//    against exact evaluation (same initial draws) beside the half-split noise floor (TV between
+//    the means of the exact run's even and odd members).
 import type { IrFeatureTree, IrSample } from '../compiler/ir/types.js';
 import { makeSchedule } from '../runtime/schedule.js';
 import { deriveSeed } from '../runtime/rng.js';
@@ -223,6 +227,12 @@ for (const c of CELLS) {
   };
   let maxDiff = 0;
   let sameBits = true;
+  // warm-up: two untimed rounds, so every loop (and the exact steps of particles outside a
+  // table) runs compiled code when timed
+  for (let r = 0; r < 2; r++) {
+    integrateTable(x0.slice(), DRAWS, c.dim, axes, prep.space!, Wv, plan, scratch);
+    runTables(x0.slice(), DRAWS, axes, prep.space!, Wv, plan, buildTables(axes, Wv, plan.a.length, scratch));
+  }
   for (let r = 0; r < repeat; r++) {
     let x = x0.slice();
     let c0 = cpuNow();
