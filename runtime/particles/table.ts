@@ -1,4 +1,4 @@
-// Tabulated velocity fields (`eval = table`): at one evaluation time a member's model part of the
+// Tabulated velocity fields (`eval = "table"`): at one evaluation time a member's model part of the
 // velocity, m_e(x) = W_e phi(x) (the weights already contracted with the time factors and the
 // velocity matrix, particles/member.ts), is a fixed smooth function of x. It is replaced by its
 // cubic-spline interpolant on a uniform grid per space axis, built by separable contractions
@@ -24,8 +24,15 @@
 // 1D: per cell the cubic in Horner form (4 coefficients: one cache line read, 3 multiply-adds per
 // particle-step). 2D: the B-spline coefficient grid itself ((S_1 S_2) x 2 outputs, 16 reads and
 // 4 + 4 weights per particle-step): per-cell bicubics would hold 16 times the memory, which at
-// the grids 2D needs leaves the L2 cache. Particles are taken in blocks that run every step, so a
-// block's state stays in L1 while the tables of all evaluations stay in L2.
+// the grids 2D needs leaves the L2 cache.
+//
+// Loops: Euler steps go through the WebAssembly module (particles.wat tstep1, tstep2; the 2D
+// build through tgrid), all particles one step at a time, with the same float64 operations in the
+// same order as the JS loops here, so both give the same bits. Heun steps, and the particles the
+// module lists, take the JS loops (1D: blocks of BLOCK1 particles run every step, a block's state
+// in L1 and the tables of all evaluations in L2; 2D: all particles one step at a time, so one
+// evaluation's grid stays in L2). A particle outside a table takes that step exactly; tables are
+// checked to be moderate, so only those exact steps can make a state non-finite.
 
 import type { IrBasis } from '../../compiler/ir/types.js';
 import { AXIS_INDEX, BASES, fillAxis, type AxisBasis } from '../bases.js';
@@ -35,9 +42,9 @@ import { TABLE_FIRST, tableKernel, type TableKernel } from './wasm/simd.js';
 
 /** Bumps below e^-TAU of their peak are outside a Gaussian axis' table (as the exact loops' window). */
 const TAU = 24;
-const BLOCK1 = Number(process.env.TB1 ?? 512);
-const BLOCK2 = Number(process.env.TB2 ?? 0);
-/** Periodic axes: |x - lo| above this many periods is evaluated exactly (the wrap would lose digits). */
+/** Particles per block of the 1D JS loop. */
+const BLOCK1 = 512;
+/** Periodic axes: a coordinate beyond this many nodes is evaluated exactly (the wrap would lose digits). */
 const WRAP_LIMIT = 2 ** 40;
 /** Nodes a Gaussian axis may add to span the initial draws. */
 const MAX_COVER = 4096;
@@ -65,6 +72,8 @@ export interface AxisTable {
   cells: number;
   stored: number;
   A: Float64Array;
+  /** max over rows of sum |A[r, :]| (bounds the tables by the weights). */
+  amax: number;
 }
 
 /**
@@ -123,7 +132,7 @@ function gaussTable(b: IrBasis, axis: number, points: number, cover: number): Ax
   const stored = cells + 3;
   const A = new Float64Array(stored * n);
   clampedSpline(f, d0, d1, G, n, s, A);
-  return { axis, periodic: false, n, lo, s, invS: 1 / s, G, cells, stored, A };
+  return { axis, periodic: false, n, lo, s, invS: 1 / s, G, cells, stored, A, amax: rowSumMax(A, stored, n) };
 }
 
 function fourierTable(b: IrBasis, axis: number, points: number): AxisTable {
@@ -139,7 +148,17 @@ function fourierTable(b: IrBasis, axis: number, points: number): AxisTable {
   const stored = cells + 3;
   const A = new Float64Array(stored * n);
   periodicSpline(f, G, n, A);
-  return { axis, periodic: true, n, lo, s, invS: 1 / s, G, cells, stored, A };
+  return { axis, periodic: true, n, lo, s, invS: 1 / s, G, cells, stored, A, amax: rowSumMax(A, stored, n) };
+}
+
+function rowSumMax(A: Float64Array, rows: number, n: number): number {
+  let best = 0;
+  for (let r = 0; r < rows; r++) {
+    let v = 0;
+    for (let i = 0; i < n; i++) v += Math.abs(A[r * n + i]);
+    best = Math.max(best, v);
+  }
+  return best;
 }
 
 /**
@@ -274,15 +293,19 @@ export function integrateTable(
 ): number {
   const E = plan.a.length;
   const len = tableLength(axes, E);
-  if (len > MAX_TABLE) return integrateParticles(x, n, dim, space, Wv, plan);
+  // Every table value is at most max|W| times the axes' A row sums, and a value read from a table
+  // at most 6 times that (a 1D cell's cubic; 2D: once, the B-spline weights summing to 1): below
+  // MODERATE, a particle inside the tables always takes a finite step, so only the exact steps of
+  // those outside need the non-finite check. Weights that do not bound the tables so, or tables
+  // too large, run the exact loops.
+  let wmax = 0;
+  for (let i = 0; i < Wv.length; i++) wmax = Math.max(wmax, Math.abs(Wv[i]));
+  const bound = 6 * wmax * axes.reduce((p, t) => p * t.amax, 1);
+  if (len > MAX_TABLE || !(bound < MODERATE)) return integrateParticles(x, n, dim, space, Wv, plan);
   // Euler steps run in WebAssembly SIMD where available (the same bits as the JS loops)
   const lay = plan.heun ? null : simdLayout(n, axes, len);
   const tables = lay ? lay.tables : buffer(scratch, len);
   buildTables(axes, Wv, E, tables, lay ?? undefined);
-  // A particle inside the tables then always takes a finite step, so only the exact steps of
-  // those outside need the non-finite check; tables that are not moderate run the exact loops.
-  for (let i = 0; i < len; i++)
-    if (!(Math.abs(tables[i]) < MODERATE)) return integrateParticles(x, n, dim, space, Wv, plan);
   return lay ? runSimd(lay, x, n, axes, space, Wv, plan) : runTables(x, n, axes, space, Wv, plan, tables);
 }
 
@@ -507,7 +530,7 @@ function table1(
 ): number {
   const exact = exactRow1(b, Wv);
   const { steps, heun, h, a } = plan;
-  const block = BLOCK1 > 0 ? BLOCK1 : n;
+  const block = Math.min(BLOCK1, n);
   const out = new Int32Array(block);
   let bad = steps;
   for (let p0 = 0; p0 < n; p0 += block) {
@@ -724,7 +747,7 @@ function table2(
 ): number {
   const exact = exactRow2(b1, b2, Wv);
   const { steps, heun, h, a } = plan;
-  const block = BLOCK2 > 0 ? BLOCK2 : n;
+  const block = n;
   const out = new Int32Array(block);
   const m = new Float64Array(4);
   let bad = steps;

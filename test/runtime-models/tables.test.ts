@@ -430,7 +430,7 @@ describe('runtime/particles/table: tabulated velocity fields', function () {
     }
   });
 
-  it('reports the step at which the state became non-finite, as exact evaluation does', () => {
+  it('reports the step at which the state became non-finite, as exact evaluation does; unbounded weights run the exact loops', () => {
     setThreads(1);
     const leaves = [gaussB('x', 16, 0.1)];
     const axes = tableAxes(leaves, 1, null, [6])!;
@@ -454,6 +454,14 @@ describe('runtime/particles/table: tabulated velocity fields', function () {
     const want = integrateParticles(e, 3, 1, space, Wv, plan);
     expect(got).to.be.above(100);
     expect(got).to.equal(want);
+    // weights too large to bound the tables run the exact loops: the same result, bit for bit
+    const huge = Wv.map((v) => v * 1e300);
+    const ht = x0.slice();
+    const he = x0.slice();
+    expect(integrateTable(ht, 3, 1, axes, space, huge, plan, tableScratch())).to.equal(
+      integrateParticles(he, 3, 1, space, huge, plan),
+    );
+    expect(Array.from(ht)).to.deep.equal(Array.from(he));
   });
 });
 
