@@ -13,13 +13,8 @@ import { deriveSeed, normals } from '../../runtime/rng.js';
 import { selectBackend } from '../../runtime/backend.js';
 import { setThreads, threadCount } from '../../runtime/pool/pool.js';
 import { AXIS_INDEX, BASES, axisBasis, type AxisBasis } from '../../runtime/bases.js';
-import {
-  integrateTable,
-  tableAxes,
-  tableScratch,
-  defaultPoints,
-  type AxisTable,
-} from '../../runtime/particles/table.js';
+import { integrateTable, tableScratch } from '../../runtime/particles/table.js';
+import { defaultPoints, tableAxes, type AxisTable } from '../../runtime/particles/table-axes.js';
 import { integrateParticles } from '../../runtime/particles/integrate.js';
 import { setSimd } from '../../runtime/particles/wasm/simd.js';
 import type { StepPlan } from '../../runtime/particles/steps.js';
