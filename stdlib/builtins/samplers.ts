@@ -69,9 +69,10 @@ const velocityEval: ParamSpec[] = [
     values: ['table', 'exact'],
     default: { value: 'table' },
     doc:
-      "Linear models' velocity per particle-step: `table` interpolates a cubic spline of the field tabulated at " +
-      'each time step (Gaussian and Fourier space factors, 1D and 2D; outside the table, and for other ' +
-      'features or NTK models, exact), `exact` evaluates the features at every particle.',
+      "How the members' PF-ODE evaluates a linear model's velocity: `table` interpolates a cubic spline of the " +
+      'field tabulated at each time step (Gaussian and Fourier space factors, 1D and 2D; outside the table, and ' +
+      'for other features, exact), `exact` evaluates the features at every particle-step. NTK models and the ' +
+      'white-noise effective SDE always evaluate exactly.',
   },
   {
     name: 'table_points',
