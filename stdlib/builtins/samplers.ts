@@ -71,8 +71,8 @@ const velocityEval: ParamSpec[] = [
     doc:
       "How the members' PF-ODE evaluates a linear model's velocity: `table` interpolates a cubic spline of the " +
       'field tabulated at each time step (Gaussian and Fourier space factors, 1D and 2D; outside the table, and ' +
-      'for other features, exact), `exact` evaluates the features at every particle-step. NTK and mlp models and the ' +
-      'white-noise effective SDE always evaluate exactly.',
+      'for other features, exact), `exact` evaluates the features at every particle-step. NTK and mlp models, and the ' +
+      'white-noise effective SDE, always evaluate exactly.',
   },
   {
     name: 'table_points',
