@@ -42,15 +42,19 @@ export async function executeCell(doc: IrDocument, cell: IrCell, opts: RunOption
     backend,
   };
   const result: CellResult = { cellId: cell.id, nodes: {}, timings: {}, backend };
+  const lastRead = lastReaders(cell);
+  const held: NodeValue[] = [];
   try {
-    for (const node of cell.nodes) {
+    for (const [i, node] of cell.nodes.entries()) {
       ctx.checkInterrupted();
       const start = performance.now();
       tf.engine().startScope();
       try {
         const out = await implementationOf(node)(node, ctx);
         values.set(node.name, out.value);
+        if ('dispose' in out.value) held.push(out.value);
         result.nodes[node.name] = out.result;
+        release(values, lastRead, i);
       } catch (e) {
         throw attachNode(e, node);
       } finally {
@@ -59,9 +63,28 @@ export async function executeCell(doc: IrDocument, cell: IrCell, opts: RunOption
       result.timings[node.name] = performance.now() - start;
     }
   } finally {
-    for (const v of values.values()) if ('dispose' in v && typeof v.dispose === 'function') v.dispose();
+    for (const v of held) if ('dispose' in v && typeof v.dispose === 'function') v.dispose();
   }
   return result;
+}
+
+/** Per node name, the index of the last node that reads it (its own index when none does). */
+function lastReaders(cell: IrCell): Map<string, number> {
+  const last = new Map<string, number>();
+  cell.nodes.forEach((node, i) => {
+    last.set(node.name, i);
+    for (const [ref] of refsOf(node)) if (last.has(ref)) last.set(ref, i);
+  });
+  return last;
+}
+
+/**
+ * Forgets the values no node after `done` reads, so that a sample set (an ensemble's draws are
+ * tens of megabytes) lives only until its last reader rather than to the end of the cell. Values
+ * with tensors stay until the cell ends: another value may still use them (a model its features).
+ */
+function release(values: Map<string, NodeValue>, lastRead: Map<string, number>, done: number): void {
+  for (const [name, v] of values) if (lastRead.get(name)! <= done && !('dispose' in v)) values.delete(name);
 }
 
 function attachNode(e: unknown, node: IrNode): Error {

@@ -152,8 +152,12 @@ export function cellDirProblem(dir: string): string | null {
   return null;
 }
 
+/** Arrays up to this size are kept once read; larger ones are read again on each access. */
+const KEEP_BYTES = 1 << 20;
+
 /** Rebuilds the CellResult a cell folder was written from. Arrays are read from disk on first
- * access: plots use a few of them, and per-member arrays can be tens of megabytes. */
+ * access: plots use a few of them, and per-member arrays can be tens of megabytes, which are not
+ * kept (a run's report reads each once; kept, Figure 3's would hold 400 MB to the end). */
 export function readCellFiles(dir: string): CellResult {
   const meta = JSON.parse(fs.readFileSync(path.join(dir, RESULT_FILE), 'utf8')) as ResultMeta;
   const nodes: Record<string, NodeResult> = {};
@@ -163,17 +167,17 @@ export function readCellFiles(dir: string): CellResult {
     Object.defineProperty(nodeOf(e.node).arrays, e.array, {
       enumerable: true,
       get: (): ResultArray => {
-        if (!loaded) {
-          const npy = decodeNpy(fs.readFileSync(path.join(dir, e.file)));
-          loaded = {
-            shape: npy.shape,
-            dtype: npy.dtype,
-            data: npy.data,
-            doc: e.doc,
-            dims: e.dims ?? npy.shape.map((_, i) => `axis_${i}`),
-          };
-        }
-        return loaded;
+        if (loaded) return loaded;
+        const npy = decodeNpy(fs.readFileSync(path.join(dir, e.file)));
+        const array: ResultArray = {
+          shape: npy.shape,
+          dtype: npy.dtype,
+          data: npy.data,
+          doc: e.doc,
+          dims: e.dims ?? npy.shape.map((_, i) => `axis_${i}`),
+        };
+        if (npy.data.byteLength <= KEEP_BYTES) loaded = array;
+        return array;
       },
     });
   }

@@ -3,6 +3,8 @@
 // at a multiple of 64 bytes, then the raw little-endian C-order data. Only float32/float64 are
 // needed: every runtime output is one of those.
 
+import { endianness } from 'node:os';
+
 export type NpyDtype = 'float32' | 'float64';
 
 export interface NpyArray {
@@ -15,6 +17,7 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 const PREAMBLE = MAGIC.length + 2 + 2; // magic, version, header length
 const ALIGN = 64;
 const DESCR: Record<NpyDtype, string> = { float32: '<f4', float64: '<f8' };
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 /** The header dict exactly as numpy writes it, e.g. `{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }`. */
 export function npyHeaderDict(dtype: NpyDtype, shape: number[]): string {
@@ -40,8 +43,10 @@ export function encodeNpy(arr: NpyArray): Buffer {
   out.write(dict.padEnd(headerLen - 1, ' ') + '\n', PREAMBLE, 'latin1');
   const body = out.subarray(PREAMBLE + headerLen);
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
-  // DataView writes little endian whatever the host order is.
-  if (arr.dtype === 'float32') arr.data.forEach((v, i) => view.setFloat32(i * 4, v, true));
+  // On a little-endian host the array's bytes are the file's; DataView writes little endian
+  // whatever the host order is.
+  if (LITTLE_ENDIAN) body.set(new Uint8Array(arr.data.buffer, arr.data.byteOffset, arr.data.byteLength));
+  else if (arr.dtype === 'float32') arr.data.forEach((v, i) => view.setFloat32(i * 4, v, true));
   else arr.data.forEach((v, i) => view.setFloat64(i * 8, v, true));
   return out;
 }
@@ -71,6 +76,10 @@ export function decodeNpy(buf: Uint8Array): NpyArray {
   const width = dtype === 'float32' ? 4 : 8;
   if (buf.byteLength - offset < size * width) throw new Error('npy: file is truncated');
   const data = dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+  if (LITTLE_ENDIAN) {
+    new Uint8Array(data.buffer).set(buf.subarray(offset, offset + size * width));
+    return { shape, dtype, data };
+  }
   for (let i = 0; i < size; i++) {
     data[i] = dtype === 'float32' ? view.getFloat32(offset + 4 * i, true) : view.getFloat64(offset + 8 * i, true);
   }

@@ -11,6 +11,7 @@ import type { LinearState } from '../models/linear-node.js';
 import { dsmSamples } from '../models/dsm.js';
 import { targets } from '../models/linear.js';
 import { sampleOutput } from './common.js';
+import { pooledHistogram } from '../histogram.js';
 
 type SampleNode = IrSample;
 
@@ -65,7 +66,9 @@ export function membersOutput(
   out: MembersOut,
   notes: string[],
 ): NodeOutput {
-  const res = sampleOutput(out.samples, members * node.draws, dim, node.histogram, node.grid.t_min, notes);
+  const n = members * node.draws;
+  const pooled = dim <= 2 ? pooledHistogram(out.memberDensity, members, node.draws, dim, node.histogram) : undefined;
+  const res = sampleOutput(out.samples, n, dim, node.histogram, node.grid.t_min, notes, pooled);
   if (res.value.kind === 'sample') res.value.members = members;
   res.result.scalars.members = members;
   if (dim > 2) return res;
