@@ -187,6 +187,9 @@ export function cellWorkerExecutor(interrupted: () => boolean = () => false): Ce
       stopped = true;
       if (used && !used.stopped) await used.terminate(new CellInterrupted());
     },
+    cancel() {
+      return this.interrupt();
+    },
     async close() {
       stopped = true;
       if (used && !used.stopped) await used.terminate(new Error('the runtime thread was closed'));

@@ -36,6 +36,9 @@ export interface Executor {
    * user-facing message for an unknown or unavailable backend. */
   resolveBackend(requested: string | undefined): Promise<string>;
   executeCell(doc: IrDocument, cell: IrCell, opts: ExecuteOptions): Promise<CellResult>;
+  /** Stops a cell started ahead that the run no longer needs (it ended first, failed or was
+   * interrupted); the pending executeCell may reject. */
+  cancel?(): Promise<void>;
 }
 
 export interface RunDeps {
@@ -308,6 +311,24 @@ async function runLocked(
 
   const results = new Map<string, CellResult>();
   const todo = doc.cells.filter((c) => inSlice(c.index, slice));
+  type Lookup = ReturnType<ResultCache['lookup']>;
+  // The next cell to compute starts as soon as the one before has computed, so it runs while
+  // that one is written (npy encoding, checksums, fsyncs on this thread) and copied.
+  let ahead: { index: number; hit: Lookup; result: Promise<CellResult> | null; t0: number } | null = null;
+  const launch = (k: number): typeof ahead => {
+    const cell = todo[k];
+    if (!cell || opts.cacheOnly || interrupted()) return null;
+    const hit = opts.fresh ? null : cache.lookup(cells[doc.cells.indexOf(cell)].key);
+    if (hit && 'dir' in hit) return { index: k, hit, result: null, t0: Date.now() };
+    reporter.info(`[${k + 1}/${todo.length}] ${cell.id}: running`);
+    const result = deps.executor.executeCell(doc, cell, { progress: reporter, interrupted });
+    result.catch(() => {}); // awaited in its turn, or abandoned when the run stops first
+    return { index: k, hit, result, t0: Date.now() };
+  };
+  const abandon = (): void => {
+    if (ahead?.result) void deps.executor.cancel?.().catch(() => {});
+    ahead = null;
+  };
   const what = slice
     ? `slice ${formatSlice(slice)}: ${todo.length} of ${doc.cells.length} cell(s)`
     : `${doc.cells.length} cell(s)`;
@@ -317,11 +338,16 @@ async function runLocked(
     // A macrotask turn lets a pending SIGINT handler run: execution and writes are mostly
     // synchronous, so without it a Ctrl-C would only be seen after the last cell.
     await new Promise((resolve) => setImmediate(resolve));
-    if (interrupted()) return finish('interrupted', 'interrupted before all cells finished');
-    const t0 = Date.now();
+    const early = ahead?.index === i ? ahead : null;
+    if (interrupted()) {
+      abandon();
+      return finish('interrupted', 'interrupted before all cells finished');
+    }
+    ahead = null;
+    const t0 = early?.t0 ?? Date.now();
     const label = `[${i + 1}/${todo.length}] ${cell.id}`;
     try {
-      const hit = opts.fresh ? null : cache.lookup(entry.key);
+      const hit = early ? early.hit : opts.fresh ? null : cache.lookup(entry.key);
       if (hit && 'damaged' in hit)
         reporter.warn(`${label}: the cached result is damaged (${hit.damaged}); recomputing it`);
       let cacheDir = hit && 'dir' in hit ? hit.dir : null;
@@ -330,8 +356,10 @@ async function runLocked(
         // Guards the cacheOnly promise against a cache emptied since the check above.
         if (opts.cacheOnly)
           throw new Error(`${hit ? 'damaged in' : 'not in'} the cache (a cache-only run executes nothing)`);
-        reporter.info(`${label}: running`);
-        const result = await deps.executor.executeCell(doc, cell, { progress: reporter, interrupted });
+        if (!early) reporter.info(`${label}: running`);
+        const result = await (early?.result ??
+          deps.executor.executeCell(doc, cell, { progress: reporter, interrupted }));
+        ahead = launch(i + 1);
         try {
           cacheDir = cache.store(entry.key, (dir) => writeCellFiles(dir, cell, result), Boolean(opts.fresh));
         } catch (err) {
@@ -351,6 +379,7 @@ async function runLocked(
       reporter.info(`${label}: ${entry.from === 'cache' ? 'from cache' : `done in ${formatDuration(entry.ms)}`}`);
       save();
     } catch (err) {
+      abandon();
       reporter.end();
       entry.from = null;
       entry.ms = Date.now() - t0;
