@@ -75,11 +75,17 @@ export function decodeNpy(buf: Uint8Array): NpyArray {
   const offset = start + headerLen;
   const width = dtype === 'float32' ? 4 : 8;
   if (buf.byteLength - offset < size * width) throw new Error('npy: file is truncated');
-  const data = dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
   if (LITTLE_ENDIAN) {
+    // The file's bytes are the array's: a view where they are aligned (a large file read whole
+    // starts its own buffer, and the header pads the data to 64 bytes), a copy where not.
+    const at = buf.byteOffset + offset;
+    const Typed = dtype === 'float32' ? Float32Array : Float64Array;
+    if (at % width === 0) return { shape, dtype, data: new Typed(buf.buffer as ArrayBuffer, at, size) };
+    const data = new Typed(size);
     new Uint8Array(data.buffer).set(buf.subarray(offset, offset + size * width));
     return { shape, dtype, data };
   }
+  const data = dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
   for (let i = 0; i < size; i++) {
     data[i] = dtype === 'float32' ? view.getFloat32(offset + 4 * i, true) : view.getFloat64(offset + 8 * i, true);
   }

@@ -12,6 +12,7 @@ import type { CellResult, ExecuteOptions } from '../runtime/light.js';
 import { makeDir, sweepTemporaries, writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { ResultCache, cellCacheKey } from './cache.js';
 import { cellDirName, copyCellFiles, readCellFiles, writeCellFiles } from './cellio.js';
+import { compareTheoryEnsemble, type Comparison } from './compare.js';
 import { runEnvironment } from './environment.js';
 import { errorText } from './fs-errors.js';
 import { canonicalJson, sha256 } from './hash.js';
@@ -310,6 +311,7 @@ async function runLocked(
   }
 
   const results = new Map<string, CellResult>();
+  const comparisons = new Map<string, Comparison[]>();
   const todo = doc.cells.filter((c) => inSlice(c.index, slice));
   type Lookup = ReturnType<ResultCache['lookup']>;
   // The next cell to compute starts as soon as the one before has computed, so it runs while
@@ -372,6 +374,9 @@ async function runLocked(
       writeDirAtomic(path.join(runDir, entry.dir), (tmp) => copyCellFiles(src, tmp));
       const result = readCellFiles(path.join(runDir, entry.dir));
       results.set(cell.id, result);
+      // The report's comparison of this cell (seconds for Figure 3's 2D ensembles), computed while
+      // the next cell runs rather than after the last one.
+      if (!slice) comparisons.set(cell.id, compareTheoryEnsemble(cell, result));
       entry.timings = result.timings;
       entry.status = 'done';
       entry.ms = Date.now() - t0;
@@ -410,7 +415,7 @@ async function runLocked(
     // The report shows the manifest as it will be once the run is complete.
     manifest.report = 'report.html';
     manifest.status = 'complete';
-    writeReport(runDir, { manifest, doc, sourceText: source, results, plots });
+    writeReport(runDir, { manifest, doc, sourceText: source, results, plots, comparisons });
   } catch (err) {
     manifest.report = null;
     if (interrupted()) return finish('interrupted', 'interrupted while writing plots and report');
