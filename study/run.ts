@@ -316,16 +316,27 @@ async function runLocked(
   type Lookup = ReturnType<ResultCache['lookup']>;
   // The next cell to compute starts as soon as the one before has computed, so it runs while
   // that one is written (npy encoding, checksums, fsyncs on this thread) and copied.
-  let ahead: { index: number; hit: Lookup; result: Promise<CellResult> | null; t0: number } | null = null;
+  let ahead: { index: number; hit: Lookup; result: Promise<CellResult> | null; t0: number; done: boolean } | null =
+    null;
   const launch = (k: number): typeof ahead => {
     const cell = todo[k];
     if (!cell || opts.cacheOnly || interrupted()) return null;
     const hit = opts.fresh ? null : cache.lookup(cells[doc.cells.indexOf(cell)].key);
-    if (hit && 'dir' in hit) return { index: k, hit, result: null, t0: Date.now() };
+    if (hit && 'dir' in hit) return { index: k, hit, result: null, t0: Date.now(), done: false };
     reporter.info(`[${k + 1}/${todo.length}] ${cell.id}: running`);
-    const result = deps.executor.executeCell(doc, cell, { progress: reporter, interrupted });
-    result.catch(() => {}); // awaited in its turn, or abandoned when the run stops first
-    return { index: k, hit, result, t0: Date.now() };
+    const started = {
+      index: k,
+      hit,
+      result: deps.executor.executeCell(doc, cell, { progress: reporter, interrupted }),
+      t0: Date.now(),
+      done: false,
+    };
+    // Awaited in its turn, or abandoned when the run stops first.
+    started.result.then(
+      () => (started.done = true),
+      () => {},
+    );
+    return started;
   };
   const abandon = (): void => {
     if (ahead?.result) void deps.executor.cancel?.().catch(() => {});
@@ -341,7 +352,8 @@ async function runLocked(
     // synchronous, so without it a Ctrl-C would only be seen after the last cell.
     await new Promise((resolve) => setImmediate(resolve));
     const early = ahead?.index === i ? ahead : null;
-    if (interrupted()) {
+    // A cell that finished computing before the interruption is still written.
+    if (interrupted() && !early?.done) {
       abandon();
       return finish('interrupted', 'interrupted before all cells finished');
     }

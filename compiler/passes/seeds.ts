@@ -68,7 +68,7 @@ export function shareSeeds(studySeed: number, axes: readonly IrAxis[], cells: Ir
   for (const cell of cells) {
     for (const node of cell.nodes) {
       const used = dependsOn.get(node.name);
-      if (!SEEDED.has(node.kind) || !used || used.length === axes.length) continue;
+      if (!SEEDED.has(node.kind) || !('seed' in node) || !used || used.length === axes.length) continue;
       const id = used.length === 0 ? 'main' : used.map((a) => `${a.name}=${fmt(cell.values[a.name])}`).join(',');
       (node as IrNode & { seed: number }).seed = nodeSeed(cellSeed(studySeed, id), node.name);
     }
