@@ -58,6 +58,47 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
   return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
 }
 
+/**
+ * Per bin, numpy's 25% and 75% quantiles of the members' densities [members, B]. A density is
+ * +0 where a member has no draw in the bin (histogram.ts), most of a 2D map's bins for most
+ * members: the zeros lead the sorted column, so only the nonzero values are sorted, and a bin
+ * whose quartiles both fall among the zeros is not sorted at all. The same values as sorting
+ * the whole column (Float64Array sort puts +0 before every positive density).
+ */
+export function memberQuartiles(
+  memberDensity: Float64Array,
+  members: number,
+  B: number,
+): { q25: Float64Array; q75: Float64Array } {
+  const q25 = new Float64Array(B);
+  const q75 = new Float64Array(B);
+  const col = new Float64Array(members);
+  const nonzero = new Float64Array(members);
+  // The highest sorted position either quartile reads (numpy's linear rule reads floor and floor + 1).
+  const top = Math.min(members - 1, Math.floor((members - 1) * 0.75) + 1);
+  for (let b = 0; b < B; b++) {
+    let k = 0;
+    let plain = true;
+    for (let m = 0; m < members; m++) {
+      const v = memberDensity[m * B + b];
+      if (v > 0 || v !== v) nonzero[k++] = v;
+      else if (v !== 0 || Object.is(v, -0)) plain = false; // negative or -0: not the +0 of an empty bin
+    }
+    const zeros = members - k;
+    if (plain && zeros > top) continue; // both quartiles are +0
+    if (plain) {
+      col.fill(0, 0, zeros);
+      col.set(nonzero.subarray(0, k).sort(), zeros);
+    } else {
+      for (let m = 0; m < members; m++) col[m] = memberDensity[m * B + b];
+      col.sort();
+    }
+    q25[b] = quantile(col, 0.25);
+    q75[b] = quantile(col, 0.75);
+  }
+  return { q25, q75 };
+}
+
 /** Sample output plus the across-member band. */
 export function membersOutput(
   node: SampleNode,
@@ -74,15 +115,7 @@ export function membersOutput(
   if (dim > 2) return res;
   const B = out.binCount;
   const shape = dim === 1 ? [node.histogram.bins] : [node.histogram.bins, node.histogram.bins];
-  const q25 = new Float64Array(B);
-  const q75 = new Float64Array(B);
-  const col = new Float64Array(members);
-  for (let b = 0; b < B; b++) {
-    for (let m = 0; m < members; m++) col[m] = out.memberDensity[m * B + b];
-    col.sort();
-    q25[b] = quantile(col, 0.25);
-    q75[b] = quantile(col, 0.75);
-  }
+  const { q25, q75 } = memberQuartiles(out.memberDensity, members, B);
   const a = res.result.arrays;
   const binDims = a.density.dims;
   a.density_q25 = {
