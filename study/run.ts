@@ -18,7 +18,7 @@ import { errorText } from './fs-errors.js';
 import { canonicalJson, sha256 } from './hash.js';
 import { type Manifest, type ManifestCell, writeManifest } from './manifest.js';
 import { writeMetricsTable } from './metrics-table.js';
-import type * as PlotWriter from './plots/write.js';
+import { writePlots } from './plots/write.js';
 import { createReporter, formatDuration, type Reporter } from './progress.js';
 import { writeReport } from './report.js';
 import { reducedStatistics } from './reduced.js';
@@ -346,13 +346,6 @@ async function runLocked(
     ? `slice ${formatSlice(slice)}: ${todo.length} of ${doc.cells.length} cell(s)`
     : `${doc.cells.length} cell(s)`;
   reporter.info(`gtv run ${doc.study}: ${what}, backend ${backend}, scale ${scale} -> ${runDir}`);
-  // The plot writer's modules (vega, resvg, pdfkit: most of a second to load) load while the
-  // first cells compute on the runtime thread, not before them.
-  let plotWriter: Promise<typeof PlotWriter> | null = null;
-  const loadPlotWriter = () => (plotWriter ??= import('./plots/write.js'));
-  const preload = () => {
-    if (!slice) loadPlotWriter().catch(() => {});
-  };
   for (const [i, cell] of todo.entries()) {
     const entry = cells[doc.cells.indexOf(cell)];
     // A macrotask turn lets a pending SIGINT handler run: execution and writes are mostly
@@ -378,9 +371,8 @@ async function runLocked(
         if (opts.cacheOnly)
           throw new Error(`${hit ? 'damaged in' : 'not in'} the cache (a cache-only run executes nothing)`);
         if (!early) reporter.info(`${label}: running`);
-        const pending = early?.result ?? deps.executor.executeCell(doc, cell, { progress: reporter, interrupted });
-        preload();
-        const result = await pending;
+        const result = await (early?.result ??
+          deps.executor.executeCell(doc, cell, { progress: reporter, interrupted }));
         ahead = launch(i + 1);
         try {
           cacheDir = cache.store(entry.key, (dir) => writeCellFiles(dir, cell, result), Boolean(opts.fresh));
@@ -429,7 +421,6 @@ async function runLocked(
   try {
     writeMetricsTable(runDir, doc, results);
     const reduced = reducedStatistics(doc, manifest.scale, manifest.scaled_counts);
-    const { writePlots } = await loadPlotWriter();
     const plots = await writePlots(runDir, doc, results, (line) => reporter.info(line), reduced, interrupted);
     if (interrupted()) throw new Error('interrupted');
     manifest.plots = plots.map(({ name, files, ms }) => ({ name, files, ms }));

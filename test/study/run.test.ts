@@ -170,14 +170,6 @@ describe('study/run (gtv run orchestration, fake executor)', function () {
     expect(cancelled).to.equal(1);
   });
 
-  it('loads the plot writer (vega, resvg, pdfkit) only once cells run, not with the driver', () => {
-    const source = fs.readFileSync(new URL('../../study/run.ts', import.meta.url), 'utf8');
-    const staticImports = [...source.matchAll(/^import (?!type )[^;]*? from '([^']+)';/gms)].map((m) => m[1]);
-    expect(staticImports).to.include('./cellio.js');
-    expect(staticImports.filter((f) => f.startsWith('./plots/'))).to.deep.equal([]);
-    expect(source).to.include("import('./plots/write.js')");
-  });
-
   it('recomputes only the cells whose IR changed', async () => {
     const doc = gapStudy();
     done(await runStudy(base, fakeDeps(doc, new FakeExecutor())));
