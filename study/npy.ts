@@ -26,6 +26,15 @@ export function npyHeaderDict(dtype: NpyDtype, shape: number[]): string {
 }
 
 export function encodeNpy(arr: NpyArray): Buffer {
+  return Buffer.concat(npyParts(arr));
+}
+
+/**
+ * The bytes of encodeNpy as consecutive parts, without copying the data where its bytes are the
+ * file's (a little-endian host): the header, then a view of the array. A cell's results are
+ * written this way, so a 32 MB member-density map is not copied once more to be written.
+ */
+export function npyParts(arr: NpyArray): Uint8Array[] {
   const size = arr.shape.reduce((a, b) => a * b, 1);
   if (size !== arr.data.length) {
     throw new Error(`npy: shape [${arr.shape}] holds ${size} values but data has ${arr.data.length}`);
@@ -35,20 +44,20 @@ export function encodeNpy(arr: NpyArray): Buffer {
   const dict = npyHeaderDict(arr.dtype, arr.shape);
   const unpadded = PREAMBLE + dict.length + 1; // + the terminating newline
   const headerLen = dict.length + 1 + ((ALIGN - (unpadded % ALIGN)) % ALIGN);
-  const out = Buffer.alloc(PREAMBLE + headerLen + arr.data.byteLength);
+  const bodyBytes = LITTLE_ENDIAN ? 0 : arr.data.byteLength;
+  const out = Buffer.alloc(PREAMBLE + headerLen + bodyBytes);
   out.set(MAGIC, 0);
   out[6] = 1;
   out[7] = 0;
   out.writeUInt16LE(headerLen, 8);
   out.write(dict.padEnd(headerLen - 1, ' ') + '\n', PREAMBLE, 'latin1');
+  if (LITTLE_ENDIAN) return [out, new Uint8Array(arr.data.buffer, arr.data.byteOffset, arr.data.byteLength)];
   const body = out.subarray(PREAMBLE + headerLen);
+  // DataView writes little endian whatever the host order is.
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
-  // On a little-endian host the array's bytes are the file's; DataView writes little endian
-  // whatever the host order is.
-  if (LITTLE_ENDIAN) body.set(new Uint8Array(arr.data.buffer, arr.data.byteOffset, arr.data.byteLength));
-  else if (arr.dtype === 'float32') arr.data.forEach((v, i) => view.setFloat32(i * 4, v, true));
+  if (arr.dtype === 'float32') arr.data.forEach((v, i) => view.setFloat32(i * 4, v, true));
   else arr.data.forEach((v, i) => view.setFloat64(i * 8, v, true));
-  return out;
+  return [out];
 }
 
 /** Reads the subset encodeNpy writes (v1.0/v2.0, little-endian f4/f8, C order). */
