@@ -190,6 +190,12 @@ export function cellWorkerExecutor(interrupted: () => boolean = () => false): Ce
     cancel() {
       return this.interrupt();
     },
+    // The thread's heap and its pool's (a study's last cell leaves hundreds of megabytes of
+    // garbage there) go before the plots; a later run in this process starts a new thread.
+    async release() {
+      if (used && !used.stopped) await used.terminate(new Error('the runtime thread was released'));
+      used = null;
+    },
     async close() {
       stopped = true;
       if (used && !used.stopped) await used.terminate(new Error('the runtime thread was closed'));

@@ -40,6 +40,8 @@ export interface Executor {
   /** Stops a cell started ahead that the run no longer needs (it ended first, failed or was
    * interrupted); the pending executeCell may reject. */
   cancel?(): Promise<void>;
+  /** The run computes no more cells: the runtime's memory can go (before the plots). */
+  release?(): Promise<void>;
 }
 
 export interface RunDeps {
@@ -75,6 +77,17 @@ export interface RunOptions {
   /** Refuse to run (status `usage`) unless the compiled study has this hash: `gtv collect`
    * checks that the study file has not changed since its plan was written. */
   expectStudyHash?: string;
+}
+
+/** Pooled draws (members x draws) of a sampler from which the runtime thread is released before the plots. */
+const RELEASE_DRAWS = 500_000;
+
+function largestPooledDraws(doc: IrDocument): number {
+  let most = 0;
+  for (const cell of doc.cells)
+    for (const n of cell.nodes)
+      if (n.kind === 'sample') most = Math.max(most, n.draws * ('members' in n ? n.members : 1));
+  return most;
 }
 
 /** A study compiled, chosen, scaled and bound to a backend: everything a run needs to start. */
@@ -416,6 +429,10 @@ async function runLocked(
     return outcome;
   }
 
+  // After large ensembles the runtime thread holds hundreds of megabytes the plots and the
+  // report do not need; a small study keeps it for the next run in this process (the in-process
+  // tests run many), which would otherwise start a new thread (about a second).
+  if (executed.length > 0 && largestPooledDraws(doc) >= RELEASE_DRAWS) await deps.executor.release?.();
   await new Promise((resolve) => setImmediate(resolve));
   if (interrupted()) return finish('interrupted', 'interrupted before plots and report');
   try {

@@ -170,6 +170,27 @@ describe('study/run (gtv run orchestration, fake executor)', function () {
     expect(cancelled).to.equal(1);
   });
 
+  it('releases the runtime before the plots after large ensembles only', async () => {
+    const releases: [number, boolean][] = [];
+    class Releasing extends FakeExecutor {
+      async release() {
+        // How many cells had run, and whether the plot existed yet.
+        releases.push([this.calls.length, fs.existsSync(path.join(tmp, 'large', 'gap_filling.svg'))]);
+      }
+    }
+    const small = gapStudy();
+    done(await runStudy({ ...base, out: path.join(tmp, 'small') }, fakeDeps(small, new Releasing())));
+    expect(releases).to.deep.equal([]);
+    // 100 members x 10 000 draws: a million pooled draws.
+    const large = gapStudy();
+    for (const c of large.cells)
+      c.nodes = c.nodes.map((n) => (n.kind === 'sample' && n.name === 'trained' ? { ...n, draws: 10_000 } : n));
+    const o = done(await runStudy({ ...base, out: path.join(tmp, 'large') }, fakeDeps(large, new Releasing())));
+    expect(o.status).to.equal('complete');
+    expect(releases).to.deep.equal([[4, false]]);
+    expect(fs.existsSync(path.join(o.runDir, 'gap_filling.svg'))).to.equal(true);
+  });
+
   it('recomputes only the cells whose IR changed', async () => {
     const doc = gapStudy();
     done(await runStudy(base, fakeDeps(doc, new FakeExecutor())));
