@@ -187,6 +187,15 @@ export function cellWorkerExecutor(interrupted: () => boolean = () => false): Ce
       stopped = true;
       if (used && !used.stopped) await used.terminate(new CellInterrupted());
     },
+    cancel() {
+      return this.interrupt();
+    },
+    // The thread's heap and its pool's (a study's last cell leaves hundreds of megabytes of
+    // garbage there) go before the plots; a later run in this process starts a new thread.
+    async release() {
+      if (used && !used.stopped) await used.terminate(new Error('the runtime thread was released'));
+      used = null;
+    },
     async close() {
       stopped = true;
       if (used && !used.stopped) await used.terminate(new Error('the runtime thread was closed'));

@@ -11,7 +11,7 @@ import { portablePath } from './host.js';
 import { IR_VERSION, type IrAxis, type IrCell, type IrDocument, type IrPlot } from './ir/types.js';
 import { CellLowering, type CellSettings } from './lower/cell.js';
 import type { Shared } from './lower/context.js';
-import { cellSeed } from './passes/seeds.js';
+import { cellSeed, shareSeeds } from './passes/seeds.js';
 import { expandCells } from './passes/sweep.js';
 import { RESERVED, type StudyScope } from './resolve.js';
 import { linspace, geomspace } from '../stdlib/data.js';
@@ -90,6 +90,7 @@ export function lowerStudy(
   });
   r.cell = undefined;
   if (seed === undefined || tooMany) return undefined;
+  shareSeeds(seed, axes, cells);
   return {
     ir_version: IR_VERSION,
     study: scope.study.name.name,

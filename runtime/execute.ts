@@ -1,13 +1,14 @@
 // Runs one cell of a valid IR document. Errors thrown by a node carry the node name
 // (RuntimeError.node).
 
+import { createHash } from 'node:crypto';
 import * as tf from './tf.js';
 import type { IrCell, IrDocument, IrNode } from '../compiler/ir/types.js';
 import { validateIr } from '../compiler/ir/validate.js';
 import type { CellResult, ExecuteOptions } from './results.js';
 import { selectBackend } from './backend.js';
 import { implementationOf } from './nodes/index.js';
-import type { NodeContext, NodeValue } from './nodes/types.js';
+import type { NodeContext, NodeOutput, NodeValue } from './nodes/types.js';
 import { MemoryLimitError, RuntimeError, RuntimeInterrupted } from './errors.js';
 import { defaultBudget } from './memory.js';
 
@@ -42,15 +43,25 @@ export async function executeCell(doc: IrDocument, cell: IrCell, opts: RunOption
     backend,
   };
   const result: CellResult = { cellId: cell.id, nodes: {}, timings: {}, backend };
+  const lastRead = lastReaders(cell);
+  const held: NodeValue[] = [];
+  const reuse = reusable(doc, cell, backend);
+  const kept = new Map<string, NodeOutput>();
   try {
-    for (const node of cell.nodes) {
+    for (const [i, node] of cell.nodes.entries()) {
       ctx.checkInterrupted();
       const start = performance.now();
       tf.engine().startScope();
       try {
-        const out = await implementationOf(node)(node, ctx);
+        const key = reuse.keys.get(node.name)!;
+        const earlier = lastCell.get(key);
+        const out = earlier ? copyOutput(earlier) : await implementationOf(node)(node, ctx);
+        if (reuse.later.has(key) && SHAREABLE.has(node.kind) && !('dispose' in out.value))
+          kept.set(key, copyOutput(out));
         values.set(node.name, out.value);
+        if ('dispose' in out.value) held.push(out.value);
         result.nodes[node.name] = out.result;
+        release(values, lastRead, i);
       } catch (e) {
         throw attachNode(e, node);
       } finally {
@@ -58,10 +69,88 @@ export async function executeCell(doc: IrDocument, cell: IrCell, opts: RunOption
       }
       result.timings[node.name] = performance.now() - start;
     }
+    lastCell = kept;
   } finally {
-    for (const v of values.values()) if ('dispose' in v && typeof v.dispose === 'function') v.dispose();
+    for (const v of held) if ('dispose' in v && typeof v.dispose === 'function') v.dispose();
   }
   return result;
+}
+
+/**
+ * Outputs of the last cell this thread ran that a later cell of its study computes again, by
+ * content key. Cells that differ only in axes a node ignores give it the same IR, seed included
+ * (compiler/passes/seeds.ts), and the runtime's output depends only on the IR: Figure 2's
+ * exact-score curve is computed once per eps, not once per cell. Kept for one cell only.
+ */
+let lastCell = new Map<string, NodeOutput>();
+
+/**
+ * The node kinds worth keeping (the costly ones), whose values share no buffer with their result
+ * arrays: the results of the data and forward nodes view their values' arrays, and a result's
+ * buffers are moved to the main thread when the cell ends.
+ */
+const SHAREABLE = new Set<IrNode['kind']>(['sample', 'map']);
+
+interface Reuse {
+  /** This cell's nodes by content key: the node's IR and, recursively, that of the nodes it refers to. */
+  keys: Map<string, string>;
+  /** The keys of this cell that the next cell of the study has too. */
+  later: Set<string>;
+}
+
+const studyKeys = new WeakMap<IrDocument, Map<string, string>[]>();
+
+function reusable(doc: IrDocument, cell: IrCell, backend: string): Reuse {
+  let all = studyKeys.get(doc);
+  if (!all) {
+    all = doc.cells.map((c) => contentKeys(c, backend));
+    studyKeys.set(doc, all);
+  }
+  const at = doc.cells.findIndex((c) => c.id === cell.id);
+  // A cell that is not the document's own (or was changed) gets its own keys and reuses nothing ahead.
+  const own = at >= 0 && doc.cells[at] === cell ? all[at] : contentKeys(cell, backend);
+  const next = at >= 0 && at + 1 < all.length ? new Set(all[at + 1].values()) : new Set<string>();
+  return { keys: own, later: new Set([...own.values()].filter((k) => next.has(k))) };
+}
+
+function contentKeys(cell: IrCell, backend: string): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const node of cell.nodes) {
+    const h = createHash('sha256').update(backend).update('\0').update(JSON.stringify(node));
+    for (const [ref] of refsOf(node)) h.update('\0').update(keys.get(ref) ?? ref);
+    keys.set(node.name, h.digest('hex'));
+  }
+  return keys;
+}
+
+/** A copy of a node's output whose result arrays are its own (a cell's result buffers are moved to the main thread). */
+function copyOutput(out: NodeOutput): NodeOutput {
+  const arrays = Object.fromEntries(
+    Object.entries(out.result.arrays).map(([k, a]) => [k, { ...a, data: a.data.slice() }]),
+  );
+  return {
+    value: out.value,
+    result: { ...out.result, arrays, scalars: { ...out.result.scalars }, notes: [...out.result.notes] },
+  };
+}
+
+/** Per node name, the index of the last node that reads it (its own index when none does). */
+function lastReaders(cell: IrCell): Map<string, number> {
+  const last = new Map<string, number>();
+  cell.nodes.forEach((node, i) => {
+    last.set(node.name, i);
+    for (const [ref] of refsOf(node)) if (last.has(ref)) last.set(ref, i);
+  });
+  return last;
+}
+
+/**
+ * Forgets the values no node after `done` reads, so that a sample set (an ensemble's draws are
+ * tens of megabytes) lives only until its last reader rather than to the end of the cell. Values
+ * with tensors stay until the cell ends: another value may still use them (a model its features).
+ */
+function release(values: Map<string, NodeValue>, lastRead: Map<string, number>, done: number): void {
+  for (const [name, v] of values) if (lastRead.get(name)! <= done && !('dispose' in v)) values.delete(name);
 }
 
 function attachNode(e: unknown, node: IrNode): Error {

@@ -36,7 +36,6 @@ function binIndex(v: number, lo: number, hi: number, bins: number): number {
 export function histogram(samples: ArrayLike<number>, n: number, dim: number, spec: IrHistogram): Histogram {
   if (dim > 2) throw new Error(`histograms of ${dim}D samples are not supported`);
   const bins = spec.bins;
-  const edges = spec.range.slice(0, dim).map((r) => edgesOf(r, bins));
   const counts = new Float64Array(dim === 1 ? bins : bins * bins);
   let inside = 0;
   for (let i = 0; i < n; i++) {
@@ -52,10 +51,54 @@ export function histogram(samples: ArrayLike<number>, n: number, dim: number, sp
     counts[ix * bins + iy]++;
     inside++;
   }
+  return histogramOfCounts(counts, inside, n, dim, spec);
+}
+
+function binVolume(spec: IrHistogram, dim: number): number {
   let volume = 1;
-  for (let a = 0; a < dim; a++) volume *= (spec.range[a][1] - spec.range[a][0]) / bins;
+  for (let a = 0; a < dim; a++) volume *= (spec.range[a][1] - spec.range[a][0]) / spec.bins;
+  return volume;
+}
+
+/** The histogram of n samples from its bin counts and the count inside the range. */
+function histogramOfCounts(counts: Float64Array, inside: number, n: number, dim: number, spec: IrHistogram): Histogram {
+  const bins = spec.bins;
+  const edges = spec.range.slice(0, dim).map((r) => edgesOf(r, bins));
+  const volume = binVolume(spec, dim);
   const density = counts.map((c) => (n > 0 ? c / (n * volume) : 0));
   return { shape: dim === 1 ? [bins] : [bins, bins], density, edges, inside: n > 0 ? inside / n : 0, volume };
+}
+
+/**
+ * The histogram of `members` sample sets of `draws` samples each, pooled, from their histograms
+ * (memberDensity [members, bins], each as histogram(draws) computed it): the same bytes as
+ * histogram() of the pooled samples, without a pass over them. A member's bin count c comes back
+ * exactly as round(density * draws * volume), since density = c / (draws * volume) is within one
+ * rounding of it and c is an integer far below 2^52; the pooled counts are their exact sums.
+ */
+export function pooledHistogram(
+  memberDensity: Float64Array,
+  members: number,
+  draws: number,
+  dim: number,
+  spec: IrHistogram,
+): Histogram {
+  if (dim > 2) throw new Error(`histograms of ${dim}D samples are not supported`);
+  const B = dim === 1 ? spec.bins : spec.bins * spec.bins;
+  if (memberDensity.length !== members * B)
+    throw new Error(`internal: ${memberDensity.length} member densities for ${members} members x ${B} bins`);
+  const perCount = draws * binVolume(spec, dim);
+  const counts = new Float64Array(B);
+  let inside = 0;
+  for (let m = 0; m < members; m++) {
+    const row = m * B;
+    for (let b = 0; b < B; b++) {
+      const c = Math.round(memberDensity[row + b] * perCount);
+      counts[b] += c;
+      inside += c;
+    }
+  }
+  return histogramOfCounts(counts, inside, members * draws, dim, spec);
 }
 
 /** binProbabilities(h): Float64Array  probability mass per bin (density * volume) */

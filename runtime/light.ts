@@ -5,7 +5,7 @@
 
 export type { CellResult, NodeResult, ResultArray, ExecuteOptions, Progress } from './results.js';
 export { mixtureBinProbabilities, totalVariation } from './metrics.js';
-export { bootstrap, pooledBins } from './metric-errors.js';
+export { BOOTSTRAP, bootstrap, bootstrapWeights, pooledBins, replicateSd } from './metric-errors.js';
 export { makeSchedule, type Schedule } from './schedule.js';
 export { deriveSeed } from './rng.js';
 export { defaultThreads } from './pool/threads.js';

@@ -75,21 +75,43 @@ export function bootstrap(
   stat: (weights: Float64Array[]) => number,
   B = BOOTSTRAP,
 ): number {
-  if (counts.some((G) => G < 2)) return NaN;
+  const weights = bootstrapWeights(counts, seed, B);
+  if (!weights) return NaN;
+  const reps = new Float64Array(B);
+  const one = counts.map((G) => new Float64Array(G));
+  for (let b = 0; b < B; b++) {
+    for (let s = 0; s < counts.length; s++) one[s].set(weights[s].subarray(b * counts[s], (b + 1) * counts[s]));
+    reps[b] = stat(one);
+    if (!Number.isFinite(reps[b])) return NaN;
+  }
+  return replicateSd(reps);
+}
+
+/**
+ * The group weights of bootstrap()'s B replicates, per set [B, G] (replicate-major), for a
+ * statistic that is cheaper over all replicates at once (study/compare.ts); null if a set has
+ * fewer than 2 groups.
+ */
+export function bootstrapWeights(counts: number[], seed: number, B = BOOTSTRAP): Float64Array[] | null {
+  if (counts.some((G) => G < 2)) return null;
   const total = counts.reduce((a, b) => a + b, 0);
   const u = uniforms(seed, B * total);
-  const weights = counts.map((G) => new Float64Array(G));
-  const reps = new Float64Array(B);
+  const weights = counts.map((G) => new Float64Array(B * G));
   let k = 0;
   for (let b = 0; b < B; b++) {
     for (let s = 0; s < counts.length; s++) {
-      const w = weights[s];
-      w.fill(0);
-      for (let i = 0; i < counts[s]; i++) w[Math.min(counts[s] - 1, Math.floor(u[k++] * counts[s]))]++;
+      const G = counts[s];
+      const w = weights[s].subarray(b * G, (b + 1) * G);
+      for (let i = 0; i < G; i++) w[Math.min(G - 1, Math.floor(u[k++] * G))]++;
     }
-    reps[b] = stat(weights);
-    if (!Number.isFinite(reps[b])) return NaN;
   }
+  return weights;
+}
+
+/** The sample sd of bootstrap replicates; NaN if one is not finite. */
+export function replicateSd(reps: Float64Array): number {
+  const B = reps.length;
+  for (let b = 0; b < B; b++) if (!Number.isFinite(reps[b])) return NaN;
   let m = 0;
   for (let b = 0; b < B; b++) m += reps[b] / B;
   let ss = 0;

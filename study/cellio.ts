@@ -7,13 +7,14 @@
 //                        timings, backend) plus the cell's IR, so a folder is self-describing
 //   SHA256SUMS           the sha256 of every other file as written (`sha256sum -c SHA256SUMS`
 //                        checks it); the cache reuses a folder only if they all still match
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IrCell } from '../compiler/ir/types.js';
 import type { CellResult, NodeResult, ResultArray } from '../runtime/light.js';
 import { toCsv } from './csv.js';
 import { sha256 } from './hash.js';
-import { decodeNpy, encodeNpy } from './npy.js';
+import { decodeNpy, npyParts } from './npy.js';
 
 export const RESULT_FILE = 'result.json';
 export const CHECKSUM_FILE = 'SHA256SUMS';
@@ -54,9 +55,27 @@ export function arrayFileName(node: string, array: string): string {
 export function writeCellFiles(dir: string, cell: IrCell, result: CellResult): void {
   const sums: [string, string][] = [];
   // Hashes of the bytes meant to be on disk, so a write the disk got wrong is caught as well.
-  const put = (file: string, data: string | Uint8Array): void => {
-    fs.writeFileSync(path.join(dir, file), data);
-    sums.push([file, sha256(data)]);
+  const put = (file: string, data: string | Uint8Array | Uint8Array[]): void => {
+    if (!Array.isArray(data)) {
+      fs.writeFileSync(path.join(dir, file), data);
+      sums.push([file, sha256(data)]);
+      return;
+    }
+    const hash = createHash('sha256');
+    const fd = fs.openSync(path.join(dir, file), 'w');
+    try {
+      for (const part of data) {
+        hash.update(part);
+        for (let off = 0; off < part.length;) {
+          const n = fs.writeSync(fd, part, off, part.length - off);
+          if (n <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+          off += n;
+        }
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    sums.push([file, hash.digest('hex')]);
   };
   const arrays: ArrayEntry[] = [];
   const scalars: ResultMeta['scalars'] = {};
@@ -72,7 +91,7 @@ export function writeCellFiles(dir: string, cell: IrCell, result: CellResult): v
         throw new Error(
           `internal: array ${node}.${name} has dims [${arr.dims.join(', ')}] for shape [${arr.shape.join(', ')}]`,
         );
-      put(file, encodeNpy(arr));
+      put(file, npyParts(arr));
       arrays.push({ node, array: name, file, shape: arr.shape, dims: arr.dims, dtype: arr.dtype, doc: arr.doc });
     }
     if (Object.keys(res.scalars).length > 0) {
@@ -152,8 +171,12 @@ export function cellDirProblem(dir: string): string | null {
   return null;
 }
 
+/** Arrays up to this size are kept once read; larger ones are read again on each access. */
+const KEEP_BYTES = 1 << 20;
+
 /** Rebuilds the CellResult a cell folder was written from. Arrays are read from disk on first
- * access: plots use a few of them, and per-member arrays can be tens of megabytes. */
+ * access: plots use a few of them, and per-member arrays can be tens of megabytes, which are not
+ * kept (a run's report reads each once; kept, Figure 3's would hold 400 MB to the end). */
 export function readCellFiles(dir: string): CellResult {
   const meta = JSON.parse(fs.readFileSync(path.join(dir, RESULT_FILE), 'utf8')) as ResultMeta;
   const nodes: Record<string, NodeResult> = {};
@@ -163,17 +186,17 @@ export function readCellFiles(dir: string): CellResult {
     Object.defineProperty(nodeOf(e.node).arrays, e.array, {
       enumerable: true,
       get: (): ResultArray => {
-        if (!loaded) {
-          const npy = decodeNpy(fs.readFileSync(path.join(dir, e.file)));
-          loaded = {
-            shape: npy.shape,
-            dtype: npy.dtype,
-            data: npy.data,
-            doc: e.doc,
-            dims: e.dims ?? npy.shape.map((_, i) => `axis_${i}`),
-          };
-        }
-        return loaded;
+        if (loaded) return loaded;
+        const npy = decodeNpy(fs.readFileSync(path.join(dir, e.file)));
+        const array: ResultArray = {
+          shape: npy.shape,
+          dtype: npy.dtype,
+          data: npy.data,
+          doc: e.doc,
+          dims: e.dims ?? npy.shape.map((_, i) => `axis_${i}`),
+        };
+        if (npy.data.byteLength <= KEEP_BYTES) loaded = array;
+        return array;
       },
     });
   }

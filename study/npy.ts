@@ -3,6 +3,8 @@
 // at a multiple of 64 bytes, then the raw little-endian C-order data. Only float32/float64 are
 // needed: every runtime output is one of those.
 
+import { endianness } from 'node:os';
+
 export type NpyDtype = 'float32' | 'float64';
 
 export interface NpyArray {
@@ -15,6 +17,7 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 const PREAMBLE = MAGIC.length + 2 + 2; // magic, version, header length
 const ALIGN = 64;
 const DESCR: Record<NpyDtype, string> = { float32: '<f4', float64: '<f8' };
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 /** The header dict exactly as numpy writes it, e.g. `{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }`. */
 export function npyHeaderDict(dtype: NpyDtype, shape: number[]): string {
@@ -23,6 +26,15 @@ export function npyHeaderDict(dtype: NpyDtype, shape: number[]): string {
 }
 
 export function encodeNpy(arr: NpyArray): Buffer {
+  return Buffer.concat(npyParts(arr));
+}
+
+/**
+ * The bytes of encodeNpy as consecutive parts, without copying the data where its bytes are the
+ * file's (a little-endian host): the header, then a view of the array. A cell's results are
+ * written this way, so a 32 MB member-density map is not copied once more to be written.
+ */
+export function npyParts(arr: NpyArray): Uint8Array[] {
   const size = arr.shape.reduce((a, b) => a * b, 1);
   if (size !== arr.data.length) {
     throw new Error(`npy: shape [${arr.shape}] holds ${size} values but data has ${arr.data.length}`);
@@ -32,18 +44,20 @@ export function encodeNpy(arr: NpyArray): Buffer {
   const dict = npyHeaderDict(arr.dtype, arr.shape);
   const unpadded = PREAMBLE + dict.length + 1; // + the terminating newline
   const headerLen = dict.length + 1 + ((ALIGN - (unpadded % ALIGN)) % ALIGN);
-  const out = Buffer.alloc(PREAMBLE + headerLen + arr.data.byteLength);
+  const bodyBytes = LITTLE_ENDIAN ? 0 : arr.data.byteLength;
+  const out = Buffer.alloc(PREAMBLE + headerLen + bodyBytes);
   out.set(MAGIC, 0);
   out[6] = 1;
   out[7] = 0;
   out.writeUInt16LE(headerLen, 8);
   out.write(dict.padEnd(headerLen - 1, ' ') + '\n', PREAMBLE, 'latin1');
+  if (LITTLE_ENDIAN) return [out, new Uint8Array(arr.data.buffer, arr.data.byteOffset, arr.data.byteLength)];
   const body = out.subarray(PREAMBLE + headerLen);
-  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   // DataView writes little endian whatever the host order is.
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   if (arr.dtype === 'float32') arr.data.forEach((v, i) => view.setFloat32(i * 4, v, true));
   else arr.data.forEach((v, i) => view.setFloat64(i * 8, v, true));
-  return out;
+  return [out];
 }
 
 /** Reads the subset encodeNpy writes (v1.0/v2.0, little-endian f4/f8, C order). */
@@ -70,6 +84,16 @@ export function decodeNpy(buf: Uint8Array): NpyArray {
   const offset = start + headerLen;
   const width = dtype === 'float32' ? 4 : 8;
   if (buf.byteLength - offset < size * width) throw new Error('npy: file is truncated');
+  if (LITTLE_ENDIAN) {
+    // The file's bytes are the array's: a view where they are aligned (a large file read whole
+    // starts its own buffer, and the header pads the data to 64 bytes), a copy where not.
+    const at = buf.byteOffset + offset;
+    const Typed = dtype === 'float32' ? Float32Array : Float64Array;
+    if (at % width === 0) return { shape, dtype, data: new Typed(buf.buffer as ArrayBuffer, at, size) };
+    const data = new Typed(size);
+    new Uint8Array(data.buffer).set(buf.subarray(offset, offset + size * width));
+    return { shape, dtype, data };
+  }
   const data = dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
   for (let i = 0; i < size; i++) {
     data[i] = dtype === 'float32' ? view.getFloat32(offset + 4 * i, true) : view.getFloat64(offset + 8 * i, true);

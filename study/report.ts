@@ -6,7 +6,7 @@ import { PLOT_FUNCTION } from '../compiler/ir/plot-files.js';
 import type { IrDocument, IrNode } from '../compiler/ir/types.js';
 import type { CellResult } from '../runtime/light.js';
 import { writeFileAtomic } from './atomic.js';
-import { compareTheoryEnsemble } from './compare.js';
+import { compareTheoryEnsemble, type Comparison } from './compare.js';
 import type { Manifest } from './manifest.js';
 import { metricsTable } from './metrics-table.js';
 import { reducedStatistics, type Reduced } from './reduced.js';
@@ -20,6 +20,9 @@ export interface ReportInput {
   sourceText: string;
   results: Map<string, CellResult>;
   plots: WrittenPlot[];
+  /** Theory-versus-ensemble comparisons already computed, by cell id (the driver computes each
+   * cell's while the next cell runs); the others are computed here. */
+  comparisons?: Map<string, Comparison[]>;
 }
 
 export function esc(s: string): string {
@@ -107,10 +110,15 @@ const ERRORS =
   'a bootstrap over members for total variation, KL, MMD and effective dimension), <code>draws</code> = the finite draws of a single model. ' +
   'It measures spread, not the upward bias of histogram distances (docs/outputs.md).';
 
-function comparisonSection(doc: IrDocument, results: Map<string, CellResult>, reduced: Reduced | null): string {
+function comparisonSection(
+  doc: IrDocument,
+  results: Map<string, CellResult>,
+  reduced: Reduced | null,
+  done: Map<string, Comparison[]> | undefined,
+): string {
   const rows = doc.cells.flatMap((c) => {
     const r = results.get(c.id);
-    return r ? compareTheoryEnsemble(c, r) : [];
+    return r ? (done?.get(c.id) ?? compareTheoryEnsemble(c, r)) : [];
   });
   if (rows.length === 0) return '';
   return (
@@ -219,7 +227,7 @@ nav a { margin-right: 1em; }
 export function renderReport(input: ReportInput): string {
   const { manifest: m, doc, sourceText, results, plots } = input;
   const reduced = reducedStatistics(doc, m.scale, m.scaled_counts);
-  const comparison = comparisonSection(doc, results, reduced);
+  const comparison = comparisonSection(doc, results, reduced, input.comparisons);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

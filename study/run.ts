@@ -12,6 +12,7 @@ import type { CellResult, ExecuteOptions } from '../runtime/light.js';
 import { makeDir, sweepTemporaries, writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { ResultCache, cellCacheKey } from './cache.js';
 import { cellDirName, copyCellFiles, readCellFiles, writeCellFiles } from './cellio.js';
+import { compareTheoryEnsemble, type Comparison } from './compare.js';
 import { runEnvironment } from './environment.js';
 import { errorText } from './fs-errors.js';
 import { canonicalJson, sha256 } from './hash.js';
@@ -36,6 +37,11 @@ export interface Executor {
    * user-facing message for an unknown or unavailable backend. */
   resolveBackend(requested: string | undefined): Promise<string>;
   executeCell(doc: IrDocument, cell: IrCell, opts: ExecuteOptions): Promise<CellResult>;
+  /** Stops a cell started ahead that the run no longer needs (it ended first, failed or was
+   * interrupted); the pending executeCell may reject. */
+  cancel?(): Promise<void>;
+  /** The run computes no more cells: the runtime's memory can go (before the plots). */
+  release?(): Promise<void>;
 }
 
 export interface RunDeps {
@@ -71,6 +77,17 @@ export interface RunOptions {
   /** Refuse to run (status `usage`) unless the compiled study has this hash: `gtv collect`
    * checks that the study file has not changed since its plan was written. */
   expectStudyHash?: string;
+}
+
+/** Pooled draws (members x draws) of a sampler from which the runtime thread is released before the plots. */
+const RELEASE_DRAWS = 500_000;
+
+function largestPooledDraws(doc: IrDocument): number {
+  let most = 0;
+  for (const cell of doc.cells)
+    for (const n of cell.nodes)
+      if (n.kind === 'sample') most = Math.max(most, n.draws * ('members' in n ? n.members : 1));
+  return most;
 }
 
 /** A study compiled, chosen, scaled and bound to a backend: everything a run needs to start. */
@@ -307,7 +324,37 @@ async function runLocked(
   }
 
   const results = new Map<string, CellResult>();
+  const comparisons = new Map<string, Comparison[]>();
   const todo = doc.cells.filter((c) => inSlice(c.index, slice));
+  type Lookup = ReturnType<ResultCache['lookup']>;
+  // The next cell to compute starts as soon as the one before has computed, so it runs while
+  // that one is written (npy encoding, checksums, fsyncs on this thread) and copied.
+  let ahead: { index: number; hit: Lookup; result: Promise<CellResult> | null; t0: number; done: boolean } | null =
+    null;
+  const launch = (k: number): typeof ahead => {
+    const cell = todo[k];
+    if (!cell || opts.cacheOnly || interrupted()) return null;
+    const hit = opts.fresh ? null : cache.lookup(cells[doc.cells.indexOf(cell)].key);
+    if (hit && 'dir' in hit) return { index: k, hit, result: null, t0: Date.now(), done: false };
+    reporter.info(`[${k + 1}/${todo.length}] ${cell.id}: running`);
+    const started = {
+      index: k,
+      hit,
+      result: deps.executor.executeCell(doc, cell, { progress: reporter, interrupted }),
+      t0: Date.now(),
+      done: false,
+    };
+    // Awaited in its turn, or abandoned when the run stops first.
+    started.result.then(
+      () => (started.done = true),
+      () => {},
+    );
+    return started;
+  };
+  const abandon = (): void => {
+    if (ahead?.result) void deps.executor.cancel?.().catch(() => {});
+    ahead = null;
+  };
   const what = slice
     ? `slice ${formatSlice(slice)}: ${todo.length} of ${doc.cells.length} cell(s)`
     : `${doc.cells.length} cell(s)`;
@@ -317,11 +364,17 @@ async function runLocked(
     // A macrotask turn lets a pending SIGINT handler run: execution and writes are mostly
     // synchronous, so without it a Ctrl-C would only be seen after the last cell.
     await new Promise((resolve) => setImmediate(resolve));
-    if (interrupted()) return finish('interrupted', 'interrupted before all cells finished');
-    const t0 = Date.now();
+    const early = ahead?.index === i ? ahead : null;
+    // A cell that finished computing before the interruption is still written.
+    if (interrupted() && !early?.done) {
+      abandon();
+      return finish('interrupted', 'interrupted before all cells finished');
+    }
+    ahead = null;
+    const t0 = early?.t0 ?? Date.now();
     const label = `[${i + 1}/${todo.length}] ${cell.id}`;
     try {
-      const hit = opts.fresh ? null : cache.lookup(entry.key);
+      const hit = early ? early.hit : opts.fresh ? null : cache.lookup(entry.key);
       if (hit && 'damaged' in hit)
         reporter.warn(`${label}: the cached result is damaged (${hit.damaged}); recomputing it`);
       let cacheDir = hit && 'dir' in hit ? hit.dir : null;
@@ -330,8 +383,10 @@ async function runLocked(
         // Guards the cacheOnly promise against a cache emptied since the check above.
         if (opts.cacheOnly)
           throw new Error(`${hit ? 'damaged in' : 'not in'} the cache (a cache-only run executes nothing)`);
-        reporter.info(`${label}: running`);
-        const result = await deps.executor.executeCell(doc, cell, { progress: reporter, interrupted });
+        if (!early) reporter.info(`${label}: running`);
+        const result = await (early?.result ??
+          deps.executor.executeCell(doc, cell, { progress: reporter, interrupted }));
+        ahead = launch(i + 1);
         try {
           cacheDir = cache.store(entry.key, (dir) => writeCellFiles(dir, cell, result), Boolean(opts.fresh));
         } catch (err) {
@@ -344,6 +399,9 @@ async function runLocked(
       writeDirAtomic(path.join(runDir, entry.dir), (tmp) => copyCellFiles(src, tmp));
       const result = readCellFiles(path.join(runDir, entry.dir));
       results.set(cell.id, result);
+      // The report's comparison of this cell (seconds for Figure 3's 2D ensembles), computed while
+      // the next cell runs rather than after the last one.
+      if (!slice) comparisons.set(cell.id, compareTheoryEnsemble(cell, result));
       entry.timings = result.timings;
       entry.status = 'done';
       entry.ms = Date.now() - t0;
@@ -351,6 +409,7 @@ async function runLocked(
       reporter.info(`${label}: ${entry.from === 'cache' ? 'from cache' : `done in ${formatDuration(entry.ms)}`}`);
       save();
     } catch (err) {
+      abandon();
       reporter.end();
       entry.from = null;
       entry.ms = Date.now() - t0;
@@ -370,6 +429,10 @@ async function runLocked(
     return outcome;
   }
 
+  // After large ensembles the runtime thread holds hundreds of megabytes the plots and the
+  // report do not need; a small study keeps it for the next run in this process (the in-process
+  // tests run many), which would otherwise start a new thread (about a second).
+  if (executed.length > 0 && largestPooledDraws(doc) >= RELEASE_DRAWS) await deps.executor.release?.();
   await new Promise((resolve) => setImmediate(resolve));
   if (interrupted()) return finish('interrupted', 'interrupted before plots and report');
   try {
@@ -381,7 +444,7 @@ async function runLocked(
     // The report shows the manifest as it will be once the run is complete.
     manifest.report = 'report.html';
     manifest.status = 'complete';
-    writeReport(runDir, { manifest, doc, sourceText: source, results, plots });
+    writeReport(runDir, { manifest, doc, sourceText: source, results, plots, comparisons });
   } catch (err) {
     manifest.report = null;
     if (interrupted()) return finish('interrupted', 'interrupted while writing plots and report');

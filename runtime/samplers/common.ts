@@ -7,7 +7,7 @@ import type { Schedule } from '../schedule.js';
 import { integrate, type IntegrateOptions, type VelocityFn } from '../integrate.js';
 import { cholesky } from '../linalg/cholesky.js';
 import { normals } from '../rng.js';
-import { histogram } from '../histogram.js';
+import { histogram, type Histogram } from '../histogram.js';
 import { emptyResult, type NodeOutput } from '../nodes/types.js';
 import { chunks } from '../memory.js';
 
@@ -76,7 +76,7 @@ export function runChunked(
 }
 
 /**
- * sampleOutput(samples, n, dim, spec, t, notes?): NodeOutput
+ * sampleOutput(samples, n, dim, spec, t, notes?, pooled?): NodeOutput
  * arrays density ([bins] | [bins, bins]), edges_x, edges_y (2D), samples (first <= 10,000
  * rows; the draws are iid so a prefix is a uniform subset); scalars n, inside_fraction.
  */
@@ -87,11 +87,13 @@ export function sampleOutput(
   spec: IrHistogram,
   t: number,
   notes: string[] = [],
+  /** The samples' histogram when the caller has it already (ensembles: from their members'). */
+  pooled?: Histogram,
 ): NodeOutput {
   const result = emptyResult();
   result.notes.push(...notes);
   if (dim <= 2) {
-    const h = histogram(samples, n, dim, spec);
+    const h = pooled ?? histogram(samples, n, dim, spec);
     result.arrays.density = {
       shape: h.shape,
       dtype: 'float64',

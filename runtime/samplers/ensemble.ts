@@ -86,8 +86,9 @@ export function runMembers(
     },
   });
   ctx?.progress?.end();
-  // Plain (unshared) copies for the results.
-  return { samples: samples.slice(), memberDensity: density.slice(), binCount };
+  // The shared arrays themselves, not copies: a cell's results go to the main thread, which
+  // shares rather than copies them (cli/cell-thread.ts), and copies would double the peak.
+  return { samples, memberDensity: density, binCount };
 }
 
 function givenWeights(weightsOf: (m: number) => Float64Array, members: number): Float64Array {

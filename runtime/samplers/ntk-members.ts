@@ -92,7 +92,7 @@ export function runNtkMembers(
     },
   });
   ctx?.progress?.end();
-  return { samples: job.samples.slice(), memberDensity: job.density.slice(), binCount };
+  return { samples: job.samples, memberDensity: job.density, binCount };
 }
 
 /** Member m's DSM samples and targets (denoiser targets), drawn exactly as state.train(m) draws them. */

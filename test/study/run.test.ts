@@ -122,6 +122,75 @@ describe('study/run (gtv run orchestration, fake executor)', function () {
     expect(readManifest(o3.runDir).fresh).to.equal(true);
   });
 
+  it('starts computing the next cell before it writes the one that finished', async () => {
+    const doc = gapStudy();
+    const cacheDir = path.join(tmp, 'cache');
+    // How many cells the cache held when each cell started.
+    const stored: number[] = [];
+    class Watching extends FakeExecutor {
+      override async executeCell(...args: Parameters<FakeExecutor['executeCell']>) {
+        const inCache = fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir).filter((f) => !f.includes(TEMP_MARK)) : [];
+        stored.push(inCache.length);
+        return super.executeCell(...args);
+      }
+    }
+    const exec = new Watching();
+    const o = done(await runStudy({ ...base, cacheDir }, fakeDeps(doc, exec)));
+    expect(o.status).to.equal('complete');
+    expect(exec.calls).to.deep.equal(doc.cells.map((c) => c.id));
+    // One after the other it would be [0, 1, 2, 3]: each cell starts while the one before is unwritten.
+    expect(stored).to.deep.equal([0, 0, 1, 2]);
+    expect(fs.readdirSync(cacheDir).filter((f) => !f.includes(TEMP_MARK))).to.have.length(4);
+    expect(readManifest(o.runDir).cells.map((c) => c.status)).to.deep.equal(['done', 'done', 'done', 'done']);
+  });
+
+  it('cancels the cell started ahead when writing the one before fails', async () => {
+    const doc = gapStudy();
+    // The cache cannot be created (its parent is a file), so storing the first cell fails.
+    fs.writeFileSync(path.join(tmp, 'a-file'), '');
+    let cancelled = 0;
+    let pending = 0;
+    class Slow extends FakeExecutor {
+      private stop: (() => void) | null = null;
+      override async executeCell(...args: Parameters<FakeExecutor['executeCell']>) {
+        if (this.calls.length === 0) return super.executeCell(...args);
+        pending++;
+        await new Promise<void>((_, reject) => (this.stop = () => reject(new Error('cancelled'))));
+        return super.executeCell(...args);
+      }
+      async cancel() {
+        cancelled++;
+        this.stop?.();
+      }
+    }
+    const o = done(await runStudy({ ...base, cacheDir: path.join(tmp, 'a-file', 'cache') }, fakeDeps(doc, new Slow())));
+    expect(o.status).to.equal('failed');
+    expect(o.error).to.contain('cannot store the cell in the cache');
+    expect(pending).to.equal(1);
+    expect(cancelled).to.equal(1);
+  });
+
+  it('releases the runtime before the plots after large ensembles only', async () => {
+    const releases: [number, boolean][] = [];
+    class Releasing extends FakeExecutor {
+      async release() {
+        // How many cells had run, and whether the plot existed yet.
+        releases.push([this.calls.length, fs.existsSync(path.join(tmp, 'large', 'gap_filling.svg'))]);
+      }
+    }
+    const small = gapStudy();
+    done(await runStudy({ ...base, out: path.join(tmp, 'small') }, fakeDeps(small, new Releasing())));
+    expect(releases).to.deep.equal([]);
+    // 100 members x 10 000 draws: a million pooled draws.
+    const large = gapStudy();
+    for (const c of large.cells)
+      c.nodes = c.nodes.map((n) => (n.kind === 'sample' && n.name === 'trained' ? { ...n, draws: 10_000 } : n));
+    const o = done(await runStudy({ ...base, out: path.join(tmp, 'large') }, fakeDeps(large, new Releasing())));
+    expect(o.status).to.equal('complete');
+    expect(releases).to.deep.equal([[4, false]]);
+    expect(fs.existsSync(path.join(o.runDir, 'gap_filling.svg'))).to.equal(true);
+  });
+
   it('recomputes only the cells whose IR changed', async () => {
     const doc = gapStudy();
     done(await runStudy(base, fakeDeps(doc, new FakeExecutor())));
