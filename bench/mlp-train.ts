@@ -81,6 +81,7 @@ const cfg: MlpConfig = {
   steps,
   batch: 512,
   weight_decay: 0,
+  center: false,
 };
 const flop = flopsPerStep(cfg, cfg.batch);
 const times: Record<'explicit' | 'flagged', number[]> = { explicit: [], flagged: [] };
