@@ -343,7 +343,7 @@ export interface IrMetric {
 
 export interface IrPlot {
   name: IrName;
-  type: 'density' | 'heatmap' | 'vkernel' | 'metric_table';
+  type: 'density' | 'heatmap' | 'vkernel' | 'metric_table' | 'loss';
   /** Names of sample / map / metric nodes, looked up in every cell. */
   inputs: IrName[];
   /** Data set drawn as training points on top, or null. */
