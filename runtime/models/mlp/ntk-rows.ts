@@ -124,11 +124,18 @@ export function kernelRowsOfInputs(
       }
       if (l < L) {
         const sl = slopes[l - 1];
-        for (let j = 0; j < cols; j++) {
-          const [v, d] = actAndSlope(arch.activation, g[j]);
-          g[j] = v;
-          sl[j] = d;
-        }
+        if (arch.activation === 'relu')
+          for (let j = 0; j < cols; j++) {
+            const pos = g[j] > 0;
+            sl[j] = pos ? 1 : 0;
+            if (!pos) g[j] = 0;
+          }
+        else
+          for (let j = 0; j < cols; j++) {
+            const [v, d] = actAndSlope(arch.activation, g[j]);
+            g[j] = v;
+            sl[j] = d;
+          }
       } else if (f) for (let d = 0; d < D; d++) f[p * D + d] = g[d];
       h = g;
     }
