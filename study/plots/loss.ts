@@ -55,7 +55,7 @@ export function lossSpec(doc: IrDocument, plot: IrPlot, results: Map<string, Cel
         y: {
           field: 'loss',
           type: 'quantitative',
-          title: 'training loss (DSM objective of the batch)',
+          title: 'training loss',
           scale: { type: 'log' },
         },
         color: {
