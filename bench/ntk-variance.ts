@@ -2,7 +2,7 @@
 // The trained variance is computed exactly per design: given the DSM inputs (x_i, t_i) the model
 // is linear in the targets x0_i, so Var = E_design[sum_i H_i(z)^2 C_i] + Var_design[H(z) ybar]
 // (docs/theory.md 8; vkernel/ntk-exact.ts): no target draws, far less noise than sampling models.
-//   npx tsx bench/ntk-variance.ts [P] [designs] [tau] [N] [design seed] [population]
+//   npx tsx bench/ntk-variance.ts [P] [designs] [tau] [N] [design seed] [population] [modes] [resample seed]
 // population 'continuum' (default): designs are P DSM draws, as trained members get them.
 // population 'design': the N-point Nystrom design is the whole population (uniform over its atoms)
 // and designs are P draws from it with replacement. The V-kernel is then the exact first-order
@@ -11,6 +11,12 @@
 // Columns: lev(z) = lambda k_tau(z, z) / P at the evaluation point; lev(train) = the leverage
 // (self-influence, ntk-exact.ts) of the training samples, averaged with the weights H_i(z)^2 C_i
 // with which they carry the target-noise variance at z; F_eff = trace of the hat matrix.
+// The second table sets the first-order V-kernel beside the corrected one, V + V2 / P^2 with the
+// design term's next order V2 of vkernel/ntk-second-order.ts in the top `modes` (default 40) modes;
+// |V2| / (P V1) is the size of that correction relative to the first-order design term. In the
+// 'design' population the excess of the design term over its first order is also measured
+// directly: P^2 (Var_design - V1 / P) with the first-order fluctuation sum_J (n_J / P) r_J as a
+// control variate (its variance V1 / P is exact), which must tend to V2 as P grows.
 import { makeSchedule } from '../runtime/schedule.js';
 import { deriveSeed } from '../runtime/rng.js';
 import { posterior } from '../runtime/posterior.js';
@@ -23,16 +29,22 @@ import {
   ntkMean,
   ntkMuCov,
   ntkPopulation,
+  ntkRow,
   weightedKernelRow,
   type NtkPopulation,
 } from '../runtime/vkernel/ntk.js';
 import { designMoments, ensembleVariance, resampledDesign, type Design } from '../runtime/vkernel/ntk-exact.js';
+import { ntkSecondOrder } from '../runtime/vkernel/ntk-second-order.js';
 
 const vp = makeSchedule({ kind: 'forward', name: 'vp', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
 const two = { points: Float64Array.from([-1, 1]), weights: Float64Array.from([0.5, 0.5]), M: 2, dim: 1 };
 const arg = (i: number, d: number) => Number(process.argv[i] ?? d);
 const [P, designs, tau, N, seed] = [arg(2, 128), arg(3, 100), arg(4, 1), arg(5, 400), arg(6, 1)];
 const population = process.argv[7] ?? 'continuum';
+const modes = arg(8, 40);
+// Designs at different P share their first draws (one uniform stream per design): a separate seed
+// gives independent designs.
+const resampleSeed = arg(9, seed);
 if (population !== 'continuum' && population !== 'design')
   throw new Error(`population must be 'continuum' or 'design', got '${population}'`);
 const node: NtkNode = {
@@ -63,13 +75,23 @@ const e = 3;
 const U = new Float64Array(Q * e);
 pts.forEach(([x, t], q) => embed([x], t, 1, node.t_range, U, q * e));
 const noiseT = pts.map(() => [] as number[]);
+// Per point: mubar and the influence r_J over the population's atoms (control variate, 'design' only).
+const mubarAt = pts.map(([x, t]) => ntkMean(pop, Float64Array.of(x), t)[0]);
+const rAt = pts.map(([x, t]) => ntkRow(pop, Float64Array.of(x), t).phi);
+const cvTerms = pts.map(() => [] as number[]);
+const cvD = pts.map(() => [] as number[]);
+// The second-order fluctuation delta^T beta delta as a further control variate: E[2 L Q2] =
+// 2 E_J[r_J beta_JJ] / P^2 exactly (the multinomial's third cumulant), so subtracting 2 L Q2 minus
+// that mean removes the largest part of the noise of 2 L D without a bias.
+const second = pts.map(([x, t]) => ntkSecondOrder(pop, node.lr * tau, Float64Array.of(x), t, modes)[0]);
 const means = pts.map(() => [] as number[]);
 const levNum = new Float64Array(Q);
 const levDen = new Float64Array(Q);
 let fEff = 0;
 let levMax = 0;
 for (let m = 0; m < designs; m++) {
-  const d = population === 'continuum' ? continuumDesign(m) : resampledDesign(pop, P, deriveSeed(seed, 'resample', m));
+  const d =
+    population === 'continuum' ? continuumDesign(m) : resampledDesign(pop, P, deriveSeed(resampleSeed, 'resample', m));
   const { mean, noise, self, H } = designMoments(d, node.depth, (node.lr * tau) / P, U, Q);
   for (let a = 0; a < d.n; a++) {
     fEff += self[a] / designs;
@@ -78,6 +100,24 @@ for (let m = 0; m < designs; m++) {
   for (let q = 0; q < Q; q++) {
     noiseT[q].push(noise[q]);
     means[q].push(mean[q]);
+    if (d.index) {
+      let L = 0;
+      d.index.forEach((j, a) => (L += (d.mult[a] / P) * rAt[q][j]));
+      const D = mean[q] - mubarAt[q] - L;
+      const delta = new Float64Array(N).fill(-1 / N);
+      d.index.forEach((j, a) => (delta[j] += d.mult[a] / P));
+      const { beta } = second[q];
+      let Q2 = 0;
+      for (let i = 0; i < N; i++) {
+        let s = 0;
+        for (let j = 0; j < N; j++) s += beta[i * N + j] * delta[j];
+        Q2 += delta[i] * s;
+      }
+      let eLQ2 = 0;
+      for (let j = 0; j < N; j++) eLQ2 += (rAt[q][j] * beta[j * N + j]) / N;
+      cvTerms[q].push(2 * L * D + D * D - 2 * L * Q2 + (2 * eLQ2) / (P * P));
+      cvD[q].push(D);
+    }
   }
   // lev(train): the samples' leverage weighted by H_a(z)^2 C_a / m_a, their share of the noise term.
   for (let q = 0; q < Q; q++)
@@ -122,6 +162,45 @@ pts.forEach(([x, t], q) => {
     ntkMean(pop, X, t)[0].toFixed(4),
     ntkFiniteMean(pop, X, t)[0].toFixed(4),
   );
+  console.log(`| ${cols.join(' | ')} |`);
+});
+
+console.log(
+  `\nNext order of the design term (vkernel/ntk-second-order.ts, top ${modes} modes); corrected = V-kernel + V2 / P^2:`,
+);
+console.log(
+  `| (x, t) | V2 / V1 | V2 / (P V1) | trained | V-kernel | corrected | trained / V-kernel | trained / corrected | design term: trained / first order / corrected |${population === 'design' ? ' P^2 (Var_design - V1 / P) (SE) | V2 |' : ''}`,
+);
+pts.forEach(([x, t], q) => {
+  const X = Float64Array.of(x);
+  const so = second[q];
+  const ev = ensembleVariance(means[q], noiseT[q]);
+  const pred = ntkMuCov(pop, X, t, X, t).cov[0];
+  const corr = pred + so.v2 / (P * P);
+  const nP = noisePart(pop, X, t);
+  const cols = [
+    `(${x}, ${t})`,
+    (so.v2 / so.v1).toFixed(1),
+    (Math.abs(so.v2) / (P * so.v1)).toFixed(3),
+    `${ev.total.toExponential(2)} (${ev.se.toExponential(1)})`,
+    pred.toExponential(2),
+    corr.toExponential(2),
+    `${(ev.total / pred).toFixed(2)} +- ${(ev.se / pred).toFixed(2)}`,
+    `${(ev.total / corr).toFixed(2)} +- ${(ev.se / corr).toFixed(2)}`,
+    `${(ev.total - ev.noise).toExponential(2)} / ${(pred - nP).toExponential(2)} / ${(corr - nP).toExponential(2)}`,
+  ];
+  if (population === 'design') {
+    const n = cvTerms[q].length;
+    const mD = cvD[q].reduce((a, b) => a + b, 0) / n;
+    // Per-draw terms of 2 Cov(L, D) + Var(D) (E L = 0), their spread over sqrt(n) the SE.
+    const per = cvTerms[q].map((v, i) => v - 2 * mD * cvD[q][i]);
+    const mean = per.reduce((a, b) => a + b, 0) / n + mD * mD;
+    const sd = Math.sqrt(per.reduce((a, b) => a + (b - (mean - mD * mD)) ** 2, 0) / (n - 1));
+    cols.push(
+      `${(P * P * mean).toPrecision(3)} (${((P * P * sd) / Math.sqrt(n)).toPrecision(2)})`,
+      so.v2.toPrecision(3),
+    );
+  }
   console.log(`| ${cols.join(' | ')} |`);
 });
 

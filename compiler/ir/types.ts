@@ -274,8 +274,8 @@ export type IrSample = IrSampleCommon &
         compat_grid_lookup: { n: IrCount; range: [number, number] } | null;
       }
     | { method: 'naive'; model: IrName; form: 'resample' | 'sde' }
-    | { method: 'ensemble'; model: IrName; members: IrCount }
-    | {
+    | ({ method: 'ensemble'; model: IrName; members: IrCount } & IrVelocityEval)
+    | ({
         method: 'effective_sde';
         model: IrName;
         /** gaussian_field: exact under the Gaussian approximation; white_noise: factorized V. */
@@ -284,8 +284,20 @@ export type IrSample = IrSampleCommon &
         members: IrCount;
         /** Monte-Carlo samples for the population Sigma_gamma and Xi. */
         mc_samples: IrCount;
-      }
+      } & IrVelocityEval)
   );
+
+/**
+ * How the members' PF-ODE evaluates a linear model's velocity: 'table' interpolates a cubic
+ * spline of the field tabulated per evaluation time (runtime/particles/table.ts; features a table
+ * does not cover, and NTK models, evaluate exactly), 'exact' evaluates the features at every
+ * particle-step.
+ */
+export interface IrVelocityEval {
+  eval: 'table' | 'exact';
+  /** Table nodes per space axis across the features' `over` interval; null: the runtime's default. */
+  table_points: IrCount | null;
+}
 
 // ---- maps --------------------------------------------------------------------------------
 

@@ -16,6 +16,8 @@ import { drawOmegaWeights, type OmegaField } from '../vkernel/omega.js';
 import { normals } from '../rng.js';
 import { axisBasis, isTimeBasis, productLeaves, type AxisBasis } from '../bases.js';
 import { integrateParticles } from './integrate.js';
+import { integrateTable, tableScratch, type TableScratch } from './table.js';
+import { tableAxes, type AxisTable } from './table-axes.js';
 import { productTrainer, type ProductTrainer } from './train.js';
 import type { StepPlan } from './steps.js';
 import type { Task } from '../pool/pool.js';
@@ -69,6 +71,11 @@ export interface MemberSampling {
 export interface MemberJob extends MemberSampling {
   tree: IrFeatureTree;
   weights: { kind: 'given'; W: Float64Array } | TrainInputs | OmegaInputs;
+  /**
+   * Tabulated velocity fields (particles/table.ts): nodes per axis, null for the features'
+   * default; undefined evaluates the features at every particle-step.
+   */
+  table?: { points: number | null };
 }
 
 export interface Prepared {
@@ -78,16 +85,23 @@ export interface Prepared {
   space: AxisBasis[] | null;
   /** Structured training (particles/train.ts), or null (models/linear.ts ridgeFit). */
   trainer: ProductTrainer | null;
+  /** The space factors' tables (job.table set and every factor has one), or null. */
+  tables: AxisTable[] | null;
+  scratch: TableScratch;
 }
 
 /** prepareJob(job): Prepared       per-thread compiled state (features, fast-path factors) */
 export function prepareJob(job: MemberJob): Prepared {
   const features = compileFeatures(job.tree, job.dim);
+  const space = fastFactors(job.tree, job.dim, features);
+  const leaves = space && job.table ? productLeaves(job.tree)!.filter((b) => !isTimeBasis(b)) : null;
   return {
     features,
     evaluator: linearEvaluator(features, job.dim),
-    space: fastFactors(job.tree, job.dim, features),
+    space,
     trainer: productTrainer(job.tree, job.dim),
+    tables: leaves ? tableAxes(leaves, job.dim, job.table!.points, initialReach(job)) : null,
+    scratch: tableScratch(),
   };
 }
 
@@ -98,6 +112,17 @@ function fastFactors(tree: IrFeatureTree, dim: number, features: FeatureMap): Ax
   const space = leaves.filter((b) => !isTimeBasis(b)).map((b) => axisBasis(b, dim, SAMPLE_TAU));
   if (space.length > 2 || space.some((b) => b === null)) return null;
   return space as AxisBasis[];
+}
+
+/** Per axis, 6 sd of the initial draws (the 1D tables span it: a draw starts outside with probability 2e-9). */
+function initialReach(job: MemberSampling): number[] {
+  const { dim } = job;
+  const { sd, L } = job.init;
+  return Array.from({ length: dim }, (_, a) => {
+    let v = 0;
+    for (let b = 0; b <= a; b++) v += L ? L[a * dim + b] ** 2 : a === b ? 1 : 0;
+    return 6 * sd * Math.sqrt(v);
+  });
 }
 
 /** memberWeights(job, prep, m): W [D, F] */
@@ -169,8 +194,15 @@ export function storeMember(job: MemberSampling, m: number, x: Float64Array): vo
   if (job.histogram) job.density.set(histogram(out, draws, dim, job.histogram).density, m * job.binCount);
 }
 
-/** Wv_e = G_e (W contracted with the time factors at t_e), then the fused loop. */
+/** The fused loop (or the tables) on the step weights. */
 function fused(job: MemberJob, prep: Prepared, W: Float64Array, x: Float64Array): number {
+  const Wv = stepWeights(job, prep, W);
+  if (prep.tables) return integrateTable(x, job.draws, job.dim, prep.tables, prep.space!, Wv, job.plan, prep.scratch);
+  return integrateParticles(x, job.draws, job.dim, prep.space!, Wv, job.plan);
+}
+
+/** stepWeights(job, prep, W): Wv [E, D, Fs], Wv_e = G_e (W contracted with the time factors at t_e) */
+export function stepWeights(job: MemberJob, prep: Prepared, W: Float64Array): Float64Array {
   const D = job.dim;
   const fac = prep.features.factored!;
   const Fs = fac.spaceSize;
@@ -188,7 +220,7 @@ function fused(job: MemberJob, prep: Prepared, W: Float64Array, x: Float64Array)
       }
     }
   }
-  return integrateParticles(x, job.draws, D, prep.space!, Wv, plan);
+  return Wv;
 }
 
 const BLOCK = 2048;

@@ -70,6 +70,7 @@ export function runMembers(
           : virtualInputs(weights),
     samples,
     density,
+    table: 'eval' in node && node.eval === 'table' ? { points: node.table_points } : undefined,
   };
   ctx?.progress?.start(`${node.name}: ${members} members`, members);
   runParallel(memberTask, job, members, {

@@ -86,6 +86,8 @@ export interface Design {
   mult: Float64Array;
   ybar: Float64Array;
   C: Float64Array;
+  /** The population index of each atom (resampled designs only). */
+  index?: number[];
 }
 
 export function resampledDesign(pop: NtkPopulationData, P: number, seed: number): Design {
@@ -99,7 +101,7 @@ export function resampledDesign(pop: NtkPopulationData, P: number, seed: number)
   const Z = new Float64Array(n * e);
   used.forEach((j, a) => Z.set(pop.Z.subarray(j * e, (j + 1) * e), a * e));
   const pick = (arr: Float64Array) => Float64Array.from(used, (j) => arr[j]);
-  return { n, Z, lambda: pick(pop.lambda), mult: pick(count), ybar: pick(pop.ybar), C: pick(pop.noise) };
+  return { n, Z, lambda: pick(pop.lambda), mult: pick(count), ybar: pick(pop.ybar), C: pick(pop.noise), index: used };
 }
 
 export interface DesignMoments extends FitWeights {

@@ -4,9 +4,9 @@
 // (compiler/ir/types.ts), so a method without an entry here, or an entry without a method
 // there, is a compile error. The fields every sampler shares (draws, time grid, solver,
 // histogram, seed) are lowered by compiler/lower/sample.ts.
-import type { IrModel, IrSample, IrSampleCommon } from '../../compiler/ir/types.js';
+import type { IrModel, IrSample, IrSampleCommon, IrVelocityEval } from '../../compiler/ir/types.js';
 import { mcSamples, modelArg, sampling } from '../params.js';
-import type { BuiltinSpec } from '../types.js';
+import type { BuiltinSpec, ParamSpec } from '../types.js';
 
 export type SampleMethod = IrSample['method'];
 export type SampleOf<M extends SampleMethod> = Extract<IrSample, { method: M }>;
@@ -60,6 +60,35 @@ export interface SamplerDescriptor<M extends SampleMethod> {
 
 const F64 = 8;
 const none = { kept: 0, work: 0, what: '' };
+
+/** How members evaluate a linear model's velocity (runtime/particles/table.ts). */
+const velocityEval: ParamSpec[] = [
+  {
+    name: 'eval',
+    type: 'enum',
+    values: ['table', 'exact'],
+    default: { value: 'table' },
+    doc:
+      "How the members' PF-ODE evaluates a linear model's velocity: `table` interpolates a cubic spline of the " +
+      'field tabulated at each time step (Gaussian and Fourier space factors, 1D and 2D; outside the table, and ' +
+      'for other features, exact), `exact` evaluates the features at every particle-step. NTK and mlp models, and the ' +
+      'white-noise effective SDE, always evaluate exactly.',
+  },
+  {
+    name: 'table_points',
+    type: 'count',
+    range: { min: 4 },
+    default: {
+      computed:
+        "per axis, across the features' `over`: Gaussian 8 nodes per feature width in 1D, 4 in 2D; Fourier 256 nodes per period in 1D, 96 in 2D",
+    },
+    doc: 'Table nodes per space axis across the features\' `over` interval (with `eval = "table"`); a member whose tables would exceed 2^24 numbers evaluates exactly.',
+  },
+];
+
+function evalFields(args: Record<string, any>): IrVelocityEval {
+  return { eval: args.eval, table_points: args.table_points ?? null };
+}
 
 export const SAMPLERS: { readonly [M in SampleMethod]: SamplerDescriptor<M> } = {
   pf_ode: {
@@ -133,11 +162,12 @@ export const SAMPLERS: { readonly [M in SampleMethod]: SamplerDescriptor<M> } = 
       params: [
         modelArg,
         { name: 'members', type: 'count', default: { value: 100 }, doc: 'Number of trained models.' },
+        ...velocityEval,
         ...sampling,
       ],
     },
     accepts: ['linear', 'ntk', 'mlp'],
-    lower: (args, model) => ({ method: 'ensemble', model: model.name, members: args.members }),
+    lower: (args, model) => ({ method: 'ensemble', model: model.name, members: args.members, ...evalFields(args) }),
     scaled: ['members'],
     pooledMembers: (node) => node.members,
     // The trained weights of every member (F per member).
@@ -167,6 +197,7 @@ export const SAMPLERS: { readonly [M in SampleMethod]: SamplerDescriptor<M> } = 
           ...mcSamples,
           doc: "Monte-Carlo samples for population averages (NTK models use the model's `design` instead).",
         },
+        ...velocityEval,
         ...sampling,
       ],
     },
@@ -186,6 +217,7 @@ export const SAMPLERS: { readonly [M in SampleMethod]: SamplerDescriptor<M> } = 
         variant: args.variant,
         members: args.members,
         mc_samples: args.mc_samples,
+        ...evalFields(args),
       };
     },
     scaled: ['members', 'mc_samples'],

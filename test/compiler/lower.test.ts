@@ -156,6 +156,35 @@ study s {
     ]);
   });
 
+  it('lowers the velocity evaluation of ensembles and effective SDEs: table by default, exact or a node count on request', () => {
+    const o = compile(`
+study s {
+  data d = points([-1], [0], [1])
+  forward f = vp()
+  features phi = gauss(x, n = 8, over = -1.5 .. 1.5) * gauss(t, n = 4, over = 0.01 .. 1)
+  model lin = linear(phi, samples = 16)
+  sample a = ensemble(lin, members = 2)
+  sample b = ensemble(lin, members = 2, eval = "exact")
+  sample c = effective_sde(lin, members = 2, table_points = 300)
+}`);
+    expect(o.diagnostics).to.deep.equal([]);
+    const nodes = o.studies[0].cells[0].nodes;
+    expect(byName(nodes, 'a')).to.deep.include({ eval: 'table', table_points: null });
+    expect(byName(nodes, 'b')).to.deep.include({ eval: 'exact', table_points: null });
+    expect(byName(nodes, 'c')).to.deep.include({ eval: 'table', table_points: 300 });
+    const bad = compile(`
+study s {
+  data d = points([-1], [0], [1])
+  forward f = vp()
+  features phi = gauss(x, n = 8, over = -1.5 .. 1.5) * gauss(t, n = 4, over = 0.01 .. 1)
+  model lin = linear(phi, samples = 16)
+  sample a = ensemble(lin, members = 2, eval = "cubic", table_points = 2)
+}`);
+    expect(bad.diagnostics.map((d) => d.message).join('\n'))
+      .to.match(/"table", "exact"/)
+      .and.match(/table_points/);
+  });
+
   it('keeps alpha_sigma schedules symbolic in t, with constants folded', () => {
     const o = compile(`
 study s {

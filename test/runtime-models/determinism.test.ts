@@ -17,6 +17,8 @@ const node: IrSample = {
   method: 'ensemble',
   model: 'lin',
   members: 3,
+  eval: 'exact',
+  table_points: null,
 };
 
 describe('runtime ensemble determinism', () => {

@@ -32,6 +32,8 @@ const sampleNode = (seed: number, members: number, draws: number): IrSample => (
   method: 'ensemble',
   model: 'lin',
   members,
+  eval: 'exact',
+  table_points: null,
 });
 
 function meanDensity(d: Float64Array, from: number, to: number): Float64Array {

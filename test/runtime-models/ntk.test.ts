@@ -117,6 +117,8 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
       method: 'ensemble',
       model: 'n',
       members: 3,
+      eval: 'exact',
+      table_points: null,
     });
     const memorized = (tau: number) => {
       const out = ntkEnsemble(node(5), makeNtkState(ntkNodeOf(tau, 64), two, vp));
@@ -145,6 +147,8 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
       histogram: { bins: 20, range: [[-1.5, 1.5]] as [number, number][] },
       model: 'n',
       members: 6,
+      eval: 'exact' as const,
+      table_points: null,
     };
     const runs = {
       trained: () => ntkEnsemble({ ...common, method: 'ensemble' }, st),
@@ -293,6 +297,8 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
       histogram: { bins: 30, range: [[-1.5, 1.5]] as [number, number][] },
       model: 'n',
       members: 24,
+      eval: 'exact' as const,
+      table_points: null,
     };
     const moment = (o: ReturnType<typeof ntkEnsemble>) => {
       const v = o.value;

@@ -95,6 +95,8 @@ function sampleNode(dim: number, solver: 'euler' | 'heun', draws = 400, members 
     method: 'ensemble',
     model: 'lin',
     members,
+    eval: 'exact',
+    table_points: null,
   };
 }
 

@@ -57,6 +57,8 @@ function gapCell(index: number, eps: number, P: number): IrCell {
       method: 'ensemble',
       model: 'lin',
       members: 100,
+      eval: 'table',
+      table_points: null,
     },
     {
       kind: 'sample',
@@ -69,6 +71,8 @@ function gapCell(index: number, eps: number, P: number): IrCell {
       variant: 'gaussian_field',
       members: 50,
       mc_samples: 4000,
+      eval: 'table',
+      table_points: null,
     },
     {
       kind: 'metric',

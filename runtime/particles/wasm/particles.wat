@@ -737,4 +737,212 @@
             (br $step)))
         (local.set $b (local.get $bEnd))
         (br $block)))
-    (select (i32.const -1) (local.get $bad) (i32.ge_s (local.get $bad) (local.get $steps)))))
+    (select (i32.const -1) (local.get $bad) (i32.ge_s (local.get $bad) (local.get $steps))))
+
+  ;; ---- Tabulated velocity fields (particles/table.ts): one Euler step of every particle per call.
+  ;; The same float64 operations in the same order as the JS loops there (no fused multiply-add),
+  ;; so both give the same bits and the JS loops are this code's reference. Particles a call does
+  ;; not take (outside the table; in 1D a pair with a lane outside, and the odd last particle) are
+  ;; listed at outp as i32 indices for the caller, which takes them by the JS loops; the count is
+  ;; returned. Periodic axes have wrap > 0: a coordinate u outside [0, last) with |u| below wrap is
+  ;; wrapped into one period, u - G floor(u (1/G)), and tested again.
+
+  ;; 1D, pairs of particles in the lanes: tp = the evaluation's cells [cells, 4] (float64 cubics
+  ;; in Horner form), last = cells
+  (func (export "tstep1") (param $xp i32) (param $n i32) (param $tp i32) (param $hk f64) (param $ae f64)
+    (param $lo f64) (param $invS f64) (param $G f64) (param $last f64) (param $wrap f64) (param $outp i32) (result i32)
+    (local $p i32) (local $pairs i32) (local $no i32) (local $ptr i32) (local $c0 i32) (local $c1 i32)
+    (local $X v128) (local $U v128) (local $In v128) (local $F v128) (local $I v128) (local $A v128) (local $B v128) (local $C v128) (local $D v128)
+    (local $Lo v128) (local $Is v128) (local $Gv v128) (local $Ig v128) (local $La v128) (local $Wr v128) (local $H v128) (local $Ae v128)
+    (local.set $Lo (f64x2.splat (local.get $lo)))
+    (local.set $Is (f64x2.splat (local.get $invS)))
+    (local.set $Gv (f64x2.splat (local.get $G)))
+    (local.set $Ig (f64x2.splat (f64.div (f64.const 1) (local.get $G))))
+    (local.set $La (f64x2.splat (local.get $last)))
+    (local.set $Wr (f64x2.splat (local.get $wrap)))
+    (local.set $H (f64x2.splat (local.get $hk)))
+    (local.set $Ae (f64x2.splat (local.get $ae)))
+    (local.set $pairs (i32.shr_u (local.get $n) (i32.const 1)))
+    (block $done
+      (loop $pair
+        (br_if $done (i32.ge_u (local.get $p) (local.get $pairs)))
+        (local.set $ptr (i32.add (local.get $xp) (i32.shl (local.get $p) (i32.const 4))))
+        (local.set $X (v128.load (local.get $ptr)))
+        (local.set $U (f64x2.mul (f64x2.sub (local.get $X) (local.get $Lo)) (local.get $Is)))
+        (local.set $In (v128.and (f64x2.ge (local.get $U) (v128.const f64x2 0 0)) (f64x2.lt (local.get $U) (local.get $La))))
+        ;; periodic lanes outside [0, last) are wrapped, then tested again
+        (if (i32.and (i32.eqz (i64x2.all_true (local.get $In))) (f64.gt (local.get $wrap) (f64.const 0)))
+          (then
+            (local.set $U (v128.bitselect
+              (f64x2.sub (local.get $U) (f64x2.mul (local.get $Gv) (f64x2.floor (f64x2.mul (local.get $U) (local.get $Ig)))))
+              (local.get $U)
+              (v128.andnot (f64x2.lt (f64x2.abs (local.get $U)) (local.get $Wr)) (local.get $In))))
+            (local.set $In (v128.and (f64x2.ge (local.get $U) (v128.const f64x2 0 0)) (f64x2.lt (local.get $U) (local.get $La))))))
+        (if (i64x2.all_true (local.get $In))
+          (then
+            (local.set $I (i32x4.trunc_sat_f64x2_s_zero (local.get $U)))
+            (local.set $F (f64x2.sub (local.get $U) (f64x2.convert_low_i32x4_s (local.get $I))))
+            (local.set $c0 (i32.add (local.get $tp) (i32.shl (i32x4.extract_lane 0 (local.get $I)) (i32.const 5))))
+            (local.set $c1 (i32.add (local.get $tp) (i32.shl (i32x4.extract_lane 1 (local.get $I)) (i32.const 5))))
+            ;; [p0 p1] [p2 p3] of each lane's cell -> [p_k(lane 0) p_k(lane 1)]
+            (local.set $A (v128.load (local.get $c0)))
+            (local.set $B (v128.load (local.get $c1)))
+            (local.set $C (v128.load offset=16 (local.get $c0)))
+            (local.set $D (v128.load offset=16 (local.get $c1)))
+            (v128.store (local.get $ptr) (f64x2.add (local.get $X) (f64x2.mul (local.get $H) (f64x2.add
+              (f64x2.mul (local.get $Ae) (local.get $X))
+              (f64x2.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $A) (local.get $B))
+                (f64x2.mul (local.get $F) (f64x2.add (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $A) (local.get $B))
+                  (f64x2.mul (local.get $F) (f64x2.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $C) (local.get $D))
+                    (f64x2.mul (local.get $F) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $C) (local.get $D)))))))))))))
+          (else
+            (i32.store (i32.add (local.get $outp) (i32.shl (local.get $no) (i32.const 2))) (i32.shl (local.get $p) (i32.const 1)))
+            (i32.store offset=4 (i32.add (local.get $outp) (i32.shl (local.get $no) (i32.const 2)))
+              (i32.add (i32.shl (local.get $p) (i32.const 1)) (i32.const 1)))
+            (local.set $no (i32.add (local.get $no) (i32.const 2)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pair)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (i32.store (i32.add (local.get $outp) (i32.shl (local.get $no) (i32.const 2))) (i32.sub (local.get $n) (i32.const 1)))
+        (local.set $no (i32.add (local.get $no) (i32.const 1)))))
+    (local.get $no))
+
+  ;; 2D, one particle per iteration with the two outputs in the lanes: tp = the evaluation's
+  ;; B-spline coefficient grid [S1, S2, 2] float64, rsB = 16 S2 (bytes per grid row); swap = 1 when
+  ;; factor 1 reads y; per factor lo, invS, G, last = cells, wrap. The lanes of U, F and the
+  ;; weights are [factor 1, factor 2].
+  (func (export "tstep2") (param $xp i32) (param $n i32) (param $tp i32) (param $rsB i32) (param $hk f64) (param $ae f64)
+    (param $swap i32)
+    (param $lo1 f64) (param $is1 f64) (param $G1 f64) (param $last1 f64) (param $wrap1 f64)
+    (param $lo2 f64) (param $is2 f64) (param $G2 f64) (param $last2 f64) (param $wrap2 f64)
+    (param $outp i32) (result i32)
+    (local $p i32) (local $no i32) (local $ptr i32) (local $c i32) (local $wrap i32)
+    (local $X v128) (local $V v128) (local $U v128) (local $In v128) (local $F v128) (local $I v128) (local $F2 v128) (local $F3 v128) (local $Fm v128)
+    (local $W0 v128) (local $W1 v128) (local $W2 v128) (local $W3 v128)
+    (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $M v128)
+    (local $Lo v128) (local $Is v128) (local $Gv v128) (local $Ig v128) (local $La v128) (local $Wr v128) (local $H v128) (local $Ae v128)
+    (local.set $Lo (f64x2.replace_lane 1 (f64x2.splat (local.get $lo1)) (local.get $lo2)))
+    (local.set $Is (f64x2.replace_lane 1 (f64x2.splat (local.get $is1)) (local.get $is2)))
+    (local.set $Gv (f64x2.replace_lane 1 (f64x2.splat (local.get $G1)) (local.get $G2)))
+    (local.set $Ig (f64x2.replace_lane 1 (f64x2.splat (f64.div (f64.const 1) (local.get $G1))) (f64.div (f64.const 1) (local.get $G2))))
+    (local.set $La (f64x2.replace_lane 1 (f64x2.splat (local.get $last1)) (local.get $last2)))
+    (local.set $Wr (f64x2.replace_lane 1 (f64x2.splat (local.get $wrap1)) (local.get $wrap2)))
+    (local.set $wrap (i32.or (f64.gt (local.get $wrap1) (f64.const 0)) (f64.gt (local.get $wrap2) (f64.const 0))))
+    (local.set $H (f64x2.splat (local.get $hk)))
+    (local.set $Ae (f64x2.splat (local.get $ae)))
+    (block $done
+      (loop $particle
+        (br_if $done (i32.ge_u (local.get $p) (local.get $n)))
+        (local.set $ptr (i32.add (local.get $xp) (i32.shl (local.get $p) (i32.const 4))))
+        (local.set $X (v128.load (local.get $ptr)))
+        (local.set $V (select (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $X) (local.get $X)) (local.get $X) (local.get $swap)))
+        (local.set $U (f64x2.mul (f64x2.sub (local.get $V) (local.get $Lo)) (local.get $Is)))
+        (local.set $In (v128.and (f64x2.ge (local.get $U) (v128.const f64x2 0 0)) (f64x2.lt (local.get $U) (local.get $La))))
+        ;; periodic lanes outside [0, last) are wrapped, then tested again
+        (if (i32.and (i32.eqz (i64x2.all_true (local.get $In))) (local.get $wrap))
+          (then
+            (local.set $U (v128.bitselect
+              (f64x2.sub (local.get $U) (f64x2.mul (local.get $Gv) (f64x2.floor (f64x2.mul (local.get $U) (local.get $Ig)))))
+              (local.get $U)
+              (v128.andnot (f64x2.lt (f64x2.abs (local.get $U)) (local.get $Wr)) (local.get $In))))
+            (local.set $In (v128.and (f64x2.ge (local.get $U) (v128.const f64x2 0 0)) (f64x2.lt (local.get $U) (local.get $La))))))
+        (if (i64x2.all_true (local.get $In))
+          (then
+            (local.set $I (i32x4.trunc_sat_f64x2_s_zero (local.get $U)))
+            (local.set $F (f64x2.sub (local.get $U) (f64x2.convert_low_i32x4_s (local.get $I))))
+            (local.set $F2 (f64x2.mul (local.get $F) (local.get $F)))
+            (local.set $F3 (f64x2.mul (local.get $F2) (local.get $F)))
+            (local.set $Fm (f64x2.sub (v128.const f64x2 1 1) (local.get $F)))
+            (local.set $W0 (f64x2.div (f64x2.mul (f64x2.mul (local.get $Fm) (local.get $Fm)) (local.get $Fm)) (v128.const f64x2 6 6)))
+            (local.set $W1 (f64x2.add (f64x2.sub (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $F3)) (local.get $F2))
+              (v128.const f64x2 0x1.5555555555555p-1 0x1.5555555555555p-1)))
+            (local.set $W3 (f64x2.div (local.get $F3) (v128.const f64x2 6 6)))
+            (local.set $W2 (f64x2.sub (f64x2.sub (f64x2.sub (v128.const f64x2 1 1) (local.get $W0)) (local.get $W1)) (local.get $W3)))
+            (local.set $c (i32.add (i32.add (local.get $tp) (i32.mul (i32x4.extract_lane 0 (local.get $I)) (local.get $rsB)))
+              (i32.shl (i32x4.extract_lane 1 (local.get $I)) (i32.const 4))))
+            ;; factor 2's weights across a row, factor 1's across the rows
+            (local.set $w0 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $W0) (local.get $W0)))
+            (local.set $w1 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $W1) (local.get $W1)))
+            (local.set $w2 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $W2) (local.get $W2)))
+            (local.set $w3 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $W3) (local.get $W3)))
+            (local.set $M (f64x2.mul (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $W0) (local.get $W0))
+              (f64x2.add (f64x2.add (f64x2.add
+              (f64x2.mul (local.get $w0) (v128.load (local.get $c)))
+              (f64x2.mul (local.get $w1) (v128.load offset=16 (local.get $c))))
+              (f64x2.mul (local.get $w2) (v128.load offset=32 (local.get $c))))
+              (f64x2.mul (local.get $w3) (v128.load offset=48 (local.get $c))))))
+            (local.set $c (i32.add (local.get $c) (local.get $rsB)))
+            (local.set $M (f64x2.add (local.get $M) (f64x2.mul (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $W1) (local.get $W1))
+              (f64x2.add (f64x2.add (f64x2.add
+              (f64x2.mul (local.get $w0) (v128.load (local.get $c)))
+              (f64x2.mul (local.get $w1) (v128.load offset=16 (local.get $c))))
+              (f64x2.mul (local.get $w2) (v128.load offset=32 (local.get $c))))
+              (f64x2.mul (local.get $w3) (v128.load offset=48 (local.get $c)))))))
+            (local.set $c (i32.add (local.get $c) (local.get $rsB)))
+            (local.set $M (f64x2.add (local.get $M) (f64x2.mul (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $W2) (local.get $W2))
+              (f64x2.add (f64x2.add (f64x2.add
+              (f64x2.mul (local.get $w0) (v128.load (local.get $c)))
+              (f64x2.mul (local.get $w1) (v128.load offset=16 (local.get $c))))
+              (f64x2.mul (local.get $w2) (v128.load offset=32 (local.get $c))))
+              (f64x2.mul (local.get $w3) (v128.load offset=48 (local.get $c)))))))
+            (local.set $c (i32.add (local.get $c) (local.get $rsB)))
+            (local.set $M (f64x2.add (local.get $M) (f64x2.mul (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $W3) (local.get $W3))
+              (f64x2.add (f64x2.add (f64x2.add
+              (f64x2.mul (local.get $w0) (v128.load (local.get $c)))
+              (f64x2.mul (local.get $w1) (v128.load offset=16 (local.get $c))))
+              (f64x2.mul (local.get $w2) (v128.load offset=32 (local.get $c))))
+              (f64x2.mul (local.get $w3) (v128.load offset=48 (local.get $c)))))))
+            (v128.store (local.get $ptr) (f64x2.add (local.get $X) (f64x2.mul (local.get $H)
+              (f64x2.add (f64x2.mul (local.get $Ae) (local.get $X)) (local.get $M))))))
+          (else
+            (i32.store (i32.add (local.get $outp) (i32.shl (local.get $no) (i32.const 2))) (local.get $p))
+            (local.set $no (i32.add (local.get $no) (i32.const 1)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $particle)))
+    (local.get $no))
+
+
+  ;; 2D table build, one evaluation (particles/table.ts grid2): grid row q of out [S1, rs] (rs =
+  ;; 2 S2 doubles) = sum over i in span[q] = [lo, hi) of A[q, i] T[i, :] (A [S1, n1], T [n1, rs]),
+  ;; from zero, i ascending, zero entries of A skipped: the JS loop's order.
+  (func (export "tgrid") (param $outp i32) (param $tp i32) (param $ap i32) (param $spanp i32) (param $S1 i32)
+    (param $n1 i32) (param $rs i32)
+    (local $q i32) (local $i i32) (local $hi i32) (local $row i32) (local $src i32) (local $k i32) (local $end i32)
+    (local $a f64) (local $A v128)
+    (local.set $end (i32.shl (local.get $rs) (i32.const 3)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $q) (local.get $S1)))
+        (local.set $row (i32.add (local.get $outp) (i32.mul (local.get $q) (local.get $end))))
+        (local.set $k (i32.const 0))
+        (block $zeroed
+          (loop $zero
+            (br_if $zeroed (i32.ge_u (local.get $k) (local.get $end)))
+            (v128.store (i32.add (local.get $row) (local.get $k)) (v128.const i64x2 0 0))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $zero)))
+        (local.set $i (i32.load (i32.add (local.get $spanp) (i32.shl (local.get $q) (i32.const 3)))))
+        (local.set $hi (i32.load offset=4 (i32.add (local.get $spanp) (i32.shl (local.get $q) (i32.const 3)))))
+        (block $termsDone
+          (loop $terms
+            (br_if $termsDone (i32.ge_s (local.get $i) (local.get $hi)))
+            (local.set $a (f64.load (i32.add (local.get $ap)
+              (i32.shl (i32.add (i32.mul (local.get $q) (local.get $n1)) (local.get $i)) (i32.const 3)))))
+            (if (f64.ne (local.get $a) (f64.const 0))
+              (then
+                (local.set $A (f64x2.splat (local.get $a)))
+                (local.set $src (i32.add (local.get $tp) (i32.mul (local.get $i) (local.get $end))))
+                (local.set $k (i32.const 0))
+                (block $axpyDone
+                  (loop $axpy
+                    (br_if $axpyDone (i32.ge_u (local.get $k) (local.get $end)))
+                    (v128.store (i32.add (local.get $row) (local.get $k))
+                      (f64x2.add (v128.load (i32.add (local.get $row) (local.get $k)))
+                        (f64x2.mul (local.get $A) (v128.load (i32.add (local.get $src) (local.get $k))))))
+                    (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                    (br $axpy)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $terms)))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $rows)))))

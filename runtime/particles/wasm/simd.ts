@@ -24,6 +24,9 @@ interface Exports {
   expv(ptr: number, n: number): void;
   sincosv(ptr: number, n: number, out: number): void;
   run1(xp: number, pairs: number, steps: number, heun: number, hp: number, ap: number, wp: number): number;
+  tstep1(...args: number[]): number;
+  tstep2(...args: number[]): number;
+  tgrid(...args: number[]): void;
   run2(
     xp: number,
     pairs: number,
@@ -79,6 +82,35 @@ export function simdLoopsFit(space: AxisBasis[], dim: number): boolean {
 }
 
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+/** The module's table steps (particles/table.ts), whose memory from TABLE_FIRST is the caller's. */
+export interface TableKernel {
+  memory: WebAssembly.Memory;
+  tstep1(
+    xp: number,
+    n: number,
+    tp: number,
+    hk: number,
+    ae: number,
+    lo: number,
+    invS: number,
+    G: number,
+    last: number,
+    wrap: number,
+    outp: number,
+  ): number;
+  tstep2(...args: number[]): number;
+  tgrid(outp: number, tp: number, ap: number, spanp: number, S1: number, n1: number, rs: number): void;
+}
+/** Where the table loops' memory starts (below: the module's scratch). */
+export const TABLE_FIRST = FIRST;
+
+/** tableKernel(bytes): the module with at least `bytes` of memory, or null (no SIMD, or switched off) */
+export function tableKernel(bytes: number): TableKernel | null {
+  if (!simdEnabled()) return null;
+  simdModule.calls++;
+  return withMemory(bytes);
+}
 
 /** Grows the memory to at least `bytes` and returns the module's exports. */
 function withMemory(bytes: number): Exports {
