@@ -104,17 +104,22 @@ export function kernelRowsOfInputs(
   const { n, W, b, aOff, R, arch } = net;
   const L = n.length - 1;
   const D = arch.dim;
+  // One buffer per layer for the whole block (activations h^0 .. h^L, slopes); the errors are
+  // written straight into the rows and read back from them.
+  const hs = n.map((m) => new Float64Array(m));
   const slopes = n.slice(1, L).map((m) => new Float64Array(m));
   for (let p = 0; p < B; p++) {
     const o = p * R;
-    let h = new Float64Array(n[0]);
-    for (let i = 0; i < n[0]; i++) h[i] = u[p * n[0] + i];
+    const h0 = hs[0];
+    for (let i = 0; i < n[0]; i++) h0[i] = u[p * n[0] + i];
     for (let l = 1; l <= L; l++) {
       const rows = n[l - 1];
       const cols = n[l];
+      const h = hs[l - 1];
       const ao = o + aOff[l - 1];
       for (let i = 0; i < rows; i++) out[ao + i] = net.s[l - 1] * h[i];
-      const g = Float64Array.from(b[l - 1]);
+      const g = hs[l];
+      g.set(b[l - 1]);
       const w = W[l - 1];
       for (let i = 0; i < rows; i++) {
         const hi = h[i];
@@ -137,27 +142,27 @@ export function kernelRowsOfInputs(
             sl[j] = d;
           }
       } else if (f) for (let d = 0; d < D; d++) f[p * D + d] = g[d];
-      h = g;
     }
     for (let k = 0; k < D; k++) {
-      let delta = new Float64Array(n[L]);
-      delta[k] = 1;
-      for (let l = L; l >= 1; l--) {
-        out.set(delta, o + net.dOff(k, l));
-        if (l === 1) break;
+      const top = o + net.dOff(k, L);
+      for (let j = 0; j < n[L]; j++) out[top + j] = j === k ? 1 : 0;
+      for (let l = L; l > 1; l--) {
         const rows = n[l - 1];
         const cols = n[l];
         const w = W[l - 1];
         const sl = slopes[l - 2];
-        const back = new Float64Array(rows);
+        const dIn = o + net.dOff(k, l);
+        const dOut = o + net.dOff(k, l - 1);
         for (let i = 0; i < rows; i++) {
-          if (sl[i] === 0) continue;
+          if (sl[i] === 0) {
+            out[dOut + i] = 0;
+            continue;
+          }
           let s = 0;
           const wo = i * cols;
-          for (let j = 0; j < cols; j++) s += w[wo + j] * delta[j];
-          back[i] = s * sl[i];
+          for (let j = 0; j < cols; j++) s += w[wo + j] * out[dIn + j];
+          out[dOut + i] = s * sl[i];
         }
-        delta = back;
       }
     }
   }
