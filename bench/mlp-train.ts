@@ -4,7 +4,11 @@
 // an explicit tf.transpose first, against no transpose), then whole training steps with the
 // backward pass's explicit transposes (models/mlp/products.ts, what gtv runs) and with the matMul
 // flags tfjs' own matMul gradient uses, interleaved, repeated; medians and ranges.
-// Run: npx tsx bench/mlp-train.ts [--backend wasm|cpu] [--repeats n] [--steps n]
+// --ensemble: instead, the wall time of `gtv run` (built CLI, GTV_THREADS=2) on an 8-member
+// ensemble of such networks trained for --steps steps each (5000 in bench/README.md), against 8x
+// one member's training time per step measured in this process just before (the ratio is the
+// speedup of the two threads, ideally 2).
+// Run: npx tsx bench/mlp-train.ts [--backend wasm|cpu] [--repeats n] [--steps n] [--ensemble]
 
 import * as tf from '../runtime/tf.js';
 import { selectBackend } from '../runtime/backend.js';
@@ -81,7 +85,12 @@ const cfg: MlpConfig = {
   steps,
   batch: 512,
   weight_decay: 0,
+  center: false,
 };
+if (process.argv.includes('--ensemble')) {
+  await ensembleWall();
+  process.exit(0);
+}
 const flop = flopsPerStep(cfg, cfg.batch);
 const times: Record<'explicit' | 'flagged', number[]> = { explicit: [], flagged: [] };
 trainMlp({ ...cfg, steps: 5 }, data, sched, 1); // warm-up
@@ -104,3 +113,45 @@ for (const g of ['explicit', 'flagged'] as const) {
   );
 }
 console.log(`  flagged / explicit: x${(median(times.flagged) / median(times.explicit)).toFixed(2)}`);
+
+/** The 8-member ensemble through the CLI on 2 threads, against 8 sequential members of this process. */
+async function ensembleWall(): Promise<void> {
+  const { spawnSync } = await import('node:child_process');
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const probe = 200;
+  trainMlp({ ...cfg, steps: 5 }, data, sched, 1);
+  const t0 = performance.now();
+  trainMlp({ ...cfg, steps: probe }, data, sched, 1);
+  const msStep = (performance.now() - t0) / probe;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gtv-mlp-bench-'));
+  const file = path.join(dir, 'ensemble.gtv');
+  fs.writeFileSync(
+    file,
+    `study mlp_bench {\n  data sq = polygon(n = 4, radius = 1)\n  forward vp = vp()\n` +
+      `  model net = mlp(width = 128, depth = 3, embed = 16, batch = 512, steps = ${steps}, lr = 1e-3)\n` +
+      `  sample s = ensemble(net, members = 8, draws = 100, steps = 10, bins = 20, range = -1.5 .. 1.5)\n}\n`,
+  );
+  const w0 = performance.now();
+  const r = spawnSync(
+    process.execPath,
+    ['bin/gtv.js', 'run', file, '-o', path.join(dir, 'out'), '--cache', path.join(dir, 'c'), '--backend', backend],
+    {
+      env: { ...process.env, GTV_THREADS: '2' },
+      encoding: 'utf8',
+    },
+  );
+  const wall = (performance.now() - w0) / 1000;
+  if (r.status !== 0) throw new Error(`gtv run failed: ${r.stderr}`);
+  const result = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'cells', 'main', 'result.json'), 'utf8'));
+  const node = result.timings.s / 1000;
+  const sequential = (8 * steps * msStep) / 1000;
+  console.log(
+    `8 members x ${steps} steps (width 128, depth 3, batch 512, adam, online), GTV_THREADS=2, backend ${backend}:\n` +
+      `  gtv run wall ${wall.toFixed(1)} s, ensemble node ${node.toFixed(1)} s\n` +
+      `  one member in this process: ${msStep.toFixed(2)} ms/step (${probe} steps) -> 8 sequential members ${sequential.toFixed(1)} s\n` +
+      `  speedup of the ensemble node over 8 sequential members: x${(sequential / node).toFixed(2)}`,
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
+}

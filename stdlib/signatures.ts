@@ -374,6 +374,12 @@ export const BUILTINS: readonly BuiltinSpec[] = [
   },
   {
     kind: 'plot',
+    name: 'loss',
+    doc: "Training-loss curves of mlp ensembles: every member's loss against its step, log scale, one panel per cell.",
+    params: [{ name: 'samples', type: 'sample', variadic: true, doc: 'Ensembles of mlp models.' }],
+  },
+  {
+    kind: 'plot',
     name: 'table',
     doc: 'A table of metric values over the cells.',
     params: [{ name: 'metrics', type: 'metric', variadic: true, doc: 'Metrics shown as columns.' }],

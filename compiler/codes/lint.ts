@@ -119,19 +119,21 @@ Reduce the sizes named in the message, or run that sweep on a larger machine. Ar
     severity: 'warning',
     title: 'an mlp compared with NTK theory it does not follow',
     explain: `A study has an \`mlp\` model and an \`ntk\` model of the same data and forward process (the
-trained network set beside its infinite-width theory), but the network's training departs from
+trained network set beside its infinite-width theory), or uses the mlp's own NTK theory
+(\`effective_sde\` or a V-kernel map of the mlp), but the network's training departs from
 what the NTK model describes: gradient flow on one fixed set of P samples, where gradient descent
 at rate lr for n steps is the flow for time tau = lr x n (runtime/models/mlp/config.ts). adam
 rescales every coordinate's step by its running gradient size, so no single tau corresponds to
 its steps; online samples and mini-batches add noise the NTK model does not have; weight decay
-pulls the parameters towards zero rather than their initial values. The two may then differ for
-reasons other than finite width.
+pulls the parameters towards zero rather than their initial values; without center = true the
+network keeps its random initial function, which the theory takes as zero. The two may then
+differ for reasons other than finite width.
 
     model net = mlp(width = 256, optimizer = "adam", samples = "online")
     model theory = ntk(samples = 256, tau = 2000)
 
-Use optimizer = "sgd", samples = P and batch >= P (gradient descent on the same P) to compare
-with the NTK model at tau = lr x steps.`,
+Use optimizer = "sgd", samples = P, batch >= P (gradient descent on the same P) and center = true
+to compare with the NTK model at tau = lr x steps.`,
   },
 } as const satisfies Record<string, Omit<CodeInfo, 'name'>>;
 

@@ -221,8 +221,8 @@ takes the full matrix \`diffusion\` or its \`diag\`onal, not both and not neithe
     severity: 'error',
     title: 'model not usable here',
     explain: `A sampler or map is given a model type it cannot use: \`ensemble\` and
-\`effective_sde\` need a trained model (linear or ntk; effective_sde also takes naive), the
-\`naive\` sampler needs a naive model, the V-kernel maps need a linear or ntk model.
+\`effective_sde\` need a trained model (linear, ntk or mlp; effective_sde also takes naive), the
+\`naive\` sampler needs a naive model, the V-kernel maps need a linear, ntk or mlp model.
 
     sample s = ensemble(true)   # error: the exact score has no ensemble`,
   },

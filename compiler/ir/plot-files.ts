@@ -75,6 +75,7 @@ export const PLOT_FUNCTION: Record<IrPlot['type'], string> = {
   heatmap: 'heatmap',
   vkernel: 'vkernel',
   metric_table: 'table',
+  loss: 'loss',
 };
 
 /**

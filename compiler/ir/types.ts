@@ -219,6 +219,12 @@ export interface IrMlpFields {
   batch: IrCount;
   /** Decoupled weight decay (>= 0). */
   weight_decay: number;
+  /** Train and evaluate f(z; p) - f(z; p_0): the initial function removed, as the NTK theory assumes. */
+  center: boolean;
+  /** The NTK of the network's theory (V-kernel maps, effective_sde): empirical at member 0's initialization, or the infinite-width limit. */
+  ntk: 'empirical' | 'analytic';
+  /** Size of the Monte-Carlo design of the theory's Nystrom eigendecomposition. */
+  design: IrCount;
   t_range: [number, number];
   seed: IrUint;
 }
@@ -349,7 +355,7 @@ export interface IrMetric {
 
 export interface IrPlot {
   name: IrName;
-  type: 'density' | 'heatmap' | 'vkernel' | 'metric_table';
+  type: 'density' | 'heatmap' | 'vkernel' | 'metric_table' | 'loss';
   /** Names of sample / map / metric nodes, looked up in every cell. */
   inputs: IrName[];
   /** Data set drawn as training points on top, or null. */

@@ -19,12 +19,12 @@ export function lowerMap(cx: LowerContext, d: Decl): IrMap | undefined {
     const m = v.model as RefValue | undefined;
     if (m === undefined) return undefined;
     const type = m === 'true' ? 'true' : (m as IrModel).type;
-    if (type === 'true' || type === 'naive' || type === 'mlp') {
+    if (type === 'true' || type === 'naive') {
       const what =
         m === 'true' ? 'the exact score `true`' : `the ${(m as IrModel).type} model \`${(m as IrModel).name}\``;
       cx.r.report(
         SEM.incompatibleModel,
-        `\`${quantity}\` needs a trained model (linear or ntk), found ${what}`,
+        `\`${quantity}\` needs a trained model (linear, ntk or mlp), found ${what}`,
         at('model'),
       );
       return undefined;

@@ -87,6 +87,11 @@ export function lowerModel(cx: LowerContext, d: Decl): IrModel | undefined {
         cx.r.report(SEM[f.code], f.message, at(f.arg), f.hint);
         return undefined;
       }
+      const kernel = { name: 'design', value: f.design, at: at('design') };
+      if (
+        !checkArraySize(cx.r, `\`${name}\`'s design x design kernel matrix has ${f.design}^2`, f.design ** 2, kernel, 2)
+      )
+        return undefined;
       return { ...base, ...f, t_range, seed: cx.seedFor(name) };
     }
     default: {

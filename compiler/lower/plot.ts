@@ -1,11 +1,11 @@
 // Plots: inputs by name, panel axes (`by`), output file. Cell-independent, so they are built from
 // the first cell's nodes.
-import type { Expr } from '../ast.js';
+import type { Decl, Expr } from '../ast.js';
 import { SEM } from '../codes/semantic.js';
 import type { Reporter } from '../checks/report.js';
 import { kindNoun, type RefValue } from '../evaluate.js';
 import { runOwnedConflict } from '../ir/plot-files.js';
-import type { IrData, IrMap, IrNode, IrPlot } from '../ir/types.js';
+import type { IrData, IrMap, IrNode, IrPlot, IrSample } from '../ir/types.js';
 import type { StudyScope } from '../resolve.js';
 import type { LowerContext } from './context.js';
 
@@ -14,6 +14,7 @@ const TYPES: Record<string, IrPlot['type']> = {
   heatmap: 'heatmap',
   vkernel: 'vkernel',
   table: 'metric_table',
+  loss: 'loss',
 };
 
 export function lowerPlots(cx: LowerContext, scope: StudyScope, r: Reporter, roots: string[]): IrPlot[] {
@@ -55,9 +56,10 @@ export function lowerPlots(cx: LowerContext, scope: StudyScope, r: Reporter, roo
     }
     if (!ok || !layoutOk) continue;
     const type = TYPES[c.spec.name];
-    const inputs = ((type === 'density' ? v.samples : type === 'metric_table' ? v.metrics : [v.map]) as RefValue[]).map(
-      (n) => (n as IrNode).name,
-    );
+    const inputs = (
+      (type === 'density' || type === 'loss' ? v.samples : type === 'metric_table' ? v.metrics : [v.map]) as RefValue[]
+    ).map((n) => (n as IrNode).name);
+    if (type === 'loss' && !lossInputsOk(scope, r, v.samples as IrSample[], c.call)) continue;
     if (type === 'vkernel') {
       const m = v.map as IrMap;
       if (m.quantity !== 'vkernel' && m.quantity !== 'vkernel_time_correlation') {
@@ -121,4 +123,21 @@ export function lowerPlots(cx: LowerContext, scope: StudyScope, r: Reporter, roo
     for (const input of inputs) if (!roots.includes(input)) roots.push(input);
   }
   return out;
+}
+
+/** `plot loss(...)` draws training-loss curves: only ensembles of mlp models have them. */
+function lossInputsOk(scope: StudyScope, r: Reporter, samples: IrSample[], at: { span: Expr['span'] }): boolean {
+  for (const s of samples) {
+    const value = (scope.defs.get(s.model)?.node as Decl | undefined)?.value;
+    const model = value?.kind === 'call' ? value.callee.name : s.model;
+    if (s.method === 'ensemble' && model === 'mlp') continue;
+    r.report(
+      SEM.typeMismatch,
+      `\`loss\` draws the training losses of mlp ensembles; \`${s.name}\` is ${s.method === 'ensemble' ? `an ensemble of \`${s.model}\`, not an mlp model` : `a ${s.method} sample set`}`,
+      at,
+      'give ensemble(...) sample sets of mlp models',
+    );
+    return false;
+  }
+  return true;
 }

@@ -121,12 +121,24 @@ export function makeNtkState(spec: NtkNode, data: PointSet, schedule: Schedule):
   return { spec, data, schedule, dim, train };
 }
 
+/**
+ * A kernel other than the arccos one (vkernel/kernel-source.ts builds them): rows of kernel inputs,
+ * Theta of two rows, and the model sum_i Theta(z, z_i) coef_i.
+ */
+export interface NtkKernelRows {
+  e: number;
+  rows(xs: ArrayLike<number>, ts: ArrayLike<number>, B: number): Float64Array;
+  theta(U: Float64Array, uo: number, V: Float64Array, vo: number): number;
+  evaluator(Z: Float64Array, coef: Float64Array, n: number, dim: number): LinearEvaluator;
+}
+
 /** What fitting and evaluating an NTK model reads from its node (plain data, for worker threads). */
 export type NtkParams = Pick<NtkNode, 'depth' | 't_range' | 'lr' | 'tau'>;
 
 /**
  * The trained model of docs/theory.md 10 for one draw of DSM samples: x [P, dim], t [P], lambda [P] and
- * targets Y [P, dim] (models/linear.ts targets, denoiser parametrization).
+ * targets Y [P, dim] (models/linear.ts targets, denoiser parametrization); kernel: another kernel
+ * than the arccos one of spec.depth (an mlp network's, models/mlp/theory.ts).
  */
 export function fitNtk(
   x: Float64Array,
@@ -136,16 +148,20 @@ export function fitNtk(
   P: number,
   dim: number,
   spec: NtkParams,
+  kernel?: NtkKernelRows,
 ): NtkModel {
-  const e = dim + 2;
+  const e = kernel ? kernel.e : dim + 2;
   const D = dim;
-  const Z = new Float64Array(P * e);
-  for (let i = 0; i < P; i++) embed(x, t[i], dim, spec.t_range, Z, i * e, i * dim);
+  const Z: Float64Array = kernel ? kernel.rows(x, t, P) : new Float64Array(P * e);
+  if (!kernel) for (let i = 0; i < P; i++) embed(x, t[i], dim, spec.t_range, Z, i * e, i * dim);
+  const theta = kernel
+    ? (i: number, j: number) => kernel.theta(Z, i * e, Z, j * e)
+    : (i: number, j: number) => ntkTheta(Z, i * e, Z, j * e, e, spec.depth);
   const sl = lambda.map(Math.sqrt);
   const K = new Float64Array(P * P);
   for (let i = 0; i < P; i++)
     for (let j = 0; j <= i; j++) {
-      const k = sl[i] * sl[j] * ntkTheta(Z, i * e, Z, j * e, e, spec.depth);
+      const k = sl[i] * sl[j] * theta(i, j);
       K[i * P + j] = k;
       K[j * P + i] = k;
     }
@@ -170,7 +186,7 @@ export function fitNtk(
       for (let k = 0; k < P; k++) sum += vectors[i * P + k] * proj[k * D + d];
       coef[i * D + d] = sl[i] * sum;
     }
-  return { Z, coef, evaluator: ntkEvaluator(Z, coef, P, dim, spec) };
+  return { Z, coef, evaluator: kernel ? kernel.evaluator(Z, coef, P, dim) : ntkEvaluator(Z, coef, P, dim, spec) };
 }
 
 /**

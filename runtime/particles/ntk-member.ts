@@ -7,18 +7,20 @@
 
 import { fitNtk, ntkEvaluator, type NtkParams } from '../models/ntk.js';
 import { drawNtkCoef, type NtkField } from '../vkernel/ntk-field.js';
+import { kernelSource, type NtkKernelSpec } from '../vkernel/kernel-source.js';
 import { initialDraws, integrateBlocked, storeMember, type MemberSampling, type TrainInputs } from './member.js';
 import type { Task } from '../pool/pool.js';
 
 /** Trained members: the DSM training sets of particles/member.ts (no ridge: gradient flow). */
 export type NtkTrainInputs = Omit<TrainInputs, 'ridge'>;
 
-/** Virtual members: the field on the design Z [N, dim+2], one seed per member. */
+/** Virtual members: the field on the design's kernel rows Z, one seed per member; kernel: when not the arccos kernel of spec. */
 export interface NtkVirtualInputs {
   kind: 'virtual';
   field: NtkField;
   Z: Float64Array;
   seeds: Float64Array;
+  kernel?: NtkKernelSpec;
 }
 
 /** interface NtkMemberJob */
@@ -30,7 +32,11 @@ export interface NtkMemberJob extends MemberSampling {
 function memberModel(job: NtkMemberJob, m: number) {
   const { dim: D, spec } = job;
   const w = job.model;
-  if (w.kind === 'virtual') return ntkEvaluator(w.Z, drawNtkCoef(w.field, w.seeds[m]), w.field.N, D, spec);
+  if (w.kind === 'virtual') {
+    const coef = drawNtkCoef(w.field, w.seeds[m]);
+    if (w.kernel) return kernelSource(w.kernel).evaluator(w.Z, coef, w.field.N, D);
+    return ntkEvaluator(w.Z, coef, w.field.N, D, spec);
+  }
   const P = w.P;
   return fitNtk(
     w.x.subarray(m * P * D, (m + 1) * P * D),

@@ -20,6 +20,8 @@ import { runMembers } from './ensemble.js';
 import { membersOutput } from './members.js';
 import { ntkEffectiveSde } from './ntk-members.js';
 import { ntkState } from '../models/ntk.js';
+import { mlpState } from '../models/mlp/node.js';
+import { mlpEffectiveSde } from '../models/mlp/theory.js';
 import { sampleWhiteNoise } from './white-noise.js';
 import { sampleOutput } from './common.js';
 
@@ -32,6 +34,7 @@ export const runEffectiveSde: NodeImpl<IrSample> = (node, ctx) => {
     throw new Error(`internal: sample method '${node.method}' routed to effective_sde`);
   const model = lookup(ctx, node.model, 'model');
   if (model.type === 'ntk') return ntkEffectiveSde(node, ntkState(model), ctx);
+  if (model.type === 'mlp') return mlpEffectiveSde(node, mlpState(model), ctx);
   if (model.type !== 'linear')
     throw new Error(`effective_sde supports linear and NTK models; '${node.model}' is a ${model.type} model`);
   const state = linearState(model);

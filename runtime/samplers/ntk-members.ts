@@ -18,7 +18,8 @@ import {
   type NtkVirtualInputs,
 } from '../particles/ntk-member.js';
 import { ntkField, type NtkField } from '../vkernel/ntk-field.js';
-import { ntkModelPopulation, reportFirstOrder } from '../vkernel/ntk.js';
+import { ntkModelPopulation, reportFirstOrder, type NtkPopulation } from '../vkernel/ntk.js';
+import type { NtkKernelSpec } from '../vkernel/kernel-source.js';
 import { NonFiniteError } from '../errors.js';
 import { membersOutput, trainingSets, type MembersOut } from './members.js';
 
@@ -34,14 +35,18 @@ export function ntkEnsemble(node: EnsembleNode, state: NtkState, ctx?: NodeConte
 }
 
 /** ntkEffectiveSde(node, state, ctx?): NodeOutput    (gaussian_field only) */
-export function ntkEffectiveSde(node: SdeNode, state: NtkState, ctx?: NodeContext): NodeOutput {
+export function ntkEffectiveSde(
+  node: SdeNode,
+  state: NtkState,
+  ctx?: NodeContext,
+  pop: NtkPopulation = ntkModelPopulation(state),
+): NodeOutput {
   if (node.variant !== 'gaussian_field')
     throw new Error(
       `effective_sde variant '${node.variant}' supports linear models; for NTK models use variant = gaussian_field`,
     );
-  const pop = ntkModelPopulation(state);
   const seeds = Float64Array.from({ length: node.members }, (_, m) => deriveSeed(node.seed, 'virtual', m));
-  const out = runNtkMembers(node, state, node.members, virtualInputs(ntkField(pop), pop.Z, seeds), ctx);
+  const out = runNtkMembers(node, state, node.members, virtualInputs(ntkField(pop), pop.Z, seeds, pop.kernel), ctx);
   const res = membersOutput(node, state.dim, node.members, out, [
     `Gaussian-field effective SDE of an NTK model: ${node.members} virtual models on the model's ` +
       `${pop.N}-point Nystrom design (its \`design\`, not mc_samples), target-noise and random-design terms (docs/theory.md 10)`,
@@ -101,7 +106,7 @@ function trainInputs(state: NtkState, members: number): NtkTrainInputs {
 }
 
 /** The field's arrays in shared memory (read by every thread, copied once). */
-function virtualInputs(f: NtkField, Z: Float64Array, seeds: Float64Array): NtkVirtualInputs {
+function virtualInputs(f: NtkField, Z: Float64Array, seeds: Float64Array, kernel?: NtkKernelSpec): NtkVirtualInputs {
   const field: NtkField = {
     ...f,
     lambda: shared(f.lambda),
@@ -112,5 +117,5 @@ function virtualInputs(f: NtkField, Z: Float64Array, seeds: Float64Array): NtkVi
     meanModes: shared(f.meanModes),
     infl: shared(f.infl),
   };
-  return { kind: 'virtual', field, Z: shared(Z), seeds };
+  return { kind: 'virtual', field, Z: shared(Z), seeds, ...(kernel ? { kernel } : {}) };
 }

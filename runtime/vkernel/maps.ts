@@ -11,6 +11,8 @@ import { covFromRows, kernelRow, population, vFactor } from './population.js';
 import { gridKernel } from './grid-kernel.js';
 import { ntkVkernelMap } from './ntk-map.js';
 import { ntkState } from '../models/ntk.js';
+import { mlpState } from '../models/mlp/node.js';
+import { mlpVkernelMap } from '../models/mlp/theory.js';
 import { gridArrays, gridPoints, vkernelArrays } from '../nodes/maps.js';
 import { congruence } from '../linalg/congruence.js';
 
@@ -18,6 +20,7 @@ export const runVkernelMap: NodeImpl<IrMap> = (node, ctx) => {
   if (!node.model) throw new Error('internal: a vkernel map needs a model');
   const model = lookup(ctx, node.model, 'model');
   if (model.type === 'ntk') return ntkVkernelMap(node, ntkState(model), ctx);
+  if (model.type === 'mlp') return mlpVkernelMap(node, mlpState(model), ctx);
   if (model.type !== 'linear')
     throw new Error(`V-kernel maps support linear models; '${node.model}' is a ${model.type} model`);
   const state = linearState(model);

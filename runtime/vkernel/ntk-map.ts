@@ -58,6 +58,7 @@ export function sharedPopulation(pop: NtkPopulation): NtkPopulationData {
     inflMean: shared(pop.inflMean),
     depth: pop.depth,
     tRange: pop.tRange,
+    ...(pop.kernel ? { kernel: pop.kernel } : {}),
   };
 }
 
@@ -94,9 +95,13 @@ export const ntkMapTask: Task<NtkMapJob, null> = {
 };
 
 /** The map node's V-kernel (and its standard error) on its grid. */
-export function ntkVkernelMap(node: IrMap, state: NtkState, ctx?: NodeContext): NodeOutput {
+export function ntkVkernelMap(
+  node: IrMap,
+  state: NtkState,
+  ctx?: NodeContext,
+  pop: NtkPopulation = ntkModelPopulation(state),
+): NodeOutput {
   const D = state.dim;
-  const pop = ntkModelPopulation(state);
   const { axes, points, count: G } = gridPoints(node.grid);
   const nt = node.t.length;
   const ref = node.quantity === 'vkernel_time_correlation' ? node.ref : null;

@@ -28,16 +28,17 @@
 import { posterior } from '../posterior.js';
 import { deriveSeed } from '../rng.js';
 import { targets } from '../models/linear.js';
-import { embed, ntkTheta, symEig, type NtkState } from '../models/ntk.js';
+import { symEig, type NtkState } from '../models/ntk.js';
 import type { CovEstimate } from './population.js';
 import { dsmSamples, type DsmSamples } from '../models/dsm.js';
 import { ntkMeanBias } from './ntk-mean-bias.js';
+import { kernelSource, type NtkKernelSource, type NtkKernelSpec } from './kernel-source.js';
 
 export interface NtkPopulation {
   N: number;
   D: number;
   P: number;
-  /** Embedded design inputs [N, dim+2]. */
+  /** The design points' kernel rows [N, e] (vkernel/kernel-source.ts; dim + 2 for the arccos kernel). */
   Z: Float64Array;
   lambda: Float64Array;
   /** Cov[x0 | z_j] [N, D, D]. */
@@ -60,24 +61,31 @@ export interface NtkPopulation {
   /** The model's depth and training time range (evaluation without the state object). */
   depth: number;
   tRange: [number, number];
+  /** The kernel, when not the arccos kernel of depth and tRange (mlp models). */
+  kernel?: NtkKernelSpec;
   state: NtkState;
 }
 
 /** A population's plain data: what a worker thread reads (vkernel/ntk-map.ts). */
 export type NtkPopulationData = Omit<NtkPopulation, 'state'>;
 
-/** ntkPopulation(state, N, seed): NtkPopulation */
-export function ntkPopulation(state: NtkState, N: number, seed: number): NtkPopulation {
+/** The population's kernel source (the arccos kernel of its depth unless it names another). */
+export function populationKernel(pop: Pick<NtkPopulationData, 'D' | 'depth' | 'tRange' | 'kernel'>): NtkKernelSource {
+  return kernelSource(pop.kernel ?? { kind: 'arccos', dim: pop.D, depth: pop.depth, tRange: pop.tRange });
+}
+
+/** ntkPopulation(state, N, seed, kernel?): NtkPopulation   (kernel: the state's arccos kernel by default) */
+export function ntkPopulation(state: NtkState, N: number, seed: number, kernel?: NtkKernelSpec): NtkPopulation {
   const { data, schedule, spec } = state;
   const D = state.dim;
-  const e = D + 2;
+  const src = populationKernel({ D, depth: spec.depth, tRange: spec.t_range, kernel });
+  const e = src.e;
   const s = ntkDesign(state, N, seed);
   const { lambda } = targets(s, schedule, 'denoiser');
-  const Z = new Float64Array(N * e);
+  const Z = src.rows(s.x, s.t, N);
   const noise = new Float64Array(N * D * D);
   const ybar = new Float64Array(N * D);
   for (let j = 0; j < N; j++) {
-    embed(s.x, s.t[j], D, spec.t_range, Z, j * e, j * D);
     const post = posterior(data, schedule, s.t[j], s.x.subarray(j * D, (j + 1) * D), ['mean', 'cov']);
     noise.set(post.cov!, j * D * D);
     ybar.set(post.mean!, j * D);
@@ -86,7 +94,7 @@ export function ntkPopulation(state: NtkState, N: number, seed: number): NtkPopu
   const K = new Float64Array(N * N);
   for (let i = 0; i < N; i++)
     for (let j = 0; j <= i; j++) {
-      const k = (sl[i] * sl[j] * ntkTheta(Z, i * e, Z, j * e, e, spec.depth)) / N;
+      const k = (sl[i] * sl[j] * src.theta(Z, i * e, Z, j * e)) / N;
       K[i * N + j] = k;
       K[j * N + i] = k;
     }
@@ -116,6 +124,7 @@ export function ntkPopulation(state: NtkState, N: number, seed: number): NtkPopu
     inflMean,
     depth: spec.depth,
     tRange: spec.t_range,
+    ...(kernel ? { kernel } : {}),
     state,
   };
 }
@@ -279,17 +288,17 @@ export function ntkDesign(state: NtkState, N: number, seed: number): DsmSamples 
  *                                        extension)
  */
 export function modeValuesBlock(pop: NtkPopulationData, xs: Float64Array, ts: ArrayLike<number>): Float64Array {
-  const { N, D, nu, v, lambda, Z, depth } = pop;
+  const { N, D, nu, v, lambda, Z } = pop;
   const B = ts.length;
-  const e = D + 2;
+  const src = populationKernel(pop);
+  const e = src.e;
   const K = nu.length;
-  const U = new Float64Array(B * e);
-  for (let b = 0; b < B; b++) embed(xs, ts[b], D, pop.tRange, U, b * e, b * D);
+  const U = src.rows(xs.subarray(0, B * D), ts, B);
   // th [B, N] = lambda_j^{1/2} Theta(z_b, z_j)
   const th = new Float64Array(B * N);
   for (let j = 0; j < N; j++) {
     const sl = Math.sqrt(lambda[j]);
-    for (let b = 0; b < B; b++) th[b * N + j] = sl * ntkTheta(U, b * e, Z, j * e, e, depth);
+    for (let b = 0; b < B; b++) th[b * N + j] = sl * src.theta(U, b * e, Z, j * e);
   }
   // out[b, k] = sum_j th[b, j] v[j, k]. Four points by two modes per pass over j (eight sums in
   // locals; the passes over one cache line of v find it in cache), then the last B mod 4 points

@@ -80,6 +80,25 @@ export const MLP_SPEC: BuiltinSpec & { kind: 'model'; name: 'mlp' } = {
       default: { value: 0 },
       doc: 'Decoupled weight decay: parameters shrink by the factor 1 - lr weight_decay every step.',
     },
+    {
+      name: 'center',
+      type: 'bool',
+      default: { value: false },
+      doc: 'Train and evaluate f(z; p) - f(z; p_0): the network minus its initial function, which the NTK theory takes as zero.',
+    },
+    {
+      name: 'ntk',
+      type: 'enum',
+      values: ['empirical', 'analytic'],
+      default: { value: 'empirical' },
+      doc: "The kernel of the network's theory (vkernel maps, effective_sde): the empirical NTK of member 0 at initialization, or the infinite-width NTK of the architecture (relu only).",
+    },
+    {
+      name: 'design',
+      type: 'count',
+      default: { value: 1000 },
+      doc: "Monte-Carlo design size of the theory's Nystrom eigendecomposition.",
+    },
     tMinModel,
     dataRef,
     forwardRef,
@@ -88,6 +107,13 @@ export const MLP_SPEC: BuiltinSpec & { kind: 'model'; name: 'mlp' } = {
 
 /** mlpFields(args): the IR fields, or why the arguments are refused. */
 export function mlpFields(args: Record<string, any>): MlpFields | MlpRefusal {
+  if (args.ntk === 'analytic' && args.activation !== 'relu')
+    return {
+      code: 'outOfRange',
+      arg: 'ntk',
+      message: `the analytic NTK of \`mlp\` is for relu networks, not ${args.activation}`,
+      hint: 'use ntk = "empirical" or activation = "relu"',
+    };
   if (args.embed % 2 !== 0)
     return {
       code: 'outOfRange',
@@ -109,5 +135,8 @@ export function mlpFields(args: Record<string, any>): MlpFields | MlpRefusal {
     steps: args.steps,
     batch: args.batch,
     weight_decay: args.weight_decay,
+    center: args.center,
+    ntk: args.ntk,
+    design: args.design,
   };
 }

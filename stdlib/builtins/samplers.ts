@@ -201,13 +201,13 @@ export const SAMPLERS: { readonly [M in SampleMethod]: SamplerDescriptor<M> } = 
         ...sampling,
       ],
     },
-    accepts: ['linear', 'ntk', 'naive'],
+    accepts: ['linear', 'ntk', 'mlp', 'naive'],
     lower(args, model) {
-      if (model.type === 'ntk' && args.variant === 'white_noise') {
+      if ((model.type === 'ntk' || model.type === 'mlp') && args.variant === 'white_noise') {
         return {
           code: 'incompatibleModel',
           arg: 'variant',
-          message: `\`effective_sde\` with variant = white_noise cannot sample the ntk model \`${model.name}\``,
+          message: `\`effective_sde\` with variant = white_noise cannot sample the ${model.type} model \`${model.name}\``,
           hint: 'use variant = gaussian_field for NTK models',
         };
       }

@@ -16,6 +16,7 @@ import type { CellResult } from '../../runtime/light.js';
 import { writeFileAtomic } from '../atomic.js';
 import { toCsv } from '../csv.js';
 import { densitySpec } from './density.js';
+import { lossSpec } from './loss.js';
 import { mapSpec } from './maps.js';
 import { svgToPdf } from './pdf.js';
 import { standaloneSpec, svgToPng, vegaLiteToSvg, type VlSpec } from './render.js';
@@ -68,6 +69,7 @@ export async function writePlots(
     let spec: VlSpec;
     if (plot.type === 'density') spec = densitySpec(doc, plot, results);
     else if (plot.type === 'heatmap' || plot.type === 'vkernel') spec = mapSpec(doc, plot, results);
+    else if (plot.type === 'loss') spec = lossSpec(doc, plot, results);
     else {
       const table = metricTable(doc, plot, results);
       const csv = `${claim(declared, ['.csv'], plot)}.csv`;

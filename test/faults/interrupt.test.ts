@@ -95,6 +95,14 @@ const CASES: Case[] = [
     signal: 'SIGTERM',
   },
   {
+    // Inside one member's training: each member would train for minutes (tfjs, its own backend
+    // in each pool thread), the signal arrives while both threads are in their first member.
+    kind: 'ensemble of mlp models (inside training)',
+    body: 'model net = mlp(width = 32, depth = 2, embed = 8, samples = 64, steps = 1000000, batch = 64)\n  sample s = ensemble(net, members = 2, draws = 1000, bins = 50, range = -1.5 .. 1.5)',
+    ready: /s: 2 mlp members \(1000000 steps each\): started/,
+    signal: 'SIGINT',
+  },
+  {
     kind: 'effective_sde',
     body: 'model lin = linear(phi, samples = 64, ridge = 0.1)\n  sample s = effective_sde(lin, draws = 1e5, steps = 20000, bins = 50, range = -1.5 .. 1.5)',
     ready: /s: 100 members: started/,

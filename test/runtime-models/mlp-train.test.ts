@@ -147,6 +147,7 @@ describe('mlp models: network and training (runtime/models/mlp)', function () {
           steps: 1500,
           batch: 256,
           weight_decay: 0,
+          center: false,
         };
         const { params, loss } = trainMlp(cfg, data, vp, 77);
         const head = loss.slice(0, 50).reduce((s, q) => s + q, 0) / 50;
@@ -189,6 +190,7 @@ describe('mlp models: network and training (runtime/models/mlp)', function () {
       steps: 40,
       batch: 16,
       weight_decay: 1e-3,
+      center: false,
       ...over,
     });
     const bytes = (p: MlpParams) =>

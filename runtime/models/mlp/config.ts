@@ -35,6 +35,8 @@ export interface MlpTraining {
   batch: number;
   /** Decoupled weight decay: every parameter is multiplied by (1 - lr weight_decay) after each step. */
   weight_decay: number;
+  /** Train and evaluate f(z; p) - f(z; p_0) (the initial function removed: the NTK theory's f_0 = 0). */
+  center: boolean;
 }
 
 export type MlpConfig = MlpArch & MlpTraining;

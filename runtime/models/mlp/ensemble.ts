@@ -21,8 +21,7 @@ export function mlpEnsemble(node: EnsembleNode, state: MlpState, ctx: NodeContex
   const { dim, schedule: sc, spec, config } = state;
   if (sc.shape) throw new Error('mlp models support isotropic forward processes only');
   const members = node.members;
-  const forward = ctx.cell.nodes.find((n) => n.kind === 'forward' && n.name === spec.forward);
-  if (!forward || forward.kind !== 'forward') throw new Error(`internal: no forward node '${spec.forward}'`);
+  const forward = state.forward;
   const times = timeGrid(node.grid, sc.T);
   const binCount = dim === 1 ? node.histogram.bins : node.histogram.bins ** 2;
   const job: member.MlpMemberJob = {

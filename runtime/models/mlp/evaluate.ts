@@ -27,9 +27,10 @@ export function evalNetwork(
   return tf.tidy(() => forward(arch, net, tf.tensor2d(u, [n, arch.dim + arch.embed])).f.dataSync() as Float32Array);
 }
 
-/** mlpDenoiser(arch, params, schedule): MlpDenoiser */
-export function mlpDenoiser(arch: MlpArch, params: MlpParams, schedule: Schedule): MlpDenoiser {
+/** mlpDenoiser(arch, params, schedule, init?): MlpDenoiser   (init: a centred network's initial parameters) */
+export function mlpDenoiser(arch: MlpArch, params: MlpParams, schedule: Schedule, init?: MlpParams): MlpDenoiser {
   const net = toTensors(arch, params, false);
+  const net0 = init ? toTensors(arch, init, false) : null;
   const D = arch.dim;
   return {
     atTime(t) {
@@ -38,6 +39,10 @@ export function mlpDenoiser(arch: MlpArch, params: MlpParams, schedule: Schedule
       const sd = Math.sqrt(s2);
       return (x, n, out) => {
         const f = evalNetwork(arch, net, schedule, x, t, n);
+        if (net0) {
+          const f0 = evalNetwork(arch, net0, schedule, x, t, n);
+          for (let i = 0; i < n * D; i++) f[i] -= f0[i];
+        }
         for (let i = 0; i < n * D; i++) {
           out[i] =
             arch.output === 'denoiser'
@@ -48,6 +53,6 @@ export function mlpDenoiser(arch: MlpArch, params: MlpParams, schedule: Schedule
         }
       };
     },
-    dispose: () => tf.dispose([...net.W, ...net.b]),
+    dispose: () => tf.dispose([...net.W, ...net.b, ...(net0 ? [...net0.W, ...net0.b] : [])]),
   };
 }

@@ -26,9 +26,9 @@ export interface MlpMemberJob extends MemberSampling {
 /** runMlpMember(job, m): -1, or the step at which the PF-ODE state became non-finite */
 export function runMlpMember(job: MlpMemberJob, m: number): number {
   const schedule = makeSchedule(job.forward);
-  const { params, loss } = trainMlp(job.config, job.data, schedule, job.trainSeeds[m]);
+  const { params, loss, init } = trainMlp(job.config, job.data, schedule, job.trainSeeds[m]);
   job.loss.set(loss, m * job.config.steps);
-  const net = mlpDenoiser(job.config, params, schedule);
+  const net = mlpDenoiser(job.config, params, schedule, init);
   try {
     const x = initialDraws(job, m);
     const bad = integrateBlocked(job.plan, job.dim, job.draws, (t) => net.atTime(t), x);

@@ -1,7 +1,7 @@
 // The mlp model node: its state (plain IR data, so workers can rebuild it) and its value's score,
 // which trains member 0 on first use (pf_ode with an mlp model samples one trained network).
 
-import type { IrModel } from '../../../compiler/ir/types.js';
+import type { IrForward, IrModel } from '../../../compiler/ir/types.js';
 import type { PointSet } from '../../posterior.js';
 import type { Schedule } from '../../schedule.js';
 import { deriveSeed } from '../../rng.js';
@@ -16,6 +16,8 @@ export type MlpNode = Extract<IrModel, { type: 'mlp' }>;
 /** interface MlpState { spec, config, data, schedule, dim } */
 export interface MlpState {
   spec: MlpNode;
+  /** The forward process node (workers rebuild the schedule from it). */
+  forward: IrForward;
   config: MlpConfig;
   data: PointSet;
   schedule: Schedule;
@@ -25,7 +27,7 @@ export interface MlpState {
 /** The runtime configuration of an mlp node for data of dimension dim. */
 export function mlpConfig(spec: MlpNode, dim: number): MlpConfig {
   const { width, depth, activation, time, embed, output, t_range } = spec;
-  const { samples, optimizer, lr, steps, batch, weight_decay } = spec;
+  const { samples, optimizer, lr, steps, batch, weight_decay, center } = spec;
   return {
     dim,
     width,
@@ -41,6 +43,7 @@ export function mlpConfig(spec: MlpNode, dim: number): MlpConfig {
     steps,
     batch,
     weight_decay,
+    center,
   };
 }
 
@@ -54,7 +57,9 @@ export const runMlpModel: NodeImpl<IrModel> = (node, ctx) => {
   if (node.type !== 'mlp') throw new Error(`internal: model type '${node.type}' routed to the mlp kernel`);
   const data = lookup(ctx, node.data, 'data').set;
   const schedule = lookup(ctx, node.forward, 'forward').schedule;
-  const state: MlpState = { spec: node, config: mlpConfig(node, data.dim), data, schedule, dim: data.dim };
+  const forward = ctx.cell.nodes.find((n) => n.kind === 'forward' && n.name === node.forward);
+  if (!forward || forward.kind !== 'forward') throw new Error(`internal: no forward node '${node.forward}'`);
+  const state: MlpState = { spec: node, forward, config: mlpConfig(node, data.dim), data, schedule, dim: data.dim };
   let first: MlpDenoiser | null = null;
   const value: ModelValue = {
     kind: 'model',
@@ -63,7 +68,10 @@ export const runMlpModel: NodeImpl<IrModel> = (node, ctx) => {
     schedule,
     extra: state,
     score: (x, t) => {
-      first ??= mlpDenoiser(state.config, trainMlp(state.config, data, schedule, memberSeed(node, 0)).params, schedule);
+      if (!first) {
+        const net = trainMlp(state.config, data, schedule, memberSeed(node, 0));
+        first = mlpDenoiser(state.config, net.params, schedule, net.init);
+      }
       return evaluatorScore(x, t, schedule, true, first.atTime(t));
     },
     dispose: () => first?.dispose(),
@@ -74,7 +82,8 @@ export const runMlpModel: NodeImpl<IrModel> = (node, ctx) => {
   result.notes.push(
     `mlp: width ${node.width}, depth ${node.depth}, ${node.activation}, ${node.output} output, NTK parametrization; ` +
       `${node.optimizer} lr = ${node.lr}, ${node.steps} steps of ${node.batch}, ` +
-      (node.samples ? `fixed set of ${node.samples} DSM samples` : 'online DSM samples'),
+      (node.samples ? `fixed set of ${node.samples} DSM samples` : 'online DSM samples') +
+      (node.center ? '; centred (f - f_0)' : ''),
   );
   return { value, result };
 };

@@ -28,29 +28,42 @@ export function analyticNtk(
   const e = arch.dim + arch.embed;
   const u = inputs(arch, schedule, x, t, n);
   const v = inputs(arch, schedule, xr, tr, m);
-  const dot = (a: Float32Array, i: number, b: Float32Array, j: number) => {
-    let s = 0;
-    for (let k = 0; k < e; k++) s += a[i * e + k] * b[j * e + k];
-    return s / e + 1;
-  };
   const out = new Float64Array(n * m);
   for (let i = 0; i < n; i++)
-    for (let j = 0; j < m; j++) {
-      let kuu = dot(u, i, u, i);
-      let kvv = dot(v, j, v, j);
-      let kuv = dot(u, i, v, j);
-      let theta = kuv;
-      for (let l = 2; l <= arch.depth + 1; l++) {
-        const norm = Math.sqrt(kuu * kvv);
-        const c = Math.min(1, Math.max(-1, kuv / norm));
-        const th = Math.acos(c);
-        const kdot = (Math.PI - th) / Math.PI;
-        kuv = (norm * (Math.sin(th) + (Math.PI - th) * c)) / Math.PI + 1;
-        kuu = kuu + 1;
-        kvv = kvv + 1;
-        theta = theta * kdot + kuv;
-      }
-      out[i * m + j] = theta;
-    }
+    for (let j = 0; j < m; j++) out[i * m + j] = analyticTheta(u, i * e, v, j * e, e, arch.depth);
   return out;
+}
+
+/** Theta(u, v) of the recursion above for network inputs u, v (length e) at offsets uo, vo. */
+export function analyticTheta(
+  u: ArrayLike<number>,
+  uo: number,
+  v: ArrayLike<number>,
+  vo: number,
+  e: number,
+  depth: number,
+): number {
+  let kuu = 0;
+  let kvv = 0;
+  let kuv = 0;
+  for (let k = 0; k < e; k++) {
+    kuu += u[uo + k] * u[uo + k];
+    kvv += v[vo + k] * v[vo + k];
+    kuv += u[uo + k] * v[vo + k];
+  }
+  kuu = kuu / e + 1;
+  kvv = kvv / e + 1;
+  kuv = kuv / e + 1;
+  let theta = kuv;
+  for (let l = 2; l <= depth + 1; l++) {
+    const norm = Math.sqrt(kuu * kvv);
+    const c = Math.min(1, Math.max(-1, kuv / norm));
+    const th = Math.acos(c);
+    const kdot = (Math.PI - th) / Math.PI;
+    kuv = (norm * (Math.sin(th) + (Math.PI - th) * c)) / Math.PI + 1;
+    kuu = kuu + 1;
+    kvv = kvv + 1;
+    theta = theta * kdot + kuv;
+  }
+  return theta;
 }

@@ -28,10 +28,14 @@ import { forward, fromTensors, initParams, layerScales, toTensors, type MlpParam
 import { backprop } from './backprop.js';
 import type { Transposes } from './products.js';
 
-/** interface TrainedMlp { params, loss [steps]: the objective of each step's batch before its update } */
+/**
+ * interface TrainedMlp { params, loss [steps]: the objective of each step's batch before its update,
+ * init: the initial parameters when the network is centred (f(z; params) - f(z; init) is the model) }
+ */
 export interface TrainedMlp {
   params: MlpParams;
   loss: Float32Array;
+  init?: MlpParams;
 }
 
 /** Targets y [n, dim] and weights w [n] of DSM samples for an output parametrization (header). */
@@ -131,7 +135,10 @@ export function trainMlp(
 ): TrainedMlp {
   if (schedule.shape) throw new Error('mlp models support isotropic forward processes only');
   const fixed = cfg.samples > 0 ? dsmSamples(data, schedule, cfg.samples, cfg.t_range, seed) : null;
-  const net = toTensors(cfg, initParams(cfg, deriveSeed(seed, 'init')), true);
+  const init = initParams(cfg, deriveSeed(seed, 'init'));
+  const net = toTensors(cfg, init, true);
+  // Centring: the model is f(z; p) - f(z; p_0), whose gradient is f's.
+  const net0 = cfg.center ? toTensors(cfg, init, false) : null;
   const vars = [...net.W, ...net.b] as tf.Variable[];
   const scales = layerScales(cfg);
   const opt = cfg.optimizer === 'adam' ? tf.train.adam(cfg.lr, 0.9, 0.999, 1e-8) : tf.train.sgd(cfg.lr);
@@ -153,8 +160,9 @@ export function trainMlp(
         const yt = tf.tensor2d(y, [n, cfg.dim]);
         const wt = tf.tensor2d(w, [n, 1]);
         const pass = forward(cfg, net, ut, scales);
-        const wr = tf.mul(wt, tf.sub(pass.f, yt));
-        loss[step] = tf.sum(tf.mul(wr, tf.sub(pass.f, yt))).dataSync()[0] / (2 * n);
+        const f = net0 ? tf.sub(pass.f, forward(cfg, net0, ut, scales).f) : pass.f;
+        const wr = tf.mul(wt, tf.sub(f, yt));
+        loss[step] = tf.sum(tf.mul(wr, tf.sub(f, yt))).dataSync()[0] / (2 * n);
         const grads = backprop(cfg, net, pass, tf.div(wr, n) as tf.Tensor2D, opts.transposes, scales);
         opt.applyGradients([
           ...net.W.map((v, l) => ({ name: (v as tf.Variable).name, tensor: grads.W[l] })),
@@ -163,9 +171,10 @@ export function trainMlp(
         if (cfg.weight_decay > 0) for (const v of vars) v.assign(tf.mul(v, decay));
       });
     }
-    return { params: fromTensors(net), loss };
+    return { params: fromTensors(net), loss, ...(cfg.center ? { init } : {}) };
   } finally {
     opt.dispose();
     tf.dispose(vars);
+    if (net0) tf.dispose([...net0.W, ...net0.b]);
   }
 }
