@@ -7,8 +7,8 @@
 //                  the network's inputs)
 //   mlp-empirical  the empirical NTK of one mlp network at given parameters (models/mlp/ntk-rows.ts;
 //                  rows: scaled activations and backpropagated errors)
-// The arccos source does exactly the arithmetic vkernel/ntk.ts did before sources existed, so NTK
-// models' results keep their bytes.
+// The arccos source is models/ntk.ts's own arithmetic (ntkTheta on its embedding), so going through
+// a source adds no rounding to NTK models' results.
 
 import type { IrForward } from '../../compiler/ir/types.js';
 import { makeSchedule } from '../schedule.js';
