@@ -9,7 +9,8 @@
 // run is checked against such a kept run, cell by cell, for every sampler with per-member
 // densities (trained ensembles, effective SDE): the total variation between the two runs'
 // ensemble-mean histograms, against the half-split noise floor, the TV between the means of this
-// run's even and odd members (two independent full means differ by about floor / sqrt 2).
+// run's even and odd members (two independent full means differ by about floor / sqrt 2); and the
+// gap mass of both runs (mean +- SE over members) with their difference in standard errors.
 // Run: npx tsx bench/studies.ts [--scale F] [--repeat N] [--keep DIR] [--compare DIR] [study ...]
 //      (default: fig2-gap-filling and fig3-rotated-square at full statistics, once each)
 import { spawnSync } from 'node:child_process';
@@ -66,22 +67,93 @@ function means(file: string): { all: Float64Array; even: Float64Array; odd: Floa
 
 const tv = (p: Float64Array, q: Float64Array) => 0.5 * p.reduce((t, v, i) => t + Math.abs(v - q[i]), 0);
 
-/** Per cell and sampler with member densities: TV against the kept run, and the half-split floor. */
+/** Gap radius by dimension: Figure 2's 0.2 (docs/theory-checks.md 2); 2D the vertex discs of scripts/figure-stats.ts. */
+const GAP_RADIUS = [0, 0.2, 0.35];
+
+/**
+ * Gap mass of each member of a sampler in a cell folder, mean and standard error over members: the
+ * mass of the bins whose centre lies inside the training points' bounding box and farther than
+ * GAP_RADIUS from every point (the points of the cell's one data node); null without one.
+ */
+function gapMass(cellDir: string, sampler: string): { mean: number; se: number } | null {
+  const pointFiles = readdirSync(cellDir).filter((n) => n.endsWith('.points.npy'));
+  if (pointFiles.length !== 1) return null;
+  const pts = decodeNpy(readFileSync(join(cellDir, pointFiles[0])));
+  const dim = pts.shape[1];
+  if (dim > 2) return null;
+  const edges = ['x', 'y']
+    .slice(0, dim)
+    .map((a) => decodeNpy(readFileSync(join(cellDir, `${sampler}.edges_${a}.npy`))).data);
+  const centres = edges.map((e) => Array.from({ length: e.length - 1 }, (_, i) => (e[i] + e[i + 1]) / 2));
+  const lo = Array.from({ length: dim }, (_, a) =>
+    Math.min(...Array.from({ length: pts.shape[0] }, (_, i) => pts.data[i * dim + a])),
+  );
+  const hi = Array.from({ length: dim }, (_, a) =>
+    Math.max(...Array.from({ length: pts.shape[0] }, (_, i) => pts.data[i * dim + a])),
+  );
+  const r2 = GAP_RADIUS[dim] ** 2;
+  const nx = centres[0].length;
+  const ny = dim === 2 ? centres[1].length : 1;
+  const inGap = new Uint8Array(nx * ny);
+  for (let i = 0; i < nx; i++)
+    for (let j = 0; j < ny; j++) {
+      const c = dim === 2 ? [centres[0][i], centres[1][j]] : [centres[0][i]];
+      if (c.some((v, a) => v <= lo[a] || v >= hi[a])) continue;
+      let far = true;
+      for (let p = 0; p < pts.shape[0] && far; p++) {
+        let d2 = 0;
+        for (let a = 0; a < dim; a++) d2 += (c[a] - pts.data[p * dim + a]) ** 2;
+        far = d2 > r2;
+      }
+      inGap[i * ny + j] = far ? 1 : 0;
+    }
+  const a = decodeNpy(readFileSync(join(cellDir, `${sampler}.member_density.npy`)));
+  const members = a.shape[0];
+  const bins = nx * ny;
+  // Densities are per unit volume over all of a member's draws (runtime/histogram.ts), so a bin's mass is density x volume.
+  const width = edges.map((e) => Array.from({ length: e.length - 1 }, (_, i) => e[i + 1] - e[i]));
+  const v = Array.from({ length: members }, (_, m) => {
+    let gap = 0;
+    for (let i = 0; i < nx; i++)
+      for (let j = 0; j < ny; j++)
+        if (inGap[i * ny + j]) gap += a.data[m * bins + i * ny + j] * width[0][i] * (dim === 2 ? width[1][j] : 1);
+    return gap;
+  });
+  const mean = v.reduce((t, x) => t + x, 0) / members;
+  const sd = Math.sqrt(v.reduce((t, x) => t + (x - mean) ** 2, 0) / (members - 1));
+  return { mean, se: sd / Math.sqrt(members) };
+}
+
+/**
+ * Per cell and sampler with member densities: TV against the kept run and the half-split floor; the
+ * gap mass of both runs (mean +- SE over members) and their difference in standard errors.
+ */
 function compareRuns(runDir: string, keptDir: string, study: string): void {
-  console.log(`\n${study} against ${keptDir}:\n| cell | sampler | TV(this, kept) | half-split floor | TV <= floor |`);
-  console.log('| --- | --- | ---: | ---: | --- |');
+  console.log(
+    `\n${study} against ${keptDir}:\n| cell | sampler | TV(this, kept) | half-split floor | TV <= floor | gap this | gap kept | |diff| / SE | within 3 SE |`,
+  );
+  console.log('| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | --- |');
   for (const cell of readdirSync(join(runDir, 'cells')).sort()) {
     for (const f of readdirSync(join(runDir, 'cells', cell)).filter((n) => n.endsWith('.member_density.npy'))) {
+      const sampler = f.split('.')[0];
       const kept = join(keptDir, 'cells', cell, f);
       if (!existsSync(kept)) {
-        console.log(`| ${cell} | ${f.split('.')[0]} | (not in the kept run) | | |`);
+        console.log(`| ${cell} | ${sampler} | (not in the kept run) | | | | | | |`);
         continue;
       }
       const a = means(join(runDir, 'cells', cell, f));
       const d = tv(a.all, means(kept).all);
       const floor = tv(a.even, a.odd);
+      const g = gapMass(join(runDir, 'cells', cell), sampler);
+      const k = gapMass(join(keptDir, 'cells', cell), sampler);
+      const pm = (x: { mean: number; se: number }) => `${x.mean.toFixed(3)} +- ${x.se.toFixed(3)}`;
+      const z = g && k ? Math.abs(g.mean - k.mean) / Math.hypot(g.se, k.se) : NaN;
+      const gapCols =
+        g && k
+          ? `${pm(g)} | ${pm(k)} | ${Number.isFinite(z) ? z.toFixed(2) : '0'} | ${!(z > 3) ? 'yes' : 'NO'}`
+          : ' | | |';
       console.log(
-        `| ${cell} | ${f.split('.')[0]} | ${d.toFixed(4)} | ${floor.toFixed(4)} | ${d <= floor ? 'yes' : 'NO'} |`,
+        `| ${cell} | ${sampler} | ${d.toFixed(4)} | ${floor.toFixed(4)} | ${d <= floor ? 'yes' : 'NO'} | ${gapCols} |`,
       );
     }
   }
