@@ -9,20 +9,10 @@ import { inputs } from '../../runtime/models/mlp/embed.js';
 import { initParams } from '../../runtime/models/mlp/network.js';
 import { empiricalNtk } from '../../runtime/models/mlp/ntk-empirical.js';
 import { analyticNtk } from '../../runtime/models/mlp/ntk-analytic.js';
-import { forward64 } from './mlp-reference.js';
+import { forward64, smallArch } from './mlp-reference.js';
 import { vp } from './setup.js';
 
-const arch = (over: Partial<MlpArch> = {}): MlpArch => ({
-  dim: 2,
-  width: 6,
-  depth: 2,
-  activation: 'relu',
-  time: 'log_sigma',
-  embed: 4,
-  output: 'denoiser',
-  t_range: [0.05, 1],
-  ...over,
-});
+const arch = (over: Partial<MlpArch> = {}): MlpArch => smallArch(6, over);
 
 const n = 4;
 const x = normals(31, n * 2);

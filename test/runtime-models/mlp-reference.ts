@@ -29,3 +29,18 @@ function actOf(name: MlpArch['activation'], v: number): number {
   if (name === 'silu') return v / (1 + Math.exp(-v));
   return 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
 }
+
+/** A small relu test architecture (2D, depth 2, log-sigma embedding of 4) of the given width, with overrides. */
+export function smallArch(width: number, over: Partial<MlpArch> = {}): MlpArch {
+  return {
+    dim: 2,
+    width,
+    depth: 2,
+    activation: 'relu',
+    time: 'log_sigma',
+    embed: 4,
+    output: 'denoiser',
+    t_range: [0.05, 1],
+    ...over,
+  };
+}

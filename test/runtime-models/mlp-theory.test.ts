@@ -17,21 +17,12 @@ import { analyticNtk } from '../../runtime/models/mlp/ntk-analytic.js';
 import { trainMlp } from '../../runtime/models/mlp/train.js';
 import { mlpDenoiser } from '../../runtime/models/mlp/evaluate.js';
 import { kernelSource } from '../../runtime/vkernel/kernel-source.js';
+import { smallArch } from './mlp-reference.js';
 import { vp } from './setup.js';
 
 const forward = { kind: 'forward', name: 'vp', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 } as const;
 
-const arch = (over: Partial<MlpArch> = {}): MlpArch => ({
-  dim: 2,
-  width: 12,
-  depth: 2,
-  activation: 'relu',
-  time: 'log_sigma',
-  embed: 4,
-  output: 'denoiser',
-  t_range: [0.05, 1],
-  ...over,
-});
+const arch = (over: Partial<MlpArch> = {}): MlpArch => smallArch(12, over);
 
 const n = 5;
 const x = normals(41, n * 2);
