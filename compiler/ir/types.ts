@@ -210,6 +210,8 @@ export interface IrMlpFields {
   time: 't' | 'log_sigma';
   /** Size of the time embedding (even). */
   embed: IrCount;
+  /** Factor on the data coordinates in the network's input, after each input block is scaled by its own fan-in. */
+  x_scale: IrPositive;
   output: 'denoiser' | 'score' | 'noise';
   /** P: one fixed set of DSM samples per trained network, or 0: fresh samples every batch (`online`). */
   samples: IrUint;

@@ -45,6 +45,13 @@ export const MLP_SPEC: BuiltinSpec & { kind: 'model'; name: 'mlp' } = {
       doc: 'Size of the sinusoidal time embedding (even): sin and cos at embed/2 frequencies from 1 to 30.',
     },
     {
+      name: 'x_scale',
+      type: 'number',
+      range: positive,
+      default: { value: 1 },
+      doc: "Factor on the data coordinates in the input, whose blocks (x, the embedding) are each scaled by their own fan-in: x adds x_scale^2 |x|^2 / dim to a first-layer pre-activation's variance at initialization, the embedding 1/2. Larger values make the network's kernel vary faster in x.",
+    },
+    {
       name: 'output',
       type: 'enum',
       values: ['denoiser', 'score', 'noise'],
@@ -128,6 +135,7 @@ export function mlpFields(args: Record<string, any>): MlpFields | MlpRefusal {
     activation: args.activation,
     time: args.time,
     embed: args.embed,
+    x_scale: args.x_scale,
     output: args.output,
     samples: args.samples === 'online' ? 0 : args.samples,
     optimizer: args.optimizer,

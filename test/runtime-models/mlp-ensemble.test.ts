@@ -42,6 +42,7 @@ describe('mlp ensembles (runtime/models/mlp/ensemble.ts)', function () {
       activation: 'relu',
       time: 'log_sigma',
       embed: 16,
+      x_scale: 1,
       output: 'denoiser',
       samples: 64,
       optimizer: 'adam',

@@ -63,7 +63,7 @@ describe('mlp models: empirical and analytic NTK', function () {
     // At initialization the empirical NTK is an average over width units: its relative error
     // against the limit falls like width^(-1/2) (Jacot et al. 2018; the fluctuations of each
     // layer's Gram). Measured: the RMS relative error over the 4 x 4 pairs, averaged over 8 seeds
-    // (0.30, 0.14, 0.10, 0.034 at widths 16, 64, 256, 1024: fitted slope about -0.5; single 4x steps
+    // (0.32, 0.15, 0.11, 0.039 at widths 16, 64, 256, 1024: fitted slope about -0.5; single 4x steps
     // are not always monotone at this seed count, so the test fits the slope over all four).
     const SEEDS = 8;
     const widths = [16, 64, 256, 1024];

@@ -39,6 +39,7 @@ export function smallArch(width: number, over: Partial<MlpArch> = {}): MlpArch {
     activation: 'relu',
     time: 'log_sigma',
     embed: 4,
+    x_scale: 1,
     output: 'denoiser',
     t_range: [0.05, 1],
     ...over,

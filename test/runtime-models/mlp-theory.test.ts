@@ -103,7 +103,7 @@ describe('mlp models: NTK theory', function () {
   it("the V-kernel of the empirical kernel approaches the infinite-width one's as the width grows", () => {
     // ntkPopulation (200-point design, same seed) with each kernel, V at three points (1D data
     // {-1, 1}, depth 1, lr tau = 10). Measured max relative deviation from the analytic kernel's V
-    // over the points, init seeds 1-3: 0.40-2.1 at width 16, 0.17-0.23 at width 256, 0.036-0.055 at
+    // over the points, init seeds 1-3: 0.56-0.67 at width 16, 0.08-0.23 at width 256, 0.017-0.062 at
     // width 4096 (about width^-1/2, as the kernel itself).
     const data = { points: Float64Array.from([-1, 1]), weights: Float64Array.from([0.5, 0.5]), M: 2, dim: 1 };
     const spec: NtkNode = {
@@ -158,9 +158,9 @@ describe('mlp models: NTK theory', function () {
     // full-batch sgd for 100 steps at lr = 0.2 / nu_max (nu_max the top eigenvalue of
     // (1/P) Lambda^1/2 Theta Lambda^1/2 at initialization, so the Euler steps track the flow),
     // against fitNtk with the network's empirical NTK at initialization, at 5 x 3 points.
-    // Measured max relative error (member seed 5): 0.067 at width 64, 0.033 at width 256,
-    // 0.0094 at width 1024 (the lazy-regime error shrinking with width); the same fit at tau = 2n
-    // is 0.20-0.26 off at every width, so a factor-2 slip in the time mapping cannot pass.
+    // Measured max relative error (member seed 5): 0.036 at width 64, 0.021 at width 256,
+    // 0.0047 at width 1024 (the lazy-regime error shrinking with width); the same fit at tau = 2n
+    // is 0.19-0.26 off at every width, so a factor-2 slip in the time mapping cannot pass.
     const data = { points: Float64Array.from([-1, 1]), weights: Float64Array.from([0.5, 0.5]), M: 2, dim: 1 };
     const P = 12;
     const seed = 5;

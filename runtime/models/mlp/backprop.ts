@@ -1,11 +1,13 @@
 // The gradient of a loss with respect to every parameter, by hand: for an MLP backpropagation is
 // a few matMuls per layer, and writing it out (rather than through tfjs' autodiff) gives
 //   - the transposed products without the matMul flags (products.ts: the wasm backend's slow path),
+//   - the bias gradients as products 1^T delta (tf.sum over rows transposes delta first on the
+//     wasm backend: as costly as the product it replaces),
 //   - the per-layer backpropagated errors the empirical NTK is built from (ntk-empirical.ts),
 //   - no dependence on gradient registrations: tfjs-core registers none of its own (they ship in
 //     the @tensorflow/tfjs bundle, which gtv does not load).
 // With f_l = h^{l-1} (s_l W^l) + b^l and delta^l = dLoss/df_l:
-//   dW^l = s_l (h^{l-1})^T delta^l,  db^l = sum over rows of delta^l,
+//   dW^l = s_l (h^{l-1})^T delta^l,  db^l = 1^T delta^l (the sum over rows),
 //   delta^{l-1} = (delta^l (s_l W^l)^T) * act'(g^{l-1}).
 
 import * as tf from '../../tf.js';
@@ -25,10 +27,11 @@ export function backprop(
   const L = net.W.length;
   const W: tf.Tensor2D[] = new Array(L);
   const b: tf.Tensor1D[] = new Array(L);
+  const ones = tf.ones([1, dF.shape[0]]) as tf.Tensor2D;
   let delta = dF;
   for (let l = L - 1; l >= 0; l--) {
     W[l] = tf.mul(matMulAT(pass.h[l], delta, mode), scales[l]);
-    b[l] = tf.sum(delta, 0);
+    b[l] = tf.reshape(tf.matMul(ones, delta), [delta.shape[1]]) as tf.Tensor1D;
     if (l > 0) {
       const back = matMulBT(delta, tf.mul(net.W[l], scales[l]), mode);
       delta = tf.mul(back, actDerivative(arch.activation, pass.g[l - 1]));

@@ -3,7 +3,7 @@
 //
 // Parametrization (NTK parametrization, Jacot et al. 2018), so that gradient descent at rate lr
 // for n steps is the lazy-regime flow of runtime/models/ntk.ts for time lr x n whatever the width:
-//   h^0 = u = (x, emb(t))                                   n_0 = dim + embed
+//   h^0 = u = (a x, b emb(t))   (embed.ts: a, b)            n_0 = dim + embed
 //   g^l = sqrt(c_l / n_{l-1}) W^l h^{l-1} + b^l,  h^l = act(g^l)    l = 1..depth, n_l = width
 //   f   = sqrt(c_out / n_depth) W^out h^depth + b^out        n_out = dim
 // with every W and b ~ N(0, 1) at initialization, c_1 = 1 (the inputs are not post-activation)
@@ -19,6 +19,8 @@ export interface MlpArch {
   time: 't' | 'log_sigma';
   /** Size of the sinusoidal time embedding (even). */
   embed: number;
+  /** Factor on the data coordinates in the input (embed.ts): the kernel's resolution in x. */
+  x_scale: number;
   /** What the network predicts: the denoiser mu(x, t), the score, or the noise eps. */
   output: 'denoiser' | 'score' | 'noise';
   /** Training time range: the embedding maps it onto [-1, 1]. */

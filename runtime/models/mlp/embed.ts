@@ -1,4 +1,9 @@
-// The network's input u = (x, emb(t)): the time coordinate c (t, or log sigma_t) is mapped
+// The network's input u = (a x, b emb(t)), a = x_scale sqrt(n_0 / dim), b = sqrt(n_0 / embed):
+// the first layer's 1/sqrt(n_0) then leaves each block divided by its own fan-in, so at
+// initialization x adds x_scale^2 |x|^2 / dim to a first-layer pre-activation's variance and the
+// embedding 1/2, whatever embed is (with one fan-in for all n_0 inputs, 8 embedding inputs beside
+// one x made the kernel nearly flat in x and the networks learned the points slowly). The time
+// coordinate c (t, or log sigma_t) is mapped
 // linearly from the training range onto [-1, 1], then embedded as
 //   emb(t) = (sin(w_k c), cos(w_k c))_{k < embed/2},  w_k = W_MAX^(k / (embed/2 - 1))  (w_0 = 1)
 // Geometric frequencies from 1 to W_MAX rad per unit of c: the slowest varies once over the
@@ -43,16 +48,18 @@ export function inputs(
   const half = embed / 2;
   const coord = timeCoordinate(arch, schedule);
   const row = new Float64Array(embed);
+  const a = arch.x_scale * Math.sqrt(e / dim);
+  const b = Math.sqrt(e / embed);
   const fill = (c: number) => {
     for (let k = 0; k < half; k++) {
-      row[k] = Math.sin(w[k] * c);
-      row[half + k] = Math.cos(w[k] * c);
+      row[k] = b * Math.sin(w[k] * c);
+      row[half + k] = b * Math.cos(w[k] * c);
     }
   };
   if (typeof t === 'number') fill(coord(t));
   for (let i = 0; i < n; i++) {
     if (typeof t !== 'number') fill(coord(t[i]));
-    for (let a = 0; a < dim; a++) out[i * e + a] = x[i * dim + a];
+    for (let d = 0; d < dim; d++) out[i * e + d] = a * x[i * dim + d];
     for (let k = 0; k < embed; k++) out[i * e + dim + k] = row[k];
   }
   return out;

@@ -26,7 +26,7 @@ export interface MlpState {
 
 /** The runtime configuration of an mlp node for data of dimension dim. */
 export function mlpConfig(spec: MlpNode, dim: number): MlpConfig {
-  const { width, depth, activation, time, embed, output, t_range } = spec;
+  const { width, depth, activation, time, embed, x_scale, output, t_range } = spec;
   const { samples, optimizer, lr, steps, batch, weight_decay, center } = spec;
   return {
     dim,
@@ -35,6 +35,7 @@ export function mlpConfig(spec: MlpNode, dim: number): MlpConfig {
     activation,
     time,
     embed,
+    x_scale,
     output,
     t_range,
     samples,
