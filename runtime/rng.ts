@@ -50,19 +50,24 @@ export function deriveSeed(seed: number, ...labels: (string | number)[]): number
 /** uniforms(seed, count, offset = 0): Float64Array   U(0,1), never exactly 0 or 1 */
 export function uniforms(seed: number, count: number, offset = 0): Float64Array {
   const out = new Float64Array(count);
-  let hi = -1;
-  let k = 0;
-  for (let i = 0; i < count; i++) {
-    const idx = offset + i;
-    const h = Math.floor(idx / 4294967296);
-    if (h !== hi) {
-      hi = h;
-      k = streamKey(seed, h >>> 0);
-    }
-    out[i] = uniformWithKey(k, idx >>> 0);
-  }
+  uniformsInto(seed, out, count, offset);
   return out;
 }
+
+/** Uniforms offset .. offset + count - 1 of the stream into out[0 .. count). */
+function uniformsInto(seed: number, out: Float64Array, count: number, offset: number): void {
+  let i = 0;
+  while (i < count) {
+    // One key per 2^32 counters; the inner loop runs within one key.
+    const hi = Math.floor((offset + i) / 4294967296);
+    const k = streamKey(seed, hi >>> 0);
+    const end = Math.min(count, (hi + 1) * 4294967296 - offset);
+    for (let lo = (offset + i) >>> 0; i < end; i++, lo = (lo + 1) >>> 0) out[i] = uniformWithKey(k, lo);
+  }
+}
+
+/** Pairs per block of normals: their uniforms stay in cache, and no draw-sized scratch is allocated. */
+const PAIRS = 2048;
 
 /** Box-Muller on uniform pairs (2j, 2j+1): normal 2j uses cos, 2j+1 uses sin. */
 export function normals(seed: number, count: number, offset = 0): Float64Array {
@@ -70,13 +75,17 @@ export function normals(seed: number, count: number, offset = 0): Float64Array {
   if (count === 0) return out;
   const first = Math.floor(offset / 2);
   const last = Math.floor((offset + count - 1) / 2);
-  const u = uniforms(seed ^ 0x5bd1e995, 2 * (last - first + 1), 2 * first);
-  for (let j = first; j <= last; j++) {
-    const r = Math.sqrt(-2 * Math.log(u[2 * (j - first)]));
-    const th = 2 * Math.PI * u[2 * (j - first) + 1];
-    const i0 = 2 * j - offset;
-    if (i0 >= 0) out[i0] = r * Math.cos(th);
-    if (i0 + 1 < count) out[i0 + 1] = r * Math.sin(th);
+  const u = new Float64Array(2 * Math.min(PAIRS, last - first + 1));
+  for (let j0 = first; j0 <= last; j0 += PAIRS) {
+    const j1 = Math.min(last + 1, j0 + PAIRS);
+    uniformsInto(seed ^ 0x5bd1e995, u, 2 * (j1 - j0), 2 * j0);
+    for (let j = j0; j < j1; j++) {
+      const r = Math.sqrt(-2 * Math.log(u[2 * (j - j0)]));
+      const th = 2 * Math.PI * u[2 * (j - j0) + 1];
+      const i0 = 2 * j - offset;
+      if (i0 >= 0) out[i0] = r * Math.cos(th);
+      if (i0 + 1 < count) out[i0 + 1] = r * Math.sin(th);
+    }
   }
   return out;
 }

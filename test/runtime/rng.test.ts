@@ -9,6 +9,19 @@ describe('runtime/rng', () => {
     expect(normals(43, 5)[0]).to.not.equal(all[0]);
   });
 
+  it('long draws equal one-at-a-time draws across block and 2^32-counter boundaries', () => {
+    // normals work in blocks of uniform pairs; uniforms change key every 2^32 counters.
+    for (const offset of [3, 2 ** 33 - 4099]) {
+      const n = 9001;
+      const all = normals(5, n, offset);
+      const one = Array.from({ length: n }, (_, i) => normals(5, 1, offset + i)[0]);
+      expect(Array.from(all)).to.deep.equal(one);
+    }
+    const u = uniforms(8, 40, 2 ** 32 - 20);
+    expect(Array.from(u)).to.deep.equal(Array.from({ length: 40 }, (_, i) => uniforms(8, 1, 2 ** 32 - 20 + i)[0]));
+    expect(uniforms(8, 1, 2 ** 32)[0]).to.not.equal(uniforms(8, 1, 0)[0]);
+  });
+
   it('draws have the right moments and frequencies', () => {
     const n = 200000;
     const z = normals(3, n);
