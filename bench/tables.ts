@@ -209,6 +209,7 @@ for (const c of CELLS) {
     histogram: null,
     binCount: 0,
     samples: new Float32Array(0),
+    keep: null,
     density: new Float64Array(0),
     weights: { kind: 'given', W },
     table: { points: null },

@@ -37,6 +37,9 @@ export async function executeCell(doc: IrDocument, cell: IrCell, opts: RunOption
     values,
     memoryBudget: opts.memoryBudget ?? defaultBudget(),
     progress: opts.progress,
+    samplesRead: new Set(
+      cell.nodes.flatMap((n) => (n.kind === 'metric' ? [n.of, ...(n.against === null ? [] : [n.against])] : [])),
+    ),
     checkInterrupted: () => {
       if (opts.interrupted?.()) throw new RuntimeInterrupted();
     },

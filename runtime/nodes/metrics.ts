@@ -33,6 +33,12 @@ function against(node: IrMetric, ctx: NodeContext): SampleValue | 'true_density'
     : lookup(ctx, node.against, 'sample');
 }
 
+/** Every sample of v: samplers keep them all for a node a metric reads (samplers/members.ts). */
+function allSamples(v: SampleValue): Float32Array {
+  if (!v.samples) throw new Error('internal: a metric reads a sample node that kept only its written rows');
+  return v.samples;
+}
+
 /** Bin probabilities (outside bin last) of every group, [G, bins + 1], and the group sizes. */
 function groupBins(v: SampleValue, g: Groups, spec: IrHistogram): { bins: Float64Array; sizes: Int32Array } {
   let L = 0;
@@ -41,7 +47,7 @@ function groupBins(v: SampleValue, g: Groups, spec: IrHistogram): { bins: Float6
   for (let k = 0; k < g.count; k++) {
     const a = g.start[k];
     const b = g.start[k + 1];
-    const p = sampleBinProbabilities(v.samples.subarray(a * v.dim, b * v.dim), b - a, v.dim, spec);
+    const p = sampleBinProbabilities(allSamples(v).subarray(a * v.dim, b * v.dim), b - a, v.dim, spec);
     if (k === 0) {
       L = p.length;
       bins = new Float64Array(g.count * L);
@@ -62,7 +68,8 @@ export const runMetric: NodeImpl<IrMetric> = (node, ctx) => {
   const of = lookup(ctx, node.of, 'sample');
   const data = lookup(ctx, node.data, 'data').set;
   const schedule = lookup(ctx, node.forward, 'forward').schedule;
-  const { samples, n, dim } = of;
+  const { n, dim } = of;
+  const samples = allSamples(of);
   const result = emptyResult();
   const s = result.scalars;
   const groups = groupsOf(n, of.members);
@@ -71,7 +78,7 @@ export const runMetric: NodeImpl<IrMetric> = (node, ctx) => {
   const binsOf = (v: SampleValue | 'true_density') =>
     v === 'true_density'
       ? mixtureBinProbabilities(data, schedule, of.t, node.histogram)
-      : sampleBinProbabilities(v.samples, v.n, v.dim, node.histogram);
+      : sampleBinProbabilities(allSamples(v), v.n, v.dim, node.histogram);
   switch (node.metric) {
     case 'memorized_fraction':
     case 'gap_mass': {
@@ -136,7 +143,7 @@ export const runMetric: NodeImpl<IrMetric> = (node, ctx) => {
           ny,
         );
       } else {
-        Y = other.samples;
+        Y = allSamples(other);
         ny = other.n;
         otherMembers = other.members;
       }

@@ -49,8 +49,11 @@ export interface SampleValue {
   dim: number;
   /** Number of samples (all of them, not the capped subset written out). */
   n: number;
-  /** Row-major [n, dim]. */
-  samples: Float32Array;
+  /**
+   * Row-major [n, dim]; null for an ensemble whose samples no metric of the cell reads (it keeps
+   * only the rows its result writes: samplers/members.ts).
+   */
+  samples: Float32Array | null;
   /** The time the samples belong to (the grid's t_min). */
   t: number;
   /**
@@ -81,6 +84,12 @@ export interface NodeContext {
   /** Memory budget in bytes for one chunk of work (see memory.ts). */
   memoryBudget: number;
   progress?: Progress;
+  /**
+   * The sample nodes a metric reads every sample of. When set, ensembles of the other sample
+   * nodes keep only the rows their results write (samplers/members.ts); absent, every sampler
+   * keeps all its samples.
+   */
+  samplesRead?: ReadonlySet<string>;
   /** Throws RuntimeInterrupted when the caller asked to stop; call between chunks. */
   checkInterrupted(): void;
   backend: string;

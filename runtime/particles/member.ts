@@ -14,6 +14,7 @@ import { factoredGram, ridgeFit } from '../models/linear.js';
 import { histogram } from '../histogram.js';
 import { drawOmegaWeights, type OmegaField } from '../vkernel/omega.js';
 import { normals } from '../rng.js';
+import { firstKeptAtOrAfter, keptRow } from '../sample-subset.js';
 import { axisBasis, isTimeBasis, productLeaves, type AxisBasis } from '../bases.js';
 import { integrateParticles } from './integrate.js';
 import { integrateTable, tableScratch, type TableScratch } from './table.js';
@@ -60,8 +61,13 @@ export interface MemberSampling {
   seeds: Float64Array;
   histogram: IrHistogram | null;
   binCount: number;
-  /** Outputs, member-major: samples [members, draws, dim], density [members, binCount]. */
+  /**
+   * Outputs: samples [members, draws, dim] member-major when keep is null, else only the `keep`
+   * rows of the members' draws the result writes (sample-subset.ts), [keep, dim]; density
+   * [members, binCount].
+   */
   samples: Float32Array;
+  keep: number | null;
   density: Float64Array;
 }
 
@@ -186,11 +192,24 @@ export function runMember(job: MemberJob, prep: Prepared, m: number): number {
   return -1;
 }
 
+/** A member's float32 samples when the shared array keeps only some rows (one per thread, reused). */
+let rows32 = new Float32Array(0);
+
 /** Member m's final state x [draws, dim] into the shared samples, and its histogram. */
 export function storeMember(job: MemberSampling, m: number, x: Float64Array): void {
-  const { dim, draws } = job;
-  const out = job.samples.subarray(m * draws * dim, (m + 1) * draws * dim);
-  for (let i = 0; i < out.length; i++) out[i] = x[i];
+  const { dim, draws, keep } = job;
+  const n = draws * dim;
+  if (keep !== null && rows32.length < n) rows32 = new Float32Array(n);
+  const out = keep === null ? job.samples.subarray(m * n, (m + 1) * n) : rows32.subarray(0, n);
+  for (let i = 0; i < n; i++) out[i] = x[i];
+  if (keep !== null) {
+    const total = job.seeds.length * draws;
+    for (let k = firstKeptAtOrAfter(m * draws, total, keep); k < keep; k++) {
+      const r = keptRow(k, total, keep) - m * draws;
+      if (r >= draws) break;
+      for (let a = 0; a < dim; a++) job.samples[k * dim + a] = out[r * dim + a];
+    }
+  }
   if (job.histogram) job.density.set(histogram(out, draws, dim, job.histogram).density, m * job.binCount);
 }
 

@@ -10,8 +10,7 @@ import { normals } from '../rng.js';
 import { histogram, type Histogram } from '../histogram.js';
 import { emptyResult, type NodeOutput } from '../nodes/types.js';
 import { chunks } from '../memory.js';
-
-export const SAMPLE_CAP = 10_000;
+import { keptCount, keptRow } from '../sample-subset.js';
 
 /**
  * initialState(schedule, dim, seed, start, count): tf.Tensor2D
@@ -77,8 +76,9 @@ export function runChunked(
 
 /**
  * sampleOutput(samples, n, dim, spec, t, notes?, pooled?): NodeOutput
- * arrays density ([bins] | [bins, bins]), edges_x, edges_y (2D), samples (first <= 10,000
- * rows; the draws are iid so a prefix is a uniform subset); scalars n, inside_fraction.
+ * arrays density ([bins] | [bins, bins]), edges_x, edges_y (2D), samples (the kept rows,
+ * sample-subset.ts); scalars n, inside_fraction. `samples` holds all n rows, or (with `pooled`)
+ * only the kept ones, and then the value carries none.
  */
 export function sampleOutput(
   samples: Float32Array,
@@ -90,9 +90,12 @@ export function sampleOutput(
   /** The samples' histogram when the caller has it already (ensembles: from their members'). */
   pooled?: Histogram,
 ): NodeOutput {
+  const kept = keptCount(n);
+  const subsetOnly = samples.length === kept * dim && kept < n;
   const result = emptyResult();
   result.notes.push(...notes);
   if (dim <= 2) {
+    if (subsetOnly && !pooled) throw new Error('internal: a histogram needs all samples or the pooled one');
     const h = pooled ?? histogram(samples, n, dim, spec);
     result.arrays.density = {
       shape: h.shape,
@@ -118,13 +121,13 @@ export function sampleOutput(
       };
     result.scalars.inside_fraction = h.inside;
   } else result.notes.push(`no histogram for ${dim}D samples`);
-  // Evenly strided rather than a prefix: ensembles store their draws member by member, and a
-  // prefix would show the first member alone.
-  const kept = Math.min(n, SAMPLE_CAP);
-  const subset = new Float32Array(kept * dim);
-  for (let k = 0; k < kept; k++) {
-    const row = Math.floor((k * n) / kept);
-    for (let a = 0; a < dim; a++) subset[k * dim + a] = samples[row * dim + a];
+  let subset = samples;
+  if (!subsetOnly) {
+    subset = new Float32Array(kept * dim);
+    for (let k = 0; k < kept; k++) {
+      const row = keptRow(k, n, kept);
+      for (let a = 0; a < dim; a++) subset[k * dim + a] = samples[row * dim + a];
+    }
   }
   result.arrays.samples = {
     shape: [kept, dim],
@@ -134,5 +137,5 @@ export function sampleOutput(
     dims: ['draw', 'dim'],
   };
   result.scalars.n = n;
-  return { value: { kind: 'sample', dim, n, samples, t }, result };
+  return { value: { kind: 'sample', dim, n, samples: subsetOnly ? null : samples, t }, result };
 }

@@ -21,7 +21,7 @@ import { ntkState } from '../models/ntk.js';
 import { ntkEnsemble } from './ntk-members.js';
 import { mlpEnsemble } from '../models/mlp/ensemble.js';
 import { mlpState } from '../models/mlp/node.js';
-import { membersOutput, trainingSets, type MembersOut } from './members.js';
+import { memberSamples, membersOutput, trainingSets, type MembersOut } from './members.js';
 
 type SampleNode = IrSample;
 
@@ -50,7 +50,6 @@ export function runMembers(
   const times = timeGrid(node.grid, sc.T);
   const plan = stepPlan(sc, times, node.solver, state.spec.parametrization, dim);
   const binCount = dim === 1 ? node.histogram.bins : node.histogram.bins ** 2;
-  const samples = new Float32Array(new SharedArrayBuffer(4 * members * node.draws * dim));
   const density = new Float64Array(new SharedArrayBuffer(dim <= 2 ? 8 * members * binCount : 0));
   const seeds = Float64Array.from({ length: members }, (_, m) => deriveSeed(node.seed, 'member', m));
   const job: MemberJob = {
@@ -68,7 +67,7 @@ export function runMembers(
         : typeof weights === 'function'
           ? { kind: 'given', W: givenWeights(weights, members) }
           : virtualInputs(weights),
-    samples,
+    ...memberSamples(node, members, dim, ctx),
     density,
     table: 'eval' in node && node.eval === 'table' ? { points: node.table_points } : undefined,
   };
@@ -88,7 +87,7 @@ export function runMembers(
   ctx?.progress?.end();
   // The shared arrays themselves, not copies: a cell's results go to the main thread, which
   // shares rather than copies them (cli/cell-thread.ts), and copies would double the peak.
-  return { samples, memberDensity: density, binCount };
+  return { samples: job.samples, memberDensity: density, binCount };
 }
 
 function givenWeights(weightsOf: (m: number) => Float64Array, members: number): Float64Array {

@@ -6,7 +6,8 @@
 
 import type { IrSample } from '../../compiler/ir/types.js';
 import { deriveSeed } from '../rng.js';
-import type { NodeOutput } from '../nodes/types.js';
+import type { NodeContext, NodeOutput } from '../nodes/types.js';
+import { keptCount } from '../sample-subset.js';
 import type { LinearState } from '../models/linear-node.js';
 import { dsmSamples } from '../models/dsm.js';
 import { targets } from '../models/linear.js';
@@ -20,6 +21,23 @@ export interface MembersOut {
   samples: Float32Array;
   memberDensity: Float64Array;
   binCount: number;
+}
+
+/**
+ * The shared samples array of an ensemble and its MemberSampling.keep: every member's draws when
+ * a metric of the cell reads the node's samples (or the context does not say), else only the rows
+ * the result keeps: 40-80 MB less memory per paper-sized ensemble, all of it touched for the
+ * first time (about 13 us per 4 KiB page on these machines).
+ */
+export function memberSamples(
+  node: SampleNode,
+  members: number,
+  dim: number,
+  ctx?: NodeContext,
+): { samples: Float32Array; keep: number | null } {
+  const n = members * node.draws;
+  const keep = ctx?.samplesRead && !ctx.samplesRead.has(node.name) && keptCount(n) < n ? keptCount(n) : null;
+  return { samples: new Float32Array(new SharedArrayBuffer(4 * (keep ?? n) * dim)), keep };
 }
 
 /**

@@ -21,7 +21,7 @@ import { ntkField, type NtkField } from '../vkernel/ntk-field.js';
 import { ntkModelPopulation, reportFirstOrder, type NtkPopulation } from '../vkernel/ntk.js';
 import type { NtkKernelSpec } from '../vkernel/kernel-source.js';
 import { NonFiniteError } from '../errors.js';
-import { membersOutput, trainingSets, type MembersOut } from './members.js';
+import { memberSamples, membersOutput, trainingSets, type MembersOut } from './members.js';
 
 type EnsembleNode = Extract<IrSample, { method: 'ensemble' }>;
 type SdeNode = Extract<IrSample, { method: 'effective_sde' }>;
@@ -80,7 +80,7 @@ export function runNtkMembers(
     histogram: dim <= 2 ? node.histogram : null,
     binCount,
     model,
-    samples: new Float32Array(new SharedArrayBuffer(4 * members * node.draws * dim)),
+    ...memberSamples(node, members, dim, ctx),
     density: new Float64Array(new SharedArrayBuffer(dim <= 2 ? 8 * members * binCount : 0)),
   };
   ctx?.progress?.start(`${node.name}: ${members} NTK members`, members);

@@ -154,8 +154,8 @@ describe('runtime effective SDE vs trained ensemble (Fig. 2 setup)', function ()
     const w2 = await run('white_noise', 7);
     const exact = await run('gaussian_field', 7);
     expect(w1.result.notes.join(' ')).to.match(/APPROXIMATION/);
-    const s1 = w1.value.kind === 'sample' ? w1.value.samples : new Float32Array();
-    const s2 = w2.value.kind === 'sample' ? w2.value.samples : new Float32Array();
+    const s1 = (w1.value.kind === 'sample' && w1.value.samples) || new Float32Array();
+    const s2 = (w2.value.kind === 'sample' && w2.value.samples) || new Float32Array();
     expect(s1.length).to.equal(1000);
     expect(Buffer.from(s1.buffer).equals(Buffer.from(s2.buffer)), 'same seed, same bytes').to.equal(true);
     const dW = tv(w1.result.arrays.density.data as Float64Array, exact.result.arrays.density.data as Float64Array);

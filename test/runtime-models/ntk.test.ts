@@ -124,7 +124,7 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
       const out = ntkEnsemble(node(5), makeNtkState(ntkNodeOf(tau, 64), two, vp));
       const v = out.value;
       if (v.kind !== 'sample') throw new Error('expected samples');
-      return memorizedFraction(v.samples, v.n, 1, two, 0.1);
+      return memorizedFraction(v.samples!, v.n, 1, two, 0.1);
     };
     const small = memorized(0.3);
     const large = memorized(1e300);
@@ -158,7 +158,7 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
     const bytes = (o: ReturnType<typeof ntkEnsemble>) => {
       const v = o.value;
       if (v.kind !== 'sample') throw new Error('expected samples');
-      return Buffer.from(v.samples.buffer, v.samples.byteOffset, v.samples.byteLength);
+      return Buffer.from(v.samples!.buffer, v.samples!.byteOffset, v.samples!.byteLength);
     };
     const before = threadCount();
     try {
@@ -305,7 +305,7 @@ describe('runtime NTK models (docs/theory.md 10)', function () {
       if (v.kind !== 'sample') throw new Error('expected samples');
       const per = Array.from({ length: 24 }, (_, m) => {
         let g = 0;
-        for (let i = 0; i < 300; i++) g += v.samples[m * 300 + i] ** 2;
+        for (let i = 0; i < 300; i++) g += v.samples![m * 300 + i] ** 2;
         return g / 300;
       });
       const mean = per.reduce((a, b) => a + b, 0) / per.length;

@@ -9,7 +9,7 @@ import type { NodeContext, NodeOutput } from '../../nodes/types.js';
 import { stepPlan } from '../../particles/steps.js';
 import { runParallel, shared } from '../../pool/pool.js';
 import { NonFiniteError } from '../../errors.js';
-import { membersOutput } from '../../samplers/members.js';
+import { memberSamples, membersOutput } from '../../samplers/members.js';
 import * as member from './member.js';
 import { mlpMemberTask, provideMemberModule } from './member-task.js';
 import { memberSeed, type MlpState } from './node.js';
@@ -38,7 +38,7 @@ export function mlpEnsemble(node: EnsembleNode, state: MlpState, ctx: NodeContex
     seeds: Float64Array.from({ length: members }, (_, m) => deriveSeed(node.seed, 'member', m)),
     histogram: dim <= 2 ? node.histogram : null,
     binCount,
-    samples: new Float32Array(new SharedArrayBuffer(4 * members * node.draws * dim)),
+    ...memberSamples(node, members, dim, ctx),
     density: new Float64Array(new SharedArrayBuffer(dim <= 2 ? 8 * members * binCount : 0)),
   };
   provideMemberModule(member);
