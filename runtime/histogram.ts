@@ -19,12 +19,6 @@ export function edgesOf(range: [number, number], bins: number): Float64Array {
   return e;
 }
 
-function binIndex(v: number, lo: number, hi: number, bins: number): number {
-  if (!(v >= lo && v <= hi)) return -1;
-  const i = Math.floor(((v - lo) / (hi - lo)) * bins);
-  return i >= bins ? bins - 1 : i;
-}
-
 /**
  * histogram(samples, n, dim, spec: IrHistogram): Histogram
  * 1D: density [bins]; 2D: density [bins_x, bins_y] (row index = x bin, column = y bin).
@@ -37,21 +31,56 @@ export function histogram(samples: ArrayLike<number>, n: number, dim: number, sp
   if (dim > 2) throw new Error(`histograms of ${dim}D samples are not supported`);
   const bins = spec.bins;
   const counts = new Float64Array(dim === 1 ? bins : bins * bins);
+  const inside =
+    dim === 1 ? counts1(samples, n, spec.range[0], bins, counts) : counts2(samples, n, spec.range, bins, counts);
+  return histogramOfCounts(counts, inside, n, dim, spec);
+}
+
+// The bin loops, one per dimension (every ensemble member's histogram runs one): a value v in
+// [lo, hi] goes to bin floor((v - lo) / (hi - lo) * bins), hi itself to the last; anything else,
+// NaN included, is outside.
+
+function counts1(
+  samples: ArrayLike<number>,
+  n: number,
+  range: [number, number],
+  bins: number,
+  counts: Float64Array,
+): number {
+  const [lo, hi] = range;
+  const width = hi - lo;
   let inside = 0;
   for (let i = 0; i < n; i++) {
-    const ix = binIndex(samples[i * dim], spec.range[0][0], spec.range[0][1], bins);
-    if (ix < 0) continue;
-    if (dim === 1) {
-      counts[ix]++;
-      inside++;
-      continue;
-    }
-    const iy = binIndex(samples[i * dim + 1], spec.range[1][0], spec.range[1][1], bins);
-    if (iy < 0) continue;
-    counts[ix * bins + iy]++;
+    const v = samples[i];
+    if (!(v >= lo && v <= hi)) continue;
+    const b = Math.floor(((v - lo) / width) * bins);
+    counts[b >= bins ? bins - 1 : b]++;
     inside++;
   }
-  return histogramOfCounts(counts, inside, n, dim, spec);
+  return inside;
+}
+
+function counts2(
+  samples: ArrayLike<number>,
+  n: number,
+  range: [number, number][],
+  bins: number,
+  counts: Float64Array,
+): number {
+  const [[xlo, xhi], [ylo, yhi]] = range;
+  const xw = xhi - xlo;
+  const yw = yhi - ylo;
+  let inside = 0;
+  for (let i = 0; i < n; i++) {
+    const u = samples[2 * i];
+    const v = samples[2 * i + 1];
+    if (!(u >= xlo && u <= xhi && v >= ylo && v <= yhi)) continue;
+    const bx = Math.floor(((u - xlo) / xw) * bins);
+    const by = Math.floor(((v - ylo) / yw) * bins);
+    counts[(bx >= bins ? bins - 1 : bx) * bins + (by >= bins ? bins - 1 : by)]++;
+    inside++;
+  }
+  return inside;
 }
 
 function binVolume(spec: IrHistogram, dim: number): number {

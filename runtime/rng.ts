@@ -71,7 +71,12 @@ const PAIRS = 2048;
 
 /** Box-Muller on uniform pairs (2j, 2j+1): normal 2j uses cos, 2j+1 uses sin. */
 export function normals(seed: number, count: number, offset = 0): Float64Array {
-  const out = new Float64Array(count);
+  return normalsInto(seed, new Float64Array(count), offset);
+}
+
+/** normals(seed, out.length, offset) into out; returns out. */
+export function normalsInto(seed: number, out: Float64Array, offset = 0): Float64Array {
+  const count = out.length;
   if (count === 0) return out;
   const first = Math.floor(offset / 2);
   const last = Math.floor((offset + count - 1) / 2);

@@ -13,7 +13,7 @@ import { linearEvaluator, type LinearEvaluator } from '../models/linear-eval.js'
 import { factoredGram, ridgeFit } from '../models/linear.js';
 import { histogram } from '../histogram.js';
 import { drawOmegaWeights, type OmegaField } from '../vkernel/omega.js';
-import { normals } from '../rng.js';
+import { normals, normalsInto } from '../rng.js';
 import { firstKeptAtOrAfter, keptRow } from '../sample-subset.js';
 import { axisBasis, isTimeBasis, productLeaves, type AxisBasis } from '../bases.js';
 import { integrateParticles } from './integrate.js';
@@ -157,19 +157,32 @@ export function memberWeights(job: MemberJob, prep: Prepared, m: number): Float6
   return ridgeFit(Phi, P, F, lambda, Y, D, w.ridge, { gram });
 }
 
+/** This thread's member state, reused member after member: a fresh 0.8 MB array per member costs page faults. */
+let state64: Float64Array = new Float64Array(0);
+
+/** A state array of n entries for the member this thread runs now (valid until the next call). */
+export function memberState(n: number): Float64Array {
+  if (state64.length < n) state64 = new Float64Array(n);
+  return state64.subarray(0, n);
+}
+
 /**
- * initialDraws(job, m): the initial state x_T of member m, equal to samplers/common.ts
- * initialState (float32-rounded, then float64)
+ * initialDraws(job, m, x?): the initial state x_T of member m, equal to samplers/common.ts
+ * initialState (float32-rounded, then float64), into x when given
  */
-export function initialDraws(job: MemberSampling, m: number): Float64Array {
+export function initialDraws(
+  job: MemberSampling,
+  m: number,
+  x: Float64Array = new Float64Array(job.draws * job.dim),
+): Float64Array {
   const { dim, draws } = job;
   const { sd, L } = job.init;
-  const z = normals(job.seeds[m], draws * dim);
-  const x = new Float64Array(draws * dim);
   if (!L) {
-    for (let i = 0; i < x.length; i++) x[i] = Math.fround(sd * z[i]);
+    normalsInto(job.seeds[m], x);
+    for (let i = 0; i < x.length; i++) x[i] = Math.fround(sd * x[i]);
     return x;
   }
+  const z = normals(job.seeds[m], draws * dim);
   for (let i = 0; i < draws; i++)
     for (let a = 0; a < dim; a++) {
       let v = 0;
@@ -185,7 +198,7 @@ export function initialDraws(job: MemberSampling, m: number): Float64Array {
  */
 export function runMember(job: MemberJob, prep: Prepared, m: number): number {
   const W = memberWeights(job, prep, m);
-  const x = initialDraws(job, m);
+  const x = initialDraws(job, m, memberState(job.draws * job.dim));
   const bad = prep.space ? fused(job, prep, W, x) : blocked(job, prep, W, x);
   if (bad >= 0) return bad;
   storeMember(job, m, x);

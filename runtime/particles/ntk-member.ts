@@ -8,7 +8,14 @@
 import { fitNtk, ntkEvaluator, type NtkParams } from '../models/ntk.js';
 import { drawNtkCoef, type NtkField } from '../vkernel/ntk-field.js';
 import { kernelSource, type NtkKernelSpec } from '../vkernel/kernel-source.js';
-import { initialDraws, integrateBlocked, storeMember, type MemberSampling, type TrainInputs } from './member.js';
+import {
+  initialDraws,
+  integrateBlocked,
+  memberState,
+  storeMember,
+  type MemberSampling,
+  type TrainInputs,
+} from './member.js';
 import type { Task } from '../pool/pool.js';
 
 /** Trained members: the DSM training sets of particles/member.ts (no ridge: gradient flow). */
@@ -52,7 +59,7 @@ function memberModel(job: NtkMemberJob, m: number) {
 /** runNtkMember(job, m): number   -1, or the step at which the state became non-finite */
 export function runNtkMember(job: NtkMemberJob, m: number): number {
   const evaluator = memberModel(job, m);
-  const x = initialDraws(job, m);
+  const x = initialDraws(job, m, memberState(job.draws * job.dim));
   const none = new Float64Array(0);
   const bad = integrateBlocked(job.plan, job.dim, job.draws, (t) => evaluator.atTime(none, t), x);
   if (bad >= 0) return bad;

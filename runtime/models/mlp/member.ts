@@ -5,7 +5,13 @@
 
 import type { IrForward } from '../../../compiler/ir/types.js';
 import { makeSchedule } from '../../schedule.js';
-import { initialDraws, integrateBlocked, storeMember, type MemberSampling } from '../../particles/member.js';
+import {
+  initialDraws,
+  integrateBlocked,
+  memberState,
+  storeMember,
+  type MemberSampling,
+} from '../../particles/member.js';
 import type { MlpConfig } from './config.js';
 import { mlpDenoiser } from './evaluate.js';
 import { trainMlp } from './train.js';
@@ -30,7 +36,7 @@ export function runMlpMember(job: MlpMemberJob, m: number): number {
   job.loss.set(loss, m * job.config.steps);
   const net = mlpDenoiser(job.config, params, schedule, init);
   try {
-    const x = initialDraws(job, m);
+    const x = initialDraws(job, m, memberState(job.draws * job.dim));
     const bad = integrateBlocked(job.plan, job.dim, job.draws, (t) => net.atTime(t), x);
     if (bad >= 0) return bad;
     storeMember(job, m, x);
