@@ -205,25 +205,25 @@ export function runMember(job: MemberJob, prep: Prepared, m: number): number {
   return -1;
 }
 
-/** A member's float32 samples when the shared array keeps only some rows (one per thread, reused). */
-let rows32 = new Float32Array(0);
-
-/** Member m's final state x [draws, dim] into the shared samples, and its histogram. */
+/**
+ * Member m's final state x [draws, dim] into the shared samples, and its histogram. x is rounded
+ * to float32 in place first (it is not used afterwards), so the histogram reads the stored
+ * values without a float32 copy.
+ */
 export function storeMember(job: MemberSampling, m: number, x: Float64Array): void {
   const { dim, draws, keep } = job;
   const n = draws * dim;
-  if (keep !== null && rows32.length < n) rows32 = new Float32Array(n);
-  const out = keep === null ? job.samples.subarray(m * n, (m + 1) * n) : rows32.subarray(0, n);
-  for (let i = 0; i < n; i++) out[i] = x[i];
-  if (keep !== null) {
+  for (let i = 0; i < n; i++) x[i] = Math.fround(x[i]);
+  if (keep === null) job.samples.set(x.subarray(0, n), m * n);
+  else {
     const total = job.seeds.length * draws;
     for (let k = firstKeptAtOrAfter(m * draws, total, keep); k < keep; k++) {
       const r = keptRow(k, total, keep) - m * draws;
       if (r >= draws) break;
-      for (let a = 0; a < dim; a++) job.samples[k * dim + a] = out[r * dim + a];
+      for (let a = 0; a < dim; a++) job.samples[k * dim + a] = x[r * dim + a];
     }
   }
-  if (job.histogram) job.density.set(histogram(out, draws, dim, job.histogram).density, m * job.binCount);
+  if (job.histogram) job.density.set(histogram(x, draws, dim, job.histogram).density, m * job.binCount);
 }
 
 /** The fused loop (or the tables) on the step weights. */

@@ -394,6 +394,48 @@ function sparseTransposeTimes(
   return om;
 }
 
+/**
+ * The leading factors' window-row products of every point, in `order` (X of
+ * groupedTransposeTimes, which depends on the design only): point order[e]'s row of
+ * prod_a (window width of factor a) products, C order, at off[e]. Cached per design: the effective
+ * SDE's virtual models each multiply the same design by their own coefficients.
+ */
+const leadCache = new WeakMap<object, { X: Float64Array; off: Int32Array }>();
+
+function leadRows(pr: { factors: FactorRows[]; order: Int32Array }, N: number): { X: Float64Array; off: Int32Array } {
+  const hit = leadCache.get(pr);
+  if (hit) return hit;
+  const { factors, order } = pr;
+  const K = factors.length;
+  const off = new Int32Array(N + 1);
+  for (let e = 0; e < N; e++) {
+    let len = 1;
+    for (let a = 0; a < K - 1; a++) len *= factors[a].win[2 * order[e] + 1] - factors[a].win[2 * order[e]] + 1;
+    off[e + 1] = off[e] + len;
+  }
+  const X = new Float64Array(off[N]);
+  for (let e = 0; e < N; e++) {
+    const j = order[e];
+    const xo = off[e];
+    X[xo] = 1;
+    let len = 1;
+    for (let a = 0; a < K - 1; a++) {
+      const f = factors[a];
+      const lo = f.win[2 * j];
+      const w = f.win[2 * j + 1] - lo + 1;
+      const r0 = j * f.n + lo;
+      for (let r = len - 1; r >= 0; r--) {
+        const v = X[xo + r];
+        for (let q = w - 1; q >= 0; q--) X[xo + r * w + q] = v * f.row[r0 + q];
+      }
+      len *= w;
+    }
+  }
+  const out = { X, off };
+  leadCache.set(pr, out);
+  return out;
+}
+
 /** Phi^T C for product features, one X^T Y per group of points with equal windows. */
 function groupedTransposeTimes(
   pr: { factors: FactorRows[]; order: Int32Array },
@@ -408,7 +450,7 @@ function groupedTransposeTimes(
   const wasm = linalgSimdEnabled() ? gramWasm(D * F) : null;
   const om = wasm ? null : new Float64Array(D * F);
   const lead = factors.slice(0, K - 1).reduce((s, f) => s * f.n, 1);
-  const X = new Float64Array(GROUP_POINTS * lead);
+  const rows = leadRows(pr, N);
   const Y = new Float64Array(GROUP_POINTS * last.n * D);
   const ro = new Int32Array(lead);
   const co = new Int32Array(last.n * D);
@@ -433,23 +475,10 @@ function groupedTransposeTimes(
     const nc = wL * D;
     for (let a = 0; a < D; a++) for (let l = 0; l < wL; l++) co[a * wL + l] = a * F + loL + l;
     const g = end - e;
+    // X [g, nr]: the group's leading window rows' products (leadRows); Y[k, :] = c_j (x) last window row
+    const X = rows.X.subarray(rows.off[e], rows.off[e] + g * nr);
     for (let k = 0; k < g; k++) {
       const j = order[e + k];
-      // X[k, :] = the leading window rows' products, C order; Y[k, :] = c_j (x) last window row
-      const xo = k * nr;
-      X[xo] = 1;
-      let len = 1;
-      for (let a = 0; a < K - 1; a++) {
-        const f = factors[a];
-        const lo = f.win[2 * j];
-        const w = f.win[2 * j + 1] - lo + 1;
-        const r0 = j * f.n + lo;
-        for (let r = len - 1; r >= 0; r--) {
-          const v = X[xo + r];
-          for (let q = w - 1; q >= 0; q--) X[xo + r * w + q] = v * f.row[r0 + q];
-        }
-        len *= w;
-      }
       const r0 = j * last.n + loL;
       for (let a = 0; a < D; a++) {
         const cj = c[j * D + a];
