@@ -11,6 +11,7 @@
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { axisBasis, fillAxis, productLeaves, type AxisBasis } from '../bases.js';
 import { choleskyInPlace, choleskySolve } from '../linalg/cholesky.js';
+import { linalgSimdEnabled, sparseNormalWasm } from '../linalg/wasm/simd.js';
 import { scaleDual, scalePrimal, singular, type RidgeTargets } from '../models/ridge-system.js';
 
 const TRAIN_TAU = 40;
@@ -115,20 +116,26 @@ class Rows {
 function primal(rows: Rows, x: Float64Array, t: Float64Array, r: RidgeTargets): Float64Array {
   const { P, lambda, Y, D, gamma } = r;
   const F = rows.F;
-  const G = new Float64Array(F * F);
   const B = new Float64Array(F * D);
   const { idx, val } = rows;
+  // G's sums in wasm when it is on (the same bits); the rows are made here either way.
+  const wasm = linalgSimdEnabled() ? sparseNormalWasm(F, P, idx.length) : null;
+  const sums = wasm ? null : new Float64Array(F * F);
   for (let p = 0; p < P; p++) {
     rows.sample(x, t, p);
     const nnz = rows.nnz;
     const li = lambda[p];
+    wasm?.row(p, idx, val, nnz);
     for (let a = 0; a < nnz; a++) {
       const va = li * val[a];
-      const row = idx[a] * F;
-      for (let b = a; b < nnz; b++) G[row + idx[b]] += va * val[b];
+      if (sums) {
+        const row = idx[a] * F;
+        for (let b = a; b < nnz; b++) sums[row + idx[b]] += va * val[b];
+      }
       for (let d = 0; d < D; d++) B[idx[a] * D + d] += va * Y[p * D + d];
     }
   }
+  const G: Float64Array = sums ?? wasm!.result(lambda);
   scalePrimal(G, B, F, r);
   if (!choleskyInPlace(G, F)) throw singular('primal', F, gamma);
   choleskySolve(G, F, B, D);

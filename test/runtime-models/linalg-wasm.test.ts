@@ -17,10 +17,11 @@ import {
   linalgSimdCalls,
   linalgSimdEnabled,
   setLinalgSimd,
+  sparseNormalWasm,
 } from '../../runtime/linalg/wasm/simd.js';
 import { LINALG_WASM_BASE64 } from '../../runtime/linalg/wasm/linalg-bytes.js';
 import { assembleLinalg } from '../../scripts/wasm-build.js';
-import { normals } from '../../runtime/rng.js';
+import { normals, uniforms } from '../../runtime/rng.js';
 
 const EPS = 2 ** -52;
 /** The switch as the environment sets it (GTV_SIMD=0: JS loops by default). */
@@ -204,5 +205,37 @@ describe('runtime/linalg/wasm: SIMD Cholesky and SPD inverse', function () {
     } finally {
       setLinalgSimd(SIMD_DEFAULT);
     }
+  });
+
+  it("sums the primal normal matrix of sparse rows as particles/train.ts primal's JS loop does, bit for bit", function () {
+    if (!linalgSimdEnabled()) this.skip(); // GTV_SIMD=0: the module is off
+    const F = 40;
+    const P = 300;
+    const w = 24;
+    const u = uniforms(21, P * (w + 1));
+    const z = normals(22, P * w);
+    const lambda = uniforms(23, P).map((v) => 0.1 + 10 * v);
+    const js = new Float64Array(F * F);
+    const acc = sparseNormalWasm(F, P, w);
+    for (let p = 0; p < P; p++) {
+      // 1..w distinct columns in a random order (entries below the diagonal too), and their values
+      const nnz = 1 + Math.floor(u[p * (w + 1)] * w);
+      const cols = Array.from({ length: F }, (_, c) => c)
+        .sort((a, b) => u[p * (w + 1) + 1 + (a % w)] - u[p * (w + 1) + 1 + (b % w)] || a - b)
+        .slice(0, nnz);
+      const idx = Int32Array.from(cols);
+      const val = z.slice(p * w, p * w + nnz);
+      acc.row(p, idx, val, nnz);
+      for (let a = 0; a < nnz; a++) {
+        const va = lambda[p] * val[a];
+        for (let b = a; b < nnz; b++) js[idx[a] * F + idx[b]] += va * val[b];
+      }
+    }
+    const got = acc.result(lambda);
+    expect(Buffer.from(got.buffer).equals(Buffer.from(js.buffer))).to.equal(true);
+    expect(
+      js.some((v, i) => v !== 0 && Math.floor(i / F) > i % F),
+      'entries below the diagonal occur',
+    ).to.equal(true);
   });
 });

@@ -503,4 +503,43 @@
             (br $cBlocks)))
         (local.set $r0 (i32.add (local.get $r0) (i32.const 4)))
         (br $rBlocks))))
+
+  ;; The primal normal matrix of a sparse design (particles/train.ts primal): for each sample
+  ;; p < P in order, G[idx[a] F + idx[b]] += (lam[p] val[a]) val[b] for a <= b < nnz[p], with
+  ;; sample p's entries at idx + 4 p w (int32) and val + 8 p w (float64), w entries apart. The
+  ;; JS loop's operations in its order (plain f64 mul and add), so the same bits.
+  (func (export "sranks") (param $g i32) (param $F i32) (param $idx i32) (param $val i32) (param $nnz i32)
+    (param $lam i32) (param $P i32) (param $w i32)
+    (local $p i32) (local $n i32) (local $ia i32) (local $va i32) (local $a i32) (local $b i32)
+    (local $li f64) (local $v f64) (local $row i32) (local $q i32)
+    (local.set $p (i32.const 0))
+    (block $pDone
+      (loop $pLoop
+        (br_if $pDone (i32.ge_u (local.get $p) (local.get $P)))
+        (local.set $n (i32.load (i32.add (local.get $nnz) (i32.shl (local.get $p) (i32.const 2)))))
+        (local.set $li (f64.load (i32.add (local.get $lam) (i32.shl (local.get $p) (i32.const 3)))))
+        (local.set $ia (i32.add (local.get $idx) (i32.shl (i32.mul (local.get $p) (local.get $w)) (i32.const 2))))
+        (local.set $va (i32.add (local.get $val) (i32.shl (i32.mul (local.get $p) (local.get $w)) (i32.const 3))))
+        (local.set $a (i32.const 0))
+        (block $aDone
+          (loop $aLoop
+            (br_if $aDone (i32.ge_u (local.get $a) (local.get $n)))
+            (local.set $v (f64.mul (local.get $li) (f64.load (i32.add (local.get $va) (i32.shl (local.get $a) (i32.const 3))))))
+            (local.set $row (i32.add (local.get $g)
+              (i32.shl (i32.mul (i32.load (i32.add (local.get $ia) (i32.shl (local.get $a) (i32.const 2)))) (local.get $F)) (i32.const 3))))
+            (local.set $b (local.get $a))
+            (block $bDone
+              (loop $bLoop
+                (br_if $bDone (i32.ge_u (local.get $b) (local.get $n)))
+                (local.set $q (i32.add (local.get $row)
+                  (i32.shl (i32.load (i32.add (local.get $ia) (i32.shl (local.get $b) (i32.const 2)))) (i32.const 3))))
+                (f64.store (local.get $q) (f64.add (f64.load (local.get $q))
+                  (f64.mul (local.get $v) (f64.load (i32.add (local.get $va) (i32.shl (local.get $b) (i32.const 3)))))))
+                (local.set $b (i32.add (local.get $b) (i32.const 1)))
+                (br $bLoop)))
+            (local.set $a (i32.add (local.get $a) (i32.const 1)))
+            (br $aLoop)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pLoop)))
+  )
 )

@@ -20,6 +20,7 @@ interface Exports {
   inv(lb: number, ub: number, s: number): void;
   gram(x: number, nr: number, y: number, nc: number, g: number, ro: number, co: number, t: number): void;
   lev(a: number, F: number, cols: number, n: number, build: number, v: number, gs: number, w: number, h: number): void;
+  sranks(g: number, F: number, idx: number, val: number, nnz: number, lam: number, P: number, w: number): void;
 }
 
 /** [0, 128) is the module's scratch; matrices start after it. */
@@ -199,4 +200,42 @@ function padRows(mem: Float64Array, at: number, a: Float64Array, g: number, n: n
     mem.set(a.subarray(k * n, k * n + n), at + k * s);
     mem.fill(0, at + k * s + n, at + k * s + s);
   }
+}
+
+export interface WasmSparseNormal {
+  /** Sample p's sparse row: its first nnz entries of idx (column) and val. */
+  row(p: number, idx: Int32Array, val: Float64Array, nnz: number): void;
+  /** G [F, F]: the entries (a, b), a <= b in row order, of sum_p lambda_p row_p row_p^T, summed in sample order; the rest zero. */
+  result(lambda: Float64Array): Float64Array;
+}
+
+/**
+ * sparseNormalWasm(F, P, w): WasmSparseNormal   the upper triangle of Phi^T Lambda Phi for P
+ * sparse rows of at most w entries, as particles/train.ts primal's JS loop sums it (the same
+ * bits): rows are copied into wasm memory as they come, then one call sums them.
+ */
+export function sparseNormalWasm(F: number, P: number, w: number): WasmSparseNormal {
+  simdModule.calls++;
+  const gAt = FIRST;
+  const idxAt = gAt + 8 * F * F;
+  const valAt = idxAt + 8 * Math.ceil((P * w) / 2);
+  const nnzAt = valAt + 8 * P * w;
+  const lamAt = nnzAt + 8 * Math.ceil(P / 2);
+  const { k, mem } = withMemory(lamAt + 8 * P);
+  mem.fill(0, gAt / 8, gAt / 8 + F * F);
+  const idxs = new Int32Array(k.memory.buffer, idxAt, P * w);
+  const vals = new Float64Array(k.memory.buffer, valAt, P * w);
+  const nnzs = new Int32Array(k.memory.buffer, nnzAt, P);
+  return {
+    row(p, idx, val, nnz) {
+      idxs.set(idx.subarray(0, nnz), p * w);
+      vals.set(val.subarray(0, nnz), p * w);
+      nnzs[p] = nnz;
+    },
+    result(lambda) {
+      new Float64Array(k.memory.buffer, lamAt, P).set(lambda.subarray(0, P));
+      k.sranks(gAt, F, idxAt, valAt, nnzAt, lamAt, P, w);
+      return new Float64Array(k.memory.buffer).slice(gAt / 8, gAt / 8 + F * F);
+    },
+  };
 }
