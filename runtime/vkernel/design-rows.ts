@@ -394,26 +394,38 @@ function sparseTransposeTimes(
   return om;
 }
 
-/**
- * The leading factors' window-row products of every point, in `order` (X of
- * groupedTransposeTimes, which depends on the design only): point order[e]'s row of
- * prod_a (window width of factor a) products, C order, at off[e]. Cached per design: the effective
- * SDE's virtual models each multiply the same design by their own coefficients.
- */
-const leadCache = new WeakMap<object, { X: Float64Array; off: Int32Array }>();
+/** n rounded up to a multiple of 4 (the wasm Gram kernel's row padding). */
+const up4 = (n: number) => Math.ceil(n / 4) * 4;
 
-function leadRows(pr: { factors: FactorRows[]; order: Int32Array }, N: number): { X: Float64Array; off: Int32Array } {
-  const hit = leadCache.get(pr);
+/**
+ * What groupedTransposeTimes reads of the design, point by point in `order`, so that a virtual
+ * model's pass reads it in sequence: X, the leading factors' window-row products (C order), at
+ * off[e], each row padded with zeros to a multiple of 4; L, the last factor's window row, at
+ * e * S (S its widest window). Cached per design: the effective SDE's virtual models each
+ * multiply the same design by their own coefficients.
+ */
+const designCache = new WeakMap<object, { X: Float64Array; off: Int32Array; L: Float64Array; S: number }>();
+
+function designInOrder(
+  pr: { factors: FactorRows[]; order: Int32Array },
+  N: number,
+): { X: Float64Array; off: Int32Array; L: Float64Array; S: number } {
+  const hit = designCache.get(pr);
   if (hit) return hit;
   const { factors, order } = pr;
   const K = factors.length;
+  const last = factors[K - 1];
   const off = new Int32Array(N + 1);
+  let S = 0;
   for (let e = 0; e < N; e++) {
+    const j = order[e];
     let len = 1;
-    for (let a = 0; a < K - 1; a++) len *= factors[a].win[2 * order[e] + 1] - factors[a].win[2 * order[e]] + 1;
-    off[e + 1] = off[e] + len;
+    for (let a = 0; a < K - 1; a++) len *= factors[a].win[2 * j + 1] - factors[a].win[2 * j] + 1;
+    off[e + 1] = off[e] + up4(len);
+    S = Math.max(S, last.win[2 * j + 1] - last.win[2 * j] + 1);
   }
   const X = new Float64Array(off[N]);
+  const L = new Float64Array(N * S);
   for (let e = 0; e < N; e++) {
     const j = order[e];
     const xo = off[e];
@@ -430,9 +442,11 @@ function leadRows(pr: { factors: FactorRows[]; order: Int32Array }, N: number): 
       }
       len *= w;
     }
+    const lo = last.win[2 * j];
+    L.set(last.row.subarray(j * last.n + lo, j * last.n + last.win[2 * j + 1] + 1), e * S);
   }
-  const out = { X, off };
-  leadCache.set(pr, out);
+  const out = { X, off, L, S };
+  designCache.set(pr, out);
   return out;
 }
 
@@ -450,8 +464,8 @@ function groupedTransposeTimes(
   const wasm = linalgSimdEnabled() ? gramWasm(D * F) : null;
   const om = wasm ? null : new Float64Array(D * F);
   const lead = factors.slice(0, K - 1).reduce((s, f) => s * f.n, 1);
-  const rows = leadRows(pr, N);
-  const Y = new Float64Array(GROUP_POINTS * last.n * D);
+  const rows = designInOrder(pr, N);
+  const Y = new Float64Array(GROUP_POINTS * up4(last.n * D));
   const ro = new Int32Array(lead);
   const co = new Int32Array(last.n * D);
   let e = 0;
@@ -475,23 +489,28 @@ function groupedTransposeTimes(
     const nc = wL * D;
     for (let a = 0; a < D; a++) for (let l = 0; l < wL; l++) co[a * wL + l] = a * F + loL + l;
     const g = end - e;
-    // X [g, nr]: the group's leading window rows' products (leadRows); Y[k, :] = c_j (x) last window row
-    const X = rows.X.subarray(rows.off[e], rows.off[e] + g * nr);
+    // X [g, nr4]: the group's leading window rows' products (designInOrder); Y [g, nc4]: c_j (x)
+    // the last window row; both padded with zeros
+    const nr4 = up4(nr);
+    const nc4 = up4(nc);
+    const X = rows.X.subarray(rows.off[e], rows.off[e] + g * nr4);
+    const { L, S } = rows;
     for (let k = 0; k < g; k++) {
       const j = order[e + k];
-      const r0 = j * last.n + loL;
+      const lo = (e + k) * S;
       for (let a = 0; a < D; a++) {
         const cj = c[j * D + a];
-        for (let l = 0; l < wL; l++) Y[k * nc + a * wL + l] = cj * last.row[r0 + l];
+        for (let l = 0; l < wL; l++) Y[k * nc4 + a * wL + l] = cj * L[lo + l];
       }
+      for (let q = nc; q < nc4; q++) Y[k * nc4 + q] = 0;
     }
-    if (wasm) wasm.add(X, nr, Y, nc, g, ro, co);
+    if (wasm) wasm.addPadded(X, nr, Y, nc, g, ro, co);
     else
       for (let k = 0; k < g; k++)
         for (let r = 0; r < nr; r++) {
-          const x = X[k * nr + r];
+          const x = X[k * nr4 + r];
           const o = ro[r];
-          for (let q = 0; q < nc; q++) om![o + co[q]] += x * Y[k * nc + q];
+          for (let q = 0; q < nc; q++) om![o + co[q]] += x * Y[k * nc4 + q];
         }
     e = end;
   }

@@ -158,6 +158,8 @@ export function leveragesWasm(
 
 export interface WasmGram {
   add(X: Float64Array, nr: number, Y: Float64Array, nc: number, g: number, ro: Int32Array, co: Int32Array): void;
+  /** add with X [g, nr4] and Y [g, nc4] already padded (rows rounded up to 4, zeros beyond). */
+  addPadded(X: Float64Array, nr: number, Y: Float64Array, nc: number, g: number, ro: Int32Array, co: Int32Array): void;
   result(): Float64Array;
 }
 
@@ -165,6 +167,7 @@ export interface WasmGram {
  * gramWasm(tLen): WasmGram              T [tLen] = 0 in wasm memory, then per group of points
  * .add(X, nr, Y, nc, g, ro, co)       T[ro[r] + co[c]] += sum_k X[k, r] Y[k, c] (X [g, nr],
  *                                     Y [g, nc] row-major; vkernel/design-rows.ts kroneckerGram)
+ * .addPadded(...)                     the same from rows already padded to multiples of 4
  * .result(): Float64Array             a copy of T
  */
 export function gramWasm(tLen: number): WasmGram {
@@ -172,21 +175,40 @@ export function gramWasm(tLen: number): WasmGram {
   const tAt = FIRST;
   const after = tAt + 8 * tLen;
   withMemory(after).mem.fill(0, tAt / 8, tAt / 8 + tLen);
+  /** Places ro, co in wasm memory, lets `fill` put X [g, nr4] and Y [g, nc4] at their float64 offsets, and runs the kernel. */
+  const run = (
+    nr: number,
+    nc: number,
+    g: number,
+    ro: Int32Array,
+    co: Int32Array,
+    fill: (mem: Float64Array, x: number, y: number, nr4: number, nc4: number) => void,
+  ) => {
+    const nr4 = Math.ceil(nr / 4) * 4;
+    const nc4 = Math.ceil(nc / 4) * 4;
+    // byte offsets after T: ro, co (int32), X [g, nr4], Y [g, nc4]
+    const roAt = after;
+    const coAt = roAt + 8 * Math.ceil(nr / 2);
+    const xAt = coAt + 8 * Math.ceil(nc / 2);
+    const yAt = xAt + 8 * g * nr4;
+    const { k, mem } = withMemory(yAt + 8 * g * nc4);
+    new Int32Array(k.memory.buffer, roAt, nr).set(ro.subarray(0, nr));
+    new Int32Array(k.memory.buffer, coAt, nc).set(co.subarray(0, nc));
+    fill(mem, xAt / 8, yAt / 8, nr4, nc4);
+    k.gram(xAt, nr, yAt, nc, g, roAt, coAt, tAt);
+  };
   return {
     add(X, nr, Y, nc, g, ro, co) {
-      const nr4 = Math.ceil(nr / 4) * 4;
-      const nc4 = Math.ceil(nc / 4) * 4;
-      // byte offsets after T: ro, co (int32), X [g, nr4], Y [g, nc4]
-      const roAt = after;
-      const coAt = roAt + 8 * Math.ceil(nr / 2);
-      const xAt = coAt + 8 * Math.ceil(nc / 2);
-      const yAt = xAt + 8 * g * nr4;
-      const { k, mem } = withMemory(yAt + 8 * g * nc4);
-      new Int32Array(k.memory.buffer, roAt, nr).set(ro.subarray(0, nr));
-      new Int32Array(k.memory.buffer, coAt, nc).set(co.subarray(0, nc));
-      padRows(mem, xAt / 8, X, g, nr, nr4);
-      padRows(mem, yAt / 8, Y, g, nc, nc4);
-      k.gram(xAt, nr, yAt, nc, g, roAt, coAt, tAt);
+      run(nr, nc, g, ro, co, (mem, x, y, nr4, nc4) => {
+        padRows(mem, x, X, g, nr, nr4);
+        padRows(mem, y, Y, g, nc, nc4);
+      });
+    },
+    addPadded(X, nr, Y, nc, g, ro, co) {
+      run(nr, nc, g, ro, co, (mem, x, y, nr4, nc4) => {
+        mem.set(X.subarray(0, g * nr4), x);
+        mem.set(Y.subarray(0, g * nc4), y);
+      });
     },
     result() {
       return withMemory(after).mem.slice(tAt / 8, tAt / 8 + tLen);
