@@ -27,7 +27,7 @@ export interface MembersOut {
  * The shared samples array of an ensemble and its MemberSampling.keep: every member's draws when
  * a metric of the cell reads the node's samples (or the context does not say), else only the rows
  * the result keeps: 40-80 MB less memory per paper-sized ensemble, all of it touched for the
- * first time (about 13 us per 4 KiB page on these machines).
+ * first time (11-17 us per 4 KiB page on these machines: bench/first-touch.ts).
  */
 export function memberSamples(
   node: SampleNode,
