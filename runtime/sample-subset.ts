@@ -4,7 +4,7 @@
 // the row arithmetic lives here, where the member loops (particles/member.ts) and the result
 // (samplers/common.ts) both read it.
 
-export const SAMPLE_CAP = 10_000;
+const SAMPLE_CAP = 10_000;
 
 /** How many of n samples the result keeps. */
 export function keptCount(n: number): number {

@@ -23,9 +23,18 @@ if (!['fig2', 'fig3', 'mlp'].includes(figure) || !runDir) {
 }
 const manifest = JSON.parse(fs.readFileSync(path.join(runDir, 'manifest.json'), 'utf8')) as Manifest;
 
+const decoded = new Map<string, { shape: number[]; data: Float64Array }>();
+
+/** A cell's array, decoded once (the mlp table reads each member-density file for two measures). */
 function read(cellDir: string, file: string) {
-  const a = decodeNpy(fs.readFileSync(path.join(runDir, cellDir, file)));
-  return { shape: a.shape, data: a.data as Float64Array };
+  const key = path.join(runDir, cellDir, file);
+  let out = decoded.get(key);
+  if (!out) {
+    const a = decodeNpy(fs.readFileSync(key));
+    out = { shape: a.shape, data: a.data as Float64Array };
+    decoded.set(key, out);
+  }
+  return out;
 }
 
 /** Mean and standard error over members of f(member density). */

@@ -36,7 +36,8 @@ export function memberSamples(
   ctx?: NodeContext,
 ): { samples: Float32Array; keep: number | null } {
   const n = members * node.draws;
-  const keep = ctx?.samplesRead && !ctx.samplesRead.has(node.name) && keptCount(n) < n ? keptCount(n) : null;
+  const kept = keptCount(n);
+  const keep = ctx?.samplesRead && !ctx.samplesRead.has(node.name) && kept < n ? kept : null;
   return { samples: new Float32Array(new SharedArrayBuffer(4 * (keep ?? n) * dim)), keep };
 }
 
