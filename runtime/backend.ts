@@ -1,9 +1,13 @@
 // TensorFlow.js backend selection (design.md 4).
 //
-// tfjs-node is an optional peer dependency (package.json peerDependenciesMeta): it is imported
-// through a variable specifier so neither TypeScript nor a bundler requires it to exist.
+// tfjs-node is an optional peer dependency (package.json peerDependenciesMeta): it is loaded
+// with require through a constant, so neither TypeScript nor a bundler requires it to exist.
 
+import { createRequire } from 'node:module';
 import * as tf from './tf.js';
+
+// required, not imported, as tf.ts explains
+const require = createRequire(import.meta.url);
 
 // Production mode silences tfjs' console advice (e.g. "install tfjs-node" on first use of the cpu
 // backend), which would land in users' terminals and logs; gtv reports the backend it used itself.
@@ -17,10 +21,9 @@ const NODE_PACKAGE = '@tensorflow/tfjs-node';
 async function tryLoad(name: 'tensorflow' | 'wasm' | 'cpu'): Promise<string | null> {
   try {
     if (name === 'tensorflow') {
-      const spec = NODE_PACKAGE;
-      await import(spec);
+      require(NODE_PACKAGE);
     } else if (name === 'wasm') {
-      await import('@tensorflow/tfjs-backend-wasm');
+      require('@tensorflow/tfjs-backend-wasm');
     }
     if (tf.getBackend() === name) return name;
     if (!(await tf.setBackend(name))) return null;

@@ -18,7 +18,6 @@ import { errorText } from './fs-errors.js';
 import { canonicalJson, sha256 } from './hash.js';
 import { type Manifest, type ManifestCell, writeManifest } from './manifest.js';
 import { writeMetricsTable } from './metrics-table.js';
-import { writePlots } from './plots/write.js';
 import { createReporter, formatDuration, type Reporter } from './progress.js';
 import { writeReport } from './report.js';
 import { reducedStatistics } from './reduced.js';
@@ -178,6 +177,10 @@ export async function prepareStudy(opts: RunOptions, deps: RunDeps): Promise<Pre
   return { diagnostics, compiled: picked, doc, changes, scale, backend, studyHash: sha256(canonicalJson(picked)) };
 }
 
+// The plot modules (vega, resvg, pdfkit: about half a second) load while the cells run.
+let plotModule: Promise<typeof import('./plots/write.js')> | undefined;
+const loadPlots = () => (plotModule ??= import('./plots/write.js'));
+
 /** Whether `p` exists and is not a folder (errors such as ENOTDIR are left to the mkdir). */
 function isFile(p: string): boolean {
   try {
@@ -192,6 +195,7 @@ export async function runStudy(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   const interrupted = opts.interrupted ?? (() => false);
   const prepared = await prepareStudy(opts, deps);
   if ('status' in prepared) return prepared;
+  loadPlots().catch(() => undefined);
   const { diagnostics, doc, studyHash } = prepared;
   if (opts.expectStudyHash !== undefined && opts.expectStudyHash !== studyHash) {
     return {
@@ -438,6 +442,7 @@ async function runLocked(
   try {
     writeMetricsTable(runDir, doc, results);
     const reduced = reducedStatistics(doc, manifest.scale, manifest.scaled_counts);
+    const { writePlots } = await loadPlots();
     const plots = await writePlots(runDir, doc, results, (line) => reporter.info(line), reduced, interrupted);
     if (interrupted()) throw new Error('interrupted');
     manifest.plots = plots.map(({ name, files, ms }) => ({ name, files, ms }));

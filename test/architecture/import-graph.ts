@@ -46,6 +46,7 @@ const IMPORTS = [
   /^\s*(?:import|export)\s+[\w$*{},\s]*?\bfrom\s*['"]([^'"]+)['"]/gm, // import ... from '...', export ... from '...'
   /^\s*import\s*['"]([^'"]+)['"]/gm, // import '...'
   /\bimport\s*\(\s*['"]([^'"]+)['"]\s*[,)]/g, // import('...')
+  /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g, // require('...') (createRequire)
 ];
 const WORKER_ENTRY = /\bnew\s+URL\(\s*['"](\.\.?\/[^'"]+(?<!\.d)\.[jt]s)['"]\s*,/g; // new URL('./worker.js', import.meta.url)
 

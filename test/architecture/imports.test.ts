@@ -88,7 +88,7 @@ const asText = (cycles: string[][]) => cycles.map((c) => c.join(' -> '));
 
 describe('architecture: import graph', () => {
   describe('the import reader', () => {
-    it('finds static, type-only, re-exported, side-effect and dynamic imports and worker entries, not comments or templates', () => {
+    it('finds static, type-only, re-exported, side-effect, dynamic and required imports and worker entries, not comments or templates', () => {
       const src = [
         "import fs from 'node:fs';",
         'import {',
@@ -100,6 +100,7 @@ describe('architecture: import graph', () => {
         "export * from './star.js';",
         "import './side-effect.js';",
         "const m = await import('./dynamic.js');",
+        "const pkg = require('some-package');",
         "const w = new Worker(new URL('./worker.js', import.meta.url));",
         "// import { no } from './commented.js';",
         "/* import { no } from './block-commented.js'; */",
@@ -119,6 +120,7 @@ describe('architecture: import graph', () => {
           './star.js',
           './side-effect.js',
           './dynamic.js',
+          'some-package',
         ].sort(),
       );
       expect(found.workers).to.deep.equal(['./worker.js']);

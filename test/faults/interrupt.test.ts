@@ -160,17 +160,19 @@ describe('interrupting gtv run while a cell computes (real process)', function (
       file,
       `study slow {\n${HEAD}  sample s = pf_ode(true, draws = 1e5, steps = 200000, bins = 50, range = -1.5 .. 1.5)\n}\n`,
     );
+    const bare = await bareThreads();
     const child = gtv([file, '--out', path.join(tmp, 'early'), '--cache', path.join(tmp, 'cache'), '--backend', 'cpu']);
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
     const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
       child.on('exit', (code, signal) => resolve([code, signal])),
     );
-    // After the handler is installed: `gtv run` loads the driver (whose plotting stack starts
-    // resvg's tokio threads) right after it, then compiles and starts the runtime thread. Its
-    // first line comes once the runtime thread has loaded its backend.
-    await until(() => threadNames(child.pid!).includes('tokio-runtime-w'), START_MS);
+    // `gtv run` installs the handler, compiles and starts the runtime thread: the first thread
+    // beyond a bare node process's (V8's and libuv's pools). Its first line comes once the
+    // runtime thread has loaded its backend.
+    await until(() => threadNames(child.pid!).length > bare || stderr !== '', START_MS, 2);
     expect(stderr).to.equal('');
+    expect(fs.existsSync(path.join(tmp, 'early'))).to.equal(false);
     const t0 = performance.now();
     child.kill('SIGINT');
     const giveUp = setTimeout(() => child.kill('SIGKILL'), GIVE_UP_MS);
@@ -267,11 +269,24 @@ describe('interrupting gtv run while a cell computes (real process)', function (
 });
 
 /** Resolves once `ok()` holds, polling every 50 ms; rejects after `ms`. */
-async function until(ok: () => boolean, ms: number): Promise<void> {
+async function until(ok: () => boolean, ms: number, every = 50): Promise<void> {
   const end = performance.now() + ms;
   while (!ok()) {
     if (performance.now() > end) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
+/** The threads of a node process that has started its pools (it has waited on the file system) and nothing else. */
+async function bareThreads(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', "require('fs').stat('.', () => setInterval(() => {}, 1000))"], {
+    stdio: 'ignore',
+  });
+  try {
+    await new Promise((r) => setTimeout(r, 500));
+    return threadNames(child.pid!).length;
+  } finally {
+    child.kill('SIGKILL');
   }
 }
 
