@@ -170,9 +170,14 @@ describe('interrupting gtv run while a cell computes (real process)', function (
     // `gtv run` installs the handler, compiles and starts the runtime thread: the first thread
     // beyond a bare node process's (V8's and libuv's pools). Its first line comes once the
     // runtime thread has loaded its backend.
-    await until(() => threadNames(child.pid!).length > bare || stderr !== '', START_MS, 2);
-    expect(stderr).to.equal('');
-    expect(fs.existsSync(path.join(tmp, 'early'))).to.equal(false);
+    try {
+      await until(() => threadNames(child.pid!).length > bare || stderr !== '', START_MS, 2);
+      expect(stderr).to.equal('');
+      expect(fs.existsSync(path.join(tmp, 'early'))).to.equal(false);
+    } catch (err) {
+      child.kill('SIGKILL'); // its cell would run for minutes
+      throw err;
+    }
     const t0 = performance.now();
     child.kill('SIGINT');
     const giveUp = setTimeout(() => child.kill('SIGKILL'), GIVE_UP_MS);
