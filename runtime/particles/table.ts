@@ -80,7 +80,7 @@ export function integrateTable(
   const bound = 6 * wmax * axes.reduce((p, t) => p * t.amax, 1);
   if (len > MAX_TABLE || !(bound < MODERATE)) return integrateParticles(x, n, dim, space, Wv, plan);
   // Euler steps run in WebAssembly SIMD where available (the same bits as the JS loops)
-  const lay = plan.heun ? null : simdLayout(n, axes, len);
+  const lay = plan.heun ? null : simdLayout(n, axes, len, E);
   const tables = lay ? lay.tables : buffer(scratch, len);
   buildTables(axes, Wv, E, tables, lay ?? undefined);
   return lay ? runSimd(lay, x, n, axes, space, Wv, plan) : runTables(x, n, axes, space, Wv, plan, tables);
@@ -98,7 +98,7 @@ export function buildTables(
   lay?: SimdLayout,
 ): Float64Array {
   const into = out instanceof Float64Array ? out : buffer(out, tableLength(axes, E));
-  if (axes.length === 1) cells1(axes[0], Wv, E, into);
+  if (axes.length === 1) cells1(axes[0], Wv, E, into, lay);
   else grid2(axes[0], axes[1], Wv, E, into, lay);
   return into;
 }
@@ -114,10 +114,12 @@ export interface SimdLayout {
   outp: number;
   /** 2D: the build's operands (grid2): T [n1, 2 S2], A_1 [S1, n1], its row spans [S1, 2]. */
   build: { T: Float64Array; A: Float64Array; span: Int32Array; Tp: number; Ap: number; spanp: number } | null;
+  /** 1D: the build's operands (cells1): A in row pairs [pairs, n, 2], the weights [E, n], coefficients [2 pairs] (pairs: rowPairs). */
+  build1: { A: Float64Array; W: Float64Array; c: Float64Array; Ap: number; Wp: number; cp: number } | null;
 }
 
 /** The module's memory laid out for one member, or null (no SIMD). */
-function simdLayout(n: number, axes: AxisTable[], len: number): SimdLayout | null {
+function simdLayout(n: number, axes: AxisTable[], len: number, E: number): SimdLayout | null {
   const up = (b: number) => Math.ceil(b / 16) * 16;
   const dim = axes.length;
   const xp = TABLE_FIRST;
@@ -127,7 +129,15 @@ function simdLayout(n: number, axes: AxisTable[], len: number): SimdLayout | nul
   let Tp = 0;
   let Ap = 0;
   let spanp = 0;
-  if (dim === 2) {
+  let Wp = 0;
+  let cp = 0;
+  const pairs = 4 * Math.ceil(axes[0].stored / 8);
+  if (dim === 1) {
+    Ap = up(end);
+    Wp = Ap + 16 * pairs * axes[0].n;
+    cp = up(Wp + 8 * E * axes[0].n);
+    end = cp + 16 * pairs;
+  } else {
     const [t1, t2] = axes;
     Tp = up(end);
     Ap = up(Tp + 16 * t1.n * t2.stored);
@@ -154,6 +164,17 @@ function simdLayout(n: number, axes: AxisTable[], len: number): SimdLayout | nul
             Tp,
             Ap,
             spanp,
+          }
+        : null,
+    build1:
+      dim === 1
+        ? {
+            A: new Float64Array(buf, Ap, 2 * pairs * axes[0].n),
+            W: new Float64Array(buf, Wp, E * axes[0].n),
+            c: new Float64Array(buf, cp, 2 * pairs),
+            Ap,
+            Wp,
+            cp,
           }
         : null,
   };
@@ -252,16 +273,26 @@ function runSimd(
   return bad;
 }
 
-/** 1D: per evaluation, the cells' cubics [cells, 4] in Horner form. */
-function cells1(t: AxisTable, Wv: Float64Array, E: number, out: Float64Array): void {
+/**
+ * 1D: per evaluation, the B-spline coefficients c = A W_e (through the module when lay is given:
+ * the same sums in the same order), then the cells' cubics [cells, 4] in Horner form.
+ */
+function cells1(t: AxisTable, Wv: Float64Array, E: number, out: Float64Array, lay?: SimdLayout): void {
   const { n, stored, cells, A } = t;
-  const c = new Float64Array(stored);
+  const build = lay?.build1;
+  if (build) {
+    build.A.set(rowPairs(t));
+    build.W.set(Wv.subarray(0, E * n));
+  }
+  const c = build ? build.c : new Float64Array(stored);
   for (let e = 0; e < E; e++) {
-    for (let r = 0; r < stored; r++) {
-      let v = 0;
-      for (let i = 0; i < n; i++) v += A[r * n + i] * Wv[e * n + i];
-      c[r] = v;
-    }
+    if (lay && build) lay.kernel.tcoef1(build.cp, build.Ap, build.Wp + 8 * e * n, build.c.length / 2, n);
+    else
+      for (let r = 0; r < stored; r++) {
+        let v = 0;
+        for (let i = 0; i < n; i++) v += A[r * n + i] * Wv[e * n + i];
+        c[r] = v;
+      }
     const o = e * cells * 4;
     for (let i = 0; i < cells; i++) {
       const c0 = c[i];
@@ -274,6 +305,21 @@ function cells1(t: AxisTable, Wv: Float64Array, E: number, out: Float64Array): v
       out[o + 4 * i + 3] = (c3 - c0 + 3 * (c1 - c2)) / 6;
     }
   }
+}
+
+const PAIRED = new WeakMap<AxisTable, Float64Array>();
+
+/** A [stored, n] of a 1D axis with its rows interleaved in pairs [pairs, n, 2], zero rows up to a multiple of 8; made once per axis. */
+function rowPairs(t: AxisTable): Float64Array {
+  let paired = PAIRED.get(t);
+  if (!paired) {
+    const { n, stored, A } = t;
+    paired = new Float64Array(8 * Math.ceil(stored / 8) * n);
+    for (let r = 0; r < stored; r++)
+      for (let i = 0; i < n; i++) paired[((r >> 1) * n + i) * 2 + (r & 1)] = A[r * n + i];
+    PAIRED.set(t, paired);
+  }
+  return paired;
 }
 
 /**

@@ -903,6 +903,47 @@
     (local.get $no))
 
 
+  ;; 1D table build, one evaluation (particles/table.ts cells1): the B-spline coefficients c[r] =
+  ;; sum over i of A[r, i] W[i], from zero, i ascending: the JS loop's order. Eight rows at a time,
+  ;; four independent sums of two rows each (A's rows interleaved in pairs, [pairs, n, 2]; pairs a
+  ;; multiple of 4), so the additions do not wait on each other.
+  (func (export "tcoef1") (param $cp i32) (param $ap i32) (param $wp i32) (param $pairs i32) (param $n i32)
+    (local $q i32) (local $i i32) (local $a i32) (local $w i32) (local $S i32) (local $W v128)
+    (local $V0 v128) (local $V1 v128) (local $V2 v128) (local $V3 v128)
+    (local.set $S (i32.shl (local.get $n) (i32.const 4)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $q) (local.get $pairs)))
+        (local.set $V0 (v128.const i64x2 0 0))
+        (local.set $V1 (v128.const i64x2 0 0))
+        (local.set $V2 (v128.const i64x2 0 0))
+        (local.set $V3 (v128.const i64x2 0 0))
+        (local.set $a (i32.add (local.get $ap) (i32.mul (local.get $q) (local.get $S))))
+        (local.set $w (local.get $wp))
+        (local.set $i (i32.const 0))
+        (block $termsDone
+          (loop $terms
+            (br_if $termsDone (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $W (v128.load64_splat (local.get $w)))
+            (local.set $V0 (f64x2.add (local.get $V0) (f64x2.mul (v128.load (local.get $a)) (local.get $W))))
+            (local.set $V1 (f64x2.add (local.get $V1)
+              (f64x2.mul (v128.load (i32.add (local.get $a) (local.get $S))) (local.get $W))))
+            (local.set $V2 (f64x2.add (local.get $V2)
+              (f64x2.mul (v128.load (i32.add (local.get $a) (i32.shl (local.get $S) (i32.const 1)))) (local.get $W))))
+            (local.set $V3 (f64x2.add (local.get $V3)
+              (f64x2.mul (v128.load (i32.add (local.get $a) (i32.mul (local.get $S) (i32.const 3)))) (local.get $W))))
+            (local.set $a (i32.add (local.get $a) (i32.const 16)))
+            (local.set $w (i32.add (local.get $w) (i32.const 8)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $terms)))
+        (local.set $a (i32.add (local.get $cp) (i32.shl (local.get $q) (i32.const 4))))
+        (v128.store (local.get $a) (local.get $V0))
+        (v128.store offset=16 (local.get $a) (local.get $V1))
+        (v128.store offset=32 (local.get $a) (local.get $V2))
+        (v128.store offset=48 (local.get $a) (local.get $V3))
+        (local.set $q (i32.add (local.get $q) (i32.const 4)))
+        (br $rows))))
+
   ;; 2D table build, one evaluation (particles/table.ts grid2): grid row q of out [S1, rs] (rs =
   ;; 2 S2 doubles) = sum over i in span[q] = [lo, hi) of A[q, i] T[i, :] (A [S1, n1], T [n1, rs]),
   ;; from zero, i ascending, zero entries of A skipped: the JS loop's order.

@@ -27,6 +27,7 @@ interface Exports {
   tstep1(...args: number[]): number;
   tstep2(...args: number[]): number;
   tgrid(...args: number[]): void;
+  tcoef1(...args: number[]): void;
   run2(
     xp: number,
     pairs: number,
@@ -101,6 +102,7 @@ export interface TableKernel {
   ): number;
   tstep2(...args: number[]): number;
   tgrid(outp: number, tp: number, ap: number, spanp: number, S1: number, n1: number, rs: number): void;
+  tcoef1(cp: number, ap: number, wp: number, pairs: number, n: number): void;
 }
 /** Where the table loops' memory starts (below: the module's scratch). */
 export const TABLE_FIRST = FIRST;
