@@ -1,4 +1,5 @@
-// Seeded, counter-based random numbers (float64, plain JS, backend independent).
+// Seeded, counter-based random numbers (float64, backend independent; normals through
+// random/box-muller.ts where WebAssembly SIMD is available, with the same bits).
 //
 // Why counter-based: the value at index i of a stream depends only on (seed, i), never on how
 // the stream was consumed. So chunked work (particles split to fit memory) draws exactly the same
@@ -6,6 +7,8 @@
 // generator is a strong 32-bit integer hash (Wellons' lowbias32, two rounds with the seed mixed
 // in), fast in JS and independent of the tfjs backend, so a seed gives the same draws on every
 // backend.
+
+import { PAIRS, boxMuller } from './random/box-muller.js';
 
 function hash32(x: number): number {
   // int32 arithmetic throughout (V8 keeps it in registers); one unsigned conversion at the end
@@ -66,9 +69,6 @@ function uniformsInto(seed: number, out: Float64Array, count: number, offset: nu
   }
 }
 
-/** Pairs per block of normals: their uniforms stay in cache, and no draw-sized scratch is allocated. */
-const PAIRS = 2048;
-
 /** Box-Muller on uniform pairs (2j, 2j+1): normal 2j uses cos, 2j+1 uses sin. */
 export function normals(seed: number, count: number, offset = 0): Float64Array {
   return normalsInto(seed, new Float64Array(count), offset);
@@ -80,10 +80,19 @@ export function normalsInto(seed: number, out: Float64Array, offset = 0): Float6
   if (count === 0) return out;
   const first = Math.floor(offset / 2);
   const last = Math.floor((offset + count - 1) / 2);
-  const u = new Float64Array(2 * Math.min(PAIRS, last - first + 1));
+  // Blocks of PAIRS pairs: their uniforms stay in cache, and no draw-sized scratch is allocated.
+  const bm = boxMuller();
+  const u = bm ? bm.u : new Float64Array(2 * Math.min(PAIRS, last - first + 1));
   for (let j0 = first; j0 <= last; j0 += PAIRS) {
     const j1 = Math.min(last + 1, j0 + PAIRS);
     uniformsInto(seed ^ 0x5bd1e995, u, 2 * (j1 - j0), 2 * j0);
+    if (bm) {
+      bm.run(j1 - j0);
+      const from = Math.max(0, offset - 2 * j0);
+      const to = Math.min(2 * (j1 - j0), offset + count - 2 * j0);
+      out.set(bm.z.subarray(from, to), 2 * j0 + from - offset);
+      continue;
+    }
     for (let j = j0; j < j1; j++) {
       const r = Math.sqrt(-2 * Math.log(u[2 * (j - j0)]));
       const th = 2 * Math.PI * u[2 * (j - j0) + 1];

@@ -1,7 +1,7 @@
 // A WebAssembly SIMD module behind an on/off switch, one instance per thread: instantiated on
 // first use, and null where the runtime has no WebAssembly SIMD (the callers' JS loops run
 // instead). GTV_SIMD=0 in the environment starts every switch off. Used by runtime/particles/wasm
-// (the particle kernel) and runtime/linalg/wasm (float64 linear algebra).
+// (the particle kernel), runtime/linalg/wasm (float64 linear algebra) and runtime/random (normals).
 
 /**
  * new SimdModule<Exports>(base64)

@@ -20,7 +20,7 @@ import {
   sparseNormalWasm,
 } from '../../runtime/linalg/wasm/simd.js';
 import { LINALG_WASM_BASE64 } from '../../runtime/linalg/wasm/linalg-bytes.js';
-import { assembleLinalg } from '../../scripts/wasm-build.js';
+import { assembleModule } from '../../scripts/wasm-build.js';
 import { normals, uniforms } from '../../runtime/rng.js';
 
 const EPS = 2 ** -52;
@@ -71,7 +71,7 @@ describe('runtime/linalg/wasm: SIMD Cholesky and SPD inverse', function () {
 
   it('has WebAssembly SIMD on this runtime, and linalg-bytes.ts is linalg.wat assembled', async () => {
     expect(linalgSimdEnabled()).to.equal(SIMD_DEFAULT);
-    const built = await assembleLinalg();
+    const built = await assembleModule('linalg');
     expect(Buffer.from(built).equals(Buffer.from(LINALG_WASM_BASE64, 'base64'))).to.equal(true);
   });
 

@@ -20,7 +20,7 @@ import type { PointSet } from '../../runtime/posterior.js';
 import { NonFiniteError } from '../../runtime/errors.js';
 import { setSimd, simdCalls, simdEnabled, simdExp, simdSinCos } from '../../runtime/particles/wasm/simd.js';
 import { PARTICLES_WASM_BASE64 } from '../../runtime/particles/wasm/particles-bytes.js';
-import { assembleParticles } from '../../scripts/wasm-build.js';
+import { assembleModule } from '../../scripts/wasm-build.js';
 import { axisBasis } from '../../runtime/bases.js';
 import { integrateParticles } from '../../runtime/particles/integrate.js';
 import { fig2Tree, linearNode, three, vp } from './setup.js';
@@ -215,7 +215,7 @@ describe('runtime/particles: optimized ensemble sampling', function () {
 
   it('has WebAssembly SIMD on this runtime, and particles-bytes.ts is particles.wat assembled', async () => {
     expect(simdEnabled()).to.equal(SIMD_DEFAULT);
-    const built = await assembleParticles();
+    const built = await assembleModule('particles');
     expect(Buffer.from(built).equals(Buffer.from(PARTICLES_WASM_BASE64, 'base64'))).to.equal(true);
   });
 

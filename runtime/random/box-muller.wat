@@ -1,0 +1,355 @@
+;; Box-Muller normals from uniform pairs (runtime/rng.ts normalsInto): z_{2j} = r cos(theta),
+;; z_{2j+1} = r sin(theta), r = sqrt(-2 log u_{2j}), theta = 2 pi u_{2j+1}, with log, sin and cos
+;; computed by fdlibm's algorithms (Sun's freely distributable libm, as V8 11 computes Math.log,
+;; Math.sin and Math.cos): the same float64 operations in the same order, so the same bits as those
+;; Math functions where the engine uses fdlibm, and the same bits on every engine.
+;;
+;; Domain: u in (0, 1), so log's argument is a positive normal number below 1 and theta in
+;; [0, 2 pi); the range reduction below covers only that (n <= 4 quarter turns).
+;;
+;; $pair is the reference: fdlibm's branches as written. bm runs two pairs per step in float64x2
+;; lanes on the common branches (the k == 0 forms of log's results equal the k != 0 forms with
+;; k = 0 bit for bit, so both lanes take one form) and hands a step to $pair when a lane needs a
+;; rare branch: log's |f| < 2^-20, an argument within a part in 2^20 of a multiple of pi/2, or a
+;; kernel argument below 2^-27.
+(module
+  (memory (export "memory") 2)
+
+  (func $hi (param $x f64) (result i32)
+    (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))
+
+  ;; x with its high word replaced by h (fdlibm SET_HIGH_WORD)
+  (func $withHi (param $x f64) (param $h i32) (result f64)
+    (f64.reinterpret_i64 (i64.or
+      (i64.and (i64.reinterpret_f64 (local.get $x)) (i64.const 0xffffffff))
+      (i64.shl (i64.extend_i32_u (local.get $h)) (i64.const 32)))))
+
+  ;; fdlibm e_log.c, for a positive normal x
+  (func $log (param $x f64) (result f64)
+    (local $hx i32) (local $k i32) (local $i i32) (local $j i32)
+    (local $f f64) (local $s f64) (local $dk f64) (local $z f64) (local $w f64) (local $R f64) (local $hfsq f64)
+    (local.set $hx (call $hi (local.get $x)))
+    (local.set $k (i32.sub (i32.shr_s (local.get $hx) (i32.const 20)) (i32.const 1023)))
+    (local.set $hx (i32.and (local.get $hx) (i32.const 0xfffff)))
+    (local.set $i (i32.and (i32.add (local.get $hx) (i32.const 0x95f64)) (i32.const 0x100000)))
+    (local.set $x (call $withHi (local.get $x)
+      (i32.or (local.get $hx) (i32.xor (local.get $i) (i32.const 0x3ff00000)))))
+    (local.set $k (i32.add (local.get $k) (i32.shr_s (local.get $i) (i32.const 20))))
+    (local.set $f (f64.sub (local.get $x) (f64.const 1)))
+    (local.set $dk (f64.convert_i32_s (local.get $k)))
+    (if (i32.lt_s (i32.and (i32.add (local.get $hx) (i32.const 2)) (i32.const 0xfffff)) (i32.const 3))
+      (then
+        (if (f64.eq (local.get $f) (f64.const 0))
+          (then
+            (if (i32.eqz (local.get $k)) (then (return (f64.const 0))))
+            (return (f64.add (f64.mul (local.get $dk) (f64.const 0x1.62e42fee00000p-1))
+              (f64.mul (local.get $dk) (f64.const 0x1.a39ef35793c76p-33))))))
+        (local.set $R (f64.mul (f64.mul (local.get $f) (local.get $f))
+          (f64.sub (f64.const 0.5) (f64.mul (f64.const 0x1.5555555555555p-2) (local.get $f)))))
+        (if (i32.eqz (local.get $k)) (then (return (f64.sub (local.get $f) (local.get $R)))))
+        (return (f64.sub (f64.mul (local.get $dk) (f64.const 0x1.62e42fee00000p-1))
+          (f64.sub (f64.sub (local.get $R) (f64.mul (local.get $dk) (f64.const 0x1.a39ef35793c76p-33)))
+            (local.get $f))))))
+    (local.set $s (f64.div (local.get $f) (f64.add (f64.const 2) (local.get $f))))
+    (local.set $z (f64.mul (local.get $s) (local.get $s)))
+    (local.set $i (i32.sub (local.get $hx) (i32.const 0x6147a)))
+    (local.set $w (f64.mul (local.get $z) (local.get $z)))
+    (local.set $j (i32.sub (i32.const 0x6b851) (local.get $hx)))
+    (local.set $R (f64.add
+      (f64.mul (local.get $z) (f64.add (f64.const 0x1.5555555555593p-1) (f64.mul (local.get $w)
+        (f64.add (f64.const 0x1.2492494229359p-2) (f64.mul (local.get $w)
+          (f64.add (f64.const 0x1.7466496cb03dep-3) (f64.mul (local.get $w) (f64.const 0x1.2f112df3e5244p-3))))))))
+      (f64.mul (local.get $w) (f64.add (f64.const 0x1.999999997fa04p-2) (f64.mul (local.get $w)
+        (f64.add (f64.const 0x1.c71c51d8e78afp-3) (f64.mul (local.get $w) (f64.const 0x1.39a09d078c69fp-3))))))))
+    (if (i32.gt_s (i32.or (local.get $i) (local.get $j)) (i32.const 0))
+      (then
+        (local.set $hfsq (f64.mul (f64.mul (f64.const 0.5) (local.get $f)) (local.get $f)))
+        (if (i32.eqz (local.get $k))
+          (then (return (f64.sub (local.get $f) (f64.sub (local.get $hfsq)
+            (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $R))))))))
+        (return (f64.sub (f64.mul (local.get $dk) (f64.const 0x1.62e42fee00000p-1))
+          (f64.sub (f64.sub (local.get $hfsq) (f64.add (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $R)))
+            (f64.mul (local.get $dk) (f64.const 0x1.a39ef35793c76p-33)))) (local.get $f))))))
+    (if (i32.eqz (local.get $k))
+      (then (return (f64.sub (local.get $f) (f64.mul (local.get $s) (f64.sub (local.get $f) (local.get $R)))))))
+    (f64.sub (f64.mul (local.get $dk) (f64.const 0x1.62e42fee00000p-1))
+      (f64.sub (f64.sub (f64.mul (local.get $s) (f64.sub (local.get $f) (local.get $R)))
+        (f64.mul (local.get $dk) (f64.const 0x1.a39ef35793c76p-33))) (local.get $f))))
+
+  ;; fdlibm k_sin.c: sin(x + y) on [-pi/4, pi/4], y the tail of x (iy = 0: y is zero)
+  (func $ksin (param $x f64) (param $y f64) (param $iy i32) (result f64)
+    (local $z f64) (local $v f64) (local $r f64)
+    (if (i32.lt_u (i32.and (call $hi (local.get $x)) (i32.const 0x7fffffff)) (i32.const 0x3e400000))
+      (then (return (local.get $x))))
+    (local.set $z (f64.mul (local.get $x) (local.get $x)))
+    (local.set $v (f64.mul (local.get $z) (local.get $x)))
+    (local.set $r (f64.add (f64.const 0x1.111111110f8a6p-7) (f64.mul (local.get $z)
+      (f64.add (f64.const -0x1.a01a019c161d5p-13) (f64.mul (local.get $z)
+        (f64.add (f64.const 0x1.71de357b1fe7dp-19) (f64.mul (local.get $z)
+          (f64.add (f64.const -0x1.ae5e68a2b9cebp-26) (f64.mul (local.get $z) (f64.const 0x1.5d93a5acfd57cp-33))))))))))
+    (if (i32.eqz (local.get $iy))
+      (then (return (f64.add (local.get $x) (f64.mul (local.get $v)
+        (f64.add (f64.const -0x1.5555555555549p-3) (f64.mul (local.get $z) (local.get $r))))))))
+    (f64.sub (local.get $x) (f64.sub
+      (f64.sub (f64.mul (local.get $z) (f64.sub (f64.mul (f64.const 0.5) (local.get $y)) (f64.mul (local.get $v) (local.get $r))))
+        (local.get $y))
+      (f64.mul (local.get $v) (f64.const -0x1.5555555555549p-3)))))
+
+  ;; fdlibm k_cos.c: cos(x + y) on [-pi/4, pi/4]
+  (func $kcos (param $x f64) (param $y f64) (result f64)
+    (local $ix i32) (local $z f64) (local $r f64) (local $qx f64)
+    (local.set $ix (i32.and (call $hi (local.get $x)) (i32.const 0x7fffffff)))
+    (if (i32.lt_u (local.get $ix) (i32.const 0x3e400000)) (then (return (f64.const 1))))
+    (local.set $z (f64.mul (local.get $x) (local.get $x)))
+    (local.set $r (f64.mul (local.get $z) (f64.add (f64.const 0x1.555555555554cp-5) (f64.mul (local.get $z)
+      (f64.add (f64.const -0x1.6c16c16c15177p-10) (f64.mul (local.get $z)
+        (f64.add (f64.const 0x1.a01a019cb1590p-16) (f64.mul (local.get $z)
+          (f64.add (f64.const -0x1.27e4f809c52adp-22) (f64.mul (local.get $z)
+            (f64.add (f64.const 0x1.1ee9ebdb4b1c4p-29) (f64.mul (local.get $z) (f64.const -0x1.8fae9be8838d4p-37)))))))))))))
+    (if (i32.lt_u (local.get $ix) (i32.const 0x3fd33333))
+      (then (return (f64.sub (f64.const 1) (f64.sub (f64.mul (f64.const 0.5) (local.get $z))
+        (f64.sub (f64.mul (local.get $z) (local.get $r)) (f64.mul (local.get $x) (local.get $y))))))))
+    (local.set $qx (if (result f64) (i32.gt_u (local.get $ix) (i32.const 0x3fe90000))
+      (then (f64.const 0.28125))
+      (else (call $withHi (f64.const 0) (i32.sub (local.get $ix) (i32.const 0x00200000))))))
+    (f64.sub (f64.sub (f64.const 1) (local.get $qx))
+      (f64.sub (f64.sub (f64.mul (f64.const 0.5) (local.get $z)) (local.get $qx))
+        (f64.sub (f64.mul (local.get $z) (local.get $r)) (f64.mul (local.get $x) (local.get $y))))))
+
+  ;; one step of fdlibm's medium reduction: r - fn p with its tail pt (returns r and w)
+  (func $reduceMore (param $r f64) (param $fn f64) (param $p f64) (param $pt f64) (result f64 f64)
+    (local $w f64) (local $r2 f64)
+    (local.set $w (f64.mul (local.get $fn) (local.get $p)))
+    (local.set $r2 (f64.sub (local.get $r) (local.get $w)))
+    (local.get $r2)
+    (f64.sub (f64.mul (local.get $fn) (local.get $pt)) (f64.sub (f64.sub (local.get $r) (local.get $r2)) (local.get $w))))
+
+  ;; cos(t) and sin(t) for t in [0, 2 pi): fdlibm s_cos.c and s_sin.c, with e_rem_pio2.c's
+  ;; reduction for positive arguments up to 4 quarter turns
+  (func $sincos (param $t f64) (result f64 f64)
+    (local $ix i32) (local $n i32) (local $j i32) (local $fn f64) (local $r f64) (local $w f64)
+    (local $z f64) (local $y0 f64) (local $y1 f64) (local $s f64) (local $c f64)
+    (local.set $ix (i32.and (call $hi (local.get $t)) (i32.const 0x7fffffff)))
+    (if (i32.le_u (local.get $ix) (i32.const 0x3fe921fb))
+      (then (return (call $kcos (local.get $t) (f64.const 0)) (call $ksin (local.get $t) (f64.const 0) (i32.const 0)))))
+    (if (i32.lt_u (local.get $ix) (i32.const 0x4002d97c))
+      (then
+        (local.set $n (i32.const 1))
+        (local.set $z (f64.sub (local.get $t) (f64.const 0x1.921fb54400000p+0)))
+        (if (i32.ne (local.get $ix) (i32.const 0x3ff921fb))
+          (then
+            (local.set $y0 (f64.sub (local.get $z) (f64.const 0x1.0b4611a626331p-34)))
+            (local.set $y1 (f64.sub (f64.sub (local.get $z) (local.get $y0)) (f64.const 0x1.0b4611a626331p-34))))
+          (else
+            (local.set $z (f64.sub (local.get $z) (f64.const 0x1.0b4611a600000p-34)))
+            (local.set $y0 (f64.sub (local.get $z) (f64.const 0x1.3198a2e037073p-69)))
+            (local.set $y1 (f64.sub (f64.sub (local.get $z) (local.get $y0)) (f64.const 0x1.3198a2e037073p-69))))))
+      (else
+        (local.set $n (i32.trunc_f64_s (f64.add (f64.mul (local.get $t) (f64.const 0x1.45f306dc9c883p-1)) (f64.const 0.5))))
+        (local.set $fn (f64.convert_i32_s (local.get $n)))
+        (local.set $r (f64.sub (local.get $t) (f64.mul (local.get $fn) (f64.const 0x1.921fb54400000p+0))))
+        (local.set $w (f64.mul (local.get $fn) (f64.const 0x1.0b4611a626331p-34)))
+        (local.set $y0 (f64.sub (local.get $r) (local.get $w)))
+        ;; npio2_hw[n - 1] for n = 2, 3, 4
+        (if (i32.eq (local.get $ix) (select (i32.const 0x400921fb)
+              (select (i32.const 0x4012d97c) (i32.const 0x401921fb) (i32.eq (local.get $n) (i32.const 3)))
+              (i32.eq (local.get $n) (i32.const 2))))
+          (then
+            (local.set $j (i32.shr_u (local.get $ix) (i32.const 20)))
+            (if (i32.gt_s (i32.sub (local.get $j) (i32.and (i32.shr_u (call $hi (local.get $y0)) (i32.const 20)) (i32.const 0x7ff)))
+                  (i32.const 16))
+              (then
+                (call $reduceMore (local.get $r) (local.get $fn) (f64.const 0x1.0b4611a600000p-34) (f64.const 0x1.3198a2e037073p-69))
+                (local.set $w) (local.set $r)
+                (local.set $y0 (f64.sub (local.get $r) (local.get $w)))
+                (if (i32.gt_s (i32.sub (local.get $j) (i32.and (i32.shr_u (call $hi (local.get $y0)) (i32.const 20)) (i32.const 0x7ff)))
+                      (i32.const 49))
+                  (then
+                    (call $reduceMore (local.get $r) (local.get $fn) (f64.const 0x1.3198a2e000000p-69) (f64.const 0x1.b839a252049c1p-104))
+                    (local.set $w) (local.set $r)
+                    (local.set $y0 (f64.sub (local.get $r) (local.get $w)))))))))
+        (local.set $y1 (f64.sub (f64.sub (local.get $r) (local.get $y0)) (local.get $w)))))
+    (local.set $s (call $ksin (local.get $y0) (local.get $y1) (i32.const 1)))
+    (local.set $c (call $kcos (local.get $y0) (local.get $y1)))
+    (block $q3
+      (block $q2
+        (block $q1
+          (block $q0
+            (br_table $q0 $q1 $q2 $q3 (i32.and (local.get $n) (i32.const 3))))
+          (return (local.get $c) (local.get $s)))
+        (return (f64.neg (local.get $s)) (local.get $c)))
+      (return (f64.neg (local.get $c)) (f64.neg (local.get $s))))
+    (local.get $s) (f64.neg (local.get $c)))
+
+  ;; the normal pair of one uniform pair, the reference path
+  (func $pair (param $u1 f64) (param $u2 f64) (result f64 f64)
+    (local $r f64) (local $c f64) (local $s f64)
+    (local.set $r (f64.sqrt (f64.mul (f64.const -2) (call $log (local.get $u1)))))
+    (call $sincos (f64.mul (f64.const 0x1.921fb54442d18p+2) (local.get $u2)))
+    (local.set $s) (local.set $c)
+    (f64.mul (local.get $r) (local.get $c))
+    (f64.mul (local.get $r) (local.get $s)))
+
+  ;; test hook: `pairs` uniform pairs at up -> normal pairs at zp through $pair alone
+  (func (export "bmref") (param $up i32) (param $pairs i32) (param $zp i32)
+    (local $p i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $pairs)))
+        (call $pairAt (local.get $up) (local.get $zp) (local.get $p))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $next))))
+
+  ;; pair p of the uniforms at up, through $pair, into the normals at zp
+  (func $pairAt (param $up i32) (param $zp i32) (param $p i32)
+    (local $a i32) (local $c f64) (local $s f64)
+    (local.set $a (i32.shl (local.get $p) (i32.const 4)))
+    (call $pair (f64.load (i32.add (local.get $up) (local.get $a))) (f64.load offset=8 (i32.add (local.get $up) (local.get $a))))
+    (local.set $s) (local.set $c)
+    (f64.store (i32.add (local.get $zp) (local.get $a)) (local.get $c))
+    (f64.store offset=8 (i32.add (local.get $zp) (local.get $a)) (local.get $s)))
+
+  ;; `pairs` uniform pairs at up -> normal pairs at zp, two pairs per step (lanes 0, 1)
+  (func (export "bm") (param $up i32) (param $pairs i32) (param $zp i32)
+    (local $p i32) (local $a i32)
+    (local $P v128) (local $Q v128) (local $U1 v128) (local $U2 v128)
+    (local $HX v128) (local $K v128) (local $HM v128) (local $I v128) (local $F v128) (local $S v128) (local $DK v128)
+    (local $Z v128) (local $W v128) (local $R v128) (local $HF v128) (local $L v128) (local $RAD v128)
+    (local $TH v128) (local $IX v128) (local $CA v128) (local $CB v128) (local $ZB v128) (local $Y0B v128)
+    (local $FN v128) (local $RC v128) (local $WC v128) (local $Y0C v128) (local $Y0 v128) (local $Y1 v128) (local $NF v128)
+    (local $RARE v128) (local $IY v128) (local $V v128) (local $RS v128) (local $KS v128) (local $RK v128) (local $XY v128)
+    (local $QX v128) (local $KC v128) (local $EVEN v128) (local $COS v128) (local $SIN v128)
+    (block $done
+      (loop $step
+        (br_if $done (i32.ge_u (i32.add (local.get $p) (i32.const 1)) (local.get $pairs)))
+        (local.set $a (i32.shl (local.get $p) (i32.const 4)))
+        (local.set $P (v128.load (i32.add (local.get $up) (local.get $a))))
+        (local.set $Q (v128.load offset=16 (i32.add (local.get $up) (local.get $a))))
+        (local.set $U1 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $P) (local.get $Q)))
+        (local.set $U2 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $P) (local.get $Q)))
+        ;; log u1 ($log's general branch; k == 0 lanes take the k != 0 form with k = 0: the same bits)
+        (local.set $HX (i64x2.shr_u (local.get $U1) (i32.const 32)))
+        (local.set $K (i64x2.sub (i64x2.shr_u (local.get $HX) (i32.const 20)) (v128.const i64x2 1023 1023)))
+        (local.set $HM (v128.and (local.get $HX) (v128.const i64x2 0xfffff 0xfffff)))
+        (local.set $I (v128.and (i64x2.add (local.get $HM) (v128.const i64x2 0x95f64 0x95f64)) (v128.const i64x2 0x100000 0x100000)))
+        (local.set $F (f64x2.sub
+          (v128.or (v128.and (local.get $U1) (v128.const i64x2 0xffffffff 0xffffffff))
+            (i64x2.shl (v128.or (local.get $HM) (v128.xor (local.get $I) (v128.const i64x2 0x3ff00000 0x3ff00000))) (i32.const 32)))
+          (v128.const f64x2 1 1)))
+        (local.set $K (i64x2.add (local.get $K) (i64x2.shr_u (local.get $I) (i32.const 20))))
+        (local.set $DK (f64x2.convert_low_i32x4_s (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 (local.get $K) (local.get $K))))
+        (local.set $S (f64x2.div (local.get $F) (f64x2.add (v128.const f64x2 2 2) (local.get $F))))
+        (local.set $Z (f64x2.mul (local.get $S) (local.get $S)))
+        (local.set $W (f64x2.mul (local.get $Z) (local.get $Z)))
+        (local.set $R (f64x2.add
+          (f64x2.mul (local.get $Z) (f64x2.add (v128.const f64x2 0x1.5555555555593p-1 0x1.5555555555593p-1) (f64x2.mul (local.get $W)
+            (f64x2.add (v128.const f64x2 0x1.2492494229359p-2 0x1.2492494229359p-2) (f64x2.mul (local.get $W)
+              (f64x2.add (v128.const f64x2 0x1.7466496cb03dep-3 0x1.7466496cb03dep-3)
+                (f64x2.mul (local.get $W) (v128.const f64x2 0x1.2f112df3e5244p-3 0x1.2f112df3e5244p-3))))))))
+          (f64x2.mul (local.get $W) (f64x2.add (v128.const f64x2 0x1.999999997fa04p-2 0x1.999999997fa04p-2) (f64x2.mul (local.get $W)
+            (f64x2.add (v128.const f64x2 0x1.c71c51d8e78afp-3 0x1.c71c51d8e78afp-3)
+              (f64x2.mul (local.get $W) (v128.const f64x2 0x1.39a09d078c69fp-3 0x1.39a09d078c69fp-3))))))))
+        (local.set $HF (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $F)) (local.get $F)))
+        (local.set $L (v128.bitselect
+          (f64x2.sub (f64x2.mul (local.get $DK) (v128.const f64x2 0x1.62e42fee00000p-1 0x1.62e42fee00000p-1))
+            (f64x2.sub (f64x2.sub (local.get $HF) (f64x2.add (f64x2.mul (local.get $S) (f64x2.add (local.get $HF) (local.get $R)))
+              (f64x2.mul (local.get $DK) (v128.const f64x2 0x1.a39ef35793c76p-33 0x1.a39ef35793c76p-33)))) (local.get $F)))
+          (f64x2.sub (f64x2.mul (local.get $DK) (v128.const f64x2 0x1.62e42fee00000p-1 0x1.62e42fee00000p-1))
+            (f64x2.sub (f64x2.sub (f64x2.mul (local.get $S) (f64x2.sub (local.get $F) (local.get $R)))
+              (f64x2.mul (local.get $DK) (v128.const f64x2 0x1.a39ef35793c76p-33 0x1.a39ef35793c76p-33))) (local.get $F)))
+          (i64x2.gt_s (v128.or (i64x2.sub (local.get $HM) (v128.const i64x2 0x6147a 0x6147a))
+            (i64x2.sub (v128.const i64x2 0x6b851 0x6b851) (local.get $HM))) (v128.const i64x2 0 0))))
+        (local.set $RAD (f64x2.sqrt (f64x2.mul (v128.const f64x2 -2 -2) (local.get $L))))
+        ;; theta = 2 pi u2 and its reduction: A below pi/4 (none), B below 3 pi/4 (n = 1), C (n = 2, 3, 4)
+        (local.set $TH (f64x2.mul (v128.const f64x2 0x1.921fb54442d18p+2 0x1.921fb54442d18p+2) (local.get $U2)))
+        (local.set $IX (i64x2.shr_u (local.get $TH) (i32.const 32)))
+        (local.set $CA (i64x2.le_s (local.get $IX) (v128.const i64x2 0x3fe921fb 0x3fe921fb)))
+        (local.set $CB (v128.andnot (i64x2.lt_s (local.get $IX) (v128.const i64x2 0x4002d97c 0x4002d97c)) (local.get $CA)))
+        (local.set $ZB (f64x2.sub (local.get $TH) (v128.const f64x2 0x1.921fb54400000p+0 0x1.921fb54400000p+0)))
+        (local.set $Y0B (f64x2.sub (local.get $ZB) (v128.const f64x2 0x1.0b4611a626331p-34 0x1.0b4611a626331p-34)))
+        (local.set $FN (f64x2.trunc (f64x2.add (f64x2.mul (local.get $TH) (v128.const f64x2 0x1.45f306dc9c883p-1 0x1.45f306dc9c883p-1))
+          (v128.const f64x2 0.5 0.5))))
+        (local.set $RC (f64x2.sub (local.get $TH) (f64x2.mul (local.get $FN) (v128.const f64x2 0x1.921fb54400000p+0 0x1.921fb54400000p+0))))
+        (local.set $WC (f64x2.mul (local.get $FN) (v128.const f64x2 0x1.0b4611a626331p-34 0x1.0b4611a626331p-34)))
+        (local.set $Y0C (f64x2.sub (local.get $RC) (local.get $WC)))
+        (local.set $Y0 (v128.bitselect (local.get $TH) (v128.bitselect (local.get $Y0B) (local.get $Y0C) (local.get $CB)) (local.get $CA)))
+        (local.set $Y1 (v128.andnot
+          (v128.bitselect
+            (f64x2.sub (f64x2.sub (local.get $ZB) (local.get $Y0B)) (v128.const f64x2 0x1.0b4611a626331p-34 0x1.0b4611a626331p-34))
+            (f64x2.sub (f64x2.sub (local.get $RC) (local.get $Y0C)) (local.get $WC))
+            (local.get $CB))
+          (local.get $CA)))
+        (local.set $NF (v128.bitselect (v128.const f64x2 0 0) (v128.bitselect (v128.const f64x2 1 1) (local.get $FN) (local.get $CB))
+          (local.get $CA)))
+        (local.set $IY (i64x2.shr_u (f64x2.abs (local.get $Y0)) (i32.const 32)))
+        ;; lanes for $pair: log's |f| < 2^-20; theta's high word that of a multiple of pi/2 (B: pi/2;
+        ;; C: n pi/2, npio2_hw[n - 1]); a kernel argument below 2^-27
+        (local.set $RARE (v128.or (v128.or
+          (i64x2.lt_s (v128.and (i64x2.add (local.get $HM) (v128.const i64x2 2 2)) (v128.const i64x2 0xfffff 0xfffff))
+            (v128.const i64x2 3 3))
+          (v128.and (local.get $CB) (i64x2.eq (local.get $IX) (v128.const i64x2 0x3ff921fb 0x3ff921fb))))
+          (v128.or
+            (v128.andnot (v128.andnot
+              (i64x2.eq (local.get $IX)
+                (v128.bitselect (v128.const i64x2 0x400921fb 0x400921fb)
+                  (v128.bitselect (v128.const i64x2 0x4012d97c 0x4012d97c) (v128.const i64x2 0x401921fb 0x401921fb)
+                    (f64x2.eq (local.get $FN) (v128.const f64x2 3 3)))
+                  (f64x2.eq (local.get $FN) (v128.const f64x2 2 2))))
+              (local.get $CA)) (local.get $CB))
+            (i64x2.lt_s (local.get $IY) (v128.const i64x2 0x3e400000 0x3e400000)))))
+        (if (v128.any_true (local.get $RARE))
+          (then
+            (call $pairAt (local.get $up) (local.get $zp) (local.get $p))
+            (call $pairAt (local.get $up) (local.get $zp) (i32.add (local.get $p) (i32.const 1))))
+          (else
+            ;; $ksin (A: iy = 0; B, C: iy = 1) and $kcos of (Y0, Y1)
+            (local.set $Z (f64x2.mul (local.get $Y0) (local.get $Y0)))
+            (local.set $V (f64x2.mul (local.get $Z) (local.get $Y0)))
+            (local.set $RS (f64x2.add (v128.const f64x2 0x1.111111110f8a6p-7 0x1.111111110f8a6p-7) (f64x2.mul (local.get $Z)
+              (f64x2.add (v128.const f64x2 -0x1.a01a019c161d5p-13 -0x1.a01a019c161d5p-13) (f64x2.mul (local.get $Z)
+                (f64x2.add (v128.const f64x2 0x1.71de357b1fe7dp-19 0x1.71de357b1fe7dp-19) (f64x2.mul (local.get $Z)
+                  (f64x2.add (v128.const f64x2 -0x1.ae5e68a2b9cebp-26 -0x1.ae5e68a2b9cebp-26)
+                    (f64x2.mul (local.get $Z) (v128.const f64x2 0x1.5d93a5acfd57cp-33 0x1.5d93a5acfd57cp-33))))))))))
+            (local.set $KS (v128.bitselect
+              (f64x2.add (local.get $Y0) (f64x2.mul (local.get $V)
+                (f64x2.add (v128.const f64x2 -0x1.5555555555549p-3 -0x1.5555555555549p-3) (f64x2.mul (local.get $Z) (local.get $RS)))))
+              (f64x2.sub (local.get $Y0) (f64x2.sub
+                (f64x2.sub (f64x2.mul (local.get $Z) (f64x2.sub (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $Y1))
+                  (f64x2.mul (local.get $V) (local.get $RS)))) (local.get $Y1))
+                (f64x2.mul (local.get $V) (v128.const f64x2 -0x1.5555555555549p-3 -0x1.5555555555549p-3))))
+              (local.get $CA)))
+            (local.set $RK (f64x2.mul (local.get $Z) (f64x2.add (v128.const f64x2 0x1.555555555554cp-5 0x1.555555555554cp-5) (f64x2.mul (local.get $Z)
+              (f64x2.add (v128.const f64x2 -0x1.6c16c16c15177p-10 -0x1.6c16c16c15177p-10) (f64x2.mul (local.get $Z)
+                (f64x2.add (v128.const f64x2 0x1.a01a019cb1590p-16 0x1.a01a019cb1590p-16) (f64x2.mul (local.get $Z)
+                  (f64x2.add (v128.const f64x2 -0x1.27e4f809c52adp-22 -0x1.27e4f809c52adp-22) (f64x2.mul (local.get $Z)
+                    (f64x2.add (v128.const f64x2 0x1.1ee9ebdb4b1c4p-29 0x1.1ee9ebdb4b1c4p-29)
+                      (f64x2.mul (local.get $Z) (v128.const f64x2 -0x1.8fae9be8838d4p-37 -0x1.8fae9be8838d4p-37)))))))))))))
+            (local.set $XY (f64x2.sub (f64x2.mul (local.get $Z) (local.get $RK)) (f64x2.mul (local.get $Y0) (local.get $Y1))))
+            (local.set $QX (v128.bitselect (v128.const f64x2 0.28125 0.28125)
+              (i64x2.shl (i64x2.sub (local.get $IY) (v128.const i64x2 0x00200000 0x00200000)) (i32.const 32))
+              (i64x2.gt_s (local.get $IY) (v128.const i64x2 0x3fe90000 0x3fe90000))))
+            (local.set $KC (v128.bitselect
+              (f64x2.sub (v128.const f64x2 1 1) (f64x2.sub (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $Z)) (local.get $XY)))
+              (f64x2.sub (f64x2.sub (v128.const f64x2 1 1) (local.get $QX))
+                (f64x2.sub (f64x2.sub (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $Z)) (local.get $QX)) (local.get $XY)))
+              (i64x2.lt_s (local.get $IY) (v128.const i64x2 0x3fd33333 0x3fd33333))))
+            ;; quadrant n & 3: (cos, sin) = 0 (kc, ks), 1 (-ks, kc), 2 (-kc, -ks), 3 (ks, -kc)
+            (local.set $EVEN (v128.or (v128.or (f64x2.eq (local.get $NF) (v128.const f64x2 0 0))
+              (f64x2.eq (local.get $NF) (v128.const f64x2 2 2))) (f64x2.eq (local.get $NF) (v128.const f64x2 4 4))))
+            (local.set $COS (v128.xor (v128.bitselect (local.get $KC) (local.get $KS) (local.get $EVEN))
+              (v128.and (v128.const i64x2 0x8000000000000000 0x8000000000000000)
+                (v128.or (f64x2.eq (local.get $NF) (v128.const f64x2 1 1)) (f64x2.eq (local.get $NF) (v128.const f64x2 2 2))))))
+            (local.set $SIN (v128.xor (v128.bitselect (local.get $KS) (local.get $KC) (local.get $EVEN))
+              (v128.and (v128.const i64x2 0x8000000000000000 0x8000000000000000)
+                (v128.or (f64x2.eq (local.get $NF) (v128.const f64x2 2 2)) (f64x2.eq (local.get $NF) (v128.const f64x2 3 3))))))
+            (local.set $COS (f64x2.mul (local.get $RAD) (local.get $COS)))
+            (local.set $SIN (f64x2.mul (local.get $RAD) (local.get $SIN)))
+            (v128.store (i32.add (local.get $zp) (local.get $a))
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $COS) (local.get $SIN)))
+            (v128.store offset=16 (i32.add (local.get $zp) (local.get $a))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $COS) (local.get $SIN)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 2)))
+        (br $step)))
+    (if (i32.lt_u (local.get $p) (local.get $pairs))
+      (then (call $pairAt (local.get $up) (local.get $zp) (local.get $p)))))
+)
