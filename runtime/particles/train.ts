@@ -11,7 +11,7 @@
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { axisBasis, fillAxis, productLeaves, type AxisBasis } from '../bases.js';
 import { choleskyInPlace, choleskySolve } from '../linalg/cholesky.js';
-import { gramWasm, linalgSimdEnabled, sparseNormalWasm } from '../linalg/wasm/simd.js';
+import { linalgSimdEnabled, sparseNormalWasm } from '../linalg/wasm/simd.js';
 import { scaleDual, scalePrimal, singular, type RidgeTargets } from '../models/ridge-system.js';
 
 const TRAIN_TAU = 40;
@@ -50,64 +50,6 @@ export function productTrainer(tree: IrFeatureTree, dim: number): ProductTrainer
       return F <= P ? primal(rows, x, t, r) : dual(rows, x, t, r);
     },
   };
-}
-
-/**
- * Phi Phi^T [P, P] of the samples (its lower triangle; the upper stays 1), as the Hadamard product
- * of the per-factor Grams R_j R_j^T. Each factor's Gram in WebAssembly when it is on (the kernel
- * sums over the features in order from zero, as the JS loop: the same bits), else in JS.
- */
-function dualGram(rows: Rows, x: Float64Array, t: Float64Array, P: number): Float64Array {
-  const K = new Float64Array(P * P).fill(1);
-  const wasm = linalgSimdEnabled();
-  const ro = wasm ? Int32Array.from({ length: P }, (_, i) => i * P) : null;
-  const co = wasm ? Int32Array.from({ length: P }, (_, i) => i) : null;
-  rows.factors.forEach((f, j) => {
-    const n = f.n;
-    const R = new Float64Array(P * n);
-    for (let p = 0; p < P; p++) rows.factorRow(j, x, t, p, R.subarray(p * n, (p + 1) * n));
-    if (ro && co) {
-      const Rt = new Float64Array(n * P);
-      for (let p = 0; p < P; p++) for (let c = 0; c < n; c++) Rt[c * P + p] = R[p * n + c];
-      const acc = gramWasm(P * P);
-      acc.add(Rt, P, Rt, P, n, ro, co);
-      const G = acc.result();
-      for (let i = 0; i < P; i++) for (let k = 0; k <= i; k++) K[i * P + k] *= G[i * P + k];
-      return;
-    }
-    for (let i = 0; i < P; i++) {
-      for (let k = 0; k <= i; k++) {
-        let g = 0;
-        for (let c = 0; c < n; c++) g += R[i * n + c] * R[k * n + c];
-        K[i * P + k] *= g;
-      }
-    }
-  });
-  return K;
-}
-
-/** productGram(tree, dim, x, t, P): dualGram's Phi Phi^T for a product of one-axis bases, or null (tests). */
-export function productGram(
-  tree: IrFeatureTree,
-  dim: number,
-  x: Float64Array,
-  t: Float64Array,
-  P: number,
-): Float64Array | null {
-  const leaves = productLeaves(tree);
-  const factors = leaves?.map((b) => axisBasis(b, dim, TRAIN_TAU));
-  if (!factors || factors.some((f) => f === null)) return null;
-  const fs = factors as AxisBasis[];
-  return dualGram(
-    new Rows(
-      fs,
-      dim,
-      fs.reduce((s, f) => s * f.n, 1),
-    ),
-    x,
-    t,
-    P,
-  );
 }
 
 /** One sample's nonzero features: flat indices (increasing) and values. */
@@ -205,7 +147,19 @@ function primal(rows: Rows, x: Float64Array, t: Float64Array, r: RidgeTargets): 
 function dual(rows: Rows, x: Float64Array, t: Float64Array, r: RidgeTargets): Float64Array {
   const { P, D, gamma } = r;
   const F = rows.F;
-  const K = dualGram(rows, x, t, P);
+  const K = new Float64Array(P * P).fill(1);
+  rows.factors.forEach((f, j) => {
+    const n = f.n;
+    const R = new Float64Array(P * n);
+    for (let p = 0; p < P; p++) rows.factorRow(j, x, t, p, R.subarray(p * n, (p + 1) * n));
+    for (let i = 0; i < P; i++) {
+      for (let k = 0; k <= i; k++) {
+        let g = 0;
+        for (let c = 0; c < n; c++) g += R[i * n + c] * R[k * n + c];
+        K[i * P + k] *= g;
+      }
+    }
+  });
   const { sl, R } = scaleDual(K, r);
   if (!choleskyInPlace(K, P)) throw singular('dual', P, gamma);
   choleskySolve(K, P, R, D);

@@ -22,8 +22,6 @@ import {
 import { LINALG_WASM_BASE64 } from '../../runtime/linalg/wasm/linalg-bytes.js';
 import { assembleModule } from '../../scripts/wasm-build.js';
 import { normals, uniforms } from '../../runtime/rng.js';
-import { productGram } from '../../runtime/particles/train.js';
-import type { IrFeatureTree } from '../../compiler/ir/types.js';
 
 const EPS = 2 ** -52;
 /** The switch as the environment sets it (GTV_SIMD=0: JS loops by default). */
@@ -239,33 +237,5 @@ describe('runtime/linalg/wasm: SIMD Cholesky and SPD inverse', function () {
       js.some((v, i) => v !== 0 && Math.floor(i / F) > i % F),
       'entries below the diagonal occur',
     ).to.equal(true);
-  });
-
-  it("forms the dual Gram Phi Phi^T of product features as particles/train.ts dual's JS loop does, bit for bit", function () {
-    if (!linalgSimdEnabled()) this.skip(); // GTV_SIMD=0: the module is off
-    const basis = (b: 'gauss' | 'fourier', axis: 'x' | 'y' | 't', over: [number, number]): IrFeatureTree => ({
-      op: 'basis',
-      basis: b,
-      axes: [axis],
-      n: 10,
-      over,
-      width: b === 'gauss' ? (over[1] - over[0]) / 9 : 0,
-      seed: 0,
-    });
-    const P = 203; // not a multiple of 4: the kernel's padded rows
-    const x = normals(31, 2 * P);
-    const t = uniforms(32, P).map((u) => 0.01 + 0.99 * u);
-    for (const kind of ['gauss', 'fourier'] as const) {
-      const tree: IrFeatureTree = {
-        op: 'product',
-        factors: [basis(kind, 'x', [-1.5, 1.5]), basis(kind, 'y', [-1.5, 1.5]), basis(kind, 't', [0.01, 1])],
-      };
-      const wasm = productGram(tree, 2, x, t, P)!;
-      setLinalgSimd(false);
-      const js = productGram(tree, 2, x, t, P)!;
-      setLinalgSimd(SIMD_DEFAULT);
-      expect(Buffer.from(wasm.buffer).equals(Buffer.from(js.buffer)), kind).to.equal(true);
-      expect(new Set(js).size, `${kind}: a Gram with many distinct entries`).to.be.above(P);
-    }
   });
 });
