@@ -3,8 +3,13 @@
 // see Ctrl-C and SIGTERM while a cell computes. Messages: see cell-worker.ts.
 import { parentPort } from 'node:worker_threads';
 import type { IrCell, IrDocument } from '../compiler/ir/types.js';
-import { executeCell, selectBackend, type CellResult } from '../runtime/index.js';
+import { startWorkers, type CellResult } from '../runtime/light.js';
 import type { Reply, Request } from './cell-worker.js';
+
+// The pool's threads load their modules while this one loads tfjs and the rest of the runtime
+// (each about a third of a second), instead of after it.
+startWorkers();
+const runtime = import('../runtime/index.js');
 
 /** Progress ticks are forwarded at most this often; the reporter throttles further. */
 const TICK_MS = 50;
@@ -44,6 +49,7 @@ async function execute(id: number, cell: IrCell, memoryBudget: number | undefine
     if (pending !== null) send({ type: 'progress', op: 'tick', done: pending });
     pending = null;
   };
+  const { executeCell } = await runtime;
   const result = await executeCell(doc.doc, cell, {
     backend,
     memoryBudget,
@@ -80,7 +86,7 @@ port.on('message', (msg: Request) => {
   const run = async (): Promise<void> => {
     switch (msg.type) {
       case 'backend':
-        backend = await selectBackend(msg.requested);
+        backend = await (await runtime).selectBackend(msg.requested);
         send({ type: 'backend', id: msg.id, backend });
         return;
       case 'study':

@@ -56,9 +56,14 @@ export function lastRunStats(): { members: number; onCaller: number } {
   return { ...stats };
 }
 
+/** Starts the workers if needed, without waiting for them to load. */
+export function startWorkers(): void {
+  while (workers.length < threads - 1) workers.push(startWorker());
+}
+
 /** Starts the workers if needed and blocks until they have loaded (or timeoutMs passes); returns how many are ready. */
 export function awaitWorkers(timeoutMs: number): number {
-  while (workers.length < threads - 1) workers.push(startWorker());
+  startWorkers();
   const end = performance.now() + timeoutMs;
   for (let r = Atomics.load(ready, 0); r < workers.length && performance.now() < end; r = Atomics.load(ready, 0)) {
     Atomics.wait(ready, 0, r, Math.max(1, end - performance.now()));
