@@ -13,6 +13,9 @@ const INV = 64 / Math.LN2;
 const LN2_HI = Math.fround(Math.LN2 / 64);
 const LN2_LO = Math.LN2 / 64 - LN2_HI;
 
+/** The tables and constants tableExp uses, for the WebAssembly loops that repeat its arithmetic. */
+export const EXP_TABLES = { T, POW2, INV, LN2_HI, LN2_LO };
+
 /** exp(x); 0 below -745, Infinity above 709, NaN for NaN. */
 export function fexp(x: number): number {
   if (!(x > -745)) return x === x ? 0 : x;

@@ -6,7 +6,17 @@ import { samplePfOde } from '../../runtime/samplers/pf-ode.js';
 import { exactScore } from '../../runtime/nodes/basic.js';
 import { posterior, type PointSet } from '../../runtime/posterior.js';
 import { sampleBinProbabilities, totalVariation } from '../../runtime/metrics.js';
-import { exactField, exactStep, unwhiten, velocities, whiten } from '../../runtime/particles/exact-score.js';
+import {
+  exactField,
+  exactStep,
+  integrateExact,
+  stepTable,
+  unwhiten,
+  velocities,
+  whiten,
+} from '../../runtime/particles/exact-score.js';
+import { setSimd } from '../../runtime/particles/wasm/simd.js';
+import { normals, uniforms } from '../../runtime/rng.js';
 import { expNonPositive } from '../../runtime/particles/exp.js';
 import { useWasm } from './helpers.js';
 import { awaitWorkers, lastRunStats, setThreads, threadCount } from '../../runtime/pool/pool.js';
@@ -103,6 +113,46 @@ describe('runtime/particles/exact-score', () => {
         expect(d, `dim ${dim} ${s.process} t ${t}`).to.be.below(1e-12);
       }
     }
+  });
+
+  it("1D Euler steps through WebAssembly give the JS loops' bits: odd counts, skipped weights, many points, a non-finite state", function () {
+    setSimd(true);
+    if (process.env.GTV_SIMD === '0') this.skip(); // the module is switched off in this run
+    const times = timeGrid({ steps: 40, t_min: 1e-4, spacing: 'karras', rho: 7 }, 1);
+    for (const M of [1, 3, 64]) {
+      const data: PointSet = {
+        points: normals(40 + M, M),
+        weights: uniforms(50 + M, M).map((u) => 0.1 + u),
+        M,
+        dim: 1,
+      };
+      const f = exactField(data, vp);
+      const table = stepTable(vp, times);
+      for (const n of [1, 2, 1001]) {
+        const y0 = normals(60 + n, n).map((z) => 3 * z);
+        const run = (simd: boolean) => {
+          setSimd(simd);
+          const y = y0.slice();
+          const steps: number[] = [];
+          expect(integrateExact(f, y, n, times, table, 'euler', (k) => steps.push(k))).to.equal(-1);
+          expect(steps.length).to.equal(times.length - 1);
+          return y;
+        };
+        const js = run(false);
+        const wasm = run(true);
+        expect(Buffer.from(wasm.buffer).equals(Buffer.from(js.buffer)), `M ${M}, n ${n}`).to.equal(true);
+      }
+    }
+    // a state that overflows: both paths report the same step
+    const f = exactField({ points: Float64Array.of(0), weights: Float64Array.of(1), M: 1, dim: 1 }, vp);
+    const huge = Float64Array.of(1, 1e308, 2);
+    const table = stepTable(vp, times);
+    const bad = (simd: boolean) => {
+      setSimd(simd);
+      return integrateExact(f, huge.slice(), 3, times, table, 'euler');
+    };
+    expect(bad(true)).to.equal(bad(false)).and.to.be.at.least(0);
+    setSimd(process.env.GTV_SIMD !== '0');
   });
 
   it('log-sum-exp: far-away particles (every weight underflows) and t -> t_min follow the nearest point', () => {

@@ -903,6 +903,92 @@
     (local.get $no))
 
 
+  ;; Exact-score PF-ODE, 1D, one Euler step of n particles (particles/exact-score.ts integrateExact
+  ;; with velocities1): two particles per vector, the JS loop's float64 operations in its order, so
+  ;; the same bits. yp: states [n]; pp, lp: the M points and their log weights; gp: [M] pairs of
+  ;; logits (scratch); tp, p2p: exp.ts's tables T [64] and POW2 [2099] as JS made them; inv, hi, lo:
+  ;; its constants 64/ln2, ln2/64 in two parts. Skipped weights (logit below the largest by more
+  ;; than 37) add zero instead of nothing: the same sums. Returns 0 when a new state is not finite.
+  (func (export "xstep1") (param $yp i32) (param $n i32) (param $M i32) (param $pp i32) (param $lp i32) (param $gp i32)
+    (param $tp i32) (param $p2p i32) (param $inv f64) (param $hi f64) (param $lo f64)
+    (param $alpha f64) (param $beta f64) (param $c f64) (param $inv2s2 f64) (param $h f64) (result i32)
+    (local $q i32) (local $m i32) (local $ptr i32) (local $k0 i32) (local $k1 i32) (local $bad v128)
+    (local $X v128) (local $MX v128) (local $D v128) (local $L v128) (local $U v128) (local $KF v128) (local $R v128)
+    (local $K v128) (local $E v128) (local $Z v128) (local $S v128) (local $P v128) (local $Y v128) (local $A v128)
+    (local.set $A (f64x2.splat (local.get $alpha)))
+    (block $done
+      (loop $pair
+        (br_if $done (i32.ge_u (local.get $q) (local.get $n)))
+        (local.set $ptr (i32.add (local.get $yp) (i32.shl (local.get $q) (i32.const 3))))
+        ;; an odd last particle fills both lanes; lane 1 is not stored
+        (local.set $X (if (result v128) (i32.lt_u (i32.add (local.get $q) (i32.const 1)) (local.get $n))
+          (then (v128.load (local.get $ptr)))
+          (else (v128.load64_splat (local.get $ptr)))))
+        (local.set $MX (v128.const f64x2 -inf -inf))
+        (local.set $m (i32.const 0))
+        (block $lDone
+          (loop $logits
+            (br_if $lDone (i32.ge_u (local.get $m) (local.get $M)))
+            (local.set $D (f64x2.sub (local.get $X)
+              (f64x2.splat (f64.mul (local.get $alpha) (f64.load (i32.add (local.get $pp) (i32.shl (local.get $m) (i32.const 3))))))))
+            (local.set $L (f64x2.sub (v128.load64_splat (i32.add (local.get $lp) (i32.shl (local.get $m) (i32.const 3))))
+              (f64x2.mul (f64x2.mul (local.get $D) (local.get $D)) (f64x2.splat (local.get $inv2s2)))))
+            (v128.store (i32.add (local.get $gp) (i32.shl (local.get $m) (i32.const 4))) (local.get $L))
+            (local.set $MX (v128.bitselect (local.get $L) (local.get $MX) (f64x2.gt (local.get $L) (local.get $MX))))
+            (local.set $m (i32.add (local.get $m) (i32.const 1)))
+            (br $logits)))
+        (local.set $Z (v128.const f64x2 0 0))
+        (local.set $S (v128.const f64x2 0 0))
+        (local.set $m (i32.const 0))
+        (block $wDone
+          (loop $weights
+            (br_if $wDone (i32.ge_u (local.get $m) (local.get $M)))
+            (local.set $U (f64x2.sub (v128.load (i32.add (local.get $gp) (i32.shl (local.get $m) (i32.const 4)))) (local.get $MX)))
+            ;; exp.ts expNonPositive: clamp at -708, then tableExp
+            (local.set $E (v128.bitselect (v128.const f64x2 -708 -708) (local.get $U)
+              (f64x2.lt (local.get $U) (v128.const f64x2 -708 -708))))
+            (local.set $KF (f64x2.floor (f64x2.add (f64x2.mul (local.get $E) (f64x2.splat (local.get $inv))) (v128.const f64x2 0.5 0.5))))
+            (local.set $R (f64x2.sub (f64x2.sub (local.get $E) (f64x2.mul (local.get $KF) (f64x2.splat (local.get $hi))))
+              (f64x2.mul (local.get $KF) (f64x2.splat (local.get $lo)))))
+            (local.set $K (i32x4.trunc_sat_f64x2_s_zero (local.get $KF)))
+            (local.set $k0 (i32x4.extract_lane 0 (local.get $K)))
+            (local.set $k1 (i32x4.extract_lane 1 (local.get $K)))
+            (local.set $E (f64x2.mul
+              (f64x2.replace_lane 1
+                (f64x2.splat (f64.load (i32.add (local.get $p2p) (i32.shl (i32.add (i32.shr_s (local.get $k0) (i32.const 6)) (i32.const 1075)) (i32.const 3)))))
+                (f64.load (i32.add (local.get $p2p) (i32.shl (i32.add (i32.shr_s (local.get $k1) (i32.const 6)) (i32.const 1075)) (i32.const 3)))))
+              (f64x2.mul
+                (f64x2.replace_lane 1
+                  (f64x2.splat (f64.load (i32.add (local.get $tp) (i32.shl (i32.and (local.get $k0) (i32.const 63)) (i32.const 3)))))
+                  (f64.load (i32.add (local.get $tp) (i32.shl (i32.and (local.get $k1) (i32.const 63)) (i32.const 3)))))
+                (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $R)
+                  (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $R)
+                    (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $R)
+                      (f64x2.add (v128.const f64x2 0x1.5555555555555p-3 0x1.5555555555555p-3) (f64x2.mul (local.get $R)
+                        (f64x2.add (v128.const f64x2 0x1.5555555555555p-5 0x1.5555555555555p-5)
+                          (f64x2.mul (local.get $R) (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7))))))))))))))
+            (local.set $E (v128.andnot (local.get $E) (f64x2.lt (local.get $U) (v128.const f64x2 -37 -37))))
+            (local.set $P (f64x2.splat (f64.load (i32.add (local.get $pp) (i32.shl (local.get $m) (i32.const 3))))))
+            (local.set $Z (f64x2.add (local.get $Z) (local.get $E)))
+            (local.set $S (f64x2.add (local.get $S) (f64x2.mul (local.get $E) (local.get $P))))
+            (local.set $m (i32.add (local.get $m) (i32.const 1)))
+            (br $weights)))
+        (local.set $Y (f64x2.add (local.get $X) (f64x2.mul (f64x2.splat (local.get $h))
+          (f64x2.add (f64x2.mul (f64x2.splat (local.get $beta)) (local.get $X))
+            (f64x2.mul (f64x2.splat (local.get $c))
+              (f64x2.sub (f64x2.div (f64x2.mul (local.get $A) (local.get $S)) (local.get $Z)) (local.get $X)))))))
+        (if (i32.lt_u (i32.add (local.get $q) (i32.const 1)) (local.get $n))
+          (then
+            (v128.store (local.get $ptr) (local.get $Y))
+            (local.set $bad (v128.or (local.get $bad) (f64x2.ne (f64x2.sub (local.get $Y) (local.get $Y)) (v128.const f64x2 0 0)))))
+          (else
+            (f64.store (local.get $ptr) (f64x2.extract_lane 0 (local.get $Y)))
+            (local.set $bad (v128.or (local.get $bad) (v128.and (f64x2.ne (f64x2.sub (local.get $Y) (local.get $Y)) (v128.const f64x2 0 0))
+              (v128.const i64x2 -1 0))))))
+        (local.set $q (i32.add (local.get $q) (i32.const 2)))
+        (br $pair)))
+    (i32.eqz (v128.any_true (local.get $bad))))
+
   ;; 1D table build, one evaluation (particles/table.ts cells1): the B-spline coefficients c[r] =
   ;; sum over i of A[r, i] W[i], from zero, i ascending: the JS loop's order. Eight rows at a time,
   ;; four independent sums of two rows each (A's rows interleaved in pairs, [pairs, n, 2]; pairs a

@@ -28,6 +28,7 @@ interface Exports {
   tstep2(...args: number[]): number;
   tgrid(...args: number[]): void;
   tcoef1(...args: number[]): void;
+  xstep1(...args: number[]): number;
   run2(
     xp: number,
     pairs: number,
@@ -112,6 +113,22 @@ export function tableKernel(bytes: number): TableKernel | null {
   if (!simdEnabled()) return null;
   simdModule.calls++;
   return withMemory(bytes);
+}
+
+/**
+ * The module's exact-score step (particles/exact-score.ts): `xstep1(yp, n, M, pp, lp, gp, tp, p2p,
+ * inv, hi, lo, alpha, beta, c, inv2s2, h)`, 0 when a new state is not finite (particles.wat).
+ */
+export interface ExactKernel {
+  memory: WebAssembly.Memory;
+  xstep1(...args: number[]): number;
+}
+
+/** exactKernel(bytes): the module with at least `bytes` of memory from TABLE_FIRST on, or null (no SIMD, or switched off) */
+export function exactKernel(bytes: number): ExactKernel | null {
+  if (!simdEnabled()) return null;
+  simdModule.calls++;
+  return withMemory(TABLE_FIRST + bytes);
 }
 
 /** Grows the memory to at least `bytes` and returns the module's exports. */
