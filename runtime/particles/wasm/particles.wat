@@ -1,6 +1,8 @@
 ;; The per-particle PF-ODE loops of particles/gauss-loops.ts and particles/integrate.ts in WebAssembly
 ;; SIMD128 (runtime/particles/wasm/simd.ts loads it; `npm run build:wasm` turns this text into
-;; particles-bytes.ts), for Gaussian space factors (below) or Fourier ones (section "Fourier").
+;; particles-bytes.ts), for Gaussian space factors (below) or Fourier ones (section "Fourier");
+;; after them, the tabulated fields' steps and builds (particles/table.ts: tstep1, tstep2, tcoef1,
+;; tgrid) and the exact score's 1D Euler step (particles/exact-score.ts: xstep1).
 ;; Gaussian space factors with a window of K = 3 centres each side (width = spacing / 2, as in
 ;; Figs. 2-3). Vectorized over the window: a factor's 7 bumps (plus one zero lane) are two f32x4
 ;; vectors and the weights of a window row are two unaligned v128 loads, so the 2D step's
