@@ -44,7 +44,7 @@ export async function assembleModule(name: WasmModuleName): Promise<Uint8Array> 
 /**
  * bytesModule(name, bytes): string           the text of the module's generated -bytes.ts file
  */
-export function bytesModule(module: WasmModuleName, bytes: Uint8Array): string {
+function bytesModule(module: WasmModuleName, bytes: Uint8Array): string {
   const { wat, name } = MODULES[module];
   const b64 = Buffer.from(bytes).toString('base64');
   const lines = b64.match(/.{1,96}/g) ?? [];

@@ -3,7 +3,7 @@
 // Math.log, Math.sin and Math.cos, so a seed's normals have the same bits with the module as with
 // the JS loop on such an engine, and the same bits on every engine with the module (V8's later
 // versions may compute sin and cos by another algorithm; wasm arithmetic is the same everywhere).
-// Two pairs per step in float64x2 lanes: about 1.7x faster than the JS loop (bench/README.md,
+// Two pairs per step in float64x2 lanes: about 2x faster than the JS loop (bench/README.md,
 // "Normals"). GTV_SIMD=0 (or setBoxMullerSimd(false)) keeps the JS loop.
 
 import { BOX_MULLER_WASM_BASE64 } from './box-muller-bytes.js';
@@ -51,7 +51,7 @@ export function setBoxMullerSimd(on: boolean): void {
   simdModule.set(on);
 }
 
-/** The normals of `pairs` uniform pairs through the module's scalar reference path alone (tests). */
+/** The normals of the uniform pairs u through the module's scalar reference path alone (tests). */
 export function boxMullerReference(u: Float64Array): Float64Array {
   const k = simdModule.instance();
   if (!k) throw new Error('no WebAssembly SIMD');
