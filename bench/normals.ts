@@ -34,7 +34,10 @@ const busy = argv.includes('--busy')
     })
   : null;
 if (busy) await new Promise((resolve) => busy.stdout!.once('data', resolve));
-for (let w = 0; w < 3; w++) nsPerNormal(true, w) + nsPerNormal(false, w);
+for (let w = 0; w < 3; w++) {
+  nsPerNormal(true, w);
+  nsPerNormal(false, w);
+}
 const wasm: number[] = [];
 const js: number[] = [];
 for (let r = 0; r < repeat; r++) {

@@ -20,7 +20,7 @@ import { cholesky, solveLower } from '../linalg/cholesky.js';
 import { normals } from '../rng.js';
 import type { Task } from '../pool/pool.js';
 import { EXP_TABLES, expNonPositive } from './exp.js';
-import { TABLE_FIRST, exactKernel } from './wasm/simd.js';
+import { TABLE_FIRST, loopKernel } from './wasm/simd.js';
 
 // Weights below e^-37 = 8.5e-17 of the largest (which is 1, so z >= 1) are skipped: each moves z
 // by less than half an ulp and the mean by less than 1e-16 of the largest |point|. Near t_min most
@@ -282,16 +282,16 @@ function integrateExact1(
 ): number | null {
   const { T, POW2, INV, LN2_HI, LN2_LO } = EXP_TABLES;
   const M = f.M;
-  // bytes from TABLE_FIRST: T, POW2, points, log weights, logit pairs [M, 2], states
-  const tp = 0;
+  // the module's memory from TABLE_FIRST: T, POW2, points, log weights, logit pairs [M, 2], states
+  const tp = TABLE_FIRST;
   const p2p = tp + 8 * T.length;
   const pp = p2p + 8 * POW2.length;
   const lp = pp + 8 * M;
   const gp = Math.ceil((lp + 8 * M) / 16) * 16;
   const yp = gp + 16 * M;
-  const kernel = exactKernel(yp + 8 * n);
+  const kernel = loopKernel(yp + 8 * n);
   if (!kernel) return null;
-  const at = (o: number, len: number) => new Float64Array(kernel.memory.buffer, TABLE_FIRST + o, len);
+  const at = (o: number, len: number) => new Float64Array(kernel.memory.buffer, o, len);
   at(tp, T.length).set(T);
   at(p2p, POW2.length).set(POW2);
   at(pp, M).set(f.points);
@@ -302,24 +302,7 @@ function integrateExact1(
   for (let k = 0; k + 1 < times.length; k++) {
     const h = times[k] - times[k + 1];
     const [alpha, beta, c, inv2s2] = table.subarray(4 * k, 4 * k + 4);
-    const ok = kernel.xstep1(
-      TABLE_FIRST + yp,
-      n,
-      M,
-      TABLE_FIRST + pp,
-      TABLE_FIRST + lp,
-      TABLE_FIRST + gp,
-      TABLE_FIRST + tp,
-      TABLE_FIRST + p2p,
-      INV,
-      LN2_HI,
-      LN2_LO,
-      alpha,
-      beta,
-      c,
-      inv2s2,
-      h,
-    );
+    const ok = kernel.xstep1(yp, n, M, pp, lp, gp, tp, p2p, INV, LN2_HI, LN2_LO, alpha, beta, c, inv2s2, h);
     if (!ok) {
       bad = k;
       break;

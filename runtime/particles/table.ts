@@ -23,7 +23,7 @@
 import type { AxisBasis } from '../bases.js';
 import type { StepPlan } from './steps.js';
 import { integrateParticles } from './integrate.js';
-import { TABLE_FIRST, tableKernel, type TableKernel } from './wasm/simd.js';
+import { TABLE_FIRST, loopKernel, type LoopKernel } from './wasm/simd.js';
 import { MAX_TABLE, tableLength, type AxisTable } from './table-axes.js';
 import {
   WRAP_LIMIT,
@@ -104,7 +104,7 @@ export function buildTables(
 }
 
 export interface SimdLayout {
-  kernel: TableKernel;
+  kernel: LoopKernel;
   /** Views into the module's memory: the state, the tables, the list of particles left to JS. */
   x: Float64Array;
   tables: Float64Array;
@@ -131,7 +131,7 @@ function simdLayout(n: number, axes: AxisTable[], len: number, E: number): SimdL
   let spanp = 0;
   let Wp = 0;
   let cp = 0;
-  const pairs = 4 * Math.ceil(axes[0].stored / 8);
+  const pairs = pairedRows(axes[0].stored) / 2;
   if (dim === 1) {
     Ap = up(end);
     Wp = Ap + 16 * pairs * axes[0].n;
@@ -144,7 +144,7 @@ function simdLayout(n: number, axes: AxisTable[], len: number, E: number): SimdL
     spanp = up(Ap + 8 * t1.stored * t1.n);
     end = spanp + 8 * t1.stored;
   }
-  const kernel = tableKernel(end);
+  const kernel = loopKernel(end);
   if (!kernel) return null;
   const buf = kernel.memory.buffer;
   return {
@@ -309,12 +309,15 @@ function cells1(t: AxisTable, Wv: Float64Array, E: number, out: Float64Array, la
 
 const PAIRED = new WeakMap<AxisTable, Float64Array>();
 
-/** A [stored, n] of a 1D axis with its rows interleaved in pairs [pairs, n, 2], zero rows up to a multiple of 8; made once per axis. */
+/** The rows tcoef1 sums, eight at a time: stored rounded up to a multiple of 8. */
+const pairedRows = (stored: number) => 8 * Math.ceil(stored / 8);
+
+/** A [stored, n] of a 1D axis with its rows interleaved in pairs [pairs, n, 2], zero rows up to pairedRows; made once per axis. */
 function rowPairs(t: AxisTable): Float64Array {
   let paired = PAIRED.get(t);
   if (!paired) {
     const { n, stored, A } = t;
-    paired = new Float64Array(8 * Math.ceil(stored / 8) * n);
+    paired = new Float64Array(pairedRows(stored) * n);
     for (let r = 0; r < stored; r++)
       for (let i = 0; i < n; i++) paired[((r >> 1) * n + i) * 2 + (r & 1)] = A[r * n + i];
     PAIRED.set(t, paired);

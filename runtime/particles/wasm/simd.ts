@@ -85,8 +85,11 @@ export function simdLoopsFit(space: AxisBasis[], dim: number): boolean {
 
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
-/** The module's table steps (particles/table.ts), whose memory from TABLE_FIRST is the caller's. */
-export interface TableKernel {
+/**
+ * The module's table steps and builds (particles/table.ts) and exact-score step
+ * (particles/exact-score.ts), whose memory from TABLE_FIRST is the caller's.
+ */
+export interface LoopKernel {
   memory: WebAssembly.Memory;
   tstep1(
     xp: number,
@@ -104,31 +107,17 @@ export interface TableKernel {
   tstep2(...args: number[]): number;
   tgrid(outp: number, tp: number, ap: number, spanp: number, S1: number, n1: number, rs: number): void;
   tcoef1(cp: number, ap: number, wp: number, pairs: number, n: number): void;
+  /** xstep1(yp, n, M, pp, lp, gp, tp, p2p, inv, hi, lo, alpha, beta, c, inv2s2, h): 0 when a new state is not finite */
+  xstep1(...args: number[]): number;
 }
 /** Where the table loops' memory starts (below: the module's scratch). */
 export const TABLE_FIRST = FIRST;
 
-/** tableKernel(bytes): the module with at least `bytes` of memory, or null (no SIMD, or switched off) */
-export function tableKernel(bytes: number): TableKernel | null {
+/** loopKernel(bytes): the module with at least `bytes` of memory, or null (no SIMD, or switched off) */
+export function loopKernel(bytes: number): LoopKernel | null {
   if (!simdEnabled()) return null;
   simdModule.calls++;
   return withMemory(bytes);
-}
-
-/**
- * The module's exact-score step (particles/exact-score.ts): `xstep1(yp, n, M, pp, lp, gp, tp, p2p,
- * inv, hi, lo, alpha, beta, c, inv2s2, h)`, 0 when a new state is not finite (particles.wat).
- */
-export interface ExactKernel {
-  memory: WebAssembly.Memory;
-  xstep1(...args: number[]): number;
-}
-
-/** exactKernel(bytes): the module with at least `bytes` of memory from TABLE_FIRST on, or null (no SIMD, or switched off) */
-export function exactKernel(bytes: number): ExactKernel | null {
-  if (!simdEnabled()) return null;
-  simdModule.calls++;
-  return withMemory(TABLE_FIRST + bytes);
 }
 
 /** Grows the memory to at least `bytes` and returns the module's exports. */
