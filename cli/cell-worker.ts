@@ -73,12 +73,13 @@ class CellThread {
   stopped = false;
 
   constructor() {
-    this.worker.unref();
     this.worker.on('message', (msg: Reply) => this.receive(msg));
     this.worker.on('error', (err: unknown) => this.fail(err instanceof Error ? err : new Error(String(err))));
     this.worker.on('exit', (code) =>
       this.fail(new Error(`the runtime thread stopped unexpectedly (exit code ${code})`)),
     );
+    // After the listeners: adding a 'message' listener refs the thread's port again.
+    this.worker.unref();
   }
 
   call<T>(msg: Request & { id: number }, progress?: Progress): Promise<T> {
@@ -152,6 +153,11 @@ class CellThread {
 }
 
 let thread: CellThread | null = null;
+
+/** Starts the runtime thread ahead of its first use (cli/main.ts, for `gtv run`); idle, it keeps no process alive. */
+export function startRuntimeThread(): void {
+  liveThread();
+}
 
 function liveThread(): CellThread {
   if (!thread || thread.stopped) thread = new CellThread();

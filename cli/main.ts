@@ -2,7 +2,9 @@
 // place that turns failures into exit codes: usage errors, environment problems (file-system
 // errors such as a full disk, named with their path) and internal errors exit 2, with a short
 // message; a stack trace only with GTV_DEBUG=1.
-import { COMMANDS } from './commands/index.js';
+import type { Command } from './commands/command.js';
+import { startRuntimeThread } from './cell-worker.js';
+import { catchEarlySignals, stopEarlySignals } from './run-process.js';
 import { fsProblem } from '../study/fs-errors.js';
 import { BUG_HINT, EXIT_OK, EXIT_USAGE, UsageError } from './exit.js';
 import { processIo, type CliIo } from './io.js';
@@ -37,18 +39,45 @@ export async function guarded(io: CliIo, body: () => Promise<number>): Promise<n
   }
 }
 
+/** The commands, loaded on demand: they pull in the compiler (chevrotain builds its parser as it
+ * loads), prettier and the study driver, which `--version` does not need and `run` need not wait for. */
+async function commands(): Promise<readonly Command[]> {
+  return (await import('./commands/index.js')).COMMANDS;
+}
+
+/** Whether `gtv run ARGS` computes cells in this process: not for help, nor as the parent of
+ * `--jobs` or `--emit` (a misread flag costs one idle thread start, nothing else). */
+function runsCellsHere(args: string[]): boolean {
+  return !args.some((a) => /^(-h|--help|--jobs|--emit)(=|$)|^-[a-z]*j/.test(a));
+}
+
 async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const [first, ...rest] = argv;
+  // Every run needs the runtime thread first (the backend it resolves is part of each cell's
+  // cache key); it loads tfjs and the runtime (about 0.4 s) while this thread loads the compiler.
+  if (first === 'run' && runsCellsHere(rest)) {
+    catchEarlySignals();
+    startRuntimeThread();
+  }
+  try {
+    return await command(first, rest, io);
+  } finally {
+    stopEarlySignals(); // a run that ended before watching signals itself (a usage error)
+  }
+}
+
+async function command(first: string | undefined, rest: string[], io: CliIo): Promise<number> {
+  if (first === '--version' || first === '-V') {
+    io.stdout(`gtv ${gtvVersion()}\n`);
+    return EXIT_OK;
+  }
+  const COMMANDS = await commands();
   if (first === undefined) {
-    io.stderr(globalHelp());
+    io.stderr(globalHelp(COMMANDS));
     return EXIT_USAGE;
   }
   if (first === '--help' || first === '-h' || first === 'help') {
-    io.stdout(globalHelp());
-    return EXIT_OK;
-  }
-  if (first === '--version' || first === '-V') {
-    io.stdout(`gtv ${gtvVersion()}\n`);
+    io.stdout(globalHelp(COMMANDS));
     return EXIT_OK;
   }
   const cmd = COMMANDS.find((c) => c.name === first);
@@ -60,7 +89,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   return cmd.run(rest, io);
 }
 
-function globalHelp(): string {
+function globalHelp(COMMANDS: readonly Command[]): string {
   const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.synopsis}`.length));
   return [
     'gtv: declarative studies of how diffusion models generalize through variance',

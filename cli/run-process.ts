@@ -29,6 +29,42 @@ export interface SignalWatch {
   exit(): number;
 }
 
+/** A signal that arrived between catchEarlySignals and watchSignals, and how to stop catching. */
+let early: { signal: NodeJS.Signals | null; stop(): void } | null = null;
+
+/**
+ * From the start of `gtv run` (cli/main.ts starts the runtime thread before loading the
+ * commands) until watchSignals takes over, SIGINT and SIGTERM are held for it rather than left to
+ * kill the process: Ctrl-C at any moment of a run gives the same exit code and message. A second
+ * signal in that window exits at once.
+ */
+export function catchEarlySignals(): void {
+  const state = {
+    signal: null as NodeJS.Signals | null,
+    stop: () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
+  const on = (signal: NodeJS.Signals): void => {
+    if (state.signal !== null) process.exit(state.signal === 'SIGINT' ? EXIT_INTERRUPTED : EXIT_TERMINATED);
+    state.signal = signal;
+  };
+  const onInt = (): void => on('SIGINT');
+  const onTerm = (): void => on('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  early = state;
+}
+
+/** Ends catchEarlySignals' catching (if on) and returns the signal it held, if any. */
+export function stopEarlySignals(): NodeJS.Signals | null {
+  const held = early?.signal ?? null;
+  early?.stop();
+  early = null;
+  return held;
+}
+
 /**
  * SIGINT / SIGTERM stop the run: `onFirst` runs once (it terminates the runtime thread and says
  * so); a second signal exits at once. A process started by a `--jobs` parent (study/jobs.ts)
@@ -48,6 +84,9 @@ export function watchSignals(onFirst: (signal: NodeJS.Signals | 'disconnect') =>
   const onDisconnect = (): void => handle('disconnect');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  const pending = stopEarlySignals();
+  // Handled once the caller holds what onFirst stops (the executor is made after this returns).
+  if (pending !== null) setImmediate(() => handle(pending));
   // Only a slice's channel: another parent's (e.g. a test runner's) is none of gtv's business.
   // The channel must not keep this process alive; 'disconnect' still fires when it closes. A
   // parent that died before this point has left a closed channel (process.send stays defined).

@@ -305,5 +305,18 @@ describe('gtv command line', () => {
       expect(r.stdout).to.match(/^error\[GTV0401\]/);
       expect(r.stdout).not.to.contain('\x1b[');
     });
+
+    // `gtv run` starts its runtime thread before compiling; a study that never reaches it must
+    // not be kept alive by that idle thread (it was, when its port stayed referenced).
+    it('exits after a run whose study has errors, although its runtime thread had started', () => {
+      const dir = tmp();
+      const r = spawnSync(process.execPath, [GTV_BIN, 'run', badFile(dir), '-o', join(dir, 'out')], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(r.signal, 'killed by the timeout: the process did not exit').to.equal(null);
+      expect(r.status).to.equal(1);
+      expect(r.stdout + r.stderr).to.contain('GTV0401');
+    });
   });
 });

@@ -167,9 +167,9 @@ describe('interrupting gtv run while a cell computes (real process)', function (
     const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
       child.on('exit', (code, signal) => resolve([code, signal])),
     );
-    // `gtv run` installs the handler, compiles and starts the runtime thread: the first thread
-    // beyond a bare node process's (V8's and libuv's pools). Its first line comes once the
-    // runtime thread has loaded its backend.
+    // `gtv run` starts the runtime thread (the first thread beyond a bare node process's: V8's
+    // and libuv's pools) and holds signals for the run from then on, before it has compiled the
+    // study. Its first line comes once the runtime thread has loaded its backend.
     try {
       await until(() => threadNames(child.pid!).length > bare || stderr !== '', START_MS, 2);
       expect(stderr).to.equal('');
