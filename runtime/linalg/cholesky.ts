@@ -35,13 +35,18 @@ export function dot4(a: Float64Array, i0: number, b: Float64Array, j0: number, l
   return s0 + s1 + (s2 + s3);
 }
 
+/** Whether choleskyInPlace factors an n x n matrix in wasm (whose factor differs from the JS loops' in rounding). */
+export function choleskyInWasm(n: number): boolean {
+  return n >= WASM_FROM && linalgSimdEnabled();
+}
+
 /**
  * Overwrites the lower triangle of `a` [n, n] with the lower Cholesky factor L (the upper triangle
  * is not touched). Returns false if a pivot is not positive (not numerically SPD); the lower
  * triangle's contents are then unspecified.
  */
 export function choleskyInPlace(a: Float64Array, n: number): boolean {
-  if (n >= WASM_FROM && linalgSimdEnabled()) return choleskyWasm(a, n);
+  if (choleskyInWasm(n)) return choleskyWasm(a, n);
   for (let j = 0; j < n; j++) {
     const rj = j * n;
     for (let k = 0; k < j; k++) {

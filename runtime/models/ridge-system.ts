@@ -28,21 +28,19 @@ export function scalePrimal(G: Float64Array, B: Float64Array, F: number, { P, D,
 }
 
 /**
- * scaleDual(K, t): { sl, R }   lower triangle of Phi Phi^T [P, P] -> full L^(1/2) K L^(1/2) + P gamma I
- * in place; sl = lambda^(1/2) [P], R = L^(1/2) Y [P, D]
+ * scaleDual(K, t, stride = P): { sl, R }   lower triangle of Phi Phi^T [P, P] (row i at i stride) ->
+ * that of L^(1/2) K L^(1/2) + P gamma I in place (the Cholesky reads no more);
+ * sl = lambda^(1/2) [P], R = L^(1/2) Y [P, D]
  */
 export function scaleDual(
   K: Float64Array,
   { P, lambda, Y, D, gamma }: RidgeTargets,
+  stride = P,
 ): { sl: Float64Array; R: Float64Array } {
   const sl = lambda.map(Math.sqrt);
   for (let i = 0; i < P; i++) {
-    for (let k = 0; k <= i; k++) {
-      const v = sl[i] * sl[k] * K[i * P + k];
-      K[i * P + k] = v;
-      K[k * P + i] = v;
-    }
-    K[i * P + i] += P * gamma;
+    for (let k = 0; k <= i; k++) K[i * stride + k] = sl[i] * sl[k] * K[i * stride + k];
+    K[i * stride + i] += P * gamma;
   }
   const R = new Float64Array(P * D);
   for (let i = 0; i < P; i++) for (let d = 0; d < D; d++) R[i * D + d] = sl[i] * Y[i * D + d];

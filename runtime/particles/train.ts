@@ -10,8 +10,8 @@
 
 import type { IrFeatureTree } from '../../compiler/ir/types.js';
 import { axisBasis, fillAxis, productLeaves, type AxisBasis } from '../bases.js';
-import { choleskyInPlace, choleskySolve } from '../linalg/cholesky.js';
-import { linalgSimdEnabled, sparseNormalWasm } from '../linalg/wasm/simd.js';
+import { choleskyInPlace, choleskyInWasm, choleskySolve } from '../linalg/cholesky.js';
+import { dualGramWasm, linalgSimdEnabled, sparseNormalWasm } from '../linalg/wasm/simd.js';
 import { scaleDual, scalePrimal, singular, type RidgeTargets } from '../models/ridge-system.js';
 
 const TRAIN_TAU = 40;
@@ -147,11 +147,15 @@ function primal(rows: Rows, x: Float64Array, t: Float64Array, r: RidgeTargets): 
 function dual(rows: Rows, x: Float64Array, t: Float64Array, r: RidgeTargets): Float64Array {
   const { P, D, gamma } = r;
   const F = rows.F;
-  const K = new Float64Array(P * P).fill(1);
+  // Where the factor would be taken in wasm anyway, K is built there too (the same sums).
+  const wasm = choleskyInWasm(P) ? dualGramWasm(P, Math.max(...rows.factors.map((f) => f.n))) : null;
+  const K = wasm?.K ?? new Float64Array(P * P).fill(1);
+  const stride = wasm?.stride ?? P;
   rows.factors.forEach((f, j) => {
     const n = f.n;
     const R = new Float64Array(P * n);
     for (let p = 0; p < P; p++) rows.factorRow(j, x, t, p, R.subarray(p * n, (p + 1) * n));
+    if (wasm) return wasm.factor(R, n);
     for (let i = 0; i < P; i++) {
       for (let k = 0; k <= i; k++) {
         let g = 0;
@@ -160,9 +164,9 @@ function dual(rows: Rows, x: Float64Array, t: Float64Array, r: RidgeTargets): Fl
       }
     }
   });
-  const { sl, R } = scaleDual(K, r);
-  if (!choleskyInPlace(K, P)) throw singular('dual', P, gamma);
-  choleskySolve(K, P, R, D);
+  const { sl, R } = scaleDual(K, r, stride);
+  if (!(wasm ? wasm.cholesky() : choleskyInPlace(K, P))) throw singular('dual', P, gamma);
+  choleskySolve(wasm?.lower() ?? K, P, R, D);
   const W = new Float64Array(D * F);
   const { idx, val } = rows;
   for (let i = 0; i < P; i++) {

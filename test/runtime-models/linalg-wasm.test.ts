@@ -13,6 +13,7 @@ import { choleskyInPlace } from '../../runtime/linalg/cholesky.js';
 import { inverseFromCholesky } from '../../runtime/linalg/spd-inverse.js';
 import {
   choleskyWasm,
+  dualGramWasm,
   inverseWasm,
   linalgSimdCalls,
   linalgSimdEnabled,
@@ -238,4 +239,40 @@ describe('runtime/linalg/wasm: SIMD Cholesky and SPD inverse', function () {
       'entries below the diagonal occur',
     ).to.equal(true);
   });
+
+  // P = 300 keeps the factor in place (stride P); the others pad rows to a multiple of 4, and odd
+  // P leaves the last pair of rows half empty.
+  for (const P of [300, 301, 298, 37]) {
+    it(`builds and factors the dual Gram as particles/train.ts dual's JS loop and choleskyWasm do, bit for bit (P = ${P})`, function () {
+      if (!linalgSimdEnabled()) this.skip(); // GTV_SIMD=0: the module is off
+      const ns = [10, 7, 1];
+      const acc = dualGramWasm(P, 10);
+      const js = new Float64Array(P * P).fill(1);
+      ns.forEach((n, f) => {
+        // a Gaussian-like row: mostly small, some exact zeros and negatives
+        const R = normals(40 + f, P * n).map((z, i) => (i % 5 === 3 ? 0 : z * Math.exp(-z * z)));
+        acc.factor(R, n);
+        for (let i = 0; i < P; i++)
+          for (let k = 0; k <= i; k++) {
+            let g = 0;
+            for (let c = 0; c < n; c++) g += R[i * n + c] * R[k * n + c];
+            js[i * P + k] *= g;
+          }
+      });
+      const lowerRows = (a: Float64Array, stride: number) => {
+        const out = new Float64Array((P * (P + 1)) / 2);
+        for (let i = 0, o = 0; i < P; i++, o += i) out.set(a.subarray(i * stride, i * stride + i + 1), o);
+        return Buffer.from(out.buffer);
+      };
+      expect(lowerRows(acc.K, acc.stride).equals(lowerRows(js, P)), 'K').to.equal(true);
+      // made positive definite as scaleDual does (a diagonal shift), then factored both ways
+      for (let i = 0; i < P; i++) {
+        acc.K[i * acc.stride + i] += P;
+        js[i * P + i] += P;
+      }
+      expect(acc.cholesky()).to.equal(true);
+      expect(choleskyWasm(js, P)).to.equal(true);
+      expect(lowerRows(acc.lower(), P).equals(lowerRows(js, P)), 'L').to.equal(true);
+    });
+  }
 });

@@ -504,6 +504,45 @@
         (local.set $r0 (i32.add (local.get $r0) (i32.const 4)))
         (br $rBlocks))))
 
+  ;; One factor of the dual ridge Gram (particles/train.ts dual): K[i, k] *= sum_{c < n} R[i, c]
+  ;; R[k, c] for k <= i < P, in the s x s matrix at $kp. $rp: R [P, n] row-major; $pp: R's rows two
+  ;; by two, [pairs, n, 2] (rows 2h and 2h + 1 side by side, zero rows past P, two more pairs than
+  ;; the rows need). A step takes k .. k + 3 (two vectors); a row's last step may reach past
+  ;; k = i into the upper triangle, which chol neither reads nor writes (s >= i + 4 there). Each
+  ;; lane sums over c in order from 0 and multiplies K by the sum, as the JS loop: the same bits.
+  (func (export "dgram") (param $rp i32) (param $pp i32) (param $n i32) (param $P i32) (param $kp i32) (param $s i32)
+    (local $i i32) (local $h i32) (local $hEnd i32) (local $c i32) (local $ri i32) (local $q i32) (local $kr i32)
+    (local $nb i32) (local $a v128) (local $G0 v128) (local $G1 v128)
+    (local.set $nb (i32.shl (local.get $n) (i32.const 4)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $i) (local.get $P)))
+        (local.set $ri (i32.add (local.get $rp) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 3))))
+        (local.set $kr (i32.add (local.get $kp) (i32.shl (i32.mul (local.get $i) (local.get $s)) (i32.const 3))))
+        ;; pairs 0 .. (i >> 1), two per step
+        (local.set $hEnd (i32.and (i32.add (i32.shr_u (local.get $i) (i32.const 1)) (i32.const 2)) (i32.const -2)))
+        (local.set $h (i32.const 0))
+        (loop $pairs
+          (local.set $q (i32.add (local.get $pp) (i32.mul (local.get $h) (local.get $nb))))
+          (local.set $G0 (v128.const f64x2 0 0))
+          (local.set $G1 (v128.const f64x2 0 0))
+          (local.set $c (i32.const 0))
+          (loop $dot
+            (local.set $a (f64x2.splat (f64.load (i32.add (local.get $ri) (i32.shl (local.get $c) (i32.const 3))))))
+            (local.set $G0 (f64x2.add (local.get $G0) (f64x2.mul (local.get $a) (v128.load (local.get $q)))))
+            (local.set $G1 (f64x2.add (local.get $G1)
+              (f64x2.mul (local.get $a) (v128.load (i32.add (local.get $q) (local.get $nb))))))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br_if $dot (i32.lt_u (local.get $c) (local.get $n))))
+          (local.set $q (i32.add (local.get $kr) (i32.shl (local.get $h) (i32.const 4))))
+          (v128.store (local.get $q) (f64x2.mul (v128.load (local.get $q)) (local.get $G0)))
+          (v128.store offset=16 (local.get $q) (f64x2.mul (v128.load offset=16 (local.get $q)) (local.get $G1)))
+          (local.set $h (i32.add (local.get $h) (i32.const 2)))
+          (br_if $pairs (i32.lt_u (local.get $h) (local.get $hEnd))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $row))))
+
   ;; The primal normal matrix of a sparse design (particles/train.ts primal): for each sample
   ;; p < P in order, G[idx[a] F + idx[b]] += (lam[p] val[a]) val[b] for a <= b < nnz[p], with
   ;; sample p's entries at idx + 4 p w (int32) and val + 8 p w (float64), w entries apart. The

@@ -21,6 +21,7 @@ interface Exports {
   gram(x: number, nr: number, y: number, nc: number, g: number, ro: number, co: number, t: number): void;
   lev(a: number, F: number, cols: number, n: number, build: number, v: number, gs: number, w: number, h: number): void;
   sranks(g: number, F: number, idx: number, val: number, nnz: number, lam: number, P: number, w: number): void;
+  dgram(rp: number, pp: number, n: number, P: number, kp: number, s: number): void;
 }
 
 /** [0, 128) is the module's scratch; matrices start after it. */
@@ -258,6 +259,64 @@ export function sparseNormalWasm(F: number, P: number, w: number): WasmSparseNor
       new Float64Array(k.memory.buffer, lamAt, P).set(lambda.subarray(0, P));
       k.sranks(gAt, F, idxAt, valAt, nnzAt, lamAt, P, w);
       return new Float64Array(k.memory.buffer).slice(gAt / 8, gAt / 8 + F * F);
+    },
+  };
+}
+
+export interface WasmDualGram {
+  /** K [P, P]'s lower triangle in wasm memory, row i at i * stride: ones until factors multiply in. */
+  K: Float64Array;
+  stride: number;
+  /** K[i, k] *= sum_c R[i, c] R[k, c] (R [P, n] row-major), k <= i, as particles/train.ts dual's JS loop sums it. */
+  factor(R: Float64Array, n: number): void;
+  /** choleskyWasm on K in place, without the copies in and out. */
+  cholesky(): boolean;
+  /** The factor as a [P, P] array (lower triangle; the memory itself when stride = P). */
+  lower(): Float64Array;
+}
+
+/**
+ * dualGramWasm(P, maxN): WasmDualGram   the dual ridge Gram, a Hadamard product of per-factor
+ * Grams of up to maxN columns, built, scaled (by the caller, through K) and factored where chol
+ * wants it: no P x P array is allocated, filled, copied in or copied out (2 MB each at P = 500).
+ */
+export function dualGramWasm(P: number, maxN: number): WasmDualGram {
+  simdModule.calls++;
+  const s = Math.ceil(P / 4) * 4;
+  const pairs = Math.ceil(P / 2) + 2;
+  const kAt = FIRST;
+  const rAt = kAt + 8 * s * s;
+  const pAt = rAt + 8 * P * maxN;
+  const { k, mem } = withMemory(pAt + 16 * pairs * maxN);
+  const at = kAt / 8;
+  for (let i = 0; i < s; i++) {
+    if (i < P) mem.fill(1, at + i * s, at + i * s + i + 1);
+    else {
+      mem.fill(0, at + i * s, at + i * s + i);
+      mem[at + i * s + i] = 1;
+    }
+  }
+  return {
+    K: mem.subarray(at, at + s * s),
+    stride: s,
+    factor(R, n) {
+      mem.set(R.subarray(0, P * n), rAt / 8);
+      const pp = pAt / 8;
+      mem.fill(0, pp, pp + 2 * pairs * n);
+      for (let i = 0; i < P; i++) {
+        const o = pp + (i >> 1) * 2 * n + (i & 1);
+        for (let c = 0; c < n; c++) mem[o + 2 * c] = R[i * n + c];
+      }
+      k.dgram(rAt, pAt, n, P, kAt, s);
+    },
+    cholesky() {
+      return k.chol(kAt, s) !== 0;
+    },
+    lower() {
+      if (s === P) return mem.subarray(at, at + P * P);
+      const L = new Float64Array(P * P);
+      for (let i = 0; i < P; i++) L.set(mem.subarray(at + i * s, at + i * s + i + 1), i * P);
+      return L;
     },
   };
 }
