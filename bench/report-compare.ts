@@ -1,7 +1,8 @@
 // The report's theory-versus-ensemble bootstrap (study/compare.ts) at Figure 3's size: two
 // samples of 100 members over 200 x 200 bins, 200 replicates. Plain: one pooledBins per set and
 // replicate (the form compare.ts had, reading all member densities once per replicate); blocked:
-// compareTheoryEnsemble. Same process, interleaved, the two results checked equal.
+// compareTheoryEnsemble, through its JS loops and through its wasm kernel (linalg.wat tvblk). Same
+// process, interleaved, the three results checked equal.
 // Run: npx tsx bench/report-compare.ts [members] [bins per axis] [repeats]
 import type { IrCell, IrSample } from '../compiler/ir/types.js';
 import { bootstrap, pooledBins } from '../runtime/metric-errors.js';
@@ -9,6 +10,7 @@ import { totalVariation } from '../runtime/metrics.js';
 import { deriveSeed, uniforms } from '../runtime/rng.js';
 import type { CellResult, NodeResult } from '../runtime/results.js';
 import { compareTheoryEnsemble } from '../study/compare.js';
+import { linalgSimdEnabled, setLinalgSimd } from '../runtime/linalg/wasm/simd.js';
 
 const [K, bins, repeats] = [
   Number(process.argv[2] ?? 100),
@@ -75,16 +77,28 @@ function plain(): number {
   );
 }
 
+/** ms of the blocked form with the linear-algebra module on (its wasm kernel) or off (JS loops), and its result. */
+function blocked(simd: boolean): [number, number] {
+  setLinalgSimd(simd);
+  const t = performance.now();
+  const e = compareTheoryEnsemble(cell, result)[0].tvError;
+  const ms = performance.now() - t;
+  setLinalgSimd(true);
+  return [ms, e];
+}
+
 console.log(`${K} members x ${bins}^2 bins, 2 samples, 200 replicates`);
+if (!linalgSimdEnabled())
+  console.log('WebAssembly SIMD is off (GTV_SIMD=0 or missing): both blocked columns run the JS loops');
 for (let r = 0; r < repeats; r++) {
-  let t = performance.now();
+  const t = performance.now();
   const e0 = plain();
   const tPlain = performance.now() - t;
-  t = performance.now();
-  const e1 = compareTheoryEnsemble(cell, result)[0].tvError;
-  const tBlocked = performance.now() - t;
-  if (e0 !== e1) throw new Error(`different errors: ${e0} vs ${e1}`);
+  const [tJs, e1] = blocked(false);
+  const [tWasm, e2] = blocked(linalgSimdEnabled());
+  if (e0 !== e1 || e0 !== e2) throw new Error(`different errors: ${e0}, ${e1}, ${e2}`);
   console.log(
-    `plain ${tPlain.toFixed(0)} ms, blocked ${tBlocked.toFixed(0)} ms, ratio ${(tPlain / tBlocked).toFixed(2)}`,
+    `plain ${tPlain.toFixed(0)} ms, blocked (JS) ${tJs.toFixed(0)} ms, blocked (wasm) ${tWasm.toFixed(0)} ms; ` +
+      `plain / JS ${(tPlain / tJs).toFixed(2)}, JS / wasm ${(tJs / tWasm).toFixed(2)}`,
   );
 }

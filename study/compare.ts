@@ -12,6 +12,7 @@ import {
   deriveSeed,
   replicateSd,
   totalVariation,
+  tvReplicatesWasm,
   type CellResult,
   type NodeResult,
 } from '../runtime/light.js';
@@ -66,7 +67,8 @@ function binsOf(r: NodeResult, volume: number): BinSet {
   return { pooled, memberDensity: md, outside, count: K };
 }
 
-/** Bins per block of tvReplicates: a block of every member's probabilities stays in cache. */
+/** Bins per block of tvReplicates: a block of every member's probabilities stays in cache (the
+ * wasm kernel, linalg.wat tvblk, takes blocks of this width). */
 const BLOCK = 64;
 
 /**
@@ -163,8 +165,13 @@ function tvReplicates(P: BinSet, Q: BinSet, weights: Float64Array[], B: number, 
   const lists = sides.map((s) =>
     s.memberDensity === null ? null : drawnLists(weights[resampled.indexOf(s)], s.count, B),
   );
-  const blocks = sides.map((s) => new Float64Array(s.count * BLOCK));
-  const acc = [new Float64Array(BLOCK), new Float64Array(BLOCK)];
+  const wasm = tvReplicatesWasm(
+    lists,
+    sides.map((s) => s.count),
+    B,
+  );
+  const blocks = wasm?.blocks ?? sides.map((s) => new Float64Array(s.count * BLOCK));
+  const acc = wasm?.accs ?? [new Float64Array(BLOCK), new Float64Array(BLOCK)];
   const sums = new Float64Array(B);
   for (let j0 = 0; j0 < L; j0 += BLOCK) {
     const n = Math.min(BLOCK, L - j0);
@@ -181,6 +188,10 @@ function tvReplicates(P: BinSet, Q: BinSet, weights: Float64Array[], B: number, 
           blk[g * BLOCK + jj] = j < bins ? md[g * bins + j] * volume : s.outside[g];
         }
     });
+    if (wasm) {
+      wasm.run(n);
+      continue;
+    }
     const [p, q] = acc;
     for (let r = 0; r < B; r++) {
       for (let side = 0; side < 2; side++) {
@@ -192,7 +203,7 @@ function tvReplicates(P: BinSet, Q: BinSet, weights: Float64Array[], B: number, 
       sums[r] = sum;
     }
   }
-  return sums.map((x) => 0.5 * x);
+  return (wasm?.sums() ?? sums).map((x) => 0.5 * x);
 }
 
 export function compareTheoryEnsemble(cell: IrCell, result: CellResult): Comparison[] {

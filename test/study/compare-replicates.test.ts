@@ -9,6 +9,8 @@ import { deriveSeed, uniforms } from '../../runtime/rng.js';
 import type { CellResult, NodeResult } from '../../runtime/results.js';
 import { compareTheoryEnsemble } from '../../study/compare.js';
 import { gapStudy } from './fixtures.js';
+import { linalgSimdCalls } from '../../runtime/linalg/wasm/simd.js';
+import { linalgWasmHere, withLinalgSimd } from '../runtime-models/setup.js';
 
 /** A sample's result: member densities [members, B] drawn at random (members 0: none), and their mean. */
 function sampleResult(members: number, shape: number[], volume: number, seed: number): NodeResult {
@@ -104,15 +106,18 @@ describe('study/compare: blocked bootstrap replicates', () => {
     { what: '1D, 64 bins, theory without members', bins: 64, dim: 1, trained: 11, theory: 0 },
     { what: '2D, 13 x 13 bins, 6 and 5 members', bins: 13, dim: 2, trained: 6, theory: 5 },
   ];
-  for (const c of cases) {
-    it(`gives the plain per-replicate computation's bytes (${c.what})`, () => {
+  for (const [c, simd] of cases.flatMap((c) => [true, false].map((on) => [c, on] as const))) {
+    it(`gives the plain per-replicate computation's bytes (${c.what}; ${simd ? 'wasm' : 'JS loops'})`, function () {
+      if (simd && !linalgWasmHere()) this.skip(); // no WebAssembly SIMD here
       const cell = cellWith(c.bins, c.dim);
       const shape = c.dim === 1 ? [c.bins] : [c.bins, c.bins];
       const volume = c.dim === 1 ? 3 / c.bins : (3 / c.bins) * (2 / c.bins);
       const trained = sampleResult(c.trained, shape, volume, 11);
       const theory = sampleResult(c.theory, shape, volume, 12);
       const result: CellResult = { cellId: cell.id, nodes: { trained, theory }, timings: {}, backend: 'cpu' };
-      const [cmp] = compareTheoryEnsemble(cell, result);
+      const calls = linalgSimdCalls();
+      const [cmp] = withLinalgSimd(simd, () => compareTheoryEnsemble(cell, result));
+      expect(linalgSimdCalls() - calls, 'replicates in wasm').to.equal(simd ? 1 : 0);
       const expected = plainError(trained, theory, volume, deriveSeed(cell.seed, 'bootstrap', 'trained~theory'));
       expect(Number.isFinite(expected)).to.equal(true);
       expect(cmp.tvError).to.equal(expected);

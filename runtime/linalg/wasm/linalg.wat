@@ -543,6 +543,78 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $row))))
 
+  ;; Bootstrap replicates of the total variation (study/compare.ts tvReplicates), one block of
+  ;; n <= 64 bins, all B replicates. Per side with members (its lists: $st start [B + 1] int32,
+  ;; $m drawn members int32, $w their weights, $tt totals [B]; $b its block [members, 64]): acc[j] =
+  ;; (sum over its drawn members i in order of w[i] blk[m[i], j]) / total[r], all 64 columns, 16 at
+  ;; a time; a side with $st = 0 keeps the acc its caller filled. Then sums[r] += |accP[j] - accQ[j]|
+  ;; for j < n in order. The JS loops' operations in their order: the same bits.
+  (func $pooled (param $b i32) (param $st i32) (param $m i32) (param $w i32) (param $tt i32) (param $acc i32) (param $r i32)
+    (local $from i32) (local $to i32) (local $i i32) (local $j i32) (local $o i32) (local $c v128) (local $tot v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local.set $from (i32.load (i32.add (local.get $st) (i32.shl (local.get $r) (i32.const 2)))))
+    (local.set $to (i32.load offset=4 (i32.add (local.get $st) (i32.shl (local.get $r) (i32.const 2)))))
+    (local.set $tot (f64x2.splat (f64.load (i32.add (local.get $tt) (i32.shl (local.get $r) (i32.const 3))))))
+    (loop $cols
+      (local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
+      (local.set $a2 (v128.const f64x2 0 0)) (local.set $a3 (v128.const f64x2 0 0))
+      (local.set $a4 (v128.const f64x2 0 0)) (local.set $a5 (v128.const f64x2 0 0))
+      (local.set $a6 (v128.const f64x2 0 0)) (local.set $a7 (v128.const f64x2 0 0))
+      (local.set $i (local.get $from))
+      (block $drawnDone
+        (loop $drawn
+          (br_if $drawnDone (i32.ge_u (local.get $i) (local.get $to)))
+          (local.set $c (f64x2.splat (f64.load (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 3))))))
+          (local.set $o (i32.add (local.get $b) (i32.add
+            (i32.shl (i32.load (i32.add (local.get $m) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 9))
+            (i32.shl (local.get $j) (i32.const 3)))))
+          (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $c) (v128.load (local.get $o)))))
+          (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $c) (v128.load offset=16 (local.get $o)))))
+          (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $c) (v128.load offset=32 (local.get $o)))))
+          (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $c) (v128.load offset=48 (local.get $o)))))
+          (local.set $a4 (f64x2.add (local.get $a4) (f64x2.mul (local.get $c) (v128.load offset=64 (local.get $o)))))
+          (local.set $a5 (f64x2.add (local.get $a5) (f64x2.mul (local.get $c) (v128.load offset=80 (local.get $o)))))
+          (local.set $a6 (f64x2.add (local.get $a6) (f64x2.mul (local.get $c) (v128.load offset=96 (local.get $o)))))
+          (local.set $a7 (f64x2.add (local.get $a7) (f64x2.mul (local.get $c) (v128.load offset=112 (local.get $o)))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $drawn)))
+      (local.set $o (i32.add (local.get $acc) (i32.shl (local.get $j) (i32.const 3))))
+      (v128.store (local.get $o) (f64x2.div (local.get $a0) (local.get $tot)))
+      (v128.store offset=16 (local.get $o) (f64x2.div (local.get $a1) (local.get $tot)))
+      (v128.store offset=32 (local.get $o) (f64x2.div (local.get $a2) (local.get $tot)))
+      (v128.store offset=48 (local.get $o) (f64x2.div (local.get $a3) (local.get $tot)))
+      (v128.store offset=64 (local.get $o) (f64x2.div (local.get $a4) (local.get $tot)))
+      (v128.store offset=80 (local.get $o) (f64x2.div (local.get $a5) (local.get $tot)))
+      (v128.store offset=96 (local.get $o) (f64x2.div (local.get $a6) (local.get $tot)))
+      (v128.store offset=112 (local.get $o) (f64x2.div (local.get $a7) (local.get $tot)))
+      (local.set $j (i32.add (local.get $j) (i32.const 16)))
+      (br_if $cols (i32.lt_u (local.get $j) (i32.const 64)))))
+
+  (func (export "tvblk") (param $n i32) (param $B i32) (param $sums i32)
+    (param $bp i32) (param $sp i32) (param $mp i32) (param $wp i32) (param $tp i32) (param $ap i32)
+    (param $bq i32) (param $sq i32) (param $mq i32) (param $wq i32) (param $tq i32) (param $aq i32)
+    (local $r i32) (local $j i32) (local $s f64) (local $o i32)
+    (block $done
+      (loop $rep
+        (br_if $done (i32.ge_u (local.get $r) (local.get $B)))
+        (if (local.get $sp) (then (call $pooled (local.get $bp) (local.get $sp) (local.get $mp) (local.get $wp) (local.get $tp) (local.get $ap) (local.get $r))))
+        (if (local.get $sq) (then (call $pooled (local.get $bq) (local.get $sq) (local.get $mq) (local.get $wq) (local.get $tq) (local.get $aq) (local.get $r))))
+        (local.set $o (i32.add (local.get $sums) (i32.shl (local.get $r) (i32.const 3))))
+        (local.set $s (f64.load (local.get $o)))
+        (local.set $j (i32.const 0))
+        (block $binsDone
+          (loop $bins
+            (br_if $binsDone (i32.ge_u (local.get $j) (local.get $n)))
+            (local.set $s (f64.add (local.get $s) (f64.abs (f64.sub
+              (f64.load (i32.add (local.get $ap) (i32.shl (local.get $j) (i32.const 3))))
+              (f64.load (i32.add (local.get $aq) (i32.shl (local.get $j) (i32.const 3))))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $bins)))
+        (f64.store (local.get $o) (local.get $s))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rep))))
+
   ;; The primal normal matrix of a sparse design (particles/train.ts primal): for each sample
   ;; p < P in order, G[idx[a] F + idx[b]] += (lam[p] val[a]) val[b] for a <= b < nnz[p], with
   ;; sample p's entries at idx + 4 p w (int32) and val + 8 p w (float64), w entries apart. The

@@ -22,6 +22,7 @@ interface Exports {
   lev(a: number, F: number, cols: number, n: number, build: number, v: number, gs: number, w: number, h: number): void;
   sranks(g: number, F: number, idx: number, val: number, nnz: number, lam: number, P: number, w: number): void;
   dgram(rp: number, pp: number, n: number, P: number, kp: number, s: number): void;
+  tvblk(n: number, B: number, sums: number, ...sides: number[]): void;
 }
 
 /** [0, 128) is the module's scratch; matrices start after it. */
@@ -318,5 +319,65 @@ export function dualGramWasm(P: number, maxN: number): WasmDualGram {
       for (let i = 0; i < P; i++) L.set(mem.subarray(at + i * s, at + i * s + i + 1), i * P);
       return L;
     },
+  };
+}
+
+/** One side of a bootstrap: each replicate's drawn members (start [B + 1] into members, weights) and total weight. */
+export interface DrawnLists {
+  start: Int32Array;
+  members: Int32Array;
+  weights: Float64Array;
+  totals: Float64Array;
+}
+
+export interface WasmTvReplicates {
+  /** Per side, its bin block [members, 64] to fill before each run (empty for a side without lists). */
+  blocks: Float64Array[];
+  /** Per side, the block's 64 bin probabilities: filled by the caller for a side without lists. */
+  accs: Float64Array[];
+  /** All replicates over the current blocks' first n bins: sums[r] += sum_j |accP[j] - accQ[j]|. */
+  run(n: number): void;
+  /** A copy of the sums. */
+  sums(): Float64Array;
+}
+
+/**
+ * tvReplicatesWasm(sides, counts, B): WasmTvReplicates | null   study/compare.ts tvReplicates'
+ * per-block work for both sides of a comparison (null lists: a side without members) in wasm,
+ * with its sums in its order (the same bits); null when the module is off
+ */
+export function tvReplicatesWasm(sides: (DrawnLists | null)[], counts: number[], B: number): WasmTvReplicates | null {
+  if (!linalgSimdEnabled()) return null;
+  simdModule.calls++;
+  const layout: number[][] = [];
+  let at = FIRST + 8 * B;
+  const take = (bytes: number) => {
+    const here = at;
+    at += Math.ceil(bytes / 16) * 16;
+    return here;
+  };
+  sides.forEach((l, i) => {
+    const len = l ? l.members.length : 0;
+    const acc = take(8 * 64);
+    const blk = take(8 * 64 * counts[i]);
+    layout.push([blk, take(4 * (B + 1)), take(4 * len), take(8 * len), take(8 * B), acc]);
+  });
+  const { k, mem } = withMemory(at);
+  mem.fill(0, FIRST / 8, FIRST / 8 + B);
+  sides.forEach((l, i) => {
+    if (!l) return;
+    const [, st, m, w, t] = layout[i];
+    new Int32Array(k.memory.buffer, st, B + 1).set(l.start.subarray(0, B + 1));
+    new Int32Array(k.memory.buffer, m, l.members.length).set(l.members);
+    mem.set(l.weights, w / 8);
+    mem.set(l.totals.subarray(0, B), t / 8);
+  });
+  // a side without lists passes start = 0: its acc is left as filled
+  const args = sides.flatMap((l, i) => (l ? layout[i] : [0, 0, 0, 0, 0, layout[i][5]]));
+  return {
+    blocks: sides.map((_, i) => mem.subarray(layout[i][0] / 8, layout[i][0] / 8 + 64 * counts[i])),
+    accs: sides.map((_, i) => mem.subarray(layout[i][5] / 8, layout[i][5] / 8 + 64)),
+    run: (n) => k.tvblk(n, B, FIRST, ...args),
+    sums: () => mem.slice(FIRST / 8, FIRST / 8 + B),
   };
 }
