@@ -508,7 +508,8 @@
   ;; R[k, c] for k <= i < P, in the s x s matrix at $kp. $rp: R [P, n] row-major; $pp: R's rows two
   ;; by two, [pairs, n, 2] (rows 2h and 2h + 1 side by side, zero rows past P, two more pairs than
   ;; the rows need). A step takes k .. k + 3 (two vectors); a row's last step may reach past
-  ;; k = i into the upper triangle, which chol neither reads nor writes (s >= i + 4 there). Each
+  ;; k = i into the upper triangle (within the row: s is P rounded up to a multiple of 4), which
+  ;; chol neither reads nor writes. Each
   ;; lane sums over c in order from 0 and multiplies K by the sum, as the JS loop: the same bits.
   (func (export "dgram") (param $rp i32) (param $pp i32) (param $n i32) (param $P i32) (param $kp i32) (param $s i32)
     (local $i i32) (local $h i32) (local $hEnd i32) (local $c i32) (local $ri i32) (local $q i32) (local $kr i32)
