@@ -1,7 +1,8 @@
 // Dense float64 linear algebra benchmark (not a test): `npx tsx bench/linalg.ts [reps]`.
 // One thread, one process run: the Cholesky factor (linalg/cholesky.ts) at n = 64, 500 (one per
 // Fig. 3 member) and 1000 (the effective-SDE population), the SPD inverse from the factor
-// (linalg/spd-inverse.ts) at n = 1000, and the Fig. 3 solve (n = 500, two right-hand sides),
+// (linalg/spd-inverse.ts) at n = 1000, the Fig. 3 solve (n = 500, two right-hand sides) and a
+// Fig. 3 member's dual ridge fit (particles/train.ts, Gram and factor),
 // each through the JS loops (setLinalgSimd(false)) and through runtime/linalg/wasm, including the
 // copies in and out of wasm memory. Process CPU time per call, median of `reps` runs (default 9,
 // 5 at n = 1000) after one warm-up; the load average before and after (the machine is shared,
@@ -10,7 +11,12 @@ import os from 'node:os';
 import { choleskyInPlace, choleskySolve } from '../runtime/linalg/cholesky.js';
 import { inverseFromCholesky } from '../runtime/linalg/spd-inverse.js';
 import { linalgSimdEnabled, setLinalgSimd } from '../runtime/linalg/wasm/simd.js';
-import { normals } from '../runtime/rng.js';
+import { deriveSeed, normals } from '../runtime/rng.js';
+import type { IrFeatureTree } from '../compiler/ir/types.js';
+import { productTrainer } from '../runtime/particles/train.js';
+import { dsmSamples } from '../runtime/models/dsm.js';
+import { targets } from '../runtime/models/linear.js';
+import { makeSchedule } from '../runtime/schedule.js';
 
 const REPS = Number(process.argv[2] ?? 9);
 const load = () =>
@@ -98,6 +104,49 @@ for (const n of [64, 500, 1000]) {
     ]);
   }
 }
+
+// A Figure 3 member's ridge fit (P = 500 DSM samples, 10 x 10 x 10 features: the dual form), its
+// Gram built and factored in wasm or by the JS loops.
+const square = {
+  points: Float64Array.from([1, 0, 0, 1, -1, 0, 0, -1]),
+  weights: new Float64Array(4).fill(0.25),
+  M: 4,
+  dim: 2,
+};
+const vp = makeSchedule({ kind: 'forward', name: 'vp', T: 1, process: 'vp', beta_min: 0.1, beta_d: 19.9 });
+const basis = (
+  b: 'gauss' | 'fourier',
+  axis: 'x' | 'y' | 't',
+  over: [number, number],
+  width: number,
+): IrFeatureTree => ({
+  op: 'basis',
+  basis: b,
+  axes: [axis],
+  n: 10,
+  over,
+  width,
+  seed: 0,
+});
+for (const b of ['gauss', 'fourier'] as const) {
+  const tree: IrFeatureTree = {
+    op: 'product',
+    factors: [basis(b, 'x', [-1.5, 1.5], 1 / 6), basis(b, 'y', [-1.5, 1.5], 1 / 6), basis(b, 't', [0.01, 1], 0.055)],
+  };
+  const P = 500;
+  const trainer = productTrainer(tree, 2)!;
+  const s = dsmSamples(square, vp, P, [0.01, 1], deriveSeed(3, 'member', 0));
+  const { lambda, Y } = targets(s, vp, 'denoiser');
+  rows.push([
+    `dual fit P = ${P}, ${b}`,
+    NaN,
+    ...both(
+      REPS,
+      () => {},
+      () => trainer.fit(s.x, s.t, P, lambda, Y, 2, 0.1),
+    ),
+  ]);
+}
 setLinalgSimd(SIMD);
 
 const pad = (s: string, w: number) => s.padStart(w);
@@ -105,7 +154,7 @@ console.log(
   `\n${'step'.padEnd(30)}${pad('JS ms', 10)}${pad('wasm ms', 10)}${pad('JS/wasm', 9)}${pad('JS GF/s', 9)}${pad('wasm GF/s', 11)}`,
 );
 for (const [what, flops, js, wasm] of rows) {
-  const gf = (ms: number) => (Number.isNaN(ms) ? '-' : (flops / ms / 1e6).toFixed(2));
+  const gf = (ms: number) => (Number.isNaN(ms) || Number.isNaN(flops) ? '-' : (flops / ms / 1e6).toFixed(2));
   console.log(
     `${what.padEnd(30)}${pad(js.toFixed(2), 10)}${pad(Number.isNaN(wasm) ? '-' : wasm.toFixed(2), 10)}` +
       `${pad(Number.isNaN(wasm) ? '-' : (js / wasm).toFixed(2), 9)}${pad(gf(js), 9)}${pad(gf(wasm), 11)}`,
