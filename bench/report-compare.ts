@@ -79,11 +79,12 @@ function plain(): number {
 
 /** ms of the blocked form with the linear-algebra module on (its wasm kernel) or off (JS loops), and its result. */
 function blocked(simd: boolean): [number, number] {
+  const was = linalgSimdEnabled();
   setLinalgSimd(simd);
   const t = performance.now();
   const e = compareTheoryEnsemble(cell, result)[0].tvError;
   const ms = performance.now() - t;
-  setLinalgSimd(true);
+  setLinalgSimd(was);
   return [ms, e];
 }
 

@@ -64,6 +64,11 @@ function withMemory(bytes: number): { k: Exports; mem: Float64Array } {
 /** Copies the lower triangle of a [n, n] into the s x s matrix at float64 offset `at`. */
 function copyLowerIn(mem: Float64Array, at: number, s: number, a: Float64Array, n: number): void {
   for (let i = 0; i < n; i++) mem.set(a.subarray(i * n, i * n + i + 1), at + i * s);
+  padIdentity(mem, at, s, n);
+}
+
+/** Rows n..s-1 of the s x s matrix at `at` as the identity's (lower triangle). */
+function padIdentity(mem: Float64Array, at: number, s: number, n: number): void {
   for (let i = n; i < s; i++) {
     mem.fill(0, at + i * s, at + i * s + i);
     mem[at + i * s + i] = 1;
@@ -290,13 +295,8 @@ export function dualGramWasm(P: number, maxN: number): WasmDualGram {
   const pAt = rAt + 8 * P * maxN;
   const { k, mem } = withMemory(pAt + 16 * pairs * maxN);
   const at = kAt / 8;
-  for (let i = 0; i < s; i++) {
-    if (i < P) mem.fill(1, at + i * s, at + i * s + i + 1);
-    else {
-      mem.fill(0, at + i * s, at + i * s + i);
-      mem[at + i * s + i] = 1;
-    }
-  }
+  for (let i = 0; i < P; i++) mem.fill(1, at + i * s, at + i * s + i + 1);
+  padIdentity(mem, at, s, P);
   return {
     K: mem.subarray(at, at + s * s),
     stride: s,
