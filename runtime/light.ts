@@ -11,4 +11,4 @@ export { makeSchedule, type Schedule } from './schedule.js';
 export { deriveSeed } from './rng.js';
 export { defaultThreads } from './pool/threads.js';
 export { startWorkers } from './pool/pool.js';
-export { tvReplicatesWasm } from './linalg/wasm/simd.js';
+export { TV_BLOCK, tvReplicatesWasm } from './linalg/wasm/simd.js';

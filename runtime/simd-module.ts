@@ -1,7 +1,8 @@
 // A WebAssembly SIMD module behind an on/off switch, one instance per thread: instantiated on
 // first use, and null where the runtime has no WebAssembly SIMD (the callers' JS loops run
 // instead). GTV_SIMD=0 in the environment starts every switch off. Used by runtime/particles/wasm
-// (the particle kernel), runtime/linalg/wasm (float64 linear algebra) and runtime/random (normals).
+// (the particle kernel), runtime/linalg/wasm (float64 linear algebra) and runtime/random (normals);
+// also the row-pair layout that the kernels taking two rows per f64x2 read.
 
 /**
  * new SimdModule<Exports>(base64)
@@ -35,5 +36,17 @@ export class SimdModule<E> {
       }
     }
     return this.exports;
+  }
+}
+
+/**
+ * interleaveRowPairs(A, rows, n, out, at = 0)   A [rows, n] row-major into out from `at` as
+ * [pairs, n, 2]: rows 2h and 2h + 1 side by side, the layout the kernels that take two rows per
+ * f64x2 read (a missing last row left as out holds it)
+ */
+export function interleaveRowPairs(A: Float64Array, rows: number, n: number, out: Float64Array, at = 0): void {
+  for (let r = 0; r < rows; r++) {
+    const o = at + (r >> 1) * 2 * n + (r & 1);
+    for (let i = 0; i < n; i++) out[o + 2 * i] = A[r * n + i];
   }
 }

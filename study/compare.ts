@@ -12,6 +12,7 @@ import {
   deriveSeed,
   replicateSd,
   totalVariation,
+  TV_BLOCK,
   tvReplicatesWasm,
   type CellResult,
   type NodeResult,
@@ -68,8 +69,8 @@ function binsOf(r: NodeResult, volume: number): BinSet {
 }
 
 /** Bins per block of tvReplicates: a block of every member's probabilities stays in cache (the
- * wasm kernel, linalg.wat tvblk, takes blocks of this width). */
-const BLOCK = 64;
+ * width the wasm kernel takes). */
+const BLOCK = TV_BLOCK;
 
 /**
  * One replicate's pooled bin probabilities over a block of n bins: out[j] = sum over the drawn

@@ -23,6 +23,7 @@
 import type { AxisBasis } from '../bases.js';
 import type { StepPlan } from './steps.js';
 import { integrateParticles } from './integrate.js';
+import { interleaveRowPairs } from '../simd-module.js';
 import { TABLE_FIRST, loopKernel, type LoopKernel } from './wasm/simd.js';
 import { MAX_TABLE, tableLength, type AxisTable } from './table-axes.js';
 import {
@@ -318,8 +319,7 @@ function rowPairs(t: AxisTable): Float64Array {
   if (!paired) {
     const { n, stored, A } = t;
     paired = new Float64Array(pairedRows(stored) * n);
-    for (let r = 0; r < stored; r++)
-      for (let i = 0; i < n; i++) paired[((r >> 1) * n + i) * 2 + (r & 1)] = A[r * n + i];
+    interleaveRowPairs(A, stored, n, paired);
     PAIRED.set(t, paired);
   }
   return paired;

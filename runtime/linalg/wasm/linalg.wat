@@ -505,20 +505,21 @@
         (br $rBlocks))))
 
   ;; One factor of the dual ridge Gram (particles/train.ts dual): K[i, k] *= sum_{c < n} R[i, c]
-  ;; R[k, c] for k <= i < P, in the s x s matrix at $kp. $rp: R [P, n] row-major; $pp: R's rows two
-  ;; by two, [pairs, n, 2] (rows 2h and 2h + 1 side by side, zero rows past P, two more pairs than
-  ;; the rows need). A step takes k .. k + 3 (two vectors); a row's last step may reach past
-  ;; k = i into the upper triangle (within the row: s is P rounded up to a multiple of 4), which
-  ;; chol neither reads nor writes. Each
-  ;; lane sums over c in order from 0 and multiplies K by the sum, as the JS loop: the same bits.
-  (func (export "dgram") (param $rp i32) (param $pp i32) (param $n i32) (param $P i32) (param $kp i32) (param $s i32)
+  ;; R[k, c] for k <= i < P, in the s x s matrix at $kp. $pp: R's rows two by two, [pairs, n, 2]
+  ;; (rows 2h and 2h + 1 side by side, zero rows past P, two more pairs than the rows need); row
+  ;; i is read from there too, 16 bytes apart. A step takes k .. k + 3 (two vectors); a row's last
+  ;; step may reach past k = i into the upper triangle (within the row: s is P rounded up to a
+  ;; multiple of 4), which chol neither reads nor writes. Each lane sums over c in order from 0
+  ;; and multiplies K by the sum, as the JS loop: the same bits.
+  (func (export "dgram") (param $pp i32) (param $n i32) (param $P i32) (param $kp i32) (param $s i32)
     (local $i i32) (local $h i32) (local $hEnd i32) (local $c i32) (local $ri i32) (local $q i32) (local $kr i32)
     (local $nb i32) (local $a v128) (local $G0 v128) (local $G1 v128)
     (local.set $nb (i32.shl (local.get $n) (i32.const 4)))
     (block $done
       (loop $row
         (br_if $done (i32.ge_u (local.get $i) (local.get $P)))
-        (local.set $ri (i32.add (local.get $rp) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 3))))
+        (local.set $ri (i32.add (i32.add (local.get $pp) (i32.mul (i32.shr_u (local.get $i) (i32.const 1)) (local.get $nb)))
+          (i32.shl (i32.and (local.get $i) (i32.const 1)) (i32.const 3))))
         (local.set $kr (i32.add (local.get $kp) (i32.shl (i32.mul (local.get $i) (local.get $s)) (i32.const 3))))
         ;; pairs 0 .. (i >> 1), two per step
         (local.set $hEnd (i32.and (i32.add (i32.shr_u (local.get $i) (i32.const 1)) (i32.const 2)) (i32.const -2)))
@@ -529,7 +530,7 @@
           (local.set $G1 (v128.const f64x2 0 0))
           (local.set $c (i32.const 0))
           (loop $dot
-            (local.set $a (f64x2.splat (f64.load (i32.add (local.get $ri) (i32.shl (local.get $c) (i32.const 3))))))
+            (local.set $a (f64x2.splat (f64.load (i32.add (local.get $ri) (i32.shl (local.get $c) (i32.const 4))))))
             (local.set $G0 (f64x2.add (local.get $G0) (f64x2.mul (local.get $a) (v128.load (local.get $q)))))
             (local.set $G1 (f64x2.add (local.get $G1)
               (f64x2.mul (local.get $a) (v128.load (i32.add (local.get $q) (local.get $nb))))))

@@ -12,7 +12,7 @@
 // for an inverse: 16 MB at n = 1000; the leverages hold A, 8 F^2 bytes, plus a block per group).
 
 import { LINALG_WASM_BASE64 } from './linalg-bytes.js';
-import { SimdModule } from '../../simd-module.js';
+import { SimdModule, interleaveRowPairs } from '../../simd-module.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -21,7 +21,7 @@ interface Exports {
   gram(x: number, nr: number, y: number, nc: number, g: number, ro: number, co: number, t: number): void;
   lev(a: number, F: number, cols: number, n: number, build: number, v: number, gs: number, w: number, h: number): void;
   sranks(g: number, F: number, idx: number, val: number, nnz: number, lam: number, P: number, w: number): void;
-  dgram(rp: number, pp: number, n: number, P: number, kp: number, s: number): void;
+  dgram(pp: number, n: number, P: number, kp: number, s: number): void;
   tvblk(n: number, B: number, sums: number, ...sides: number[]): void;
 }
 
@@ -291,8 +291,7 @@ export function dualGramWasm(P: number, maxN: number): WasmDualGram {
   const s = Math.ceil(P / 4) * 4;
   const pairs = Math.ceil(P / 2) + 2;
   const kAt = FIRST;
-  const rAt = kAt + 8 * s * s;
-  const pAt = rAt + 8 * P * maxN;
+  const pAt = kAt + 8 * s * s;
   const { k, mem } = withMemory(pAt + 16 * pairs * maxN);
   const at = kAt / 8;
   for (let i = 0; i < P; i++) mem.fill(1, at + i * s, at + i * s + i + 1);
@@ -301,14 +300,9 @@ export function dualGramWasm(P: number, maxN: number): WasmDualGram {
     K: mem.subarray(at, at + s * s),
     stride: s,
     factor(R, n) {
-      mem.set(R.subarray(0, P * n), rAt / 8);
-      const pp = pAt / 8;
-      mem.fill(0, pp, pp + 2 * pairs * n);
-      for (let i = 0; i < P; i++) {
-        const o = pp + (i >> 1) * 2 * n + (i & 1);
-        for (let c = 0; c < n; c++) mem[o + 2 * c] = R[i * n + c];
-      }
-      k.dgram(rAt, pAt, n, P, kAt, s);
+      mem.fill(0, pAt / 8, pAt / 8 + 2 * pairs * n);
+      interleaveRowPairs(R, P, n, mem, pAt / 8);
+      k.dgram(pAt, n, P, kAt, s);
     },
     cholesky() {
       return k.chol(kAt, s) !== 0;
@@ -330,10 +324,13 @@ export interface DrawnLists {
   totals: Float64Array;
 }
 
+/** Bins per block of tvReplicatesWasm (linalg.wat tvblk's row width). */
+export const TV_BLOCK = 64;
+
 export interface WasmTvReplicates {
-  /** Per side, its bin block [members, 64] to fill before each run (empty for a side without lists). */
+  /** Per side, its bin block [members, TV_BLOCK] to fill before each run (empty for a side without lists). */
   blocks: Float64Array[];
-  /** Per side, the block's 64 bin probabilities: filled by the caller for a side without lists. */
+  /** Per side, the block's TV_BLOCK bin probabilities: filled by the caller for a side without lists. */
   accs: Float64Array[];
   /** All replicates over the current blocks' first n bins: sums[r] += sum_j |accP[j] - accQ[j]|. */
   run(n: number): void;
@@ -349,34 +346,41 @@ export interface WasmTvReplicates {
 export function tvReplicatesWasm(sides: (DrawnLists | null)[], counts: number[], B: number): WasmTvReplicates | null {
   if (!linalgSimdEnabled()) return null;
   simdModule.calls++;
-  const layout: number[][] = [];
   let at = FIRST + 8 * B;
   const take = (bytes: number) => {
     const here = at;
     at += Math.ceil(bytes / 16) * 16;
     return here;
   };
-  sides.forEach((l, i) => {
+  // byte offsets of each side's block, lists and acc
+  const layout = sides.map((l, i) => {
     const len = l ? l.members.length : 0;
-    const acc = take(8 * 64);
-    const blk = take(8 * 64 * counts[i]);
-    layout.push([blk, take(4 * (B + 1)), take(4 * len), take(8 * len), take(8 * B), acc]);
+    return {
+      blk: take(8 * TV_BLOCK * counts[i]),
+      start: take(4 * (B + 1)),
+      members: take(4 * len),
+      weights: take(8 * len),
+      totals: take(8 * B),
+      acc: take(8 * TV_BLOCK),
+    };
   });
   const { k, mem } = withMemory(at);
   mem.fill(0, FIRST / 8, FIRST / 8 + B);
   sides.forEach((l, i) => {
     if (!l) return;
-    const [, st, m, w, t] = layout[i];
-    new Int32Array(k.memory.buffer, st, B + 1).set(l.start.subarray(0, B + 1));
-    new Int32Array(k.memory.buffer, m, l.members.length).set(l.members);
-    mem.set(l.weights, w / 8);
-    mem.set(l.totals.subarray(0, B), t / 8);
+    const o = layout[i];
+    new Int32Array(k.memory.buffer, o.start, B + 1).set(l.start.subarray(0, B + 1));
+    new Int32Array(k.memory.buffer, o.members, l.members.length).set(l.members);
+    mem.set(l.weights, o.weights / 8);
+    mem.set(l.totals.subarray(0, B), o.totals / 8);
   });
   // a side without lists passes start = 0: its acc is left as filled
-  const args = sides.flatMap((l, i) => (l ? layout[i] : [0, 0, 0, 0, 0, layout[i][5]]));
+  const args = layout.flatMap((o, i) =>
+    sides[i] ? [o.blk, o.start, o.members, o.weights, o.totals, o.acc] : [0, 0, 0, 0, 0, o.acc],
+  );
   return {
-    blocks: sides.map((_, i) => mem.subarray(layout[i][0] / 8, layout[i][0] / 8 + 64 * counts[i])),
-    accs: sides.map((_, i) => mem.subarray(layout[i][5] / 8, layout[i][5] / 8 + 64)),
+    blocks: layout.map((o, i) => mem.subarray(o.blk / 8, o.blk / 8 + TV_BLOCK * counts[i])),
+    accs: layout.map((o) => mem.subarray(o.acc / 8, o.acc / 8 + TV_BLOCK)),
     run: (n) => k.tvblk(n, B, FIRST, ...args),
     sums: () => mem.slice(FIRST / 8, FIRST / 8 + B),
   };
